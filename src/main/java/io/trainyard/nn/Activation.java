@@ -1,0 +1,162 @@
+package io.trainyard.nn;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Hidden-layer activation functions. The derivative is computed from the pre-activation
+ * {@code in} and the activation {@code out = apply(in)}, whichever is cheaper for the function
+ * (sigmoid and tanh reuse {@code out}, relu looks at {@code in}).
+ */
+public enum Activation {
+
+    /** The logistic function {@code 1 / (1 + e^-x)}. */
+    SIGMOID {
+        @Override
+        public double apply(double in) {
+            return 1.0 / (1.0 + Math.exp(-in));
+        }
+
+        @Override
+        public double derivative(double in, double out) {
+            return out * (1.0 - out);
+        }
+
+        @Override
+        void applyAll(double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                out[i] = 1.0 / (1.0 + Math.exp(-in[i]));
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= out[i] * (1.0 - out[i]);
+            }
+        }
+    },
+
+    /** {@code max(0, x)}; its derivative is taken as 0 at 0. */
+    RELU {
+        @Override
+        public double apply(double in) {
+            return in > 0.0 ? in : 0.0;
+        }
+
+        @Override
+        public double derivative(double in, double out) {
+            return in > 0.0 ? 1.0 : 0.0;
+        }
+
+        @Override
+        void applyAll(double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                out[i] = in[i] > 0.0 ? in[i] : 0.0;
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] = in[i] > 0.0 ? delta[i] : 0.0;
+            }
+        }
+    },
+
+    /** The hyperbolic tangent. */
+    TANH {
+        @Override
+        public double apply(double in) {
+            return Math.tanh(in);
+        }
+
+        @Override
+        public double derivative(double in, double out) {
+            return 1.0 - out * out;
+        }
+
+        @Override
+        void applyAll(double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                out[i] = Math.tanh(in[i]);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+            for (int i = 0; i < length; i++) {
+                delta[i] *= 1.0 - out[i] * out[i];
+            }
+        }
+    },
+
+    /** The identity: a network of linear layers, which as a whole is still a linear model. */
+    NONE {
+        @Override
+        public double apply(double in) {
+            return in;
+        }
+
+        @Override
+        public double derivative(double in, double out) {
+            return 1.0;
+        }
+
+        @Override
+        void applyAll(double[] in, double[] out, int length) {
+            if (out != in) {
+                System.arraycopy(in, 0, out, 0, length);
+            }
+        }
+
+        @Override
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+            // the derivative is 1: nothing to do
+        }
+    };
+
+    /** The activation of one pre-activation value. */
+    public abstract double apply(double in);
+
+    /** The derivative at {@code in}, given {@code out = apply(in)}. */
+    public abstract double derivative(double in, double out);
+
+    /**
+     * {@code out[i] = apply(in[i])} for the first {@code length} values. Built-in constants override
+     * this with a loop of their own so the JIT sees one function per loop and can inline it; a new
+     * constant only needs {@link #apply} and {@link #derivative}. {@code out} may be {@code in}.
+     */
+    void applyAll(double[] in, double[] out, int length) {
+        for (int i = 0; i < length; i++) {
+            out[i] = apply(in[i]);
+        }
+    }
+
+    /** {@code delta[i] *= derivative(in[i], out[i])}: backpropagation through the activation. */
+    void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+        for (int i = 0; i < length; i++) {
+            delta[i] *= derivative(in[i], out[i]);
+        }
+    }
+
+    /** The name used in job specs and stored models: {@code sigmoid}, {@code relu}, … */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses a name as users write it (case-insensitive).
+     *
+     * @throws IllegalArgumentException naming the accepted values
+     */
+    public static Activation fromId(String id) {
+        for (Activation activation : values()) {
+            if (activation.id().equalsIgnoreCase(id)) {
+                return activation;
+            }
+        }
+        throw new IllegalArgumentException("unknown activation '" + id + "'; use one of "
+                + Arrays.stream(values()).map(Activation::id).toList());
+    }
+}

@@ -1,0 +1,169 @@
+package io.trainyard.nn;
+
+import java.util.Arrays;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.RealMatrix;
+
+/**
+ * The input pipeline fitted on training rows and stored with a model: polynomial basis expansion,
+ * then optional z-score normalisation. Immutable.
+ *
+ * <p>Expansion of degree p turns columns {@code x1..xd} into {@code x1..xd, x1²..xd², …, x1^p..xd^p}
+ * (no cross terms). Normalisation maps every expanded column to {@code (x − mean) / std} with the
+ * training rows' mean and population standard deviation; a constant column has std 0, which is
+ * stored as 1 so that it maps to 0 instead of dividing by zero.
+ */
+public final class Preprocessing {
+
+    /** The largest supported degree; higher powers overflow or drown the other columns. */
+    public static final int MAX_BASIS_DEGREE = 10;
+
+    private final int basisDegree;
+    private final double[] mean;
+    private final double[] std;
+
+    private Preprocessing(int basisDegree, double[] mean, double[] std) {
+        if (basisDegree < 1 || basisDegree > MAX_BASIS_DEGREE) {
+            throw new IllegalArgumentException("basis degree must be between 1 and " + MAX_BASIS_DEGREE + ", got "
+                    + basisDegree);
+        }
+        if ((mean == null) != (std == null)) {
+            throw new IllegalArgumentException("normalisation needs both mean and std");
+        }
+        if (mean != null) {
+            if (mean.length != std.length || mean.length == 0 || mean.length % basisDegree != 0) {
+                throw new IllegalArgumentException("mean and std must have the same length, a multiple of the basis degree "
+                        + basisDegree + "; got " + mean.length + " and " + std.length);
+            }
+            for (int j = 0; j < mean.length; j++) {
+                if (!Double.isFinite(mean[j]) || !Double.isFinite(std[j]) || std[j] <= 0) {
+                    throw new IllegalArgumentException("mean must be finite and std finite and positive; column " + j
+                            + " has mean " + mean[j] + " and std " + std[j]);
+                }
+            }
+        }
+        this.basisDegree = basisDegree;
+        this.mean = mean == null ? null : mean.clone();
+        this.std = std == null ? null : std.clone();
+    }
+
+    /** Raw inputs pass through unchanged. */
+    public static Preprocessing identity() {
+        return new Preprocessing(1, null, null);
+    }
+
+    /** A pipeline with known parameters, e.g. from a stored model. {@code mean}/{@code std} null: no normalisation. */
+    public static Preprocessing of(int basisDegree, double[] mean, double[] std) {
+        return new Preprocessing(basisDegree, mean, std);
+    }
+
+    /** Fits the pipeline on training inputs. */
+    public static Preprocessing fit(RealMatrix trainX, int basisDegree, boolean normalize) {
+        Preprocessing expansionOnly = new Preprocessing(basisDegree, null, null);
+        if (!normalize) {
+            return expansionOnly;
+        }
+        if (trainX.getRowDimension() == 0) {
+            throw new IllegalArgumentException("normalisation needs at least one training row");
+        }
+        double[][] expanded = expansionOnly.expand(trainX);
+        int rows = expanded.length;
+        int cols = expanded[0].length;
+        double[] mean = new double[cols];
+        double[] std = new double[cols];
+        for (int j = 0; j < cols; j++) {
+            double sum = 0;
+            for (double[] row : expanded) {
+                sum += row[j];
+            }
+            mean[j] = sum / rows;
+            double squares = 0;
+            for (double[] row : expanded) {
+                double centred = row[j] - mean[j];
+                squares += centred * centred;
+            }
+            double deviation = Math.sqrt(squares / rows);
+            std[j] = deviation == 0.0 ? 1.0 : deviation;
+        }
+        return new Preprocessing(basisDegree, mean, std);
+    }
+
+    /**
+     * The transformed inputs.
+     *
+     * @throws IllegalArgumentException when {@code x} does not have the width the pipeline was fitted on
+     */
+    public RealMatrix apply(RealMatrix x) {
+        double[][] expanded = expand(x);
+        if (mean != null) {
+            if (x.getColumnDimension() * basisDegree != mean.length) {
+                throw new IllegalArgumentException("x has " + x.getColumnDimension() + " columns but the preprocessing was fitted on "
+                        + mean.length / basisDegree);
+            }
+            for (double[] row : expanded) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = (row[j] - mean[j]) / std[j];
+                }
+            }
+        }
+        return new Array2DRowRealMatrix(expanded, false);
+    }
+
+    private double[][] expand(RealMatrix x) {
+        int rows = x.getRowDimension();
+        int cols = x.getColumnDimension();
+        double[][] out = new double[rows][cols * basisDegree];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                double v = x.getEntry(r, c);
+                double power = v;
+                out[r][c] = v;
+                for (int p = 2; p <= basisDegree; p++) {
+                    power *= v;
+                    out[r][(p - 1) * cols + c] = power;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The network's input width for {@code rawWidth} raw columns. */
+    public int expandedWidth(int rawWidth) {
+        return rawWidth * basisDegree;
+    }
+
+    public int basisDegree() {
+        return basisDegree;
+    }
+
+    public boolean normalize() {
+        return mean != null;
+    }
+
+    /** Column means of the expanded training inputs, or null without normalisation. */
+    public double[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    /** Column standard deviations (0 stored as 1), or null without normalisation. */
+    public double[] std() {
+        return std == null ? null : std.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Preprocessing other && basisDegree == other.basisDegree && Arrays.equals(mean, other.mean)
+                && Arrays.equals(std, other.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * basisDegree + Arrays.hashCode(mean)) + Arrays.hashCode(std);
+    }
+
+    @Override
+    public String toString() {
+        return "Preprocessing[basisDegree=" + basisDegree + ", normalize=" + normalize() + "]";
+    }
+}

@@ -1,0 +1,162 @@
+package io.trainyard.nn;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.commons.math3.linear.RealMatrix;
+
+/**
+ * Forward and backward passes of one network over one set of samples, with every buffer allocated
+ * once up front so that repeated passes (one per training iteration) allocate nothing.
+ */
+final class Propagation {
+
+    private final Network network;
+    private final Samples samples;
+    private final int[] sizes;
+    private final int n;
+    private final int last;
+    /** {@code in[l]}, l = 1..L: pre-activations of hidden layer l (n × sizes[l]). */
+    private final double[][] in;
+    /** {@code act[0]} is X; {@code act[l]}, l = 1..L: activations of hidden layer l. */
+    private final double[][] act;
+    /** {@code Ŷ}, n × k. */
+    private final double[] output;
+    /** {@code delta[l]}: ∂SSE/∂IN(l+1), n × sizes[l+1]; allocated only when gradients are asked for. */
+    private double[][] delta;
+    private double[][] weightGradients;
+    private double[][] biasGradients;
+
+    Propagation(Network network, Samples samples) {
+        if (samples.inputWidth != network.inputWidth()) {
+            throw new IllegalArgumentException("x has " + samples.inputWidth + " columns but the network's input width is "
+                    + network.inputWidth());
+        }
+        if (samples.y != null && samples.outputWidth != network.outputWidth()) {
+            throw new IllegalArgumentException("y has " + samples.outputWidth + " columns but the network's output width is "
+                    + network.outputWidth());
+        }
+        this.network = network;
+        this.samples = samples;
+        this.sizes = network.layerSizes();
+        this.n = samples.rows;
+        this.last = sizes.length - 2;
+        this.in = new double[last + 1][];
+        this.act = new double[last + 1][];
+        act[0] = samples.x;
+        for (int l = 1; l <= last; l++) {
+            in[l] = new double[n * sizes[l]];
+            // With the identity activation A(l) is IN(l): share the buffer instead of copying it.
+            act[l] = network.activation() == Activation.NONE ? in[l] : new double[n * sizes[l]];
+        }
+        this.output = new double[n * sizes[last + 1]];
+    }
+
+    /** Computes {@code Ŷ} and every hidden layer's IN and A. */
+    void forward() {
+        double[][] w = network.weights;
+        double[][] b = network.biases;
+        Activation activation = network.activation();
+        for (int l = 0; l <= last; l++) {
+            double[] target = l == last ? output : in[l + 1];
+            Dense.multiply(act[l], w[l], b == null ? null : b[l], target, n, sizes[l], sizes[l + 1]);
+            if (l < last) {
+                activation.applyAll(in[l + 1], act[l + 1], target.length);
+            }
+        }
+    }
+
+    /** Forward pass, then the sum of squared errors. */
+    double loss() {
+        requireTargets();
+        forward();
+        return LeastSquares.sse(output, samples.y, output.length);
+    }
+
+    /** Forward and backward pass: returns the loss, leaves the gradients in this workspace. */
+    double lossAndGradient() {
+        requireTargets();
+        forward();
+        if (delta == null) {
+            allocateGradients();
+        }
+        double[] y = samples.y;
+        double sse = LeastSquares.sse(output, y, output.length);
+        LeastSquares.outputDelta(output, y, delta[last], output.length);
+        double[][] w = network.weights;
+        Activation activation = network.activation();
+        for (int l = last; l >= 0; l--) {
+            Dense.multiplyTransposedLeft(act[l], delta[l], weightGradients[l], n, sizes[l], sizes[l + 1]);
+            if (biasGradients != null) {
+                Dense.columnSums(delta[l], biasGradients[l], n, sizes[l + 1]);
+            }
+            if (l > 0) {
+                Dense.multiplyTransposedRight(delta[l], w[l], delta[l - 1], n, sizes[l], sizes[l + 1]);
+                activation.multiplyByDerivative(delta[l - 1], in[l], act[l], delta[l - 1].length);
+            }
+        }
+        return sse;
+    }
+
+    private void requireTargets() {
+        if (samples.y == null) {
+            throw new IllegalArgumentException("the loss needs targets; these samples have none");
+        }
+    }
+
+    private void allocateGradients() {
+        delta = new double[last + 1][];
+        weightGradients = new double[last + 1][];
+        biasGradients = network.hasBias() ? new double[last + 1][] : null;
+        for (int l = 0; l <= last; l++) {
+            delta[l] = new double[n * sizes[l + 1]];
+            weightGradients[l] = new double[sizes[l] * sizes[l + 1]];
+            if (biasGradients != null) {
+                biasGradients[l] = new double[sizes[l + 1]];
+            }
+        }
+    }
+
+    double[][] weightGradients() {
+        return weightGradients;
+    }
+
+    double[][] biasGradients() {
+        return biasGradients;
+    }
+
+    /** Frobenius norms of the weight gradients, written into {@code norms}. */
+    void gradientNorms(double[] norms) {
+        for (int l = 0; l <= last; l++) {
+            norms[l] = Dense.frobeniusNorm(weightGradients[l], weightGradients[l].length);
+        }
+    }
+
+    Gradients gradients() {
+        double[][] w = new double[last + 1][];
+        double[][] b = biasGradients == null ? null : new double[last + 1][];
+        for (int l = 0; l <= last; l++) {
+            w[l] = weightGradients[l].clone();
+            if (b != null) {
+                b[l] = biasGradients[l].clone();
+            }
+        }
+        return new Gradients(sizes, w, b);
+    }
+
+    RealMatrix output() {
+        return Dense.toMatrix(output, n, sizes[last + 1]);
+    }
+
+    ForwardCache cache() {
+        Map<String, RealMatrix> entries = new LinkedHashMap<>();
+        RealMatrix x = Dense.toMatrix(act[0], n, sizes[0]);
+        entries.put("A0", x);
+        entries.put("IN0", x);
+        for (int l = 1; l <= last; l++) {
+            entries.put("IN" + l, Dense.toMatrix(in[l], n, sizes[l]));
+            entries.put("A" + l, Dense.toMatrix(act[l], n, sizes[l]));
+        }
+        return new ForwardCache(entries, output());
+    }
+}
