@@ -1,0 +1,126 @@
+package io.trainyard.dataset;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import io.trainyard.system.InvalidRequestException;
+
+/**
+ * A numeric CSV file with a header row, split into input and target columns. Every problem is
+ * reported with its line and column as a user sees them in an editor.
+ *
+ * @param columns input columns in file order, then target columns in the order asked for
+ */
+record CsvTable(List<String> columns, double[][] x, double[][] y) {
+
+    /** Plain decimal or scientific notation; no hex, no type suffixes, no NaN or Infinity. */
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /**
+     * Parses {@code reader}.
+     *
+     * @param targets target column names; empty means the last column
+     * @param maxCells the largest number of cells accepted
+     * @throws InvalidRequestException naming the line and column of the first bad cell
+     */
+    static CsvTable parse(Reader reader, List<String> targets, long maxCells) {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true)
+                .setTrim(true).get();
+        try (CSVParser parser = CSVParser.parse(reader, format)) {
+            var records = parser.iterator();
+            if (!records.hasNext()) {
+                throw invalid("the file is empty; send a header row and at least one data row");
+            }
+            List<String> header = records.next().toList();
+            Set<String> unique = new LinkedHashSet<>(header);
+            if (unique.size() != header.size() || header.contains("")) {
+                throw invalid("line 1: column names must be non-empty and distinct, got " + header);
+            }
+            if (header.size() < 2) {
+                throw invalid("line 1: need at least one input and one target column, got " + header);
+            }
+            List<String> targetNames = targets.isEmpty() ? List.of(header.get(header.size() - 1)) : targets;
+            int[] targetIndex = new int[targetNames.size()];
+            for (int t = 0; t < targetNames.size(); t++) {
+                targetIndex[t] = header.indexOf(targetNames.get(t));
+                if (targetIndex[t] < 0) {
+                    throw new InvalidRequestException("target", "unknown target column '" + targetNames.get(t)
+                            + "'; the file has " + header);
+                }
+            }
+            List<Integer> inputIndex = new ArrayList<>();
+            for (int c = 0; c < header.size(); c++) {
+                if (!targetNames.contains(header.get(c))) {
+                    inputIndex.add(c);
+                }
+            }
+            if (inputIndex.isEmpty()) {
+                throw new InvalidRequestException("target", "every column is a target; leave at least one input column");
+            }
+            List<double[]> xs = new ArrayList<>();
+            List<double[]> ys = new ArrayList<>();
+            while (records.hasNext()) {
+                CSVRecord record = records.next();
+                long line = parser.getCurrentLineNumber();
+                if (record.size() != header.size()) {
+                    throw invalid("line " + line + ": has " + record.size() + " cells but the header has " + header.size());
+                }
+                if ((long) (xs.size() + 1) * header.size() > maxCells) {
+                    throw invalid("the file has more than " + maxCells + " cells (trainyard.limits.max-data-cells)");
+                }
+                double[] xRow = new double[inputIndex.size()];
+                for (int i = 0; i < xRow.length; i++) {
+                    xRow[i] = number(record, inputIndex.get(i), header, line);
+                }
+                double[] yRow = new double[targetIndex.length];
+                for (int t = 0; t < yRow.length; t++) {
+                    yRow[t] = number(record, targetIndex[t], header, line);
+                }
+                xs.add(xRow);
+                ys.add(yRow);
+            }
+            if (xs.isEmpty()) {
+                throw invalid("the file has a header but no data rows");
+            }
+            List<String> columns = new ArrayList<>();
+            inputIndex.forEach(i -> columns.add(header.get(i)));
+            columns.addAll(targetNames);
+            return new CsvTable(columns, xs.toArray(double[][]::new), ys.toArray(double[][]::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            throw invalid("the file is not valid CSV: " + e.getMessage());
+        }
+    }
+
+    private static double number(CSVRecord record, int column, List<String> header, long line) {
+        String cell = record.get(column);
+        if (!NUMBER.matcher(cell).matches()) {
+            String what = cell.isEmpty() ? "is empty" : "'" + cell + "' is not a number";
+            if (cell.equalsIgnoreCase("nan") || cell.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+                what = "'" + cell + "' is not a finite number";
+            }
+            throw invalid("line " + line + ", column '" + header.get(column) + "': " + what);
+        }
+        double value = Double.parseDouble(cell);
+        if (!Double.isFinite(value)) {
+            throw invalid("line " + line + ", column '" + header.get(column) + "': '" + cell
+                    + "' is not a finite number");
+        }
+        return value;
+    }
+
+    private static InvalidRequestException invalid(String message) {
+        return new InvalidRequestException("file", message);
+    }
+}

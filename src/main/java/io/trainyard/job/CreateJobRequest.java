@@ -1,0 +1,62 @@
+package io.trainyard.job;
+
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A job spec as a client sends it. Everything but {@code alpha} and the data has a default; see
+ * {@link JobSpecResolver} for the rules and limits.
+ */
+@Schema(name = "CreateJobRequest", description = "What to train. Give either `dataset` or `data`.")
+public record CreateJobRequest(
+        @Schema(description = "A label for people, at most 200 characters", example = "two-layer sigmoid")
+        String name,
+        @Schema(description = "Id of a built-in or uploaded data set (see GET /datasets)", example = "hw5")
+        String dataset,
+        @Schema(description = "Inline data instead of a data set id")
+        InlineData data,
+        @Schema(description = "Hidden-layer widths only; [] is a linear model. Default []", example = "[50]")
+        List<Integer> layers,
+        @Schema(description = "Hidden-layer activation: sigmoid, relu, tanh or none. Default sigmoid",
+                example = "sigmoid")
+        String activation,
+        @Schema(description = "Add bias vectors b0..bL. Default false", example = "false")
+        Boolean bias,
+        @Schema(description = "Initial weights are N(0,1)·scale. Default 0.1", example = "0.1")
+        Double scale,
+        @Schema(description = "Learning rate, required, greater than 0", example = "0.001",
+                requiredMode = Schema.RequiredMode.REQUIRED)
+        Double alpha,
+        @Schema(description = "Gradient-descent steps. Default 1000", example = "1000")
+        Integer iterations,
+        @Schema(description = "Seed of the weight initialisation and validation split. Default: drawn at random and"
+                + " reported in the job's spec", example = "7")
+        Long seed,
+        @Schema(description = "z-score normalise the inputs (fitted on the training rows). Default false",
+                example = "false")
+        Boolean normalize,
+        @Schema(description = "Polynomial basis expansion degree, 1 to 10. Default 1 (none)", example = "1")
+        Integer basisDegree,
+        @Schema(description = "Share of the training rows moved to a validation set, in [0, 1). Default 0",
+                example = "0.0")
+        Double validationFraction,
+        @Schema(description = "Start from this stored model's weights and preprocessing instead of random ones")
+        String warmStartModel) {
+
+    /**
+     * Data sent with the job.
+     *
+     * @param y targets: an array of rows, or a flat array for one output
+     */
+    @Schema(name = "InlineData")
+    public record InlineData(
+            @Schema(description = "Training inputs, one row per sample", example = "[[0.1, 2.0], [0.4, 1.5]]")
+            double[][] x,
+            @Schema(description = "Training targets: rows, or a flat array for one output", example = "[1.0, 2.5]")
+            JsonNode y,
+            @Schema(description = "Optional test inputs") double[][] testX,
+            @Schema(description = "Optional test targets") JsonNode testY) {
+    }
+}

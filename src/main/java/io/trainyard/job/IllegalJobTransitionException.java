@@ -1,0 +1,11 @@
+package io.trainyard.job;
+
+import io.trainyard.system.ConflictException;
+
+/** The job's status does not allow what was asked (e.g. deleting a running job). */
+class IllegalJobTransitionException extends ConflictException {
+
+    IllegalJobTransitionException(String message) {
+        super(message);
+    }
+}

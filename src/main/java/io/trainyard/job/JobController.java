@@ -1,0 +1,146 @@
+package io.trainyard.job;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Submit, watch, cancel and delete training jobs, and read their histories. */
+@RestController
+@RequestMapping(path = "/jobs", produces = "application/json")
+@Tag(name = "Jobs", description = "Train a network as a queued job and watch it")
+class JobController {
+
+    private final JobService jobs;
+
+    JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @PostMapping(consumes = "application/json")
+    @Operation(summary = "Submit a training job",
+            description = "Validates the spec, stores it and queues it; answers at once with 202 and the job "
+                    + "(status QUEUED, every default filled in, seed included). Training happens in the background: "
+                    + "poll GET /jobs/{id} or follow GET /jobs/{id}/events.",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    examples = @ExampleObject(name = "hw5", summary = "A normalised sigmoid network on hw5",
+                            value = """
+                                    {"name": "two-layer sigmoid", "dataset": "hw5", "layers": [20],
+                                     "activation": "sigmoid", "bias": true, "scale": 0.1, "alpha": 0.0005,
+                                     "iterations": 2000, "seed": 7, "normalize": true}"""))))
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
+    @ApiResponse(responseCode = "400", description = "The spec is invalid; `errors` lists every field to fix",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "409", description = "The warm-start model does not fit the spec",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<JobResponse> submit(@RequestBody CreateJobRequest request) {
+        TrainingJob job = jobs.submit(request);
+        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(JobResponse.from(job, null));
+    }
+
+    @GetMapping
+    @Operation(summary = "List jobs", description = "Newest first, optionally filtered by status and by a part of the "
+            + "name (case-insensitive). Pass `nextCursor` back as `cursor` for the next page; it is null on the last.")
+    JobPage list(
+            @Parameter(description = "Only jobs in this status") @RequestParam(required = false) JobStatus status,
+            @Parameter(description = "Only jobs whose name contains this") @RequestParam(required = false) String name,
+            @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
+            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+        JobService.Page page = jobs.page(status, name, sweepId, limit, cursor);
+        return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.live(j.id()))).toList(),
+                page.nextCursor());
+    }
+
+    record JobPage(List<JobResponse> items, String nextCursor) {
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a job", description = "Status, live progress (iteration, fraction, iterations per "
+            + "second, ETA), the latest losses, and once finished the model id or the error.")
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json"))
+    JobResponse get(@PathVariable String id) {
+        return JobResponse.from(jobs.get(id), jobs.live(id));
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at its "
+            + "next iteration (its status turns CANCELLED shortly after). The history so far is kept. 409 for a job "
+            + "that has already finished.")
+    JobResponse cancel(@PathVariable String id) {
+        return JobResponse.from(jobs.cancel(id), jobs.live(id));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete a finished job", description = "Deletes the job and its history; its model, if any, "
+            + "stays. 409 while the job is queued or running.")
+    void delete(@PathVariable String id) {
+        jobs.delete(id);
+    }
+
+    @GetMapping("/{id}/losses")
+    @Operation(summary = "Loss history", description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
+            + "of every history point, as equal-length columns. Point i is measured after i updates. `since=I` returns "
+            + "only points after iteration I (for incremental polling); `maxPoints=N` downsamples to N points that "
+            + "keep the first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss).")
+    LossesResponse losses(@PathVariable String id,
+            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
+            @Parameter(description = "Downsample to at most this many points (at least 2)")
+            @RequestParam(required = false) @Min(2) Integer maxPoints) {
+        TrainingJob job = jobs.get(id);
+        JobHistory history = history(job, since, maxPoints, true);
+        return LossesResponse.from(id, history, job);
+    }
+
+    @GetMapping("/{id}/gradients")
+    @Operation(summary = "Gradient-norm history", description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
+            + "history point; with the same `since` and `maxPoints` options as the losses.")
+    GradientsResponse gradients(@PathVariable String id,
+            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
+            @Parameter(description = "Downsample to at most this many points (at least 2)")
+            @RequestParam(required = false) @Min(2) Integer maxPoints) {
+        TrainingJob job = jobs.get(id);
+        return GradientsResponse.from(id, history(job, since, maxPoints, false));
+    }
+
+    private JobHistory history(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
+        JobHistory history = JobHistory.of(jobs.history(job.id(), since), since, job.layerSizes().size() - 1);
+        if (maxPoints == null || maxPoints >= history.size()) {
+            return history;
+        }
+        double[] shape = history.train();
+        if (!byLoss) {
+            shape = new double[history.size()];
+            for (double[] layer : history.gradientNorms()) {
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] += layer[i];
+                }
+            }
+        }
+        return history.downsample(maxPoints, shape);
+    }
+}

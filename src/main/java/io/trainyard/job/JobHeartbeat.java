@@ -1,0 +1,56 @@
+package io.trainyard.job;
+
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import io.trainyard.system.TrainyardProperties;
+
+/**
+ * The periodic chores of the queue: renew this instance's claims, pass on cancel requests made
+ * through other instances, recover orphaned jobs, and refresh the queue gauges.
+ */
+@Component
+class JobHeartbeat {
+
+    private static final Logger log = LoggerFactory.getLogger(JobHeartbeat.class);
+
+    private final JobRepository jobs;
+    private final RunningJobs running;
+    private final TrainingWorkers workers;
+    private final JobRecovery recovery;
+    private final JobMetrics metrics;
+    private final TrainyardProperties properties;
+
+    JobHeartbeat(JobRepository jobs, RunningJobs running, TrainingWorkers workers, JobRecovery recovery,
+            JobMetrics metrics, TrainyardProperties properties) {
+        this.jobs = jobs;
+        this.running = running;
+        this.workers = workers;
+        this.recovery = recovery;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    @Scheduled(fixedDelayString = "${trainyard.heartbeat-interval:2s}")
+    void beat() {
+        try {
+            Instant now = Instant.now();
+            for (String id : jobs.heartbeat(workers.owner(), now)) {
+                RunningJob job = running.get(id);
+                if (job != null) {
+                    job.requestCancel();
+                }
+            }
+            if (recovery.recover(now.minus(properties.heartbeatTimeout())) > 0) {
+                workers.wakeUp();
+            }
+            metrics.queueSizes(jobs.countByStatus(JobStatus.QUEUED), jobs.countByStatus(JobStatus.RUNNING));
+        } catch (RuntimeException e) {
+            log.warn("Heartbeat failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.trainyard.job;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.stereotype.Component;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Job metrics for {@code /actuator/prometheus}: queued and running jobs (across all instances),
+ * finished jobs by status, training iterations, and how long jobs take.
+ */
+@Component
+class JobMetrics {
+
+    private final MeterRegistry registry;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private final Counter iterations;
+
+    JobMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("trainyard.jobs.queued", queued, AtomicInteger::get)
+                .description("Jobs waiting in the queue").register(registry);
+        Gauge.builder("trainyard.jobs.running", running, AtomicInteger::get)
+                .description("Jobs being trained").register(registry);
+        this.iterations = Counter.builder("trainyard.training.iterations")
+                .description("Gradient-descent iterations run by this instance").register(registry);
+    }
+
+    void queueSizes(int queuedJobs, int runningJobs) {
+        queued.set(queuedJobs);
+        running.set(runningJobs);
+    }
+
+    void iterations(int count) {
+        iterations.increment(count);
+    }
+
+    void finished(JobStatus status, Duration duration) {
+        Counter.builder("trainyard.jobs.finished").description("Jobs that reached a final status")
+                .tag("status", status.name()).register(registry).increment();
+        if (duration != null) {
+            Timer.builder("trainyard.job.duration").description("Time from the start of training to its end")
+                    .tag("status", status.name()).register(registry).record(duration);
+        }
+    }
+}

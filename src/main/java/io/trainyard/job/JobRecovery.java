@@ -1,0 +1,51 @@
+package io.trainyard.job;
+
+import java.time.Instant;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import io.trainyard.system.TrainyardProperties;
+
+/**
+ * Puts jobs orphaned by a crashed instance back in the queue, or fails them once they have been
+ * interrupted {@code max-attempts} times, so that no job stays RUNNING forever.
+ */
+@Component
+class JobRecovery {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRecovery.class);
+
+    private final JobRepository jobs;
+    private final TrainyardProperties properties;
+
+    JobRecovery(JobRepository jobs, TrainyardProperties properties) {
+        this.jobs = jobs;
+        this.properties = properties;
+    }
+
+    /**
+     * Recovers running jobs whose claim was last renewed before {@code cutoff}; null recovers every
+     * running job.
+     *
+     * @return how many jobs were re-queued
+     */
+    int recover(Instant cutoff) {
+        int requeued = 0;
+        for (TrainingJob job : jobs.orphans(cutoff)) {
+            if (job.attempts() >= properties.maxAttempts()) {
+                String detail = "Training was interrupted " + job.attempts() + " times (the instance running it stopped"
+                        + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
+                if (jobs.failOrphan(job, Instant.now(), detail)) {
+                    log.warn("Job {} FAILED: {}", job.id(), detail);
+                }
+            } else if (jobs.requeueOrphan(job)) {
+                requeued++;
+                log.warn("Job {} was orphaned by instance {} during attempt {}; re-queued to train again from its seed",
+                        job.id(), job.owner(), job.attempts());
+            }
+        }
+        return requeued;
+    }
+}

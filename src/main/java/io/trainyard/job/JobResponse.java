@@ -1,0 +1,77 @@
+package io.trainyard.job;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** A job as clients see it: spec, status, live progress, latest losses and outcome. */
+@Schema(name = "Job")
+record JobResponse(
+        String id,
+        String name,
+        @Schema(example = "RUNNING") JobStatus status,
+        JobSpec spec,
+        @Schema(description = "[inputs after preprocessing, hidden widths…, outputs]", example = "[5, 50, 1]")
+        List<Integer> layerSizes,
+        Progress progress,
+        @Schema(description = "Training SSE at the latest iteration") Double trainLoss,
+        @Schema(description = "Validation SSE at the latest iteration, null without a validation set")
+        Double validationLoss,
+        @Schema(description = "Test SSE at the latest iteration, null without test rows") Double testLoss,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        @Schema(description = "Why the job failed; null otherwise") JobError error,
+        @Schema(description = "The trained model, once SUCCEEDED") String modelId,
+        String sweepId,
+        @Schema(description = "How many times training has started (more than 1 after a restart)") int attempts) {
+
+    @Schema(name = "JobProgress")
+    record Progress(
+            @Schema(example = "250") int iteration,
+            @Schema(example = "1000") int iterations,
+            @Schema(example = "0.25") double fraction,
+            @Schema(example = "1840.2") Double iterationsPerSecond,
+            @Schema(example = "0.41") Double etaSeconds) {
+    }
+
+    @Schema(name = "JobError")
+    record JobError(
+            @Schema(description = "diverged, interrupted or internal", example = "diverged") String type,
+            String detail) {
+    }
+
+    static JobResponse from(TrainingJob job, RunningJob live) {
+        int total = job.spec().iterations();
+        Integer iteration = job.progressIteration();
+        Double rate = job.iterationsPerSecond();
+        Double train = job.trainLoss();
+        Double validation = job.validationLoss();
+        Double test = job.testLoss();
+        LiveProgress latest = live == null || job.status() != JobStatus.RUNNING ? null : live.progress();
+        if (latest != null) {
+            iteration = latest.iteration();
+            rate = latest.iterationsPerSecond();
+            train = latest.trainLoss();
+            validation = latest.validationLoss();
+            test = latest.testLoss();
+        }
+        int done = iteration == null ? 0 : iteration;
+        if (job.status() == JobStatus.SUCCEEDED) {
+            done = total;
+        }
+        Double eta = null;
+        if (job.status() == JobStatus.RUNNING && rate != null && rate > 0) {
+            eta = (total - done) / rate;
+        } else if (job.status().isTerminal()) {
+            eta = 0.0;
+        }
+        Progress progress = new Progress(done, total, total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0)
+                : (double) done / total, rate, eta);
+        JobError error = job.errorType() == null ? null : new JobError(job.errorType(), job.errorDetail());
+        return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress, train,
+                validation, test, job.createdAt(), job.startedAt(), job.finishedAt(), error, job.modelId(), job.sweepId(),
+                job.attempts());
+    }
+}

@@ -1,0 +1,33 @@
+package io.trainyard.job;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+
+/** A job's loss history as equal-length columns, one entry per history point. */
+@Schema(name = "Losses")
+record LossesResponse(
+        String jobId,
+        @Schema(description = "Iteration of each point (0 = before the first update)") int[] iteration,
+        @Schema(description = "Training sum of squared errors") double[] train,
+        @Schema(description = "Validation SSE, null without a validation set") double[] validation,
+        @Schema(description = "Test SSE, null without test rows") double[] test,
+        @Schema(description = "train / training rows") double[] trainMse,
+        @Schema(description = "validation / validation rows") double[] validationMse,
+        @Schema(description = "test / test rows") double[] testMse) {
+
+    static LossesResponse from(String jobId, JobHistory history, TrainingJob job) {
+        return new LossesResponse(jobId, history.iteration(), history.train(), history.validation(), history.test(),
+                mse(history.train(), job.trainRows()), mse(history.validation(), job.validationRows()),
+                mse(history.test(), job.testRows()));
+    }
+
+    private static double[] mse(double[] sse, Integer rows) {
+        if (sse == null || rows == null || rows == 0) {
+            return null;
+        }
+        double[] out = new double[sse.length];
+        for (int i = 0; i < sse.length; i++) {
+            out[i] = sse[i] / rows;
+        }
+        return out;
+    }
+}

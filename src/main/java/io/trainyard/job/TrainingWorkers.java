@@ -1,0 +1,181 @@
+package io.trainyard.job;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.stereotype.Component;
+
+import io.trainyard.system.TrainyardProperties;
+
+/**
+ * The pool of training threads. Each worker claims the oldest queued job in the database (so
+ * several instances can share one queue), trains it, and looks for the next; idle workers wake up
+ * at once when this instance accepts a job and every {@code poll-interval} for jobs accepted by
+ * other instances.
+ *
+ * <p>On a clean stop the running jobs are handed back to the queue between two iterations. After a
+ * crash, {@link JobRecovery} re-queues them.
+ */
+@Component
+class TrainingWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingWorkers.class);
+
+    private final JobRepository jobs;
+    private final JobRunner runner;
+    private final JobRecovery recovery;
+    private final TrainyardProperties properties;
+    private final DataSource dataSource;
+    private final String owner;
+    private final Object signal = new Object();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+    private volatile boolean running;
+    private boolean workPending;
+
+    TrainingWorkers(JobRepository jobs, JobRunner runner, JobRecovery recovery, TrainyardProperties properties,
+            DataSource dataSource) {
+        this.jobs = jobs;
+        this.runner = runner;
+        this.recovery = recovery;
+        this.properties = properties;
+        this.dataSource = dataSource;
+        this.owner = properties.instanceId().isBlank() ? defaultInstanceId() : properties.instanceId();
+    }
+
+    /** This instance's name in job claims. */
+    String owner() {
+        return owner;
+    }
+
+    /** Tells idle workers that a job was queued. */
+    void wakeUp() {
+        synchronized (signal) {
+            workPending = true;
+            signal.notifyAll();
+        }
+    }
+
+    @Override
+    public void start() {
+        if (isEmbeddedDatabase()) {
+            // An embedded file database is locked by one process: whatever is RUNNING in it was
+            // orphaned by a previous run of this instance, so there is no need to wait for its claim to expire.
+            recovery.recover(null);
+        }
+        stopping = false;
+        int count = properties.effectiveWorkers();
+        for (int i = 0; i < count; i++) {
+            Thread thread = new Thread(this::work, "trainyard-worker-" + (i + 1));
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        running = true;
+        log.info("Started {} training workers as instance {}", count, owner);
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        wakeUp();
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
+        running = false;
+        log.info("Training workers stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop before the web server and the database go away. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1024;
+    }
+
+    private void work() {
+        while (!stopping) {
+            try {
+                Optional<TrainingJob> job = claimNext();
+                if (job.isPresent()) {
+                    runner.run(job.get(), owner, () -> stopping);
+                } else {
+                    waitForWork();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                // The database may be briefly unreachable; keep the worker alive and try again later.
+                log.warn("Worker could not claim a job: {}", e.toString());
+                try {
+                    waitForWork();
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private Optional<TrainingJob> claimNext() {
+        for (String id : jobs.queuedIds(properties.effectiveWorkers() * 2 + 1)) {
+            if (stopping) {
+                return Optional.empty();
+            }
+            if (jobs.claim(id, owner, Instant.now())) {
+                return jobs.find(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void waitForWork() throws InterruptedException {
+        synchronized (signal) {
+            if (!workPending && !stopping) {
+                signal.wait(properties.pollInterval().toMillis());
+            }
+            workPending = false;
+        }
+    }
+
+    private boolean isEmbeddedDatabase() {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, meta -> meta.getDatabaseProductName());
+            return "H2".equalsIgnoreCase(product);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "trainyard";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

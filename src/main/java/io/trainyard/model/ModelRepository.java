@@ -1,0 +1,139 @@
+package io.trainyard.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import io.trainyard.nn.Activation;
+import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
+import io.trainyard.nn.Preprocessing;
+import io.trainyard.system.DoubleArrays;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Stored models: architecture and preprocessing as columns, all weights and biases in one packed blob. */
+@Repository
+class ModelRepository {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final JdbcClient jdbc;
+
+    ModelRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(StoredModel stored) {
+        Model model = stored.model();
+        Network network = model.network();
+        Preprocessing preprocessing = model.preprocessing();
+        jdbc.sql("""
+                INSERT INTO models (id, job_id, created_at, layer_sizes, activation, bias, basis_degree,
+                    preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss)
+                VALUES (:id, :job, :createdAt, :layerSizes, :activation, :bias, :degree, :mean, :std, :parameters,
+                    :trainLoss, :testLoss)""")
+                .param("id", stored.id())
+                .param("job", stored.jobId())
+                .param("createdAt", OffsetDateTime.ofInstant(stored.createdAt(), ZoneOffset.UTC))
+                .param("layerSizes", JSON.writeValueAsString(network.layerSizes()))
+                .param("activation", network.activation().id())
+                .param("bias", network.hasBias())
+                .param("degree", preprocessing.basisDegree())
+                .param("mean", preprocessing.mean() == null ? null : DoubleArrays.encode(preprocessing.mean()))
+                .param("std", preprocessing.std() == null ? null : DoubleArrays.encode(preprocessing.std()))
+                .param("parameters", pack(network))
+                .param("trainLoss", stored.trainLoss())
+                .param("testLoss", stored.testLoss())
+                .update();
+    }
+
+    Optional<StoredModel> find(String id) {
+        return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(ModelRepository::map).optional();
+    }
+
+    /** One page of models, newest first, after the given position (null for the first page). */
+    List<StoredModel> page(Instant afterCreatedAt, String afterId, int limit) {
+        if (afterCreatedAt == null) {
+            return jdbc.sql("SELECT * FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
+                    .param("limit", limit).query(ModelRepository::map).list();
+        }
+        return jdbc.sql("""
+                SELECT * FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
+                ORDER BY created_at DESC, id DESC LIMIT :limit""")
+                .param("after", OffsetDateTime.ofInstant(afterCreatedAt, ZoneOffset.UTC)).param("afterId", afterId)
+                .param("limit", limit).query(ModelRepository::map).list();
+    }
+
+    boolean delete(String id) {
+        return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+    }
+
+    private static byte[] pack(Network network) {
+        List<RealMatrix> weights = network.weights();
+        List<RealVector> biases = network.biases();
+        long count = network.parameterCount();
+        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(count * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int l = 0; l < weights.size(); l++) {
+            for (double[] row : weights.get(l).getData()) {
+                for (double v : row) {
+                    buffer.putDouble(v);
+                }
+            }
+            if (!biases.isEmpty()) {
+                for (double v : biases.get(l).toArray()) {
+                    buffer.putDouble(v);
+                }
+            }
+        }
+        return buffer.array();
+    }
+
+    private static StoredModel map(ResultSet rs, int row) throws SQLException {
+        int[] sizes = JSON.readValue(rs.getString("layer_sizes"), new TypeReference<int[]>() {
+        });
+        boolean bias = rs.getBoolean("bias");
+        double[] parameters = DoubleArrays.decode(rs.getBytes("parameters"));
+        List<RealMatrix> weights = new ArrayList<>();
+        List<RealVector> biases = new ArrayList<>();
+        int offset = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            double[][] w = new double[sizes[l]][sizes[l + 1]];
+            for (double[] r : w) {
+                System.arraycopy(parameters, offset, r, 0, r.length);
+                offset += r.length;
+            }
+            weights.add(new Array2DRowRealMatrix(w, false));
+            if (bias) {
+                double[] b = new double[sizes[l + 1]];
+                System.arraycopy(parameters, offset, b, 0, b.length);
+                offset += b.length;
+                biases.add(new ArrayRealVector(b, false));
+            }
+        }
+        Network network = Network.of(sizes, Activation.fromId(rs.getString("activation")), weights, biases);
+        Preprocessing preprocessing = Preprocessing.of(rs.getInt("basis_degree"),
+                DoubleArrays.decode(rs.getBytes("preprocessing_mean")), DoubleArrays.decode(rs.getBytes("preprocessing_std")));
+        double trainLoss = rs.getDouble("train_loss");
+        Double train = rs.wasNull() ? null : trainLoss;
+        double testLoss = rs.getDouble("test_loss");
+        Double test = rs.wasNull() ? null : testLoss;
+        return new StoredModel(rs.getString("id"), rs.getString("job_id"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), new Model(network, preprocessing), train,
+                test);
+    }
+}

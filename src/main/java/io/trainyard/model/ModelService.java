@@ -1,0 +1,46 @@
+package io.trainyard.model;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import org.springframework.stereotype.Service;
+
+import io.trainyard.nn.Model;
+
+/** Keeps trained and imported models. */
+@Service
+public class ModelService {
+
+    private final ModelRepository repository;
+
+    ModelService(ModelRepository repository) {
+        this.repository = repository;
+    }
+
+    /** Stores a model and returns it with its new id. */
+    public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss) {
+        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Instant.now(), model, trainLoss,
+                testLoss);
+        repository.insert(stored);
+        return stored;
+    }
+
+    /**
+     * The model with this id.
+     *
+     * @throws ModelNotFoundException when there is none
+     */
+    public StoredModel get(String id) {
+        return repository.find(id).orElseThrow(() -> new ModelNotFoundException(id));
+    }
+
+    java.util.List<StoredModel> page(Instant afterCreatedAt, String afterId, int limit) {
+        return repository.page(afterCreatedAt, afterId, limit);
+    }
+
+    void delete(String id) {
+        if (!repository.delete(id)) {
+            throw new ModelNotFoundException(id);
+        }
+    }
+}

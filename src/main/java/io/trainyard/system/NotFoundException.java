@@ -1,0 +1,9 @@
+package io.trainyard.system;
+
+/** An id in the path that names nothing (404). Features subclass it with their own names. */
+public class NotFoundException extends RuntimeException {
+
+    public NotFoundException(String what, String id) {
+        super("There is no " + what + " with id '" + id + "'.");
+    }
+}

@@ -1,0 +1,31 @@
+package io.trainyard.system;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+
+/** The OpenAPI document's front page (served at /v3/api-docs, shown by Swagger UI at /swagger-ui.html). */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    @Bean
+    OpenAPI trainyardApi() {
+        return new OpenAPI().info(new Info()
+                .title("Trainyard")
+                .version("v1")
+                .description("""
+                        Trains small fully-connected neural networks (multilayer perceptrons) as queued jobs:
+                        full-batch gradient descent on the sum of squared errors.
+
+                        1. `POST /jobs` with a spec (data set, hidden layers, activation, alpha, iterations, …) → 202.
+                        2. Watch `GET /jobs/{id}` (progress, ETA, latest losses) or read `GET /jobs/{id}/losses`.
+                        3. Use the trained model: `POST /models/{modelId}/predictions`.
+
+                        Every error is `application/problem+json` (RFC 9457) with a `detail` that says what to fix and,
+                        for invalid input, an `errors` array of `{field, message}`.""")
+                .license(new License().name("Apache-2.0")));
+    }
+}

@@ -1,0 +1,23 @@
+package io.trainyard.system;
+
+import java.net.URI;
+
+/** The stable {@code type} URIs of every problem the API answers with. */
+public final class ProblemTypes {
+
+    private static final String BASE = "https://trainyard.io/problems/";
+
+    public static final URI INVALID_REQUEST = URI.create(BASE + "invalid-request");
+    public static final URI MALFORMED_JSON = URI.create(BASE + "malformed-json");
+    public static final URI NOT_FOUND = URI.create(BASE + "not-found");
+    public static final URI CONFLICT = URI.create(BASE + "conflict");
+    public static final URI QUEUE_FULL = URI.create(BASE + "queue-full");
+    public static final URI PAYLOAD_TOO_LARGE = URI.create(BASE + "payload-too-large");
+    public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
+    public static final URI NOT_ACCEPTABLE = URI.create(BASE + "not-acceptable");
+    public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
+    public static final URI INTERNAL = URI.create(BASE + "internal-error");
+
+    private ProblemTypes() {
+    }
+}

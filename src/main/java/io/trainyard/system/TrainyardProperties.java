@@ -1,0 +1,65 @@
+package io.trainyard.system;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything an operator can set under {@code trainyard.*} (see the README's configuration table).
+ *
+ * @param dataDir where the embedded database lives ({@code TRAINYARD_DATA_DIR})
+ * @param workers training jobs run at once by this instance; 0 means one per core
+ * @param instanceId this instance's name in job claims; empty means host name plus a random suffix
+ * @param heartbeatInterval how often a running job's claim is renewed and cancel requests are picked up
+ * @param heartbeatTimeout a running job whose claim has not been renewed for this long is taken to be
+ *     orphaned by a crashed instance and is re-queued
+ * @param maxAttempts a job whose training was interrupted this many times ends FAILED
+ * @param pollInterval how often idle workers look for jobs queued by other instances
+ * @param historyFlushInterval how often a running job's loss history is written to the database
+ * @param progressLogInterval how often a running job logs its progress at INFO
+ */
+@ConfigurationProperties("trainyard")
+public record TrainyardProperties(
+        @DefaultValue("./data") Path dataDir,
+        @DefaultValue("0") int workers,
+        @DefaultValue("") String instanceId,
+        @DefaultValue("2s") Duration heartbeatInterval,
+        @DefaultValue("30s") Duration heartbeatTimeout,
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("1s") Duration pollInterval,
+        @DefaultValue("1s") Duration historyFlushInterval,
+        @DefaultValue("5s") Duration progressLogInterval,
+        @DefaultValue Limits limits) {
+
+    /** The number of training workers this instance runs. */
+    public int effectiveWorkers() {
+        return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Bounds that keep one request or job from exhausting a small machine. Exceeding one is a 4xx
+     * that names the limit and the property that raises it.
+     *
+     * @param maxHiddenLayers hidden layers in one network
+     * @param maxWidth units in one layer (input width after basis expansion included)
+     * @param maxParameters weights plus biases of one network
+     * @param maxIterations gradient steps of one job
+     * @param maxDataCells numbers in one data set or prediction request (rows × columns, all parts)
+     * @param maxRequestSize bytes of one request body
+     * @param queueCapacity jobs waiting in the queue (all instances together); beyond it POST /jobs answers 429
+     * @param maxSweepSize jobs one sweep may expand to
+     */
+    public record Limits(
+            @DefaultValue("32") int maxHiddenLayers,
+            @DefaultValue("1024") int maxWidth,
+            @DefaultValue("5000000") long maxParameters,
+            @DefaultValue("1000000") int maxIterations,
+            @DefaultValue("10000000") long maxDataCells,
+            @DefaultValue("64MB") DataSize maxRequestSize,
+            @DefaultValue("1000") int queueCapacity,
+            @DefaultValue("200") int maxSweepSize) {
+    }
+}
