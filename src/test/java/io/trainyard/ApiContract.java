@@ -1,0 +1,541 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.trainyard.nn.Activation;
+import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
+import io.trainyard.nn.Preprocessing;
+import io.trainyard.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The HTTP contract of ../shared/API.md (Jobs, Models, built-in data), exercised over real HTTP.
+ * Runs once per store: {@code H2ApiIntegrationTests} and {@code PostgresApiIntegrationTests}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "trainyard.workers=2",
+    "trainyard.limits.queue-capacity=4",
+    "trainyard.limits.max-request-size=2MB",
+    "trainyard.heartbeat-interval=300ms",
+    "trainyard.history-flush-interval=200ms",
+})
+abstract class ApiContract {
+
+    static final Duration TRAINING = Duration.ofSeconds(60);
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    private final List<String> started = new ArrayList<>();
+
+    static Path tempDataDir(String prefix) {
+        try {
+            return java.nio.file.Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    /** Leaves no job running for the next test: they share two workers and a small queue. */
+    @AfterEach
+    void cancelLeftovers() {
+        for (String id : started) {
+            JsonNode job = http.get("/jobs/" + id).json();
+            String status = job.path("status").asString();
+            if (status.equals("QUEUED") || status.equals("RUNNING")) {
+                http.post("/jobs/" + id + "/cancel", "");
+            }
+        }
+        for (String id : started) {
+            await().atMost(TRAINING).until(() -> isFinished(http.get("/jobs/" + id).json()));
+        }
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Test
+    void aJobOnHw5IsQueuedTrainedAndLeavesItsHistoryAndModel() {
+        Http.Response accepted = http.post("/jobs", hw5Spec("lifecycle", 400));
+
+        JsonNode job = accepted.expect(202);
+        assertThat(accepted.header("Location")).isEqualTo("/jobs/" + job.get("id").asString());
+        assertThat(job.get("status").asString()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
+        assertThat(job.at("/spec/activation").asString()).isEqualTo("sigmoid");
+        assertThat(job.at("/spec/seed").asLong()).isEqualTo(7);
+        assertThat(job.at("/spec/basisDegree").asInt()).isEqualTo(1);
+        assertThat(job.get("layerSizes").toString()).isEqualTo("[5,20,1]");
+        String id = track(job);
+
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+
+        assertThat(done.at("/progress/iteration").asInt()).isEqualTo(400);
+        assertThat(done.at("/progress/fraction").asDouble()).isEqualTo(1.0);
+        assertThat(done.get("startedAt").isNull()).isFalse();
+        assertThat(done.get("finishedAt").isNull()).isFalse();
+        assertThat(done.get("error").isNull()).isTrue();
+        JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
+        assertThat(losses.get("iteration").size()).isEqualTo(401);
+        assertThat(losses.get("train").size()).isEqualTo(401);
+        assertThat(losses.get("test").size()).isEqualTo(401);
+        assertThat(losses.get("validation").isNull()).isTrue();
+        assertThat(losses.at("/iteration/400").asInt()).isEqualTo(400);
+        double first = losses.at("/train/0").asDouble();
+        double last = losses.at("/train/400").asDouble();
+        assertThat(last).isLessThan(first / 5);
+        assertThat(done.get("trainLoss").asDouble()).isEqualTo(last);
+        assertThat(losses.at("/trainMse/400").asDouble()).isEqualTo(last / 400);
+        assertThat(losses.at("/testMse/400").asDouble()).isEqualTo(losses.at("/test/400").asDouble() / 200);
+
+        JsonNode gradients = http.get("/jobs/" + id + "/gradients").expect(200);
+        assertThat(gradients.get("iteration").size()).isEqualTo(401);
+        assertThat(gradients.get("layers").propertyNames()).containsExactly("W0", "W1");
+        assertThat(gradients.at("/layers/W1").size()).isEqualTo(401);
+
+        JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
+        assertThat(model.get("jobId").asString()).isEqualTo(id);
+        assertThat(model.get("trainLoss").asDouble()).isEqualTo(last);
+        assertThat(model.at("/preprocessing/normalize").asBoolean()).isTrue();
+        assertThat(model.at("/preprocessing/mean").size()).isEqualTo(5);
+        assertThat(model.at("/weights/W0").size()).isEqualTo(5);
+        assertThat(model.at("/weights/W0/0").size()).isEqualTo(20);
+        assertThat(model.at("/biases/b1").size()).isEqualTo(1);
+    }
+
+    @Test
+    void lossesCanBePolledIncrementallyAndDownsampled() {
+        String id = track(http.post("/jobs", hw5Spec("polling", 300)).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        JsonNode tail = http.get("/jobs/" + id + "/losses?since=295").expect(200);
+        assertThat(tail.get("iteration").toString()).isEqualTo("[296,297,298,299,300]");
+        assertThat(tail.get("train").size()).isEqualTo(5);
+        assertThat(tail.get("trainMse").size()).isEqualTo(5);
+
+        JsonNode small = http.get("/jobs/" + id + "/losses?maxPoints=20").expect(200);
+        assertThat(small.get("iteration").size()).isEqualTo(20);
+        assertThat(small.at("/iteration/0").asInt()).isZero();
+        assertThat(small.at("/iteration/19").asInt()).isEqualTo(300);
+        assertThat(small.get("test").size()).isEqualTo(20);
+
+        assertThat(http.get("/jobs/" + id + "/losses?since=300").expect(200).get("iteration").size()).isZero();
+        assertThat(http.get("/jobs/" + id + "/gradients?maxPoints=10").expect(200).at("/layers/W0").size())
+                .isEqualTo(10);
+        problem(http.get("/jobs/" + id + "/losses?maxPoints=1"), 400);
+    }
+
+    @Test
+    void inlineDataTrainsAndFlatTargetsAreAccepted() {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("data", Map.of("x", new double[][] {{0}, {1}, {2}, {3}}, "y", new double[] {1, 3, 5, 7},
+                "testX", new double[][] {{4}}, "testY", new double[][] {{9}}));
+        spec.put("layers", List.of());
+        spec.put("bias", true);
+        spec.put("alpha", 0.02);
+        spec.put("iterations", 2000);
+        spec.put("seed", 1);
+
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+
+        assertThat(done.at("/spec/dataset").asString()).startsWith("inline-");
+        assertThat(done.get("layerSizes").toString()).isEqualTo("[1,1]");
+        assertThat(done.get("trainLoss").asDouble()).isLessThan(1e-6);
+        JsonNode prediction = http.post("/models/" + done.get("modelId").asString() + "/predictions",
+                Map.of("x", new double[][] {{10}})).expect(200);
+        assertThat(prediction.at("/y/0/0").asDouble()).isCloseTo(21.0, org.assertj.core.data.Offset.offset(1e-3));
+    }
+
+    @Test
+    void aDivergingJobFailsWithItsHistoryKept() {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("name", "diverges");
+        spec.put("dataset", "hw5");
+        spec.put("layers", List.of(10));
+        spec.put("activation", "relu");
+        spec.put("alpha", 0.5);
+        spec.put("iterations", 1000);
+        spec.put("seed", 3);
+
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode failed = awaitStatus(id, "FAILED");
+
+        assertThat(failed.at("/error/type").asString()).isEqualTo("diverged");
+        assertThat(failed.at("/error/detail").asString()).contains("diverged at iteration");
+        assertThat(failed.get("modelId").isNull()).isTrue();
+        JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
+        assertThat(losses.get("train").size()).isPositive();
+        for (JsonNode value : losses.get("train")) {
+            assertThat(value.isNumber()).as("every stored loss is a finite number").isTrue();
+        }
+    }
+
+    // ---------------------------------------------------------------- queue, cancel, delete
+
+    @Test
+    void cancellingAQueuedJobIsImmediateAndARunningJobStopsWithItsHistory() {
+        String first = track(http.post("/jobs", longSpec("long-1")).expect(202));
+        String second = track(http.post("/jobs", longSpec("long-2")).expect(202));
+        awaitStatus(first, "RUNNING");
+        awaitStatus(second, "RUNNING");
+        String queued = track(http.post("/jobs", longSpec("waiting")).expect(202));
+        assertThat(http.get("/jobs/" + queued).json().get("status").asString()).isEqualTo("QUEUED");
+
+        JsonNode cancelled = http.post("/jobs/" + queued + "/cancel", "").expect(202);
+
+        assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+        await().atMost(TRAINING).until(() -> http.get("/jobs/" + first).json().at("/progress/iteration").asInt() > 5);
+        http.post("/jobs/" + first + "/cancel", "").expect(202);
+        JsonNode stopped = awaitStatus(first, "CANCELLED");
+        assertThat(stopped.get("modelId").isNull()).isTrue();
+        assertThat(http.get("/jobs/" + first + "/losses").json().get("train").size()).isPositive();
+        problem(http.post("/jobs/" + first + "/cancel", ""), 409);
+    }
+
+    @Test
+    void aFullQueueAnswers429WithRetryAfter() {
+        track(http.post("/jobs", longSpec("busy-1")).expect(202));
+        track(http.post("/jobs", longSpec("busy-2")).expect(202));
+        await().atMost(TRAINING).until(() -> count("RUNNING") == 2);
+        for (int i = 0; i < 4; i++) {
+            track(http.post("/jobs", longSpec("queued-" + i)).expect(202));
+        }
+
+        Http.Response refused = http.post("/jobs", longSpec("one too many"));
+
+        JsonNode problem = problem(refused, 429);
+        assertThat(refused.header("Retry-After")).matches("\\d+");
+        assertThat(problem.get("detail").asString()).contains("trainyard.limits.queue-capacity");
+    }
+
+    @Test
+    void finishedJobsCanBeDeletedButActiveOnesCannot() {
+        String running = track(http.post("/jobs", longSpec("active")).expect(202));
+        problem(http.delete("/jobs/" + running), 409);
+        String done = track(http.post("/jobs", hw5Spec("to delete", 10)).expect(202));
+        awaitStatus(done, "SUCCEEDED");
+
+        assertThat(http.delete("/jobs/" + done).status()).isEqualTo(204);
+
+        problem(http.get("/jobs/" + done), 404);
+        problem(http.get("/jobs/" + done + "/losses"), 404);
+        started.remove(done);
+    }
+
+    @Test
+    void jobsAreListedNewestFirstWithFiltersAndCursors() {
+        String tag = "page-" + System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(track(http.post("/jobs", hw5Spec(tag + "-" + i, 5)).expect(202)));
+        }
+        ids.forEach(id -> awaitStatus(id, "SUCCEEDED"));
+
+        JsonNode page1 = http.get("/jobs?name=" + tag.toUpperCase() + "&limit=2").expect(200);
+        assertThat(page1.get("items").size()).isEqualTo(2);
+        assertThat(page1.at("/items/0/id").asString()).isEqualTo(ids.get(2));
+        assertThat(page1.at("/items/1/id").asString()).isEqualTo(ids.get(1));
+        JsonNode page2 = http.get("/jobs?name=" + tag + "&limit=2&cursor=" + page1.get("nextCursor").asString())
+                .expect(200);
+        assertThat(page2.get("items").size()).isEqualTo(1);
+        assertThat(page2.at("/items/0/id").asString()).isEqualTo(ids.get(0));
+        assertThat(page2.get("nextCursor").isNull()).isTrue();
+        assertThat(http.get("/jobs?status=SUCCEEDED&name=" + tag).json().get("items").size()).isEqualTo(3);
+        assertThat(http.get("/jobs?status=FAILED&name=" + tag).json().get("items").size()).isZero();
+        problem(http.get("/jobs?cursor=garbage"), 400);
+        problem(http.get("/jobs?status=DONE"), 400);
+    }
+
+    // ---------------------------------------------------------------- models
+
+    @Test
+    void anImportedModelPredictsLikeTheEngineAndWarmStartsAJob() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("layerSizes", List.of(5, 3, 1));
+        body.put("activation", "tanh");
+        body.put("bias", true);
+        body.put("preprocessing", Map.of("basisDegree", 1, "normalize", true,
+                "mean", new double[] {5, 50, 0, 1.5, 0.5}, "std", new double[] {2.5, 15, 0.6, 0.8, 0.5}));
+        double[][] w0 = {{0.1, -0.2, 0.3}, {0.05, 0.1, -0.1}, {0.2, 0.2, 0.2}, {-0.3, 0.1, 0.0}, {0.4, -0.4, 0.1}};
+        double[][] w1 = {{1.5}, {-2.0}, {0.7}};
+        body.put("weights", Map.of("W0", w0, "W1", w1));
+        body.put("biases", Map.of("b0", new double[] {0.1, 0.2, 0.3}, "b1", new double[] {3.0}));
+
+        Http.Response created = http.post("/models", body);
+
+        JsonNode model = created.expect(201);
+        String modelId = model.get("id").asString();
+        assertThat(created.header("Location")).isEqualTo("/models/" + modelId);
+        assertThat(model.get("jobId").isNull()).isTrue();
+
+        double[][] x = {{2.3, 45.2, -0.05, 0.87, 1.0}, {7.7, 63.3, -0.69, 2.2, 0.0}};
+        JsonNode predicted = http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
+        Model engine = new Model(Network.of(new int[] {5, 3, 1}, Activation.TANH,
+                List.of(new Array2DRowRealMatrix(w0), new Array2DRowRealMatrix(w1)),
+                List.of(new org.apache.commons.math3.linear.ArrayRealVector(new double[] {0.1, 0.2, 0.3}),
+                        new org.apache.commons.math3.linear.ArrayRealVector(new double[] {3.0}))),
+                Preprocessing.of(1, new double[] {5, 50, 0, 1.5, 0.5}, new double[] {2.5, 15, 0.6, 0.8, 0.5}));
+        RealMatrix expected = engine.predict(new Array2DRowRealMatrix(x));
+        assertThat(predicted.at("/y/0/0").asDouble()).isEqualTo(expected.getEntry(0, 0));
+        assertThat(predicted.at("/y/1/0").asDouble()).isEqualTo(expected.getEntry(1, 0));
+        JsonNode wrongWidth = problem(http.post("/models/" + modelId + "/predictions", Map.of("x", new double[][] {{1, 2}})),
+                400);
+        assertThat(wrongWidth.get("detail").asString()).contains("2 columns").contains("expects 5");
+
+        Map<String, Object> warm = hw5Spec("warm", 0);
+        warm.put("layers", List.of(3));
+        warm.put("activation", "tanh");
+        warm.put("bias", true);
+        warm.put("normalize", true);
+        warm.put("warmStartModel", modelId);
+        String id = track(http.post("/jobs", warm).expect(202));
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+        JsonNode trained = http.get("/models/" + done.get("modelId").asString()).expect(200);
+        assertThat(trained.at("/weights/W1/1/0").asDouble()).isEqualTo(-2.0);
+        assertThat(trained.at("/preprocessing/mean/1").asDouble()).isEqualTo(50.0);
+
+        warm.put("activation", "relu");
+        JsonNode mismatch = problem(http.post("/jobs", warm), 409);
+        assertThat(mismatch.get("detail").asString()).contains("activation");
+
+        assertThat(http.get("/models?limit=500").json().get("items").findValuesAsString("id")).contains(modelId);
+        assertThat(http.delete("/models/" + modelId).status()).isEqualTo(204);
+        problem(http.get("/models/" + modelId), 404);
+        problem(http.delete("/models/" + modelId), 404);
+    }
+
+    @Test
+    void badModelImportsAndPredictionsAreExplained() {
+        JsonNode shape = problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "none",
+                "weights", Map.of("W0", new double[][] {{1, 2}}))), 400);
+        assertThat(shape.toString()).contains("weights.W0");
+        problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "softmax",
+                "weights", Map.of("W0", new double[][] {{1}, {2}}))), 400);
+        problem(http.post("/models", "{\"id\": \"x\"}"), 400);
+        problem(http.post("/models/nope/predictions", Map.of("x", new double[][] {{1}})), 404);
+    }
+
+    // ---------------------------------------------------------------- data sets, operations
+
+    @Test
+    void theHomeworkDataSetIsBuiltIn() {
+        JsonNode list = http.get("/datasets").expect(200);
+        JsonNode hw5 = http.get("/datasets/hw5").expect(200);
+
+        assertThat(list.get("items").findValuesAsString("id")).contains("hw5");
+        assertThat(hw5.get("trainRows").asInt()).isEqualTo(400);
+        assertThat(hw5.get("testRows").asInt()).isEqualTo(200);
+        assertThat(hw5.get("features").asInt()).isEqualTo(5);
+        assertThat(hw5.get("targets").asInt()).isEqualTo(1);
+        assertThat(hw5.get("columns").toString()).isEqualTo("[\"x1\",\"x2\",\"x3\",\"x4\",\"x5\",\"y\"]");
+        assertThat(hw5.get("builtIn").asBoolean()).isTrue();
+        problem(http.get("/datasets/nope"), 404);
+    }
+
+    @Test
+    void healthMetricsAndApiDocsAreServedAndNothingElseOfActuator() {
+        assertThat(http.get("/actuator/health").expect(200).get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health/liveness").expect(200).get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health/readiness").expect(200).get("status").asString()).isEqualTo("UP");
+        http.get("/actuator/info").expect(200);
+        String metrics = http.get("/actuator/prometheus").text();
+        assertThat(metrics).contains("trainyard_jobs_queued", "trainyard_jobs_running", "trainyard_training_iterations");
+        assertThat(http.get("/actuator/env").status()).isEqualTo(404);
+        assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
+        JsonNode docs = http.get("/v3/api-docs").expect(200);
+        assertThat(docs.get("paths").propertyNames()).contains("/jobs", "/jobs/{id}", "/jobs/{id}/cancel",
+                "/jobs/{id}/losses", "/jobs/{id}/gradients", "/models", "/models/{id}", "/models/{id}/predictions",
+                "/datasets", "/datasets/{id}");
+        assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOversizedBodyIsRefusedWith413() {
+        String big = "{\"name\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
+
+        problem(http.post("/jobs", big), 413);
+    }
+
+    // ---------------------------------------------------------------- bad specs
+
+    static Stream<Arguments> badSpecs() {
+        String ok = "\"dataset\": \"hw5\", \"alpha\": 0.001";
+        return Stream.of(
+                bad("empty body", ""),
+                bad("not JSON", "not json"),
+                bad("an array", "[]"),
+                bad("empty object", "{}"),
+                bad("alpha missing", "{\"dataset\": \"hw5\"}"),
+                bad("alpha null", "{\"dataset\": \"hw5\", \"alpha\": null}"),
+                bad("alpha zero", "{\"dataset\": \"hw5\", \"alpha\": 0}"),
+                bad("alpha negative", "{\"dataset\": \"hw5\", \"alpha\": -0.1}"),
+                bad("alpha as a string", "{\"dataset\": \"hw5\", \"alpha\": \"0.1\"}"),
+                bad("alpha NaN", "{\"dataset\": \"hw5\", \"alpha\": NaN}"),
+                bad("alpha Infinity", "{\"dataset\": \"hw5\", \"alpha\": Infinity}"),
+                bad("alpha overflowing to infinity", "{\"dataset\": \"hw5\", \"alpha\": 1e400}"),
+                bad("unknown field", "{" + ok + ", \"learningRate\": 0.1}"),
+                bad("zero width", "{" + ok + ", \"layers\": [0]}"),
+                bad("negative width", "{" + ok + ", \"layers\": [-5]}"),
+                bad("fractional width", "{" + ok + ", \"layers\": [1.5]}"),
+                bad("layers not an array", "{" + ok + ", \"layers\": \"20\"}"),
+                bad("null width", "{" + ok + ", \"layers\": [null]}"),
+                bad("too many layers", "{" + ok + ", \"layers\": " + repeat("2", 33) + "}"),
+                bad("too wide", "{" + ok + ", \"layers\": [5000]}"),
+                bad("too many parameters", "{" + ok + ", \"layers\": " + repeat("1024", 6) + "}"),
+                bad("negative iterations", "{" + ok + ", \"iterations\": -1}"),
+                bad("too many iterations", "{" + ok + ", \"iterations\": 2000000}"),
+                bad("fractional iterations", "{" + ok + ", \"iterations\": 1.5}"),
+                bad("unknown activation", "{" + ok + ", \"activation\": \"softmax\"}"),
+                bad("activation a number", "{" + ok + ", \"activation\": 3}"),
+                bad("bias a string", "{" + ok + ", \"bias\": \"yes\"}"),
+                bad("bias a number", "{" + ok + ", \"bias\": 1}"),
+                bad("negative scale", "{" + ok + ", \"scale\": -0.1}"),
+                bad("infinite scale", "{" + ok + ", \"scale\": 1e400}"),
+                bad("basis degree 0", "{" + ok + ", \"basisDegree\": 0}"),
+                bad("basis degree 11", "{" + ok + ", \"basisDegree\": 11}"),
+                bad("validation fraction 1", "{" + ok + ", \"validationFraction\": 1.0}"),
+                bad("negative validation fraction", "{" + ok + ", \"validationFraction\": -0.1}"),
+                bad("validation fraction under one row", "{" + ok + ", \"validationFraction\": 0.001}"),
+                bad("unknown data set", "{\"dataset\": \"nope\", \"alpha\": 0.1}"),
+                bad("data set and data", "{" + ok + ", \"data\": {\"x\": [[1]], \"y\": [1]}}"),
+                bad("ragged x", "{\"alpha\": 0.1, \"data\": {\"x\": [[1, 2], [3]], \"y\": [1, 2]}}"),
+                bad("y rows differ", "{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2]], \"y\": [1]}}"),
+                bad("empty x", "{\"alpha\": 0.1, \"data\": {\"x\": [], \"y\": []}}"),
+                bad("x missing", "{\"alpha\": 0.1, \"data\": {\"y\": [1]}}"),
+                bad("testX without testY", "{\"alpha\": 0.1, \"data\": {\"x\": [[1]], \"y\": [1], \"testX\": [[1]]}}"),
+                bad("testX narrower than x",
+                        "{\"alpha\": 0.1, \"data\": {\"x\": [[1, 2]], \"y\": [1], \"testX\": [[1]], \"testY\": [1]}}"),
+                bad("a word in x", "{\"alpha\": 0.1, \"data\": {\"x\": [[1, \"a\"]], \"y\": [1]}}"),
+                bad("infinity in x", "{\"alpha\": 0.1, \"data\": {\"x\": [[1e400]], \"y\": [1]}}"),
+                bad("ragged y", "{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2]], \"y\": [[1, 2], [3]]}}"),
+                bad("expanded inputs too wide",
+                        "{\"alpha\": 0.1, \"basisDegree\": 10, \"data\": {\"x\": [" + repeat("1", 120) + "], \"y\": [1]}}"),
+                bad("name too long", "{" + ok + ", \"name\": \"" + "n".repeat(201) + "\"}"),
+                bad("unknown warm-start model", "{" + ok + ", \"warmStartModel\": \"nope\"}"),
+                bad("seed a string", "{" + ok + ", \"seed\": \"abc\"}"),
+                bad("fractional seed", "{" + ok + ", \"seed\": 1.5}"),
+                bad("trailing garbage", "{" + ok + "} x"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badSpecs")
+    void aBadSpecIsA4xxProblemThatSaysWhatToFix(String description, String body) {
+        Http.Response response = http.post("/jobs", body);
+
+        assertThat(response.status()).as("%s: %s", description, response.text()).isBetween(400, 499);
+        JsonNode problem = problem(response, response.status());
+        assertThat(problem.get("detail").asString()).as(description).isNotBlank();
+    }
+
+    @Test
+    void aSpecInTheWrongMediaTypeIs415() {
+        problem(http.post("/jobs", "text/plain", "{\"dataset\": \"hw5\", \"alpha\": 0.1}"), 415);
+    }
+
+    @Test
+    void unknownIdsAre404Problems() {
+        problem(http.get("/jobs/nope"), 404);
+        problem(http.post("/jobs/nope/cancel", ""), 404);
+        problem(http.get("/jobs/nope/gradients"), 404);
+        problem(http.get("/models/nope"), 404);
+        problem(http.get("/no/such/path"), 404);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static Arguments bad(String description, String body) {
+        return Arguments.of(description, body);
+    }
+
+    private static String repeat(String value, int times) {
+        return "[" + String.join(", ", java.util.Collections.nCopies(times, value)) + "]";
+    }
+
+    static JsonNode problem(Http.Response response, int status) {
+        assertThat(response.status()).as("status; body %s", response.text()).isEqualTo(status);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        JsonNode problem = response.json();
+        assertThat(problem.get("status").asInt()).isEqualTo(status);
+        assertThat(problem.get("type").asString()).startsWith("https://trainyard.io/problems/");
+        assertThat(problem.get("title").asString()).isNotBlank();
+        assertThat(problem.get("detail").asString()).isNotBlank();
+        return problem;
+    }
+
+    static Map<String, Object> hw5Spec(String name, int iterations) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("name", name);
+        spec.put("dataset", "hw5");
+        spec.put("layers", List.of(20));
+        spec.put("activation", "sigmoid");
+        spec.put("bias", true);
+        spec.put("scale", 0.1);
+        spec.put("alpha", 0.0005);
+        spec.put("iterations", iterations);
+        spec.put("seed", 7);
+        spec.put("normalize", true);
+        return spec;
+    }
+
+    /** A job that would run for minutes: tests cancel it. */
+    static Map<String, Object> longSpec(String name) {
+        Map<String, Object> spec = hw5Spec(name, 1_000_000);
+        spec.put("layers", List.of(64, 64));
+        spec.put("alpha", 1e-6);
+        return spec;
+    }
+
+    String track(JsonNode job) {
+        String id = job.get("id").asString();
+        started.add(id);
+        return id;
+    }
+
+    JsonNode awaitStatus(String id, String status) {
+        await().atMost(TRAINING).pollInterval(Duration.ofMillis(50))
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(),
+                        s -> s.equals(status) || (isTerminal(s) && !s.equals(status)));
+        JsonNode job = http.get("/jobs/" + id).json();
+        assertThat(job.get("status").asString()).as("job %s: %s", id, job).isEqualTo(status);
+        return job;
+    }
+
+    private int count(String status) {
+        return http.get("/jobs?status=" + status + "&limit=500").json().get("items").size();
+    }
+
+    private static boolean isTerminal(String status) {
+        return status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED");
+    }
+
+    private static boolean isFinished(JsonNode job) {
+        return isTerminal(job.get("status").asString());
+    }
+}
