@@ -72,7 +72,7 @@ class JobRunner {
         RunningJob live = running.start(job.id(), spec.iterations());
         long started = System.nanoTime();
         log.info("Job {} started (attempt {}): layers {}, {} activation, alpha {}, {} iterations, seed {}", job.id(),
-                job.attempts() + 1, job.layerSizes(), spec.activation(), spec.alpha(), spec.iterations(), spec.seed());
+                job.attempts(), job.layerSizes(), spec.activation(), spec.alpha(), spec.iterations(), spec.seed());
         try {
             // A retrained job starts from its seed again; history from an interrupted attempt goes.
             history.deleteAll(job.id());

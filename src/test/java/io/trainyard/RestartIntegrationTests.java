@@ -1,0 +1,166 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import io.trainyard.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Nothing is lost across restarts: a job running when the service stops, cleanly or by
+ * {@code kill -9}, is trained again from its seed by the next start on the same data directory.
+ */
+class RestartIntegrationTests {
+
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dataDir;
+
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private Process child;
+
+    @AfterEach
+    void stopEverything() {
+        contexts.forEach(ConfigurableApplicationContext::close);
+        if (child != null) {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aJobRunningAtACleanStopFinishesAfterTheNextStart() {
+        Http first = new Http(port(start()));
+        String id = first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        await().atMost(STARTUP).until(() -> first.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 100);
+
+        contexts.remove(0).close();
+
+        Http second = new Http(port(start()));
+        JsonNode done = awaitSucceeded(second, id);
+        assertThat(done.get("attempts").asInt()).as("a clean stop is not held against the job").isEqualTo(1);
+        assertHistoryIsWholeAndInOrder(second, id, 15_000);
+    }
+
+    @Test
+    void aJobRunningWhenTheProcessIsKilledIsRetrainedFromItsSeed() throws Exception {
+        int port = freePort();
+        child = startChildProcess(port);
+        Http crashing = new Http(port);
+        await().atMost(STARTUP).ignoreExceptions().until(() -> crashing.get("/actuator/health").status() == 200);
+        String id = crashing.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 100);
+
+        child.destroyForcibly().waitFor();
+
+        Http restarted = new Http(port(start()));
+        JsonNode done = awaitSucceeded(restarted, id);
+        assertThat(done.get("attempts").asInt()).isEqualTo(2);
+        assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
+        Http reference = restarted;
+        String again = reference.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        JsonNode uninterrupted = awaitSucceeded(reference, again);
+        assertThat(done.get("trainLoss").asDouble()).as("same seed, same result, crash or not")
+                .isEqualTo(uninterrupted.get("trainLoss").asDouble());
+    }
+
+    @Test
+    void aJobInterruptedTooOftenEndsFailedInsteadOfRunningForever() throws Exception {
+        int port = freePort();
+        child = startChildProcess(port);
+        Http crashing = new Http(port);
+        await().atMost(STARTUP).ignoreExceptions().until(() -> crashing.get("/actuator/health").status() == 200);
+        String id = crashing.post("/jobs", slowSpec(1_000_000)).expect(202).get("id").asString();
+        await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
+        child.destroyForcibly().waitFor();
+        // As if this were the third crash in a row.
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("trainyard")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+                PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
+            update.setString(1, id);
+            assertThat(update.executeUpdate()).isEqualTo(1);
+        }
+
+        Http restarted = new Http(port(start()));
+
+        JsonNode failed = restarted.get("/jobs/" + id).expect(200);
+        assertThat(failed.get("status").asString()).isEqualTo("FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("interrupted");
+        assertThat(failed.at("/error/detail").asString()).contains("interrupted 3 times");
+    }
+
+    private void assertHistoryIsWholeAndInOrder(Http http, String id, int iterations) {
+        JsonNode iteration = http.get("/jobs/" + id + "/losses").expect(200).get("iteration");
+        assertThat(iteration.size()).isEqualTo(iterations + 1);
+        for (int i = 0; i <= iterations; i += 997) {
+            assertThat(iteration.get(i).asInt()).isEqualTo(i);
+        }
+        assertThat(iteration.get(iterations).asInt()).isEqualTo(iterations);
+    }
+
+    private static JsonNode awaitSucceeded(Http http, String id) {
+        await().atMost(STARTUP).until(() -> http.get("/jobs/" + id).json().get("status").asString(),
+                s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
+        JsonNode job = http.get("/jobs/" + id).json();
+        assertThat(job.get("status").asString()).as("%s", job).isEqualTo("SUCCEEDED");
+        return job;
+    }
+
+    private static Map<String, Object> slowSpec(int iterations) {
+        Map<String, Object> spec = ApiContract.hw5Spec("restart", iterations);
+        spec.put("layers", List.of(16, 16));
+        return spec;
+    }
+
+    private ConfigurableApplicationContext start() {
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class)
+                .run(arguments(0));
+        contexts.add(context);
+        return context;
+    }
+
+    private String[] arguments(int port) {
+        return new String[] {"--server.port=" + port, "--trainyard.data-dir=" + dataDir, "--trainyard.workers=1",
+            "--trainyard.history-flush-interval=200ms", "--spring.jmx.enabled=false"};
+    }
+
+    private Process startChildProcess(int port) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(TrainyardApplication.class.getName());
+        command.addAll(List.of(arguments(port)));
+        File log = Files.createTempFile("trainyard-child", ".log").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private static int port(ConfigurableApplicationContext context) {
+        return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
