@@ -131,7 +131,7 @@ class JobRepository {
             String errorDetail) {
         requireMove(JobStatus.RUNNING, status);
         return jdbc.sql("""
-                UPDATE jobs SET status = :status, finished_at = :now, owner = NULL, heartbeat_at = NULL,
+                UPDATE jobs SET status = :status, finished_at = :now, heartbeat_at = NULL,
                     model_id = :model, error_type = :errorType, error_detail = :errorDetail, version = version + 1
                 WHERE id = :id AND status = 'RUNNING' AND owner = :owner""")
                 .param("id", id).param("owner", owner).param("status", status.name()).param("now", time(now))

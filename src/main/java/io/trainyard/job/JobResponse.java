@@ -25,7 +25,8 @@ record JobResponse(
         @Schema(description = "Why the job failed; null otherwise") JobError error,
         @Schema(description = "The trained model, once SUCCEEDED") String modelId,
         String sweepId,
-        @Schema(description = "How many times training has started (more than 1 after a restart)") int attempts) {
+        @Schema(description = "How many times training has started (more than 1 after a restart)") int attempts,
+        @Schema(description = "The instance that trains (or trained) the job") String instance) {
 
     @Schema(name = "JobProgress")
     record Progress(
@@ -72,6 +73,6 @@ record JobResponse(
         JobError error = job.errorType() == null ? null : new JobError(job.errorType(), job.errorDetail());
         return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress, train,
                 validation, test, job.createdAt(), job.startedAt(), job.finishedAt(), error, job.modelId(), job.sweepId(),
-                job.attempts());
+                job.attempts(), job.owner());
     }
 }
