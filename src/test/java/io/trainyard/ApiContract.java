@@ -197,6 +197,97 @@ abstract class ApiContract {
         }
     }
 
+    @Test
+    void historiesComeAsCsvAndAsPngOrSvgPlots() {
+        String id = track(http.post("/jobs", withValidation(hw5Spec("plots", 200))).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        Http.Response csv = http.get("/jobs/" + id + "/losses", "text/csv");
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        String[] lines = csv.text().split("\r?\n");
+        assertThat(lines[0]).isEqualTo("iteration,train,validation,test,train_mse,validation_mse,test_mse");
+        assertThat(lines).hasSize(202);
+        assertThat(lines[201]).startsWith("200,");
+        assertThat(http.get("/jobs/" + id + "/gradients?format=csv").text()).startsWith("iteration,W0,W1");
+
+        Http.Response png = http.get("/jobs/" + id + "/losses", "image/png");
+        assertThat(png.status()).isEqualTo(200);
+        assertThat(png.contentType()).isEqualTo("image/png");
+        assertThat(java.util.Arrays.copyOf(png.body(), 8))
+                .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        assertThat(pngSize(png.body())).containsExactly(900, 500);
+        assertThat(pngSize(http.get("/jobs/" + id + "/gradients?width=400&height=300", "image/png").body()))
+                .containsExactly(400, 300);
+
+        Http.Response svg = http.get("/jobs/" + id + "/losses?log=false", "image/svg+xml");
+        assertThat(svg.status()).isEqualTo(200);
+        assertThat(svg.contentType()).startsWith("image/svg+xml");
+        assertThat(svg.text()).contains("<svg").contains(">train<").contains(">validation<").contains(">test<");
+        assertThat(http.get("/jobs/" + id + "/gradients?format=svg").text()).contains(">W0<").contains(">W1<");
+
+        assertThat(http.get("/jobs/" + id + "/losses", "application/xml").status()).isEqualTo(406);
+        problem(http.get("/jobs/" + id + "/losses?format=xls"), 400);
+        problem(http.get("/jobs/" + id + "/losses?format=png&width=5"), 400);
+    }
+
+    @Test
+    void severalJobsCompareOnOneChart() {
+        String a = track(http.post("/jobs", hw5Spec("compare-a", 50)).expect(202));
+        Map<String, Object> spec = hw5Spec("compare-b", 80);
+        spec.put("activation", "relu");
+        String b = track(http.post("/jobs", spec).expect(202));
+        awaitStatus(a, "SUCCEEDED");
+        awaitStatus(b, "SUCCEEDED");
+
+        JsonNode comparison = http.get("/jobs/compare?ids=" + a + "," + b + "&series=train").expect(200);
+
+        assertThat(comparison.get("series").asString()).isEqualTo("train");
+        assertThat(comparison.at("/jobs/0/label").asString()).isEqualTo("compare-a");
+        assertThat(comparison.at("/jobs/0/values").size()).isEqualTo(51);
+        assertThat(comparison.at("/jobs/1/values").size()).isEqualTo(81);
+        String svg = http.get("/jobs/compare?ids=" + a + "," + b + "&format=svg").text();
+        assertThat(svg).contains(">compare-a<").contains(">compare-b<");
+        assertThat(http.get("/jobs/compare?ids=" + a + "," + b, "image/png").contentType()).isEqualTo("image/png");
+        problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
+        problem(http.get("/jobs/compare?ids=nope"), 404);
+    }
+
+    @Test
+    void anEventStreamFollowsAJobFromQueuedToSucceeded() throws Exception {
+        String blocker1 = track(http.post("/jobs", longSpec("block-1")).expect(202));
+        String blocker2 = track(http.post("/jobs", longSpec("block-2")).expect(202));
+        awaitStatus(blocker1, "RUNNING");
+        awaitStatus(blocker2, "RUNNING");
+        String id = track(http.post("/jobs", hw5Spec("watched", 3000)).expect(202));
+
+        java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<List<String[]>> events = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> http.events("/jobs/" + id + "/events", subscribed::countDown));
+        assertThat(subscribed.await(TRAINING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        http.post("/jobs/" + blocker1 + "/cancel", "").expect(202);
+        List<String[]> received = events.get(TRAINING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(received).isNotEmpty();
+        assertThat(received.get(0)[0]).isEqualTo("status");
+        assertThat(Http.JSON.readTree(received.get(0)[1]).get("status").asString()).isEqualTo("QUEUED");
+        List<String> statuses = received.stream().filter(e -> e[0].equals("status"))
+                .map(e -> Http.JSON.readTree(e[1]).get("status").asString()).toList();
+        assertThat(statuses).containsSubsequence("QUEUED", "RUNNING", "SUCCEEDED").endsWith("SUCCEEDED");
+        List<JsonNode> progress = received.stream().filter(e -> e[0].equals("progress"))
+                .map(e -> Http.JSON.readTree(e[1])).toList();
+        assertThat(progress).isNotEmpty();
+        assertThat(progress.get(progress.size() - 1).get("iterations").asInt()).isEqualTo(3000);
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i).get("iteration").asInt())
+                    .isGreaterThanOrEqualTo(progress.get(i - 1).get("iteration").asInt());
+        }
+        JsonNode finished = http.events("/jobs/" + id + "/events").stream().map(e -> Http.JSON.readTree(e[1]))
+                .reduce((first, second) -> second).orElseThrow();
+        assertThat(finished.get("status").asString()).as("a finished job's stream says so and ends")
+                .isEqualTo("SUCCEEDED");
+    }
+
     // ---------------------------------------------------------------- queue, cancel, delete
 
     @Test
@@ -502,6 +593,17 @@ abstract class ApiContract {
         spec.put("seed", 7);
         spec.put("normalize", true);
         return spec;
+    }
+
+    static Map<String, Object> withValidation(Map<String, Object> spec) {
+        spec.put("validationFraction", 0.25);
+        return spec;
+    }
+
+    /** Width and height from a PNG's IHDR chunk. */
+    static int[] pngSize(byte[] png) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(png, 16, 8);
+        return new int[] {header.getInt(), header.getInt()};
     }
 
     /** A job that would run for minutes: tests cancel it. */

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -32,9 +33,11 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class JobController {
 
     private final JobService jobs;
+    private final JobEventStreams events;
 
-    JobController(JobService jobs) {
+    JobController(JobService jobs, JobEventStreams events) {
         this.jobs = jobs;
+        this.events = events;
     }
 
     @PostMapping(consumes = "application/json")
@@ -102,45 +105,12 @@ class JobController {
         jobs.delete(id);
     }
 
-    @GetMapping("/{id}/losses")
-    @Operation(summary = "Loss history", description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
-            + "of every history point, as equal-length columns. Point i is measured after i updates. `since=I` returns "
-            + "only points after iteration I (for incremental polling); `maxPoints=N` downsamples to N points that "
-            + "keep the first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss).")
-    LossesResponse losses(@PathVariable String id,
-            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
-            @Parameter(description = "Downsample to at most this many points (at least 2)")
-            @RequestParam(required = false) @Min(2) Integer maxPoints) {
-        TrainingJob job = jobs.get(id);
-        JobHistory history = history(job, since, maxPoints, true);
-        return LossesResponse.from(id, history, job);
-    }
-
-    @GetMapping("/{id}/gradients")
-    @Operation(summary = "Gradient-norm history", description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
-            + "history point; with the same `since` and `maxPoints` options as the losses.")
-    GradientsResponse gradients(@PathVariable String id,
-            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
-            @Parameter(description = "Downsample to at most this many points (at least 2)")
-            @RequestParam(required = false) @Min(2) Integer maxPoints) {
-        TrainingJob job = jobs.get(id);
-        return GradientsResponse.from(id, history(job, since, maxPoints, false));
-    }
-
-    private JobHistory history(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
-        JobHistory history = JobHistory.of(jobs.history(job.id(), since), since, job.layerSizes().size() - 1);
-        if (maxPoints == null || maxPoints >= history.size()) {
-            return history;
-        }
-        double[] shape = history.train();
-        if (!byLoss) {
-            shape = new double[history.size()];
-            for (double[] layer : history.gradientNorms()) {
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] += layer[i];
-                }
-            }
-        }
-        return history.downsample(maxPoints, shape);
+    @GetMapping(path = "/{id}/events", produces = "text/event-stream")
+    @Operation(summary = "Follow a job live", description = "Server-Sent Events: a `status` event with the whole job "
+            + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
+            + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
+            + "Try `curl -N localhost:8080/jobs/{id}/events`.")
+    SseEmitter events(@PathVariable String id) {
+        return events.subscribe(id);
     }
 }

@@ -57,6 +57,42 @@ public final class Http {
                 .method(method, HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Reads a Server-Sent Events stream to its end: each event as {name, data}. */
+    public java.util.List<String[]> events(String path) {
+        return events(path, () -> { });
+    }
+
+    /** Reads a Server-Sent Events stream to its end, running {@code onFirstEvent} once the first event is in. */
+    public java.util.List<String[]> events(String path, Runnable onFirstEvent) {
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(HttpRequest.newBuilder(uri(path))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            assertThat(response.statusCode()).isEqualTo(200);
+            java.util.List<String[]> events = new java.util.ArrayList<>();
+            String[] current = {"message", null};
+            for (String line : (Iterable<String>) response.body()::iterator) {
+                if (line.startsWith("event:")) {
+                    current[0] = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    current[1] = current[1] == null ? line.substring(5) : current[1] + "\n" + line.substring(5);
+                } else if (line.isEmpty() && current[1] != null) {
+                    events.add(new String[] {current[0], current[1]});
+                    if (events.size() == 1) {
+                        onFirstEvent.run();
+                    }
+                    current = new String[] {"message", null};
+                }
+            }
+            return events;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private URI uri(String path) {
         return URI.create(base + path);
     }

@@ -1,0 +1,286 @@
+package io.trainyard.job;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.dashboard.PlotRenderer;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Representation;
+
+/**
+ * A job's loss and gradient-norm history as JSON columns, CSV, or a PNG/SVG plot; and the
+ * comparison plot of several jobs.
+ */
+@RestController
+@RequestMapping("/jobs")
+@Tag(name = "Jobs")
+class JobHistoryController {
+
+    /** Plots never draw more points than this: a screen has fewer pixels. */
+    private static final int PLOT_POINTS = 2000;
+    private static final int MAX_COMPARED = 50;
+
+    private final JobService jobs;
+    private final PlotRenderer plots;
+
+    JobHistoryController(JobService jobs, PlotRenderer plots) {
+        this.jobs = jobs;
+        this.plots = plots;
+    }
+
+    /** Plot size and scale, shared by every plotting endpoint. */
+    record PlotOptions(boolean log, int width, int height) {
+    }
+
+    @GetMapping(path = "/{id}/losses", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(summary = "Loss history", description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
+            + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
+            + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
+            + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
+            + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
+            + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
+    ResponseEntity<?> losses(@PathVariable String id,
+            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
+            @Parameter(description = "Downsample to at most this many points (at least 2)")
+            @RequestParam(required = false) @Min(2) Integer maxPoints,
+            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
+            @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
+            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
+            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException {
+        Representation representation = Representation.choose(format, accept);
+        TrainingJob job = jobs.get(id);
+        boolean plot = representation == Representation.PNG || representation == Representation.SVG;
+        JobHistory history = history(job, since, plot ? Integer.valueOf(cap(maxPoints)) : maxPoints, true);
+        LossesResponse losses = LossesResponse.from(id, history, job);
+        return switch (representation) {
+            case JSON -> respond(representation, losses);
+            case CSV -> respond(representation, lossesCsv(losses));
+            case PNG, SVG -> plot(representation, new PlotRenderer.Chart(title("Loss", job), "iteration",
+                    "loss (sum of squared errors)", log, width, height), lossSeries(losses));
+        };
+    }
+
+    @GetMapping(path = "/{id}/gradients", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(summary = "Gradient-norm history", description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
+            + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
+            + "`maxPoints`, CSV and PNG/SVG options as the losses.")
+    ResponseEntity<?> gradients(@PathVariable String id,
+            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
+            @Parameter(description = "Downsample to at most this many points (at least 2)")
+            @RequestParam(required = false) @Min(2) Integer maxPoints,
+            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
+            @Parameter(description = "Plots: logarithmic norm axis") @RequestParam(defaultValue = "true") boolean log,
+            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
+            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException {
+        Representation representation = Representation.choose(format, accept);
+        TrainingJob job = jobs.get(id);
+        boolean plot = representation == Representation.PNG || representation == Representation.SVG;
+        JobHistory history = history(job, since, plot ? Integer.valueOf(cap(maxPoints)) : maxPoints, false);
+        GradientsResponse gradients = GradientsResponse.from(id, history);
+        return switch (representation) {
+            case JSON -> respond(representation, gradients);
+            case CSV -> respond(representation, gradientsCsv(gradients));
+            case PNG, SVG -> {
+                List<PlotRenderer.Series> series = new ArrayList<>();
+                double[] x = toDoubles(gradients.iteration());
+                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms)));
+                yield plot(representation, new PlotRenderer.Chart(title("Gradient norms", job), "iteration",
+                        "‖∂loss/∂Wl‖ (Frobenius)", log, width, height), series);
+            }
+        };
+    }
+
+    @GetMapping(path = "/compare", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(summary = "Compare jobs", description = "One loss curve per job (up to 50) on one chart, like the "
+            + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
+            + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
+    ResponseEntity<?> compare(
+            @Parameter(description = "Comma-separated job ids") @RequestParam List<String> ids,
+            @Parameter(description = "train, validation or test") @RequestParam(defaultValue = "test") String series,
+            @Parameter(description = "Points per curve") @RequestParam(defaultValue = "500") @Min(2) @Max(100000) int maxPoints,
+            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
+            @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
+            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
+            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
+            throws HttpMediaTypeNotAcceptableException {
+        Representation representation = Representation.choose(format, accept);
+        if (ids.isEmpty() || ids.size() > MAX_COMPARED) {
+            throw new InvalidRequestException("ids", "give between 1 and " + MAX_COMPARED + " job ids, got " + ids.size());
+        }
+        if (!List.of("train", "validation", "test").contains(series)) {
+            throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
+        }
+        List<ComparisonResponse.Curve> curves = new ArrayList<>();
+        for (String id : ids) {
+            TrainingJob job = jobs.get(id.trim());
+            LossesResponse losses = LossesResponse.from(job.id(), history(job, -1, maxPoints, true), job);
+            double[] values = switch (series) {
+                case "train" -> losses.train();
+                case "validation" -> losses.validation();
+                default -> losses.test();
+            };
+            curves.add(new ComparisonResponse.Curve(job.id(), label(job), losses.iteration(), values));
+        }
+        ComparisonResponse comparison = new ComparisonResponse(series, curves);
+        return switch (representation) {
+            case JSON -> respond(representation, comparison);
+            case CSV -> respond(representation, comparisonCsv(comparison));
+            case PNG, SVG -> {
+                List<PlotRenderer.Series> lines = new ArrayList<>();
+                for (ComparisonResponse.Curve curve : curves) {
+                    if (curve.values() != null) {
+                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values()));
+                    }
+                }
+                yield plot(representation, new PlotRenderer.Chart(capitalised(series) + " loss of " + curves.size()
+                        + " jobs", "iteration", series + " loss (sum of squared errors)", log, width, height), lines);
+            }
+        };
+    }
+
+    private JobHistory history(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
+        JobHistory history = JobHistory.of(jobs.history(job.id(), since), since, job.layerSizes().size() - 1);
+        if (maxPoints == null || maxPoints >= history.size()) {
+            return history;
+        }
+        double[] shape = history.train();
+        if (!byLoss) {
+            shape = new double[history.size()];
+            for (double[] layer : history.gradientNorms()) {
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] += layer[i];
+                }
+            }
+        }
+        return history.downsample(maxPoints, shape);
+    }
+
+    private static int cap(Integer maxPoints) {
+        return maxPoints == null ? PLOT_POINTS : Math.min(maxPoints, PLOT_POINTS);
+    }
+
+    private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
+            List<PlotRenderer.Series> series) {
+        Object body = representation == Representation.PNG ? plots.png(chart, series) : plots.svg(chart, series);
+        return respond(representation, body);
+    }
+
+    private static ResponseEntity<?> respond(Representation representation, Object body) {
+        return ResponseEntity.ok().contentType(representation.mediaType()).body(body);
+    }
+
+    private static List<PlotRenderer.Series> lossSeries(LossesResponse losses) {
+        double[] x = toDoubles(losses.iteration());
+        List<PlotRenderer.Series> series = new ArrayList<>();
+        series.add(new PlotRenderer.Series("train", x, losses.train()));
+        if (losses.validation() != null) {
+            series.add(new PlotRenderer.Series("validation", x, losses.validation()));
+        }
+        if (losses.test() != null) {
+            series.add(new PlotRenderer.Series("test", x, losses.test()));
+        }
+        return series;
+    }
+
+    private static String lossesCsv(LossesResponse losses) {
+        return csv(List.of("iteration", "train", "validation", "test", "train_mse", "validation_mse", "test_mse"),
+                losses.iteration().length, (printer, i) -> printer.printRecord(losses.iteration()[i],
+                        losses.train()[i], cell(losses.validation(), i), cell(losses.test(), i),
+                        cell(losses.trainMse(), i), cell(losses.validationMse(), i), cell(losses.testMse(), i)));
+    }
+
+    private static String gradientsCsv(GradientsResponse gradients) {
+        List<String> header = new ArrayList<>();
+        header.add("iteration");
+        header.addAll(gradients.layers().keySet());
+        List<double[]> columns = new ArrayList<>(gradients.layers().values());
+        return csv(header, gradients.iteration().length, (printer, i) -> {
+            List<Object> row = new ArrayList<>();
+            row.add(gradients.iteration()[i]);
+            columns.forEach(column -> row.add(column[i]));
+            printer.printRecord(row);
+        });
+    }
+
+    private static String comparisonCsv(ComparisonResponse comparison) {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+                .setHeader("job_id", "label", "iteration", comparison.series()).get())) {
+            for (ComparisonResponse.Curve curve : comparison.jobs()) {
+                for (int i = 0; i < curve.iteration().length; i++) {
+                    printer.printRecord(curve.jobId(), curve.label(), curve.iteration()[i], cell(curve.values(), i));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private interface RowWriter {
+        void write(CSVPrinter printer, int row) throws IOException;
+    }
+
+    private static String csv(List<String> header, int rows, RowWriter writer) {
+        StringWriter out = new StringWriter();
+        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+                .setHeader(header.toArray(String[]::new)).get())) {
+            for (int i = 0; i < rows; i++) {
+                writer.write(printer, i);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static Object cell(double[] column, int i) {
+        return column == null ? "" : column[i];
+    }
+
+    private static double[] toDoubles(int[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static String title(String what, TrainingJob job) {
+        return what + " — " + label(job) + " " + job.layerSizes() + " " + job.spec().activation();
+    }
+
+    private static String label(TrainingJob job) {
+        return job.name() != null && !job.name().isBlank() ? job.name() : job.id().substring(0, 8);
+    }
+
+    private static String capitalised(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+}
