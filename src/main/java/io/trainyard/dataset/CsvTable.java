@@ -39,9 +39,13 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
         try (CSVParser parser = CSVParser.parse(reader, format)) {
             var records = parser.iterator();
             if (!records.hasNext()) {
-                throw invalid("the file is empty; send a header row and at least one data row");
+                throw invalid("line 1: the file is empty; send a header row and at least one data row");
             }
-            List<String> header = records.next().toList();
+            List<String> header = new ArrayList<>(records.next().toList());
+            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
+            if (header.get(0).startsWith("\uFEFF")) {
+                header.set(0, header.get(0).substring(1).trim());
+            }
             Set<String> unique = new LinkedHashSet<>(header);
             if (unique.size() != header.size() || header.contains("")) {
                 throw invalid("line 1: column names must be non-empty and distinct, got " + header);
@@ -49,13 +53,17 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             if (header.size() < 2) {
                 throw invalid("line 1: need at least one input and one target column, got " + header);
             }
-            List<String> targetNames = targets.isEmpty() ? List.of(header.get(header.size() - 1)) : targets;
+            List<String> asked = targets.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+            List<String> targetNames = asked.isEmpty() ? List.of(header.get(header.size() - 1)) : asked;
+            if (new LinkedHashSet<>(targetNames).size() != targetNames.size()) {
+                throw new InvalidRequestException("target", "names a column more than once: " + targetNames);
+            }
             int[] targetIndex = new int[targetNames.size()];
             for (int t = 0; t < targetNames.size(); t++) {
                 targetIndex[t] = header.indexOf(targetNames.get(t));
                 if (targetIndex[t] < 0) {
-                    throw new InvalidRequestException("target", "unknown target column '" + targetNames.get(t)
-                            + "'; the file has " + header);
+                    throw new InvalidRequestException("target", "line 1: unknown target column '"
+                            + targetNames.get(t) + "'; the header has " + header);
                 }
             }
             List<Integer> inputIndex = new ArrayList<>();
@@ -72,11 +80,17 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             while (records.hasNext()) {
                 CSVRecord record = records.next();
                 long line = parser.getCurrentLineNumber();
-                if (record.size() != header.size()) {
-                    throw invalid("line " + line + ": has " + record.size() + " cells but the header has " + header.size());
+                if (record.size() < header.size()) {
+                    throw invalid("line " + line + ", column '" + header.get(record.size()) + "': missing; the row has "
+                            + record.size() + " cells but the header has " + header.size());
+                }
+                if (record.size() > header.size()) {
+                    throw invalid("line " + line + ", column " + (header.size() + 1) + ": one cell too many; the row has "
+                            + record.size() + " cells but the header has " + header.size());
                 }
                 if ((long) (xs.size() + 1) * header.size() > maxCells) {
-                    throw invalid("the file has more than " + maxCells + " cells (trainyard.limits.max-data-cells)");
+                    throw invalid("line " + line + ": the file has more than " + maxCells
+                            + " cells, the limit (trainyard.limits.max-data-cells)");
                 }
                 double[] xRow = new double[inputIndex.size()];
                 for (int i = 0; i < xRow.length; i++) {
@@ -90,7 +104,7 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
                 ys.add(yRow);
             }
             if (xs.isEmpty()) {
-                throw invalid("the file has a header but no data rows");
+                throw invalid("line 2: the file has a header but no data rows; nothing is left to train on");
             }
             List<String> columns = new ArrayList<>();
             inputIndex.forEach(i -> columns.add(header.get(i)));

@@ -15,6 +15,9 @@ import java.util.UUID;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.TrainyardProperties;
+
 /**
  * Every data set a job can train on: the built-in ones shipped as resources (read once at start-up)
  * and the stored ones in the database.
@@ -26,10 +29,14 @@ public class DatasetCatalog {
     public static final String HW5 = "hw5";
 
     private final DatasetRepository repository;
+    private final List<DatasetUsage> usages;
+    private final long maxCells;
     private final Map<String, Dataset> builtIn = new LinkedHashMap<>();
 
-    DatasetCatalog(DatasetRepository repository) {
+    DatasetCatalog(DatasetRepository repository, List<DatasetUsage> usages, TrainyardProperties properties) {
         this.repository = repository;
+        this.usages = usages;
+        this.maxCells = properties.limits().maxDataCells();
         builtIn.put(HW5, readBuiltIn(HW5, "Homework 5: five inputs on very different scales, one noisy smooth target",
                 "datasets/hw5-train.csv", "datasets/hw5-test.csv"));
     }
@@ -64,17 +71,82 @@ public class DatasetCatalog {
      * not listed among the data sets.
      */
     public Dataset storeInline(String name, double[][] x, double[][] y, double[][] testX, double[][] testY) {
-        List<String> columns = new ArrayList<>();
-        for (int i = 1; i <= x[0].length; i++) {
-            columns.add("x" + i);
-        }
-        for (int i = 1; i <= y[0].length; i++) {
-            columns.add(y[0].length == 1 ? "y" : "y" + i);
-        }
+        List<String> columns = defaultColumns(x[0].length, y[0].length);
         Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, x, y, testX, testY, false, false,
                 Instant.now());
         repository.insert(dataset);
         return dataset;
+    }
+
+    /**
+     * Parses and stores an uploaded CSV file as a listed data set.
+     *
+     * @param targets target column names; empty means the last column
+     * @param testFraction share of the rows moved to the test set by a shuffle seeded with {@code seed}
+     * @throws InvalidRequestException naming the line and column of the first problem in the file
+     */
+    public Dataset uploadCsv(String name, Reader csv, List<String> targets, double testFraction, long seed) {
+        CsvTable table = CsvTable.parse(csv, targets, maxCells);
+        TrainTestSplit split = TrainTestSplit.of(table.x(), table.y(), testFraction, seed);
+        return store(name, table.columns(), split.trainX(), split.trainY(), split.testX(), split.testY());
+    }
+
+    /** Stores data sent as JSON (already checked with {@link DataTables#check}) as a listed data set. */
+    public Dataset upload(String name, DataTables.Table table) {
+        return store(name, defaultColumns(table.x()[0].length, table.y()[0].length), table.x(), table.y(),
+                table.testX(), table.testY());
+    }
+
+    /** The most numbers one data set may hold ({@code trainyard.limits.max-data-cells}). */
+    public long maxCells() {
+        return maxCells;
+    }
+
+    /**
+     * Deletes an uploaded data set.
+     *
+     * @throws DatasetNotFoundException when there is none with this id
+     * @throws DatasetInUseException for a built-in data set, inline job data, or one that queued or
+     *     running jobs train on
+     */
+    public void delete(String id) {
+        if (builtIn.containsKey(id)) {
+            throw new DatasetInUseException("Data set " + id + " is built in and cannot be deleted.");
+        }
+        Dataset dataset = get(id);
+        if (!dataset.listed()) {
+            throw new DatasetInUseException("Data set " + id + " holds the data sent inline with a job; it is kept "
+                    + "so that job can be retrained and goes only with the database.");
+        }
+        List<String> users = new ArrayList<>();
+        usages.forEach(usage -> users.addAll(usage.activeUsersOf(id)));
+        if (!users.isEmpty()) {
+            throw new DatasetInUseException("Data set " + id + " is used by " + users.size() + " queued or running "
+                    + "job(s) " + users.subList(0, Math.min(5, users.size())) + "; cancel them (POST /jobs/{id}/cancel) "
+                    + "or wait until they finish, then delete it.");
+        }
+        if (!repository.delete(id)) {
+            throw new DatasetNotFoundException(id);
+        }
+    }
+
+    private Dataset store(String name, List<String> columns, double[][] x, double[][] y, double[][] testX,
+            double[][] testY) {
+        Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, x, y, testX, testY, false, true,
+                Instant.now());
+        repository.insert(dataset);
+        return dataset;
+    }
+
+    private static List<String> defaultColumns(int inputs, int outputs) {
+        List<String> columns = new ArrayList<>();
+        for (int i = 1; i <= inputs; i++) {
+            columns.add("x" + i);
+        }
+        for (int i = 1; i <= outputs; i++) {
+            columns.add(outputs == 1 ? "y" : "y" + i);
+        }
+        return columns;
     }
 
     private static Dataset readBuiltIn(String id, String name, String trainPath, String testPath) {

@@ -1,20 +1,45 @@
 package io.trainyard.dataset;
 
+import java.io.StringReader;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
 
-/** The data sets jobs can train on. */
+/** The data sets jobs can train on: the built-in ones and the ones users upload. */
 @RestController
 @RequestMapping(path = "/datasets", produces = "application/json")
 @Tag(name = "Datasets", description = "Built-in and uploaded training data")
 class DatasetController {
+
+    private static final int MAX_NAME_LENGTH = 200;
 
     private final DatasetCatalog catalog;
 
@@ -34,6 +59,100 @@ class DatasetController {
             + "404 when no data set has this id.")
     DatasetResponse get(@PathVariable String id) {
         return DatasetResponse.from(catalog.get(id).info());
+    }
+
+    @PostMapping(consumes = {"text/csv", "application/csv"})
+    @Operation(summary = "Upload a CSV file", description = """
+            A header row of distinct column names, then one row of numbers per sample. The targets are the \
+            columns named in `target` (default: the last column); every other column is an input. With \
+            `testFraction` that share of the rows goes to the test set, chosen by a shuffle seeded with `seed` \
+            (default 0, so the same file always splits the same way). Answers 201 with Location.
+
+            A bad file is a 400 whose `detail` names the line and column to fix: a cell that is not a number, \
+            NaN or Infinity, a row with too few or too many cells, an unknown target column, an empty file, \
+            or no rows left for training. More than `trainyard.limits.max-data-cells` numbers is a 400 too, \
+            and a body over `trainyard.limits.max-request-size` a 413.""",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = "text/csv", examples = @ExampleObject(name = "two inputs, one target",
+                            value = "size,rooms,price\n50,2,210\n72,3,305\n95,4,410\n41,1,180\n"))))
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the data set")
+    @ApiResponse(responseCode = "400", description = "The file or a parameter is invalid; `detail` says where",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "413", description = "The body is over trainyard.limits.max-request-size",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<DatasetResponse> uploadCsv(@RequestBody(required = false) byte[] body,
+            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+            @Parameter(description = "A label for people, at most 200 characters. Default: \"CSV upload\" and the time")
+            @RequestParam(required = false) String name,
+            @Parameter(description = "Target column names, comma-separated. Default: the last column", example = "price")
+            @RequestParam(required = false) List<String> target,
+            @Parameter(description = "Share of the rows moved to the test set, in [0, 1). Default 0", example = "0.2")
+            @RequestParam(defaultValue = "0") double testFraction,
+            @Parameter(description = "Seed of the shuffle that picks the test rows. Default 0", example = "1")
+            @RequestParam(defaultValue = "0") long seed) {
+        String label = name(name, "CSV upload");
+        Charset charset = contentType.getCharset() == null ? StandardCharsets.UTF_8 : contentType.getCharset();
+        String text = body == null ? "" : new String(body, charset);
+        Dataset dataset = catalog.uploadCsv(label, new StringReader(text), target == null ? List.of() : target,
+                testFraction, seed);
+        return created(dataset);
+    }
+
+    @PostMapping(consumes = "application/json")
+    @Operation(summary = "Upload a data set as JSON", description = "The same shape as a job's inline `data`: "
+            + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
+            + "`testY`. Checked like inline job data: rectangular, finite, matching row counts. Answers 201 with "
+            + "Location; the columns are named x1…xd and y (or y1…yk).",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    examples = @ExampleObject(name = "quadratic", value = """
+                            {"name": "quadratic", "x": [[0], [1], [2], [3]], "y": [1, 2, 5, 10],
+                             "testX": [[4]], "testY": [17]}"""))))
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the data set")
+    @ApiResponse(responseCode = "400", description = "The data is invalid; `errors` lists every field to fix",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<DatasetResponse> uploadJson(@RequestBody UploadDatasetRequest request) {
+        if (request == null) {
+            throw new InvalidRequestException("body", "send a JSON object such as {\"name\": \"d\", \"x\": [[1], [2]], "
+                    + "\"y\": [3, 5]}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.name() != null && request.name().length() > MAX_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
+                    + request.name().length()));
+        }
+        DataTables.Table table = DataTables.check(request.x(), request.y(), request.testX(), request.testY(), "",
+                errors, catalog.maxCells());
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return created(catalog.upload(name(request.name(), "JSON upload"), table));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an uploaded data set", description = "204 once deleted. 409 while a queued or "
+            + "running job trains on it (cancel those jobs or wait), and for built-in data sets. Finished jobs and "
+            + "their models stay.")
+    @ApiResponse(responseCode = "409", description = "In use by a queued or running job, or built in",
+            content = @Content(mediaType = "application/problem+json"))
+    void delete(@PathVariable String id) {
+        catalog.delete(id);
+    }
+
+    private static String name(String given, String kind) {
+        if (given == null || given.isBlank()) {
+            return kind + " " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        }
+        if (given.length() > MAX_NAME_LENGTH) {
+            throw new InvalidRequestException("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
+                    + given.length());
+        }
+        return given;
+    }
+
+    private static ResponseEntity<DatasetResponse> created(Dataset dataset) {
+        return ResponseEntity.created(URI.create("/datasets/" + dataset.id()))
+                .body(DatasetResponse.from(dataset.info()));
     }
 
     record DatasetList(List<DatasetResponse> items) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.stereotype.Component;
 
+import io.trainyard.dataset.DataTables;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
@@ -20,7 +21,6 @@ import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Checks a job request against the rules and the configured limits, and fills in the defaults.
@@ -215,118 +215,9 @@ class JobSpecResolver {
     }
 
     private InlineTable inline(CreateJobRequest.InlineData data, List<FieldError> errors) {
-        int before = errors.size();
-        double[][] x = matrix(data.x(), "data.x", errors, true);
-        double[][] y = targets(data.y(), "data.y", errors, true);
-        double[][] testX = matrix(data.testX(), "data.testX", errors, false);
-        double[][] testY = targets(data.testY(), "data.testY", errors, false);
-        if (errors.size() > before) {
-            return null;
-        }
-        if (y.length != x.length) {
-            errors.add(new FieldError("data.y", "has " + y.length + " rows but data.x has " + x.length));
-        }
-        if ((testX == null) != (testY == null)) {
-            errors.add(new FieldError(testX == null ? "data.testX" : "data.testY",
-                    "testX and testY come together; give both or neither"));
-        } else if (testX != null) {
-            if (testY.length != testX.length) {
-                errors.add(new FieldError("data.testY", "has " + testY.length + " rows but data.testX has "
-                        + testX.length));
-            }
-            if (testX[0].length != x[0].length) {
-                errors.add(new FieldError("data.testX", "has " + testX[0].length + " columns but data.x has "
-                        + x[0].length));
-            }
-            if (testY[0].length != y[0].length) {
-                errors.add(new FieldError("data.testY", "has " + testY[0].length + " columns but data.y has "
-                        + y[0].length));
-            }
-        }
-        long cells = cells(x) + cells(y) + cells(testX) + cells(testY);
-        if (cells > limits.maxDataCells()) {
-            errors.add(new FieldError("data", "has " + cells + " numbers, more than the limit " + limits.maxDataCells()
-                    + " (trainyard.limits.max-data-cells)"));
-        }
-        return errors.size() > before ? null : new InlineTable(x, y, testX, testY);
-    }
-
-    private static long cells(double[][] m) {
-        return m == null ? 0 : (long) m.length * m[0].length;
-    }
-
-    /** Checks a rectangular, non-empty matrix of finite numbers. */
-    static double[][] matrix(double[][] m, String field, List<FieldError> errors, boolean required) {
-        if (m == null) {
-            if (required) {
-                errors.add(new FieldError(field, "is required: an array of rows, e.g. [[0.5, 1.0], [0.2, 3.0]]"));
-            }
-            return null;
-        }
-        if (m.length == 0) {
-            errors.add(new FieldError(field, "needs at least one row"));
-            return null;
-        }
-        for (int r = 0; r < m.length; r++) {
-            if (m[r] == null) {
-                errors.add(new FieldError(field + "[" + r + "]", "is null; every row must be an array of numbers"));
-                return null;
-            }
-            if (m[r].length == 0) {
-                errors.add(new FieldError(field + "[" + r + "]", "is empty; every row needs at least one number"));
-                return null;
-            }
-            if (m[r].length != m[0].length) {
-                errors.add(new FieldError(field + "[" + r + "]", "has " + m[r].length + " numbers but row 0 has "
-                        + m[0].length + "; all rows must have the same length"));
-                return null;
-            }
-            for (int c = 0; c < m[r].length; c++) {
-                if (!Double.isFinite(m[r][c])) {
-                    errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a finite number, got " + m[r][c]));
-                    return null;
-                }
-            }
-        }
-        return m;
-    }
-
-    /** Targets as rows, or a flat array for one output. */
-    static double[][] targets(JsonNode node, String field, List<FieldError> errors, boolean required) {
-        if (node == null || node.isNull()) {
-            if (required) {
-                errors.add(new FieldError(field, "is required: an array of target rows, or a flat array for one output"));
-            }
-            return null;
-        }
-        if (!node.isArray()) {
-            errors.add(new FieldError(field, "must be an array of rows or a flat array of numbers"));
-            return null;
-        }
-        double[][] rows = new double[node.size()][];
-        for (int r = 0; r < node.size(); r++) {
-            JsonNode item = node.get(r);
-            if (item.isNumber()) {
-                rows[r] = new double[] {item.asDouble()};
-            } else if (item.isArray()) {
-                rows[r] = new double[item.size()];
-                for (int c = 0; c < item.size(); c++) {
-                    if (!item.get(c).isNumber()) {
-                        errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a number, got " + item.get(c)));
-                        return null;
-                    }
-                    rows[r][c] = item.get(c).asDouble();
-                }
-            } else {
-                errors.add(new FieldError(field + "[" + r + "]", "must be a number or an array of numbers, got " + item));
-                return null;
-            }
-            if (r > 0 && item.isNumber() != node.get(0).isNumber()) {
-                errors.add(new FieldError(field + "[" + r + "]", "mixes flat numbers and rows; use one form"));
-                return null;
-            }
-        }
-        return matrix(rows, field, errors, required);
+        DataTables.Table table = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), "data.", errors,
+                limits.maxDataCells());
+        return table == null ? null : new InlineTable(table.x(), table.y(), table.testX(), table.testY());
     }
 
     private static void checkWarmStart(StoredModel warm, List<Integer> layerSizes, Activation activation, boolean bias,

@@ -1,0 +1,149 @@
+package io.trainyard.dataset;
+
+import java.util.List;
+
+import io.trainyard.system.FieldError;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The checks every piece of data sent as JSON goes through, whether it is uploaded as a data set or
+ * sent inline with a job: one set of rules, one wording of the problems.
+ */
+public final class DataTables {
+
+    private DataTables() {
+    }
+
+    /**
+     * Checked data: rectangular, non-empty, finite.
+     *
+     * @param testX null when there are no test rows
+     */
+    public record Table(double[][] x, double[][] y, double[][] testX, double[][] testY) {
+    }
+
+    /**
+     * Checks data sent as JSON: {@code x} and {@code y} required, {@code testX} and {@code testY}
+     * together or not at all, matching rows and columns, finite numbers, at most {@code maxCells} numbers.
+     *
+     * @param prefix put before every field name, e.g. {@code "data."} for a job's inline data
+     * @return the checked table, or null after adding every problem to {@code errors}
+     */
+    public static Table check(double[][] x, JsonNode y, double[][] testX, JsonNode testY, String prefix,
+            List<FieldError> errors, long maxCells) {
+        int before = errors.size();
+        x = matrix(x, prefix + "x", errors, true);
+        double[][] ys = targets(y, prefix + "y", errors, true);
+        testX = matrix(testX, prefix + "testX", errors, false);
+        double[][] testYs = targets(testY, prefix + "testY", errors, false);
+        if (errors.size() > before) {
+            return null;
+        }
+        if (ys.length != x.length) {
+            errors.add(new FieldError(prefix + "y", "has " + ys.length + " rows but " + prefix + "x has " + x.length));
+        }
+        if ((testX == null) != (testYs == null)) {
+            errors.add(new FieldError(testX == null ? prefix + "testX" : prefix + "testY",
+                    "testX and testY come together; give both or neither"));
+        } else if (testX != null) {
+            if (testYs.length != testX.length) {
+                errors.add(new FieldError(prefix + "testY", "has " + testYs.length + " rows but " + prefix
+                        + "testX has " + testX.length));
+            }
+            if (testX[0].length != x[0].length) {
+                errors.add(new FieldError(prefix + "testX", "has " + testX[0].length + " columns but " + prefix
+                        + "x has " + x[0].length));
+            }
+            if (testYs[0].length != ys[0].length) {
+                errors.add(new FieldError(prefix + "testY", "has " + testYs[0].length + " columns but " + prefix
+                        + "y has " + ys[0].length));
+            }
+        }
+        long cells = cells(x) + cells(ys) + cells(testX) + cells(testYs);
+        if (cells > maxCells) {
+            String field = prefix.isEmpty() ? "data" : prefix.substring(0, prefix.length() - 1);
+            errors.add(new FieldError(field, "has " + cells + " numbers, more than the limit " + maxCells
+                    + " (trainyard.limits.max-data-cells)"));
+        }
+        return errors.size() > before ? null : new Table(x, ys, testX, testYs);
+    }
+
+    private static long cells(double[][] m) {
+        return m == null ? 0 : (long) m.length * m[0].length;
+    }
+
+    /** Checks a rectangular, non-empty matrix of finite numbers. */
+    public static double[][] matrix(double[][] m, String field, List<FieldError> errors, boolean required) {
+        if (m == null) {
+            if (required) {
+                errors.add(new FieldError(field, "is required: an array of rows, e.g. [[0.5, 1.0], [0.2, 3.0]]"));
+            }
+            return null;
+        }
+        if (m.length == 0) {
+            errors.add(new FieldError(field, "needs at least one row"));
+            return null;
+        }
+        for (int r = 0; r < m.length; r++) {
+            if (m[r] == null) {
+                errors.add(new FieldError(field + "[" + r + "]", "is null; every row must be an array of numbers"));
+                return null;
+            }
+            if (m[r].length == 0) {
+                errors.add(new FieldError(field + "[" + r + "]", "is empty; every row needs at least one number"));
+                return null;
+            }
+            if (m[r].length != m[0].length) {
+                errors.add(new FieldError(field + "[" + r + "]", "has " + m[r].length + " numbers but row 0 has "
+                        + m[0].length + "; all rows must have the same length"));
+                return null;
+            }
+            for (int c = 0; c < m[r].length; c++) {
+                if (!Double.isFinite(m[r][c])) {
+                    errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a finite number, got " + m[r][c]));
+                    return null;
+                }
+            }
+        }
+        return m;
+    }
+
+    /** Targets as rows, or a flat array for one output. */
+    public static double[][] targets(JsonNode node, String field, List<FieldError> errors, boolean required) {
+        if (node == null || node.isNull()) {
+            if (required) {
+                errors.add(new FieldError(field, "is required: an array of target rows, or a flat array for one output"));
+            }
+            return null;
+        }
+        if (!node.isArray()) {
+            errors.add(new FieldError(field, "must be an array of rows or a flat array of numbers"));
+            return null;
+        }
+        double[][] rows = new double[node.size()][];
+        for (int r = 0; r < node.size(); r++) {
+            JsonNode item = node.get(r);
+            if (item.isNumber()) {
+                rows[r] = new double[] {item.asDouble()};
+            } else if (item.isArray()) {
+                rows[r] = new double[item.size()];
+                for (int c = 0; c < item.size(); c++) {
+                    if (!item.get(c).isNumber()) {
+                        errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a number, got " + item.get(c)));
+                        return null;
+                    }
+                    rows[r][c] = item.get(c).asDouble();
+                }
+            } else {
+                errors.add(new FieldError(field + "[" + r + "]", "must be a number or an array of numbers, got " + item));
+                return null;
+            }
+            if (r > 0 && item.isNumber() != node.get(0).isNumber()) {
+                errors.add(new FieldError(field + "[" + r + "]", "mixes flat numbers and rows; use one form"));
+                return null;
+            }
+        }
+        return matrix(rows, field, errors, required);
+    }
+
+}

@@ -1,0 +1,13 @@
+package io.trainyard.dataset;
+
+import java.util.List;
+
+/**
+ * Who still needs a data set. Implemented by the feature that trains on data sets (jobs), so that
+ * this package can refuse to delete data in use without depending on that feature.
+ */
+public interface DatasetUsage {
+
+    /** Ids of the queued or running work that reads this data set; empty when it may go. */
+    List<String> activeUsersOf(String datasetId);
+}

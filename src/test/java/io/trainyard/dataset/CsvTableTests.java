@@ -1,0 +1,81 @@
+package io.trainyard.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.StringReader;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.trainyard.system.InvalidRequestException;
+
+class CsvTableTests {
+
+    @Test
+    void targetsAreChosenByNameAndInputsKeepFileOrder() {
+        CsvTable table = parse("a,t1,b,t2\n1,2,3,4\n5,6,7,8\n", List.of("t2", "t1"));
+
+        assertThat(table.columns()).containsExactly("a", "b", "t2", "t1");
+        assertThat(table.x()).isDeepEqualTo(new double[][] {{1, 3}, {5, 7}});
+        assertThat(table.y()).isDeepEqualTo(new double[][] {{4, 2}, {8, 6}});
+    }
+
+    @Test
+    void aByteOrderMarkAndBlankLinesDoNotChangeNamesOrLineNumbers() {
+        CsvTable table = parse("\uFEFFx,y\n\n1,2\n", List.of());
+        assertThat(table.columns()).containsExactly("x", "y");
+
+        assertThatThrownBy(() -> parse("x,y\n1,2\n\n3,oops\n", List.of()))
+                .hasMessageContaining("line 4, column 'y'").hasMessageContaining("'oops' is not a number");
+    }
+
+    @Test
+    void everyBadFileNamesTheLineAndColumn() {
+        assertThat(problem("x,y\n1,2\n3\n")).contains("line 3, column 'y'").contains("missing");
+        assertThat(problem("x,y\n1,2,3\n")).contains("line 2, column 3").contains("too many");
+        assertThat(problem("x,y\n1,NaN\n")).contains("line 2, column 'y'").contains("not a finite number");
+        assertThat(problem("x,y\n-Infinity,1\n")).contains("line 2, column 'x'").contains("not a finite number");
+        assertThat(problem("x,y\n1e999,1\n")).contains("line 2, column 'x'").contains("not a finite number");
+        assertThat(problem("x,y\n1,\n")).contains("line 2, column 'y'").contains("empty");
+        assertThat(problem("")).contains("line 1").contains("empty");
+        assertThat(problem("x,y\n")).contains("line 2").contains("no data rows");
+        assertThatThrownBy(() -> parse("x,y\n1,2\n", List.of("z"))).hasMessageContaining("line 1")
+                .hasMessageContaining("unknown target column 'z'");
+    }
+
+    @Test
+    void theCellLimitIsEnforcedWhileReading() {
+        assertThatThrownBy(() -> CsvTable.parse(new StringReader("x,y\n1,2\n3,4\n5,6\n"), List.of(), 5))
+                .hasMessageContaining("line 4").hasMessageContaining("trainyard.limits.max-data-cells");
+    }
+
+    @Test
+    void theTestSplitIsSeededAndLeavesRowsForTraining() {
+        double[][] x = new double[10][];
+        double[][] y = new double[10][];
+        for (int i = 0; i < 10; i++) {
+            x[i] = new double[] {i};
+            y[i] = new double[] {i * 2};
+        }
+
+        TrainTestSplit a = TrainTestSplit.of(x, y, 0.3, 5);
+        TrainTestSplit b = TrainTestSplit.of(x, y, 0.3, 5);
+        TrainTestSplit c = TrainTestSplit.of(x, y, 0.3, 6);
+
+        assertThat(a.testX()).hasNumberOfRows(3).isDeepEqualTo(b.testX());
+        assertThat(a.trainX()).hasNumberOfRows(7);
+        assertThat(c.testX()).isNotEqualTo(a.testX());
+        assertThatThrownBy(() -> TrainTestSplit.of(x, y, 0.01, 1)).hasMessageContaining("less than one row");
+        assertThatThrownBy(() -> TrainTestSplit.of(x, y, 0.99, 1)).hasMessageContaining("no rows are left");
+    }
+
+    private static CsvTable parse(String csv, List<String> targets) {
+        return CsvTable.parse(new StringReader(csv), targets, Long.MAX_VALUE);
+    }
+
+    private static String problem(String csv) {
+        return org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
+                () -> parse(csv, List.of())).getMessage();
+    }
+}
