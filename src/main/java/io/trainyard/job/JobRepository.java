@@ -206,6 +206,12 @@ class JobRepository {
                 .param("id", id).update() == 1;
     }
 
+    /** The jobs of one sweep, in no particular order. */
+    List<TrainingJob> findBySweep(String sweepId) {
+        return jdbc.sql("SELECT * FROM jobs WHERE sweep_id = :sweep").param("sweep", sweepId)
+                .query(JobRepository::map).list();
+    }
+
     /** Ids of queued or running jobs that train on this data set. */
     List<String> activeJobsUsing(String datasetId) {
         return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")

@@ -57,6 +57,11 @@ public class JobService {
     TrainingJob submit(CreateJobRequest request, String sweepId) {
         JobSpecResolver.Resolved resolved = resolver.resolve(request);
         checkQueueCapacity(1);
+        return enqueue(resolved, sweepId);
+    }
+
+    /** Stores and queues a job that has been resolved (validated) already. */
+    TrainingJob enqueue(JobSpecResolver.Resolved resolved, String sweepId) {
         JobSpec spec = resolved.spec();
         String id = UUID.randomUUID().toString();
         if (resolved.inline() != null) {

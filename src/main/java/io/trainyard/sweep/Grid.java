@@ -1,0 +1,152 @@
+package io.trainyard.sweep;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.trainyard.job.CreateJobRequest;
+import io.trainyard.system.FieldError;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The values a sweep tries, checked, and their cartesian product: point {@code i} varies the last
+ * key fastest, so the order is the same every time the grid is expanded (the stored sweep relies
+ * on that to name each job's point).
+ */
+final class Grid {
+
+    /** The job fields a grid may vary, and what a value must look like. */
+    static final Map<String, String> KEYS = new LinkedHashMap<>();
+
+    static {
+        KEYS.put("scale", "a number >= 0 such as 0.1");
+        KEYS.put("alpha", "a number > 0 such as 0.001");
+        KEYS.put("layers", "an array of hidden-layer widths such as [50, 50]");
+        KEYS.put("activation", "one of \"sigmoid\", \"relu\", \"tanh\", \"none\"");
+        KEYS.put("bias", "true or false");
+        KEYS.put("normalize", "true or false");
+        KEYS.put("basisDegree", "a whole number from 1 to 10");
+        KEYS.put("iterations", "a whole number such as 1000");
+        KEYS.put("seed", "a whole number");
+        KEYS.put("validationFraction", "a number in [0, 1) such as 0.2");
+    }
+
+    private final Map<String, List<JsonNode>> values;
+
+    private Grid(Map<String, List<JsonNode>> values) {
+        this.values = values;
+    }
+
+    /**
+     * Checks the grid as sent; adds every problem to {@code errors}.
+     *
+     * @return the grid, or null when it has problems
+     */
+    static Grid check(Map<String, List<JsonNode>> grid, int maxSize, JsonMapper json, List<FieldError> errors) {
+        if (grid == null || grid.isEmpty()) {
+            errors.add(new FieldError("grid", "give at least one field with the values to try, e.g. "
+                    + "{\"alpha\": [0.001, 0.01], \"layers\": [[5], [50, 50]]}; a grid can vary " + KEYS.keySet()));
+            return null;
+        }
+        int before = errors.size();
+        long size = 1;
+        for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
+            String key = entry.getKey();
+            List<JsonNode> list = entry.getValue();
+            if (!KEYS.containsKey(key)) {
+                errors.add(new FieldError("grid." + key, "is not a field a grid can vary; use any of " + KEYS.keySet()));
+                continue;
+            }
+            if (list == null || list.isEmpty()) {
+                errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
+                continue;
+            }
+            for (int i = 0; i < list.size(); i++) {
+                JsonNode value = list.get(i);
+                String field = "grid." + key + "[" + i + "]";
+                if (value == null || value.isNull()) {
+                    errors.add(new FieldError(field, "must not be null; give " + KEYS.get(key)));
+                } else if (list.subList(0, i).contains(value)) {
+                    errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
+                } else if (!converts(json, key, value)) {
+                    errors.add(new FieldError(field, "must be " + KEYS.get(key) + ", got " + value));
+                }
+            }
+            size = Math.min(size * list.size(), Integer.MAX_VALUE);
+        }
+        if (errors.size() == before && size > maxSize) {
+            List<Integer> factors = grid.values().stream().map(List::size).toList();
+            errors.add(new FieldError("grid", "expands to " + size + " jobs (" + String.join(" × ",
+                    factors.stream().map(String::valueOf).toList()) + " values), more than the limit " + maxSize
+                    + " (trainyard.limits.max-sweep-size); try fewer values per field"));
+        }
+        return errors.size() > before ? null : new Grid(new LinkedHashMap<>(grid));
+    }
+
+    boolean varies(String key) {
+        return values.containsKey(key);
+    }
+
+    List<JsonNode> values(String key) {
+        return values.get(key);
+    }
+
+    Map<String, List<JsonNode>> asMap() {
+        return values;
+    }
+
+    int size() {
+        int size = 1;
+        for (List<JsonNode> list : values.values()) {
+            size *= list.size();
+        }
+        return size;
+    }
+
+    /** Every combination, in a fixed order: the last key varies fastest. */
+    List<Map<String, JsonNode>> points() {
+        List<Map<String, JsonNode>> points = new ArrayList<>();
+        points.add(new LinkedHashMap<>());
+        for (Map.Entry<String, List<JsonNode>> entry : values.entrySet()) {
+            List<Map<String, JsonNode>> next = new ArrayList<>();
+            for (Map<String, JsonNode> point : points) {
+                for (JsonNode value : entry.getValue()) {
+                    Map<String, JsonNode> extended = new LinkedHashMap<>(point);
+                    extended.put(entry.getKey(), value);
+                    next.add(extended);
+                }
+            }
+            points = next;
+        }
+        return points;
+    }
+
+    /** A short description of a point for names and chart legends, e.g. {@code alpha=0.001, layers=[5]}. */
+    static String label(Map<String, JsonNode> point) {
+        List<String> parts = new ArrayList<>();
+        point.forEach((key, value) -> parts.add(key + "=" + (value.isString() ? value.asString() : value.toString())));
+        return String.join(", ", parts);
+    }
+
+    /** The base spec (as a JSON tree, without inline data) with this point's values set. */
+    static CreateJobRequest apply(JsonMapper json, ObjectNode base, Map<String, JsonNode> point) {
+        ObjectNode spec = base.deepCopy();
+        point.forEach(spec::set);
+        return json.treeToValue(spec, CreateJobRequest.class);
+    }
+
+    private static boolean converts(JsonMapper json, String key, JsonNode value) {
+        try {
+            ObjectNode probe = json.createObjectNode();
+            probe.set(key, value);
+            json.treeToValue(probe, CreateJobRequest.class);
+            return true;
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.trainyard.sweep;
+
+import java.net.URI;
+import java.util.List;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/** Hyperparameter sweeps: one job per grid point, ranked honestly. */
+@RestController
+@RequestMapping(path = "/sweeps", produces = "application/json")
+@Tag(name = "Sweeps", description = "Train every combination of hyperparameters and rank the jobs")
+class SweepController {
+
+    private final SweepService sweeps;
+
+    SweepController(SweepService sweeps) {
+        this.sweeps = sweeps;
+    }
+
+    @PostMapping(consumes = "application/json")
+    @Operation(summary = "Start a sweep", description = """
+            Expands `grid` into its cartesian product and queues one job per combination, each the `base` spec \
+            with that combination's values (a grid key overrides the base field). Every job is checked before any \
+            is queued, and the queue must take all of them, so a sweep starts whole or not at all. The members \
+            share the base seed (drawn once if absent), hence the same initial weights and validation rows.
+
+            `selectBy` names the final loss that ranks the jobs: `validation` (default; needs \
+            `base.validationFraction` > 0), `train` or `test`; the last two are answered with a `warning`. \
+            Answers 202 with the sweep; follow GET /sweeps/{id}. 400 for an empty grid, an unknown grid key, a \
+            bad value, or more jobs than `trainyard.limits.max-sweep-size`; 429 when the queue cannot take them.""",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    examples = @ExampleObject(name = "hw5", summary = "Six networks on hw5, chosen by validation loss",
+                            value = """
+                                    {"name": "hw5 tuning",
+                                     "base": {"dataset": "hw5", "activation": "sigmoid", "bias": true, "normalize": true,
+                                              "alpha": 0.0005, "iterations": 2000, "seed": 7, "validationFraction": 0.2},
+                                     "grid": {"layers": [[5], [20], [50, 50]], "scale": [0.1, 1.0]},
+                                     "selectBy": "validation"}"""))))
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the sweep")
+    @ApiResponse(responseCode = "400", description = "The sweep or one of its jobs is invalid; `errors` names "
+            + "`base.*` and `grid.*` fields", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "429", description = "The queue cannot take every job; retry after Retry-After",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<SweepResponse> create(@RequestBody CreateSweepRequest request) {
+        Sweep sweep = sweeps.create(request);
+        return ResponseEntity.accepted().location(URI.create("/sweeps/" + sweep.id())).body(view(sweep));
+    }
+
+    @GetMapping
+    @Operation(summary = "List sweeps", description = "Newest first, with status counts but without leaderboards.")
+    SweepList list(@Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50")
+            @Min(1) @Max(500) int limit) {
+        return new SweepList(sweeps.newest(limit).stream()
+                .map(s -> SweepResponse.Summary.from(s, sweeps.members(s))).toList());
+    }
+
+    record SweepList(List<SweepResponse.Summary> items) {
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a sweep and its leaderboard", description = """
+            Status counts and the members ranked by the final `selectBy` loss per row (`score`, the MSE): finished \
+            jobs best first, then queued and running ones, then cancelled ones, and failed (e.g. diverged) jobs \
+            last, so a diverged job is never the winner. Every entry reports train, validation and test loss; only \
+            the selected one ranks. `best` is the winning job and its model, null until a member has finished.""")
+    @ApiResponse(responseCode = "404", description = "No such sweep",
+            content = @Content(mediaType = "application/problem+json"))
+    SweepResponse get(@PathVariable String id) {
+        return view(sweeps.get(id));
+    }
+
+    @GetMapping("/{id}/losses")
+    @Operation(summary = "Every member's loss curves", description = "One entry per job, in grid order, with a "
+            + "`label` for a chart legend and the iteration, train, validation and test columns of its history. "
+            + "`maxPoints` (default 500) downsamples each curve keeping its first and last point and its shape.")
+    SweepResponse.Losses losses(@PathVariable String id,
+            @Parameter(description = "Downsample each curve to at most this many points (at least 2)")
+            @RequestParam(defaultValue = "500") @Min(2) int maxPoints) {
+        return sweeps.losses(sweeps.get(id), maxPoints);
+    }
+
+    @PostMapping("/{id}/cancel")
+    @ResponseStatus(HttpStatus.ACCEPTED)
+    @Operation(summary = "Cancel a sweep", description = "Cancels its queued jobs at once and asks its running jobs "
+            + "to stop at their next iteration; finished jobs keep their results. Answers 202 with the sweep.")
+    SweepResponse cancel(@PathVariable String id) {
+        return view(sweeps.cancel(id));
+    }
+
+    private SweepResponse view(Sweep sweep) {
+        return SweepResponse.from(sweep, sweeps.candidates(sweep));
+    }
+}

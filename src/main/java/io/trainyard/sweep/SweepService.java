@@ -1,0 +1,235 @@
+package io.trainyard.sweep;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.dataset.DatasetNotFoundException;
+import io.trainyard.job.CreateJobRequest;
+import io.trainyard.job.SweepJobs;
+import io.trainyard.job.SweepMember;
+import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.TrainyardProperties;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Expanding a sweep into jobs, and reading it back as a leaderboard. */
+@Service
+class SweepService {
+
+    private static final Logger log = LoggerFactory.getLogger(SweepService.class);
+    private static final int MAX_NAME_LENGTH = 200;
+    /** Seeds are drawn below 2^53 so that JavaScript clients read them exactly. */
+    private static final long MAX_DRAWN_SEED = 1L << 53;
+
+    private final SweepRepository sweeps;
+    private final SweepJobs jobs;
+    private final DatasetCatalog datasets;
+    private final JsonMapper json;
+    private final TransactionTemplate transaction;
+    private final int maxSweepSize;
+
+    SweepService(SweepRepository sweeps, SweepJobs jobs, DatasetCatalog datasets, JsonMapper json,
+            TransactionTemplate transaction, TrainyardProperties properties) {
+        this.sweeps = sweeps;
+        this.jobs = jobs;
+        this.datasets = datasets;
+        this.json = json;
+        this.transaction = transaction;
+        this.maxSweepSize = properties.limits().maxSweepSize();
+    }
+
+    /**
+     * Checks the sweep and every job it expands to, then queues them all together.
+     *
+     * @throws InvalidRequestException listing every problem (fields named {@code base.*} or {@code grid.*})
+     * @throws io.trainyard.system.QueueFullException when the queue cannot take every job
+     */
+    Sweep create(CreateSweepRequest request) {
+        if (request == null) {
+            throw new InvalidRequestException("body", "send a JSON sweep such as {\"base\": {\"dataset\": \"hw5\", "
+                    + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (request.name() != null && request.name().length() > MAX_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
+                    + request.name().length()));
+        }
+        SelectBy selectBy = SelectBy.VALIDATION;
+        try {
+            selectBy = SelectBy.fromId(request.selectBy());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("selectBy", e.getMessage()));
+        }
+        if (request.base() == null) {
+            errors.add(new FieldError("base", "is required: the job spec every member starts from, e.g. "
+                    + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
+        }
+        Grid grid = Grid.check(request.grid(), maxSweepSize, json, errors);
+        if (request.base() != null && grid != null) {
+            checkSelection(request.base(), grid, selectBy, errors);
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+
+        // The tree leaves the (possibly large) inline data out; each member gets the one parsed copy back.
+        ObjectNode base = json.valueToTree(named(request.base(), null, null));
+        base.remove("data");
+        // Members share one seed unless the grid varies it: the same initial weights and the same
+        // validation rows, so the leaderboard compares the hyperparameters and not the luck of the draw.
+        if (request.base().seed() == null && !grid.varies("seed")) {
+            base.put("seed", ThreadLocalRandom.current().nextLong(MAX_DRAWN_SEED));
+        }
+        String id = UUID.randomUUID().toString();
+        List<Map<String, JsonNode>> points = grid.points();
+        List<CreateJobRequest> requests = new ArrayList<>();
+        String prefix = request.name() != null ? request.name() : "sweep " + id.substring(0, 8);
+        for (Map<String, JsonNode> point : points) {
+            CreateJobRequest member = Grid.apply(json, base, point);
+            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", request.base().data()));
+        }
+        SelectBy chosen = selectBy;
+        Sweep sweep = transaction.execute(status -> {
+            SweepJobs.Submitted submitted = jobs.submitAll(requests, id, (i, error) -> relabel(error, grid));
+            ObjectNode stored = base.deepCopy();
+            stored.put("dataset", submitted.dataset());
+            removeNulls(stored);
+            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
+                    Instant.now());
+            sweeps.insert(created);
+            return created;
+        });
+        jobs.wakeWorkers();
+        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, points.size(), grid.asMap().keySet(),
+                chosen.id());
+        return sweep;
+    }
+
+    Sweep get(String id) {
+        return sweeps.find(id).orElseThrow(() -> new SweepNotFoundException(id));
+    }
+
+    List<Sweep> newest(int limit) {
+        return sweeps.newest(limit);
+    }
+
+    /** The sweep's members with their grid points, in grid order. */
+    List<Leaderboard.Candidate> candidates(Sweep sweep) {
+        Map<String, SweepMember> byId = new HashMap<>();
+        jobs.members(sweep.id()).forEach(m -> byId.put(m.jobId(), m));
+        List<Map<String, JsonNode>> points = pointsOf(sweep);
+        List<Leaderboard.Candidate> out = new ArrayList<>();
+        for (int i = 0; i < sweep.jobIds().size(); i++) {
+            SweepMember member = byId.get(sweep.jobIds().get(i));
+            if (member != null) {
+                Map<String, JsonNode> point = i < points.size() ? points.get(i) : Map.of();
+                out.add(new Leaderboard.Candidate(member, point, Grid.label(point), i));
+            }
+        }
+        return out;
+    }
+
+    List<SweepMember> members(Sweep sweep) {
+        return jobs.members(sweep.id());
+    }
+
+    SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
+        Map<String, io.trainyard.job.MemberCurve> curves = new HashMap<>();
+        jobs.curves(sweep.id(), maxPoints).forEach(c -> curves.put(c.jobId(), c));
+        List<SweepResponse.Curve> out = new ArrayList<>();
+        for (Leaderboard.Candidate c : candidates(sweep)) {
+            var curve = curves.get(c.member().jobId());
+            if (curve != null) {
+                out.add(new SweepResponse.Curve(curve.jobId(), c.label(), c.parameters(), c.member().status(),
+                        curve.iteration(), curve.train(), curve.validation(), curve.test()));
+            }
+        }
+        return new SweepResponse.Losses(sweep.id(), sweep.selectBy().id(), out);
+    }
+
+    /** Cancels the queued members and asks the running ones to stop. */
+    Sweep cancel(String id) {
+        Sweep sweep = get(id);
+        int cancelled = jobs.cancelAll(id);
+        log.info("Sweep {} cancelled: {} jobs stopped or asked to stop", id, cancelled);
+        return sweep;
+    }
+
+    private List<Map<String, JsonNode>> pointsOf(Sweep sweep) {
+        Map<String, List<JsonNode>> grid = sweep.grid();
+        List<FieldError> ignored = new ArrayList<>();
+        // The stored grid passed these checks when the sweep was created; the limit may have been lowered since.
+        Grid checked = Grid.check(grid, Integer.MAX_VALUE, json, ignored);
+        return checked == null ? List.of() : checked.points();
+    }
+
+    /**
+     * Selecting by a loss the jobs will not have is a mistake better reported now than after an hour
+     * of training.
+     */
+    private void checkSelection(CreateJobRequest base, Grid grid, SelectBy selectBy, List<FieldError> errors) {
+        if (selectBy == SelectBy.VALIDATION) {
+            List<JsonNode> fractions = grid.varies("validationFraction") ? grid.values("validationFraction")
+                    : List.of(json.valueToTree(base.validationFraction() == null ? 0.0 : base.validationFraction()));
+            boolean someZero = fractions.stream().anyMatch(f -> f.isNumber() && f.asDouble() == 0.0);
+            if (someZero) {
+                errors.add(new FieldError(grid.varies("validationFraction") ? "grid.validationFraction"
+                        : "base.validationFraction", "selectBy validation needs a validation set: set "
+                        + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
+                        + "test, which the response flags as misleading)"));
+            }
+        }
+        if (selectBy == SelectBy.TEST) {
+            boolean hasTest = true;
+            if (base.data() != null) {
+                hasTest = base.data().testX() != null;
+            } else if (base.dataset() != null) {
+                try {
+                    hasTest = datasets.get(base.dataset()).hasTest();
+                } catch (DatasetNotFoundException e) {
+                    // reported by the job checks with the field name users know
+                }
+            }
+            if (!hasTest) {
+                errors.add(new FieldError("selectBy", "test needs test rows, and the data has none; select by "
+                        + "validation with base.validationFraction such as 0.2"));
+            }
+        }
+    }
+
+    /** Names a job's problem after where the user wrote the value: the grid or the base. */
+    private static FieldError relabel(FieldError error, Grid grid) {
+        String root = error.field().split("[.\\[]", 2)[0];
+        return new FieldError((grid.varies(root) ? "grid." : "base.") + error.field(), error.message());
+    }
+
+    private static CreateJobRequest named(CreateJobRequest r, String name, CreateJobRequest.InlineData data) {
+        String shortName = name == null || name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH - 3) + "...";
+        return new CreateJobRequest(shortName, r.dataset(), data, r.layers(), r.activation(), r.bias(), r.scale(),
+                r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
+                r.warmStartModel());
+    }
+
+    private static void removeNulls(ObjectNode node) {
+        List<String> nulls = new ArrayList<>();
+        node.properties().forEach(e -> {
+            if (e.getValue().isNull()) {
+                nulls.add(e.getKey());
+            }
+        });
+        nulls.forEach(node::remove);
+    }
+}
