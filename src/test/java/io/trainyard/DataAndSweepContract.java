@@ -318,6 +318,9 @@ abstract class DataAndSweepContract {
                 Arguments.of("an empty list", "{" + base + ", \"grid\": {\"alpha\": []}}", "grid.alpha"),
                 Arguments.of("a value of the wrong type", "{" + base + ", \"grid\": {\"alpha\": [0.1, \"fast\"]}}",
                         "grid.alpha[1]"),
+                Arguments.of("a value that is not a list", "{" + base + ", \"grid\": {\"alpha\": 0.1}}", "grid.alpha"),
+                Arguments.of("layers that are not arrays", "{" + base + ", \"grid\": {\"layers\": [5, 10]}}",
+                        "grid.layers[0]"),
                 Arguments.of("a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha"),
                 Arguments.of("a bad base", "{\"base\": {\"dataset\": \"nope\", \"alpha\": 0.1, "
                         + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [0.1]}}", "base.dataset"),
