@@ -171,6 +171,14 @@ abstract class ApiContract {
         JsonNode prediction = http.post("/models/" + done.get("modelId").asString() + "/predictions",
                 Map.of("x", new double[][] {{10}})).expect(200);
         assertThat(prediction.at("/y/0/0").asDouble()).isCloseTo(21.0, org.assertj.core.data.Offset.offset(1e-3));
+
+        String inline = done.at("/spec/dataset").asString();
+        http.get("/datasets/" + inline).expect(200);
+        assertThat(http.delete("/jobs/" + id).status()).isEqualTo(204);
+        problem(http.get("/datasets/" + inline), 404);
+        http.post("/models/" + done.get("modelId").asString() + "/predictions", Map.of("x", new double[][] {{1}}))
+                .expect(200);
+        started.remove(id);
     }
 
     @Test

@@ -130,6 +130,17 @@ public class DatasetCatalog {
         }
     }
 
+    /**
+     * Deletes data that was sent inline with jobs once the last job that trained on it is gone, so
+     * deleting jobs gives their data back too. Listed (uploaded) and built-in data sets are untouched.
+     */
+    public void releaseInline(String id) {
+        if (builtIn.containsKey(id)) {
+            return;
+        }
+        repository.find(id).filter(dataset -> !dataset.listed()).ifPresent(dataset -> repository.delete(id));
+    }
+
     private Dataset store(String name, List<String> columns, double[][] x, double[][] y, double[][] testX,
             double[][] testY) {
         Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, x, y, testX, testY, false, true,

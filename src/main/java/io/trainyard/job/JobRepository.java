@@ -212,6 +212,12 @@ class JobRepository {
                 .query(JobRepository::map).list();
     }
 
+    /** How many jobs, in any status, train on this data set. */
+    int countUsing(String datasetId) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset_id = :dataset").param("dataset", datasetId)
+                .query(Integer.class).single();
+    }
+
     /** Ids of queued or running jobs that train on this data set. */
     List<String> activeJobsUsing(String datasetId) {
         return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")

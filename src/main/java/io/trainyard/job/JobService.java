@@ -168,6 +168,9 @@ public class JobService {
                     + "; cancel it first (POST /jobs/" + id + "/cancel) and delete it once it has stopped.");
         }
         history.deleteAll(id);
+        if (jobs.countUsing(job.spec().dataset()) == 0) {
+            datasets.releaseInline(job.spec().dataset());
+        }
     }
 
     /** The history batches of a job holding points after {@code since}. */
