@@ -24,6 +24,10 @@ public enum Activation {
 
         @Override
         void applyAll(double[] in, double[] out, int from, int to) {
+            if (Simd.ENABLED) {
+                VectorActivations.sigmoid(in, out, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 out[i] = 1.0 / (1.0 + Math.exp(-in[i]));
             }

@@ -27,8 +27,13 @@ import dev.ludovic.netlib.blas.BLAS;
  */
 public final class Gemm {
 
-    /** Below this many multiply-adds a product stays in the Java loops. */
-    static final long BLAS_MIN_MACS = 1L << 16;
+    /**
+     * Below this many multiply-adds a product stays in the Java loops: 0 with native BLAS (its
+     * JNI call costs less than the loops even at 400×5×20), 65,536 for the Java BLAS
+     * implementations. System property {@code trainyard.gemm.blasMinMacs}; read once, so fixed for
+     * the life of the process.
+     */
+    static final long BLAS_MIN_MACS;
     /** Multiply-adds per block when a product is cut for several threads. */
     static final long BLOCK_MACS = 1L << 20;
     /** At most this many blocks per product: a constant, so the cut never depends on the machine. */
@@ -50,9 +55,12 @@ public final class Gemm {
             name = "Java loops only (dev.ludovic.netlib BLAS unavailable: " + e + ")";
         }
         BLAS_INSTANCE = blas;
+        boolean nativeBlas = blas != null && blas.getClass().getSimpleName().startsWith("JNI");
+        BLAS_MIN_MACS = Long.getLong("trainyard.gemm.blasMinMacs", nativeBlas ? 0L : 1L << 16);
         HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
         HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
-        IMPLEMENTATION = name + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
+        IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
+                + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
                 + " thread(s)";
     }
 
@@ -143,10 +151,11 @@ public final class Gemm {
                     in[ci + j] += aip * w[bp + j];
                 }
             }
-            if (activation != null) {
-                // Fused: the row is still in L1 when the activation reads it.
-                activation.applyAll(in, out, ci, ci + h);
-            }
+        }
+        if (activation != null) {
+            // Fused per block rather than per row: the block is still in cache, and the SIMD
+            // activations want long ranges.
+            activation.applyAll(in, out, r0 * h, r1 * h);
         }
     }
 
