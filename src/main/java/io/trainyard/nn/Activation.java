@@ -23,15 +23,19 @@ public enum Activation {
         }
 
         @Override
-        void applyAll(double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void applyAll(double[] in, double[] out, int from, int to) {
+            if (Simd.ENABLED) {
+                VectorActivations.sigmoid(in, out, from, to);
+                return;
+            }
+            for (int i = from; i < to; i++) {
                 out[i] = 1.0 / (1.0 + Math.exp(-in[i]));
             }
         }
 
         @Override
-        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 delta[i] *= out[i] * (1.0 - out[i]);
             }
         }
@@ -50,15 +54,15 @@ public enum Activation {
         }
 
         @Override
-        void applyAll(double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void applyAll(double[] in, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 out[i] = in[i] > 0.0 ? in[i] : 0.0;
             }
         }
 
         @Override
-        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 delta[i] = in[i] > 0.0 ? delta[i] : 0.0;
             }
         }
@@ -77,15 +81,15 @@ public enum Activation {
         }
 
         @Override
-        void applyAll(double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void applyAll(double[] in, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 out[i] = Math.tanh(in[i]);
             }
         }
 
         @Override
-        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
-            for (int i = 0; i < length; i++) {
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 delta[i] *= 1.0 - out[i] * out[i];
             }
         }
@@ -104,14 +108,14 @@ public enum Activation {
         }
 
         @Override
-        void applyAll(double[] in, double[] out, int length) {
+        void applyAll(double[] in, double[] out, int from, int to) {
             if (out != in) {
-                System.arraycopy(in, 0, out, 0, length);
+                System.arraycopy(in, from, out, from, to - from);
             }
         }
 
         @Override
-        void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
+        void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
             // the derivative is 1: nothing to do
         }
     };
@@ -123,19 +127,19 @@ public enum Activation {
     public abstract double derivative(double in, double out);
 
     /**
-     * {@code out[i] = apply(in[i])} for the first {@code length} values. Built-in constants override
+     * {@code out[i] = apply(in[i])} for {@code from <= i < to}. Built-in constants override
      * this with a loop of their own so the JIT sees one function per loop and can inline it; a new
      * constant only needs {@link #apply} and {@link #derivative}. {@code out} may be {@code in}.
      */
-    void applyAll(double[] in, double[] out, int length) {
-        for (int i = 0; i < length; i++) {
+    void applyAll(double[] in, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
             out[i] = apply(in[i]);
         }
     }
 
-    /** {@code delta[i] *= derivative(in[i], out[i])}: backpropagation through the activation. */
-    void multiplyByDerivative(double[] delta, double[] in, double[] out, int length) {
-        for (int i = 0; i < length; i++) {
+    /** {@code delta[i] *= derivative(in[i], out[i])} for {@code from <= i < to}: backpropagation through the activation. */
+    void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) {
             delta[i] *= derivative(in[i], out[i]);
         }
     }

@@ -58,10 +58,11 @@ final class Propagation {
         double[][] b = network.biases;
         Activation activation = network.activation();
         for (int l = 0; l <= last; l++) {
-            double[] target = l == last ? output : in[l + 1];
-            Dense.multiply(act[l], w[l], b == null ? null : b[l], target, n, sizes[l], sizes[l + 1]);
-            if (l < last) {
-                activation.applyAll(in[l + 1], act[l + 1], target.length);
+            double[] bias = b == null ? null : b[l];
+            if (l == last) {
+                Gemm.forward(act[l], w[l], bias, output, output, null, n, sizes[l], sizes[l + 1]);
+            } else {
+                Gemm.forward(act[l], w[l], bias, in[l + 1], act[l + 1], activation, n, sizes[l], sizes[l + 1]);
             }
         }
     }
@@ -86,13 +87,12 @@ final class Propagation {
         double[][] w = network.weights;
         Activation activation = network.activation();
         for (int l = last; l >= 0; l--) {
-            Dense.multiplyTransposedLeft(act[l], delta[l], weightGradients[l], n, sizes[l], sizes[l + 1]);
+            Gemm.weightGradient(act[l], delta[l], weightGradients[l], n, sizes[l], sizes[l + 1]);
             if (biasGradients != null) {
                 Dense.columnSums(delta[l], biasGradients[l], n, sizes[l + 1]);
             }
             if (l > 0) {
-                Dense.multiplyTransposedRight(delta[l], w[l], delta[l - 1], n, sizes[l], sizes[l + 1]);
-                activation.multiplyByDerivative(delta[l - 1], in[l], act[l], delta[l - 1].length);
+                Gemm.backward(delta[l], w[l], delta[l - 1], in[l], act[l], activation, n, sizes[l], sizes[l + 1]);
             }
         }
         return sse;

@@ -46,6 +46,44 @@ class GradientDescentTests {
     }
 
     @Test
+    void wideNetworksWhoseProductsAreCutIntoBlocksAreBitIdenticalWhateverRunsBesideIt() throws Exception {
+        // Products here are large enough for the BLAS kernels and for cutting into several blocks
+        // (see Gemm), so this covers the multi-threaded path the hw5 test above never reaches.
+        Well19937c random = new Well19937c(11);
+        RealMatrix x = org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(1000, 30);
+        RealMatrix y = org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(1000, 1);
+        for (int i = 0; i < 1000; i++) {
+            for (int j = 0; j < 30; j++) {
+                x.setEntry(i, j, random.nextGaussian());
+            }
+            y.setEntry(i, 0, Math.sin(x.getEntry(i, 0)) + 0.1 * random.nextGaussian());
+        }
+        TrainingData data = TrainingData.of(Samples.of(x, y));
+        java.util.concurrent.Callable<LossHistory> run = () -> {
+            Network start = Network.initialize(new int[] {30, 64, 64, 1}, Activation.SIGMOID, true, 0.1,
+                    new Well19937c(5));
+            LossHistory history = new LossHistory();
+            new GradientDescent(1e-4, 20).train(start, data, history, () -> false);
+            return history;
+        };
+        LossHistory alone = run.call();
+
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<LossHistory>> concurrent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                concurrent.add(pool.submit(run));
+            }
+            for (Future<LossHistory> other : concurrent) {
+                assertThat(other.get().train()).isEqualTo(alone.train());
+                assertThat(other.get().gradientNorms()).isDeepEqualTo(alone.gradientNorms());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aNormalisedSigmoidNetworkWithBiasLearnsHw5() {
         Run run = run(7);
 

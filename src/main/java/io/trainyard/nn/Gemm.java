@@ -1,0 +1,326 @@
+package io.trainyard.nn;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * The engine's matrix kernels: the three products backpropagation needs, on row-major
+ * {@code double[]} buffers, with bias and activation fused into the pass that produces them.
+ *
+ * <p>Small products run in plain Java loops (no call overhead, data stays in L1). Large ones go to
+ * {@code dev.ludovic.netlib} BLAS, which is native OpenBLAS through JNI when the system has it
+ * (Debian: {@code libopenblas0}), else {@code VectorBLAS} (pure Java SIMD; needs
+ * {@code --add-modules jdk.incubator.vector}), else a scalar Java BLAS. {@link #implementation()}
+ * names the one in use.
+ *
+ * <p><b>Determinism.</b> Large products are cut into row (or column) blocks of the <em>output</em>,
+ * never along the summed dimension, and the cut depends only on the matrix shape, not on how many
+ * threads exist or are busy. So every output element is computed by the same code in the same order
+ * whichever thread runs its block and however many training runs share the process.
+ */
+public final class Gemm {
+
+    /**
+     * Below this many multiply-adds a product stays in the Java loops: 0 with native BLAS (its
+     * JNI call costs less than the loops even at 400×5×20), 65,536 for the Java BLAS
+     * implementations. System property {@code trainyard.gemm.blasMinMacs}; read once, so fixed for
+     * the life of the process.
+     */
+    static final long BLAS_MIN_MACS;
+    /** Multiply-adds per block when a product is cut for several threads. */
+    static final long BLOCK_MACS = 1L << 20;
+    /** At most this many blocks per product: a constant, so the cut never depends on the machine. */
+    static final int MAX_BLOCKS = 4;
+
+    private static final BLAS BLAS_INSTANCE;
+    private static final String IMPLEMENTATION;
+    private static final ExecutorService HELPERS;
+    private static final int HELPER_COUNT;
+
+    static {
+        BLAS blas;
+        String name;
+        try {
+            blas = BLAS.getInstance();
+            name = describe(blas);
+        } catch (RuntimeException | LinkageError e) {
+            blas = null;
+            name = "Java loops only (dev.ludovic.netlib BLAS unavailable: " + e + ")";
+        }
+        BLAS_INSTANCE = blas;
+        boolean nativeBlas = blas != null && blas.getClass().getSimpleName().startsWith("JNI");
+        BLAS_MIN_MACS = Long.getLong("trainyard.gemm.blasMinMacs", nativeBlas ? 0L : 1L << 16);
+        HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
+        HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
+        IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
+                + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
+                + " thread(s)";
+    }
+
+    private Gemm() {
+    }
+
+    /**
+     * Which matrix kernels this process trains with, e.g.
+     * {@code "dev.ludovic.netlib JNIBLAS (native system BLAS, e.g. OpenBLAS); ..."}; meant for the
+     * start-up log.
+     */
+    public static String implementation() {
+        return IMPLEMENTATION;
+    }
+
+    /** True when large products run in native code (JNI) rather than Java. */
+    public static boolean isNative() {
+        return BLAS_INSTANCE != null && BLAS_INSTANCE.getClass().getSimpleName().startsWith("JNI");
+    }
+
+    private static String describe(BLAS blas) {
+        String simple = blas.getClass().getSimpleName();
+        return switch (simple) {
+            case "JNIBLAS" -> "dev.ludovic.netlib JNIBLAS (native system BLAS, e.g. OpenBLAS)";
+            case "VectorBLAS" -> "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD)";
+            default -> "dev.ludovic.netlib " + simple + " (pure Java, scalar; add --add-modules jdk.incubator.vector"
+                    + " or install libopenblas0 for speed)";
+        };
+    }
+
+    private static ExecutorService helperPool(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "trainyard-gemm-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /**
+     * {@code IN = A·W (+ bias on every row)} and {@code OUT = activation(IN)}, with A n×d, W d×h and
+     * IN, OUT n×h. {@code bias} may be null; {@code activation} null means a linear layer (OUT is
+     * not written). {@code out} may be {@code in}.
+     */
+    static void forward(double[] a, double[] w, double[] bias, double[] in, double[] out, Activation activation,
+            int n, int d, int h) {
+        long macs = (long) n * d * h;
+        boolean blas = useBlas(macs);
+        int count = blocksFor(macs, n);
+        if (count == 1) {
+            forwardRows(blas, a, w, bias, in, out, activation, d, h, 0, n);
+        } else {
+            blocks(count, n, (r0, r1) -> forwardRows(blas, a, w, bias, in, out, activation, d, h, r0, r1));
+        }
+    }
+
+    private static void forwardRows(boolean blas, double[] a, double[] w, double[] bias, double[] in, double[] out,
+            Activation activation, int d, int h, int r0, int r1) {
+        if (blas) {
+            double beta = 0.0;
+            if (bias != null) {
+                for (int i = r0; i < r1; i++) {
+                    System.arraycopy(bias, 0, in, i * h, h);
+                }
+                beta = 1.0;
+            }
+            BLAS_INSTANCE.dgemm("N", "N", h, r1 - r0, d, 1.0, w, 0, h, a, r0 * d, d, beta, in, r0 * h, h);
+            if (activation != null) {
+                activation.applyAll(in, out, r0 * h, r1 * h);
+            }
+            return;
+        }
+        for (int i = r0; i < r1; i++) {
+            int ci = i * h;
+            if (bias == null) {
+                Arrays.fill(in, ci, ci + h, 0.0);
+            } else {
+                System.arraycopy(bias, 0, in, ci, h);
+            }
+            int ai = i * d;
+            for (int p = 0; p < d; p++) {
+                double aip = a[ai + p];
+                int bp = p * h;
+                for (int j = 0; j < h; j++) {
+                    in[ci + j] += aip * w[bp + j];
+                }
+            }
+        }
+        if (activation != null) {
+            // Fused per block rather than per row: the block is still in cache, and the SIMD
+            // activations want long ranges.
+            activation.applyAll(in, out, r0 * h, r1 * h);
+        }
+    }
+
+    /**
+     * The error sent one layer down, through the activation:
+     * {@code PREV = (Δ·Wᵀ) ⊙ activation'(IN, OUT)} with Δ n×h, W d×h and PREV, IN, OUT n×d.
+     */
+    static void backward(double[] delta, double[] w, double[] prev, double[] in, double[] out, Activation activation,
+            int n, int d, int h) {
+        long macs = (long) n * d * h;
+        boolean blas = useBlas(macs);
+        int count = blocksFor(macs, n);
+        if (count == 1) {
+            backwardRows(blas, delta, w, prev, in, out, activation, d, h, 0, n);
+        } else {
+            blocks(count, n, (r0, r1) -> backwardRows(blas, delta, w, prev, in, out, activation, d, h, r0, r1));
+        }
+    }
+
+    private static void backwardRows(boolean blas, double[] delta, double[] w, double[] prev, double[] in,
+            double[] out, Activation activation, int d, int h, int r0, int r1) {
+        if (blas) {
+            BLAS_INSTANCE.dgemm("T", "N", d, r1 - r0, h, 1.0, w, 0, h, delta, r0 * h, h, 0.0, prev, r0 * d, d);
+            activation.multiplyByDerivative(prev, in, out, r0 * d, r1 * d);
+            return;
+        }
+        for (int i = r0; i < r1; i++) {
+            int di = i * h;
+            int ci = i * d;
+            for (int p = 0; p < d; p++) {
+                int wp = p * h;
+                double sum = 0.0;
+                for (int j = 0; j < h; j++) {
+                    sum += delta[di + j] * w[wp + j];
+                }
+                prev[ci + p] = sum;
+            }
+            activation.multiplyByDerivative(prev, in, out, ci, ci + d);
+        }
+    }
+
+    /**
+     * The weight gradient {@code G = Aᵀ·Δ} with A n×d, Δ n×h, G d×h. The sum runs over the n
+     * samples; blocks split G's rows or columns, never the samples.
+     */
+    static void weightGradient(double[] a, double[] delta, double[] g, int n, int d, int h) {
+        long macs = (long) n * d * h;
+        if (!useBlas(macs)) {
+            int count = blocksFor(macs, d);
+            if (count == 1) {
+                weightGradientRows(a, delta, g, n, d, h, 0, d);
+            } else {
+                blocks(count, d, (p0, p1) -> weightGradientRows(a, delta, g, n, d, h, p0, p1));
+            }
+        } else if (d >= h) {
+            blocks(blocksFor(macs, d), d, (p0, p1) -> BLAS_INSTANCE.dgemm("N", "T", h, p1 - p0, n, 1.0,
+                    delta, 0, h, a, p0, d, 0.0, g, p0 * h, h));
+        } else {
+            blocks(blocksFor(macs, h), h, (j0, j1) -> BLAS_INSTANCE.dgemm("N", "T", j1 - j0, d, n, 1.0,
+                    delta, j0, h, a, 0, d, 0.0, g, j0, h));
+        }
+    }
+
+    private static void weightGradientRows(double[] a, double[] delta, double[] g, int n, int d, int h, int p0,
+            int p1) {
+        Arrays.fill(g, p0 * h, p1 * h, 0.0);
+        for (int i = 0; i < n; i++) {
+            int ai = i * d;
+            int di = i * h;
+            for (int p = p0; p < p1; p++) {
+                double aip = a[ai + p];
+                int cp = p * h;
+                for (int j = 0; j < h; j++) {
+                    g[cp + j] += aip * delta[di + j];
+                }
+            }
+        }
+    }
+
+    private static boolean useBlas(long macs) {
+        return BLAS_INSTANCE != null && macs >= BLAS_MIN_MACS;
+    }
+
+    /** How many blocks a product of {@code macs} multiply-adds is cut into: a function of shape only. */
+    static int blocksFor(long macs, int length) {
+        return (int) Math.max(1, Math.min(Math.min(MAX_BLOCKS, length), macs / BLOCK_MACS));
+    }
+
+    @FunctionalInterface
+    interface Range {
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code body} on {@code count} equal, contiguous parts of {@code 0..length}. The calling
+     * thread takes parts too, so a product finishes even when every helper is busy with other runs.
+     */
+    static void blocks(int count, int length, Range body) {
+        if (count <= 1 || HELPERS == null) {
+            for (int b = 0; b < count; b++) {
+                body.run(start(b, count, length), start(b + 1, count, length));
+            }
+            return;
+        }
+        Blocks blocks = new Blocks(count, length, body);
+        for (int i = 0; i < Math.min(HELPER_COUNT, count - 1); i++) {
+            HELPERS.execute(blocks);
+        }
+        blocks.run();
+        blocks.await();
+    }
+
+    private static int start(int block, int count, int length) {
+        return (int) ((long) length * block / count);
+    }
+
+    private static final class Blocks implements Runnable {
+        private final int count;
+        private final int length;
+        private final Range body;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch done;
+        private volatile Throwable failure;
+
+        Blocks(int count, int length, Range body) {
+            this.count = count;
+            this.length = length;
+            this.body = body;
+            this.done = new CountDownLatch(count);
+        }
+
+        @Override
+        public void run() {
+            for (int b = next.getAndIncrement(); b < count; b = next.getAndIncrement()) {
+                try {
+                    body.run(start(b, count, length), start(b + 1, count, length));
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    done.countDown();
+                }
+            }
+        }
+
+        /** Waits for every part, uninterruptibly: helpers may still be writing the caller's buffers. */
+        void await() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
+    }
+}
