@@ -62,6 +62,24 @@ class JobEventStreams implements DisposableBean {
         return emitter;
     }
 
+    /**
+     * A job of this instance started: tell its watchers at once, from the snapshot taken at the
+     * start, so that a job that finishes within one tick still shows its RUNNING status.
+     */
+    @org.springframework.context.event.EventListener
+    void onStarted(JobStarted started) {
+        if (!watched.containsKey(started.job().id())) {
+            return;
+        }
+        ticker.execute(() -> {
+            Watched state = watched.get(started.job().id());
+            if (state != null && state.lastStatus == JobStatus.QUEUED) {
+                state.lastStatus = JobStatus.RUNNING;
+                broadcast(state, "status", JobResponse.from(started.job(), null));
+            }
+        });
+    }
+
     /** Number of open streams, for tests and metrics. */
     int openStreams() {
         return watched.values().stream().mapToInt(w -> w.emitters.size()).sum();
@@ -97,6 +115,11 @@ class JobEventStreams implements DisposableBean {
                 state.lastIteration = iteration;
                 state.lastProgress = now;
             }
+        }
+        if (job.status().isTerminal() && job.startedAt() != null && body.progress().iteration() != state.lastIteration) {
+            // The last word on progress before the final status, even for a job faster than one tick.
+            broadcast(state, "progress", ProgressEvent.from(body));
+            state.lastIteration = body.progress().iteration();
         }
         if (job.status() != state.lastStatus) {
             state.lastStatus = job.status();

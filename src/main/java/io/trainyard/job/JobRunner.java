@@ -49,9 +49,11 @@ class JobRunner {
     private final RunningJobs running;
     private final JobMetrics metrics;
     private final TrainyardProperties properties;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     JobRunner(JobRepository jobs, JobHistoryRepository history, DatasetCatalog datasets, ModelService models,
-            HistoryWriter writer, RunningJobs running, JobMetrics metrics, TrainyardProperties properties) {
+            HistoryWriter writer, RunningJobs running, JobMetrics metrics, TrainyardProperties properties,
+            org.springframework.context.ApplicationEventPublisher events) {
         this.jobs = jobs;
         this.history = history;
         this.datasets = datasets;
@@ -60,6 +62,7 @@ class JobRunner {
         this.running = running;
         this.metrics = metrics;
         this.properties = properties;
+        this.events = events;
     }
 
     /**
@@ -71,6 +74,7 @@ class JobRunner {
         JobSpec spec = job.spec();
         RunningJob live = running.start(job.id(), spec.iterations());
         long started = System.nanoTime();
+        events.publishEvent(new JobStarted(job));
         log.info("Job {} started (attempt {}): layers {}, {} activation, alpha {}, {} iterations, seed {}", job.id(),
                 job.attempts(), job.layerSizes(), spec.activation(), spec.alpha(), spec.iterations(), spec.seed());
         try {

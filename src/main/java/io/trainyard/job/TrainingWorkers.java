@@ -83,7 +83,8 @@ class TrainingWorkers implements SmartLifecycle {
             thread.start();
         }
         running = true;
-        log.info("Started {} training workers as instance {}", count, owner);
+        log.info("Started {} training workers as instance {}; matrix products: {}", count, owner,
+                io.trainyard.nn.Gemm.implementation());
     }
 
     @Override
