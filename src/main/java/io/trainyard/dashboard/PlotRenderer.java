@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -86,13 +86,12 @@ public class PlotRenderer {
         NumberAxis x = (NumberAxis) plot.getDomainAxis();
         x.setAutoRangeIncludesZero(false);
         if (chart.logY()) {
-            LogAxis y = new LogAxis(chart.yLabel() + " (log scale)");
-            y.setBase(10);
-            y.setSmallestValue(1e-300);
-            // Ticks at whole powers of ten read best on a curve that spans decades.
-            y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-            y.setNumberFormatOverride(new java.text.DecimalFormat("0.#E0"));
-            y.setMinorTickMarksVisible(true);
+            // LogarithmicAxis labels 1-2-5 steps inside a decade and whole decades across many, so a
+            // curve that spans one decade still gets readable ticks.
+            LogarithmicAxis y = new LogarithmicAxis(chart.yLabel() + " (log scale)");
+            y.setAllowNegativesFlag(false);
+            y.setStrictValuesFlag(false);
+            y.setAutoRangeNextLogFlag(false);
             plot.setRangeAxis(y);
         } else {
             ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
