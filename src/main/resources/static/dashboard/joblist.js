@@ -219,7 +219,9 @@ export class JobList {
     const open = nameCell.firstChild;
     const name = job.name || job.id.slice(0, 8);
     if (open.textContent !== name) open.textContent = name;
-    const sub = `${(job.layerSizes || []).join('–')} · ${job.spec?.activation ?? ''} · α ${job.spec?.alpha ?? ''}`;
+    const sizes = job.layerSizes || [];
+    const kind = sizes.length === 2 ? 'linear' : job.spec?.activation ?? '';
+    const sub = `${sizes.join('–')} · ${kind} · α ${job.spec?.alpha ?? ''}`;
     if (nameCell.lastChild.textContent !== sub) nameCell.lastChild.textContent = sub;
     const badge = statusCell.firstChild;
     if (badge.textContent !== job.status) {
