@@ -16,6 +16,24 @@ function tick(v) {
   return String(Number(v.toPrecision(3)));
 }
 
+/**
+ * On a log axis, labels and grid lines at 1, 2 and 5 per decade when there is room, at each decade
+ * when there is less, and at every k-th decade on short charts spanning many: never a crowded axis.
+ */
+function logSplits(u, splits) {
+  const { min, max } = u.scales.y;
+  const decades = Math.max(Math.log10(max / min), 1e-9);
+  const perDecade = (u.over.clientHeight || u.height) / decades;
+  const every = perDecade >= 30 ? 1 : Math.ceil(30 / perDecade);
+  return splits.map((v) => {
+    if (!(v > 0)) return null;
+    const exponent = Math.floor(Math.log10(v) + 1e-9);
+    const lead = Math.round(v / 10 ** exponent);
+    if (lead === 1) return exponent % every === 0 ? v : null;
+    return perDecade >= 90 && (lead === 2 || lead === 5) ? v : null;
+  });
+}
+
 /** Log axes cannot show zero or negative values: leave a gap there instead. */
 function positive(values) {
   return values.map((v) => (v === null || v === undefined || !(v > 0) || !Number.isFinite(v) ? null : v));
@@ -106,7 +124,10 @@ export class LineChart {
       },
       axes: [
         { ...axis, label: 'iteration', labelSize: 18, values: (u, splits) => splits.map(tick) },
-        { ...axis, size: 56, values: (u, splits) => splits.map(tick) },
+        this.log
+          ? { ...axis, size: 56, values: (u, splits) => splits.map(tick), filter: logSplits,
+            grid: { ...axis.grid, filter: logSplits }, ticks: { ...axis.ticks, filter: logSplits } }
+          : { ...axis, size: 56, values: (u, splits) => splits.map(tick) },
       ],
       series: [
         { label: 'iteration', value: (u, v) => (v === null || v === undefined ? '–' : v.toLocaleString('en')) },

@@ -12,6 +12,7 @@ export class CompareView {
     this.ids = [];
     this.serverCompare = true; // until the server says it has no /jobs/compare
     this.loading = false;
+    this.pending = false;
     this.chart = new LineChart(document.getElementById('compare-chart'), { height: 380, log: true });
     this.series = document.getElementById('compare-series');
     this.series.addEventListener('change', () => this.refresh());
@@ -40,8 +41,12 @@ export class CompareView {
       note.textContent = '';
       return;
     }
-    if (this.loading) return;
+    if (this.loading) {
+      this.pending = true; // the ticked set or the series changed meanwhile: read again once this round ends
+      return;
+    }
     this.loading = true;
+    this.pending = false;
     const series = this.series.value;
     try {
       const curves = await this.curves(ids, series);
@@ -57,6 +62,7 @@ export class CompareView {
       note.textContent = `Could not load the curves: ${e.message}`;
     } finally {
       this.loading = false;
+      if (this.pending) this.refresh();
     }
   }
 

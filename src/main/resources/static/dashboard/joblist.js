@@ -218,7 +218,10 @@ export class JobList {
     const [, nameCell, statusCell, progressCell, lossCell] = row.children;
     const open = nameCell.firstChild;
     const name = job.name || job.id.slice(0, 8);
-    if (open.textContent !== name) open.textContent = name;
+    if (open.textContent !== name) {
+      open.textContent = name;
+      open.title = name;
+    }
     const sizes = job.layerSizes || [];
     const kind = sizes.length === 2 ? 'linear' : job.spec?.activation ?? '';
     const sub = `${sizes.join('–')} · ${kind} · α ${job.spec?.alpha ?? ''}`;

@@ -13,7 +13,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -38,6 +41,7 @@ import io.trainyard.support.Http;
  * loss curve grow, overlays two jobs, and saves {@code target/dashboard.png}. Skipped, saying why,
  * where Chromium is not installed; {@code .ci/run} installs it so CI always runs it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first test's screenshot is not crowded by the second's jobs
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "trainyard.workers=1",
     "trainyard.history-flush-interval=200ms",
@@ -93,7 +97,17 @@ class DashboardBrowserTests {
     }
 
     @Test
+    @Order(1)
     void submitsAJobThroughTheFormAndWatchesItsCurveGrow() throws IOException {
+        // Two short jobs from the API first: the list then shows finished jobs beside the watched one.
+        Http http = new Http(port);
+        http.post("/jobs", """
+                {"name": "linear model", "dataset": "hw5", "layers": [], "bias": true, "normalize": true,
+                 "alpha": 0.001, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""").expect(202);
+        http.post("/jobs", """
+                {"name": "tanh 10", "dataset": "hw5", "layers": [10], "activation": "tanh", "bias": true,
+                 "normalize": true, "alpha": 0.0003, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""")
+                .expect(202);
         driver.get("http://localhost:" + port + "/");
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-dataset option[value='hw5']")));
 
@@ -107,7 +121,7 @@ class DashboardBrowserTests {
         assertThat(driver.findElement(By.id("form-problem")).isDisplayed()).isTrue();
 
         // A long job, so the page sees it grow; it is cancelled at the end.
-        field("f-name", "browser test: sigmoid 20");
+        field("f-name", "sigmoid 20 (from the form)");
         field("f-layers", "20");
         field("f-alpha", "0.0002");
         field("f-iterations", "500000");
@@ -115,15 +129,15 @@ class DashboardBrowserTests {
         field("f-validationFraction", "0.25");
         driver.findElement(By.id("job-submit")).click();
 
-        // The page switches to the new job and follows it.
-        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "browser test: sigmoid 20"));
+        // The page switches to the new job and follows it (queued behind the two short jobs, then running).
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "sigmoid 20 (from the form)"));
         assertThat(driver.findElements(By.id("e-alpha"))).as("the old field error is gone").isEmpty();
         wait.until(ExpectedConditions.textToBe(By.id("job-status"), "RUNNING"));
         WebElement lossChart = driver.findElement(By.id("loss-chart"));
         wait.until(d -> intAttribute(lossChart, "data-points") >= 2);
         int firstIteration = intAttribute(lossChart, "data-last-iteration");
         int firstPoints = intAttribute(lossChart, "data-points");
-        wait.until(d -> intAttribute(lossChart, "data-last-iteration") > firstIteration + 500);
+        wait.until(d -> intAttribute(lossChart, "data-last-iteration") > firstIteration + 2000);
         assertThat(intAttribute(lossChart, "data-points")).isGreaterThan(firstPoints);
         assertThat(lossChart.findElements(By.cssSelector("canvas"))).isNotEmpty();
         assertThat(lossChart.findElements(By.cssSelector(".u-legend .u-series")))
@@ -134,32 +148,57 @@ class DashboardBrowserTests {
         WebElement gradientChart = driver.findElement(By.id("gradient-chart"));
         wait.until(d -> intAttribute(gradientChart, "data-points") >= 2);
 
-        // The list shows the job running, with its progress bar moving.
+        // The list shows the job running, with its progress bar moving, beside the finished ones.
         WebElement row = driver.findElement(By.cssSelector("#job-table tbody tr.selected"));
-        assertThat(row.getText()).contains("browser test: sigmoid 20").contains("RUNNING");
+        assertThat(row.getText()).contains("sigmoid 20 (from the form)").contains("RUNNING");
         wait.until(d -> Double.parseDouble(row.findElement(By.cssSelector("progress")).getDomProperty("value")) > 0);
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 2);
         screenshot(Path.of("target", "dashboard.png"));
 
         driver.findElement(By.id("job-cancel")).click();
         wait.until(ExpectedConditions.textToBe(By.id("job-status"), "CANCELLED"));
 
-        // A second, short job from the API; tick both to overlay their curves.
-        Http.Response second = new Http(port).post("/jobs", """
-                {"name": "browser test: linear", "dataset": "hw5", "layers": [], "bias": true, "normalize": true,
-                 "alpha": 0.001, "iterations": 300, "seed": 7, "validationFraction": 0.25}""");
-        assertThat(second.status()).isEqualTo(202);
-        WebElement compareRows = wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#job-table tbody tr[data-job-id='" + second.json().path("id").asString() + "']")));
-        wait.until(d -> compareRows.getText().contains("SUCCEEDED"));
+        // Tick all three to overlay their curves.
         for (WebElement box : driver.findElements(By.cssSelector("#job-table tbody input[type=checkbox]"))) {
             box.click();
         }
         WebElement compareChart = driver.findElement(By.id("compare-chart"));
         wait.until(ExpectedConditions.visibilityOf(compareChart));
-        wait.until(d -> compareChart.findElements(By.cssSelector(".u-legend .u-series")).size() == 3);
+        wait.until(d -> compareChart.findElements(By.cssSelector(".u-legend .u-series")).size() == 1 + 3);
         assertThat(intAttribute(compareChart, "data-points")).isGreaterThan(2);
         screenshot(Path.of("target", "dashboard-compare.png"));
 
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void pagesThroughHundredsOfJobsWithCursorsAndFiltersByName() {
+        Http http = new Http(port);
+        for (int i = 0; i < 120; i++) {
+            http.post("/jobs", """
+                    {"name": "paging %03d", "dataset": "hw5", "alpha": 0.001, "iterations": 0, "seed": 1}"""
+                    .formatted(i)).expect(202);
+        }
+        http.post("/jobs", """
+                {"name": "not in the filter", "dataset": "hw5", "alpha": 0.001, "iterations": 0}""").expect(202);
+        driver.get("http://localhost:" + port + "/");
+        wait.until(d -> rowNames().contains("not in the filter"));
+        field("filter-name", "paging");
+        wait.until(d -> rowNames().size() == 50 && rowNames().stream().allMatch(name -> name.startsWith("paging")));
+        assertThat(rowNames().get(0)).as("newest first").isEqualTo("paging 119");
+
+        WebElement more = driver.findElement(By.id("jobs-more"));
+        more.click();
+        wait.until(d -> rowNames().size() == 100);
+        more.click();
+        wait.until(d -> rowNames().size() == 120);
+        wait.until(ExpectedConditions.invisibilityOf(more));
+        assertThat(rowNames().get(119)).isEqualTo("paging 000");
+
+        // The live refresh keeps the older pages it has loaded.
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 120);
+        assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
         assertThat(scriptErrors()).isEmpty();
     }
 
@@ -167,6 +206,13 @@ class DashboardBrowserTests {
         WebElement input = driver.findElement(By.id(id));
         input.clear();
         input.sendKeys(value);
+    }
+
+    /** The names in the job list, top to bottom (read in one script call: rows come and go while it refreshes). */
+    @SuppressWarnings("unchecked")
+    private List<String> rowNames() {
+        return (List<String>) ((ChromeDriver) driver).executeScript(
+                "return [...document.querySelectorAll('#job-table tbody .job-open')].map(b => b.textContent)");
     }
 
     private static int intAttribute(WebElement element, String name) {
