@@ -55,7 +55,10 @@ const compare = new CompareView({
   statusOf: (id) => list.jobs.get(id)?.status,
   onClear: () => list.clearCompare(),
 });
-const sweeps = new SweepsView({ onOpenJob: openJob });
+const sweeps = new SweepsView({
+  onOpenJob: openJob,
+  onOpen: (id) => history.replaceState(null, '', `#sweep=${encodeURIComponent(id)}`),
+});
 const form = new JobForm({
   onSubmitted: (job) => {
     list.upsert(job);
@@ -87,5 +90,10 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden) list.refresh();
 });
 
-const fromHash = /^#job=(.+)$/.exec(location.hash);
-if (fromHash) openJob(decodeURIComponent(fromHash[1]));
+// Deep links: #job=<id> and #sweep=<id>.
+const link = /^#(job|sweep)=(.+)$/.exec(location.hash);
+if (link && link[1] === 'job') openJob(decodeURIComponent(link[2]));
+if (link && link[1] === 'sweep') {
+  showTab('tab-sweeps');
+  sweeps.open(decodeURIComponent(link[2]));
+}

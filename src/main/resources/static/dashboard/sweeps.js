@@ -17,8 +17,9 @@ function counts(sweep) {
 }
 
 export class SweepsView {
-  constructor({ onOpenJob }) {
+  constructor({ onOpenJob, onOpen = () => {} }) {
     this.onOpenJob = onOpenJob;
+    this.onOpen = onOpen;
     this.selected = null;
     this.sweep = null;
     this.available = true;
@@ -68,6 +69,7 @@ export class SweepsView {
 
   async open(id) {
     this.selected = id;
+    this.onOpen(id);
     this.sweep = null;
     this.drawnFinal = false;
     this.chart.clear('Loading…');
