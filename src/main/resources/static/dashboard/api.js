@@ -1,0 +1,100 @@
+// HTTP helpers and number formatting shared by the dashboard's views.
+
+/** A non-2xx answer; `problem` is the RFC 9457 body when the server sent one. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+}
+
+async function toError(response) {
+  let problem = null;
+  try {
+    problem = await response.json();
+  } catch {
+    // not JSON: keep the status line only
+  }
+  return new ApiError(response.status, problem || { title: response.statusText });
+}
+
+/** GET as JSON (the history endpoints also speak CSV and images, so always ask for JSON). */
+export async function getJson(path, signal) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  if (!response.ok) throw await toError(response);
+  return response.json();
+}
+
+export async function postJson(path, body) {
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw await toError(response);
+  return response.status === 204 ? null : response.json();
+}
+
+/** A query string from the non-empty entries of `params`. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') q.set(key, value);
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+
+export function isTerminal(status) {
+  return TERMINAL.has(status);
+}
+
+export function fmtLoss(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
+  return value.toPrecision(4).replace(/\.?0+$/, '');
+}
+
+export function fmtInt(value) {
+  return value === null || value === undefined ? '–' : Math.round(value).toLocaleString('en');
+}
+
+export function fmtDuration(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
+  if (seconds < 1) return '<1 s';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function fmtTime(iso) {
+  if (!iso) return '–';
+  const date = new Date(iso);
+  const today = new Date().toDateString() === date.toDateString();
+  return today ? date.toLocaleTimeString() : date.toLocaleString();
+}
+
+/** `{alpha: 0.001, layers: [5]}` → `alpha=0.001, layers=[5]`. */
+export function fmtParams(params) {
+  if (!params || typeof params !== 'object') return '';
+  return Object.entries(params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+}
+
+/** Creates an element: el('td', {className: 'num'}, 'text', child…). */
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('aria-') || key === 'role' || key === 'for') node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child);
+  }
+  return node;
+}

@@ -1,0 +1,270 @@
+// One job, live: status and progress from GET /jobs/{id}/events (Server-Sent Events), or by polling
+// GET /jobs/{id} where the stream is not available; loss and gradient curves grow with `since`.
+import { el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query } from './api.js';
+import { LineChart, PALETTE, SET_COLORS } from './charts.js';
+
+const FIRST_POINTS = 1500; // the whole history, downsampled, when a job is opened
+const CHUNK_POINTS = 300; // each incremental fetch, downsampled
+const MAX_POINTS = 6000; // beyond this the curve is fetched again, downsampled, to stay light
+const POLL_MS = 1000;
+
+export class JobView {
+  constructor({ onJob }) {
+    this.onJob = onJob;
+    this.job = null;
+    this.token = 0;
+    this.stream = null;
+    this.timer = null;
+    this.fetching = null; // the token of the job whose history is being fetched
+    this.again = false;
+    this.losses = null;
+    this.gradients = null;
+    this.lossChart = new LineChart(document.getElementById('loss-chart'), { height: 280, log: true });
+    this.gradientChart = new LineChart(document.getElementById('gradient-chart'), { height: 220, log: true });
+    const logToggle = document.getElementById('loss-log');
+    logToggle.addEventListener('change', () => this.lossChart.setLog(logToggle.checked));
+    this.cancelButton = document.getElementById('job-cancel');
+    this.cancelButton.addEventListener('click', () => this.cancel());
+  }
+
+  get id() {
+    return this.job?.id ?? null;
+  }
+
+  async open(id) {
+    this.close();
+    const token = ++this.token;
+    document.getElementById('job-none').hidden = true;
+    document.getElementById('job-detail').hidden = false;
+    this.losses = null;
+    this.gradients = null;
+    this.lossChart.clear('Loading…');
+    this.gradientChart.clear('Loading…');
+    let job;
+    try {
+      job = await getJson(`/jobs/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (token !== this.token) return;
+      document.getElementById('job-name').textContent = 'Job not found';
+      document.getElementById('job-id').textContent = `${id}: ${e.message}`;
+      return;
+    }
+    if (token !== this.token) return;
+    this.show(job);
+    this.lossChart.clear();
+    this.gradientChart.clear();
+    await this.fetchHistory();
+    if (token !== this.token || isTerminal(this.job.status)) return;
+    this.follow(token);
+  }
+
+  close() {
+    this.token++;
+    this.stream?.close();
+    this.stream = null;
+    clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Prefers the event stream; falls back to polling when the server has none (404) or it breaks. */
+  follow(token) {
+    if (typeof EventSource === 'undefined') {
+      this.poll(token);
+      return;
+    }
+    const stream = new EventSource(`/jobs/${encodeURIComponent(this.id)}/events`);
+    this.stream = stream;
+    this.setLive('live (event stream)');
+    stream.addEventListener('status', (e) => {
+      if (token !== this.token) return;
+      this.show(JSON.parse(e.data));
+      this.historySoon();
+      if (isTerminal(this.job.status)) {
+        // The server ends the stream after the final status; close it so the browser does not reconnect.
+        stream.close();
+        this.stream = null;
+        this.setLive('finished');
+      }
+    });
+    stream.addEventListener('progress', (e) => {
+      if (token !== this.token) return;
+      const p = JSON.parse(e.data);
+      this.show({
+        ...this.job,
+        progress: { ...this.job.progress, ...pick(p, ['iteration', 'iterations', 'fraction', 'iterationsPerSecond', 'etaSeconds']) },
+        ...pick(p, ['trainLoss', 'validationLoss', 'testLoss']),
+      });
+      this.historySoon();
+    });
+    stream.onerror = () => {
+      if (token !== this.token || stream.readyState !== EventSource.CLOSED) return; // retrying by itself
+      this.stream = null;
+      this.poll(token);
+    };
+  }
+
+  poll(token) {
+    this.setLive(`live (polling every ${POLL_MS / 1000} s)`);
+    const tick = async () => {
+      if (token !== this.token) return;
+      try {
+        this.show(await getJson(`/jobs/${encodeURIComponent(this.id)}`));
+        await this.fetchHistory();
+      } catch (e) {
+        this.setLive(`connection problem: ${e.message}; retrying`);
+      }
+      if (token !== this.token) return;
+      if (isTerminal(this.job.status)) {
+        await this.fetchHistory(); // the last points were written with the final status
+        this.setLive('finished');
+      } else {
+        this.timer = setTimeout(tick, document.hidden ? POLL_MS * 5 : POLL_MS);
+      }
+    };
+    this.timer = setTimeout(tick, POLL_MS);
+  }
+
+  historySoon() {
+    this.fetchHistory();
+  }
+
+  /** Coalesces history fetches per opened job: at most one in flight, and one more round if asked meanwhile. */
+  async fetchHistory() {
+    const token = this.token;
+    if (this.fetching === token) {
+      this.again = true;
+      return;
+    }
+    this.fetching = token;
+    const id = encodeURIComponent(this.id);
+    try {
+      do {
+        this.again = false;
+        const losses = this.losses;
+        const gradients = this.gradients;
+        const [l, g] = await Promise.all([
+          getJson(`/jobs/${id}/losses${query(sinceParams(losses))}`),
+          getJson(`/jobs/${id}/gradients${query(sinceParams(gradients))}`).catch(() => null),
+        ]);
+        if (token !== this.token) return;
+        this.losses = append(losses, l, ['train', 'validation', 'test'], (x) => x);
+        this.gradients = g ? append(gradients, g, null, (x) => x.layers) : gradients;
+        if (this.losses.iteration.length > MAX_POINTS) this.losses = null; // refetch compactly next round
+        if (this.gradients && this.gradients.iteration.length > MAX_POINTS) this.gradients = null;
+        this.draw();
+        if (!this.losses || !this.gradients) this.again = true;
+      } while (this.again && token === this.token);
+    } catch (e) {
+      if (token === this.token) this.setLive(`could not read the history: ${e.message}`);
+    } finally {
+      if (this.fetching === token) this.fetching = null;
+    }
+  }
+
+  draw() {
+    const l = this.losses;
+    if (l) {
+      const series = ['train', 'validation', 'test']
+        .filter((name) => Array.isArray(l.columns[name]))
+        .map((name) => ({ label: name, color: SET_COLORS[name], values: l.columns[name] }));
+      this.lossChart.update(l.iteration, series);
+    }
+    const g = this.gradients;
+    if (g) {
+      const series = Object.keys(g.columns).map((name, i) => ({
+        label: name, color: PALETTE[i % PALETTE.length], values: g.columns[name],
+      }));
+      this.gradientChart.update(g.iteration, series);
+    }
+  }
+
+  show(job) {
+    this.job = job;
+    this.onJob(job);
+    const p = job.progress || {};
+    document.getElementById('job-name').textContent = job.name || 'unnamed job';
+    document.getElementById('job-id').textContent = job.id;
+    const badge = document.getElementById('job-status');
+    badge.textContent = job.status;
+    badge.className = `badge ${job.status.toLowerCase()}`;
+    this.cancelButton.hidden = isTerminal(job.status);
+    const bar = document.getElementById('job-progress');
+    bar.value = Math.max(0, Math.min(1, p.fraction ?? 0));
+    bar.className = job.status.toLowerCase();
+    const parts = [`iteration ${fmtInt(p.iteration)} of ${fmtInt(p.iterations)}`];
+    if (job.status === 'RUNNING') {
+      parts.push(`${fmtInt(p.iterationsPerSecond)} it/s`, `ETA ${fmtDuration(p.etaSeconds)}`);
+    }
+    document.getElementById('job-progress-text').textContent = parts.join(' · ');
+
+    const spec = job.spec || {};
+    const facts = [
+      ['Train loss', fmtLoss(job.trainLoss)],
+      ['Validation loss', fmtLoss(job.validationLoss)],
+      ['Test loss', fmtLoss(job.testLoss)],
+      ['Layers', (job.layerSizes || []).join(' → ')],
+      ['Activation', `${spec.activation ?? '–'}${spec.bias ? ', bias' : ''}`],
+      ['alpha · scale', `${spec.alpha ?? '–'} · ${spec.scale ?? '–'}`],
+      ['Data', `${spec.dataset ?? 'inline'}${spec.normalize ? ', normalized' : ''}${spec.basisDegree > 1 ? `, degree ${spec.basisDegree}` : ''}`],
+      ['Seed', spec.seed ?? '–'],
+      ['Created', fmtTime(job.createdAt)],
+      ['Finished', fmtTime(job.finishedAt)],
+    ];
+    const dl = document.getElementById('job-facts');
+    dl.replaceChildren(...facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, String(v)))));
+    if (job.modelId) {
+      dl.append(el('div', {}, el('dt', {}, 'Model'),
+        el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono' }, job.modelId.slice(0, 8)))));
+    }
+    const error = document.getElementById('job-error');
+    error.hidden = !job.error;
+    error.textContent = job.error ? `${job.error.type}: ${job.error.detail ?? ''}` : '';
+  }
+
+  async cancel() {
+    const token = this.token;
+    this.cancelButton.disabled = true;
+    try {
+      const job = await postJson(`/jobs/${encodeURIComponent(this.id)}/cancel`);
+      if (token === this.token && job) this.show(job);
+    } catch (e) {
+      this.setLive(`cancel failed: ${e.message}`);
+    } finally {
+      this.cancelButton.disabled = false;
+    }
+  }
+
+  setLive(text) {
+    document.getElementById('job-live').textContent = text;
+  }
+}
+
+function pick(object, keys) {
+  const out = {};
+  for (const key of keys) if (object[key] !== undefined) out[key] = object[key];
+  return out;
+}
+
+function sinceParams(current) {
+  if (!current || current.iteration.length === 0) return { maxPoints: FIRST_POINTS };
+  return { since: current.iteration[current.iteration.length - 1], maxPoints: CHUNK_POINTS };
+}
+
+/**
+ * Appends a fetched chunk to what is shown. `names` lists the columns of a losses answer (null for a
+ * gradients answer, whose columns are its `layers`); a missing (null) column stays null.
+ */
+function append(current, answer, names, columnsOf) {
+  const source = names ? Object.fromEntries(names.map((n) => [n, answer[n]])) : columnsOf(answer) || {};
+  if (!current) {
+    return { iteration: [...answer.iteration], columns: Object.fromEntries(Object.entries(source).map(([k, v]) => [k, v ? [...v] : null])) };
+  }
+  if (answer.iteration.length === 0) return current;
+  current.iteration.push(...answer.iteration);
+  for (const [k, v] of Object.entries(source)) {
+    if (!v) continue;
+    if (!current.columns[k]) current.columns[k] = [];
+    current.columns[k].push(...v);
+  }
+  return current;
+}

@@ -1,0 +1,146 @@
+// Sweeps: the list, one sweep's leaderboard, and its best curves on one chart.
+// Field names are read defensively: the sweep API is newer than the job API.
+import { ApiError, el, fmtLoss, fmtParams, fmtTime, getJson, query } from './api.js';
+import { LineChart, PALETTE, alignCurves } from './charts.js';
+
+const CURVES = 12; // the best this many jobs are drawn; a legend of 200 lines helps nobody
+const POINTS = 300;
+
+function counts(sweep) {
+  const c = sweep.statusCounts || sweep.counts || {};
+  const parts = [];
+  for (const [status, word] of [['RUNNING', 'running'], ['QUEUED', 'queued'], ['SUCCEEDED', 'done'],
+    ['FAILED', 'failed'], ['CANCELLED', 'cancelled']]) {
+    if (c[status]) parts.push(`${c[status]} ${word}`);
+  }
+  return parts.join(' · ') || (sweep.finished ? 'finished' : '–');
+}
+
+export class SweepsView {
+  constructor({ onOpenJob, onOpen = () => {} }) {
+    this.onOpenJob = onOpenJob;
+    this.onOpen = onOpen;
+    this.selected = null;
+    this.sweep = null;
+    this.available = true;
+    this.tbody = document.querySelector('#sweep-table tbody');
+    this.chart = new LineChart(document.getElementById('sweep-chart'), { height: 320, log: true });
+    const log = document.getElementById('sweep-log');
+    log.addEventListener('change', () => this.chart.setLog(log.checked));
+  }
+
+  /** Called every few seconds while the Sweeps tab is shown. */
+  async tick() {
+    await this.refreshList();
+    if (this.selected && !(this.sweep && this.sweep.finished === true && this.drawnFinal)) {
+      await this.refreshSweep(this.selected);
+    }
+  }
+
+  async refreshList() {
+    const message = document.getElementById('sweeps-message');
+    try {
+      const answer = await getJson(`/sweeps${query({ limit: 100 })}`);
+      const items = answer.items || [];
+      message.hidden = items.length > 0;
+      message.textContent = 'No sweeps yet. POST /sweeps with a base spec and a grid runs one job per grid point.';
+      document.getElementById('sweep-table').hidden = items.length === 0;
+      this.tbody.replaceChildren(...items.map((s) => this.row(s)));
+    } catch (e) {
+      message.hidden = false;
+      document.getElementById('sweep-table').hidden = true;
+      message.textContent = e instanceof ApiError && e.status === 404
+        ? 'This server has no sweeps yet.'
+        : `Could not load sweeps: ${e.message}`;
+    }
+  }
+
+  row(s) {
+    const open = el('button', { type: 'button', className: 'link' }, s.name || s.id.slice(0, 8));
+    open.addEventListener('click', () => this.open(s.id));
+    const tr = el('tr', { className: s.id === this.selected ? 'selected' : '' },
+      el('td', {}, open),
+      el('td', { className: 'num' }, String(s.size ?? s.jobs ?? '–')),
+      el('td', {}, counts(s)),
+      el('td', {}, s.selectBy || 'validation'),
+      el('td', {}, fmtTime(s.createdAt)));
+    return tr;
+  }
+
+  async open(id) {
+    this.selected = id;
+    this.onOpen(id);
+    this.sweep = null;
+    this.drawnFinal = false;
+    this.chart.clear('Loading…');
+    for (const tr of this.tbody.children) tr.classList.remove('selected');
+    await this.refreshSweep(id);
+    this.refreshList();
+  }
+
+  async refreshSweep(id) {
+    let sweep;
+    try {
+      sweep = await getJson(`/sweeps/${encodeURIComponent(id)}`);
+    } catch (e) {
+      document.getElementById('sweep-detail').hidden = false;
+      document.getElementById('sweep-name').textContent = `Could not load the sweep: ${e.message}`;
+      return;
+    }
+    if (id !== this.selected) return;
+    this.sweep = sweep;
+    document.getElementById('sweep-detail').hidden = false;
+    document.getElementById('sweep-name').textContent = `${sweep.name || sweep.id} — ${counts(sweep)}`;
+    const warning = document.getElementById('sweep-warning');
+    warning.hidden = !sweep.warning;
+    warning.textContent = sweep.warning || '';
+    const entries = sweep.leaderboard || [];
+    const best = sweep.best;
+    const bestLine = document.getElementById('sweep-best');
+    bestLine.hidden = !best;
+    if (best) {
+      bestLine.textContent = `Best by ${sweep.selectBy || 'validation'} loss: ${best.label || fmtParams(best.parameters || best.params)}`
+        + ` — train ${fmtLoss(best.trainLoss)}, validation ${fmtLoss(best.validationLoss)}, test ${fmtLoss(best.testLoss)}`;
+    }
+    const bestId = best?.jobId;
+    document.querySelector('#leaderboard tbody').replaceChildren(...entries.map((e, i) => {
+      const jobId = e.jobId || e.id;
+      const open = el('button', { type: 'button', className: 'link' }, e.label || fmtParams(e.parameters || e.params) || jobId.slice(0, 8));
+      open.addEventListener('click', () => this.onOpenJob(jobId));
+      return el('tr', { className: jobId === bestId ? 'best-row' : '' },
+        el('td', { className: 'num' }, String(e.rank ?? i + 1)),
+        el('td', {}, open, e.error ? el('span', { className: 'sub error-text' }, e.error) : null),
+        el('td', {}, el('span', { className: `badge ${String(e.status).toLowerCase()}` }, e.status)),
+        el('td', { className: 'num' }, fmtLoss(e.trainLoss)),
+        el('td', { className: 'num' }, fmtLoss(e.validationLoss)),
+        el('td', { className: 'num' }, fmtLoss(e.testLoss)),
+        el('td', { className: 'mono' }, e.modelId
+          ? el('a', { href: `/models/${encodeURIComponent(e.modelId)}` }, e.modelId.slice(0, 8)) : '–'));
+    }));
+    await this.drawCurves(sweep, entries.map((e) => e.jobId || e.id));
+  }
+
+  async drawCurves(sweep, ranked) {
+    let answer;
+    try {
+      answer = await getJson(`/sweeps/${encodeURIComponent(sweep.id)}/losses${query({ maxPoints: POINTS })}`);
+    } catch (e) {
+      this.chart.clear(`No curves: ${e.message}`);
+      return;
+    }
+    if (sweep.id !== this.selected) return;
+    const select = sweep.selectBy || answer.selectBy || 'validation';
+    const byId = new Map((answer.jobs || answer.curves || []).map((c) => [c.jobId, c]));
+    const chosen = ranked.filter((id) => byId.has(id)).slice(0, CURVES).map((id) => byId.get(id))
+      .map((c) => ({ ...c, values: c[select] || c.train, iteration: c.iteration || [] }))
+      .filter((c) => Array.isArray(c.values) && c.iteration.length > 0);
+    const aligned = alignCurves(chosen);
+    this.chart.update(chosen.length ? aligned[0] : [], chosen.map((c, i) => ({
+      label: c.label || fmtParams(c.parameters) || c.jobId.slice(0, 8),
+      color: PALETTE[i % PALETTE.length],
+      values: aligned[i + 1],
+      width: i === 0 ? 2.5 : 1.5,
+    })));
+    this.drawnFinal = sweep.finished === true;
+  }
+}

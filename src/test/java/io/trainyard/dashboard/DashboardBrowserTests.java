@@ -1,0 +1,236 @@
+package io.trainyard.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.trainyard.support.Http;
+
+/**
+ * The dashboard in a real browser: Debian's headless Chromium, driven through the system chromedriver
+ * (never a downloaded browser or driver). Opens {@code /}, submits a job through the form, watches its
+ * loss curve grow, overlays two jobs, and saves {@code target/dashboard.png}. Skipped, saying why,
+ * where Chromium is not installed; {@code .ci/run} installs it so CI always runs it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first test's screenshot is not crowded by the second's jobs
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "trainyard.workers=1",
+    "trainyard.history-flush-interval=200ms",
+})
+class DashboardBrowserTests {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("trainyard.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("trainyard.chromedriver", "/usr/bin/chromedriver"));
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @LocalServerPort
+    int port;
+
+    private WebDriver driver;
+    private WebDriverWait wait;
+    private Path profile;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws IOException {
+        Path dataDir = Files.createTempDirectory("trainyard-dashboard");
+        registry.add("trainyard.data-dir", dataDir::toString);
+    }
+
+    @BeforeEach
+    void browser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
+                        + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
+        profile = Files.createTempDirectory("trainyard-chromium");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1440,1200", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        // An explicit driver executable keeps Selenium Manager from resolving (downloading) one.
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, WAIT);
+    }
+
+    @AfterEach
+    void closeBrowser() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (profile != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(profile);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void submitsAJobThroughTheFormAndWatchesItsCurveGrow() throws IOException {
+        // Two short jobs from the API first: the list then shows finished jobs beside the watched one.
+        Http http = new Http(port);
+        http.post("/jobs", """
+                {"name": "linear model", "dataset": "hw5", "layers": [], "bias": true, "normalize": true,
+                 "alpha": 0.001, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""").expect(202);
+        http.post("/jobs", """
+                {"name": "tanh 10", "dataset": "hw5", "layers": [10], "activation": "tanh", "bias": true,
+                 "normalize": true, "alpha": 0.0003, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""")
+                .expect(202);
+        driver.get("http://localhost:" + port + "/");
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-dataset option[value='hw5']")));
+
+        // A spec the server rejects: its problem+json detail shows next to the form, the field is marked.
+        driver.findElement(By.id("tab-new")).click();
+        field("f-alpha", "");
+        driver.findElement(By.id("job-submit")).click();
+        WebElement alphaError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("e-alpha")));
+        assertThat(alphaError.getText()).isNotBlank();
+        assertThat(driver.findElement(By.id("f-alpha")).getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("form-problem")).isDisplayed()).isTrue();
+
+        // A long job, so the page sees it grow; it is cancelled at the end.
+        field("f-name", "sigmoid 20 (from the form)");
+        field("f-layers", "20");
+        field("f-alpha", "0.0002");
+        field("f-iterations", "500000");
+        field("f-seed", "7");
+        field("f-validationFraction", "0.25");
+        driver.findElement(By.id("job-submit")).click();
+
+        // The page switches to the new job and follows it (queued behind the two short jobs, then running).
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "sigmoid 20 (from the form)"));
+        assertThat(driver.findElements(By.id("e-alpha"))).as("the old field error is gone").isEmpty();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "RUNNING"));
+        WebElement lossChart = driver.findElement(By.id("loss-chart"));
+        wait.until(d -> intAttribute(lossChart, "data-points") >= 2);
+        int firstIteration = intAttribute(lossChart, "data-last-iteration");
+        int firstPoints = intAttribute(lossChart, "data-points");
+        wait.until(d -> intAttribute(lossChart, "data-last-iteration") > firstIteration + 2000);
+        assertThat(intAttribute(lossChart, "data-points")).isGreaterThan(firstPoints);
+        assertThat(lossChart.findElements(By.cssSelector("canvas"))).isNotEmpty();
+        assertThat(lossChart.findElements(By.cssSelector(".u-legend .u-series")))
+                .extracting(WebElement::getText)
+                .anySatisfy(text -> assertThat(text).contains("train"))
+                .anySatisfy(text -> assertThat(text).contains("validation"))
+                .anySatisfy(text -> assertThat(text).contains("test"));
+        WebElement gradientChart = driver.findElement(By.id("gradient-chart"));
+        wait.until(d -> intAttribute(gradientChart, "data-points") >= 2);
+
+        // The list shows the job running, with its progress bar moving, beside the finished ones.
+        WebElement row = driver.findElement(By.cssSelector("#job-table tbody tr.selected"));
+        assertThat(row.getText()).contains("sigmoid 20 (from the form)").contains("RUNNING");
+        wait.until(d -> Double.parseDouble(row.findElement(By.cssSelector("progress")).getDomProperty("value")) > 0);
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 2);
+        screenshot(Path.of("target", "dashboard.png"));
+
+        driver.findElement(By.id("job-cancel")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "CANCELLED"));
+
+        // Tick all three to overlay their curves.
+        for (WebElement box : driver.findElements(By.cssSelector("#job-table tbody input[type=checkbox]"))) {
+            box.click();
+        }
+        WebElement compareChart = driver.findElement(By.id("compare-chart"));
+        wait.until(ExpectedConditions.visibilityOf(compareChart));
+        wait.until(d -> compareChart.findElements(By.cssSelector(".u-legend .u-series")).size() == 1 + 3);
+        assertThat(intAttribute(compareChart, "data-points")).isGreaterThan(2);
+        screenshot(Path.of("target", "dashboard-compare.png"));
+
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void pagesThroughHundredsOfJobsWithCursorsAndFiltersByName() {
+        Http http = new Http(port);
+        for (int i = 0; i < 120; i++) {
+            http.post("/jobs", """
+                    {"name": "paging %03d", "dataset": "hw5", "alpha": 0.001, "iterations": 0, "seed": 1}"""
+                    .formatted(i)).expect(202);
+        }
+        http.post("/jobs", """
+                {"name": "not in the filter", "dataset": "hw5", "alpha": 0.001, "iterations": 0}""").expect(202);
+        driver.get("http://localhost:" + port + "/");
+        wait.until(d -> rowNames().contains("not in the filter"));
+        field("filter-name", "paging");
+        wait.until(d -> rowNames().size() == 50 && rowNames().stream().allMatch(name -> name.startsWith("paging")));
+        assertThat(rowNames().get(0)).as("newest first").isEqualTo("paging 119");
+
+        WebElement more = driver.findElement(By.id("jobs-more"));
+        more.click();
+        wait.until(d -> rowNames().size() == 100);
+        more.click();
+        wait.until(d -> rowNames().size() == 120);
+        wait.until(ExpectedConditions.invisibilityOf(more));
+        assertThat(rowNames().get(119)).isEqualTo("paging 000");
+
+        // The live refresh keeps the older pages it has loaded.
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 120);
+        assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    private void field(String id, String value) {
+        WebElement input = driver.findElement(By.id(id));
+        input.clear();
+        input.sendKeys(value);
+    }
+
+    /** The names in the job list, top to bottom (read in one script call: rows come and go while it refreshes). */
+    @SuppressWarnings("unchecked")
+    private List<String> rowNames() {
+        return (List<String>) ((ChromeDriver) driver).executeScript(
+                "return [...document.querySelectorAll('#job-table tbody .job-open')].map(b => b.textContent)");
+    }
+
+    private static int intAttribute(WebElement element, String name) {
+        return Integer.parseInt(element.getDomAttribute(name));
+    }
+
+    private void screenshot(Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** Uncaught exceptions in the page; failed requests (a 404 the page handles) are not script errors. */
+    private List<String> scriptErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(LogEntry::getMessage)
+                .filter(message -> !message.contains("Failed to load resource"))
+                .toList();
+    }
+}
