@@ -19,7 +19,8 @@ RUN apt-get update \
  && chown trainyard /data
 COPY --from=build /trainyard.jar /app/trainyard.jar
 USER trainyard
-ENV TRAINYARD_DATA_DIR=/data
+ENV TRAINYARD_DATA_DIR=/data \
+    OPENBLAS_NUM_THREADS=1
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \

@@ -149,7 +149,11 @@ public final class TrainingBenchmark {
     }
 
     static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(false).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
+        // The JVM runs OpenBLAS single-threaded (it splits large products over the cores itself);
+        // numpy keeps its own default of one thread per core.
+        builder.environment().remove("OPENBLAS_NUM_THREADS");
+        Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();
         int code = process.waitFor();
