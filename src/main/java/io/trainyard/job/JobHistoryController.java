@@ -72,8 +72,7 @@ class JobHistoryController {
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = Representation.choose(format, accept);
         TrainingJob job = jobs.get(id);
-        boolean plot = representation == Representation.PNG || representation == Representation.SVG;
-        JobHistory history = history(job, since, plot ? Integer.valueOf(cap(maxPoints)) : maxPoints, true);
+        JobHistory history = history(job, since, pointsFor(representation, maxPoints), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
         return switch (representation) {
             case JSON -> respond(representation, losses);
@@ -99,8 +98,7 @@ class JobHistoryController {
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = Representation.choose(format, accept);
         TrainingJob job = jobs.get(id);
-        boolean plot = representation == Representation.PNG || representation == Representation.SVG;
-        JobHistory history = history(job, since, plot ? Integer.valueOf(cap(maxPoints)) : maxPoints, false);
+        JobHistory history = history(job, since, pointsFor(representation, maxPoints), false);
         GradientsResponse gradients = GradientsResponse.from(id, history);
         return switch (representation) {
             case JSON -> respond(representation, gradients);
@@ -181,7 +179,11 @@ class JobHistoryController {
         return history.downsample(maxPoints, shape);
     }
 
-    private static int cap(Integer maxPoints) {
+    /** Data goes out whole unless downsampling is asked for; a plot never draws more than a screen shows. */
+    private static Integer pointsFor(Representation representation, Integer maxPoints) {
+        if (representation != Representation.PNG && representation != Representation.SVG) {
+            return maxPoints;
+        }
         return maxPoints == null ? PLOT_POINTS : Math.min(maxPoints, PLOT_POINTS);
     }
 

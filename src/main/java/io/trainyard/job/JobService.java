@@ -1,10 +1,8 @@
 package io.trainyard.job;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.QueueFullException;
 import io.trainyard.system.TrainyardProperties;
 
@@ -103,26 +102,15 @@ public class JobService {
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
     Page page(JobStatus status, String name, String sweepId, int limit, String cursor) {
-        Instant afterCreated = null;
-        String afterId = null;
-        if (cursor != null && !cursor.isEmpty()) {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = decoded.indexOf('|');
-                afterCreated = Instant.parse(decoded.substring(0, bar));
-                afterId = decoded.substring(bar + 1);
-            } catch (RuntimeException e) {
-                throw new InvalidRequestException("cursor", "is not a cursor this service gave out; use the nextCursor"
-                        + " of the previous page, or leave it out for the first page");
-            }
-        }
+        PageCursor after = PageCursor.parse(cursor);
+        Instant afterCreated = after == null ? null : after.createdAt();
+        String afterId = after == null ? null : after.id();
         List<TrainingJob> items = new ArrayList<>(jobs.page(status, name, sweepId, afterCreated, afterId, limit + 1));
         String next = null;
         if (items.size() > limit) {
             items = items.subList(0, limit);
             TrainingJob last = items.get(limit - 1);
-            next = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+            next = PageCursor.after(last.createdAt(), last.id());
         }
         return new Page(items, next);
     }

@@ -1,10 +1,8 @@
 package io.trainyard.model;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 import jakarta.validation.constraints.Max;
@@ -34,6 +32,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.TrainyardProperties;
 
 /** Trained and imported models: download, import, predict, delete. */
@@ -55,25 +54,15 @@ class ModelController {
             + "Pass `nextCursor` back as `cursor` for the next page.")
     ModelPage list(@Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        Instant after = null;
-        String afterId = null;
-        if (cursor != null && !cursor.isEmpty()) {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-                int bar = decoded.indexOf('|');
-                after = Instant.parse(decoded.substring(0, bar));
-                afterId = decoded.substring(bar + 1);
-            } catch (RuntimeException e) {
-                throw new InvalidRequestException("cursor", "is not a cursor this service gave out");
-            }
-        }
+        PageCursor position = PageCursor.parse(cursor);
+        Instant after = position == null ? null : position.createdAt();
+        String afterId = position == null ? null : position.id();
         List<StoredModel> page = new ArrayList<>(models.page(after, afterId, limit + 1));
         String next = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
             StoredModel last = page.get(limit - 1);
-            next = Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+            next = PageCursor.after(last.createdAt(), last.id());
         }
         return new ModelPage(page.stream().map(ModelDocument::summary).toList(), next);
     }

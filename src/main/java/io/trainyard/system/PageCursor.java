@@ -1,0 +1,37 @@
+package io.trainyard.system;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * The opaque {@code cursor} of newest-first lists: the creation time and id of the last item of the
+ * previous page, so the next page starts strictly after it however many items arrive meanwhile.
+ */
+public record PageCursor(Instant createdAt, String id) {
+
+    /** The cursor to hand out after an item. */
+    public static String after(Instant createdAt, String id) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads a cursor given back by a client; null or empty means the first page (null result).
+     *
+     * @throws InvalidRequestException for anything this service did not hand out
+     */
+    public static PageCursor parse(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int bar = decoded.indexOf('|');
+            return new PageCursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
+        } catch (RuntimeException e) {
+            throw new InvalidRequestException("cursor", "is not a cursor this service gave out; use the nextCursor"
+                    + " of the previous page, or leave it out for the first page");
+        }
+    }
+}
