@@ -15,6 +15,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import tools.jackson.databind.json.JsonMapper;
+
 /**
  * Server-Sent Events for watchers of jobs. One ticker thread looks at each watched job a few times
  * a second (one read per job, however many watchers it has) and sends a {@code status} event on
@@ -30,6 +32,7 @@ class JobEventStreams implements DisposableBean {
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
 
     private final JobService jobs;
+    private final JsonMapper json;
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "trainyard-job-events");
@@ -37,8 +40,9 @@ class JobEventStreams implements DisposableBean {
         return thread;
     });
 
-    JobEventStreams(JobService jobs) {
+    JobEventStreams(JobService jobs, JsonMapper json) {
         this.jobs = jobs;
+        this.json = json;
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -47,7 +51,7 @@ class JobEventStreams implements DisposableBean {
         TrainingJob job = jobs.get(id);
         SseEmitter emitter = new SseEmitter(0L);
         JobResponse body = JobResponse.from(job, jobs.live(id));
-        if (!send(emitter, "status", body)) {
+        if (!send(emitter, "status", json.writeValueAsString(body))) {
             return emitter;
         }
         if (job.status().isTerminal()) {
@@ -132,16 +136,18 @@ class JobEventStreams implements DisposableBean {
     }
 
     private void broadcast(Watched state, String event, Object data) {
+        // Serialised once, however many watchers: a crowd of dashboards costs one JSON write per event.
+        String text = json.writeValueAsString(data);
         for (SseEmitter emitter : List.copyOf(state.emitters)) {
-            if (!send(emitter, event, data)) {
+            if (!send(emitter, event, text)) {
                 state.emitters.remove(emitter);
             }
         }
     }
 
-    private static boolean send(SseEmitter emitter, String event, Object data) {
+    private static boolean send(SseEmitter emitter, String event, String data) {
         try {
-            emitter.send(SseEmitter.event().name(event).data(data, org.springframework.http.MediaType.APPLICATION_JSON));
+            emitter.send(SseEmitter.event().name(event).data(data));
             return true;
         } catch (IOException | IllegalStateException e) {
             // The watcher went away; that is normal for event streams.
