@@ -431,6 +431,26 @@ abstract class ApiContract {
     }
 
     @Test
+    void modelsAreListedNewestFirstWithoutWeightsAndPageByCursor() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(http.post("/models", Map.of("layerSizes", List.of(1, 1), "activation", "none",
+                    "weights", Map.of("W0", new double[][] {{i}}), "trainLoss", i)).expect(201).get("id").asString());
+        }
+
+        JsonNode first = http.get("/models?limit=2").expect(200);
+
+        assertThat(first.get("items").findValuesAsString("id")).containsExactly(ids.get(2), ids.get(1));
+        assertThat(first.at("/items/0/weights").isNull()).as("lists leave the weights out").isTrue();
+        assertThat(first.at("/items/0/layerSizes").toString()).isEqualTo("[1,1]");
+        assertThat(first.at("/items/0/trainLoss").asDouble()).isEqualTo(2.0);
+        JsonNode second = http.get("/models?limit=2&cursor=" + first.get("nextCursor").asString()).expect(200);
+        assertThat(second.at("/items/0/id").asString()).isEqualTo(ids.get(0));
+        problem(http.get("/models?cursor=nonsense"), 400);
+        ids.forEach(id -> http.delete("/models/" + id));
+    }
+
+    @Test
     void badModelImportsAndPredictionsAreExplained() {
         JsonNode shape = problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "none",
                 "weights", Map.of("W0", new double[][] {{1, 2}}))), 400);

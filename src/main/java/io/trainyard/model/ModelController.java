@@ -57,14 +57,14 @@ class ModelController {
         PageCursor position = PageCursor.parse(cursor);
         Instant after = position == null ? null : position.createdAt();
         String afterId = position == null ? null : position.id();
-        List<StoredModel> page = new ArrayList<>(models.page(after, afterId, limit + 1));
+        List<ModelDocument> page = new ArrayList<>(models.page(after, afterId, limit + 1));
         String next = null;
         if (page.size() > limit) {
             page = page.subList(0, limit);
-            StoredModel last = page.get(limit - 1);
+            ModelDocument last = page.get(limit - 1);
             next = PageCursor.after(last.createdAt(), last.id());
         }
-        return new ModelPage(page.stream().map(ModelDocument::summary).toList(), next);
+        return new ModelPage(page, next);
     }
 
     record ModelPage(List<ModelDocument> items, String nextCursor) {

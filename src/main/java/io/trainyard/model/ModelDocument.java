@@ -70,13 +70,6 @@ record ModelDocument(
                 weights, biases, stored.trainLoss(), stored.testLoss());
     }
 
-    /** A summary without weights, for lists. */
-    static ModelDocument summary(StoredModel stored) {
-        ModelDocument full = from(stored);
-        return new ModelDocument(full.id, full.jobId, full.createdAt, full.layerSizes, full.activation, full.bias,
-                full.preprocessing, null, null, full.trainLoss, full.testLoss);
-    }
-
     /**
      * The model this document describes.
      *

@@ -66,17 +66,38 @@ class ModelRepository {
         return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(ModelRepository::map).optional();
     }
 
-    /** One page of models, newest first, after the given position (null for the first page). */
-    List<StoredModel> page(Instant afterCreatedAt, String afterId, int limit) {
+    /**
+     * One page of models, newest first, after the given position (null for the first page), without
+     * their weights: a list of large models must not decode gigabytes it does not show.
+     */
+    List<ModelDocument> page(Instant afterCreatedAt, String afterId, int limit) {
+        String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
+                + "preprocessing_std, train_loss, test_loss";
         if (afterCreatedAt == null) {
-            return jdbc.sql("SELECT * FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
-                    .param("limit", limit).query(ModelRepository::map).list();
+            return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
+                    .param("limit", limit).query(ModelRepository::summary).list();
         }
-        return jdbc.sql("""
-                SELECT * FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
+        return jdbc.sql("SELECT " + columns + """
+                 FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
                 ORDER BY created_at DESC, id DESC LIMIT :limit""")
                 .param("after", OffsetDateTime.ofInstant(afterCreatedAt, ZoneOffset.UTC)).param("afterId", afterId)
-                .param("limit", limit).query(ModelRepository::map).list();
+                .param("limit", limit).query(ModelRepository::summary).list();
+    }
+
+    private static ModelDocument summary(ResultSet rs, int row) throws SQLException {
+        List<Integer> sizes = JSON.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {
+        });
+        double[] mean = DoubleArrays.decode(rs.getBytes("preprocessing_mean"));
+        return new ModelDocument(rs.getString("id"), rs.getString("job_id"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(), sizes, rs.getString("activation"),
+                rs.getBoolean("bias"), new ModelDocument.PreprocessingDocument(rs.getInt("basis_degree"), mean != null,
+                        mean, DoubleArrays.decode(rs.getBytes("preprocessing_std"))),
+                null, null, nullable(rs, "train_loss"), nullable(rs, "test_loss"));
+    }
+
+    private static Double nullable(ResultSet rs, String column) throws SQLException {
+        double value = rs.getDouble(column);
+        return rs.wasNull() ? null : value;
     }
 
     boolean delete(String id) {

@@ -34,7 +34,7 @@ public class ModelService {
         return repository.find(id).orElseThrow(() -> new ModelNotFoundException(id));
     }
 
-    java.util.List<StoredModel> page(Instant afterCreatedAt, String afterId, int limit) {
+    java.util.List<ModelDocument> page(Instant afterCreatedAt, String afterId, int limit) {
         return repository.page(afterCreatedAt, afterId, limit);
     }
 

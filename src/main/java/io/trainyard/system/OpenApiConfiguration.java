@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Configuration;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.tags.Tag;
 
 /** The OpenAPI document's front page (served at /v3/api-docs, shown by Swagger UI at /swagger-ui.html). */
 @Configuration(proxyBeanMethods = false)
@@ -26,6 +27,11 @@ class OpenApiConfiguration {
 
                         Every error is `application/problem+json` (RFC 9457) with a `detail` that says what to fix and,
                         for invalid input, an `errors` array of `{field, message}`.""")
-                .license(new License().name("Apache-2.0")));
+                .license(new License().name("Apache-2.0")))
+                // The order a newcomer needs them in: train, then use the model, then bring data, then tune.
+                .addTagsItem(new Tag().name("Jobs").description("Train a network as a queued job and watch it"))
+                .addTagsItem(new Tag().name("Models").description("Trained networks with their preprocessing"))
+                .addTagsItem(new Tag().name("Datasets").description("Built-in and uploaded training data"))
+                .addTagsItem(new Tag().name("Sweeps").description("Train every combination of hyperparameters and rank the jobs"));
     }
 }
