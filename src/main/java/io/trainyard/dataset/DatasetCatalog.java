@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 
+import io.trainyard.system.Timestamps;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
 
@@ -73,7 +74,7 @@ public class DatasetCatalog {
     public Dataset storeInline(String name, double[][] x, double[][] y, double[][] testX, double[][] testY) {
         List<String> columns = defaultColumns(x[0].length, y[0].length);
         Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, x, y, testX, testY, false, false,
-                Instant.now());
+                Timestamps.now());
         repository.insert(dataset);
         return dataset;
     }
@@ -144,7 +145,7 @@ public class DatasetCatalog {
     private Dataset store(String name, List<String> columns, double[][] x, double[][] y, double[][] testX,
             double[][] testY) {
         Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, x, y, testX, testY, false, true,
-                Instant.now());
+                Timestamps.now());
         repository.insert(dataset);
         return dataset;
     }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.system.InvalidRequestException;
@@ -72,7 +73,7 @@ public class JobService {
                     spec.validationFraction(), spec.warmStartModel());
         }
         TrainingJob job = new TrainingJob(id, spec.name(), JobStatus.QUEUED, spec, sweepId, resolved.layerSizes(),
-                Instant.now(), null, null, 0, null, null, false, null, null, null, null, null, null, null, null, null,
+                Timestamps.now(), null, null, 0, null, null, false, null, null, null, null, null, null, null, null, null,
                 null, null, 0);
         jobs.insert(job);
         log.info("Job {} queued: {} on {}, layers {}, {} iterations", id, spec.name() == null ? "(unnamed)" : spec.name(),

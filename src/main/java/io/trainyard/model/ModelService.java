@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
+import io.trainyard.system.Timestamps;
 import io.trainyard.nn.Model;
 
 /** Keeps trained and imported models. */
@@ -19,7 +20,7 @@ public class ModelService {
 
     /** Stores a model and returns it with its new id. */
     public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss) {
-        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Instant.now(), model, trainLoss,
+        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Timestamps.now(), model, trainLoss,
                 testLoss);
         repository.insert(stored);
         return stored;

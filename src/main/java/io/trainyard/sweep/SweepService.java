@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.job.CreateJobRequest;
@@ -108,7 +109,7 @@ class SweepService {
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
             Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
-                    Instant.now());
+                    Timestamps.now());
             sweeps.insert(created);
             return created;
         });

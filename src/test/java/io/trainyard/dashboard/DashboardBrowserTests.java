@@ -88,6 +88,12 @@ class DashboardBrowserTests {
 
     @AfterEach
     void closeBrowser() throws IOException {
+        // Whatever a failed test left running must not hold the one worker for the next test.
+        Http http = new Http(port);
+        for (String status : List.of("RUNNING", "QUEUED")) {
+            http.get("/jobs?limit=500&status=" + status).json().get("items")
+                    .forEach(job -> http.post("/jobs/" + job.get("id").asString() + "/cancel", ""));
+        }
         if (driver != null) {
             driver.quit();
         }
@@ -138,7 +144,8 @@ class DashboardBrowserTests {
         int firstIteration = intAttribute(lossChart, "data-last-iteration");
         int firstPoints = intAttribute(lossChart, "data-points");
         wait.until(d -> intAttribute(lossChart, "data-last-iteration") > firstIteration + 2000);
-        assertThat(intAttribute(lossChart, "data-points")).isGreaterThan(firstPoints);
+        // The curve grew: new points arrived, or (past the chart's budget) it was fetched again downsampled.
+        assertThat(intAttribute(lossChart, "data-points")).isGreaterThanOrEqualTo(Math.min(firstPoints + 1, 2000));
         assertThat(lossChart.findElements(By.cssSelector("canvas"))).isNotEmpty();
         assertThat(lossChart.findElements(By.cssSelector(".u-legend .u-series")))
                 .extracting(WebElement::getText)
