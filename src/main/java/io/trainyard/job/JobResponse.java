@@ -45,20 +45,9 @@ record JobResponse(
 
     static JobResponse from(TrainingJob job, RunningJob live) {
         int total = job.spec().iterations();
-        Integer iteration = job.progressIteration();
-        Double rate = job.iterationsPerSecond();
-        Double train = job.trainLoss();
-        Double validation = job.validationLoss();
-        Double test = job.testLoss();
-        LiveProgress latest = live == null || job.status() != JobStatus.RUNNING ? null : live.progress();
-        if (latest != null) {
-            iteration = latest.iteration();
-            rate = latest.iterationsPerSecond();
-            train = latest.trainLoss();
-            validation = latest.validationLoss();
-            test = latest.testLoss();
-        }
-        int done = iteration == null ? 0 : iteration;
+        LiveProgress latest = LiveProgress.latest(job, live);
+        Double rate = latest.iterationsPerSecond();
+        int done = latest.iteration();
         if (job.status() == JobStatus.SUCCEEDED) {
             done = total;
         }
@@ -71,8 +60,8 @@ record JobResponse(
         Progress progress = new Progress(done, total, total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0)
                 : (double) done / total, rate, eta);
         JobError error = job.errorType() == null ? null : new JobError(job.errorType(), job.errorDetail());
-        return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress, train,
-                validation, test, job.createdAt(), job.startedAt(), job.finishedAt(), error, job.modelId(), job.sweepId(),
+        return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress,
+                latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(), job.startedAt(), job.finishedAt(), error, job.modelId(), job.sweepId(),
                 job.attempts(), job.owner());
     }
 }

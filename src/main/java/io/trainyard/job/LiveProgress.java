@@ -4,8 +4,23 @@ package io.trainyard.job;
  * The latest point of a running job, published by the training thread for readers on other
  * threads (status requests, event streams).
  *
+ * @param trainLoss null before the first point
  * @param iterationsPerSecond null until training has run long enough to measure
  */
-record LiveProgress(int iteration, double trainLoss, Double validationLoss, Double testLoss,
+record LiveProgress(int iteration, Double trainLoss, Double validationLoss, Double testLoss,
         Double iterationsPerSecond) {
+
+    /**
+     * What is known of a job's progress right now: this instance's live view while it trains the
+     * job, else the last values written to the database (which another instance may be updating).
+     */
+    static LiveProgress latest(TrainingJob job, RunningJob live) {
+        LiveProgress published = live == null || job.status() != JobStatus.RUNNING ? null : live.progress();
+        if (published != null) {
+            return published;
+        }
+        return new LiveProgress(job.progressIteration() == null ? 0 : job.progressIteration(),
+                job.trainLoss(), job.validationLoss(), job.testLoss(),
+                job.iterationsPerSecond());
+    }
 }

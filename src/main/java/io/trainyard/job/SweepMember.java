@@ -14,19 +14,9 @@ public record SweepMember(String jobId, JobStatus status, JobSpec spec, List<Int
         Integer testRows, String modelId, String errorType, String errorDetail) {
 
     static SweepMember from(TrainingJob job, RunningJob live) {
-        int iteration = job.progressIteration() == null ? 0 : job.progressIteration();
-        Double train = job.trainLoss();
-        Double validation = job.validationLoss();
-        Double test = job.testLoss();
-        LiveProgress latest = live == null || job.status() != JobStatus.RUNNING ? null : live.progress();
-        if (latest != null) {
-            iteration = latest.iteration();
-            train = latest.trainLoss();
-            validation = latest.validationLoss();
-            test = latest.testLoss();
-        }
-        return new SweepMember(job.id(), job.status(), job.spec(), job.layerSizes(), iteration, train, validation,
-                test, job.trainRows(), job.validationRows(), job.testRows(), job.modelId(), job.errorType(),
+        LiveProgress latest = LiveProgress.latest(job, live);
+        return new SweepMember(job.id(), job.status(), job.spec(), job.layerSizes(), latest.iteration(),
+                latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.trainRows(), job.validationRows(), job.testRows(), job.modelId(), job.errorType(),
                 job.errorDetail());
     }
 }
