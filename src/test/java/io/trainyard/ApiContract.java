@@ -451,6 +451,30 @@ abstract class ApiContract {
     }
 
     @Test
+    void aQueuedWarmStartWhoseModelIsDeletedFailsWithAReason() {
+        String model = http.post("/models", Map.of("layerSizes", List.of(5, 1), "activation", "none",
+                "weights", Map.of("W0", new double[][] {{1}, {1}, {1}, {1}, {1}}))).expect(201).get("id").asString();
+        String blocker1 = track(http.post("/jobs", longSpec("hold-1")).expect(202));
+        String blocker2 = track(http.post("/jobs", longSpec("hold-2")).expect(202));
+        awaitStatus(blocker1, "RUNNING");
+        awaitStatus(blocker2, "RUNNING");
+        Map<String, Object> warm = hw5Spec("warm from a deleted model", 10);
+        warm.put("layers", List.of());
+        warm.put("activation", "none");
+        warm.put("bias", false);
+        warm.put("normalize", false);
+        warm.put("warmStartModel", model);
+        String id = track(http.post("/jobs", warm).expect(202));
+
+        assertThat(http.delete("/models/" + model).status()).isEqualTo(204);
+        http.post("/jobs/" + blocker1 + "/cancel", "").expect(202);
+
+        JsonNode failed = awaitStatus(id, "FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("missing-input");
+        assertThat(failed.at("/error/detail").asString()).contains(model).contains("deleted");
+    }
+
+    @Test
     void badModelImportsAndPredictionsAreExplained() {
         JsonNode shape = problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "none",
                 "weights", Map.of("W0", new double[][] {{1, 2}}))), 400);

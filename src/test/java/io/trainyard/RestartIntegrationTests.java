@@ -59,6 +59,26 @@ class RestartIntegrationTests {
         JsonNode done = awaitSucceeded(second, id);
         assertThat(done.get("attempts").asInt()).as("a clean stop is not held against the job").isEqualTo(1);
         assertHistoryIsWholeAndInOrder(second, id, 15_000);
+        second.get("/models/" + done.get("modelId").asString()).expect(200);
+    }
+
+    @Test
+    void uploadedDataSetsAndImportedModelsSurviveARestart() {
+        Http first = new Http(port(start()));
+        String dataset = first.post("/datasets?name=kept", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n")
+                .expect(201).get("id").asString();
+        String model = first.post("/models", java.util.Map.of("layerSizes", List.of(2, 1), "activation", "none",
+                "weights", java.util.Map.of("W0", new double[][] {{1}, {2}}))).expect(201).get("id").asString();
+
+        contexts.remove(0).close();
+
+        Http second = new Http(port(start()));
+        JsonNode kept = second.get("/datasets/" + dataset).expect(200);
+        assertThat(kept.get("trainRows").asInt()).isEqualTo(3);
+        assertThat(kept.get("columns").toString()).isEqualTo("[\"a\",\"b\",\"y\"]");
+        JsonNode predicted = second.post("/models/" + model + "/predictions",
+                java.util.Map.of("x", new double[][] {{1, 1}})).expect(200);
+        assertThat(predicted.at("/y/0/0").asDouble()).isEqualTo(3.0);
     }
 
     @Test

@@ -39,7 +39,7 @@ record JobResponse(
 
     @Schema(name = "JobError")
     record JobError(
-            @Schema(description = "diverged, interrupted or internal", example = "diverged") String type,
+            @Schema(description = "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted) or internal", example = "diverged") String type,
             String detail) {
     }
 

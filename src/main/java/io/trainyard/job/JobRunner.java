@@ -95,6 +95,10 @@ class JobRunner {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handBack(job, owner);
+        } catch (io.trainyard.dataset.DatasetNotFoundException | io.trainyard.model.ModelNotFoundException e) {
+            // Deleted between submission and training (the in-use check and a submission can cross).
+            end(job, owner, JobStatus.FAILED, null, "missing-input", "Training could not start: " + e.getMessage()
+                    + " It was deleted after this job was accepted.", Duration.ofNanos(System.nanoTime() - started));
         } catch (Exception e) {
             log.error("Job {} failed unexpectedly", job.id(), e);
             end(job, owner, JobStatus.FAILED, null, "internal",
