@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
+import io.trainyard.system.DaemonThreads;
+
 /**
  * Writes history batches on one background thread, so training threads never wait for the
  * database. One thread keeps each job's batches in order.
@@ -17,11 +19,7 @@ class HistoryWriter implements DisposableBean {
 
     private final JobHistoryRepository history;
     private final JobRepository jobs;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "trainyard-history-writer");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("trainyard-history-writer"));
 
     HistoryWriter(JobHistoryRepository history, JobRepository jobs) {
         this.history = history;

@@ -25,6 +25,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.system.PageCursor;
 
 /** Submit, watch, cancel and delete training jobs, and read their histories. */
 @RestController
@@ -72,7 +73,7 @@ class JobController {
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        JobService.Page page = jobs.page(status, name, sweepId, limit, cursor);
+        PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, limit, cursor);
         return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.live(j.id()))).toList(),
                 page.nextCursor());
     }

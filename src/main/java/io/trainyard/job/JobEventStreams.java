@@ -15,6 +15,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.trainyard.system.DaemonThreads;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -34,11 +35,7 @@ class JobEventStreams implements DisposableBean {
     private final JobService jobs;
     private final JsonMapper json;
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "trainyard-job-events");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-job-events"));
 
     JobEventStreams(JobService jobs, JsonMapper json) {
         this.jobs = jobs;

@@ -2,7 +2,6 @@ package io.trainyard.job;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -102,21 +101,12 @@ public class JobService {
     }
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
-    Page page(JobStatus status, String name, String sweepId, int limit, String cursor) {
+    PageCursor.Page<TrainingJob> page(JobStatus status, String name, String sweepId, int limit, String cursor) {
         PageCursor after = PageCursor.parse(cursor);
         Instant afterCreated = after == null ? null : after.createdAt();
         String afterId = after == null ? null : after.id();
-        List<TrainingJob> items = new ArrayList<>(jobs.page(status, name, sweepId, afterCreated, afterId, limit + 1));
-        String next = null;
-        if (items.size() > limit) {
-            items = items.subList(0, limit);
-            TrainingJob last = items.get(limit - 1);
-            next = PageCursor.after(last.createdAt(), last.id());
-        }
-        return new Page(items, next);
-    }
-
-    record Page(List<TrainingJob> items, String nextCursor) {
+        return PageCursor.page(jobs.page(status, name, sweepId, afterCreated, afterId, limit + 1), limit,
+                TrainingJob::createdAt, TrainingJob::id);
     }
 
     /**

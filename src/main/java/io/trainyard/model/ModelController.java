@@ -57,14 +57,9 @@ class ModelController {
         PageCursor position = PageCursor.parse(cursor);
         Instant after = position == null ? null : position.createdAt();
         String afterId = position == null ? null : position.id();
-        List<ModelDocument> page = new ArrayList<>(models.page(after, afterId, limit + 1));
-        String next = null;
-        if (page.size() > limit) {
-            page = page.subList(0, limit);
-            ModelDocument last = page.get(limit - 1);
-            next = PageCursor.after(last.createdAt(), last.id());
-        }
-        return new ModelPage(page, next);
+        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(after, afterId, limit + 1), limit,
+                ModelDocument::createdAt, ModelDocument::id);
+        return new ModelPage(page.items(), page.nextCursor());
     }
 
     record ModelPage(List<ModelDocument> items, String nextCursor) {

@@ -10,6 +10,24 @@ import java.util.Base64;
  */
 public record PageCursor(Instant createdAt, String id) {
 
+    /** One page of a newest-first list and the cursor of the next page (null on the last page). */
+    public record Page<T>(java.util.List<T> items, String nextCursor) {
+    }
+
+    /**
+     * Cuts a page from the items read for it: read {@code limit + 1} items after the cursor, and the
+     * one beyond the limit only tells that there is a next page.
+     */
+    public static <T> Page<T> page(java.util.List<T> readOneMore, int limit,
+            java.util.function.Function<T, Instant> createdAt, java.util.function.Function<T, String> id) {
+        if (readOneMore.size() <= limit) {
+            return new Page<>(readOneMore, null);
+        }
+        java.util.List<T> items = readOneMore.subList(0, limit);
+        T last = items.get(limit - 1);
+        return new Page<>(items, after(createdAt.apply(last), id.apply(last)));
+    }
+
     /** The cursor to hand out after an item. */
     public static String after(Instant createdAt, String id) {
         return Base64.getUrlEncoder().withoutPadding()
