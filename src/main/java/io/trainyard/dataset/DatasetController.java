@@ -32,6 +32,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Names;
 
 /** The data sets jobs can train on: the built-in ones and the ones users upload. */
 @RestController
@@ -39,7 +40,6 @@ import io.trainyard.system.InvalidRequestException;
 @Tag(name = "Datasets", description = "Built-in and uploaded training data")
 class DatasetController {
 
-    private static final int MAX_NAME_LENGTH = 200;
 
     private final DatasetCatalog catalog;
 
@@ -116,10 +116,7 @@ class DatasetController {
                     + "\"y\": [3, 5]}");
         }
         List<FieldError> errors = new ArrayList<>();
-        if (request.name() != null && request.name().length() > MAX_NAME_LENGTH) {
-            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
-                    + request.name().length()));
-        }
+        Names.check(request.name(), errors);
         DataTables.Table table = DataTables.check(request.x(), request.y(), request.testX(), request.testY(), "",
                 errors, catalog.maxCells());
         if (!errors.isEmpty()) {
@@ -143,9 +140,10 @@ class DatasetController {
         if (given == null || given.isBlank()) {
             return kind + " " + Instant.now().truncatedTo(ChronoUnit.SECONDS);
         }
-        if (given.length() > MAX_NAME_LENGTH) {
-            throw new InvalidRequestException("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
-                    + given.length());
+        List<FieldError> errors = new ArrayList<>();
+        Names.check(given, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
         }
         return given;
     }

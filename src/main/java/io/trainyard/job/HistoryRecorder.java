@@ -104,11 +104,6 @@ final class HistoryRecorder implements TrainingListener {
         }
     }
 
-    /** The number of history points recorded so far. */
-    IterationReport latest() {
-        return latest;
-    }
-
     private void flush(long now) {
         lastFlush = now;
         if (count == 0) {

@@ -14,6 +14,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.trainyard.system.PageCursor;
+
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,8 +60,7 @@ class JobRepository {
      *
      * @param after the last job of the previous page (created time and id), or null for the first page
      */
-    List<TrainingJob> page(JobStatus status, String nameContains, String sweepId, Instant afterCreatedAt,
-            String afterId, int limit) {
+    List<TrainingJob> page(JobStatus status, String nameContains, String sweepId, PageCursor after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
         Map<String, Object> params = new java.util.HashMap<>();
         if (status != null) {
@@ -75,10 +76,10 @@ class JobRepository {
             sql.append(" AND sweep_id = :sweep");
             params.put("sweep", sweepId);
         }
-        if (afterCreatedAt != null) {
+        if (after != null) {
             sql.append(" AND (created_at < :afterCreated OR (created_at = :afterCreated AND id < :afterId))");
-            params.put("afterCreated", time(afterCreatedAt));
-            params.put("afterId", afterId);
+            params.put("afterCreated", time(after.createdAt()));
+            params.put("afterId", after.id());
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
         params.put("limit", limit);

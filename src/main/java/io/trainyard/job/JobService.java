@@ -102,10 +102,7 @@ public class JobService {
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<TrainingJob> page(JobStatus status, String name, String sweepId, int limit, String cursor) {
-        PageCursor after = PageCursor.parse(cursor);
-        Instant afterCreated = after == null ? null : after.createdAt();
-        String afterId = after == null ? null : after.id();
-        return PageCursor.page(jobs.page(status, name, sweepId, afterCreated, afterId, limit + 1), limit,
+        return PageCursor.page(jobs.page(status, name, sweepId, PageCursor.parse(cursor), limit + 1), limit,
                 TrainingJob::createdAt, TrainingJob::id);
     }
 

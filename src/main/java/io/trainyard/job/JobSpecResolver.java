@@ -2,7 +2,6 @@ package io.trainyard.job;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.stereotype.Component;
 
@@ -20,6 +19,8 @@ import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Names;
+import io.trainyard.system.Seeds;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -32,9 +33,6 @@ class JobSpecResolver {
     static final String DEFAULT_ACTIVATION = "sigmoid";
     static final double DEFAULT_SCALE = 0.1;
     static final int DEFAULT_ITERATIONS = 1000;
-    static final int MAX_NAME_LENGTH = 200;
-    /** Seeds are drawn below 2^53 so that JavaScript clients read them exactly. */
-    private static final long MAX_DRAWN_SEED = 1L << 53;
 
     private final DatasetCatalog datasets;
     private final ModelService models;
@@ -63,10 +61,7 @@ class JobSpecResolver {
         if (request == null) {
             throw new InvalidRequestException("body", "send a JSON job spec, e.g. {\"dataset\": \"hw5\", \"alpha\": 0.001}");
         }
-        if (request.name() != null && request.name().length() > MAX_NAME_LENGTH) {
-            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
-                    + request.name().length()));
-        }
+        Names.check(request.name(), errors);
         Activation activation = activation(request.activation(), errors);
         double scale = request.scale() == null ? DEFAULT_SCALE : request.scale();
         if (!Double.isFinite(scale) || scale < 0) {
@@ -172,7 +167,7 @@ class JobSpecResolver {
         if (warm != null) {
             checkWarmStart(warm, layerSizes, activation, bias, basisDegree, normalize);
         }
-        long seed = request.seed() != null ? request.seed() : ThreadLocalRandom.current().nextLong(MAX_DRAWN_SEED);
+        long seed = request.seed() != null ? request.seed() : Seeds.draw();
         JobSpec spec = new JobSpec(request.name(), request.dataset(), hidden, activation.id(), bias, scale,
                 request.alpha(), iterations, seed, normalize, basisDegree, validationFraction, request.warmStartModel());
         return new Resolved(spec, layerSizes, inline);

@@ -1,7 +1,6 @@
 package io.trainyard.model;
 
 import java.net.URI;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,10 +53,7 @@ class ModelController {
             + "Pass `nextCursor` back as `cursor` for the next page.")
     ModelPage list(@Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor position = PageCursor.parse(cursor);
-        Instant after = position == null ? null : position.createdAt();
-        String afterId = position == null ? null : position.id();
-        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(after, afterId, limit + 1), limit,
+        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(PageCursor.parse(cursor), limit + 1), limit,
                 ModelDocument::createdAt, ModelDocument::id);
         return new ModelPage(page.items(), page.nextCursor());
     }

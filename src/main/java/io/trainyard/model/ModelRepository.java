@@ -23,6 +23,7 @@ import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.DoubleArrays;
+import io.trainyard.system.PageCursor;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,17 +71,17 @@ class ModelRepository {
      * One page of models, newest first, after the given position (null for the first page), without
      * their weights: a list of large models must not decode gigabytes it does not show.
      */
-    List<ModelDocument> page(Instant afterCreatedAt, String afterId, int limit) {
+    List<ModelDocument> page(PageCursor after, int limit) {
         String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
                 + "preprocessing_std, train_loss, test_loss";
-        if (afterCreatedAt == null) {
+        if (after == null) {
             return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
                     .param("limit", limit).query(ModelRepository::summary).list();
         }
         return jdbc.sql("SELECT " + columns + """
                  FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
                 ORDER BY created_at DESC, id DESC LIMIT :limit""")
-                .param("after", OffsetDateTime.ofInstant(afterCreatedAt, ZoneOffset.UTC)).param("afterId", afterId)
+                .param("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).param("afterId", after.id())
                 .param("limit", limit).query(ModelRepository::summary).list();
     }
 

@@ -1,10 +1,10 @@
 package io.trainyard.model;
 
-import java.time.Instant;
 import java.util.UUID;
 
 import org.springframework.stereotype.Service;
 
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
 import io.trainyard.nn.Model;
 
@@ -35,8 +35,8 @@ public class ModelService {
         return repository.find(id).orElseThrow(() -> new ModelNotFoundException(id));
     }
 
-    java.util.List<ModelDocument> page(Instant afterCreatedAt, String afterId, int limit) {
-        return repository.page(afterCreatedAt, afterId, limit);
+    java.util.List<ModelDocument> page(PageCursor after, int limit) {
+        return repository.page(after, limit);
     }
 
     void delete(String id) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +20,8 @@ import io.trainyard.job.SweepJobs;
 import io.trainyard.job.SweepMember;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Names;
+import io.trainyard.system.Seeds;
 import io.trainyard.system.TrainyardProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,9 +32,6 @@ import tools.jackson.databind.node.ObjectNode;
 class SweepService {
 
     private static final Logger log = LoggerFactory.getLogger(SweepService.class);
-    private static final int MAX_NAME_LENGTH = 200;
-    /** Seeds are drawn below 2^53 so that JavaScript clients read them exactly. */
-    private static final long MAX_DRAWN_SEED = 1L << 53;
 
     private final SweepRepository sweeps;
     private final SweepJobs jobs;
@@ -64,10 +62,7 @@ class SweepService {
                     + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
         }
         List<FieldError> errors = new ArrayList<>();
-        if (request.name() != null && request.name().length() > MAX_NAME_LENGTH) {
-            errors.add(new FieldError("name", "must be at most " + MAX_NAME_LENGTH + " characters, got "
-                    + request.name().length()));
-        }
+        Names.check(request.name(), errors);
         SelectBy selectBy = SelectBy.VALIDATION;
         try {
             selectBy = SelectBy.fromId(request.selectBy());
@@ -92,7 +87,7 @@ class SweepService {
         // Members share one seed unless the grid varies it: the same initial weights and the same
         // validation rows, so the leaderboard compares the hyperparameters and not the luck of the draw.
         if (request.base().seed() == null && !grid.varies("seed")) {
-            base.put("seed", ThreadLocalRandom.current().nextLong(MAX_DRAWN_SEED));
+            base.put("seed", Seeds.draw());
         }
         String id = UUID.randomUUID().toString();
         List<Map<String, JsonNode>> points = grid.points();
@@ -218,7 +213,7 @@ class SweepService {
     }
 
     private static CreateJobRequest named(CreateJobRequest r, String name, CreateJobRequest.InlineData data) {
-        String shortName = name == null || name.length() <= MAX_NAME_LENGTH ? name : name.substring(0, MAX_NAME_LENGTH - 3) + "...";
+        String shortName = name == null || name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH - 3) + "...";
         return new CreateJobRequest(shortName, r.dataset(), data, r.layers(), r.activation(), r.bias(), r.scale(),
                 r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
                 r.warmStartModel());
