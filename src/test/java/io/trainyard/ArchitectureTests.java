@@ -1,6 +1,7 @@
 package io.trainyard;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -8,7 +9,11 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Keeps the engine framework-free and the feature packages free of cycles. */
+/**
+ * The rooms of the house and the doors between them (docs/design.md draws the same map): the engine
+ * is framework-free; the job as users see it knows nothing of how it is trained or how its history is
+ * stored; training and history serve jobs; sweeps sit on top; nothing has a cycle.
+ */
 @AnalyzeClasses(packages = "io.trainyard", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTests {
 
@@ -16,8 +21,27 @@ class ArchitectureTests {
     static final ArchRule engineKnowsNothingOfTheService = noClasses().that().resideInAPackage("io.trainyard.nn..")
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..", "tools.jackson..",
                     "com.fasterxml.jackson..", "io.trainyard.job..", "io.trainyard.model..", "io.trainyard.dataset..",
-                    "io.trainyard.sweep..", "io.trainyard.dashboard..", "io.trainyard.system..")
+                    "io.trainyard.sweep..", "io.trainyard.training..", "io.trainyard.history..",
+                    "io.trainyard.system..")
             .as("the nn package is framework-free: no Spring, Jakarta, Jackson or service packages");
+
+    @ArchTest
+    static final ArchRule roomsAndDoors = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("engine").definedBy("io.trainyard.nn..")
+            .layer("system").definedBy("io.trainyard.system..")
+            .layer("dataset").definedBy("io.trainyard.dataset..")
+            .layer("model").definedBy("io.trainyard.model..")
+            .layer("job").definedBy("io.trainyard.job..")
+            .layer("history").definedBy("io.trainyard.history..")
+            .layer("training").definedBy("io.trainyard.training..")
+            .layer("sweep").definedBy("io.trainyard.sweep..")
+            .whereLayer("sweep").mayNotBeAccessedByAnyLayer()
+            .whereLayer("training").mayNotBeAccessedByAnyLayer()
+            .whereLayer("history").mayOnlyBeAccessedByLayers("training", "sweep")
+            .whereLayer("job").mayOnlyBeAccessedByLayers("history", "training", "sweep")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("job", "training")
+            .whereLayer("dataset").mayOnlyBeAccessedByLayers("job", "training", "sweep")
+            .as("job knows nothing of training or history; training and history serve jobs; sweeps sit on top");
 
     @ArchTest
     static final ArchRule featuresHaveNoCycles = slices().matching("io.trainyard.(*)..").should().beFreeOfCycles();

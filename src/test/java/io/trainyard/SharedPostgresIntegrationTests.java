@@ -83,7 +83,7 @@ class SharedPostgresIntegrationTests {
         try (Connection db = PostgresApiIntegrationTests.POSTGRES.getDatabase("postgres", "shared_instances")
                 .getConnection();
                 PreparedStatement update = db.prepareStatement("""
-                        UPDATE jobs SET status = 'RUNNING', owner = 'crashed-instance', attempts = 1,
+                        UPDATE jobs SET status = 'RUNNING', claimed_by = 'crashed-instance', attempts = 1,
                             heartbeat_at = now() - interval '1 hour', finished_at = NULL, model_id = NULL
                         WHERE id = ?""")) {
             update.setString(1, id);

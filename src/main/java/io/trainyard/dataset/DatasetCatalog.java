@@ -55,8 +55,17 @@ public class DatasetCatalog {
         return repository.find(id).orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
-    public boolean exists(String id) {
-        return builtIn.containsKey(id) || repository.find(id).isPresent();
+    /**
+     * What the data set with this id is (shape, columns), without decoding its numbers.
+     *
+     * @throws DatasetNotFoundException when there is none
+     */
+    public DatasetInfo info(String id) {
+        Dataset dataset = builtIn.get(id);
+        if (dataset != null) {
+            return dataset.info();
+        }
+        return repository.findInfo(id).orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
     /** Built-in data sets first, then stored ones, newest first. */

@@ -3,8 +3,6 @@ package io.trainyard.dataset;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.trainyard.system.DoubleArrays;
+import io.trainyard.system.Rows;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -19,12 +18,16 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class DatasetRepository {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
+    };
+    private static final String INFO_COLUMNS = "id, name, columns_json, features, targets, train_rows, test_rows, created_at";
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    DatasetRepository(JdbcClient jdbc) {
+    DatasetRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insert(Dataset dataset) {
@@ -35,7 +38,7 @@ class DatasetRepository {
                     :trainX, :trainY, :testX, :testY, :listed, :createdAt)""")
                 .param("id", dataset.id())
                 .param("name", dataset.name())
-                .param("columns", JSON.writeValueAsString(dataset.columns()))
+                .param("columns", json.writeValueAsString(dataset.columns()))
                 .param("features", dataset.features())
                 .param("targets", dataset.targets())
                 .param("trainRows", dataset.trainRows())
@@ -45,37 +48,42 @@ class DatasetRepository {
                 .param("testX", dataset.testX() == null ? null : DoubleArrays.encode(dataset.testX()))
                 .param("testY", dataset.testY() == null ? null : DoubleArrays.encode(dataset.testY()))
                 .param("listed", dataset.listed())
-                .param("createdAt", OffsetDateTime.ofInstant(dataset.createdAt(), ZoneOffset.UTC))
+                .param("createdAt", Rows.time(dataset.createdAt()))
                 .update();
     }
 
     Optional<Dataset> find(String id) {
-        return jdbc.sql("SELECT * FROM datasets WHERE id = :id").param("id", id).query(DatasetRepository::map)
+        return jdbc.sql("SELECT * FROM datasets WHERE id = :id").param("id", id).query(this::map)
                 .optional();
     }
 
     /** Listed data sets without their numbers, newest first. */
     List<DatasetInfo> findListed() {
-        return jdbc.sql("""
-                SELECT id, name, columns_json, features, targets, train_rows, test_rows, created_at
-                FROM datasets WHERE listed ORDER BY created_at DESC, id DESC""")
-                .query((rs, row) -> new DatasetInfo(rs.getString("id"), rs.getString("name"),
-                        JSON.readValue(rs.getString("columns_json"), new TypeReference<List<String>>() {
-                        }), rs.getInt("features"), rs.getInt("targets"), rs.getInt("train_rows"), rs.getInt("test_rows"),
-                        false, rs.getObject("created_at", OffsetDateTime.class).toInstant()))
-                .list();
+        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed ORDER BY created_at DESC, id DESC")
+                .query(this::info).list();
+    }
+
+    /** What a stored data set is, read without decoding its numbers. */
+    Optional<DatasetInfo> findInfo(String id) {
+        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id).query(this::info)
+                .optional();
+    }
+
+    private DatasetInfo info(ResultSet rs, int row) throws SQLException {
+        return new DatasetInfo(rs.getString("id"), rs.getString("name"), json.readValue(rs.getString("columns_json"),
+                COLUMNS), rs.getInt("features"), rs.getInt("targets"), rs.getInt("train_rows"), rs.getInt("test_rows"),
+                false, Rows.instant(rs, "created_at"));
     }
 
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM datasets WHERE id = :id").param("id", id).update() > 0;
     }
 
-    private static Dataset map(ResultSet rs, int row) throws SQLException {
+    private Dataset map(ResultSet rs, int row) throws SQLException {
         int features = rs.getInt("features");
         int targets = rs.getInt("targets");
-        List<String> columns = JSON.readValue(rs.getString("columns_json"), new TypeReference<List<String>>() {
-        });
-        Instant createdAt = rs.getObject("created_at", OffsetDateTime.class).toInstant();
+        List<String> columns = json.readValue(rs.getString("columns_json"), COLUMNS);
+        Instant createdAt = Rows.instant(rs, "created_at");
         return new Dataset(rs.getString("id"), rs.getString("name"), columns,
                 DoubleArrays.decode(rs.getBytes("train_x"), features), DoubleArrays.decode(rs.getBytes("train_y"), targets),
                 DoubleArrays.decode(rs.getBytes("test_x"), features), DoubleArrays.decode(rs.getBytes("test_y"), targets),

@@ -8,23 +8,26 @@ import org.apache.commons.math3.util.MathArrays;
 import io.trainyard.system.InvalidRequestException;
 
 /**
- * Rows moved to a test set by a seeded shuffle: the same file, fraction and seed always give the
- * same split, so a data set uploaded twice trains the same way twice. Both parts keep the file's
- * row order.
+ * Rows held out by a seeded shuffle — the test set of an upload, or the validation set of a job: the
+ * same rows, fraction and seed always give the same split, so a data set uploaded twice (or a job
+ * retrained) trains the same way twice. Both parts keep the original row order. This is the only
+ * place rows are split.
+ *
+ * @param testX the held-out rows; null when the fraction is 0
  */
-record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] testX, double[][] testY) {
+public record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] testX, double[][] testY) {
 
     /**
      * @param fraction share of the rows moved to the test set, in [0, 1); 0 keeps every row for training
      * @throws InvalidRequestException when the fraction is out of range, moves less than one row, or
      *     leaves no row to train on
      */
-    static TrainTestSplit of(double[][] x, double[][] y, double fraction, long seed) {
+    public static TrainTestSplit of(double[][] x, double[][] y, double fraction, long seed) {
         if (!(fraction >= 0 && fraction < 1)) {
             throw new InvalidRequestException("testFraction", "must be at least 0 and less than 1, got " + fraction);
         }
         int rows = x.length;
-        int testRows = (int) Math.round(rows * fraction);
+        int testRows = heldOutRows(rows, fraction);
         if (fraction == 0) {
             return new TrainTestSplit(x, y, null, null);
         }
@@ -43,6 +46,11 @@ record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] testX, do
         Arrays.sort(test);
         Arrays.sort(train);
         return new TrainTestSplit(pick(x, train), pick(y, train), pick(x, test), pick(y, test));
+    }
+
+    /** How many of {@code rows} rows a fraction holds out. */
+    public static int heldOutRows(int rows, double fraction) {
+        return (int) Math.round(rows * fraction);
     }
 
     private static double[][] pick(double[][] source, int[] index) {

@@ -3,9 +3,9 @@ package io.trainyard.job;
 import io.trainyard.system.ConflictException;
 
 /** The job's status does not allow what was asked (e.g. deleting a running job). */
-class IllegalJobTransitionException extends ConflictException {
+public class IllegalJobTransitionException extends ConflictException {
 
-    IllegalJobTransitionException(String message) {
+    public IllegalJobTransitionException(String message) {
         super(message);
     }
 }

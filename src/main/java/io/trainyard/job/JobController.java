@@ -61,7 +61,7 @@ class JobController {
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<JobResponse> submit(@RequestBody CreateJobRequest request) {
         TrainingJob job = jobs.submit(request);
-        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(JobResponse.from(job, null));
+        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(JobResponse.from(job, jobs.progress(job)));
     }
 
     @GetMapping
@@ -74,7 +74,7 @@ class JobController {
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, limit, cursor);
-        return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.live(j.id()))).toList(),
+        return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.progress(j))).toList(),
                 page.nextCursor());
     }
 
@@ -86,7 +86,8 @@ class JobController {
             + "second, ETA), the latest losses, and once finished the model id or the error.")
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json"))
     JobResponse get(@PathVariable String id) {
-        return JobResponse.from(jobs.get(id), jobs.live(id));
+        TrainingJob job = jobs.get(id);
+        return JobResponse.from(job, jobs.progress(job));
     }
 
     @PostMapping("/{id}/cancel")
@@ -95,7 +96,8 @@ class JobController {
             + "next iteration (its status turns CANCELLED shortly after). The history so far is kept. 409 for a job "
             + "that has already finished.")
     JobResponse cancel(@PathVariable String id) {
-        return JobResponse.from(jobs.cancel(id), jobs.live(id));
+        TrainingJob job = jobs.cancel(id);
+        return JobResponse.from(job, jobs.progress(job));
     }
 
     @DeleteMapping("/{id}")

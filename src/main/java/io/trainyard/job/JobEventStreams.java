@@ -47,7 +47,7 @@ class JobEventStreams implements DisposableBean {
     SseEmitter subscribe(String id) {
         TrainingJob job = jobs.get(id);
         SseEmitter emitter = new SseEmitter(0L);
-        JobResponse body = JobResponse.from(job, jobs.live(id));
+        JobResponse body = JobResponse.from(job, jobs.progress(job));
         if (!send(emitter, "status", json.writeValueAsString(body))) {
             return emitter;
         }
@@ -76,7 +76,7 @@ class JobEventStreams implements DisposableBean {
             Watched state = watched.get(started.job().id());
             if (state != null && state.lastStatus == JobStatus.QUEUED) {
                 state.lastStatus = JobStatus.RUNNING;
-                broadcast(state, "status", JobResponse.from(started.job(), null));
+                broadcast(state, "status", JobResponse.from(started.job(), LiveProgress.latest(started.job(), null)));
             }
         });
     }
@@ -107,7 +107,7 @@ class JobEventStreams implements DisposableBean {
 
     private void update(String id, Watched state) {
         TrainingJob job = jobs.get(id);
-        JobResponse body = JobResponse.from(job, jobs.live(id));
+        JobResponse body = JobResponse.from(job, jobs.progress(job));
         long now = System.nanoTime();
         if (job.status() == JobStatus.RUNNING) {
             int iteration = body.progress().iteration();
@@ -117,7 +117,7 @@ class JobEventStreams implements DisposableBean {
                 state.lastProgress = now;
             }
         }
-        if (job.status().isTerminal() && job.startedAt() != null && body.progress().iteration() != state.lastIteration) {
+        if (job.status().isTerminal() && job.claim().startedAt() != null && body.progress().iteration() != state.lastIteration) {
             // The last word on progress before the final status, even for a job faster than one tick.
             broadcast(state, "progress", ProgressEvent.from(body));
             state.lastIteration = body.progress().iteration();

@@ -3,9 +3,9 @@ package io.trainyard.job;
 import io.trainyard.system.NotFoundException;
 
 /** No job has this id. */
-class JobNotFoundException extends NotFoundException {
+public class JobNotFoundException extends NotFoundException {
 
-    JobNotFoundException(String id) {
+    public JobNotFoundException(String id) {
         super("job", id);
     }
 }

@@ -43,9 +43,8 @@ record JobResponse(
             String detail) {
     }
 
-    static JobResponse from(TrainingJob job, RunningJob live) {
+    static JobResponse from(TrainingJob job, LiveProgress latest) {
         int total = job.spec().iterations();
-        LiveProgress latest = LiveProgress.latest(job, live);
         Double rate = latest.iterationsPerSecond();
         int done = latest.iteration();
         if (job.status() == JobStatus.SUCCEEDED) {
@@ -59,9 +58,11 @@ record JobResponse(
         }
         Progress progress = new Progress(done, total, total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0)
                 : (double) done / total, rate, eta);
-        JobError error = job.errorType() == null ? null : new JobError(job.errorType(), job.errorDetail());
+        TrainingJob.Outcome outcome = job.outcome();
+        JobError error = outcome.errorType() == null ? null : new JobError(outcome.errorType(), outcome.errorDetail());
         return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress,
-                latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(), job.startedAt(), job.finishedAt(), error, job.modelId(), job.sweepId(),
-                job.attempts(), job.owner());
+                latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(),
+                job.claim().startedAt(), outcome.finishedAt(), error, outcome.modelId(), job.sweepId(),
+                job.claim().attempts(), job.claim().instance());
     }
 }

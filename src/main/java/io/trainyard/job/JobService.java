@@ -2,44 +2,49 @@ package io.trainyard.job;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
-import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.QueueFullException;
+import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
 
-/** Accepting, finding, cancelling and deleting training jobs. Training itself is {@link TrainingWorkers}' work. */
+/**
+ * Accepting, finding, cancelling and deleting training jobs, one at a time or as the members of a
+ * sweep. Training itself happens in {@code training}, which learns of new jobs through
+ * {@link JobQueued}.
+ */
 @Service
 public class JobService {
 
     private static final Logger log = LoggerFactory.getLogger(JobService.class);
 
     private final JobRepository jobs;
-    private final JobHistoryRepository history;
     private final JobSpecResolver resolver;
     private final DatasetCatalog datasets;
-    private final TrainingWorkers workers;
     private final RunningJobs running;
+    private final ApplicationEventPublisher events;
     private final TrainyardProperties properties;
 
-    JobService(JobRepository jobs, JobHistoryRepository history, JobSpecResolver resolver, DatasetCatalog datasets,
-            TrainingWorkers workers, RunningJobs running, TrainyardProperties properties) {
+    JobService(JobRepository jobs, JobSpecResolver resolver, DatasetCatalog datasets, RunningJobs running,
+            ApplicationEventPublisher events, TrainyardProperties properties) {
         this.jobs = jobs;
-        this.history = history;
         this.resolver = resolver;
         this.datasets = datasets;
-        this.workers = workers;
         this.running = running;
+        this.events = events;
         this.properties = properties;
     }
 
@@ -49,40 +54,78 @@ public class JobService {
      * @throws InvalidRequestException for a bad spec
      * @throws QueueFullException when {@code trainyard.limits.queue-capacity} jobs are already waiting
      */
-    TrainingJob submit(CreateJobRequest request) {
-        return submit(request, null);
-    }
-
-    TrainingJob submit(CreateJobRequest request, String sweepId) {
+    @Transactional
+    public TrainingJob submit(CreateJobRequest request) {
         JobSpecResolver.Resolved resolved = resolver.resolve(request);
         checkQueueCapacity(1);
-        return enqueue(resolved, sweepId);
+        String id = UUID.randomUUID().toString();
+        TrainingJob job = enqueue(id, withInlineStored(resolved, "inline data of job " + id), null);
+        events.publishEvent(new JobQueued(1));
+        return job;
     }
 
-    /** Stores and queues a job that has been resolved (validated) already. */
-    TrainingJob enqueue(JobSpecResolver.Resolved resolved, String sweepId) {
-        JobSpec spec = resolved.spec();
-        String id = UUID.randomUUID().toString();
-        if (resolved.inline() != null) {
-            JobSpecResolver.InlineTable data = resolved.inline();
-            Dataset stored = datasets.storeInline("inline data of job " + id, data.x(), data.y(), data.testX(),
-                    data.testY());
-            spec = new JobSpec(spec.name(), stored.id(), spec.layers(), spec.activation(), spec.bias(), spec.scale(),
-                    spec.alpha(), spec.iterations(), spec.seed(), spec.normalize(), spec.basisDegree(),
-                    spec.validationFraction(), spec.warmStartModel());
+    /** The ids of a sweep's queued jobs, in request order, and the data set they all train on. */
+    public record Submitted(List<String> jobIds, String dataset) {
+    }
+
+    /**
+     * Validates every member first, then checks that the queue takes all of them, and only then
+     * queues them, in one transaction: a sweep is queued whole or not at all.
+     *
+     * @throws InvalidMembersException with every problem of every member
+     * @throws QueueFullException when the queue cannot take all of them
+     */
+    @Transactional
+    public Submitted submitAll(List<CreateJobRequest> requests, String sweepId) {
+        List<JobSpecResolver.Resolved> resolved = new ArrayList<>();
+        List<InvalidMembersException.MemberError> errors = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            try {
+                resolved.add(resolver.resolve(requests.get(i)));
+            } catch (InvalidRequestException e) {
+                for (FieldError error : e.errors()) {
+                    errors.add(new InvalidMembersException.MemberError(i, error));
+                }
+            }
         }
-        TrainingJob job = new TrainingJob(id, spec.name(), JobStatus.QUEUED, spec, sweepId, resolved.layerSizes(),
-                Timestamps.now(), null, null, 0, null, null, false, null, null, null, null, null, null, null, null, null,
-                null, null, 0);
+        if (!errors.isEmpty()) {
+            throw new InvalidMembersException(errors);
+        }
+        checkQueueCapacity(resolved.size());
+        // Inline data is the same for every member: store it once, not once per job.
+        String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId).spec().dataset();
+        List<String> ids = new ArrayList<>();
+        for (JobSpecResolver.Resolved r : resolved) {
+            ids.add(enqueue(UUID.randomUUID().toString(), r.spec().dataset() == null ? r.withDataset(dataset) : r,
+                    sweepId).id());
+        }
+        events.publishEvent(new JobQueued(ids.size()));
+        return new Submitted(ids, dataset);
+    }
+
+    /** Stores a job's inline data as an unlisted data set, and names it in the spec. */
+    private JobSpecResolver.Resolved withInlineStored(JobSpecResolver.Resolved resolved, String name) {
+        if (resolved.inline() == null) {
+            return resolved;
+        }
+        JobSpecResolver.InlineTable data = resolved.inline();
+        Dataset stored = datasets.storeInline(name, data.x(), data.y(), data.testX(), data.testY());
+        return resolved.withDataset(stored.id());
+    }
+
+    private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId) {
+        JobSpec spec = resolved.spec();
+        TrainingJob job = TrainingJob.queued(id, spec, sweepId, resolved.layerSizes(),
+                Timestamps.now());
         jobs.insert(job);
-        log.info("Job {} queued: {} on {}, layers {}, {} iterations", id, spec.name() == null ? "(unnamed)" : spec.name(),
-                spec.dataset(), resolved.layerSizes(), spec.iterations());
-        workers.wakeUp();
+        log.info("Job {} queued: {} on {}, layers {}, {} iterations", job.id(),
+                spec.name() == null ? "(unnamed)" : spec.name(), spec.dataset(), resolved.layerSizes(),
+                spec.iterations());
         return job;
     }
 
     /** Refuses {@code count} more jobs when the queue cannot take them. */
-    void checkQueueCapacity(int count) {
+    private void checkQueueCapacity(int count) {
         int queued = jobs.countByStatus(JobStatus.QUEUED);
         int capacity = properties.limits().queueCapacity();
         if (queued + count > capacity) {
@@ -91,13 +134,14 @@ public class JobService {
         }
     }
 
-    TrainingJob get(String id) {
+    /** @throws JobNotFoundException when there is no such job */
+    public TrainingJob get(String id) {
         return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
     }
 
-    /** This instance's live view of a running job, or null. */
-    RunningJob live(String id) {
-        return running.get(id);
+    /** What is known of a job's progress right now (this instance's live view while it trains it). */
+    public LiveProgress progress(TrainingJob job) {
+        return LiveProgress.latest(job, running.get(job.id()));
     }
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
@@ -106,12 +150,17 @@ public class JobService {
                 TrainingJob::createdAt, TrainingJob::id);
     }
 
+    /** The jobs of a sweep that still exist (a finished member can be deleted on its own), in no order. */
+    public List<TrainingJob> ofSweep(String sweepId) {
+        return jobs.findBySweep(sweepId);
+    }
+
     /**
      * Cancels a queued job at once, or asks a running one to stop at its next iteration.
      *
      * @throws IllegalJobTransitionException for a job that has already finished
      */
-    TrainingJob cancel(String id) {
+    public TrainingJob cancel(String id) {
         TrainingJob job = get(id);
         if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
             log.info("Job {} cancelled while queued", id);
@@ -132,7 +181,28 @@ public class JobService {
     }
 
     /**
-     * Deletes a finished job and its history.
+     * Cancels every queued member of a sweep and asks every running one to stop.
+     *
+     * @return how many members were cancelled or asked to stop
+     */
+    public int cancelSweep(String sweepId) {
+        int cancelled = 0;
+        for (TrainingJob job : jobs.findBySweep(sweepId)) {
+            if (job.status().isTerminal()) {
+                continue;
+            }
+            try {
+                cancel(job.id());
+                cancelled++;
+            } catch (IllegalJobTransitionException | JobNotFoundException e) {
+                // It finished (or was deleted) between the read and the cancel: nothing left to stop.
+            }
+        }
+        return cancelled;
+    }
+
+    /**
+     * Deletes a finished job; its history goes with it (foreign key), its model stays.
      *
      * @throws IllegalJobTransitionException while the job is queued or running
      */
@@ -143,14 +213,8 @@ public class JobService {
             throw new IllegalJobTransitionException("Job " + id + " is " + job.status()
                     + "; cancel it first (POST /jobs/" + id + "/cancel) and delete it once it has stopped.");
         }
-        history.deleteAll(id);
         if (jobs.countUsing(job.spec().dataset()) == 0) {
             datasets.releaseInline(job.spec().dataset());
         }
-    }
-
-    /** The history batches of a job holding points after {@code since}. */
-    List<HistoryChunk> history(String id, int since) {
-        return history.findSince(id, since);
     }
 }

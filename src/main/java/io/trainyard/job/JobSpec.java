@@ -3,6 +3,7 @@ package io.trainyard.job;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.trainyard.nn.Activation;
 
 /**
  * A job's complete, resolved specification: the request with every default filled in and the seed
@@ -16,7 +17,8 @@ public record JobSpec(
         String name,
         String dataset,
         List<Integer> layers,
-        String activation,
+        @Schema(type = "string", allowableValues = {"sigmoid", "relu", "tanh", "none"}, example = "sigmoid")
+        Activation activation,
         boolean bias,
         double scale,
         double alpha,
@@ -26,4 +28,10 @@ public record JobSpec(
         int basisDegree,
         double validationFraction,
         String warmStartModel) {
+
+    /** The same spec training on another data set (inline data once it is stored). */
+    JobSpec withDataset(String id) {
+        return new JobSpec(name, id, layers, activation, bias, scale, alpha, iterations, seed, normalize, basisDegree,
+                validationFraction, warmStartModel);
+    }
 }

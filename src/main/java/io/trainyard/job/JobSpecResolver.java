@@ -6,9 +6,10 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 import io.trainyard.dataset.DataTables;
-import io.trainyard.dataset.Dataset;
+import io.trainyard.dataset.DatasetInfo;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
+import io.trainyard.dataset.TrainTestSplit;
 import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.StoredModel;
 import io.trainyard.model.ModelService;
@@ -46,6 +47,11 @@ class JobSpecResolver {
 
     /** A valid request, resolved: the spec (dataset still unset for inline data), sizes and parsed inline data. */
     record Resolved(JobSpec spec, List<Integer> layerSizes, InlineTable inline) {
+
+        /** This spec with its inline data stored as data set {@code id}. */
+        Resolved withDataset(String id) {
+            return new Resolved(spec.withDataset(id), layerSizes, null);
+        }
     }
 
     /** Inline data, parsed and checked. */
@@ -97,7 +103,7 @@ class JobSpecResolver {
             errors.add(new FieldError("data", "give either dataset or data, not both"));
         } else if (request.dataset() != null) {
             try {
-                Dataset dataset = datasets.get(request.dataset());
+                DatasetInfo dataset = datasets.info(request.dataset());
                 inputs = dataset.features();
                 outputs = dataset.targets();
                 trainRows = dataset.trainRows();
@@ -116,7 +122,7 @@ class JobSpecResolver {
             errors.add(new FieldError("dataset", "is required: give a data set id such as \"hw5\", or inline data"));
         }
         if (trainRows > 0 && validationFraction > 0 && validationFraction < 1) {
-            int validationRows = JobRunner.validationRows(trainRows, validationFraction);
+            int validationRows = TrainTestSplit.heldOutRows(trainRows, validationFraction);
             if (validationRows == 0) {
                 errors.add(new FieldError("validationFraction", validationFraction + " of " + trainRows
                         + " training rows is less than one row; use a larger fraction or 0"));
@@ -168,7 +174,7 @@ class JobSpecResolver {
             checkWarmStart(warm, layerSizes, activation, bias, basisDegree, normalize);
         }
         long seed = request.seed() != null ? request.seed() : Seeds.draw();
-        JobSpec spec = new JobSpec(request.name(), request.dataset(), hidden, activation.id(), bias, scale,
+        JobSpec spec = new JobSpec(request.name(), request.dataset(), hidden, activation, bias, scale,
                 request.alpha(), iterations, seed, normalize, basisDegree, validationFraction, request.warmStartModel());
         return new Resolved(spec, layerSizes, inline);
     }

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The life of a training job, and the one table of moves it may make. Every status change in the
- * code goes through {@link #canMoveTo}.
+ * The life of a training job, and the one table of moves it may make. {@link JobStatusGate} is the
+ * only code that changes a status in the database, and it asks {@link #canMoveTo} first.
  */
 public enum JobStatus {
     QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;

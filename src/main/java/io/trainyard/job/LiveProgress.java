@@ -7,7 +7,7 @@ package io.trainyard.job;
  * @param trainLoss null before the first point
  * @param iterationsPerSecond null until training has run long enough to measure
  */
-record LiveProgress(int iteration, Double trainLoss, Double validationLoss, Double testLoss,
+public record LiveProgress(int iteration, Double trainLoss, Double validationLoss, Double testLoss,
         Double iterationsPerSecond) {
 
     /**
@@ -19,8 +19,8 @@ record LiveProgress(int iteration, Double trainLoss, Double validationLoss, Doub
         if (published != null) {
             return published;
         }
-        return new LiveProgress(job.progressIteration() == null ? 0 : job.progressIteration(),
-                job.trainLoss(), job.validationLoss(), job.testLoss(),
-                job.iterationsPerSecond());
+        TrainingJob.Progress stored = job.progress();
+        return new LiveProgress(stored.iteration() == null ? 0 : stored.iteration(), stored.trainLoss(),
+                stored.validationLoss(), stored.testLoss(), stored.iterationsPerSecond());
     }
 }

@@ -5,7 +5,7 @@ package io.trainyard.job;
  * Both fields are volatile, so the training thread never takes a lock to publish and readers
  * never block it.
  */
-final class RunningJob {
+public final class RunningJob {
 
     private final String id;
     private final int iterations;
@@ -17,28 +17,28 @@ final class RunningJob {
         this.iterations = iterations;
     }
 
-    String id() {
+    public String id() {
         return id;
     }
 
-    int iterations() {
+    public int iterations() {
         return iterations;
     }
 
-    void requestCancel() {
+    public void requestCancel() {
         cancelRequested = true;
     }
 
-    boolean cancelRequested() {
+    public boolean cancelRequested() {
         return cancelRequested;
     }
 
-    void publish(LiveProgress latest) {
+    public void publish(LiveProgress latest) {
         progress = latest;
     }
 
     /** The latest progress, or null before the first iteration. */
-    LiveProgress progress() {
+    public LiveProgress progress() {
         return progress;
     }
 }

@@ -8,26 +8,26 @@ import org.springframework.stereotype.Component;
 
 /** The jobs this instance is training right now. */
 @Component
-class RunningJobs {
+public class RunningJobs {
 
     private final Map<String, RunningJob> jobs = new ConcurrentHashMap<>();
 
-    RunningJob start(String id, int iterations) {
+    public RunningJob start(String id, int iterations) {
         RunningJob job = new RunningJob(id, iterations);
         jobs.put(id, job);
         return job;
     }
 
-    void end(String id) {
+    public void end(String id) {
         jobs.remove(id);
     }
 
     /** The running job with this id, or null when this instance is not training it. */
-    RunningJob get(String id) {
+    public RunningJob get(String id) {
         return jobs.get(id);
     }
 
-    Collection<RunningJob> all() {
+    public Collection<RunningJob> all() {
         return jobs.values();
     }
 }

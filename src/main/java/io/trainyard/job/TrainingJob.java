@@ -4,35 +4,51 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as stored: its spec, status, claim and latest progress.
- *
- * @param owner the instance training it while RUNNING
- * @param progressIteration the last iteration written to the history
+ * A job as stored, in four parts: what to train ({@link #spec} and its sizes), who is training it
+ * ({@link Claim}), how far it got ({@link Progress}) and how it ended ({@link Outcome}).
  */
-record TrainingJob(
-        String id,
-        String name,
-        JobStatus status,
-        JobSpec spec,
-        String sweepId,
-        List<Integer> layerSizes,
-        Instant createdAt,
-        Instant startedAt,
-        Instant finishedAt,
-        int attempts,
-        String owner,
-        Instant heartbeatAt,
-        boolean cancelRequested,
-        Integer progressIteration,
-        Double iterationsPerSecond,
-        Double trainLoss,
-        Double validationLoss,
-        Double testLoss,
-        Integer trainRows,
-        Integer validationRows,
-        Integer testRows,
-        String errorType,
-        String errorDetail,
-        String modelId,
-        int version) {
+public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer> layerSizes, JobStatus status,
+        Instant createdAt, Claim claim, Progress progress, Outcome outcome) {
+
+    /** A job as it enters the queue: not claimed, no progress, no outcome. */
+    public static TrainingJob queued(String id, JobSpec spec, String sweepId, List<Integer> layerSizes,
+            Instant createdAt) {
+        return new TrainingJob(id, spec, sweepId, List.copyOf(layerSizes), JobStatus.QUEUED, createdAt, Claim.NONE,
+                Progress.NONE, Outcome.NONE);
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    /**
+     * The claim of the instance that trains (or trained) the job.
+     *
+     * @param instance the instance holding the claim while RUNNING (kept afterwards for the record)
+     * @param attempts how many times training has started
+     * @param version bumped by every status change; a stale reader's update matches no row
+     */
+    public record Claim(String instance, int attempts, Instant startedAt, Instant heartbeatAt,
+            boolean cancelRequested, int version) {
+
+        static final Claim NONE = new Claim(null, 0, null, null, false, 0);
+    }
+
+    /**
+     * The latest progress written to the database (with each history batch), and the row counts that
+     * turn sums of squares into means.
+     *
+     * @param iteration null before the first batch of the current attempt
+     */
+    public record Progress(Integer iteration, Double iterationsPerSecond, Double trainLoss, Double validationLoss,
+            Double testLoss, Integer trainRows, Integer validationRows, Integer testRows) {
+
+        static final Progress NONE = new Progress(null, null, null, null, null, null, null, null);
+    }
+
+    /** How the job ended; every part is null until then. */
+    public record Outcome(Instant finishedAt, String errorType, String errorDetail, String modelId) {
+
+        static final Outcome NONE = new Outcome(null, null, null, null);
+    }
 }

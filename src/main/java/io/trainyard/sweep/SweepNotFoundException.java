@@ -3,9 +3,9 @@ package io.trainyard.sweep;
 import io.trainyard.system.NotFoundException;
 
 /** No sweep has this id. */
-class SweepNotFoundException extends NotFoundException {
+public class SweepNotFoundException extends NotFoundException {
 
-    SweepNotFoundException(String id) {
+    public SweepNotFoundException(String id) {
         super("sweep", id);
     }
 }

@@ -2,14 +2,14 @@ package io.trainyard.sweep;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+
+import io.trainyard.system.Rows;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -20,12 +20,17 @@ import tools.jackson.databind.node.ObjectNode;
 @Repository
 class SweepRepository {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, List<JsonNode>>> GRID = new TypeReference<>() {
+    };
+    private static final TypeReference<List<String>> IDS = new TypeReference<>() {
+    };
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
 
-    SweepRepository(JdbcClient jdbc) {
+    SweepRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insert(Sweep sweep) {
@@ -34,32 +39,27 @@ class SweepRepository {
                 VALUES (:id, :name, :base, :grid, :selectBy, :jobIds, :createdAt)""")
                 .param("id", sweep.id())
                 .param("name", sweep.name())
-                .param("base", JSON.writeValueAsString(sweep.base()))
-                .param("grid", JSON.writeValueAsString(sweep.grid()))
+                .param("base", json.writeValueAsString(sweep.base()))
+                .param("grid", json.writeValueAsString(sweep.grid()))
                 .param("selectBy", sweep.selectBy().name())
-                .param("jobIds", JSON.writeValueAsString(sweep.jobIds()))
-                .param("createdAt", OffsetDateTime.ofInstant(sweep.createdAt(), ZoneOffset.UTC))
+                .param("jobIds", json.writeValueAsString(sweep.jobIds()))
+                .param("createdAt", Rows.time(sweep.createdAt()))
                 .update();
     }
 
     Optional<Sweep> find(String id) {
-        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id").param("id", id).query(SweepRepository::map).optional();
+        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id").param("id", id).query(this::map).optional();
     }
 
     /** The newest sweeps first. */
     List<Sweep> newest(int limit) {
         return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit").param("limit", limit)
-                .query(SweepRepository::map).list();
+                .query(this::map).list();
     }
 
-    private static Sweep map(ResultSet rs, int row) throws SQLException {
-        return new Sweep(rs.getString("id"), rs.getString("name"),
-                (ObjectNode) JSON.readTree(rs.getString("base")),
-                JSON.readValue(rs.getString("grid"), new TypeReference<Map<String, List<JsonNode>>>() {
-                }),
-                SelectBy.valueOf(rs.getString("select_by")),
-                JSON.readValue(rs.getString("job_ids"), new TypeReference<List<String>>() {
-                }),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+    private Sweep map(ResultSet rs, int row) throws SQLException {
+        return new Sweep(rs.getString("id"), rs.getString("name"), (ObjectNode) json.readTree(rs.getString("base")),
+                json.readValue(rs.getString("grid"), GRID), SelectBy.valueOf(rs.getString("select_by")),
+                json.readValue(rs.getString("job_ids"), IDS), Rows.instant(rs, "created_at"));
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.job.JobStatus;
-import io.trainyard.job.SweepMember;
 import tools.jackson.databind.JsonNode;
 
 /** A sweep as clients see it: what it tries, how far it is, and its jobs ranked. */

@@ -3,8 +3,10 @@ package io.trainyard.sweep;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -16,8 +18,10 @@ import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.job.CreateJobRequest;
-import io.trainyard.job.SweepJobs;
-import io.trainyard.job.SweepMember;
+import io.trainyard.history.HistoryService;
+import io.trainyard.history.MemberCurve;
+import io.trainyard.job.InvalidMembersException;
+import io.trainyard.job.JobService;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
@@ -34,16 +38,18 @@ class SweepService {
     private static final Logger log = LoggerFactory.getLogger(SweepService.class);
 
     private final SweepRepository sweeps;
-    private final SweepJobs jobs;
+    private final JobService jobs;
+    private final HistoryService histories;
     private final DatasetCatalog datasets;
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final int maxSweepSize;
 
-    SweepService(SweepRepository sweeps, SweepJobs jobs, DatasetCatalog datasets, JsonMapper json,
-            TransactionTemplate transaction, TrainyardProperties properties) {
+    SweepService(SweepRepository sweeps, JobService jobs, HistoryService histories, DatasetCatalog datasets,
+            JsonMapper json, TransactionTemplate transaction, TrainyardProperties properties) {
         this.sweeps = sweeps;
         this.jobs = jobs;
+        this.histories = histories;
         this.datasets = datasets;
         this.json = json;
         this.transaction = transaction;
@@ -99,7 +105,7 @@ class SweepService {
         }
         SelectBy chosen = selectBy;
         Sweep sweep = transaction.execute(status -> {
-            SweepJobs.Submitted submitted = jobs.submitAll(requests, id, (i, error) -> relabel(error, grid));
+            JobService.Submitted submitted = submitAll(requests, id, grid);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
@@ -108,7 +114,6 @@ class SweepService {
             sweeps.insert(created);
             return created;
         });
-        jobs.wakeWorkers();
         log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, points.size(), grid.asMap().keySet(),
                 chosen.id());
         return sweep;
@@ -125,7 +130,7 @@ class SweepService {
     /** The sweep's members with their grid points, in grid order. */
     List<Leaderboard.Candidate> candidates(Sweep sweep) {
         Map<String, SweepMember> byId = new HashMap<>();
-        jobs.members(sweep.id()).forEach(m -> byId.put(m.jobId(), m));
+        members(sweep).forEach(m -> byId.put(m.jobId(), m));
         List<Map<String, JsonNode>> points = pointsOf(sweep);
         List<Leaderboard.Candidate> out = new ArrayList<>();
         for (int i = 0; i < sweep.jobIds().size(); i++) {
@@ -139,12 +144,12 @@ class SweepService {
     }
 
     List<SweepMember> members(Sweep sweep) {
-        return jobs.members(sweep.id());
+        return jobs.ofSweep(sweep.id()).stream().map(job -> SweepMember.from(job, jobs.progress(job))).toList();
     }
 
     SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
-        Map<String, io.trainyard.job.MemberCurve> curves = new HashMap<>();
-        jobs.curves(sweep.id(), maxPoints).forEach(c -> curves.put(c.jobId(), c));
+        Map<String, MemberCurve> curves = new HashMap<>();
+        histories.curves(jobs.ofSweep(sweep.id()), maxPoints).forEach(c -> curves.put(c.jobId(), c));
         List<SweepResponse.Curve> out = new ArrayList<>();
         for (Leaderboard.Candidate c : candidates(sweep)) {
             var curve = curves.get(c.member().jobId());
@@ -159,7 +164,7 @@ class SweepService {
     /** Cancels the queued members and asks the running ones to stop. */
     Sweep cancel(String id) {
         Sweep sweep = get(id);
-        int cancelled = jobs.cancelAll(id);
+        int cancelled = jobs.cancelSweep(id);
         log.info("Sweep {} cancelled: {} jobs stopped or asked to stop", id, cancelled);
         return sweep;
     }
@@ -203,6 +208,20 @@ class SweepService {
                 errors.add(new FieldError("selectBy", "test needs test rows, and the data has none; select by "
                         + "validation with base.validationFraction such as 0.2"));
             }
+        }
+    }
+
+    /**
+     * Queues every member, or none: a problem of any member is reported under the name the user
+     * wrote it by ({@code grid.alpha} or {@code base.alpha}), each distinct problem once.
+     */
+    private JobService.Submitted submitAll(List<CreateJobRequest> requests, String id, Grid grid) {
+        try {
+            return jobs.submitAll(requests, id);
+        } catch (InvalidMembersException e) {
+            Set<FieldError> errors = new LinkedHashSet<>();
+            e.errors().forEach(member -> errors.add(relabel(member.error(), grid)));
+            throw new InvalidRequestException(new ArrayList<>(errors));
         }
     }
 

@@ -4,7 +4,15 @@ import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomize
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.trainyard.nn.Activation;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 
@@ -14,7 +22,7 @@ import tools.jackson.databind.MapperFeature;
  * different job.
  */
 @Configuration(proxyBeanMethods = false)
-class JsonConfiguration {
+public class JsonConfiguration {
 
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
@@ -24,6 +32,25 @@ class JsonConfiguration {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .addModule(engineTypes());
+    }
+
+    /** The engine's enums travel by their ids ("sigmoid"), as API.md spells them, not by Java names. */
+    private static SimpleModule engineTypes() {
+        SimpleModule module = new SimpleModule("trainyard-engine-types");
+        module.addSerializer(Activation.class, new ValueSerializer<>() {
+            @Override
+            public void serialize(Activation value, JsonGenerator generator, SerializationContext context) {
+                generator.writeString(value.id());
+            }
+        });
+        module.addDeserializer(Activation.class, new ValueDeserializer<>() {
+            @Override
+            public Activation deserialize(JsonParser parser, DeserializationContext context) {
+                return Activation.fromId(parser.getValueAsString());
+            }
+        });
+        return module;
     }
 }

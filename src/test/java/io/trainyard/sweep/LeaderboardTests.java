@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.trainyard.job.JobStatus;
-import io.trainyard.job.SweepMember;
 
 class LeaderboardTests {
 

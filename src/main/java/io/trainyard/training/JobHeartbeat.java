@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.training;
 
 import java.time.Instant;
 
@@ -7,6 +7,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.trainyard.job.JobRepository;
+import io.trainyard.job.JobStatus;
+import io.trainyard.job.RunningJob;
+import io.trainyard.job.RunningJobs;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -19,15 +23,17 @@ class JobHeartbeat {
     private static final Logger log = LoggerFactory.getLogger(JobHeartbeat.class);
 
     private final JobRepository jobs;
+    private final JobClaims claims;
     private final RunningJobs running;
     private final TrainingWorkers workers;
     private final JobRecovery recovery;
     private final JobMetrics metrics;
     private final TrainyardProperties properties;
 
-    JobHeartbeat(JobRepository jobs, RunningJobs running, TrainingWorkers workers, JobRecovery recovery,
+    JobHeartbeat(JobRepository jobs, JobClaims claims, RunningJobs running, TrainingWorkers workers, JobRecovery recovery,
             JobMetrics metrics, TrainyardProperties properties) {
         this.jobs = jobs;
+        this.claims = claims;
         this.running = running;
         this.workers = workers;
         this.recovery = recovery;
@@ -39,7 +45,7 @@ class JobHeartbeat {
     void beat() {
         try {
             Instant now = Instant.now();
-            for (String id : jobs.heartbeat(workers.owner(), now)) {
+            for (String id : claims.heartbeat(workers.instance(), now)) {
                 RunningJob job = running.get(id);
                 if (job != null) {
                     job.requestCancel();

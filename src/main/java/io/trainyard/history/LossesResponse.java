@@ -1,6 +1,7 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.trainyard.job.TrainingJob;
 
 /** A job's loss history as equal-length columns, one entry per history point. */
 @Schema(name = "Losses")
@@ -15,9 +16,10 @@ record LossesResponse(
         @Schema(description = "test / test rows") double[] testMse) {
 
     static LossesResponse from(String jobId, JobHistory history, TrainingJob job) {
+        TrainingJob.Progress rows = job.progress();
         return new LossesResponse(jobId, history.iteration(), history.train(), history.validation(), history.test(),
-                mse(history.train(), job.trainRows()), mse(history.validation(), job.validationRows()),
-                mse(history.test(), job.testRows()));
+                mse(history.train(), rows.trainRows()), mse(history.validation(), rows.validationRows()),
+                mse(history.test(), rows.testRows()));
     }
 
     private static double[] mse(double[] sse, Integer rows) {

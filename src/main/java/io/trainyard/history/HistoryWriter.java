@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,23 +15,23 @@ import io.trainyard.system.DaemonThreads;
  * database. One thread keeps each job's batches in order.
  */
 @Component
-class HistoryWriter implements DisposableBean {
+public class HistoryWriter implements DisposableBean {
 
-    private final JobHistoryRepository history;
-    private final JobRepository jobs;
+    private final HistoryRepository history;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("trainyard-history-writer"));
 
-    HistoryWriter(JobHistoryRepository history, JobRepository jobs) {
+    HistoryWriter(HistoryRepository history) {
         this.history = history;
-        this.jobs = jobs;
     }
 
-    /** Queues a batch and the job's progress at its end; the future completes once both are stored. */
-    Future<?> write(HistoryChunk chunk, LiveProgress progress) {
+    /**
+     * Queues a batch, and what to record once it is stored (the job's progress at its end); the
+     * future completes once both are done.
+     */
+    public Future<?> write(HistoryChunk chunk, Runnable afterStored) {
         return executor.submit(() -> {
             history.insert(chunk);
-            jobs.recordProgress(chunk.jobId(), progress.iteration(), progress.iterationsPerSecond(),
-                    progress.trainLoss(), progress.validationLoss(), progress.testLoss());
+            afterStored.run();
         });
     }
 

@@ -1,56 +1,64 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.springframework.http.HttpHeaders;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.accept.ContentNegotiationManager;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.NativeWebRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.trainyard.dashboard.PlotRenderer;
+import io.trainyard.job.JobService;
+import io.trainyard.job.TrainingJob;
 import io.trainyard.system.InvalidRequestException;
-import io.trainyard.system.Representation;
 
 /**
  * A job's loss and gradient-norm history as JSON columns, CSV, or a PNG/SVG plot; and the
- * comparison plot of several jobs.
+ * comparison plot of several jobs. The representation comes from Spring's content negotiation
+ * ({@code format} parameter, else {@code Accept}).
  */
 @RestController
 @RequestMapping("/jobs")
 @Tag(name = "Jobs")
-class JobHistoryController {
+@Validated
+class HistoryController {
 
     /** Plots never draw more points than this: a screen has fewer pixels. */
     private static final int PLOT_POINTS = 2000;
     private static final int MAX_COMPARED = 50;
 
     private final JobService jobs;
+    private final HistoryService histories;
     private final PlotRenderer plots;
+    private final ContentNegotiationManager negotiation;
 
-    JobHistoryController(JobService jobs, PlotRenderer plots) {
+    HistoryController(JobService jobs, HistoryService histories, PlotRenderer plots,
+            ContentNegotiationManager negotiation) {
         this.jobs = jobs;
+        this.histories = histories;
         this.plots = plots;
-    }
-
-    /** Plot size and scale, shared by every plotting endpoint. */
-    record PlotOptions(boolean log, int width, int height) {
+        this.negotiation = negotiation;
     }
 
     @GetMapping(path = "/{id}/losses", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
@@ -60,25 +68,21 @@ class JobHistoryController {
             + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
             + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
             + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
-    ResponseEntity<?> losses(@PathVariable String id,
-            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
-            @Parameter(description = "Downsample to at most this many points (at least 2)")
-            @RequestParam(required = false) @Min(2) Integer maxPoints,
-            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
-            @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
-            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
-            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
-            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
-            throws HttpMediaTypeNotAcceptableException {
-        Representation representation = Representation.choose(format, accept);
+    ResponseEntity<?> losses(@PathVariable String id, @Valid @ParameterObject HistoryQuery query,
+            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+        Representation representation = negotiate(request);
         TrainingJob job = jobs.get(id);
-        JobHistory history = history(job, since, pointsFor(representation, maxPoints), true);
+        JobHistory history = histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
         return switch (representation) {
             case JSON -> respond(representation, losses);
-            case CSV -> respond(representation, lossesCsv(losses));
-            case PNG, SVG -> plot(representation, new PlotRenderer.Chart(title("Loss", job), "iteration",
-                    "loss (sum of squared errors)", log, width, height), lossSeries(losses));
+            case CSV -> respond(representation, csv(List.of("iteration", "train", "validation", "test", "train_mse",
+                    "validation_mse", "test_mse"), losses.iteration().length, (printer, i) -> printer.printRecord(
+                            losses.iteration()[i], losses.train()[i], cell(losses.validation(), i),
+                            cell(losses.test(), i), cell(losses.trainMse(), i), cell(losses.validationMse(), i),
+                            cell(losses.testMse(), i))));
+            case PNG, SVG -> plot(representation, chart(title("Loss", job), "loss (sum of squared errors)", query),
+                    lossSeries(losses));
         };
     }
 
@@ -86,29 +90,34 @@ class JobHistoryController {
     @Operation(summary = "Gradient-norm history", description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
             + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
             + "`maxPoints`, CSV and PNG/SVG options as the losses.")
-    ResponseEntity<?> gradients(@PathVariable String id,
-            @Parameter(description = "Only points with a larger iteration") @RequestParam(defaultValue = "-1") int since,
-            @Parameter(description = "Downsample to at most this many points (at least 2)")
-            @RequestParam(required = false) @Min(2) Integer maxPoints,
-            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
-            @Parameter(description = "Plots: logarithmic norm axis") @RequestParam(defaultValue = "true") boolean log,
-            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
-            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
-            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
-            throws HttpMediaTypeNotAcceptableException {
-        Representation representation = Representation.choose(format, accept);
+    ResponseEntity<?> gradients(@PathVariable String id, @Valid @ParameterObject HistoryQuery query,
+            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+        Representation representation = negotiate(request);
         TrainingJob job = jobs.get(id);
-        JobHistory history = history(job, since, pointsFor(representation, maxPoints), false);
+        JobHistory history = histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()),
+                false);
         GradientsResponse gradients = GradientsResponse.from(id, history);
         return switch (representation) {
             case JSON -> respond(representation, gradients);
-            case CSV -> respond(representation, gradientsCsv(gradients));
+            case CSV -> {
+                List<String> header = new ArrayList<>();
+                header.add("iteration");
+                header.addAll(gradients.layers().keySet());
+                List<double[]> columns = new ArrayList<>(gradients.layers().values());
+                yield respond(representation, csv(header, gradients.iteration().length, (printer, i) -> {
+                    printer.print(gradients.iteration()[i]);
+                    for (double[] column : columns) {
+                        printer.print(column[i]);
+                    }
+                    printer.println();
+                }));
+            }
             case PNG, SVG -> {
                 List<PlotRenderer.Series> series = new ArrayList<>();
                 double[] x = toDoubles(gradients.iteration());
                 gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms)));
-                yield plot(representation, new PlotRenderer.Chart(title("Gradient norms", job), "iteration",
-                        "‖∂loss/∂Wl‖ (Frobenius)", log, width, height), series);
+                yield plot(representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query),
+                        series);
             }
         };
     }
@@ -125,9 +134,8 @@ class JobHistoryController {
             @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
             @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
             @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
-            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept)
-            throws HttpMediaTypeNotAcceptableException {
-        Representation representation = Representation.choose(format, accept);
+            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+        Representation representation = negotiate(request);
         if (ids.isEmpty() || ids.size() > MAX_COMPARED) {
             throw new InvalidRequestException("ids", "give between 1 and " + MAX_COMPARED + " job ids, got " + ids.size());
         }
@@ -135,9 +143,9 @@ class JobHistoryController {
             throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
         }
         List<ComparisonResponse.Curve> curves = new ArrayList<>();
-        for (String id : ids) {
-            TrainingJob job = jobs.get(id.trim());
-            LossesResponse losses = LossesResponse.from(job.id(), history(job, -1, maxPoints, true), job);
+        for (String id : new LinkedHashSet<>(ids.stream().map(String::trim).toList())) {
+            TrainingJob job = jobs.get(id);
+            LossesResponse losses = LossesResponse.from(job.id(), histories.read(job, -1, maxPoints, true), job);
             double[] values = switch (series) {
                 case "train" -> losses.train();
                 case "validation" -> losses.validation();
@@ -162,29 +170,21 @@ class JobHistoryController {
         };
     }
 
-    private JobHistory history(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
-        JobHistory history = JobHistory.of(jobs.history(job.id(), since), since, job.layerSizes().size() - 1);
-        if (maxPoints == null || maxPoints >= history.size()) {
-            return history;
-        }
-        double[] shape = history.train();
-        if (!byLoss) {
-            shape = new double[history.size()];
-            for (double[] layer : history.gradientNorms()) {
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] += layer[i];
-                }
-            }
-        }
-        return history.downsample(maxPoints, shape);
+    private Representation negotiate(NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+        return Representation.of(negotiation.resolveMediaTypes(request));
     }
 
     /** Data goes out whole unless downsampling is asked for; a plot never draws more than a screen shows. */
     private static Integer pointsFor(Representation representation, Integer maxPoints) {
-        if (representation != Representation.PNG && representation != Representation.SVG) {
+        if (!representation.isPlot()) {
             return maxPoints;
         }
         return maxPoints == null ? PLOT_POINTS : Math.min(maxPoints, PLOT_POINTS);
+    }
+
+    private static PlotRenderer.Chart chart(String title, String yLabel, HistoryQuery query) {
+        return new PlotRenderer.Chart(title, "iteration", yLabel, query.logOrDefault(), query.widthOrDefault(),
+                query.heightOrDefault());
     }
 
     private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
@@ -210,56 +210,31 @@ class JobHistoryController {
         return series;
     }
 
-    private static String lossesCsv(LossesResponse losses) {
-        return csv(List.of("iteration", "train", "validation", "test", "train_mse", "validation_mse", "test_mse"),
-                losses.iteration().length, (printer, i) -> printer.printRecord(losses.iteration()[i],
-                        losses.train()[i], cell(losses.validation(), i), cell(losses.test(), i),
-                        cell(losses.trainMse(), i), cell(losses.validationMse(), i), cell(losses.testMse(), i)));
-    }
-
-    private static String gradientsCsv(GradientsResponse gradients) {
-        List<String> header = new ArrayList<>();
-        header.add("iteration");
-        header.addAll(gradients.layers().keySet());
-        List<double[]> columns = new ArrayList<>(gradients.layers().values());
-        return csv(header, gradients.iteration().length, (printer, i) -> {
-            List<Object> row = new ArrayList<>();
-            row.add(gradients.iteration()[i]);
-            columns.forEach(column -> row.add(column[i]));
-            printer.printRecord(row);
-        });
-    }
-
-    private static String comparisonCsv(ComparisonResponse comparison) {
-        StringWriter out = new StringWriter();
-        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                .setHeader("job_id", "label", "iteration", comparison.series()).get())) {
-            for (ComparisonResponse.Curve curve : comparison.jobs()) {
-                for (int i = 0; i < curve.iteration().length; i++) {
-                    printer.printRecord(curve.jobId(), curve.label(), curve.iteration()[i], cell(curve.values(), i));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+    private static CsvBody comparisonCsv(ComparisonResponse comparison) {
+        return csv(List.of("job_id", "label", "iteration", comparison.series()), comparison.jobs().size(),
+                (printer, j) -> {
+                    ComparisonResponse.Curve curve = comparison.jobs().get(j);
+                    for (int i = 0; i < curve.iteration().length; i++) {
+                        printer.printRecord(curve.jobId(), curve.label(), curve.iteration()[i], cell(curve.values(), i));
+                    }
+                });
     }
 
     private interface RowWriter {
         void write(CSVPrinter printer, int row) throws IOException;
     }
 
-    private static String csv(List<String> header, int rows, RowWriter writer) {
-        StringWriter out = new StringWriter();
-        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
-                .setHeader(header.toArray(String[]::new)).get())) {
+    /** CSV written straight to the response as it is produced, never built as one string. */
+    private static CsvBody csv(List<String> header, int rows, RowWriter writer) {
+        return out -> {
+            Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+            CSVPrinter printer = new CSVPrinter(text, CSVFormat.DEFAULT.builder()
+                    .setHeader(header.toArray(String[]::new)).get());
             for (int i = 0; i < rows; i++) {
                 writer.write(printer, i);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+            printer.flush();
+        };
     }
 
     private static Object cell(double[] column, int i) {
@@ -275,7 +250,7 @@ class JobHistoryController {
     }
 
     private static String title(String what, TrainingJob job) {
-        return what + " — " + label(job) + " " + job.layerSizes() + " " + job.spec().activation();
+        return what + " — " + label(job) + " " + job.layerSizes() + " " + job.spec().activation().id();
     }
 
     private static String label(TrainingJob job) {

@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson, 2013): picks {@code target} of {@code n} points that

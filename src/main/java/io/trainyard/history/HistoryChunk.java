@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 /**
  * Consecutive history points of one job, as written in one batch.
@@ -7,6 +7,6 @@ package io.trainyard.job;
  * @param test null when the job has no test set
  * @param gradientNorms row-major {@code count × layers}
  */
-record HistoryChunk(String jobId, int firstIteration, int count, int layers, double[] train, double[] validation,
+public record HistoryChunk(String jobId, int firstIteration, int count, int layers, double[] train, double[] validation,
         double[] test, double[] gradientNorms) {
 }

@@ -1,12 +1,17 @@
-package io.trainyard.job;
+package io.trainyard.training;
 
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.trainyard.history.HistoryChunk;
+import io.trainyard.history.HistoryWriter;
+import io.trainyard.job.LiveProgress;
+import io.trainyard.job.RunningJob;
 import io.trainyard.nn.IterationReport;
 import io.trainyard.nn.TrainingListener;
 
@@ -24,6 +29,7 @@ final class HistoryRecorder implements TrainingListener {
 
     private final RunningJob job;
     private final HistoryWriter writer;
+    private final Consumer<LiveProgress> storeProgress;
     private final JobMetrics metrics;
     private final int layers;
     private final long flushNanos;
@@ -43,10 +49,15 @@ final class HistoryRecorder implements TrainingListener {
     private IterationReport latest;
     private Future<?> pending;
 
+    /**
+     * @param storeProgress records the job's progress once a batch is stored (on the writer's thread)
+     */
     HistoryRecorder(RunningJob job, int layers, boolean hasValidation, boolean hasTest, HistoryWriter writer,
-            JobMetrics metrics, java.time.Duration flushInterval, java.time.Duration logInterval) {
+            Consumer<LiveProgress> storeProgress, JobMetrics metrics, java.time.Duration flushInterval,
+            java.time.Duration logInterval) {
         this.job = job;
         this.writer = writer;
+        this.storeProgress = storeProgress;
         this.metrics = metrics;
         this.layers = layers;
         this.validation = hasValidation ? new double[BATCH] : null;
@@ -112,7 +123,8 @@ final class HistoryRecorder implements TrainingListener {
         HistoryChunk chunk = new HistoryChunk(job.id(), first, count, layers, Arrays.copyOf(train, count),
                 validation == null ? null : Arrays.copyOf(validation, count),
                 test == null ? null : Arrays.copyOf(test, count), Arrays.copyOf(norms, count * layers));
-        pending = writer.write(chunk, progress(now));
+        LiveProgress atEnd = progress(now);
+        pending = writer.write(chunk, () -> storeProgress.accept(atEnd));
         metrics.iterations(unreportedIterations);
         unreportedIterations = 0;
         count = 0;

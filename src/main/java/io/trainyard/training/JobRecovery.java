@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.training;
 
 import java.time.Instant;
 
@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import io.trainyard.job.JobRepository;
+import io.trainyard.job.TrainingJob;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -18,10 +20,12 @@ class JobRecovery {
     private static final Logger log = LoggerFactory.getLogger(JobRecovery.class);
 
     private final JobRepository jobs;
+    private final JobClaims claims;
     private final TrainyardProperties properties;
 
-    JobRecovery(JobRepository jobs, TrainyardProperties properties) {
+    JobRecovery(JobRepository jobs, JobClaims claims, TrainyardProperties properties) {
         this.jobs = jobs;
+        this.claims = claims;
         this.properties = properties;
     }
 
@@ -33,17 +37,17 @@ class JobRecovery {
      */
     int recover(Instant cutoff) {
         int requeued = 0;
-        for (TrainingJob job : jobs.orphans(cutoff)) {
-            if (job.attempts() >= properties.maxAttempts()) {
-                String detail = "Training was interrupted " + job.attempts() + " times (the instance running it stopped"
+        for (TrainingJob job : jobs.runningSince(cutoff)) {
+            if (job.claim().attempts() >= properties.maxAttempts()) {
+                String detail = "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
                         + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
-                if (jobs.failOrphan(job, Instant.now(), detail)) {
+                if (claims.failOrphan(job, Instant.now(), detail)) {
                     log.warn("Job {} FAILED: {}", job.id(), detail);
                 }
-            } else if (jobs.requeueOrphan(job)) {
+            } else if (claims.requeueOrphan(job)) {
                 requeued++;
                 log.warn("Job {} was orphaned by instance {} during attempt {}; re-queued to train again from its seed",
-                        job.id(), job.owner(), job.attempts());
+                        job.id(), job.claim().instance(), job.claim().attempts());
             }
         }
         return requeued;

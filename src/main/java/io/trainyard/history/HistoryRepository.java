@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 import java.util.List;
 
@@ -7,13 +7,16 @@ import org.springframework.stereotype.Repository;
 
 import io.trainyard.system.DoubleArrays;
 
-/** Loss and gradient-norm histories, stored as packed batches of points (one row per batch). */
+/**
+ * Loss and gradient-norm histories, stored as packed batches of points (one row per batch). A
+ * job's rows go with the job (foreign key, on delete cascade).
+ */
 @Repository
-class JobHistoryRepository {
+public class HistoryRepository {
 
     private final JdbcClient jdbc;
 
-    JobHistoryRepository(JdbcClient jdbc) {
+    HistoryRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
@@ -46,7 +49,8 @@ class JobHistoryRepository {
                 .list();
     }
 
-    void deleteAll(String jobId) {
+    /** Drops a job's history, e.g. before an interrupted job is trained again from its seed. */
+    public void deleteAll(String jobId) {
         jdbc.sql("DELETE FROM job_history WHERE job_id = :job").param("job", jobId).update();
     }
 }

@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.training;
 
 import java.net.InetAddress;
 import java.time.Instant;
@@ -13,9 +13,13 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Component;
 
+import io.trainyard.job.JobQueued;
+import io.trainyard.job.JobRepository;
+import io.trainyard.job.TrainingJob;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -33,33 +37,41 @@ class TrainingWorkers implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(TrainingWorkers.class);
 
     private final JobRepository jobs;
+    private final JobClaims claims;
     private final JobRunner runner;
     private final JobRecovery recovery;
     private final TrainyardProperties properties;
     private final DataSource dataSource;
-    private final String owner;
+    private final String instance;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
     private volatile boolean running;
     private boolean workPending;
 
-    TrainingWorkers(JobRepository jobs, JobRunner runner, JobRecovery recovery, TrainyardProperties properties,
-            DataSource dataSource) {
+    TrainingWorkers(JobRepository jobs, JobClaims claims, JobRunner runner, JobRecovery recovery,
+            TrainyardProperties properties, DataSource dataSource) {
         this.jobs = jobs;
+        this.claims = claims;
         this.runner = runner;
         this.recovery = recovery;
         this.properties = properties;
         this.dataSource = dataSource;
-        this.owner = properties.instanceId().isBlank() ? defaultInstanceId() : properties.instanceId();
+        this.instance = properties.instanceId().isBlank() ? defaultInstanceId() : properties.instanceId();
     }
 
     /** This instance's name in job claims. */
-    String owner() {
-        return owner;
+    String instance() {
+        return instance;
     }
 
-    /** Tells idle workers that a job was queued. */
+    /** Jobs were queued (by this instance): idle workers look at the queue at once rather than at their next poll. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void onQueued(JobQueued queued) {
+        wakeUp();
+    }
+
+    /** Tells idle workers that there may be work. */
     void wakeUp() {
         synchronized (signal) {
             workPending = true;
@@ -83,7 +95,7 @@ class TrainingWorkers implements SmartLifecycle {
             thread.start();
         }
         running = true;
-        log.info("Started {} training workers as instance {}; matrix products: {}", count, owner,
+        log.info("Started {} training workers as instance {}; matrix products: {}", count, instance,
                 io.trainyard.nn.Gemm.implementation());
     }
 
@@ -120,7 +132,7 @@ class TrainingWorkers implements SmartLifecycle {
             try {
                 Optional<TrainingJob> job = claimNext();
                 if (job.isPresent()) {
-                    runner.run(job.get(), owner, () -> stopping);
+                    runner.run(job.get(), instance, () -> stopping);
                 } else {
                     waitForWork();
                 }
@@ -145,7 +157,7 @@ class TrainingWorkers implements SmartLifecycle {
             if (stopping) {
                 return Optional.empty();
             }
-            if (jobs.claim(id, owner, Instant.now())) {
+            if (claims.claim(id, instance, Instant.now())) {
                 return jobs.find(id);
             }
         }

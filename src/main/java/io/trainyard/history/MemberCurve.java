@@ -1,4 +1,4 @@
-package io.trainyard.job;
+package io.trainyard.history;
 
 /**
  * One job's loss history as columns, for a chart that compares the jobs of a sweep.

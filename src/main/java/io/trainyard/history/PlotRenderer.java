@@ -1,4 +1,4 @@
-package io.trainyard.dashboard;
+package io.trainyard.history;
 
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -1,0 +1,81 @@
+package io.trainyard.training;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.random.Well19937c;
+import org.springframework.stereotype.Component;
+
+import io.trainyard.dataset.Dataset;
+import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.dataset.TrainTestSplit;
+import io.trainyard.job.JobSpec;
+import io.trainyard.job.TrainingJob;
+import io.trainyard.model.ModelService;
+import io.trainyard.nn.GradientDescent;
+import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
+import io.trainyard.nn.Preprocessing;
+import io.trainyard.nn.Samples;
+import io.trainyard.nn.TrainingData;
+
+/**
+ * The one place where a stored job spec becomes engine objects: the data and its validation split,
+ * the fitted preprocessing, the starting network (seeded or warm-started) and the optimizer. A new
+ * training option is read here and nowhere else.
+ */
+@Component
+class TrainingSetup {
+
+    /** Salt that separates the validation-split stream from the weight-initialisation stream of one seed. */
+    static final long SPLIT_STREAM = 0x5DEECE66DL;
+
+    private final DatasetCatalog datasets;
+    private final ModelService models;
+
+    TrainingSetup(DatasetCatalog datasets, ModelService models) {
+        this.datasets = datasets;
+        this.models = models;
+    }
+
+    /**
+     * What the engine trains for one job.
+     *
+     * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
+     */
+    record Training(TrainingData data, Network start, Preprocessing preprocessing, GradientDescent optimizer) {
+    }
+
+    /**
+     * @throws io.trainyard.dataset.DatasetNotFoundException when the data set was deleted after submission
+     * @throws io.trainyard.model.ModelNotFoundException when the warm-start model was deleted after submission
+     */
+    Training prepare(TrainingJob job) {
+        JobSpec spec = job.spec();
+        Dataset dataset = datasets.get(spec.dataset());
+        TrainTestSplit split = TrainTestSplit.of(dataset.trainX(), dataset.trainY(), spec.validationFraction(),
+                spec.seed() ^ SPLIT_STREAM);
+        RealMatrix x = matrix(split.trainX());
+        Network network;
+        Preprocessing preprocessing;
+        if (spec.warmStartModel() != null) {
+            Model warm = models.get(spec.warmStartModel()).model();
+            network = warm.network();
+            preprocessing = warm.preprocessing();
+        } else {
+            preprocessing = Preprocessing.fit(x, spec.basisDegree(), spec.normalize());
+            network = Network.initialize(job.layerSizes().stream().mapToInt(Integer::intValue).toArray(),
+                    spec.activation(), spec.bias(), spec.scale(), new Well19937c(spec.seed()));
+        }
+        Samples train = Samples.of(preprocessing.apply(x), matrix(split.trainY()));
+        Samples validation = split.testX() == null ? null
+                : Samples.of(preprocessing.apply(matrix(split.testX())), matrix(split.testY()));
+        Samples test = dataset.hasTest()
+                ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
+        return new Training(new TrainingData(train, validation, test), network, preprocessing,
+                new GradientDescent(spec.alpha(), spec.iterations()));
+    }
+
+    private static RealMatrix matrix(double[][] rows) {
+        return new Array2DRowRealMatrix(rows, false);
+    }
+}

@@ -1,0 +1,112 @@
+package io.trainyard.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.context.ApplicationEventPublisher;
+
+import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.nn.Activation;
+import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.QueueFullException;
+import io.trainyard.system.TrainyardProperties;
+
+/** The service's decisions, with its collaborators mocked: no database, no web layer, no threads. */
+class JobServiceTests {
+
+    private static final JobSpec SPEC = new JobSpec("s", "hw5", List.of(5), Activation.SIGMOID, false, 0.1, 0.001,
+            10, 7L, false, 1, 0.0, null);
+
+    /** The configuration a service gets with nothing set: every default of the properties record. */
+    private static final TrainyardProperties DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
+            .bindOrCreate("trainyard", TrainyardProperties.class);
+
+    private final JobRepository repository = mock(JobRepository.class);
+    private final JobSpecResolver resolver = mock(JobSpecResolver.class);
+    private final RunningJobs running = new RunningJobs();
+    private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
+    private JobService service;
+
+    @BeforeEach
+    void setUp() {
+        service = new JobService(repository, resolver, mock(DatasetCatalog.class), running, events, DEFAULTS);
+        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null));
+    }
+
+    @Test
+    void aSubmittedJobIsStoredQueuedAndAnnounced() {
+        TrainingJob job = service.submit(request());
+
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.layerSizes()).containsExactly(5, 5, 1);
+        verify(repository).insert(job);
+        verify(events).publishEvent(new JobQueued(1));
+    }
+
+    @Test
+    void aFullQueueRefusesBeforeAnythingIsStored() {
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(DEFAULTS.limits().queueCapacity());
+
+        assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
+        verify(repository, never()).insert(any());
+        verify(events, never()).publishEvent(any());
+    }
+
+    @Test
+    void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
+        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null))
+                .willThrow(new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"))));
+
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), "sweep"))
+                .isInstanceOfSatisfying(InvalidMembersException.class, e -> {
+                    assertThat(e.errors()).hasSize(1);
+                    assertThat(e.errors().get(0).index()).isEqualTo(1);
+                    assertThat(e.errors().get(0).error().field()).isEqualTo("alpha");
+                });
+        verify(repository, never()).insert(any());
+    }
+
+    @Test
+    void cancellingARunningJobStopsThisInstancesWorkerToo() {
+        TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
+        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
+                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome());
+        given(repository.find("j1")).willReturn(Optional.of(runningJob));
+        RunningJob live = running.start("j1", 10);
+
+        service.cancel("j1");
+
+        assertThat(live.cancelRequested()).isTrue();
+        verify(repository).requestCancel("j1");
+    }
+
+    @Test
+    void aRunningJobCannotBeDeleted() {
+        TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
+        given(repository.find("j1")).willReturn(Optional.of(queued));
+
+        assertThatThrownBy(() -> service.delete("j1")).isInstanceOf(IllegalJobTransitionException.class)
+                .hasMessageContaining("cancel it first");
+        verify(repository, never()).deleteFinished(any());
+    }
+
+    private static CreateJobRequest request() {
+        return new CreateJobRequest("s", "hw5", null, List.of(5), null, null, null, 0.001, 10, 7L, null, null, null,
+                null);
+    }
+}

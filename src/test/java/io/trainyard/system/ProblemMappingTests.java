@@ -1,0 +1,136 @@
+package io.trainyard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.trainyard.dataset.DatasetInUseException;
+import io.trainyard.dataset.DatasetNotFoundException;
+import io.trainyard.job.IllegalJobTransitionException;
+import io.trainyard.job.JobNotFoundException;
+import io.trainyard.model.ModelNotFoundException;
+import io.trainyard.sweep.SweepNotFoundException;
+
+/**
+ * Every exception type the features throw, through the one advice, without a server or a database:
+ * each becomes problem+json with its status, stable type, and nothing internal.
+ */
+@EnableConfigurationProperties(TrainyardProperties.class)
+@WebMvcTest(controllers = ProblemMappingTests.Throwing.class)
+@Import({ProblemMappingTests.Throwing.class, JsonConfiguration.class})
+class ProblemMappingTests {
+
+    @Autowired
+    MockMvcTester mvc;
+
+    @RestController
+    static class Throwing {
+
+        @GetMapping(path = "/throw/{what}", produces = "application/json")
+        String fail(@PathVariable String what) {
+            throw switch (what) {
+                case "invalid" -> new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"),
+                        new FieldError("layers[0]", "must be at least 1")));
+                case "job" -> new JobNotFoundException("j1");
+                case "model" -> new ModelNotFoundException("m1");
+                case "dataset" -> new DatasetNotFoundException("d1");
+                case "sweep" -> new SweepNotFoundException("s1");
+                case "transition" -> new IllegalJobTransitionException("Job j1 is already SUCCEEDED.");
+                case "conflict" -> new ConflictException("Model m1 cannot warm-start this job.");
+                case "in-use" -> new DatasetInUseException("Data set d1 is used by job j1.");
+                case "queue" -> new QueueFullException("The queue is full.", Duration.ofSeconds(7));
+                case "too-large" -> new PayloadTooLargeException("The body is larger than 64 MiB.");
+                default -> new IllegalStateException("secret: jdbc:h2:/var/data password=hunter2");
+            };
+        }
+
+        record Body(double alpha) {
+        }
+
+        @PostMapping(path = "/echo", consumes = "application/json")
+        Body echo(@RequestBody Body body) {
+            return body;
+        }
+    }
+
+    @Test
+    void invalidInputListsEveryField() {
+        MvcTestResult result = mvc.get().uri("/throw/invalid").exchange();
+        assertProblem(result, 400, "invalid-request");
+        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly("alpha", "layers[0]");
+    }
+
+    @Test
+    void unknownIdsAre404WithTheirKindNamed() {
+        for (var kind : java.util.Map.of("job", "job", "model", "model", "dataset", "data set", "sweep", "sweep")
+                .entrySet()) {
+            MvcTestResult result = mvc.get().uri("/throw/" + kind.getKey()).exchange();
+            assertProblem(result, 404, "not-found");
+            assertThat(result).bodyJson().extractingPath("$.detail").asString().contains(kind.getValue());
+        }
+    }
+
+    @Test
+    void stateConflictsAre409() {
+        for (String what : List.of("transition", "conflict", "in-use")) {
+            assertProblem(mvc.get().uri("/throw/" + what).exchange(), 409, "conflict");
+        }
+    }
+
+    @Test
+    void aFullQueueIs429WithRetryAfter() {
+        MvcTestResult result = mvc.get().uri("/throw/queue").exchange();
+        assertProblem(result, 429, "queue-full");
+        assertThat(result).headers().hasValue("Retry-After", "7");
+    }
+
+    @Test
+    void tooLargeIs413() {
+        assertProblem(mvc.get().uri("/throw/too-large").exchange(), 413, "payload-too-large");
+    }
+
+    @Test
+    void theUnexpectedIs500AndSaysNothingInternal() throws Exception {
+        MvcTestResult result = mvc.get().uri("/throw/boom").exchange();
+        assertProblem(result, 500, "internal-error");
+        assertThat(result.getResponse().getContentAsString()).doesNotContain("hunter2").doesNotContain("jdbc")
+                .contains("incident");
+    }
+
+    @Test
+    void strictJsonRejectsUnknownFieldsAndStringsForNumbers() {
+        assertProblem(mvc.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).content("{\"alpha\": 1, \"x\": 2}")
+                .exchange(), 400, "malformed-json");
+        assertProblem(mvc.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).content("{\"alpha\": \"1\"}")
+                .exchange(), 400, "malformed-json");
+    }
+
+    @Test
+    void anUnknownFormatIs400AndAnUnacceptableAcceptIs406() {
+        assertProblem(mvc.get().uri("/throw/job?format=xls").exchange(), 400, "invalid-request");
+        assertThat(mvc.get().uri("/throw/job").accept(MediaType.APPLICATION_XML).exchange()).hasStatus(406);
+    }
+
+    private static void assertProblem(MvcTestResult result, int status, String type) {
+        assertThat(result).hasStatus(status);
+        assertThat(result).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(result).bodyJson().extractingPath("$.type").asString().endsWith("/" + type);
+        assertThat(result).bodyJson().extractingPath("$.title").asString().isNotBlank();
+        assertThat(result).bodyJson().extractingPath("$.status").asNumber().isEqualTo(status);
+    }
+}
