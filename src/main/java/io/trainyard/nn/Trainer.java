@@ -1,5 +1,6 @@
 package io.trainyard.nn;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -308,7 +309,7 @@ public final class Trainer {
         @Override
         public Diagnostics diagnostics() {
             if (last == null) {
-                return new Diagnostics(java.util.List.of(), java.util.List.of());
+                return new Diagnostics(List.of(), List.of());
             }
             if (!fullIsCurrent) {
                 full.forward();

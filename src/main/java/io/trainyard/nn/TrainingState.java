@@ -164,6 +164,10 @@ public final class TrainingState {
             int wait = in.getInt();
             IterationReport bestReport = in.get() != 0 ? readReport(in) : null;
             Network bestNetwork = in.get() != 0 ? readNetwork(in, sizes, activation, bias) : null;
+            if (iteration < 0 || wait < 0 || bestIteration < -1 || bestIteration > iteration || step < 0) {
+                throw new IllegalArgumentException("training state is inconsistent: iteration " + iteration + ", wait "
+                        + wait + ", best iteration " + bestIteration + ", optimizer step " + step);
+            }
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("training state has " + in.remaining() + " bytes after its end");
             }
