@@ -4,7 +4,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Full-batch gradient descent: {@code iterations} steps {@code W ← W − alpha·∇W} on the training
- * rows, reporting the losses and gradient norms before the first and after every step.
+ * rows, reporting the losses and gradient norms before the first and after every step. The plain
+ * case of {@link Trainer}; see {@link TrainingPlan} for optimizers, mini-batches and early stopping.
  */
 public final class GradientDescent {
 
@@ -43,34 +44,7 @@ public final class GradientDescent {
      */
     public TrainingResult train(Network start, TrainingData data, TrainingListener listener,
             BooleanSupplier cancelRequested) {
-        Network network = start.copy();
-        Propagation train = new Propagation(network, data.train());
-        Propagation validation = data.validation() == null ? null : new Propagation(network, data.validation());
-        Propagation test = data.test() == null ? null : new Propagation(network, data.test());
-        IterationReport last = null;
-        for (int iteration = 0; ; iteration++) {
-            double trainLoss = train.lossAndGradient();
-            if (!Double.isFinite(trainLoss)) {
-                return new TrainingResult(TrainingResult.Outcome.DIVERGED, iteration, network, last,
-                        "diverged at iteration " + iteration + ": train loss is " + trainLoss);
-            }
-            double[] norms = new double[network.depth()];
-            train.gradientNorms(norms);
-            last = new IterationReport(iteration, trainLoss,
-                    validation == null ? null : validation.loss(),
-                    test == null ? null : test.loss(), norms);
-            listener.onIteration(last);
-            if (iteration == iterations) {
-                return new TrainingResult(TrainingResult.Outcome.COMPLETED, iterations, network, last, null);
-            }
-            // Checked here, between a reported point and the next step, so that a cancelled run's
-            // weights are exactly those of its last history point.
-            if (cancelRequested.getAsBoolean()) {
-                return new TrainingResult(TrainingResult.Outcome.CANCELLED, iteration, network, last,
-                        "cancelled after " + iteration + " of " + iterations + " iterations");
-            }
-            network.step(train.weightGradients(), train.biasGradients(), alpha);
-        }
+        return new Trainer(TrainingPlan.fullBatch(alpha, iterations)).train(start, data, listener, cancelRequested);
     }
 
     public double alpha() {

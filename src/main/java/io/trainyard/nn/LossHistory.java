@@ -14,6 +14,7 @@ public final class LossHistory implements TrainingListener {
     private double[] validation = new double[16];
     private double[] test = new double[16];
     private double[][] gradientNorms = new double[16][];
+    private double[][] weightNorms = new double[16][];
 
     @Override
     public void onIteration(IterationReport report) {
@@ -24,12 +25,14 @@ public final class LossHistory implements TrainingListener {
             validation = Arrays.copyOf(validation, capacity);
             test = Arrays.copyOf(test, capacity);
             gradientNorms = Arrays.copyOf(gradientNorms, capacity);
+            weightNorms = Arrays.copyOf(weightNorms, capacity);
         }
         iterations[size] = report.iteration();
         train[size] = report.trainLoss();
         validation[size] = report.validationLoss() == null ? Double.NaN : report.validationLoss();
         test[size] = report.testLoss() == null ? Double.NaN : report.testLoss();
         gradientNorms[size] = report.gradientNorms().clone();
+        weightNorms[size] = report.weightNorms() == null ? null : report.weightNorms().clone();
         size++;
     }
 
@@ -60,6 +63,15 @@ public final class LossHistory implements TrainingListener {
         double[][] out = new double[size][];
         for (int i = 0; i < size; i++) {
             out[i] = gradientNorms[i].clone();
+        }
+        return out;
+    }
+
+    /** {@code weightNorms()[i][l]}: the norm of Wl at point i (null rows for reports without them). */
+    public double[][] weightNorms() {
+        double[][] out = new double[size][];
+        for (int i = 0; i < size; i++) {
+            out[i] = weightNorms[i] == null ? null : weightNorms[i].clone();
         }
         return out;
     }

@@ -100,6 +100,33 @@ public final class Network {
         return new Network(sizes, requireActivation(activation), bias, w, b);
     }
 
+    /** A network around the given row-major arrays (not copied; the caller hands them over). */
+    static Network ofArrays(int[] layerSizes, Activation activation, double[][] weights, double[][] biases) {
+        int[] sizes = checkedSizes(layerSizes);
+        if (weights.length != sizes.length - 1 || (biases != null && biases.length != weights.length)) {
+            throw new IllegalArgumentException("layer sizes " + Arrays.toString(sizes) + " need " + (sizes.length - 1)
+                    + " weight matrices, got " + weights.length);
+        }
+        for (int l = 0; l < weights.length; l++) {
+            if (weights[l].length != sizes[l] * sizes[l + 1]
+                    || (biases != null && biases[l].length != sizes[l + 1])) {
+                throw new IllegalArgumentException("W" + l + " or b" + l + " does not fit layer sizes "
+                        + Arrays.toString(sizes));
+            }
+        }
+        return new Network(sizes, requireActivation(activation), biases != null, weights, biases);
+    }
+
+    /** Overwrites this network's weights and biases with arrays of the same shapes. */
+    void copyFrom(double[][] otherWeights, double[][] otherBiases) {
+        for (int l = 0; l < weights.length; l++) {
+            System.arraycopy(otherWeights[l], 0, weights[l], 0, weights[l].length);
+            if (bias) {
+                System.arraycopy(otherBiases[l], 0, biases[l], 0, biases[l].length);
+            }
+        }
+    }
+
     /** An independent copy: training one does not change the other. */
     public Network copy() {
         double[][] w = new double[weights.length][];

@@ -117,6 +117,15 @@ final class Propagation {
         }
     }
 
+    /** {@code A(l)} of the last forward pass, l = 1..L (row-major n × sizes[l]); {@code A(0)} is X. */
+    double[] activations(int l) {
+        return act[l];
+    }
+
+    int rows() {
+        return n;
+    }
+
     double[][] weightGradients() {
         return weightGradients;
     }

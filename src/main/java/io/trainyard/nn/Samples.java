@@ -37,6 +37,20 @@ public final class Samples {
                 Dense.toRowMajor(x), Dense.toRowMajor(y));
     }
 
+    /**
+     * Zeroed buffers for {@code rows} labelled rows, which a trainer fills with a mini-batch before
+     * each pass, so that batches cost no allocation.
+     */
+    static Samples buffer(int rows, int inputWidth, int outputWidth) {
+        return new Samples(rows, inputWidth, outputWidth, new double[rows * inputWidth], new double[rows * outputWidth]);
+    }
+
+    /** Copies row {@code from} of {@code source} into row {@code to} of this buffer. */
+    void copyRow(Samples source, int from, int to) {
+        System.arraycopy(source.x, from * inputWidth, x, to * inputWidth, inputWidth);
+        System.arraycopy(source.y, from * outputWidth, y, to * outputWidth, outputWidth);
+    }
+
     /** Inputs without targets, for prediction. */
     public static Samples unlabelled(RealMatrix x) {
         return new Samples(x.getRowDimension(), x.getColumnDimension(), 0, Dense.toRowMajor(x), null);

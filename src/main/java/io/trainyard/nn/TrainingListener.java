@@ -12,4 +12,13 @@ public interface TrainingListener {
     };
 
     void onIteration(IterationReport report);
+
+    /**
+     * What a {@link Trainer} calls for each point. {@code run} can take a checkpoint or compute
+     * diagnostics at this point, paid for only when asked, and only during this call. The default
+     * ignores {@code run}.
+     */
+    default void onIteration(IterationReport report, TrainingView run) {
+        onIteration(report);
+    }
 }

@@ -1,0 +1,170 @@
+package io.trainyard.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gradient health of a network at one history point: per weight matrix its gradient and weight
+ * norms and the update ratio, for the hidden layer it feeds the share of dead and saturated units,
+ * and flags that say what looks wrong and what to try.
+ *
+ * @param layers one entry per weight matrix {@code W0..WL}
+ * @param flags problems found, in layer order; empty for a healthy network
+ */
+public record Diagnostics(List<Layer> layers, List<Flag> flags) {
+
+    public static final String VANISHING_GRADIENTS = "vanishing-gradients";
+    public static final String EXPLODING_GRADIENTS = "exploding-gradients";
+    public static final String DEAD_UNITS = "dead-units";
+    public static final String SATURATED_UNITS = "saturated-units";
+
+    /** A layer's gradient norm below this fraction of the largest one's is vanishing. */
+    public static final double VANISHING_RATIO = 1e-4;
+    /** A gradient norm more than this many times its norm at point 0 is exploding. */
+    public static final double EXPLODING_GROWTH = 1e4;
+    /** At least this share of dead units or saturated activations raises a flag. */
+    public static final double FLAGGED_SHARE = 0.5;
+    /** Sigmoid outputs below 0.01 or above 0.99, and tanh outputs beyond ±0.99, are saturated. */
+    public static final double SATURATION = 0.99;
+
+    public Diagnostics {
+        layers = List.copyOf(layers);
+        flags = List.copyOf(flags);
+    }
+
+    /**
+     * One weight matrix {@code Wl}.
+     *
+     * @param updateRatio {@code alpha·‖∇Wl‖/‖Wl‖}
+     * @param deadShare for a relu hidden layer fed by {@code Wl}: the share of its units that are
+     *     zero on every training row; null for the output matrix and other activations
+     * @param saturatedShare for a sigmoid or tanh hidden layer fed by {@code Wl}: the share of its
+     *     activations (rows × units) that are saturated; null otherwise
+     */
+    public record Layer(int layer, double gradientNorm, double weightNorm, double updateRatio, Double deadShare,
+            Double saturatedShare) {
+
+        /** {@code W0}, {@code W1}, … as in the API. */
+        public String name() {
+            return "W" + layer;
+        }
+    }
+
+    /**
+     * @param type one of the type constants above
+     * @param layer the weight matrix index (the hidden layer it feeds, for unit flags), or null for
+     *     the whole network (a diverged run)
+     * @param detail what was seen and what to try
+     */
+    public record Flag(String type, Integer layer, String detail) {
+    }
+
+    /**
+     * The diagnostics of {@code network} on its training rows: one forward pass.
+     *
+     * @param firstGradientNorms the gradient norms at point 0, for spotting explosions
+     * @param gradientNorms the gradient norms at this point
+     */
+    public static Diagnostics of(Network network, Samples train, double alpha, double[] firstGradientNorms,
+            double[] gradientNorms) {
+        Propagation forward = new Propagation(network, train);
+        forward.forward();
+        double[] weightNorms = new double[network.depth()];
+        for (int l = 0; l < weightNorms.length; l++) {
+            weightNorms[l] = Dense.frobeniusNorm(network.weights[l], network.weights[l].length);
+        }
+        return compute(network, forward, alpha, firstGradientNorms, gradientNorms, weightNorms, false);
+    }
+
+    /**
+     * @param forwarded a propagation over the training rows whose last forward pass used the
+     *     weights of this point; null to skip unit shares (a diverged network has none worth reading)
+     * @param gradientNorms the gradient norms at this point, null when there is no finite point
+     * @param weightNorms the weight norms at this point, null when there is no finite point
+     * @param diverged whether the run's loss stopped being finite (flagged as exploding)
+     */
+    static Diagnostics compute(Network network, Propagation forwarded, double alpha, double[] firstGradientNorms,
+            double[] gradientNorms, double[] weightNorms, boolean diverged) {
+        int depth = gradientNorms == null ? 0 : network.depth();
+        int[] sizes = network.layerSizes();
+        Activation activation = network.activation();
+        List<Layer> layers = new ArrayList<>(depth);
+        List<Flag> flags = new ArrayList<>();
+        double largest = 0;
+        int largestLayer = 0;
+        for (int l = 0; l < depth; l++) {
+            if (gradientNorms[l] > largest) {
+                largest = gradientNorms[l];
+                largestLayer = l;
+            }
+        }
+        if (diverged) {
+            flags.add(new Flag(EXPLODING_GRADIENTS, null, "The loss stopped being a finite number: the steps "
+                    + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
+        }
+        for (int l = 0; l < depth; l++) {
+            double g = gradientNorms[l];
+            double w = weightNorms[l];
+            Double dead = null;
+            Double saturated = null;
+            if (l + 1 < depth && forwarded != null) {
+                double[] a = forwarded.activations(l + 1);
+                dead = activation == Activation.RELU ? deadShare(a, forwarded.rows(), sizes[l + 1]) : null;
+                saturated = activation == Activation.SIGMOID || activation == Activation.TANH
+                        ? saturatedShare(a, forwarded.rows() * sizes[l + 1], activation) : null;
+            }
+            layers.add(new Layer(l, g, w, alpha * g / w, dead, saturated));
+
+            if (largest > 0 && g < VANISHING_RATIO * largest) {
+                flags.add(new Flag(VANISHING_GRADIENTS, l, String.format("The gradient of W%d (%.3g) is below %.0e "
+                        + "times the largest, W%d's (%.3g), so W%d barely learns. Try normalize: true, a scale near "
+                        + "1/sqrt(layer width), relu or tanh instead of sigmoid, or fewer layers.", l, g,
+                        VANISHING_RATIO, largestLayer, largest, l)));
+            }
+            double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
+            if (!diverged && first > 0 && g > EXPLODING_GROWTH * first) {
+                flags.add(new Flag(EXPLODING_GRADIENTS, l, String.format("The gradient of W%d grew from %.3g at "
+                        + "point 0 to %.3g. Try a smaller alpha, a smaller scale, or normalize: true.", l, first, g)));
+            }
+            if (dead != null && dead >= FLAGGED_SHARE) {
+                flags.add(new Flag(DEAD_UNITS, l, String.format("%.0f%% of the relu units fed by W%d output zero on "
+                        + "every training row and no longer learn. Try a smaller alpha, a smaller scale, "
+                        + "normalize: true, or tanh.", 100 * dead, l)));
+            }
+            if (saturated != null && saturated >= FLAGGED_SHARE) {
+                flags.add(new Flag(SATURATED_UNITS, l, String.format("%.0f%% of the %s activations fed by W%d are "
+                        + "saturated, where their gradient is nearly zero. Try normalize: true, a smaller scale, "
+                        + "or a smaller alpha.", 100 * saturated, activation.id(), l)));
+            }
+        }
+        return new Diagnostics(layers, flags);
+    }
+
+    /** Units (columns) that are zero on every row. */
+    private static double deadShare(double[] a, int rows, int units) {
+        int dead = 0;
+        for (int j = 0; j < units; j++) {
+            boolean alive = false;
+            for (int r = 0; r < rows && !alive; r++) {
+                alive = a[r * units + j] != 0.0;
+            }
+            if (!alive) {
+                dead++;
+            }
+        }
+        return (double) dead / units;
+    }
+
+    private static double saturatedShare(double[] a, int length, Activation activation) {
+        int saturated = 0;
+        for (int i = 0; i < length; i++) {
+            double v = a[i];
+            boolean out = activation == Activation.SIGMOID ? v < 1 - SATURATION || v > SATURATION
+                    : Math.abs(v) > SATURATION;
+            if (out) {
+                saturated++;
+            }
+        }
+        return length == 0 ? 0 : (double) saturated / length;
+    }
+}

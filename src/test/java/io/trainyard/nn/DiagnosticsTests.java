@@ -1,0 +1,138 @@
+package io.trainyard.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.RealVector;
+import org.apache.commons.math3.random.Well19937c;
+import org.junit.jupiter.api.Test;
+
+/** Each flag on a network built to have that problem, and none on a healthy one. */
+class DiagnosticsTests {
+
+    private static final RealMatrix[] TRAIN = Hw5.read("train");
+    private static final Preprocessing NORMALIZE = Preprocessing.fit(TRAIN[0], 1, true);
+    private static final Samples ROWS = Samples.of(NORMALIZE.apply(TRAIN[0]), TRAIN[1]);
+
+    @Test
+    void aDeepSigmoidNetworkAtSmallScaleHasVanishingGradients() {
+        int[] sizes = {5, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1};
+        Network network = Network.initialize(sizes, Activation.SIGMOID, true, 0.1, new Well19937c(1));
+
+        Diagnostics diagnostics = new Trainer(TrainingPlan.fullBatch(0.001, 0)).train(network,
+                TrainingData.of(ROWS)).diagnostics();
+
+        assertThat(diagnostics.layers()).hasSize(10);
+        assertThat(types(diagnostics)).contains(Diagnostics.VANISHING_GRADIENTS)
+                .doesNotContain(Diagnostics.EXPLODING_GRADIENTS, Diagnostics.DEAD_UNITS);
+        Diagnostics.Flag first = diagnostics.flags().get(0);
+        assertThat(first.layer()).isZero();
+        assertThat(first.detail()).contains("W0").contains("normalize").contains("scale");
+        Diagnostics.Layer w0 = diagnostics.layers().get(0);
+        Diagnostics.Layer w9 = diagnostics.layers().get(9);
+        assertThat(w0.gradientNorm()).isLessThan(Diagnostics.VANISHING_RATIO * w9.gradientNorm());
+        assertThat(w0.updateRatio()).isEqualTo(0.001 * w0.gradientNorm() / w0.weightNorm());
+        assertThat(w0.saturatedShare()).isNotNull();
+        assertThat(w0.deadShare()).as("sigmoid units do not die").isNull();
+        assertThat(w9.saturatedShare()).as("the output matrix feeds no hidden layer").isNull();
+    }
+
+    @Test
+    void reluUnitsWithStronglyNegativeBiasesAreDead() {
+        Network healthy = Network.initialize(new int[] {5, 8, 1}, Activation.RELU, true, 0.5, new Well19937c(2));
+        List<RealVector> biases = new ArrayList<>(healthy.biases());
+        double[] b0 = new double[8];
+        Arrays.fill(b0, -50);
+        b0[0] = 0.5; // one unit of eight survives: the share is 7/8, not simply "everything"
+        biases.set(0, new ArrayRealVector(b0));
+        Network dead = Network.of(healthy.layerSizes(), Activation.RELU, healthy.weights(), biases);
+
+        Diagnostics diagnostics = Diagnostics.of(dead, ROWS, 0.001, null, dead.lossAndGradient(ROWS).gradients().norms());
+
+        assertThat(diagnostics.layers().get(0).deadShare()).isEqualTo(7.0 / 8);
+        assertThat(diagnostics.flags()).filteredOn(f -> f.type().equals(Diagnostics.DEAD_UNITS)).singleElement()
+                .satisfies(f -> {
+                    assertThat(f.layer()).isZero();
+                    assertThat(f.detail()).contains("88%").contains("smaller alpha");
+                });
+        assertThat(types(Diagnostics.of(healthy, ROWS, 0.001, null, healthy.lossAndGradient(ROWS).gradients().norms())))
+                .as("the same network with its own biases").isEmpty();
+    }
+
+    @Test
+    void sigmoidUnitsDrivenFarFromZeroAreSaturated() {
+        Network network = Network.initialize(new int[] {5, 8, 1}, Activation.SIGMOID, true, 20, new Well19937c(4));
+
+        Diagnostics diagnostics = Diagnostics.of(network, ROWS, 0.001, null,
+                network.lossAndGradient(ROWS).gradients().norms());
+
+        assertThat(diagnostics.layers().get(0).saturatedShare()).isGreaterThanOrEqualTo(Diagnostics.FLAGGED_SHARE);
+        assertThat(types(diagnostics)).contains(Diagnostics.SATURATED_UNITS);
+    }
+
+    @Test
+    void aDeepLinearNetworkAtLargeScaleExplodes() {
+        int[] sizes = {5, 10, 10, 10, 10, 10, 10, 1};
+        Network network = Network.initialize(sizes, Activation.NONE, false, 1.5, new Well19937c(3));
+
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-6, 200)).train(network, TrainingData.of(ROWS));
+
+        assertThat(types(result.diagnostics())).contains(Diagnostics.EXPLODING_GRADIENTS);
+        assertThat(result.diagnostics().flags()).filteredOn(f -> f.type().equals(Diagnostics.EXPLODING_GRADIENTS))
+                .first().satisfies(f -> assertThat(f.detail()).contains("smaller alpha"));
+    }
+
+    @Test
+    void aDivergedRunIsFlaggedAsExplodingForTheWholeNetwork() {
+        Network network = Network.initialize(new int[] {5, 10, 1}, Activation.RELU, true, 0.1, new Well19937c(1));
+
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(1.0, 1000)).train(network,
+                new TrainingData(Samples.of(TRAIN[0], TRAIN[1]), null, null));
+
+        assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.DIVERGED);
+        assertThat(result.diagnostics().flags()).first().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(Diagnostics.EXPLODING_GRADIENTS);
+            assertThat(f.layer()).isNull();
+        });
+        assertThat(result.diagnostics().layers()).allSatisfy(l -> assertThat(l.weightNorm()).isFinite());
+    }
+
+    @Test
+    void aNormalisedShallowNetworkIsHealthyAndTheRunningViewAgreesWithTheStandaloneComputation() {
+        Network network = Network.initialize(new int[] {5, 20, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(7));
+        AtomicReference<Diagnostics> atFive = new AtomicReference<>();
+        AtomicReference<TrainingState> stateAtFive = new AtomicReference<>();
+        List<double[]> norms = new ArrayList<>();
+
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(0.0005, 20)).train(network, TrainingData.of(ROWS),
+                new TrainingListener() {
+                    @Override
+                    public void onIteration(IterationReport report) {
+                        norms.add(report.gradientNorms());
+                    }
+
+                    @Override
+                    public void onIteration(IterationReport report, TrainingView run) {
+                        onIteration(report);
+                        if (report.iteration() == 5) {
+                            atFive.set(run.diagnostics());
+                            stateAtFive.set(run.checkpoint());
+                        }
+                    }
+                }, () -> false);
+
+        assertThat(result.diagnostics().flags()).isEmpty();
+        assertThat(atFive.get()).isEqualTo(Diagnostics.of(stateAtFive.get().network(), ROWS, 0.0005, norms.get(0),
+                norms.get(5)));
+    }
+
+    private static List<String> types(Diagnostics diagnostics) {
+        return diagnostics.flags().stream().map(Diagnostics.Flag::type).toList();
+    }
+}
