@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.trainyard.dataset.DatasetUsage;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Rows;
 
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code training}.
  */
 @Repository
-public class JobRepository {
+public class JobRepository implements DatasetUsage {
 
     private static final TypeReference<List<Integer>> SIZES = new TypeReference<>() {
     };
@@ -139,8 +140,9 @@ public class JobRepository {
                 .query(Integer.class).single();
     }
 
-    /** Ids of queued or running jobs that train on this data set. */
-    List<String> activeJobsUsing(String datasetId) {
+    /** Ids of queued or running jobs that train on this data set: the catalog refuses to delete it while there are any. */
+    @Override
+    public List<String> activeUsersOf(String datasetId) {
         return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")
                 .param("dataset", datasetId).query(String.class).list();
     }

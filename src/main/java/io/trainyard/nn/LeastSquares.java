@@ -1,23 +1,9 @@
 package io.trainyard.nn;
 
-import org.apache.commons.math3.linear.RealMatrix;
-
 /** The least-squares loss {@code SSE = Σ (y − ŷ)²} and its derivative {@code 2(ŷ − y)}. */
 public final class LeastSquares {
 
     private LeastSquares() {
-    }
-
-    /** The sum of squared errors between two equally shaped matrices. */
-    public static double loss(RealMatrix predicted, RealMatrix target) {
-        if (predicted.getRowDimension() != target.getRowDimension()
-                || predicted.getColumnDimension() != target.getColumnDimension()) {
-            throw new IllegalArgumentException("predictions are " + predicted.getRowDimension() + "×"
-                    + predicted.getColumnDimension() + " but targets are " + target.getRowDimension() + "×"
-                    + target.getColumnDimension());
-        }
-        return sse(Dense.toRowMajor(predicted), Dense.toRowMajor(target), predicted.getRowDimension()
-                * predicted.getColumnDimension());
     }
 
     static double sse(double[] predicted, double[] target, int length) {
