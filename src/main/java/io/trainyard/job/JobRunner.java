@@ -91,7 +91,7 @@ class JobRunner {
                     prepared.data, recorder, () -> live.cancelRequested() || stopping.getAsBoolean());
             recorder.finish();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            conclude(job, owner, result, prepared.preprocessing, live.cancelRequested(), stopping.getAsBoolean(), took);
+            conclude(job, owner, result, prepared, live.cancelRequested(), stopping.getAsBoolean(), took);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handBack(job, owner);
@@ -108,13 +108,13 @@ class JobRunner {
         }
     }
 
-    private void conclude(TrainingJob job, String owner, TrainingResult result, Preprocessing preprocessing,
+    private void conclude(TrainingJob job, String owner, TrainingResult result, Prepared prepared,
             boolean cancelled, boolean stopping, Duration took) {
         switch (result.outcome()) {
             case COMPLETED -> {
                 var last = result.last();
-                StoredModel model = models.save(job.id(), new Model(result.network(), preprocessing), last.trainLoss(),
-                        last.testLoss());
+                StoredModel model = models.save(job.id(), new Model(result.network(), prepared.preprocessing),
+                        last.trainLoss(), last.testLoss(), prepared.lineage(job, took));
                 end(job, owner, JobStatus.SUCCEEDED, model.id(), null, null, took);
             }
             case DIVERGED -> end(job, owner, JobStatus.FAILED, null, "diverged", "Training " + result.message()
@@ -184,7 +184,8 @@ class JobRunner {
                 : Samples.of(preprocessing.apply(matrix(validationX)), matrix(validationY));
         Samples test = dataset.hasTest()
                 ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
-        return new Prepared(new TrainingData(train, validation, test), network, preprocessing);
+        return new Prepared(new TrainingData(train, validation, test), network, preprocessing, dataset,
+                io.trainyard.model.DataDigest.sha256(trainX, trainY));
     }
 
     /** How many of {@code rows} training rows a validation fraction moves to the validation set. */
@@ -204,6 +205,16 @@ class JobRunner {
         return new Array2DRowRealMatrix(rows, false);
     }
 
-    private record Prepared(TrainingData data, Network network, Preprocessing preprocessing) {
+    /** @param dataDigest of the rows trained on, after the validation split (model lineage) */
+    private record Prepared(TrainingData data, Network network, Preprocessing preprocessing, Dataset dataset,
+            String dataDigest) {
+
+        io.trainyard.model.TrainingRun lineage(TrainingJob job, Duration took) {
+            int features = dataset.features();
+            boolean named = dataset.listed() && dataset.columns().size() == features + dataset.targets();
+            return new io.trainyard.model.TrainingRun(job.sweepId(), dataset.id(), dataset.name(), dataDigest,
+                    job.spec(), took, named ? dataset.columns().subList(0, features) : null,
+                    named ? dataset.columns().subList(features, dataset.columns().size()) : null);
+        }
     }
 }
