@@ -288,6 +288,25 @@ abstract class ModelsContract {
                 .isInstanceOf(IOException.class);
     }
 
+    @Test
+    void swaggerDocumentsTheNewOperationsAndMediaTypes() {
+        JsonNode paths = http.get("/v3/api-docs").expect(200).get("paths");
+
+        assertThat(paths.at("/~1models~1{id}/get/responses/200/content").propertyNames())
+                .contains("application/json", "application/onnx");
+        assertThat(paths.at("/~1models~1{id}~1predictions/post/requestBody/content").propertyNames())
+                .contains("application/json", "text/csv");
+        assertThat(paths.get("/aliases/{name}").propertyNames()).contains("get", "put", "delete");
+        assertThat(paths.has("/aliases")).isTrue();
+        assertThat(paths.has("/aliases/{name}/history")).isTrue();
+        assertThat(paths.at("/~1aliases~1{name}~1predictions/post/requestBody/content").propertyNames())
+                .contains("application/json", "text/csv");
+        for (String path : List.of("/aliases/{name}", "/aliases/{name}/history", "/aliases/{name}/predictions")) {
+            paths.get(path).forEach(operation -> assertThat(operation.get("description").asString())
+                    .as("%s description", path).isNotBlank());
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Http.Response put(String path, Object body) {
