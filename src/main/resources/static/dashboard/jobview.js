@@ -216,9 +216,48 @@ export class JobView {
       dl.append(el('div', {}, el('dt', {}, 'Model'),
         el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono' }, job.modelId.slice(0, 8)))));
     }
+    this.showModel(job.modelId);
     const error = document.getElementById('job-error');
     error.hidden = !job.error;
     error.textContent = job.error ? `${job.error.type}: ${job.error.detail ?? ''}` : '';
+  }
+
+  /** The trained model's lineage (where it came from) and its downloads; hidden until the job has a model. */
+  async showModel(modelId) {
+    const view = document.getElementById('model-view');
+    if (!modelId) {
+      view.hidden = true;
+      this.shownModel = null;
+      return;
+    }
+    if (this.shownModel === modelId) return;
+    this.shownModel = modelId;
+    const path = `/models/${encodeURIComponent(modelId)}`;
+    let model;
+    try {
+      model = await getJson(path);
+    } catch (e) {
+      this.shownModel = null;
+      return;
+    }
+    if (this.shownModel !== modelId) return;
+    const lineage = model.lineage || {};
+    document.getElementById('model-id').textContent = modelId.slice(0, 8);
+    document.getElementById('model-json').href = path;
+    document.getElementById('model-onnx').href = `${path}?format=onnx`;
+    const facts = [
+      ['Data set', lineage.datasetName ?? lineage.datasetId ?? '–'],
+      ['Data digest', lineage.dataDigest ? `${lineage.dataDigest.slice(0, 12)}…` : '–', lineage.dataDigest],
+      ['Inputs', (model.inputColumns || []).join(', ') || '–'],
+      ['Version', lineage.version ?? '–'],
+      ['Commit', lineage.commit ? lineage.commit.slice(0, 10) : '–', lineage.commit],
+      ['Products', lineage.matrixProducts ?? '–'],
+      ['Training', lineage.trainingSeconds != null ? fmtDuration(lineage.trainingSeconds) : '–'],
+      ['Origin', lineage.imported ? 'imported' : (lineage.sweepId ? `sweep ${lineage.sweepId.slice(0, 8)}` : 'trained')],
+    ];
+    document.getElementById('model-lineage').replaceChildren(...facts.map(([k, v, title]) =>
+      el('div', {}, el('dt', {}, k), el('dd', title ? { title, className: 'mono' } : {}, String(v)))));
+    view.hidden = false;
   }
 
   async cancel() {

@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  */
 class RestartIntegrationTests {
 
-    private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final Duration STARTUP = Duration.ofSeconds(180);
 
     @TempDir
     Path dataDir;

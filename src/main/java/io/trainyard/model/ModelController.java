@@ -1,21 +1,26 @@
 package io.trainyard.model;
 
+import java.io.IOException;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.RealMatrix;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -29,28 +34,31 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.nn.Model;
-import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.TrainyardProperties;
 
-/** Trained and imported models: download, import, predict, delete. */
+/** Trained and imported models: download (JSON or ONNX), import, predict (JSON or streamed CSV), delete. */
 @RestController
 @RequestMapping(path = "/models", produces = "application/json")
-@Tag(name = "Models", description = "Trained networks with their preprocessing")
+@Tag(name = "Models", description = "Trained networks with their preprocessing and lineage")
 class ModelController {
 
+    private static final MediaType ONNX = MediaType.parseMediaType(OnnxExport.MEDIA_TYPE);
+
     private final ModelService models;
+    private final Predictions predictions;
     private final TrainyardProperties.Limits limits;
 
-    ModelController(ModelService models, TrainyardProperties properties) {
+    ModelController(ModelService models, Predictions predictions, TrainyardProperties properties) {
         this.models = models;
+        this.predictions = predictions;
         this.limits = properties.limits();
     }
 
     @GetMapping
-    @Operation(summary = "List models", description = "Newest first, without weights (GET /models/{id} has them). "
-            + "Pass `nextCursor` back as `cursor` for the next page.")
+    @Operation(summary = "List models", description = "Newest first, without weights (GET /models/{id} has them) but "
+            + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
     ModelPage list(@Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(PageCursor.parse(cursor), limit + 1), limit,
@@ -61,80 +69,119 @@ class ModelController {
     record ModelPage(List<ModelDocument> items, String nextCursor) {
     }
 
-    @GetMapping("/{id}")
-    @Operation(summary = "Download a model", description = "Architecture, preprocessing, every weight and bias, and "
-            + "the losses it reached. The body can be imported again with POST /models (without id, jobId, createdAt).")
+    @GetMapping(path = "/{id}", produces = {"application/json", OnnxExport.MEDIA_TYPE})
+    @Operation(summary = "Download a model", description = "Architecture, preprocessing, every weight and bias, the "
+            + "losses it reached and its lineage. The JSON can be imported again with POST /models (without id, jobId, "
+            + "createdAt; lineage is ignored). `Accept: application/onnx` or `format=onnx` gives the model as an ONNX "
+            + "graph (opset 13, tensor(double)): input `x` [N, d] of raw inputs, output `y` [N, k], with the basis "
+            + "expansion (Pow, Concat) and normalisation (Sub, Div) inside the graph, then MatMul, Add and the "
+            + "activation per layer; the lineage is in its metadata_props as `trainyard.lineage.*`. Any ONNX runtime "
+            + "reproduces POST /models/{id}/predictions to 1e-9.")
+    @ApiResponse(responseCode = "200", description = "The model", content = {
+        @Content(mediaType = "application/json", schema = @Schema(implementation = ModelDocument.class)),
+        @Content(mediaType = OnnxExport.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary",
+                description = "An ONNX ModelProto (protobuf)"))})
     @ApiResponse(responseCode = "404", description = "No such model", content = @Content(mediaType = "application/problem+json"))
-    ModelDocument get(@PathVariable String id) {
-        return ModelDocument.from(models.get(id));
+    ResponseEntity<?> get(@PathVariable String id,
+            @Parameter(description = "json or onnx; overrides Accept") @RequestParam(required = false) String format,
+            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
+        StoredModel stored = models.get(id);
+        if (wantsOnnx(format, accept)) {
+            return ResponseEntity.ok().contentType(ONNX)
+                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"model-" + id + ".onnx\"")
+                    .body(OnnxExport.toBytes(stored));
+        }
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ModelDocument.from(stored));
+    }
+
+    /** ONNX when asked by {@code format}, or when Accept prefers application/onnx to JSON. */
+    static boolean wantsOnnx(String format, String accept) {
+        if (format != null) {
+            return switch (format) {
+                case "onnx" -> true;
+                case "json" -> false;
+                default -> throw new InvalidRequestException("format", "must be json or onnx, got '" + format + "'");
+            };
+        }
+        if (accept == null) {
+            return false;
+        }
+        try {
+            List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
+            MimeTypeUtils.sortBySpecificity(types);
+            // stable: among equal quality the more specific type stays first
+            types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+            for (MediaType type : types) {
+                if (type.getQualityValue() == 0) {
+                    continue;
+                }
+                if (type.equalsTypeAndSubtype(ONNX)) {
+                    return true;
+                }
+                if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
+                    return false;
+                }
+            }
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+        return false;
     }
 
     @PostMapping(consumes = "application/json")
     @Operation(summary = "Import a model", description = "Stores a model given in the GET /models/{id} shape "
-            + "(leave out id, jobId and createdAt). Shapes are checked against layerSizes; 400 names each mismatch.",
+            + "(leave out id, jobId and createdAt; lineage is ignored and set to imported). Shapes are checked against "
+            + "layerSizes; 400 names each mismatch. `inputColumns`/`outputColumns` are optional names used by CSV "
+            + "predictions.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     examples = @ExampleObject(name = "linear", summary = "A linear model y = 2·x1 − x2 + 0.5", value = """
                             {"layerSizes": [2, 1], "activation": "none", "bias": true,
                              "preprocessing": {"basisDegree": 1, "normalize": false, "mean": null, "std": null},
-                             "weights": {"W0": [[2.0], [-1.0]]}, "biases": {"b0": [0.5]}}"""))))
+                             "weights": {"W0": [[2.0], [-1.0]]}, "biases": {"b0": [0.5]},
+                             "inputColumns": ["x1", "x2"], "outputColumns": ["y"]}"""))))
     @ApiResponse(responseCode = "201", description = "Imported; Location names the model")
     ResponseEntity<ModelDocument> importModel(@RequestBody ModelDocument document) {
         Model model = document.toModel(limits.maxParameters(), limits.maxWidth());
-        StoredModel stored = models.save(null, model, document.trainLoss(), document.testLoss());
+        StoredModel stored = models.saveImported(model, document.trainLoss(), document.testLoss(),
+                document.inputColumns(), document.outputColumns());
         return ResponseEntity.created(URI.create("/models/" + stored.id())).body(ModelDocument.from(stored));
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = "application/json")
-    @Operation(summary = "Predict", description = "Applies the model's stored preprocessing to the raw inputs `x` "
-            + "(one row per sample, as many columns as the model's raw inputs) and returns the outputs `y`.",
+    @Operation(summary = "Predict", description = Predictions.JSON_DESCRIPTION,
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
                     examples = @ExampleObject(name = "two rows of hw5",
                             value = "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
     @ApiResponse(responseCode = "400", description = "Missing, ragged or non-finite x, or the wrong number of columns",
             content = @Content(mediaType = "application/problem+json"))
-    PredictionResponse predict(@PathVariable String id, @RequestBody PredictionRequest request) {
-        Model model = models.get(id).model();
-        double[][] x = request == null ? null : request.x();
-        List<FieldError> errors = new ArrayList<>();
-        if (x == null || x.length == 0) {
-            throw new InvalidRequestException("x", "is required: an array of input rows, e.g. [[1.0, 2.0]]");
-        }
-        if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > limits.maxDataCells()) {
-            throw new InvalidRequestException("x", "has more than " + limits.maxDataCells()
-                    + " numbers (trainyard.limits.max-data-cells)");
-        }
-        for (int r = 0; r < x.length && errors.isEmpty(); r++) {
-            if (x[r] == null || x[r].length != model.inputWidth()) {
-                errors.add(new FieldError("x[" + r + "]", "has " + (x[r] == null ? 0 : x[r].length)
-                        + " columns but the model expects " + model.inputWidth()));
-                break;
-            }
-            for (int c = 0; c < x[r].length; c++) {
-                if (!Double.isFinite(x[r][c])) {
-                    errors.add(new FieldError("x[" + r + "][" + c + "]", "must be a finite number, got " + x[r][c]));
-                    break;
-                }
-            }
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        RealMatrix y = model.predict(new Array2DRowRealMatrix(x, false));
-        return new PredictionResponse(y.getData());
+    Predictions.PredictionResponse predict(@PathVariable String id, @RequestBody Predictions.PredictionRequest request) {
+        return predictions.json(models.get(id).model(), request);
     }
 
-    @Schema(name = "PredictionRequest")
-    record PredictionRequest(@Schema(description = "Raw inputs, one row per sample") double[][] x) {
-    }
-
-    @Schema(name = "PredictionResponse")
-    record PredictionResponse(@Schema(description = "Outputs, one row per sample") double[][] y) {
+    @PostMapping(path = "/{id}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
+    @Operation(summary = "Predict from CSV (streamed)", description = Predictions.CSV_DESCRIPTION,
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = Predictions.CSV, schema = @Schema(type = "string"),
+                    examples = @ExampleObject(name = "two rows of hw5", value = """
+                            x1,x2,x3,x4,x5
+                            2.3,45.2,-0.05,0.87,1.0
+                            7.7,63.3,-0.69,2.2,1.0
+                            """))))
+    @ApiResponse(responseCode = "200", description = "The input columns and one column per output",
+            content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "400", description = "A bad header, ragged row or non-number in the first chunk, "
+            + "naming the line and column", content = @Content(mediaType = "application/problem+json"))
+    void predictCsv(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
+        predictions.csv(models.get(id), request, response);
     }
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a model", description = "404 when there is no such model. Jobs that trained it keep "
-            + "their modelId.")
+    @Operation(summary = "Delete a model", description = "404 when there is no such model, 409 naming the aliases "
+            + "while any points to it. Jobs that trained it keep their modelId.")
+    @ApiResponse(responseCode = "409", description = "An alias points to it",
+            content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         models.delete(id);
     }

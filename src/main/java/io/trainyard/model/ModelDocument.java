@@ -37,7 +37,13 @@ record ModelDocument(
         @Schema(description = "W0, W1, …") Map<String, double[][]> weights,
         @Schema(description = "b0, b1, …; null without bias") Map<String, double[]> biases,
         Double trainLoss,
-        Double testLoss) {
+        Double testLoss,
+        @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "Where the model came from; ignored on import")
+        Lineage lineage,
+        @Schema(description = "Names of the raw input columns (from the training data set's header), used to match "
+                + "CSV prediction columns; null when unnamed", example = "[\"x1\", \"x2\"]") List<String> inputColumns,
+        @Schema(description = "Names of the outputs (the data set's target columns); null when unnamed",
+                example = "[\"y\"]") List<String> outputColumns) {
 
     @Schema(name = "Preprocessing")
     record PreprocessingDocument(
@@ -67,7 +73,8 @@ record ModelDocument(
         return new ModelDocument(stored.id(), stored.jobId(), stored.createdAt(),
                 java.util.Arrays.stream(network.layerSizes()).boxed().toList(), network.activation().id(),
                 network.hasBias(), new PreprocessingDocument(p.basisDegree(), p.normalize(), p.mean(), p.std()),
-                weights, biases, stored.trainLoss(), stored.testLoss());
+                weights, biases, stored.trainLoss(), stored.testLoss(), stored.lineage(), stored.inputColumns(),
+                stored.outputColumns());
     }
 
     /**
@@ -169,10 +176,34 @@ record ModelDocument(
             }
             pipeline = Preprocessing.of(degree, null, null);
         }
+        if (degree >= 1 && sizes[0] % degree == 0) {
+            checkNames(inputColumns, "inputColumns", sizes[0] / degree, errors);
+        }
+        checkNames(outputColumns, "outputColumns", sizes[sizes.length - 1], errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
         return new Model(Network.of(sizes, act, w, hasBias ? b : null), pipeline);
+    }
+
+    /** Column names are optional; given, there is one per column, each non-blank and different. */
+    private static void checkNames(List<String> names, String field, int width, List<FieldError> errors) {
+        if (names == null) {
+            return;
+        }
+        if (names.size() != width) {
+            errors.add(new FieldError(field, "has " + names.size() + " names but the model has " + width + " columns"));
+            return;
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name == null || name.isBlank() || name.length() > 200) {
+                errors.add(new FieldError(field + "[" + i + "]", "must be a non-blank name of at most 200 characters"));
+            } else if (!seen.add(name)) {
+                errors.add(new FieldError(field + "[" + i + "]", "repeats the name '" + name + "'"));
+            }
+        }
     }
 
     private static boolean checkMatrix(double[][] m, String field, int rows, int cols, List<FieldError> errors) {

@@ -43,11 +43,15 @@ class ModelRepository {
         Model model = stored.model();
         Network network = model.network();
         Preprocessing preprocessing = model.preprocessing();
+        Lineage lineage = stored.lineage();
         jdbc.sql("""
                 INSERT INTO models (id, job_id, created_at, layer_sizes, activation, bias, basis_degree,
-                    preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss)
+                    preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss, sweep_id, dataset_id,
+                    dataset_name, data_digest, spec, app_version, app_commit, matrix_products, training_seconds,
+                    imported, input_columns)
                 VALUES (:id, :job, :createdAt, :layerSizes, :activation, :bias, :degree, :mean, :std, :parameters,
-                    :trainLoss, :testLoss)""")
+                    :trainLoss, :testLoss, :sweep, :dataset, :datasetName, :digest, :spec, :version, :commit,
+                    :products, :seconds, :imported, :columns)""")
                 .param("id", stored.id())
                 .param("job", stored.jobId())
                 .param("createdAt", OffsetDateTime.ofInstant(stored.createdAt(), ZoneOffset.UTC))
@@ -60,6 +64,18 @@ class ModelRepository {
                 .param("parameters", pack(network))
                 .param("trainLoss", stored.trainLoss())
                 .param("testLoss", stored.testLoss())
+                .param("sweep", lineage.sweepId())
+                .param("dataset", lineage.datasetId())
+                .param("datasetName", lineage.datasetName())
+                .param("digest", lineage.dataDigest())
+                .param("spec", lineage.spec() == null ? null : JSON.writeValueAsString(lineage.spec()))
+                .param("version", lineage.version())
+                .param("commit", lineage.commit())
+                .param("products", lineage.matrixProducts())
+                .param("seconds", lineage.trainingSeconds())
+                .param("imported", lineage.imported())
+                .param("columns", stored.inputColumns() == null && stored.outputColumns() == null ? null
+                        : JSON.writeValueAsString(new Columns(stored.inputColumns(), stored.outputColumns())))
                 .update();
     }
 
@@ -73,7 +89,7 @@ class ModelRepository {
      */
     List<ModelDocument> page(PageCursor after, int limit) {
         String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
-                + "preprocessing_std, train_loss, test_loss";
+                + "preprocessing_std, train_loss, test_loss, " + LINEAGE_COLUMNS;
         if (after == null) {
             return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
                     .param("limit", limit).query(ModelRepository::summary).list();
@@ -89,11 +105,34 @@ class ModelRepository {
         List<Integer> sizes = JSON.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {
         });
         double[] mean = DoubleArrays.decode(rs.getBytes("preprocessing_mean"));
+        Columns columns = columns(rs);
         return new ModelDocument(rs.getString("id"), rs.getString("job_id"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), sizes, rs.getString("activation"),
                 rs.getBoolean("bias"), new ModelDocument.PreprocessingDocument(rs.getInt("basis_degree"), mean != null,
                         mean, DoubleArrays.decode(rs.getBytes("preprocessing_std"))),
-                null, null, nullable(rs, "train_loss"), nullable(rs, "test_loss"));
+                null, null, nullable(rs, "train_loss"), nullable(rs, "test_loss"), lineage(rs), columns.inputs(),
+                columns.outputs());
+    }
+
+    /** The names of a model's raw inputs and outputs, stored together as one JSON object. */
+    record Columns(java.util.List<String> inputs, java.util.List<String> outputs) {
+        static final Columns NONE = new Columns(null, null);
+    }
+
+    private static final String LINEAGE_COLUMNS = "sweep_id, dataset_id, dataset_name, data_digest, spec, app_version, "
+            + "app_commit, matrix_products, training_seconds, imported, input_columns";
+
+    private static Columns columns(ResultSet rs) throws SQLException {
+        String json = rs.getString("input_columns");
+        return json == null ? Columns.NONE : JSON.readValue(json, Columns.class);
+    }
+
+    private static Lineage lineage(ResultSet rs) throws SQLException {
+        String spec = rs.getString("spec");
+        return new Lineage(rs.getString("job_id"), rs.getString("sweep_id"), rs.getString("dataset_id"),
+                rs.getString("dataset_name"), rs.getString("data_digest"), spec == null ? null : JSON.readTree(spec),
+                rs.getString("app_version"), rs.getString("app_commit"), rs.getString("matrix_products"),
+                nullable(rs, "training_seconds"), rs.getBoolean("imported"));
     }
 
     private static Double nullable(ResultSet rs, String column) throws SQLException {
@@ -154,8 +193,9 @@ class ModelRepository {
         Double train = rs.wasNull() ? null : trainLoss;
         double testLoss = rs.getDouble("test_loss");
         Double test = rs.wasNull() ? null : testLoss;
+        Columns columns = columns(rs);
         return new StoredModel(rs.getString("id"), rs.getString("job_id"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(), new Model(network, preprocessing), train,
-                test);
+                test, lineage(rs), columns.inputs(), columns.outputs());
     }
 }

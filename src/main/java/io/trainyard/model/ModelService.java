@@ -1,29 +1,59 @@
 package io.trainyard.model;
 
+import java.util.List;
 import java.util.UUID;
 
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 
+import io.trainyard.nn.Gemm;
+import io.trainyard.nn.Model;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
-import io.trainyard.nn.Model;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Keeps trained and imported models. */
+/** Keeps trained and imported models with their lineage. */
 @Service
 public class ModelService {
 
-    private final ModelRepository repository;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    ModelService(ModelRepository repository) {
+    private final ModelRepository repository;
+    private final AliasRepository aliases;
+    private final BuildVersion build;
+
+    ModelService(ModelRepository repository, AliasRepository aliases, BuildVersion build) {
         this.repository = repository;
+        this.aliases = aliases;
+        this.build = build;
     }
 
-    /** Stores a model and returns it with its new id. */
-    public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss) {
+    /** Stores a model a job trained, with where it came from, and returns it with its new id. */
+    public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss, TrainingRun run) {
+        JsonNode spec = run.spec() == null ? null : JSON.valueToTree(run.spec());
+        Double seconds = run.trainingTime() == null ? null : run.trainingTime().toNanos() / 1e9;
+        Lineage lineage = new Lineage(jobId, run.sweepId(), run.datasetId(), run.datasetName(), run.dataDigest(), spec,
+                build.version(), build.commit(), Gemm.implementation(), seconds, false);
         StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Timestamps.now(), model, trainLoss,
-                testLoss);
+                testLoss, lineage, namesFor(run.inputColumns(), model.inputWidth()),
+                namesFor(run.outputColumns(), model.outputWidth()));
         repository.insert(stored);
         return stored;
+    }
+
+    /** Stores a model sent with POST /models: its lineage says imported and which build took it in. */
+    StoredModel saveImported(Model model, Double trainLoss, Double testLoss, List<String> inputColumns,
+            List<String> outputColumns) {
+        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), null, Timestamps.now(), model, trainLoss,
+                testLoss, Lineage.imported(build), inputColumns, outputColumns);
+        repository.insert(stored);
+        return stored;
+    }
+
+    /** Names only when there is one per column: a model never carries names that do not fit it. */
+    private static List<String> namesFor(List<String> names, int width) {
+        return names != null && names.size() == width ? List.copyOf(names) : null;
     }
 
     /**
@@ -35,13 +65,25 @@ public class ModelService {
         return repository.find(id).orElseThrow(() -> new ModelNotFoundException(id));
     }
 
-    java.util.List<ModelDocument> page(PageCursor after, int limit) {
+    List<ModelDocument> page(PageCursor after, int limit) {
         return repository.page(after, limit);
     }
 
+    /**
+     * @throws ModelInUseException when an alias points to it (checked first for a clear message; the
+     *     aliases' foreign key refuses the delete anyway when an alias is set at the same moment)
+     */
     void delete(String id) {
-        if (!repository.delete(id)) {
-            throw new ModelNotFoundException(id);
+        List<String> names = aliases.namesPointingTo(id);
+        if (!names.isEmpty()) {
+            throw new ModelInUseException(id, names);
+        }
+        try {
+            if (!repository.delete(id)) {
+                throw new ModelNotFoundException(id);
+            }
+        } catch (DataIntegrityViolationException e) {
+            throw new ModelInUseException(id, aliases.namesPointingTo(id));
         }
     }
 }

@@ -70,6 +70,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 ex.getMessage(), null, new HttpHeaders());
     }
 
+    /**
+     * Not answered: the response is already under way, so it is rethrown for the servlet container to
+     * cut the connection (see {@link ResponseCutShortException}); writing a problem here would append
+     * JSON to a half-sent body.
+     */
+    @ExceptionHandler(ResponseCutShortException.class)
+    void cutShort(ResponseCutShortException ex) {
+        log.warn("Response cut short: {}", ex.getMessage());
+        throw ex;
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());

@@ -22,7 +22,6 @@ import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Model;
-import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.system.TrainyardProperties;
 
@@ -90,8 +89,7 @@ class JobRunner {
                     () -> live.cancelRequested() || stopping.getAsBoolean());
             recorder.finish();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            conclude(job, instance, result, training.preprocessing(), live.cancelRequested(),
-                    stopping.getAsBoolean(), took);
+            conclude(job, instance, result, training, live.cancelRequested(), stopping.getAsBoolean(), took);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handBack(job, instance);
@@ -108,12 +106,13 @@ class JobRunner {
         }
     }
 
-    private void conclude(TrainingJob job, String instance, TrainingResult result, Preprocessing preprocessing,
+    private void conclude(TrainingJob job, String instance, TrainingResult result, TrainingSetup.Training training,
             boolean cancelled, boolean stopping, Duration took) {
         switch (result.outcome()) {
             case COMPLETED -> {
                 var last = result.last();
-                StoredModel model = models.save(job.id(), new Model(result.network(), preprocessing), last.trainLoss(), last.testLoss());
+                StoredModel model = models.save(job.id(), new Model(result.network(), training.preprocessing()),
+                        last.trainLoss(), last.testLoss(), training.lineage(job, took));
                 end(job, instance, JobStatus.SUCCEEDED, model.id(), null, null, took);
             }
             case DIVERGED -> end(job, instance, JobStatus.FAILED, null, "diverged", "Training " + result.message()

@@ -1,5 +1,7 @@
 package io.trainyard.training;
 
+import java.time.Duration;
+
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.random.Well19937c;
@@ -10,7 +12,9 @@ import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.TrainTestSplit;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.TrainingJob;
+import io.trainyard.model.DataDigest;
 import io.trainyard.model.ModelService;
+import io.trainyard.model.TrainingRun;
 import io.trainyard.nn.GradientDescent;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
@@ -41,8 +45,19 @@ class TrainingSetup {
      * What the engine trains for one job.
      *
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
+     * @param dataDigest {@link DataDigest#sha256} of the rows trained on, after the validation split
      */
-    record Training(TrainingData data, Network start, Preprocessing preprocessing, GradientDescent optimizer) {
+    record Training(TrainingData data, Network start, Preprocessing preprocessing, GradientDescent optimizer,
+            Dataset dataset, String dataDigest) {
+
+        /** What the model's lineage records of this run: data set, digest of the rows trained on, spec, time. */
+        TrainingRun lineage(TrainingJob job, Duration took) {
+            int features = dataset.features();
+            boolean named = dataset.listed() && dataset.columns().size() == features + dataset.targets();
+            return new TrainingRun(job.sweepId(), dataset.id(), dataset.name(), dataDigest, job.spec(), took,
+                    named ? dataset.columns().subList(0, features) : null,
+                    named ? dataset.columns().subList(features, dataset.columns().size()) : null);
+        }
     }
 
     /**
@@ -72,7 +87,8 @@ class TrainingSetup {
         Samples test = dataset.hasTest()
                 ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
         return new Training(new TrainingData(train, validation, test), network, preprocessing,
-                new GradientDescent(spec.alpha(), spec.iterations()));
+                new GradientDescent(spec.alpha(), spec.iterations()), dataset,
+                DataDigest.sha256(split.trainX(), split.trainY()));
     }
 
     private static RealMatrix matrix(double[][] rows) {

@@ -1,0 +1,134 @@
+package io.trainyard.model;
+
+import java.io.IOException;
+import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+/**
+ * Aliases: stable names such as {@code production} that point at a model, so clients predict with
+ * "whatever production is" and a new model is rolled out (or back) by moving the name.
+ */
+@RestController
+@RequestMapping(path = "/aliases", produces = "application/json")
+@Tag(name = "Aliases", description = "Stable names pointing at models, with every change kept")
+class AliasController {
+
+    private static final String NAME = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+    private final AliasService aliases;
+    private final Predictions predictions;
+
+    AliasController(AliasService aliases, Predictions predictions) {
+        this.aliases = aliases;
+        this.predictions = predictions;
+    }
+
+    @GetMapping
+    @Operation(summary = "List aliases", description = "Every alias, by name.")
+    AliasList list() {
+        return new AliasList(aliases.list());
+    }
+
+    record AliasList(List<Alias> items) {
+    }
+
+    @GetMapping("/{name}")
+    @Operation(summary = "Look up an alias", description = "The model the alias points to now.")
+    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
+    Alias get(@Parameter(description = NAME, example = "production") @PathVariable String name) {
+        return aliases.get(name);
+    }
+
+    @Schema(name = "AliasRequest")
+    record AliasRequest(@Schema(description = "The model the alias should point to",
+            example = "5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77") String modelId) {
+    }
+
+    @PutMapping(path = "/{name}", consumes = "application/json")
+    @Operation(summary = "Point an alias at a model", description = "Creates the alias or moves it; every call is "
+            + "recorded in its history (with the model it pointed to before).",
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    examples = @ExampleObject(name = "promote",
+                            value = "{\"modelId\": \"5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77\"}"))))
+    @ApiResponse(responseCode = "200", description = "The alias as it is now")
+    @ApiResponse(responseCode = "400", description = "A bad name, or a modelId that names no model",
+            content = @Content(mediaType = "application/problem+json"))
+    Alias put(@Parameter(description = NAME, example = "production") @PathVariable String name,
+            @RequestBody AliasRequest request) {
+        return aliases.put(name, request == null ? null : request.modelId());
+    }
+
+    @DeleteMapping("/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an alias", description = "The model stays; the deletion is recorded in the alias's "
+            + "history (modelId null), which stays readable.")
+    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
+    void delete(@Parameter(description = NAME, example = "production") @PathVariable String name) {
+        aliases.delete(name);
+    }
+
+    @GetMapping("/{name}/history")
+    @Operation(summary = "An alias's history", description = "Every change, newest first: the model it pointed to "
+            + "from then on (null for a deletion), the one before, when and by whom.")
+    @ApiResponse(responseCode = "404", description = "The name was never used", content = @Content(mediaType = "application/problem+json"))
+    AliasHistory history(@Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = "At most this many changes, 1 to 1000") @RequestParam(defaultValue = "100")
+            @Min(1) @Max(1000) int limit) {
+        return new AliasHistory(aliases.history(name, limit));
+    }
+
+    record AliasHistory(List<Alias.Change> items) {
+    }
+
+    @PostMapping(path = "/{name}/predictions", consumes = "application/json")
+    @Operation(summary = "Predict with the model an alias points to", description = Predictions.JSON_DESCRIPTION,
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    examples = @ExampleObject(name = "two rows of hw5",
+                            value = "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
+    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
+    Predictions.PredictionResponse predict(@Parameter(description = NAME, example = "production") @PathVariable String name,
+            @RequestBody Predictions.PredictionRequest request) {
+        return predictions.json(aliases.model(name).model(), request);
+    }
+
+    @PostMapping(path = "/{name}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
+    @Operation(summary = "Predict from CSV with the model an alias points to (streamed)",
+            description = Predictions.CSV_DESCRIPTION,
+            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
+                    mediaType = Predictions.CSV, schema = @Schema(type = "string"),
+                    examples = @ExampleObject(name = "two rows of hw5", value = """
+                            x1,x2,x3,x4,x5
+                            2.3,45.2,-0.05,0.87,1.0
+                            7.7,63.3,-0.69,2.2,1.0
+                            """))))
+    @ApiResponse(responseCode = "200", description = "The input columns and one column per output",
+            content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
+    void predictCsv(@Parameter(description = NAME, example = "production") @PathVariable String name,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        predictions.csv(aliases.model(name), request, response);
+    }
+}

@@ -1,0 +1,11 @@
+package io.trainyard.model;
+
+import io.trainyard.system.NotFoundException;
+
+/** No alias has this name. */
+class AliasNotFoundException extends NotFoundException {
+
+    AliasNotFoundException(String name) {
+        super("alias", name);
+    }
+}

@@ -1,0 +1,147 @@
+package io.trainyard.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Timestamps;
+
+/**
+ * Points names at models and keeps every change. Until authentication arrives every alias belongs
+ * to, and every change is made by, {@value #LOCAL}.
+ */
+@Service
+class AliasService {
+
+    static final String LOCAL = "local";
+    static final int MAX_NAME_LENGTH = 64;
+
+    private final AliasRepository aliases;
+    private final ModelService models;
+    private final TransactionTemplate transaction;
+
+    AliasService(AliasRepository aliases, ModelService models, TransactionTemplate transaction) {
+        this.aliases = aliases;
+        this.models = models;
+        this.transaction = transaction;
+    }
+
+    /**
+     * @throws AliasNotFoundException when there is no alias of that name
+     */
+    Alias get(String name) {
+        return aliases.find(LOCAL, checkedName(name)).orElseThrow(() -> new AliasNotFoundException(name));
+    }
+
+    List<Alias> list() {
+        return aliases.list(LOCAL);
+    }
+
+    /**
+     * Points {@code name} at {@code modelId}, creating the alias if needed; a change is recorded even
+     * when the alias already pointed there (someone confirmed it).
+     *
+     * @throws InvalidRequestException for a bad name or a model id that names no model
+     */
+    Alias put(String name, String modelId) {
+        checkedName(name);
+        if (modelId == null || modelId.isBlank()) {
+            throw new InvalidRequestException("modelId", "is required: the id of the model the alias should point to");
+        }
+        try {
+            models.get(modelId);
+        } catch (ModelNotFoundException e) {
+            throw new InvalidRequestException("modelId", "there is no model with id '" + modelId
+                    + "'; GET /models lists the stored ones");
+        }
+        // Two first PUTs of one name can both find no row; the loser's insert hits the primary key and
+        // it tries again, now as an update of the winner's alias.
+        for (int attempt = 1;; attempt++) {
+            try {
+                return transaction.execute(status -> {
+                    Optional<Alias> current = aliases.findForUpdate(LOCAL, name);
+                    var now = Timestamps.now();
+                    if (current.isPresent()) {
+                        aliases.update(LOCAL, name, modelId, now);
+                    } else {
+                        aliases.insert(LOCAL, name, modelId, now);
+                    }
+                    aliases.recordChange(LOCAL, name, new Alias.Change(modelId,
+                            current.map(Alias::modelId).orElse(null), now, LOCAL));
+                    return new Alias(name, modelId, now);
+                });
+            } catch (DuplicateKeyException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            } catch (DataIntegrityViolationException e) {
+                // the model was deleted between the check above and the insert
+                throw new InvalidRequestException("modelId", "there is no model with id '" + modelId
+                        + "'; GET /models lists the stored ones");
+            }
+        }
+    }
+
+    /**
+     * @throws AliasNotFoundException when there is no alias of that name
+     */
+    void delete(String name) {
+        checkedName(name);
+        transaction.executeWithoutResult(status -> {
+            Alias current = aliases.findForUpdate(LOCAL, name).orElseThrow(() -> new AliasNotFoundException(name));
+            aliases.delete(LOCAL, name);
+            aliases.recordChange(LOCAL, name, new Alias.Change(null, current.modelId(), Timestamps.now(), LOCAL));
+        });
+    }
+
+    /**
+     * Changes newest first; a deleted alias keeps its history.
+     *
+     * @throws AliasNotFoundException when the name was never used
+     */
+    List<Alias.Change> history(String name, int limit) {
+        List<Alias.Change> changes = aliases.history(LOCAL, checkedName(name), limit);
+        if (changes.isEmpty()) {
+            throw new AliasNotFoundException(name);
+        }
+        return changes;
+    }
+
+    /** The model the alias points to now. */
+    StoredModel model(String name) {
+        return models.get(get(name).modelId());
+    }
+
+    /**
+     * Alias names: 1 to 64 characters of letters, digits, '.', '_' and '-', starting with a letter or
+     * digit, so that they are safe in a URL path and never look like a model id's punctuation.
+     */
+    static String checkedName(String name) {
+        List<FieldError> errors = new ArrayList<>();
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            errors.add(new FieldError("name", "must be 1 to " + MAX_NAME_LENGTH + " characters, got "
+                    + (name == null ? 0 : name.length())));
+        } else {
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+                if (!letterOrDigit && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+                    errors.add(new FieldError("name", "may hold only letters, digits, '.', '_' and '-' and must start "
+                            + "with a letter or digit; character " + (i + 1) + " is '" + c + "'"));
+                    break;
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return name;
+    }
+}

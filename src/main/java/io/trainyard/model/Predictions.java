@@ -1,0 +1,96 @@
+package io.trainyard.model;
+
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.springframework.stereotype.Component;
+
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.trainyard.nn.Model;
+import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.TrainyardProperties;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Predictions for a stored model, shared by POST /models/{id}/predictions and POST /aliases/{name}/predictions. */
+@Component
+class Predictions {
+
+    static final String CSV = "text/csv";
+
+    /** The operation descriptions both controllers show in Swagger. */
+    static final String JSON_DESCRIPTION = "Applies the model's stored preprocessing to the raw inputs `x` (one row "
+            + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`.";
+    static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv`): a header "
+            + "row, then one row per sample. Columns are matched by the model's input column names when the header has "
+            + "them all (any order, other columns ignored), else taken in order. The answer (`text/csv`) has the input "
+            + "columns and one column per output. Rows are read, checked and written a chunk at a time, so files of any "
+            + "length use little memory (the request size limit still applies). A bad header, a ragged row or a cell "
+            + "that is not a finite number in the first chunk (65,536 numbers) is a 400 naming the line and column; in "
+            + "a later chunk the answer has already started, so it is cut off (the connection closes without ending "
+            + "the body) instead of ending as if complete.";
+
+    private final long maxDataCells;
+
+    Predictions(TrainyardProperties properties) {
+        this.maxDataCells = properties.limits().maxDataCells();
+    }
+
+    @Schema(name = "PredictionRequest")
+    record PredictionRequest(@Schema(description = "Raw inputs, one row per sample") double[][] x) {
+    }
+
+    @Schema(name = "PredictionResponse")
+    record PredictionResponse(@Schema(description = "Outputs, one row per sample") double[][] y) {
+    }
+
+    PredictionResponse json(Model model, PredictionRequest request) {
+        double[][] x = request == null ? null : request.x();
+        List<FieldError> errors = new ArrayList<>();
+        if (x == null || x.length == 0) {
+            throw new InvalidRequestException("x", "is required: an array of input rows, e.g. [[1.0, 2.0]]");
+        }
+        if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > maxDataCells) {
+            throw new InvalidRequestException("x", "has more than " + maxDataCells
+                    + " numbers (trainyard.limits.max-data-cells)");
+        }
+        for (int r = 0; r < x.length && errors.isEmpty(); r++) {
+            if (x[r] == null || x[r].length != model.inputWidth()) {
+                errors.add(new FieldError("x[" + r + "]", "has " + (x[r] == null ? 0 : x[r].length)
+                        + " columns but the model expects " + model.inputWidth()));
+                break;
+            }
+            for (int c = 0; c < x[r].length; c++) {
+                if (!Double.isFinite(x[r][c])) {
+                    errors.add(new FieldError("x[" + r + "][" + c + "]", "must be a finite number, got " + x[r][c]));
+                    break;
+                }
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return new PredictionResponse(model.predict(new Array2DRowRealMatrix(x, false)).getData());
+    }
+
+    void csv(StoredModel stored, HttpServletRequest request, HttpServletResponse response) throws IOException {
+        CsvPredictions.predict(stored, new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8), () -> {
+            response.setStatus(200);
+            response.setContentType(CSV + ";charset=UTF-8");
+            try {
+                Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+                return new java.io.BufferedWriter(writer, 1 << 16);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+}

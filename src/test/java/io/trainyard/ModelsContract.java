@@ -1,0 +1,419 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.trainyard.model.OnnxRuntimeCheck;
+import io.trainyard.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The "Models" part of ../shared/API.md that issue 16 added, over real HTTP: lineage with the data
+ * digest, ONNX downloads run by ONNX Runtime, aliases and their history, streamed CSV predictions.
+ * Runs once per store: {@code H2ModelsIntegrationTests} and {@code PostgresModelsIntegrationTests}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "trainyard.workers=2",
+    "trainyard.limits.max-request-size=16MB",
+    "trainyard.heartbeat-interval=300ms",
+    "trainyard.history-flush-interval=200ms",
+})
+abstract class ModelsContract {
+
+    static final Duration TRAINING = Duration.ofSeconds(90);
+
+    @LocalServerPort
+    int port;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+    }
+
+    // ---------------------------------------------------------------- lineage
+
+    @Test
+    void aModelTrainedOnAnUploadKnowsItsLineageAndTheDigestOfItsRows() throws Exception {
+        double[][] rows = table(new Random(11), 60);
+        String dataset = upload("lineage-data", rows);
+
+        Map<String, Object> spec = spec(dataset, "relu", 2, true);
+        String modelId = train(spec);
+
+        JsonNode model = http.get("/models/" + modelId).expect(200);
+        JsonNode lineage = model.get("lineage");
+        assertThat(lineage.get("dataDigest").asString()).isEqualTo(sha256OfRows(rows));
+        assertThat(lineage.get("datasetId").asString()).isEqualTo(dataset);
+        assertThat(lineage.get("datasetName").asString()).isEqualTo("lineage-data");
+        assertThat(lineage.get("jobId").asString()).isEqualTo(model.get("jobId").asString());
+        assertThat(lineage.get("sweepId").isNull()).isTrue();
+        assertThat(lineage.at("/spec/seed").asLong()).isEqualTo(5);
+        assertThat(lineage.at("/spec/activation").asString()).isEqualTo("relu");
+        assertThat(lineage.at("/spec/basisDegree").asInt()).isEqualTo(2);
+        assertThat(lineage.get("version").asString()).isNotBlank();
+        assertThat(lineage.get("matrixProducts").asString()).isNotBlank();
+        assertThat(lineage.get("trainingSeconds").asDouble()).isPositive();
+        assertThat(lineage.get("imported").asBoolean()).isFalse();
+        assertThat(model.get("inputColumns").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+        assertThat(model.get("outputColumns").toString()).isEqualTo("[\"target\"]");
+
+        JsonNode listed = findInList(modelId);
+        assertThat(listed.at("/lineage/dataDigest").asString()).isEqualTo(sha256OfRows(rows));
+        assertThat(listed.get("inputColumns").toString()).isEqualTo("[\"a\",\"b\",\"c\"]");
+    }
+
+    @Test
+    void theDigestCoversOnlyTheTrainingRowsNotTheTestRows() throws Exception {
+        double[][] train = table(new Random(12), 30);
+        double[][] test = table(new Random(13), 10);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", "with test rows");
+        body.put("x", column(train, 0, 3));
+        body.put("y", column(train, 3, 4));
+        body.put("testX", column(test, 0, 3));
+        body.put("testY", column(test, 3, 4));
+        String dataset = http.post("/datasets", body).expect(201).get("id").asString();
+
+        String modelId = train(spec(dataset, "sigmoid", 1, false));
+
+        assertThat(http.get("/models/" + modelId).expect(200).at("/lineage/dataDigest").asString())
+                .isEqualTo(sha256OfRows(train));
+    }
+
+    @Test
+    void anImportedModelSaysSo() {
+        JsonNode model = http.post("/models", linearModel(List.of("a", "b"))).expect(201);
+
+        assertThat(model.at("/lineage/imported").asBoolean()).isTrue();
+        assertThat(model.at("/lineage/jobId").isNull()).isTrue();
+        assertThat(model.at("/lineage/dataDigest").isNull()).isTrue();
+        assertThat(model.at("/lineage/version").asString()).isNotBlank();
+        assertThat(model.get("inputColumns").toString()).isEqualTo("[\"a\",\"b\"]");
+    }
+
+    // ---------------------------------------------------------------- ONNX
+
+    @Test
+    void theOnnxDownloadRunsInOnnxRuntimeAndMatchesPredictionsOverHttp() throws Exception {
+        String dataset = upload("onnx-data", table(new Random(21), 50));
+        String modelId = train(spec(dataset, "tanh", 3, true));
+        double[][] x = column(table(new Random(22), 40), 0, 3);
+
+        Http.Response byAccept = http.get("/models/" + modelId, "application/onnx");
+        Http.Response byFormat = http.get("/models/" + modelId + "?format=onnx");
+        JsonNode predicted = http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
+
+        assertThat(byAccept.status()).isEqualTo(200);
+        assertThat(byAccept.contentType()).startsWith("application/onnx");
+        assertThat(byFormat.body()).isEqualTo(byAccept.body());
+        try (OnnxRuntimeCheck onnx = new OnnxRuntimeCheck(byAccept.body())) {
+            onnx.hasInterface(3, 1);
+            OnnxRuntimeCheck.assertClose(onnx.predict(x), Http.JSON.treeToValue(predicted.get("y"), double[][].class),
+                    "ONNX vs POST /predictions");
+            String jobId = http.get("/models/" + modelId).json().get("jobId").asString();
+            assertThat(onnx.metadata()).containsEntry("trainyard.modelId", modelId)
+                    .containsEntry("trainyard.lineage.jobId", jobId)
+                    .containsEntry("trainyard.lineage.datasetId", dataset)
+                    .containsKey("trainyard.lineage.dataDigest")
+                    .containsKey("trainyard.lineage.spec");
+        }
+        assertThat(http.get("/models/" + modelId).contentType()).startsWith("application/json");
+        assertThat(http.get("/models/" + modelId, "application/json, application/onnx;q=0.5").contentType())
+                .startsWith("application/json");
+        JsonNode problem = http.get("/models/" + modelId + "?format=xml").expect(400);
+        assertThat(problem.get("detail").asString()).contains("json or onnx");
+    }
+
+    // ---------------------------------------------------------------- aliases
+
+    @Test
+    void anAliasPointsAtAModelPredictsWithItAndKeepsEveryChange() {
+        String first = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        Map<String, Object> second = linearModel(null);
+        second.put("biases", Map.of("b0", new double[] {100.0}));
+        String secondId = http.post("/models", second).expect(201).get("id").asString();
+        String name = "production-" + System.nanoTime();
+
+        JsonNode created = put("/aliases/" + name, Map.of("modelId", first)).expect(200);
+        assertThat(created.get("name").asString()).isEqualTo(name);
+        assertThat(created.get("modelId").asString()).isEqualTo(first);
+        assertThat(created.get("updatedAt").asString()).isNotBlank();
+        JsonNode before = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}})).expect(200);
+        assertThat(before.at("/y/0/0").asDouble()).isEqualTo(2 * 1 - 2 + 0.5);
+
+        put("/aliases/" + name, Map.of("modelId", secondId)).expect(200);
+
+        assertThat(http.get("/aliases/" + name).expect(200).get("modelId").asString()).isEqualTo(secondId);
+        JsonNode after = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}})).expect(200);
+        assertThat(after.at("/y/0/0").asDouble()).isEqualTo(2 * 1 - 2 + 100.0);
+        assertThat(http.get("/aliases").expect(200).get("items")).anySatisfy(
+                alias -> assertThat(alias.get("name").asString()).isEqualTo(name));
+        JsonNode history = http.get("/aliases/" + name + "/history").expect(200).get("items");
+        assertThat(history).hasSize(2);
+        assertThat(history.at("/0/modelId").asString()).isEqualTo(secondId);
+        assertThat(history.at("/0/previousModelId").asString()).isEqualTo(first);
+        assertThat(history.at("/0/by").asString()).isEqualTo("local");
+        assertThat(history.at("/1/modelId").asString()).isEqualTo(first);
+        assertThat(history.at("/1/previousModelId").isNull()).isTrue();
+
+        JsonNode refused = http.delete("/models/" + secondId).expect(409);
+        assertThat(refused.get("detail").asString()).contains(name);
+        assertThat(http.get("/models/" + secondId).status()).isEqualTo(200);
+
+        http.delete("/aliases/" + name).expect(204);
+
+        assertThat(http.get("/aliases/" + name).status()).isEqualTo(404);
+        JsonNode kept = http.get("/aliases/" + name + "/history").expect(200).get("items");
+        assertThat(kept).hasSize(3);
+        assertThat(kept.at("/0/modelId").isNull()).isTrue();
+        assertThat(kept.at("/0/previousModelId").asString()).isEqualTo(secondId);
+        http.delete("/models/" + secondId).expect(204);
+    }
+
+    @Test
+    void badAliasRequestsAreExplained() {
+        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+
+        assertThat(put("/aliases/bad%20name", Map.of("modelId", model)).expect(400).at("/errors/0/field").asString())
+                .isEqualTo("name");
+        assertThat(put("/aliases/" + "a".repeat(65), Map.of("modelId", model)).status()).isEqualTo(400);
+        assertThat(put("/aliases/-leading", Map.of("modelId", model)).status()).isEqualTo(400);
+        JsonNode unknownModel = put("/aliases/staging", Map.of("modelId", "no-such-model")).expect(400);
+        assertThat(unknownModel.at("/errors/0/field").asString()).isEqualTo("modelId");
+        assertThat(put("/aliases/staging", Map.of()).expect(400).at("/errors/0/field").asString()).isEqualTo("modelId");
+        assertThat(http.get("/aliases/never-set").expect(404).get("type").asString()).endsWith("not-found");
+        assertThat(http.get("/aliases/never-set/history").status()).isEqualTo(404);
+        assertThat(http.delete("/aliases/never-set").status()).isEqualTo(404);
+        assertThat(http.post("/aliases/never-set/predictions", Map.of("x", new double[][] {{1, 2}})).status())
+                .isEqualTo(404);
+    }
+
+    // ---------------------------------------------------------------- CSV predictions
+
+    @Test
+    void aHundredThousandRowCsvRoundTripsMatchedByColumnName() throws Exception {
+        String model = http.post("/models", linearModel(List.of("a", "b"))).expect(201).get("id").asString();
+        int rows = 100_000;
+        StringBuilder csv = new StringBuilder("b,ignored,a\n");
+        Random random = new Random(5);
+        double[][] x = new double[rows][2];
+        for (int r = 0; r < rows; r++) {
+            x[r][0] = random.nextGaussian();
+            x[r][1] = random.nextGaussian();
+            csv.append(x[r][1]).append(",zzz,").append(x[r][0]).append('\n');
+        }
+
+        Http.Response response = http.post("/models/" + model + "/predictions", "text/csv", csv.toString());
+
+        assertThat(response.status()).as(response.text()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("text/csv");
+        String[] lines = response.text().split("\n");
+        assertThat(lines).hasSize(rows + 1);
+        assertThat(lines[0]).isEqualTo("a,b,y");
+        for (int r = 0; r < rows; r++) {
+            String[] cells = lines[r + 1].split(",");
+            assertThat(Double.parseDouble(cells[0])).isEqualTo(x[r][0]);
+            assertThat(Double.parseDouble(cells[1])).isEqualTo(x[r][1]);
+            // exact up to the rounding order of the product implementation in use (BLAS may fuse multiply-adds)
+            double expected = 2 * x[r][0] - x[r][1] + 0.5;
+            assertThat(Double.parseDouble(cells[2])).as("row %d", r)
+                    .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-12 * Math.max(1, Math.abs(expected))));
+        }
+    }
+
+    @Test
+    void csvColumnsAreTakenInOrderWhenTheHeaderDoesNotNameThem() {
+        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+
+        Http.Response response = http.post("/models/" + model + "/predictions", "text/csv", "p,q\n1,2\n3,4\n");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("p,q,y\n1,2,0.5\n3,4,2.5\n");
+    }
+
+    @Test
+    void badCsvCellsAre400sNamingLineAndColumn() {
+        String model = http.post("/models", linearModel(List.of("a", "b"))).expect(201).get("id").asString();
+        String path = "/models/" + model + "/predictions";
+
+        JsonNode badCell = problem(http.post(path, "text/csv", "a,b\n1,2\n3,x\n"));
+        assertThat(badCell.at("/errors/0/field").asString()).isEqualTo("line 3, column 2 (b)");
+        assertThat(badCell.at("/errors/0/message").asString()).contains("'x'");
+        assertThat(problem(http.post(path, "text/csv", "a,b\n1,2\n3\n")).at("/errors/0/field").asString())
+                .isEqualTo("line 3");
+        assertThat(problem(http.post(path, "text/csv", "a,b\n1,NaN\n")).at("/errors/0/field").asString())
+                .isEqualTo("line 2, column 2 (b)");
+        assertThat(problem(http.post(path, "text/csv", "1,2\n3,4\n")).at("/errors/0/message").asString())
+                .contains("header");
+        assertThat(problem(http.post(path, "text/csv", "p,q,r\n1,2,3\n")).at("/errors/0/message").asString())
+                .contains("3 columns", "2 inputs", "[a, b]");
+        assertThat(problem(http.post(path, "text/csv", "")).at("/errors/0/field").asString()).isEqualTo("body");
+    }
+
+    @Test
+    void aBadRowAfterTheAnswerStartedCutsTheResponseInsteadOfEndingItAsComplete() throws Exception {
+        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        StringBuilder csv = new StringBuilder("p,q\n");
+        for (int r = 0; r < 60_000; r++) {
+            csv.append(r == 50_000 ? "oops" : Integer.toString(r)).append(",1\n");
+        }
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/models/" + model
+                + "/predictions")).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv.toString())).build();
+
+        assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void swaggerDocumentsTheNewOperationsAndMediaTypes() {
+        JsonNode paths = http.get("/v3/api-docs").expect(200).get("paths");
+
+        assertThat(paths.at("/~1models~1{id}/get/responses/200/content").propertyNames())
+                .contains("application/json", "application/onnx");
+        assertThat(paths.at("/~1models~1{id}~1predictions/post/requestBody/content").propertyNames())
+                .contains("application/json", "text/csv");
+        assertThat(paths.get("/aliases/{name}").propertyNames()).contains("get", "put", "delete");
+        assertThat(paths.has("/aliases")).isTrue();
+        assertThat(paths.has("/aliases/{name}/history")).isTrue();
+        assertThat(paths.at("/~1aliases~1{name}~1predictions/post/requestBody/content").propertyNames())
+                .contains("application/json", "text/csv");
+        for (String path : List.of("/aliases/{name}", "/aliases/{name}/history", "/aliases/{name}/predictions")) {
+            paths.get(path).forEach(operation -> assertThat(operation.get("description").asString())
+                    .as("%s description", path).isNotBlank());
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Http.Response put(String path, Object body) {
+        return http.send("PUT", path, "application/json", Http.JSON.writeValueAsString(body));
+    }
+
+    private static JsonNode problem(Http.Response response) {
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        return response.expect(400);
+    }
+
+    /** y = 2·x1 − x2 + 0.5 */
+    private static Map<String, Object> linearModel(List<String> inputColumns) {
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("layerSizes", List.of(2, 1));
+        model.put("activation", "none");
+        model.put("bias", true);
+        model.put("preprocessing", Map.of("basisDegree", 1, "normalize", false));
+        model.put("weights", Map.of("W0", new double[][] {{2.0}, {-1.0}}));
+        model.put("biases", Map.of("b0", new double[] {0.5}));
+        if (inputColumns != null) {
+            model.put("inputColumns", inputColumns);
+        }
+        return model;
+    }
+
+    /** Rows of three inputs and a target that depends on them. */
+    private static double[][] table(Random random, int rows) {
+        double[][] t = new double[rows][4];
+        for (double[] row : t) {
+            row[0] = Math.round(random.nextGaussian() * 1000) / 1000.0;
+            row[1] = Math.round(random.nextDouble() * 4000) / 1000.0;
+            row[2] = Math.round(random.nextGaussian() * 500) / 1000.0;
+            row[3] = Math.sin(row[0]) + row[1] * row[2];
+        }
+        return t;
+    }
+
+    private static double[][] column(double[][] rows, int from, int to) {
+        double[][] out = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            out[r] = java.util.Arrays.copyOfRange(rows[r], from, to);
+        }
+        return out;
+    }
+
+    private String upload(String name, double[][] rows) {
+        StringBuilder csv = new StringBuilder("a,b,c,target\n");
+        for (double[] row : rows) {
+            csv.append(row[0]).append(',').append(row[1]).append(',').append(row[2]).append(',').append(row[3])
+                    .append('\n');
+        }
+        return http.post("/datasets?name=" + name, "text/csv", csv.toString()).expect(201).get("id").asString();
+    }
+
+    /**
+     * The digest as docs/api.md defines it, computed here independently: for each training row its x
+     * values then its y values, IEEE-754 big-endian doubles, SHA-256, lowercase hex.
+     */
+    static String sha256OfRows(double[][] rows) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        ByteBuffer buffer = ByteBuffer.allocate(8);
+        for (double[] row : rows) {
+            for (double v : row) {
+                buffer.clear();
+                digest.update(buffer.putDouble(v).array());
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Map<String, Object> spec(String dataset, String activation, int degree, boolean normalize) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("name", "models " + activation);
+        spec.put("dataset", dataset);
+        spec.put("layers", List.of(4));
+        spec.put("activation", activation);
+        spec.put("bias", true);
+        spec.put("alpha", 0.001);
+        spec.put("iterations", 30);
+        spec.put("seed", 5);
+        spec.put("basisDegree", degree);
+        spec.put("normalize", normalize);
+        return spec;
+    }
+
+    private String train(Map<String, Object> spec) {
+        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        await().atMost(TRAINING).until(() -> {
+            String status = http.get("/jobs/" + id).json().get("status").asString();
+            assertThat(status).isIn("QUEUED", "RUNNING", "SUCCEEDED");
+            return status.equals("SUCCEEDED");
+        });
+        return http.get("/jobs/" + id).json().get("modelId").asString();
+    }
+
+    private JsonNode findInList(String modelId) {
+        String cursor = null;
+        do {
+            JsonNode page = http.get("/models?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)).expect(200);
+            for (JsonNode item : page.get("items")) {
+                if (item.get("id").asString().equals(modelId)) {
+                    return item;
+                }
+            }
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+        } while (cursor != null);
+        throw new AssertionError("model " + modelId + " is not listed");
+    }
+}
