@@ -67,6 +67,8 @@ public final class Gemm {
         HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
         HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
         IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
+                + (SmallNetworkKernel.ENABLED ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
+                        + " weights in the fused " + (Simd.ENABLED ? "SIMD" : "scalar") + " Java kernel" : "")
                 + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
                 + " thread(s)";
     }
