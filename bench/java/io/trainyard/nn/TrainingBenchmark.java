@@ -31,7 +31,7 @@ public final class TrainingBenchmark {
     }
 
     private static final List<Shape> SHAPES = List.of(
-            new Shape("400×5→20→1", 400, new int[] {5, 20, 1}, 5000),
+            new Shape("400×5→20→1", 400, new int[] {5, 20, 1}, 3000),
             new Shape("2000×50→100→100→1", 2000, new int[] {50, 100, 100, 1}, 200),
             new Shape("4000×100→256→256→1", 4000, new int[] {100, 256, 256, 1}, 40),
             new Shape("400×5→(20×10)→1", 400, new int[] {5, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 1}, 2000));
@@ -42,7 +42,7 @@ public final class TrainingBenchmark {
         String python = System.getenv().getOrDefault("PYTHON", "python3");
         Path script = Path.of(args.length > 0 ? args[0] : "bench/numpy_train.py");
         double scale = args.length > 1 ? Double.parseDouble(args[1]) : 1.0;
-        System.out.println("Trainyard engine: " + Gemm.implementation());
+        System.out.println("Trainyard engine (this JVM): " + Gemm.implementation());
         System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ", " + Runtime.getRuntime().availableProcessors() + " processors");
         List<String> rows = new ArrayList<>();
@@ -55,15 +55,22 @@ public final class TrainingBenchmark {
             int iterations = Math.max(2, (int) (shape.iterations * scale));
             Problem problem = Problem.random(shape, 20240601L);
             double javaSeconds = Double.MAX_VALUE;
+            double javaCpuSeconds = Double.MAX_VALUE;
             LossHistory history = null;
             problem.train(iterations, new LossHistory()); // warm-up: JIT, page faults, helper threads
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             for (int r = 0; r < REPEATS; r++) {
                 history = new LossHistory();
                 long start = System.nanoTime();
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 problem.train(iterations, history);
                 javaSeconds = Math.min(javaSeconds, (System.nanoTime() - start) / 1e9 / (iterations + 1));
+                javaCpuSeconds = Math.min(javaCpuSeconds,
+                        (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9 / (iterations + 1));
             }
             double javaLast = history.train()[iterations - 1];
+            String api = System.getProperty("bench.api");
+            Double apiSeconds = api == null ? null : problem.throughApi(api, iterations);
             String numpy = problem.runNumpy(python, script, iterations);
             Double numpySeconds = number(numpy, "secondsPerIteration");
             Double numpyLast = number(numpy, "lastTrainLoss");
@@ -74,8 +81,11 @@ public final class TrainingBenchmark {
             String ratio = numpySeconds == null ? "n/a" : String.format(Locale.ROOT, "%.2f", numpySeconds / javaSeconds);
             String agree = numpyLast == null ? "n/a"
                     : String.format(Locale.ROOT, "%.1e", Math.abs(numpyLast - javaLast) / Math.abs(numpyLast));
-            rows.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | **%s** | %s |", shape.name, iterations,
-                    millis(numpySeconds), millis(javaSeconds), ratio, agree));
+            String apiRatio = numpySeconds == null || apiSeconds == null ? "n/a"
+                    : String.format(Locale.ROOT, "%.2f", numpySeconds / apiSeconds);
+            rows.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | **%s** | %s | **%s** | %s |", shape.name,
+                    iterations, millis(numpySeconds), millis(javaSeconds), millis(javaCpuSeconds), ratio,
+                    millis(apiSeconds), apiRatio, agree));
             if (numpySeconds == null) {
                 System.out.println("numpy: " + numpy.strip());
             }
@@ -84,9 +94,10 @@ public final class TrainingBenchmark {
         System.out.println("numpy " + (numpyVersion == null ? "missing" : numpyVersion)
                 + "; ms per iteration (forward + backward + update + test loss), best of " + REPEATS);
         System.out.println();
-        System.out.println("| shape (train rows × layers) | iterations | numpy ms | Trainyard ms | numpy ÷ Trainyard |"
-                + " relative difference of the last train loss |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| shape (train rows × layers) | iterations | numpy ms | engine ms |"
+                + " engine CPU ms (training thread) | numpy ÷ engine | API ms (java -jar, POST /jobs → SUCCEEDED) |"
+                + " numpy ÷ API | relative difference of the last train loss |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.println();
         if (only == null) {
@@ -139,12 +150,12 @@ public final class TrainingBenchmark {
     }
 
     private static Double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE+]+)").matcher(json);
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*([-0-9.eE+]+)").matcher(json);
         return m.find() ? Double.valueOf(m.group(1)) : null;
     }
 
     private static String string(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": \"([^\"]*)\"").matcher(json);
+        Matcher m = Pattern.compile("\"" + key + "\":\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
@@ -194,6 +205,70 @@ public final class TrainingBenchmark {
             if (result.outcome() != TrainingResult.Outcome.COMPLETED) {
                 throw new IllegalStateException(shape.name + ": " + result.message());
             }
+        }
+
+        /**
+         * The same data, network shape and alpha as a job through a running service: best of
+         * {@value #REPEATS} after one warm-up, seconds per iteration as a client sees it (from
+         * {@code POST /jobs} to the status SUCCEEDED, polled every 2 ms), so it includes the request,
+         * the data decode, the queue, history writes and the model save. Start weights are the
+         * service's own (seeded), which changes nothing in the time per iteration.
+         */
+        Double throughApi(String base, int iterations) throws IOException, InterruptedException {
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            StringBuilder body = new StringBuilder("{\"name\":\"bench ").append(shape.name).append("\",\"data\":{");
+            body.append("\"x\":").append(json(x)).append(",\"y\":").append(json(y));
+            body.append(",\"testX\":").append(json(tx)).append(",\"testY\":").append(json(ty)).append("},\"layers\":[");
+            for (int l = 1; l < shape.sizes.length - 1; l++) {
+                body.append(l == 1 ? "" : ",").append(shape.sizes[l]);
+            }
+            body.append("],\"activation\":\"sigmoid\",\"bias\":true,\"scale\":0.1,\"alpha\":").append(alpha)
+                    .append(",\"iterations\":").append(iterations).append(",\"seed\":1}");
+            String request = body.toString();
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r <= REPEATS; r++) {
+                long start = System.nanoTime();
+                var created = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jobs"))
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (created.statusCode() != 202) {
+                    System.out.println("POST /jobs: " + created.statusCode() + " " + created.body());
+                    return null;
+                }
+                String id = string(created.body(), "id");
+                while (true) {
+                    String job = client.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(base + "/jobs/" + id)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    String status = string(job, "status");
+                    if ("SUCCEEDED".equals(status)) {
+                        break;
+                    }
+                    if (!"QUEUED".equals(status) && !"RUNNING".equals(status)) {
+                        System.out.println("job " + id + ": " + job);
+                        return null;
+                    }
+                    Thread.sleep(2);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9 / (iterations + 1);
+                if (r > 0) { // the first run warms the service up
+                    best = Math.min(best, seconds);
+                }
+            }
+            return best;
+        }
+
+        private static String json(double[][] m) {
+            StringBuilder s = new StringBuilder("[");
+            for (int i = 0; i < m.length; i++) {
+                s.append(i == 0 ? "[" : ",[");
+                for (int j = 0; j < m[i].length; j++) {
+                    s.append(j == 0 ? "" : ",").append(m[i][j]);
+                }
+                s.append(']');
+            }
+            return s.append(']').toString();
         }
 
         String runNumpy(String python, Path script, int iterations) throws IOException, InterruptedException {

@@ -12,6 +12,11 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class TrainyardApplication {
 
     public static void main(String[] args) {
+        // java -jar without --add-modules jdk.incubator.vector: run the service in a child JVM that has it.
+        int relaunched = VectorModuleRelaunch.relaunchIfNeeded(args);
+        if (relaunched >= 0) {
+            System.exit(relaunched);
+        }
         SpringApplication.run(TrainyardApplication.class, args);
     }
 }

@@ -14,11 +14,12 @@ import dev.ludovic.netlib.blas.BLAS;
  * The engine's matrix kernels: the three products backpropagation needs, on row-major
  * {@code double[]} buffers, with bias and activation fused into the pass that produces them.
  *
- * <p>Small products run in plain Java loops (no call overhead, data stays in L1). Large ones go to
- * {@code dev.ludovic.netlib} BLAS, which is native OpenBLAS through JNI when the system has it
- * (Debian: {@code libopenblas0}), else {@code VectorBLAS} (pure Java SIMD; needs
- * {@code --add-modules jdk.incubator.vector}), else a scalar Java BLAS. {@link #implementation()}
- * names the one in use.
+ * <p>Products go to {@code dev.ludovic.netlib} BLAS, which is native OpenBLAS through JNI: the one
+ * bundled in the jar for this platform ({@link NativeBlas}), else a system {@code libblas.so}, else
+ * {@code VectorBLAS} (pure Java SIMD; needs {@code --add-modules jdk.incubator.vector}), else a
+ * scalar Java BLAS. {@link #implementation()} names the one in use. Networks whose layers are all
+ * small do not come here at all: {@link SmallNetworkKernel} trains them in one fused Java pass per
+ * layer.
  *
  * <p><b>Determinism.</b> Large products are cut into row (or column) blocks of the <em>output</em>,
  * never along the summed dimension, and the cut depends only on the matrix shape, not on how many
@@ -45,12 +46,16 @@ public final class Gemm {
     private static final ExecutorService HELPERS;
     private static final int HELPER_COUNT;
 
+    /** Whether netlib was pointed at the OpenBLAS that came with the jar (see {@link NativeBlas}). */
+    private static final NativeBlas.Outcome BUNDLED;
+
     static {
+        BUNDLED = NativeBlas.load();
         BLAS blas;
         String name;
         try {
             blas = BLAS.getInstance();
-            name = describe(blas);
+            name = describe(blas, BUNDLED);
         } catch (RuntimeException | LinkageError e) {
             blas = null;
             name = "Java loops only (dev.ludovic.netlib BLAS unavailable: " + e + ")";
@@ -62,6 +67,8 @@ public final class Gemm {
         HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
         HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
         IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
+                + (SmallNetworkKernel.ENABLED ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
+                        + " weights in the fused " + (Simd.ENABLED ? "SIMD" : "scalar") + " Java kernel" : "")
                 + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
                 + " thread(s)";
     }
@@ -83,14 +90,28 @@ public final class Gemm {
         return BLAS_INSTANCE != null && BLAS_INSTANCE.getClass().getSimpleName().startsWith("JNI");
     }
 
-    private static String describe(BLAS blas) {
+    /** True when the native BLAS is the OpenBLAS that came with the jar rather than a system library. */
+    public static boolean isBundledNative() {
+        return isNative() && BUNDLED.loaded();
+    }
+
+    private static String describe(BLAS blas, NativeBlas.Outcome bundled) {
         String simple = blas.getClass().getSimpleName();
         return switch (simple) {
-            case "JNIBLAS" -> "dev.ludovic.netlib JNIBLAS (native system BLAS, e.g. OpenBLAS)";
-            case "VectorBLAS" -> "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD)";
-            default -> "dev.ludovic.netlib " + simple + " (pure Java, scalar; add --add-modules jdk.incubator.vector"
-                    + " or install libopenblas0 for speed)";
+            case "JNIBLAS" -> bundled.loaded()
+                    ? "dev.ludovic.netlib JNIBLAS (native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform() + ", "
+                            + NativeBlas.threads() + " BLAS thread(s))"
+                    : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ")";
+            case "VectorBLAS" -> "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD; "
+                    + bundled.reason() + ")";
+            default -> "dev.ludovic.netlib " + simple + " (pure Java, scalar; " + bundled.reason()
+                    + "; add --add-modules jdk.incubator.vector for speed)";
         };
+    }
+
+    private static String systemBlasName() {
+        String path = System.getProperty(NativeBlas.NETLIB_PATH);
+        return path != null ? path : "lib" + System.getProperty(NativeBlas.NETLIB_NAME, "blas") + ".so";
     }
 
     private static ExecutorService helperPool(int threads) {

@@ -26,6 +26,8 @@ final class Propagation {
     private double[][] delta;
     private double[][] weightGradients;
     private double[][] biasGradients;
+    /** Non-null when every layer is small: then it runs the passes and the buffers above hold only copies. */
+    private final SmallNetworkKernel fused;
 
     Propagation(Network network, Samples samples) {
         if (samples.inputWidth != network.inputWidth()) {
@@ -50,10 +52,16 @@ final class Propagation {
             act[l] = network.activation() == Activation.NONE ? in[l] : new double[n * sizes[l]];
         }
         this.output = new double[n * sizes[last + 1]];
+        this.fused = SmallNetworkKernel.fits(sizes) ? new SmallNetworkKernel(network, samples) : null;
     }
 
     /** Computes {@code Ŷ} and every hidden layer's IN and A. */
     void forward() {
+        if (fused != null) {
+            fused.forward();
+            fused.copyForwardTo(in, act, output);
+            return;
+        }
         double[][] w = network.weights;
         double[][] b = network.biases;
         Activation activation = network.activation();
@@ -70,6 +78,9 @@ final class Propagation {
     /** Forward pass, then the sum of squared errors. */
     double loss() {
         requireTargets();
+        if (fused != null) {
+            return fused.loss();
+        }
         forward();
         return LeastSquares.sse(output, samples.y, output.length);
     }
@@ -77,10 +88,13 @@ final class Propagation {
     /** Forward and backward pass: returns the loss, leaves the gradients in this workspace. */
     double lossAndGradient() {
         requireTargets();
-        forward();
         if (delta == null) {
             allocateGradients();
         }
+        if (fused != null) {
+            return fused.lossAndGradient(weightGradients, biasGradients);
+        }
+        forward();
         double[] y = samples.y;
         double sse = LeastSquares.sse(output, y, output.length);
         LeastSquares.outputDelta(output, y, delta[last], output.length);

@@ -1,0 +1,84 @@
+package io.trainyard.nn;
+
+import java.util.Map;
+
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_nolapack;
+
+/**
+ * Native OpenBLAS without a system package: the {@code org.bytedeco:openblas} jar for the build's
+ * platform ({@code native.platform} in the pom) carries {@code libopenblas} 0.3.31; JavaCPP extracts
+ * it once into {@code ~/.javacpp/cache} and loads it, and {@code dev.ludovic.netlib}'s JNI binding is
+ * then pointed at that very file ({@code dev.ludovic.netlib.blas.nativeLibPath}), so the engine's
+ * products keep netlib's calls on pinned Java arrays (no copies) while running the bundled OpenBLAS.
+ *
+ * <p>Used once, by {@link Gemm}'s initialisation, before netlib binds. Where no binary exists for
+ * the platform, or the user chose a BLAS with netlib's own properties, or
+ * {@code -Dtrainyard.blas.bundled=false}, nothing happens and netlib picks as before (system BLAS,
+ * else pure Java).
+ */
+final class NativeBlas {
+
+    static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
+    static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
+
+    /** What {@link #load()} did: the library's path, or why none was loaded. */
+    record Outcome(String path, String reason) {
+
+        boolean loaded() {
+            return path != null;
+        }
+    }
+
+    private NativeBlas() {
+    }
+
+    static Outcome load() {
+        if (System.getProperty(NETLIB_PATH) != null || System.getProperty(NETLIB_NAME) != null) {
+            return new Outcome(null, "BLAS chosen with " + NETLIB_PATH + " / " + NETLIB_NAME);
+        }
+        if ("false".equals(System.getProperty("trainyard.blas.bundled"))) {
+            return new Outcome(null, "bundled OpenBLAS switched off (trainyard.blas.bundled=false)");
+        }
+        try {
+            Loader.load(openblas_nolapack.class);
+            String path = null;
+            for (Map.Entry<String, String> library : Loader.getLoadedLibraries().entrySet()) {
+                if (library.getKey().startsWith("openblas")) {
+                    path = library.getValue();
+                }
+            }
+            if (path == null) {
+                return new Outcome(null, "JavaCPP loaded no libopenblas");
+            }
+            // The engine cuts large products into blocks for the cores itself and runs several jobs
+            // at once; OpenBLAS's own threads would only compete with them (measured 2× slower through
+            // the API at 2000×50→100→100→1). Set here, in the process, so no user has to export
+            // OPENBLAS_NUM_THREADS.
+            openblas_nolapack.blas_set_num_threads(1);
+            System.setProperty(NETLIB_PATH, path);
+            return new Outcome(path, null);
+        } catch (RuntimeException | LinkageError e) {
+            // No binary for this platform in the jar (UnsatisfiedLinkError), or the classes are missing.
+            return new Outcome(null, "no bundled OpenBLAS for " + platform() + ": " + e);
+        }
+    }
+
+    /** Threads OpenBLAS uses for one call; -1 when unknown. */
+    static int threads() {
+        try {
+            return openblas_nolapack.blas_get_num_threads();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    }
+
+    /** JavaCPP's name for this platform, e.g. {@code linux-x86_64}. */
+    static String platform() {
+        try {
+            return Loader.getPlatform();
+        } catch (RuntimeException | LinkageError e) {
+            return System.getProperty("os.name") + "-" + System.getProperty("os.arch");
+        }
+    }
+}

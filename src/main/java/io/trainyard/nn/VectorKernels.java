@@ -1,0 +1,102 @@
+package io.trainyard.nn;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API loops of {@link SmallNetworkKernel}. Loaded only when {@link Simd#ENABLED}. Only
+ * lane-wise fused multiply-adds, loads and stores: the same bits interpreted or compiled, and the
+ * same as the scalar tails ({@link Math#fma}).
+ */
+final class VectorKernels {
+
+    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    private VectorKernels() {
+    }
+
+    /** See {@code SmallNetworkKernel.combine}: four vectors of samples per pass keep four FMA chains busy. */
+    static void combine(double[] src, int rows, int n, double[] coeff, int c0, int cStride, double init, double[] dst,
+            int dstOffset) {
+        DoubleVector start = DoubleVector.broadcast(SPECIES, init);
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            DoubleVector a0 = start;
+            DoubleVector a1 = start;
+            DoubleVector a2 = start;
+            DoubleVector a3 = start;
+            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
+                DoubleVector k = DoubleVector.broadcast(SPECIES, coeff[c]);
+                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(k, a0);
+                a1 = DoubleVector.fromArray(SPECIES, src, s + L).fma(k, a1);
+                a2 = DoubleVector.fromArray(SPECIES, src, s + 2 * L).fma(k, a2);
+                a3 = DoubleVector.fromArray(SPECIES, src, s + 3 * L).fma(k, a3);
+            }
+            a0.intoArray(dst, dstOffset + i);
+            a1.intoArray(dst, dstOffset + i + L);
+            a2.intoArray(dst, dstOffset + i + 2 * L);
+            a3.intoArray(dst, dstOffset + i + 3 * L);
+        }
+        for (; i + L <= n; i += L) {
+            DoubleVector a0 = start;
+            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
+                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(DoubleVector.broadcast(SPECIES, coeff[c]), a0);
+            }
+            a0.intoArray(dst, dstOffset + i);
+        }
+        for (; i < n; i++) {
+            double acc = init;
+            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
+                acc = Math.fma(src[s], coeff[c], acc);
+            }
+            dst[dstOffset + i] = acc;
+        }
+    }
+
+    /** See {@code SmallNetworkKernel.dots}: four rows of b share each load of a. */
+    static void dots(double[] a, int a0, double[] b, int rows, int n, double[] out, int o, double[] scratch) {
+        int bound = SPECIES.loopBound(n);
+        int j = 0;
+        for (; j + 4 <= rows; j += 4) {
+            int b0 = j * n;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int i = 0; i < bound; i += L) {
+                DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
+                s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+                s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
+                s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
+                s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
+            }
+            out[o + j] = finish(s0, a, a0, b, b0, bound, n, scratch);
+            out[o + j + 1] = finish(s1, a, a0, b, b0 + n, bound, n, scratch);
+            out[o + j + 2] = finish(s2, a, a0, b, b0 + 2 * n, bound, n, scratch);
+            out[o + j + 3] = finish(s3, a, a0, b, b0 + 3 * n, bound, n, scratch);
+        }
+        for (; j < rows; j++) {
+            int b0 = j * n;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            for (int i = 0; i < bound; i += L) {
+                s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+            }
+            out[o + j] = finish(s0, a, a0, b, b0, bound, n, scratch);
+        }
+    }
+
+    /** Lane sums in lane order, then the scalar tail: a fixed order, unlike {@code reduceLanes}. */
+    private static double finish(DoubleVector lanes, double[] a, int a0, double[] b, int b0, int bound, int n,
+            double[] scratch) {
+        lanes.intoArray(scratch, 0);
+        double sum = 0.0;
+        for (int k = 0; k < L; k++) {
+            sum += scratch[k];
+        }
+        for (int i = bound; i < n; i++) {
+            sum = Math.fma(a[a0 + i], b[b0 + i], sum);
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,135 @@
+package io.trainyard.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.random.Well19937c;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fused small-network kernel against a plain textbook computation (Commons Math products, one
+ * step at a time), on sample counts that are not a multiple of the SIMD width so the padding is
+ * exercised. Runs on every engine path the surefire executions set up; on the BLAS-only one the
+ * same comparison checks the BLAS path.
+ */
+class SmallNetworkKernelTests {
+
+    @Test
+    void theHomeworkAndStudyNetworksTakeTheFusedPathAndWideOnesDoNot() {
+        assertThat(SmallNetworkKernel.fits(new int[] {5, 20, 1})).isEqualTo(SmallNetworkKernel.ENABLED);
+        assertThat(SmallNetworkKernel.fits(new int[] {5, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 1}))
+                .isEqualTo(SmallNetworkKernel.ENABLED);
+        assertThat(SmallNetworkKernel.fits(new int[] {100, 256, 256, 1})).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"sigmoid, true, 37", "relu, true, 8", "tanh, false, 1", "none, true, 45", "sigmoid, false, 400"})
+    void lossGradientsAndPredictionsMatchTheTextbookComputation(String activationId, boolean bias, int rows) {
+        Activation activation = Activation.fromId(activationId);
+        Well19937c random = new Well19937c(rows);
+        int[] sizes = {5, 20, 20, 3};
+        Network network = Network.initialize(sizes, activation, bias, 0.5, random);
+        RealMatrix x = gaussian(rows, 5, random);
+        RealMatrix y = gaussian(rows, 3, random);
+
+        List<RealMatrix> a = new ArrayList<>();
+        List<RealMatrix> in = new ArrayList<>();
+        a.add(x);
+        in.add(x);
+        RealMatrix current = x;
+        for (int l = 0; l < network.depth(); l++) {
+            RealMatrix z = current.multiply(network.weight(l));
+            if (bias) {
+                for (int i = 0; i < rows; i++) {
+                    z.setRowVector(i, z.getRowVector(i).add(network.biases().get(l)));
+                }
+            }
+            in.add(z);
+            current = l == network.depth() - 1 ? z : z.copy();
+            if (l < network.depth() - 1) {
+                final RealMatrix zz = z;
+                RealMatrix act = new Array2DRowRealMatrix(rows, z.getColumnDimension());
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < z.getColumnDimension(); j++) {
+                        act.setEntry(i, j, activation.apply(zz.getEntry(i, j)));
+                    }
+                }
+                current = act;
+            }
+            a.add(current);
+        }
+        RealMatrix predicted = current;
+        RealMatrix delta = predicted.subtract(y).scalarMultiply(2.0);
+        double expectedLoss = 0;
+        for (int i = 0; i < rows; i++) {
+            expectedLoss += y.getRowVector(i).subtract(predicted.getRowVector(i)).dotProduct(
+                    y.getRowVector(i).subtract(predicted.getRowVector(i)));
+        }
+        RealMatrix[] expectedW = new RealMatrix[network.depth()];
+        double[][] expectedB = new double[network.depth()][];
+        for (int l = network.depth() - 1; l >= 0; l--) {
+            expectedW[l] = a.get(l).transpose().multiply(delta);
+            expectedB[l] = new double[delta.getColumnDimension()];
+            for (int j = 0; j < delta.getColumnDimension(); j++) {
+                expectedB[l][j] = sum(delta.getColumn(j));
+            }
+            if (l > 0) {
+                RealMatrix back = delta.multiply(network.weight(l).transpose());
+                for (int i = 0; i < rows; i++) {
+                    for (int j = 0; j < back.getColumnDimension(); j++) {
+                        back.setEntry(i, j, back.getEntry(i, j)
+                                * activation.derivative(in.get(l).getEntry(i, j), a.get(l).getEntry(i, j)));
+                    }
+                }
+                delta = back;
+            }
+        }
+
+        LossAndGradient actual = network.lossAndGradient(Samples.of(x, y));
+        assertThat(actual.loss()).isCloseTo(expectedLoss, org.assertj.core.data.Offset.offset(1e-11 * expectedLoss));
+        for (int l = 0; l < network.depth(); l++) {
+            assertClose(actual.gradients().weight(l), expectedW[l]);
+            if (bias) {
+                assertClose(new Array2DRowRealMatrix(actual.gradients().biases().get(l).toArray()),
+                        new Array2DRowRealMatrix(expectedB[l]));
+            }
+        }
+        assertClose(network.predict(x), predicted);
+        ForwardCache cache = network.forward(x);
+        assertClose(cache.output(), predicted);
+        assertClose(cache.get("A2"), a.get(2));
+        assertClose(cache.get("IN1"), in.get(1));
+        assertThat(network.loss(Samples.of(x, y))).isEqualTo(actual.loss());
+    }
+
+    private static void assertClose(RealMatrix actual, RealMatrix expected) {
+        assertThat(actual.getRowDimension()).isEqualTo(expected.getRowDimension());
+        assertThat(actual.getColumnDimension()).isEqualTo(expected.getColumnDimension());
+        double scale = Math.max(1.0, expected.getNorm());
+        assertThat(actual.subtract(expected).getNorm()).isLessThan(1e-12 * scale);
+    }
+
+    private static double sum(double[] values) {
+        double s = 0;
+        for (double v : values) {
+            s += v;
+        }
+        return s;
+    }
+
+    private static RealMatrix gaussian(int rows, int cols, Well19937c random) {
+        double[][] m = new double[rows][cols];
+        for (double[] row : m) {
+            for (int j = 0; j < cols; j++) {
+                row[j] = random.nextGaussian();
+            }
+        }
+        return new Array2DRowRealMatrix(m, false);
+    }
+}
