@@ -133,7 +133,21 @@ final class Propagation {
 
     /** {@code A(l)} of the last forward pass, l = 1..L (row-major n × sizes[l]); {@code A(0)} is X. */
     double[] activations(int l) {
+        if (fused != null) {
+            // The fused kernel keeps its own (transposed) buffers; bring them over only when asked.
+            fused.copyForwardTo(in, act, output);
+        }
         return act[l];
+    }
+
+    /**
+     * The samples' rows were rewritten in place (a mini-batch refilled); the fused kernel, which keeps
+     * a transposed copy of X and Y, takes them up again.
+     */
+    void samplesChanged() {
+        if (fused != null) {
+            fused.reload(samples);
+        }
     }
 
     int rows() {

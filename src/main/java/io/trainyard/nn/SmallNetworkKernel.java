@@ -83,6 +83,14 @@ final class SmallNetworkKernel {
         java.util.Arrays.fill(ones, 1.0);
     }
 
+    /** Takes up the samples' current X and Y again (same shape), without allocating. */
+    void reload(Samples samples) {
+        transpose(samples.x, n, sizes[0], m, act[0]);
+        if (targets != null) {
+            transpose(samples.y, n, sizes[last + 1], m, targets);
+        }
+    }
+
     /** Computes Ŷ and every hidden layer's IN and A. */
     void forward() {
         double[][] w = network.weights;
@@ -208,7 +216,11 @@ final class SmallNetworkKernel {
 
     /** Row-major rows × cols to cols rows of length {@code stride}, zero-padded. */
     private static double[] transpose(double[] rowMajor, int rows, int cols, int stride) {
-        double[] t = new double[stride * cols];
+        return transpose(rowMajor, rows, cols, stride, new double[stride * cols]);
+    }
+
+    /** Writes the transpose into {@code t}; its padding columns are left as they are (zeros). */
+    private static double[] transpose(double[] rowMajor, int rows, int cols, int stride, double[] t) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
                 t[j * stride + i] = rowMajor[i * cols + j];

@@ -294,6 +294,7 @@ public final class Trainer {
                 for (int r = 0; r < rows; r++) {
                     buffer.copyRow(train, order[start + r], r);
                 }
+                propagation.samplesChanged();
                 propagation.lossAndGradient();
                 optimizer.apply(network, propagation.weightGradients(), propagation.biasGradients(), plan.alpha());
             }
