@@ -40,6 +40,7 @@ class JobHistoryController {
     /** Plots never draw more points than this: a screen has fewer pixels. */
     private static final int PLOT_POINTS = 2000;
     private static final int MAX_COMPARED = 50;
+    private static final String DIVERGED_AT = "diverged at iteration ";
 
     private final JobService jobs;
     private final PlotRenderer plots;
@@ -78,7 +79,7 @@ class JobHistoryController {
             case JSON -> respond(representation, losses);
             case CSV -> respond(representation, lossesCsv(losses));
             case PNG, SVG -> plot(representation, new PlotRenderer.Chart(title("Loss", job), "iteration",
-                    "loss (sum of squared errors)", log, width, height), lossSeries(losses));
+                    "loss (sum of squared errors)", log, width, height), lossSeries(losses, divergedAt(job)));
         };
     }
 
@@ -106,7 +107,8 @@ class JobHistoryController {
             case PNG, SVG -> {
                 List<PlotRenderer.Series> series = new ArrayList<>();
                 double[] x = toDoubles(gradients.iteration());
-                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms)));
+                Double diverged = divergedAt(job);
+                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms, diverged)));
                 yield plot(representation, new PlotRenderer.Chart(title("Gradient norms", job), "iteration",
                         "‖∂loss/∂Wl‖ (Frobenius)", log, width, height), series);
             }
@@ -135,8 +137,10 @@ class JobHistoryController {
             throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
         }
         List<ComparisonResponse.Curve> curves = new ArrayList<>();
+        List<Double> divergences = new ArrayList<>();
         for (String id : ids) {
             TrainingJob job = jobs.get(id.trim());
+            divergences.add(divergedAt(job));
             LossesResponse losses = LossesResponse.from(job.id(), history(job, -1, maxPoints, true), job);
             double[] values = switch (series) {
                 case "train" -> losses.train();
@@ -151,9 +155,11 @@ class JobHistoryController {
             case CSV -> respond(representation, comparisonCsv(comparison));
             case PNG, SVG -> {
                 List<PlotRenderer.Series> lines = new ArrayList<>();
-                for (ComparisonResponse.Curve curve : curves) {
+                for (int i = 0; i < curves.size(); i++) {
+                    ComparisonResponse.Curve curve = curves.get(i);
                     if (curve.values() != null) {
-                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values()));
+                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values(),
+                                divergences.get(i)));
                     }
                 }
                 yield plot(representation, new PlotRenderer.Chart(capitalised(series) + " loss of " + curves.size()
@@ -197,10 +203,10 @@ class JobHistoryController {
         return ResponseEntity.ok().contentType(representation.mediaType()).body(body);
     }
 
-    private static List<PlotRenderer.Series> lossSeries(LossesResponse losses) {
+    private static List<PlotRenderer.Series> lossSeries(LossesResponse losses, Double divergedAt) {
         double[] x = toDoubles(losses.iteration());
         List<PlotRenderer.Series> series = new ArrayList<>();
-        series.add(new PlotRenderer.Series("train", x, losses.train()));
+        series.add(new PlotRenderer.Series("train", x, losses.train(), divergedAt));
         if (losses.validation() != null) {
             series.add(new PlotRenderer.Series("validation", x, losses.validation()));
         }
@@ -272,6 +278,31 @@ class JobHistoryController {
             out[i] = values[i];
         }
         return out;
+    }
+
+    /**
+     * The iteration at which a diverged job's training loss stopped being finite, for the plots' mark. The
+     * history holds only the finite points before it, so the runner's message (written by
+     * {@link JobRunner}: "diverged at iteration k") is where it is recorded; the last stored point stands in
+     * if the message ever changes.
+     */
+    static Double divergedAt(TrainingJob job) {
+        if (job.status() != JobStatus.FAILED || !"diverged".equals(job.errorType())) {
+            return null;
+        }
+        String detail = job.errorDetail() == null ? "" : job.errorDetail();
+        int at = detail.indexOf(DIVERGED_AT);
+        if (at >= 0) {
+            int start = at + DIVERGED_AT.length();
+            int end = start;
+            while (end < detail.length() && end - start < 10 && Character.isDigit(detail.charAt(end))) {
+                end++;
+            }
+            if (end > start) {
+                return Double.valueOf(detail.substring(start, end));
+            }
+        }
+        return job.progressIteration() == null ? 0.0 : job.progressIteration().doubleValue();
     }
 
     private static String title(String what, TrainingJob job) {
