@@ -100,7 +100,7 @@ public class PlotRenderer {
         private static final float LABEL_SIZE = 14;
         private static final float TICK_SIZE = 13;
         private static final float LEGEND_SIZE = 13;
-        private static final int MAX_LEGEND_CHARS = 34;
+        private static final int MAX_LEGEND_CHARS = 44;
         private static final double SAMPLE_WIDTH = 30;
         /** Markers along a long line: enough to tell lines apart, few enough not to hide them. */
         private static final int MARKERS_PER_LINE = 8;
@@ -146,8 +146,6 @@ public class PlotRenderer {
 
             double xMin = Double.POSITIVE_INFINITY;
             double xMax = Double.NEGATIVE_INFINITY;
-            double yMin = Double.POSITIVE_INFINITY;
-            double yMax = Double.NEGATIVE_INFINITY;
             boolean integerX = true;
             List<Double> divergences = new ArrayList<>();
             for (Series s : series) {
@@ -160,8 +158,6 @@ public class PlotRenderer {
                     if (drawable(s.y()[i])) {
                         xMin = Math.min(xMin, x);
                         xMax = Math.max(xMax, x);
-                        yMin = Math.min(yMin, s.y()[i]);
-                        yMax = Math.max(yMax, s.y()[i]);
                     }
                 }
                 Double diverged = divergence(s);
@@ -172,6 +168,9 @@ public class PlotRenderer {
                     xMax = Math.max(xMax, diverged);
                 }
             }
+            double[] yRange = valueRange(divergences);
+            double yMin = yRange[0];
+            double yMax = yRange[1];
             Axes.Axis xAxis = Axes.linear(xMin, xMax, integerX, false, Math.max(3, width / 110));
             Axes.Axis yAxis = chart.logY() ? Axes.log(yMin, yMax, Math.max(3, height / 45))
                     : Axes.linear(yMin, yMax, false, true, Math.max(3, height / 60));
@@ -182,12 +181,13 @@ public class PlotRenderer {
             }
             List<LegendEntry> entries = new ArrayList<>();
             double legendWidth = 0;
+            double maxLabelWidth = width * 0.4 - SAMPLE_WIDTH - 20;
+            List<String> labels = legendLabels(maxLabelWidth);
             for (int i = 0; i < series.size(); i++) {
-                String label = legendLabel(series.get(i));
-                entries.add(new LegendEntry(i, label));
-                legendWidth = Math.max(legendWidth, legendFont.stringWidth(label));
+                entries.add(new LegendEntry(i, labels.get(i)));
+                legendWidth = Math.max(legendWidth, legendFont.stringWidth(labels.get(i)));
             }
-            legendWidth = series.isEmpty() ? 0 : Math.min(SAMPLE_WIDTH + 8 + legendWidth + 12, width * 0.4);
+            legendWidth = series.isEmpty() ? 0 : SAMPLE_WIDTH + 8 + legendWidth + 12;
 
             double left = 10 + LABEL_SIZE + 10 + tickLabelWidth + 8;
             double top = chart.title() == null || chart.title().isBlank() ? 16 : 14 + TITLE_SIZE + 16;
@@ -213,14 +213,95 @@ public class PlotRenderer {
                     divergedSeries.computeIfAbsent(diverged, d -> new ArrayList<>()).add(i);
                 }
             }
-            surface.clip(null);
             drawDivergences(plot, divergedSeries, entries);
+            surface.clip(null);
             drawLegend(plot, entries, width - 8 - legendWidth + 4);
         }
 
-        private String legendLabel(Series s) {
-            String name = s.name() == null ? "" : s.name();
-            return name.length() <= MAX_LEGEND_CHARS ? name : name.substring(0, MAX_LEGEND_CHARS - 1) + "…";
+        /**
+         * The value range to show. Runs that diverged can reach 1e300 before their loss overflows; letting them
+         * set the axis would flatten every other line, so when some series did not diverge the axis is set by
+         * those, with room for the diverging ones to climb a little before they leave through the top edge.
+         */
+        private double[] valueRange(List<Double> divergences) {
+            double[] all = extremes(i -> true);
+            double[] steady = extremes(i -> divergences.get(i) == null);
+            if (!Double.isFinite(steady[0]) || !Double.isFinite(all[1]) || all[1] <= steady[1]) {
+                return all;
+            }
+            double ceiling;
+            if (chart.logY()) {
+                double decades = Math.log10(steady[1] / steady[0]);
+                ceiling = steady[1] * Math.pow(10, Math.max(1, decades / 2));
+            } else {
+                ceiling = steady[1] + Math.max(steady[1] - steady[0], Math.abs(steady[1]) * 0.1) / 2;
+            }
+            return new double[] {Math.min(all[0], steady[0]), Math.min(all[1], ceiling)};
+        }
+
+        private double[] extremes(java.util.function.IntPredicate include) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < series.size(); s++) {
+                if (include.test(s)) {
+                    for (double y : series.get(s).y()) {
+                        if (drawable(y)) {
+                            min = Math.min(min, y);
+                            max = Math.max(max, y);
+                        }
+                    }
+                }
+            }
+            return new double[] {min, max};
+        }
+
+        /**
+         * Legend labels that fit: when some name is too long, the words every name starts with (a sweep's name,
+         * say) are dropped, and what is still too long loses its middle, so the differing parts stay visible.
+         */
+        private List<String> legendLabels(double maxWidth) {
+            List<String> names = series.stream().map(s -> s.name() == null ? "" : s.name()).toList();
+            boolean tooLong = names.stream().anyMatch(n -> n.length() > MAX_LEGEND_CHARS
+                    || legendFont.stringWidth(n) > maxWidth);
+            if (tooLong && names.size() > 1) {
+                int common = commonPrefix(names);
+                if (common > 0) {
+                    names = names.stream().map(n -> "…" + n.substring(common)).toList();
+                }
+            }
+            return names.stream().map(n -> fit(n, maxWidth)).toList();
+        }
+
+        /** The length of the prefix all names share, cut back to just after a space, bracket or comma. */
+        private static int commonPrefix(List<String> names) {
+            String first = names.get(0);
+            int length = first.length();
+            for (String n : names) {
+                int i = 0;
+                while (i < Math.min(length, n.length()) && n.charAt(i) == first.charAt(i)) {
+                    i++;
+                }
+                length = i;
+            }
+            while (length > 0 && " [(,".indexOf(first.charAt(length - 1)) < 0) {
+                length--;
+            }
+            return length;
+        }
+
+        private String fit(String name, double maxWidth) {
+            if (name.length() <= MAX_LEGEND_CHARS && legendFont.stringWidth(name) <= maxWidth) {
+                return name;
+            }
+            int keep = Math.min(name.length(), MAX_LEGEND_CHARS) - 1;
+            String shortened;
+            do {
+                int head = (keep + 1) / 2;
+                int tail = keep - head;
+                shortened = name.substring(0, head) + "…" + name.substring(name.length() - tail);
+                keep--;
+            } while (keep > 4 && legendFont.stringWidth(shortened) > maxWidth);
+            return shortened;
         }
 
         private void drawAxes(Plot plot) {
@@ -302,7 +383,8 @@ public class PlotRenderer {
                     surface.fill(style.marker().shape(p[0], p[1], size), style.colour());
                     surface.stroke(style.marker().shape(p[0], p[1], size), Color.WHITE, 0.8f, null);
                 }
-                entry.endY = points.get(n - 1)[1];
+                // a line that left through the top or bottom edge is labelled where it left
+                entry.endY = Math.max(plot.top, Math.min(plot.bottom, points.get(n - 1)[1]));
                 entry.endX = points.get(n - 1)[0];
             }
             surface.end();

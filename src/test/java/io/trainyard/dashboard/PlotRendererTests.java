@@ -137,6 +137,37 @@ class PlotRendererTests {
     }
 
     @Test
+    void aRunThatBlewUpDoesNotFlattenTheOthers() throws Exception {
+        double[] x = iterations(20);
+        double[] steady = new double[20];
+        double[] exploding = new double[20];
+        for (int i = 0; i < 20; i++) {
+            steady[i] = 1000 * Math.pow(0.9, i);
+            exploding[i] = 1000 * Math.pow(1e15, i);
+        }
+        Document svg = parse(renderer.svg(chart(true), List.of(new PlotRenderer.Series("steady", x, steady),
+                new PlotRenderer.Series("exploding", x, exploding, 20.0))));
+
+        List<Double> ticks = tickLabels(svg, "y-axis").stream().map(Double::parseDouble).toList();
+        assertThat(ticks).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(ticks.get(ticks.size() - 1)).as("top label").isLessThan(1e6);
+        assertThat(texts(svg, "divergence-label")).containsExactly("diverged at iteration 20");
+    }
+
+    @Test
+    void longNamesSharingAPrefixKeepTheirDifferingParts() throws Exception {
+        List<PlotRenderer.Series> lines = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            lines.add(new PlotRenderer.Series("normalisation x basis x depth [normalize=true, basisDegree=" + s
+                    + ", layers=[20, 20]]", iterations(3), new double[] {3 + s, 2 + s, 1 + s}));
+        }
+        List<String> labels = texts(parse(renderer.svg(chart(true), lines)), "legend-label");
+
+        assertThat(labels).hasSize(3).allMatch(l -> l.length() <= 44).doesNotHaveDuplicates();
+        assertThat(labels).anyMatch(l -> l.contains("basisDegree=1"));
+    }
+
+    @Test
     void aRunWithNoFinitePointStillSaysItDiverged() throws Exception {
         Document svg = parse(renderer.svg(chart(true),
                 List.of(new PlotRenderer.Series("train", new double[0], new double[0], 0.0))));
