@@ -63,11 +63,11 @@ rows = []
 for e in sorted(grid["leaderboard"], key=lambda e: (e["parameters"]["normalize"], e["parameters"]["basisDegree"],
                                                     len(e["parameters"]["layers"]))):
     p = e["parameters"]
-    rows.append([p["normalize"], p["basisDegree"], depth[len(p["layers"])], e["trainLoss"], e["validationLoss"],
-                 e["testLoss"], e["rank"], judged(e, e.get("trainRows") or 320)])
+    losses = [e[k] if e["status"] == "SUCCEEDED" else "–" for k in ("trainLoss", "validationLoss", "testLoss")]
+    rows.append([p["normalize"], p["basisDegree"], depth[len(p["layers"])], *losses, e["rank"], judged(e, 320)])
 print(table(rows, ["normalize", "basisDegree", "model", "train SSE", "validation SSE", "test SSE", "rank", "outcome"]))
 # in the order of the table, so the legend's neighbours are the table's neighbours
 ids = ",".join(e["jobId"] for e in sorted(grid["leaderboard"], key=lambda e: (
     e["parameters"]["normalize"], e["parameters"]["basisDegree"], len(e["parameters"]["layers"]))))
 ty.download("/jobs/compare", os.path.join(out_dir(), "normalisation-basis-depth.png"), ids=ids, series="train",
-            format="png", width=1100, height=650)
+            format="png", width=1400, height=700)

@@ -100,7 +100,7 @@ public class PlotRenderer {
         private static final float LABEL_SIZE = 14;
         private static final float TICK_SIZE = 13;
         private static final float LEGEND_SIZE = 13;
-        private static final int MAX_LEGEND_CHARS = 44;
+        private static final int MAX_LEGEND_CHARS = 64;
         private static final double SAMPLE_WIDTH = 30;
         /** Markers along a long line: enough to tell lines apart, few enough not to hide them. */
         private static final int MARKERS_PER_LINE = 8;
@@ -272,7 +272,7 @@ public class PlotRenderer {
             return names.stream().map(n -> fit(n, maxWidth)).toList();
         }
 
-        /** The length of the prefix all names share, cut back to just after a space, bracket or comma. */
+        /** The length of the prefix all names share, cut back to just after a space (a whole word). */
         private static int commonPrefix(List<String> names) {
             String first = names.get(0);
             int length = first.length();
@@ -283,7 +283,7 @@ public class PlotRenderer {
                 }
                 length = i;
             }
-            while (length > 0 && " [(,".indexOf(first.charAt(length - 1)) < 0) {
+            while (length > 0 && first.charAt(length - 1) != ' ') {
                 length--;
             }
             return length;
