@@ -26,14 +26,21 @@ class TrainyardError(Exception):
 
 
 class Trainyard:
-    def __init__(self, url=None):
+    def __init__(self, url=None, key=None):
         self.url = (url or os.environ.get("TRAINYARD_URL", "http://localhost:8080")).rstrip("/")
+        self.key = key or os.environ.get("TRAINYARD_KEY")
 
     # -------------------------------------------------------------- plumbing
+    def headers(self, accept):
+        """Every request's headers, in one place (an API key, when set, goes here)."""
+        headers = {"Accept": accept, "Content-Type": "application/json"}
+        if self.key:
+            headers["Authorization"] = "Bearer " + self.key
+        return headers
+
     def request(self, method, path, body=None, accept="application/json"):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Accept": accept, "Content-Type": "application/json"})
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=self.headers(accept))
         try:
             with urllib.request.urlopen(req, timeout=120) as response:
                 payload = response.read()
@@ -87,6 +94,37 @@ class Trainyard:
         ids = [self.submit(spec)["id"] for spec in specs]
         return [self.wait(job_id, timeout) for job_id in ids]
 
+    def events(self, job_id):
+        """Yields (event, data) from GET /jobs/{id}/events until the job's stream ends (its final status)."""
+        req = urllib.request.Request(f"{self.url}/jobs/{job_id}/events", headers=self.headers("text/event-stream"))
+        with urllib.request.urlopen(req, timeout=600) as stream:
+            event, data = "message", []
+            for raw in stream:
+                line = raw.decode().rstrip("\r\n")
+                if line.startswith("event:"):
+                    event = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].lstrip())
+                elif not line and data:
+                    yield event, json.loads("\n".join(data))
+                    event, data = "message", []
+
+    def follow(self, job_id, out=sys.stderr, width=30):
+        """The tqdm of a job: a progress bar with loss and ETA, redrawn on every progress event; returns the job."""
+        end = "\r" if out.isatty() else "\n"  # redraw in place on a terminal, one line per event in a log
+        for event, data in self.events(job_id):
+            if event == "progress":
+                done = int(width * data["fraction"])
+                eta = data.get("etaSeconds")
+                loss = data.get("trainLoss")
+                out.write(f"[{'#' * done}{'.' * (width - done)}] {data['iteration']}/{data['iterations']}"
+                          + (f"  train {loss:,.1f}" if loss is not None else "")
+                          + (f"  eta {eta:.1f} s" if eta is not None else "") + end)
+                out.flush()
+            elif event == "status" and data["status"] in FINAL:
+                out.write(f"{data['status']}\n")
+        return self.get(f"/jobs/{job_id}")
+
     def losses(self, job_id, **params):
         return self.get(f"/jobs/{job_id}/losses", **params)
 
@@ -128,6 +166,8 @@ def table(rows, headers):
 
 def fmt(value):
     if isinstance(value, float):
+        if value != 0 and (abs(value) >= 1e6 or abs(value) < 1e-3):
+            return f"{value:.2e}"
         return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.3g}"
     return str(value)
 

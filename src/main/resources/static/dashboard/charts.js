@@ -2,11 +2,19 @@
 // grow point by point, switch between linear and log scale, and keep their size in step with the page.
 import { fmtLoss } from './api.js';
 
-export const SET_COLORS = { train: '#2563eb', validation: '#d97706', test: '#059669' };
+// The same rules as the server's plots (PlotRenderer.SeriesStyle): Okabe–Ito colours without the yellow
+// that vanishes on white, and dash patterns, in cycles of 7 and 4. Both lengths are coprime, so the i-th and
+// j-th series share a (colour, dash) only when i ≡ j mod 28, and neighbours differ in both.
+export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000'];
+const DASHES = [null, [9, 4], [2.5, 3], [12, 4, 3, 4]];
 
-// Distinguishable on white, in this order, for overlays and per-layer lines.
-export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777',
-  '#65a30d', '#475569', '#b45309', '#4f46e5', '#0d9488'];
+/** Colour and dash of the i-th series of a chart. */
+export function seriesStyle(i) {
+  return { color: PALETTE[i % PALETTE.length], dash: DASHES[i % DASHES.length] };
+}
+
+// train, validation and test look as they do in the server's loss plots (series 0, 1 and 2).
+export const SET_STYLES = { train: seriesStyle(0), validation: seriesStyle(1), test: seriesStyle(2) };
 
 function tick(v) {
   if (v === null || v === undefined) return '';
@@ -19,24 +27,41 @@ function tick(v) {
 /**
  * On a log axis, labels and grid lines at 1, 2 and 5 per decade when there is room, at each decade
  * when there is less, and at every k-th decade on short charts spanning many: never a crowded axis.
+ * A curve inside a decade or two still gets at least three labels (1-2-5, else every split uPlot offers).
  */
 function logSplits(u, splits) {
   const { min, max } = u.scales.y;
   const decades = Math.max(Math.log10(max / min), 1e-9);
   const perDecade = (u.over.clientHeight || u.height) / decades;
   const every = perDecade >= 30 ? 1 : Math.ceil(30 / perDecade);
-  return splits.map((v) => {
-    if (!(v > 0)) return null;
-    const exponent = Math.floor(Math.log10(v) + 1e-9);
-    const lead = Math.round(v / 10 ** exponent);
-    if (lead === 1) return exponent % every === 0 ? v : null;
-    return perDecade >= 90 && (lead === 2 || lead === 5) ? v : null;
-  });
+  const exponent = (v) => Math.floor(Math.log10(v) + 1e-9);
+  const lead = (v) => Math.round(v / 10 ** exponent(v));
+  const pick = (keep) => splits.map((v) => (v > 0 && keep(v) ? v : null));
+  const count = (chosen) => chosen.filter((v) => v !== null).length;
+  let chosen = pick((v) => (lead(v) === 1 && exponent(v) % every === 0)
+    || (perDecade >= 90 && (lead(v) === 2 || lead(v) === 5)));
+  if (count(chosen) < 3) chosen = pick((v) => [1, 2, 5].includes(lead(v)));
+  if (count(chosen) < 3) chosen = pick(() => true);
+  return chosen;
 }
+
+// Iterations are whole numbers: the x axis steps 1, 2, 5, 10, … and never shows 0.5 or ±5e-9.
+const WHOLE_STEPS = [];
+for (let e = 0; e <= 9; e += 1) WHOLE_STEPS.push(10 ** e, 2 * 10 ** e, 5 * 10 ** e);
 
 /** Log axes cannot show zero or negative values: leave a gap there instead. */
 function positive(values) {
   return values.map((v) => (v === null || v === undefined || !(v > 0) || !Number.isFinite(v) ? null : v));
+}
+
+/** True when a series has at most two points to draw, too few for a visible line. */
+function sparse(values) {
+  let n = 0;
+  for (const v of values) {
+    if (v !== null && v !== undefined && Number.isFinite(v)) n += 1;
+    if (n > 2) return false;
+  }
+  return true;
 }
 
 function finite(values) {
@@ -70,9 +95,20 @@ export class LineChart {
 
   /**
    * Shows the columns: `x` the iterations, each series `{label, color, values, dash}` aligned with
-   * them (null for a gap).
+   * them (null for a gap; `dash` an array of dash lengths, or null for a solid line). With more than three
+   * series the legend lists them in the order their lines end, top to bottom, not in the order given.
    */
   update(x, series) {
+    if (series.length > 3) {
+      const end = (s) => {
+        for (let i = s.values.length - 1; i >= 0; i -= 1) {
+          const v = s.values[i];
+          if (v !== null && v !== undefined && Number.isFinite(v) && (!this.log || v > 0)) return v;
+        }
+        return -Infinity;
+      };
+      series = [...series].sort((a, b) => end(b) - end(a));
+    }
     this.x = x;
     this.series = series;
     this.container.dataset.points = String(x.length);
@@ -84,7 +120,7 @@ export class LineChart {
     }
     this.placeholder.hidden = true;
     const data = [x, ...series.map((s) => (this.log ? positive(s.values) : finite(s.values)))];
-    const signature = JSON.stringify([this.log, series.map((s) => [s.label, s.color, Boolean(s.dash)])]);
+    const signature = JSON.stringify([this.log, series.map((s) => [s.label, s.color, s.dash, sparse(s.values)])]);
     if (this.plot && signature === this.signature) {
       this.plot.setData(data);
     } else {
@@ -119,11 +155,12 @@ export class LineChart {
       width: this.container.clientWidth || 600,
       height: this.height,
       scales: {
-        x: { time: false },
+        // a single point gets a range around it instead of a zero-width one
+        x: { time: false, range: (u, min, max) => (min === max ? [Math.max(0, min - 1), Math.max(0, min - 1) + 2] : [min, max]) },
         y: this.log ? { distr: 3, log: 10 } : { distr: 1 },
       },
       axes: [
-        { ...axis, label: 'iteration', labelSize: 18, values: (u, splits) => splits.map(tick) },
+        { ...axis, label: 'iteration', labelSize: 18, incrs: WHOLE_STEPS, values: (u, splits) => splits.map(tick) },
         this.log
           ? { ...axis, size: 56, values: (u, splits) => splits.map(tick), filter: logSplits,
             grid: { ...axis.grid, filter: logSplits }, ticks: { ...axis.ticks, filter: logSplits } }
@@ -135,9 +172,10 @@ export class LineChart {
           label: s.label,
           stroke: s.color,
           width: s.width || 1.75,
-          dash: s.dash ? [6, 4] : undefined,
+          dash: s.dash || undefined,
           spanGaps: true,
-          points: { show: false },
+          // one or two points make no line: show them as dots so a short or diverged run is not an empty chart
+          points: sparse(s.values) ? { show: true, size: 9, fill: s.color } : { show: false },
           value: (u, v) => fmtLoss(v),
         })),
       ],

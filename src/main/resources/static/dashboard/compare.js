@@ -1,7 +1,7 @@
 // Several jobs' curves on one chart: GET /jobs/compare when the server has it (one request),
 // otherwise one downsampled GET /jobs/{id}/losses per ticked job (at most ten).
 import { ApiError, getJson, isTerminal, query } from './api.js';
-import { LineChart, PALETTE, alignCurves } from './charts.js';
+import { LineChart, alignCurves, seriesStyle } from './charts.js';
 
 const POINTS = 500;
 
@@ -54,7 +54,7 @@ export class CompareView {
       const drawn = curves.filter((c) => Array.isArray(c.values) && c.iteration.length > 0);
       const aligned = alignCurves(drawn);
       this.chart.update(drawn.length ? aligned[0] : [], drawn.map((c, i) => ({
-        label: this.name(c.jobId), color: PALETTE[i % PALETTE.length], values: aligned[i + 1],
+        label: this.name(c.jobId), ...seriesStyle(i), values: aligned[i + 1],
       })));
       const missing = curves.filter((c) => !Array.isArray(c.values)).map((c) => this.name(c.jobId));
       note.textContent = missing.length ? `No ${series} loss for: ${missing.join(', ')}.` : '';

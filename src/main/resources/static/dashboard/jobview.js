@@ -1,7 +1,7 @@
 // One job, live: status and progress from GET /jobs/{id}/events (Server-Sent Events), or by polling
 // GET /jobs/{id} where the stream is not available; loss and gradient curves grow with `since`.
 import { el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query } from './api.js';
-import { LineChart, PALETTE, SET_COLORS } from './charts.js';
+import { LineChart, SET_STYLES, seriesStyle } from './charts.js';
 
 const FIRST_POINTS = 1500; // the whole history, downsampled, when a job is opened
 const CHUNK_POINTS = 300; // each incremental fetch, downsampled
@@ -166,13 +166,13 @@ export class JobView {
     if (l) {
       const series = ['train', 'validation', 'test']
         .filter((name) => Array.isArray(l.columns[name]))
-        .map((name) => ({ label: name, color: SET_COLORS[name], values: l.columns[name] }));
+        .map((name) => ({ label: name, ...SET_STYLES[name], values: l.columns[name] }));
       this.lossChart.update(l.iteration, series);
     }
     const g = this.gradients;
     if (g) {
       const series = Object.keys(g.columns).map((name, i) => ({
-        label: name, color: PALETTE[i % PALETTE.length], values: g.columns[name],
+        label: name, ...seriesStyle(i), values: g.columns[name],
       }));
       this.gradientChart.update(g.iteration, series);
     }

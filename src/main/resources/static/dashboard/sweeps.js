@@ -1,7 +1,7 @@
 // Sweeps: the list, one sweep's leaderboard, and its best curves on one chart.
 // Field names are read defensively: the sweep API is newer than the job API.
 import { ApiError, el, fmtLoss, fmtParams, fmtTime, getJson, query } from './api.js';
-import { LineChart, PALETTE, alignCurves } from './charts.js';
+import { LineChart, alignCurves, seriesStyle } from './charts.js';
 
 const CURVES = 12; // the best this many jobs are drawn; a legend of 200 lines helps nobody
 const POINTS = 300;
@@ -137,7 +137,7 @@ export class SweepsView {
     const aligned = alignCurves(chosen);
     this.chart.update(chosen.length ? aligned[0] : [], chosen.map((c, i) => ({
       label: c.label || fmtParams(c.parameters) || c.jobId.slice(0, 8),
-      color: PALETTE[i % PALETTE.length],
+      ...seriesStyle(i),
       values: aligned[i + 1],
       width: i === 0 ? 2.5 : 1.5,
     })));

@@ -203,6 +203,14 @@ abstract class ApiContract {
         for (JsonNode value : losses.get("train")) {
             assertThat(value.isNumber()).as("every stored loss is a finite number").isTrue();
         }
+        // the plot marks where the curve stops instead of drawing an empty or overflowed axis
+        String detail = failed.at("/error/detail").asString();
+        String iteration = detail.replaceAll("(?s).*diverged at iteration (\\d+).*", "$1");
+        for (String path : List.of("/losses", "/gradients")) {
+            String svg = http.get("/jobs/" + id + path + "?format=svg").text();
+            assertThat(svg).contains(">diverged at iteration " + iteration + "<");
+            assertThat(svg).doesNotContainPattern("\\d{15,}");
+        }
     }
 
     @Test
@@ -233,6 +241,9 @@ abstract class ApiContract {
         assertThat(svg.contentType()).startsWith("image/svg+xml");
         assertThat(svg.text()).contains("<svg").contains(">train<").contains(">validation<").contains(">test<");
         assertThat(http.get("/jobs/" + id + "/gradients?format=svg").text()).contains(">W0<").contains(">W1<");
+        assertThat(svgTickLabels(http.get("/jobs/" + id + "/losses?format=svg").text(), "y-axis"))
+                .as("a log loss axis is labelled even when the loss spans under a decade")
+                .hasSizeGreaterThanOrEqualTo(3).noneMatch(label -> label.matches(".*\\d{15,}.*"));
 
         assertThat(http.get("/jobs/" + id + "/losses", "application/xml").status()).isEqualTo(406);
         problem(http.get("/jobs/" + id + "/losses?format=xls"), 400);
@@ -650,6 +661,33 @@ abstract class ApiContract {
     static Map<String, Object> withValidation(Map<String, Object> spec) {
         spec.put("validationFraction", 0.25);
         return spec;
+    }
+
+    /** The tick labels of one axis ({@code x-axis} or {@code y-axis}) of a served SVG plot, read with the JDK's parser. */
+    static List<String> svgTickLabels(String svg, String axis) {
+        try {
+            var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            var document = factory.newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            var groups = document.getElementsByTagName("g");
+            List<String> labels = new java.util.ArrayList<>();
+            for (int i = 0; i < groups.getLength(); i++) {
+                var group = (org.w3c.dom.Element) groups.item(i);
+                if (List.of(group.getAttribute("class").split(" ")).contains(axis)) {
+                    var texts = group.getElementsByTagName("text");
+                    for (int j = 0; j < texts.getLength(); j++) {
+                        var text = (org.w3c.dom.Element) texts.item(j);
+                        if (text.getAttribute("class").equals("tick-label")) {
+                            labels.add(text.getTextContent());
+                        }
+                    }
+                }
+            }
+            return labels;
+        } catch (Exception e) {
+            throw new AssertionError("not well-formed SVG: " + e.getMessage(), e);
+        }
     }
 
     /** Width and height from a PNG's IHDR chunk. */

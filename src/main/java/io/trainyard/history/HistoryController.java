@@ -30,6 +30,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.job.JobService;
+import io.trainyard.job.JobStatus;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.system.InvalidRequestException;
 
@@ -47,6 +48,7 @@ class HistoryController {
     /** Plots never draw more points than this: a screen has fewer pixels. */
     private static final int PLOT_POINTS = 2000;
     private static final int MAX_COMPARED = 50;
+    private static final String DIVERGED_AT = "diverged at iteration ";
 
     private final JobService jobs;
     private final HistoryService histories;
@@ -82,7 +84,7 @@ class HistoryController {
                             cell(losses.test(), i), cell(losses.trainMse(), i), cell(losses.validationMse(), i),
                             cell(losses.testMse(), i))));
             case PNG, SVG -> plot(representation, chart(title("Loss", job), "loss (sum of squared errors)", query),
-                    lossSeries(losses));
+                    lossSeries(losses, divergedAt(job)));
         };
     }
 
@@ -115,7 +117,8 @@ class HistoryController {
             case PNG, SVG -> {
                 List<PlotRenderer.Series> series = new ArrayList<>();
                 double[] x = toDoubles(gradients.iteration());
-                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms)));
+                Double diverged = divergedAt(job);
+                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms, diverged)));
                 yield plot(representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query),
                         series);
             }
@@ -143,8 +146,10 @@ class HistoryController {
             throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
         }
         List<ComparisonResponse.Curve> curves = new ArrayList<>();
+        List<Double> divergences = new ArrayList<>();
         for (String id : new LinkedHashSet<>(ids.stream().map(String::trim).toList())) {
             TrainingJob job = jobs.get(id);
+            divergences.add(divergedAt(job));
             LossesResponse losses = LossesResponse.from(job.id(), histories.read(job, -1, maxPoints, true), job);
             double[] values = switch (series) {
                 case "train" -> losses.train();
@@ -159,9 +164,11 @@ class HistoryController {
             case CSV -> respond(representation, comparisonCsv(comparison));
             case PNG, SVG -> {
                 List<PlotRenderer.Series> lines = new ArrayList<>();
-                for (ComparisonResponse.Curve curve : curves) {
+                for (int i = 0; i < curves.size(); i++) {
+                    ComparisonResponse.Curve curve = curves.get(i);
                     if (curve.values() != null) {
-                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values()));
+                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values(),
+                                divergences.get(i)));
                     }
                 }
                 yield plot(representation, new PlotRenderer.Chart(capitalised(series) + " loss of " + curves.size()
@@ -197,10 +204,10 @@ class HistoryController {
         return ResponseEntity.ok().contentType(representation.mediaType()).body(body);
     }
 
-    private static List<PlotRenderer.Series> lossSeries(LossesResponse losses) {
+    private static List<PlotRenderer.Series> lossSeries(LossesResponse losses, Double divergedAt) {
         double[] x = toDoubles(losses.iteration());
         List<PlotRenderer.Series> series = new ArrayList<>();
-        series.add(new PlotRenderer.Series("train", x, losses.train()));
+        series.add(new PlotRenderer.Series("train", x, losses.train(), divergedAt));
         if (losses.validation() != null) {
             series.add(new PlotRenderer.Series("validation", x, losses.validation()));
         }
@@ -247,6 +254,31 @@ class HistoryController {
             out[i] = values[i];
         }
         return out;
+    }
+
+    /**
+     * The iteration at which a diverged job's training loss stopped being finite, for the plots' mark. The
+     * history holds only the finite points before it, so the runner's message (written by
+     * {@code training.JobRunner}: "diverged at iteration k") is where it is recorded; the last stored point stands in
+     * if the message ever changes.
+     */
+    static Double divergedAt(TrainingJob job) {
+        if (job.status() != JobStatus.FAILED || !"diverged".equals(job.outcome().errorType())) {
+            return null;
+        }
+        String detail = job.outcome().errorDetail() == null ? "" : job.outcome().errorDetail();
+        int at = detail.indexOf(DIVERGED_AT);
+        if (at >= 0) {
+            int start = at + DIVERGED_AT.length();
+            int end = start;
+            while (end < detail.length() && end - start < 10 && Character.isDigit(detail.charAt(end))) {
+                end++;
+            }
+            if (end > start) {
+                return Double.valueOf(detail.substring(start, end));
+            }
+        }
+        return job.progress().iteration() == null ? 0.0 : job.progress().iteration().doubleValue();
     }
 
     private static String title(String what, TrainingJob job) {
