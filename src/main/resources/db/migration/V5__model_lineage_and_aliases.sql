@@ -10,7 +10,7 @@ ALTER TABLE models ADD COLUMN data_digest      VARCHAR(64);
 ALTER TABLE models ADD COLUMN spec             TEXT;
 ALTER TABLE models ADD COLUMN app_version      VARCHAR(100);
 ALTER TABLE models ADD COLUMN app_commit       VARCHAR(64);
-ALTER TABLE models ADD COLUMN matrix_products  VARCHAR(200);
+ALTER TABLE models ADD COLUMN matrix_products  VARCHAR(1000);
 ALTER TABLE models ADD COLUMN training_seconds DOUBLE PRECISION;
 ALTER TABLE models ADD COLUMN imported         BOOLEAN NOT NULL DEFAULT FALSE;
 -- the raw input columns' names (JSON array) when the training data named them

@@ -71,7 +71,7 @@ class ModelRepository {
                 .param("spec", lineage.spec() == null ? null : JSON.writeValueAsString(lineage.spec()))
                 .param("version", lineage.version())
                 .param("commit", lineage.commit())
-                .param("products", lineage.matrixProducts())
+                .param("products", io.trainyard.system.Rows.truncate(lineage.matrixProducts(), 1000))
                 .param("seconds", lineage.trainingSeconds())
                 .param("imported", lineage.imported())
                 .param("columns", stored.inputColumns() == null && stored.outputColumns() == null ? null
