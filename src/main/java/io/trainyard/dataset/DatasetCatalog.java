@@ -107,6 +107,11 @@ public class DatasetCatalog {
                 table.testX(), table.testY());
     }
 
+    /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
+    public long storedBytes() {
+        return repository.storedBytes();
+    }
+
     /** The most numbers one data set may hold ({@code trainyard.limits.max-data-cells}). */
     public long maxCells() {
         return maxCells;

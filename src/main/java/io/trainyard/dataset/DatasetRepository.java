@@ -75,6 +75,18 @@ class DatasetRepository {
                 false, Rows.instant(rs, "created_at"));
     }
 
+    /**
+     * Bytes of numbers stored for data sets (uploads and inline job data), for storage accounting
+     * and quotas. Read from the stored column lengths; nothing is decoded.
+     */
+    long storedBytes() {
+        Long bytes = jdbc.sql("""
+                SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
+                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)), 0) FROM datasets""")
+                .query(Long.class).single();
+        return bytes == null ? 0 : bytes;
+    }
+
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM datasets WHERE id = :id").param("id", id).update() > 0;
     }

@@ -28,6 +28,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -103,6 +104,15 @@ class ModelController {
             throw new InvalidRequestException("x", "has more than " + limits.maxDataCells()
                     + " numbers (trainyard.limits.max-data-cells)");
         }
+        // Estimated from the shapes before the model allocates anything: 200,000 rows through a
+        // 1,024-wide layer are gigabytes, and must be a 400, not an OutOfMemoryError.
+        long estimate = MemoryEstimate.prediction(model.network().layerSizes(), x.length);
+        if (estimate > limits.maxJobMemoryBytes()) {
+            throw new InvalidRequestException("x", x.length + " rows through layers "
+                    + java.util.Arrays.toString(model.network().layerSizes()) + " need about " + mebibytes(estimate)
+                    + " MiB of working memory, more than the limit " + mebibytes(limits.maxJobMemoryBytes())
+                    + " MiB (trainyard.limits.max-job-memory); send fewer rows per request");
+        }
         for (int r = 0; r < x.length && errors.isEmpty(); r++) {
             if (x[r] == null || x[r].length != model.inputWidth()) {
                 errors.add(new FieldError("x[" + r + "]", "has " + (x[r] == null ? 0 : x[r].length)
@@ -121,6 +131,10 @@ class ModelController {
         }
         RealMatrix y = model.predict(new Array2DRowRealMatrix(x, false));
         return new PredictionResponse(y.getData());
+    }
+
+    private static long mebibytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     @Schema(name = "PredictionRequest")

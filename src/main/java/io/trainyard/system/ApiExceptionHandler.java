@@ -41,8 +41,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException ex) {
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage(),
-                ex.errors(), new HttpHeaders());
+        return invalidRequest(ex, new HttpHeaders());
+    }
+
+    /** Every 400 with an {@code errors} list goes through here: at most 20 entries, then how many more. */
+    private static ResponseEntity<Object> invalidRequest(InvalidRequestException ex, HttpHeaders headers) {
+        ResponseEntity<Object> answer = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
+                ex.getMessage(), ex.errors(), headers);
+        if (ex.omitted() > 0 && answer.getBody() instanceof ProblemDetail detail) {
+            detail.setProperty("moreErrors", ex.omitted());
+        }
+        return answer;
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -64,6 +73,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 headers);
     }
 
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooMany(TooManyRequestsException ex) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        return problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests",
+                ex.getMessage(), null, headers);
+    }
+
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException ex) {
         return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large",
@@ -74,8 +91,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
         String message = "'" + ex.getValue() + "' is not " + expected;
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                ex.getName() + ": " + message, List.of(new FieldError(ex.getName(), message)), new HttpHeaders());
+        return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
@@ -96,8 +112,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
         ex.getBindingResult().getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                new InvalidRequestException(errors).getMessage(), errors, headers);
+        return invalidRequest(new InvalidRequestException(errors), headers);
     }
 
     @Override
@@ -108,8 +123,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             String name = result.getMethodParameter().getParameterName();
             result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
         }
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                new InvalidRequestException(errors).getMessage(), errors, headers);
+        return invalidRequest(new InvalidRequestException(errors), headers);
     }
 
     @Override
