@@ -36,7 +36,7 @@ import tools.jackson.databind.JsonNode;
  */
 class BoundsRegressionTests {
 
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    private static final Duration STARTUP = Duration.ofSeconds(300);
     /** A request answered later than this counts as a hang. */
     private static final Duration ANSWER = Duration.ofSeconds(15);
 

@@ -63,6 +63,11 @@ class DatasetRepository {
                 .query(this::info).list();
     }
 
+    /** Whether the stored data set is listed (an upload) or inline job data; empty when there is none. */
+    Optional<Boolean> listed(String id) {
+        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class).optional();
+    }
+
     /** What a stored data set is, read without decoding its numbers. */
     Optional<DatasetInfo> findInfo(String id) {
         return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id).query(this::info)
