@@ -171,7 +171,7 @@ class BoundsRegressionTests {
             await().atMost(Duration.ofSeconds(90)).until(() -> http.get("/jobs/" + normal).json().get("status")
                     .asString().equals("SUCCEEDED"));
             assertThat(http.get("/jobs/" + id).expect(200).get("status").asString()).isEqualTo("QUEUED");
-            http.post("/jobs/" + id + "/cancel", "{}").expect(200);
+            http.post("/jobs/" + id + "/cancel", "").expect(202);
         }
         http.delete("/datasets/" + dataset);
     }

@@ -54,6 +54,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return answer;
     }
 
+    /**
+     * Bean Validation on a controller's parameters (e.g. {@code height} below its {@code @Min}) when
+     * it is raised by the method-validation proxy rather than by Spring MVC itself: still bad input.
+     */
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolation(jakarta.validation.ConstraintViolationException ex) {
+        List<FieldError> errors = new ArrayList<>();
+        for (jakarta.validation.ConstraintViolation<?> violation : ex.getConstraintViolations()) {
+            String path = violation.getPropertyPath().toString();
+            errors.add(new FieldError(path.substring(path.lastIndexOf('.') + 1), violation.getMessage()));
+        }
+        errors.sort(java.util.Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
+        return invalidRequest(new InvalidRequestException(errors), new HttpHeaders());
+    }
+
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException ex) {
         return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", ex.getMessage(), null,
