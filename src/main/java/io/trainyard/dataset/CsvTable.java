@@ -22,9 +22,13 @@ import io.trainyard.system.InvalidRequestException;
  */
 record CsvTable(List<String> columns, double[][] x, double[][] y) {
 
-    /** Plain decimal or scientific notation; no hex, no type suffixes, no NaN or Infinity. */
-    private static final java.util.regex.Pattern NUMBER =
-            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /**
+     * Characters of one number cell. Seventeen significant digits and an exponent need about 25; a
+     * cell ten times that long is not a number anyone wrote by hand or program.
+     */
+    static final int MAX_CELL_CHARS = 256;
+    /** Characters of one line: 1,024 columns of generous numbers, with room to spare. */
+    static final int MAX_LINE_CHARS = 1 << 20;
 
     /**
      * Parses {@code reader}.
@@ -36,7 +40,8 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
     static CsvTable parse(Reader reader, List<String> targets, long maxCells) {
         CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true)
                 .setTrim(true).get();
-        try (CSVParser parser = CSVParser.parse(reader, format)) {
+        LineBoundedReader bounded = new LineBoundedReader(reader, MAX_LINE_CHARS);
+        try (CSVParser parser = CSVParser.parse(bounded, format)) {
             var records = parser.iterator();
             if (!records.hasNext()) {
                 throw invalid("line 1: the file is empty; send a header row and at least one data row");
@@ -110,28 +115,86 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             inputIndex.forEach(i -> columns.add(header.get(i)));
             columns.addAll(targetNames);
             return new CsvTable(columns, xs.toArray(double[][]::new), ys.toArray(double[][]::new));
+        } catch (LineBoundedReader.LineTooLongException e) {
+            throw invalid("line " + e.line() + ": longer than " + MAX_LINE_CHARS
+                    + " characters; a line holds one row of numbers");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
+            if (e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong) {
+                throw invalid("line " + tooLong.line() + ": longer than " + MAX_LINE_CHARS
+                        + " characters; a line holds one row of numbers");
+            }
             throw invalid("the file is not valid CSV: " + e.getMessage());
         }
     }
 
     private static double number(CSVRecord record, int column, List<String> header, long line) {
         String cell = record.get(column);
-        if (!NUMBER.matcher(cell).matches()) {
+        String where = "line " + line + ", column '" + header.get(column) + "'";
+        if (cell.length() > MAX_CELL_CHARS) {
+            throw invalid(where + ": the cell has " + cell.length() + " characters, more than " + MAX_CELL_CHARS
+                    + "; a number needs far fewer");
+        }
+        if (!isDecimal(cell)) {
             String what = cell.isEmpty() ? "is empty" : "'" + cell + "' is not a number";
             if (cell.equalsIgnoreCase("nan") || cell.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
                 what = "'" + cell + "' is not a finite number";
             }
-            throw invalid("line " + line + ", column '" + header.get(column) + "': " + what);
+            throw invalid(where + ": " + what);
         }
         double value = Double.parseDouble(cell);
         if (!Double.isFinite(value)) {
-            throw invalid("line " + line + ", column '" + header.get(column) + "': '" + cell
-                    + "' is not a finite number");
+            throw invalid(where + ": '" + cell + "' is not a finite number");
         }
         return value;
+    }
+
+    /**
+     * Plain decimal or scientific notation ({@code [+-]digits[.digits][(e|E)[+-]digits]}, at least
+     * one mantissa digit); no hex, no type suffixes, no NaN or Infinity. One pass, no backtracking:
+     * the time is linear in the cell's length whatever it holds.
+     */
+    static boolean isDecimal(CharSequence s) {
+        int i = 0;
+        int n = s.length();
+        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+            i++;
+        }
+        int digits = 0;
+        while (i < n && isDigit(s.charAt(i))) {
+            i++;
+            digits++;
+        }
+        if (i < n && s.charAt(i) == '.') {
+            i++;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                digits++;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = 0;
+            while (i < n && isDigit(s.charAt(i))) {
+                i++;
+                exponent++;
+            }
+            if (exponent == 0) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static InvalidRequestException invalid(String message) {

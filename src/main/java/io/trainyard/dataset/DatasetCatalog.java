@@ -107,6 +107,11 @@ public class DatasetCatalog {
                 table.testX(), table.testY());
     }
 
+    /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
+    public long storedBytes() {
+        return repository.storedBytes();
+    }
+
     /** The most numbers one data set may hold ({@code trainyard.limits.max-data-cells}). */
     public long maxCells() {
         return maxCells;
@@ -123,8 +128,9 @@ public class DatasetCatalog {
         if (builtIn.containsKey(id)) {
             throw new DatasetInUseException("Data set " + id + " is built in and cannot be deleted.");
         }
-        Dataset dataset = get(id);
-        if (!dataset.listed()) {
+        // Only whether it is listed: deleting never decodes the numbers.
+        boolean listed = repository.listed(id).orElseThrow(() -> new DatasetNotFoundException(id));
+        if (!listed) {
             throw new DatasetInUseException("Data set " + id + " holds the data sent inline with a job; it is kept "
                     + "so that job can be retrained and goes only with the database.");
         }
@@ -148,7 +154,9 @@ public class DatasetCatalog {
         if (builtIn.containsKey(id)) {
             return;
         }
-        repository.find(id).filter(dataset -> !dataset.listed()).ifPresent(dataset -> repository.delete(id));
+        if (repository.listed(id).filter(listed -> !listed).isPresent()) {
+            repository.delete(id);
+        }
     }
 
     private Dataset store(String name, List<String> columns, double[][] x, double[][] y, double[][] testX,

@@ -63,6 +63,11 @@ class DatasetRepository {
                 .query(this::info).list();
     }
 
+    /** Whether the stored data set is listed (an upload) or inline job data; empty when there is none. */
+    Optional<Boolean> listed(String id) {
+        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class).optional();
+    }
+
     /** What a stored data set is, read without decoding its numbers. */
     Optional<DatasetInfo> findInfo(String id) {
         return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id).query(this::info)
@@ -73,6 +78,18 @@ class DatasetRepository {
         return new DatasetInfo(rs.getString("id"), rs.getString("name"), json.readValue(rs.getString("columns_json"),
                 COLUMNS), rs.getInt("features"), rs.getInt("targets"), rs.getInt("train_rows"), rs.getInt("test_rows"),
                 false, Rows.instant(rs, "created_at"));
+    }
+
+    /**
+     * Bytes of numbers stored for data sets (uploads and inline job data), for storage accounting
+     * and quotas. Read from the stored column lengths; nothing is decoded.
+     */
+    long storedBytes() {
+        Long bytes = jdbc.sql("""
+                SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
+                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)), 0) FROM datasets""")
+                .query(Long.class).single();
+        return bytes == null ? 0 : bytes;
     }
 
     boolean delete(String id) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -47,7 +48,7 @@ class HistoryController {
 
     /** Plots never draw more points than this: a screen has fewer pixels. */
     private static final int PLOT_POINTS = 2000;
-    private static final int MAX_COMPARED = 50;
+    private static final int MAX_COMPARED = 20;
     private static final String DIVERGED_AT = "diverged at iteration ";
 
     private final JobService jobs;
@@ -126,7 +127,7 @@ class HistoryController {
     }
 
     @GetMapping(path = "/compare", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
-    @Operation(summary = "Compare jobs", description = "One loss curve per job (up to 50) on one chart, like the "
+    @Operation(summary = "Compare jobs", description = "One loss curve per job (up to 20) on one chart, like the "
             + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
             + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
     ResponseEntity<?> compare(
@@ -139,15 +140,18 @@ class HistoryController {
             @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
             NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
-        if (ids.isEmpty() || ids.size() > MAX_COMPARED) {
-            throw new InvalidRequestException("ids", "give between 1 and " + MAX_COMPARED + " job ids, got " + ids.size());
+        // Each id is a history read: the distinct ones are capped, before any is read.
+        Set<String> distinct = new LinkedHashSet<>(ids.stream().map(String::trim).toList());
+        if (distinct.isEmpty() || distinct.size() > MAX_COMPARED) {
+            throw new InvalidRequestException("ids", "give between 1 and " + MAX_COMPARED + " distinct job ids, got "
+                    + distinct.size());
         }
         if (!List.of("train", "validation", "test").contains(series)) {
             throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
         }
         List<ComparisonResponse.Curve> curves = new ArrayList<>();
         List<Double> divergences = new ArrayList<>();
-        for (String id : new LinkedHashSet<>(ids.stream().map(String::trim).toList())) {
+        for (String id : distinct) {
             TrainingJob job = jobs.get(id);
             divergences.add(divergedAt(job));
             LossesResponse losses = LossesResponse.from(job.id(), histories.read(job, -1, maxPoints, true), job);

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.system.DoubleArrays;
 
@@ -20,6 +21,8 @@ public class HistoryRepository {
         this.jdbc = jdbc;
     }
 
+    /** Stores a batch and its coarse level together: a downsampled read never sees one without the other. */
+    @Transactional
     void insert(HistoryChunk chunk) {
         jdbc.sql("""
                 INSERT INTO job_history (job_id, first_iteration, point_count, layers, train, validation, test,
@@ -34,6 +37,63 @@ public class HistoryRepository {
                 .param("test", chunk.test() == null ? null : DoubleArrays.encode(chunk.test()))
                 .param("norms", DoubleArrays.encode(chunk.gradientNorms()))
                 .update();
+        CoarseLevel.Row coarse = CoarseLevel.of(chunk);
+        double[] iterations = new double[coarse.iterations().length];
+        for (int k = 0; k < iterations.length; k++) {
+            iterations[k] = coarse.iterations()[k];
+        }
+        jdbc.sql("""
+                INSERT INTO job_history_coarse (job_id, first_iteration, point_count, kept_count, layers, iterations,
+                    train, validation, test, gradient_norms)
+                VALUES (:job, :first, :count, :kept, :layers, :iterations, :train, :validation, :test, :norms)""")
+                .param("job", coarse.jobId())
+                .param("first", coarse.firstIteration())
+                .param("count", coarse.pointCount())
+                .param("kept", iterations.length)
+                .param("layers", coarse.layers())
+                .param("iterations", DoubleArrays.encode(iterations))
+                .param("train", DoubleArrays.encode(coarse.train()))
+                .param("validation", coarse.validation() == null ? null : DoubleArrays.encode(coarse.validation()))
+                .param("test", coarse.test() == null ? null : DoubleArrays.encode(coarse.test()))
+                .param("norms", DoubleArrays.encode(coarse.gradientNorms()))
+                .update();
+    }
+
+    /**
+     * How much of a job's history after {@code since} the coarse level covers: its rows, the points
+     * it keeps and the full-resolution points they summarise. Histories stored before the coarse
+     * level existed have no coarse rows.
+     */
+    record CoarseStats(long rows, long kept, long points) {
+    }
+
+    CoarseStats coarseStats(String jobId, int since) {
+        return jdbc.sql("""
+                SELECT COUNT(*) AS row_count, COALESCE(SUM(kept_count), 0) AS kept, COALESCE(SUM(point_count), 0) AS points
+                FROM job_history_coarse WHERE job_id = :job AND first_iteration + point_count - 1 > :since""")
+                .param("job", jobId).param("since", since)
+                .query((rs, row) -> new CoarseStats(rs.getLong("row_count"), rs.getLong("kept"), rs.getLong("points")))
+                .single();
+    }
+
+    /** The coarse rows that hold points with iteration greater than {@code since}, in order. */
+    List<CoarseLevel.Row> findCoarseSince(String jobId, int since) {
+        return jdbc.sql("""
+                SELECT * FROM job_history_coarse WHERE job_id = :job AND first_iteration + point_count - 1 > :since
+                ORDER BY first_iteration""")
+                .param("job", jobId).param("since", since)
+                .query((rs, row) -> {
+                    double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
+                    int[] iterations = new int[its.length];
+                    for (int k = 0; k < its.length; k++) {
+                        iterations[k] = (int) its[k];
+                    }
+                    return new CoarseLevel.Row(jobId, rs.getInt("first_iteration"), rs.getInt("point_count"),
+                            rs.getInt("layers"), iterations, DoubleArrays.decode(rs.getBytes("train")),
+                            DoubleArrays.decode(rs.getBytes("validation")), DoubleArrays.decode(rs.getBytes("test")),
+                            DoubleArrays.decode(rs.getBytes("gradient_norms")));
+                })
+                .list();
     }
 
     /** The batches that hold points with iteration greater than {@code since}, in order. */
@@ -49,8 +109,19 @@ public class HistoryRepository {
                 .list();
     }
 
+    /** Bytes of stored history points (all jobs), for storage accounting and quotas. */
+    public long storedBytes() {
+        Long bytes = jdbc.sql("""
+                SELECT COALESCE(SUM(OCTET_LENGTH(train) + COALESCE(OCTET_LENGTH(validation), 0)
+                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)), 0) FROM job_history""")
+                .query(Long.class).single();
+        return bytes == null ? 0 : bytes;
+    }
+
     /** Drops a job's history, e.g. before an interrupted job is trained again from its seed. */
+    @Transactional
     public void deleteAll(String jobId) {
         jdbc.sql("DELETE FROM job_history WHERE job_id = :job").param("job", jobId).update();
+        jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job").param("job", jobId).update();
     }
 }

@@ -23,7 +23,19 @@ public class HistoryService {
      * @param byLoss keep the shape of the train loss (true) or of the summed gradient norms (false)
      */
     JobHistory read(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
-        JobHistory history = JobHistory.of(repository.findSince(job.id(), since), since, job.layerSizes().size() - 1);
+        int layers = job.layerSizes().size() - 1;
+        JobHistory history = null;
+        if (maxPoints != null) {
+            // Downsampling from the coarse level reads a few dozen points per stored batch instead of
+            // thousands; it is enough whenever it holds at least as many points as were asked for.
+            HistoryRepository.CoarseStats coarse = repository.coarseStats(job.id(), since);
+            if (coarse.rows() > 0 && coarse.points() > maxPoints && coarse.kept() >= maxPoints) {
+                history = CoarseLevel.history(repository.findCoarseSince(job.id(), since), since, layers);
+            }
+        }
+        if (history == null) {
+            history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
+        }
         if (maxPoints == null || maxPoints >= history.size()) {
             return history;
         }

@@ -64,6 +64,20 @@ public class PlotRenderer {
 
     /** What to draw around the lines. */
     public record Chart(String title, String xLabel, String yLabel, boolean logY, int width, int height) {
+
+        /**
+         * Each side may be up to 4,000 px, but not both: an image is {@code width × height × 4}
+         * bytes in memory, and 4,000 × 4,000 would be 64 MB for one request.
+         */
+        static final long MAX_PIXELS = 4_000_000;
+
+        public Chart {
+            if ((long) width * height > MAX_PIXELS) {
+                throw new io.trainyard.system.InvalidRequestException("width", width + " × " + height + " = "
+                        + (long) width * height + " pixels, more than " + MAX_PIXELS
+                        + " in all; make the plot smaller (e.g. 2000 × 2000)");
+            }
+        }
     }
 
     public byte[] png(Chart chart, List<Series> series) {

@@ -112,8 +112,11 @@ class JobController {
     @Operation(summary = "Follow a job live", description = "Server-Sent Events: a `status` event with the whole job "
             + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
             + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
+            + "Streams are capped per instance and per client (429 beyond) and closed after "
+            + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "
             + "Try `curl -N localhost:8080/jobs/{id}/events`.")
-    SseEmitter events(@PathVariable String id) {
-        return events.subscribe(id);
+    SseEmitter events(@PathVariable String id, jakarta.servlet.http.HttpServletRequest request) {
+        // The per-client cap counts by address until requests carry an owner (then: by owner).
+        return events.subscribe(id, request.getRemoteAddr());
     }
 }

@@ -1,13 +1,20 @@
 package io.trainyard.job;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +23,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.trainyard.system.DaemonThreads;
+import io.trainyard.system.TooManyRequestsException;
+import io.trainyard.system.TrainyardProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,6 +32,19 @@ import tools.jackson.databind.json.JsonMapper;
  * a second (one read per job, however many watchers it has) and sends a {@code status} event on
  * every status change and a throttled {@code progress} event while it runs; after the final status
  * the streams end. Training threads never see any of this: they only publish volatile progress.
+ *
+ * <p>Bounded by design:
+ * <ul>
+ * <li>the ticker never writes to a socket: it puts each event in the stream's own small queue, and a
+ * small pool of writer threads drains the queues. A reader too slow to take what it is sent fills its
+ * queue and is dropped; the others never wait for it;</li>
+ * <li>open streams are capped per instance and per client (429 beyond), and each stream is closed
+ * after {@code event-stream-timeout} (clients reconnect: {@code EventSource} does so by itself);
+ * a comment line every few seconds finds readers that went away without a word;</li>
+ * <li>the ticker survives any failure of a tick;</li>
+ * <li>each stream remembers the last status it was told, and a new stream joins its job's watchers
+ * under the same lock as the tick, so no status change falls between subscribing and the first tick.</li>
+ * </ul>
  */
 @Component
 class JobEventStreams implements DisposableBean {
@@ -31,36 +53,72 @@ class JobEventStreams implements DisposableBean {
     private static final long TICK_MILLIS = 250;
     /** A running job gets a progress event at least this often, changed or not. */
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    /** A stream that was sent nothing for this long gets a comment line, to find readers that are gone. */
+    private static final long KEEPALIVE_NANOS = 15_000_000_000L;
+    /** Events waiting for one reader; a reader this far behind is dropped. */
+    static final int QUEUE_CAPACITY = 64;
+    private static final int WRITERS = 4;
 
     private final JobService jobs;
     private final JsonMapper json;
+    private final int maxStreams;
+    private final int maxPerClient;
+    private final Duration timeout;
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-job-events"));
+    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS, DaemonThreads.named("trainyard-job-events-writer"));
 
-    JobEventStreams(JobService jobs, JsonMapper json) {
+    JobEventStreams(JobService jobs, JsonMapper json, TrainyardProperties properties) {
         this.jobs = jobs;
         this.json = json;
+        this.maxStreams = properties.limits().maxEventStreams();
+        this.maxPerClient = properties.limits().maxEventStreamsPerClient();
+        this.timeout = properties.limits().eventStreamTimeout();
         ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** A new stream for {@code id}: its current status at once, then updates until the job finishes. */
-    SseEmitter subscribe(String id) {
-        TrainingJob job = jobs.get(id);
-        SseEmitter emitter = new SseEmitter(0L);
-        JobResponse body = JobResponse.from(job, jobs.progress(job));
-        if (!send(emitter, "status", json.writeValueAsString(body))) {
-            return emitter;
+    /**
+     * A new stream for {@code id}: its current status at once, then updates until the job finishes.
+     *
+     * @param client who opens it, for the per-client cap (the remote address; the owner once
+     *     requests carry one)
+     * @throws TooManyRequestsException beyond the per-instance or per-client cap
+     * @throws JobNotFoundException when there is no such job
+     */
+    SseEmitter subscribe(String id, String client) {
+        Stream stream = open(client);
+        try {
+            TrainingJob job = jobs.get(id);
+            if (job.status().isTerminal()) {
+                stream.offer(new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
+                stream.offer(Event.END);
+                return stream.emitter;
+            }
+            while (true) {
+                Watched entry = watched.computeIfAbsent(id, key -> new Watched());
+                synchronized (entry) {
+                    if (entry.closed) {
+                        continue; // the ticker has just ended this job's streams; start over with a fresh entry
+                    }
+                    // Read under the tick's lock: whatever the ticker tells this job's watchers next
+                    // comes after what this stream is told now.
+                    job = jobs.get(id);
+                    stream.lastStatus = job.status();
+                    stream.offer(new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
+                    if (job.status().isTerminal()) {
+                        stream.offer(Event.END);
+                    } else {
+                        entry.streams.add(stream);
+                    }
+                    return stream.emitter;
+                }
+            }
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
         }
-        if (job.status().isTerminal()) {
-            emitter.complete();
-            return emitter;
-        }
-        Watched entry = watched.computeIfAbsent(id, key -> new Watched(job.status()));
-        entry.emitters.add(emitter);
-        emitter.onCompletion(() -> entry.emitters.remove(emitter));
-        emitter.onTimeout(() -> entry.emitters.remove(emitter));
-        emitter.onError(error -> entry.emitters.remove(emitter));
-        return emitter;
     }
 
     /**
@@ -72,103 +130,266 @@ class JobEventStreams implements DisposableBean {
         if (!watched.containsKey(started.job().id())) {
             return;
         }
-        ticker.execute(() -> {
-            Watched state = watched.get(started.job().id());
-            if (state != null && state.lastStatus == JobStatus.QUEUED) {
-                state.lastStatus = JobStatus.RUNNING;
-                broadcast(state, "status", JobResponse.from(started.job(), LiveProgress.latest(started.job(), null)));
-            }
-        });
+        try {
+            ticker.execute(() -> {
+                Watched state = watched.get(started.job().id());
+                if (state == null) {
+                    return;
+                }
+                synchronized (state) {
+                    String text = json.writeValueAsString(JobResponse.from(started.job(),
+                            LiveProgress.latest(started.job(), null)));
+                    for (Stream stream : state.streams) {
+                        if (stream.lastStatus == JobStatus.QUEUED) {
+                            stream.lastStatus = JobStatus.RUNNING;
+                            stream.offer(new Event("status", text));
+                        }
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
     }
 
     /** Number of open streams, for tests and metrics. */
     int openStreams() {
-        return watched.values().stream().mapToInt(w -> w.emitters.size()).sum();
+        return open.get();
+    }
+
+    private Stream open(String client) {
+        if (open.incrementAndGet() > maxStreams) {
+            open.decrementAndGet();
+            throw new TooManyRequestsException("This instance has " + maxStreams + " event streams open, the limit "
+                    + "(trainyard.limits.max-event-streams); poll GET /jobs/{id} instead or try again later.",
+                    Duration.ofSeconds(30));
+        }
+        try {
+            perClient.compute(client, (key, count) -> {
+                int mine = count == null ? 0 : count;
+                if (mine >= maxPerClient) {
+                    throw new TooManyRequestsException("You have " + maxPerClient + " event streams open, the limit "
+                            + "per client (trainyard.limits.max-event-streams-per-client); close some or poll "
+                            + "GET /jobs/{id} instead.", Duration.ofSeconds(30));
+                }
+                return mine + 1;
+            });
+        } catch (TooManyRequestsException e) {
+            open.decrementAndGet();
+            throw e;
+        }
+        return new Stream(client, new SseEmitter(timeout.toMillis()));
     }
 
     private void tick() {
-        for (Map.Entry<String, Watched> entry : watched.entrySet()) {
-            String id = entry.getKey();
-            Watched state = entry.getValue();
-            try {
-                if (state.emitters.isEmpty()) {
-                    watched.remove(id, state);
-                    continue;
-                }
-                update(id, state);
-            } catch (JobNotFoundException e) {
-                state.emitters.forEach(SseEmitter::complete);
-                watched.remove(id, state);
-            } catch (RuntimeException e) {
-                log.warn("Could not update the event streams of job {}: {}", id, e.toString());
-            }
-        }
-    }
-
-    private void update(String id, Watched state) {
-        TrainingJob job = jobs.get(id);
-        JobResponse body = JobResponse.from(job, jobs.progress(job));
-        long now = System.nanoTime();
-        if (job.status() == JobStatus.RUNNING) {
-            int iteration = body.progress().iteration();
-            if (iteration != state.lastIteration || now - state.lastProgress >= PROGRESS_EVERY_NANOS) {
-                broadcast(state, "progress", ProgressEvent.from(body));
-                state.lastIteration = iteration;
-                state.lastProgress = now;
-            }
-        }
-        if (job.status().isTerminal() && job.claim().startedAt() != null && body.progress().iteration() != state.lastIteration) {
-            // The last word on progress before the final status, even for a job faster than one tick.
-            broadcast(state, "progress", ProgressEvent.from(body));
-            state.lastIteration = body.progress().iteration();
-        }
-        if (job.status() != state.lastStatus) {
-            state.lastStatus = job.status();
-            broadcast(state, "status", body);
-        }
-        if (job.status().isTerminal()) {
-            state.emitters.forEach(SseEmitter::complete);
-            watched.remove(id, state);
-        }
-    }
-
-    private void broadcast(Watched state, String event, Object data) {
-        // Serialised once, however many watchers: a crowd of dashboards costs one JSON write per event.
-        String text = json.writeValueAsString(data);
-        for (SseEmitter emitter : List.copyOf(state.emitters)) {
-            if (!send(emitter, event, text)) {
-                state.emitters.remove(emitter);
-            }
-        }
-    }
-
-    private static boolean send(SseEmitter emitter, String event, String data) {
+        // Nothing escapes: an exception leaving a scheduled task would silently end the ticker for good.
         try {
-            emitter.send(SseEmitter.event().name(event).data(data));
-            return true;
-        } catch (IOException | IllegalStateException e) {
-            // The watcher went away; that is normal for event streams.
-            emitter.completeWithError(e);
-            return false;
+            long now = System.nanoTime();
+            for (Map.Entry<String, Watched> entry : watched.entrySet()) {
+                try {
+                    update(entry.getKey(), entry.getValue(), now);
+                } catch (Throwable e) {
+                    log.warn("Could not update the event streams of job {}: {}", entry.getKey(), e.toString());
+                }
+            }
+        } catch (Throwable e) {
+            log.error("Event stream tick failed; the next tick tries again", e);
+        }
+    }
+
+    private void update(String id, Watched state, long now) {
+        synchronized (state) {
+            state.streams.removeIf(s -> s.closed.get());
+            if (state.streams.isEmpty()) {
+                close(id, state);
+                return;
+            }
+            TrainingJob job;
+            try {
+                job = jobs.get(id);
+            } catch (JobNotFoundException e) {
+                state.streams.forEach(s -> s.offer(Event.END));
+                close(id, state);
+                return;
+            }
+            JobResponse body = JobResponse.from(job, jobs.progress(job));
+            if (job.status() == JobStatus.RUNNING) {
+                int iteration = body.progress().iteration();
+                if (iteration != state.lastIteration || now - state.lastProgress >= PROGRESS_EVERY_NANOS) {
+                    broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
+                    state.lastIteration = iteration;
+                    state.lastProgress = now;
+                }
+            }
+            if (job.status().isTerminal() && job.claim().startedAt() != null
+                    && body.progress().iteration() != state.lastIteration) {
+                // The last word on progress before the final status, even for a job faster than one tick.
+                broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
+                state.lastIteration = body.progress().iteration();
+            }
+            Event status = null;
+            for (Stream stream : state.streams) {
+                if (stream.lastStatus != job.status()) {
+                    if (status == null) {
+                        status = new Event("status", json.writeValueAsString(body));
+                    }
+                    stream.lastStatus = job.status();
+                    stream.offer(status);
+                }
+                if (now - stream.lastSent >= KEEPALIVE_NANOS) {
+                    stream.offer(Event.KEEPALIVE);
+                }
+            }
+            if (job.status().isTerminal()) {
+                state.streams.forEach(s -> s.offer(Event.END));
+                close(id, state);
+            }
+        }
+    }
+
+    private void close(String id, Watched state) {
+        state.closed = true;
+        watched.remove(id, state);
+    }
+
+    private static void broadcast(Watched state, Event event) {
+        // Serialised once, however many watchers: a crowd of dashboards costs one JSON write per event.
+        for (Stream stream : state.streams) {
+            stream.offer(event);
         }
     }
 
     @Override
     public void destroy() {
         ticker.shutdownNow();
-        watched.values().forEach(w -> w.emitters.forEach(SseEmitter::complete));
+        watched.values().forEach(w -> w.streams.forEach(Stream::close));
+        writers.shutdownNow();
+    }
+
+    /** An event to send, or one of the markers. */
+    private record Event(String name, String data) {
+        static final Event END = new Event(null, null);
+        static final Event KEEPALIVE = new Event(null, "keepalive");
+    }
+
+    /** One open stream: its emitter, its queue of unsent events, and what it has been told. */
+    private final class Stream {
+        final String client;
+        final SseEmitter emitter;
+        final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        final AtomicBoolean draining = new AtomicBoolean();
+        final AtomicBoolean closed = new AtomicBoolean();
+        volatile JobStatus lastStatus;
+        volatile long lastSent = System.nanoTime();
+
+        Stream(String client, SseEmitter emitter) {
+            this.client = client;
+            this.emitter = emitter;
+            emitter.onCompletion(this::release);
+            emitter.onTimeout(this::release);
+            emitter.onError(error -> release());
+        }
+
+        /** Queues an event without ever waiting; a reader that cannot keep up is dropped. */
+        void offer(Event event) {
+            if (closed.get()) {
+                return;
+            }
+            if (!queue.offer(event)) {
+                log.info("Dropping an event stream that is {} events behind", QUEUE_CAPACITY);
+                close();
+                return;
+            }
+            lastSent = System.nanoTime();
+            if (draining.compareAndSet(false, true)) {
+                try {
+                    writers.execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    close();
+                }
+            }
+        }
+
+        /** Writes what is queued, on a writer thread; one drain per stream at a time keeps the order. */
+        private void drain() {
+            try {
+                Event event;
+                while (!closed.get() && (event = queue.poll()) != null) {
+                    if (event == Event.END) {
+                        release();
+                        break;
+                    }
+                    if (event == Event.KEEPALIVE) {
+                        emitter.send(SseEmitter.event().comment(event.data()));
+                    } else {
+                        emitter.send(SseEmitter.event().name(event.name()).data(event.data()));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // The watcher went away; that is normal for event streams.
+                release();
+            } finally {
+                if (closed.get()) {
+                    complete();
+                }
+                draining.set(false);
+            }
+            if (closed.get()) {
+                return;
+            }
+            // An event offered after the last poll but before the flag was cleared would wait for the
+            // next one; look once more.
+            if (!queue.isEmpty() && draining.compareAndSet(false, true)) {
+                try {
+                    writers.execute(this::drain);
+                } catch (RejectedExecutionException e) {
+                    release();
+                }
+            }
+        }
+
+        /**
+         * Ends the stream without waiting: the slot is freed at once; the response is completed by a
+         * writer thread (the one stuck in a write to this reader, once that write returns or times out).
+         */
+        void close() {
+            release();
+            if (draining.compareAndSet(false, true)) {
+                try {
+                    writers.execute(() -> {
+                        complete();
+                        draining.set(false);
+                    });
+                } catch (RejectedExecutionException e) {
+                    complete();
+                }
+            }
+        }
+
+        private void complete() {
+            try {
+                emitter.complete();
+            } catch (RuntimeException e) {
+                // already completed
+            }
+        }
+
+        /** Frees this stream's slots, once. */
+        private void release() {
+            if (closed.compareAndSet(false, true)) {
+                queue.clear();
+                open.decrementAndGet();
+                perClient.computeIfPresent(client, (key, count) -> count <= 1 ? null : count - 1);
+            }
+        }
     }
 
     /** The watchers of one job and what they have been told. */
     private static final class Watched {
-        final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
-        JobStatus lastStatus;
+        final List<Stream> streams = new CopyOnWriteArrayList<>();
         int lastIteration = -1;
         long lastProgress;
-
-        Watched(JobStatus status) {
-            this.lastStatus = status;
-        }
+        boolean closed;
     }
 
     /** The data of a {@code progress} event. */

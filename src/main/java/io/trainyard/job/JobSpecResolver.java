@@ -199,7 +199,8 @@ class JobSpecResolver {
         if (layers.size() > limits.maxHiddenLayers()) {
             errors.add(new FieldError("layers", "has " + layers.size() + " hidden layers, more than the limit "
                     + limits.maxHiddenLayers() + " (trainyard.limits.max-hidden-layers)"));
-            ok = false;
+            // One problem is enough: checking a million widths would only list a million more.
+            return null;
         }
         for (int i = 0; i < layers.size(); i++) {
             Integer width = layers.get(i);

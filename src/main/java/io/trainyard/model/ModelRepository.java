@@ -140,6 +140,15 @@ class ModelRepository {
         return rs.wasNull() ? null : value;
     }
 
+    /** Bytes of stored model parameters and preprocessing, for storage accounting and quotas. */
+    long storedBytes() {
+        Long bytes = jdbc.sql("""
+                SELECT COALESCE(SUM(OCTET_LENGTH(parameters) + COALESCE(OCTET_LENGTH(preprocessing_mean), 0)
+                    + COALESCE(OCTET_LENGTH(preprocessing_std), 0)), 0) FROM models""")
+                .query(Long.class).single();
+        return bytes == null ? 0 : bytes;
+    }
+
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
     }

@@ -13,6 +13,7 @@ import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.springframework.stereotype.Component;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -39,9 +40,11 @@ class Predictions {
             + "the body) instead of ending as if complete.";
 
     private final long maxDataCells;
+    private final long maxMemory;
 
     Predictions(TrainyardProperties properties) {
         this.maxDataCells = properties.limits().maxDataCells();
+        this.maxMemory = properties.limits().maxJobMemoryBytes();
     }
 
     @Schema(name = "PredictionRequest")
@@ -50,6 +53,10 @@ class Predictions {
 
     @Schema(name = "PredictionResponse")
     record PredictionResponse(@Schema(description = "Outputs, one row per sample") double[][] y) {
+    }
+
+    private static long mebibytes(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     PredictionResponse json(Model model, PredictionRequest request) {
@@ -61,6 +68,15 @@ class Predictions {
         if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > maxDataCells) {
             throw new InvalidRequestException("x", "has more than " + maxDataCells
                     + " numbers (trainyard.limits.max-data-cells)");
+        }
+        // Estimated from the shapes before the model allocates anything: 200,000 rows through a
+        // 1,024-wide layer are gigabytes, and must be a 400, not an OutOfMemoryError.
+        long estimate = MemoryEstimate.prediction(model.network().layerSizes(), x.length);
+        if (estimate > maxMemory) {
+            throw new InvalidRequestException("x", x.length + " rows through layers "
+                    + java.util.Arrays.toString(model.network().layerSizes()) + " need about " + mebibytes(estimate)
+                    + " MiB of working memory, more than the limit " + mebibytes(maxMemory)
+                    + " MiB (trainyard.limits.max-job-memory); send fewer rows per request");
         }
         for (int r = 0; r < x.length && errors.isEmpty(); r++) {
             if (x[r] == null || x[r].length != model.inputWidth()) {

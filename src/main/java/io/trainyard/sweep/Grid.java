@@ -1,9 +1,11 @@
 package io.trainyard.sweep;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
@@ -42,11 +44,16 @@ final class Grid {
     }
 
     /**
-     * Checks the grid as sent; adds every problem to {@code errors}.
+     * Checks the grid as sent; adds every problem to {@code errors}. The size (the product of the
+     * value lists' lengths) is checked first, in saturating long arithmetic, so a grid of a million
+     * values costs one multiplication per key and not a million checks; duplicates are found with
+     * a hash set, in linear time.
      *
+     * @param maxValueLength the longest array a value may be (a layers value has at most this many widths)
      * @return the grid, or null when it has problems
      */
-    static Grid check(Map<String, List<JsonNode>> grid, int maxSize, JsonMapper json, List<FieldError> errors) {
+    static Grid check(Map<String, List<JsonNode>> grid, int maxSize, int maxValueLength, JsonMapper json,
+            List<FieldError> errors) {
         if (grid == null || grid.isEmpty()) {
             errors.add(new FieldError("grid", "give at least one field with the values to try, e.g. "
                     + "{\"alpha\": [0.001, 0.01], \"layers\": [[5], [50, 50]]}; a grid can vary " + KEYS.keySet()));
@@ -54,6 +61,22 @@ final class Grid {
         }
         int before = errors.size();
         long size = 1;
+        for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
+            int count = entry.getValue() == null ? 0 : entry.getValue().size();
+            try {
+                size = Math.multiplyExact(size, Math.max(count, 1));
+            } catch (ArithmeticException e) {
+                size = Long.MAX_VALUE; // the product of many long lists can overflow even a long
+            }
+        }
+        if (size > maxSize) {
+            List<String> factors = grid.values().stream().map(l -> String.valueOf(l == null ? 0 : l.size())).toList();
+            String jobs = size == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(size);
+            errors.add(new FieldError("grid", "expands to " + jobs + " jobs (" + String.join(" × ", factors)
+                    + " values), more than the limit " + maxSize
+                    + " (trainyard.limits.max-sweep-size); try fewer values per field"));
+            return null;
+        }
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
             String key = entry.getKey();
             List<JsonNode> list = entry.getValue();
@@ -65,24 +88,21 @@ final class Grid {
                 errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
                 continue;
             }
+            Set<JsonNode> seen = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
                 JsonNode value = list.get(i);
                 String field = "grid." + key + "[" + i + "]";
                 if (value == null || value.isNull()) {
                     errors.add(new FieldError(field, "must not be null; give " + KEYS.get(key)));
-                } else if (list.subList(0, i).contains(value)) {
+                } else if (value.isContainer() && value.size() > maxValueLength) {
+                    errors.add(new FieldError(field, "has " + value.size() + " entries, more than the limit "
+                            + maxValueLength + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key)));
+                } else if (!seen.add(value)) {
                     errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
                 } else if (!converts(json, key, value)) {
                     errors.add(new FieldError(field, "must be " + KEYS.get(key) + ", got " + value));
                 }
             }
-            size = Math.min(size * list.size(), Integer.MAX_VALUE);
-        }
-        if (errors.size() == before && size > maxSize) {
-            List<Integer> factors = grid.values().stream().map(List::size).toList();
-            errors.add(new FieldError("grid", "expands to " + size + " jobs (" + String.join(" × ",
-                    factors.stream().map(String::valueOf).toList()) + " values), more than the limit " + maxSize
-                    + " (trainyard.limits.max-sweep-size); try fewer values per field"));
         }
         return errors.size() > before ? null : new Grid(new LinkedHashMap<>(grid));
     }

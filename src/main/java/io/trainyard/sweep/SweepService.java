@@ -15,6 +15,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.system.Timestamps;
+import io.trainyard.dataset.DataTables;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.job.CreateJobRequest;
@@ -44,6 +45,7 @@ class SweepService {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final int maxSweepSize;
+    private final int maxHiddenLayers;
 
     SweepService(SweepRepository sweeps, JobService jobs, HistoryService histories, DatasetCatalog datasets,
             JsonMapper json, TransactionTemplate transaction, TrainyardProperties properties) {
@@ -54,6 +56,7 @@ class SweepService {
         this.json = json;
         this.transaction = transaction;
         this.maxSweepSize = properties.limits().maxSweepSize();
+        this.maxHiddenLayers = properties.limits().maxHiddenLayers();
     }
 
     /**
@@ -79,15 +82,27 @@ class SweepService {
             errors.add(new FieldError("base", "is required: the job spec every member starts from, e.g. "
                     + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
         }
-        Grid grid = Grid.check(request.grid(), maxSweepSize, json, errors);
+        Grid grid = Grid.check(request.grid(), maxSweepSize, maxHiddenLayers, json, errors);
         if (request.base() != null && grid != null) {
             checkSelection(request.base(), grid, selectBy, errors);
+        }
+        DataTables.Table inline = null;
+        if (request.base() != null && request.base().data() != null) {
+            CreateJobRequest.InlineData data = request.base().data();
+            if (request.base().dataset() != null) {
+                errors.add(new FieldError("base.data", "give either dataset or data, not both"));
+            } else {
+                // Checked and parsed once for the whole sweep, whatever its size.
+                inline = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), "base.data.", errors,
+                        datasets.maxCells());
+            }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
 
-        // The tree leaves the (possibly large) inline data out; each member gets the one parsed copy back.
+        // The tree leaves the (possibly large) inline data out: it is stored once, below, and every
+        // member names the stored copy, so a sweep of 200 members holds the data once and not 200 times.
         ObjectNode base = json.valueToTree(named(request.base(), null, null));
         base.remove("data");
         // Members share one seed unless the grid varies it: the same initial weights and the same
@@ -101,11 +116,19 @@ class SweepService {
         String prefix = request.name() != null ? request.name() : "sweep " + id.substring(0, 8);
         for (Map<String, JsonNode> point : points) {
             CreateJobRequest member = Grid.apply(json, base, point);
-            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", request.base().data()));
+            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", null));
         }
         SelectBy chosen = selectBy;
+        DataTables.Table table = inline;
         Sweep sweep = transaction.execute(status -> {
-            JobService.Submitted submitted = submitAll(requests, id, grid);
+            List<CreateJobRequest> members = requests;
+            if (table != null) {
+                // In the sweep's transaction: a sweep refused below leaves no data set behind.
+                String dataset = datasets.storeInline("inline data of sweep " + id, table.x(), table.y(),
+                        table.testX(), table.testY()).id();
+                members = requests.stream().map(r -> withDataset(r, dataset)).toList();
+            }
+            JobService.Submitted submitted = submitAll(members, id, grid);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
@@ -173,7 +196,7 @@ class SweepService {
         Map<String, List<JsonNode>> grid = sweep.grid();
         List<FieldError> ignored = new ArrayList<>();
         // The stored grid passed these checks when the sweep was created; the limit may have been lowered since.
-        Grid checked = Grid.check(grid, Integer.MAX_VALUE, json, ignored);
+        Grid checked = Grid.check(grid, Integer.MAX_VALUE, Integer.MAX_VALUE, json, ignored);
         return checked == null ? List.of() : checked.points();
     }
 
@@ -199,7 +222,7 @@ class SweepService {
                 hasTest = base.data().testX() != null;
             } else if (base.dataset() != null) {
                 try {
-                    hasTest = datasets.get(base.dataset()).hasTest();
+                    hasTest = datasets.info(base.dataset()).testRows() > 0;
                 } catch (DatasetNotFoundException e) {
                     // reported by the job checks with the field name users know
                 }
@@ -234,6 +257,12 @@ class SweepService {
     private static CreateJobRequest named(CreateJobRequest r, String name, CreateJobRequest.InlineData data) {
         String shortName = name == null || name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH - 3) + "...";
         return new CreateJobRequest(shortName, r.dataset(), data, r.layers(), r.activation(), r.bias(), r.scale(),
+                r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
+                r.warmStartModel());
+    }
+
+    private static CreateJobRequest withDataset(CreateJobRequest r, String dataset) {
+        return new CreateJobRequest(r.name(), dataset, null, r.layers(), r.activation(), r.bias(), r.scale(),
                 r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
                 r.warmStartModel());
     }

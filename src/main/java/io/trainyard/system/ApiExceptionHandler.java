@@ -41,8 +41,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException ex) {
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request", ex.getMessage(),
-                ex.errors(), new HttpHeaders());
+        return invalidRequest(ex, new HttpHeaders());
+    }
+
+    /** Every 400 with an {@code errors} list goes through here: at most 20 entries, then how many more. */
+    private static ResponseEntity<Object> invalidRequest(InvalidRequestException ex, HttpHeaders headers) {
+        ResponseEntity<Object> answer = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
+                ex.getMessage(), ex.errors(), headers);
+        if (ex.omitted() > 0 && answer.getBody() instanceof ProblemDetail detail) {
+            detail.setProperty("moreErrors", ex.omitted());
+        }
+        return answer;
+    }
+
+    /**
+     * Bean Validation on a controller's parameters (e.g. {@code height} below its {@code @Min}) when
+     * it is raised by the method-validation proxy rather than by Spring MVC itself: still bad input.
+     */
+    @ExceptionHandler(jakarta.validation.ConstraintViolationException.class)
+    ResponseEntity<Object> constraintViolation(jakarta.validation.ConstraintViolationException ex) {
+        List<FieldError> errors = new ArrayList<>();
+        for (jakarta.validation.ConstraintViolation<?> violation : ex.getConstraintViolations()) {
+            String path = violation.getPropertyPath().toString();
+            errors.add(new FieldError(path.substring(path.lastIndexOf('.') + 1), violation.getMessage()));
+        }
+        errors.sort(java.util.Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
+        return invalidRequest(new InvalidRequestException(errors), new HttpHeaders());
     }
 
     @ExceptionHandler(NotFoundException.class)
@@ -62,6 +86,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
         return problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.QUEUE_FULL, "Queue full", ex.getMessage(), null,
                 headers);
+    }
+
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooMany(TooManyRequestsException ex) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        return problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests",
+                ex.getMessage(), null, headers);
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
@@ -85,8 +117,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
         String message = "'" + ex.getValue() + "' is not " + expected;
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                ex.getName() + ": " + message, List.of(new FieldError(ex.getName(), message)), new HttpHeaders());
+        return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
@@ -107,8 +138,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
         ex.getBindingResult().getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                new InvalidRequestException(errors).getMessage(), errors, headers);
+        return invalidRequest(new InvalidRequestException(errors), headers);
     }
 
     @Override
@@ -119,8 +149,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             String name = result.getMethodParameter().getParameterName();
             result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
         }
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                new InvalidRequestException(errors).getMessage(), errors, headers);
+        return invalidRequest(new InvalidRequestException(errors), headers);
     }
 
     @Override

@@ -2,31 +2,69 @@ package io.trainyard.system;
 
 import java.util.List;
 
-/** A request that cannot be accepted as it is (400), with every problem found in it. */
+/**
+ * A request that cannot be accepted as it is (400), with the problems found in it. However many
+ * problems a request has (a million bad cells, a grid of a million duplicates), the answer lists at
+ * most {@link #MAX_ERRORS} and says how many more there were: the client gets the same help, and
+ * the server never builds a message the size of the request.
+ */
 public class InvalidRequestException extends RuntimeException {
 
+    /** Entries of {@code errors} in an answer (API.md: "at most 20 entries"). */
+    public static final int MAX_ERRORS = 20;
+    /** Characters of one field name or message; longer ones are cut and say so. */
+    static final int MAX_TEXT = 300;
+
     private final transient List<FieldError> errors;
+    private final int omitted;
 
     public InvalidRequestException(List<FieldError> errors) {
-        super(summary(errors));
-        this.errors = List.copyOf(errors);
+        this(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors,
+                Math.max(0, errors.size() - MAX_ERRORS));
     }
 
     public InvalidRequestException(String field, String message) {
         this(List.of(new FieldError(field, message)));
     }
 
+    private InvalidRequestException(List<FieldError> kept, int omitted) {
+        super(summary(kept, omitted));
+        this.errors = kept.stream().map(InvalidRequestException::shortened).toList();
+        this.omitted = omitted;
+    }
+
+    /** At most {@link #MAX_ERRORS} problems, in the order they were found. */
     public List<FieldError> errors() {
         return errors;
     }
 
-    private static String summary(List<FieldError> errors) {
+    /** Problems found but left out of {@link #errors()}. */
+    public int omitted() {
+        return omitted;
+    }
+
+    /** Messages quote what was sent; a quoted value of a megabyte helps nobody. */
+    private static FieldError shortened(FieldError error) {
+        return new FieldError(shorten(error.field()), shorten(error.message()));
+    }
+
+    static String shorten(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text;
+        }
+        return text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
+    }
+
+    private static String summary(List<FieldError> errors, int omitted) {
         StringBuilder text = new StringBuilder();
         for (FieldError error : errors) {
             if (!text.isEmpty()) {
                 text.append("; ");
             }
-            text.append(error.field()).append(": ").append(error.message());
+            text.append(shorten(error.field())).append(": ").append(shorten(error.message()));
+        }
+        if (omitted > 0) {
+            text.append("; and ").append(omitted).append(omitted == 1 ? " more problem" : " more problems");
         }
         return text.toString();
     }

@@ -12,6 +12,7 @@ public final class ProblemTypes {
     public static final URI NOT_FOUND = URI.create(BASE + "not-found");
     public static final URI CONFLICT = URI.create(BASE + "conflict");
     public static final URI QUEUE_FULL = URI.create(BASE + "queue-full");
+    public static final URI TOO_MANY_REQUESTS = URI.create(BASE + "too-many-requests");
     public static final URI PAYLOAD_TOO_LARGE = URI.create(BASE + "payload-too-large");
     public static final URI UNSUPPORTED_MEDIA_TYPE = URI.create(BASE + "unsupported-media-type");
     public static final URI NOT_ACCEPTABLE = URI.create(BASE + "not-acceptable");

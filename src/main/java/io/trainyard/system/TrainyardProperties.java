@@ -51,6 +51,15 @@ public record TrainyardProperties(
      * @param maxRequestSize bytes of one request body
      * @param queueCapacity jobs waiting in the queue (all instances together); beyond it POST /jobs answers 429
      * @param maxSweepSize jobs one sweep may expand to
+     * @param maxJobMemory estimated working memory of one job or prediction request; unset means a
+     *     quarter of the heap
+     * @param memoryBudget the estimated working memory of all jobs this instance trains at once; a
+     *     worker leaves a queued job that does not fit beside the running ones for later; unset means
+     *     half of the heap
+     * @param maxEventStreams open event streams of this instance
+     * @param maxEventStreamsPerClient open event streams of one client (its address until requests
+     *     carry an owner)
+     * @param eventStreamTimeout an event stream is closed after this long; clients reconnect
      */
     public record Limits(
             @DefaultValue("32") int maxHiddenLayers,
@@ -60,6 +69,21 @@ public record TrainyardProperties(
             @DefaultValue("10000000") long maxDataCells,
             @DefaultValue("64MB") DataSize maxRequestSize,
             @DefaultValue("1000") int queueCapacity,
-            @DefaultValue("200") int maxSweepSize) {
+            @DefaultValue("200") int maxSweepSize,
+            DataSize maxJobMemory,
+            DataSize memoryBudget,
+            @DefaultValue("1000") int maxEventStreams,
+            @DefaultValue("100") int maxEventStreamsPerClient,
+            @DefaultValue("30m") Duration eventStreamTimeout) {
+
+        /** {@code max-job-memory} in bytes: as configured, or a quarter of the heap. */
+        public long maxJobMemoryBytes() {
+            return maxJobMemory != null ? maxJobMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+        }
+
+        /** {@code memory-budget} in bytes: as configured, or half of the heap. */
+        public long memoryBudgetBytes() {
+            return memoryBudget != null ? memoryBudget.toBytes() : Runtime.getRuntime().maxMemory() / 2;
+        }
     }
 }

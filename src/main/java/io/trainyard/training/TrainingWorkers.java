@@ -40,6 +40,7 @@ class TrainingWorkers implements SmartLifecycle {
     private final JobClaims claims;
     private final JobRunner runner;
     private final JobRecovery recovery;
+    private final MemoryBudget memory;
     private final TrainyardProperties properties;
     private final DataSource dataSource;
     private final String instance;
@@ -50,7 +51,8 @@ class TrainingWorkers implements SmartLifecycle {
     private boolean workPending;
 
     TrainingWorkers(JobRepository jobs, JobClaims claims, JobRunner runner, JobRecovery recovery,
-            TrainyardProperties properties, DataSource dataSource) {
+            MemoryBudget memory, TrainyardProperties properties, DataSource dataSource) {
+        this.memory = memory;
         this.jobs = jobs;
         this.claims = claims;
         this.runner = runner;
@@ -132,7 +134,13 @@ class TrainingWorkers implements SmartLifecycle {
             try {
                 Optional<TrainingJob> job = claimNext();
                 if (job.isPresent()) {
-                    runner.run(job.get(), instance, () -> stopping);
+                    try {
+                        runner.run(job.get(), instance, () -> stopping);
+                    } finally {
+                        memory.release(job.get().id());
+                        // Memory was freed: a worker that left a large job waiting may take it now.
+                        wakeUp();
+                    }
                 } else {
                     waitForWork();
                 }
@@ -157,9 +165,19 @@ class TrainingWorkers implements SmartLifecycle {
             if (stopping) {
                 return Optional.empty();
             }
+            Optional<TrainingJob> queued = jobs.find(id);
+            if (queued.isEmpty()) {
+                continue;
+            }
+            long estimate = memory.estimate(queued.get());
+            if (!memory.tryReserve(id, estimate)) {
+                memory.warnIfNeverFits(id, estimate);
+                continue; // too large beside the running jobs: it stays QUEUED for later
+            }
             if (claims.claim(id, instance, Instant.now())) {
                 return jobs.find(id);
             }
+            memory.release(id);
         }
         return Optional.empty();
     }

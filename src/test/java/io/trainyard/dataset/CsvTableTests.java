@@ -51,6 +51,34 @@ class CsvTableTests {
     }
 
     @Test
+    void aHugeCellIsRefusedByItsLengthAtOnce() {
+        // The old backtracking pattern took minutes on this cell; the check must not depend on its content.
+        String digits = "9".repeat(200_000) + "x";
+        long start = System.nanoTime();
+
+        assertThat(problem("x,y\n1," + digits + "\n")).contains("line 2, column 'y'").contains("200001 characters");
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    }
+
+    @Test
+    void aLineLongerThanTheLimitIsRefusedWhileReading() {
+        String longLine = "1," + "1".repeat(CsvTable.MAX_LINE_CHARS);
+
+        assertThat(problem("x,y\n1,2\n" + longLine + "\n")).contains("line 3").contains("longer than");
+    }
+
+    @Test
+    void numbersAreRecognisedByOneLinearScan() {
+        for (String ok : List.of("0", "-1", "+2.5", ".5", "5.", "1e3", "1E-3", "-.5e+7", "007")) {
+            assertThat(CsvTable.isDecimal(ok)).as(ok).isTrue();
+        }
+        for (String bad : List.of("", "+", ".", "e5", "1e", "1e+", "0x10", "1f", "1d", "NaN", "Infinity", "1..2",
+                "1.2.3", "--1", "1 2", "١")) {
+            assertThat(CsvTable.isDecimal(bad)).as(bad).isFalse();
+        }
+    }
+
+    @Test
     void theTestSplitIsSeededAndLeavesRowsForTraining() {
         double[][] x = new double[10][];
         double[][] y = new double[10][];

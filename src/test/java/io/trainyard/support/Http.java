@@ -19,11 +19,18 @@ public final class Http {
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String base;
+    private final Duration timeout;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
     public Http(int port) {
+        this(port, Duration.ofSeconds(60));
+    }
+
+    /** A client whose every request fails after {@code timeout}: a hang becomes a test failure. */
+    public Http(int port, Duration timeout) {
         this.base = "http://localhost:" + port;
+        this.timeout = timeout;
     }
 
     public Response get(String path) {
@@ -99,7 +106,7 @@ public final class Http {
 
     private Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<byte[]> response = client.send(request.timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers(), response.body());

@@ -1,0 +1,62 @@
+package io.trainyard.dataset;
+
+import java.io.FilterReader;
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * Refuses a line longer than a bound while the text is read, before a parser buffers it: a CSV
+ * "line" of 60 MB would otherwise be held whole (and copied) before any check could see it.
+ */
+final class LineBoundedReader extends FilterReader {
+
+    /** A line went past the bound; {@link #line()} is 1-based, as in an editor. */
+    static final class LineTooLongException extends IOException {
+        private final long line;
+
+        LineTooLongException(long line) {
+            super("line " + line + " is too long");
+            this.line = line;
+        }
+
+        long line() {
+            return line;
+        }
+    }
+
+    private final int maxLineChars;
+    private long line = 1;
+    private int column;
+
+    LineBoundedReader(Reader in, int maxLineChars) {
+        super(in);
+        this.maxLineChars = maxLineChars;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int c = super.read();
+        if (c >= 0) {
+            count((char) c);
+        }
+        return c;
+    }
+
+    @Override
+    public int read(char[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        for (int i = 0; i < n; i++) {
+            count(buffer[offset + i]);
+        }
+        return n;
+    }
+
+    private void count(char c) throws LineTooLongException {
+        if (c == '\n') {
+            line++;
+            column = 0;
+        } else if (++column > maxLineChars) {
+            throw new LineTooLongException(line);
+        }
+    }
+}

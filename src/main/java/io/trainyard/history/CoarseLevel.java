@@ -1,0 +1,126 @@
+package io.trainyard.history;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The coarse level of a job's history: for every stored batch, at most {@link #POINTS_PER_BATCH}
+ * of its points, half chosen to keep the shape of the train loss and half that of the summed
+ * gradient norms (largest-triangle-three-buckets on the log of each), so that both the losses and
+ * the gradients endpoints downsample from it without losing a spike either of them would show.
+ * A batch of 4,096 points is summarised by 32: a downsampled read of a million-point history reads
+ * about 8,000 points instead of a million.
+ */
+final class CoarseLevel {
+
+    static final int POINTS_PER_BATCH = 32;
+
+    private CoarseLevel() {
+    }
+
+    /**
+     * One batch's kept points.
+     *
+     * @param pointCount points of the full-resolution batch
+     * @param gradientNorms row-major {@code iterations.length × layers}
+     */
+    record Row(String jobId, int firstIteration, int pointCount, int layers, int[] iterations, double[] train,
+            double[] validation, double[] test, double[] gradientNorms) {
+    }
+
+    /** The coarse row of {@code chunk}; a batch of at most {@link #POINTS_PER_BATCH} points is kept whole. */
+    static Row of(HistoryChunk chunk) {
+        int[] keep = keep(chunk);
+        int layers = chunk.layers();
+        int[] iterations = new int[keep.length];
+        double[] train = new double[keep.length];
+        double[] validation = chunk.validation() == null ? null : new double[keep.length];
+        double[] test = chunk.test() == null ? null : new double[keep.length];
+        double[] norms = new double[keep.length * layers];
+        for (int k = 0; k < keep.length; k++) {
+            int i = keep[k];
+            iterations[k] = chunk.firstIteration() + i;
+            train[k] = chunk.train()[i];
+            if (validation != null) {
+                validation[k] = chunk.validation()[i];
+            }
+            if (test != null) {
+                test[k] = chunk.test()[i];
+            }
+            System.arraycopy(chunk.gradientNorms(), i * layers, norms, k * layers, layers);
+        }
+        return new Row(chunk.jobId(), chunk.firstIteration(), chunk.count(), layers, iterations, train, validation,
+                test, norms);
+    }
+
+    private static int[] keep(HistoryChunk chunk) {
+        int n = chunk.count();
+        if (n <= POINTS_PER_BATCH) {
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        double[] x = new double[n];
+        double[] loss = new double[n];
+        double[] gradient = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            loss[i] = log(chunk.train()[i]);
+            double sum = 0;
+            for (int l = 0; l < chunk.layers(); l++) {
+                sum += chunk.gradientNorms()[i * chunk.layers() + l];
+            }
+            gradient[i] = log(sum);
+        }
+        int half = POINTS_PER_BATCH / 2;
+        int[] byLoss = Downsampling.largestTriangleThreeBuckets(x, loss, half);
+        int[] byGradient = Downsampling.largestTriangleThreeBuckets(x, gradient, half);
+        return java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient)).distinct().sorted()
+                .toArray();
+    }
+
+    private static double log(double value) {
+        return Math.log10(Math.max(value, 1e-300));
+    }
+
+    /** The kept points with iteration greater than {@code since}, as columns. */
+    static JobHistory history(List<Row> rows, int since, int layers) {
+        int total = 0;
+        for (Row row : rows) {
+            total += row.iterations().length;
+        }
+        boolean hasValidation = !rows.isEmpty() && rows.get(0).validation() != null;
+        boolean hasTest = !rows.isEmpty() && rows.get(0).test() != null;
+        int[] iteration = new int[total];
+        double[] train = new double[total];
+        double[] validation = hasValidation ? new double[total] : null;
+        double[] test = hasTest ? new double[total] : null;
+        double[][] norms = new double[layers][total];
+        int n = 0;
+        for (Row row : rows) {
+            for (int k = 0; k < row.iterations().length; k++) {
+                if (row.iterations()[k] <= since) {
+                    continue;
+                }
+                iteration[n] = row.iterations()[k];
+                train[n] = row.train()[k];
+                if (hasValidation) {
+                    validation[n] = row.validation()[k];
+                }
+                if (hasTest) {
+                    test[n] = row.test()[k];
+                }
+                for (int l = 0; l < layers; l++) {
+                    norms[l][n] = row.gradientNorms()[k * row.layers() + l];
+                }
+                n++;
+            }
+        }
+        double[][] trimmed = new double[layers][];
+        for (int l = 0; l < layers; l++) {
+            trimmed[l] = Arrays.copyOf(norms[l], n);
+        }
+        return new JobHistory(Arrays.copyOf(iteration, n), Arrays.copyOf(train, n),
+                hasValidation ? Arrays.copyOf(validation, n) : null, hasTest ? Arrays.copyOf(test, n) : null, trimmed);
+    }
+}

@@ -1,0 +1,48 @@
+package io.trainyard.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class CoarseLevelTests {
+
+    @Test
+    void aLargeBatchKeepsAtMost32PointsWithItsEndsItsLossDropAndItsGradientSpike() {
+        int n = 4096;
+        double[] train = new double[n];
+        double[] norms = new double[n * 2];
+        for (int i = 0; i < n; i++) {
+            train[i] = i < 1000 ? 100 : 1; // a cliff in the loss at 1000
+            norms[2 * i] = 1;
+            norms[2 * i + 1] = i == 3000 ? 1e6 : 1; // one exploding step at 3000
+        }
+        HistoryChunk chunk = new HistoryChunk("job", 10_000, n, 2, train, null, null, norms);
+
+        CoarseLevel.Row row = CoarseLevel.of(chunk);
+
+        assertThat(row.iterations()).hasSizeLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH).isSorted()
+                .contains(10_000, 10_000 + n - 1, 10_000 + 3000);
+        assertThat(java.util.Arrays.stream(row.iterations()).anyMatch(it -> it == 10_999 || it == 11_000))
+                .as("the cliff is kept").isTrue();
+        assertThat(row.pointCount()).isEqualTo(n);
+        int spike = java.util.Arrays.binarySearch(row.iterations(), 13_000);
+        assertThat(row.gradientNorms()[2 * spike + 1]).isEqualTo(1e6);
+    }
+
+    @Test
+    void aSmallBatchIsKeptWhole() {
+        HistoryChunk chunk = new HistoryChunk("job", 0, 3, 1, new double[] {3, 2, 1}, new double[] {4, 5, 6}, null,
+                new double[] {7, 8, 9});
+
+        CoarseLevel.Row row = CoarseLevel.of(chunk);
+        JobHistory history = CoarseLevel.history(List.of(row), 0, 1);
+
+        assertThat(row.iterations()).containsExactly(0, 1, 2);
+        assertThat(history.iteration()).as("since 0 drops iteration 0").containsExactly(1, 2);
+        assertThat(history.validation()).containsExactly(5, 6);
+        assertThat(history.test()).isNull();
+        assertThat(history.gradientNorms()[0]).containsExactly(8, 9);
+    }
+}

@@ -1,0 +1,82 @@
+package io.trainyard.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.trainyard.system.FieldError;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.IntNode;
+
+class GridTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void theSizeIsCheckedBeforeAnyValueIsLookedAt() {
+        List<JsonNode> seeds = new ArrayList<>();
+        for (int i = 0; i < 200_000; i++) {
+            seeds.add(IntNode.valueOf(7)); // all duplicates: checking them one by one would be quadratic
+        }
+        List<FieldError> errors = new ArrayList<>();
+        long start = System.nanoTime();
+
+        Grid grid = Grid.check(Map.of("seed", seeds), 200, 32, JSON, errors);
+
+        assertThat(grid).isNull();
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("grid");
+            assertThat(e.message()).contains("expands to 200000 jobs").contains("limit 200");
+        });
+        assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+    }
+
+    @Test
+    void aProductBeyondLongIsStillTooLarge() {
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        List<JsonNode> many = new ArrayList<>();
+        for (int i = 0; i < 70_000; i++) {
+            many.add(IntNode.valueOf(i));
+        }
+        // 70,000^4 > 2^63: a plain long product would wrap around.
+        for (String key : List.of("seed", "iterations", "basisDegree", "scale")) {
+            grid.put(key, many);
+        }
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(errors).singleElement().extracting(FieldError::message).asString().contains("more than 9223372036854775807").contains("limit 200");
+    }
+
+    @Test
+    void duplicatesAndOverlongValuesAreNamed() {
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("alpha", List.of(JSON.valueToTree(0.1), JSON.valueToTree(0.2), JSON.valueToTree(0.1)));
+        grid.put("layers", List.of(JSON.valueToTree(new int[40])));
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(errors).extracting(FieldError::field).containsExactly("grid.alpha[2]", "grid.layers[0]");
+        assertThat(errors.get(1).message()).contains("40 entries").contains("max-hidden-layers");
+    }
+
+    @Test
+    void aValidGridExpandsInItsFixedOrder() {
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("alpha", List.of(JSON.valueToTree(0.1), JSON.valueToTree(0.2)));
+        grid.put("seed", List.of(IntNode.valueOf(1), IntNode.valueOf(2), IntNode.valueOf(3)));
+        List<FieldError> errors = new ArrayList<>();
+
+        Grid checked = Grid.check(grid, 6, 32, JSON, errors);
+
+        assertThat(errors).isEmpty();
+        assertThat(checked.size()).isEqualTo(6);
+        assertThat(checked.points()).extracting(Grid::label).startsWith("alpha=0.1, seed=1", "alpha=0.1, seed=2");
+    }
+}
