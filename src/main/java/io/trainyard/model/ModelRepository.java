@@ -31,12 +31,14 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class ModelRepository {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
 
-    ModelRepository(JdbcClient jdbc) {
+    private final JsonMapper json;
+
+    ModelRepository(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     void insert(StoredModel stored) {
@@ -55,7 +57,7 @@ class ModelRepository {
                 .param("id", stored.id())
                 .param("job", stored.jobId())
                 .param("createdAt", OffsetDateTime.ofInstant(stored.createdAt(), ZoneOffset.UTC))
-                .param("layerSizes", JSON.writeValueAsString(network.layerSizes()))
+                .param("layerSizes", json.writeValueAsString(network.layerSizes()))
                 .param("activation", network.activation().id())
                 .param("bias", network.hasBias())
                 .param("degree", preprocessing.basisDegree())
@@ -68,19 +70,19 @@ class ModelRepository {
                 .param("dataset", lineage.datasetId())
                 .param("datasetName", lineage.datasetName())
                 .param("digest", lineage.dataDigest())
-                .param("spec", lineage.spec() == null ? null : JSON.writeValueAsString(lineage.spec()))
+                .param("spec", lineage.spec() == null ? null : json.writeValueAsString(lineage.spec()))
                 .param("version", lineage.version())
                 .param("commit", lineage.commit())
                 .param("products", io.trainyard.system.Rows.truncate(lineage.matrixProducts(), 1000))
                 .param("seconds", lineage.trainingSeconds())
                 .param("imported", lineage.imported())
                 .param("columns", stored.inputColumns() == null && stored.outputColumns() == null ? null
-                        : JSON.writeValueAsString(new Columns(stored.inputColumns(), stored.outputColumns())))
+                        : json.writeValueAsString(new Columns(stored.inputColumns(), stored.outputColumns())))
                 .update();
     }
 
     Optional<StoredModel> find(String id) {
-        return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(ModelRepository::map).optional();
+        return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(this::map).optional();
     }
 
     /**
@@ -92,17 +94,17 @@ class ModelRepository {
                 + "preprocessing_std, train_loss, test_loss, " + LINEAGE_COLUMNS;
         if (after == null) {
             return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
-                    .param("limit", limit).query(ModelRepository::summary).list();
+                    .param("limit", limit).query(this::summary).list();
         }
         return jdbc.sql("SELECT " + columns + """
                  FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
                 ORDER BY created_at DESC, id DESC LIMIT :limit""")
                 .param("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).param("afterId", after.id())
-                .param("limit", limit).query(ModelRepository::summary).list();
+                .param("limit", limit).query(this::summary).list();
     }
 
-    private static ModelDocument summary(ResultSet rs, int row) throws SQLException {
-        List<Integer> sizes = JSON.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {
+    private ModelDocument summary(ResultSet rs, int row) throws SQLException {
+        List<Integer> sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {
         });
         double[] mean = DoubleArrays.decode(rs.getBytes("preprocessing_mean"));
         Columns columns = columns(rs);
@@ -122,15 +124,15 @@ class ModelRepository {
     private static final String LINEAGE_COLUMNS = "sweep_id, dataset_id, dataset_name, data_digest, spec, app_version, "
             + "app_commit, matrix_products, training_seconds, imported, input_columns";
 
-    private static Columns columns(ResultSet rs) throws SQLException {
-        String json = rs.getString("input_columns");
-        return json == null ? Columns.NONE : JSON.readValue(json, Columns.class);
+    private Columns columns(ResultSet rs) throws SQLException {
+        String stored = rs.getString("input_columns");
+        return stored == null ? Columns.NONE : json.readValue(stored, Columns.class);
     }
 
-    private static Lineage lineage(ResultSet rs) throws SQLException {
+    private Lineage lineage(ResultSet rs) throws SQLException {
         String spec = rs.getString("spec");
         return new Lineage(rs.getString("job_id"), rs.getString("sweep_id"), rs.getString("dataset_id"),
-                rs.getString("dataset_name"), rs.getString("data_digest"), spec == null ? null : JSON.readTree(spec),
+                rs.getString("dataset_name"), rs.getString("data_digest"), spec == null ? null : json.readTree(spec),
                 rs.getString("app_version"), rs.getString("app_commit"), rs.getString("matrix_products"),
                 nullable(rs, "training_seconds"), rs.getBoolean("imported"));
     }
@@ -173,8 +175,8 @@ class ModelRepository {
         return buffer.array();
     }
 
-    private static StoredModel map(ResultSet rs, int row) throws SQLException {
-        int[] sizes = JSON.readValue(rs.getString("layer_sizes"), new TypeReference<int[]>() {
+    private StoredModel map(ResultSet rs, int row) throws SQLException {
+        int[] sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<int[]>() {
         });
         boolean bias = rs.getBoolean("bias");
         double[] parameters = DoubleArrays.decode(rs.getBytes("parameters"));
