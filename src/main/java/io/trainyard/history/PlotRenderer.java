@@ -44,8 +44,20 @@ public class PlotRenderer {
     public record Chart(String title, String xLabel, String yLabel, boolean logY, int width, int height) {
     }
 
+    /** A labelled vertical line at {@code x}, e.g. early stopping's best iteration. */
+    public record Marker(String label, double x) {
+    }
+
     public byte[] png(Chart chart, List<Series> series) {
-        JFreeChart drawing = build(chart, series);
+        return png(chart, series, List.of());
+    }
+
+    public String svg(Chart chart, List<Series> series) {
+        return svg(chart, series, List.of());
+    }
+
+    public byte[] png(Chart chart, List<Series> series, List<Marker> markers) {
+        JFreeChart drawing = mark(build(chart, series), markers);
         BufferedImage image = drawing.createBufferedImage(chart.width(), chart.height());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -56,11 +68,24 @@ public class PlotRenderer {
         return out.toByteArray();
     }
 
-    public String svg(Chart chart, List<Series> series) {
-        JFreeChart drawing = build(chart, series);
+    public String svg(Chart chart, List<Series> series, List<Marker> markers) {
+        JFreeChart drawing = mark(build(chart, series), markers);
         SVGGraphics2D graphics = new SVGGraphics2D(chart.width(), chart.height());
         drawing.draw(graphics, new Rectangle(0, 0, chart.width(), chart.height()));
         return graphics.getSVGDocument();
+    }
+
+    private static JFreeChart mark(JFreeChart drawing, List<Marker> markers) {
+        for (Marker marker : markers) {
+            org.jfree.chart.plot.ValueMarker line = new org.jfree.chart.plot.ValueMarker(marker.x(), Color.DARK_GRAY,
+                    new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+            line.setLabel(marker.label());
+            line.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+            line.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+            line.setLabelTextAnchor(org.jfree.chart.ui.TextAnchor.TOP_LEFT);
+            drawing.getXYPlot().addDomainMarker(line);
+        }
+        return drawing;
     }
 
     private static JFreeChart build(Chart chart, List<Series> series) {

@@ -63,6 +63,53 @@ class SweepService {
      * @throws io.trainyard.system.QueueFullException when the queue cannot take every job
      */
     Sweep create(CreateSweepRequest request) {
+        Expansion expansion = expand(request);
+        Grid grid = expansion.grid();
+        ObjectNode base = expansion.base();
+        String id = expansion.id();
+        SelectBy chosen = expansion.selectBy();
+        List<CreateJobRequest> requests = expansion.requests();
+        Sweep sweep = transaction.execute(status -> {
+            JobService.Submitted submitted = submitAll(requests, id, grid);
+            ObjectNode stored = base.deepCopy();
+            stored.put("dataset", submitted.dataset());
+            removeNulls(stored);
+            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
+                    Timestamps.now());
+            sweeps.insert(created);
+            return created;
+        });
+        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, requests.size(), grid.asMap().keySet(),
+                chosen.id());
+        return sweep;
+    }
+
+    /** What a sweep would queue: every member checked exactly as {@link #create} checks it; nothing is stored. */
+    SweepDryRun dryRun(CreateSweepRequest request) {
+        Expansion expansion = expand(request);
+        List<JobService.DryRun> members;
+        try {
+            members = jobs.dryRunAll(expansion.requests());
+        } catch (InvalidMembersException e) {
+            Set<FieldError> errors = new LinkedHashSet<>();
+            e.errors().forEach(member -> errors.add(relabel(member.error(), expansion.grid())));
+            throw new InvalidRequestException(new ArrayList<>(errors));
+        }
+        List<SweepDryRun.Member> out = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < members.size(); i++) {
+            out.add(new SweepDryRun.Member(expansion.points().get(i), members.get(i)));
+            total += members.get(i).estimatedMemoryBytes();
+        }
+        return new SweepDryRun(request.name(), expansion.selectBy().id(), out.size(), total, out);
+    }
+
+    /** A checked sweep request, expanded into its members' requests (grid order). */
+    private record Expansion(String id, ObjectNode base, Grid grid, SelectBy selectBy,
+            List<Map<String, JsonNode>> points, List<CreateJobRequest> requests) {
+    }
+
+    private Expansion expand(CreateSweepRequest request) {
         if (request == null) {
             throw new InvalidRequestException("body", "send a JSON sweep such as {\"base\": {\"dataset\": \"hw5\", "
                     + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
@@ -103,20 +150,7 @@ class SweepService {
             CreateJobRequest member = Grid.apply(json, base, point);
             requests.add(named(member, prefix + " [" + Grid.label(point) + "]", request.base().data()));
         }
-        SelectBy chosen = selectBy;
-        Sweep sweep = transaction.execute(status -> {
-            JobService.Submitted submitted = submitAll(requests, id, grid);
-            ObjectNode stored = base.deepCopy();
-            stored.put("dataset", submitted.dataset());
-            removeNulls(stored);
-            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
-                    Timestamps.now());
-            sweeps.insert(created);
-            return created;
-        });
-        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, points.size(), grid.asMap().keySet(),
-                chosen.id());
-        return sweep;
+        return new Expansion(id, base, grid, selectBy, points, requests);
     }
 
     Sweep get(String id) {
@@ -186,7 +220,7 @@ class SweepService {
             List<JsonNode> fractions = grid.varies("validationFraction") ? grid.values("validationFraction")
                     : List.of(json.valueToTree(base.validationFraction() == null ? 0.0 : base.validationFraction()));
             boolean someZero = fractions.stream().anyMatch(f -> f.isNumber() && f.asDouble() == 0.0);
-            if (someZero) {
+            if (someZero && !hasOwnValidation(base)) {
                 errors.add(new FieldError(grid.varies("validationFraction") ? "grid.validationFraction"
                         : "base.validationFraction", "selectBy validation needs a validation set: set "
                         + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
@@ -209,6 +243,21 @@ class SweepService {
                         + "validation with base.validationFraction such as 0.2"));
             }
         }
+    }
+
+    /** Whether the base's data brings its own validation set (inline validationX, or a data set's part). */
+    private boolean hasOwnValidation(CreateJobRequest base) {
+        if (base.data() != null) {
+            return base.data().validationX() != null;
+        }
+        if (base.dataset() != null) {
+            try {
+                return datasets.get(base.dataset()).hasValidation();
+            } catch (DatasetNotFoundException e) {
+                return false; // reported by the job checks
+            }
+        }
+        return false;
     }
 
     /**
@@ -235,7 +284,7 @@ class SweepService {
         String shortName = name == null || name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH - 3) + "...";
         return new CreateJobRequest(shortName, r.dataset(), data, r.layers(), r.activation(), r.bias(), r.scale(),
                 r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
-                r.warmStartModel());
+                r.warmStartModel(), r.optimizer(), r.batchSize(), r.earlyStopping());
     }
 
     private static void removeNulls(ObjectNode node) {

@@ -51,6 +51,8 @@ public record TrainyardProperties(
      * @param maxRequestSize bytes of one request body
      * @param queueCapacity jobs waiting in the queue (all instances together); beyond it POST /jobs answers 429
      * @param maxSweepSize jobs one sweep may expand to
+     * @param maxJobMemory estimated working memory of one job (see {@code nn.MemoryEstimate}); unset means a
+     *     quarter of the maximum heap
      */
     public record Limits(
             @DefaultValue("32") int maxHiddenLayers,
@@ -60,6 +62,12 @@ public record TrainyardProperties(
             @DefaultValue("10000000") long maxDataCells,
             @DefaultValue("64MB") DataSize maxRequestSize,
             @DefaultValue("1000") int queueCapacity,
-            @DefaultValue("200") int maxSweepSize) {
+            @DefaultValue("200") int maxSweepSize,
+            DataSize maxJobMemory) {
+
+        /** {@link #maxJobMemory} in bytes, or a quarter of the maximum heap when it is not set. */
+        public long effectiveMaxJobMemory() {
+            return maxJobMemory != null ? maxJobMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+        }
     }
 }
