@@ -55,7 +55,7 @@ record JobResponse(
         int total = job.spec().iterations();
         Double rate = latest.iterationsPerSecond();
         int done = latest.iteration();
-        if (job.status() == JobStatus.SUCCEEDED) {
+        if (job.status() == JobStatus.SUCCEEDED && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
             done = total;
         }
         Double eta = null;
