@@ -43,6 +43,23 @@ export class JobForm {
     spec.activation = data.get('activation');
     spec.bias = this.form.elements.bias.checked;
     spec.normalize = this.form.elements.normalize.checked;
+    const optimizer = data.get('optimizer');
+    if (optimizer && optimizer !== 'gd') spec.optimizer = { type: optimizer };
+    const batch = String(data.get('batchSize') ?? '').trim();
+    if (batch !== '') {
+      const value = Number(batch);
+      if (!Number.isInteger(value)) errors.push({ field: 'batchSize', message: 'must be a whole number, or empty for full batch' });
+      else spec.batchSize = value;
+    }
+    const patience = String(data.get('earlyStopping') ?? '').trim();
+    if (patience !== '') {
+      const value = Number(patience);
+      if (!Number.isInteger(value)) {
+        errors.push({ field: 'earlyStopping', message: 'must be a whole number, or empty for no early stopping' });
+      } else {
+        spec.earlyStopping = { patience: value, monitor: data.get('monitor'), restoreBest: this.form.elements.restoreBest.checked };
+      }
+    }
     for (const [field, kind] of Object.entries(NUMBERS)) {
       const text = String(data.get(field) ?? '').trim();
       if (text === '') {

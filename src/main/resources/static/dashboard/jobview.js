@@ -207,6 +207,11 @@ export class JobView {
       ['alpha · scale', `${spec.alpha ?? '–'} · ${spec.scale ?? '–'}`],
       ['Data', `${spec.dataset ?? 'inline'}${spec.normalize ? ', normalized' : ''}${spec.basisDegree > 1 ? `, degree ${spec.basisDegree}` : ''}`],
       ['Seed', spec.seed ?? '–'],
+      ['Optimizer', optimizerText(spec)],
+      ['Early stopping', spec.earlyStopping
+        ? `patience ${spec.earlyStopping.patience} on ${spec.earlyStopping.monitor}`
+          + (job.bestIteration != null ? ` · best point ${fmtInt(job.bestIteration)}${job.stoppedEarly ? ', stopped early' : ''}` : '')
+        : 'off'],
       ['Created', fmtTime(job.createdAt)],
       ['Finished', fmtTime(job.finishedAt)],
     ];
@@ -217,6 +222,7 @@ export class JobView {
         el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono' }, job.modelId.slice(0, 8)))));
     }
     this.showModel(job.modelId);
+    showDiagnostics(job.diagnostics);
     const error = document.getElementById('job-error');
     error.hidden = !job.error;
     error.textContent = job.error ? `${job.error.type}: ${job.error.detail ?? ''}` : '';
@@ -306,4 +312,30 @@ function append(current, answer, names, columnsOf) {
     current.columns[k].push(...v);
   }
   return current;
+}
+
+/** gd, momentum or adam with its parameters, and the batch size. */
+function optimizerText(spec) {
+  const o = spec.optimizer || { type: 'gd' };
+  const params = o.type === 'momentum' ? ` (beta ${o.beta})` : o.type === 'adam' ? ` (${o.beta1}, ${o.beta2}, ${o.epsilon})` : '';
+  return `${o.type}${params} · ${spec.batchSize ? `batches of ${spec.batchSize}` : 'full batch'}`;
+}
+
+/** The gradient-health table and its flags (API.md "Diagnostics"). */
+function showDiagnostics(diagnostics) {
+  const box = document.getElementById('job-diagnostics');
+  if (!box) return;
+  box.hidden = !diagnostics;
+  if (!diagnostics) return;
+  const num = (v) => (v == null ? '–' : Number(v).toPrecision(3));
+  const share = (v) => (v == null ? '–' : `${Math.round(100 * v)}%`);
+  const head = el('tr', {}, ...['matrix', '‖g‖', '‖W‖', 'update ratio', 'dead', 'saturated'].map((h) => el('th', {}, h)));
+  const rows = (diagnostics.layers || []).map((l) => el('tr', {},
+    el('td', { className: 'mono' }, l.name), el('td', { className: 'num' }, num(l.gradientNorm)),
+    el('td', { className: 'num' }, num(l.weightNorm)), el('td', { className: 'num' }, num(l.updateRatio)),
+    el('td', { className: 'num' }, share(l.deadShare)), el('td', { className: 'num' }, share(l.saturatedShare))));
+  const flags = (diagnostics.flags || []).map((f) => el('li', { className: 'flag' },
+    el('strong', {}, f.type + (f.layer != null ? ` (W${f.layer})` : '')), document.createTextNode(`: ${f.detail}`)));
+  box.replaceChildren(el('h3', {}, 'Gradient health'), el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
+    flags.length ? el('ul', {}, ...flags) : el('p', { className: 'muted' }, 'No flags: the gradients look healthy.'));
 }

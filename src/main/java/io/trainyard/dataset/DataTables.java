@@ -18,8 +18,10 @@ public final class DataTables {
      * Checked data: rectangular, non-empty, finite.
      *
      * @param testX null when there are no test rows
+     * @param validationX null when there is no explicit validation set
      */
-    public record Table(double[][] x, double[][] y, double[][] testX, double[][] testY) {
+    public record Table(double[][] x, double[][] y, double[][] testX, double[][] testY, double[][] validationX,
+            double[][] validationY) {
     }
 
     /**
@@ -31,14 +33,23 @@ public final class DataTables {
      */
     public static Table check(double[][] x, JsonNode y, double[][] testX, JsonNode testY, String prefix,
             List<FieldError> errors, long maxCells) {
+        return check(x, y, testX, testY, null, null, prefix, errors, maxCells);
+    }
+
+    /** The same, with an optional explicit validation set ({@code validationX} and {@code validationY}). */
+    public static Table check(double[][] x, JsonNode y, double[][] testX, JsonNode testY, double[][] validationX,
+            JsonNode validationY, String prefix, List<FieldError> errors, long maxCells) {
         int before = errors.size();
         x = matrix(x, prefix + "x", errors, true);
         double[][] ys = targets(y, prefix + "y", errors, true);
         testX = matrix(testX, prefix + "testX", errors, false);
         double[][] testYs = targets(testY, prefix + "testY", errors, false);
+        validationX = matrix(validationX, prefix + "validationX", errors, false);
+        double[][] validationYs = targets(validationY, prefix + "validationY", errors, false);
         if (errors.size() > before) {
             return null;
         }
+        checkPart(x, ys, validationX, validationYs, "validation", prefix, errors);
         if (ys.length != x.length) {
             errors.add(new FieldError(prefix + "y", "has " + ys.length + " rows but " + prefix + "x has " + x.length));
         }
@@ -59,13 +70,36 @@ public final class DataTables {
                         + "y has " + ys[0].length));
             }
         }
-        long cells = cells(x) + cells(ys) + cells(testX) + cells(testYs);
+        long cells = cells(x) + cells(ys) + cells(testX) + cells(testYs) + cells(validationX) + cells(validationYs);
         if (cells > maxCells) {
             String field = prefix.isEmpty() ? "data" : prefix.substring(0, prefix.length() - 1);
             errors.add(new FieldError(field, "has " + cells + " numbers, more than the limit " + maxCells
                     + " (trainyard.limits.max-data-cells)"));
         }
-        return errors.size() > before ? null : new Table(x, ys, testX, testYs);
+        return errors.size() > before ? null : new Table(x, ys, testX, testYs, validationX, validationYs);
+    }
+
+    /** A held-out part ({@code <part>X}, {@code <part>Y}): both or neither, rows and columns matching. */
+    private static void checkPart(double[][] x, double[][] y, double[][] partX, double[][] partY, String part,
+            String prefix, List<FieldError> errors) {
+        String fx = prefix + part + "X";
+        String fy = prefix + part + "Y";
+        if ((partX == null) != (partY == null)) {
+            errors.add(new FieldError(partX == null ? fx : fy, part + "X and " + part + "Y come together; give both or neither"));
+            return;
+        }
+        if (partX == null) {
+            return;
+        }
+        if (partY.length != partX.length) {
+            errors.add(new FieldError(fy, "has " + partY.length + " rows but " + fx + " has " + partX.length));
+        }
+        if (partX[0].length != x[0].length) {
+            errors.add(new FieldError(fx, "has " + partX[0].length + " columns but " + prefix + "x has " + x[0].length));
+        }
+        if (partY[0].length != y[0].length) {
+            errors.add(new FieldError(fy, "has " + partY[0].length + " columns but " + prefix + "y has " + y[0].length));
+        }
     }
 
     private static long cells(double[][] m) {

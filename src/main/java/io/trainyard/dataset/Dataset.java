@@ -9,10 +9,12 @@ import java.util.List;
  *
  * @param columns input column names, then target column names
  * @param testX null when the data set has no test rows
+ * @param validationX null when the data set has no validation part of its own (jobs may then split
+ *     one off their training rows with {@code validationFraction})
  * @param listed false for data sent inline with a job (stored for retraining, not listed)
  */
 public record Dataset(String id, String name, List<String> columns, double[][] trainX, double[][] trainY,
-        double[][] testX, double[][] testY, boolean builtIn, boolean listed, Instant createdAt) {
+        double[][] testX, double[][] testY, double[][] validationX, double[][] validationY, boolean builtIn, boolean listed, Instant createdAt) {
 
     public int features() {
         return trainX[0].length;
@@ -30,8 +32,17 @@ public record Dataset(String id, String name, List<String> columns, double[][] t
         return testX == null ? 0 : testX.length;
     }
 
+    public int validationRows() {
+        return validationX == null ? 0 : validationX.length;
+    }
+
+    public boolean hasValidation() {
+        return validationX != null && validationX.length > 0;
+    }
+
     public DatasetInfo info() {
-        return new DatasetInfo(id, name, columns, features(), targets(), trainRows(), testRows(), builtIn, createdAt);
+        return new DatasetInfo(id, name, columns, features(), targets(), trainRows(), testRows(), validationRows(),
+                builtIn, createdAt);
     }
 
     public boolean hasTest() {

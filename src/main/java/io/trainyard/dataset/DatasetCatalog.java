@@ -80,10 +80,10 @@ public class DatasetCatalog {
      * Stores data sent inline with a job so that the job can be retrained after a restart; it is
      * not listed among the data sets.
      */
-    public Dataset storeInline(String name, double[][] x, double[][] y, double[][] testX, double[][] testY) {
-        List<String> columns = defaultColumns(x[0].length, y[0].length);
-        Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, x, y, testX, testY, false, false,
-                Timestamps.now());
+    public Dataset storeInline(String name, DataTables.Table data) {
+        List<String> columns = defaultColumns(data.x()[0].length, data.y()[0].length);
+        Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, data.x(), data.y(), data.testX(),
+                data.testY(), data.validationX(), data.validationY(), false, false, Timestamps.now());
         repository.insert(dataset);
         return dataset;
     }
@@ -93,18 +93,26 @@ public class DatasetCatalog {
      *
      * @param targets target column names; empty means the last column
      * @param testFraction share of the rows moved to the test set by a shuffle seeded with {@code seed}
+     * @param validationFraction share of the rows left after the test split moved to the data set's own
+     *     validation part, by a shuffle from an independent stream of {@code seed}
      * @throws InvalidRequestException naming the line and column of the first problem in the file
      */
-    public Dataset uploadCsv(String name, Reader csv, List<String> targets, double testFraction, long seed) {
+    public Dataset uploadCsv(String name, Reader csv, List<String> targets, double testFraction,
+            double validationFraction, long seed) {
         CsvTable table = CsvTable.parse(csv, targets, maxCells);
         TrainTestSplit split = TrainTestSplit.of(table.x(), table.y(), testFraction, seed);
-        return store(name, table.columns(), split.trainX(), split.trainY(), split.testX(), split.testY());
+        TrainTestSplit validation = TrainTestSplit.of(split.trainX(), split.trainY(), validationFraction,
+                seed ^ VALIDATION_STREAM, "validationFraction");
+        return store(name, table.columns(), new DataTables.Table(validation.trainX(), validation.trainY(),
+                split.testX(), split.testY(), validation.testX(), validation.testY()));
     }
+
+    /** Salt that separates the validation shuffle of an upload from its test shuffle. */
+    static final long VALIDATION_STREAM = 0x2545F4914F6CDD1DL;
 
     /** Stores data sent as JSON (already checked with {@link DataTables#check}) as a listed data set. */
     public Dataset upload(String name, DataTables.Table table) {
-        return store(name, defaultColumns(table.x()[0].length, table.y()[0].length), table.x(), table.y(),
-                table.testX(), table.testY());
+        return store(name, defaultColumns(table.x()[0].length, table.y()[0].length), table);
     }
 
     /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
@@ -159,10 +167,9 @@ public class DatasetCatalog {
         }
     }
 
-    private Dataset store(String name, List<String> columns, double[][] x, double[][] y, double[][] testX,
-            double[][] testY) {
-        Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, x, y, testX, testY, false, true,
-                Timestamps.now());
+    private Dataset store(String name, List<String> columns, DataTables.Table t) {
+        Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, t.x(), t.y(), t.testX(), t.testY(),
+                t.validationX(), t.validationY(), false, true, Timestamps.now());
         repository.insert(dataset);
         return dataset;
     }
@@ -181,7 +188,7 @@ public class DatasetCatalog {
     private static Dataset readBuiltIn(String id, String name, String trainPath, String testPath) {
         CsvTable train = readResource(trainPath);
         CsvTable test = readResource(testPath);
-        return new Dataset(id, name, train.columns(), train.x(), train.y(), test.x(), test.y(), true, true,
+        return new Dataset(id, name, train.columns(), train.x(), train.y(), test.x(), test.y(), null, null, true, true,
                 Instant.EPOCH);
     }
 

@@ -89,13 +89,17 @@ class DatasetController {
             @RequestParam(required = false) List<String> target,
             @Parameter(description = "Share of the rows moved to the test set, in [0, 1). Default 0", example = "0.2")
             @RequestParam(defaultValue = "0") double testFraction,
+            @Parameter(description = "Share of the rows left after the test split moved to the data set's own "
+                    + "validation part, in [0, 1), by a shuffle from an independent stream of `seed`. Jobs on the "
+                    + "data set then validate on these rows. Default 0", example = "0.2")
+            @RequestParam(defaultValue = "0") double validationFraction,
             @Parameter(description = "Seed of the shuffle that picks the test rows. Default 0", example = "1")
             @RequestParam(defaultValue = "0") long seed) {
         String label = name(name, "CSV upload");
         Charset charset = contentType.getCharset() == null ? StandardCharsets.UTF_8 : contentType.getCharset();
         String text = body == null ? "" : new String(body, charset);
         Dataset dataset = catalog.uploadCsv(label, new StringReader(text), target == null ? List.of() : target,
-                testFraction, seed);
+                testFraction, validationFraction, seed);
         return created(dataset);
     }
 
@@ -118,7 +122,8 @@ class DatasetController {
         }
         List<FieldError> errors = new ArrayList<>();
         Names.check(request.name(), errors);
-        DataTables.Table table = DataTables.check(request.x(), request.y(), request.testX(), request.testY(), "",
+        DataTables.Table table = DataTables.check(request.x(), request.y(), request.testX(), request.testY(),
+                request.validationX(), request.validationY(), "",
                 errors, catalog.maxCells());
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);

@@ -20,7 +20,7 @@ class DatasetRepository {
 
     private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
     };
-    private static final String INFO_COLUMNS = "id, name, columns_json, features, targets, train_rows, test_rows, created_at";
+    private static final String INFO_COLUMNS = "id, name, columns_json, features, targets, train_rows, test_rows, validation_rows, created_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -33,9 +33,9 @@ class DatasetRepository {
     void insert(Dataset dataset) {
         jdbc.sql("""
                 INSERT INTO datasets (id, name, columns_json, features, targets, train_rows, test_rows,
-                    train_x, train_y, test_x, test_y, listed, created_at)
+                    train_x, train_y, test_x, test_y, validation_rows, validation_x, validation_y, listed, created_at)
                 VALUES (:id, :name, :columns, :features, :targets, :trainRows, :testRows,
-                    :trainX, :trainY, :testX, :testY, :listed, :createdAt)""")
+                    :trainX, :trainY, :testX, :testY, :validationRows, :validationX, :validationY, :listed, :createdAt)""")
                 .param("id", dataset.id())
                 .param("name", dataset.name())
                 .param("columns", json.writeValueAsString(dataset.columns()))
@@ -47,6 +47,9 @@ class DatasetRepository {
                 .param("trainY", DoubleArrays.encode(dataset.trainY()))
                 .param("testX", dataset.testX() == null ? null : DoubleArrays.encode(dataset.testX()))
                 .param("testY", dataset.testY() == null ? null : DoubleArrays.encode(dataset.testY()))
+                .param("validationRows", dataset.validationRows())
+                .param("validationX", dataset.validationX() == null ? null : DoubleArrays.encode(dataset.validationX()))
+                .param("validationY", dataset.validationY() == null ? null : DoubleArrays.encode(dataset.validationY()))
                 .param("listed", dataset.listed())
                 .param("createdAt", Rows.time(dataset.createdAt()))
                 .update();
@@ -77,7 +80,7 @@ class DatasetRepository {
     private DatasetInfo info(ResultSet rs, int row) throws SQLException {
         return new DatasetInfo(rs.getString("id"), rs.getString("name"), json.readValue(rs.getString("columns_json"),
                 COLUMNS), rs.getInt("features"), rs.getInt("targets"), rs.getInt("train_rows"), rs.getInt("test_rows"),
-                false, Rows.instant(rs, "created_at"));
+                rs.getInt("validation_rows"), false, Rows.instant(rs, "created_at"));
     }
 
     /**
@@ -104,6 +107,7 @@ class DatasetRepository {
         return new Dataset(rs.getString("id"), rs.getString("name"), columns,
                 DoubleArrays.decode(rs.getBytes("train_x"), features), DoubleArrays.decode(rs.getBytes("train_y"), targets),
                 DoubleArrays.decode(rs.getBytes("test_x"), features), DoubleArrays.decode(rs.getBytes("test_y"), targets),
-                false, rs.getBoolean("listed"), createdAt);
+                DoubleArrays.decode(rs.getBytes("validation_x"), features),
+                DoubleArrays.decode(rs.getBytes("validation_y"), targets), false, rs.getBoolean("listed"), createdAt);
     }
 }

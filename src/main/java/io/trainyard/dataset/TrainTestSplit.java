@@ -23,8 +23,13 @@ public record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] te
      *     leaves no row to train on
      */
     public static TrainTestSplit of(double[][] x, double[][] y, double fraction, long seed) {
+        return of(x, y, fraction, seed, "testFraction");
+    }
+
+    /** The same, naming {@code field} (e.g. {@code validationFraction}) in its errors. */
+    public static TrainTestSplit of(double[][] x, double[][] y, double fraction, long seed, String field) {
         if (!(fraction >= 0 && fraction < 1)) {
-            throw new InvalidRequestException("testFraction", "must be at least 0 and less than 1, got " + fraction);
+            throw new InvalidRequestException(field, "must be at least 0 and less than 1, got " + fraction);
         }
         int rows = x.length;
         int testRows = heldOutRows(rows, fraction);
@@ -32,12 +37,12 @@ public record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] te
             return new TrainTestSplit(x, y, null, null);
         }
         if (testRows == 0) {
-            throw new InvalidRequestException("testFraction", fraction + " of " + rows
+            throw new InvalidRequestException(field, fraction + " of " + rows
                     + " rows is less than one row; use a larger fraction or 0");
         }
         if (testRows >= rows) {
-            throw new InvalidRequestException("testFraction", fraction + " of " + rows
-                    + " rows moves every row to the test set; no rows are left for training");
+            throw new InvalidRequestException(field, fraction + " of " + rows
+                    + " rows moves every row out; no rows are left for training");
         }
         int[] order = MathArrays.natural(rows);
         MathArrays.shuffle(order, new Well19937c(seed));

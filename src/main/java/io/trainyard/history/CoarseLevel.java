@@ -120,7 +120,14 @@ final class CoarseLevel {
         for (int l = 0; l < layers; l++) {
             trimmed[l] = Arrays.copyOf(norms[l], n);
         }
+        // The coarse level keeps losses and gradient norms only: weight norms (and so update ratios) are
+        // unknown on it, as for points stored before they were kept.
+        double[][] unknownWeights = new double[layers][n];
+        for (double[] layer : unknownWeights) {
+            Arrays.fill(layer, Double.NaN);
+        }
         return new JobHistory(Arrays.copyOf(iteration, n), Arrays.copyOf(train, n),
-                hasValidation ? Arrays.copyOf(validation, n) : null, hasTest ? Arrays.copyOf(test, n) : null, trimmed);
+                hasValidation ? Arrays.copyOf(validation, n) : null, hasTest ? Arrays.copyOf(test, n) : null, trimmed,
+                unknownWeights);
     }
 }

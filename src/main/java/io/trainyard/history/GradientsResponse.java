@@ -10,13 +10,26 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record GradientsResponse(
         String jobId,
         int[] iteration,
-        @Schema(description = "W0, W1, …: one column of norms per weight matrix") Map<String, double[]> layers) {
+        @Schema(description = "W0, W1, …: one column of norms per weight matrix") Map<String, double[]> layers,
+        @Schema(description = "W0, W1, …: alpha·‖∂SSE/∂Wl‖/‖Wl‖ at each point, the relative size of a plain "
+                + "gradient step (healthy around 1e-3). Defined this way for momentum and adam too, whose actual "
+                + "steps differ. null where it is not a finite number or the point predates stored weight norms")
+        Map<String, Double[]> updateRatios) {
 
-    static GradientsResponse from(String jobId, JobHistory history) {
+    static GradientsResponse from(String jobId, JobHistory history, double alpha) {
         Map<String, double[]> layers = new LinkedHashMap<>();
+        Map<String, Double[]> ratios = new LinkedHashMap<>();
         for (int l = 0; l < history.gradientNorms().length; l++) {
             layers.put("W" + l, history.gradientNorms()[l]);
+            double[] g = history.gradientNorms()[l];
+            double[] w = history.weightNorms()[l];
+            Double[] r = new Double[g.length];
+            for (int i = 0; i < g.length; i++) {
+                double ratio = alpha * g[i] / w[i];
+                r[i] = Double.isFinite(ratio) ? ratio : null;
+            }
+            ratios.put("W" + l, r);
         }
-        return new GradientsResponse(jobId, history.iteration(), layers);
+        return new GradientsResponse(jobId, history.iteration(), layers, ratios);
     }
 }

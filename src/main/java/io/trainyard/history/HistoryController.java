@@ -85,7 +85,8 @@ class HistoryController {
                             cell(losses.test(), i), cell(losses.trainMse(), i), cell(losses.validationMse(), i),
                             cell(losses.testMse(), i))));
             case PNG, SVG -> plot(representation, chart(title("Loss", job), "loss (sum of squared errors)", query),
-                    lossSeries(losses, divergedAt(job)));
+                    lossSeries(losses, divergedAt(job)), losses.bestIteration() == null ? List.of()
+                            : List.of(new PlotRenderer.Guide("best " + losses.bestIteration(), losses.bestIteration())));
         };
     }
 
@@ -99,7 +100,7 @@ class HistoryController {
         TrainingJob job = jobs.get(id);
         JobHistory history = histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()),
                 false);
-        GradientsResponse gradients = GradientsResponse.from(id, history);
+        GradientsResponse gradients = GradientsResponse.from(id, history, job.spec().alpha());
         return switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
@@ -200,7 +201,13 @@ class HistoryController {
 
     private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
             List<PlotRenderer.Series> series) {
-        Object body = representation == Representation.PNG ? plots.png(chart, series) : plots.svg(chart, series);
+        return plot(representation, chart, series, List.of());
+    }
+
+    private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
+            List<PlotRenderer.Series> series, List<PlotRenderer.Guide> guides) {
+        Object body = representation == Representation.PNG ? plots.png(chart, series, guides)
+                : plots.svg(chart, series, guides);
         return respond(representation, body);
     }
 

@@ -26,8 +26,8 @@ public class HistoryRepository {
     void insert(HistoryChunk chunk) {
         jdbc.sql("""
                 INSERT INTO job_history (job_id, first_iteration, point_count, layers, train, validation, test,
-                    gradient_norms)
-                VALUES (:job, :first, :count, :layers, :train, :validation, :test, :norms)""")
+                    gradient_norms, weight_norms)
+                VALUES (:job, :first, :count, :layers, :train, :validation, :test, :norms, :weightNorms)""")
                 .param("job", chunk.jobId())
                 .param("first", chunk.firstIteration())
                 .param("count", chunk.count())
@@ -36,6 +36,7 @@ public class HistoryRepository {
                 .param("validation", chunk.validation() == null ? null : DoubleArrays.encode(chunk.validation()))
                 .param("test", chunk.test() == null ? null : DoubleArrays.encode(chunk.test()))
                 .param("norms", DoubleArrays.encode(chunk.gradientNorms()))
+                .param("weightNorms", chunk.weightNorms() == null ? null : DoubleArrays.encode(chunk.weightNorms()))
                 .update();
         CoarseLevel.Row coarse = CoarseLevel.of(chunk);
         double[] iterations = new double[coarse.iterations().length];
@@ -105,7 +106,8 @@ public class HistoryRepository {
                 .query((rs, row) -> new HistoryChunk(jobId, rs.getInt("first_iteration"), rs.getInt("point_count"),
                         rs.getInt("layers"), DoubleArrays.decode(rs.getBytes("train")),
                         DoubleArrays.decode(rs.getBytes("validation")), DoubleArrays.decode(rs.getBytes("test")),
-                        DoubleArrays.decode(rs.getBytes("gradient_norms"))))
+                        DoubleArrays.decode(rs.getBytes("gradient_norms")),
+                        DoubleArrays.decode(rs.getBytes("weight_norms"))))
                 .list();
     }
 

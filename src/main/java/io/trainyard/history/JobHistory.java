@@ -8,8 +8,11 @@ import java.util.List;
  * @param validation null when the job has no validation set
  * @param test null when the job has no test set
  * @param gradientNorms {@code gradientNorms[l][i]}: the norm of ∂SSE/∂Wl at point i
+ * @param weightNorms {@code weightNorms[l][i]}: the norm of Wl at point i; NaN for points stored
+ *     before weight norms were kept
  */
-record JobHistory(int[] iteration, double[] train, double[] validation, double[] test, double[][] gradientNorms) {
+record JobHistory(int[] iteration, double[] train, double[] validation, double[] test, double[][] gradientNorms,
+        double[][] weightNorms) {
 
     static JobHistory of(List<HistoryChunk> chunks, int since, int layers) {
         int total = 0;
@@ -23,6 +26,7 @@ record JobHistory(int[] iteration, double[] train, double[] validation, double[]
         double[] validation = hasValidation ? new double[total] : null;
         double[] test = hasTest ? new double[total] : null;
         double[][] norms = new double[layers][total];
+        double[][] weights = new double[layers][total];
         int n = 0;
         for (HistoryChunk chunk : chunks) {
             for (int i = 0; i < chunk.count(); i++) {
@@ -40,13 +44,15 @@ record JobHistory(int[] iteration, double[] train, double[] validation, double[]
                 }
                 for (int l = 0; l < layers; l++) {
                     norms[l][n] = chunk.gradientNorms()[i * chunk.layers() + l];
+                    weights[l][n] = chunk.weightNorms() == null ? Double.NaN
+                            : chunk.weightNorms()[i * chunk.layers() + l];
                 }
                 n++;
             }
         }
         return new JobHistory(java.util.Arrays.copyOf(iteration, n), java.util.Arrays.copyOf(train, n),
                 hasValidation ? java.util.Arrays.copyOf(validation, n) : null,
-                hasTest ? java.util.Arrays.copyOf(test, n) : null, trim(norms, n));
+                hasTest ? java.util.Arrays.copyOf(test, n) : null, trim(norms, n), trim(weights, n));
     }
 
     int size() {
@@ -60,6 +66,7 @@ record JobHistory(int[] iteration, double[] train, double[] validation, double[]
         double[] va = validation == null ? null : new double[keep.length];
         double[] te = test == null ? null : new double[keep.length];
         double[][] norms = new double[gradientNorms.length][keep.length];
+        double[][] weights = new double[gradientNorms.length][keep.length];
         for (int k = 0; k < keep.length; k++) {
             int i = keep[k];
             it[k] = iteration[i];
@@ -72,9 +79,10 @@ record JobHistory(int[] iteration, double[] train, double[] validation, double[]
             }
             for (int l = 0; l < norms.length; l++) {
                 norms[l][k] = gradientNorms[l][i];
+                weights[l][k] = weightNorms[l][i];
             }
         }
-        return new JobHistory(it, tr, va, te, norms);
+        return new JobHistory(it, tr, va, te, norms, weights);
     }
 
     /** At most {@code maxPoints} points that keep the shape of the given curve. */

@@ -80,11 +80,23 @@ public class PlotRenderer {
         }
     }
 
+    /** A labelled vertical guide line at {@code x}, e.g. early stopping's best iteration. */
+    public record Guide(String label, double x) {
+    }
+
     public byte[] png(Chart chart, List<Series> series) {
+        return png(chart, series, List.of());
+    }
+
+    public String svg(Chart chart, List<Series> series) {
+        return svg(chart, series, List.of());
+    }
+
+    public byte[] png(Chart chart, List<Series> series, List<Guide> guides) {
         BufferedImage image = new BufferedImage(chart.width(), chart.height(), BufferedImage.TYPE_INT_RGB);
         java.awt.Graphics2D graphics = image.createGraphics();
         try {
-            new Drawing(chart, series, new Surface.Java2D(graphics)).draw();
+            new Drawing(chart, series, guides, new Surface.Java2D(graphics)).draw();
         } finally {
             graphics.dispose();
         }
@@ -97,9 +109,9 @@ public class PlotRenderer {
         return out.toByteArray();
     }
 
-    public String svg(Chart chart, List<Series> series) {
+    public String svg(Chart chart, List<Series> series, List<Guide> guides) {
         Surface.Svg surface = new Surface.Svg(chart.width(), chart.height());
-        new Drawing(chart, series, surface).draw();
+        new Drawing(chart, series, guides, surface).draw();
         return surface.document();
     }
 
@@ -121,13 +133,15 @@ public class PlotRenderer {
 
         private final Chart chart;
         private final List<Series> series;
+        private final List<Guide> guides;
         private final Surface surface;
         private final FontMetrics tickFont;
         private final FontMetrics legendFont;
 
-        Drawing(Chart chart, List<Series> series, Surface surface) {
+        Drawing(Chart chart, List<Series> series, List<Guide> guides, Surface surface) {
             this.chart = chart;
             this.series = series;
+            this.guides = guides;
             this.surface = surface;
             this.tickFont = Surface.metrics(TICK_SIZE, false);
             this.legendFont = Surface.metrics(LEGEND_SIZE, false);
@@ -228,6 +242,7 @@ public class PlotRenderer {
                 }
             }
             drawDivergences(plot, divergedSeries, entries);
+            drawGuides(plot);
             surface.clip(null);
             drawLegend(plot, entries, width - 8 - legendWidth + 4);
         }
@@ -316,6 +331,21 @@ public class PlotRenderer {
                 keep--;
             } while (keep > 4 && legendFont.stringWidth(shortened) > maxWidth);
             return shortened;
+        }
+
+        /** Dashed vertical lines with their label at the top, inside the plot area. */
+        private void drawGuides(Plot plot) {
+            for (Guide guide : guides) {
+                double x = plot.x(guide.x());
+                if (!(x >= plot.left && x <= plot.right)) {
+                    continue;
+                }
+                surface.group("guide", Map.of("data-x", Double.toString(guide.x())));
+                surface.stroke(new Line2D.Double(x, plot.top, x, plot.bottom), AXIS, 1.2f, new float[] {4f, 4f});
+                surface.text(guide.label(), x + 4, plot.top + TICK_SIZE + 2, TICK_SIZE, false, TEXT,
+                        Surface.Anchor.START, false, "guide-label");
+                surface.end();
+            }
         }
 
         private void drawAxes(Plot plot) {

@@ -39,11 +39,19 @@ public record CreateJobRequest(
         Boolean normalize,
         @Schema(description = "Polynomial basis expansion degree, 1 to 10. Default 1 (none)", example = "1")
         Integer basisDegree,
-        @Schema(description = "Share of the training rows moved to a validation set, in [0, 1). Default 0",
-                example = "0.0")
+        @Schema(description = "Share of the training rows moved to a validation set, in [0, 1). Default 0. Not "
+                + "with data.validationX or a data set that has its own validation part", example = "0.0")
         Double validationFraction,
         @Schema(description = "Start from this stored model's weights and preprocessing instead of random ones")
-        String warmStartModel) {
+        String warmStartModel,
+        @Schema(description = "The update rule: {\"type\": \"gd\"} (default), {\"type\": \"momentum\", \"beta\": 0.9} "
+                + "or {\"type\": \"adam\", \"beta1\": 0.9, \"beta2\": 0.999, \"epsilon\": 1e-8}")
+        OptimizerOption optimizer,
+        @Schema(description = "Rows per mini-batch, at least 1; iterations then count epochs. Default: full batch",
+                example = "32")
+        Integer batchSize,
+        @Schema(description = "Stop once the monitored loss stops improving. Default: run every iteration")
+        EarlyStoppingOption earlyStopping) {
 
     /**
      * Data sent with the job.
@@ -57,6 +65,8 @@ public record CreateJobRequest(
             @Schema(description = "Training targets: rows, or a flat array for one output", example = "[1.0, 2.5]")
             JsonNode y,
             @Schema(description = "Optional test inputs") double[][] testX,
-            @Schema(description = "Optional test targets") JsonNode testY) {
+            @Schema(description = "Optional test targets") JsonNode testY,
+            @Schema(description = "Optional validation inputs, instead of validationFraction") double[][] validationX,
+            @Schema(description = "Optional validation targets, with validationX") JsonNode validationY) {
     }
 }

@@ -45,21 +45,52 @@ class JobController {
     @Operation(summary = "Submit a training job",
             description = "Validates the spec, stores it and queues it; answers at once with 202 and the job "
                     + "(status QUEUED, every default filled in, seed included). Training happens in the background: "
-                    + "poll GET /jobs/{id} or follow GET /jobs/{id}/events.",
+                    + "poll GET /jobs/{id} or follow GET /jobs/{id}/events. With `dryRun=true` the spec is checked "
+                    + "exactly the same way (limits and the memory estimate included) and the answer is 200 with the "
+                    + "resolved spec, `layerSizes`, `parameters` and `estimatedMemoryBytes`; nothing is stored.",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "hw5", summary = "A normalised sigmoid network on hw5",
-                            value = """
-                                    {"name": "two-layer sigmoid", "dataset": "hw5", "layers": [20],
-                                     "activation": "sigmoid", "bias": true, "scale": 0.1, "alpha": 0.0005,
-                                     "iterations": 2000, "seed": 7, "normalize": true}"""))))
+                    examples = {
+                            @ExampleObject(name = "hw5", summary = "A normalised sigmoid network on hw5",
+                                    value = """
+                                            {"name": "two-layer sigmoid", "dataset": "hw5", "layers": [20],
+                                             "activation": "sigmoid", "bias": true, "scale": 0.1, "alpha": 0.0005,
+                                             "iterations": 2000, "seed": 7, "normalize": true}"""),
+                            @ExampleObject(name = "adam-minibatch-earlystop",
+                                    summary = "Adam on mini-batches of 32 rows, stopping once validation stalls",
+                                    value = """
+                                            {"name": "adam with early stopping", "dataset": "hw5", "layers": [20],
+                                             "activation": "tanh", "bias": true, "scale": 0.3, "alpha": 0.01,
+                                             "iterations": 500, "seed": 7, "normalize": true,
+                                             "validationFraction": 0.2,
+                                             "optimizer": {"type": "adam", "beta1": 0.9, "beta2": 0.999,
+                                                           "epsilon": 1e-8},
+                                             "batchSize": 32,
+                                             "earlyStopping": {"patience": 20, "minDelta": 0,
+                                                               "monitor": "validation", "restoreBest": true}}"""),
+                            @ExampleObject(name = "momentum-explicit-validation",
+                                    summary = "Momentum on inline data with an explicit validation set",
+                                    value = """
+                                            {"data": {"x": [[0], [1], [2], [3], [4], [5]],
+                                                      "y": [1, 2, 5, 10, 17, 26],
+                                                      "validationX": [[1.5], [3.5]], "validationY": [3.25, 13.25]},
+                                             "layers": [8], "activation": "tanh", "bias": true, "alpha": 0.001,
+                                             "iterations": 300, "normalize": true,
+                                             "optimizer": {"type": "momentum", "beta": 0.9},
+                                             "earlyStopping": {"patience": 30, "monitor": "validation"}}""")})))
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
+    @ApiResponse(responseCode = "200", description = "dryRun=true: the spec is valid; what the job would be")
     @ApiResponse(responseCode = "400", description = "The spec is invalid; `errors` lists every field to fix",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "409", description = "The warm-start model does not fit the spec",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<JobResponse> submit(@RequestBody CreateJobRequest request) {
+    ResponseEntity<?> submit(@RequestBody CreateJobRequest request,
+            @Parameter(description = "Only check the spec and answer 200 with what the job would be; store nothing")
+            @RequestParam(defaultValue = "false") boolean dryRun) {
+        if (dryRun) {
+            return ResponseEntity.ok(jobs.dryRun(request));
+        }
         TrainingJob job = jobs.submit(request);
         return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(JobResponse.from(job, jobs.progress(job)));
     }

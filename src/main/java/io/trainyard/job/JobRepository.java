@@ -42,8 +42,10 @@ public class JobRepository implements DatasetUsage {
 
     void insert(TrainingJob job) {
         jdbc.sql("""
-                INSERT INTO jobs (id, name, status, spec, dataset_id, sweep_id, layer_sizes, iterations, created_at)
-                VALUES (:id, :name, :status, :spec, :dataset, :sweep, :layerSizes, :iterations, :createdAt)""")
+                INSERT INTO jobs (id, name, status, spec, dataset_id, sweep_id, layer_sizes, iterations, created_at,
+                    estimated_memory_bytes)
+                VALUES (:id, :name, :status, :spec, :dataset, :sweep, :layerSizes, :iterations, :createdAt,
+                    :estimatedMemory)""")
                 .param("id", job.id())
                 .param("name", job.name())
                 .param("status", job.status().name())
@@ -53,6 +55,7 @@ public class JobRepository implements DatasetUsage {
                 .param("layerSizes", json.writeValueAsString(job.layerSizes()))
                 .param("iterations", job.spec().iterations())
                 .param("createdAt", Rows.time(job.createdAt()))
+                .param("estimatedMemory", job.findings().estimatedMemoryBytes())
                 .update();
     }
 
@@ -159,6 +162,17 @@ public class JobRepository implements DatasetUsage {
                 rs.getString("error_type"), rs.getString("error_detail"), rs.getString("model_id"));
         return new TrainingJob(rs.getString("id"), json.readValue(rs.getString("spec"), JobSpec.class),
                 rs.getString("sweep_id"), json.readValue(rs.getString("layer_sizes"), SIZES),
-                JobStatus.valueOf(rs.getString("status")), Rows.instant(rs, "created_at"), claim, progress, outcome);
+                JobStatus.valueOf(rs.getString("status")), Rows.instant(rs, "created_at"), claim, progress, outcome,
+                findings(rs));
+    }
+
+    private TrainingJob.Findings findings(ResultSet rs) throws SQLException {
+        long memory = rs.getLong("estimated_memory_bytes");
+        Long estimate = rs.wasNull() ? null : memory;
+        boolean early = rs.getBoolean("stopped_early");
+        Boolean stoppedEarly = rs.wasNull() ? null : early;
+        String diagnostics = rs.getString("diagnostics");
+        return new TrainingJob.Findings(estimate, stoppedEarly, Rows.integer(rs, "best_iteration"),
+                diagnostics == null ? null : json.readValue(diagnostics, JobDiagnostics.class));
     }
 }

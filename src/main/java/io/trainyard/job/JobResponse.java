@@ -26,7 +26,15 @@ record JobResponse(
         @Schema(description = "The trained model, once SUCCEEDED") String modelId,
         String sweepId,
         @Schema(description = "How many times training has started (more than 1 after a restart)") int attempts,
-        @Schema(description = "The instance that trains (or trained) the job") String instance) {
+        @Schema(description = "The instance that trains (or trained) the job") String instance,
+        @Schema(description = "Working memory estimated at submission (nn.MemoryEstimate), in bytes", example = "412160")
+        Long estimatedMemoryBytes,
+        @Schema(description = "With early stopping, once finished: whether it ended the run before its last "
+                + "iteration; null otherwise", example = "true") Boolean stoppedEarly,
+        @Schema(description = "With early stopping, once finished: the best point (the stored model holds its "
+                + "weights with restoreBest); null otherwise", example = "412") Integer bestIteration,
+        @Schema(description = "Gradient health at the latest stored point, and flags that say what to try; null "
+                + "before the first history flush") JobDiagnostics diagnostics) {
 
     @Schema(name = "JobProgress")
     record Progress(
@@ -47,7 +55,7 @@ record JobResponse(
         int total = job.spec().iterations();
         Double rate = latest.iterationsPerSecond();
         int done = latest.iteration();
-        if (job.status() == JobStatus.SUCCEEDED) {
+        if (job.status() == JobStatus.SUCCEEDED && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
             done = total;
         }
         Double eta = null;
@@ -63,6 +71,7 @@ record JobResponse(
         return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress,
                 latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(),
                 job.claim().startedAt(), outcome.finishedAt(), error, outcome.modelId(), job.sweepId(),
-                job.claim().attempts(), job.claim().instance());
+                job.claim().attempts(), job.claim().instance(), job.findings().estimatedMemoryBytes(),
+                job.findings().stoppedEarly(), job.findings().bestIteration(), job.findings().diagnostics());
     }
 }

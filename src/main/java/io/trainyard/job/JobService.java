@@ -64,6 +64,38 @@ public class JobService {
         return job;
     }
 
+    /**
+     * What a job would be, checked exactly like {@link #submit} (limits, memory and warm start included)
+     * but storing nothing and queueing nothing.
+     *
+     * @throws InvalidRequestException for a bad spec
+     */
+    public DryRun dryRun(CreateJobRequest request) {
+        return DryRun.of(resolver.resolve(request));
+    }
+
+    /**
+     * What every member of a sweep would be, checked exactly like {@link #submitAll}, creating nothing.
+     *
+     * @throws InvalidMembersException with every problem of every member
+     */
+    public List<DryRun> dryRunAll(List<CreateJobRequest> requests) {
+        return resolveAll(requests).stream().map(DryRun::of).toList();
+    }
+
+    /**
+     * A job as it would be submitted.
+     *
+     * @param spec resolved; {@code dataset} is null for inline data, which a dry run does not store
+     */
+    public record DryRun(JobSpec spec, List<Integer> layerSizes, long parameters, long estimatedMemoryBytes) {
+
+        static DryRun of(JobSpecResolver.Resolved resolved) {
+            return new DryRun(resolved.spec(), resolved.layerSizes(), resolved.parameters(),
+                    resolved.estimatedMemoryBytes());
+        }
+    }
+
     /** The ids of a sweep's queued jobs, in request order, and the data set they all train on. */
     public record Submitted(List<String> jobIds, String dataset) {
     }
@@ -77,6 +109,20 @@ public class JobService {
      */
     @Transactional
     public Submitted submitAll(List<CreateJobRequest> requests, String sweepId) {
+        List<JobSpecResolver.Resolved> resolved = resolveAll(requests);
+        checkQueueCapacity(resolved.size());
+        // Inline data is the same for every member: store it once, not once per job.
+        String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId).spec().dataset();
+        List<String> ids = new ArrayList<>();
+        for (JobSpecResolver.Resolved r : resolved) {
+            ids.add(enqueue(UUID.randomUUID().toString(), r.spec().dataset() == null ? r.withDataset(dataset) : r,
+                    sweepId).id());
+        }
+        events.publishEvent(new JobQueued(ids.size()));
+        return new Submitted(ids, dataset);
+    }
+
+    private List<JobSpecResolver.Resolved> resolveAll(List<CreateJobRequest> requests) {
         List<JobSpecResolver.Resolved> resolved = new ArrayList<>();
         List<InvalidMembersException.MemberError> errors = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
@@ -91,16 +137,7 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw new InvalidMembersException(errors);
         }
-        checkQueueCapacity(resolved.size());
-        // Inline data is the same for every member: store it once, not once per job.
-        String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId).spec().dataset();
-        List<String> ids = new ArrayList<>();
-        for (JobSpecResolver.Resolved r : resolved) {
-            ids.add(enqueue(UUID.randomUUID().toString(), r.spec().dataset() == null ? r.withDataset(dataset) : r,
-                    sweepId).id());
-        }
-        events.publishEvent(new JobQueued(ids.size()));
-        return new Submitted(ids, dataset);
+        return resolved;
     }
 
     /** Stores a job's inline data as an unlisted data set, and names it in the spec. */
@@ -108,15 +145,14 @@ public class JobService {
         if (resolved.inline() == null) {
             return resolved;
         }
-        JobSpecResolver.InlineTable data = resolved.inline();
-        Dataset stored = datasets.storeInline(name, data.x(), data.y(), data.testX(), data.testY());
+        Dataset stored = datasets.storeInline(name, resolved.inline());
         return resolved.withDataset(stored.id());
     }
 
     private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId) {
         JobSpec spec = resolved.spec();
         TrainingJob job = TrainingJob.queued(id, spec, sweepId, resolved.layerSizes(),
-                Timestamps.now());
+                Timestamps.now(), resolved.estimatedMemoryBytes());
         jobs.insert(job);
         log.info("Job {} queued: {} on {}, layers {}, {} iterations", job.id(),
                 spec.name() == null ? "(unnamed)" : spec.name(), spec.dataset(), resolved.layerSizes(),

@@ -27,11 +27,15 @@ public record JobSpec(
         boolean normalize,
         int basisDegree,
         double validationFraction,
-        String warmStartModel) {
+        String warmStartModel,
+        @Schema(description = "Resolved update rule; null only for jobs stored before optimizers existed (gd)")
+        OptimizerOption optimizer,
+        @Schema(description = "Rows per mini-batch; null for full batch") Integer batchSize,
+        @Schema(description = "Resolved early stopping; null without") EarlyStoppingOption earlyStopping) {
 
     /** The same spec training on another data set (inline data once it is stored). */
     JobSpec withDataset(String id) {
         return new JobSpec(name, id, layers, activation, bias, scale, alpha, iterations, seed, normalize, basisDegree,
-                validationFraction, warmStartModel);
+                validationFraction, warmStartModel, optimizer, batchSize, earlyStopping);
     }
 }

@@ -14,8 +14,11 @@ import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.StoredModel;
 import io.trainyard.model.ModelService;
 import io.trainyard.nn.Activation;
+import io.trainyard.nn.EarlyStopping;
+import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
+import io.trainyard.nn.Optimizer;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
@@ -45,17 +48,17 @@ class JobSpecResolver {
         this.limits = properties.limits();
     }
 
-    /** A valid request, resolved: the spec (dataset still unset for inline data), sizes and parsed inline data. */
-    record Resolved(JobSpec spec, List<Integer> layerSizes, InlineTable inline) {
+    /**
+     * A valid request, resolved: the spec (dataset still unset for inline data), sizes, parsed inline
+     * data and the estimated working memory.
+     */
+    record Resolved(JobSpec spec, List<Integer> layerSizes, DataTables.Table inline, long parameters,
+            long estimatedMemoryBytes) {
 
         /** This spec with its inline data stored as data set {@code id}. */
         Resolved withDataset(String id) {
-            return new Resolved(spec.withDataset(id), layerSizes, null);
+            return new Resolved(spec.withDataset(id), layerSizes, null, parameters, estimatedMemoryBytes);
         }
-    }
-
-    /** Inline data, parsed and checked. */
-    record InlineTable(double[][] x, double[][] y, double[][] testX, double[][] testY) {
     }
 
     /**
@@ -94,11 +97,19 @@ class JobSpecResolver {
                     + validationFraction));
         }
         List<Integer> hidden = hiddenLayers(request.layers(), errors);
+        Optimizer optimizer = optimizer(request.optimizer(), errors);
+        if (request.batchSize() != null && request.batchSize() < 1) {
+            errors.add(new FieldError("batchSize", "must be at least 1 (rows per mini-batch), or absent for full "
+                    + "batch, got " + request.batchSize()));
+        }
+        EarlyStoppingOption earlyStopping = earlyStopping(request.earlyStopping(), errors);
 
         int inputs = -1;
         int outputs = -1;
         int trainRows = -1;
-        InlineTable inline = null;
+        int testRows = 0;
+        int ownValidationRows = 0;
+        DataTables.Table inline = null;
         if (request.dataset() != null && request.data() != null) {
             errors.add(new FieldError("data", "give either dataset or data, not both"));
         } else if (request.dataset() != null) {
@@ -107,6 +118,13 @@ class JobSpecResolver {
                 inputs = dataset.features();
                 outputs = dataset.targets();
                 trainRows = dataset.trainRows();
+                testRows = dataset.testRows();
+                ownValidationRows = dataset.validationRows();
+                if (ownValidationRows > 0 && validationFraction > 0) {
+                    errors.add(new FieldError("validationFraction", "data set '" + request.dataset() + "' has its own "
+                            + "validation part (" + ownValidationRows + " rows), which jobs on it validate on; leave "
+                            + "validationFraction out or 0"));
+                }
             } catch (DatasetNotFoundException e) {
                 errors.add(new FieldError("dataset", "unknown data set '" + request.dataset()
                         + "'; GET /datasets lists the available ones"));
@@ -117,6 +135,12 @@ class JobSpecResolver {
                 inputs = inline.x()[0].length;
                 outputs = inline.y()[0].length;
                 trainRows = inline.x().length;
+                testRows = inline.testX() == null ? 0 : inline.testX().length;
+                ownValidationRows = inline.validationX() == null ? 0 : inline.validationX().length;
+                if (ownValidationRows > 0 && validationFraction > 0) {
+                    errors.add(new FieldError("validationFraction", "give either data.validationX/validationY or "
+                            + "validationFraction, not both"));
+                }
             }
         } else {
             errors.add(new FieldError("dataset", "is required: give a data set id such as \"hw5\", or inline data"));
@@ -132,7 +156,20 @@ class JobSpecResolver {
             }
         }
 
+        int validationRows = ownValidationRows;
+        if (ownValidationRows == 0 && trainRows > 0 && validationFraction > 0 && validationFraction < 1) {
+            validationRows = TrainTestSplit.heldOutRows(trainRows, validationFraction);
+        }
+        if (earlyStopping != null && EarlyStopping.Monitor.VALIDATION.id().equals(earlyStopping.monitor())
+                && trainRows > 0 && validationRows == 0) {
+            errors.add(new FieldError("earlyStopping.monitor", "monitors the validation loss but the job has no "
+                    + "validation set; set validationFraction (e.g. 0.2), give data.validationX/validationY, or "
+                    + "monitor \"train\""));
+        }
+
         List<Integer> layerSizes = null;
+        long parameterCount = 0;
+        long memory = 0;
         if (inputs > 0 && hidden != null && basisDegree >= 1 && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
             layerSizes = new ArrayList<>();
             int expanded = inputs * basisDegree;
@@ -150,10 +187,25 @@ class JobSpecResolver {
             layerSizes.add(outputs);
             long parameters = Network.parameterCount(layerSizes.stream().mapToInt(Integer::intValue).toArray(),
                     Boolean.TRUE.equals(request.bias()));
+            parameterCount = parameters;
             if (parameters > limits.maxParameters()) {
                 errors.add(new FieldError("layers", "layer sizes " + layerSizes + " have " + parameters
                         + " parameters, more than the limit " + limits.maxParameters()
                         + " (trainyard.limits.max-parameters)"));
+            } else if (optimizer != null && (request.batchSize() == null || request.batchSize() >= 1)) {
+                memory = new MemoryEstimate(inputs, layerSizes.stream().mapToInt(Integer::intValue).toArray(),
+                        Boolean.TRUE.equals(request.bias()), activation, trainRows - (validationRows - ownValidationRows),
+                        validationRows, testRows, request.batchSize(), optimizer,
+                        earlyStopping != null && earlyStopping.restoreBest()).bytes();
+                long limit = limits.maxJobMemoryBytes();
+                if (memory > limit) {
+                    errors.add(new FieldError("layers", String.format("this job needs an estimated %d bytes (%.1f MiB) "
+                            + "of working memory for %d training, %d validation and %d test rows through layer sizes "
+                            + "%s, more than the limit %d bytes (%.1f MiB, trainyard.limits.max-job-memory); use "
+                            + "narrower or fewer layers, fewer rows or a lower basisDegree", memory, memory / 1048576.0,
+                            trainRows - (validationRows - ownValidationRows), validationRows, testRows, layerSizes,
+                            limit, limit / 1048576.0)));
+                }
             }
         }
         StoredModel warm = null;
@@ -175,8 +227,100 @@ class JobSpecResolver {
         }
         long seed = request.seed() != null ? request.seed() : Seeds.draw();
         JobSpec spec = new JobSpec(request.name(), request.dataset(), hidden, activation, bias, scale,
-                request.alpha(), iterations, seed, normalize, basisDegree, validationFraction, request.warmStartModel());
-        return new Resolved(spec, layerSizes, inline);
+                request.alpha(), iterations, seed, normalize, basisDegree, validationFraction, request.warmStartModel(),
+                OptimizerOption.of(optimizer), request.batchSize(), earlyStopping);
+        return new Resolved(spec, layerSizes, inline, parameterCount, memory);
+    }
+
+    /** The engine optimizer the request names, with its defaults; null after adding its problems to {@code errors}. */
+    private static Optimizer optimizer(OptimizerOption option, List<FieldError> errors) {
+        if (option == null) {
+            return Optimizer.gd();
+        }
+        if (option.type() == null) {
+            errors.add(new FieldError("optimizer.type", "is required: one of [gd, momentum, adam]"));
+            return null;
+        }
+        Optimizer defaults;
+        try {
+            defaults = Optimizer.withDefaults(option.type());
+        } catch (IllegalArgumentException e) {
+            errors.add(new FieldError("optimizer.type", e.getMessage()));
+            return null;
+        }
+        int before = errors.size();
+        String type = defaults.id();
+        if (!(defaults instanceof Optimizer.Momentum)) {
+            unused(type, "beta", option.beta(), errors);
+        }
+        if (!(defaults instanceof Optimizer.Adam)) {
+            unused(type, "beta1", option.beta1(), errors);
+            unused(type, "beta2", option.beta2(), errors);
+            unused(type, "epsilon", option.epsilon(), errors);
+        }
+        if (defaults instanceof Optimizer.Momentum) {
+            decay("optimizer.beta", option.beta(), errors);
+        }
+        if (defaults instanceof Optimizer.Adam) {
+            decay("optimizer.beta1", option.beta1(), errors);
+            decay("optimizer.beta2", option.beta2(), errors);
+            if (option.epsilon() != null && !(option.epsilon() > 0 && Double.isFinite(option.epsilon()))) {
+                errors.add(new FieldError("optimizer.epsilon", "must be a finite number greater than 0, got "
+                        + option.epsilon()));
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        if (defaults instanceof Optimizer.Momentum m) {
+            return new Optimizer.Momentum(option.beta() == null ? m.beta() : option.beta());
+        }
+        if (defaults instanceof Optimizer.Adam a) {
+            return new Optimizer.Adam(option.beta1() == null ? a.beta1() : option.beta1(),
+                    option.beta2() == null ? a.beta2() : option.beta2(),
+                    option.epsilon() == null ? a.epsilon() : option.epsilon());
+        }
+        return defaults;
+    }
+
+    private static void unused(String type, String parameter, Double value, List<FieldError> errors) {
+        if (value != null) {
+            errors.add(new FieldError("optimizer." + parameter, type + " has no parameter " + parameter + " (got "
+                    + value + "); momentum takes beta, adam takes beta1, beta2 and epsilon"));
+        }
+    }
+
+    /** A decay rate: at least 0 and below 1 (1 would never forget a gradient). */
+    private static void decay(String field, Double value, List<FieldError> errors) {
+        if (value != null && !(value >= 0 && value < 1)) {
+            errors.add(new FieldError(field, "must be at least 0 and below 1, got " + value));
+        }
+    }
+
+    /** Early stopping with every default filled in; null when absent or after adding its problems. */
+    private static EarlyStoppingOption earlyStopping(EarlyStoppingOption option, List<FieldError> errors) {
+        if (option == null) {
+            return null;
+        }
+        int before = errors.size();
+        int patience = option.patience() == null ? EarlyStoppingOption.DEFAULT_PATIENCE : option.patience();
+        if (patience < 1) {
+            errors.add(new FieldError("earlyStopping.patience", "must be at least 1, got " + patience));
+        }
+        double minDelta = option.minDelta() == null ? EarlyStopping.DEFAULT_MIN_DELTA : option.minDelta();
+        if (!(minDelta >= 0) || !Double.isFinite(minDelta)) {
+            errors.add(new FieldError("earlyStopping.minDelta", "must be a finite number >= 0, got " + minDelta));
+        }
+        String monitor = EarlyStopping.Monitor.VALIDATION.id();
+        if (option.monitor() != null) {
+            try {
+                monitor = EarlyStopping.Monitor.fromId(option.monitor()).id();
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("earlyStopping.monitor", e.getMessage()));
+            }
+        }
+        boolean restoreBest = option.restoreBest() == null || option.restoreBest();
+        return errors.size() > before ? null : new EarlyStoppingOption(patience, minDelta, monitor, restoreBest);
     }
 
     private static Activation activation(String name, List<FieldError> errors) {
@@ -216,10 +360,9 @@ class JobSpecResolver {
         return ok ? List.copyOf(layers) : null;
     }
 
-    private InlineTable inline(CreateJobRequest.InlineData data, List<FieldError> errors) {
-        DataTables.Table table = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), "data.", errors,
-                limits.maxDataCells());
-        return table == null ? null : new InlineTable(table.x(), table.y(), table.testX(), table.testY());
+    private DataTables.Table inline(CreateJobRequest.InlineData data, List<FieldError> errors) {
+        return DataTables.check(data.x(), data.y(), data.testX(), data.testY(), data.validationX(), data.validationY(),
+                "data.", errors, limits.maxDataCells());
     }
 
     private static void checkWarmStart(StoredModel warm, List<Integer> layerSizes, Activation activation, boolean bias,

@@ -4,17 +4,24 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A job as stored, in four parts: what to train ({@link #spec} and its sizes), who is training it
- * ({@link Claim}), how far it got ({@link Progress}) and how it ended ({@link Outcome}).
+ * A job as stored, in five parts: what to train ({@link #spec} and its sizes), who is training it
+ * ({@link Claim}), how far it got ({@link Progress}), how it ended ({@link Outcome}) and what training
+ * found out ({@link Findings}).
  */
 public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer> layerSizes, JobStatus status,
-        Instant createdAt, Claim claim, Progress progress, Outcome outcome) {
+        Instant createdAt, Claim claim, Progress progress, Outcome outcome, Findings findings) {
 
     /** A job as it enters the queue: not claimed, no progress, no outcome. */
     public static TrainingJob queued(String id, JobSpec spec, String sweepId, List<Integer> layerSizes,
             Instant createdAt) {
+        return queued(id, spec, sweepId, layerSizes, createdAt, null);
+    }
+
+    /** The same, with the working memory estimated at submission. */
+    public static TrainingJob queued(String id, JobSpec spec, String sweepId, List<Integer> layerSizes,
+            Instant createdAt, Long estimatedMemoryBytes) {
         return new TrainingJob(id, spec, sweepId, List.copyOf(layerSizes), JobStatus.QUEUED, createdAt, Claim.NONE,
-                Progress.NONE, Outcome.NONE);
+                Progress.NONE, Outcome.NONE, new Findings(estimatedMemoryBytes, null, null, null));
     }
 
     public String name() {
@@ -50,5 +57,19 @@ public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer>
     public record Outcome(Instant finishedAt, String errorType, String errorDetail, String modelId) {
 
         static final Outcome NONE = new Outcome(null, null, null, null);
+    }
+
+    /**
+     * What is known about the run beyond its losses.
+     *
+     * @param estimatedMemoryBytes working memory estimated at submission (null for jobs stored before)
+     * @param stoppedEarly set when the job ends, for jobs with early stopping
+     * @param bestIteration early stopping's best point, set when the job ends
+     * @param diagnostics gradient health at the latest stored point, null before the first
+     */
+    public record Findings(Long estimatedMemoryBytes, Boolean stoppedEarly, Integer bestIteration,
+            JobDiagnostics diagnostics) {
+
+        static final Findings NONE = new Findings(null, null, null, null);
     }
 }

@@ -11,6 +11,7 @@ import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,7 +36,14 @@ final class Grid {
         KEYS.put("iterations", "a whole number such as 1000");
         KEYS.put("seed", "a whole number");
         KEYS.put("validationFraction", "a number in [0, 1) such as 0.2");
+        KEYS.put("optimizer", "an optimizer such as {\"type\": \"adam\"} or {\"type\": \"momentum\", \"beta\": 0.9}");
+        KEYS.put("batchSize", "a whole number >= 1 such as 32, or null for full batch");
+        KEYS.put("earlyStopping", "early stopping such as {\"patience\": 50, \"monitor\": \"validation\"}, or null "
+                + "for none");
     }
+
+    /** Keys whose null value means "this option off" (full batch, no early stopping), a point worth comparing. */
+    private static final Set<String> OFF_WHEN_NULL = Set.of("batchSize", "earlyStopping");
 
     private final Map<String, List<JsonNode>> values;
 
@@ -61,6 +69,7 @@ final class Grid {
         }
         int before = errors.size();
         long size = 1;
+        Map<String, List<JsonNode>> normalized = new LinkedHashMap<>();
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
             int count = entry.getValue() == null ? 0 : entry.getValue().size();
             try {
@@ -79,7 +88,9 @@ final class Grid {
         }
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
             String key = entry.getKey();
-            List<JsonNode> list = entry.getValue();
+            List<JsonNode> list = entry.getValue() == null ? null : entry.getValue().stream()
+                    .map(v -> v == null ? (JsonNode) NullNode.getInstance() : v).toList();
+            normalized.put(key, list);
             if (!KEYS.containsKey(key)) {
                 errors.add(new FieldError("grid." + key, "is not a field a grid can vary; use any of " + KEYS.keySet()));
                 continue;
@@ -92,7 +103,7 @@ final class Grid {
             for (int i = 0; i < list.size(); i++) {
                 JsonNode value = list.get(i);
                 String field = "grid." + key + "[" + i + "]";
-                if (value == null || value.isNull()) {
+                if (value.isNull() && !OFF_WHEN_NULL.contains(key)) {
                     errors.add(new FieldError(field, "must not be null; give " + KEYS.get(key)));
                 } else if (value.isContainer() && value.size() > maxValueLength) {
                     errors.add(new FieldError(field, "has " + value.size() + " entries, more than the limit "
@@ -104,7 +115,7 @@ final class Grid {
                 }
             }
         }
-        return errors.size() > before ? null : new Grid(new LinkedHashMap<>(grid));
+        return errors.size() > before ? null : new Grid(normalized);
     }
 
     boolean varies(String key) {

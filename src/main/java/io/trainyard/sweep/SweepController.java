@@ -48,19 +48,36 @@ class SweepController {
             Answers 202 with the sweep; follow GET /sweeps/{id}. 400 for an empty grid, an unknown grid key, a \
             bad value, or more jobs than `trainyard.limits.max-sweep-size`; 429 when the queue cannot take them.""",
             requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "hw5", summary = "Six networks on hw5, chosen by validation loss",
+                    examples = {@ExampleObject(name = "hw5", summary = "Six networks on hw5, chosen by validation loss",
                             value = """
                                     {"name": "hw5 tuning",
                                      "base": {"dataset": "hw5", "activation": "sigmoid", "bias": true, "normalize": true,
                                               "alpha": 0.0005, "iterations": 2000, "seed": 7, "validationFraction": 0.2},
                                      "grid": {"layers": [[5], [20], [50, 50]], "scale": [0.1, 1.0]},
-                                     "selectBy": "validation"}"""))))
+                                     "selectBy": "validation"}"""),
+                    @ExampleObject(name = "optimizers", summary = "gd against adam, full batch against mini-batches",
+                            value = """
+                                    {"name": "optimizers on hw5",
+                                     "base": {"dataset": "hw5", "layers": [20], "activation": "tanh", "bias": true,
+                                              "normalize": true, "alpha": 0.001, "iterations": 300, "seed": 7,
+                                              "validationFraction": 0.2,
+                                              "earlyStopping": {"patience": 30}},
+                                     "grid": {"optimizer": [{"type": "gd"}, {"type": "adam"}],
+                                              "batchSize": [null, 32]},
+                                     "selectBy": "validation"}""")})))
     @ApiResponse(responseCode = "202", description = "Queued; Location names the sweep")
+    @ApiResponse(responseCode = "200", description = "dryRun=true: every member is valid; what each would be")
     @ApiResponse(responseCode = "400", description = "The sweep or one of its jobs is invalid; `errors` names "
             + "`base.*` and `grid.*` fields", content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(responseCode = "429", description = "The queue cannot take every job; retry after Retry-After",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<SweepResponse> create(@RequestBody CreateSweepRequest request) {
+    ResponseEntity<?> create(@RequestBody CreateSweepRequest request,
+            @Parameter(description = "Only check the sweep and every member exactly as a real submission would, and "
+                    + "answer 200 with each member's resolved spec, layer sizes, parameters and memory estimate; "
+                    + "store and queue nothing") @RequestParam(defaultValue = "false") boolean dryRun) {
+        if (dryRun) {
+            return ResponseEntity.ok(sweeps.dryRun(request));
+        }
         Sweep sweep = sweeps.create(request);
         return ResponseEntity.accepted().location(URI.create("/sweeps/" + sweep.id())).body(view(sweep));
     }

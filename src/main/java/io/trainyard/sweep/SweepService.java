@@ -66,6 +66,64 @@ class SweepService {
      * @throws io.trainyard.system.QueueFullException when the queue cannot take every job
      */
     Sweep create(CreateSweepRequest request) {
+        Expansion expansion = expand(request);
+        Grid grid = expansion.grid();
+        ObjectNode base = expansion.base();
+        String id = expansion.id();
+        SelectBy chosen = expansion.selectBy();
+        List<CreateJobRequest> requests = expansion.requests();
+        DataTables.Table table = expansion.inline();
+        Sweep sweep = transaction.execute(status -> {
+            List<CreateJobRequest> members = requests;
+            if (table != null) {
+                // Stored once for every member, in the sweep's transaction: a sweep refused below leaves
+                // no data set behind, and 200 members hold the data once, not 200 times.
+                String dataset = datasets.storeInline("inline data of sweep " + id, table).id();
+                members = requests.stream().map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(),
+                        null)).toList();
+            }
+            JobService.Submitted submitted = submitAll(members, id, grid);
+            ObjectNode stored = base.deepCopy();
+            stored.put("dataset", submitted.dataset());
+            removeNulls(stored);
+            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
+                    Timestamps.now());
+            sweeps.insert(created);
+            return created;
+        });
+        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, requests.size(), grid.asMap().keySet(),
+                chosen.id());
+        return sweep;
+    }
+
+    /** What a sweep would queue: every member checked exactly as {@link #create} checks it; nothing is stored. */
+    SweepDryRun dryRun(CreateSweepRequest request) {
+        Expansion expansion = expand(request);
+        List<JobService.DryRun> members;
+        try {
+            // The members carry the inline data by reference (never copied per member); nothing is stored.
+            members = jobs.dryRunAll(expansion.requests().stream()
+                    .map(r -> named(r, r.name(), r.dataset(), request.base().data())).toList());
+        } catch (InvalidMembersException e) {
+            Set<FieldError> errors = new LinkedHashSet<>();
+            e.errors().forEach(member -> errors.add(relabel(member.error(), expansion.grid())));
+            throw new InvalidRequestException(new ArrayList<>(errors));
+        }
+        List<SweepDryRun.Member> out = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < members.size(); i++) {
+            out.add(new SweepDryRun.Member(expansion.points().get(i), members.get(i)));
+            total += members.get(i).estimatedMemoryBytes();
+        }
+        return new SweepDryRun(request.name(), expansion.selectBy().id(), out.size(), total, out);
+    }
+
+    /** A checked sweep request, expanded into its members' requests (grid order). */
+    private record Expansion(String id, ObjectNode base, Grid grid, SelectBy selectBy,
+            List<Map<String, JsonNode>> points, List<CreateJobRequest> requests, DataTables.Table inline) {
+    }
+
+    private Expansion expand(CreateSweepRequest request) {
         if (request == null) {
             throw new InvalidRequestException("body", "send a JSON sweep such as {\"base\": {\"dataset\": \"hw5\", "
                     + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
@@ -93,17 +151,16 @@ class SweepService {
                 errors.add(new FieldError("base.data", "give either dataset or data, not both"));
             } else {
                 // Checked and parsed once for the whole sweep, whatever its size.
-                inline = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), "base.data.", errors,
-                        datasets.maxCells());
+                inline = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), data.validationX(),
+                        data.validationY(), "base.data.", errors, datasets.maxCells());
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
 
-        // The tree leaves the (possibly large) inline data out: it is stored once, below, and every
-        // member names the stored copy, so a sweep of 200 members holds the data once and not 200 times.
-        ObjectNode base = json.valueToTree(named(request.base(), null, null));
+        // The tree leaves the (possibly large) inline data out: it is stored once when the sweep is queued.
+        ObjectNode base = json.valueToTree(named(request.base(), null, request.base().dataset(), null));
         base.remove("data");
         // Members share one seed unless the grid varies it: the same initial weights and the same
         // validation rows, so the leaderboard compares the hyperparameters and not the luck of the draw.
@@ -116,30 +173,9 @@ class SweepService {
         String prefix = request.name() != null ? request.name() : "sweep " + id.substring(0, 8);
         for (Map<String, JsonNode> point : points) {
             CreateJobRequest member = Grid.apply(json, base, point);
-            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", null));
+            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", member.dataset(), null));
         }
-        SelectBy chosen = selectBy;
-        DataTables.Table table = inline;
-        Sweep sweep = transaction.execute(status -> {
-            List<CreateJobRequest> members = requests;
-            if (table != null) {
-                // In the sweep's transaction: a sweep refused below leaves no data set behind.
-                String dataset = datasets.storeInline("inline data of sweep " + id, table.x(), table.y(),
-                        table.testX(), table.testY()).id();
-                members = requests.stream().map(r -> withDataset(r, dataset)).toList();
-            }
-            JobService.Submitted submitted = submitAll(members, id, grid);
-            ObjectNode stored = base.deepCopy();
-            stored.put("dataset", submitted.dataset());
-            removeNulls(stored);
-            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
-                    Timestamps.now());
-            sweeps.insert(created);
-            return created;
-        });
-        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, points.size(), grid.asMap().keySet(),
-                chosen.id());
-        return sweep;
+        return new Expansion(id, base, grid, selectBy, points, requests, inline);
     }
 
     Sweep get(String id) {
@@ -209,7 +245,7 @@ class SweepService {
             List<JsonNode> fractions = grid.varies("validationFraction") ? grid.values("validationFraction")
                     : List.of(json.valueToTree(base.validationFraction() == null ? 0.0 : base.validationFraction()));
             boolean someZero = fractions.stream().anyMatch(f -> f.isNumber() && f.asDouble() == 0.0);
-            if (someZero) {
+            if (someZero && !hasOwnValidation(base)) {
                 errors.add(new FieldError(grid.varies("validationFraction") ? "grid.validationFraction"
                         : "base.validationFraction", "selectBy validation needs a validation set: set "
                         + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
@@ -234,6 +270,21 @@ class SweepService {
         }
     }
 
+    /** Whether the base's data brings its own validation set (inline validationX, or a data set's part). */
+    private boolean hasOwnValidation(CreateJobRequest base) {
+        if (base.data() != null) {
+            return base.data().validationX() != null;
+        }
+        if (base.dataset() != null) {
+            try {
+                return datasets.get(base.dataset()).hasValidation();
+            } catch (DatasetNotFoundException e) {
+                return false; // reported by the job checks
+            }
+        }
+        return false;
+    }
+
     /**
      * Queues every member, or none: a problem of any member is reported under the name the user
      * wrote it by ({@code grid.alpha} or {@code base.alpha}), each distinct problem once.
@@ -254,17 +305,13 @@ class SweepService {
         return new FieldError((grid.varies(root) ? "grid." : "base.") + error.field(), error.message());
     }
 
-    private static CreateJobRequest named(CreateJobRequest r, String name, CreateJobRequest.InlineData data) {
+    /** The same request with another name, data set and inline data. */
+    private static CreateJobRequest named(CreateJobRequest r, String name, String dataset,
+            CreateJobRequest.InlineData data) {
         String shortName = name == null || name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH - 3) + "...";
-        return new CreateJobRequest(shortName, r.dataset(), data, r.layers(), r.activation(), r.bias(), r.scale(),
+        return new CreateJobRequest(shortName, dataset, data, r.layers(), r.activation(), r.bias(), r.scale(),
                 r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
-                r.warmStartModel());
-    }
-
-    private static CreateJobRequest withDataset(CreateJobRequest r, String dataset) {
-        return new CreateJobRequest(r.name(), dataset, null, r.layers(), r.activation(), r.bias(), r.scale(),
-                r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
-                r.warmStartModel());
+                r.warmStartModel(), r.optimizer(), r.batchSize(), r.earlyStopping());
     }
 
     private static void removeNulls(ObjectNode node) {

@@ -12,14 +12,17 @@ import io.trainyard.history.HistoryChunk;
 import io.trainyard.history.HistoryWriter;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
+import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.IterationReport;
 import io.trainyard.nn.TrainingListener;
+import io.trainyard.nn.TrainingView;
 
 /**
  * The training listener of one job: buffers history points in primitive arrays, hands a full
  * batch (or one that is {@code flushInterval} old) to the {@link HistoryWriter}, publishes
  * progress for readers and logs it every {@code logInterval}. Runs on the training thread, so the
- * per-iteration work is a few array stores and one clock read.
+ * per-iteration work is a few array stores and one clock read. Diagnostics (one scan of the hidden
+ * activations) are computed only at a flush, and stored with that batch.
  */
 final class HistoryRecorder implements TrainingListener {
 
@@ -40,6 +43,12 @@ final class HistoryRecorder implements TrainingListener {
     private final double[] validation;
     private final double[] test;
     private final double[] norms;
+    private final double[] weightNorms;
+    private Consumer<Diagnostics> storeDiagnostics = d -> {
+    };
+    /** The running view during a two-argument call, so a flush can ask it for diagnostics. */
+    private TrainingView view;
+    private boolean weightNormsSeen = true;
     private int first;
     private int count;
     private int unreportedIterations;
@@ -63,8 +72,25 @@ final class HistoryRecorder implements TrainingListener {
         this.validation = hasValidation ? new double[BATCH] : null;
         this.test = hasTest ? new double[BATCH] : null;
         this.norms = new double[BATCH * layers];
+        this.weightNorms = new double[BATCH * layers];
         this.flushNanos = flushInterval.toNanos();
         this.logNanos = logInterval.toNanos();
+    }
+
+    /** Where diagnostics computed at a flush go (on the writer's thread, after that batch is stored). */
+    HistoryRecorder storingDiagnostics(Consumer<Diagnostics> store) {
+        this.storeDiagnostics = store;
+        return this;
+    }
+
+    @Override
+    public void onIteration(IterationReport report, TrainingView run) {
+        view = run;
+        try {
+            onIteration(report);
+        } finally {
+            view = null;
+        }
     }
 
     @Override
@@ -80,6 +106,11 @@ final class HistoryRecorder implements TrainingListener {
             test[count] = report.testLoss();
         }
         System.arraycopy(report.gradientNorms(), 0, norms, count * layers, layers);
+        if (report.weightNorms() != null) {
+            System.arraycopy(report.weightNorms(), 0, weightNorms, count * layers, layers);
+        } else {
+            weightNormsSeen = false;
+        }
         count++;
         latest = report;
         if (report.iteration() > 0) {
@@ -122,9 +153,17 @@ final class HistoryRecorder implements TrainingListener {
         }
         HistoryChunk chunk = new HistoryChunk(job.id(), first, count, layers, Arrays.copyOf(train, count),
                 validation == null ? null : Arrays.copyOf(validation, count),
-                test == null ? null : Arrays.copyOf(test, count), Arrays.copyOf(norms, count * layers));
+                test == null ? null : Arrays.copyOf(test, count), Arrays.copyOf(norms, count * layers),
+                weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
         LiveProgress atEnd = progress(now);
-        pending = writer.write(chunk, () -> storeProgress.accept(atEnd));
+        Diagnostics diagnostics = view == null ? null : view.diagnostics();
+        pending = writer.write(chunk, () -> {
+            storeProgress.accept(atEnd);
+            if (diagnostics != null) {
+                storeDiagnostics.accept(diagnostics);
+            }
+        });
+        weightNormsSeen = true;
         metrics.iterations(unreportedIterations);
         unreportedIterations = 0;
         count = 0;

@@ -45,10 +45,12 @@ class JobRunner {
     private final JobMetrics metrics;
     private final TrainyardProperties properties;
     private final ApplicationEventPublisher events;
+    private final JobFindings findings;
 
     JobRunner(JobClaims claims, TrainingSetup setup, HistoryRepository history, HistoryWriter writer,
             ModelService models, RunningJobs running, JobMetrics metrics, TrainyardProperties properties,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events, JobFindings findings) {
+        this.findings = findings;
         this.claims = claims;
         this.setup = setup;
         this.history = history;
@@ -84,8 +86,9 @@ class JobRunner {
                     data.test() != null, writer, progress -> claims.recordProgress(job.id(), progress.iteration(),
                             progress.iterationsPerSecond(), progress.trainLoss(), progress.validationLoss(),
                             progress.testLoss()), metrics, properties.historyFlushInterval(),
-                    properties.progressLogInterval());
-            TrainingResult result = training.optimizer().train(training.start(), data, recorder,
+                    properties.progressLogInterval())
+                    .storingDiagnostics(d -> findings.recordDiagnostics(job.id(), instance, d));
+            TrainingResult result = training.trainer().train(training.start(), data, recorder,
                     () -> live.cancelRequested() || stopping.getAsBoolean());
             recorder.finish();
             Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -108,11 +111,19 @@ class JobRunner {
 
     private void conclude(TrainingJob job, String instance, TrainingResult result, TrainingSetup.Training training,
             boolean cancelled, boolean stopping, Duration took) {
+        if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
+            findings.recordDiagnostics(job.id(), instance, result.diagnostics());
+        }
         switch (result.outcome()) {
             case COMPLETED -> {
-                var last = result.last();
+                if (result.bestIteration() != null) {
+                    findings.recordStopping(job.id(), instance, result.stoppedEarly(), result.bestIteration());
+                }
+                // With restoreBest the weights are those of the best point, not the last: store them with
+                // that point's losses.
+                var point = result.networkPoint();
                 StoredModel model = models.save(job.id(), new Model(result.network(), training.preprocessing()),
-                        last.trainLoss(), last.testLoss(), training.lineage(job, took));
+                        point.trainLoss(), point.testLoss(), training.lineage(job, took));
                 end(job, instance, JobStatus.SUCCEEDED, model.id(), null, null, took);
             }
             case DIVERGED -> end(job, instance, JobStatus.FAILED, null, "diverged", "Training " + result.message()

@@ -41,12 +41,15 @@ class MemoryBudget {
     }
 
     /**
-     * The working memory {@code job} will need.
-     *
-     * <p>PLACEHOLDER until the job's own estimate ({@code estimatedMemoryBytes}, computed at submit
-     * by the options work) is stored with the job: then read it from the job instead of here.
+     * The working memory {@code job} will need: the estimate made when it was submitted (the same
+     * figure the submission was checked against), or, for a job stored before estimates were kept,
+     * one made now from its sizes and its data set's rows.
      */
     long estimate(TrainingJob job) {
+        Long stored = job.findings().estimatedMemoryBytes();
+        if (stored != null) {
+            return stored;
+        }
         int[] sizes = job.layerSizes().stream().mapToInt(Integer::intValue).toArray();
         long rows;
         try {
@@ -55,7 +58,7 @@ class MemoryBudget {
         } catch (DatasetNotFoundException e) {
             rows = 0; // the runner fails it with a clear message; it needs no memory meanwhile
         }
-        return MemoryEstimate.training(sizes, rows, job.spec().bias());
+        return MemoryEstimate.prediction(sizes, rows) * 2;
     }
 
     /** Reserves {@code bytes} for {@code jobId}; false when it does not fit beside the running jobs. */

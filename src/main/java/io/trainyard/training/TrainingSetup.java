@@ -10,17 +10,20 @@ import org.springframework.stereotype.Component;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.TrainTestSplit;
+import io.trainyard.job.EarlyStoppingOption;
 import io.trainyard.job.JobSpec;
+import io.trainyard.job.OptimizerOption;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.model.DataDigest;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.TrainingRun;
-import io.trainyard.nn.GradientDescent;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.Samples;
+import io.trainyard.nn.Trainer;
 import io.trainyard.nn.TrainingData;
+import io.trainyard.nn.TrainingPlan;
 
 /**
  * The one place where a stored job spec becomes engine objects: the data and its validation split,
@@ -47,8 +50,12 @@ class TrainingSetup {
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
      * @param dataDigest {@link DataDigest#sha256} of the rows trained on, after the validation split
      */
-    record Training(TrainingData data, Network start, Preprocessing preprocessing, GradientDescent optimizer,
-            Dataset dataset, String dataDigest) {
+    record Training(TrainingData data, Network start, Preprocessing preprocessing, Trainer trainer, Dataset dataset,
+            String dataDigest) {
+
+        TrainingPlan plan() {
+            return trainer.plan();
+        }
 
         /** What the model's lineage records of this run: data set, digest of the rows trained on, spec, time. */
         TrainingRun lineage(TrainingJob job, Duration took) {
@@ -61,14 +68,26 @@ class TrainingSetup {
     }
 
     /**
+     * The engine's plan for a spec: optimizer, mini-batches (ordered by the job's seed) and early
+     * stopping. A spec stored before these options existed is plain full-batch gradient descent.
+     */
+    static TrainingPlan plan(JobSpec spec) {
+        return new TrainingPlan(spec.alpha(), spec.iterations(), OptimizerOption.engine(spec.optimizer()),
+                spec.batchSize(), EarlyStoppingOption.engine(spec.earlyStopping()), spec.seed());
+    }
+
+    /**
      * @throws io.trainyard.dataset.DatasetNotFoundException when the data set was deleted after submission
      * @throws io.trainyard.model.ModelNotFoundException when the warm-start model was deleted after submission
      */
     Training prepare(TrainingJob job) {
         JobSpec spec = job.spec();
         Dataset dataset = datasets.get(spec.dataset());
-        TrainTestSplit split = TrainTestSplit.of(dataset.trainX(), dataset.trainY(), spec.validationFraction(),
-                spec.seed() ^ SPLIT_STREAM);
+        // A data set's own validation part wins; the resolver refuses a validationFraction beside one.
+        TrainTestSplit split = dataset.hasValidation()
+                ? new TrainTestSplit(dataset.trainX(), dataset.trainY(), dataset.validationX(), dataset.validationY())
+                : TrainTestSplit.of(dataset.trainX(), dataset.trainY(), spec.validationFraction(),
+                        spec.seed() ^ SPLIT_STREAM);
         RealMatrix x = matrix(split.trainX());
         Network network;
         Preprocessing preprocessing;
@@ -87,8 +106,7 @@ class TrainingSetup {
         Samples test = dataset.hasTest()
                 ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
         return new Training(new TrainingData(train, validation, test), network, preprocessing,
-                new GradientDescent(spec.alpha(), spec.iterations()), dataset,
-                DataDigest.sha256(split.trainX(), split.trainY()));
+                new Trainer(plan(spec)), dataset, DataDigest.sha256(split.trainX(), split.trainY()));
     }
 
     private static RealMatrix matrix(double[][] rows) {

@@ -40,7 +40,7 @@ class JobControllerTests {
     JobEventStreams events;
 
     private static final JobSpec SPEC = new JobSpec("slice", "hw5", List.of(5), Activation.SIGMOID, false, 0.1,
-            0.001, 10, 7L, false, 1, 0.0, null);
+            0.001, 10, 7L, false, 1, 0.0, null, null, null, null);
 
     @Test
     void aSubmittedJobIsAcceptedWithItsLocation() {

@@ -30,7 +30,7 @@ import io.trainyard.system.TrainyardProperties;
 class JobServiceTests {
 
     private static final JobSpec SPEC = new JobSpec("s", "hw5", List.of(5), Activation.SIGMOID, false, 0.1, 0.001,
-            10, 7L, false, 1, 0.0, null);
+            10, 7L, false, 1, 0.0, null, null, null, null);
 
     /** The configuration a service gets with nothing set: every default of the properties record. */
     private static final TrainyardProperties DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
@@ -45,7 +45,7 @@ class JobServiceTests {
     @BeforeEach
     void setUp() {
         service = new JobService(repository, resolver, mock(DatasetCatalog.class), running, events, DEFAULTS);
-        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null));
+        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
     }
 
     @Test
@@ -69,7 +69,7 @@ class JobServiceTests {
 
     @Test
     void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
-        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null))
+        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000))
                 .willThrow(new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"))));
 
         assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), "sweep"))
@@ -85,7 +85,8 @@ class JobServiceTests {
     void cancellingARunningJobStopsThisInstancesWorkerToo() {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
         TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
-                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome());
+                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(),
+                queued.findings());
         given(repository.find("j1")).willReturn(Optional.of(runningJob));
         RunningJob live = running.start("j1", 10);
 
@@ -107,6 +108,6 @@ class JobServiceTests {
 
     private static CreateJobRequest request() {
         return new CreateJobRequest("s", "hw5", null, List.of(5), null, null, null, 0.001, 10, 7L, null, null, null,
-                null);
+                null, null, null, null);
     }
 }
