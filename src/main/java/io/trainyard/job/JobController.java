@@ -71,9 +71,11 @@ class JobController {
             @Parameter(description = "Only jobs in this status") @RequestParam(required = false) JobStatus status,
             @Parameter(description = "Only jobs whose name contains this") @RequestParam(required = false) String name,
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
+            @Parameter(description = "Only this owner's jobs (admin keys; a user key always lists its own)")
+            @RequestParam(required = false) String owner,
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, limit, cursor);
+        PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, owner, limit, cursor);
         return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.progress(j))).toList(),
                 page.nextCursor());
     }

@@ -39,16 +39,21 @@ class ModelRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(StoredModel stored) {
+    /**
+     * @param owner the importing caller; a model trained by a job belongs to the job's owner instead
+     *     (the training side has no caller)
+     */
+    void insert(StoredModel stored, String owner) {
         Model model = stored.model();
         Network network = model.network();
         Preprocessing preprocessing = model.preprocessing();
         jdbc.sql("""
                 INSERT INTO models (id, job_id, created_at, layer_sizes, activation, bias, basis_degree,
-                    preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss)
+                    preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss, owner)
                 VALUES (:id, :job, :createdAt, :layerSizes, :activation, :bias, :degree, :mean, :std, :parameters,
-                    :trainLoss, :testLoss)""")
+                    :trainLoss, :testLoss, COALESCE((SELECT j.owner FROM jobs j WHERE j.id = :job), :owner))""")
                 .param("id", stored.id())
+                .param("owner", owner)
                 .param("job", stored.jobId())
                 .param("createdAt", OffsetDateTime.ofInstant(stored.createdAt(), ZoneOffset.UTC))
                 .param("layerSizes", JSON.writeValueAsString(network.layerSizes()))
@@ -63,26 +68,36 @@ class ModelRepository {
                 .update();
     }
 
-    Optional<StoredModel> find(String id) {
-        return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(ModelRepository::map).optional();
+    /** The model, if {@code owner} owns it; any owner's with a null {@code owner}. */
+    Optional<StoredModel> find(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(ModelRepository::map).optional();
+        }
+        return jdbc.sql("SELECT * FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
+                .query(ModelRepository::map).optional();
     }
 
     /**
      * One page of models, newest first, after the given position (null for the first page), without
      * their weights: a list of large models must not decode gigabytes it does not show.
      */
-    List<ModelDocument> page(PageCursor after, int limit) {
+    List<ModelDocument> page(String owner, PageCursor after, int limit) {
         String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
                 + "preprocessing_std, train_loss, test_loss";
-        if (after == null) {
-            return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
-                    .param("limit", limit).query(ModelRepository::summary).list();
+        StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM models WHERE 1 = 1");
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
         }
-        return jdbc.sql("SELECT " + columns + """
-                 FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
-                ORDER BY created_at DESC, id DESC LIMIT :limit""")
-                .param("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).param("afterId", after.id())
-                .param("limit", limit).query(ModelRepository::summary).list();
+        if (after != null) {
+            sql.append(" AND (created_at < :after OR (created_at = :after AND id < :afterId))");
+            params.put("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC));
+            params.put("afterId", after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(ModelRepository::summary).list();
     }
 
     private static ModelDocument summary(ResultSet rs, int row) throws SQLException {
@@ -101,8 +116,12 @@ class ModelRepository {
         return rs.wasNull() ? null : value;
     }
 
-    boolean delete(String id) {
-        return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+    boolean delete(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+        }
+        return jdbc.sql("DELETE FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
+                .update() == 1;
     }
 
     private static byte[] pack(Network network) {

@@ -18,12 +18,28 @@ public final class Http {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The admin key every test context is configured with (src/test/resources/config/application.properties). */
+    public static final String ADMIN_KEY = "ty_integration-tests-admin-key-not-a-secret-0123456789";
+
     private final String base;
+    private final String key;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+    /** A client that sends the tests' admin key. */
     public Http(int port) {
+        this(port, ADMIN_KEY);
+    }
+
+    /** A client that sends {@code key} as a bearer token, or no Authorization header when it is null. */
+    public Http(int port, String key) {
         this.base = "http://localhost:" + port;
+        this.key = key;
+    }
+
+    /** The same server with another key (null: none). */
+    public Http as(String otherKey) {
+        return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey);
     }
 
     public Response get(String path) {
@@ -65,8 +81,8 @@ public final class Http {
     /** Reads a Server-Sent Events stream to its end, running {@code onFirstEvent} once the first event is in. */
     public java.util.List<String[]> events(String path, Runnable onFirstEvent) {
         try {
-            HttpResponse<java.util.stream.Stream<String>> response = client.send(HttpRequest.newBuilder(uri(path))
-                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET().build(),
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(authorized(HttpRequest.newBuilder(uri(path))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET()).build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             java.util.List<String[]> events = new java.util.ArrayList<>();
@@ -93,13 +109,22 @@ public final class Http {
         }
     }
 
-    private URI uri(String path) {
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return key == null ? request : request.header("Authorization", "Bearer " + key);
+    }
+
+    /** Sends a request built by the caller (extra headers such as Idempotency-Key), with this client's key. */
+    public Response send(HttpRequest.Builder request) {
+        return sendRaw(request);
+    }
+
+    public URI uri(String path) {
         return URI.create(base + path);
     }
 
-    private Response send(HttpRequest.Builder request) {
+    private Response sendRaw(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = client.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<byte[]> response = client.send(authorized(request).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers(), response.body());
