@@ -111,8 +111,9 @@ class IdempotencyStore {
     }
 
     private static Entry map(ResultSet rs, int row) throws SQLException {
-        int status = rs.getInt("status");
-        return new Entry(rs.getString("request_hash"), rs.wasNull() ? null : status, rs.getString("location"),
+        int code = rs.getInt("status");
+        Integer status = rs.wasNull() ? null : code;
+        return new Entry(rs.getString("request_hash"), status, rs.getString("location"),
                 rs.getString("content_type"), rs.getBytes("body"), Rows.instant(rs, "created_at"));
     }
 }

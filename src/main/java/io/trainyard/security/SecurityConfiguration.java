@@ -14,6 +14,8 @@ import org.springframework.security.authentication.InsufficientAuthenticationExc
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
@@ -81,6 +83,15 @@ class SecurityConfiguration {
     private static void denied(HandlerExceptionResolver resolver, HttpServletRequest request,
             HttpServletResponse response, AccessDeniedException ex) {
         resolver.resolveException(request, response, null, ex);
+    }
+
+    /**
+     * No user names and passwords: keys are the only credentials. (Without this bean Boot would make
+     * up a user with a generated password and log it.)
+     */
+    @Bean
+    UserDetailsService noPasswordUsers() {
+        return new InMemoryUserDetailsManager();
     }
 
     /**
