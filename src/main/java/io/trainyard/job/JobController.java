@@ -114,7 +114,7 @@ class JobController {
     @Operation(summary = "Follow a job live", description = "Server-Sent Events: a `status` event with the whole job "
             + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
             + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
-            + "Try `curl -N localhost:8080/jobs/{id}/events`.")
+            + "Try `curl -N -H \"Authorization: Bearer $KEY\" localhost:8080/jobs/{id}/events`.")
     SseEmitter events(@PathVariable String id) {
         return events.subscribe(id);
     }
