@@ -1,7 +1,8 @@
 """A tiny Trainyard client on the Python standard library: no packages to install.
 
     from trainyard import Trainyard
-    ty = Trainyard()                         # TRAINYARD_URL, default http://localhost:8080
+    ty = Trainyard()                         # TRAINYARD_URL, default http://localhost:8080;
+                                             # key: TRAINYARD_KEY, else ../data/admin.key
     job = ty.train({"dataset": "hw5", "layers": [20], "alpha": 0.0005, "iterations": 2000, "seed": 7})
     print(job["trainLoss"], job["testLoss"])
 """
@@ -25,10 +26,22 @@ class TrainyardError(Exception):
         self.problem = problem
 
 
+def _key_from_file():
+    """The admin key the service wrote on its first start (data/admin.key of the repository), if readable."""
+    for candidate in (os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "admin.key"),
+                      os.path.join("data", "admin.key")):
+        try:
+            with open(candidate) as f:
+                return f.read().strip()
+        except OSError:
+            pass
+    return None
+
+
 class Trainyard:
     def __init__(self, url=None, key=None):
         self.url = (url or os.environ.get("TRAINYARD_URL", "http://localhost:8080")).rstrip("/")
-        self.key = key or os.environ.get("TRAINYARD_KEY")
+        self.key = key or os.environ.get("TRAINYARD_KEY") or _key_from_file()
 
     # -------------------------------------------------------------- plumbing
     def headers(self, accept):

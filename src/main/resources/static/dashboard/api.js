@@ -9,6 +9,30 @@ export class ApiError extends Error {
   }
 }
 
+const KEY_ITEM = 'trainyard.key';
+
+/** The API key typed into the sign-in box: kept for this tab only (sessionStorage), never in a URL. */
+export function apiKey() {
+  return sessionStorage.getItem(KEY_ITEM) || '';
+}
+
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY_ITEM, key);
+  else sessionStorage.removeItem(KEY_ITEM);
+}
+
+/** Headers for every request: the key as a bearer token, when signed in. */
+export function authHeaders(headers = {}) {
+  const key = apiKey();
+  return key ? { ...headers, Authorization: `Bearer ${key}` } : headers;
+}
+
+const ADVICE = {
+  401: 'Sign in with an API key (an admin finds the first one in data/admin.key).',
+  403: 'This key may not do that (it needs an admin key, or the quota is used up).',
+  429: 'Too many requests or jobs for this key; try again in a moment.',
+};
+
 async function toError(response) {
   let problem = null;
   try {
@@ -16,12 +40,19 @@ async function toError(response) {
   } catch {
     // not JSON: keep the status line only
   }
-  return new ApiError(response.status, problem || { title: response.statusText });
+  problem = problem || { title: response.statusText };
+  if (ADVICE[response.status]) {
+    const retry = response.headers.get('Retry-After');
+    problem = { ...problem, detail: `${problem.detail || problem.title || ''} ${ADVICE[response.status]}`
+      + (retry ? ` (retry after ${retry} s)` : '') };
+    document.dispatchEvent(new CustomEvent('trainyard:auth-problem', { detail: response.status }));
+  }
+  return new ApiError(response.status, problem);
 }
 
 /** GET as JSON (the history endpoints also speak CSV and images, so always ask for JSON). */
 export async function getJson(path, signal) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  const response = await fetch(path, { headers: authHeaders({ Accept: 'application/json' }), signal });
   if (!response.ok) throw await toError(response);
   return response.json();
 }
@@ -29,11 +60,42 @@ export async function getJson(path, signal) {
 export async function postJson(path, body) {
   const response = await fetch(path, {
     method: 'POST',
-    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    headers: authHeaders({ Accept: 'application/json', 'Content-Type': 'application/json' }),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw await toError(response);
   return response.status === 204 ? null : response.json();
+}
+
+/**
+ * Reads a Server-Sent Events stream with fetch, so the key goes along as a header (EventSource
+ * cannot send one). Calls onEvent(name, data) per event; resolves when the server ends the stream,
+ * rejects on an HTTP error or a broken connection. Abort with `signal`.
+ */
+export async function readEvents(path, onEvent, signal) {
+  const response = await fetch(path, { headers: authHeaders({ Accept: 'text/event-stream' }), signal });
+  if (!response.ok) throw await toError(response);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  let name = 'message';
+  let data = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let newline;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline).replace(/\r$/, '');
+      buffer = buffer.slice(newline + 1);
+      if (line.startsWith('event:')) name = line.slice(6).trim();
+      else if (line.startsWith('data:')) data = data === null ? line.slice(5) : `${data}\n${line.slice(5)}`;
+      else if (line === '') {
+        if (data !== null) onEvent(name, data);
+        name = 'message';
+        data = null;
+      }
+    }
+  }
 }
 
 /** A query string from the non-empty entries of `params`. */

@@ -4,6 +4,42 @@ import { JobView } from './jobview.js';
 import { CompareView } from './compare.js';
 import { SweepsView } from './sweeps.js';
 import { JobForm } from './form.js';
+import { apiKey, getJson, setApiKey } from './api.js';
+
+// Sign-in: the key stays in this tab's sessionStorage and goes as a bearer header with every request.
+const signinStatus = document.getElementById('signin-status');
+const signoutButton = document.getElementById('signout-button');
+
+async function showCaller() {
+  if (!apiKey()) {
+    signinStatus.textContent = 'not signed in: paste an API key (an admin finds the first one in data/admin.key)';
+    signoutButton.hidden = true;
+    return;
+  }
+  try {
+    const me = await getJson('/keys/me');
+    signinStatus.textContent = `signed in as ${me.name} (${me.role})`;
+    signoutButton.hidden = false;
+  } catch (e) {
+    signinStatus.textContent = e.status === 401 ? 'that key is unknown or revoked' : `sign-in problem: ${e.message}`;
+  }
+}
+
+document.getElementById('signin').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const input = document.getElementById('signin-key');
+  setApiKey(input.value.trim());
+  input.value = '';
+  showCaller();
+});
+signoutButton.addEventListener('click', () => {
+  setApiKey('');
+  showCaller();
+});
+document.addEventListener('trainyard:auth-problem', (e) => {
+  if (e.detail === 401) signinStatus.textContent = 'not signed in, or the key was revoked: sign in with an API key';
+});
+showCaller();
 
 const LIST_MS = 2000;
 const COMPARE_MS = 3000;

@@ -1,6 +1,6 @@
 // One job, live: status and progress from GET /jobs/{id}/events (Server-Sent Events), or by polling
 // GET /jobs/{id} where the stream is not available; loss and gradient curves grow with `since`.
-import { el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query } from './api.js';
+import { el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query, readEvents } from './api.js';
 import { LineChart, SET_STYLES, seriesStyle } from './charts.js';
 
 const FIRST_POINTS = 1500; // the whole history, downsampled, when a job is opened
@@ -66,41 +66,35 @@ export class JobView {
     this.timer = null;
   }
 
-  /** Prefers the event stream; falls back to polling when the server has none (404) or it breaks. */
+  /** Prefers the event stream (read with fetch, so the key goes along); falls back to polling when it breaks. */
   follow(token) {
-    if (typeof EventSource === 'undefined') {
-      this.poll(token);
-      return;
-    }
-    const stream = new EventSource(`/jobs/${encodeURIComponent(this.id)}/events`);
-    this.stream = stream;
+    const controller = new AbortController();
+    this.stream = { close: () => controller.abort() };
     this.setLive('live (event stream)');
-    stream.addEventListener('status', (e) => {
+    readEvents(`/jobs/${encodeURIComponent(this.id)}/events`, (name, data) => {
       if (token !== this.token) return;
-      this.show(JSON.parse(e.data));
-      this.historySoon();
-      if (isTerminal(this.job.status)) {
-        // The server ends the stream after the final status; close it so the browser does not reconnect.
-        stream.close();
-        this.stream = null;
-        this.setLive('finished');
+      if (name === 'status') {
+        this.show(JSON.parse(data));
+        this.historySoon();
+        if (isTerminal(this.job.status)) this.setLive('finished');
+      } else if (name === 'progress') {
+        const p = JSON.parse(data);
+        this.show({
+          ...this.job,
+          progress: { ...this.job.progress, ...pick(p, ['iteration', 'iterations', 'fraction', 'iterationsPerSecond', 'etaSeconds']) },
+          ...pick(p, ['trainLoss', 'validationLoss', 'testLoss']),
+        });
+        this.historySoon();
       }
-    });
-    stream.addEventListener('progress', (e) => {
+    }, controller.signal).then(() => {
       if (token !== this.token) return;
-      const p = JSON.parse(e.data);
-      this.show({
-        ...this.job,
-        progress: { ...this.job.progress, ...pick(p, ['iteration', 'iterations', 'fraction', 'iterationsPerSecond', 'etaSeconds']) },
-        ...pick(p, ['trainLoss', 'validationLoss', 'testLoss']),
-      });
-      this.historySoon();
-    });
-    stream.onerror = () => {
-      if (token !== this.token || stream.readyState !== EventSource.CLOSED) return; // retrying by itself
+      this.stream = null;
+      if (!isTerminal(this.job?.status)) this.poll(token);
+    }, () => {
+      if (token !== this.token) return; // closed on purpose
       this.stream = null;
       this.poll(token);
-    };
+    });
   }
 
   poll(token) {

@@ -22,7 +22,7 @@ class ArchitectureTests {
             .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..", "tools.jackson..",
                     "com.fasterxml.jackson..", "io.trainyard.job..", "io.trainyard.model..", "io.trainyard.dataset..",
                     "io.trainyard.sweep..", "io.trainyard.training..", "io.trainyard.history..",
-                    "io.trainyard.system..")
+                    "io.trainyard.system..", "io.trainyard.security..")
             .as("the nn package is framework-free: no Spring, Jakarta, Jackson or service packages");
 
     @ArchTest
@@ -35,13 +35,22 @@ class ArchitectureTests {
             .layer("history").definedBy("io.trainyard.history..")
             .layer("training").definedBy("io.trainyard.training..")
             .layer("sweep").definedBy("io.trainyard.sweep..")
+            .layer("security").definedBy("io.trainyard.security..")
             .whereLayer("sweep").mayNotBeAccessedByAnyLayer()
             .whereLayer("training").mayNotBeAccessedByAnyLayer()
             .whereLayer("history").mayOnlyBeAccessedByLayers("training", "sweep")
             .whereLayer("job").mayOnlyBeAccessedByLayers("history", "training", "sweep")
             .whereLayer("model").mayOnlyBeAccessedByLayers("job", "training")
             .whereLayer("dataset").mayOnlyBeAccessedByLayers("job", "training", "sweep")
+            // Owned things ask who the caller is (Caller.current()); security itself knows no feature.
+            .whereLayer("security").mayOnlyBeAccessedByLayers("dataset", "model", "job", "history", "training", "sweep")
             .as("job knows nothing of training or history; training and history serve jobs; sweeps sit on top");
+
+    @ArchTest
+    static final ArchRule securityKnowsNoFeature = noClasses().that().resideInAPackage("io.trainyard.security..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.trainyard.job..", "io.trainyard.model..",
+                    "io.trainyard.dataset..", "io.trainyard.sweep..", "io.trainyard.training..", "io.trainyard.history..")
+            .as("security sits below the features: keys, owners, quotas and idempotency work on requests and tables");
 
     @ArchTest
     static final ArchRule featuresHaveNoCycles = slices().matching("io.trainyard.(*)..").should().beFreeOfCycles();

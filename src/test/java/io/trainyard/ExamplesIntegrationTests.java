@@ -59,6 +59,7 @@ class ExamplesIntegrationTests {
         ProcessBuilder builder = new ProcessBuilder(python(), script).directory(EXAMPLES.toFile())
                 .redirectErrorStream(true).redirectOutput(log);
         builder.environment().put("TRAINYARD_URL", "http://localhost:" + port);
+        builder.environment().put("TRAINYARD_KEY", io.trainyard.support.Http.ADMIN_KEY);
         builder.environment().put("OUT_DIR", out.toAbsolutePath().toString());
         builder.environment().put("QUICK", "1");
 

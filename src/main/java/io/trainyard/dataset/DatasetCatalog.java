@@ -15,6 +15,7 @@ import java.util.UUID;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 
+import io.trainyard.security.Caller;
 import io.trainyard.system.Timestamps;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
@@ -52,7 +53,8 @@ public class DatasetCatalog {
         if (dataset != null) {
             return dataset;
         }
-        return repository.find(id).orElseThrow(() -> new DatasetNotFoundException(id));
+        // Built-in data sets are everyone's; another owner's upload answers exactly as an unknown id.
+        return repository.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
     /**
@@ -65,26 +67,27 @@ public class DatasetCatalog {
         if (dataset != null) {
             return dataset.info();
         }
-        return repository.findInfo(id).orElseThrow(() -> new DatasetNotFoundException(id));
+        return repository.findInfo(id, Caller.current().onlyOwner())
+                .orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
     /** Built-in data sets first, then stored ones, newest first. */
-    public List<DatasetInfo> list() {
+    public List<DatasetInfo> list(String owner) {
         List<DatasetInfo> out = new ArrayList<>();
         builtIn.values().forEach(d -> out.add(d.info()));
-        out.addAll(repository.findListed());
+        out.addAll(repository.findListed(Caller.current().ownerFilter(owner)));
         return out;
     }
 
     /**
      * Stores data sent inline with a job so that the job can be retrained after a restart; it is
-     * not listed among the data sets.
+     * not listed among the data sets. It belongs to the caller, who owns the job.
      */
     public Dataset storeInline(String name, DataTables.Table data) {
         List<String> columns = defaultColumns(data.x()[0].length, data.y()[0].length);
         Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, data.x(), data.y(), data.testX(),
                 data.testY(), data.validationX(), data.validationY(), false, false, Timestamps.now());
-        repository.insert(dataset);
+        repository.insert(dataset, Caller.current().name());
         return dataset;
     }
 
@@ -170,7 +173,7 @@ public class DatasetCatalog {
     private Dataset store(String name, List<String> columns, DataTables.Table t) {
         Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, t.x(), t.y(), t.testX(), t.testY(),
                 t.validationX(), t.validationY(), false, true, Timestamps.now());
-        repository.insert(dataset);
+        repository.insert(dataset, Caller.current().name());
         return dataset;
     }
 

@@ -50,8 +50,10 @@ class DatasetController {
     @GetMapping
     @Operation(summary = "List data sets", description = "Built-in data sets (at least `hw5`) first, then "
             + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers.")
-    DatasetList list() {
-        return new DatasetList(catalog.list().stream().map(DatasetResponse::from).toList());
+    DatasetList list(@io.swagger.v3.oas.annotations.Parameter(description = "Only this owner's uploads (admin keys; "
+            + "a user key always lists its own); built-in data sets are always listed")
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String owner) {
+        return new DatasetList(catalog.list(owner).stream().map(DatasetResponse::from).toList());
     }
 
     @GetMapping("/{id}")

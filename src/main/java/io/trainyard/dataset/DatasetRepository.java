@@ -30,12 +30,13 @@ class DatasetRepository {
         this.json = json;
     }
 
-    void insert(Dataset dataset) {
+    void insert(Dataset dataset, String owner) {
         jdbc.sql("""
                 INSERT INTO datasets (id, name, columns_json, features, targets, train_rows, test_rows,
-                    train_x, train_y, test_x, test_y, validation_rows, validation_x, validation_y, listed, created_at)
+                    train_x, train_y, test_x, test_y, validation_rows, validation_x, validation_y, listed, created_at, owner)
                 VALUES (:id, :name, :columns, :features, :targets, :trainRows, :testRows,
-                    :trainX, :trainY, :testX, :testY, :validationRows, :validationX, :validationY, :listed, :createdAt)""")
+                    :trainX, :trainY, :testX, :testY, :validationRows, :validationX, :validationY, :listed, :createdAt, :owner)""")
+                .param("owner", owner)
                 .param("id", dataset.id())
                 .param("name", dataset.name())
                 .param("columns", json.writeValueAsString(dataset.columns()))
@@ -60,10 +61,13 @@ class DatasetRepository {
                 .optional();
     }
 
-    /** Listed data sets without their numbers, newest first. */
-    List<DatasetInfo> findListed() {
-        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed ORDER BY created_at DESC, id DESC")
-                .query(this::info).list();
+    /** The data set, if {@code owner} owns it; any owner's with a null {@code owner}. */
+    Optional<Dataset> find(String id, String owner) {
+        if (owner == null) {
+            return find(id);
+        }
+        return jdbc.sql("SELECT * FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
+                .param("owner", owner).query(this::map).optional();
     }
 
     /** Whether the stored data set is listed (an upload) or inline job data; empty when there is none. */
@@ -71,10 +75,25 @@ class DatasetRepository {
         return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class).optional();
     }
 
-    /** What a stored data set is, read without decoding its numbers. */
-    Optional<DatasetInfo> findInfo(String id) {
-        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id).query(this::info)
-                .optional();
+    /** Listed data sets without their numbers, newest first, of one owner or (null) of all. */
+    List<DatasetInfo> findListed(String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed ORDER BY created_at DESC, id DESC")
+                    .query(this::info).list();
+        }
+        return jdbc.sql("SELECT " + INFO_COLUMNS
+                + " FROM datasets WHERE listed AND owner = :owner ORDER BY created_at DESC, id DESC")
+                .param("owner", owner).query(this::info).list();
+    }
+
+    /** What a stored data set is, read without decoding its numbers (null {@code owner}: any owner's). */
+    Optional<DatasetInfo> findInfo(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id)
+                    .query(this::info).optional();
+        }
+        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
+                .param("owner", owner).query(this::info).optional();
     }
 
     private DatasetInfo info(ResultSet rs, int row) throws SQLException {

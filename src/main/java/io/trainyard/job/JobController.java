@@ -25,6 +25,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.security.Caller;
 import io.trainyard.system.PageCursor;
 
 /** Submit, watch, cancel and delete training jobs, and read their histories. */
@@ -102,9 +103,11 @@ class JobController {
             @Parameter(description = "Only jobs in this status") @RequestParam(required = false) JobStatus status,
             @Parameter(description = "Only jobs whose name contains this") @RequestParam(required = false) String name,
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
+            @Parameter(description = "Only this owner's jobs (admin keys; a user key always lists its own)")
+            @RequestParam(required = false) String owner,
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, limit, cursor);
+        PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, owner, limit, cursor);
         return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.progress(j))).toList(),
                 page.nextCursor());
     }
@@ -143,11 +146,10 @@ class JobController {
     @Operation(summary = "Follow a job live", description = "Server-Sent Events: a `status` event with the whole job "
             + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
             + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
-            + "Streams are capped per instance and per client (429 beyond) and closed after "
+            + "Streams are capped per instance and per owner (429 beyond) and closed after "
             + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "
-            + "Try `curl -N localhost:8080/jobs/{id}/events`.")
-    SseEmitter events(@PathVariable String id, jakarta.servlet.http.HttpServletRequest request) {
-        // The per-client cap counts by address until requests carry an owner (then: by owner).
-        return events.subscribe(id, request.getRemoteAddr());
+            + "Try `curl -N -H \"Authorization: Bearer $KEY\" localhost:8080/jobs/{id}/events`.")
+    SseEmitter events(@PathVariable String id) {
+        return events.subscribe(id, Caller.current().name());
     }
 }

@@ -40,13 +40,14 @@ public class JobRepository implements DatasetUsage {
         this.gate = gate;
     }
 
-    void insert(TrainingJob job) {
+    void insert(TrainingJob job, String owner) {
         jdbc.sql("""
                 INSERT INTO jobs (id, name, status, spec, dataset_id, sweep_id, layer_sizes, iterations, created_at,
-                    estimated_memory_bytes)
+                    estimated_memory_bytes, owner)
                 VALUES (:id, :name, :status, :spec, :dataset, :sweep, :layerSizes, :iterations, :createdAt,
-                    :estimatedMemory)""")
+                    :estimatedMemory, :owner)""")
                 .param("id", job.id())
+                .param("owner", owner)
                 .param("name", job.name())
                 .param("status", job.status().name())
                 .param("spec", json.writeValueAsString(job.spec()))
@@ -63,14 +64,28 @@ public class JobRepository implements DatasetUsage {
         return jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::map).optional();
     }
 
+    /** The job, if {@code owner} owns it; any owner's with a null {@code owner}. */
+    Optional<TrainingJob> find(String id, String owner) {
+        if (owner == null) {
+            return find(id);
+        }
+        return jdbc.sql("SELECT * FROM jobs WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
+                .query(this::map).optional();
+    }
+
     /**
      * One page of jobs, newest first.
      *
      * @param after the last job of the previous page (created time and id), or null for the first page
      */
-    List<TrainingJob> page(JobStatus status, String nameContains, String sweepId, PageCursor after, int limit) {
+    List<TrainingJob> page(JobStatus status, String nameContains, String sweepId, String owner, PageCursor after,
+            int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
         Map<String, Object> params = new HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
+        }
         if (status != null) {
             sql.append(" AND status = :status");
             params.put("status", status.name());

@@ -14,6 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
@@ -153,7 +154,8 @@ public class JobService {
         JobSpec spec = resolved.spec();
         TrainingJob job = TrainingJob.queued(id, spec, sweepId, resolved.layerSizes(),
                 Timestamps.now(), resolved.estimatedMemoryBytes());
-        jobs.insert(job);
+        // A sweep's members are queued in the request that creates the sweep: they belong to its owner.
+        jobs.insert(job, Caller.current().name());
         log.info("Job {} queued: {} on {}, layers {}, {} iterations", job.id(),
                 spec.name() == null ? "(unnamed)" : spec.name(), spec.dataset(), resolved.layerSizes(),
                 spec.iterations());
@@ -170,9 +172,14 @@ public class JobService {
         }
     }
 
-    /** @throws JobNotFoundException when there is no such job */
+    /**
+     * The job, when the caller may see it (its owner, or an admin; outside requests, anyone).
+     *
+     * @throws JobNotFoundException when there is no such job, or it belongs to another owner: both
+     *     answer the same, so ids do not reveal what others have
+     */
     public TrainingJob get(String id) {
-        return jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        return jobs.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new JobNotFoundException(id));
     }
 
     /** What is known of a job's progress right now (this instance's live view while it trains it). */
@@ -181,8 +188,10 @@ public class JobService {
     }
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
-    PageCursor.Page<TrainingJob> page(JobStatus status, String name, String sweepId, int limit, String cursor) {
-        return PageCursor.page(jobs.page(status, name, sweepId, PageCursor.parse(cursor), limit + 1), limit,
+    PageCursor.Page<TrainingJob> page(JobStatus status, String name, String sweepId, String owner, int limit,
+            String cursor) {
+        return PageCursor.page(jobs.page(status, name, sweepId, Caller.current().ownerFilter(owner),
+                PageCursor.parse(cursor), limit + 1), limit,
                 TrainingJob::createdAt, TrainingJob::id);
     }
 

@@ -9,6 +9,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Timestamps;
@@ -20,7 +21,10 @@ import io.trainyard.system.Timestamps;
 @Service
 class AliasService {
 
-    static final String LOCAL = "local";
+    /** Aliases are names of the caller's own: each owner has its own "production". */
+    private static String owner() {
+        return Caller.current().name();
+    }
     static final int MAX_NAME_LENGTH = 64;
 
     private final AliasRepository aliases;
@@ -37,7 +41,7 @@ class AliasService {
      * @throws AliasNotFoundException when there is no alias of that name
      */
     Alias get(String name) {
-        return aliases.find(LOCAL, checkedName(name)).orElseThrow(() -> new AliasNotFoundException(name));
+        return aliases.find(owner(), checkedName(name)).orElseThrow(() -> new AliasNotFoundException(name));
     }
 
     List<Alias> list() {
@@ -66,14 +70,14 @@ class AliasService {
         for (int attempt = 1;; attempt++) {
             try {
                 return transaction.execute(status -> {
-                    Optional<Alias> current = aliases.findForUpdate(LOCAL, name);
+                    Optional<Alias> current = aliases.findForUpdate(owner(), name);
                     var now = Timestamps.now();
                     if (current.isPresent()) {
-                        aliases.update(LOCAL, name, modelId, now);
+                        aliases.update(owner(), name, modelId, now);
                     } else {
-                        aliases.insert(LOCAL, name, modelId, now);
+                        aliases.insert(owner(), name, modelId, now);
                     }
-                    aliases.recordChange(LOCAL, name, new Alias.Change(modelId,
+                    aliases.recordChange(owner(), name, new Alias.Change(modelId,
                             current.map(Alias::modelId).orElse(null), now, LOCAL));
                     return new Alias(name, modelId, now);
                 });
@@ -95,9 +99,9 @@ class AliasService {
     void delete(String name) {
         checkedName(name);
         transaction.executeWithoutResult(status -> {
-            Alias current = aliases.findForUpdate(LOCAL, name).orElseThrow(() -> new AliasNotFoundException(name));
-            aliases.delete(LOCAL, name);
-            aliases.recordChange(LOCAL, name, new Alias.Change(null, current.modelId(), Timestamps.now(), LOCAL));
+            Alias current = aliases.findForUpdate(owner(), name).orElseThrow(() -> new AliasNotFoundException(name));
+            aliases.delete(owner(), name);
+            aliases.recordChange(owner(), name, new Alias.Change(null, current.modelId(), Timestamps.now(), owner()));
         });
     }
 
@@ -107,7 +111,7 @@ class AliasService {
      * @throws AliasNotFoundException when the name was never used
      */
     List<Alias.Change> history(String name, int limit) {
-        List<Alias.Change> changes = aliases.history(LOCAL, checkedName(name), limit);
+        List<Alias.Change> changes = aliases.history(owner(), checkedName(name), limit);
         if (changes.isEmpty()) {
             throw new AliasNotFoundException(name);
         }

@@ -60,8 +60,10 @@ class ModelController {
     @Operation(summary = "List models", description = "Newest first, without weights (GET /models/{id} has them) but "
             + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
     ModelPage list(@Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+            @Parameter(description = "Only this owner's models (admin keys; a user key always lists its own)")
+            @RequestParam(required = false) String owner,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(PageCursor.parse(cursor), limit + 1), limit,
+        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(owner, PageCursor.parse(cursor), limit + 1), limit,
                 ModelDocument::createdAt, ModelDocument::id);
         return new ModelPage(page.items(), page.nextCursor());
     }

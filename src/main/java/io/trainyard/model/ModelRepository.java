@@ -41,7 +41,11 @@ class ModelRepository {
         this.json = json;
     }
 
-    void insert(StoredModel stored) {
+    /**
+     * @param owner the importing caller; a model trained by a job belongs to the job's owner instead
+     *     (the training side has no caller)
+     */
+    void insert(StoredModel stored, String owner) {
         Model model = stored.model();
         Network network = model.network();
         Preprocessing preprocessing = model.preprocessing();
@@ -50,11 +54,13 @@ class ModelRepository {
                 INSERT INTO models (id, job_id, created_at, layer_sizes, activation, bias, basis_degree,
                     preprocessing_mean, preprocessing_std, parameters, train_loss, test_loss, sweep_id, dataset_id,
                     dataset_name, data_digest, spec, app_version, app_commit, matrix_products, training_seconds,
-                    imported, input_columns)
+                    imported, input_columns, owner)
                 VALUES (:id, :job, :createdAt, :layerSizes, :activation, :bias, :degree, :mean, :std, :parameters,
                     :trainLoss, :testLoss, :sweep, :dataset, :datasetName, :digest, :spec, :version, :commit,
-                    :products, :seconds, :imported, :columns)""")
+                    :products, :seconds, :imported, :columns,
+                    COALESCE((SELECT j.owner FROM jobs j WHERE j.id = :job), :owner))""")
                 .param("id", stored.id())
+                .param("owner", owner)
                 .param("job", stored.jobId())
                 .param("createdAt", OffsetDateTime.ofInstant(stored.createdAt(), ZoneOffset.UTC))
                 .param("layerSizes", json.writeValueAsString(network.layerSizes()))
@@ -81,26 +87,36 @@ class ModelRepository {
                 .update();
     }
 
-    Optional<StoredModel> find(String id) {
-        return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(this::map).optional();
+    /** The model, if {@code owner} owns it; any owner's with a null {@code owner}. */
+    Optional<StoredModel> find(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(this::map).optional();
+        }
+        return jdbc.sql("SELECT * FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
+                .query(this::map).optional();
     }
 
     /**
      * One page of models, newest first, after the given position (null for the first page), without
      * their weights: a list of large models must not decode gigabytes it does not show.
      */
-    List<ModelDocument> page(PageCursor after, int limit) {
+    List<ModelDocument> page(String owner, PageCursor after, int limit) {
         String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
                 + "preprocessing_std, train_loss, test_loss, " + LINEAGE_COLUMNS;
-        if (after == null) {
-            return jdbc.sql("SELECT " + columns + " FROM models ORDER BY created_at DESC, id DESC LIMIT :limit")
-                    .param("limit", limit).query(this::summary).list();
+        StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM models WHERE 1 = 1");
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
         }
-        return jdbc.sql("SELECT " + columns + """
-                 FROM models WHERE created_at < :after OR (created_at = :after AND id < :afterId)
-                ORDER BY created_at DESC, id DESC LIMIT :limit""")
-                .param("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC)).param("afterId", after.id())
-                .param("limit", limit).query(this::summary).list();
+        if (after != null) {
+            sql.append(" AND (created_at < :after OR (created_at = :after AND id < :afterId))");
+            params.put("after", OffsetDateTime.ofInstant(after.createdAt(), ZoneOffset.UTC));
+            params.put("afterId", after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::summary).list();
     }
 
     private ModelDocument summary(ResultSet rs, int row) throws SQLException {
@@ -151,8 +167,12 @@ class ModelRepository {
         return bytes == null ? 0 : bytes;
     }
 
-    boolean delete(String id) {
-        return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+    boolean delete(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
+        }
+        return jdbc.sql("DELETE FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
+                .update() == 1;
     }
 
     private static byte[] pack(Network network) {

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 
 import io.trainyard.nn.Gemm;
 import io.trainyard.nn.Model;
+import io.trainyard.security.Caller;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
 import tools.jackson.databind.JsonNode;
@@ -38,7 +39,7 @@ public class ModelService {
         StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Timestamps.now(), model, trainLoss,
                 testLoss, lineage, namesFor(run.inputColumns(), model.inputWidth()),
                 namesFor(run.outputColumns(), model.outputWidth()));
-        repository.insert(stored);
+        repository.insert(stored, Caller.current().name());
         return stored;
     }
 
@@ -47,7 +48,7 @@ public class ModelService {
             List<String> outputColumns) {
         StoredModel stored = new StoredModel(UUID.randomUUID().toString(), null, Timestamps.now(), model, trainLoss,
                 testLoss, Lineage.imported(build), inputColumns, outputColumns);
-        repository.insert(stored);
+        repository.insert(stored, Caller.current().name());
         return stored;
     }
 
@@ -62,11 +63,12 @@ public class ModelService {
      * @throws ModelNotFoundException when there is none
      */
     public StoredModel get(String id) {
-        return repository.find(id).orElseThrow(() -> new ModelNotFoundException(id));
+        // Another owner's model answers exactly as an unknown one, also as a warm start inside a job spec.
+        return repository.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new ModelNotFoundException(id));
     }
 
-    List<ModelDocument> page(PageCursor after, int limit) {
-        return repository.page(after, limit);
+    java.util.List<ModelDocument> page(String owner, PageCursor after, int limit) {
+        return repository.page(Caller.current().ownerFilter(owner), after, limit);
     }
 
     /**
@@ -74,12 +76,13 @@ public class ModelService {
      *     aliases' foreign key refuses the delete anyway when an alias is set at the same moment)
      */
     void delete(String id) {
+        get(id); // another owner's model answers 404 before anything is said about its aliases
         List<String> names = aliases.namesPointingTo(id);
         if (!names.isEmpty()) {
             throw new ModelInUseException(id, names);
         }
         try {
-            if (!repository.delete(id)) {
+            if (!repository.delete(id, Caller.current().onlyOwner())) {
                 throw new ModelNotFoundException(id);
             }
         } catch (DataIntegrityViolationException e) {

@@ -85,8 +85,10 @@ class SweepController {
     @GetMapping
     @Operation(summary = "List sweeps", description = "Newest first, with status counts but without leaderboards.")
     SweepList list(@Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50")
-            @Min(1) @Max(500) int limit) {
-        return new SweepList(sweeps.newest(limit).stream()
+            @Min(1) @Max(500) int limit,
+            @Parameter(description = "Only this owner's sweeps (admin keys; a user key always lists its own)")
+            @RequestParam(required = false) String owner) {
+        return new SweepList(sweeps.newest(owner, limit).stream()
                 .map(s -> SweepResponse.Summary.from(s, sweeps.members(s))).toList());
     }
 

@@ -33,10 +33,11 @@ class SweepRepository {
         this.json = json;
     }
 
-    void insert(Sweep sweep) {
+    void insert(Sweep sweep, String owner) {
         jdbc.sql("""
-                INSERT INTO sweeps (id, name, base, grid, select_by, job_ids, created_at)
-                VALUES (:id, :name, :base, :grid, :selectBy, :jobIds, :createdAt)""")
+                INSERT INTO sweeps (id, name, base, grid, select_by, job_ids, created_at, owner)
+                VALUES (:id, :name, :base, :grid, :selectBy, :jobIds, :createdAt, :owner)""")
+                .param("owner", owner)
                 .param("id", sweep.id())
                 .param("name", sweep.name())
                 .param("base", json.writeValueAsString(sweep.base()))
@@ -47,14 +48,23 @@ class SweepRepository {
                 .update();
     }
 
-    Optional<Sweep> find(String id) {
-        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id").param("id", id).query(this::map).optional();
+    /** The sweep, if {@code owner} owns it; any owner's with a null {@code owner}. */
+    Optional<Sweep> find(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT * FROM sweeps WHERE id = :id").param("id", id).query(this::map).optional();
+        }
+        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id AND owner = :owner").param("id", id)
+                .param("owner", owner).query(this::map).optional();
     }
 
-    /** The newest sweeps first. */
-    List<Sweep> newest(int limit) {
-        return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit").param("limit", limit)
-                .query(this::map).list();
+    /** The newest sweeps first, of one owner or (null) of all. */
+    List<Sweep> newest(String owner, int limit) {
+        if (owner == null) {
+            return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit").param("limit", limit)
+                    .query(this::map).list();
+        }
+        return jdbc.sql("SELECT * FROM sweeps WHERE owner = :owner ORDER BY created_at DESC, id DESC LIMIT :limit")
+                .param("owner", owner).param("limit", limit).query(this::map).list();
     }
 
     private Sweep map(ResultSet rs, int row) throws SQLException {

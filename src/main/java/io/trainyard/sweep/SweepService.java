@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.trainyard.security.Caller;
 import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.DataTables;
 import io.trainyard.dataset.DatasetCatalog;
@@ -88,7 +89,7 @@ class SweepService {
             removeNulls(stored);
             Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
                     Timestamps.now());
-            sweeps.insert(created);
+            sweeps.insert(created, Caller.current().name());
             return created;
         });
         log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, requests.size(), grid.asMap().keySet(),
@@ -179,11 +180,11 @@ class SweepService {
     }
 
     Sweep get(String id) {
-        return sweeps.find(id).orElseThrow(() -> new SweepNotFoundException(id));
+        return sweeps.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new SweepNotFoundException(id));
     }
 
-    List<Sweep> newest(int limit) {
-        return sweeps.newest(limit);
+    List<Sweep> newest(String owner, int limit) {
+        return sweeps.newest(Caller.current().ownerFilter(owner), limit);
     }
 
     /** The sweep's members with their grid points, in grid order. */

@@ -13,6 +13,8 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -92,8 +94,41 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> tooMany(TooManyRequestsException ex) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
-        return problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests",
-                ex.getMessage(), null, headers);
+        return problem(HttpStatus.TOO_MANY_REQUESTS, ex.type(), ex.title(), ex.getMessage(), null, headers);
+    }
+
+    @ExceptionHandler(QuotaExceededException.class)
+    ResponseEntity<Object> quota(QuotaExceededException ex) {
+        ResponseEntity<Object> answer = problem(HttpStatus.FORBIDDEN, ProblemTypes.QUOTA_EXCEEDED, "Quota exceeded",
+                ex.getMessage(), null, new HttpHeaders());
+        ((ProblemDetail) answer.getBody()).setProperty("usage", ex.usage());
+        ((ProblemDetail) answer.getBody()).setProperty("quota", ex.quota());
+        return answer;
+    }
+
+    @ExceptionHandler(IdempotencyException.class)
+    ResponseEntity<Object> idempotency(IdempotencyException ex) {
+        return ex.inFlight()
+                ? problem(HttpStatus.CONFLICT, ProblemTypes.IDEMPOTENCY_KEY_IN_FLIGHT, "Request in progress",
+                        ex.getMessage(), null, new HttpHeaders())
+                : problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_KEY_REUSED,
+                        "Idempotency key reused", ex.getMessage(), null, new HttpHeaders());
+    }
+
+    /** A missing, unknown or revoked key (Spring Security's entry point hands it here). */
+    @ExceptionHandler(AuthenticationException.class)
+    ResponseEntity<Object> unauthorized(AuthenticationException ex) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        return problem(HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized", ex.getMessage(), null,
+                headers);
+    }
+
+    /** A key without the role the endpoint needs (Spring Security's access-denied handler hands it here). */
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> forbidden(AccessDeniedException ex) {
+        return problem(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden",
+                "This key's role may not do this; it needs an admin key.", null, new HttpHeaders());
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
@@ -187,6 +222,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case 405 -> ProblemTypes.METHOD_NOT_ALLOWED;
             case 406 -> ProblemTypes.NOT_ACCEPTABLE;
             case 409 -> ProblemTypes.CONFLICT;
+            case 401 -> ProblemTypes.UNAUTHORIZED;
+            case 403 -> ProblemTypes.FORBIDDEN;
             case 413 -> ProblemTypes.PAYLOAD_TOO_LARGE;
             case 415 -> ProblemTypes.UNSUPPORTED_MEDIA_TYPE;
             default -> status.is5xxServerError() ? ProblemTypes.INTERNAL : ProblemTypes.INVALID_REQUEST;

@@ -18,6 +18,13 @@ public final class ProblemTypes {
     public static final URI NOT_ACCEPTABLE = URI.create(BASE + "not-acceptable");
     public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
     public static final URI INTERNAL = URI.create(BASE + "internal-error");
+    public static final URI UNAUTHORIZED = URI.create(BASE + "unauthorized");
+    public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
+    public static final URI QUOTA_EXCEEDED = URI.create(BASE + "quota-exceeded");
+    public static final URI TOO_MANY_ACTIVE_JOBS = URI.create(BASE + "too-many-active-jobs");
+    public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
+    public static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
+    public static final URI IDEMPOTENCY_KEY_IN_FLIGHT = URI.create(BASE + "idempotency-key-in-flight");
 
     private ProblemTypes() {
     }

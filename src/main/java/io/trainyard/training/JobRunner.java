@@ -101,9 +101,13 @@ class JobRunner {
             end(job, instance, JobStatus.FAILED, null, "missing-input", "Training could not start: " + e.getMessage()
                     + " It was deleted after this job was accepted.", Duration.ofNanos(System.nanoTime() - started));
         } catch (Exception e) {
-            log.error("Job {} failed unexpectedly", job.id(), e);
+            // The exception text may hold SQL, paths or other internals: it goes to the log only, and the
+            // job says where to find it.
+            String incident = java.util.UUID.randomUUID().toString();
+            log.error("Job {} failed unexpectedly, incident {}", job.id(), incident, e);
             end(job, instance, JobStatus.FAILED, null, "internal",
-                    "Training stopped on an internal error: " + e.getMessage(), Duration.ofNanos(System.nanoTime() - started));
+                    "Training stopped on an internal error (logged as incident " + incident + ").",
+                    Duration.ofNanos(System.nanoTime() - started));
         } finally {
             running.end(job.id());
         }

@@ -115,6 +115,13 @@ class DashboardBrowserTests {
                  "normalize": true, "alpha": 0.0003, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""")
                 .expect(202);
         driver.get("http://localhost:" + port + "/");
+        // Signed out, the page says how to sign in; the key goes in the box and stays for this tab.
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
+        driver.findElement(By.id("signin-key")).sendKeys(io.trainyard.support.Http.ADMIN_KEY);
+        driver.findElement(By.id("signin-button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-dataset option[value='hw5']")));
 
         // A spec the server rejects: its problem+json detail shows next to the form, the field is marked.

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -26,6 +27,8 @@ import io.trainyard.system.TrainyardProperties;
 
 /** The jobs API's web layer alone: binding, status codes and error mapping, with the service mocked. */
 @EnableConfigurationProperties(TrainyardProperties.class)
+// Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
+@AutoConfigureMockMvc(addFilters = false)
 @WebMvcTest(JobController.class)
 @Import(JsonConfiguration.class)
 class JobControllerTests {

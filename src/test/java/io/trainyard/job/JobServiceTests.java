@@ -54,7 +54,7 @@ class JobServiceTests {
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.layerSizes()).containsExactly(5, 5, 1);
-        verify(repository).insert(job);
+        verify(repository).insert(job, "system");
         verify(events).publishEvent(new JobQueued(1));
     }
 
@@ -63,7 +63,7 @@ class JobServiceTests {
         given(repository.countByStatus(JobStatus.QUEUED)).willReturn(DEFAULTS.limits().queueCapacity());
 
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
-        verify(repository, never()).insert(any());
+        verify(repository, never()).insert(any(), any());
         verify(events, never()).publishEvent(any());
     }
 
@@ -78,7 +78,7 @@ class JobServiceTests {
                     assertThat(e.errors().get(0).index()).isEqualTo(1);
                     assertThat(e.errors().get(0).error().field()).isEqualTo("alpha");
                 });
-        verify(repository, never()).insert(any());
+        verify(repository, never()).insert(any(), any());
     }
 
     @Test
@@ -87,7 +87,7 @@ class JobServiceTests {
         TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
                 queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(),
                 queued.findings());
-        given(repository.find("j1")).willReturn(Optional.of(runningJob));
+        given(repository.find("j1", null)).willReturn(Optional.of(runningJob));
         RunningJob live = running.start("j1", 10);
 
         service.cancel("j1");
@@ -99,7 +99,7 @@ class JobServiceTests {
     @Test
     void aRunningJobCannotBeDeleted() {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
-        given(repository.find("j1")).willReturn(Optional.of(queued));
+        given(repository.find("j1", null)).willReturn(Optional.of(queued));
 
         assertThatThrownBy(() -> service.delete("j1")).isInstanceOf(IllegalJobTransitionException.class)
                 .hasMessageContaining("cancel it first");

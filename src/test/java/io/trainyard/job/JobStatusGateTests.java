@@ -88,8 +88,8 @@ class JobStatusGateTests {
     private static String insert(JobStatus status) {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
-                INSERT INTO jobs (id, name, status, spec, dataset_id, layer_sizes, iterations, created_at)
-                VALUES (:id, 'gate', :status, '{}', 'hw5', '[5, 1]', 10, CURRENT_TIMESTAMP)""")
+                INSERT INTO jobs (id, name, status, spec, dataset_id, layer_sizes, iterations, created_at, owner)
+                VALUES (:id, 'gate', :status, '{}', 'hw5', '[5, 1]', 10, CURRENT_TIMESTAMP, 'admin')""")
                 .param("id", id).param("status", status.name()).update();
         return id;
     }

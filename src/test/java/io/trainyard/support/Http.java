@@ -18,19 +18,39 @@ public final class Http {
 
     public static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** The admin key every test context is configured with (src/test/resources/config/application.properties). */
+    public static final String ADMIN_KEY = "ty_integration-tests-admin-key-not-a-secret-0123456789";
+
     private final String base;
     private final Duration timeout;
+    private final String key;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
+    /** A client that sends the tests' admin key. */
     public Http(int port) {
-        this(port, Duration.ofSeconds(60));
+        this(port, ADMIN_KEY, Duration.ofSeconds(60));
     }
 
     /** A client whose every request fails after {@code timeout}: a hang becomes a test failure. */
     public Http(int port, Duration timeout) {
+        this(port, ADMIN_KEY, timeout);
+    }
+
+    /** A client that sends {@code key} as a bearer token, or no Authorization header when it is null. */
+    public Http(int port, String key) {
+        this(port, key, Duration.ofSeconds(60));
+    }
+
+    private Http(int port, String key, Duration timeout) {
         this.base = "http://localhost:" + port;
+        this.key = key;
         this.timeout = timeout;
+    }
+
+    /** The same server with another key (null: none). */
+    public Http as(String otherKey) {
+        return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey, timeout);
     }
 
     public Response get(String path) {
@@ -72,8 +92,8 @@ public final class Http {
     /** Reads a Server-Sent Events stream to its end, running {@code onFirstEvent} once the first event is in. */
     public java.util.List<String[]> events(String path, Runnable onFirstEvent) {
         try {
-            HttpResponse<java.util.stream.Stream<String>> response = client.send(HttpRequest.newBuilder(uri(path))
-                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET().build(),
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(authorized(HttpRequest.newBuilder(uri(path))
+                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET()).build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             java.util.List<String[]> events = new java.util.ArrayList<>();
@@ -100,13 +120,22 @@ public final class Http {
         }
     }
 
-    private URI uri(String path) {
+    private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        return key == null ? request : request.header("Authorization", "Bearer " + key);
+    }
+
+    /** Sends a request built by the caller (extra headers such as Idempotency-Key), with this client's key. */
+    public Response send(HttpRequest.Builder request) {
+        return sendRaw(request);
+    }
+
+    public URI uri(String path) {
         return URI.create(base + path);
     }
 
-    private Response send(HttpRequest.Builder request) {
+    private Response sendRaw(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = client.send(request.timeout(timeout).build(),
+            HttpResponse<byte[]> response = client.send(authorized(request).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers(), response.body());

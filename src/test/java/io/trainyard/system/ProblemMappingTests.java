@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
@@ -31,6 +32,8 @@ import io.trainyard.sweep.SweepNotFoundException;
  * each becomes problem+json with its status, stable type, and nothing internal.
  */
 @EnableConfigurationProperties(TrainyardProperties.class)
+// Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
+@AutoConfigureMockMvc(addFilters = false)
 @WebMvcTest(controllers = ProblemMappingTests.Throwing.class)
 @Import({ProblemMappingTests.Throwing.class, JsonConfiguration.class})
 class ProblemMappingTests {

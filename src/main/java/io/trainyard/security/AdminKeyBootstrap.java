@@ -1,0 +1,87 @@
+package io.trainyard.security;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.stereotype.Component;
+
+import io.trainyard.system.TrainyardProperties;
+
+/**
+ * Makes sure an admin can get in after the first start: a configured bootstrap key is used as is;
+ * otherwise, when no admin key exists, one is created and written to {@code <data-dir>/admin.key}
+ * (owner-only permissions from the moment the file exists). The log names the file, never the key.
+ */
+@Component
+class AdminKeyBootstrap implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminKeyBootstrap.class);
+    static final String FILE_NAME = "admin.key";
+
+    private final ApiKeys apiKeys;
+    private final KeyRepository keys;
+    private final AuthProperties auth;
+    private final Path dataDir;
+
+    AdminKeyBootstrap(ApiKeys apiKeys, KeyRepository keys, AuthProperties auth, TrainyardProperties properties) {
+        this.apiKeys = apiKeys;
+        this.keys = keys;
+        this.auth = auth;
+        this.dataDir = properties.dataDir();
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (!auth.enabled()) {
+            log.warn("Authentication is OFF (trainyard.auth.enabled=false): anyone who can reach this port can do "
+                    + "anything, and everything belongs to 'local'. Only for a one-person setup.");
+            return;
+        }
+        if (!auth.bootstrapKey().isBlank()) {
+            log.info("Admin key: the configured trainyard.auth.bootstrap-key");
+            return;
+        }
+        if (keys.anyUsableAdmin()) {
+            return;
+        }
+        String secret = apiKeys.newSecret();
+        if (!keys.setAdminSecret(HexFormat.of().formatHex(ApiKeys.sha256(secret)))) {
+            return; // another instance sharing the database created it a moment ago
+        }
+        Path file = write(secret);
+        log.info("Created the admin API key and wrote it to {} (readable by this user only); send it as "
+                + "'Authorization: Bearer <key>'", file.toAbsolutePath().normalize());
+    }
+
+    /** Writes the key to a fresh owner-only file, then moves it into place, so it is never readable by others. */
+    private Path write(String secret) {
+        Path target = dataDir.resolve(FILE_NAME);
+        try {
+            Files.createDirectories(dataDir);
+            Path temp = dataDir.resolve(FILE_NAME + "." + UUID.randomUUID() + ".tmp");
+            try {
+                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException notPosix) {
+                Files.createFile(temp);
+            } catch (FileAlreadyExistsException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+            Files.writeString(temp, secret + "\n", StandardCharsets.US_ASCII);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write the admin key to " + target, e);
+        }
+    }
+}

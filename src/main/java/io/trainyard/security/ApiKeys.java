@@ -1,0 +1,154 @@
+package io.trainyard.security;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.trainyard.system.ConflictException;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.NotFoundException;
+import io.trainyard.system.Timestamps;
+
+/**
+ * Creating, checking and revoking API keys. A key is {@code ty_} plus 256 random bits (base64url);
+ * only its SHA-256 is stored, and it is compared in constant time. Verified keys are cached for
+ * {@code trainyard.auth.cache-ttl} so most requests cost no database read; revoking evicts at once.
+ */
+@Service
+public class ApiKeys {
+
+    static final String PREFIX = "ty_";
+    private static final int SECRET_BYTES = 32;
+    /** Key names become owner names: short, printable, no spaces, so they are safe in logs and URLs. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    /** The key as created: {@code secret} is shown to the user once and never again. */
+    record Created(KeyRepository.KeyRow key, String secret) {
+    }
+
+    private record Verified(String id, Caller caller) {
+    }
+
+    private final KeyRepository keys;
+    private final AuthProperties properties;
+    private final SecureRandom random = new SecureRandom();
+    private final Cache<String, Verified> verified;
+    private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final byte[] bootstrapHash;
+
+    ApiKeys(KeyRepository keys, AuthProperties properties) {
+        this.keys = keys;
+        this.properties = properties;
+        this.verified = Caffeine.newBuilder().expireAfterWrite(properties.cacheTtl()).maximumSize(10_000).build();
+        this.bootstrapHash = properties.bootstrapKey().isBlank() ? null : sha256(properties.bootstrapKey().trim());
+    }
+
+    /** The caller a presented secret belongs to; empty for an unknown or revoked key. */
+    Optional<Caller> verify(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
+            return Optional.empty();
+        }
+        byte[] hash = sha256(secret);
+        if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
+            return Optional.of(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
+        }
+        String hex = HexFormat.of().formatHex(hash);
+        // A null from the loader is not cached: an unknown key asks the database every time.
+        Verified found = verified.get(hex, h -> keys.findActiveByHash(h)
+                .filter(row -> MessageDigest.isEqual(hash, HexFormat.of().parseHex(row.secretHash())))
+                .map(row -> new Verified(row.id(), new Caller(row.name(), row.role()))).orElse(null));
+        if (found == null) {
+            return Optional.empty();
+        }
+        touch(found.id());
+        return Optional.of(found.caller());
+    }
+
+    /** Writes {@code lastUsedAt} at most once per {@code last-used-interval} per key, not on every request. */
+    private void touch(String id) {
+        Instant now = Timestamps.now();
+        Instant last = lastTouched.get(id);
+        if (last != null && last.plus(properties.lastUsedInterval()).isAfter(now)) {
+            return;
+        }
+        if (last == null ? lastTouched.putIfAbsent(id, now) == null : lastTouched.replace(id, last, now)) {
+            keys.touch(id, now);
+        }
+    }
+
+    /**
+     * @throws InvalidRequestException for a bad name or role
+     * @throws ConflictException when the name is taken (revoked keys keep theirs)
+     */
+    Created create(String name, String roleText) {
+        Role role = Role.parse(roleText);
+        if (name == null || !NAME.matcher(name).matches() || name.equals(Caller.LOCAL.name())
+                || name.equals(Caller.SYSTEM.name())) {
+            throw new InvalidRequestException("name", "must be 1 to 100 letters, digits, '.', '_' or '-', starting with "
+                    + "a letter or digit (and not 'local' or 'system'), got " + (name == null ? "nothing" : "'" + name + "'"));
+        }
+        if (role == null) {
+            throw new InvalidRequestException("role", "must be 'admin' or 'user', got "
+                    + (roleText == null ? "nothing" : "'" + roleText + "'"));
+        }
+        String secret = newSecret();
+        KeyRepository.KeyRow row = new KeyRepository.KeyRow(UUID.randomUUID().toString(), name, role,
+                HexFormat.of().formatHex(sha256(secret)), Timestamps.now(), null, null);
+        try {
+            keys.insert(row);
+        } catch (DuplicateKeyException e) {
+            throw new ConflictException("A key named '" + name + "' exists (or existed: names of revoked keys stay "
+                    + "taken, because they own data); choose another name.");
+        }
+        return new Created(row, secret);
+    }
+
+    List<KeyRepository.KeyRow> list() {
+        return keys.active();
+    }
+
+    /** Revokes a key: refused from the next request on (on other instances within the cache TTL). */
+    void revoke(String id) {
+        KeyRepository.KeyRow row = keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
+        if (row.id().equals(KeyRepository.ADMIN_ID) && bootstrapHash != null) {
+            throw new ConflictException("The admin key is set by trainyard.auth.bootstrap-key "
+                    + "(TRAINYARD_AUTH_BOOTSTRAP_KEY); change or unset it there.");
+        }
+        keys.revoke(id, Timestamps.now());
+        if (row.secretHash() != null) {
+            verified.invalidate(row.secretHash());
+        }
+        lastTouched.remove(id);
+    }
+
+    /** A fresh secret: {@code ty_} and 256 random bits. */
+    String newSecret() {
+        byte[] bytes = new byte[SECRET_BYTES];
+        random.nextBytes(bytes);
+        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package io.trainyard.security;
+
+import java.io.ByteArrayInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+
+import io.trainyard.system.IdempotencyException;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.PayloadTooLargeException;
+
+/**
+ * {@code Idempotency-Key} on the creating endpoints ({@code POST /jobs}, {@code /sweeps},
+ * {@code /datasets}, {@code /models}), once for all of them: the same owner, key, endpoint and
+ * request (query string, content type and body, byte for byte) within 24 hours gets the first
+ * answer again, and nothing is created twice; a different request with the key is 422; a duplicate
+ * that arrives while the first is still being handled is 409. Runs after authentication, so keys are
+ * per owner.
+ */
+class IdempotencyFilter extends OncePerRequestFilter {
+
+    static final String HEADER = "Idempotency-Key";
+    private static final Set<String> ENDPOINTS = Set.of("/jobs", "/sweeps", "/datasets", "/models");
+    private static final int MAX_KEY_LENGTH = 255;
+
+    private final IdempotencyStore store;
+    private final HandlerExceptionResolver problems;
+
+    IdempotencyFilter(IdempotencyStore store, HandlerExceptionResolver problems) {
+        this.store = store;
+        this.problems = problems;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
+                || !ENDPOINTS.contains(request.getRequestURI());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller)) {
+            chain.doFilter(request, response); // not authenticated: security answers before this matters
+            return;
+        }
+        String key = request.getHeader(HEADER);
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            problems.resolveException(request, response, null, new InvalidRequestException(HEADER,
+                    "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
+            return;
+        }
+        byte[] body;
+        try {
+            body = request.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            if (e.getClass().getSimpleName().equals("TooLargeException")) {
+                problems.resolveException(request, response, null, new PayloadTooLargeException(e.getMessage()));
+                return;
+            }
+            throw e;
+        }
+        String endpoint = request.getRequestURI();
+        String hash = hash(request, body);
+        Optional<IdempotencyStore.Entry> first = store.claim(caller.name(), key, endpoint, hash);
+        if (first.isPresent()) {
+            answerAgain(request, response, first.get(), hash);
+            return;
+        }
+        ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
+        boolean stored = false;
+        try {
+            chain.doFilter(new CachedBody(request, body), recorded);
+            int status = recorded.getStatus();
+            // Answers a retry could change (rate and queue limits, server errors) are not kept.
+            if (status < 500 && status != 429) {
+                store.complete(caller.name(), key, endpoint, status, recorded.getHeader("Location"),
+                        recorded.getContentType(), recorded.getContentAsByteArray());
+                stored = true;
+            }
+        } finally {
+            if (!stored) {
+                store.release(caller.name(), key, endpoint);
+            }
+            recorded.copyBodyToResponse();
+        }
+    }
+
+    private void answerAgain(HttpServletRequest request, HttpServletResponse response, IdempotencyStore.Entry first,
+            String hash) throws IOException {
+        if (!first.requestHash().equals(hash)) {
+            problems.resolveException(request, response, null, new IdempotencyException("Idempotency-Key '"
+                    + request.getHeader(HEADER) + "' was used with a different request to " + request.getRequestURI()
+                    + " in the last 24 hours; use a new key for a new request.", false));
+            return;
+        }
+        if (first.status() == null) {
+            problems.resolveException(request, response, null, new IdempotencyException("The first request with "
+                    + "Idempotency-Key '" + request.getHeader(HEADER) + "' is still being handled; retry in a moment.",
+                    true));
+            return;
+        }
+        response.setStatus(first.status());
+        if (first.location() != null) {
+            response.setHeader("Location", first.location());
+        }
+        if (first.contentType() != null) {
+            response.setContentType(first.contentType());
+        }
+        response.setHeader("Idempotent-Replayed", "true");
+        if (first.body() != null) {
+            response.setContentLength(first.body().length);
+            response.getOutputStream().write(first.body());
+        }
+    }
+
+    /** What makes two requests "the same": query string, content type and body bytes. */
+    private static String hash(HttpServletRequest request, byte[] body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(String.valueOf(request.getQueryString()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(String.valueOf(request.getContentType()).getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(body);
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** The request again, with its body read once into memory (already bounded by the request size limit). */
+    private static final class CachedBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        CachedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("synchronous reads only");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.trainyard.security;
+
+import java.time.Duration;
+import java.util.Set;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.trainyard.system.ProblemTypes;
+import io.trainyard.system.QuotaExceededException;
+import io.trainyard.system.TooManyRequestsException;
+
+/**
+ * Per-owner quotas, checked before the handler runs (so the answers go through the one
+ * problem+json advice): the request rate on every request (an event stream counts once, when it is
+ * opened), active jobs on submits, stored bytes on everything that stores. Admin keys are exempt.
+ */
+class QuotaInterceptor implements HandlerInterceptor {
+
+    private static final Set<String> SUBMITS = Set.of("/jobs", "/sweeps");
+    private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
+
+    private final QuotaProperties quota;
+    private final Usage usage;
+    private final RateLimiterConfig rate;
+    private final Duration refill;
+    private final Cache<String, RateLimiter> limiters = Caffeine.newBuilder()
+            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+
+    QuotaInterceptor(QuotaProperties quota, Usage usage) {
+        this.quota = quota;
+        this.usage = usage;
+        // A token bucket of `burst` permits refilled every burst/rate seconds: `rate` per second on average,
+        // `burst` at once.
+        this.refill = Duration.ofNanos(Math.max(1, (long) (1e9 * quota.burst() / Math.max(1, quota.requestsPerSecond()))));
+        this.rate = RateLimiterConfig.custom().limitForPeriod(Math.max(1, quota.burst())).limitRefreshPeriod(refill)
+                .timeoutDuration(Duration.ZERO).build();
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (request.getDispatcherType() != DispatcherType.REQUEST) {
+            return true; // the async end of an event stream is not a second request
+        }
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof Caller caller) || caller.isAdmin()) {
+            return true;
+        }
+        RateLimiter limiter = limiters.get(caller.name(), name -> RateLimiter.of(name, rate));
+        if (!limiter.acquirePermission()) {
+            throw new TooManyRequestsException(ProblemTypes.RATE_LIMITED, "Too many requests",
+                    "More than " + quota.requestsPerSecond() + " requests per second (bursts of " + quota.burst()
+                            + ") from '" + caller.name() + "' (trainyard.quota.requests-per-second, "
+                            + "trainyard.quota.burst); slow down.", roundedUp(refill));
+        }
+        String path = request.getRequestURI();
+        if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
+            return true;
+        }
+        if (SUBMITS.contains(path)) {
+            int active = usage.activeJobs(caller.name());
+            if (active >= quota.maxActiveJobs()) {
+                throw new TooManyRequestsException(ProblemTypes.TOO_MANY_ACTIVE_JOBS, "Too many active jobs",
+                        "'" + caller.name() + "' has " + active + " queued or running jobs, the most one owner may have "
+                                + "(trainyard.quota.max-active-jobs = " + quota.maxActiveJobs()
+                                + "); submit again once some have finished.", Duration.ofSeconds(10));
+            }
+        }
+        long stored = usage.storedBytes(caller.name());
+        long max = quota.maxStoredBytes().toBytes();
+        if (stored >= max) {
+            throw new QuotaExceededException("'" + caller.name() + "' stores " + stored + " bytes of data sets, models "
+                    + "and histories; the quota is " + max + " bytes (trainyard.quota.max-stored-bytes). Delete jobs, "
+                    + "models or data sets to make room.", stored, max);
+        }
+        return true;
+    }
+
+    private static Duration roundedUp(Duration duration) {
+        return Duration.ofSeconds(Math.max(1, (duration.toMillis() + 999) / 1000));
+    }
+}

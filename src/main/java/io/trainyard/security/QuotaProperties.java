@@ -1,0 +1,23 @@
+package io.trainyard.security;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code trainyard.quota.*}: per-owner limits. Admin keys are exempt.
+ *
+ * @param maxActiveJobs queued plus running jobs of one owner; beyond it submits get 429
+ * @param maxStoredBytes bytes of data sets, models and histories one owner keeps; beyond it uploads,
+ *     imports and submits get 403
+ * @param requestsPerSecond sustained request rate of one owner
+ * @param burst requests one owner may send at once; the limiter grants {@code burst} requests per
+ *     {@code burst / requestsPerSecond} seconds
+ */
+@ConfigurationProperties("trainyard.quota")
+public record QuotaProperties(
+        @DefaultValue("200") int maxActiveJobs,
+        @DefaultValue("1GB") DataSize maxStoredBytes,
+        @DefaultValue("50") int requestsPerSecond,
+        @DefaultValue("100") int burst) {
+}

@@ -1,0 +1,139 @@
+package io.trainyard.security;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Who may call what. Stateless bearer keys on everything but health, the dashboard's static files
+ * and the API documentation; {@code /keys} (except {@code /keys/me}) and the operational actuator
+ * endpoints need {@code admin}. 401 and 403 go through {@code system.ApiExceptionHandler}, so they
+ * are the same problem+json as every other error.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    /** The dashboard page: no inline scripts or styles; charts and data from this origin only. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+            + "form-action 'self'; frame-ancestors 'none'";
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, AuthProperties auth,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) throws Exception {
+        http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: nothing a forged request could ride on
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(c -> c.disable())
+                .cors(c -> { })
+                .headers(h -> h
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**",
+                                "/favicon.ico").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs",
+                                "/v3/api-docs/**").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/keys/me").authenticated()
+                        .requestMatchers("/keys", "/keys/**").hasRole("ADMIN")
+                        .requestMatchers("/actuator/**").hasRole("ADMIN")
+                        .anyRequest().authenticated())
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, ex) -> unauthorized(resolver, request, response, ex))
+                        .accessDeniedHandler((request, response, ex) -> denied(resolver, request, response, ex)));
+        return http.build();
+    }
+
+    private static void unauthorized(HandlerExceptionResolver resolver, HttpServletRequest request,
+            HttpServletResponse response, AuthenticationException ex) {
+        String message = request.getHeader("Authorization") == null
+                ? "This endpoint needs an API key: send 'Authorization: Bearer <key>' (an admin finds the first key "
+                        + "in <data-dir>/admin.key)."
+                : "The API key is unknown or revoked.";
+        resolver.resolveException(request, response, null, new InsufficientAuthenticationException(message));
+    }
+
+    private static void denied(HandlerExceptionResolver resolver, HttpServletRequest request,
+            HttpServletResponse response, AccessDeniedException ex) {
+        resolver.resolveException(request, response, null, ex);
+    }
+
+    /**
+     * No user names and passwords: keys are the only credentials. (Without this bean Boot would make
+     * up a user with a generated password and log it.)
+     */
+    @Bean
+    UserDetailsService noPasswordUsers() {
+        return new InMemoryUserDetailsManager();
+    }
+
+    /**
+     * Idempotency-Key handling, right after Spring Security's filters (it needs the caller). Declared
+     * here rather than as a component so that controller slices do not pick it up without its store.
+     */
+    @Bean
+    FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(
+                new IdempotencyFilter(store, resolver));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
+        return registration;
+    }
+
+    /** The quota checks in front of every handler. */
+    @Bean
+    WebMvcConfigurer quotaChecks(QuotaProperties quota, Usage usage) {
+        QuotaInterceptor interceptor = new QuotaInterceptor(quota, usage);
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor);
+            }
+        };
+    }
+
+    /** Closed unless {@code trainyard.cors.allowed-origins} names origins. */
+    @Bean
+    CorsConfigurationSource corsConfigurationSource(CorsProperties cors) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!cors.allowedOrigins().isEmpty()) {
+            CorsConfiguration configuration = new CorsConfiguration();
+            configuration.setAllowedOrigins(cors.allowedOrigins());
+            configuration.addAllowedMethod("*");
+            configuration.addAllowedHeader("Authorization");
+            configuration.addAllowedHeader("Content-Type");
+            configuration.addAllowedHeader("Idempotency-Key");
+            configuration.addExposedHeader("Location");
+            configuration.addExposedHeader("Retry-After");
+            source.registerCorsConfiguration("/**", configuration);
+        }
+        return source;
+    }
+}

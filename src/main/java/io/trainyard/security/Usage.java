@@ -1,0 +1,41 @@
+package io.trainyard.security;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * What one owner uses, read straight from the tables by SQL: active jobs, and the stored bytes of
+ * its data sets, models and job histories ({@code octet_length} of the packed columns, on H2 and
+ * PostgreSQL alike). Asked only when something is about to be created, never on reads.
+ */
+@Component
+class Usage {
+
+    private final JdbcClient jdbc;
+
+    Usage(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Queued plus running jobs of this owner. */
+    int activeJobs(String owner) {
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE owner = :owner AND status IN ('QUEUED', 'RUNNING')")
+                .param("owner", owner).query(Integer.class).single();
+    }
+
+    /** Bytes of numbers this owner keeps: data sets (inline job data included), models and histories. */
+    long storedBytes(String owner) {
+        return jdbc.sql("""
+                SELECT
+                  (SELECT COALESCE(SUM(octet_length(train_x) + octet_length(train_y)
+                          + COALESCE(octet_length(test_x), 0) + COALESCE(octet_length(test_y), 0)), 0)
+                     FROM datasets WHERE owner = :owner)
+                + (SELECT COALESCE(SUM(octet_length(parameters) + COALESCE(octet_length(preprocessing_mean), 0)
+                          + COALESCE(octet_length(preprocessing_std), 0)), 0)
+                     FROM models WHERE owner = :owner)
+                + (SELECT COALESCE(SUM(octet_length(h.train) + COALESCE(octet_length(h.validation), 0)
+                          + COALESCE(octet_length(h.test), 0) + octet_length(h.gradient_norms)), 0)
+                     FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.owner = :owner)""")
+                .param("owner", owner).query(Long.class).single();
+    }
+}

@@ -1,0 +1,305 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import io.trainyard.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Issue 11 over real HTTP: who may call what (a matrix generated from the OpenAPI document, so a
+ * new endpoint cannot be forgotten), owners who cannot see each other's work, idempotent submits.
+ * Runs once per store: {@code H2SecurityIntegrationTests} and {@code PostgresSecurityIntegrationTests}.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "trainyard.workers=2",
+    "trainyard.history-flush-interval=200ms",
+})
+abstract class SecurityContract {
+
+    private static final Duration TRAINING = Duration.ofSeconds(90);
+
+    @LocalServerPort
+    int port;
+
+    Http admin;
+
+    @BeforeEach
+    void client() {
+        admin = new Http(port);
+    }
+
+    /** A fresh user key; its name is unique per call. */
+    Http newUser(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = admin.post("/keys", Map.of("name", name, "role", "user")).expect(201).get("key").asString();
+        return admin.as(key);
+    }
+
+    /** What one owner has: a finished job and its model, an uploaded data set, a sweep. */
+    record Owned(String job, String model, String dataset, String sweep) {
+    }
+
+    Owned createEverything(Http owner) {
+        String job = owner.post("/jobs", ApiContract.hw5Spec("owned", 50)).expect(202).get("id").asString();
+        String dataset = owner.post("/datasets?name=owned", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n").expect(201)
+                .get("id").asString();
+        String sweep = owner.post("/sweeps", Map.of("base", Map.of("dataset", "hw5", "alpha", 0.001,
+                "iterations", 20, "validationFraction", 0.2), "grid", Map.of("layers", List.of(List.of(2)))))
+                .expect(202).get("id").asString();
+        await().atMost(TRAINING).until(() -> owner.get("/jobs/" + job).json().get("status").asString().equals("SUCCEEDED"));
+        String model = owner.get("/jobs/" + job).json().get("modelId").asString();
+        return new Owned(job, model, dataset, sweep);
+    }
+
+    @Test
+    void everyOperationOfTheOpenApiDocumentAnswersEachKindOfCallerAsItShould() {
+        Http alice = newUser("alice");
+        Http bob = newUser("bob");
+        Http revoked = newUser("gone");
+        String revokedName = revoked.get("/keys/me").expect(200).get("name").asString();
+        String revokedId = findKeyId(revokedName);
+        admin.delete("/keys/" + revokedId).expect(204);
+        Owned owned = createEverything(alice);
+        Map<String, Http> callers = new LinkedHashMap<>();
+        callers.put("no key", admin.as(null));
+        callers.put("unknown key", admin.as("ty_" + "x".repeat(43)));
+        callers.put("revoked key", revoked);
+        callers.put("another owner", bob);
+        callers.put("owner", alice);
+        callers.put("admin", admin);
+
+        JsonNode doc = admin.as(null).get("/v3/api-docs").expect(200);
+        List<String> checked = new ArrayList<>();
+        for (var path : doc.get("paths").properties()) {
+            for (var operation : path.getValue().properties()) {
+                String method = operation.getKey().toUpperCase(java.util.Locale.ROOT);
+                String template = path.getKey();
+                boolean destructive = method.equals("DELETE");
+                for (var caller : callers.entrySet()) {
+                    if (destructive && (caller.getKey().equals("owner") || caller.getKey().equals("admin"))) {
+                        continue; // checked below on throwaway rows, so the matrix keeps its subjects
+                    }
+                    String url = concrete(template, owned);
+                    int status = call(caller.getValue(), method, url).status();
+                    assertThat(status).as("%s %s as %s", method, url, caller.getKey())
+                            .satisfies(s -> assertThat(expected(caller.getKey(), method, template, s)).isTrue());
+                }
+                checked.add(method + " " + template);
+            }
+        }
+        assertThat(checked).as("the document lists the keys endpoints too").contains("POST /keys", "GET /keys/me");
+        // The destructive ones, by their owner and by an admin, on rows made for it.
+        Owned throwaway = createEverything(alice);
+        alice.delete("/jobs/" + throwaway.job()).expect(204);
+        admin.delete("/models/" + throwaway.model()).expect(204);
+        alice.delete("/datasets/" + throwaway.dataset()).expect(204);
+        // …and nothing of alice's was touched by the others.
+        alice.get("/jobs/" + owned.job()).expect(200);
+        alice.get("/models/" + owned.model()).expect(200);
+        alice.get("/datasets/" + owned.dataset()).expect(200);
+    }
+
+    /** Whether {@code status} is right for this caller on this operation. */
+    private static boolean expected(String caller, String method, String template, int status) {
+        boolean adminOnly = template.startsWith("/keys") && !template.equals("/keys/me");
+        boolean owned = template.contains("{") || template.equals("/jobs/compare"); // compare names jobs in ?ids=
+        return switch (caller) {
+            case "no key", "unknown key", "revoked key" -> status == 401;
+            case "another owner" -> adminOnly ? status == 403 : owned ? status == 404 : status < 400 || status == 400;
+            default -> status != 401 && status != 403 && status != 404 && status < 500
+                    || adminOnly && caller.equals("owner") && status == 403;
+        };
+    }
+
+    private String concrete(String template, Owned owned) {
+        String url = template;
+        if (template.startsWith("/jobs/{")) {
+            url = template.replace("{id}", owned.job());
+        } else if (template.startsWith("/models/{")) {
+            url = template.replace("{id}", owned.model());
+        } else if (template.startsWith("/datasets/{")) {
+            url = template.replace("{id}", owned.dataset());
+        } else if (template.startsWith("/sweeps/{")) {
+            url = template.replace("{id}", owned.sweep());
+        } else if (template.startsWith("/keys/{")) {
+            url = template.replace("{id}", UUID.randomUUID().toString());
+        }
+        if (url.contains("{")) {
+            throw new AssertionError("A new endpoint with path parameters: teach the security matrix its ids: " + template);
+        }
+        if (template.equals("/jobs/compare")) {
+            url += "?ids=" + owned.job();
+        }
+        return url;
+    }
+
+    private static Http.Response call(Http http, String method, String url) {
+        String body = url.endsWith("/predictions") ? "{\"x\": [[1, 2, 3, 4, 5]]}" : "{}";
+        return switch (method) {
+            case "GET" -> http.get(url);
+            case "DELETE" -> http.delete(url);
+            default -> http.send(method, url, "application/json", body);
+        };
+    }
+
+    private String findKeyId(String name) {
+        for (JsonNode key : admin.get("/keys").expect(200).get("items")) {
+            if (key.get("name").asString().equals(name)) {
+                return key.get("id").asString();
+            }
+        }
+        throw new AssertionError("no key " + name);
+    }
+
+    @Test
+    void twoOwnersCannotSeeOrTouchEachOthersWork() {
+        Http alice = newUser("alice");
+        Http bob = newUser("bob");
+        Owned owned = createEverything(alice);
+
+        for (String path : List.of("/jobs/" + owned.job(), "/jobs/" + owned.job() + "/losses",
+                "/jobs/" + owned.job() + "/gradients", "/jobs/" + owned.job() + "/losses?format=png",
+                "/jobs/" + owned.job() + "/events", "/jobs/compare?ids=" + owned.job(), "/models/" + owned.model(),
+                "/datasets/" + owned.dataset(), "/sweeps/" + owned.sweep(), "/sweeps/" + owned.sweep() + "/losses")) {
+            Http.Response answer = bob.get(path);
+            assertThat(answer.status()).as(path).isEqualTo(404);
+            assertThat(answer.contentType()).as(path).startsWith("application/problem+json");
+        }
+        bob.post("/jobs/" + owned.job() + "/cancel", "").expect(404);
+        bob.delete("/jobs/" + owned.job()).expect(404);
+        bob.delete("/models/" + owned.model()).expect(404);
+        bob.delete("/datasets/" + owned.dataset()).expect(404);
+
+        // Lists hold only one's own (built-in data sets are everyone's).
+        assertThat(bob.get("/jobs").expect(200).get("items")).isEmpty();
+        assertThat(bob.get("/models").expect(200).get("items")).isEmpty();
+        assertThat(bob.get("/sweeps").expect(200).get("items")).isEmpty();
+        assertThat(bob.get("/datasets").expect(200).get("items")).extracting(d -> d.get("id").asString())
+                .containsExactly("hw5");
+        assertThat(alice.get("/jobs?limit=500").expect(200).get("items")).extracting(j -> j.get("id").asString())
+                .contains(owned.job());
+        // An admin sees everyone's and can filter by owner.
+        String aliceName = alice.get("/keys/me").expect(200).get("name").asString();
+        assertThat(admin.get("/jobs?limit=500&owner=" + aliceName).expect(200).get("items"))
+                .extracting(j -> j.get("id").asString()).contains(owned.job()).hasSizeGreaterThanOrEqualTo(2);
+        admin.get("/models/" + owned.model()).expect(200);
+
+        // Ids inside a body: another owner's model or data set answers exactly like an unknown one.
+        Map<String, Object> warm = new LinkedHashMap<>(ApiContract.hw5Spec("warm", 10));
+        warm.put("warmStartModel", owned.model());
+        Http.Response stolen = bob.post("/jobs", warm);
+        warm.put("warmStartModel", UUID.randomUUID().toString());
+        Http.Response unknown = bob.post("/jobs", warm);
+        assertThat(stolen.status()).isEqualTo(unknown.status()).isEqualTo(400);
+        assertThat(stolen.text().replace(owned.model(), "ID"))
+                .isEqualTo(unknown.text().replace(warm.get("warmStartModel").toString(), "ID"));
+        Map<String, Object> onData = new LinkedHashMap<>(ApiContract.hw5Spec("data", 10));
+        onData.put("dataset", owned.dataset());
+        assertThat(bob.post("/jobs", onData).status()).isEqualTo(400);
+    }
+
+    @Test
+    void twentyConcurrentDuplicatesCreateOneJobAndADifferentBodyIs422() throws Exception {
+        Http alice = newUser("idem");
+        String key = UUID.randomUUID().toString();
+        String name = "idempotent-" + key;
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec(name, 30));
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Http.Response>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Callable<Http.Response> submit = () -> {
+                    start.await();
+                    return submit(alice, key, body);
+                };
+                answers.add(pool.submit(submit));
+            }
+            start.countDown();
+            Set<String> ids = new HashSet<>();
+            for (Future<Http.Response> answer : answers) {
+                Http.Response response = answer.get();
+                assertThat(response.status()).as(response.text()).isIn(202, 409);
+                if (response.status() == 202) {
+                    ids.add(response.json().get("id").asString());
+                }
+            }
+            assertThat(ids).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        await().atMost(TRAINING).until(() -> submit(alice, key, body).status() == 202);
+        Http.Response again = submit(alice, key, body);
+        String id = again.json().get("id").asString();
+        assertThat(again.header("Location")).isEqualTo("/jobs/" + id);
+        JsonNode jobs = alice.get("/jobs?limit=500&name=" + name).expect(200).get("items");
+        assertThat(jobs).hasSize(1);
+
+        Http.Response different = submit(alice, key, body.replace("\"iterations\":30", "\"iterations\":31"));
+        assertThat(different.status()).as(different.text()).isEqualTo(422);
+        assertThat(different.contentType()).startsWith("application/problem+json");
+        // Another owner with the same key is another request altogether.
+        assertThat(submit(newUser("other"), key, body).status()).isEqualTo(202);
+    }
+
+    private static Http.Response submit(Http http, String key, String body) {
+        return http.send(HttpRequest.newBuilder(http.uri("/jobs")).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void problemsForMissingKeysAndRolesAndTheHeadersEveryAnswerCarries() {
+        Http.Response missing = admin.as(null).get("/jobs");
+        assertThat(missing.status()).isEqualTo(401);
+        assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertThat(missing.contentType()).startsWith("application/problem+json");
+        assertThat(missing.json().get("type").asString()).endsWith("/unauthorized");
+
+        Http user = newUser("plain");
+        Http.Response denied = user.post("/keys", Map.of("name", "sneaky", "role", "admin"));
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.contentType()).startsWith("application/problem+json");
+        assertThat(user.get("/actuator/prometheus").status()).isEqualTo(403);
+        assertThat(user.get("/actuator/info").status()).isEqualTo(403);
+        assertThat(admin.as(null).get("/actuator/health").status()).isEqualTo(200);
+        assertThat(admin.get("/actuator/prometheus").status()).isEqualTo(200);
+
+        Http.Response api = user.get("/jobs");
+        assertThat(api.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(api.header("Cache-Control")).contains("no-store");
+        Http.Response page = admin.as(null).get("/", "text/html");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(admin.as(null).get("/v3/api-docs").status()).isEqualTo(200);
+
+        // A key is shown once; lists never carry a secret; names are unique.
+        String listed = admin.get("/keys").expect(200).toString();
+        assertThat(listed).doesNotContain("ty_").doesNotContain("\"key\"");
+        String name = user.get("/keys/me").expect(200).get("name").asString();
+        assertThat(admin.post("/keys", Map.of("name", name, "role", "user")).status()).isEqualTo(409);
+        assertThat(admin.post("/keys", Map.of("name", "x y", "role", "user")).status()).isEqualTo(400);
+        assertThat(admin.post("/keys", Map.of("name", "ok-name-" + UUID.randomUUID(), "role", "root")).status())
+                .isEqualTo(400);
+    }
+}

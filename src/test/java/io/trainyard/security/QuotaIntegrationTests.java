@@ -1,0 +1,118 @@
+package io.trainyard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.trainyard.support.Http;
+import tools.jackson.databind.JsonNode;
+
+/** Per-owner quotas over real HTTP, with small limits: active jobs (429), stored bytes (403), request rate (429). */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "trainyard.workers=1",
+    "trainyard.quota.max-active-jobs=1",
+    "trainyard.quota.max-stored-bytes=4KB",
+    "trainyard.quota.requests-per-second=5",
+    "trainyard.quota.burst=10",
+})
+class QuotaIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    Http admin;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        registry.add("trainyard.data-dir", () -> tempDir().toString());
+    }
+
+    private static java.nio.file.Path tempDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("trainyard-quota");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void client() {
+        admin = new Http(port);
+    }
+
+    private Http newUser() {
+        String key = admin.post("/keys", Map.of("name", "q-" + UUID.randomUUID().toString().substring(0, 8),
+                "role", "user")).expect(201).get("key").asString();
+        return admin.as(key);
+    }
+
+    @Test
+    void aSecondActiveJobIs429WithRetryAfterAndAdminsAreExempt() {
+        Http user = newUser();
+        String first = user.post("/jobs", Map.of("dataset", "hw5", "alpha", 1e-6, "iterations", 1_000_000))
+                .expect(202).get("id").asString();
+        try {
+            Http.Response second = user.post("/jobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10));
+            assertThat(second.status()).as(second.text()).isEqualTo(429);
+            assertThat(Long.parseLong(second.header("Retry-After"))).isPositive();
+            assertThat(second.json().get("type").asString()).endsWith("/too-many-active-jobs");
+            assertThat(second.json().get("detail").asString()).contains("trainyard.quota.max-active-jobs");
+            // Admin keys are exempt.
+            String adminJob = admin.post("/jobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10))
+                    .expect(202).get("id").asString();
+            admin.post("/jobs/" + adminJob + "/cancel", "");
+        } finally {
+            user.post("/jobs/" + first + "/cancel", "");
+        }
+    }
+
+    @Test
+    void storingBeyondTheQuotaIs403NamingUsageAndQuota() {
+        Http user = newUser();
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201); // 200 rows x 3 x 8 bytes = 4800 bytes
+        Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        JsonNode problem = refused.json();
+        assertThat(problem.get("type").asString()).endsWith("/quota-exceeded");
+        assertThat(problem.get("usage").asLong()).isEqualTo(4800);
+        assertThat(problem.get("quota").asLong()).isEqualTo(4096);
+        assertThat(user.post("/models", Map.of("layerSizes", List.of(1, 1), "activation", "none",
+                "weights", Map.of("W0", new double[][] {{1}}))).status()).isEqualTo(403);
+        // Reading is not storing.
+        user.get("/datasets").expect(200);
+    }
+
+    @Test
+    void tooManyRequestsPerSecondIs429WithRetryAfter() {
+        Http user = newUser();
+        List<Http.Response> answers = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            answers.add(user.get("/keys/me"));
+        }
+        List<Http.Response> limited = answers.stream().filter(r -> r.status() == 429).toList();
+        assertThat(limited).as("a burst of 10 then 5 per second: 40 quick requests are not all served").isNotEmpty();
+        assertThat(answers.stream().filter(r -> r.status() == 200).count()).isGreaterThanOrEqualTo(10);
+        Http.Response one = limited.get(0);
+        assertThat(Long.parseLong(one.header("Retry-After"))).isPositive();
+        assertThat(one.json().get("type").asString()).endsWith("/rate-limited");
+        // Admin keys are exempt; other owners have buckets of their own.
+        for (int i = 0; i < 40; i++) {
+            admin.get("/keys/me").expect(200);
+        }
+        newUser().get("/keys/me").expect(200);
+    }
+}
