@@ -16,7 +16,7 @@ import io.trainyard.system.Timestamps;
 
 /**
  * Points names at models and keeps every change. Until authentication arrives every alias belongs
- * to, and every change is made by, {@value #LOCAL}.
+ * to, and every change is made by, the caller (its key's name).
  */
 @Service
 class AliasService {
@@ -45,7 +45,7 @@ class AliasService {
     }
 
     List<Alias> list() {
-        return aliases.list(LOCAL);
+        return aliases.list(owner());
     }
 
     /**
@@ -78,7 +78,7 @@ class AliasService {
                         aliases.insert(owner(), name, modelId, now);
                     }
                     aliases.recordChange(owner(), name, new Alias.Change(modelId,
-                            current.map(Alias::modelId).orElse(null), now, LOCAL));
+                            current.map(Alias::modelId).orElse(null), now, owner()));
                     return new Alias(name, modelId, now);
                 });
             } catch (DuplicateKeyException e) {
