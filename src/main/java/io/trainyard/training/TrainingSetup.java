@@ -11,16 +11,17 @@ import io.trainyard.dataset.TrainTestSplit;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.model.ModelService;
-import io.trainyard.nn.GradientDescent;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.Samples;
+import io.trainyard.nn.Trainer;
 import io.trainyard.nn.TrainingData;
+import io.trainyard.nn.TrainingPlan;
 
 /**
  * The one place where a stored job spec becomes engine objects: the data and its validation split,
- * the fitted preprocessing, the starting network (seeded or warm-started) and the optimizer. A new
+ * the fitted preprocessing, the starting network (seeded or warm-started) and the trainer (its plan). A new
  * training option is read here and nowhere else.
  */
 @Component
@@ -42,7 +43,7 @@ class TrainingSetup {
      *
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
      */
-    record Training(TrainingData data, Network start, Preprocessing preprocessing, GradientDescent optimizer) {
+    record Training(TrainingData data, Network start, Preprocessing preprocessing, Trainer trainer) {
     }
 
     /**
@@ -72,7 +73,7 @@ class TrainingSetup {
         Samples test = dataset.hasTest()
                 ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
         return new Training(new TrainingData(train, validation, test), network, preprocessing,
-                new GradientDescent(spec.alpha(), spec.iterations()));
+                new Trainer(TrainingPlan.fullBatch(spec.alpha(), spec.iterations())));
     }
 
     private static RealMatrix matrix(double[][] rows) {

@@ -87,7 +87,7 @@ class JobServiceTests {
         TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
                 queued.createdAt(), queued.claim(), queued.progress(), queued.outcome());
         given(repository.find("j1")).willReturn(Optional.of(runningJob));
-        RunningJob live = running.start("j1", 10);
+        RunningJob live = running.start("j1", 10, 1);
 
         service.cancel("j1");
 
