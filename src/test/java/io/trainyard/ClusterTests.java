@@ -81,7 +81,7 @@ class ClusterTests {
     @Order(1)
     void aFrozenOwnersJobMovesResumesFromItsCheckpointAndTheThawedOwnerWritesNothing() throws Exception {
         Http via = INSTANCES.get("instance-1").http();
-        String id = via.post("/jobs", longSpec("frozen", 30_000)).expect(202).get("id").asString();
+        String id = via.post("/jobs", longSpec("frozen", 15_000)).expect(202).get("id").asString();
         Instance owner = awaitRunningPastCheckpoint(via, id);
         int before = via.get("/jobs/" + id).json().at("/progress/iteration").asInt();
 
@@ -113,7 +113,7 @@ class ClusterTests {
         assertThat(audit.duplicates()).as("history points or models written twice").isZero();
         assertThat(audit.broken()).as("jobs whose history has a gap").isEmpty();
 
-        String again = observer.post("/jobs", longSpec("frozen reference", 30_000)).expect(202).get("id").asString();
+        String again = observer.post("/jobs", longSpec("frozen reference", 15_000)).expect(202).get("id").asString();
         JsonNode reference = awaitFinished(observer, again);
         assertThat(observer.get("/models/" + done.get("modelId").asString()).json().get("weights"))
                 .as("bit-identical to an uninterrupted run")
