@@ -138,9 +138,9 @@ class RestartIntegrationTests {
         child = startChildProcess(port);
         Http crashing = new Http(port);
         await().atMost(STARTUP).ignoreExceptions().until(() -> crashing.get("/actuator/health").status() == 200);
-        String id = crashing.post("/jobs", slowSpec(30_000)).expect(202).get("id").asString();
+        String id = crashing.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
         // A random point of the run, after at least one checkpoint (every 300 ms in the child).
-        int killAfter = 2_000 + new Random().nextInt(12_000);
+        int killAfter = 1_000 + new Random().nextInt(8_000);
         await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
         long running = System.nanoTime();
         await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt() > killAfter
@@ -156,9 +156,9 @@ class RestartIntegrationTests {
                 killAfter, resumedFrom);
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         assertThat(resumedFrom).as("resumed from a checkpoint, not from 0").isGreaterThan(0);
-        assertHistoryIsWholeAndInOrder(restarted, id, 30_000);
+        assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
 
-        String again = restarted.post("/jobs", slowSpec(30_000)).expect(202).get("id").asString();
+        String again = restarted.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
         JsonNode uninterrupted = awaitSucceeded(restarted, again);
         assertThat(done.get("trainLoss").asDouble()).as("same seed, same result, crash or not")
                 .isEqualTo(uninterrupted.get("trainLoss").asDouble());
