@@ -35,7 +35,7 @@ import io.trainyard.support.Http;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Three instances (child JVMs, so they can be frozen with SIGSTOP and killed with SIGKILL) share one
+ * Two instances (child JVMs, so they can be frozen with SIGSTOP and killed with SIGKILL) share one
  * PostgreSQL, after db-scheduler's cluster tests: every job is trained exactly once (one model, one
  * history of exactly iterations + 1 points), a frozen owner's job moves to another instance and
  * resumes from its checkpoint while the frozen one, thawed, writes nothing, a cancel made while the
@@ -44,7 +44,9 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTests {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(300);
+    // Upper bounds only: a forked Spring Boot JVM has been seen to need over three minutes to start
+    // on a 2-core machine shared with several builds.
+    private static final Duration TIMEOUT = Duration.ofSeconds(600);
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
 
     private static final Map<String, Instance> INSTANCES = new LinkedHashMap<>();
@@ -54,18 +56,17 @@ class ClusterTests {
     }
 
     @BeforeAll
-    static void startThreeInstances() throws Exception {
+    static void startTwoInstances() throws Exception {
         try (Connection db = PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
             db.createStatement().execute("CREATE DATABASE cluster");
         }
         database = PostgresApiIntegrationTests.POSTGRES.getDatabase("postgres", "cluster");
         String url = PostgresApiIntegrationTests.POSTGRES.getJdbcUrl("postgres", "postgres")
                 .replace("/postgres?", "/cluster?");
-        // The first one alone creates the schema (Flyway), then the others join.
+        // The first one alone creates the schema (Flyway), then the other joins.
         start("instance-1", url);
         awaitUp(INSTANCES.get("instance-1"));
         start("instance-2", url);
-        start("instance-3", url);
         INSTANCES.values().forEach(ClusterTests::awaitUp);
     }
 
@@ -156,7 +157,7 @@ class ClusterTests {
             spec.put("seed", i);
             ids.add(all.get(i % all.size()).http().post("/jobs", spec).expect(202).get("id").asString());
         }
-        Instance victim = INSTANCES.get("instance-3");
+        Instance victim = INSTANCES.get("instance-2");
         Http observer = INSTANCES.get("instance-1").http();
         await().atMost(TIMEOUT).until(() -> countSucceeded(ids) >= jobs / 3);
         victim.process().destroyForcibly().waitFor(); // kill -9 in the middle of the run
