@@ -12,6 +12,7 @@ public final class RunningJob {
     private final int token;
     private volatile boolean cancelRequested;
     private volatile boolean claimLost;
+    private volatile boolean concluding;
     private volatile long renewedAtNanos = System.nanoTime();
     private volatile LiveProgress progress;
 
@@ -33,6 +34,15 @@ public final class RunningJob {
 
     public boolean claimLost() {
         return claimLost;
+    }
+
+    /** Training is over and the outcome is being written (which ends the claim in the database). */
+    public void concluding() {
+        concluding = true;
+    }
+
+    public boolean isConcluding() {
+        return concluding;
     }
 
     /** The claim was renewed in the database just now. */

@@ -52,7 +52,8 @@ class JobHeartbeat {
                 }
                 if (claims.renew(job.id(), workers.instance(), job.token())) {
                     job.renewed();
-                } else {
+                } else if (!job.isConcluding()) {
+                    // (A job whose outcome was just written ended its own claim: nothing to report.)
                     log.warn("Job {}: claim lost (recovered or finished elsewhere); its worker stops", job.id());
                     job.loseClaim();
                 }

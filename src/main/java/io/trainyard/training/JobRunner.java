@@ -122,6 +122,7 @@ class JobRunner {
                         + " writing anything more", job.id());
                 return;
             }
+            live.concluding();
             conclude(attempt, result, training.preprocessing(), handingBack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
