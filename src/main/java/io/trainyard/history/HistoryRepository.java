@@ -1,5 +1,6 @@
 package io.trainyard.history;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -118,6 +119,29 @@ public class HistoryRepository {
                     + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)), 0) FROM job_history""")
                 .query(Long.class).single();
         return bytes == null ? 0 : bytes;
+    }
+
+    /**
+     * Keeps a job's history up to and including {@code iteration} and drops every later point, so
+     * a job resumed from a checkpoint at that iteration continues without a gap or a duplicate.
+     * The batch that straddles the iteration is cut; call inside the fenced transaction of the
+     * worker that resumes.
+     */
+    public void keepUpTo(String jobId, int iteration) {
+        jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration > :iteration")
+                .param("job", jobId).param("iteration", iteration).update();
+        for (HistoryChunk straddling : findSince(jobId, iteration)) {
+            int keep = iteration - straddling.firstIteration() + 1;
+            jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration = :first")
+                    .param("job", jobId).param("first", straddling.firstIteration()).update();
+            insert(new HistoryChunk(jobId, straddling.firstIteration(), keep, straddling.layers(),
+                    Arrays.copyOf(straddling.train(), keep),
+                    straddling.validation() == null ? null : Arrays.copyOf(straddling.validation(), keep),
+                    straddling.test() == null ? null : Arrays.copyOf(straddling.test(), keep),
+                    Arrays.copyOf(straddling.gradientNorms(), keep * straddling.layers()),
+                    straddling.weightNorms() == null ? null
+                            : Arrays.copyOf(straddling.weightNorms(), keep * straddling.layers())));
+        }
     }
 
     /** Drops a job's history, e.g. before an interrupted job is trained again from its seed. */

@@ -126,9 +126,11 @@ class JobController {
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once; a running one stops at its "
-            + "next iteration (its status turns CANCELLED shortly after). The history so far is kept. 409 for a job "
-            + "that has already finished.")
+    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once (the answer "
+            + "says CANCELLED); a running one stops at its next iteration (the answer says RUNNING with cancelRequested: "
+            + "true, and the job ends CANCELLED even if its training completes meanwhile). The request survives a crash "
+            + "or restart of the instance training the job. The history so far is kept. 409 for a job that finished "
+            + "first (the detail names its status, e.g. already SUCCEEDED).")
     JobResponse cancel(@PathVariable String id) {
         TrainingJob job = jobs.cancel(id);
         return JobResponse.from(job, jobs.progress(job));

@@ -125,7 +125,7 @@ public class JobRepository implements DatasetUsage {
         if (cutoff == null) {
             return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING'").query(this::map).list();
         }
-        return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING' AND heartbeat_at < :cutoff")
+        return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < :cutoff)")
                 .param("cutoff", Rows.time(cutoff)).query(this::map).list();
     }
 
@@ -135,7 +135,11 @@ public class JobRepository implements DatasetUsage {
                 .param("now", Rows.time(now)).apply();
     }
 
-    /** Asks the instance training a running job to stop it at its next iteration (not a status change). */
+    /**
+     * Asks the instance training a running job to stop it at its next iteration (not a status
+     * change). The flag stays set if the job is re-queued before its worker sees it: the next
+     * claim cancels it instead (the flag is never cleared).
+     */
     boolean requestCancel(String id) {
         return jdbc.sql("UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
                 .param("id", id).update() == 1;
@@ -168,7 +172,7 @@ public class JobRepository implements DatasetUsage {
     private TrainingJob map(ResultSet rs, int row) throws SQLException {
         TrainingJob.Claim claim = new TrainingJob.Claim(rs.getString("claimed_by"), rs.getInt("attempts"),
                 Rows.instant(rs, "started_at"), Rows.instant(rs, "heartbeat_at"), rs.getBoolean("cancel_requested"),
-                rs.getInt("version"));
+                rs.getInt("version"), Rows.integer(rs, "resumed_from"));
         TrainingJob.Progress progress = new TrainingJob.Progress(Rows.integer(rs, "progress_iteration"),
                 Rows.number(rs, "iterations_per_second"), Rows.number(rs, "train_loss"),
                 Rows.number(rs, "validation_loss"), Rows.number(rs, "test_loss"), Rows.integer(rs, "train_rows"),

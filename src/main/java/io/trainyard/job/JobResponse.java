@@ -25,7 +25,12 @@ record JobResponse(
         @Schema(description = "Why the job failed; null otherwise") JobError error,
         @Schema(description = "The trained model, once SUCCEEDED") String modelId,
         String sweepId,
-        @Schema(description = "How many times training has started (more than 1 after a restart)") int attempts,
+        @Schema(description = "How many times training has started (more than 1 after a crash; a clean stop is not counted)") int attempts,
+        @Schema(description = "The iteration the current (or last) attempt resumed after: 0 when it started from "
+                + "the seed, more when it continued from a checkpoint after a stop or a crash; null before training starts",
+                example = "0") Integer resumedFrom,
+        @Schema(description = "A cancel was asked for and not yet carried out (the job stops at its next iteration)")
+        boolean cancelRequested,
         @Schema(description = "The instance that trains (or trained) the job") String instance,
         @Schema(description = "Working memory estimated at submission (nn.MemoryEstimate), in bytes", example = "412160")
         Long estimatedMemoryBytes,
@@ -47,7 +52,7 @@ record JobResponse(
 
     @Schema(name = "JobError")
     record JobError(
-            @Schema(description = "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted) or internal", example = "diverged") String type,
+            @Schema(description = "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), out-of-memory (training needed more heap than the instance has) or internal", example = "diverged") String type,
             String detail) {
     }
 
@@ -71,7 +76,9 @@ record JobResponse(
         return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress,
                 latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(),
                 job.claim().startedAt(), outcome.finishedAt(), error, outcome.modelId(), job.sweepId(),
-                job.claim().attempts(), job.claim().instance(), job.findings().estimatedMemoryBytes(),
-                job.findings().stoppedEarly(), job.findings().bestIteration(), job.findings().diagnostics());
+                job.claim().attempts(), job.claim().resumedFrom(),
+                job.claim().cancelRequested() && !job.status().isTerminal(), job.claim().instance(),
+                job.findings().estimatedMemoryBytes(), job.findings().stoppedEarly(), job.findings().bestIteration(),
+                job.findings().diagnostics());
     }
 }

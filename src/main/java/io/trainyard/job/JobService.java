@@ -201,28 +201,37 @@ public class JobService {
     }
 
     /**
-     * Cancels a queued job at once, or asks a running one to stop at its next iteration.
+     * Cancels a queued job at once, or asks a running one to stop at its next iteration. The
+     * request is stored with the job, so it outlives a requeue (a crash or pause of the instance
+     * training it); and it wins over completion only if it arrives first: the worker's final
+     * SUCCEEDED is written only while no cancel is pending, and a cancel is accepted only while the
+     * job is still RUNNING, both on the same row, so the answer here and the outcome agree.
      *
-     * @throws IllegalJobTransitionException for a job that has already finished
+     * @return the job: CANCELLED, or RUNNING with {@code cancelRequested}
+     * @throws IllegalJobTransitionException for a job that has already finished (e.g. SUCCEEDED first)
      */
     public TrainingJob cancel(String id) {
-        TrainingJob job = get(id);
-        if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
-            log.info("Job {} cancelled while queued", id);
-            return get(id);
-        }
-        job = get(id);
-        if (job.status() == JobStatus.RUNNING) {
-            jobs.requestCancel(id);
-            RunningJob live = running.get(id);
-            if (live != null) {
-                live.requestCancel();
+        // Each round either changes the row or sees it change under it (requeued, claimed, finished); a few suffice.
+        for (int round = 0; round < 10; round++) {
+            TrainingJob job = get(id);
+            if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
+                log.info("Job {} cancelled while queued", id);
+                return get(id);
             }
-            log.info("Job {} asked to stop at its next iteration", id);
-            return get(id);
+            if (job.status() == JobStatus.RUNNING && jobs.requestCancel(id)) {
+                RunningJob live = running.get(id);
+                if (live != null) {
+                    live.requestCancel();
+                }
+                log.info("Job {} asked to stop at its next iteration", id);
+                return get(id);
+            }
+            if (job.status().isTerminal()) {
+                throw new IllegalJobTransitionException("Job " + id + " is already " + job.status()
+                        + "; only QUEUED or RUNNING jobs can be cancelled.");
+            }
         }
-        throw new IllegalJobTransitionException("Job " + id + " is already " + job.status()
-                + "; only QUEUED or RUNNING jobs can be cancelled.");
+        throw new IllegalJobTransitionException("Job " + id + " changed status too often while being cancelled; try again.");
     }
 
     /**

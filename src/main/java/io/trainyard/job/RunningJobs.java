@@ -12,8 +12,8 @@ public class RunningJobs {
 
     private final Map<String, RunningJob> jobs = new ConcurrentHashMap<>();
 
-    public RunningJob start(String id, int iterations) {
-        RunningJob job = new RunningJob(id, iterations);
+    public RunningJob start(String id, int iterations, int token) {
+        RunningJob job = new RunningJob(id, iterations, token);
         jobs.put(id, job);
         return job;
     }

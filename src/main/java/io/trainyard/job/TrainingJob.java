@@ -33,12 +33,15 @@ public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer>
      *
      * @param instance the instance holding the claim while RUNNING (kept afterwards for the record)
      * @param attempts how many times training has started
-     * @param version bumped by every status change; a stale reader's update matches no row
+     * @param version bumped by every status change (and only by one); a running job's version is
+     *     the fencing token of its claim, so a stale worker's update matches no row
+     * @param resumedFrom the iteration the current (or last) attempt resumed after: 0 from the
+     *     seed, null before the first attempt started
      */
     public record Claim(String instance, int attempts, Instant startedAt, Instant heartbeatAt,
-            boolean cancelRequested, int version) {
+            boolean cancelRequested, int version, Integer resumedFrom) {
 
-        static final Claim NONE = new Claim(null, 0, null, null, false, 0);
+        static final Claim NONE = new Claim(null, 0, null, null, false, 0, null);
     }
 
     /**

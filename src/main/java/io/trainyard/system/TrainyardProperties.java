@@ -20,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  * @param pollInterval how often idle workers look for jobs queued by other instances
  * @param historyFlushInterval how often a running job's loss history is written to the database
  * @param progressLogInterval how often a running job logs its progress at INFO
+ * @param checkpointInterval how often a running job stores a checkpoint it can resume from
+ * @param shutdownTimeout how long a stopping instance gives its workers to checkpoint and hand back
+ *     their jobs (the whole stop, web server included, stays within it)
  */
 @ConfigurationProperties("trainyard")
 public record TrainyardProperties(
@@ -32,6 +35,8 @@ public record TrainyardProperties(
         @DefaultValue("1s") Duration pollInterval,
         @DefaultValue("1s") Duration historyFlushInterval,
         @DefaultValue("5s") Duration progressLogInterval,
+        @DefaultValue("10s") Duration checkpointInterval,
+        @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue Limits limits) {
 
     /** The number of training workers this instance runs. */

@@ -1,6 +1,9 @@
 package io.trainyard.training;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
@@ -12,17 +15,24 @@ import io.trainyard.history.HistoryChunk;
 import io.trainyard.history.HistoryWriter;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
-import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.IterationReport;
 import io.trainyard.nn.TrainingListener;
+import io.trainyard.nn.Diagnostics;
+import io.trainyard.nn.TrainingState;
 import io.trainyard.nn.TrainingView;
 
 /**
- * The training listener of one job: buffers history points in primitive arrays, hands a full
- * batch (or one that is {@code flushInterval} old) to the {@link HistoryWriter}, publishes
- * progress for readers and logs it every {@code logInterval}. Runs on the training thread, so the
- * per-iteration work is a few array stores and one clock read. Diagnostics (one scan of the hidden
- * activations) are computed only at a flush, and stored with that batch.
+ * The training listener of one job attempt: buffers history points in primitive arrays, hands a
+ * full batch (or one that is {@code flushInterval} old) to the {@link HistoryWriter}, takes a
+ * checkpoint every {@code checkpointInterval}, publishes progress for readers and logs it every
+ * {@code logInterval}. Runs on the training thread, so the per-iteration work is a few array
+ * stores and one clock read; a checkpoint copies the parameters once. Diagnostics (one scan of the
+ * hidden activations) are computed only at a flush, and stored with that batch.
+ *
+ * <p>A checkpoint at point k is written in the same transaction as the batch that ends at k, so a
+ * stored checkpoint always has every history point up to it. Every transaction starts with the
+ * attempt's fenced progress update: when it finds the claim stale, the job is marked lost and the
+ * run stops at its next point.
  */
 final class HistoryRecorder implements TrainingListener {
 
@@ -30,12 +40,24 @@ final class HistoryRecorder implements TrainingListener {
     private static final int BATCH = 4096;
     private static final long PUBLISH_EVERY_NANOS = 50_000_000L;
 
+    /** The attempt's fenced writes, run on the writer thread inside its transaction. */
+    interface AttemptWrites {
+
+        /** Stores the progress if the claim stands (locking the job row); false when it does not. */
+        boolean progress(LiveProgress progress);
+
+        /** Replaces the job's checkpoint (after {@link #progress} returned true in the same transaction). */
+        void checkpoint(int iteration, byte[] state);
+    }
+
     private final RunningJob job;
     private final HistoryWriter writer;
-    private final Consumer<LiveProgress> storeProgress;
+    private final AttemptWrites writes;
     private final JobMetrics metrics;
     private final int layers;
+    private final int startIteration;
     private final long flushNanos;
+    private final long checkpointNanos;
     private final long logNanos;
     private final long startNanos = System.nanoTime();
 
@@ -44,57 +66,54 @@ final class HistoryRecorder implements TrainingListener {
     private final double[] test;
     private final double[] norms;
     private final double[] weightNorms;
+    private boolean weightNormsSeen = true;
     private Consumer<Diagnostics> storeDiagnostics = d -> {
     };
-    /** The running view during a two-argument call, so a flush can ask it for diagnostics. */
-    private TrainingView view;
-    private boolean weightNormsSeen = true;
     private int first;
     private int count;
     private int unreportedIterations;
     private long lastFlush = startNanos;
+    private long lastCheckpoint = startNanos;
     private long lastPublish;
     private long lastLog = startNanos;
     private IterationReport latest;
-    private Future<?> pending;
+    private final Deque<Future<Boolean>> pending = new ArrayDeque<>();
 
     /**
-     * @param storeProgress records the job's progress once a batch is stored (on the writer's thread)
+     * @param startIteration the point this attempt resumes after (0 for a fresh start): progress
+     *     rates count from it
      */
-    HistoryRecorder(RunningJob job, int layers, boolean hasValidation, boolean hasTest, HistoryWriter writer,
-            Consumer<LiveProgress> storeProgress, JobMetrics metrics, java.time.Duration flushInterval,
-            java.time.Duration logInterval) {
+    HistoryRecorder(RunningJob job, int layers, boolean hasValidation, boolean hasTest, int startIteration,
+            HistoryWriter writer, AttemptWrites writes, JobMetrics metrics, Duration flushInterval,
+            Duration checkpointInterval, Duration logInterval) {
         this.job = job;
         this.writer = writer;
-        this.storeProgress = storeProgress;
+        this.writes = writes;
         this.metrics = metrics;
         this.layers = layers;
+        this.startIteration = startIteration;
         this.validation = hasValidation ? new double[BATCH] : null;
         this.test = hasTest ? new double[BATCH] : null;
         this.norms = new double[BATCH * layers];
         this.weightNorms = new double[BATCH * layers];
         this.flushNanos = flushInterval.toNanos();
+        this.checkpointNanos = checkpointInterval.toNanos();
         this.logNanos = logInterval.toNanos();
     }
 
-    /** Where diagnostics computed at a flush go (on the writer's thread, after that batch is stored). */
+    /** Where diagnostics computed at a flush go (on the writer's thread, once that batch is stored). */
     HistoryRecorder storingDiagnostics(Consumer<Diagnostics> store) {
         this.storeDiagnostics = store;
         return this;
     }
 
     @Override
-    public void onIteration(IterationReport report, TrainingView run) {
-        view = run;
-        try {
-            onIteration(report);
-        } finally {
-            view = null;
-        }
+    public void onIteration(IterationReport report) {
+        onIteration(report, null);
     }
 
     @Override
-    public void onIteration(IterationReport report) {
+    public void onIteration(IterationReport report, TrainingView run) {
         if (count == 0) {
             first = report.iteration();
         }
@@ -113,7 +132,7 @@ final class HistoryRecorder implements TrainingListener {
         }
         count++;
         latest = report;
-        if (report.iteration() > 0) {
+        if (report.iteration() > startIteration) {
             unreportedIterations++;
         }
         long now = System.nanoTime();
@@ -121,8 +140,11 @@ final class HistoryRecorder implements TrainingListener {
             lastPublish = now;
             job.publish(progress(now));
         }
-        if (count == BATCH || now - lastFlush >= flushNanos) {
-            flush(now);
+        if (run != null && now - lastCheckpoint >= checkpointNanos && report.iteration() < job.iterations()) {
+            lastCheckpoint = now;
+            flush(now, run.checkpoint(), run.diagnostics());
+        } else if (count == BATCH || now - lastFlush >= flushNanos) {
+            flush(now, null, run == null ? null : run.diagnostics());
         }
         if (now - lastLog >= logNanos) {
             lastLog = now;
@@ -134,45 +156,83 @@ final class HistoryRecorder implements TrainingListener {
         }
     }
 
-    /** Writes what is buffered and waits until every batch of this job is stored. */
-    void finish() throws ExecutionException, InterruptedException {
+    /**
+     * Writes what is buffered (with {@code checkpoint}, when the run stopped and can be resumed)
+     * and waits until every batch of this attempt is stored.
+     *
+     * @return false when the claim turned out to be lost (some batch was refused)
+     * @throws ExecutionException when a batch could not be stored
+     */
+    boolean finish(TrainingState checkpoint) throws ExecutionException, InterruptedException {
         long now = System.nanoTime();
         if (latest != null) {
             job.publish(progress(now));
         }
-        flush(now);
-        if (pending != null) {
-            pending.get();
+        flush(now, checkpoint, null);
+        boolean held = true;
+        while (!pending.isEmpty()) {
+            held &= pending.poll().get();
         }
+        return held && !job.claimLost();
     }
 
-    private void flush(long now) {
+    private void flush(long now, TrainingState checkpoint, Diagnostics diagnostics) {
         lastFlush = now;
-        if (count == 0) {
+        failIfAnyBatchFailed();
+        if (count == 0 && checkpoint == null) {
             return;
         }
-        HistoryChunk chunk = new HistoryChunk(job.id(), first, count, layers, Arrays.copyOf(train, count),
+        HistoryChunk chunk = count == 0 ? null : new HistoryChunk(job.id(), first, count, layers, Arrays.copyOf(train, count),
                 validation == null ? null : Arrays.copyOf(validation, count),
                 test == null ? null : Arrays.copyOf(test, count), Arrays.copyOf(norms, count * layers),
                 weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
-        LiveProgress atEnd = progress(now);
-        Diagnostics diagnostics = view == null ? null : view.diagnostics();
-        pending = writer.write(chunk, () -> {
-            storeProgress.accept(atEnd);
-            if (diagnostics != null) {
+        weightNormsSeen = true;
+        LiveProgress atEnd = latest == null ? null : progress(now);
+        byte[] state = checkpoint == null ? null : checkpoint.encode();
+        int at = checkpoint == null ? -1 : checkpoint.iteration();
+        pending.add(writer.write(chunk, () -> {
+            boolean held = atEnd == null || writes.progress(atEnd);
+            if (!held) {
+                job.loseClaim();
+            } else if (diagnostics != null) {
                 storeDiagnostics.accept(diagnostics);
             }
-        });
-        weightNormsSeen = true;
+            return held;
+        }, state == null ? null : () -> writes.checkpoint(at, state)));
         metrics.iterations(unreportedIterations);
         unreportedIterations = 0;
         count = 0;
     }
 
+    /** A batch that could not be stored fails the job (at the next flush) instead of leaving a gap. */
+    private void failIfAnyBatchFailed() {
+        while (!pending.isEmpty() && pending.peek().isDone()) {
+            try {
+                if (!pending.poll().get()) {
+                    job.loseClaim();
+                }
+            } catch (ExecutionException e) {
+                throw new HistoryNotStoredException(job.id(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HistoryNotStoredException(job.id(), e);
+            }
+        }
+    }
+
     private LiveProgress progress(long now) {
         double seconds = (now - startNanos) / 1e9;
-        Double rate = latest.iteration() > 0 && seconds > 0 ? latest.iteration() / seconds : null;
+        int done = latest.iteration() - startIteration;
+        Double rate = done > 0 && seconds > 0 ? done / seconds : null;
         return new LiveProgress(latest.iteration(), latest.trainLoss(), latest.validationLoss(), latest.testLoss(),
                 rate);
+    }
+
+    /** The database kept refusing a history batch; the job fails instead of keeping a history with a gap. */
+    static final class HistoryNotStoredException extends RuntimeException {
+
+        HistoryNotStoredException(String jobId, Throwable cause) {
+            super("the history of job " + jobId + " could not be stored: " + cause, cause);
+        }
     }
 }

@@ -1,11 +1,12 @@
 package io.trainyard.training;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.OptionalInt;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.JobStatusGate;
@@ -13,14 +14,25 @@ import io.trainyard.job.TrainingJob;
 import io.trainyard.system.Rows;
 
 /**
- * The training side's writes to the jobs table: claims, heartbeats, progress and outcomes. Every
- * status change goes through {@link JobStatusGate}; every write about a running job names the
- * instance that holds its claim, so an instance that lost a claim changes nothing.
+ * The training side's writes to the jobs table: claims, heartbeats, progress and outcomes.
+ *
+ * <p><b>Fencing.</b> A claim's token is the job's {@code version} right after the claim. Every
+ * status move bumps the version, and nothing else does, so while a worker's claim stands the row
+ * still carries its token; the moment the job is recovered, handed back, cancelled or re-claimed
+ * it does not. Every write a worker makes about its job carries {@code version = :token AND
+ * status = 'RUNNING'} in the same statement (or, for history and checkpoints, is made in the
+ * transaction that first updates the job row with that condition, which locks it), so a worker
+ * that lost its claim changes nothing.
+ *
+ * <p><b>Clocks.</b> Heartbeats are stamped with the database's {@code CURRENT_TIMESTAMP}, and the
+ * expiry cutoff is computed from the database's clock too ({@link #databaseNow()}), so instances
+ * with skewed clocks agree on which claims expired.
  */
 @Repository
 class JobClaims {
 
     private static final int MAX_DETAIL = 4000;
+    private static final String FENCE = "claimed_by = :instance AND version = :token";
 
     private final JdbcClient jdbc;
     private final JobStatusGate gate;
@@ -30,77 +42,152 @@ class JobClaims {
         this.gate = gate;
     }
 
-    /** QUEUED → RUNNING for {@code instance}; false when another worker got there first. */
-    boolean claim(String id, String instance, Instant now) {
-        return gate.move(id, JobStatus.RUNNING).from(JobStatus.QUEUED)
-                .set("claimed_by = :instance").set("heartbeat_at = :now").set("started_at = :now")
-                .set("attempts = attempts + 1").set("cancel_requested = FALSE").set("progress_iteration = 0")
-                .set("iterations_per_second = NULL").set("train_loss = NULL").set("validation_loss = NULL")
-                .set("test_loss = NULL")
-                .param("instance", instance).param("now", Rows.time(now)).apply();
+    /** A queued job as the claim loop sees it. */
+    record Queued(String id, int version, boolean cancelRequested) {
     }
 
-    void recordRows(String id, int trainRows, int validationRows, int testRows) {
-        jdbc.sql("UPDATE jobs SET train_rows = :train, validation_rows = :validation, test_rows = :test WHERE id = :id")
-                .param("id", id).param("train", trainRows).param("validation", validationRows).param("test", testRows)
-                .update();
-    }
-
-    void recordProgress(String id, int iteration, Double iterationsPerSecond, double trainLoss, Double validationLoss,
-            Double testLoss) {
-        jdbc.sql("""
-                UPDATE jobs SET progress_iteration = :iteration, iterations_per_second = :ips, train_loss = :train,
-                    validation_loss = :validation, test_loss = :test
-                WHERE id = :id AND status = 'RUNNING'""")
-                .param("id", id).param("iteration", iteration).param("ips", iterationsPerSecond)
-                .param("train", trainLoss).param("validation", validationLoss).param("test", testLoss).update();
+    /** The oldest queued jobs, in queue order. */
+    List<Queued> queued(int limit) {
+        return jdbc.sql("""
+                SELECT id, version, cancel_requested FROM jobs WHERE status = 'QUEUED'
+                ORDER BY created_at, id LIMIT :limit""")
+                .param("limit", limit)
+                .query((rs, row) -> new Queued(rs.getString("id"), rs.getInt("version"), rs.getBoolean("cancel_requested")))
+                .list();
     }
 
     /**
-     * RUNNING → a terminal status, only while {@code instance} still holds the claim.
+     * QUEUED → RUNNING for {@code instance}, if the job is still at the version that was read and
+     * nobody asked to cancel it.
      *
-     * @return false when the claim was lost (the job was recovered by another instance meanwhile)
+     * @return the claim's fencing token, or empty when another worker (or a cancel) got there first
      */
-    boolean finish(String id, String instance, JobStatus status, Instant now, String modelId, String errorType,
+    OptionalInt claim(Queued job, String instance) {
+        boolean claimed = gate.move(job.id(), JobStatus.RUNNING).from(JobStatus.QUEUED)
+                .where("version = :expected").where("NOT cancel_requested")
+                .set("claimed_by = :instance").set("heartbeat_at = CURRENT_TIMESTAMP")
+                .set("started_at = CURRENT_TIMESTAMP").set("attempts = attempts + 1").set("resumed_from = NULL")
+                .set("progress_iteration = NULL").set("iterations_per_second = NULL").set("train_loss = NULL")
+                .set("validation_loss = NULL").set("test_loss = NULL")
+                .param("expected", job.version()).param("instance", instance).apply();
+        return claimed ? OptionalInt.of(job.version() + 1) : OptionalInt.empty();
+    }
+
+    /**
+     * QUEUED → CANCELLED for a job whose cancel was asked for while it was running and that was
+     * re-queued before its worker saw it: the cancel outlives the requeue.
+     */
+    boolean cancelPending(Queued job) {
+        return gate.move(job.id(), JobStatus.CANCELLED).from(JobStatus.QUEUED)
+                .where("version = :expected").where("cancel_requested")
+                .set("finished_at = CURRENT_TIMESTAMP").set("claimed_by = NULL").set("heartbeat_at = NULL")
+                .param("expected", job.version()).apply();
+    }
+
+    /** Records where this attempt starts and the row counts; false when the claim is no longer held. */
+    boolean recordStart(String id, String instance, int token, int resumedFrom, int trainRows, int validationRows,
+            int testRows) {
+        return jdbc.sql("UPDATE jobs SET train_rows = :train, validation_rows = :validation, test_rows = :test,"
+                + " resumed_from = :resumed, progress_iteration = :resumed"
+                + " WHERE id = :id AND status = 'RUNNING' AND " + FENCE)
+                .param("id", id).param("instance", instance).param("token", token).param("resumed", resumedFrom)
+                .param("train", trainRows).param("validation", validationRows).param("test", testRows)
+                .update() == 1;
+    }
+
+    /**
+     * Stores the latest progress, fenced; also takes the job row's lock for the rest of the
+     * caller's transaction, so history and checkpoint rows written after it in that transaction
+     * cannot land after a recovery took the job away.
+     *
+     * @return false when the claim is no longer held (nothing was written)
+     */
+    boolean recordProgress(String id, String instance, int token, int iteration, Double iterationsPerSecond,
+            double trainLoss, Double validationLoss, Double testLoss) {
+        return jdbc.sql("""
+                UPDATE jobs SET progress_iteration = :iteration, iterations_per_second = :ips, train_loss = :train,
+                    validation_loss = :validation, test_loss = :test
+                WHERE id = :id AND status = 'RUNNING' AND\s""" + FENCE)
+                .param("id", id).param("instance", instance).param("token", token).param("iteration", iteration)
+                .param("ips", iterationsPerSecond).param("train", trainLoss).param("validation", validationLoss)
+                .param("test", testLoss).update() == 1;
+    }
+
+    /** Locks the job row for the caller's transaction if the claim still stands; false otherwise. */
+    boolean hold(String id, String instance, int token) {
+        return jdbc.sql("UPDATE jobs SET heartbeat_at = CURRENT_TIMESTAMP WHERE id = :id AND status = 'RUNNING' AND "
+                + FENCE).param("id", id).param("instance", instance).param("token", token).update() == 1;
+    }
+
+    /**
+     * RUNNING → a terminal status, only while this claim stands. SUCCEEDED also requires that no
+     * cancel arrived first: a cancel that was accepted (202) before the outcome is written wins.
+     *
+     * @return false when the claim was lost, or (for SUCCEEDED) a cancel was asked for first
+     */
+    boolean finish(String id, String instance, int token, JobStatus status, String modelId, String errorType,
             String errorDetail) {
-        return gate.move(id, status).from(JobStatus.RUNNING).where("claimed_by = :instance")
-                .set("finished_at = :now").set("heartbeat_at = NULL").set("model_id = :model")
+        JobStatusGate.Move move = gate.move(id, status).from(JobStatus.RUNNING).where(FENCE)
+                .set("finished_at = CURRENT_TIMESTAMP").set("heartbeat_at = NULL").set("model_id = :model")
                 .set("error_type = :errorType").set("error_detail = :errorDetail")
-                .param("instance", instance).param("now", Rows.time(now)).param("model", modelId)
-                .param("errorType", errorType).param("errorDetail", Rows.truncate(errorDetail, MAX_DETAIL)).apply();
+                .param("instance", instance).param("token", token).param("model", modelId)
+                .param("errorType", errorType).param("errorDetail", Rows.truncate(errorDetail, MAX_DETAIL));
+        if (status == JobStatus.SUCCEEDED) {
+            move.where("NOT cancel_requested");
+        }
+        return move.apply();
     }
 
     /** RUNNING → QUEUED after a clean stop of this instance: the interruption is not the job's fault. */
-    boolean requeueAfterShutdown(String id, String instance) {
-        return gate.move(id, JobStatus.QUEUED).from(JobStatus.RUNNING).where("claimed_by = :instance")
+    boolean handBack(String id, String instance, int token) {
+        return gate.move(id, JobStatus.QUEUED).from(JobStatus.RUNNING).where(FENCE)
                 .set("claimed_by = NULL").set("heartbeat_at = NULL").set("started_at = NULL")
-                .set("attempts = attempts - 1").set("progress_iteration = NULL")
-                .param("instance", instance).apply();
+                .set("attempts = attempts - 1")
+                .param("instance", instance).param("token", token).apply();
     }
 
-    /** Renews this instance's claims; returns the ids of its running jobs whose cancellation was asked for. */
-    @Transactional
-    List<String> heartbeat(String instance, Instant now) {
-        jdbc.sql("UPDATE jobs SET heartbeat_at = :now WHERE claimed_by = :instance AND status = 'RUNNING'")
-                .param("instance", instance).param("now", Rows.time(now)).update();
+    /** Renews one claim of this instance; false when it is no longer held (the worker must stop). */
+    boolean renew(String id, String instance, int token) {
+        return hold(id, instance, token);
+    }
+
+    /** The ids of this instance's running jobs whose cancellation was asked for (possibly through another instance). */
+    List<String> cancelRequested(String instance) {
         return jdbc.sql("SELECT id FROM jobs WHERE claimed_by = :instance AND status = 'RUNNING' AND cancel_requested")
                 .param("instance", instance).query(String.class).list();
     }
 
-    /** Re-queues an orphaned job, unless something else changed it since it was read. */
-    boolean requeueOrphan(TrainingJob job) {
-        return gate.move(job.id(), JobStatus.QUEUED).from(JobStatus.RUNNING).where("version = :version")
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("started_at = NULL")
-                .set("progress_iteration = NULL")
-                .param("version", job.claim().version()).apply();
+    /** The database's clock, the only clock heartbeat ages are measured with. */
+    Instant databaseNow() {
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(OffsetDateTime.class).single().toInstant();
     }
 
-    /** Fails an orphaned job that was interrupted too often, unless something else changed it since it was read. */
-    boolean failOrphan(TrainingJob job, Instant now, String detail) {
+    /**
+     * Re-queues an orphaned job, unless something changed it since it was read or its heartbeat
+     * was renewed meanwhile (the heartbeat and the recovery race; the condition decides).
+     */
+    boolean requeueOrphan(TrainingJob job, Instant cutoff) {
+        return gate.move(job.id(), JobStatus.QUEUED).from(JobStatus.RUNNING).where("version = :version")
+                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff").where("NOT cancel_requested")
+                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("started_at = NULL")
+                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff)).apply();
+    }
+
+    /** Ends an orphaned job whose cancel was asked for: the cancel is honoured rather than retrained. */
+    boolean cancelOrphan(TrainingJob job, Instant cutoff) {
+        return gate.move(job.id(), JobStatus.CANCELLED).from(JobStatus.RUNNING).where("version = :version")
+                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff").where("cancel_requested")
+                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("finished_at = CURRENT_TIMESTAMP")
+                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff)).apply();
+    }
+
+    /** Fails an orphaned job that was interrupted too often, unless something changed it since it was read. */
+    boolean failOrphan(TrainingJob job, Instant cutoff, String detail) {
         return gate.move(job.id(), JobStatus.FAILED).from(JobStatus.RUNNING).where("version = :version")
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("finished_at = :now")
+                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
+                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("finished_at = CURRENT_TIMESTAMP")
                 .set("error_type = 'interrupted'").set("error_detail = :detail")
-                .param("version", job.claim().version()).param("now", Rows.time(now))
+                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff))
                 .param("detail", Rows.truncate(detail, MAX_DETAIL)).apply();
     }
 }

@@ -44,13 +44,27 @@ class JobHeartbeat {
     @Scheduled(fixedDelayString = "${trainyard.heartbeat-interval:2s}")
     void beat() {
         try {
-            Instant now = Instant.now();
-            for (String id : claims.heartbeat(workers.instance(), now)) {
+            // Only the jobs this JVM is really training, each with its own token: a job whose worker
+            // is gone is not renewed, so it expires and is recovered like any orphan.
+            for (RunningJob job : running.all()) {
+                if (job.claimLost()) {
+                    continue;
+                }
+                if (claims.renew(job.id(), workers.instance(), job.token())) {
+                    job.renewed();
+                } else if (!job.isConcluding()) {
+                    // (A job whose outcome was just written ended its own claim: nothing to report.)
+                    log.warn("Job {}: claim lost (recovered or finished elsewhere); its worker stops", job.id());
+                    job.loseClaim();
+                }
+            }
+            for (String id : claims.cancelRequested(workers.instance())) {
                 RunningJob job = running.get(id);
                 if (job != null) {
                     job.requestCancel();
                 }
             }
+            Instant now = claims.databaseNow();
             if (recovery.recover(now.minus(properties.heartbeatTimeout())) > 0) {
                 workers.wakeUp();
             }

@@ -1,5 +1,6 @@
 package io.trainyard.training;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.slf4j.Logger;
@@ -30,24 +31,30 @@ class JobRecovery {
     }
 
     /**
-     * Recovers running jobs whose claim was last renewed before {@code cutoff}; null recovers every
-     * running job.
+     * Recovers running jobs whose claim was last renewed before {@code cutoff}, a time on the
+     * database's clock; null recovers every running job (an embedded database at start-up).
      *
      * @return how many jobs were re-queued
      */
     int recover(Instant cutoff) {
+        Instant limit = cutoff != null ? cutoff : claims.databaseNow().plus(Duration.ofDays(1));
         int requeued = 0;
-        for (TrainingJob job : jobs.runningSince(cutoff)) {
-            if (job.claim().attempts() >= properties.maxAttempts()) {
+        for (TrainingJob job : jobs.runningSince(limit)) {
+            if (job.claim().cancelRequested()) {
+                if (claims.cancelOrphan(job, limit)) {
+                    log.warn("Job {} was orphaned by instance {} after a cancel was asked for; CANCELLED", job.id(),
+                            job.claim().instance());
+                }
+            } else if (job.claim().attempts() >= properties.maxAttempts()) {
                 String detail = "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
                         + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
-                if (claims.failOrphan(job, Instant.now(), detail)) {
+                if (claims.failOrphan(job, limit, detail)) {
                     log.warn("Job {} FAILED: {}", job.id(), detail);
                 }
-            } else if (claims.requeueOrphan(job)) {
+            } else if (claims.requeueOrphan(job, limit)) {
                 requeued++;
-                log.warn("Job {} was orphaned by instance {} during attempt {}; re-queued to train again from its seed",
-                        job.id(), job.claim().instance(), job.claim().attempts());
+                log.warn("Job {} was orphaned by instance {} during attempt {}; re-queued to resume from its latest"
+                        + " checkpoint", job.id(), job.claim().instance(), job.claim().attempts());
             }
         }
         return requeued;

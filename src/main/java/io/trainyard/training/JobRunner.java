@@ -1,13 +1,14 @@
 package io.trainyard.training;
 
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryRepository;
@@ -15,6 +16,7 @@ import io.trainyard.history.HistoryWriter;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.JobStarted;
 import io.trainyard.job.JobStatus;
+import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
 import io.trainyard.job.TrainingJob;
@@ -22,14 +24,19 @@ import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Model;
+import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
+import io.trainyard.nn.TrainingState;
 import io.trainyard.system.TrainyardProperties;
 
 /**
- * Trains one claimed job: {@link TrainingSetup} builds the engine objects, the engine trains while a
- * {@link HistoryRecorder} records, and the outcome becomes the job's final status and model. Never
- * throws: whatever happens, the job leaves RUNNING (or is handed back to the queue when this
- * instance stops).
+ * Trains one claimed job: {@link TrainingSetup} builds the engine objects, the run starts from the
+ * job's latest checkpoint (or its seed), the engine trains while a {@link HistoryRecorder} records
+ * and checkpoints, and the outcome becomes the job's final status and model in one transaction.
+ *
+ * <p>Never throws, whatever happens ({@link OutOfMemoryError} included): the job leaves RUNNING,
+ * or is handed back to the queue when this instance stops. Every write is fenced by the claim's
+ * token; once the claim is found stale the run stops and nothing more is written.
  */
 @Component
 class JobRunner {
@@ -37,6 +44,7 @@ class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
 
     private final JobClaims claims;
+    private final JobCheckpoints checkpoints;
     private final TrainingSetup setup;
     private final HistoryRepository history;
     private final HistoryWriter writer;
@@ -45,13 +53,16 @@ class JobRunner {
     private final JobMetrics metrics;
     private final TrainyardProperties properties;
     private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
     private final JobFindings findings;
 
-    JobRunner(JobClaims claims, TrainingSetup setup, HistoryRepository history, HistoryWriter writer,
-            ModelService models, RunningJobs running, JobMetrics metrics, TrainyardProperties properties,
-            ApplicationEventPublisher events, JobFindings findings) {
+    JobRunner(JobClaims claims, JobCheckpoints checkpoints, TrainingSetup setup, HistoryRepository history,
+            HistoryWriter writer, ModelService models, RunningJobs running, JobMetrics metrics,
+            TrainyardProperties properties, ApplicationEventPublisher events, TransactionTemplate transactions,
+            JobFindings findings) {
         this.findings = findings;
         this.claims = claims;
+        this.checkpoints = checkpoints;
         this.setup = setup;
         this.history = history;
         this.writer = writer;
@@ -60,102 +71,239 @@ class JobRunner {
         this.metrics = metrics;
         this.properties = properties;
         this.events = events;
+        this.transactions = transactions;
+    }
+
+    /** One attempt: the job, the claim it runs under, and its live state. */
+    private record Attempt(TrainingJob job, String instance, int token, RunningJob live, long startedNanos) {
+
+        String id() {
+            return job.id();
+        }
+
+        Duration took() {
+            return Duration.ofNanos(System.nanoTime() - startedNanos);
+        }
     }
 
     /**
-     * Trains {@code job}, which {@code instance} has just claimed.
+     * Trains {@code job}, which {@code instance} has just claimed with fencing token {@code token}.
      *
      * @param stopping true once this instance is shutting down
      */
-    void run(TrainingJob job, String instance, BooleanSupplier stopping) {
+    void run(TrainingJob job, String instance, int token, BooleanSupplier stopping) {
         JobSpec spec = job.spec();
-        RunningJob live = running.start(job.id(), spec.iterations());
-        long started = System.nanoTime();
-        events.publishEvent(new JobStarted(job));
-        log.info("Job {} started (attempt {}): layers {}, {} activation, alpha {}, {} iterations, seed {}", job.id(),
-                job.claim().attempts(), job.layerSizes(), spec.activation().id(), spec.alpha(), spec.iterations(),
-                spec.seed());
+        Attempt attempt = new Attempt(job, instance, token, running.start(job.id(), spec.iterations(), token),
+                System.nanoTime());
+        RunningJob live = attempt.live();
         try {
-            // A retrained job starts from its seed again; history from an interrupted attempt goes.
-            history.deleteAll(job.id());
+            events.publishEvent(new JobStarted(job));
             TrainingSetup.Training training = setup.prepare(job);
+            Optional<TrainingState> resumeFrom = startAttempt(attempt, training);
+            if (resumeFrom == null) {
+                log.warn("Job {}: the claim was lost before training started; leaving it to its new owner", job.id());
+                return;
+            }
+            int from = resumeFrom.map(TrainingState::iteration).orElse(0);
+            log.info("Job {} started (attempt {}, {}): layers {}, {} activation, alpha {}, {} iterations, seed {}",
+                    job.id(), job.claim().attempts(), from == 0 ? "from its seed" : "resuming after iteration " + from,
+                    job.layerSizes(), spec.activation().id(), spec.alpha(), spec.iterations(), spec.seed());
+            long leaseNanos = properties.heartbeatTimeout().toNanos();
+            // A worker whose heartbeat could not be renewed for a whole timeout may already have been
+            // replaced: it stops on its own, even before the database tells it so.
+            BooleanSupplier stop = () -> live.cancelRequested() || live.claimLost() || stopping.getAsBoolean()
+                    || live.nanosSinceRenewal() > leaseNanos;
+            HistoryRecorder recorder = recorder(attempt, training, from);
             var data = training.data();
-            claims.recordRows(job.id(), data.train().rows(), data.validation() == null ? 0 : data.validation().rows(),
-                    data.test() == null ? 0 : data.test().rows());
-            HistoryRecorder recorder = new HistoryRecorder(live, training.start().depth(), data.validation() != null,
-                    data.test() != null, writer, progress -> claims.recordProgress(job.id(), progress.iteration(),
-                            progress.iterationsPerSecond(), progress.trainLoss(), progress.validationLoss(),
-                            progress.testLoss()), metrics, properties.historyFlushInterval(),
-                    properties.progressLogInterval())
-                    .storingDiagnostics(d -> findings.recordDiagnostics(job.id(), instance, d));
-            TrainingResult result = training.trainer().train(training.start(), data, recorder,
-                    () -> live.cancelRequested() || stopping.getAsBoolean());
-            recorder.finish();
-            Duration took = Duration.ofNanos(System.nanoTime() - started);
-            conclude(job, instance, result, training, live.cancelRequested(), stopping.getAsBoolean(), took);
+            TrainingResult result = resumeFrom.isPresent()
+                    ? training.trainer().resume(resumeFrom.get(), data, recorder, stop)
+                    : training.trainer().train(training.start(), data, recorder, stop);
+            boolean handingBack = result.outcome() == TrainingResult.Outcome.CANCELLED && !live.cancelRequested();
+            boolean held = recorder.finish(handingBack ? result.state() : null);
+            if (!held || live.claimLost()) {
+                log.warn("Job {}: its claim was taken over (this instance was paused or cut off); stopped without"
+                        + " writing anything more", job.id());
+                return;
+            }
+            live.concluding();
+            conclude(attempt, result, training, handingBack);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            handBack(job, instance);
+            handBack(attempt);
         } catch (DatasetNotFoundException | ModelNotFoundException e) {
             // Deleted between submission and training (the in-use check and a submission can cross).
-            end(job, instance, JobStatus.FAILED, null, "missing-input", "Training could not start: " + e.getMessage()
-                    + " It was deleted after this job was accepted.", Duration.ofNanos(System.nanoTime() - started));
-        } catch (Exception e) {
+            end(attempt, JobStatus.FAILED, null, "missing-input", "Training could not start: " + e.getMessage()
+                    + " It was deleted after this job was accepted.");
+        } catch (OutOfMemoryError e) {
+            // The run's arrays are unreachable once the stack unwound to here, so there is room to record the failure.
+            log.error("Job {} ran out of memory", job.id());
+            end(attempt, JobStatus.FAILED, null, "out-of-memory", "Training ran out of memory (maximum heap "
+                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB on this instance). Try fewer rows, "
+                    + "narrower layers or a smaller batch, or give the service more memory.");
+        } catch (Throwable e) {
             // The exception text may hold SQL, paths or other internals: it goes to the log only, and the
             // job says where to find it.
             String incident = java.util.UUID.randomUUID().toString();
             log.error("Job {} failed unexpectedly, incident {}", job.id(), incident, e);
-            end(job, instance, JobStatus.FAILED, null, "internal",
-                    "Training stopped on an internal error (logged as incident " + incident + ").",
-                    Duration.ofNanos(System.nanoTime() - started));
+            end(attempt, JobStatus.FAILED, null, "internal",
+                    "Training stopped on an internal error (logged as incident " + incident + ").");
         } finally {
             running.end(job.id());
         }
     }
 
-    private void conclude(TrainingJob job, String instance, TrainingResult result, TrainingSetup.Training training,
-            boolean cancelled, boolean stopping, Duration took) {
+    /**
+     * In one fenced transaction: finds the job's checkpoint, keeps its history up to it (or drops
+     * all of it for a start from the seed) and records where this attempt starts.
+     *
+     * @return the state to resume from (empty: from the seed), or null when the claim was lost
+     */
+    private Optional<TrainingState> startAttempt(Attempt attempt, TrainingSetup.Training training) {
+        var data = training.data();
+        return transactions.execute(tx -> {
+            if (!claims.hold(attempt.id(), attempt.instance(), attempt.token())) {
+                return null;
+            }
+            Optional<TrainingState> state = checkpoints.find(attempt.id()).flatMap(stored -> decode(attempt, stored,
+                    training));
+            if (state.isPresent()) {
+                history.keepUpTo(attempt.id(), state.get().iteration());
+            } else {
+                history.deleteAll(attempt.id());
+            }
+            claims.recordStart(attempt.id(), attempt.instance(), attempt.token(),
+                    state.map(TrainingState::iteration).orElse(0), data.train().rows(),
+                    data.validation() == null ? 0 : data.validation().rows(),
+                    data.test() == null ? 0 : data.test().rows());
+            return state;
+        });
+    }
+
+    /** A checkpoint this plan cannot continue (corrupt, or from another version of the spec) is dropped, not fatal. */
+    private Optional<TrainingState> decode(Attempt attempt, JobCheckpoints.Checkpoint stored,
+            TrainingSetup.Training training) {
+        try {
+            TrainingState state = TrainingState.decode(stored.state());
+            var plan = training.trainer().plan();
+            if (state.iteration() > plan.iterations() || !state.optimizer().equals(plan.optimizer())) {
+                throw new IllegalArgumentException("it does not fit the job's training plan");
+            }
+            return Optional.of(state);
+        } catch (IllegalArgumentException e) {
+            log.warn("Job {}: checkpoint at iteration {} cannot be resumed ({}); training again from the seed",
+                    attempt.id(), stored.iteration(), e.getMessage());
+            checkpoints.delete(attempt.id());
+            return Optional.empty();
+        }
+    }
+
+    private HistoryRecorder recorder(Attempt attempt, TrainingSetup.Training training, int from) {
+        var data = training.data();
+        HistoryRecorder.AttemptWrites writes = new HistoryRecorder.AttemptWrites() {
+            @Override
+            public boolean progress(LiveProgress p) {
+                return claims.recordProgress(attempt.id(), attempt.instance(), attempt.token(), p.iteration(),
+                        p.iterationsPerSecond(), p.trainLoss(), p.validationLoss(), p.testLoss());
+            }
+
+            @Override
+            public void checkpoint(int iteration, byte[] state) {
+                checkpoints.save(attempt.id(), iteration, state);
+            }
+        };
+        return new HistoryRecorder(attempt.live(), training.start().depth(), data.validation() != null,
+                data.test() != null, from, writer, writes, metrics, properties.historyFlushInterval(),
+                properties.checkpointInterval(), properties.progressLogInterval())
+                .storingDiagnostics(d -> findings.recordDiagnostics(attempt.id(), attempt.instance(), d));
+    }
+
+    private void conclude(Attempt attempt, TrainingResult result, TrainingSetup.Training training,
+            boolean handingBack) {
         if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
-            findings.recordDiagnostics(job.id(), instance, result.diagnostics());
+            findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
         }
         switch (result.outcome()) {
-            case COMPLETED -> {
-                if (result.bestIteration() != null) {
-                    findings.recordStopping(job.id(), instance, result.stoppedEarly(), result.bestIteration());
-                }
-                // With restoreBest the weights are those of the best point, not the last: store them with
-                // that point's losses.
-                var point = result.networkPoint();
-                StoredModel model = models.save(job.id(), new Model(result.network(), training.preprocessing()),
-                        point.trainLoss(), point.testLoss(), training.lineage(job, took));
-                end(job, instance, JobStatus.SUCCEEDED, model.id(), null, null, took);
-            }
-            case DIVERGED -> end(job, instance, JobStatus.FAILED, null, "diverged", "Training " + result.message()
-                    + ". Try a smaller alpha, normalize: true, or a smaller scale.", took);
+            case COMPLETED -> succeed(attempt, result, training);
+            case DIVERGED -> end(attempt, JobStatus.FAILED, null, "diverged", "Training " + result.message()
+                    + ". Try a smaller alpha, normalize: true, or a smaller scale.");
             case CANCELLED -> {
-                if (stopping && !cancelled) {
-                    handBack(job, instance);
+                if (handingBack) {
+                    handBack(attempt);
                 } else {
-                    end(job, instance, JobStatus.CANCELLED, null, null, null, took);
+                    end(attempt, JobStatus.CANCELLED, null, null, null);
                 }
             }
         }
     }
 
-    private void end(TrainingJob job, String instance, JobStatus status, String modelId, String errorType,
-            String errorDetail, Duration took) {
-        if (claims.finish(job.id(), instance, status, Instant.now(), modelId, errorType, errorDetail)) {
-            metrics.finished(status, took);
-            log.info("Job {} {} after {} s{}", job.id(), status, String.format("%.1f", took.toMillis() / 1000.0),
-                    errorDetail == null ? "" : ": " + errorDetail);
+    /**
+     * The model, its losses and SUCCEEDED in one fenced transaction: no model without a finished
+     * job, no finished job without its model. A cancel accepted before this point wins.
+     */
+    private void succeed(Attempt attempt, TrainingResult result, TrainingSetup.Training training) {
+        if (result.bestIteration() != null) {
+            findings.recordStopping(attempt.id(), attempt.instance(), result.stoppedEarly(), result.bestIteration());
+        }
+        // With restoreBest the weights are those of the best point, not the last: they are stored with
+        // that point's losses.
+        var point = result.networkPoint();
+        StoredModel model = transactions.execute(tx -> {
+            StoredModel saved = models.save(attempt.id(), new Model(result.network(), training.preprocessing()),
+                    point.trainLoss(), point.testLoss(), training.lineage(attempt.job(), attempt.took()));
+            if (!claims.finish(attempt.id(), attempt.instance(), attempt.token(), JobStatus.SUCCEEDED, saved.id(), null,
+                    null)) {
+                tx.setRollbackOnly();
+                return null;
+            }
+            checkpoints.delete(attempt.id());
+            return saved;
+        });
+        if (model != null) {
+            finished(attempt, JobStatus.SUCCEEDED, null);
         } else {
-            log.warn("Job {} finished as {} but its claim had been taken over; the result is discarded", job.id(), status);
+            // Either a cancel arrived before the outcome (the job ends CANCELLED) or the claim is gone (nothing to do).
+            end(attempt, JobStatus.CANCELLED, null, null, null);
         }
     }
 
-    private void handBack(TrainingJob job, String instance) {
-        if (claims.requeueAfterShutdown(job.id(), instance)) {
-            log.info("Job {} handed back to the queue: this instance is stopping", job.id());
+    private void end(Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail) {
+        try {
+            Boolean ended = transactions.execute(tx -> {
+                if (!claims.finish(attempt.id(), attempt.instance(), attempt.token(), status, modelId, errorType,
+                        errorDetail)) {
+                    return false;
+                }
+                checkpoints.delete(attempt.id());
+                return true;
+            });
+            if (Boolean.TRUE.equals(ended)) {
+                finished(attempt, status, errorDetail);
+            } else {
+                log.warn("Job {} finished as {} but its claim had been taken over; the result is discarded",
+                        attempt.id(), status);
+            }
+        } catch (RuntimeException e) {
+            // The job stays RUNNING without a heartbeat (this instance no longer renews it once the
+            // worker lets go), so recovery picks it up after the heartbeat timeout.
+            log.error("Job {} could not be recorded as {}; it will be recovered: {}", attempt.id(), status, e.toString());
+        }
+    }
+
+    private void finished(Attempt attempt, JobStatus status, String errorDetail) {
+        Duration took = attempt.took();
+        metrics.finished(status, took);
+        log.info("Job {} {} after {} s{}", attempt.id(), status, String.format("%.1f", took.toMillis() / 1000.0),
+                errorDetail == null ? "" : ": " + errorDetail);
+    }
+
+    private void handBack(Attempt attempt) {
+        try {
+            if (claims.handBack(attempt.id(), attempt.instance(), attempt.token())) {
+                log.info("Job {} handed back to the queue at its latest checkpoint: this instance is stopping",
+                        attempt.id());
+            }
+        } catch (RuntimeException e) {
+            log.error("Job {} could not be handed back; it will be recovered: {}", attempt.id(), e.toString());
         }
     }
 }

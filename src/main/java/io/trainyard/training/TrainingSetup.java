@@ -27,7 +27,7 @@ import io.trainyard.nn.TrainingPlan;
 
 /**
  * The one place where a stored job spec becomes engine objects: the data and its validation split,
- * the fitted preprocessing, the starting network (seeded or warm-started) and the optimizer. A new
+ * the fitted preprocessing, the starting network (seeded or warm-started) and the trainer (its plan). A new
  * training option is read here and nowhere else.
  */
 @Component

@@ -1,10 +1,10 @@
 package io.trainyard.training;
 
 import java.net.InetAddress;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -28,8 +28,9 @@ import io.trainyard.system.TrainyardProperties;
  * at once when this instance accepts a job and every {@code poll-interval} for jobs accepted by
  * other instances.
  *
- * <p>On a clean stop the running jobs are handed back to the queue between two iterations. After a
- * crash, {@link JobRecovery} re-queues them.
+ * <p>On a clean stop (which comes first, before the web server and the database stop) the running
+ * jobs store a checkpoint and are handed back to the queue between two iterations. After a crash,
+ * {@link JobRecovery} re-queues them; either way the next attempt resumes from the checkpoint.
  */
 @Component
 class TrainingWorkers implements SmartLifecycle {
@@ -105,9 +106,20 @@ class TrainingWorkers implements SmartLifecycle {
     public void stop() {
         stopping = true;
         wakeUp();
+        // Workers stop between two iterations, store a checkpoint and hand their jobs back: well
+        // under a second. The deadline only bounds a worker stuck elsewhere (its job is recovered
+        // from its last checkpoint later); half the budget leaves the rest to the web server.
+        long deadline = System.nanoTime() + properties.shutdownTimeout().toNanos() / 2;
         for (Thread thread : threads) {
             try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left > 0) {
+                    thread.join(left);
+                }
+                if (thread.isAlive()) {
+                    log.warn("Worker {} did not stop in time; its job will resume from its latest checkpoint",
+                            thread.getName());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -123,21 +135,32 @@ class TrainingWorkers implements SmartLifecycle {
         return running;
     }
 
-    /** Stop before the web server and the database go away. */
+    /**
+     * Stop first, before the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and long
+     * before the connection pool closes, so running jobs can still checkpoint and be handed back.
+     */
     @Override
     public int getPhase() {
-        return SmartLifecycle.DEFAULT_PHASE - 1024;
+        return SmartLifecycle.DEFAULT_PHASE;
+    }
+
+    /** Workers that are no longer alive although the pool runs (for the health indicator). */
+    int deadWorkers() {
+        if (!running || stopping) {
+            return 0;
+        }
+        return (int) threads.stream().filter(t -> !t.isAlive()).count();
     }
 
     private void work() {
         while (!stopping) {
             try {
-                Optional<TrainingJob> job = claimNext();
-                if (job.isPresent()) {
+                Optional<Claimed> claimed = claimNext();
+                if (claimed.isPresent()) {
                     try {
-                        runner.run(job.get(), instance, () -> stopping);
+                        runner.run(claimed.get().job(), instance, claimed.get().token(), () -> stopping);
                     } finally {
-                        memory.release(job.get().id());
+                        memory.release(claimed.get().job().id());
                         // Memory was freed: a worker that left a large job waiting may take it now.
                         wakeUp();
                     }
@@ -147,8 +170,9 @@ class TrainingWorkers implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // The database may be briefly unreachable; keep the worker alive and try again later.
+            } catch (Throwable e) {
+                // The database may be briefly unreachable, or memory short for a moment; the worker
+                // stays alive and tries again later (the runner itself never throws).
                 log.warn("Worker could not claim a job: {}", e.toString());
                 try {
                     waitForWork();
@@ -160,22 +184,38 @@ class TrainingWorkers implements SmartLifecycle {
         }
     }
 
-    private Optional<TrainingJob> claimNext() {
-        for (String id : jobs.queuedIds(properties.effectiveWorkers() * 2 + 1)) {
+    /** A job this worker claimed, with the claim's fencing token. */
+    private record Claimed(TrainingJob job, int token) {
+    }
+
+    private Optional<Claimed> claimNext() {
+        for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {
             if (stopping) {
                 return Optional.empty();
             }
-            Optional<TrainingJob> queued = jobs.find(id);
-            if (queued.isEmpty()) {
+            if (queued.cancelRequested()) {
+                // Cancelled while it ran elsewhere, then re-queued before that worker saw it.
+                if (claims.cancelPending(queued)) {
+                    log.info("Job {} CANCELLED: its cancel was asked for before it was re-queued", queued.id());
+                }
                 continue;
             }
-            long estimate = memory.estimate(queued.get());
+            String id = queued.id();
+            Optional<TrainingJob> candidate = jobs.find(id);
+            if (candidate.isEmpty()) {
+                continue;
+            }
+            long estimate = memory.estimate(candidate.get());
             if (!memory.tryReserve(id, estimate)) {
                 memory.warnIfNeverFits(id, estimate);
                 continue; // too large beside the running jobs: it stays QUEUED for later
             }
-            if (claims.claim(id, instance, Instant.now())) {
-                return jobs.find(id);
+            OptionalInt token = claims.claim(queued, instance);
+            if (token.isPresent()) {
+                Optional<TrainingJob> job = jobs.find(id);
+                if (job.isPresent()) {
+                    return Optional.of(new Claimed(job.get(), token.getAsInt()));
+                }
             }
             memory.release(id);
         }

@@ -3,6 +3,7 @@ package io.trainyard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -88,12 +89,42 @@ class JobServiceTests {
                 queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(),
                 queued.findings());
         given(repository.find("j1", null)).willReturn(Optional.of(runningJob));
-        RunningJob live = running.start("j1", 10);
+        given(repository.requestCancel("j1")).willReturn(true);
+        RunningJob live = running.start("j1", 10, 1);
 
         service.cancel("j1");
 
         assertThat(live.cancelRequested()).isTrue();
         verify(repository).requestCancel("j1");
+    }
+
+    @Test
+    void aCancelThatMeetsARequeueCancelsTheQueuedJobInstead() {
+        TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
+        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
+                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
+        // Read as RUNNING, re-queued by a recovery before the cancel flag could be set.
+        given(repository.find("j1", null)).willReturn(Optional.of(runningJob), Optional.of(queued));
+        given(repository.requestCancel("j1")).willReturn(false);
+        given(repository.cancelQueued(eq("j1"), any())).willReturn(true);
+
+        service.cancel("j1");
+
+        verify(repository).cancelQueued(eq("j1"), any());
+    }
+
+    @Test
+    void aCancelThatArrivesAfterTheOutcomeIsRefusedAndSaysWhatHappened() {
+        TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
+        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
+                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
+        TrainingJob succeeded = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.SUCCEEDED,
+                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
+        given(repository.find("j1", null)).willReturn(Optional.of(runningJob), Optional.of(succeeded));
+        given(repository.requestCancel("j1")).willReturn(false);
+
+        assertThatThrownBy(() -> service.cancel("j1")).isInstanceOf(IllegalJobTransitionException.class)
+                .hasMessageContaining("already SUCCEEDED");
     }
 
     @Test

@@ -48,10 +48,14 @@ class MemoryBudgetTests {
     }
 
     static TrainyardProperties properties(DataSize memoryBudget) {
-        var limits = new TrainyardProperties.Limits(32, 1024, 5_000_000, 1_000_000, 10_000_000,
-                DataSize.ofMegabytes(64), 1000, 200, null, memoryBudget, 1000, 100, java.time.Duration.ofMinutes(30));
-        return new TrainyardProperties(java.nio.file.Path.of("."), 1, "test", java.time.Duration.ofSeconds(2),
-                java.time.Duration.ofSeconds(30), 3, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(5), limits);
+        // Every default of the properties record, but the memory budget: binding keeps the test
+        // independent of how many settings the record has.
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        if (memoryBudget != null) {
+            settings.put("trainyard.limits.memory-budget", memoryBudget.toBytes() + "B");
+        }
+        return new org.springframework.boot.context.properties.bind.Binder(
+                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
+                .bindOrCreate("trainyard", TrainyardProperties.class);
     }
 }
