@@ -174,7 +174,7 @@ abstract class ModelsContract {
         assertThat(history).hasSize(2);
         assertThat(history.at("/0/modelId").asString()).isEqualTo(secondId);
         assertThat(history.at("/0/previousModelId").asString()).isEqualTo(first);
-        assertThat(history.at("/0/by").asString()).isEqualTo("local");
+        assertThat(history.at("/0/by").asString()).as("the key that made the change").isEqualTo("admin");
         assertThat(history.at("/1/modelId").asString()).isEqualTo(first);
         assertThat(history.at("/1/previousModelId").isNull()).isTrue();
 
@@ -281,7 +281,7 @@ abstract class ModelsContract {
         }
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/models/" + model
-                + "/predictions")).header("Content-Type", "text/csv")
+                + "/predictions")).header("Content-Type", "text/csv").header("Authorization", "Bearer " + io.trainyard.support.Http.ADMIN_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(csv.toString())).build();
 
         assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))

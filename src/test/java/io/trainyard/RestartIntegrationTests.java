@@ -233,7 +233,7 @@ class RestartIntegrationTests {
         return new String[] {"--server.port=" + port, "--trainyard.data-dir=" + dataDir, "--trainyard.workers=1",
             "--trainyard.history-flush-interval=200ms", "--trainyard.checkpoint-interval=300ms",
             // The out-of-memory job must reach the worker even where a memory budget would refuse it.
-            "--trainyard.limits.max-job-memory=8GB", "--spring.jmx.enabled=false"};
+            "--trainyard.limits.max-job-memory=8GB", "--trainyard.limits.memory-budget=8GB", "--spring.jmx.enabled=false"};
     }
 
     private Process startChildProcess(int port, String... jvmOptions) throws IOException {

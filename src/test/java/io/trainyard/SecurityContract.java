@@ -60,6 +60,9 @@ abstract class SecurityContract {
     record Owned(String job, String model, String dataset, String sweep) {
     }
 
+    /** Every owner's alias of the same name: alias names are per owner. */
+    private static final String ALIAS = "owned-alias";
+
     Owned createEverything(Http owner) {
         String job = owner.post("/jobs", ApiContract.hw5Spec("owned", 50)).expect(202).get("id").asString();
         String dataset = owner.post("/datasets?name=owned", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n").expect(201)
@@ -69,6 +72,7 @@ abstract class SecurityContract {
                 .expect(202).get("id").asString();
         await().atMost(TRAINING).until(() -> owner.get("/jobs/" + job).json().get("status").asString().equals("SUCCEEDED"));
         String model = owner.get("/jobs/" + job).json().get("modelId").asString();
+        owner.send("PUT", "/aliases/" + ALIAS, "application/json", "{\"modelId\": \"" + model + "\"}").expect(200);
         return new Owned(job, model, dataset, sweep);
     }
 
@@ -124,6 +128,11 @@ abstract class SecurityContract {
     private static boolean expected(String caller, String method, String template, int status) {
         boolean adminOnly = template.startsWith("/keys") && !template.equals("/keys/me");
         boolean owned = template.contains("{") || template.equals("/jobs/compare"); // compare names jobs in ?ids=
+        if (caller.equals("another owner") && method.equals("PUT") && template.startsWith("/aliases/")) {
+            // Alias names are per owner: another owner may make its own alias of that name, but not point
+            // it at a model it cannot see (the body names none it may use).
+            return status == 400 || status == 404;
+        }
         return switch (caller) {
             case "no key", "unknown key", "revoked key" -> status == 401;
             case "another owner" -> adminOnly ? status == 403 : owned ? status == 404 : status < 400 || status == 400;
@@ -142,6 +151,8 @@ abstract class SecurityContract {
             url = template.replace("{id}", owned.dataset());
         } else if (template.startsWith("/sweeps/{")) {
             url = template.replace("{id}", owned.sweep());
+        } else if (template.startsWith("/aliases/{")) {
+            url = template.replace("{name}", ALIAS);
         } else if (template.startsWith("/keys/{")) {
             url = template.replace("{id}", UUID.randomUUID().toString());
         }

@@ -139,8 +139,10 @@ public class DatasetCatalog {
         if (builtIn.containsKey(id)) {
             throw new DatasetInUseException("Data set " + id + " is built in and cannot be deleted.");
         }
-        // Only whether it is listed: deleting never decodes the numbers.
-        boolean listed = repository.listed(id).orElseThrow(() -> new DatasetNotFoundException(id));
+        // Only whether it is listed (and the caller's): deleting never decodes the numbers. Another
+        // owner's data set answers exactly like an unknown one.
+        boolean listed = repository.listed(id, Caller.current().onlyOwner())
+                .orElseThrow(() -> new DatasetNotFoundException(id));
         if (!listed) {
             throw new DatasetInUseException("Data set " + id + " holds the data sent inline with a job; it is kept "
                     + "so that job can be retrained and goes only with the database.");
@@ -165,7 +167,7 @@ public class DatasetCatalog {
         if (builtIn.containsKey(id)) {
             return;
         }
-        if (repository.listed(id).filter(listed -> !listed).isPresent()) {
+        if (repository.listed(id, null).filter(listed -> !listed).isPresent()) {
             repository.delete(id);
         }
     }

@@ -71,8 +71,13 @@ class DatasetRepository {
     }
 
     /** Whether the stored data set is listed (an upload) or inline job data; empty when there is none. */
-    Optional<Boolean> listed(String id) {
-        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class).optional();
+    Optional<Boolean> listed(String id, String owner) {
+        if (owner == null) {
+            return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class)
+                    .optional();
+        }
+        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
+                .param("owner", owner).query(Boolean.class).optional();
     }
 
     /** Listed data sets without their numbers, newest first, of one owner or (null) of all. */

@@ -18,13 +18,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 public class ModelService {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ModelRepository repository;
     private final AliasRepository aliases;
     private final BuildVersion build;
 
-    ModelService(ModelRepository repository, AliasRepository aliases, BuildVersion build) {
+    private final JsonMapper json;
+
+    ModelService(ModelRepository repository, AliasRepository aliases, BuildVersion build, JsonMapper json) {
+        this.json = json;
         this.repository = repository;
         this.aliases = aliases;
         this.build = build;
@@ -32,7 +34,7 @@ public class ModelService {
 
     /** Stores a model a job trained, with where it came from, and returns it with its new id. */
     public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss, TrainingRun run) {
-        JsonNode spec = run.spec() == null ? null : JSON.valueToTree(run.spec());
+        JsonNode spec = run.spec() == null ? null : json.valueToTree(run.spec());
         Double seconds = run.trainingTime() == null ? null : run.trainingTime().toNanos() / 1e9;
         Lineage lineage = new Lineage(jobId, run.sweepId(), run.datasetId(), run.datasetName(), run.dataDigest(), spec,
                 build.version(), build.commit(), Gemm.implementation(), seconds, false);

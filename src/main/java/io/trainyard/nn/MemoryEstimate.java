@@ -63,9 +63,41 @@ public record MemoryEstimate(int rawInputs, int[] layerSizes, boolean bias, Acti
             }
             doubles = add(doubles, (trainRows + 1L) / 2); // the int permutation, in doubles
         }
+        if (SmallNetworkKernel.fits(layerSizes)) {
+            // The fused kernel keeps a transposed copy of every buffer beside Propagation's own.
+            doubles = add(doubles, kernel(trainRows, true));
+            doubles = add(doubles, kernel(validationRows, false));
+            doubles = add(doubles, kernel(testRows, false));
+            if (batchSize != null && batchSize < trainRows) {
+                doubles = add(doubles, kernel(batchSize, true));
+                doubles = add(doubles, kernel(trainRows % batchSize, true));
+            }
+        }
         long copies = 2 + optimizer.slots() + (restoreBest ? 1 : 0);
         doubles = add(doubles, times(parameters, copies));
         return times(doubles, DOUBLE);
+    }
+
+    /**
+     * {@link SmallNetworkKernel}'s feature-major buffers for {@code rows} rows padded to a multiple of
+     * 8: X and Y transposed, every layer's pre-activations and activations, the outputs, and for a
+     * part that is trained on the deltas of every layer.
+     */
+    private long kernel(long rows, boolean withDeltas) {
+        if (rows == 0) {
+            return 0;
+        }
+        long padded = (rows + 7) / 8 * 8;
+        long inputsAndTargets = times(padded, layerSizes[0] + 2L * layerSizes[layerSizes.length - 1]);
+        long total = add(forward(padded), inputsAndTargets);
+        if (withDeltas) {
+            long widths = 0;
+            for (int l = 1; l < layerSizes.length; l++) {
+                widths += layerSizes[l];
+            }
+            total = add(total, times(padded, widths));
+        }
+        return add(total, padded);
     }
 
     /** Hidden pre-activations and activations, and the outputs, for {@code rows} rows. */
