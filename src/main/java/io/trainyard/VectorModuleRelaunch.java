@@ -27,8 +27,7 @@ final class VectorModuleRelaunch {
     static final String MODULE = "jdk.incubator.vector";
     private static final String MARKER = "trainyard.relaunched";
 
-    private VectorModuleRelaunch() {
-    }
+    private VectorModuleRelaunch() {}
 
     /** Returns the child's exit code when the service ran in a relaunched child, else -1 (go on here). */
     static int relaunchIfNeeded(String[] args) {
@@ -42,14 +41,16 @@ final class VectorModuleRelaunch {
         }
         try {
             Process child = new ProcessBuilder(command).inheritIO().start();
-            Thread stopChild = new Thread(() -> {
-                child.destroy(); // SIGTERM: the child shuts down gracefully
-                try {
-                    child.waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "trainyard-relaunch-stop");
+            Thread stopChild = new Thread(
+                    () -> {
+                        child.destroy(); // SIGTERM: the child shuts down gracefully
+                        try {
+                            child.waitFor();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    },
+                    "trainyard-relaunch-stop");
             Runtime.getRuntime().addShutdownHook(stopChild);
             int code = child.waitFor();
             return code;
@@ -70,7 +71,9 @@ final class VectorModuleRelaunch {
         String classPath = System.getProperty("java.class.path", "");
         String launch = System.getProperty("sun.java.command", "");
         // java -jar X: the class path is exactly X and the launcher's command starts with it.
-        if (classPath.isEmpty() || !classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)
+        if (classPath.isEmpty()
+                || !classPath.endsWith(".jar")
+                || classPath.contains(java.io.File.pathSeparator)
                 || !launch.startsWith(classPath)) {
             return null;
         }

@@ -27,19 +27,22 @@ import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
  * The HTTP contract of ../shared/API.md (Jobs, Models, built-in data), exercised over real HTTP.
  * Runs once per store: {@code H2ApiIntegrationTests} and {@code PostgresApiIntegrationTests}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=2",
-    "trainyard.limits.queue-capacity=4",
-    "trainyard.limits.max-request-size=2MB",
-    "trainyard.heartbeat-interval=300ms",
-    "trainyard.history-flush-interval=200ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=2",
+            "trainyard.limits.queue-capacity=4",
+            "trainyard.limits.max-request-size=2MB",
+            "trainyard.heartbeat-interval=300ms",
+            "trainyard.history-flush-interval=200ms",
+        })
 abstract class ApiContract {
 
     static final Duration TRAINING = Duration.ofSeconds(60);
@@ -75,7 +78,8 @@ abstract class ApiContract {
             }
         }
         for (String id : started) {
-            await().atMost(TRAINING).until(() -> isFinished(http.get("/jobs/" + id).json()));
+            await().atMost(TRAINING)
+                    .until(() -> isFinished(http.get("/jobs/" + id).json()));
         }
     }
 
@@ -86,7 +90,8 @@ abstract class ApiContract {
         Http.Response accepted = http.post("/jobs", hw5Spec("lifecycle", 400));
 
         JsonNode job = accepted.expect(202);
-        assertThat(accepted.header("Location")).isEqualTo("/jobs/" + job.get("id").asString());
+        assertThat(accepted.header("Location"))
+                .isEqualTo("/jobs/" + job.get("id").asString());
         assertThat(job.get("status").asString()).isIn("QUEUED", "RUNNING", "SUCCEEDED");
         assertThat(job.at("/spec/activation").asString()).isEqualTo("sigmoid");
         assertThat(job.at("/spec/seed").asLong()).isEqualTo(7);
@@ -112,7 +117,8 @@ abstract class ApiContract {
         assertThat(last).isLessThan(first / 5);
         assertThat(done.get("trainLoss").asDouble()).isEqualTo(last);
         assertThat(losses.at("/trainMse/400").asDouble()).isEqualTo(last / 400);
-        assertThat(losses.at("/testMse/400").asDouble()).isEqualTo(losses.at("/test/400").asDouble() / 200);
+        assertThat(losses.at("/testMse/400").asDouble())
+                .isEqualTo(losses.at("/test/400").asDouble() / 200);
 
         JsonNode gradients = http.get("/jobs/" + id + "/gradients").expect(200);
         assertThat(gradients.get("iteration").size()).isEqualTo(401);
@@ -145,8 +151,15 @@ abstract class ApiContract {
         assertThat(small.at("/iteration/19").asInt()).isEqualTo(300);
         assertThat(small.get("test").size()).isEqualTo(20);
 
-        assertThat(http.get("/jobs/" + id + "/losses?since=300").expect(200).get("iteration").size()).isZero();
-        assertThat(http.get("/jobs/" + id + "/gradients?maxPoints=10").expect(200).at("/layers/W0").size())
+        assertThat(http.get("/jobs/" + id + "/losses?since=300")
+                        .expect(200)
+                        .get("iteration")
+                        .size())
+                .isZero();
+        assertThat(http.get("/jobs/" + id + "/gradients?maxPoints=10")
+                        .expect(200)
+                        .at("/layers/W0")
+                        .size())
                 .isEqualTo(10);
         problem(http.get("/jobs/" + id + "/losses?maxPoints=1"), 400);
     }
@@ -154,8 +167,17 @@ abstract class ApiContract {
     @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("data", Map.of("x", new double[][] {{0}, {1}, {2}, {3}}, "y", new double[] {1, 3, 5, 7},
-                "testX", new double[][] {{4}}, "testY", new double[][] {{9}}));
+        spec.put(
+                "data",
+                Map.of(
+                        "x",
+                        new double[][] {{0}, {1}, {2}, {3}},
+                        "y",
+                        new double[] {1, 3, 5, 7},
+                        "testX",
+                        new double[][] {{4}},
+                        "testY",
+                        new double[][] {{9}}));
         spec.put("layers", List.of());
         spec.put("bias", true);
         spec.put("alpha", 0.02);
@@ -168,8 +190,10 @@ abstract class ApiContract {
         assertThat(done.at("/spec/dataset").asString()).startsWith("inline-");
         assertThat(done.get("layerSizes").toString()).isEqualTo("[1,1]");
         assertThat(done.get("trainLoss").asDouble()).isLessThan(1e-6);
-        JsonNode prediction = http.post("/models/" + done.get("modelId").asString() + "/predictions",
-                Map.of("x", new double[][] {{10}})).expect(200);
+        JsonNode prediction = http.post(
+                        "/models/" + done.get("modelId").asString() + "/predictions",
+                        Map.of("x", new double[][] {{10}}))
+                .expect(200);
         assertThat(prediction.at("/y/0/0").asDouble()).isCloseTo(21.0, org.assertj.core.data.Offset.offset(1e-3));
 
         String inline = done.at("/spec/dataset").asString();
@@ -201,7 +225,9 @@ abstract class ApiContract {
         JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
         assertThat(losses.get("train").size()).isPositive();
         for (JsonNode value : losses.get("train")) {
-            assertThat(value.isNumber()).as("every stored loss is a finite number").isTrue();
+            assertThat(value.isNumber())
+                    .as("every stored loss is a finite number")
+                    .isTrue();
         }
         // the plot marks where the curve stops instead of drawing an empty or overflowed axis
         String detail = failed.at("/error/detail").asString();
@@ -215,7 +241,8 @@ abstract class ApiContract {
 
     @Test
     void historiesComeAsCsvAndAsPngOrSvgPlots() {
-        String id = track(http.post("/jobs", withValidation(hw5Spec("plots", 200))).expect(202));
+        String id =
+                track(http.post("/jobs", withValidation(hw5Spec("plots", 200))).expect(202));
         awaitStatus(id, "SUCCEEDED");
 
         Http.Response csv = http.get("/jobs/" + id + "/losses", "text/csv");
@@ -233,19 +260,28 @@ abstract class ApiContract {
         assertThat(java.util.Arrays.copyOf(png.body(), 8))
                 .isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
         assertThat(pngSize(png.body())).containsExactly(900, 500);
-        assertThat(pngSize(http.get("/jobs/" + id + "/gradients?width=400&height=300", "image/png").body()))
+        assertThat(pngSize(http.get("/jobs/" + id + "/gradients?width=400&height=300", "image/png")
+                        .body()))
                 .containsExactly(400, 300);
 
         Http.Response svg = http.get("/jobs/" + id + "/losses?log=false", "image/svg+xml");
         assertThat(svg.status()).isEqualTo(200);
         assertThat(svg.contentType()).startsWith("image/svg+xml");
-        assertThat(svg.text()).contains("<svg").contains(">train<").contains(">validation<").contains(">test<");
-        assertThat(http.get("/jobs/" + id + "/gradients?format=svg").text()).contains(">W0<").contains(">W1<");
+        assertThat(svg.text())
+                .contains("<svg")
+                .contains(">train<")
+                .contains(">validation<")
+                .contains(">test<");
+        assertThat(http.get("/jobs/" + id + "/gradients?format=svg").text())
+                .contains(">W0<")
+                .contains(">W1<");
         assertThat(svgTickLabels(http.get("/jobs/" + id + "/losses?format=svg").text(), "y-axis"))
                 .as("a log loss axis is labelled even when the loss spans under a decade")
-                .hasSizeGreaterThanOrEqualTo(3).noneMatch(label -> label.matches(".*\\d{15,}.*"));
+                .hasSizeGreaterThanOrEqualTo(3)
+                .noneMatch(label -> label.matches(".*\\d{15,}.*"));
 
-        assertThat(http.get("/jobs/" + id + "/losses", "application/xml").status()).isEqualTo(406);
+        assertThat(http.get("/jobs/" + id + "/losses", "application/xml").status())
+                .isEqualTo(406);
         problem(http.get("/jobs/" + id + "/losses?format=xls"), 400);
         problem(http.get("/jobs/" + id + "/losses?format=png&width=5"), 400);
     }
@@ -259,15 +295,18 @@ abstract class ApiContract {
         awaitStatus(a, "SUCCEEDED");
         awaitStatus(b, "SUCCEEDED");
 
-        JsonNode comparison = http.get("/jobs/compare?ids=" + a + "," + b + "&series=train").expect(200);
+        JsonNode comparison =
+                http.get("/jobs/compare?ids=" + a + "," + b + "&series=train").expect(200);
 
         assertThat(comparison.get("series").asString()).isEqualTo("train");
         assertThat(comparison.at("/jobs/0/label").asString()).isEqualTo("compare-a");
         assertThat(comparison.at("/jobs/0/values").size()).isEqualTo(51);
         assertThat(comparison.at("/jobs/1/values").size()).isEqualTo(81);
-        String svg = http.get("/jobs/compare?ids=" + a + "," + b + "&format=svg").text();
+        String svg =
+                http.get("/jobs/compare?ids=" + a + "," + b + "&format=svg").text();
         assertThat(svg).contains(">compare-a<").contains(">compare-b<");
-        assertThat(http.get("/jobs/compare?ids=" + a + "," + b, "image/png").contentType()).isEqualTo("image/png");
+        assertThat(http.get("/jobs/compare?ids=" + a + "," + b, "image/png").contentType())
+                .isEqualTo("image/png");
         problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
         problem(http.get("/jobs/compare?ids=nope"), 404);
     }
@@ -281,29 +320,41 @@ abstract class ApiContract {
         String id = track(http.post("/jobs", hw5Spec("watched", 3000)).expect(202));
 
         java.util.concurrent.CountDownLatch subscribed = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CompletableFuture<List<String[]>> events = java.util.concurrent.CompletableFuture
-                .supplyAsync(() -> http.events("/jobs/" + id + "/events", subscribed::countDown));
-        assertThat(subscribed.await(TRAINING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        java.util.concurrent.CompletableFuture<List<String[]>> events =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> http.events("/jobs/" + id + "/events", subscribed::countDown));
+        assertThat(subscribed.await(TRAINING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         http.post("/jobs/" + blocker1 + "/cancel", "").expect(202);
         List<String[]> received = events.get(TRAINING.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(received).isNotEmpty();
         assertThat(received.get(0)[0]).isEqualTo("status");
-        assertThat(Http.JSON.readTree(received.get(0)[1]).get("status").asString()).isEqualTo("QUEUED");
-        List<String> statuses = received.stream().filter(e -> e[0].equals("status"))
-                .map(e -> Http.JSON.readTree(e[1]).get("status").asString()).toList();
-        assertThat(statuses).containsSubsequence("QUEUED", "RUNNING", "SUCCEEDED").endsWith("SUCCEEDED");
-        List<JsonNode> progress = received.stream().filter(e -> e[0].equals("progress"))
-                .map(e -> Http.JSON.readTree(e[1])).toList();
+        assertThat(Http.JSON.readTree(received.get(0)[1]).get("status").asString())
+                .isEqualTo("QUEUED");
+        List<String> statuses = received.stream()
+                .filter(e -> e[0].equals("status"))
+                .map(e -> Http.JSON.readTree(e[1]).get("status").asString())
+                .toList();
+        assertThat(statuses)
+                .containsSubsequence("QUEUED", "RUNNING", "SUCCEEDED")
+                .endsWith("SUCCEEDED");
+        List<JsonNode> progress = received.stream()
+                .filter(e -> e[0].equals("progress"))
+                .map(e -> Http.JSON.readTree(e[1]))
+                .toList();
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(progress.size() - 1).get("iterations").asInt()).isEqualTo(3000);
         for (int i = 1; i < progress.size(); i++) {
             assertThat(progress.get(i).get("iteration").asInt())
                     .isGreaterThanOrEqualTo(progress.get(i - 1).get("iteration").asInt());
         }
-        JsonNode finished = http.events("/jobs/" + id + "/events").stream().map(e -> Http.JSON.readTree(e[1]))
-                .reduce((first, second) -> second).orElseThrow();
-        assertThat(finished.get("status").asString()).as("a finished job's stream says so and ends")
+        JsonNode finished = http.events("/jobs/" + id + "/events").stream()
+                .map(e -> Http.JSON.readTree(e[1]))
+                .reduce((first, second) -> second)
+                .orElseThrow();
+        assertThat(finished.get("status").asString())
+                .as("a finished job's stream says so and ends")
                 .isEqualTo("SUCCEEDED");
     }
 
@@ -321,11 +372,17 @@ abstract class ApiContract {
         JsonNode cancelled = http.post("/jobs/" + queued + "/cancel", "").expect(202);
 
         assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
-        await().atMost(TRAINING).until(() -> http.get("/jobs/" + first).json().at("/progress/iteration").asInt() > 5);
+        await().atMost(TRAINING)
+                .until(() -> http.get("/jobs/" + first)
+                                .json()
+                                .at("/progress/iteration")
+                                .asInt()
+                        > 5);
         http.post("/jobs/" + first + "/cancel", "").expect(202);
         JsonNode stopped = awaitStatus(first, "CANCELLED");
         assertThat(stopped.get("modelId").isNull()).isTrue();
-        assertThat(http.get("/jobs/" + first + "/losses").json().get("train").size()).isPositive();
+        assertThat(http.get("/jobs/" + first + "/losses").json().get("train").size())
+                .isPositive();
         problem(http.post("/jobs/" + first + "/cancel", ""), 409);
     }
 
@@ -368,17 +425,27 @@ abstract class ApiContract {
         }
         ids.forEach(id -> awaitStatus(id, "SUCCEEDED"));
 
-        JsonNode page1 = http.get("/jobs?name=" + tag.toUpperCase() + "&limit=2").expect(200);
+        JsonNode page1 =
+                http.get("/jobs?name=" + tag.toUpperCase() + "&limit=2").expect(200);
         assertThat(page1.get("items").size()).isEqualTo(2);
         assertThat(page1.at("/items/0/id").asString()).isEqualTo(ids.get(2));
         assertThat(page1.at("/items/1/id").asString()).isEqualTo(ids.get(1));
-        JsonNode page2 = http.get("/jobs?name=" + tag + "&limit=2&cursor=" + page1.get("nextCursor").asString())
+        JsonNode page2 = http.get("/jobs?name=" + tag + "&limit=2&cursor="
+                        + page1.get("nextCursor").asString())
                 .expect(200);
         assertThat(page2.get("items").size()).isEqualTo(1);
         assertThat(page2.at("/items/0/id").asString()).isEqualTo(ids.get(0));
         assertThat(page2.get("nextCursor").isNull()).isTrue();
-        assertThat(http.get("/jobs?status=SUCCEEDED&name=" + tag).json().get("items").size()).isEqualTo(3);
-        assertThat(http.get("/jobs?status=FAILED&name=" + tag).json().get("items").size()).isZero();
+        assertThat(http.get("/jobs?status=SUCCEEDED&name=" + tag)
+                        .json()
+                        .get("items")
+                        .size())
+                .isEqualTo(3);
+        assertThat(http.get("/jobs?status=FAILED&name=" + tag)
+                        .json()
+                        .get("items")
+                        .size())
+                .isZero();
         problem(http.get("/jobs?cursor=garbage"), 400);
         problem(http.get("/jobs?status=DONE"), 400);
     }
@@ -391,8 +458,17 @@ abstract class ApiContract {
         body.put("layerSizes", List.of(5, 3, 1));
         body.put("activation", "tanh");
         body.put("bias", true);
-        body.put("preprocessing", Map.of("basisDegree", 1, "normalize", true,
-                "mean", new double[] {5, 50, 0, 1.5, 0.5}, "std", new double[] {2.5, 15, 0.6, 0.8, 0.5}));
+        body.put(
+                "preprocessing",
+                Map.of(
+                        "basisDegree",
+                        1,
+                        "normalize",
+                        true,
+                        "mean",
+                        new double[] {5, 50, 0, 1.5, 0.5},
+                        "std",
+                        new double[] {2.5, 15, 0.6, 0.8, 0.5}));
         double[][] w0 = {{0.1, -0.2, 0.3}, {0.05, 0.1, -0.1}, {0.2, 0.2, 0.2}, {-0.3, 0.1, 0.0}, {0.4, -0.4, 0.1}};
         double[][] w1 = {{1.5}, {-2.0}, {0.7}};
         body.put("weights", Map.of("W0", w0, "W1", w1));
@@ -406,17 +482,22 @@ abstract class ApiContract {
         assertThat(model.get("jobId").isNull()).isTrue();
 
         double[][] x = {{2.3, 45.2, -0.05, 0.87, 1.0}, {7.7, 63.3, -0.69, 2.2, 0.0}};
-        JsonNode predicted = http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
-        Model engine = new Model(Network.of(new int[] {5, 3, 1}, Activation.TANH,
-                List.of(new Array2DRowRealMatrix(w0), new Array2DRowRealMatrix(w1)),
-                List.of(new org.apache.commons.math3.linear.ArrayRealVector(new double[] {0.1, 0.2, 0.3}),
-                        new org.apache.commons.math3.linear.ArrayRealVector(new double[] {3.0}))),
+        JsonNode predicted =
+                http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
+        Model engine = new Model(
+                Network.of(
+                        new int[] {5, 3, 1},
+                        Activation.TANH,
+                        List.of(new Array2DRowRealMatrix(w0), new Array2DRowRealMatrix(w1)),
+                        List.of(
+                                new org.apache.commons.math3.linear.ArrayRealVector(new double[] {0.1, 0.2, 0.3}),
+                                new org.apache.commons.math3.linear.ArrayRealVector(new double[] {3.0}))),
                 Preprocessing.of(1, new double[] {5, 50, 0, 1.5, 0.5}, new double[] {2.5, 15, 0.6, 0.8, 0.5}));
         RealMatrix expected = engine.predict(new Array2DRowRealMatrix(x));
         assertThat(predicted.at("/y/0/0").asDouble()).isEqualTo(expected.getEntry(0, 0));
         assertThat(predicted.at("/y/1/0").asDouble()).isEqualTo(expected.getEntry(1, 0));
-        JsonNode wrongWidth = problem(http.post("/models/" + modelId + "/predictions", Map.of("x", new double[][] {{1, 2}})),
-                400);
+        JsonNode wrongWidth =
+                problem(http.post("/models/" + modelId + "/predictions", Map.of("x", new double[][] {{1, 2}})), 400);
         assertThat(wrongWidth.get("detail").asString()).contains("2 columns").contains("expects 5");
 
         Map<String, Object> warm = hw5Spec("warm", 0);
@@ -435,7 +516,8 @@ abstract class ApiContract {
         JsonNode mismatch = problem(http.post("/jobs", warm), 409);
         assertThat(mismatch.get("detail").asString()).contains("activation");
 
-        assertThat(http.get("/models?limit=500").json().get("items").findValuesAsString("id")).contains(modelId);
+        assertThat(http.get("/models?limit=500").json().get("items").findValuesAsString("id"))
+                .contains(modelId);
         assertThat(http.delete("/models/" + modelId).status()).isEqualTo(204);
         problem(http.get("/models/" + modelId), 404);
         problem(http.delete("/models/" + modelId), 404);
@@ -445,17 +527,33 @@ abstract class ApiContract {
     void modelsAreListedNewestFirstWithoutWeightsAndPageByCursor() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ids.add(http.post("/models", Map.of("layerSizes", List.of(1, 1), "activation", "none",
-                    "weights", Map.of("W0", new double[][] {{i}}), "trainLoss", i)).expect(201).get("id").asString());
+            ids.add(http.post(
+                            "/models",
+                            Map.of(
+                                    "layerSizes",
+                                    List.of(1, 1),
+                                    "activation",
+                                    "none",
+                                    "weights",
+                                    Map.of("W0", new double[][] {{i}}),
+                                    "trainLoss",
+                                    i))
+                    .expect(201)
+                    .get("id")
+                    .asString());
         }
 
         JsonNode first = http.get("/models?limit=2").expect(200);
 
         assertThat(first.get("items").findValuesAsString("id")).containsExactly(ids.get(2), ids.get(1));
-        assertThat(first.at("/items/0/weights").isNull()).as("lists leave the weights out").isTrue();
+        assertThat(first.at("/items/0/weights").isNull())
+                .as("lists leave the weights out")
+                .isTrue();
         assertThat(first.at("/items/0/layerSizes").toString()).isEqualTo("[1,1]");
         assertThat(first.at("/items/0/trainLoss").asDouble()).isEqualTo(2.0);
-        JsonNode second = http.get("/models?limit=2&cursor=" + first.get("nextCursor").asString()).expect(200);
+        JsonNode second = http.get(
+                        "/models?limit=2&cursor=" + first.get("nextCursor").asString())
+                .expect(200);
         assertThat(second.at("/items/0/id").asString()).isEqualTo(ids.get(0));
         problem(http.get("/models?cursor=nonsense"), 400);
         ids.forEach(id -> http.delete("/models/" + id));
@@ -463,8 +561,18 @@ abstract class ApiContract {
 
     @Test
     void aQueuedWarmStartWhoseModelIsDeletedFailsWithAReason() {
-        String model = http.post("/models", Map.of("layerSizes", List.of(5, 1), "activation", "none",
-                "weights", Map.of("W0", new double[][] {{1}, {1}, {1}, {1}, {1}}))).expect(201).get("id").asString();
+        String model = http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(5, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                Map.of("W0", new double[][] {{1}, {1}, {1}, {1}, {1}})))
+                .expect(201)
+                .get("id")
+                .asString();
         String blocker1 = track(http.post("/jobs", longSpec("hold-1")).expect(202));
         String blocker2 = track(http.post("/jobs", longSpec("hold-2")).expect(202));
         awaitStatus(blocker1, "RUNNING");
@@ -487,11 +595,29 @@ abstract class ApiContract {
 
     @Test
     void badModelImportsAndPredictionsAreExplained() {
-        JsonNode shape = problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "none",
-                "weights", Map.of("W0", new double[][] {{1, 2}}))), 400);
+        JsonNode shape = problem(
+                http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(2, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                Map.of("W0", new double[][] {{1, 2}}))),
+                400);
         assertThat(shape.toString()).contains("weights.W0");
-        problem(http.post("/models", Map.of("layerSizes", List.of(2, 1), "activation", "softmax",
-                "weights", Map.of("W0", new double[][] {{1}, {2}}))), 400);
+        problem(
+                http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(2, 1),
+                                "activation",
+                                "softmax",
+                                "weights",
+                                Map.of("W0", new double[][] {{1}, {2}}))),
+                400);
         problem(http.post("/models", "{\"id\": \"x\"}"), 400);
         problem(http.post("/models/nope/predictions", Map.of("x", new double[][] {{1}})), 404);
     }
@@ -515,18 +641,37 @@ abstract class ApiContract {
 
     @Test
     void healthMetricsAndApiDocsAreServedAndNothingElseOfActuator() {
-        assertThat(http.get("/actuator/health").expect(200).get("status").asString()).isEqualTo("UP");
-        assertThat(http.get("/actuator/health/liveness").expect(200).get("status").asString()).isEqualTo("UP");
-        assertThat(http.get("/actuator/health/readiness").expect(200).get("status").asString()).isEqualTo("UP");
+        assertThat(http.get("/actuator/health").expect(200).get("status").asString())
+                .isEqualTo("UP");
+        assertThat(http.get("/actuator/health/liveness")
+                        .expect(200)
+                        .get("status")
+                        .asString())
+                .isEqualTo("UP");
+        assertThat(http.get("/actuator/health/readiness")
+                        .expect(200)
+                        .get("status")
+                        .asString())
+                .isEqualTo("UP");
         http.get("/actuator/info").expect(200);
         String metrics = http.get("/actuator/prometheus").text();
-        assertThat(metrics).contains("trainyard_jobs_queued", "trainyard_jobs_running", "trainyard_training_iterations");
+        assertThat(metrics)
+                .contains("trainyard_jobs_queued", "trainyard_jobs_running", "trainyard_training_iterations");
         assertThat(http.get("/actuator/env").status()).isEqualTo(404);
         assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
         JsonNode docs = http.get("/v3/api-docs").expect(200);
-        assertThat(docs.get("paths").propertyNames()).contains("/jobs", "/jobs/{id}", "/jobs/{id}/cancel",
-                "/jobs/{id}/losses", "/jobs/{id}/gradients", "/models", "/models/{id}", "/models/{id}/predictions",
-                "/datasets", "/datasets/{id}");
+        assertThat(docs.get("paths").propertyNames())
+                .contains(
+                        "/jobs",
+                        "/jobs/{id}",
+                        "/jobs/{id}/cancel",
+                        "/jobs/{id}/losses",
+                        "/jobs/{id}/gradients",
+                        "/models",
+                        "/models/{id}",
+                        "/models/{id}/predictions",
+                        "/datasets",
+                        "/datasets/{id}");
         assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
     }
 
@@ -584,13 +729,16 @@ abstract class ApiContract {
                 bad("empty x", "{\"alpha\": 0.1, \"data\": {\"x\": [], \"y\": []}}"),
                 bad("x missing", "{\"alpha\": 0.1, \"data\": {\"y\": [1]}}"),
                 bad("testX without testY", "{\"alpha\": 0.1, \"data\": {\"x\": [[1]], \"y\": [1], \"testX\": [[1]]}}"),
-                bad("testX narrower than x",
+                bad(
+                        "testX narrower than x",
                         "{\"alpha\": 0.1, \"data\": {\"x\": [[1, 2]], \"y\": [1], \"testX\": [[1]], \"testY\": [1]}}"),
                 bad("a word in x", "{\"alpha\": 0.1, \"data\": {\"x\": [[1, \"a\"]], \"y\": [1]}}"),
                 bad("infinity in x", "{\"alpha\": 0.1, \"data\": {\"x\": [[1e400]], \"y\": [1]}}"),
                 bad("ragged y", "{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2]], \"y\": [[1, 2], [3]]}}"),
-                bad("expanded inputs too wide",
-                        "{\"alpha\": 0.1, \"basisDegree\": 10, \"data\": {\"x\": [" + repeat("1", 120) + "], \"y\": [1]}}"),
+                bad(
+                        "expanded inputs too wide",
+                        "{\"alpha\": 0.1, \"basisDegree\": 10, \"data\": {\"x\": [" + repeat("1", 120)
+                                + "], \"y\": [1]}}"),
                 bad("name too long", "{" + ok + ", \"name\": \"" + "n".repeat(201) + "\"}"),
                 bad("unknown warm-start model", "{" + ok + ", \"warmStartModel\": \"nope\"}"),
                 bad("seed a string", "{" + ok + ", \"seed\": \"abc\"}"),
@@ -711,8 +859,10 @@ abstract class ApiContract {
     }
 
     JsonNode awaitStatus(String id, String status) {
-        await().atMost(TRAINING).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get("/jobs/" + id).json().get("status").asString(),
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
                         s -> s.equals(status) || (isTerminal(s) && !s.equals(status)));
         JsonNode job = http.get("/jobs/" + id).json();
         assertThat(job.get("status").asString()).as("job %s: %s", id, job).isEqualTo(status);
@@ -720,7 +870,10 @@ abstract class ApiContract {
     }
 
     private int count(String status) {
-        return http.get("/jobs?status=" + status + "&limit=500").json().get("items").size();
+        return http.get("/jobs?status=" + status + "&limit=500")
+                .json()
+                .get("items")
+                .size();
     }
 
     private static boolean isTerminal(String status) {

@@ -18,40 +18,80 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTests {
 
     @ArchTest
-    static final ArchRule engineKnowsNothingOfTheService = noClasses().that().resideInAPackage("io.trainyard.nn..")
-            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "jakarta..", "tools.jackson..",
-                    "com.fasterxml.jackson..", "io.trainyard.job..", "io.trainyard.model..", "io.trainyard.dataset..",
-                    "io.trainyard.sweep..", "io.trainyard.training..", "io.trainyard.history..",
-                    "io.trainyard.system..", "io.trainyard.security..")
+    static final ArchRule engineKnowsNothingOfTheService = noClasses()
+            .that()
+            .resideInAPackage("io.trainyard.nn..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "org.springframework..",
+                    "jakarta..",
+                    "tools.jackson..",
+                    "com.fasterxml.jackson..",
+                    "io.trainyard.job..",
+                    "io.trainyard.model..",
+                    "io.trainyard.dataset..",
+                    "io.trainyard.sweep..",
+                    "io.trainyard.training..",
+                    "io.trainyard.history..",
+                    "io.trainyard.system..",
+                    "io.trainyard.security..")
             .as("the nn package is framework-free: no Spring, Jakarta, Jackson or service packages");
 
     @ArchTest
-    static final ArchRule roomsAndDoors = layeredArchitecture().consideringOnlyDependenciesInLayers()
-            .layer("engine").definedBy("io.trainyard.nn..")
-            .layer("system").definedBy("io.trainyard.system..")
-            .layer("dataset").definedBy("io.trainyard.dataset..")
-            .layer("model").definedBy("io.trainyard.model..")
-            .layer("job").definedBy("io.trainyard.job..")
-            .layer("history").definedBy("io.trainyard.history..")
-            .layer("training").definedBy("io.trainyard.training..")
-            .layer("sweep").definedBy("io.trainyard.sweep..")
-            .layer("security").definedBy("io.trainyard.security..")
-            .whereLayer("sweep").mayNotBeAccessedByAnyLayer()
-            .whereLayer("training").mayNotBeAccessedByAnyLayer()
-            .whereLayer("history").mayOnlyBeAccessedByLayers("training", "sweep")
-            .whereLayer("job").mayOnlyBeAccessedByLayers("history", "training", "sweep")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("job", "training")
-            .whereLayer("dataset").mayOnlyBeAccessedByLayers("job", "training", "sweep")
+    static final ArchRule roomsAndDoors = layeredArchitecture()
+            .consideringOnlyDependenciesInLayers()
+            .layer("engine")
+            .definedBy("io.trainyard.nn..")
+            .layer("system")
+            .definedBy("io.trainyard.system..")
+            .layer("dataset")
+            .definedBy("io.trainyard.dataset..")
+            .layer("model")
+            .definedBy("io.trainyard.model..")
+            .layer("job")
+            .definedBy("io.trainyard.job..")
+            .layer("history")
+            .definedBy("io.trainyard.history..")
+            .layer("training")
+            .definedBy("io.trainyard.training..")
+            .layer("sweep")
+            .definedBy("io.trainyard.sweep..")
+            .layer("security")
+            .definedBy("io.trainyard.security..")
+            .whereLayer("sweep")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("training")
+            .mayNotBeAccessedByAnyLayer()
+            .whereLayer("history")
+            .mayOnlyBeAccessedByLayers("training", "sweep")
+            .whereLayer("job")
+            .mayOnlyBeAccessedByLayers("history", "training", "sweep")
+            .whereLayer("model")
+            .mayOnlyBeAccessedByLayers("job", "training")
+            .whereLayer("dataset")
+            .mayOnlyBeAccessedByLayers("job", "training", "sweep")
             // Owned things ask who the caller is (Caller.current()); security itself knows no feature.
-            .whereLayer("security").mayOnlyBeAccessedByLayers("dataset", "model", "job", "history", "training", "sweep")
+            .whereLayer("security")
+            .mayOnlyBeAccessedByLayers("dataset", "model", "job", "history", "training", "sweep")
             .as("job knows nothing of training or history; training and history serve jobs; sweeps sit on top");
 
     @ArchTest
-    static final ArchRule securityKnowsNoFeature = noClasses().that().resideInAPackage("io.trainyard.security..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.trainyard.job..", "io.trainyard.model..",
-                    "io.trainyard.dataset..", "io.trainyard.sweep..", "io.trainyard.training..", "io.trainyard.history..")
+    static final ArchRule securityKnowsNoFeature = noClasses()
+            .that()
+            .resideInAPackage("io.trainyard.security..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                    "io.trainyard.job..",
+                    "io.trainyard.model..",
+                    "io.trainyard.dataset..",
+                    "io.trainyard.sweep..",
+                    "io.trainyard.training..",
+                    "io.trainyard.history..")
             .as("security sits below the features: keys, owners, quotas and idempotency work on requests and tables");
 
     @ArchTest
-    static final ArchRule featuresHaveNoCycles = slices().matching("io.trainyard.(*)..").should().beFreeOfCycles();
+    static final ArchRule featuresHaveNoCycles =
+            slices().matching("io.trainyard.(*)..").should().beFreeOfCycles();
 }

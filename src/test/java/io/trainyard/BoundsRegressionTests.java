@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,15 +50,28 @@ class BoundsRegressionTests {
     static void startSmallService() throws IOException {
         port = freePort();
         Path dataDir = Files.createTempDirectory("trainyard-bounds");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), TrainyardApplication.class.getName(),
-                "--server.port=" + port, "--trainyard.data-dir=" + dataDir, "--trainyard.workers=2",
-                "--trainyard.history-flush-interval=200ms", "--spring.jmx.enabled=false",
-                "--trainyard.limits.max-event-streams=300", "--trainyard.limits.max-event-streams-per-client=300"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                TrainyardApplication.class.getName(),
+                "--server.port=" + port,
+                "--trainyard.data-dir=" + dataDir,
+                "--trainyard.workers=2",
+                "--trainyard.history-flush-interval=200ms",
+                "--spring.jmx.enabled=false",
+                "--trainyard.limits.max-event-streams=300",
+                "--trainyard.limits.max-event-streams-per-client=300"));
         log = Files.createTempFile("trainyard-bounds", ".log").toFile();
-        child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        child = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
         http = new Http(port, ANSWER);
-        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(STARTUP)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> http.get("/actuator/health").status() == 200);
     }
 
@@ -73,8 +87,10 @@ class BoundsRegressionTests {
         assertThat(child.isAlive()).as("the service process is alive").isTrue();
         http.get("/actuator/health").expect(200);
         String id = http.post("/jobs", normalJob()).expect(202).get("id").asString();
-        await().atMost(Duration.ofSeconds(90)).until(() -> http.get("/jobs/" + id).json().get("status").asString(),
-                status -> status.equals("SUCCEEDED"));
+        await().atMost(Duration.ofSeconds(90))
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        status -> status.equals("SUCCEEDED"));
         assertThat(http.get("/jobs?status=RUNNING").expect(200).get("items")).isEmpty();
         assertThat(Files.readString(log.toPath())).doesNotContain("OutOfMemoryError");
     }
@@ -83,9 +99,12 @@ class BoundsRegressionTests {
     void aCsvCellOf200000DigitsIsRefusedAtOnce() {
         String csv = "x,y\n1,2\n3," + "9".repeat(200_000) + "x\n";
 
-        JsonNode problem = timed(() -> http.post("/datasets?name=digits", "text/csv", csv)).expect(400);
+        JsonNode problem =
+                timed(() -> http.post("/datasets?name=digits", "text/csv", csv)).expect(400);
 
-        assertThat(problem.get("detail").asString()).contains("line 3, column 'y'").contains("characters");
+        assertThat(problem.get("detail").asString())
+                .contains("line 3, column 'y'")
+                .contains("characters");
         assertThat(problem.get("detail").asString().length()).isLessThan(2_000);
     }
 
@@ -95,8 +114,11 @@ class BoundsRegressionTests {
         for (int i = 0; i < 200_000; i++) {
             seeds.add(i);
         }
-        Map<String, Object> sweep = Map.of("base", Map.of("dataset", "hw5", "alpha", 0.001, "validationFraction", 0.2),
-                "grid", Map.of("seed", seeds));
+        Map<String, Object> sweep = Map.of(
+                "base",
+                Map.of("dataset", "hw5", "alpha", 0.001, "validationFraction", 0.2),
+                "grid",
+                Map.of("seed", seeds));
 
         JsonNode problem = timed(() -> http.post("/sweeps", sweep)).expect(400);
 
@@ -106,8 +128,11 @@ class BoundsRegressionTests {
     @Test
     void aLayerOf1500000ZeroWidthsIsOneShortProblem() {
         int[] zeros = new int[1_500_000];
-        Map<String, Object> sweep = Map.of("base", Map.of("dataset", "hw5", "alpha", 0.001, "validationFraction", 0.2),
-                "grid", Map.of("layers", List.of(zeros)));
+        Map<String, Object> sweep = Map.of(
+                "base",
+                Map.of("dataset", "hw5", "alpha", 0.001, "validationFraction", 0.2),
+                "grid",
+                Map.of("layers", List.of(zeros)));
         Map<String, Object> job = Map.of("dataset", "hw5", "alpha", 0.001, "layers", zeros);
 
         JsonNode sweepProblem = timed(() -> http.post("/sweeps", sweep)).expect(400);
@@ -125,8 +150,8 @@ class BoundsRegressionTests {
         for (int i = 1; i <= 100; i++) {
             alphas.add((double) -i);
         }
-        Map<String, Object> sweep = Map.of("base", Map.of("dataset", "hw5", "validationFraction", 0.2),
-                "grid", Map.of("alpha", alphas));
+        Map<String, Object> sweep =
+                Map.of("base", Map.of("dataset", "hw5", "validationFraction", 0.2), "grid", Map.of("alpha", alphas));
 
         JsonNode problem = timed(() -> http.post("/sweeps", sweep)).expect(400);
 
@@ -140,15 +165,29 @@ class BoundsRegressionTests {
         double[][] w0 = new double[1][1024];
         double[][] w1 = new double[1024][1];
         Arrays.fill(w0[0], 0.01);
-        String model = http.post("/models", Map.of("layerSizes", List.of(1, 1024, 1), "activation", "relu",
-                "weights", Map.of("W0", w0, "W1", w1))).expect(201).get("id").asString();
+        String model = http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(1, 1024, 1),
+                                "activation",
+                                "relu",
+                                "weights",
+                                Map.of("W0", w0, "W1", w1)))
+                .expect(201)
+                .get("id")
+                .asString();
         double[][] x = new double[200_000][1];
 
-        JsonNode problem = timed(() -> http.post("/models/" + model + "/predictions", Map.of("x", x))).expect(400);
+        JsonNode problem = timed(() -> http.post("/models/" + model + "/predictions", Map.of("x", x)))
+                .expect(400);
 
-        assertThat(problem.get("detail").asString()).contains("200000 rows").contains("MiB")
+        assertThat(problem.get("detail").asString())
+                .contains("200000 rows")
+                .contains("MiB")
                 .contains("trainyard.limits.max-job-memory");
-        http.post("/models/" + model + "/predictions", Map.of("x", new double[][] {{1}, {2}})).expect(200);
+        http.post("/models/" + model + "/predictions", Map.of("x", new double[][] {{1}, {2}}))
+                .expect(200);
     }
 
     @Test
@@ -157,20 +196,29 @@ class BoundsRegressionTests {
         for (int i = 0; i < 200_000; i++) {
             csv.append(i % 97).append(',').append(i % 13).append('\n');
         }
-        String dataset = http.post("/datasets?name=large", "text/csv", csv.toString()).expect(201).get("id").asString();
+        String dataset = http.post("/datasets?name=large", "text/csv", csv.toString())
+                .expect(201)
+                .get("id")
+                .asString();
 
-        HttpResponseLike submitted = HttpResponseLike.of(timed(() -> http.post("/jobs", Map.of("dataset", dataset,
-                "alpha", 0.001, "layers", List.of(1000), "iterations", 5))));
+        HttpResponseLike submitted = HttpResponseLike.of(timed(() -> http.post(
+                "/jobs", Map.of("dataset", dataset, "alpha", 0.001, "layers", List.of(1000), "iterations", 5))));
 
         // Refused at submission once the job memory estimate is in (400); until then accepted, and the
         // workers' memory budget keeps it from ever starting.
         assertThat(submitted.status()).isIn(202, 400);
         if (submitted.status() == 202) {
             String id = submitted.body().get("id").asString();
-            String normal = http.post("/jobs", normalJob()).expect(202).get("id").asString();
-            await().atMost(Duration.ofSeconds(90)).until(() -> http.get("/jobs/" + normal).json().get("status")
-                    .asString().equals("SUCCEEDED"));
-            assertThat(http.get("/jobs/" + id).expect(200).get("status").asString()).isEqualTo("QUEUED");
+            String normal =
+                    http.post("/jobs", normalJob()).expect(202).get("id").asString();
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> http.get("/jobs/" + normal)
+                            .json()
+                            .get("status")
+                            .asString()
+                            .equals("SUCCEEDED"));
+            assertThat(http.get("/jobs/" + id).expect(200).get("status").asString())
+                    .isEqualTo("QUEUED");
             http.post("/jobs/" + id + "/cancel", "").expect(202);
         }
         http.delete("/datasets/" + dataset);
@@ -182,13 +230,17 @@ class BoundsRegressionTests {
         spec.put("iterations", 1_000_000);
         String id = http.post("/jobs", spec).expect(202).get("id").asString();
         long before = medianMillisOfJobList();
-        HttpClient streams = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient streams =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
         try {
             for (int i = 0; i < 300; i++) {
                 // Never read: each of these is also a reader too slow to keep up.
-                open.add(streams.sendAsync(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id
-                        + "/events")).header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines()));
+                open.add(streams.sendAsync(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
+                                .header("Accept", "text/event-stream")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines()));
             }
             for (var response : open) {
                 assertThat(response.get().statusCode()).isEqualTo(200);
@@ -201,14 +253,20 @@ class BoundsRegressionTests {
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(refused.header("Retry-After")).isNotNull();
             // Generous: a stalled ticker or exhausted threads would show as seconds, not milliseconds.
-            assertThat(during).as("median GET /jobs with 300 streams open (was %d ms before)", before).isLessThan(1_000);
+            assertThat(during)
+                    .as("median GET /jobs with 300 streams open (was %d ms before)", before)
+                    .isLessThan(1_000);
         } finally {
             for (var response : open) {
                 response.thenAccept(r -> r.body().close());
             }
             http.post("/jobs/" + id + "/cancel", "{}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> http.get("/jobs/" + id).json().get("status").asString()
-                    .equals("CANCELLED"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> http.get("/jobs/" + id)
+                            .json()
+                            .get("status")
+                            .asString()
+                            .equals("CANCELLED"));
         }
     }
 

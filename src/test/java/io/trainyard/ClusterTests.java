@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -52,16 +52,17 @@ class ClusterTests {
     private static final Map<String, Instance> INSTANCES = new LinkedHashMap<>();
     private static DataSource database;
 
-    private record Instance(String name, Process process, Http http, Path log) {
-    }
+    private record Instance(String name, Process process, Http http, Path log) {}
 
     @BeforeAll
     static void startTwoInstances() throws Exception {
-        try (Connection db = PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
+        try (Connection db =
+                PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
             db.createStatement().execute("CREATE DATABASE cluster");
         }
         database = PostgresApiIntegrationTests.POSTGRES.getDatabase("postgres", "cluster");
-        String url = PostgresApiIntegrationTests.POSTGRES.getJdbcUrl("postgres", "postgres")
+        String url = PostgresApiIntegrationTests.POSTGRES
+                .getJdbcUrl("postgres", "postgres")
                 .replace("/postgres?", "/cluster?");
         // The first one alone creates the schema (Flyway), then the other joins.
         start("instance-1", url);
@@ -82,19 +83,29 @@ class ClusterTests {
     @Order(1)
     void aFrozenOwnersJobMovesResumesFromItsCheckpointAndTheThawedOwnerWritesNothing() throws Exception {
         Http via = INSTANCES.get("instance-1").http();
-        String id = via.post("/jobs", longSpec("frozen", 15_000)).expect(202).get("id").asString();
+        String id = via.post("/jobs", longSpec("frozen", 15_000))
+                .expect(202)
+                .get("id")
+                .asString();
         Instance owner = awaitRunningPastCheckpoint(via, id);
         int before = via.get("/jobs/" + id).json().at("/progress/iteration").asInt();
 
         signal("STOP", owner.process());
         Http observer = other(owner).http();
         try {
-            await().atMost(TIMEOUT).until(() -> observer.get("/jobs/" + id).json(),
-                    job -> job.get("status").asString().equals("RUNNING") && !job.get("instance").asString().equals(owner.name()));
+            await().atMost(TIMEOUT)
+                    .until(
+                            () -> observer.get("/jobs/" + id).json(),
+                            job -> job.get("status").asString().equals("RUNNING")
+                                    && !job.get("instance").asString().equals(owner.name()));
             // Keep it frozen until the new owner is well past where the frozen one stopped, so that it
             // wakes up in the middle of a run that is no longer its own.
-            await().atMost(TIMEOUT).until(() -> observer.get("/jobs/" + id).json().at("/progress/iteration").asInt()
-                    > before + 2_000);
+            await().atMost(TIMEOUT)
+                    .until(() -> observer.get("/jobs/" + id)
+                                    .json()
+                                    .at("/progress/iteration")
+                                    .asInt()
+                            > before + 2_000);
         } finally {
             signal("CONT", owner.process());
         }
@@ -103,29 +114,44 @@ class ClusterTests {
         assertThat(done.get("status").asString()).as("%s", done).isEqualTo("SUCCEEDED");
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         int resumedFrom = done.get("resumedFrom").asInt();
-        System.out.printf("Frozen owner %s at iteration >= %d; job taken over by %s, resumed from checkpoint %d%n",
+        System.out.printf(
+                "Frozen owner %s at iteration >= %d; job taken over by %s, resumed from checkpoint %d%n",
                 owner.name(), before, done.get("instance").asString(), resumedFrom);
         assertThat(resumedFrom).as("resumed from a checkpoint, not from 0").isGreaterThan(0);
-        await().atMost(TIMEOUT).until(() -> Files.readString(owner.log()).contains(id + ": claim lost")
-                || Files.readString(owner.log()).contains(id + ": its claim was taken over"));
-        assertThat(Files.readString(owner.log())).as("the thawed owner stopped on its own")
+        await().atMost(TIMEOUT)
+                .until(() -> Files.readString(owner.log()).contains(id + ": claim lost")
+                        || Files.readString(owner.log()).contains(id + ": its claim was taken over"));
+        assertThat(Files.readString(owner.log()))
+                .as("the thawed owner stopped on its own")
                 .contains("Job " + id + ": its claim was taken over");
         Audit audit = audit(Set.of(id));
-        assertThat(audit.duplicates()).as("history points or models written twice").isZero();
+        assertThat(audit.duplicates())
+                .as("history points or models written twice")
+                .isZero();
         assertThat(audit.broken()).as("jobs whose history has a gap").isEmpty();
 
-        String again = observer.post("/jobs", longSpec("frozen reference", 15_000)).expect(202).get("id").asString();
+        String again = observer.post("/jobs", longSpec("frozen reference", 15_000))
+                .expect(202)
+                .get("id")
+                .asString();
         JsonNode reference = awaitFinished(observer, again);
-        assertThat(observer.get("/models/" + done.get("modelId").asString()).json().get("weights"))
+        assertThat(observer.get("/models/" + done.get("modelId").asString())
+                        .json()
+                        .get("weights"))
                 .as("bit-identical to an uninterrupted run")
-                .isEqualTo(observer.get("/models/" + reference.get("modelId").asString()).json().get("weights"));
+                .isEqualTo(observer.get("/models/" + reference.get("modelId").asString())
+                        .json()
+                        .get("weights"));
     }
 
     @Test
     @Order(2)
     void aCancelMadeWhileTheOwnerIsFrozenIsHonouredByTheRecovery() throws Exception {
         Http via = INSTANCES.get("instance-2").http();
-        String id = via.post("/jobs", longSpec("cancel while frozen", 1_000_000)).expect(202).get("id").asString();
+        String id = via.post("/jobs", longSpec("cancel while frozen", 1_000_000))
+                .expect(202)
+                .get("id")
+                .asString();
         Instance owner = awaitRunningPastCheckpoint(via, id);
 
         signal("STOP", owner.process());
@@ -134,8 +160,13 @@ class ClusterTests {
             JsonNode answer = observer.post("/jobs/" + id + "/cancel", "").expect(202);
             assertThat(answer.get("status").asString()).isEqualTo("RUNNING");
             assertThat(answer.get("cancelRequested").asBoolean()).isTrue();
-            await().atMost(TIMEOUT).until(() -> observer.get("/jobs/" + id).json().get("status").asString(),
-                    "CANCELLED"::equals);
+            await().atMost(TIMEOUT)
+                    .until(
+                            () -> observer.get("/jobs/" + id)
+                                    .json()
+                                    .get("status")
+                                    .asString(),
+                            "CANCELLED"::equals);
         } finally {
             signal("CONT", owner.process());
         }
@@ -155,7 +186,12 @@ class ClusterTests {
             Map<String, Object> spec = ApiContract.hw5Spec("cluster-" + i, iterations);
             spec.put("layers", List.of(8));
             spec.put("seed", i);
-            ids.add(all.get(i % all.size()).http().post("/jobs", spec).expect(202).get("id").asString());
+            ids.add(all.get(i % all.size())
+                    .http()
+                    .post("/jobs", spec)
+                    .expect(202)
+                    .get("id")
+                    .asString());
         }
         Instance victim = INSTANCES.get("instance-2");
         Http observer = INSTANCES.get("instance-1").http();
@@ -173,9 +209,18 @@ class ClusterTests {
             retried += job.get("attempts").asInt() > 1 ? 1 : 0;
             byInstance.merge(job.get("instance").asString(), 1, Integer::sum);
         }
-        System.out.printf("Cluster: %d jobs of %d iterations on %d instances (%s killed mid-run): %d succeeded, "
-                + "%d retried after the kill, %d duplicates, %d lost or broken, by instance %s%n", jobs, iterations,
-                all.size(), victim.name(), succeeded, retried, audit.duplicates(), audit.broken().size(), byInstance);
+        System.out.printf(
+                "Cluster: %d jobs of %d iterations on %d instances (%s killed mid-run): %d succeeded, "
+                        + "%d retried after the kill, %d duplicates, %d lost or broken, by instance %s%n",
+                jobs,
+                iterations,
+                all.size(),
+                victim.name(),
+                succeeded,
+                retried,
+                audit.duplicates(),
+                audit.broken().size(),
+                byInstance);
         assertThat(succeeded).isEqualTo(jobs);
         assertThat(audit.duplicates()).isZero();
         assertThat(audit.broken()).isEmpty();
@@ -183,14 +228,14 @@ class ClusterTests {
     }
 
     /** What the database holds for some jobs: models and history points written more than once, and jobs with a gap. */
-    private record Audit(int models, int duplicates, List<String> broken) {
-    }
+    private record Audit(int models, int duplicates, List<String> broken) {}
 
     private static Audit audit(Set<String> ids) throws SQLException {
         Map<String, Integer> models = new HashMap<>();
         Map<String, List<int[]>> batches = new HashMap<>();
         Map<String, Integer> iterations = new HashMap<>();
-        try (Connection db = database.getConnection(); Statement sql = db.createStatement()) {
+        try (Connection db = database.getConnection();
+                Statement sql = db.createStatement()) {
             try (ResultSet rs = sql.executeQuery("SELECT job_id FROM models WHERE job_id IS NOT NULL")) {
                 while (rs.next()) {
                     models.merge(rs.getString(1), 1, Integer::sum);
@@ -199,7 +244,8 @@ class ClusterTests {
             try (ResultSet rs = sql.executeQuery("SELECT job_id, first_iteration, point_count FROM job_history"
                     + " ORDER BY job_id, first_iteration")) {
                 while (rs.next()) {
-                    batches.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new int[] {rs.getInt(2), rs.getInt(3)});
+                    batches.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new int[] {rs.getInt(2), rs.getInt(3)});
                 }
             }
             try (ResultSet rs = sql.executeQuery("SELECT id, iterations FROM jobs")) {
@@ -240,7 +286,8 @@ class ClusterTests {
     }
 
     private static int count(List<String> ids, String condition) throws SQLException {
-        try (Connection db = database.getConnection(); Statement sql = db.createStatement();
+        try (Connection db = database.getConnection();
+                Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("SELECT id FROM jobs WHERE " + condition)) {
             int n = 0;
             Set<String> wanted = Set.copyOf(ids);
@@ -253,10 +300,14 @@ class ClusterTests {
 
     /** Waits until the job runs and has stored at least one checkpoint (every 300 ms), and names its owner. */
     private static Instance awaitRunningPastCheckpoint(Http http, String id) {
-        await().atMost(TIMEOUT).until(() -> http.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 500);
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        http.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 500);
         await().atMost(TIMEOUT).until(() -> {
-            try (Connection db = database.getConnection(); Statement sql = db.createStatement();
-                    ResultSet rs = sql.executeQuery("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = '" + id + "'")) {
+            try (Connection db = database.getConnection();
+                    Statement sql = db.createStatement();
+                    ResultSet rs =
+                            sql.executeQuery("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = '" + id + "'")) {
                 return rs.next() && rs.getInt(1) == 1;
             }
         });
@@ -264,12 +315,17 @@ class ClusterTests {
     }
 
     private static Instance other(Instance instance) {
-        return INSTANCES.values().stream().filter(i -> i != instance && i.process().isAlive()).findFirst().orElseThrow();
+        return INSTANCES.values().stream()
+                .filter(i -> i != instance && i.process().isAlive())
+                .findFirst()
+                .orElseThrow();
     }
 
     private static JsonNode awaitFinished(Http http, String id) {
-        await().atMost(TIMEOUT).until(() -> http.get("/jobs/" + id).json().get("status").asString(),
-                s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
+        await().atMost(TIMEOUT)
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
         return http.get("/jobs/" + id).json();
     }
 
@@ -284,7 +340,10 @@ class ClusterTests {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start()
+                    .waitFor();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -295,8 +354,13 @@ class ClusterTests {
     private static void start(String name, String url) throws IOException {
         int port = freePort();
         Path log = Files.createTempFile("trainyard-" + name, ".log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
                 TrainyardApplication.class.getName(),
                 "--server.port=" + port,
                 "--spring.datasource.url=" + url,
@@ -313,13 +377,17 @@ class ClusterTests {
                 "--trainyard.checkpoint-interval=300ms",
                 "--spring.jmx.enabled=false"));
         File output = log.toFile();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output)
+                .start();
         System.out.printf("Started %s (pid %d, port %d, log %s)%n", name, process.pid(), port, log);
         INSTANCES.put(name, new Instance(name, process, new Http(port), log));
     }
 
     private static void awaitUp(Instance instance) {
-        await().atMost(TIMEOUT).ignoreExceptions()
+        await().atMost(TIMEOUT)
+                .ignoreExceptions()
                 .until(() -> instance.http().get("/actuator/health/readiness").status() == 200);
     }
 

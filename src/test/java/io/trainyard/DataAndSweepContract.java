@@ -23,6 +23,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,15 +32,17 @@ import tools.jackson.databind.JsonNode;
  * {@code H2DataAndSweepIntegrationTests} and {@code PostgresDataAndSweepIntegrationTests}. Its own
  * context, because a sweep needs a roomier queue than {@link ApiContract} gives.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=2",
-    "trainyard.limits.queue-capacity=20",
-    "trainyard.limits.max-sweep-size=12",
-    "trainyard.limits.max-data-cells=5000",
-    "trainyard.limits.max-request-size=256KB",
-    "trainyard.heartbeat-interval=300ms",
-    "trainyard.history-flush-interval=200ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=2",
+            "trainyard.limits.queue-capacity=20",
+            "trainyard.limits.max-sweep-size=12",
+            "trainyard.limits.max-data-cells=5000",
+            "trainyard.limits.max-request-size=256KB",
+            "trainyard.heartbeat-interval=300ms",
+            "trainyard.history-flush-interval=200ms",
+        })
 abstract class DataAndSweepContract {
 
     static final Duration TRAINING = Duration.ofSeconds(90);
@@ -58,7 +61,8 @@ abstract class DataAndSweepContract {
     @AfterEach
     void cancelLeftovers() {
         for (String status : List.of("QUEUED", "RUNNING")) {
-            for (JsonNode job : http.get("/jobs?limit=500&status=" + status).json().get("items")) {
+            for (JsonNode job :
+                    http.get("/jobs?limit=500&status=" + status).json().get("items")) {
                 http.post("/jobs/" + job.get("id").asString() + "/cancel", "");
             }
         }
@@ -69,8 +73,8 @@ abstract class DataAndSweepContract {
 
     @Test
     void aCsvUploadTrainsAModelThatPredictsWithTheStoredPreprocessing() {
-        Http.Response created = http.post("/datasets?name=linear&target=y&testFraction=0.25&seed=3", "text/csv",
-                linearCsv(40));
+        Http.Response created =
+                http.post("/datasets?name=linear&target=y&testFraction=0.25&seed=3", "text/csv", linearCsv(40));
 
         JsonNode dataset = created.expect(201);
         String id = dataset.get("id").asString();
@@ -81,8 +85,10 @@ abstract class DataAndSweepContract {
         assertThat(dataset.get("trainRows").asInt()).isEqualTo(30);
         assertThat(dataset.get("testRows").asInt()).isEqualTo(10);
         assertThat(dataset.get("builtIn").asBoolean()).isFalse();
-        assertThat(http.get("/datasets").json().get("items").findValuesAsString("id")).contains(id);
-        assertThat(http.get("/datasets/" + id).expect(200).get("trainRows").asInt()).isEqualTo(30);
+        assertThat(http.get("/datasets").json().get("items").findValuesAsString("id"))
+                .contains(id);
+        assertThat(http.get("/datasets/" + id).expect(200).get("trainRows").asInt())
+                .isEqualTo(30);
 
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("dataset", id);
@@ -92,21 +98,35 @@ abstract class DataAndSweepContract {
         spec.put("alpha", 0.01);
         spec.put("iterations", 600);
         spec.put("seed", 1);
-        JsonNode done = awaitStatus(http.post("/jobs", spec).expect(202).get("id").asString(), "SUCCEEDED");
+        JsonNode done =
+                awaitStatus(http.post("/jobs", spec).expect(202).get("id").asString(), "SUCCEEDED");
 
         assertThat(done.get("layerSizes").toString()).isEqualTo("[2,1]");
         assertThat(done.get("testLoss").asDouble()).isLessThan(1e-6);
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
-        assertThat(model.at("/preprocessing/mean/0").asDouble()).as("fitted on raw inputs").isGreaterThan(10);
-        JsonNode predicted = http.post("/models/" + done.get("modelId").asString() + "/predictions",
-                Map.of("x", new double[][] {{50, 0.5}})).expect(200);
+        assertThat(model.at("/preprocessing/mean/0").asDouble())
+                .as("fitted on raw inputs")
+                .isGreaterThan(10);
+        JsonNode predicted = http.post(
+                        "/models/" + done.get("modelId").asString() + "/predictions",
+                        Map.of("x", new double[][] {{50, 0.5}}))
+                .expect(200);
         assertThat(predicted.at("/y/0/0").asDouble()).isCloseTo(3 * 50 - 2 * 0.5 + 1, within(1e-3));
     }
 
     @Test
     void aJsonUploadIsCheckedLikeInlineJobData() {
-        Map<String, Object> body = Map.of("name", "quadratic", "x", new double[][] {{0}, {1}, {2}, {3}},
-                "y", new double[] {1, 2, 5, 10}, "testX", new double[][] {{4}}, "testY", new double[] {17});
+        Map<String, Object> body = Map.of(
+                "name",
+                "quadratic",
+                "x",
+                new double[][] {{0}, {1}, {2}, {3}},
+                "y",
+                new double[] {1, 2, 5, 10},
+                "testX",
+                new double[][] {{4}},
+                "testY",
+                new double[] {17});
 
         JsonNode dataset = http.post("/datasets", body).expect(201);
 
@@ -132,7 +152,10 @@ abstract class DataAndSweepContract {
                 Arguments.of("a header only", "a,b,y\n", "", "line 2"),
                 Arguments.of("an unknown target", "a,b,y\n1,2,3\n", "?target=price", "line 1"),
                 Arguments.of("too many cells", linearCsv(2000), "", "trainyard.limits.max-data-cells"),
-                Arguments.of("no rows left for training", "a,b,y\n1,2,3\n4,5,6\n", "?testFraction=0.9",
+                Arguments.of(
+                        "no rows left for training",
+                        "a,b,y\n1,2,3\n4,5,6\n",
+                        "?testFraction=0.9",
                         "no rows are left for training"));
     }
 
@@ -151,7 +174,10 @@ abstract class DataAndSweepContract {
 
     @Test
     void anUploadInUseCannotBeDeletedUntilItsJobsStop() {
-        String id = http.post("/datasets?name=busy", "text/csv", linearCsv(40)).expect(201).get("id").asString();
+        String id = http.post("/datasets?name=busy", "text/csv", linearCsv(40))
+                .expect(201)
+                .get("id")
+                .asString();
         Map<String, Object> spec = longSpec(id);
         String job = http.post("/jobs", spec).expect(202).get("id").asString();
 
@@ -164,32 +190,43 @@ abstract class DataAndSweepContract {
         problem(http.get("/datasets/" + id), 404);
         problem(http.delete("/datasets/" + id), 404);
         problem(http.delete("/datasets/hw5"), 409);
-        assertThat(http.get("/jobs/" + job).expect(200).at("/spec/dataset").asString()).isEqualTo(id);
+        assertThat(http.get("/jobs/" + job).expect(200).at("/spec/dataset").asString())
+                .isEqualTo(id);
     }
 
     // ---------------------------------------------------------------- validation splits
 
     @Test
     void theValidationSplitIsSeededAndItsLossIsReported() {
-        String id = http.post("/datasets?name=split", "text/csv", linearCsv(40)).expect(201).get("id").asString();
+        String id = http.post("/datasets?name=split", "text/csv", linearCsv(40))
+                .expect(201)
+                .get("id")
+                .asString();
         // scale 0 starts every network at zero output: the first validation loss is the sum of the
         // squared targets of the validation rows, so it depends on the split and nothing else.
         JsonNode a = awaitStatus(submit(splitSpec(id, 11)), "SUCCEEDED");
         JsonNode b = awaitStatus(submit(splitSpec(id, 11)), "SUCCEEDED");
         JsonNode c = awaitStatus(submit(splitSpec(id, 12)), "SUCCEEDED");
 
-        JsonNode lossesA = http.get("/jobs/" + a.get("id").asString() + "/losses").expect(200);
-        JsonNode lossesB = http.get("/jobs/" + b.get("id").asString() + "/losses").expect(200);
-        JsonNode lossesC = http.get("/jobs/" + c.get("id").asString() + "/losses").expect(200);
+        JsonNode lossesA =
+                http.get("/jobs/" + a.get("id").asString() + "/losses").expect(200);
+        JsonNode lossesB =
+                http.get("/jobs/" + b.get("id").asString() + "/losses").expect(200);
+        JsonNode lossesC =
+                http.get("/jobs/" + c.get("id").asString() + "/losses").expect(200);
         assertThat(lossesA.get("validation").size()).isEqualTo(51);
-        assertThat(lossesA.at("/validation/0").asDouble()).isEqualTo(lossesB.at("/validation/0").asDouble());
+        assertThat(lossesA.at("/validation/0").asDouble())
+                .isEqualTo(lossesB.at("/validation/0").asDouble());
         assertThat(lossesA.get("validation")).isEqualTo(lossesB.get("validation"));
-        assertThat(lossesA.at("/validation/0").asDouble()).isNotEqualTo(lossesC.at("/validation/0").asDouble());
-        assertThat(a.get("validationLoss").asDouble()).isEqualTo(lossesA.at("/validation/50").asDouble());
-        double rows = lossesA.at("/validation/50").asDouble() / lossesA.at("/validationMse/50").asDouble();
+        assertThat(lossesA.at("/validation/0").asDouble())
+                .isNotEqualTo(lossesC.at("/validation/0").asDouble());
+        assertThat(a.get("validationLoss").asDouble())
+                .isEqualTo(lossesA.at("/validation/50").asDouble());
+        double rows = lossesA.at("/validation/50").asDouble()
+                / lossesA.at("/validationMse/50").asDouble();
         assertThat(rows).isCloseTo(10.0, within(1e-9));
-        assertThat(lossesA.at("/trainMse/0").asDouble() * 30).isCloseTo(lossesA.at("/train/0").asDouble(),
-                within(1e-6));
+        assertThat(lossesA.at("/trainMse/0").asDouble() * 30)
+                .isCloseTo(lossesA.at("/train/0").asDouble(), within(1e-6));
     }
 
     // ---------------------------------------------------------------- sweeps
@@ -199,8 +236,8 @@ abstract class DataAndSweepContract {
         Map<String, Object> grid = new LinkedHashMap<>();
         grid.put("layers", List.of(List.of(2), List.of(10)));
         grid.put("scale", List.of(0.1, 1.0));
-        Map<String, Object> sweep = Map.of("name", "hw5 tuning", "base", hw5Base(150), "grid", grid,
-                "selectBy", "validation");
+        Map<String, Object> sweep =
+                Map.of("name", "hw5 tuning", "base", hw5Base(150), "grid", grid, "selectBy", "validation");
 
         Http.Response accepted = http.post("/sweeps", sweep);
 
@@ -219,22 +256,32 @@ abstract class DataAndSweepContract {
         for (JsonNode entry : board) {
             JsonNode job = http.get("/jobs/" + entry.get("jobId").asString()).expect(200);
             assertThat(job.get("sweepId").asString()).isEqualTo(id);
-            assertThat(entry.get("validationLoss").asDouble()).isEqualTo(job.get("validationLoss").asDouble());
-            assertThat(entry.get("testLoss").asDouble()).isEqualTo(job.get("testLoss").asDouble());
-            assertThat(entry.get("trainLoss").asDouble()).isEqualTo(job.get("trainLoss").asDouble());
-            assertThat(entry.get("modelId").asString()).isEqualTo(job.get("modelId").asString());
+            assertThat(entry.get("validationLoss").asDouble())
+                    .isEqualTo(job.get("validationLoss").asDouble());
+            assertThat(entry.get("testLoss").asDouble())
+                    .isEqualTo(job.get("testLoss").asDouble());
+            assertThat(entry.get("trainLoss").asDouble())
+                    .isEqualTo(job.get("trainLoss").asDouble());
+            assertThat(entry.get("modelId").asString())
+                    .isEqualTo(job.get("modelId").asString());
             assertThat(entry.at("/parameters/layers")).isEqualTo(job.at("/spec/layers"));
-            assertThat(entry.at("/parameters/scale").asDouble()).isEqualTo(job.at("/spec/scale").asDouble());
+            assertThat(entry.at("/parameters/scale").asDouble())
+                    .isEqualTo(job.at("/spec/scale").asDouble());
             assertThat(job.at("/spec/seed").asLong()).isEqualTo(7);
             validation.add(job.get("validationLoss").asDouble());
         }
         assertThat(validation).isSortedAccordingTo(Comparator.naturalOrder());
         assertThat(board.at("/0/rank").asInt()).isEqualTo(1);
-        assertThat(done.at("/best/jobId").asString()).isEqualTo(board.at("/0/jobId").asString());
-        assertThat(done.at("/best/testLoss").isNumber()).as("the winner's test loss is reported").isTrue();
-        assertThat(http.get("/models/" + done.at("/best/modelId").asString()).status()).isEqualTo(200);
+        assertThat(done.at("/best/jobId").asString())
+                .isEqualTo(board.at("/0/jobId").asString());
+        assertThat(done.at("/best/testLoss").isNumber())
+                .as("the winner's test loss is reported")
+                .isTrue();
+        assertThat(http.get("/models/" + done.at("/best/modelId").asString()).status())
+                .isEqualTo(200);
         assertThat(http.get("/jobs?sweepId=" + id).json().get("items").size()).isEqualTo(4);
-        assertThat(http.get("/sweeps").expect(200).get("items").findValuesAsString("id")).contains(id);
+        assertThat(http.get("/sweeps").expect(200).get("items").findValuesAsString("id"))
+                .contains(id);
 
         JsonNode curves = http.get("/sweeps/" + id + "/losses?maxPoints=20").expect(200);
         assertThat(curves.get("jobs").size()).isEqualTo(4);
@@ -247,7 +294,8 @@ abstract class DataAndSweepContract {
         // The same grid selected by test loss ranks by the test column, and says why that misleads.
         Map<String, Object> byTest = new LinkedHashMap<>(sweep);
         byTest.put("selectBy", "test");
-        JsonNode tested = awaitSweep(http.post("/sweeps", byTest).expect(202).get("id").asString());
+        JsonNode tested =
+                awaitSweep(http.post("/sweeps", byTest).expect(202).get("id").asString());
         assertThat(tested.get("warning").asString()).contains("overstates generalisation");
         List<Double> test = new ArrayList<>();
         tested.get("leaderboard").forEach(e -> test.add(e.get("testLoss").asDouble()));
@@ -271,7 +319,8 @@ abstract class DataAndSweepContract {
         grid.put("scale", List.of(0.1, 0.2));
         Map<String, Object> sweep = Map.of("name", "mixed", "base", base, "grid", grid);
 
-        JsonNode done = awaitSweep(http.post("/sweeps", sweep).expect(202).get("id").asString());
+        JsonNode done =
+                awaitSweep(http.post("/sweeps", sweep).expect(202).get("id").asString());
 
         JsonNode board = done.get("leaderboard");
         assertThat(done.at("/statusCounts/FAILED").asInt()).as(done.toString()).isEqualTo(2);
@@ -291,12 +340,17 @@ abstract class DataAndSweepContract {
 
     @Test
     void cancellingASweepCancelsItsMembers() {
-        Map<String, Object> sweep = Map.of("base", longSpec("hw5"), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)),
-                "selectBy", "train");
+        Map<String, Object> sweep =
+                Map.of("base", longSpec("hw5"), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)), "selectBy", "train");
         JsonNode created = http.post("/sweeps", sweep).expect(202);
         String id = created.get("id").asString();
         assertThat(created.get("warning").asString()).contains("training loss");
-        await().atMost(TRAINING).until(() -> http.get("/sweeps/" + id).json().at("/statusCounts/RUNNING").asInt() == 2);
+        await().atMost(TRAINING)
+                .until(() -> http.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/RUNNING")
+                                .asInt()
+                        == 2);
 
         http.post("/sweeps/" + id + "/cancel", "").expect(202);
 
@@ -313,24 +367,37 @@ abstract class DataAndSweepContract {
         return Stream.of(
                 Arguments.of("no grid", "{" + base + "}", "grid"),
                 Arguments.of("an empty grid", "{" + base + ", \"grid\": {}}", "grid"),
-                Arguments.of("an unknown key", "{" + base + ", \"grid\": {\"learningRate\": [0.1]}}",
-                        "grid.learningRate"),
+                Arguments.of(
+                        "an unknown key", "{" + base + ", \"grid\": {\"learningRate\": [0.1]}}", "grid.learningRate"),
                 Arguments.of("an empty list", "{" + base + ", \"grid\": {\"alpha\": []}}", "grid.alpha"),
-                Arguments.of("a value of the wrong type", "{" + base + ", \"grid\": {\"alpha\": [0.1, \"fast\"]}}",
+                Arguments.of(
+                        "a value of the wrong type",
+                        "{" + base + ", \"grid\": {\"alpha\": [0.1, \"fast\"]}}",
                         "grid.alpha[1]"),
                 Arguments.of("a value that is not a list", "{" + base + ", \"grid\": {\"alpha\": 0.1}}", "grid.alpha"),
-                Arguments.of("layers that are not arrays", "{" + base + ", \"grid\": {\"layers\": [5, 10]}}",
+                Arguments.of(
+                        "layers that are not arrays",
+                        "{" + base + ", \"grid\": {\"layers\": [5, 10]}}",
                         "grid.layers[0]"),
                 Arguments.of("a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha"),
-                Arguments.of("a bad base", "{\"base\": {\"dataset\": \"nope\", \"alpha\": 0.1, "
-                        + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [0.1]}}", "base.dataset"),
+                Arguments.of(
+                        "a bad base",
+                        "{\"base\": {\"dataset\": \"nope\", \"alpha\": 0.1, "
+                                + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [0.1]}}",
+                        "base.dataset"),
                 Arguments.of("no base", "{\"grid\": {\"alpha\": [0.1]}}", "base"),
-                Arguments.of("more jobs than the limit", "{" + base + ", \"grid\": {\"alpha\": [1, 2, 3, 4], "
-                        + "\"scale\": [1, 2, 3, 4]}}", "grid"),
-                Arguments.of("validation without a validation set", "{\"base\": {\"dataset\": \"hw5\", "
-                        + "\"alpha\": 0.1}, \"grid\": {\"alpha\": [0.1]}}", "base.validationFraction"),
-                Arguments.of("an unknown selectBy", "{" + base + ", \"grid\": {\"alpha\": [0.1]}, "
-                        + "\"selectBy\": \"luck\"}", "selectBy"));
+                Arguments.of(
+                        "more jobs than the limit",
+                        "{" + base + ", \"grid\": {\"alpha\": [1, 2, 3, 4], " + "\"scale\": [1, 2, 3, 4]}}",
+                        "grid"),
+                Arguments.of(
+                        "validation without a validation set",
+                        "{\"base\": {\"dataset\": \"hw5\", " + "\"alpha\": 0.1}, \"grid\": {\"alpha\": [0.1]}}",
+                        "base.validationFraction"),
+                Arguments.of(
+                        "an unknown selectBy",
+                        "{" + base + ", \"grid\": {\"alpha\": [0.1]}, " + "\"selectBy\": \"luck\"}",
+                        "selectBy"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -348,8 +415,11 @@ abstract class DataAndSweepContract {
 
     @Test
     void theSizeLimitIsNamedInTheProblem() {
-        JsonNode problem = problem(http.post("/sweeps", "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.1, "
-                + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [1, 2, 3, 4, 5, 6, 7], \"bias\": [true, false]}}"),
+        JsonNode problem = problem(
+                http.post(
+                        "/sweeps",
+                        "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.1, "
+                                + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [1, 2, 3, 4, 5, 6, 7], \"bias\": [true, false]}}"),
                 400);
 
         assertThat(problem.get("detail").asString()).contains("14 jobs").contains("trainyard.limits.max-sweep-size");
@@ -358,11 +428,17 @@ abstract class DataAndSweepContract {
     @Test
     void theNewEndpointsAreDocumented() {
         JsonNode docs = http.get("/v3/api-docs").expect(200);
-        assertThat(docs.get("paths").propertyNames()).contains("/datasets", "/datasets/{id}", "/sweeps",
-                "/sweeps/{id}", "/sweeps/{id}/losses", "/sweeps/{id}/cancel");
+        assertThat(docs.get("paths").propertyNames())
+                .contains(
+                        "/datasets",
+                        "/datasets/{id}",
+                        "/sweeps",
+                        "/sweeps/{id}",
+                        "/sweeps/{id}/losses",
+                        "/sweeps/{id}/cancel");
         assertThat(docs.at("/paths/~1sweeps/post/summary").asString()).isNotBlank();
-        assertThat(docs.at("/paths/~1datasets/post/requestBody/content").propertyNames()).contains("text/csv",
-                "application/json");
+        assertThat(docs.at("/paths/~1datasets/post/requestBody/content").propertyNames())
+                .contains("text/csv", "application/json");
     }
 
     // ---------------------------------------------------------------- helpers
@@ -374,7 +450,12 @@ abstract class DataAndSweepContract {
         for (int i = 0; i < rows; i++) {
             double a = Math.round(random.nextDouble() * 10000) / 100.0;
             double b = Math.round(random.nextDouble() * 100) / 100.0;
-            csv.append(a).append(',').append(3 * a - 2 * b + 1).append(',').append(b).append('\n');
+            csv.append(a)
+                    .append(',')
+                    .append(3 * a - 2 * b + 1)
+                    .append(',')
+                    .append(b)
+                    .append('\n');
         }
         return csv.toString();
     }
@@ -421,22 +502,29 @@ abstract class DataAndSweepContract {
     }
 
     JsonNode awaitStatus(String id, String status) {
-        await().atMost(TRAINING).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get("/jobs/" + id).json().get("status").asString(),
-                        s -> s.equals(status) || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(s));
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        s -> s.equals(status)
+                                || List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(s));
         JsonNode job = http.get("/jobs/" + id).json();
         assertThat(job.get("status").asString()).as("job %s: %s", id, job).isEqualTo(status);
         return job;
     }
 
     JsonNode awaitSweep(String id) {
-        await().atMost(TRAINING).pollInterval(Duration.ofMillis(100))
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> http.get("/sweeps/" + id).json().get("finished").asBoolean());
         return http.get("/sweeps/" + id).expect(200);
     }
 
     private int count(String status) {
-        return http.get("/jobs?status=" + status + "&limit=500").json().get("items").size();
+        return http.get("/jobs?status=" + status + "&limit=500")
+                .json()
+                .get("items")
+                .size();
     }
 
     static JsonNode problem(Http.Response response, int status) {

@@ -45,8 +45,12 @@ class ExamplesIntegrationTests {
 
     static Stream<String> studies() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d\\d_.*\\.py")).sorted()
-                    .toList().stream();
+            return files
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d\\d_.*\\.py"))
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -56,8 +60,10 @@ class ExamplesIntegrationTests {
         Path out = FIGURES.resolve(script.replace(".py", ""));
         Files.createDirectories(out);
         File log = out.resolve("output.txt").toFile();
-        ProcessBuilder builder = new ProcessBuilder(python(), script).directory(EXAMPLES.toFile())
-                .redirectErrorStream(true).redirectOutput(log);
+        ProcessBuilder builder = new ProcessBuilder(python(), script)
+                .directory(EXAMPLES.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log);
         builder.environment().put("TRAINYARD_URL", "http://localhost:" + port);
         builder.environment().put("TRAINYARD_KEY", io.trainyard.support.Http.ADMIN_KEY);
         builder.environment().put("OUT_DIR", out.toAbsolutePath().toString());
@@ -70,11 +76,16 @@ class ExamplesIntegrationTests {
         }
 
         String output = Files.readString(log.toPath());
-        assertThat(finished).as("%s finished in time; output:%n%s", script, output).isTrue();
-        assertThat(process.exitValue()).as("%s exit code; output:%n%s", script, output).isZero();
+        assertThat(finished)
+                .as("%s finished in time; output:%n%s", script, output)
+                .isTrue();
+        assertThat(process.exitValue())
+                .as("%s exit code; output:%n%s", script, output)
+                .isZero();
         assertThat(output).as(script).contains("|---|");
         try (Stream<Path> files = Files.list(out)) {
-            List<Path> figures = files.filter(p -> p.toString().endsWith(".png")).toList();
+            List<Path> figures =
+                    files.filter(p -> p.toString().endsWith(".png")).toList();
             if (!script.startsWith("06_")) {
                 assertThat(figures).as("%s wrote its figures", script).isNotEmpty();
             }

@@ -8,6 +8,8 @@ class H2DataAndSweepIntegrationTests extends DataAndSweepContract {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-h2-sweeps").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-h2-sweeps").toString());
     }
 }

@@ -8,6 +8,8 @@ class H2ModelsIntegrationTests extends ModelsContract {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-h2-models").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-h2-models").toString());
     }
 }

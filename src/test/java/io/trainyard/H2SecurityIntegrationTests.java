@@ -8,6 +8,8 @@ class H2SecurityIntegrationTests extends SecurityContract {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-h2-security").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-h2-security").toString());
     }
 }

@@ -8,6 +8,8 @@ class H2TrainingOptionsIntegrationTests extends TrainingOptionsContract {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-options-h2").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-options-h2").toString());
     }
 }

@@ -25,6 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.trainyard.model.OnnxRuntimeCheck;
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -32,12 +33,14 @@ import tools.jackson.databind.JsonNode;
  * digest, ONNX downloads run by ONNX Runtime, aliases and their history, streamed CSV predictions.
  * Runs once per store: {@code H2ModelsIntegrationTests} and {@code PostgresModelsIntegrationTests}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=2",
-    "trainyard.limits.max-request-size=16MB",
-    "trainyard.heartbeat-interval=300ms",
-    "trainyard.history-flush-interval=200ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=2",
+            "trainyard.limits.max-request-size=16MB",
+            "trainyard.heartbeat-interval=300ms",
+            "trainyard.history-flush-interval=200ms",
+        })
 abstract class ModelsContract {
 
     static final Duration TRAINING = Duration.ofSeconds(90);
@@ -98,7 +101,10 @@ abstract class ModelsContract {
 
         String modelId = train(spec(dataset, "sigmoid", 1, false));
 
-        assertThat(http.get("/models/" + modelId).expect(200).at("/lineage/dataDigest").asString())
+        assertThat(http.get("/models/" + modelId)
+                        .expect(200)
+                        .at("/lineage/dataDigest")
+                        .asString())
                 .isEqualTo(sha256OfRows(train));
     }
 
@@ -123,24 +129,29 @@ abstract class ModelsContract {
 
         Http.Response byAccept = http.get("/models/" + modelId, "application/onnx");
         Http.Response byFormat = http.get("/models/" + modelId + "?format=onnx");
-        JsonNode predicted = http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
+        JsonNode predicted =
+                http.post("/models/" + modelId + "/predictions", Map.of("x", x)).expect(200);
 
         assertThat(byAccept.status()).isEqualTo(200);
         assertThat(byAccept.contentType()).startsWith("application/onnx");
         assertThat(byFormat.body()).isEqualTo(byAccept.body());
         try (OnnxRuntimeCheck onnx = new OnnxRuntimeCheck(byAccept.body())) {
             onnx.hasInterface(3, 1);
-            OnnxRuntimeCheck.assertClose(onnx.predict(x), Http.JSON.treeToValue(predicted.get("y"), double[][].class),
+            OnnxRuntimeCheck.assertClose(
+                    onnx.predict(x),
+                    Http.JSON.treeToValue(predicted.get("y"), double[][].class),
                     "ONNX vs POST /predictions");
             String jobId = http.get("/models/" + modelId).json().get("jobId").asString();
-            assertThat(onnx.metadata()).containsEntry("trainyard.modelId", modelId)
+            assertThat(onnx.metadata())
+                    .containsEntry("trainyard.modelId", modelId)
                     .containsEntry("trainyard.lineage.jobId", jobId)
                     .containsEntry("trainyard.lineage.datasetId", dataset)
                     .containsKey("trainyard.lineage.dataDigest")
                     .containsKey("trainyard.lineage.spec");
         }
         assertThat(http.get("/models/" + modelId).contentType()).startsWith("application/json");
-        assertThat(http.get("/models/" + modelId, "application/json, application/onnx;q=0.5").contentType())
+        assertThat(http.get("/models/" + modelId, "application/json, application/onnx;q=0.5")
+                        .contentType())
                 .startsWith("application/json");
         JsonNode problem = http.get("/models/" + modelId + "?format=xml").expect(400);
         assertThat(problem.get("detail").asString()).contains("json").contains("onnx");
@@ -150,7 +161,8 @@ abstract class ModelsContract {
 
     @Test
     void anAliasPointsAtAModelPredictsWithItAndKeepsEveryChange() {
-        String first = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String first =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
         Map<String, Object> second = linearModel(null);
         second.put("biases", Map.of("b0", new double[] {100.0}));
         String secondId = http.post("/models", second).expect(201).get("id").asString();
@@ -160,21 +172,26 @@ abstract class ModelsContract {
         assertThat(created.get("name").asString()).isEqualTo(name);
         assertThat(created.get("modelId").asString()).isEqualTo(first);
         assertThat(created.get("updatedAt").asString()).isNotBlank();
-        JsonNode before = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}})).expect(200);
+        JsonNode before = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}}))
+                .expect(200);
         assertThat(before.at("/y/0/0").asDouble()).isEqualTo(2 * 1 - 2 + 0.5);
 
         put("/aliases/" + name, Map.of("modelId", secondId)).expect(200);
 
-        assertThat(http.get("/aliases/" + name).expect(200).get("modelId").asString()).isEqualTo(secondId);
-        JsonNode after = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}})).expect(200);
+        assertThat(http.get("/aliases/" + name).expect(200).get("modelId").asString())
+                .isEqualTo(secondId);
+        JsonNode after = http.post("/aliases/" + name + "/predictions", Map.of("x", new double[][] {{1, 2}}))
+                .expect(200);
         assertThat(after.at("/y/0/0").asDouble()).isEqualTo(2 * 1 - 2 + 100.0);
-        assertThat(http.get("/aliases").expect(200).get("items")).anySatisfy(
-                alias -> assertThat(alias.get("name").asString()).isEqualTo(name));
+        assertThat(http.get("/aliases").expect(200).get("items"))
+                .anySatisfy(alias -> assertThat(alias.get("name").asString()).isEqualTo(name));
         JsonNode history = http.get("/aliases/" + name + "/history").expect(200).get("items");
         assertThat(history).hasSize(2);
         assertThat(history.at("/0/modelId").asString()).isEqualTo(secondId);
         assertThat(history.at("/0/previousModelId").asString()).isEqualTo(first);
-        assertThat(history.at("/0/by").asString()).as("the key that made the change").isEqualTo("admin");
+        assertThat(history.at("/0/by").asString())
+                .as("the key that made the change")
+                .isEqualTo("admin");
         assertThat(history.at("/1/modelId").asString()).isEqualTo(first);
         assertThat(history.at("/1/previousModelId").isNull()).isTrue();
 
@@ -194,19 +211,31 @@ abstract class ModelsContract {
 
     @Test
     void badAliasRequestsAreExplained() {
-        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String model =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
 
-        assertThat(put("/aliases/bad%20name", Map.of("modelId", model)).expect(400).at("/errors/0/field").asString())
+        assertThat(put("/aliases/bad%20name", Map.of("modelId", model))
+                        .expect(400)
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("name");
-        assertThat(put("/aliases/" + "a".repeat(65), Map.of("modelId", model)).status()).isEqualTo(400);
+        assertThat(put("/aliases/" + "a".repeat(65), Map.of("modelId", model)).status())
+                .isEqualTo(400);
         assertThat(put("/aliases/-leading", Map.of("modelId", model)).status()).isEqualTo(400);
-        JsonNode unknownModel = put("/aliases/staging", Map.of("modelId", "no-such-model")).expect(400);
+        JsonNode unknownModel =
+                put("/aliases/staging", Map.of("modelId", "no-such-model")).expect(400);
         assertThat(unknownModel.at("/errors/0/field").asString()).isEqualTo("modelId");
-        assertThat(put("/aliases/staging", Map.of()).expect(400).at("/errors/0/field").asString()).isEqualTo("modelId");
-        assertThat(http.get("/aliases/never-set").expect(404).get("type").asString()).endsWith("not-found");
+        assertThat(put("/aliases/staging", Map.of())
+                        .expect(400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("modelId");
+        assertThat(http.get("/aliases/never-set").expect(404).get("type").asString())
+                .endsWith("not-found");
         assertThat(http.get("/aliases/never-set/history").status()).isEqualTo(404);
         assertThat(http.delete("/aliases/never-set").status()).isEqualTo(404);
-        assertThat(http.post("/aliases/never-set/predictions", Map.of("x", new double[][] {{1, 2}})).status())
+        assertThat(http.post("/aliases/never-set/predictions", Map.of("x", new double[][] {{1, 2}}))
+                        .status())
                 .isEqualTo(404);
     }
 
@@ -214,7 +243,10 @@ abstract class ModelsContract {
 
     @Test
     void aHundredThousandRowCsvRoundTripsMatchedByColumnName() throws Exception {
-        String model = http.post("/models", linearModel(List.of("a", "b"))).expect(201).get("id").asString();
+        String model = http.post("/models", linearModel(List.of("a", "b")))
+                .expect(201)
+                .get("id")
+                .asString();
         int rows = 100_000;
         StringBuilder csv = new StringBuilder("b,ignored,a\n");
         Random random = new Random(5);
@@ -238,14 +270,17 @@ abstract class ModelsContract {
             assertThat(Double.parseDouble(cells[1])).isEqualTo(x[r][1]);
             // exact up to the rounding order of the product implementation in use (BLAS may fuse multiply-adds)
             double expected = 2 * x[r][0] - x[r][1] + 0.5;
-            assertThat(Double.parseDouble(cells[2])).as("row %d", r)
-                    .isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-12 * Math.max(1, Math.abs(expected))));
+            assertThat(Double.parseDouble(cells[2]))
+                    .as("row %d", r)
+                    .isCloseTo(
+                            expected, org.assertj.core.api.Assertions.within(1e-12 * Math.max(1, Math.abs(expected))));
         }
     }
 
     @Test
     void csvColumnsAreTakenInOrderWhenTheHeaderDoesNotNameThem() {
-        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String model =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
 
         Http.Response response = http.post("/models/" + model + "/predictions", "text/csv", "p,q\n1,2\n3,4\n");
 
@@ -255,34 +290,52 @@ abstract class ModelsContract {
 
     @Test
     void badCsvCellsAre400sNamingLineAndColumn() {
-        String model = http.post("/models", linearModel(List.of("a", "b"))).expect(201).get("id").asString();
+        String model = http.post("/models", linearModel(List.of("a", "b")))
+                .expect(201)
+                .get("id")
+                .asString();
         String path = "/models/" + model + "/predictions";
 
         JsonNode badCell = problem(http.post(path, "text/csv", "a,b\n1,2\n3,x\n"));
         assertThat(badCell.at("/errors/0/field").asString()).isEqualTo("line 3, column 2 (b)");
         assertThat(badCell.at("/errors/0/message").asString()).contains("'x'");
-        assertThat(problem(http.post(path, "text/csv", "a,b\n1,2\n3\n")).at("/errors/0/field").asString())
+        assertThat(problem(http.post(path, "text/csv", "a,b\n1,2\n3\n"))
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("line 3");
-        assertThat(problem(http.post(path, "text/csv", "a,b\n1,NaN\n")).at("/errors/0/field").asString())
+        assertThat(problem(http.post(path, "text/csv", "a,b\n1,NaN\n"))
+                        .at("/errors/0/field")
+                        .asString())
                 .isEqualTo("line 2, column 2 (b)");
-        assertThat(problem(http.post(path, "text/csv", "1,2\n3,4\n")).at("/errors/0/message").asString())
+        assertThat(problem(http.post(path, "text/csv", "1,2\n3,4\n"))
+                        .at("/errors/0/message")
+                        .asString())
                 .contains("header");
-        assertThat(problem(http.post(path, "text/csv", "p,q,r\n1,2,3\n")).at("/errors/0/message").asString())
+        assertThat(problem(http.post(path, "text/csv", "p,q,r\n1,2,3\n"))
+                        .at("/errors/0/message")
+                        .asString())
                 .contains("3 columns", "2 inputs", "[a, b]");
-        assertThat(problem(http.post(path, "text/csv", "")).at("/errors/0/field").asString()).isEqualTo("body");
+        assertThat(problem(http.post(path, "text/csv", ""))
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("body");
     }
 
     @Test
     void aBadRowAfterTheAnswerStartedCutsTheResponseInsteadOfEndingItAsComplete() throws Exception {
-        String model = http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String model =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
         StringBuilder csv = new StringBuilder("p,q\n");
         for (int r = 0; r < 60_000; r++) {
             csv.append(r == 50_000 ? "oops" : Integer.toString(r)).append(",1\n");
         }
         HttpClient client = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/models/" + model
-                + "/predictions")).header("Content-Type", "text/csv").header("Authorization", "Bearer " + io.trainyard.support.Http.ADMIN_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(csv.toString())).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/models/" + model + "/predictions"))
+                .header("Content-Type", "text/csv")
+                .header("Authorization", "Bearer " + io.trainyard.support.Http.ADMIN_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(csv.toString()))
+                .build();
 
         assertThatThrownBy(() -> client.send(request, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
@@ -294,16 +347,21 @@ abstract class ModelsContract {
 
         assertThat(paths.at("/~1models~1{id}/get/responses/200/content").propertyNames())
                 .contains("application/json", "application/onnx");
-        assertThat(paths.at("/~1models~1{id}~1predictions/post/requestBody/content").propertyNames())
+        assertThat(paths.at("/~1models~1{id}~1predictions/post/requestBody/content")
+                        .propertyNames())
                 .contains("application/json", "text/csv");
         assertThat(paths.get("/aliases/{name}").propertyNames()).contains("get", "put", "delete");
         assertThat(paths.has("/aliases")).isTrue();
         assertThat(paths.has("/aliases/{name}/history")).isTrue();
-        assertThat(paths.at("/~1aliases~1{name}~1predictions/post/requestBody/content").propertyNames())
+        assertThat(paths.at("/~1aliases~1{name}~1predictions/post/requestBody/content")
+                        .propertyNames())
                 .contains("application/json", "text/csv");
         for (String path : List.of("/aliases/{name}", "/aliases/{name}/history", "/aliases/{name}/predictions")) {
-            paths.get(path).forEach(operation -> assertThat(operation.get("description").asString())
-                    .as("%s description", path).isNotBlank());
+            paths.get(path)
+                    .forEach(
+                            operation -> assertThat(operation.get("description").asString())
+                                    .as("%s description", path)
+                                    .isNotBlank());
         }
     }
 
@@ -356,10 +414,19 @@ abstract class ModelsContract {
     private String upload(String name, double[][] rows) {
         StringBuilder csv = new StringBuilder("a,b,c,target\n");
         for (double[] row : rows) {
-            csv.append(row[0]).append(',').append(row[1]).append(',').append(row[2]).append(',').append(row[3])
+            csv.append(row[0])
+                    .append(',')
+                    .append(row[1])
+                    .append(',')
+                    .append(row[2])
+                    .append(',')
+                    .append(row[3])
                     .append('\n');
         }
-        return http.post("/datasets?name=" + name, "text/csv", csv.toString()).expect(201).get("id").asString();
+        return http.post("/datasets?name=" + name, "text/csv", csv.toString())
+                .expect(201)
+                .get("id")
+                .asString();
     }
 
     /**
@@ -406,13 +473,16 @@ abstract class ModelsContract {
     private JsonNode findInList(String modelId) {
         String cursor = null;
         do {
-            JsonNode page = http.get("/models?limit=100" + (cursor == null ? "" : "&cursor=" + cursor)).expect(200);
+            JsonNode page = http.get("/models?limit=100" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .expect(200);
             for (JsonNode item : page.get("items")) {
                 if (item.get("id").asString().equals(modelId)) {
                     return item;
                 }
             }
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
         } while (cursor != null);
         throw new AssertionError("model " + modelId + " is not listed");
     }

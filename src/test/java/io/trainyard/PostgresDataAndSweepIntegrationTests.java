@@ -21,7 +21,9 @@ class PostgresDataAndSweepIntegrationTests extends DataAndSweepContract {
     static void store(DynamicPropertyRegistry registry) {
         EmbeddedPostgres postgres = PostgresApiIntegrationTests.POSTGRES;
         createDatabase(postgres);
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-pg-sweeps").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-pg-sweeps").toString());
         registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", DATABASE));
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");

@@ -12,7 +12,9 @@ class PostgresModelsIntegrationTests extends ModelsContract {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-pg-models").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-pg-models").toString());
         registry.add("spring.datasource.url", () -> POSTGRES.getJdbcUrl("postgres", "postgres"));
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");

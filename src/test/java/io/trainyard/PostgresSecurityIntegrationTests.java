@@ -24,7 +24,9 @@ class PostgresSecurityIntegrationTests extends SecurityContract {
         } catch (SQLException e) {
             throw new IllegalStateException("could not create the test database", e);
         }
-        registry.add("trainyard.data-dir", () -> ApiContract.tempDataDir("trainyard-pg-security").toString());
+        registry.add(
+                "trainyard.data-dir",
+                () -> ApiContract.tempDataDir("trainyard-pg-security").toString());
         registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", DATABASE));
         registry.add("spring.datasource.username", () -> "postgres");
         registry.add("spring.datasource.password", () -> "");

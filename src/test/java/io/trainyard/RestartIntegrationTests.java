@@ -25,6 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -55,14 +56,23 @@ class RestartIntegrationTests {
     void aJobRunningAtACleanStopResumesFromItsCheckpointAfterTheNextStart() {
         Http first = new Http(port(start()));
         String id = first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
-        await().atMost(STARTUP).until(() -> first.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 100);
+        await().atMost(STARTUP)
+                .until(() -> first.get("/jobs/" + id)
+                                .json()
+                                .at("/progress/iteration")
+                                .asInt()
+                        > 100);
 
         contexts.remove(0).close();
 
         Http second = new Http(port(start()));
         JsonNode done = awaitSucceeded(second, id);
-        assertThat(done.get("attempts").asInt()).as("a clean stop is not held against the job").isEqualTo(1);
-        assertThat(done.get("resumedFrom").asInt()).as("checkpointed at the stop").isGreaterThan(100);
+        assertThat(done.get("attempts").asInt())
+                .as("a clean stop is not held against the job")
+                .isEqualTo(1);
+        assertThat(done.get("resumedFrom").asInt())
+                .as("checkpointed at the stop")
+                .isGreaterThan(100);
         assertHistoryIsWholeAndInOrder(second, id, 15_000);
         second.get("/models/" + done.get("modelId").asString()).expect(200);
     }
@@ -72,9 +82,17 @@ class RestartIntegrationTests {
         int port = freePort();
         child = startChildProcess(port);
         Http stopping = new Http(port);
-        await().atMost(STARTUP).ignoreExceptions().until(() -> stopping.get("/actuator/health").status() == 200);
-        String id = stopping.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
-        await().atMost(STARTUP).until(() -> stopping.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 100);
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> stopping.get("/actuator/health").status() == 200);
+        String id =
+                stopping.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        await().atMost(STARTUP)
+                .until(() -> stopping.get("/jobs/" + id)
+                                .json()
+                                .at("/progress/iteration")
+                                .asInt()
+                        > 100);
 
         long before = System.nanoTime();
         child.destroy(); // SIGTERM
@@ -85,8 +103,12 @@ class RestartIntegrationTests {
 
         Http restarted = new Http(port(start()));
         JsonNode done = awaitSucceeded(restarted, id);
-        assertThat(done.get("attempts").asInt()).as("a SIGTERM is not held against the job").isEqualTo(1);
-        assertThat(done.get("resumedFrom").asInt()).as("checkpointed when stopping").isGreaterThan(100);
+        assertThat(done.get("attempts").asInt())
+                .as("a SIGTERM is not held against the job")
+                .isEqualTo(1);
+        assertThat(done.get("resumedFrom").asInt())
+                .as("checkpointed when stopping")
+                .isGreaterThan(100);
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
     }
 
@@ -95,20 +117,27 @@ class RestartIntegrationTests {
         int port = freePort();
         child = startChildProcess(port, "-Xmx96m");
         Http small = new Http(port);
-        await().atMost(STARTUP).ignoreExceptions().until(() -> small.get("/actuator/health").status() == 200);
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> small.get("/actuator/health").status() == 200);
         // About 4.2 million parameters: within the spec limits (5 million), but a network, its
         // training copy and its gradients do not fit a 96 MiB heap.
         Map<String, Object> huge = ApiContract.hw5Spec("too big for the heap", 5);
         huge.put("layers", List.of(1024, 1024, 1024, 1024, 1024));
         String id = small.post("/jobs", huge).expect(202).get("id").asString();
 
-        await().atMost(STARTUP).until(() -> small.get("/jobs/" + id).json().get("status").asString(),
-                s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        await().atMost(STARTUP)
+                .until(
+                        () -> small.get("/jobs/" + id).json().get("status").asString(),
+                        s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
         JsonNode failed = small.get("/jobs/" + id).json();
         assertThat(failed.get("status").asString()).as("%s", failed).isEqualTo("FAILED");
         assertThat(failed.at("/error/type").asString()).isEqualTo("out-of-memory");
 
-        String next = small.post("/jobs", ApiContract.hw5Spec("after the oom", 200)).expect(202).get("id").asString();
+        String next = small.post("/jobs", ApiContract.hw5Spec("after the oom", 200))
+                .expect(202)
+                .get("id")
+                .asString();
         awaitSucceeded(small, next);
         assertThat(small.get("/actuator/health/readiness").status()).isEqualTo(200);
     }
@@ -117,9 +146,21 @@ class RestartIntegrationTests {
     void uploadedDataSetsAndImportedModelsSurviveARestart() {
         Http first = new Http(port(start()));
         String dataset = first.post("/datasets?name=kept", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n")
-                .expect(201).get("id").asString();
-        String model = first.post("/models", java.util.Map.of("layerSizes", List.of(2, 1), "activation", "none",
-                "weights", java.util.Map.of("W0", new double[][] {{1}, {2}}))).expect(201).get("id").asString();
+                .expect(201)
+                .get("id")
+                .asString();
+        String model = first.post(
+                        "/models",
+                        java.util.Map.of(
+                                "layerSizes",
+                                List.of(2, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                java.util.Map.of("W0", new double[][] {{1}, {2}})))
+                .expect(201)
+                .get("id")
+                .asString();
 
         contexts.remove(0).close();
 
@@ -127,8 +168,10 @@ class RestartIntegrationTests {
         JsonNode kept = second.get("/datasets/" + dataset).expect(200);
         assertThat(kept.get("trainRows").asInt()).isEqualTo(3);
         assertThat(kept.get("columns").toString()).isEqualTo("[\"a\",\"b\",\"y\"]");
-        JsonNode predicted = second.post("/models/" + model + "/predictions",
-                java.util.Map.of("x", new double[][] {{1, 1}})).expect(200);
+        JsonNode predicted = second.post("/models/" + model + "/predictions", java.util.Map.of("x", new double[][] {
+                    {1, 1}
+                }))
+                .expect(200);
         assertThat(predicted.at("/y/0/0").asDouble()).isEqualTo(3.0);
     }
 
@@ -137,33 +180,53 @@ class RestartIntegrationTests {
         int port = freePort();
         child = startChildProcess(port);
         Http crashing = new Http(port);
-        await().atMost(STARTUP).ignoreExceptions().until(() -> crashing.get("/actuator/health").status() == 200);
-        String id = crashing.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> crashing.get("/actuator/health").status() == 200);
+        String id =
+                crashing.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
         // A random point of the run, after at least one checkpoint (every 300 ms in the child).
         int killAfter = 1_000 + new Random().nextInt(8_000);
-        await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
+        await().atMost(STARTUP)
+                .until(() -> crashing.get("/jobs/" + id)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("RUNNING"));
         long running = System.nanoTime();
-        await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt() > killAfter
-                && System.nanoTime() - running > 1_000_000_000L);
-        int seenBeforeKill = crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt();
+        await().atMost(STARTUP)
+                .until(() -> crashing.get("/jobs/" + id)
+                                        .json()
+                                        .at("/progress/iteration")
+                                        .asInt()
+                                > killAfter
+                        && System.nanoTime() - running > 1_000_000_000L);
+        int seenBeforeKill =
+                crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt();
 
         child.destroyForcibly().waitFor(); // kill -9
 
         Http restarted = new Http(port(start()));
         JsonNode done = awaitSucceeded(restarted, id);
         int resumedFrom = done.get("resumedFrom").asInt();
-        System.out.printf("kill -9 after iteration %d (target %d); resumed from checkpoint at %d%n", seenBeforeKill,
-                killAfter, resumedFrom);
+        System.out.printf(
+                "kill -9 after iteration %d (target %d); resumed from checkpoint at %d%n",
+                seenBeforeKill, killAfter, resumedFrom);
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         assertThat(resumedFrom).as("resumed from a checkpoint, not from 0").isGreaterThan(0);
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
 
-        String again = restarted.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        String again =
+                restarted.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
         JsonNode uninterrupted = awaitSucceeded(restarted, again);
-        assertThat(done.get("trainLoss").asDouble()).as("same seed, same result, crash or not")
+        assertThat(done.get("trainLoss").asDouble())
+                .as("same seed, same result, crash or not")
                 .isEqualTo(uninterrupted.get("trainLoss").asDouble());
-        JsonNode resumedModel = restarted.get("/models/" + done.get("modelId").asString()).expect(200);
-        JsonNode referenceModel = restarted.get("/models/" + uninterrupted.get("modelId").asString()).expect(200);
+        JsonNode resumedModel =
+                restarted.get("/models/" + done.get("modelId").asString()).expect(200);
+        JsonNode referenceModel = restarted
+                .get("/models/" + uninterrupted.get("modelId").asString())
+                .expect(200);
         // Shortest round-trip decimal forms: equal text means bit-identical doubles.
         assertThat(resumedModel.get("weights")).isEqualTo(referenceModel.get("weights"));
         assertThat(resumedModel.get("biases")).isEqualTo(referenceModel.get("biases"));
@@ -177,13 +240,25 @@ class RestartIntegrationTests {
         int port = freePort();
         child = startChildProcess(port);
         Http crashing = new Http(port);
-        await().atMost(STARTUP).ignoreExceptions().until(() -> crashing.get("/actuator/health").status() == 200);
-        String id = crashing.post("/jobs", slowSpec(1_000_000)).expect(202).get("id").asString();
-        await().atMost(STARTUP).until(() -> crashing.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
+        await().atMost(STARTUP)
+                .ignoreExceptions()
+                .until(() -> crashing.get("/actuator/health").status() == 200);
+        String id = crashing.post("/jobs", slowSpec(1_000_000))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(STARTUP)
+                .until(() -> crashing.get("/jobs/" + id)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("RUNNING"));
         child.destroyForcibly().waitFor();
         // As if this were the third crash in a row.
-        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("trainyard")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "sa",
+                        "");
                 PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
             update.setString(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
@@ -209,8 +284,10 @@ class RestartIntegrationTests {
     }
 
     private static JsonNode awaitSucceeded(Http http, String id) {
-        await().atMost(STARTUP).until(() -> http.get("/jobs/" + id).json().get("status").asString(),
-                s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
+        await().atMost(STARTUP)
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
         JsonNode job = http.get("/jobs/" + id).json();
         assertThat(job.get("status").asString()).as("%s", job).isEqualTo("SUCCEEDED");
         return job;
@@ -223,17 +300,24 @@ class RestartIntegrationTests {
     }
 
     private ConfigurableApplicationContext start() {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class)
-                .run(arguments(0));
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(TrainyardApplication.class).run(arguments(0));
         contexts.add(context);
         return context;
     }
 
     private String[] arguments(int port) {
-        return new String[] {"--server.port=" + port, "--trainyard.data-dir=" + dataDir, "--trainyard.workers=1",
-            "--trainyard.history-flush-interval=200ms", "--trainyard.checkpoint-interval=300ms",
+        return new String[] {
+            "--server.port=" + port,
+            "--trainyard.data-dir=" + dataDir,
+            "--trainyard.workers=1",
+            "--trainyard.history-flush-interval=200ms",
+            "--trainyard.checkpoint-interval=300ms",
             // The out-of-memory job must reach the worker even where a memory budget would refuse it.
-            "--trainyard.limits.max-job-memory=8GB", "--trainyard.limits.memory-budget=8GB", "--spring.jmx.enabled=false"};
+            "--trainyard.limits.max-job-memory=8GB",
+            "--trainyard.limits.memory-budget=8GB",
+            "--spring.jmx.enabled=false"
+        };
     }
 
     private Process startChildProcess(int port, String... jvmOptions) throws IOException {
@@ -247,7 +331,10 @@ class RestartIntegrationTests {
         command.add(TrainyardApplication.class.getName());
         command.addAll(List.of(arguments(port)));
         File log = Files.createTempFile("trainyard-child", ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
     }
 
     private static int port(ConfigurableApplicationContext context) {

@@ -24,6 +24,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -31,10 +32,12 @@ import tools.jackson.databind.JsonNode;
  * new endpoint cannot be forgotten), owners who cannot see each other's work, idempotent submits.
  * Runs once per store: {@code H2SecurityIntegrationTests} and {@code PostgresSecurityIntegrationTests}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=2",
-    "trainyard.history-flush-interval=200ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=2",
+            "trainyard.history-flush-interval=200ms",
+        })
 abstract class SecurityContract {
 
     private static final Duration TRAINING = Duration.ofSeconds(90);
@@ -52,27 +55,47 @@ abstract class SecurityContract {
     /** A fresh user key; its name is unique per call. */
     Http newUser(String prefix) {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String key = admin.post("/keys", Map.of("name", name, "role", "user")).expect(201).get("key").asString();
+        String key = admin.post("/keys", Map.of("name", name, "role", "user"))
+                .expect(201)
+                .get("key")
+                .asString();
         return admin.as(key);
     }
 
     /** What one owner has: a finished job and its model, an uploaded data set, a sweep. */
-    record Owned(String job, String model, String dataset, String sweep) {
-    }
+    record Owned(String job, String model, String dataset, String sweep) {}
 
     /** Every owner's alias of the same name: alias names are per owner. */
     private static final String ALIAS = "owned-alias";
 
     Owned createEverything(Http owner) {
-        String job = owner.post("/jobs", ApiContract.hw5Spec("owned", 50)).expect(202).get("id").asString();
-        String dataset = owner.post("/datasets?name=owned", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n").expect(201)
-                .get("id").asString();
-        String sweep = owner.post("/sweeps", Map.of("base", Map.of("dataset", "hw5", "alpha", 0.001,
-                "iterations", 20, "validationFraction", 0.2), "grid", Map.of("layers", List.of(List.of(2)))))
-                .expect(202).get("id").asString();
-        await().atMost(TRAINING).until(() -> owner.get("/jobs/" + job).json().get("status").asString().equals("SUCCEEDED"));
+        String job = owner.post("/jobs", ApiContract.hw5Spec("owned", 50))
+                .expect(202)
+                .get("id")
+                .asString();
+        String dataset = owner.post("/datasets?name=owned", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n")
+                .expect(201)
+                .get("id")
+                .asString();
+        String sweep = owner.post(
+                        "/sweeps",
+                        Map.of(
+                                "base",
+                                Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 20, "validationFraction", 0.2),
+                                "grid",
+                                Map.of("layers", List.of(List.of(2)))))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(TRAINING)
+                .until(() -> owner.get("/jobs/" + job)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("SUCCEEDED"));
         String model = owner.get("/jobs/" + job).json().get("modelId").asString();
-        owner.send("PUT", "/aliases/" + ALIAS, "application/json", "{\"modelId\": \"" + model + "\"}").expect(200);
+        owner.send("PUT", "/aliases/" + ALIAS, "application/json", "{\"modelId\": \"" + model + "\"}")
+                .expect(200);
         return new Owned(job, model, dataset, sweep);
     }
 
@@ -101,13 +124,17 @@ abstract class SecurityContract {
                 String template = path.getKey();
                 boolean destructive = method.equals("DELETE");
                 for (var caller : callers.entrySet()) {
-                    if (destructive && (caller.getKey().equals("owner") || caller.getKey().equals("admin"))) {
+                    if (destructive
+                            && (caller.getKey().equals("owner")
+                                    || caller.getKey().equals("admin"))) {
                         continue; // checked below on throwaway rows, so the matrix keeps its subjects
                     }
                     String url = concrete(template, owned);
                     int status = call(caller.getValue(), method, url).status();
-                    assertThat(status).as("%s %s as %s", method, url, caller.getKey())
-                            .satisfies(s -> assertThat(expected(caller.getKey(), method, template, s)).isTrue());
+                    assertThat(status)
+                            .as("%s %s as %s", method, url, caller.getKey())
+                            .satisfies(s -> assertThat(expected(caller.getKey(), method, template, s))
+                                    .isTrue());
                 }
                 checked.add(method + " " + template);
             }
@@ -136,8 +163,9 @@ abstract class SecurityContract {
         return switch (caller) {
             case "no key", "unknown key", "revoked key" -> status == 401;
             case "another owner" -> adminOnly ? status == 403 : owned ? status == 404 : status < 400 || status == 400;
-            default -> status != 401 && status != 403 && status != 404 && status < 500
-                    || adminOnly && caller.equals("owner") && status == 403;
+            default ->
+                status != 401 && status != 403 && status != 404 && status < 500
+                        || adminOnly && caller.equals("owner") && status == 403;
         };
     }
 
@@ -157,7 +185,8 @@ abstract class SecurityContract {
             url = template.replace("{id}", UUID.randomUUID().toString());
         }
         if (url.contains("{")) {
-            throw new AssertionError("A new endpoint with path parameters: teach the security matrix its ids: " + template);
+            throw new AssertionError(
+                    "A new endpoint with path parameters: teach the security matrix its ids: " + template);
         }
         if (template.equals("/jobs/compare")) {
             url += "?ids=" + owned.job();
@@ -189,10 +218,17 @@ abstract class SecurityContract {
         Http bob = newUser("bob");
         Owned owned = createEverything(alice);
 
-        for (String path : List.of("/jobs/" + owned.job(), "/jobs/" + owned.job() + "/losses",
-                "/jobs/" + owned.job() + "/gradients", "/jobs/" + owned.job() + "/losses?format=png",
-                "/jobs/" + owned.job() + "/events", "/jobs/compare?ids=" + owned.job(), "/models/" + owned.model(),
-                "/datasets/" + owned.dataset(), "/sweeps/" + owned.sweep(), "/sweeps/" + owned.sweep() + "/losses")) {
+        for (String path : List.of(
+                "/jobs/" + owned.job(),
+                "/jobs/" + owned.job() + "/losses",
+                "/jobs/" + owned.job() + "/gradients",
+                "/jobs/" + owned.job() + "/losses?format=png",
+                "/jobs/" + owned.job() + "/events",
+                "/jobs/compare?ids=" + owned.job(),
+                "/models/" + owned.model(),
+                "/datasets/" + owned.dataset(),
+                "/sweeps/" + owned.sweep(),
+                "/sweeps/" + owned.sweep() + "/losses")) {
             Http.Response answer = bob.get(path);
             assertThat(answer.status()).as(path).isEqualTo(404);
             assertThat(answer.contentType()).as(path).startsWith("application/problem+json");
@@ -206,14 +242,18 @@ abstract class SecurityContract {
         assertThat(bob.get("/jobs").expect(200).get("items")).isEmpty();
         assertThat(bob.get("/models").expect(200).get("items")).isEmpty();
         assertThat(bob.get("/sweeps").expect(200).get("items")).isEmpty();
-        assertThat(bob.get("/datasets").expect(200).get("items")).extracting(d -> d.get("id").asString())
+        assertThat(bob.get("/datasets").expect(200).get("items"))
+                .extracting(d -> d.get("id").asString())
                 .containsExactly("hw5");
-        assertThat(alice.get("/jobs?limit=500").expect(200).get("items")).extracting(j -> j.get("id").asString())
+        assertThat(alice.get("/jobs?limit=500").expect(200).get("items"))
+                .extracting(j -> j.get("id").asString())
                 .contains(owned.job());
         // An admin sees everyone's and can filter by owner.
         String aliceName = alice.get("/keys/me").expect(200).get("name").asString();
         assertThat(admin.get("/jobs?limit=500&owner=" + aliceName).expect(200).get("items"))
-                .extracting(j -> j.get("id").asString()).contains(owned.job()).hasSizeGreaterThanOrEqualTo(2);
+                .extracting(j -> j.get("id").asString())
+                .contains(owned.job())
+                .hasSizeGreaterThanOrEqualTo(2);
         admin.get("/models/" + owned.model()).expect(200);
 
         // Ids inside a body: another owner's model or data set answers exactly like an unknown one.
@@ -275,8 +315,10 @@ abstract class SecurityContract {
     }
 
     private static Http.Response submit(Http http, String key, String body) {
-        return http.send(HttpRequest.newBuilder(http.uri("/jobs")).header("Content-Type", "application/json")
-                .header("Idempotency-Key", key).POST(HttpRequest.BodyPublishers.ofString(body)));
+        return http.send(HttpRequest.newBuilder(http.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     @Test
@@ -308,9 +350,12 @@ abstract class SecurityContract {
         String listed = admin.get("/keys").expect(200).toString();
         assertThat(listed).doesNotContain("ty_").doesNotContain("\"key\"");
         String name = user.get("/keys/me").expect(200).get("name").asString();
-        assertThat(admin.post("/keys", Map.of("name", name, "role", "user")).status()).isEqualTo(409);
-        assertThat(admin.post("/keys", Map.of("name", "x y", "role", "user")).status()).isEqualTo(400);
-        assertThat(admin.post("/keys", Map.of("name", "ok-name-" + UUID.randomUUID(), "role", "root")).status())
+        assertThat(admin.post("/keys", Map.of("name", name, "role", "user")).status())
+                .isEqualTo(409);
+        assertThat(admin.post("/keys", Map.of("name", "x y", "role", "user")).status())
+                .isEqualTo(400);
+        assertThat(admin.post("/keys", Map.of("name", "ok-name-" + UUID.randomUUID(), "role", "root"))
+                        .status())
                 .isEqualTo(400);
     }
 }

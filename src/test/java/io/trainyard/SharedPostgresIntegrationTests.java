@@ -19,6 +19,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /** Two instances sharing one PostgreSQL: one queue, each job trained once, cancel and recovery across instances. */
@@ -33,7 +34,8 @@ class SharedPostgresIntegrationTests {
     @BeforeAll
     static void startTwoInstances() throws Exception {
         String url = PostgresApiIntegrationTests.POSTGRES.getJdbcUrl("postgres", "postgres");
-        try (Connection db = PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
+        try (Connection db =
+                PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
             db.createStatement().execute("CREATE DATABASE shared_instances");
         }
         String shared = url.replace("/postgres?", "/shared_instances?");
@@ -51,12 +53,17 @@ class SharedPostgresIntegrationTests {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             Http via = i % 2 == 0 ? a : b;
-            ids.add(via.post("/jobs", ApiContract.hw5Spec("shared-" + i, 300)).expect(202).get("id").asString());
+            ids.add(via.post("/jobs", ApiContract.hw5Spec("shared-" + i, 300))
+                    .expect(202)
+                    .get("id")
+                    .asString());
         }
 
         Set<String> instances = new HashSet<>();
         for (String id : ids) {
-            await().atMost(TIMEOUT).until(() -> a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+            await().atMost(TIMEOUT)
+                    .until(() ->
+                            a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
             JsonNode job = b.get("/jobs/" + id).json();
             assertThat(job.get("attempts").asInt()).as("claimed once: %s", job).isEqualTo(1);
             instances.add(job.get("instance").asString());
@@ -66,22 +73,35 @@ class SharedPostgresIntegrationTests {
 
     @Test
     void aJobCanBeCancelledThroughTheInstanceThatIsNotTrainingIt() {
-        String id = a.post("/jobs", ApiContract.longSpec("cross-cancel")).expect(202).get("id").asString();
-        await().atMost(TIMEOUT).until(() -> a.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
+        String id = a.post("/jobs", ApiContract.longSpec("cross-cancel"))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        a.get("/jobs/" + id).json().get("status").asString().equals("RUNNING"));
         Http other = a.get("/jobs/" + id).json().get("instance").asString().equals("instance-a") ? b : a;
 
         other.post("/jobs/" + id + "/cancel", "").expect(202);
 
-        await().atMost(TIMEOUT).until(() -> a.get("/jobs/" + id).json().get("status").asString().equals("CANCELLED"));
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        a.get("/jobs/" + id).json().get("status").asString().equals("CANCELLED"));
     }
 
     @Test
     void aJobOrphanedByACrashedInstanceIsRecoveredOnceItsClaimExpires() throws Exception {
-        String id = a.post("/jobs", ApiContract.hw5Spec("orphan", 50)).expect(202).get("id").asString();
-        await().atMost(TIMEOUT).until(() -> a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+        String id = a.post("/jobs", ApiContract.hw5Spec("orphan", 50))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
         // Rewind it to "running on an instance that died an hour ago".
-        try (Connection db = PostgresApiIntegrationTests.POSTGRES.getDatabase("postgres", "shared_instances")
-                .getConnection();
+        try (Connection db = PostgresApiIntegrationTests.POSTGRES
+                        .getDatabase("postgres", "shared_instances")
+                        .getConnection();
                 PreparedStatement update = db.prepareStatement("""
                         UPDATE jobs SET status = 'RUNNING', claimed_by = 'crashed-instance', attempts = 1,
                             heartbeat_at = now() - interval '1 hour', finished_at = NULL, model_id = NULL
@@ -90,27 +110,31 @@ class SharedPostgresIntegrationTests {
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
 
-        await().atMost(TIMEOUT).until(() -> a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
 
         JsonNode job = b.get("/jobs/" + id).json();
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
         assertThat(job.get("instance").asString()).isIn("instance-a", "instance-b");
-        assertThat(b.get("/jobs/" + id + "/losses").json().get("iteration").size()).isEqualTo(51);
+        assertThat(b.get("/jobs/" + id + "/losses").json().get("iteration").size())
+                .isEqualTo(51);
     }
 
     private static int start(String url, String instance) throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + url,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--trainyard.data-dir=" + Files.createTempDirectory("trainyard-shared"),
-                "--trainyard.instance-id=" + instance,
-                "--trainyard.workers=1",
-                "--trainyard.heartbeat-interval=300ms",
-                "--trainyard.heartbeat-timeout=2s",
-                "--trainyard.poll-interval=200ms",
-                "--spring.jmx.enabled=false");
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + url,
+                        "--spring.datasource.username=postgres",
+                        "--spring.datasource.password=",
+                        "--trainyard.data-dir=" + Files.createTempDirectory("trainyard-shared"),
+                        "--trainyard.instance-id=" + instance,
+                        "--trainyard.workers=1",
+                        "--trainyard.heartbeat-interval=300ms",
+                        "--trainyard.heartbeat-timeout=2s",
+                        "--trainyard.poll-interval=200ms",
+                        "--spring.jmx.enabled=false");
         INSTANCES.add(context);
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     }

@@ -27,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,11 +35,13 @@ import tools.jackson.databind.JsonNode;
  * validation data, diagnostics, dry runs, the memory limit), exercised over real HTTP. Runs once per
  * store: {@code H2TrainingOptionsIntegrationTests} and {@code PostgresTrainingOptionsIntegrationTests}.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=2",
-    "trainyard.history-flush-interval=200ms",
-    "trainyard.limits.max-job-memory=16MB",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=2",
+            "trainyard.history-flush-interval=200ms",
+            "trainyard.limits.max-job-memory=16MB",
+        })
 abstract class TrainingOptionsContract {
 
     static final Duration TRAINING = Duration.ofSeconds(90);
@@ -64,7 +67,9 @@ abstract class TrainingOptionsContract {
             }
         }
         for (String id : started) {
-            await().atMost(TRAINING).until(() -> isTerminal(http.get("/jobs/" + id).json().get("status").asString()));
+            await().atMost(TRAINING)
+                    .until(() -> isTerminal(
+                            http.get("/jobs/" + id).json().get("status").asString()));
         }
     }
 
@@ -96,23 +101,28 @@ abstract class TrainingOptionsContract {
         assertThat(points).isEqualTo(best + 15 + 1);
         assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
         for (int i = best + 1; i < points; i++) {
-            assertThat(losses.at("/validation/" + i).asDouble()).isGreaterThanOrEqualTo(losses.at("/validation/" + best).asDouble());
+            assertThat(losses.at("/validation/" + i).asDouble())
+                    .isGreaterThanOrEqualTo(losses.at("/validation/" + best).asDouble());
         }
         // The model holds the weights of the best point, with that point's losses, not the last one's.
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
-        assertThat(model.get("trainLoss").asDouble()).isEqualTo(losses.at("/train/" + best).asDouble());
-        assertThat(model.get("testLoss").asDouble()).isEqualTo(losses.at("/test/" + best).asDouble());
-        assertThat(done.get("trainLoss").asDouble()).isEqualTo(losses.at("/train/" + (points - 1)).asDouble());
+        assertThat(model.get("trainLoss").asDouble())
+                .isEqualTo(losses.at("/train/" + best).asDouble());
+        assertThat(model.get("testLoss").asDouble())
+                .isEqualTo(losses.at("/test/" + best).asDouble());
+        assertThat(done.get("trainLoss").asDouble())
+                .isEqualTo(losses.at("/train/" + (points - 1)).asDouble());
         double[][][] test = hw5Test();
-        JsonNode predicted = http.post("/models/" + model.get("id").asString() + "/predictions",
-                Map.of("x", test[0])).expect(200);
+        JsonNode predicted = http.post("/models/" + model.get("id").asString() + "/predictions", Map.of("x", test[0]))
+                .expect(200);
         double sse = 0;
         for (int r = 0; r < test[0].length; r++) {
             double e = predicted.at("/y/" + r + "/0").asDouble() - test[1][r][0];
             sse += e * e;
         }
-        assertThat(sse).isCloseTo(losses.at("/test/" + best).asDouble(),
-                org.assertj.core.data.Percentage.withPercentage(1e-7));
+        assertThat(sse)
+                .isCloseTo(
+                        losses.at("/test/" + best).asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-7));
 
         JsonNode diagnostics = done.get("diagnostics");
         assertThat(diagnostics.get("layers").findValuesAsString("name")).containsExactly("W0", "W1");
@@ -146,7 +156,8 @@ abstract class TrainingOptionsContract {
         assertThat(losses.get("iteration").size()).isEqualTo(31);
         assertThat(losses.get("bestIteration").isNull()).isTrue();
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
-        assertThat(model.get("trainLoss").asDouble()).isEqualTo(losses.at("/train/30").asDouble());
+        assertThat(model.get("trainLoss").asDouble())
+                .isEqualTo(losses.at("/train/30").asDouble());
     }
 
     // ---------------------------------------------------------------- explicit validation data
@@ -174,8 +185,9 @@ abstract class TrainingOptionsContract {
 
         assertThat(done.get("validationLoss").isNumber()).isTrue();
         JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
-        assertThat(losses.at("/validationMse/0").asDouble() * 3).isCloseTo(losses.at("/validation/0").asDouble(),
-                org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(losses.at("/validationMse/0").asDouble() * 3)
+                .isCloseTo(
+                        losses.at("/validation/0").asDouble(), org.assertj.core.data.Percentage.withPercentage(1e-9));
 
         spec.put("validationFraction", 0.25);
         JsonNode both = problem(http.post("/jobs", spec), 400);
@@ -186,10 +198,16 @@ abstract class TrainingOptionsContract {
     void anUploadKeepsAValidationPartThatJobsUseAndMayNotSplitAgain() {
         StringBuilder csv = new StringBuilder("a,b,y\n");
         for (int i = 0; i < 40; i++) {
-            csv.append(i).append(',').append(i % 7).append(',').append(2 * i + (i % 7)).append('\n');
+            csv.append(i)
+                    .append(',')
+                    .append(i % 7)
+                    .append(',')
+                    .append(2 * i + (i % 7))
+                    .append('\n');
         }
-        JsonNode dataset = http.post("/datasets?testFraction=0.25&validationFraction=0.2&seed=5", "text/csv",
-                csv.toString()).expect(201);
+        JsonNode dataset = http.post(
+                        "/datasets?testFraction=0.25&validationFraction=0.2&seed=5", "text/csv", csv.toString())
+                .expect(201);
         assertThat(dataset.get("testRows").asInt()).isEqualTo(10);
         assertThat(dataset.get("validationRows").asInt()).isEqualTo(6);
         assertThat(dataset.get("trainRows").asInt()).isEqualTo(24);
@@ -216,7 +234,11 @@ abstract class TrainingOptionsContract {
         json.put("y", new double[] {0, 1, 4});
         json.put("validationX", new double[][] {{1.5}});
         json.put("validationY", new double[] {2.25});
-        assertThat(http.post("/datasets", json).expect(201).get("validationRows").asInt()).isEqualTo(1);
+        assertThat(http.post("/datasets", json)
+                        .expect(201)
+                        .get("validationRows")
+                        .asInt())
+                .isEqualTo(1);
         json.put("validationX", new double[][] {{1.5, 2}});
         assertThat(problem(http.post("/datasets", json), 400).get("errors").findValuesAsString("field"))
                 .contains("validationX");
@@ -246,8 +268,13 @@ abstract class TrainingOptionsContract {
         body.put("activation", "relu");
         body.put("bias", true);
         body.put("preprocessing", Map.of("basisDegree", 1, "normalize", false));
-        double[][] w0 = {{0.1, -0.2, 0.3, 0.1}, {0.05, 0.1, -0.1, 0.1}, {0.2, 0.2, 0.2, 0.1}, {-0.3, 0.1, 0.0, 0.1},
-            {0.4, -0.4, 0.1, 0.1}};
+        double[][] w0 = {
+            {0.1, -0.2, 0.3, 0.1},
+            {0.05, 0.1, -0.1, 0.1},
+            {0.2, 0.2, 0.2, 0.1},
+            {-0.3, 0.1, 0.0, 0.1},
+            {0.4, -0.4, 0.1, 0.1}
+        };
         body.put("weights", Map.of("W0", w0, "W1", new double[][] {{1}, {1}, {1}, {1}}));
         body.put("biases", Map.of("b0", new double[] {-1e4, -1e4, -1e4, -1e4}, "b1", new double[] {0}));
         String modelId = http.post("/models", body).expect(201).get("id").asString();
@@ -315,10 +342,12 @@ abstract class TrainingOptionsContract {
         assertThat(sweepDry.get("jobs").asInt()).isEqualTo(8);
         assertThat(sweepDry.at("/members/7/job/spec/optimizer/type").asString()).isEqualTo("adam");
         assertThat(sweepDry.at("/members/7/job/spec/batchSize").asInt()).isEqualTo(32);
-        assertThat(sweepDry.at("/members/7/job/spec/earlyStopping/patience").asInt()).isEqualTo(10);
+        assertThat(sweepDry.at("/members/7/job/spec/earlyStopping/patience").asInt())
+                .isEqualTo(10);
         assertThat(sweepDry.at("/members/0/job/spec/batchSize").isNull()).isTrue();
         assertThat(sweepDry.at("/members/1/job/estimatedMemoryBytes").asLong())
-                .isGreaterThan(sweepDry.at("/members/0/job/estimatedMemoryBytes").asLong());
+                .isGreaterThan(
+                        sweepDry.at("/members/0/job/estimatedMemoryBytes").asLong());
 
         spec.put("alpha", -1);
         problem(http.post("/jobs?dryRun=true", spec), 400);
@@ -349,22 +378,39 @@ abstract class TrainingOptionsContract {
     static Stream<Arguments> badOptions() {
         String ok = "\"dataset\": \"hw5\", \"alpha\": 0.01";
         return Stream.of(
-                Arguments.of("{" + ok + ", \"optimizer\": {\"type\": \"rmsprop\"}}", "optimizer.type", "[gd, momentum, adam]"),
+                Arguments.of(
+                        "{" + ok + ", \"optimizer\": {\"type\": \"rmsprop\"}}",
+                        "optimizer.type",
+                        "[gd, momentum, adam]"),
                 Arguments.of("{" + ok + ", \"optimizer\": {}}", "optimizer.type", "gd"),
-                Arguments.of("{" + ok + ", \"optimizer\": {\"type\": \"momentum\", \"beta\": 1.5}}", "optimizer.beta", "1.5"),
-                Arguments.of("{" + ok + ", \"optimizer\": {\"type\": \"adam\", \"beta2\": 1.0}}", "optimizer.beta2", "1.0"),
-                Arguments.of("{" + ok + ", \"optimizer\": {\"type\": \"adam\", \"epsilon\": 0}}", "optimizer.epsilon", "0"),
+                Arguments.of(
+                        "{" + ok + ", \"optimizer\": {\"type\": \"momentum\", \"beta\": 1.5}}",
+                        "optimizer.beta",
+                        "1.5"),
+                Arguments.of(
+                        "{" + ok + ", \"optimizer\": {\"type\": \"adam\", \"beta2\": 1.0}}", "optimizer.beta2", "1.0"),
+                Arguments.of(
+                        "{" + ok + ", \"optimizer\": {\"type\": \"adam\", \"epsilon\": 0}}", "optimizer.epsilon", "0"),
                 Arguments.of("{" + ok + ", \"optimizer\": {\"type\": \"gd\", \"beta\": 0.9}}", "optimizer.beta", "gd"),
                 Arguments.of("{" + ok + ", \"batchSize\": 0}", "batchSize", "0"),
-                Arguments.of("{" + ok + ", \"earlyStopping\": {\"patience\": 0, \"monitor\": \"train\"}}",
-                        "earlyStopping.patience", "0"),
-                Arguments.of("{" + ok + ", \"earlyStopping\": {\"minDelta\": -1, \"monitor\": \"train\"}}",
-                        "earlyStopping.minDelta", "-1"),
-                Arguments.of("{" + ok + ", \"earlyStopping\": {\"monitor\": \"test\"}}", "earlyStopping.monitor", "test"),
-                Arguments.of("{" + ok + ", \"earlyStopping\": {\"patience\": 5}}", "earlyStopping.monitor",
+                Arguments.of(
+                        "{" + ok + ", \"earlyStopping\": {\"patience\": 0, \"monitor\": \"train\"}}",
+                        "earlyStopping.patience",
+                        "0"),
+                Arguments.of(
+                        "{" + ok + ", \"earlyStopping\": {\"minDelta\": -1, \"monitor\": \"train\"}}",
+                        "earlyStopping.minDelta",
+                        "-1"),
+                Arguments.of(
+                        "{" + ok + ", \"earlyStopping\": {\"monitor\": \"test\"}}", "earlyStopping.monitor", "test"),
+                Arguments.of(
+                        "{" + ok + ", \"earlyStopping\": {\"patience\": 5}}",
+                        "earlyStopping.monitor",
                         "no validation set"),
-                Arguments.of("{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2]], \"y\": [1, 2], \"validationX\": [[1]]}}",
-                        "data.validationY", "validationY"));
+                Arguments.of(
+                        "{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2]], \"y\": [1, 2], \"validationX\": [[1]]}}",
+                        "data.validationY",
+                        "validationY"));
     }
 
     @ParameterizedTest(name = "{1}: {0}")
@@ -403,7 +449,9 @@ abstract class TrainingOptionsContract {
             reader.readLine();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
-                    rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
+                    rows.add(java.util.Arrays.stream(line.split(","))
+                            .mapToDouble(Double::parseDouble)
+                            .toArray());
                 }
             }
         } catch (IOException e) {
@@ -425,8 +473,11 @@ abstract class TrainingOptionsContract {
     }
 
     JsonNode awaitStatus(String id, String status) {
-        await().atMost(TRAINING).pollInterval(Duration.ofMillis(50))
-                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), TrainingOptionsContract::isTerminal);
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        TrainingOptionsContract::isTerminal);
         JsonNode job = http.get("/jobs/" + id).json();
         assertThat(job.get("status").asString()).as("job %s: %s", id, job).isEqualTo(status);
         return job;

@@ -38,8 +38,12 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
      * @throws InvalidRequestException naming the line and column of the first bad cell
      */
     static CsvTable parse(Reader reader, List<String> targets, long maxCells) {
-        CSVFormat format = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true).setIgnoreEmptyLines(true)
-                .setTrim(true).get();
+        CSVFormat format = CSVFormat.DEFAULT
+                .builder()
+                .setIgnoreSurroundingSpaces(true)
+                .setIgnoreEmptyLines(true)
+                .setTrim(true)
+                .get();
         LineBoundedReader bounded = new LineBoundedReader(reader, MAX_LINE_CHARS);
         try (CSVParser parser = CSVParser.parse(bounded, format)) {
             var records = parser.iterator();
@@ -58,7 +62,8 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             if (header.size() < 2) {
                 throw invalid("line 1: need at least one input and one target column, got " + header);
             }
-            List<String> asked = targets.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+            List<String> asked =
+                    targets.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
             List<String> targetNames = asked.isEmpty() ? List.of(header.get(header.size() - 1)) : asked;
             if (new LinkedHashSet<>(targetNames).size() != targetNames.size()) {
                 throw new InvalidRequestException("target", "names a column more than once: " + targetNames);
@@ -67,8 +72,9 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             for (int t = 0; t < targetNames.size(); t++) {
                 targetIndex[t] = header.indexOf(targetNames.get(t));
                 if (targetIndex[t] < 0) {
-                    throw new InvalidRequestException("target", "line 1: unknown target column '"
-                            + targetNames.get(t) + "'; the header has " + header);
+                    throw new InvalidRequestException(
+                            "target",
+                            "line 1: unknown target column '" + targetNames.get(t) + "'; the header has " + header);
                 }
             }
             List<Integer> inputIndex = new ArrayList<>();
@@ -78,7 +84,8 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
                 }
             }
             if (inputIndex.isEmpty()) {
-                throw new InvalidRequestException("target", "every column is a target; leave at least one input column");
+                throw new InvalidRequestException(
+                        "target", "every column is a target; leave at least one input column");
             }
             List<double[]> xs = new ArrayList<>();
             List<double[]> ys = new ArrayList<>();
@@ -90,8 +97,9 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
                             + record.size() + " cells but the header has " + header.size());
                 }
                 if (record.size() > header.size()) {
-                    throw invalid("line " + line + ", column " + (header.size() + 1) + ": one cell too many; the row has "
-                            + record.size() + " cells but the header has " + header.size());
+                    throw invalid(
+                            "line " + line + ", column " + (header.size() + 1) + ": one cell too many; the row has "
+                                    + record.size() + " cells but the header has " + header.size());
                 }
                 if ((long) (xs.size() + 1) * header.size() > maxCells) {
                     throw invalid("line " + line + ": the file has more than " + maxCells
@@ -138,7 +146,8 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
         }
         if (!isDecimal(cell)) {
             String what = cell.isEmpty() ? "is empty" : "'" + cell + "' is not a number";
-            if (cell.equalsIgnoreCase("nan") || cell.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
+            if (cell.equalsIgnoreCase("nan")
+                    || cell.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
                 what = "'" + cell + "' is not a finite number";
             }
             throw invalid(where + ": " + what);

@@ -3,6 +3,7 @@ package io.trainyard.dataset;
 import java.util.List;
 
 import io.trainyard.system.FieldError;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -11,8 +12,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class DataTables {
 
-    private DataTables() {
-    }
+    private DataTables() {}
 
     /**
      * Checked data: rectangular, non-empty, finite.
@@ -20,9 +20,13 @@ public final class DataTables {
      * @param testX null when there are no test rows
      * @param validationX null when there is no explicit validation set
      */
-    public record Table(double[][] x, double[][] y, double[][] testX, double[][] testY, double[][] validationX,
-            double[][] validationY) {
-    }
+    public record Table(
+            double[][] x,
+            double[][] y,
+            double[][] testX,
+            double[][] testY,
+            double[][] validationX,
+            double[][] validationY) {}
 
     /**
      * Checks data sent as JSON: {@code x} and {@code y} required, {@code testX} and {@code testY}
@@ -31,14 +35,28 @@ public final class DataTables {
      * @param prefix put before every field name, e.g. {@code "data."} for a job's inline data
      * @return the checked table, or null after adding every problem to {@code errors}
      */
-    public static Table check(double[][] x, JsonNode y, double[][] testX, JsonNode testY, String prefix,
-            List<FieldError> errors, long maxCells) {
+    public static Table check(
+            double[][] x,
+            JsonNode y,
+            double[][] testX,
+            JsonNode testY,
+            String prefix,
+            List<FieldError> errors,
+            long maxCells) {
         return check(x, y, testX, testY, null, null, prefix, errors, maxCells);
     }
 
     /** The same, with an optional explicit validation set ({@code validationX} and {@code validationY}). */
-    public static Table check(double[][] x, JsonNode y, double[][] testX, JsonNode testY, double[][] validationX,
-            JsonNode validationY, String prefix, List<FieldError> errors, long maxCells) {
+    public static Table check(
+            double[][] x,
+            JsonNode y,
+            double[][] testX,
+            JsonNode testY,
+            double[][] validationX,
+            JsonNode validationY,
+            String prefix,
+            List<FieldError> errors,
+            long maxCells) {
         int before = errors.size();
         x = matrix(x, prefix + "x", errors, true);
         double[][] ys = targets(y, prefix + "y", errors, true);
@@ -54,38 +72,51 @@ public final class DataTables {
             errors.add(new FieldError(prefix + "y", "has " + ys.length + " rows but " + prefix + "x has " + x.length));
         }
         if ((testX == null) != (testYs == null)) {
-            errors.add(new FieldError(testX == null ? prefix + "testX" : prefix + "testY",
+            errors.add(new FieldError(
+                    testX == null ? prefix + "testX" : prefix + "testY",
                     "testX and testY come together; give both or neither"));
         } else if (testX != null) {
             if (testYs.length != testX.length) {
-                errors.add(new FieldError(prefix + "testY", "has " + testYs.length + " rows but " + prefix
-                        + "testX has " + testX.length));
+                errors.add(new FieldError(
+                        prefix + "testY",
+                        "has " + testYs.length + " rows but " + prefix + "testX has " + testX.length));
             }
             if (testX[0].length != x[0].length) {
-                errors.add(new FieldError(prefix + "testX", "has " + testX[0].length + " columns but " + prefix
-                        + "x has " + x[0].length));
+                errors.add(new FieldError(
+                        prefix + "testX",
+                        "has " + testX[0].length + " columns but " + prefix + "x has " + x[0].length));
             }
             if (testYs[0].length != ys[0].length) {
-                errors.add(new FieldError(prefix + "testY", "has " + testYs[0].length + " columns but " + prefix
-                        + "y has " + ys[0].length));
+                errors.add(new FieldError(
+                        prefix + "testY",
+                        "has " + testYs[0].length + " columns but " + prefix + "y has " + ys[0].length));
             }
         }
         long cells = cells(x) + cells(ys) + cells(testX) + cells(testYs) + cells(validationX) + cells(validationYs);
         if (cells > maxCells) {
             String field = prefix.isEmpty() ? "data" : prefix.substring(0, prefix.length() - 1);
-            errors.add(new FieldError(field, "has " + cells + " numbers, more than the limit " + maxCells
-                    + " (trainyard.limits.max-data-cells)"));
+            errors.add(new FieldError(
+                    field,
+                    "has " + cells + " numbers, more than the limit " + maxCells
+                            + " (trainyard.limits.max-data-cells)"));
         }
         return errors.size() > before ? null : new Table(x, ys, testX, testYs, validationX, validationYs);
     }
 
     /** A held-out part ({@code <part>X}, {@code <part>Y}): both or neither, rows and columns matching. */
-    private static void checkPart(double[][] x, double[][] y, double[][] partX, double[][] partY, String part,
-            String prefix, List<FieldError> errors) {
+    private static void checkPart(
+            double[][] x,
+            double[][] y,
+            double[][] partX,
+            double[][] partY,
+            String part,
+            String prefix,
+            List<FieldError> errors) {
         String fx = prefix + part + "X";
         String fy = prefix + part + "Y";
         if ((partX == null) != (partY == null)) {
-            errors.add(new FieldError(partX == null ? fx : fy, part + "X and " + part + "Y come together; give both or neither"));
+            errors.add(new FieldError(
+                    partX == null ? fx : fy, part + "X and " + part + "Y come together; give both or neither"));
             return;
         }
         if (partX == null) {
@@ -95,10 +126,12 @@ public final class DataTables {
             errors.add(new FieldError(fy, "has " + partY.length + " rows but " + fx + " has " + partX.length));
         }
         if (partX[0].length != x[0].length) {
-            errors.add(new FieldError(fx, "has " + partX[0].length + " columns but " + prefix + "x has " + x[0].length));
+            errors.add(
+                    new FieldError(fx, "has " + partX[0].length + " columns but " + prefix + "x has " + x[0].length));
         }
         if (partY[0].length != y[0].length) {
-            errors.add(new FieldError(fy, "has " + partY[0].length + " columns but " + prefix + "y has " + y[0].length));
+            errors.add(
+                    new FieldError(fy, "has " + partY[0].length + " columns but " + prefix + "y has " + y[0].length));
         }
     }
 
@@ -128,13 +161,16 @@ public final class DataTables {
                 return null;
             }
             if (m[r].length != m[0].length) {
-                errors.add(new FieldError(field + "[" + r + "]", "has " + m[r].length + " numbers but row 0 has "
-                        + m[0].length + "; all rows must have the same length"));
+                errors.add(new FieldError(
+                        field + "[" + r + "]",
+                        "has " + m[r].length + " numbers but row 0 has " + m[0].length
+                                + "; all rows must have the same length"));
                 return null;
             }
             for (int c = 0; c < m[r].length; c++) {
                 if (!Double.isFinite(m[r][c])) {
-                    errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a finite number, got " + m[r][c]));
+                    errors.add(new FieldError(
+                            field + "[" + r + "][" + c + "]", "must be a finite number, got " + m[r][c]));
                     return null;
                 }
             }
@@ -146,7 +182,8 @@ public final class DataTables {
     public static double[][] targets(JsonNode node, String field, List<FieldError> errors, boolean required) {
         if (node == null || node.isNull()) {
             if (required) {
-                errors.add(new FieldError(field, "is required: an array of target rows, or a flat array for one output"));
+                errors.add(
+                        new FieldError(field, "is required: an array of target rows, or a flat array for one output"));
             }
             return null;
         }
@@ -163,13 +200,15 @@ public final class DataTables {
                 rows[r] = new double[item.size()];
                 for (int c = 0; c < item.size(); c++) {
                     if (!item.get(c).isNumber()) {
-                        errors.add(new FieldError(field + "[" + r + "][" + c + "]", "must be a number, got " + item.get(c)));
+                        errors.add(new FieldError(
+                                field + "[" + r + "][" + c + "]", "must be a number, got " + item.get(c)));
                         return null;
                     }
                     rows[r][c] = item.get(c).asDouble();
                 }
             } else {
-                errors.add(new FieldError(field + "[" + r + "]", "must be a number or an array of numbers, got " + item));
+                errors.add(
+                        new FieldError(field + "[" + r + "]", "must be a number or an array of numbers, got " + item));
                 return null;
             }
             if (r > 0 && item.isNumber() != node.get(0).isNumber()) {
@@ -179,5 +218,4 @@ public final class DataTables {
         }
         return matrix(rows, field, errors, required);
     }
-
 }

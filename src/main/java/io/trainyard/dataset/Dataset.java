@@ -13,8 +13,19 @@ import java.util.List;
  *     one off their training rows with {@code validationFraction})
  * @param listed false for data sent inline with a job (stored for retraining, not listed)
  */
-public record Dataset(String id, String name, List<String> columns, double[][] trainX, double[][] trainY,
-        double[][] testX, double[][] testY, double[][] validationX, double[][] validationY, boolean builtIn, boolean listed, Instant createdAt) {
+public record Dataset(
+        String id,
+        String name,
+        List<String> columns,
+        double[][] trainX,
+        double[][] trainY,
+        double[][] testX,
+        double[][] testY,
+        double[][] validationX,
+        double[][] validationY,
+        boolean builtIn,
+        boolean listed,
+        Instant createdAt) {
 
     public int features() {
         return trainX[0].length;
@@ -41,8 +52,17 @@ public record Dataset(String id, String name, List<String> columns, double[][] t
     }
 
     public DatasetInfo info() {
-        return new DatasetInfo(id, name, columns, features(), targets(), trainRows(), testRows(), validationRows(),
-                builtIn, createdAt);
+        return new DatasetInfo(
+                id,
+                name,
+                columns,
+                features(),
+                targets(),
+                trainRows(),
+                testRows(),
+                validationRows(),
+                builtIn,
+                createdAt);
     }
 
     public boolean hasTest() {

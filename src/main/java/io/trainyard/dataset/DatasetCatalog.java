@@ -16,8 +16,8 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
 
 import io.trainyard.security.Caller;
-import io.trainyard.system.Timestamps;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -39,8 +39,13 @@ public class DatasetCatalog {
         this.repository = repository;
         this.usages = usages;
         this.maxCells = properties.limits().maxDataCells();
-        builtIn.put(HW5, readBuiltIn(HW5, "Homework 5: five inputs on very different scales, one noisy smooth target",
-                "datasets/hw5-train.csv", "datasets/hw5-test.csv"));
+        builtIn.put(
+                HW5,
+                readBuiltIn(
+                        HW5,
+                        "Homework 5: five inputs on very different scales, one noisy smooth target",
+                        "datasets/hw5-train.csv",
+                        "datasets/hw5-test.csv"));
     }
 
     /**
@@ -67,7 +72,8 @@ public class DatasetCatalog {
         if (dataset != null) {
             return dataset.info();
         }
-        return repository.findInfo(id, Caller.current().onlyOwner())
+        return repository
+                .findInfo(id, Caller.current().onlyOwner())
                 .orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
@@ -85,8 +91,19 @@ public class DatasetCatalog {
      */
     public Dataset storeInline(String name, DataTables.Table data) {
         List<String> columns = defaultColumns(data.x()[0].length, data.y()[0].length);
-        Dataset dataset = new Dataset("inline-" + UUID.randomUUID(), name, columns, data.x(), data.y(), data.testX(),
-                data.testY(), data.validationX(), data.validationY(), false, false, Timestamps.now());
+        Dataset dataset = new Dataset(
+                "inline-" + UUID.randomUUID(),
+                name,
+                columns,
+                data.x(),
+                data.y(),
+                data.testX(),
+                data.testY(),
+                data.validationX(),
+                data.validationY(),
+                false,
+                false,
+                Timestamps.now());
         repository.insert(dataset, Caller.current().name());
         return dataset;
     }
@@ -100,14 +117,22 @@ public class DatasetCatalog {
      *     validation part, by a shuffle from an independent stream of {@code seed}
      * @throws InvalidRequestException naming the line and column of the first problem in the file
      */
-    public Dataset uploadCsv(String name, Reader csv, List<String> targets, double testFraction,
-            double validationFraction, long seed) {
+    public Dataset uploadCsv(
+            String name, Reader csv, List<String> targets, double testFraction, double validationFraction, long seed) {
         CsvTable table = CsvTable.parse(csv, targets, maxCells);
         TrainTestSplit split = TrainTestSplit.of(table.x(), table.y(), testFraction, seed);
-        TrainTestSplit validation = TrainTestSplit.of(split.trainX(), split.trainY(), validationFraction,
-                seed ^ VALIDATION_STREAM, "validationFraction");
-        return store(name, table.columns(), new DataTables.Table(validation.trainX(), validation.trainY(),
-                split.testX(), split.testY(), validation.testX(), validation.testY()));
+        TrainTestSplit validation = TrainTestSplit.of(
+                split.trainX(), split.trainY(), validationFraction, seed ^ VALIDATION_STREAM, "validationFraction");
+        return store(
+                name,
+                table.columns(),
+                new DataTables.Table(
+                        validation.trainX(),
+                        validation.trainY(),
+                        split.testX(),
+                        split.testY(),
+                        validation.testX(),
+                        validation.testY()));
     }
 
     /** Salt that separates the validation shuffle of an upload from its test shuffle. */
@@ -141,8 +166,8 @@ public class DatasetCatalog {
         }
         // Only whether it is listed (and the caller's): deleting never decodes the numbers. Another
         // owner's data set answers exactly like an unknown one.
-        boolean listed = repository.listed(id, Caller.current().onlyOwner())
-                .orElseThrow(() -> new DatasetNotFoundException(id));
+        boolean listed =
+                repository.listed(id, Caller.current().onlyOwner()).orElseThrow(() -> new DatasetNotFoundException(id));
         if (!listed) {
             throw new DatasetInUseException("Data set " + id + " holds the data sent inline with a job; it is kept "
                     + "so that job can be retrained and goes only with the database.");
@@ -151,7 +176,8 @@ public class DatasetCatalog {
         usages.forEach(usage -> users.addAll(usage.activeUsersOf(id)));
         if (!users.isEmpty()) {
             throw new DatasetInUseException("Data set " + id + " is used by " + users.size() + " queued or running "
-                    + "job(s) " + users.subList(0, Math.min(5, users.size())) + "; cancel them (POST /jobs/{id}/cancel) "
+                    + "job(s) " + users.subList(0, Math.min(5, users.size()))
+                    + "; cancel them (POST /jobs/{id}/cancel) "
                     + "or wait until they finish, then delete it.");
         }
         if (!repository.delete(id)) {
@@ -173,8 +199,19 @@ public class DatasetCatalog {
     }
 
     private Dataset store(String name, List<String> columns, DataTables.Table t) {
-        Dataset dataset = new Dataset(UUID.randomUUID().toString(), name, columns, t.x(), t.y(), t.testX(), t.testY(),
-                t.validationX(), t.validationY(), false, true, Timestamps.now());
+        Dataset dataset = new Dataset(
+                UUID.randomUUID().toString(),
+                name,
+                columns,
+                t.x(),
+                t.y(),
+                t.testX(),
+                t.testY(),
+                t.validationX(),
+                t.validationY(),
+                false,
+                true,
+                Timestamps.now());
         repository.insert(dataset, Caller.current().name());
         return dataset;
     }
@@ -193,12 +230,24 @@ public class DatasetCatalog {
     private static Dataset readBuiltIn(String id, String name, String trainPath, String testPath) {
         CsvTable train = readResource(trainPath);
         CsvTable test = readResource(testPath);
-        return new Dataset(id, name, train.columns(), train.x(), train.y(), test.x(), test.y(), null, null, true, true,
+        return new Dataset(
+                id,
+                name,
+                train.columns(),
+                train.x(),
+                train.y(),
+                test.x(),
+                test.y(),
+                null,
+                null,
+                true,
+                true,
                 Instant.EPOCH);
     }
 
     private static CsvTable readResource(String path) {
-        try (Reader reader = new InputStreamReader(new ClassPathResource(path).getInputStream(), StandardCharsets.UTF_8)) {
+        try (Reader reader =
+                new InputStreamReader(new ClassPathResource(path).getInputStream(), StandardCharsets.UTF_8)) {
             return CsvTable.parse(reader, List.of(), Long.MAX_VALUE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read built-in data set " + path, e);

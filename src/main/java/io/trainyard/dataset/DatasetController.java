@@ -40,7 +40,6 @@ import io.trainyard.system.Names;
 @Tag(name = "Datasets", description = "Built-in and uploaded training data")
 class DatasetController {
 
-
     private final DatasetCatalog catalog;
 
     DatasetController(DatasetCatalog catalog) {
@@ -48,24 +47,33 @@ class DatasetController {
     }
 
     @GetMapping
-    @Operation(summary = "List data sets", description = "Built-in data sets (at least `hw5`) first, then "
-            + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers.")
-    DatasetList list(@io.swagger.v3.oas.annotations.Parameter(description = "Only this owner's uploads (admin keys; "
-            + "a user key always lists its own); built-in data sets are always listed")
-            @org.springframework.web.bind.annotation.RequestParam(required = false) String owner) {
-        return new DatasetList(catalog.list(owner).stream().map(DatasetResponse::from).toList());
+    @Operation(
+            summary = "List data sets",
+            description = "Built-in data sets (at least `hw5`) first, then "
+                    + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers.")
+    DatasetList list(
+            @io.swagger.v3.oas.annotations.Parameter(
+                            description = "Only this owner's uploads (admin keys; "
+                                    + "a user key always lists its own); built-in data sets are always listed")
+                    @org.springframework.web.bind.annotation.RequestParam(required = false)
+                    String owner) {
+        return new DatasetList(
+                catalog.list(owner).stream().map(DatasetResponse::from).toList());
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Describe one data set", description = "Shape and column names of the data set; "
-            + "404 when no data set has this id.")
+    @Operation(
+            summary = "Describe one data set",
+            description = "Shape and column names of the data set; " + "404 when no data set has this id.")
     DatasetResponse get(@PathVariable String id) {
         // Metadata only: answering a GET never decodes the numbers.
         return DatasetResponse.from(catalog.info(id));
     }
 
     @PostMapping(consumes = {"text/csv", "application/csv"})
-    @Operation(summary = "Upload a CSV file", description = """
+    @Operation(
+            summary = "Upload a CSV file",
+            description = """
             A header row of distinct column names, then one row of numbers per sample. The targets are the \
             columns named in `target` (default: the last column); every other column is an input. With \
             `testFraction` that share of the rows goes to the test set, chosen by a shuffle seeded with `seed` \
@@ -75,58 +83,96 @@ class DatasetController {
             NaN or Infinity, a row with too few or too many cells, an unknown target column, an empty file, \
             or no rows left for training. More than `trainyard.limits.max-data-cells` numbers is a 400 too, \
             and a body over `trainyard.limits.max-request-size` a 413.""",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = "text/csv", examples = @ExampleObject(name = "two inputs, one target",
-                            value = "size,rooms,price\n50,2,210\n72,3,305\n95,4,410\n41,1,180\n"))))
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "text/csv",
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "two inputs, one target",
+                                                            value =
+                                                                    "size,rooms,price\n50,2,210\n72,3,305\n95,4,410\n41,1,180\n"))))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the data set")
-    @ApiResponse(responseCode = "400", description = "The file or a parameter is invalid; `detail` says where",
+    @ApiResponse(
+            responseCode = "400",
+            description = "The file or a parameter is invalid; `detail` says where",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "413", description = "The body is over trainyard.limits.max-request-size",
+    @ApiResponse(
+            responseCode = "413",
+            description = "The body is over trainyard.limits.max-request-size",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<DatasetResponse> uploadCsv(@RequestBody(required = false) byte[] body,
+    ResponseEntity<DatasetResponse> uploadCsv(
+            @RequestBody(required = false) byte[] body,
             @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
             @Parameter(description = "A label for people, at most 200 characters. Default: \"CSV upload\" and the time")
-            @RequestParam(required = false) String name,
-            @Parameter(description = "Target column names, comma-separated. Default: the last column", example = "price")
-            @RequestParam(required = false) List<String> target,
+                    @RequestParam(required = false)
+                    String name,
+            @Parameter(
+                            description = "Target column names, comma-separated. Default: the last column",
+                            example = "price")
+                    @RequestParam(required = false)
+                    List<String> target,
             @Parameter(description = "Share of the rows moved to the test set, in [0, 1). Default 0", example = "0.2")
-            @RequestParam(defaultValue = "0") double testFraction,
-            @Parameter(description = "Share of the rows left after the test split moved to the data set's own "
-                    + "validation part, in [0, 1), by a shuffle from an independent stream of `seed`. Jobs on the "
-                    + "data set then validate on these rows. Default 0", example = "0.2")
-            @RequestParam(defaultValue = "0") double validationFraction,
+                    @RequestParam(defaultValue = "0")
+                    double testFraction,
+            @Parameter(
+                            description = "Share of the rows left after the test split moved to the data set's own "
+                                    + "validation part, in [0, 1), by a shuffle from an independent stream of `seed`. Jobs on the "
+                                    + "data set then validate on these rows. Default 0",
+                            example = "0.2")
+                    @RequestParam(defaultValue = "0")
+                    double validationFraction,
             @Parameter(description = "Seed of the shuffle that picks the test rows. Default 0", example = "1")
-            @RequestParam(defaultValue = "0") long seed) {
+                    @RequestParam(defaultValue = "0")
+                    long seed) {
         String label = name(name, "CSV upload");
         Charset charset = contentType.getCharset() == null ? StandardCharsets.UTF_8 : contentType.getCharset();
         String text = body == null ? "" : new String(body, charset);
-        Dataset dataset = catalog.uploadCsv(label, new StringReader(text), target == null ? List.of() : target,
-                testFraction, validationFraction, seed);
+        Dataset dataset = catalog.uploadCsv(
+                label,
+                new StringReader(text),
+                target == null ? List.of() : target,
+                testFraction,
+                validationFraction,
+                seed);
         return created(dataset);
     }
 
     @PostMapping(consumes = "application/json")
-    @Operation(summary = "Upload a data set as JSON", description = "The same shape as a job's inline `data`: "
-            + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
-            + "`testY`. Checked like inline job data: rectangular, finite, matching row counts. Answers 201 with "
-            + "Location; the columns are named x1…xd and y (or y1…yk).",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "quadratic", value = """
+    @Operation(
+            summary = "Upload a data set as JSON",
+            description = "The same shape as a job's inline `data`: "
+                    + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
+                    + "`testY`. Checked like inline job data: rectangular, finite, matching row counts. Answers 201 with "
+                    + "Location; the columns are named x1…xd and y (or y1…yk).",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(examples = @ExampleObject(name = "quadratic", value = """
                             {"name": "quadratic", "x": [[0], [1], [2], [3]], "y": [1, 2, 5, 10],
                              "testX": [[4]], "testY": [17]}"""))))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the data set")
-    @ApiResponse(responseCode = "400", description = "The data is invalid; `errors` lists every field to fix",
+    @ApiResponse(
+            responseCode = "400",
+            description = "The data is invalid; `errors` lists every field to fix",
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<DatasetResponse> uploadJson(@RequestBody UploadDatasetRequest request) {
         if (request == null) {
-            throw new InvalidRequestException("body", "send a JSON object such as {\"name\": \"d\", \"x\": [[1], [2]], "
-                    + "\"y\": [3, 5]}");
+            throw new InvalidRequestException(
+                    "body", "send a JSON object such as {\"name\": \"d\", \"x\": [[1], [2]], " + "\"y\": [3, 5]}");
         }
         List<FieldError> errors = new ArrayList<>();
         Names.check(request.name(), errors);
-        DataTables.Table table = DataTables.check(request.x(), request.y(), request.testX(), request.testY(),
-                request.validationX(), request.validationY(), "",
-                errors, catalog.maxCells());
+        DataTables.Table table = DataTables.check(
+                request.x(),
+                request.y(),
+                request.testX(),
+                request.testY(),
+                request.validationX(),
+                request.validationY(),
+                "",
+                errors,
+                catalog.maxCells());
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -135,10 +181,14 @@ class DatasetController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete an uploaded data set", description = "204 once deleted. 409 while a queued or "
-            + "running job trains on it (cancel those jobs or wait), and for built-in data sets. Finished jobs and "
-            + "their models stay.")
-    @ApiResponse(responseCode = "409", description = "In use by a queued or running job, or built in",
+    @Operation(
+            summary = "Delete an uploaded data set",
+            description = "204 once deleted. 409 while a queued or "
+                    + "running job trains on it (cancel those jobs or wait), and for built-in data sets. Finished jobs and "
+                    + "their models stay.")
+    @ApiResponse(
+            responseCode = "409",
+            description = "In use by a queued or running job, or built in",
             content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         catalog.delete(id);
@@ -161,6 +211,5 @@ class DatasetController {
                 .body(DatasetResponse.from(dataset.info()));
     }
 
-    record DatasetList(List<DatasetResponse> items) {
-    }
+    record DatasetList(List<DatasetResponse> items) {}
 }

@@ -11,6 +11,7 @@ import org.springframework.stereotype.Repository;
 
 import io.trainyard.system.DoubleArrays;
 import io.trainyard.system.Rows;
+
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,9 +19,9 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 class DatasetRepository {
 
-    private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {
-    };
-    private static final String INFO_COLUMNS = "id, name, columns_json, features, targets, train_rows, test_rows, validation_rows, created_at";
+    private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {};
+    private static final String INFO_COLUMNS =
+            "id, name, columns_json, features, targets, train_rows, test_rows, validation_rows, created_at";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -57,7 +58,9 @@ class DatasetRepository {
     }
 
     Optional<Dataset> find(String id) {
-        return jdbc.sql("SELECT * FROM datasets WHERE id = :id").param("id", id).query(this::map)
+        return jdbc.sql("SELECT * FROM datasets WHERE id = :id")
+                .param("id", id)
+                .query(this::map)
                 .optional();
     }
 
@@ -66,45 +69,69 @@ class DatasetRepository {
         if (owner == null) {
             return find(id);
         }
-        return jdbc.sql("SELECT * FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
-                .param("owner", owner).query(this::map).optional();
+        return jdbc.sql("SELECT * FROM datasets WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(this::map)
+                .optional();
     }
 
     /** Whether the stored data set is listed (an upload) or inline job data; empty when there is none. */
     Optional<Boolean> listed(String id, String owner) {
         if (owner == null) {
-            return jdbc.sql("SELECT listed FROM datasets WHERE id = :id").param("id", id).query(Boolean.class)
+            return jdbc.sql("SELECT listed FROM datasets WHERE id = :id")
+                    .param("id", id)
+                    .query(Boolean.class)
                     .optional();
         }
-        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
-                .param("owner", owner).query(Boolean.class).optional();
+        return jdbc.sql("SELECT listed FROM datasets WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(Boolean.class)
+                .optional();
     }
 
     /** Listed data sets without their numbers, newest first, of one owner or (null) of all. */
     List<DatasetInfo> findListed(String owner) {
         if (owner == null) {
             return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed ORDER BY created_at DESC, id DESC")
-                    .query(this::info).list();
+                    .query(this::info)
+                    .list();
         }
         return jdbc.sql("SELECT " + INFO_COLUMNS
-                + " FROM datasets WHERE listed AND owner = :owner ORDER BY created_at DESC, id DESC")
-                .param("owner", owner).query(this::info).list();
+                        + " FROM datasets WHERE listed AND owner = :owner ORDER BY created_at DESC, id DESC")
+                .param("owner", owner)
+                .query(this::info)
+                .list();
     }
 
     /** What a stored data set is, read without decoding its numbers (null {@code owner}: any owner's). */
     Optional<DatasetInfo> findInfo(String id, String owner) {
         if (owner == null) {
-            return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id").param("id", id)
-                    .query(this::info).optional();
+            return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id")
+                    .param("id", id)
+                    .query(this::info)
+                    .optional();
         }
-        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id AND owner = :owner").param("id", id)
-                .param("owner", owner).query(this::info).optional();
+        return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(this::info)
+                .optional();
     }
 
     private DatasetInfo info(ResultSet rs, int row) throws SQLException {
-        return new DatasetInfo(rs.getString("id"), rs.getString("name"), json.readValue(rs.getString("columns_json"),
-                COLUMNS), rs.getInt("features"), rs.getInt("targets"), rs.getInt("train_rows"), rs.getInt("test_rows"),
-                rs.getInt("validation_rows"), false, Rows.instant(rs, "created_at"));
+        return new DatasetInfo(
+                rs.getString("id"),
+                rs.getString("name"),
+                json.readValue(rs.getString("columns_json"), COLUMNS),
+                rs.getInt("features"),
+                rs.getInt("targets"),
+                rs.getInt("train_rows"),
+                rs.getInt("test_rows"),
+                rs.getInt("validation_rows"),
+                false,
+                Rows.instant(rs, "created_at"));
     }
 
     /**
@@ -114,8 +141,7 @@ class DatasetRepository {
     long storedBytes() {
         Long bytes = jdbc.sql("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
-                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)), 0) FROM datasets""")
-                .query(Long.class).single();
+                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)), 0) FROM datasets""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
     }
 
@@ -128,10 +154,18 @@ class DatasetRepository {
         int targets = rs.getInt("targets");
         List<String> columns = json.readValue(rs.getString("columns_json"), COLUMNS);
         Instant createdAt = Rows.instant(rs, "created_at");
-        return new Dataset(rs.getString("id"), rs.getString("name"), columns,
-                DoubleArrays.decode(rs.getBytes("train_x"), features), DoubleArrays.decode(rs.getBytes("train_y"), targets),
-                DoubleArrays.decode(rs.getBytes("test_x"), features), DoubleArrays.decode(rs.getBytes("test_y"), targets),
+        return new Dataset(
+                rs.getString("id"),
+                rs.getString("name"),
+                columns,
+                DoubleArrays.decode(rs.getBytes("train_x"), features),
+                DoubleArrays.decode(rs.getBytes("train_y"), targets),
+                DoubleArrays.decode(rs.getBytes("test_x"), features),
+                DoubleArrays.decode(rs.getBytes("test_y"), targets),
                 DoubleArrays.decode(rs.getBytes("validation_x"), features),
-                DoubleArrays.decode(rs.getBytes("validation_y"), targets), false, rs.getBoolean("listed"), createdAt);
+                DoubleArrays.decode(rs.getBytes("validation_y"), targets),
+                false,
+                rs.getBoolean("listed"),
+                createdAt);
     }
 }

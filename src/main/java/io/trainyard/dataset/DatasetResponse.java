@@ -10,18 +10,39 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record DatasetResponse(
         @Schema(example = "hw5") String id,
         String name,
-        @Schema(description = "Number of input columns", example = "5") int features,
-        @Schema(description = "Number of target columns", example = "1") int targets,
+
+        @Schema(description = "Number of input columns", example = "5")
+        int features,
+
+        @Schema(description = "Number of target columns", example = "1")
+        int targets,
+
         @Schema(example = "400") int trainRows,
         @Schema(example = "200") int testRows,
-        @Schema(description = "Rows of the data set's own validation part (0 without one); jobs on it use these "
-                + "for validation and may not set validationFraction", example = "0") int validationRows,
-        @Schema(description = "Input column names, then target column names") List<String> columns,
+
+        @Schema(
+                description = "Rows of the data set's own validation part (0 without one); jobs on it use these "
+                        + "for validation and may not set validationFraction",
+                example = "0")
+        int validationRows,
+
+        @Schema(description = "Input column names, then target column names")
+        List<String> columns,
+
         boolean builtIn,
         Instant createdAt) {
 
     static DatasetResponse from(DatasetInfo info) {
-        return new DatasetResponse(info.id(), info.name(), info.features(), info.targets(), info.trainRows(),
-                info.testRows(), info.validationRows(), info.columns(), info.builtIn(), info.builtIn() ? null : info.createdAt());
+        return new DatasetResponse(
+                info.id(),
+                info.name(),
+                info.features(),
+                info.targets(),
+                info.trainRows(),
+                info.testRows(),
+                info.validationRows(),
+                info.columns(),
+                info.builtIn(),
+                info.builtIn() ? null : info.createdAt());
     }
 }

@@ -37,12 +37,12 @@ public record TrainTestSplit(double[][] trainX, double[][] trainY, double[][] te
             return new TrainTestSplit(x, y, null, null);
         }
         if (testRows == 0) {
-            throw new InvalidRequestException(field, fraction + " of " + rows
-                    + " rows is less than one row; use a larger fraction or 0");
+            throw new InvalidRequestException(
+                    field, fraction + " of " + rows + " rows is less than one row; use a larger fraction or 0");
         }
         if (testRows >= rows) {
-            throw new InvalidRequestException(field, fraction + " of " + rows
-                    + " rows moves every row out; no rows are left for training");
+            throw new InvalidRequestException(
+                    field, fraction + " of " + rows + " rows moves every row out; no rows are left for training");
         }
         int[] order = MathArrays.natural(rows);
         MathArrays.shuffle(order, new Well19937c(seed));

@@ -13,12 +13,10 @@ import java.util.List;
 final class Axes {
 
     /** A tick at {@code value} labelled {@code label}. */
-    record Tick(double value, String label) {
-    }
+    record Tick(double value, String label) {}
 
     /** The range an axis shows and its labelled ticks, all inside the range. */
-    record Axis(double min, double max, List<Tick> ticks) {
-    }
+    record Axis(double min, double max, List<Tick> ticks) {}
 
     /** Never ask for fewer ticks than this; a reader needs two intervals to read a scale. */
     static final int MIN_TICKS = 3;
@@ -29,8 +27,7 @@ final class Axes {
      */
     private static final double MIN_RELATIVE_SPAN = 1e-6;
 
-    private Axes() {
-    }
+    private Axes() {}
 
     /**
      * A linear axis over [lo, hi] (the data's extremes; infinite when there is no data).
@@ -141,7 +138,8 @@ final class Axes {
             }
         }
         List<Tick> ticks = linear(min, max, false, false, Math.max(MIN_TICKS, maxTicks / 2)).ticks().stream()
-                .filter(t -> t.value() >= min && t.value() <= max && t.value() > 0).toList();
+                .filter(t -> t.value() >= min && t.value() <= max && t.value() > 0)
+                .toList();
         return new Axis(min, max, ticks);
     }
 
@@ -154,9 +152,13 @@ final class Axes {
      * exponent form for all of them, so an axis never mixes {@code 1000000} with {@code 1e8}.
      */
     private static List<Tick> ticks(List<BigDecimal> values) {
-        boolean exponents = values.stream().filter(v -> v.signum() != 0).map(BigDecimal::abs)
+        boolean exponents = values.stream()
+                .filter(v -> v.signum() != 0)
+                .map(BigDecimal::abs)
                 .anyMatch(v -> v.compareTo(PLAIN_FROM) < 0 || v.compareTo(PLAIN_BELOW) >= 0);
-        return values.stream().map(v -> new Tick(v.doubleValue(), exponents ? exponentForm(v) : plainForm(v))).toList();
+        return values.stream()
+                .map(v -> new Tick(v.doubleValue(), exponents ? exponentForm(v) : plainForm(v)))
+                .toList();
     }
 
     /** Iterations read best as whole numbers: {@code 250000}, not {@code 2.5e5}. */
@@ -179,7 +181,8 @@ final class Axes {
     static String label(BigDecimal value) {
         BigDecimal abs = value.abs();
         return value.signum() == 0 || abs.compareTo(PLAIN_FROM) >= 0 && abs.compareTo(PLAIN_BELOW) < 0
-                ? plainForm(value) : exponentForm(value);
+                ? plainForm(value)
+                : exponentForm(value);
     }
 
     private static String plainForm(BigDecimal value) {

@@ -15,8 +15,7 @@ final class CoarseLevel {
 
     static final int POINTS_PER_BATCH = 32;
 
-    private CoarseLevel() {
-    }
+    private CoarseLevel() {}
 
     /**
      * One batch's kept points.
@@ -24,9 +23,16 @@ final class CoarseLevel {
      * @param pointCount points of the full-resolution batch
      * @param gradientNorms row-major {@code iterations.length × layers}
      */
-    record Row(String jobId, int firstIteration, int pointCount, int layers, int[] iterations, double[] train,
-            double[] validation, double[] test, double[] gradientNorms) {
-    }
+    record Row(
+            String jobId,
+            int firstIteration,
+            int pointCount,
+            int layers,
+            int[] iterations,
+            double[] train,
+            double[] validation,
+            double[] test,
+            double[] gradientNorms) {}
 
     /** The coarse row of {@code chunk}; a batch of at most {@link #POINTS_PER_BATCH} points is kept whole. */
     static Row of(HistoryChunk chunk) {
@@ -49,8 +55,16 @@ final class CoarseLevel {
             }
             System.arraycopy(chunk.gradientNorms(), i * layers, norms, k * layers, layers);
         }
-        return new Row(chunk.jobId(), chunk.firstIteration(), chunk.count(), layers, iterations, train, validation,
-                test, norms);
+        return new Row(
+                chunk.jobId(),
+                chunk.firstIteration(),
+                chunk.count(),
+                layers,
+                iterations,
+                train,
+                validation,
+                test,
+                norms);
     }
 
     private static int[] keep(HistoryChunk chunk) {
@@ -75,7 +89,9 @@ final class CoarseLevel {
         int half = POINTS_PER_BATCH / 2;
         int[] byLoss = Downsampling.largestTriangleThreeBuckets(x, loss, half);
         int[] byGradient = Downsampling.largestTriangleThreeBuckets(x, gradient, half);
-        return java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient)).distinct().sorted()
+        return java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient))
+                .distinct()
+                .sorted()
                 .toArray();
     }
 
@@ -126,8 +142,12 @@ final class CoarseLevel {
         for (double[] layer : unknownWeights) {
             Arrays.fill(layer, Double.NaN);
         }
-        return new JobHistory(Arrays.copyOf(iteration, n), Arrays.copyOf(train, n),
-                hasValidation ? Arrays.copyOf(validation, n) : null, hasTest ? Arrays.copyOf(test, n) : null, trimmed,
+        return new JobHistory(
+                Arrays.copyOf(iteration, n),
+                Arrays.copyOf(train, n),
+                hasValidation ? Arrays.copyOf(validation, n) : null,
+                hasTest ? Arrays.copyOf(test, n) : null,
+                trimmed,
                 unknownWeights);
     }
 }

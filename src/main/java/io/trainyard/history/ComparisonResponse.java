@@ -7,10 +7,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /** One loss series of several jobs, for one comparison chart. */
 @Schema(name = "Comparison")
 record ComparisonResponse(
-        @Schema(description = "train, validation or test") String series,
-        List<Curve> jobs) {
+        @Schema(description = "train, validation or test") String series, List<Curve> jobs) {
 
     /** @param values null when the job has no such set (e.g. no validation rows) */
-    record Curve(String jobId, String label, int[] iteration, double[] values) {
-    }
+    record Curve(String jobId, String label, int[] iteration, double[] values) {}
 }

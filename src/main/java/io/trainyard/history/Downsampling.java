@@ -6,8 +6,7 @@ package io.trainyard.history;
  */
 final class Downsampling {
 
-    private Downsampling() {
-    }
+    private Downsampling() {}
 
     /**
      * Indices (ascending) of the points to keep.

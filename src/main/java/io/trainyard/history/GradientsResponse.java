@@ -10,10 +10,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record GradientsResponse(
         String jobId,
         int[] iteration,
-        @Schema(description = "W0, W1, …: one column of norms per weight matrix") Map<String, double[]> layers,
-        @Schema(description = "W0, W1, …: alpha·‖∂SSE/∂Wl‖/‖Wl‖ at each point, the relative size of a plain "
-                + "gradient step (healthy around 1e-3). Defined this way for momentum and adam too, whose actual "
-                + "steps differ. null where it is not a finite number or the point predates stored weight norms")
+
+        @Schema(description = "W0, W1, …: one column of norms per weight matrix")
+        Map<String, double[]> layers,
+
+        @Schema(
+                description =
+                        "W0, W1, …: alpha·‖∂SSE/∂Wl‖/‖Wl‖ at each point, the relative size of a plain "
+                                + "gradient step (healthy around 1e-3). Defined this way for momentum and adam too, whose actual "
+                                + "steps differ. null where it is not a finite number or the point predates stored weight norms")
         Map<String, Double[]> updateRatios) {
 
     static GradientsResponse from(String jobId, JobHistory history, double alpha) {

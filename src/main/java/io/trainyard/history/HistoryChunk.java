@@ -8,12 +8,27 @@ package io.trainyard.history;
  * @param gradientNorms row-major {@code count × layers}
  * @param weightNorms the Frobenius norm of each Wl, row-major {@code count × layers}; null when unknown
  */
-public record HistoryChunk(String jobId, int firstIteration, int count, int layers, double[] train, double[] validation,
-        double[] test, double[] gradientNorms, double[] weightNorms) {
+public record HistoryChunk(
+        String jobId,
+        int firstIteration,
+        int count,
+        int layers,
+        double[] train,
+        double[] validation,
+        double[] test,
+        double[] gradientNorms,
+        double[] weightNorms) {
 
     /** A chunk without weight norms. */
-    public HistoryChunk(String jobId, int firstIteration, int count, int layers, double[] train, double[] validation,
-            double[] test, double[] gradientNorms) {
+    public HistoryChunk(
+            String jobId,
+            int firstIteration,
+            int count,
+            int layers,
+            double[] train,
+            double[] validation,
+            double[] test,
+            double[] gradientNorms) {
         this(jobId, firstIteration, count, layers, train, validation, test, gradientNorms, null);
     }
 }

@@ -48,6 +48,7 @@ class HistoryController {
 
     /** Plots never draw more points than this: a screen has fewer pixels. */
     private static final int PLOT_POINTS = 2000;
+
     private static final int MAX_COMPARED = 20;
     private static final String DIVERGED_AT = "diverged at iteration ";
 
@@ -56,51 +57,86 @@ class HistoryController {
     private final PlotRenderer plots;
     private final ContentNegotiationManager negotiation;
 
-    HistoryController(JobService jobs, HistoryService histories, PlotRenderer plots,
-            ContentNegotiationManager negotiation) {
+    HistoryController(
+            JobService jobs, HistoryService histories, PlotRenderer plots, ContentNegotiationManager negotiation) {
         this.jobs = jobs;
         this.histories = histories;
         this.plots = plots;
         this.negotiation = negotiation;
     }
 
-    @GetMapping(path = "/{id}/losses", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
-    @Operation(summary = "Loss history", description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
-            + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
-            + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
-            + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
-            + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
-            + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
-    ResponseEntity<?> losses(@PathVariable String id, @Valid @ParameterObject HistoryQuery query,
-            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+    @GetMapping(
+            path = "/{id}/losses",
+            produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(
+            summary = "Loss history",
+            description =
+                    "Train, validation and test loss (SSE, and MSE = SSE / rows) "
+                            + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
+                            + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
+                            + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
+                            + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
+                            + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
+    ResponseEntity<?> losses(
+            @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
+            throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         TrainingJob job = jobs.get(id);
-        JobHistory history = histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
+        JobHistory history =
+                histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
         return switch (representation) {
             case JSON -> respond(representation, losses);
-            case CSV -> respond(representation, csv(List.of("iteration", "train", "validation", "test", "train_mse",
-                    "validation_mse", "test_mse"), losses.iteration().length, (printer, i) -> printer.printRecord(
-                            losses.iteration()[i], losses.train()[i], cell(losses.validation(), i),
-                            cell(losses.test(), i), cell(losses.trainMse(), i), cell(losses.validationMse(), i),
-                            cell(losses.testMse(), i))));
-            case PNG, SVG -> plot(representation, chart(title("Loss", job), "loss (sum of squared errors)", query),
-                    lossSeries(losses, divergedAt(job)), losses.bestIteration() == null ? List.of()
-                            : List.of(new PlotRenderer.Guide("best " + losses.bestIteration(), losses.bestIteration())));
+            case CSV ->
+                respond(
+                        representation,
+                        csv(
+                                List.of(
+                                        "iteration",
+                                        "train",
+                                        "validation",
+                                        "test",
+                                        "train_mse",
+                                        "validation_mse",
+                                        "test_mse"),
+                                losses.iteration().length,
+                                (printer, i) -> printer.printRecord(
+                                        losses.iteration()[i],
+                                        losses.train()[i],
+                                        cell(losses.validation(), i),
+                                        cell(losses.test(), i),
+                                        cell(losses.trainMse(), i),
+                                        cell(losses.validationMse(), i),
+                                        cell(losses.testMse(), i))));
+            case PNG, SVG ->
+                plot(
+                        representation,
+                        chart(title("Loss", job), "loss (sum of squared errors)", query),
+                        lossSeries(losses, divergedAt(job)),
+                        losses.bestIteration() == null
+                                ? List.of()
+                                : List.of(new PlotRenderer.Guide(
+                                        "best " + losses.bestIteration(), losses.bestIteration())));
         };
     }
 
-    @GetMapping(path = "/{id}/gradients", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
-    @Operation(summary = "Gradient-norm history", description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
-            + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
-            + "`maxPoints`, CSV and PNG/SVG options as the losses.")
-    ResponseEntity<?> gradients(@PathVariable String id, @Valid @ParameterObject HistoryQuery query,
-            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+    @GetMapping(
+            path = "/{id}/gradients",
+            produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(
+            summary = "Gradient-norm history",
+            description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
+                    + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
+                    + "`maxPoints`, CSV and PNG/SVG options as the losses.")
+    ResponseEntity<?> gradients(
+            @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
+            throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         TrainingJob job = jobs.get(id);
-        JobHistory history = histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()),
-                false);
-        GradientsResponse gradients = GradientsResponse.from(id, history, job.spec().alpha());
+        JobHistory history =
+                histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), false);
+        GradientsResponse gradients =
+                GradientsResponse.from(id, history, job.spec().alpha());
         return switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
@@ -120,32 +156,44 @@ class HistoryController {
                 List<PlotRenderer.Series> series = new ArrayList<>();
                 double[] x = toDoubles(gradients.iteration());
                 Double diverged = divergedAt(job);
-                gradients.layers().forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms, diverged)));
-                yield plot(representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query),
-                        series);
+                gradients
+                        .layers()
+                        .forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms, diverged)));
+                yield plot(
+                        representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query), series);
             }
         };
     }
 
-    @GetMapping(path = "/compare", produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
-    @Operation(summary = "Compare jobs", description = "One loss curve per job (up to 20) on one chart, like the "
-            + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
-            + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
+    @GetMapping(
+            path = "/compare",
+            produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
+    @Operation(
+            summary = "Compare jobs",
+            description = "One loss curve per job (up to 20) on one chart, like the "
+                    + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
+                    + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
     ResponseEntity<?> compare(
             @Parameter(description = "Comma-separated job ids") @RequestParam List<String> ids,
             @Parameter(description = "train, validation or test") @RequestParam(defaultValue = "test") String series,
-            @Parameter(description = "Points per curve") @RequestParam(defaultValue = "500") @Min(2) @Max(100000) int maxPoints,
-            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false) String format,
+            @Parameter(description = "Points per curve") @RequestParam(defaultValue = "500") @Min(2) @Max(100000)
+                    int maxPoints,
+            @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false)
+                    String format,
             @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
-            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000) int width,
-            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000) int height,
-            NativeWebRequest request) throws HttpMediaTypeNotAcceptableException {
+            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000)
+                    int width,
+            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000)
+                    int height,
+            NativeWebRequest request)
+            throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         // Each id is a history read: the distinct ones are capped, before any is read.
-        Set<String> distinct = new LinkedHashSet<>(ids.stream().map(String::trim).toList());
+        Set<String> distinct =
+                new LinkedHashSet<>(ids.stream().map(String::trim).toList());
         if (distinct.isEmpty() || distinct.size() > MAX_COMPARED) {
-            throw new InvalidRequestException("ids", "give between 1 and " + MAX_COMPARED + " distinct job ids, got "
-                    + distinct.size());
+            throw new InvalidRequestException(
+                    "ids", "give between 1 and " + MAX_COMPARED + " distinct job ids, got " + distinct.size());
         }
         if (!List.of("train", "validation", "test").contains(series)) {
             throw new InvalidRequestException("series", "must be train, validation or test; got '" + series + "'");
@@ -172,12 +220,20 @@ class HistoryController {
                 for (int i = 0; i < curves.size(); i++) {
                     ComparisonResponse.Curve curve = curves.get(i);
                     if (curve.values() != null) {
-                        lines.add(new PlotRenderer.Series(curve.label(), toDoubles(curve.iteration()), curve.values(),
-                                divergences.get(i)));
+                        lines.add(new PlotRenderer.Series(
+                                curve.label(), toDoubles(curve.iteration()), curve.values(), divergences.get(i)));
                     }
                 }
-                yield plot(representation, new PlotRenderer.Chart(capitalised(series) + " loss of " + curves.size()
-                        + " jobs", "iteration", series + " loss (sum of squared errors)", log, width, height), lines);
+                yield plot(
+                        representation,
+                        new PlotRenderer.Chart(
+                                capitalised(series) + " loss of " + curves.size() + " jobs",
+                                "iteration",
+                                series + " loss (sum of squared errors)",
+                                log,
+                                width,
+                                height),
+                        lines);
             }
         };
     }
@@ -195,18 +251,22 @@ class HistoryController {
     }
 
     private static PlotRenderer.Chart chart(String title, String yLabel, HistoryQuery query) {
-        return new PlotRenderer.Chart(title, "iteration", yLabel, query.logOrDefault(), query.widthOrDefault(),
-                query.heightOrDefault());
+        return new PlotRenderer.Chart(
+                title, "iteration", yLabel, query.logOrDefault(), query.widthOrDefault(), query.heightOrDefault());
     }
 
-    private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
-            List<PlotRenderer.Series> series) {
+    private ResponseEntity<?> plot(
+            Representation representation, PlotRenderer.Chart chart, List<PlotRenderer.Series> series) {
         return plot(representation, chart, series, List.of());
     }
 
-    private ResponseEntity<?> plot(Representation representation, PlotRenderer.Chart chart,
-            List<PlotRenderer.Series> series, List<PlotRenderer.Guide> guides) {
-        Object body = representation == Representation.PNG ? plots.png(chart, series, guides)
+    private ResponseEntity<?> plot(
+            Representation representation,
+            PlotRenderer.Chart chart,
+            List<PlotRenderer.Series> series,
+            List<PlotRenderer.Guide> guides) {
+        Object body = representation == Representation.PNG
+                ? plots.png(chart, series, guides)
                 : plots.svg(chart, series, guides);
         return respond(representation, body);
     }
@@ -229,11 +289,14 @@ class HistoryController {
     }
 
     private static CsvBody comparisonCsv(ComparisonResponse comparison) {
-        return csv(List.of("job_id", "label", "iteration", comparison.series()), comparison.jobs().size(),
+        return csv(
+                List.of("job_id", "label", "iteration", comparison.series()),
+                comparison.jobs().size(),
                 (printer, j) -> {
                     ComparisonResponse.Curve curve = comparison.jobs().get(j);
                     for (int i = 0; i < curve.iteration().length; i++) {
-                        printer.printRecord(curve.jobId(), curve.label(), curve.iteration()[i], cell(curve.values(), i));
+                        printer.printRecord(
+                                curve.jobId(), curve.label(), curve.iteration()[i], cell(curve.values(), i));
                     }
                 });
     }
@@ -246,8 +309,12 @@ class HistoryController {
     private static CsvBody csv(List<String> header, int rows, RowWriter writer) {
         return out -> {
             Writer text = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-            CSVPrinter printer = new CSVPrinter(text, CSVFormat.DEFAULT.builder()
-                    .setHeader(header.toArray(String[]::new)).get());
+            CSVPrinter printer = new CSVPrinter(
+                    text,
+                    CSVFormat.DEFAULT
+                            .builder()
+                            .setHeader(header.toArray(String[]::new))
+                            .get());
             for (int i = 0; i < rows; i++) {
                 writer.write(printer, i);
             }
@@ -289,15 +356,20 @@ class HistoryController {
                 return Double.valueOf(detail.substring(start, end));
             }
         }
-        return job.progress().iteration() == null ? 0.0 : job.progress().iteration().doubleValue();
+        return job.progress().iteration() == null
+                ? 0.0
+                : job.progress().iteration().doubleValue();
     }
 
     private static String title(String what, TrainingJob job) {
-        return what + " — " + label(job) + " " + job.layerSizes() + " " + job.spec().activation().id();
+        return what + " — " + label(job) + " " + job.layerSizes() + " "
+                + job.spec().activation().id();
     }
 
     private static String label(TrainingJob job) {
-        return job.name() != null && !job.name().isBlank() ? job.name() : job.id().substring(0, 8);
+        return job.name() != null && !job.name().isBlank()
+                ? job.name()
+                : job.id().substring(0, 8);
     }
 
     private static String capitalised(String text) {

@@ -66,14 +66,14 @@ public class HistoryRepository {
      * it keeps and the full-resolution points they summarise. Histories stored before the coarse
      * level existed have no coarse rows.
      */
-    record CoarseStats(long rows, long kept, long points) {
-    }
+    record CoarseStats(long rows, long kept, long points) {}
 
     CoarseStats coarseStats(String jobId, int since) {
         return jdbc.sql("""
                 SELECT COUNT(*) AS row_count, COALESCE(SUM(kept_count), 0) AS kept, COALESCE(SUM(point_count), 0) AS points
                 FROM job_history_coarse WHERE job_id = :job AND first_iteration + point_count - 1 > :since""")
-                .param("job", jobId).param("since", since)
+                .param("job", jobId)
+                .param("since", since)
                 .query((rs, row) -> new CoarseStats(rs.getLong("row_count"), rs.getLong("kept"), rs.getLong("points")))
                 .single();
     }
@@ -83,16 +83,23 @@ public class HistoryRepository {
         return jdbc.sql("""
                 SELECT * FROM job_history_coarse WHERE job_id = :job AND first_iteration + point_count - 1 > :since
                 ORDER BY first_iteration""")
-                .param("job", jobId).param("since", since)
+                .param("job", jobId)
+                .param("since", since)
                 .query((rs, row) -> {
                     double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
                     int[] iterations = new int[its.length];
                     for (int k = 0; k < its.length; k++) {
                         iterations[k] = (int) its[k];
                     }
-                    return new CoarseLevel.Row(jobId, rs.getInt("first_iteration"), rs.getInt("point_count"),
-                            rs.getInt("layers"), iterations, DoubleArrays.decode(rs.getBytes("train")),
-                            DoubleArrays.decode(rs.getBytes("validation")), DoubleArrays.decode(rs.getBytes("test")),
+                    return new CoarseLevel.Row(
+                            jobId,
+                            rs.getInt("first_iteration"),
+                            rs.getInt("point_count"),
+                            rs.getInt("layers"),
+                            iterations,
+                            DoubleArrays.decode(rs.getBytes("train")),
+                            DoubleArrays.decode(rs.getBytes("validation")),
+                            DoubleArrays.decode(rs.getBytes("test")),
                             DoubleArrays.decode(rs.getBytes("gradient_norms")));
                 })
                 .list();
@@ -103,10 +110,16 @@ public class HistoryRepository {
         return jdbc.sql("""
                 SELECT * FROM job_history WHERE job_id = :job AND first_iteration + point_count - 1 > :since
                 ORDER BY first_iteration""")
-                .param("job", jobId).param("since", since)
-                .query((rs, row) -> new HistoryChunk(jobId, rs.getInt("first_iteration"), rs.getInt("point_count"),
-                        rs.getInt("layers"), DoubleArrays.decode(rs.getBytes("train")),
-                        DoubleArrays.decode(rs.getBytes("validation")), DoubleArrays.decode(rs.getBytes("test")),
+                .param("job", jobId)
+                .param("since", since)
+                .query((rs, row) -> new HistoryChunk(
+                        jobId,
+                        rs.getInt("first_iteration"),
+                        rs.getInt("point_count"),
+                        rs.getInt("layers"),
+                        DoubleArrays.decode(rs.getBytes("train")),
+                        DoubleArrays.decode(rs.getBytes("validation")),
+                        DoubleArrays.decode(rs.getBytes("test")),
                         DoubleArrays.decode(rs.getBytes("gradient_norms")),
                         DoubleArrays.decode(rs.getBytes("weight_norms"))))
                 .list();
@@ -116,8 +129,7 @@ public class HistoryRepository {
     public long storedBytes() {
         Long bytes = jdbc.sql("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(train) + COALESCE(OCTET_LENGTH(validation), 0)
-                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)), 0) FROM job_history""")
-                .query(Long.class).single();
+                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)), 0) FROM job_history""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
     }
 
@@ -129,17 +141,26 @@ public class HistoryRepository {
      */
     public void keepUpTo(String jobId, int iteration) {
         jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration > :iteration")
-                .param("job", jobId).param("iteration", iteration).update();
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .update();
         for (HistoryChunk straddling : findSince(jobId, iteration)) {
             int keep = iteration - straddling.firstIteration() + 1;
             jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration = :first")
-                    .param("job", jobId).param("first", straddling.firstIteration()).update();
-            insert(new HistoryChunk(jobId, straddling.firstIteration(), keep, straddling.layers(),
+                    .param("job", jobId)
+                    .param("first", straddling.firstIteration())
+                    .update();
+            insert(new HistoryChunk(
+                    jobId,
+                    straddling.firstIteration(),
+                    keep,
+                    straddling.layers(),
                     Arrays.copyOf(straddling.train(), keep),
                     straddling.validation() == null ? null : Arrays.copyOf(straddling.validation(), keep),
                     straddling.test() == null ? null : Arrays.copyOf(straddling.test(), keep),
                     Arrays.copyOf(straddling.gradientNorms(), keep * straddling.layers()),
-                    straddling.weightNorms() == null ? null
+                    straddling.weightNorms() == null
+                            ? null
                             : Arrays.copyOf(straddling.weightNorms(), keep * straddling.layers())));
         }
     }
@@ -147,7 +168,11 @@ public class HistoryRepository {
     /** Drops a job's history, e.g. before an interrupted job is trained again from its seed. */
     @Transactional
     public void deleteAll(String jobId) {
-        jdbc.sql("DELETE FROM job_history WHERE job_id = :job").param("job", jobId).update();
-        jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job").param("job", jobId).update();
+        jdbc.sql("DELETE FROM job_history WHERE job_id = :job")
+                .param("job", jobId)
+                .update();
+        jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job")
+                .param("job", jobId)
+                .update();
     }
 }

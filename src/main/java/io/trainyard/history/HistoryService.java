@@ -53,10 +53,12 @@ public class HistoryService {
 
     /** Each job's loss curves, downsampled to at most {@code maxPoints} (null for all), in the given order. */
     public List<MemberCurve> curves(List<TrainingJob> jobs, Integer maxPoints) {
-        return jobs.stream().map(job -> {
-            JobHistory history = read(job, -1, maxPoints, true);
-            return new MemberCurve(job.id(), history.iteration(), history.train(), history.validation(),
-                    history.test());
-        }).toList();
+        return jobs.stream()
+                .map(job -> {
+                    JobHistory history = read(job, -1, maxPoints, true);
+                    return new MemberCurve(
+                            job.id(), history.iteration(), history.train(), history.validation(), history.test());
+                })
+                .toList();
     }
 }

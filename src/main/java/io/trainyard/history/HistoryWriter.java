@@ -32,7 +32,8 @@ public class HistoryWriter implements DisposableBean {
 
     private final HistoryRepository history;
     private final TransactionTemplate transactions;
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(DaemonThreads.named("trainyard-history-writer"));
+    private final ExecutorService executor =
+            Executors.newSingleThreadExecutor(DaemonThreads.named("trainyard-history-writer"));
 
     HistoryWriter(HistoryRepository history, TransactionTemplate transactions) {
         this.history = history;
@@ -49,7 +50,7 @@ public class HistoryWriter implements DisposableBean {
      */
     public Future<Boolean> write(HistoryChunk chunk, BooleanSupplier fence, Runnable alongside) {
         return executor.submit(() -> {
-            for (int attempt = 1;; attempt++) {
+            for (int attempt = 1; ; attempt++) {
                 try {
                     return Boolean.TRUE.equals(transactions.execute(status -> {
                         if (!fence.getAsBoolean()) {

@@ -11,7 +11,12 @@ import java.util.List;
  * @param weightNorms {@code weightNorms[l][i]}: the norm of Wl at point i; NaN for points stored
  *     before weight norms were kept
  */
-record JobHistory(int[] iteration, double[] train, double[] validation, double[] test, double[][] gradientNorms,
+record JobHistory(
+        int[] iteration,
+        double[] train,
+        double[] validation,
+        double[] test,
+        double[][] gradientNorms,
         double[][] weightNorms) {
 
     static JobHistory of(List<HistoryChunk> chunks, int since, int layers) {
@@ -44,15 +49,19 @@ record JobHistory(int[] iteration, double[] train, double[] validation, double[]
                 }
                 for (int l = 0; l < layers; l++) {
                     norms[l][n] = chunk.gradientNorms()[i * chunk.layers() + l];
-                    weights[l][n] = chunk.weightNorms() == null ? Double.NaN
-                            : chunk.weightNorms()[i * chunk.layers() + l];
+                    weights[l][n] =
+                            chunk.weightNorms() == null ? Double.NaN : chunk.weightNorms()[i * chunk.layers() + l];
                 }
                 n++;
             }
         }
-        return new JobHistory(java.util.Arrays.copyOf(iteration, n), java.util.Arrays.copyOf(train, n),
+        return new JobHistory(
+                java.util.Arrays.copyOf(iteration, n),
+                java.util.Arrays.copyOf(train, n),
                 hasValidation ? java.util.Arrays.copyOf(validation, n) : null,
-                hasTest ? java.util.Arrays.copyOf(test, n) : null, trim(norms, n), trim(weights, n));
+                hasTest ? java.util.Arrays.copyOf(test, n) : null,
+                trim(norms, n),
+                trim(weights, n));
     }
 
     int size() {

@@ -7,21 +7,44 @@ import io.trainyard.job.TrainingJob;
 @Schema(name = "Losses")
 record LossesResponse(
         String jobId,
-        @Schema(description = "Iteration of each point (0 = before the first update)") int[] iteration,
-        @Schema(description = "Training sum of squared errors") double[] train,
-        @Schema(description = "Validation SSE, null without a validation set") double[] validation,
-        @Schema(description = "Test SSE, null without test rows") double[] test,
+
+        @Schema(description = "Iteration of each point (0 = before the first update)")
+        int[] iteration,
+
+        @Schema(description = "Training sum of squared errors")
+        double[] train,
+
+        @Schema(description = "Validation SSE, null without a validation set")
+        double[] validation,
+
+        @Schema(description = "Test SSE, null without test rows")
+        double[] test,
+
         @Schema(description = "train / training rows") double[] trainMse,
-        @Schema(description = "validation / validation rows") double[] validationMse,
+
+        @Schema(description = "validation / validation rows")
+        double[] validationMse,
+
         @Schema(description = "test / test rows") double[] testMse,
-        @Schema(description = "Early stopping's best point once the job has finished (the stored model's weights "
-                + "with restoreBest); null otherwise", example = "412") Integer bestIteration) {
+
+        @Schema(
+                description = "Early stopping's best point once the job has finished (the stored model's weights "
+                        + "with restoreBest); null otherwise",
+                example = "412")
+        Integer bestIteration) {
 
     static LossesResponse from(String jobId, JobHistory history, TrainingJob job) {
         TrainingJob.Progress rows = job.progress();
-        return new LossesResponse(jobId, history.iteration(), history.train(), history.validation(), history.test(),
-                mse(history.train(), rows.trainRows()), mse(history.validation(), rows.validationRows()),
-                mse(history.test(), rows.testRows()), job.findings().bestIteration());
+        return new LossesResponse(
+                jobId,
+                history.iteration(),
+                history.train(),
+                history.validation(),
+                history.test(),
+                mse(history.train(), rows.trainRows()),
+                mse(history.validation(), rows.validationRows()),
+                mse(history.test(), rows.testRows()),
+                job.findings().bestIteration());
     }
 
     private static double[] mse(double[] sse, Integer rows) {

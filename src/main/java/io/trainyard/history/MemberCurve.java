@@ -6,5 +6,4 @@ package io.trainyard.history;
  * @param validation null without a validation set
  * @param test null without test rows
  */
-public record MemberCurve(String jobId, int[] iteration, double[] train, double[] validation, double[] test) {
-}
+public record MemberCurve(String jobId, int[] iteration, double[] train, double[] validation, double[] test) {}

@@ -52,8 +52,8 @@ public class PlotRenderer {
 
         public Series {
             if (x.length != y.length) {
-                throw new IllegalArgumentException("series " + name + " has " + x.length + " x values but " + y.length
-                        + " y values");
+                throw new IllegalArgumentException(
+                        "series " + name + " has " + x.length + " x values but " + y.length + " y values");
             }
         }
 
@@ -73,16 +73,17 @@ public class PlotRenderer {
 
         public Chart {
             if ((long) width * height > MAX_PIXELS) {
-                throw new io.trainyard.system.InvalidRequestException("width", width + " × " + height + " = "
-                        + (long) width * height + " pixels, more than " + MAX_PIXELS
-                        + " in all; make the plot smaller (e.g. 2000 × 2000)");
+                throw new io.trainyard.system.InvalidRequestException(
+                        "width",
+                        width + " × " + height + " = "
+                                + (long) width * height + " pixels, more than " + MAX_PIXELS
+                                + " in all; make the plot smaller (e.g. 2000 × 2000)");
             }
         }
     }
 
     /** A labelled vertical guide line at {@code x}, e.g. early stopping's best iteration. */
-    public record Guide(String label, double x) {
-    }
+    public record Guide(String label, double x) {}
 
     public byte[] png(Chart chart, List<Series> series) {
         return png(chart, series, List.of());
@@ -200,7 +201,8 @@ public class PlotRenderer {
             double yMin = yRange[0];
             double yMax = yRange[1];
             Axes.Axis xAxis = Axes.linear(xMin, xMax, integerX, false, Math.max(3, width / 110));
-            Axes.Axis yAxis = chart.logY() ? Axes.log(yMin, yMax, Math.max(3, height / 45))
+            Axes.Axis yAxis = chart.logY()
+                    ? Axes.log(yMin, yMax, Math.max(3, height / 45))
                     : Axes.linear(yMin, yMax, false, true, Math.max(3, height / 60));
 
             double tickLabelWidth = 0;
@@ -221,24 +223,34 @@ public class PlotRenderer {
             double top = chart.title() == null || chart.title().isBlank() ? 16 : 14 + TITLE_SIZE + 16;
             double right = width - 16 - legendWidth;
             double bottom = height - (10 + LABEL_SIZE + 10 + TICK_SIZE + 10);
-            Plot plot = new Plot(left, top, Math.max(right, left + 20), Math.max(bottom, top + 20), xAxis, yAxis,
-                    chart.logY());
+            Plot plot = new Plot(
+                    left, top, Math.max(right, left + 20), Math.max(bottom, top + 20), xAxis, yAxis, chart.logY());
 
             if (chart.title() != null && !chart.title().isBlank()) {
-                surface.text(chart.title(), width / 2.0, 14 + TITLE_SIZE, TITLE_SIZE, true, TEXT, Surface.Anchor.MIDDLE,
-                        false, "title");
+                surface.text(
+                        chart.title(),
+                        width / 2.0,
+                        14 + TITLE_SIZE,
+                        TITLE_SIZE,
+                        true,
+                        TEXT,
+                        Surface.Anchor.MIDDLE,
+                        false,
+                        "title");
             }
             drawAxes(plot);
 
             Map<Double, List<Integer>> divergedSeries = new TreeMap<>();
-            surface.clip(new Rectangle2D.Double(plot.left - 6, plot.top - 6, plot.right - plot.left + 12,
-                    plot.bottom - plot.top + 12));
+            surface.clip(new Rectangle2D.Double(
+                    plot.left - 6, plot.top - 6, plot.right - plot.left + 12, plot.bottom - plot.top + 12));
             for (int i = 0; i < series.size(); i++) {
                 LegendEntry entry = entries.get(i);
                 drawSeries(plot, i, series.get(i), entry);
                 Double diverged = divergences.get(i);
                 if (diverged != null) {
-                    divergedSeries.computeIfAbsent(diverged, d -> new ArrayList<>()).add(i);
+                    divergedSeries
+                            .computeIfAbsent(diverged, d -> new ArrayList<>())
+                            .add(i);
                 }
             }
             drawDivergences(plot, divergedSeries, entries);
@@ -289,9 +301,10 @@ public class PlotRenderer {
          * say) are dropped, and what is still too long loses its middle, so the differing parts stay visible.
          */
         private List<String> legendLabels(double maxWidth) {
-            List<String> names = series.stream().map(s -> s.name() == null ? "" : s.name()).toList();
-            boolean tooLong = names.stream().anyMatch(n -> n.length() > MAX_LEGEND_CHARS
-                    || legendFont.stringWidth(n) > maxWidth);
+            List<String> names =
+                    series.stream().map(s -> s.name() == null ? "" : s.name()).toList();
+            boolean tooLong =
+                    names.stream().anyMatch(n -> n.length() > MAX_LEGEND_CHARS || legendFont.stringWidth(n) > maxWidth);
             if (tooLong && names.size() > 1) {
                 int common = commonPrefix(names);
                 if (common > 0) {
@@ -342,8 +355,16 @@ public class PlotRenderer {
                 }
                 surface.group("guide", Map.of("data-x", Double.toString(guide.x())));
                 surface.stroke(new Line2D.Double(x, plot.top, x, plot.bottom), AXIS, 1.2f, new float[] {4f, 4f});
-                surface.text(guide.label(), x + 4, plot.top + TICK_SIZE + 2, TICK_SIZE, false, TEXT,
-                        Surface.Anchor.START, false, "guide-label");
+                surface.text(
+                        guide.label(),
+                        x + 4,
+                        plot.top + TICK_SIZE + 2,
+                        TICK_SIZE,
+                        false,
+                        TEXT,
+                        Surface.Anchor.START,
+                        false,
+                        "guide-label");
                 surface.end();
             }
         }
@@ -354,11 +375,27 @@ public class PlotRenderer {
                 double x = plot.x(t.value());
                 surface.stroke(new Line2D.Double(x, plot.top, x, plot.bottom), GRID, 1, null);
                 surface.stroke(new Line2D.Double(x, plot.bottom, x, plot.bottom + 5), AXIS, 1, null);
-                surface.text(t.label(), x, plot.bottom + 8 + TICK_SIZE, TICK_SIZE, false, TEXT, Surface.Anchor.MIDDLE,
-                        false, "tick-label");
+                surface.text(
+                        t.label(),
+                        x,
+                        plot.bottom + 8 + TICK_SIZE,
+                        TICK_SIZE,
+                        false,
+                        TEXT,
+                        Surface.Anchor.MIDDLE,
+                        false,
+                        "tick-label");
             }
-            surface.text(chart.xLabel(), (plot.left + plot.right) / 2, chart.height() - 10.0, LABEL_SIZE, false, TEXT,
-                    Surface.Anchor.MIDDLE, false, "axis-label");
+            surface.text(
+                    chart.xLabel(),
+                    (plot.left + plot.right) / 2,
+                    chart.height() - 10.0,
+                    LABEL_SIZE,
+                    false,
+                    TEXT,
+                    Surface.Anchor.MIDDLE,
+                    false,
+                    "axis-label");
             surface.end();
 
             surface.group("axis y-axis", Map.of("data-scale", chart.logY() ? "log" : "linear"));
@@ -366,21 +403,49 @@ public class PlotRenderer {
                 double y = plot.y(t.value());
                 surface.stroke(new Line2D.Double(plot.left, y, plot.right, y), GRID, 1, null);
                 surface.stroke(new Line2D.Double(plot.left - 5, y, plot.left, y), AXIS, 1, null);
-                surface.text(t.label(), plot.left - 8, y + TICK_SIZE * 0.35, TICK_SIZE, false, TEXT, Surface.Anchor.END,
-                        false, "tick-label");
+                surface.text(
+                        t.label(),
+                        plot.left - 8,
+                        y + TICK_SIZE * 0.35,
+                        TICK_SIZE,
+                        false,
+                        TEXT,
+                        Surface.Anchor.END,
+                        false,
+                        "tick-label");
             }
             String yLabel = chart.yLabel() + (chart.logY() ? " (log scale)" : "");
-            surface.text(yLabel, 10 + LABEL_SIZE, (plot.top + plot.bottom) / 2, LABEL_SIZE, false, TEXT,
-                    Surface.Anchor.MIDDLE, true, "axis-label");
+            surface.text(
+                    yLabel,
+                    10 + LABEL_SIZE,
+                    (plot.top + plot.bottom) / 2,
+                    LABEL_SIZE,
+                    false,
+                    TEXT,
+                    Surface.Anchor.MIDDLE,
+                    true,
+                    "axis-label");
             surface.end();
-            surface.stroke(new Rectangle2D.Double(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top),
-                    AXIS, 1, null);
+            surface.stroke(
+                    new Rectangle2D.Double(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top),
+                    AXIS,
+                    1,
+                    null);
         }
 
         private void drawSeries(Plot plot, int index, Series s, LegendEntry entry) {
             SeriesStyle style = SeriesStyle.of(index);
-            surface.group("series", Map.of("data-name", entry.label, "data-marker", style.marker().name().toLowerCase(),
-                    "data-colour", Surface.hex(style.colour()), "data-dash", style.dashAttribute()));
+            surface.group(
+                    "series",
+                    Map.of(
+                            "data-name",
+                            entry.label,
+                            "data-marker",
+                            style.marker().name().toLowerCase(),
+                            "data-colour",
+                            Surface.hex(style.colour()),
+                            "data-dash",
+                            style.dashAttribute()));
             List<double[]> points = new ArrayList<>();
             Path2D.Double path = new Path2D.Double();
             boolean pen = false;
@@ -455,8 +520,15 @@ public class PlotRenderer {
                 String note = "diverged at iteration " + Axes.plain(d.getKey());
                 FontMetrics metrics = Surface.metrics(TICK_SIZE, true);
                 boolean leftOfCross = x + 12 + metrics.stringWidth(note) > plot.right;
-                surface.text(note, leftOfCross ? x - 10 : x + 10, y + TICK_SIZE * 0.35, TICK_SIZE, true,
-                        new Color(0xB91C1C), leftOfCross ? Surface.Anchor.END : Surface.Anchor.START, false,
+                surface.text(
+                        note,
+                        leftOfCross ? x - 10 : x + 10,
+                        y + TICK_SIZE * 0.35,
+                        TICK_SIZE,
+                        true,
+                        new Color(0xB91C1C),
+                        leftOfCross ? Surface.Anchor.END : Surface.Anchor.START,
+                        false,
                         "divergence-label");
                 surface.end();
                 row++;
@@ -502,11 +574,22 @@ public class PlotRenderer {
                     surface.stroke(new Line2D.Double(plot.right + 1, e.endY, x - 2, y[i]), LEADER, 0.8f, null);
                 }
                 surface.group("legend-entry", Map.of("data-name", e.label));
-                surface.stroke(new Line2D.Double(x, y[i], x + SAMPLE_WIDTH, y[i]), style.colour(),
-                        SeriesStyle.LINE_WIDTH, style.dash());
+                surface.stroke(
+                        new Line2D.Double(x, y[i], x + SAMPLE_WIDTH, y[i]),
+                        style.colour(),
+                        SeriesStyle.LINE_WIDTH,
+                        style.dash());
                 surface.fill(style.marker().shape(x + SAMPLE_WIDTH / 2, y[i], SeriesStyle.MARKER_SIZE), style.colour());
-                surface.text(e.label, x + SAMPLE_WIDTH + 6, y[i] + size * 0.35, size, false, TEXT,
-                        Surface.Anchor.START, false, "legend-label");
+                surface.text(
+                        e.label,
+                        x + SAMPLE_WIDTH + 6,
+                        y[i] + size * 0.35,
+                        size,
+                        false,
+                        TEXT,
+                        Surface.Anchor.START,
+                        false,
+                        "legend-label");
                 surface.end();
             }
             surface.end();
@@ -526,8 +609,8 @@ public class PlotRenderer {
     }
 
     /** Data to pixels inside the plotting area. */
-    private record Plot(double left, double top, double right, double bottom, Axes.Axis xAxis, Axes.Axis yAxis,
-            boolean logY) {
+    private record Plot(
+            double left, double top, double right, double bottom, Axes.Axis xAxis, Axes.Axis yAxis, boolean logY) {
 
         /** A little air at the sides so markers at the first and last iteration are not cut by the frame. */
         private static final double INSET = 8;
@@ -548,7 +631,11 @@ public class PlotRenderer {
     /** The two places a chart can be drawn: a Java2D raster (PNG) and an SVG document. */
     interface Surface {
 
-        enum Anchor { START, MIDDLE, END }
+        enum Anchor {
+            START,
+            MIDDLE,
+            END
+        }
 
         void group(String cssClass, Map<String, String> attributes);
 
@@ -559,8 +646,16 @@ public class PlotRenderer {
         void fill(Shape shape, Color colour);
 
         /** Text with its baseline at y; vertical text reads bottom to top, centred on (x, y). */
-        void text(String text, double x, double y, float size, boolean bold, Color colour, Anchor anchor,
-                boolean vertical, String cssClass);
+        void text(
+                String text,
+                double x,
+                double y,
+                float size,
+                boolean bold,
+                Color colour,
+                Anchor anchor,
+                boolean vertical,
+                String cssClass);
 
         /** Restricts drawing to a rectangle, or lifts the restriction (null). */
         void clip(Rectangle2D area);
@@ -590,25 +685,25 @@ public class PlotRenderer {
 
             Java2D(java.awt.Graphics2D g) {
                 this.g = g;
-                g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
-                g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
-                        java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-                g.setRenderingHint(java.awt.RenderingHints.KEY_STROKE_CONTROL, java.awt.RenderingHints.VALUE_STROKE_PURE);
+                g.setRenderingHint(
+                        java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
+                g.setRenderingHint(
+                        java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+                g.setRenderingHint(
+                        java.awt.RenderingHints.KEY_STROKE_CONTROL, java.awt.RenderingHints.VALUE_STROKE_PURE);
             }
 
             @Override
-            public void group(String cssClass, Map<String, String> attributes) {
-            }
+            public void group(String cssClass, Map<String, String> attributes) {}
 
             @Override
-            public void end() {
-            }
+            public void end() {}
 
             @Override
             public void stroke(Shape shape, Color colour, float width, float[] dash) {
                 g.setColor(colour);
-                g.setStroke(new java.awt.BasicStroke(width, java.awt.BasicStroke.CAP_BUTT,
-                        java.awt.BasicStroke.JOIN_ROUND, 10f, dash, 0f));
+                g.setStroke(new java.awt.BasicStroke(
+                        width, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_ROUND, 10f, dash, 0f));
                 g.draw(shape);
             }
 
@@ -619,8 +714,16 @@ public class PlotRenderer {
             }
 
             @Override
-            public void text(String text, double x, double y, float size, boolean bold, Color colour, Anchor anchor,
-                    boolean vertical, String cssClass) {
+            public void text(
+                    String text,
+                    double x,
+                    double y,
+                    float size,
+                    boolean bold,
+                    Color colour,
+                    Anchor anchor,
+                    boolean vertical,
+                    String cssClass) {
                 Font font = font(size, bold);
                 g.setFont(font);
                 g.setColor(colour);
@@ -650,9 +753,17 @@ public class PlotRenderer {
             private boolean clipped;
 
             Svg(int width, int height) {
-                out.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                        .append(width).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width)
-                        .append(' ').append(height).append("\" font-family=\"").append(FONT_FAMILY)
+                out.append(
+                                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                        .append(width)
+                        .append("\" height=\"")
+                        .append(height)
+                        .append("\" viewBox=\"0 0 ")
+                        .append(width)
+                        .append(' ')
+                        .append(height)
+                        .append("\" font-family=\"")
+                        .append(FONT_FAMILY)
                         .append(", Verdana, Arial, sans-serif\">\n");
             }
 
@@ -667,8 +778,12 @@ public class PlotRenderer {
             @Override
             public void group(String cssClass, Map<String, String> attributes) {
                 out.append("<g class=\"").append(escape(cssClass)).append('"');
-                new TreeMap<>(attributes).forEach((k, v) -> out.append(' ').append(k).append("=\"").append(escape(v))
-                        .append('"'));
+                new TreeMap<>(attributes)
+                        .forEach((k, v) -> out.append(' ')
+                                .append(k)
+                                .append("=\"")
+                                .append(escape(v))
+                                .append('"'));
                 out.append(">\n");
             }
 
@@ -679,8 +794,13 @@ public class PlotRenderer {
 
             @Override
             public void stroke(Shape shape, Color colour, float width, float[] dash) {
-                out.append("<path d=\"").append(path(shape)).append("\" fill=\"none\" stroke=\"").append(hex(colour))
-                        .append("\" stroke-width=\"").append(number(width)).append('"');
+                out.append("<path d=\"")
+                        .append(path(shape))
+                        .append("\" fill=\"none\" stroke=\"")
+                        .append(hex(colour))
+                        .append("\" stroke-width=\"")
+                        .append(number(width))
+                        .append('"');
                 if (dash != null) {
                     out.append(" stroke-dasharray=\"");
                     for (int i = 0; i < dash.length; i++) {
@@ -693,23 +813,49 @@ public class PlotRenderer {
 
             @Override
             public void fill(Shape shape, Color colour) {
-                out.append("<path d=\"").append(path(shape)).append("\" fill=\"").append(hex(colour)).append("\"/>\n");
+                out.append("<path d=\"")
+                        .append(path(shape))
+                        .append("\" fill=\"")
+                        .append(hex(colour))
+                        .append("\"/>\n");
             }
 
             @Override
-            public void text(String text, double x, double y, float size, boolean bold, Color colour, Anchor anchor,
-                    boolean vertical, String cssClass) {
-                out.append("<text class=\"").append(cssClass).append("\" x=\"").append(number(x)).append("\" y=\"")
-                        .append(number(y)).append("\" font-size=\"").append(number(size)).append("\" fill=\"")
-                        .append(hex(colour)).append('"');
+            public void text(
+                    String text,
+                    double x,
+                    double y,
+                    float size,
+                    boolean bold,
+                    Color colour,
+                    Anchor anchor,
+                    boolean vertical,
+                    String cssClass) {
+                out.append("<text class=\"")
+                        .append(cssClass)
+                        .append("\" x=\"")
+                        .append(number(x))
+                        .append("\" y=\"")
+                        .append(number(y))
+                        .append("\" font-size=\"")
+                        .append(number(size))
+                        .append("\" fill=\"")
+                        .append(hex(colour))
+                        .append('"');
                 if (bold) {
                     out.append(" font-weight=\"bold\"");
                 }
                 if (anchor != Anchor.START) {
-                    out.append(" text-anchor=\"").append(anchor == Anchor.MIDDLE ? "middle" : "end").append('"');
+                    out.append(" text-anchor=\"")
+                            .append(anchor == Anchor.MIDDLE ? "middle" : "end")
+                            .append('"');
                 }
                 if (vertical) {
-                    out.append(" transform=\"rotate(-90 ").append(number(x)).append(' ').append(number(y)).append(")\"");
+                    out.append(" transform=\"rotate(-90 ")
+                            .append(number(x))
+                            .append(' ')
+                            .append(number(y))
+                            .append(")\"");
                 }
                 out.append('>').append(escape(text)).append("</text>\n");
             }
@@ -722,10 +868,19 @@ public class PlotRenderer {
                 }
                 if (area != null) {
                     String id = "clip" + (++clips);
-                    out.append("<clipPath id=\"").append(id).append("\"><rect x=\"").append(number(area.getX()))
-                            .append("\" y=\"").append(number(area.getY())).append("\" width=\"")
-                            .append(number(area.getWidth())).append("\" height=\"").append(number(area.getHeight()))
-                            .append("\"/></clipPath>\n<g clip-path=\"url(#").append(id).append(")\">\n");
+                    out.append("<clipPath id=\"")
+                            .append(id)
+                            .append("\"><rect x=\"")
+                            .append(number(area.getX()))
+                            .append("\" y=\"")
+                            .append(number(area.getY()))
+                            .append("\" width=\"")
+                            .append(number(area.getWidth()))
+                            .append("\" height=\"")
+                            .append(number(area.getHeight()))
+                            .append("\"/></clipPath>\n<g clip-path=\"url(#")
+                            .append(id)
+                            .append(")\">\n");
                     clipped = true;
                 }
             }
@@ -736,15 +891,32 @@ public class PlotRenderer {
                 for (java.awt.geom.PathIterator it = shape.getPathIterator(null); !it.isDone(); it.next()) {
                     int type = it.currentSegment(c);
                     switch (type) {
-                        case java.awt.geom.PathIterator.SEG_MOVETO -> d.append('M').append(number(c[0])).append(' ')
-                                .append(number(c[1]));
-                        case java.awt.geom.PathIterator.SEG_LINETO -> d.append('L').append(number(c[0])).append(' ')
-                                .append(number(c[1]));
-                        case java.awt.geom.PathIterator.SEG_QUADTO -> d.append('Q').append(number(c[0])).append(' ')
-                                .append(number(c[1])).append(' ').append(number(c[2])).append(' ').append(number(c[3]));
-                        case java.awt.geom.PathIterator.SEG_CUBICTO -> d.append('C').append(number(c[0])).append(' ')
-                                .append(number(c[1])).append(' ').append(number(c[2])).append(' ').append(number(c[3]))
-                                .append(' ').append(number(c[4])).append(' ').append(number(c[5]));
+                        case java.awt.geom.PathIterator.SEG_MOVETO ->
+                            d.append('M').append(number(c[0])).append(' ').append(number(c[1]));
+                        case java.awt.geom.PathIterator.SEG_LINETO ->
+                            d.append('L').append(number(c[0])).append(' ').append(number(c[1]));
+                        case java.awt.geom.PathIterator.SEG_QUADTO ->
+                            d.append('Q')
+                                    .append(number(c[0]))
+                                    .append(' ')
+                                    .append(number(c[1]))
+                                    .append(' ')
+                                    .append(number(c[2]))
+                                    .append(' ')
+                                    .append(number(c[3]));
+                        case java.awt.geom.PathIterator.SEG_CUBICTO ->
+                            d.append('C')
+                                    .append(number(c[0]))
+                                    .append(' ')
+                                    .append(number(c[1]))
+                                    .append(' ')
+                                    .append(number(c[2]))
+                                    .append(' ')
+                                    .append(number(c[3]))
+                                    .append(' ')
+                                    .append(number(c[4]))
+                                    .append(' ')
+                                    .append(number(c[5]));
                         default -> d.append('Z');
                     }
                 }
@@ -788,12 +960,21 @@ public class PlotRenderer {
 
         /** Okabe–Ito, colour-blind safe; its yellow is left out because it vanishes on white. */
         private static final Color[] COLOURS = {
-            new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-            new Color(0xE69F00), new Color(0x56B4E9), new Color(0x000000)};
+            new Color(0x0072B2),
+            new Color(0xD55E00),
+            new Color(0x009E73),
+            new Color(0xCC79A7),
+            new Color(0xE69F00),
+            new Color(0x56B4E9),
+            new Color(0x000000)
+        };
+
         private static final float[][] DASHES = {null, {9, 4}, {2.5f, 3}, {12, 4, 3, 4}};
 
         static SeriesStyle of(int index) {
-            return new SeriesStyle(COLOURS[index % COLOURS.length], DASHES[index % DASHES.length],
+            return new SeriesStyle(
+                    COLOURS[index % COLOURS.length],
+                    DASHES[index % DASHES.length],
                     Marker.values()[index % Marker.values().length]);
         }
 
@@ -811,7 +992,11 @@ public class PlotRenderer {
     }
 
     enum Marker {
-        CIRCLE, SQUARE, TRIANGLE, DIAMOND, TRIANGLE_DOWN;
+        CIRCLE,
+        SQUARE,
+        TRIANGLE,
+        DIAMOND,
+        TRIANGLE_DOWN;
 
         Shape shape(double x, double y, double size) {
             double r = size / 2;

@@ -38,7 +38,8 @@ enum Representation {
      */
     static Representation of(List<MediaType> requested) throws HttpMediaTypeNotAcceptableException {
         List<MediaType> sorted = requested.stream()
-                .sorted(Comparator.comparingDouble(MediaType::getQualityValue).reversed()).toList();
+                .sorted(Comparator.comparingDouble(MediaType::getQualityValue).reversed())
+                .toList();
         for (MediaType type : sorted) {
             for (Representation r : values()) {
                 if (type.includes(r.mediaType)) {
@@ -46,6 +47,7 @@ enum Representation {
                 }
             }
         }
-        throw new HttpMediaTypeNotAcceptableException(List.of(JSON.mediaType, CSV.mediaType, PNG.mediaType, SVG.mediaType));
+        throw new HttpMediaTypeNotAcceptableException(
+                List.of(JSON.mediaType, CSV.mediaType, PNG.mediaType, SVG.mediaType));
     }
 }

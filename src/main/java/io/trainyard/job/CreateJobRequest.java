@@ -3,6 +3,7 @@ package io.trainyard.job;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.Schema;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,43 +14,69 @@ import tools.jackson.databind.JsonNode;
 public record CreateJobRequest(
         @Schema(description = "A label for people, at most 200 characters", example = "two-layer sigmoid")
         String name,
+
         @Schema(description = "Id of a built-in or uploaded data set (see GET /datasets)", example = "hw5")
         String dataset,
+
         @Schema(description = "Inline data instead of a data set id")
         InlineData data,
+
         @Schema(description = "Hidden-layer widths only; [] is a linear model. Default []", example = "[50]")
         List<Integer> layers,
-        @Schema(description = "Hidden-layer activation: sigmoid, relu, tanh or none. Default sigmoid",
+
+        @Schema(
+                description = "Hidden-layer activation: sigmoid, relu, tanh or none. Default sigmoid",
                 example = "sigmoid")
         String activation,
+
         @Schema(description = "Add bias vectors b0..bL. Default false", example = "false")
         Boolean bias,
+
         @Schema(description = "Initial weights are N(0,1)·scale. Default 0.1", example = "0.1")
         Double scale,
-        @Schema(description = "Learning rate, required, greater than 0", example = "0.001",
+
+        @Schema(
+                description = "Learning rate, required, greater than 0",
+                example = "0.001",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         Double alpha,
+
         @Schema(description = "Gradient-descent steps. Default 1000", example = "1000")
         Integer iterations,
-        @Schema(description = "Seed of the weight initialisation and validation split. Default: drawn at random and"
-                + " reported in the job's spec", example = "7")
+
+        @Schema(
+                description = "Seed of the weight initialisation and validation split. Default: drawn at random and"
+                        + " reported in the job's spec",
+                example = "7")
         Long seed,
-        @Schema(description = "z-score normalise the inputs (fitted on the training rows). Default false",
+
+        @Schema(
+                description = "z-score normalise the inputs (fitted on the training rows). Default false",
                 example = "false")
         Boolean normalize,
+
         @Schema(description = "Polynomial basis expansion degree, 1 to 10. Default 1 (none)", example = "1")
         Integer basisDegree,
-        @Schema(description = "Share of the training rows moved to a validation set, in [0, 1). Default 0. Not "
-                + "with data.validationX or a data set that has its own validation part", example = "0.0")
+
+        @Schema(
+                description = "Share of the training rows moved to a validation set, in [0, 1). Default 0. Not "
+                        + "with data.validationX or a data set that has its own validation part",
+                example = "0.0")
         Double validationFraction,
+
         @Schema(description = "Start from this stored model's weights and preprocessing instead of random ones")
         String warmStartModel,
-        @Schema(description = "The update rule: {\"type\": \"gd\"} (default), {\"type\": \"momentum\", \"beta\": 0.9} "
-                + "or {\"type\": \"adam\", \"beta1\": 0.9, \"beta2\": 0.999, \"epsilon\": 1e-8}")
+
+        @Schema(
+                description = "The update rule: {\"type\": \"gd\"} (default), {\"type\": \"momentum\", \"beta\": 0.9} "
+                        + "or {\"type\": \"adam\", \"beta1\": 0.9, \"beta2\": 0.999, \"epsilon\": 1e-8}")
         OptimizerOption optimizer,
-        @Schema(description = "Rows per mini-batch, at least 1; iterations then count epochs. Default: full batch",
+
+        @Schema(
+                description = "Rows per mini-batch, at least 1; iterations then count epochs. Default: full batch",
                 example = "32")
         Integer batchSize,
+
         @Schema(description = "Stop once the monitored loss stops improving. Default: run every iteration")
         EarlyStoppingOption earlyStopping) {
 
@@ -62,11 +89,16 @@ public record CreateJobRequest(
     public record InlineData(
             @Schema(description = "Training inputs, one row per sample", example = "[[0.1, 2.0], [0.4, 1.5]]")
             double[][] x,
+
             @Schema(description = "Training targets: rows, or a flat array for one output", example = "[1.0, 2.5]")
             JsonNode y,
+
             @Schema(description = "Optional test inputs") double[][] testX,
             @Schema(description = "Optional test targets") JsonNode testY,
-            @Schema(description = "Optional validation inputs, instead of validationFraction") double[][] validationX,
-            @Schema(description = "Optional validation targets, with validationX") JsonNode validationY) {
-    }
+
+            @Schema(description = "Optional validation inputs, instead of validationFraction")
+            double[][] validationX,
+
+            @Schema(description = "Optional validation targets, with validationX")
+            JsonNode validationY) {}
 }

@@ -20,6 +20,5 @@ public class InvalidMembersException extends RuntimeException {
     }
 
     /** A problem of member {@code index}. */
-    public record MemberError(int index, io.trainyard.system.FieldError error) {
-    }
+    public record MemberError(int index, io.trainyard.system.FieldError error) {}
 }

@@ -43,22 +43,30 @@ class JobController {
     }
 
     @PostMapping(consumes = "application/json")
-    @Operation(summary = "Submit a training job",
+    @Operation(
+            summary = "Submit a training job",
             description = "Validates the spec, stores it and queues it; answers at once with 202 and the job "
                     + "(status QUEUED, every default filled in, seed included). Training happens in the background: "
                     + "poll GET /jobs/{id} or follow GET /jobs/{id}/events. With `dryRun=true` the spec is checked "
                     + "exactly the same way (limits and the memory estimate included) and the answer is 200 with the "
                     + "resolved spec, `layerSizes`, `parameters` and `estimatedMemoryBytes`; nothing is stored.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = {
-                            @ExampleObject(name = "hw5", summary = "A normalised sigmoid network on hw5",
-                                    value = """
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples = {
+                                                @ExampleObject(
+                                                        name = "hw5",
+                                                        summary = "A normalised sigmoid network on hw5",
+                                                        value = """
                                             {"name": "two-layer sigmoid", "dataset": "hw5", "layers": [20],
                                              "activation": "sigmoid", "bias": true, "scale": 0.1, "alpha": 0.0005,
                                              "iterations": 2000, "seed": 7, "normalize": true}"""),
-                            @ExampleObject(name = "adam-minibatch-earlystop",
-                                    summary = "Adam on mini-batches of 32 rows, stopping once validation stalls",
-                                    value = """
+                                                @ExampleObject(
+                                                        name = "adam-minibatch-earlystop",
+                                                        summary =
+                                                                "Adam on mini-batches of 32 rows, stopping once validation stalls",
+                                                        value = """
                                             {"name": "adam with early stopping", "dataset": "hw5", "layers": [20],
                                              "activation": "tanh", "bias": true, "scale": 0.3, "alpha": 0.01,
                                              "iterations": 500, "seed": 7, "normalize": true,
@@ -68,57 +76,82 @@ class JobController {
                                              "batchSize": 32,
                                              "earlyStopping": {"patience": 20, "minDelta": 0,
                                                                "monitor": "validation", "restoreBest": true}}"""),
-                            @ExampleObject(name = "momentum-explicit-validation",
-                                    summary = "Momentum on inline data with an explicit validation set",
-                                    value = """
+                                                @ExampleObject(
+                                                        name = "momentum-explicit-validation",
+                                                        summary =
+                                                                "Momentum on inline data with an explicit validation set",
+                                                        value = """
                                             {"data": {"x": [[0], [1], [2], [3], [4], [5]],
                                                       "y": [1, 2, 5, 10, 17, 26],
                                                       "validationX": [[1.5], [3.5]], "validationY": [3.25, 13.25]},
                                              "layers": [8], "activation": "tanh", "bias": true, "alpha": 0.001,
                                              "iterations": 300, "normalize": true,
                                              "optimizer": {"type": "momentum", "beta": 0.9},
-                                             "earlyStopping": {"patience": 30, "monitor": "validation"}}""")})))
+                                             "earlyStopping": {"patience": 30, "monitor": "validation"}}""")
+                                            })))
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
     @ApiResponse(responseCode = "200", description = "dryRun=true: the spec is valid; what the job would be")
-    @ApiResponse(responseCode = "400", description = "The spec is invalid; `errors` lists every field to fix",
+    @ApiResponse(
+            responseCode = "400",
+            description = "The spec is invalid; `errors` lists every field to fix",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "The warm-start model does not fit the spec",
+    @ApiResponse(
+            responseCode = "409",
+            description = "The warm-start model does not fit the spec",
             content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds",
+    @ApiResponse(
+            responseCode = "429",
+            description = "The queue is full; retry after Retry-After seconds",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<?> submit(@RequestBody CreateJobRequest request,
+    ResponseEntity<?> submit(
+            @RequestBody CreateJobRequest request,
             @Parameter(description = "Only check the spec and answer 200 with what the job would be; store nothing")
-            @RequestParam(defaultValue = "false") boolean dryRun) {
+                    @RequestParam(defaultValue = "false")
+                    boolean dryRun) {
         if (dryRun) {
             return ResponseEntity.ok(jobs.dryRun(request));
         }
         TrainingJob job = jobs.submit(request);
-        return ResponseEntity.accepted().location(URI.create("/jobs/" + job.id())).body(JobResponse.from(job, jobs.progress(job)));
+        return ResponseEntity.accepted()
+                .location(URI.create("/jobs/" + job.id()))
+                .body(JobResponse.from(job, jobs.progress(job)));
     }
 
     @GetMapping
-    @Operation(summary = "List jobs", description = "Newest first, optionally filtered by status and by a part of the "
-            + "name (case-insensitive). Pass `nextCursor` back as `cursor` for the next page; it is null on the last.")
+    @Operation(
+            summary = "List jobs",
+            description =
+                    "Newest first, optionally filtered by status and by a part of the "
+                            + "name (case-insensitive). Pass `nextCursor` back as `cursor` for the next page; it is null on the last.")
     JobPage list(
             @Parameter(description = "Only jobs in this status") @RequestParam(required = false) JobStatus status,
             @Parameter(description = "Only jobs whose name contains this") @RequestParam(required = false) String name,
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
             @Parameter(description = "Only this owner's jobs (admin keys; a user key always lists its own)")
-            @RequestParam(required = false) String owner,
-            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+                    @RequestParam(required = false)
+                    String owner,
+            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
+                    int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, owner, limit, cursor);
-        return new JobPage(page.items().stream().map(j -> JobResponse.from(j, jobs.progress(j))).toList(),
+        return new JobPage(
+                page.items().stream()
+                        .map(j -> JobResponse.from(j, jobs.progress(j)))
+                        .toList(),
                 page.nextCursor());
     }
 
-    record JobPage(List<JobResponse> items, String nextCursor) {
-    }
+    record JobPage(List<JobResponse> items, String nextCursor) {}
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a job", description = "Status, live progress (iteration, fraction, iterations per "
-            + "second, ETA), the latest losses, and once finished the model id or the error.")
-    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json"))
+    @Operation(
+            summary = "Get a job",
+            description = "Status, live progress (iteration, fraction, iterations per "
+                    + "second, ETA), the latest losses, and once finished the model id or the error.")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such job",
+            content = @Content(mediaType = "application/problem+json"))
     JobResponse get(@PathVariable String id) {
         TrainingJob job = jobs.get(id);
         return JobResponse.from(job, jobs.progress(job));
@@ -126,11 +159,13 @@ class JobController {
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Cancel a job", description = "A queued job is cancelled at once (the answer "
-            + "says CANCELLED); a running one stops at its next iteration (the answer says RUNNING with cancelRequested: "
-            + "true, and the job ends CANCELLED even if its training completes meanwhile). The request survives a crash "
-            + "or restart of the instance training the job. The history so far is kept. 409 for a job that finished "
-            + "first (the detail names its status, e.g. already SUCCEEDED).")
+    @Operation(
+            summary = "Cancel a job",
+            description = "A queued job is cancelled at once (the answer "
+                    + "says CANCELLED); a running one stops at its next iteration (the answer says RUNNING with cancelRequested: "
+                    + "true, and the job ends CANCELLED even if its training completes meanwhile). The request survives a crash "
+                    + "or restart of the instance training the job. The history so far is kept. 409 for a job that finished "
+                    + "first (the detail names its status, e.g. already SUCCEEDED).")
     JobResponse cancel(@PathVariable String id) {
         TrainingJob job = jobs.cancel(id);
         return JobResponse.from(job, jobs.progress(job));
@@ -138,19 +173,23 @@ class JobController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a finished job", description = "Deletes the job and its history; its model, if any, "
-            + "stays. 409 while the job is queued or running.")
+    @Operation(
+            summary = "Delete a finished job",
+            description = "Deletes the job and its history; its model, if any, "
+                    + "stays. 409 while the job is queued or running.")
     void delete(@PathVariable String id) {
         jobs.delete(id);
     }
 
     @GetMapping(path = "/{id}/events", produces = "text/event-stream")
-    @Operation(summary = "Follow a job live", description = "Server-Sent Events: a `status` event with the whole job "
-            + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
-            + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
-            + "Streams are capped per instance and per owner (429 beyond) and closed after "
-            + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "
-            + "Try `curl -N -H \"Authorization: Bearer $KEY\" localhost:8080/jobs/{id}/events`.")
+    @Operation(
+            summary = "Follow a job live",
+            description = "Server-Sent Events: a `status` event with the whole job "
+                    + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
+                    + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
+                    + "Streams are capped per instance and per owner (429 beyond) and closed after "
+                    + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "
+                    + "Try `curl -N -H \"Authorization: Bearer $KEY\" localhost:8080/jobs/{id}/events`.")
     SseEmitter events(@PathVariable String id) {
         return events.subscribe(id, Caller.current().name());
     }

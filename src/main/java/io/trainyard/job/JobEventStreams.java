@@ -25,6 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.trainyard.system.DaemonThreads;
 import io.trainyard.system.TooManyRequestsException;
 import io.trainyard.system.TrainyardProperties;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -57,6 +58,7 @@ class JobEventStreams implements DisposableBean {
     private static final long KEEPALIVE_NANOS = 15_000_000_000L;
     /** Events waiting for one reader; a reader this far behind is dropped. */
     static final int QUEUE_CAPACITY = 64;
+
     private static final int WRITERS = 4;
 
     private final JobService jobs;
@@ -67,8 +69,10 @@ class JobEventStreams implements DisposableBean {
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
     private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-job-events"));
-    private final ExecutorService writers = Executors.newFixedThreadPool(WRITERS, DaemonThreads.named("trainyard-job-events-writer"));
+    private final ScheduledExecutorService ticker =
+            Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-job-events"));
+    private final ExecutorService writers =
+            Executors.newFixedThreadPool(WRITERS, DaemonThreads.named("trainyard-job-events-writer"));
 
     JobEventStreams(JobService jobs, JsonMapper json, TrainyardProperties properties) {
         this.jobs = jobs;
@@ -106,7 +110,8 @@ class JobEventStreams implements DisposableBean {
                     // comes after what this stream is told now.
                     job = jobs.get(id);
                     stream.lastStatus = job.status();
-                    stream.offer(new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
+                    stream.offer(
+                            new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
                     if (job.status().isTerminal()) {
                         stream.offer(Event.END);
                     } else {
@@ -137,8 +142,8 @@ class JobEventStreams implements DisposableBean {
                     return;
                 }
                 synchronized (state) {
-                    String text = json.writeValueAsString(JobResponse.from(started.job(),
-                            LiveProgress.latest(started.job(), null)));
+                    String text = json.writeValueAsString(
+                            JobResponse.from(started.job(), LiveProgress.latest(started.job(), null)));
                     for (Stream stream : state.streams) {
                         if (stream.lastStatus == JobStatus.QUEUED) {
                             stream.lastStatus = JobStatus.RUNNING;
@@ -160,17 +165,20 @@ class JobEventStreams implements DisposableBean {
     private Stream open(String client) {
         if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
-            throw new TooManyRequestsException("This instance has " + maxStreams + " event streams open, the limit "
-                    + "(trainyard.limits.max-event-streams); poll GET /jobs/{id} instead or try again later.",
+            throw new TooManyRequestsException(
+                    "This instance has " + maxStreams + " event streams open, the limit "
+                            + "(trainyard.limits.max-event-streams); poll GET /jobs/{id} instead or try again later.",
                     Duration.ofSeconds(30));
         }
         try {
             perClient.compute(client, (key, count) -> {
                 int mine = count == null ? 0 : count;
                 if (mine >= maxPerClient) {
-                    throw new TooManyRequestsException("You have " + maxPerClient + " event streams open, the limit "
-                            + "per client (trainyard.limits.max-event-streams-per-client); close some or poll "
-                            + "GET /jobs/{id} instead.", Duration.ofSeconds(30));
+                    throw new TooManyRequestsException(
+                            "You have " + maxPerClient + " event streams open, the limit "
+                                    + "per client (trainyard.limits.max-event-streams-per-client); close some or poll "
+                                    + "GET /jobs/{id} instead.",
+                            Duration.ofSeconds(30));
                 }
                 return mine + 1;
             });
@@ -221,7 +229,8 @@ class JobEventStreams implements DisposableBean {
                     state.lastProgress = now;
                 }
             }
-            if (job.status().isTerminal() && job.claim().startedAt() != null
+            if (job.status().isTerminal()
+                    && job.claim().startedAt() != null
                     && body.progress().iteration() != state.lastIteration) {
                 // The last word on progress before the final status, even for a job faster than one tick.
                 broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
@@ -393,13 +402,27 @@ class JobEventStreams implements DisposableBean {
     }
 
     /** The data of a {@code progress} event. */
-    record ProgressEvent(int iteration, int iterations, double fraction, Double iterationsPerSecond,
-            Double etaSeconds, Double trainLoss, Double validationLoss, Double testLoss) {
+    record ProgressEvent(
+            int iteration,
+            int iterations,
+            double fraction,
+            Double iterationsPerSecond,
+            Double etaSeconds,
+            Double trainLoss,
+            Double validationLoss,
+            Double testLoss) {
 
         static ProgressEvent from(JobResponse job) {
             JobResponse.Progress p = job.progress();
-            return new ProgressEvent(p.iteration(), p.iterations(), p.fraction(), p.iterationsPerSecond(),
-                    p.etaSeconds(), job.trainLoss(), job.validationLoss(), job.testLoss());
+            return new ProgressEvent(
+                    p.iteration(),
+                    p.iterations(),
+                    p.fraction(),
+                    p.iterationsPerSecond(),
+                    p.etaSeconds(),
+                    job.trainLoss(),
+                    job.validationLoss(),
+                    job.testLoss());
         }
     }
 }

@@ -27,8 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Repository
 public class JobRepository implements DatasetUsage {
 
-    private static final TypeReference<List<Integer>> SIZES = new TypeReference<>() {
-    };
+    private static final TypeReference<List<Integer>> SIZES = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -61,7 +60,10 @@ public class JobRepository implements DatasetUsage {
     }
 
     public Optional<TrainingJob> find(String id) {
-        return jdbc.sql("SELECT * FROM jobs WHERE id = :id").param("id", id).query(this::map).optional();
+        return jdbc.sql("SELECT * FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query(this::map)
+                .optional();
     }
 
     /** The job, if {@code owner} owns it; any owner's with a null {@code owner}. */
@@ -69,8 +71,11 @@ public class JobRepository implements DatasetUsage {
         if (owner == null) {
             return find(id);
         }
-        return jdbc.sql("SELECT * FROM jobs WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
-                .query(this::map).optional();
+        return jdbc.sql("SELECT * FROM jobs WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(this::map)
+                .optional();
     }
 
     /**
@@ -78,8 +83,8 @@ public class JobRepository implements DatasetUsage {
      *
      * @param after the last job of the previous page (created time and id), or null for the first page
      */
-    List<TrainingJob> page(JobStatus status, String nameContains, String sweepId, String owner, PageCursor after,
-            int limit) {
+    List<TrainingJob> page(
+            JobStatus status, String nameContains, String sweepId, String owner, PageCursor after, int limit) {
         StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
         Map<String, Object> params = new HashMap<>();
         if (owner != null) {
@@ -92,8 +97,15 @@ public class JobRepository implements DatasetUsage {
         }
         if (nameContains != null && !nameContains.isEmpty()) {
             sql.append(" AND LOWER(name) LIKE :name ESCAPE '\\'");
-            params.put("name", "%" + nameContains.toLowerCase(Locale.ROOT).replace("\\", "\\\\")
-                    .replace("%", "\\%").replace("_", "\\_") + "%");
+            params.put(
+                    "name",
+                    "%"
+                            + nameContains
+                                    .toLowerCase(Locale.ROOT)
+                                    .replace("\\", "\\\\")
+                                    .replace("%", "\\%")
+                                    .replace("_", "\\_")
+                            + "%");
         }
         if (sweepId != null) {
             sql.append(" AND sweep_id = :sweep");
@@ -110,29 +122,41 @@ public class JobRepository implements DatasetUsage {
     }
 
     public int countByStatus(JobStatus status) {
-        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = :status").param("status", status.name())
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE status = :status")
+                .param("status", status.name())
+                .query(Integer.class)
+                .single();
     }
 
     /** The oldest queued jobs' ids, in queue order. */
     public List<String> queuedIds(int limit) {
         return jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY created_at, id LIMIT :limit")
-                .param("limit", limit).query(String.class).list();
+                .param("limit", limit)
+                .query(String.class)
+                .list();
     }
 
     /** Running jobs whose claim was last renewed before {@code cutoff} (or, with null, all running jobs). */
     public List<TrainingJob> runningSince(Instant cutoff) {
         if (cutoff == null) {
-            return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING'").query(this::map).list();
+            return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING'")
+                    .query(this::map)
+                    .list();
         }
-        return jdbc.sql("SELECT * FROM jobs WHERE status = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < :cutoff)")
-                .param("cutoff", Rows.time(cutoff)).query(this::map).list();
+        return jdbc.sql(
+                        "SELECT * FROM jobs WHERE status = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < :cutoff)")
+                .param("cutoff", Rows.time(cutoff))
+                .query(this::map)
+                .list();
     }
 
     /** QUEUED → CANCELLED; false when the job is no longer queued. */
     boolean cancelQueued(String id, Instant now) {
-        return gate.move(id, JobStatus.CANCELLED).from(JobStatus.QUEUED).set("finished_at = :now")
-                .param("now", Rows.time(now)).apply();
+        return gate.move(id, JobStatus.CANCELLED)
+                .from(JobStatus.QUEUED)
+                .set("finished_at = :now")
+                .param("now", Rows.time(now))
+                .apply();
     }
 
     /**
@@ -142,46 +166,77 @@ public class JobRepository implements DatasetUsage {
      */
     boolean requestCancel(String id) {
         return jdbc.sql("UPDATE jobs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
-                .param("id", id).update() == 1;
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     /** Deletes a finished job (its history goes with it, by foreign key); false when it is not finished. */
     boolean deleteFinished(String id) {
         return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")
-                .param("id", id).update() == 1;
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     /** The jobs of one sweep, in no particular order. */
     List<TrainingJob> findBySweep(String sweepId) {
-        return jdbc.sql("SELECT * FROM jobs WHERE sweep_id = :sweep").param("sweep", sweepId).query(this::map).list();
+        return jdbc.sql("SELECT * FROM jobs WHERE sweep_id = :sweep")
+                .param("sweep", sweepId)
+                .query(this::map)
+                .list();
     }
 
     /** How many jobs, in any status, train on this data set. */
     int countUsing(String datasetId) {
-        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset_id = :dataset").param("dataset", datasetId)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE dataset_id = :dataset")
+                .param("dataset", datasetId)
+                .query(Integer.class)
+                .single();
     }
 
     /** Ids of queued or running jobs that train on this data set: the catalog refuses to delete it while there are any. */
     @Override
     public List<String> activeUsersOf(String datasetId) {
         return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")
-                .param("dataset", datasetId).query(String.class).list();
+                .param("dataset", datasetId)
+                .query(String.class)
+                .list();
     }
 
     private TrainingJob map(ResultSet rs, int row) throws SQLException {
-        TrainingJob.Claim claim = new TrainingJob.Claim(rs.getString("claimed_by"), rs.getInt("attempts"),
-                Rows.instant(rs, "started_at"), Rows.instant(rs, "heartbeat_at"), rs.getBoolean("cancel_requested"),
-                rs.getInt("version"), Rows.integer(rs, "resumed_from"));
-        TrainingJob.Progress progress = new TrainingJob.Progress(Rows.integer(rs, "progress_iteration"),
-                Rows.number(rs, "iterations_per_second"), Rows.number(rs, "train_loss"),
-                Rows.number(rs, "validation_loss"), Rows.number(rs, "test_loss"), Rows.integer(rs, "train_rows"),
-                Rows.integer(rs, "validation_rows"), Rows.integer(rs, "test_rows"));
-        TrainingJob.Outcome outcome = new TrainingJob.Outcome(Rows.instant(rs, "finished_at"),
-                rs.getString("error_type"), rs.getString("error_detail"), rs.getString("model_id"));
-        return new TrainingJob(rs.getString("id"), json.readValue(rs.getString("spec"), JobSpec.class),
-                rs.getString("sweep_id"), json.readValue(rs.getString("layer_sizes"), SIZES),
-                JobStatus.valueOf(rs.getString("status")), Rows.instant(rs, "created_at"), claim, progress, outcome,
+        TrainingJob.Claim claim = new TrainingJob.Claim(
+                rs.getString("claimed_by"),
+                rs.getInt("attempts"),
+                Rows.instant(rs, "started_at"),
+                Rows.instant(rs, "heartbeat_at"),
+                rs.getBoolean("cancel_requested"),
+                rs.getInt("version"),
+                Rows.integer(rs, "resumed_from"));
+        TrainingJob.Progress progress = new TrainingJob.Progress(
+                Rows.integer(rs, "progress_iteration"),
+                Rows.number(rs, "iterations_per_second"),
+                Rows.number(rs, "train_loss"),
+                Rows.number(rs, "validation_loss"),
+                Rows.number(rs, "test_loss"),
+                Rows.integer(rs, "train_rows"),
+                Rows.integer(rs, "validation_rows"),
+                Rows.integer(rs, "test_rows"));
+        TrainingJob.Outcome outcome = new TrainingJob.Outcome(
+                Rows.instant(rs, "finished_at"),
+                rs.getString("error_type"),
+                rs.getString("error_detail"),
+                rs.getString("model_id"));
+        return new TrainingJob(
+                rs.getString("id"),
+                json.readValue(rs.getString("spec"), JobSpec.class),
+                rs.getString("sweep_id"),
+                json.readValue(rs.getString("layer_sizes"), SIZES),
+                JobStatus.valueOf(rs.getString("status")),
+                Rows.instant(rs, "created_at"),
+                claim,
+                progress,
+                outcome,
                 findings(rs));
     }
 
@@ -191,7 +246,10 @@ public class JobRepository implements DatasetUsage {
         boolean early = rs.getBoolean("stopped_early");
         Boolean stoppedEarly = rs.wasNull() ? null : early;
         String diagnostics = rs.getString("diagnostics");
-        return new TrainingJob.Findings(estimate, stoppedEarly, Rows.integer(rs, "best_iteration"),
+        return new TrainingJob.Findings(
+                estimate,
+                stoppedEarly,
+                Rows.integer(rs, "best_iteration"),
                 diagnostics == null ? null : json.readValue(diagnostics, JobDiagnostics.class));
     }
 }

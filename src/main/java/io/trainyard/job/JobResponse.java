@@ -12,34 +12,72 @@ record JobResponse(
         String name,
         @Schema(example = "RUNNING") JobStatus status,
         JobSpec spec,
+
         @Schema(description = "[inputs after preprocessing, hidden widths…, outputs]", example = "[5, 50, 1]")
         List<Integer> layerSizes,
+
         Progress progress,
-        @Schema(description = "Training SSE at the latest iteration") Double trainLoss,
+
+        @Schema(description = "Training SSE at the latest iteration")
+        Double trainLoss,
+
         @Schema(description = "Validation SSE at the latest iteration, null without a validation set")
         Double validationLoss,
-        @Schema(description = "Test SSE at the latest iteration, null without test rows") Double testLoss,
+
+        @Schema(description = "Test SSE at the latest iteration, null without test rows")
+        Double testLoss,
+
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        @Schema(description = "Why the job failed; null otherwise") JobError error,
-        @Schema(description = "The trained model, once SUCCEEDED") String modelId,
+
+        @Schema(description = "Why the job failed; null otherwise")
+        JobError error,
+
+        @Schema(description = "The trained model, once SUCCEEDED")
+        String modelId,
+
         String sweepId,
-        @Schema(description = "How many times training has started (more than 1 after a crash; a clean stop is not counted)") int attempts,
-        @Schema(description = "The iteration the current (or last) attempt resumed after: 0 when it started from "
-                + "the seed, more when it continued from a checkpoint after a stop or a crash; null before training starts",
-                example = "0") Integer resumedFrom,
+
+        @Schema(
+                description =
+                        "How many times training has started (more than 1 after a crash; a clean stop is not counted)")
+        int attempts,
+
+        @Schema(
+                description =
+                        "The iteration the current (or last) attempt resumed after: 0 when it started from "
+                                + "the seed, more when it continued from a checkpoint after a stop or a crash; null before training starts",
+                example = "0")
+        Integer resumedFrom,
+
         @Schema(description = "A cancel was asked for and not yet carried out (the job stops at its next iteration)")
         boolean cancelRequested,
-        @Schema(description = "The instance that trains (or trained) the job") String instance,
-        @Schema(description = "Working memory estimated at submission (nn.MemoryEstimate), in bytes", example = "412160")
+
+        @Schema(description = "The instance that trains (or trained) the job")
+        String instance,
+
+        @Schema(
+                description = "Working memory estimated at submission (nn.MemoryEstimate), in bytes",
+                example = "412160")
         Long estimatedMemoryBytes,
-        @Schema(description = "With early stopping, once finished: whether it ended the run before its last "
-                + "iteration; null otherwise", example = "true") Boolean stoppedEarly,
-        @Schema(description = "With early stopping, once finished: the best point (the stored model holds its "
-                + "weights with restoreBest); null otherwise", example = "412") Integer bestIteration,
-        @Schema(description = "Gradient health at the latest stored point, and flags that say what to try; null "
-                + "before the first history flush") JobDiagnostics diagnostics) {
+
+        @Schema(
+                description = "With early stopping, once finished: whether it ended the run before its last "
+                        + "iteration; null otherwise",
+                example = "true")
+        Boolean stoppedEarly,
+
+        @Schema(
+                description = "With early stopping, once finished: the best point (the stored model holds its "
+                        + "weights with restoreBest); null otherwise",
+                example = "412")
+        Integer bestIteration,
+
+        @Schema(
+                description = "Gradient health at the latest stored point, and flags that say what to try; null "
+                        + "before the first history flush")
+        JobDiagnostics diagnostics) {
 
     @Schema(name = "JobProgress")
     record Progress(
@@ -47,20 +85,24 @@ record JobResponse(
             @Schema(example = "1000") int iterations,
             @Schema(example = "0.25") double fraction,
             @Schema(example = "1840.2") Double iterationsPerSecond,
-            @Schema(example = "0.41") Double etaSeconds) {
-    }
+            @Schema(example = "0.41") Double etaSeconds) {}
 
     @Schema(name = "JobError")
     record JobError(
-            @Schema(description = "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), out-of-memory (training needed more heap than the instance has) or internal", example = "diverged") String type,
-            String detail) {
-    }
+            @Schema(
+                    description =
+                            "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), out-of-memory (training needed more heap than the instance has) or internal",
+                    example = "diverged")
+            String type,
+
+            String detail) {}
 
     static JobResponse from(TrainingJob job, LiveProgress latest) {
         int total = job.spec().iterations();
         Double rate = latest.iterationsPerSecond();
         int done = latest.iteration();
-        if (job.status() == JobStatus.SUCCEEDED && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
+        if (job.status() == JobStatus.SUCCEEDED
+                && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
             done = total;
         }
         Double eta = null;
@@ -69,16 +111,37 @@ record JobResponse(
         } else if (job.status().isTerminal()) {
             eta = 0.0;
         }
-        Progress progress = new Progress(done, total, total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0)
-                : (double) done / total, rate, eta);
+        Progress progress = new Progress(
+                done,
+                total,
+                total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0) : (double) done / total,
+                rate,
+                eta);
         TrainingJob.Outcome outcome = job.outcome();
         JobError error = outcome.errorType() == null ? null : new JobError(outcome.errorType(), outcome.errorDetail());
-        return new JobResponse(job.id(), job.name(), job.status(), job.spec(), job.layerSizes(), progress,
-                latest.trainLoss(), latest.validationLoss(), latest.testLoss(), job.createdAt(),
-                job.claim().startedAt(), outcome.finishedAt(), error, outcome.modelId(), job.sweepId(),
-                job.claim().attempts(), job.claim().resumedFrom(),
-                job.claim().cancelRequested() && !job.status().isTerminal(), job.claim().instance(),
-                job.findings().estimatedMemoryBytes(), job.findings().stoppedEarly(), job.findings().bestIteration(),
+        return new JobResponse(
+                job.id(),
+                job.name(),
+                job.status(),
+                job.spec(),
+                job.layerSizes(),
+                progress,
+                latest.trainLoss(),
+                latest.validationLoss(),
+                latest.testLoss(),
+                job.createdAt(),
+                job.claim().startedAt(),
+                outcome.finishedAt(),
+                error,
+                outcome.modelId(),
+                job.sweepId(),
+                job.claim().attempts(),
+                job.claim().resumedFrom(),
+                job.claim().cancelRequested() && !job.status().isTerminal(),
+                job.claim().instance(),
+                job.findings().estimatedMemoryBytes(),
+                job.findings().stoppedEarly(),
+                job.findings().bestIteration(),
                 job.findings().diagnostics());
     }
 }

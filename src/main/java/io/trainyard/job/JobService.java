@@ -39,8 +39,13 @@ public class JobService {
     private final ApplicationEventPublisher events;
     private final TrainyardProperties properties;
 
-    JobService(JobRepository jobs, JobSpecResolver resolver, DatasetCatalog datasets, RunningJobs running,
-            ApplicationEventPublisher events, TrainyardProperties properties) {
+    JobService(
+            JobRepository jobs,
+            JobSpecResolver resolver,
+            DatasetCatalog datasets,
+            RunningJobs running,
+            ApplicationEventPublisher events,
+            TrainyardProperties properties) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
@@ -92,14 +97,13 @@ public class JobService {
     public record DryRun(JobSpec spec, List<Integer> layerSizes, long parameters, long estimatedMemoryBytes) {
 
         static DryRun of(JobSpecResolver.Resolved resolved) {
-            return new DryRun(resolved.spec(), resolved.layerSizes(), resolved.parameters(),
-                    resolved.estimatedMemoryBytes());
+            return new DryRun(
+                    resolved.spec(), resolved.layerSizes(), resolved.parameters(), resolved.estimatedMemoryBytes());
         }
     }
 
     /** The ids of a sweep's queued jobs, in request order, and the data set they all train on. */
-    public record Submitted(List<String> jobIds, String dataset) {
-    }
+    public record Submitted(List<String> jobIds, String dataset) {}
 
     /**
      * Validates every member first, then checks that the queue takes all of them, and only then
@@ -113,11 +117,16 @@ public class JobService {
         List<JobSpecResolver.Resolved> resolved = resolveAll(requests);
         checkQueueCapacity(resolved.size());
         // Inline data is the same for every member: store it once, not once per job.
-        String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId).spec().dataset();
+        String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
+                .spec()
+                .dataset();
         List<String> ids = new ArrayList<>();
         for (JobSpecResolver.Resolved r : resolved) {
-            ids.add(enqueue(UUID.randomUUID().toString(), r.spec().dataset() == null ? r.withDataset(dataset) : r,
-                    sweepId).id());
+            ids.add(enqueue(
+                            UUID.randomUUID().toString(),
+                            r.spec().dataset() == null ? r.withDataset(dataset) : r,
+                            sweepId)
+                    .id());
         }
         events.publishEvent(new JobQueued(ids.size()));
         return new Submitted(ids, dataset);
@@ -152,12 +161,16 @@ public class JobService {
 
     private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId) {
         JobSpec spec = resolved.spec();
-        TrainingJob job = TrainingJob.queued(id, spec, sweepId, resolved.layerSizes(),
-                Timestamps.now(), resolved.estimatedMemoryBytes());
+        TrainingJob job = TrainingJob.queued(
+                id, spec, sweepId, resolved.layerSizes(), Timestamps.now(), resolved.estimatedMemoryBytes());
         // A sweep's members are queued in the request that creates the sweep: they belong to its owner.
         jobs.insert(job, Caller.current().name());
-        log.info("Job {} queued: {} on {}, layers {}, {} iterations", job.id(),
-                spec.name() == null ? "(unnamed)" : spec.name(), spec.dataset(), resolved.layerSizes(),
+        log.info(
+                "Job {} queued: {} on {}, layers {}, {} iterations",
+                job.id(),
+                spec.name() == null ? "(unnamed)" : spec.name(),
+                spec.dataset(),
+                resolved.layerSizes(),
                 spec.iterations());
         return job;
     }
@@ -167,8 +180,10 @@ public class JobService {
         int queued = jobs.countByStatus(JobStatus.QUEUED);
         int capacity = properties.limits().queueCapacity();
         if (queued + count > capacity) {
-            throw new QueueFullException("The queue holds " + queued + " jobs and takes at most " + capacity
-                    + " (trainyard.limits.queue-capacity); try again once some have started.", Duration.ofSeconds(10));
+            throw new QueueFullException(
+                    "The queue holds " + queued + " jobs and takes at most " + capacity
+                            + " (trainyard.limits.queue-capacity); try again once some have started.",
+                    Duration.ofSeconds(10));
         }
     }
 
@@ -188,11 +203,19 @@ public class JobService {
     }
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
-    PageCursor.Page<TrainingJob> page(JobStatus status, String name, String sweepId, String owner, int limit,
-            String cursor) {
-        return PageCursor.page(jobs.page(status, name, sweepId, Caller.current().ownerFilter(owner),
-                PageCursor.parse(cursor), limit + 1), limit,
-                TrainingJob::createdAt, TrainingJob::id);
+    PageCursor.Page<TrainingJob> page(
+            JobStatus status, String name, String sweepId, String owner, int limit, String cursor) {
+        return PageCursor.page(
+                jobs.page(
+                        status,
+                        name,
+                        sweepId,
+                        Caller.current().ownerFilter(owner),
+                        PageCursor.parse(cursor),
+                        limit + 1),
+                limit,
+                TrainingJob::createdAt,
+                TrainingJob::id);
     }
 
     /** The jobs of a sweep that still exist (a finished member can be deleted on its own), in no order. */
@@ -231,7 +254,8 @@ public class JobService {
                         + "; only QUEUED or RUNNING jobs can be cancelled.");
             }
         }
-        throw new IllegalJobTransitionException("Job " + id + " changed status too often while being cancelled; try again.");
+        throw new IllegalJobTransitionException(
+                "Job " + id + " changed status too often while being cancelled; try again.");
     }
 
     /**

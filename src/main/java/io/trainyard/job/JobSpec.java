@@ -17,8 +17,13 @@ public record JobSpec(
         String name,
         String dataset,
         List<Integer> layers,
-        @Schema(type = "string", allowableValues = {"sigmoid", "relu", "tanh", "none"}, example = "sigmoid")
+
+        @Schema(
+                type = "string",
+                allowableValues = {"sigmoid", "relu", "tanh", "none"},
+                example = "sigmoid")
         Activation activation,
+
         boolean bias,
         double scale,
         double alpha,
@@ -28,14 +33,34 @@ public record JobSpec(
         int basisDegree,
         double validationFraction,
         String warmStartModel,
+
         @Schema(description = "Resolved update rule; null only for jobs stored before optimizers existed (gd)")
         OptimizerOption optimizer,
-        @Schema(description = "Rows per mini-batch; null for full batch") Integer batchSize,
-        @Schema(description = "Resolved early stopping; null without") EarlyStoppingOption earlyStopping) {
+
+        @Schema(description = "Rows per mini-batch; null for full batch")
+        Integer batchSize,
+
+        @Schema(description = "Resolved early stopping; null without")
+        EarlyStoppingOption earlyStopping) {
 
     /** The same spec training on another data set (inline data once it is stored). */
     JobSpec withDataset(String id) {
-        return new JobSpec(name, id, layers, activation, bias, scale, alpha, iterations, seed, normalize, basisDegree,
-                validationFraction, warmStartModel, optimizer, batchSize, earlyStopping);
+        return new JobSpec(
+                name,
+                id,
+                layers,
+                activation,
+                bias,
+                scale,
+                alpha,
+                iterations,
+                seed,
+                normalize,
+                basisDegree,
+                validationFraction,
+                warmStartModel,
+                optimizer,
+                batchSize,
+                earlyStopping);
     }
 }

@@ -6,13 +6,13 @@ import java.util.List;
 import org.springframework.stereotype.Component;
 
 import io.trainyard.dataset.DataTables;
-import io.trainyard.dataset.DatasetInfo;
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.dataset.DatasetInfo;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.dataset.TrainTestSplit;
 import io.trainyard.model.ModelNotFoundException;
-import io.trainyard.model.StoredModel;
 import io.trainyard.model.ModelService;
+import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Activation;
 import io.trainyard.nn.EarlyStopping;
 import io.trainyard.nn.MemoryEstimate;
@@ -52,7 +52,11 @@ class JobSpecResolver {
      * A valid request, resolved: the spec (dataset still unset for inline data), sizes, parsed inline
      * data and the estimated working memory.
      */
-    record Resolved(JobSpec spec, List<Integer> layerSizes, DataTables.Table inline, long parameters,
+    record Resolved(
+            JobSpec spec,
+            List<Integer> layerSizes,
+            DataTables.Table inline,
+            long parameters,
             long estimatedMemoryBytes) {
 
         /** This spec with its inline data stored as data set {@code id}. */
@@ -68,7 +72,8 @@ class JobSpecResolver {
     Resolved resolve(CreateJobRequest request) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
-            throw new InvalidRequestException("body", "send a JSON job spec, e.g. {\"dataset\": \"hw5\", \"alpha\": 0.001}");
+            throw new InvalidRequestException(
+                    "body", "send a JSON job spec, e.g. {\"dataset\": \"hw5\", \"alpha\": 0.001}");
         }
         Names.check(request.name(), errors);
         Activation activation = activation(request.activation(), errors);
@@ -77,30 +82,35 @@ class JobSpecResolver {
             errors.add(new FieldError("scale", "must be a finite number >= 0, got " + scale));
         }
         if (request.alpha() == null) {
-            errors.add(new FieldError("alpha", "is required: the learning rate, a number greater than 0 such as 0.001"));
+            errors.add(
+                    new FieldError("alpha", "is required: the learning rate, a number greater than 0 such as 0.001"));
         } else if (!Double.isFinite(request.alpha()) || request.alpha() <= 0) {
             errors.add(new FieldError("alpha", "must be a finite number greater than 0, got " + request.alpha()));
         }
         int iterations = request.iterations() == null ? DEFAULT_ITERATIONS : request.iterations();
         if (iterations < 0 || iterations > limits.maxIterations()) {
-            errors.add(new FieldError("iterations", "must be between 0 and " + limits.maxIterations()
-                    + " (trainyard.limits.max-iterations), got " + iterations));
+            errors.add(new FieldError(
+                    "iterations",
+                    "must be between 0 and " + limits.maxIterations() + " (trainyard.limits.max-iterations), got "
+                            + iterations));
         }
         int basisDegree = request.basisDegree() == null ? 1 : request.basisDegree();
         if (basisDegree < 1 || basisDegree > Preprocessing.MAX_BASIS_DEGREE) {
-            errors.add(new FieldError("basisDegree", "must be between 1 and " + Preprocessing.MAX_BASIS_DEGREE
-                    + ", got " + basisDegree));
+            errors.add(new FieldError(
+                    "basisDegree", "must be between 1 and " + Preprocessing.MAX_BASIS_DEGREE + ", got " + basisDegree));
         }
         double validationFraction = request.validationFraction() == null ? 0.0 : request.validationFraction();
         if (!(validationFraction >= 0 && validationFraction < 1)) {
-            errors.add(new FieldError("validationFraction", "must be at least 0 and less than 1, got "
-                    + validationFraction));
+            errors.add(new FieldError(
+                    "validationFraction", "must be at least 0 and less than 1, got " + validationFraction));
         }
         List<Integer> hidden = hiddenLayers(request.layers(), errors);
         Optimizer optimizer = optimizer(request.optimizer(), errors);
         if (request.batchSize() != null && request.batchSize() < 1) {
-            errors.add(new FieldError("batchSize", "must be at least 1 (rows per mini-batch), or absent for full "
-                    + "batch, got " + request.batchSize()));
+            errors.add(new FieldError(
+                    "batchSize",
+                    "must be at least 1 (rows per mini-batch), or absent for full " + "batch, got "
+                            + request.batchSize()));
         }
         EarlyStoppingOption earlyStopping = earlyStopping(request.earlyStopping(), errors);
 
@@ -121,13 +131,17 @@ class JobSpecResolver {
                 testRows = dataset.testRows();
                 ownValidationRows = dataset.validationRows();
                 if (ownValidationRows > 0 && validationFraction > 0) {
-                    errors.add(new FieldError("validationFraction", "data set '" + request.dataset() + "' has its own "
-                            + "validation part (" + ownValidationRows + " rows), which jobs on it validate on; leave "
-                            + "validationFraction out or 0"));
+                    errors.add(new FieldError(
+                            "validationFraction",
+                            "data set '" + request.dataset() + "' has its own "
+                                    + "validation part (" + ownValidationRows
+                                    + " rows), which jobs on it validate on; leave "
+                                    + "validationFraction out or 0"));
                 }
             } catch (DatasetNotFoundException e) {
-                errors.add(new FieldError("dataset", "unknown data set '" + request.dataset()
-                        + "'; GET /datasets lists the available ones"));
+                errors.add(new FieldError(
+                        "dataset",
+                        "unknown data set '" + request.dataset() + "'; GET /datasets lists the available ones"));
             }
         } else if (request.data() != null) {
             inline = inline(request.data(), errors);
@@ -138,8 +152,9 @@ class JobSpecResolver {
                 testRows = inline.testX() == null ? 0 : inline.testX().length;
                 ownValidationRows = inline.validationX() == null ? 0 : inline.validationX().length;
                 if (ownValidationRows > 0 && validationFraction > 0) {
-                    errors.add(new FieldError("validationFraction", "give either data.validationX/validationY or "
-                            + "validationFraction, not both"));
+                    errors.add(new FieldError(
+                            "validationFraction",
+                            "give either data.validationX/validationY or " + "validationFraction, not both"));
                 }
             }
         } else {
@@ -148,11 +163,14 @@ class JobSpecResolver {
         if (trainRows > 0 && validationFraction > 0 && validationFraction < 1) {
             int validationRows = TrainTestSplit.heldOutRows(trainRows, validationFraction);
             if (validationRows == 0) {
-                errors.add(new FieldError("validationFraction", validationFraction + " of " + trainRows
-                        + " training rows is less than one row; use a larger fraction or 0"));
+                errors.add(new FieldError(
+                        "validationFraction",
+                        validationFraction + " of " + trainRows
+                                + " training rows is less than one row; use a larger fraction or 0"));
             } else if (validationRows >= trainRows) {
-                errors.add(new FieldError("validationFraction", validationFraction + " of " + trainRows
-                        + " training rows leaves no rows to train on"));
+                errors.add(new FieldError(
+                        "validationFraction",
+                        validationFraction + " of " + trainRows + " training rows leaves no rows to train on"));
             }
         }
 
@@ -160,11 +178,15 @@ class JobSpecResolver {
         if (ownValidationRows == 0 && trainRows > 0 && validationFraction > 0 && validationFraction < 1) {
             validationRows = TrainTestSplit.heldOutRows(trainRows, validationFraction);
         }
-        if (earlyStopping != null && EarlyStopping.Monitor.VALIDATION.id().equals(earlyStopping.monitor())
-                && trainRows > 0 && validationRows == 0) {
-            errors.add(new FieldError("earlyStopping.monitor", "monitors the validation loss but the job has no "
-                    + "validation set; set validationFraction (e.g. 0.2), give data.validationX/validationY, or "
-                    + "monitor \"train\""));
+        if (earlyStopping != null
+                && EarlyStopping.Monitor.VALIDATION.id().equals(earlyStopping.monitor())
+                && trainRows > 0
+                && validationRows == 0) {
+            errors.add(new FieldError(
+                    "earlyStopping.monitor",
+                    "monitors the validation loss but the job has no "
+                            + "validation set; set validationFraction (e.g. 0.2), give data.validationX/validationY, or "
+                            + "monitor \"train\""));
         }
 
         List<Integer> layerSizes = null;
@@ -174,37 +196,60 @@ class JobSpecResolver {
             layerSizes = new ArrayList<>();
             int expanded = inputs * basisDegree;
             if (expanded > limits.maxWidth()) {
-                errors.add(new FieldError("basisDegree", inputs + " input columns expanded to degree " + basisDegree
-                        + " give " + expanded + " inputs, more than the width limit " + limits.maxWidth()
-                        + " (trainyard.limits.max-width)"));
+                errors.add(new FieldError(
+                        "basisDegree",
+                        inputs + " input columns expanded to degree " + basisDegree
+                                + " give " + expanded + " inputs, more than the width limit " + limits.maxWidth()
+                                + " (trainyard.limits.max-width)"));
             }
             if (outputs > limits.maxWidth()) {
-                errors.add(new FieldError("data", "the data has " + outputs + " target columns, more than the width limit "
-                        + limits.maxWidth() + " (trainyard.limits.max-width)"));
+                errors.add(new FieldError(
+                        "data",
+                        "the data has " + outputs + " target columns, more than the width limit " + limits.maxWidth()
+                                + " (trainyard.limits.max-width)"));
             }
             layerSizes.add(expanded);
             layerSizes.addAll(hidden);
             layerSizes.add(outputs);
-            long parameters = Network.parameterCount(layerSizes.stream().mapToInt(Integer::intValue).toArray(),
-                    Boolean.TRUE.equals(request.bias()));
+            long parameters = Network.parameterCount(
+                    layerSizes.stream().mapToInt(Integer::intValue).toArray(), Boolean.TRUE.equals(request.bias()));
             parameterCount = parameters;
             if (parameters > limits.maxParameters()) {
-                errors.add(new FieldError("layers", "layer sizes " + layerSizes + " have " + parameters
-                        + " parameters, more than the limit " + limits.maxParameters()
-                        + " (trainyard.limits.max-parameters)"));
+                errors.add(new FieldError(
+                        "layers",
+                        "layer sizes " + layerSizes + " have " + parameters
+                                + " parameters, more than the limit " + limits.maxParameters()
+                                + " (trainyard.limits.max-parameters)"));
             } else if (optimizer != null && (request.batchSize() == null || request.batchSize() >= 1)) {
-                memory = new MemoryEstimate(inputs, layerSizes.stream().mapToInt(Integer::intValue).toArray(),
-                        Boolean.TRUE.equals(request.bias()), activation, trainRows - (validationRows - ownValidationRows),
-                        validationRows, testRows, request.batchSize(), optimizer,
-                        earlyStopping != null && earlyStopping.restoreBest()).bytes();
+                memory = new MemoryEstimate(
+                                inputs,
+                                layerSizes.stream().mapToInt(Integer::intValue).toArray(),
+                                Boolean.TRUE.equals(request.bias()),
+                                activation,
+                                trainRows - (validationRows - ownValidationRows),
+                                validationRows,
+                                testRows,
+                                request.batchSize(),
+                                optimizer,
+                                earlyStopping != null && earlyStopping.restoreBest())
+                        .bytes();
                 long limit = limits.maxJobMemoryBytes();
                 if (memory > limit) {
-                    errors.add(new FieldError("layers", String.format("this job needs an estimated %d bytes (%.1f MiB) "
-                            + "of working memory for %d training, %d validation and %d test rows through layer sizes "
-                            + "%s, more than the limit %d bytes (%.1f MiB, trainyard.limits.max-job-memory); use "
-                            + "narrower or fewer layers, fewer rows or a lower basisDegree", memory, memory / 1048576.0,
-                            trainRows - (validationRows - ownValidationRows), validationRows, testRows, layerSizes,
-                            limit, limit / 1048576.0)));
+                    errors.add(new FieldError(
+                            "layers",
+                            String.format(
+                                    "this job needs an estimated %d bytes (%.1f MiB) "
+                                            + "of working memory for %d training, %d validation and %d test rows through layer sizes "
+                                            + "%s, more than the limit %d bytes (%.1f MiB, trainyard.limits.max-job-memory); use "
+                                            + "narrower or fewer layers, fewer rows or a lower basisDegree",
+                                    memory,
+                                    memory / 1048576.0,
+                                    trainRows - (validationRows - ownValidationRows),
+                                    validationRows,
+                                    testRows,
+                                    layerSizes,
+                                    limit,
+                                    limit / 1048576.0)));
                 }
             }
         }
@@ -213,8 +258,9 @@ class JobSpecResolver {
             try {
                 warm = models.get(request.warmStartModel());
             } catch (ModelNotFoundException e) {
-                errors.add(new FieldError("warmStartModel", "unknown model '" + request.warmStartModel()
-                        + "'; GET /models lists the stored ones"));
+                errors.add(new FieldError(
+                        "warmStartModel",
+                        "unknown model '" + request.warmStartModel() + "'; GET /models lists the stored ones"));
             }
         }
         if (!errors.isEmpty()) {
@@ -226,9 +272,23 @@ class JobSpecResolver {
             checkWarmStart(warm, layerSizes, activation, bias, basisDegree, normalize);
         }
         long seed = request.seed() != null ? request.seed() : Seeds.draw();
-        JobSpec spec = new JobSpec(request.name(), request.dataset(), hidden, activation, bias, scale,
-                request.alpha(), iterations, seed, normalize, basisDegree, validationFraction, request.warmStartModel(),
-                OptimizerOption.of(optimizer), request.batchSize(), earlyStopping);
+        JobSpec spec = new JobSpec(
+                request.name(),
+                request.dataset(),
+                hidden,
+                activation,
+                bias,
+                scale,
+                request.alpha(),
+                iterations,
+                seed,
+                normalize,
+                basisDegree,
+                validationFraction,
+                request.warmStartModel(),
+                OptimizerOption.of(optimizer),
+                request.batchSize(),
+                earlyStopping);
         return new Resolved(spec, layerSizes, inline, parameterCount, memory);
     }
 
@@ -265,8 +325,8 @@ class JobSpecResolver {
             decay("optimizer.beta1", option.beta1(), errors);
             decay("optimizer.beta2", option.beta2(), errors);
             if (option.epsilon() != null && !(option.epsilon() > 0 && Double.isFinite(option.epsilon()))) {
-                errors.add(new FieldError("optimizer.epsilon", "must be a finite number greater than 0, got "
-                        + option.epsilon()));
+                errors.add(new FieldError(
+                        "optimizer.epsilon", "must be a finite number greater than 0, got " + option.epsilon()));
             }
         }
         if (errors.size() > before) {
@@ -276,7 +336,8 @@ class JobSpecResolver {
             return new Optimizer.Momentum(option.beta() == null ? m.beta() : option.beta());
         }
         if (defaults instanceof Optimizer.Adam a) {
-            return new Optimizer.Adam(option.beta1() == null ? a.beta1() : option.beta1(),
+            return new Optimizer.Adam(
+                    option.beta1() == null ? a.beta1() : option.beta1(),
                     option.beta2() == null ? a.beta2() : option.beta2(),
                     option.epsilon() == null ? a.epsilon() : option.epsilon());
         }
@@ -285,8 +346,10 @@ class JobSpecResolver {
 
     private static void unused(String type, String parameter, Double value, List<FieldError> errors) {
         if (value != null) {
-            errors.add(new FieldError("optimizer." + parameter, type + " has no parameter " + parameter + " (got "
-                    + value + "); momentum takes beta, adam takes beta1, beta2 and epsilon"));
+            errors.add(new FieldError(
+                    "optimizer." + parameter,
+                    type + " has no parameter " + parameter + " (got " + value
+                            + "); momentum takes beta, adam takes beta1, beta2 and epsilon"));
         }
     }
 
@@ -341,8 +404,10 @@ class JobSpecResolver {
         }
         boolean ok = true;
         if (layers.size() > limits.maxHiddenLayers()) {
-            errors.add(new FieldError("layers", "has " + layers.size() + " hidden layers, more than the limit "
-                    + limits.maxHiddenLayers() + " (trainyard.limits.max-hidden-layers)"));
+            errors.add(new FieldError(
+                    "layers",
+                    "has " + layers.size() + " hidden layers, more than the limit " + limits.maxHiddenLayers()
+                            + " (trainyard.limits.max-hidden-layers)"));
             // One problem is enough: checking a million widths would only list a million more.
             return null;
         }
@@ -352,8 +417,10 @@ class JobSpecResolver {
                 errors.add(new FieldError("layers[" + i + "]", "a hidden layer needs at least 1 unit, got " + width));
                 ok = false;
             } else if (width > limits.maxWidth()) {
-                errors.add(new FieldError("layers[" + i + "]", "width " + width + " is more than the limit "
-                        + limits.maxWidth() + " (trainyard.limits.max-width)"));
+                errors.add(new FieldError(
+                        "layers[" + i + "]",
+                        "width " + width + " is more than the limit " + limits.maxWidth()
+                                + " (trainyard.limits.max-width)"));
                 ok = false;
             }
         }
@@ -361,35 +428,51 @@ class JobSpecResolver {
     }
 
     private DataTables.Table inline(CreateJobRequest.InlineData data, List<FieldError> errors) {
-        return DataTables.check(data.x(), data.y(), data.testX(), data.testY(), data.validationX(), data.validationY(),
-                "data.", errors, limits.maxDataCells());
+        return DataTables.check(
+                data.x(),
+                data.y(),
+                data.testX(),
+                data.testY(),
+                data.validationX(),
+                data.validationY(),
+                "data.",
+                errors,
+                limits.maxDataCells());
     }
 
-    private static void checkWarmStart(StoredModel warm, List<Integer> layerSizes, Activation activation, boolean bias,
-            int basisDegree, boolean normalize) {
+    private static void checkWarmStart(
+            StoredModel warm,
+            List<Integer> layerSizes,
+            Activation activation,
+            boolean bias,
+            int basisDegree,
+            boolean normalize) {
         Model model = warm.model();
         Network network = model.network();
         List<String> differences = new ArrayList<>();
-        List<Integer> modelSizes = java.util.Arrays.stream(network.layerSizes()).boxed().toList();
+        List<Integer> modelSizes =
+                java.util.Arrays.stream(network.layerSizes()).boxed().toList();
         if (!modelSizes.equals(layerSizes)) {
             differences.add("layer sizes: the model has " + modelSizes + ", this job needs " + layerSizes);
         }
         if (network.activation() != activation) {
-            differences.add("activation: the model uses " + network.activation().id() + ", this job " + activation.id());
+            differences.add(
+                    "activation: the model uses " + network.activation().id() + ", this job " + activation.id());
         }
         if (network.hasBias() != bias) {
             differences.add("bias: the model has " + network.hasBias() + ", this job " + bias);
         }
         if (model.preprocessing().basisDegree() != basisDegree) {
-            differences.add("basisDegree: the model has " + model.preprocessing().basisDegree() + ", this job "
-                    + basisDegree);
+            differences.add(
+                    "basisDegree: the model has " + model.preprocessing().basisDegree() + ", this job " + basisDegree);
         }
         if (model.preprocessing().normalize() != normalize) {
-            differences.add("normalize: the model has " + model.preprocessing().normalize() + ", this job " + normalize);
+            differences.add(
+                    "normalize: the model has " + model.preprocessing().normalize() + ", this job " + normalize);
         }
         if (!differences.isEmpty()) {
-            throw new ConflictException("Model " + warm.id() + " cannot warm-start this job: "
-                    + String.join("; ", differences) + ".");
+            throw new ConflictException(
+                    "Model " + warm.id() + " cannot warm-start this job: " + String.join("; ", differences) + ".");
         }
     }
 }

@@ -9,7 +9,11 @@ import java.util.Set;
  * only code that changes a status in the database, and it asks {@link #canMoveTo} first.
  */
 public enum JobStatus {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
 
     private static final Map<JobStatus, Set<JobStatus>> ALLOWED = Map.of(
             QUEUED, EnumSet.of(RUNNING, CANCELLED),

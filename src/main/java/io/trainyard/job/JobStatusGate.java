@@ -86,7 +86,12 @@ public class JobStatusGate {
                     .append(from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ")))
                     .append(")");
             conditions.forEach(c -> sql.append(" AND (").append(c).append(")"));
-            return jdbc.sql(sql.toString()).params(params).param("id", id).param("to", to.name()).update() == 1;
+            return jdbc.sql(sql.toString())
+                            .params(params)
+                            .param("id", id)
+                            .param("to", to.name())
+                            .update()
+                    == 1;
         }
     }
 }

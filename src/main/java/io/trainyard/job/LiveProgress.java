@@ -7,8 +7,8 @@ package io.trainyard.job;
  * @param trainLoss null before the first point
  * @param iterationsPerSecond null until training has run long enough to measure
  */
-public record LiveProgress(int iteration, Double trainLoss, Double validationLoss, Double testLoss,
-        Double iterationsPerSecond) {
+public record LiveProgress(
+        int iteration, Double trainLoss, Double validationLoss, Double testLoss, Double iterationsPerSecond) {
 
     /**
      * What is known of a job's progress right now: this instance's live view while it trains the
@@ -20,7 +20,11 @@ public record LiveProgress(int iteration, Double trainLoss, Double validationLos
             return published;
         }
         TrainingJob.Progress stored = job.progress();
-        return new LiveProgress(stored.iteration() == null ? 0 : stored.iteration(), stored.trainLoss(),
-                stored.validationLoss(), stored.testLoss(), stored.iterationsPerSecond());
+        return new LiveProgress(
+                stored.iteration() == null ? 0 : stored.iteration(),
+                stored.trainLoss(),
+                stored.validationLoss(),
+                stored.testLoss(),
+                stored.iterationsPerSecond());
     }
 }

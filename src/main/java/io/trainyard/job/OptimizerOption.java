@@ -18,12 +18,23 @@ import io.trainyard.nn.Optimizer;
 @Schema(name = "Optimizer", description = "The update rule (API.md \"Training options\"). Default {\"type\": \"gd\"}")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OptimizerOption(
-        @Schema(description = "gd, momentum or adam", example = "adam", allowableValues = {"gd", "momentum", "adam"})
+        @Schema(
+                description = "gd, momentum or adam",
+                example = "adam",
+                allowableValues = {"gd", "momentum", "adam"})
         String type,
-        @Schema(description = "momentum: v ← beta·v + g, in [0, 1). Default 0.9", example = "0.9") Double beta,
-        @Schema(description = "adam: first-moment decay, in [0, 1). Default 0.9", example = "0.9") Double beta1,
-        @Schema(description = "adam: second-moment decay, in [0, 1). Default 0.999", example = "0.999") Double beta2,
-        @Schema(description = "adam: a finite number > 0. Default 1e-8", example = "1e-8") Double epsilon) {
+
+        @Schema(description = "momentum: v ← beta·v + g, in [0, 1). Default 0.9", example = "0.9")
+        Double beta,
+
+        @Schema(description = "adam: first-moment decay, in [0, 1). Default 0.9", example = "0.9")
+        Double beta1,
+
+        @Schema(description = "adam: second-moment decay, in [0, 1). Default 0.999", example = "0.999")
+        Double beta2,
+
+        @Schema(description = "adam: a finite number > 0. Default 1e-8", example = "1e-8")
+        Double epsilon) {
 
     /** The engine's optimizer; a spec stored before optimizers existed (null) is plain gradient descent. */
     public static Optimizer engine(OptimizerOption option) {

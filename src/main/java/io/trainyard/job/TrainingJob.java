@@ -8,20 +8,43 @@ import java.util.List;
  * ({@link Claim}), how far it got ({@link Progress}), how it ended ({@link Outcome}) and what training
  * found out ({@link Findings}).
  */
-public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer> layerSizes, JobStatus status,
-        Instant createdAt, Claim claim, Progress progress, Outcome outcome, Findings findings) {
+public record TrainingJob(
+        String id,
+        JobSpec spec,
+        String sweepId,
+        List<Integer> layerSizes,
+        JobStatus status,
+        Instant createdAt,
+        Claim claim,
+        Progress progress,
+        Outcome outcome,
+        Findings findings) {
 
     /** A job as it enters the queue: not claimed, no progress, no outcome. */
-    public static TrainingJob queued(String id, JobSpec spec, String sweepId, List<Integer> layerSizes,
-            Instant createdAt) {
+    public static TrainingJob queued(
+            String id, JobSpec spec, String sweepId, List<Integer> layerSizes, Instant createdAt) {
         return queued(id, spec, sweepId, layerSizes, createdAt, null);
     }
 
     /** The same, with the working memory estimated at submission. */
-    public static TrainingJob queued(String id, JobSpec spec, String sweepId, List<Integer> layerSizes,
-            Instant createdAt, Long estimatedMemoryBytes) {
-        return new TrainingJob(id, spec, sweepId, List.copyOf(layerSizes), JobStatus.QUEUED, createdAt, Claim.NONE,
-                Progress.NONE, Outcome.NONE, new Findings(estimatedMemoryBytes, null, null, null));
+    public static TrainingJob queued(
+            String id,
+            JobSpec spec,
+            String sweepId,
+            List<Integer> layerSizes,
+            Instant createdAt,
+            Long estimatedMemoryBytes) {
+        return new TrainingJob(
+                id,
+                spec,
+                sweepId,
+                List.copyOf(layerSizes),
+                JobStatus.QUEUED,
+                createdAt,
+                Claim.NONE,
+                Progress.NONE,
+                Outcome.NONE,
+                new Findings(estimatedMemoryBytes, null, null, null));
     }
 
     public String name() {
@@ -38,8 +61,14 @@ public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer>
      * @param resumedFrom the iteration the current (or last) attempt resumed after: 0 from the
      *     seed, null before the first attempt started
      */
-    public record Claim(String instance, int attempts, Instant startedAt, Instant heartbeatAt,
-            boolean cancelRequested, int version, Integer resumedFrom) {
+    public record Claim(
+            String instance,
+            int attempts,
+            Instant startedAt,
+            Instant heartbeatAt,
+            boolean cancelRequested,
+            int version,
+            Integer resumedFrom) {
 
         static final Claim NONE = new Claim(null, 0, null, null, false, 0, null);
     }
@@ -50,8 +79,15 @@ public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer>
      *
      * @param iteration null before the first batch of the current attempt
      */
-    public record Progress(Integer iteration, Double iterationsPerSecond, Double trainLoss, Double validationLoss,
-            Double testLoss, Integer trainRows, Integer validationRows, Integer testRows) {
+    public record Progress(
+            Integer iteration,
+            Double iterationsPerSecond,
+            Double trainLoss,
+            Double validationLoss,
+            Double testLoss,
+            Integer trainRows,
+            Integer validationRows,
+            Integer testRows) {
 
         static final Progress NONE = new Progress(null, null, null, null, null, null, null, null);
     }
@@ -70,8 +106,8 @@ public record TrainingJob(String id, JobSpec spec, String sweepId, List<Integer>
      * @param bestIteration early stopping's best point, set when the job ends
      * @param diagnostics gradient health at the latest stored point, null before the first
      */
-    public record Findings(Long estimatedMemoryBytes, Boolean stoppedEarly, Integer bestIteration,
-            JobDiagnostics diagnostics) {
+    public record Findings(
+            Long estimatedMemoryBytes, Boolean stoppedEarly, Integer bestIteration, JobDiagnostics diagnostics) {
 
         static final Findings NONE = new Findings(null, null, null, null);
     }

@@ -53,82 +53,132 @@ class AliasController {
         return new AliasList(aliases.list());
     }
 
-    record AliasList(List<Alias> items) {
-    }
+    record AliasList(List<Alias> items) {}
 
     @GetMapping("/{name}")
     @Operation(summary = "Look up an alias", description = "The model the alias points to now.")
-    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such alias",
+            content = @Content(mediaType = "application/problem+json"))
     Alias get(@Parameter(description = NAME, example = "production") @PathVariable String name) {
         return aliases.get(name);
     }
 
     @Schema(name = "AliasRequest")
-    record AliasRequest(@Schema(description = "The model the alias should point to",
-            example = "5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77") String modelId) {
-    }
+    record AliasRequest(
+            @Schema(
+                    description = "The model the alias should point to",
+                    example = "5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77")
+            String modelId) {}
 
     @PutMapping(path = "/{name}", consumes = "application/json")
-    @Operation(summary = "Point an alias at a model", description = "Creates the alias or moves it; every call is "
-            + "recorded in its history (with the model it pointed to before).",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "promote",
-                            value = "{\"modelId\": \"5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77\"}"))))
+    @Operation(
+            summary = "Point an alias at a model",
+            description = "Creates the alias or moves it; every call is "
+                    + "recorded in its history (with the model it pointed to before).",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "promote",
+                                                            value =
+                                                                    "{\"modelId\": \"5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77\"}"))))
     @ApiResponse(responseCode = "200", description = "The alias as it is now")
-    @ApiResponse(responseCode = "400", description = "A bad name, or a modelId that names no model",
+    @ApiResponse(
+            responseCode = "400",
+            description = "A bad name, or a modelId that names no model",
             content = @Content(mediaType = "application/problem+json"))
-    Alias put(@Parameter(description = NAME, example = "production") @PathVariable String name,
+    Alias put(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
             @RequestBody AliasRequest request) {
         return aliases.put(name, request == null ? null : request.modelId());
     }
 
     @DeleteMapping("/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete an alias", description = "The model stays; the deletion is recorded in the alias's "
-            + "history (modelId null), which stays readable.")
-    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
+    @Operation(
+            summary = "Delete an alias",
+            description = "The model stays; the deletion is recorded in the alias's "
+                    + "history (modelId null), which stays readable.")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such alias",
+            content = @Content(mediaType = "application/problem+json"))
     void delete(@Parameter(description = NAME, example = "production") @PathVariable String name) {
         aliases.delete(name);
     }
 
     @GetMapping("/{name}/history")
-    @Operation(summary = "An alias's history", description = "Every change, newest first: the model it pointed to "
-            + "from then on (null for a deletion), the one before, when and by whom.")
-    @ApiResponse(responseCode = "404", description = "The name was never used", content = @Content(mediaType = "application/problem+json"))
-    AliasHistory history(@Parameter(description = NAME, example = "production") @PathVariable String name,
-            @Parameter(description = "At most this many changes, 1 to 1000") @RequestParam(defaultValue = "100")
-            @Min(1) @Max(1000) int limit) {
+    @Operation(
+            summary = "An alias's history",
+            description = "Every change, newest first: the model it pointed to "
+                    + "from then on (null for a deletion), the one before, when and by whom.")
+    @ApiResponse(
+            responseCode = "404",
+            description = "The name was never used",
+            content = @Content(mediaType = "application/problem+json"))
+    AliasHistory history(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = "At most this many changes, 1 to 1000")
+                    @RequestParam(defaultValue = "100")
+                    @Min(1)
+                    @Max(1000)
+                    int limit) {
         return new AliasHistory(aliases.history(name, limit));
     }
 
-    record AliasHistory(List<Alias.Change> items) {
-    }
+    record AliasHistory(List<Alias.Change> items) {}
 
     @PostMapping(path = "/{name}/predictions", consumes = "application/json")
-    @Operation(summary = "Predict with the model an alias points to", description = Predictions.JSON_DESCRIPTION,
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "two rows of hw5",
-                            value = "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
-    @ApiResponse(responseCode = "404", description = "No such alias", content = @Content(mediaType = "application/problem+json"))
-    Predictions.PredictionResponse predict(@Parameter(description = NAME, example = "production") @PathVariable String name,
+    @Operation(
+            summary = "Predict with the model an alias points to",
+            description = Predictions.JSON_DESCRIPTION,
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "two rows of hw5",
+                                                            value =
+                                                                    "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such alias",
+            content = @Content(mediaType = "application/problem+json"))
+    Predictions.PredictionResponse predict(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
             @RequestBody Predictions.PredictionRequest request) {
         return predictions.json(aliases.model(name).model(), request);
     }
 
     @PostMapping(path = "/{name}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
-    @Operation(summary = "Predict from CSV with the model an alias points to (streamed)",
+    @Operation(
+            summary = "Predict from CSV with the model an alias points to (streamed)",
             description = Predictions.CSV_DESCRIPTION,
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = Predictions.CSV, schema = @Schema(type = "string"),
-                    examples = @ExampleObject(name = "two rows of hw5", value = """
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = Predictions.CSV,
+                                            schema = @Schema(type = "string"),
+                                            examples = @ExampleObject(name = "two rows of hw5", value = """
                             x1,x2,x3,x4,x5
                             2.3,45.2,-0.05,0.87,1.0
                             7.7,63.3,-0.69,2.2,1.0
                             """))))
-    @ApiResponse(responseCode = "200", description = "The input columns and one column per output",
+    @ApiResponse(
+            responseCode = "200",
+            description = "The input columns and one column per output",
             content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
-    void predictCsv(@Parameter(description = NAME, example = "production") @PathVariable String name,
-            HttpServletRequest request, HttpServletResponse response) throws IOException {
+    void predictCsv(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
+            HttpServletRequest request,
+            HttpServletResponse response)
+            throws IOException {
         predictions.csv(aliases.model(name), request, response);
     }
 }

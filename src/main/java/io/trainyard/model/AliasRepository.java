@@ -23,41 +23,65 @@ class AliasRepository {
 
     Optional<Alias> find(String owner, String name) {
         return jdbc.sql("SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name")
-                .param("owner", owner).param("name", name).query(AliasRepository::map).optional();
+                .param("owner", owner)
+                .param("name", name)
+                .query(AliasRepository::map)
+                .optional();
     }
 
     /** The alias, its row locked until the transaction ends so two changes of one name are kept in order. */
     Optional<Alias> findForUpdate(String owner, String name) {
-        return jdbc.sql("SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name FOR UPDATE")
-                .param("owner", owner).param("name", name).query(AliasRepository::map).optional();
+        return jdbc.sql(
+                        "SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name FOR UPDATE")
+                .param("owner", owner)
+                .param("name", name)
+                .query(AliasRepository::map)
+                .optional();
     }
 
     List<Alias> list(String owner) {
         return jdbc.sql("SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner ORDER BY name")
-                .param("owner", owner).query(AliasRepository::map).list();
+                .param("owner", owner)
+                .query(AliasRepository::map)
+                .list();
     }
 
     void insert(String owner, String name, String modelId, Instant at) {
         jdbc.sql("INSERT INTO aliases (owner, name, model_id, updated_at) VALUES (:owner, :name, :model, :at)")
-                .param("owner", owner).param("name", name).param("model", modelId).param("at", utc(at)).update();
+                .param("owner", owner)
+                .param("name", name)
+                .param("model", modelId)
+                .param("at", utc(at))
+                .update();
     }
 
     void update(String owner, String name, String modelId, Instant at) {
         jdbc.sql("UPDATE aliases SET model_id = :model, updated_at = :at WHERE owner = :owner AND name = :name")
-                .param("owner", owner).param("name", name).param("model", modelId).param("at", utc(at)).update();
+                .param("owner", owner)
+                .param("name", name)
+                .param("model", modelId)
+                .param("at", utc(at))
+                .update();
     }
 
     boolean delete(String owner, String name) {
-        return jdbc.sql("DELETE FROM aliases WHERE owner = :owner AND name = :name").param("owner", owner)
-                .param("name", name).update() == 1;
+        return jdbc.sql("DELETE FROM aliases WHERE owner = :owner AND name = :name")
+                        .param("owner", owner)
+                        .param("name", name)
+                        .update()
+                == 1;
     }
 
     void recordChange(String owner, String name, Alias.Change change) {
         jdbc.sql("""
                 INSERT INTO alias_history (owner, alias_name, model_id, previous_model_id, changed_at, changed_by)
                 VALUES (:owner, :name, :model, :previous, :at, :by)""")
-                .param("owner", owner).param("name", name).param("model", change.modelId())
-                .param("previous", change.previousModelId()).param("at", utc(change.at())).param("by", change.by())
+                .param("owner", owner)
+                .param("name", name)
+                .param("model", change.modelId())
+                .param("previous", change.previousModelId())
+                .param("at", utc(change.at()))
+                .param("by", change.by())
                 .update();
     }
 
@@ -66,20 +90,29 @@ class AliasRepository {
         return jdbc.sql("""
                 SELECT model_id, previous_model_id, changed_at, changed_by FROM alias_history
                 WHERE owner = :owner AND alias_name = :name ORDER BY id DESC LIMIT :limit""")
-                .param("owner", owner).param("name", name).param("limit", limit)
-                .query((rs, row) -> new Alias.Change(rs.getString("model_id"), rs.getString("previous_model_id"),
-                        rs.getObject("changed_at", OffsetDateTime.class).toInstant(), rs.getString("changed_by")))
+                .param("owner", owner)
+                .param("name", name)
+                .param("limit", limit)
+                .query((rs, row) -> new Alias.Change(
+                        rs.getString("model_id"),
+                        rs.getString("previous_model_id"),
+                        rs.getObject("changed_at", OffsetDateTime.class).toInstant(),
+                        rs.getString("changed_by")))
                 .list();
     }
 
     /** Names (of any owner) of the aliases pointing at a model. */
     List<String> namesPointingTo(String modelId) {
-        return jdbc.sql("SELECT name FROM aliases WHERE model_id = :model ORDER BY name").param("model", modelId)
-                .query(String.class).list();
+        return jdbc.sql("SELECT name FROM aliases WHERE model_id = :model ORDER BY name")
+                .param("model", modelId)
+                .query(String.class)
+                .list();
     }
 
     private static Alias map(ResultSet rs, int row) throws SQLException {
-        return new Alias(rs.getString("name"), rs.getString("model_id"),
+        return new Alias(
+                rs.getString("name"),
+                rs.getString("model_id"),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }
 

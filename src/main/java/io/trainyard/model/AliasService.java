@@ -25,6 +25,7 @@ class AliasService {
     private static String owner() {
         return Caller.current().name();
     }
+
     static final int MAX_NAME_LENGTH = 64;
 
     private final AliasRepository aliases;
@@ -62,12 +63,12 @@ class AliasService {
         try {
             models.get(modelId);
         } catch (ModelNotFoundException e) {
-            throw new InvalidRequestException("modelId", "there is no model with id '" + modelId
-                    + "'; GET /models lists the stored ones");
+            throw new InvalidRequestException(
+                    "modelId", "there is no model with id '" + modelId + "'; GET /models lists the stored ones");
         }
         // Two first PUTs of one name can both find no row; the loser's insert hits the primary key and
         // it tries again, now as an update of the winner's alias.
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.execute(status -> {
                     Optional<Alias> current = aliases.findForUpdate(owner(), name);
@@ -77,8 +78,11 @@ class AliasService {
                     } else {
                         aliases.insert(owner(), name, modelId, now);
                     }
-                    aliases.recordChange(owner(), name, new Alias.Change(modelId,
-                            current.map(Alias::modelId).orElse(null), now, owner()));
+                    aliases.recordChange(
+                            owner(),
+                            name,
+                            new Alias.Change(
+                                    modelId, current.map(Alias::modelId).orElse(null), now, owner()));
                     return new Alias(name, modelId, now);
                 });
             } catch (DuplicateKeyException e) {
@@ -87,8 +91,8 @@ class AliasService {
                 }
             } catch (DataIntegrityViolationException e) {
                 // the model was deleted between the check above and the insert
-                throw new InvalidRequestException("modelId", "there is no model with id '" + modelId
-                        + "'; GET /models lists the stored ones");
+                throw new InvalidRequestException(
+                        "modelId", "there is no model with id '" + modelId + "'; GET /models lists the stored ones");
             }
         }
     }
@@ -130,15 +134,18 @@ class AliasService {
     static String checkedName(String name) {
         List<FieldError> errors = new ArrayList<>();
         if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
-            errors.add(new FieldError("name", "must be 1 to " + MAX_NAME_LENGTH + " characters, got "
-                    + (name == null ? 0 : name.length())));
+            errors.add(new FieldError(
+                    "name",
+                    "must be 1 to " + MAX_NAME_LENGTH + " characters, got " + (name == null ? 0 : name.length())));
         } else {
             for (int i = 0; i < name.length(); i++) {
                 char c = name.charAt(i);
                 boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
                 if (!letterOrDigit && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
-                    errors.add(new FieldError("name", "may hold only letters, digits, '.', '_' and '-' and must start "
-                            + "with a letter or digit; character " + (i + 1) + " is '" + c + "'"));
+                    errors.add(new FieldError(
+                            "name",
+                            "may hold only letters, digits, '.', '_' and '-' and must start "
+                                    + "with a letter or digit; character " + (i + 1) + " is '" + c + "'"));
                     break;
                 }
             }

@@ -41,13 +41,17 @@ final class CsvPredictions {
 
     /** Numbers read before any output: bounds memory per chunk. */
     static final int CHUNK_CELLS = 1 << 16;
+
     static final int MIN_CHUNK_ROWS = 256;
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreSurroundingSpaces(true)
-            .setIgnoreEmptyLines(true).setTrim(true).get();
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT
+            .builder()
+            .setIgnoreSurroundingSpaces(true)
+            .setIgnoreEmptyLines(true)
+            .setTrim(true)
+            .get();
 
-    private CsvPredictions() {
-    }
+    private CsvPredictions() {}
 
     /**
      * @param output opened only once the first chunk has been checked and predicted
@@ -58,11 +62,12 @@ final class CsvPredictions {
         Model model = stored.model();
         int width = model.inputWidth();
         boolean started = false;
-        try (CSVParser parser = CSVParser.builder().setReader(body).setFormat(FORMAT).get()) {
+        try (CSVParser parser =
+                CSVParser.builder().setReader(body).setFormat(FORMAT).get()) {
             Iterator<CSVRecord> records = parser.iterator();
             if (!records.hasNext()) {
-                throw new InvalidRequestException("body", "is empty; send a header row, then one row of " + width
-                        + " inputs per sample");
+                throw new InvalidRequestException(
+                        "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
             }
             CSVRecord header = records.next();
             int[] source = columns(header, stored.inputColumns(), width);
@@ -79,7 +84,8 @@ final class CsvPredictions {
             }
             Writer writer = output.get();
             started = true;
-            CSVPrinter printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
+            CSVPrinter printer = new CSVPrinter(
+                    writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
             printer.printRecord(names);
             while (true) {
                 chunk.write(model, printer);
@@ -112,9 +118,17 @@ final class CsvPredictions {
             numeric &= parse(cell) != null;
         }
         if (numeric) {
-            throw new InvalidRequestException("line 1", "must be a header row (column names), but it holds only "
-                    + "numbers; add a header line such as " + String.join(",", known != null ? known
-                            : java.util.stream.IntStream.range(0, width).mapToObj(i -> "x" + i).toList()));
+            throw new InvalidRequestException(
+                    "line 1",
+                    "must be a header row (column names), but it holds only "
+                            + "numbers; add a header line such as "
+                            + String.join(
+                                    ",",
+                                    known != null
+                                            ? known
+                                            : java.util.stream.IntStream.range(0, width)
+                                                    .mapToObj(i -> "x" + i)
+                                                    .toList()));
         }
         int[] source = new int[width];
         if (known != null && cells.containsAll(known)) {
@@ -124,9 +138,14 @@ final class CsvPredictions {
             return source;
         }
         if (cells.size() != width) {
-            throw new InvalidRequestException("line 1", "the header has " + cells.size() + " columns but the model "
-                    + "expects " + width + " inputs" + (known == null ? "" : ", named " + known + " (matched by name, "
-                            + "in any order, other columns ignored)"));
+            throw new InvalidRequestException(
+                    "line 1",
+                    "the header has " + cells.size() + " columns but the model "
+                            + "expects " + width + " inputs"
+                            + (known == null
+                                    ? ""
+                                    : ", named " + known + " (matched by name, "
+                                            + "in any order, other columns ignored)"));
         }
         for (int i = 0; i < width; i++) {
             source[i] = i;
@@ -153,8 +172,7 @@ final class CsvPredictions {
         }
     }
 
-    private record Problem(String field, String message) {
-    }
+    private record Problem(String field, String message) {}
 
     /** Up to {@code rows} good rows, then possibly the first problem (nothing after it is read). */
     private static final class Chunk {
@@ -170,8 +188,8 @@ final class CsvPredictions {
                 CSVRecord record = records.next();
                 long line = record.getRecordNumber();
                 if (record.size() != headerWidth) {
-                    chunk.error = new Problem("line " + line, "has " + record.size() + " columns but the header has "
-                            + headerWidth);
+                    chunk.error = new Problem(
+                            "line " + line, "has " + record.size() + " columns but the header has " + headerWidth);
                     return chunk;
                 }
                 String[] cells = new String[source.length];
@@ -180,8 +198,8 @@ final class CsvPredictions {
                     cells[i] = record.get(source[i]);
                     Double v = parse(cells[i]);
                     if (v == null || !Double.isFinite(v)) {
-                        chunk.error = new Problem("line " + line + ", column " + (source[i] + 1) + " ("
-                                + header.get(source[i]) + ")",
+                        chunk.error = new Problem(
+                                "line " + line + ", column " + (source[i] + 1) + " (" + header.get(source[i]) + ")",
                                 "must be a finite number, got '" + abbreviate(cells[i]) + "'");
                         return chunk;
                     }

@@ -15,8 +15,7 @@ import java.util.HexFormat;
  */
 public final class DataDigest {
 
-    private DataDigest() {
-    }
+    private DataDigest() {}
 
     /**
      * @throws IllegalArgumentException when x and y do not have the same number of rows

@@ -57,39 +57,64 @@ class ModelController {
     }
 
     @GetMapping
-    @Operation(summary = "List models", description = "Newest first, without weights (GET /models/{id} has them) but "
-            + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
-    ModelPage list(@Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500) int limit,
+    @Operation(
+            summary = "List models",
+            description = "Newest first, without weights (GET /models/{id} has them) but "
+                    + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
+    ModelPage list(
+            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
+                    int limit,
             @Parameter(description = "Only this owner's models (admin keys; a user key always lists its own)")
-            @RequestParam(required = false) String owner,
+                    @RequestParam(required = false)
+                    String owner,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<ModelDocument> page = PageCursor.page(models.page(owner, PageCursor.parse(cursor), limit + 1), limit,
-                ModelDocument::createdAt, ModelDocument::id);
+        PageCursor.Page<ModelDocument> page = PageCursor.page(
+                models.page(owner, PageCursor.parse(cursor), limit + 1),
+                limit,
+                ModelDocument::createdAt,
+                ModelDocument::id);
         return new ModelPage(page.items(), page.nextCursor());
     }
 
-    record ModelPage(List<ModelDocument> items, String nextCursor) {
-    }
+    record ModelPage(List<ModelDocument> items, String nextCursor) {}
 
-    @GetMapping(path = "/{id}", produces = {"application/json", OnnxExport.MEDIA_TYPE})
-    @Operation(summary = "Download a model", description = "Architecture, preprocessing, every weight and bias, the "
-            + "losses it reached and its lineage. The JSON can be imported again with POST /models (without id, jobId, "
-            + "createdAt; lineage is ignored). `Accept: application/onnx` or `format=onnx` gives the model as an ONNX "
-            + "graph (opset 13, tensor(double)): input `x` [N, d] of raw inputs, output `y` [N, k], with the basis "
-            + "expansion (Pow, Concat) and normalisation (Sub, Div) inside the graph, then MatMul, Add and the "
-            + "activation per layer; the lineage is in its metadata_props as `trainyard.lineage.*`. Any ONNX runtime "
-            + "reproduces POST /models/{id}/predictions to 1e-9.")
-    @ApiResponse(responseCode = "200", description = "The model", content = {
-        @Content(mediaType = "application/json", schema = @Schema(implementation = ModelDocument.class)),
-        @Content(mediaType = OnnxExport.MEDIA_TYPE, schema = @Schema(type = "string", format = "binary",
-                description = "An ONNX ModelProto (protobuf)"))})
-    @ApiResponse(responseCode = "404", description = "No such model", content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<?> get(@PathVariable String id,
+    @GetMapping(
+            path = "/{id}",
+            produces = {"application/json", OnnxExport.MEDIA_TYPE})
+    @Operation(
+            summary = "Download a model",
+            description = "Architecture, preprocessing, every weight and bias, the "
+                    + "losses it reached and its lineage. The JSON can be imported again with POST /models (without id, jobId, "
+                    + "createdAt; lineage is ignored). `Accept: application/onnx` or `format=onnx` gives the model as an ONNX "
+                    + "graph (opset 13, tensor(double)): input `x` [N, d] of raw inputs, output `y` [N, k], with the basis "
+                    + "expansion (Pow, Concat) and normalisation (Sub, Div) inside the graph, then MatMul, Add and the "
+                    + "activation per layer; the lineage is in its metadata_props as `trainyard.lineage.*`. Any ONNX runtime "
+                    + "reproduces POST /models/{id}/predictions to 1e-9.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The model",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = ModelDocument.class)),
+                @Content(
+                        mediaType = OnnxExport.MEDIA_TYPE,
+                        schema =
+                                @Schema(
+                                        type = "string",
+                                        format = "binary",
+                                        description = "An ONNX ModelProto (protobuf)"))
+            })
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such model",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<?> get(
+            @PathVariable String id,
             @Parameter(description = "json or onnx; overrides Accept") @RequestParam(required = false) String format,
             @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
         StoredModel stored = models.get(id);
         if (wantsOnnx(format, accept)) {
-            return ResponseEntity.ok().contentType(ONNX)
+            return ResponseEntity.ok()
+                    .contentType(ONNX)
                     .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"model-" + id + ".onnx\"")
                     .body(OnnxExport.toBytes(stored));
         }
@@ -112,7 +137,8 @@ class ModelController {
             List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
             MimeTypeUtils.sortBySpecificity(types);
             // stable: among equal quality the more specific type stays first
-            types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue).reversed());
+            types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue)
+                    .reversed());
             for (MediaType type : types) {
                 if (type.getQualityValue() == 0) {
                     continue;
@@ -131,12 +157,21 @@ class ModelController {
     }
 
     @PostMapping(consumes = "application/json")
-    @Operation(summary = "Import a model", description = "Stores a model given in the GET /models/{id} shape "
-            + "(leave out id, jobId and createdAt; lineage is ignored and set to imported). Shapes are checked against "
-            + "layerSizes; 400 names each mismatch. `inputColumns`/`outputColumns` are optional names used by CSV "
-            + "predictions.",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "linear", summary = "A linear model y = 2·x1 − x2 + 0.5", value = """
+    @Operation(
+            summary = "Import a model",
+            description = "Stores a model given in the GET /models/{id} shape "
+                    + "(leave out id, jobId and createdAt; lineage is ignored and set to imported). Shapes are checked against "
+                    + "layerSizes; 400 names each mismatch. `inputColumns`/`outputColumns` are optional names used by CSV "
+                    + "predictions.",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "linear",
+                                                            summary = "A linear model y = 2·x1 − x2 + 0.5",
+                                                            value = """
                             {"layerSizes": [2, 1], "activation": "none", "bias": true,
                              "preprocessing": {"basisDegree": 1, "normalize": false, "mean": null, "std": null},
                              "weights": {"W0": [[2.0], [-1.0]]}, "biases": {"b0": [0.5]},
@@ -144,35 +179,56 @@ class ModelController {
     @ApiResponse(responseCode = "201", description = "Imported; Location names the model")
     ResponseEntity<ModelDocument> importModel(@RequestBody ModelDocument document) {
         Model model = document.toModel(limits.maxParameters(), limits.maxWidth());
-        StoredModel stored = models.saveImported(model, document.trainLoss(), document.testLoss(),
-                document.inputColumns(), document.outputColumns());
+        StoredModel stored = models.saveImported(
+                model, document.trainLoss(), document.testLoss(), document.inputColumns(), document.outputColumns());
         return ResponseEntity.created(URI.create("/models/" + stored.id())).body(ModelDocument.from(stored));
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = "application/json")
-    @Operation(summary = "Predict", description = Predictions.JSON_DESCRIPTION,
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = @ExampleObject(name = "two rows of hw5",
-                            value = "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
-    @ApiResponse(responseCode = "400", description = "Missing, ragged or non-finite x, or the wrong number of columns",
+    @Operation(
+            summary = "Predict",
+            description = Predictions.JSON_DESCRIPTION,
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "two rows of hw5",
+                                                            value =
+                                                                    "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Missing, ragged or non-finite x, or the wrong number of columns",
             content = @Content(mediaType = "application/problem+json"))
-    Predictions.PredictionResponse predict(@PathVariable String id, @RequestBody Predictions.PredictionRequest request) {
+    Predictions.PredictionResponse predict(
+            @PathVariable String id, @RequestBody Predictions.PredictionRequest request) {
         return predictions.json(models.get(id).model(), request);
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
-    @Operation(summary = "Predict from CSV (streamed)", description = Predictions.CSV_DESCRIPTION,
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    mediaType = Predictions.CSV, schema = @Schema(type = "string"),
-                    examples = @ExampleObject(name = "two rows of hw5", value = """
+    @Operation(
+            summary = "Predict from CSV (streamed)",
+            description = Predictions.CSV_DESCRIPTION,
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = Predictions.CSV,
+                                            schema = @Schema(type = "string"),
+                                            examples = @ExampleObject(name = "two rows of hw5", value = """
                             x1,x2,x3,x4,x5
                             2.3,45.2,-0.05,0.87,1.0
                             7.7,63.3,-0.69,2.2,1.0
                             """))))
-    @ApiResponse(responseCode = "200", description = "The input columns and one column per output",
+    @ApiResponse(
+            responseCode = "200",
+            description = "The input columns and one column per output",
             content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
-    @ApiResponse(responseCode = "400", description = "A bad header, ragged row or non-number in the first chunk, "
-            + "naming the line and column", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "400",
+            description = "A bad header, ragged row or non-number in the first chunk, " + "naming the line and column",
+            content = @Content(mediaType = "application/problem+json"))
     void predictCsv(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {
         predictions.csv(models.get(id), request, response);
@@ -180,9 +236,13 @@ class ModelController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Delete a model", description = "404 when there is no such model, 409 naming the aliases "
-            + "while any points to it. Jobs that trained it keep their modelId.")
-    @ApiResponse(responseCode = "409", description = "An alias points to it",
+    @Operation(
+            summary = "Delete a model",
+            description = "404 when there is no such model, 409 naming the aliases "
+                    + "while any points to it. Jobs that trained it keep their modelId.")
+    @ApiResponse(
+            responseCode = "409",
+            description = "An alias points to it",
             content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         models.delete(id);

@@ -27,31 +27,47 @@ import io.trainyard.system.InvalidRequestException;
 @Schema(name = "Model")
 record ModelDocument(
         @Schema(accessMode = Schema.AccessMode.READ_ONLY) String id,
+
         @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "The job that trained it; null when imported")
         String jobId,
+
         @Schema(accessMode = Schema.AccessMode.READ_ONLY) Instant createdAt,
         @Schema(example = "[5, 20, 1]") List<Integer> layerSizes,
         @Schema(example = "sigmoid") String activation,
         Boolean bias,
         PreprocessingDocument preprocessing,
         @Schema(description = "W0, W1, …") Map<String, double[][]> weights,
-        @Schema(description = "b0, b1, …; null without bias") Map<String, double[]> biases,
+
+        @Schema(description = "b0, b1, …; null without bias")
+        Map<String, double[]> biases,
+
         Double trainLoss,
         Double testLoss,
+
         @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "Where the model came from; ignored on import")
         Lineage lineage,
-        @Schema(description = "Names of the raw input columns (from the training data set's header), used to match "
-                + "CSV prediction columns; null when unnamed", example = "[\"x1\", \"x2\"]") List<String> inputColumns,
-        @Schema(description = "Names of the outputs (the data set's target columns); null when unnamed",
-                example = "[\"y\"]") List<String> outputColumns) {
+
+        @Schema(
+                description = "Names of the raw input columns (from the training data set's header), used to match "
+                        + "CSV prediction columns; null when unnamed",
+                example = "[\"x1\", \"x2\"]")
+        List<String> inputColumns,
+
+        @Schema(
+                description = "Names of the outputs (the data set's target columns); null when unnamed",
+                example = "[\"y\"]")
+        List<String> outputColumns) {
 
     @Schema(name = "Preprocessing")
     record PreprocessingDocument(
             @Schema(example = "1") Integer basisDegree,
             @Schema(example = "true") Boolean normalize,
-            @Schema(description = "Column means of the expanded training inputs; null without normalisation") double[] mean,
-            @Schema(description = "Column standard deviations (0 stored as 1); null without normalisation") double[] std) {
-    }
+
+            @Schema(description = "Column means of the expanded training inputs; null without normalisation")
+            double[] mean,
+
+            @Schema(description = "Column standard deviations (0 stored as 1); null without normalisation")
+            double[] std) {}
 
     static ModelDocument from(StoredModel stored) {
         Model model = stored.model();
@@ -70,10 +86,20 @@ record ModelDocument(
             }
         }
         Preprocessing p = model.preprocessing();
-        return new ModelDocument(stored.id(), stored.jobId(), stored.createdAt(),
-                java.util.Arrays.stream(network.layerSizes()).boxed().toList(), network.activation().id(),
-                network.hasBias(), new PreprocessingDocument(p.basisDegree(), p.normalize(), p.mean(), p.std()),
-                weights, biases, stored.trainLoss(), stored.testLoss(), stored.lineage(), stored.inputColumns(),
+        return new ModelDocument(
+                stored.id(),
+                stored.jobId(),
+                stored.createdAt(),
+                java.util.Arrays.stream(network.layerSizes()).boxed().toList(),
+                network.activation().id(),
+                network.hasBias(),
+                new PreprocessingDocument(p.basisDegree(), p.normalize(), p.mean(), p.std()),
+                weights,
+                biases,
+                stored.trainLoss(),
+                stored.testLoss(),
+                stored.lineage(),
+                stored.inputColumns(),
                 stored.outputColumns());
     }
 
@@ -85,7 +111,8 @@ record ModelDocument(
     Model toModel(long maxParameters, int maxWidth) {
         List<FieldError> errors = new ArrayList<>();
         if (id != null || jobId != null || createdAt != null) {
-            errors.add(new FieldError(id != null ? "id" : jobId != null ? "jobId" : "createdAt",
+            errors.add(new FieldError(
+                    id != null ? "id" : jobId != null ? "jobId" : "createdAt",
                     "is assigned by the service; leave it out when importing"));
         }
         if (layerSizes == null || layerSizes.size() < 2) {
@@ -96,15 +123,18 @@ record ModelDocument(
         for (int i = 0; i < sizes.length; i++) {
             Integer size = layerSizes.get(i);
             if (size == null || size < 1 || size > maxWidth) {
-                errors.add(new FieldError("layerSizes[" + i + "]", "must be between 1 and " + maxWidth + ", got " + size));
+                errors.add(
+                        new FieldError("layerSizes[" + i + "]", "must be between 1 and " + maxWidth + ", got " + size));
                 throw new InvalidRequestException(errors);
             }
             sizes[i] = size;
         }
         boolean hasBias = Boolean.TRUE.equals(bias);
         if (Network.parameterCount(sizes, hasBias) > maxParameters) {
-            errors.add(new FieldError("layerSizes", layerSizes + " have " + Network.parameterCount(sizes, hasBias)
-                    + " parameters, more than the limit " + maxParameters + " (trainyard.limits.max-parameters)"));
+            errors.add(new FieldError(
+                    "layerSizes",
+                    layerSizes + " have " + Network.parameterCount(sizes, hasBias) + " parameters, more than the limit "
+                            + maxParameters + " (trainyard.limits.max-parameters)"));
             throw new InvalidRequestException(errors);
         }
         Activation act = null;
@@ -120,8 +150,10 @@ record ModelDocument(
             errors.add(new FieldError("weights", "is required: W0..W" + (depth - 1)));
         } else {
             if (weights.size() != depth) {
-                errors.add(new FieldError("weights", "layer sizes " + layerSizes + " need exactly W0..W" + (depth - 1)
-                        + ", got " + weights.keySet()));
+                errors.add(new FieldError(
+                        "weights",
+                        "layer sizes " + layerSizes + " need exactly W0..W" + (depth - 1) + ", got "
+                                + weights.keySet()));
             }
             for (int l = 0; l < depth; l++) {
                 double[][] m = weights.get("W" + l);
@@ -132,8 +164,10 @@ record ModelDocument(
         }
         if (hasBias) {
             if (biases == null || biases.size() != depth) {
-                errors.add(new FieldError("biases", "bias: true needs b0..b" + (depth - 1) + ", got "
-                        + (biases == null ? "none" : biases.keySet())));
+                errors.add(new FieldError(
+                        "biases",
+                        "bias: true needs b0..b" + (depth - 1) + ", got "
+                                + (biases == null ? "none" : biases.keySet())));
             } else {
                 for (int l = 0; l < depth; l++) {
                     double[] v = biases.get("b" + l);
@@ -149,19 +183,22 @@ record ModelDocument(
         int degree = preprocessing == null || preprocessing.basisDegree() == null ? 1 : preprocessing.basisDegree();
         boolean normalize = preprocessing != null && Boolean.TRUE.equals(preprocessing.normalize());
         if (degree < 1 || degree > Preprocessing.MAX_BASIS_DEGREE) {
-            errors.add(new FieldError("preprocessing.basisDegree", "must be between 1 and "
-                    + Preprocessing.MAX_BASIS_DEGREE + ", got " + degree));
+            errors.add(new FieldError(
+                    "preprocessing.basisDegree",
+                    "must be between 1 and " + Preprocessing.MAX_BASIS_DEGREE + ", got " + degree));
         } else if (sizes[0] % degree != 0) {
-            errors.add(new FieldError("preprocessing.basisDegree", "input width " + sizes[0]
-                    + " is not a multiple of the basis degree " + degree));
+            errors.add(new FieldError(
+                    "preprocessing.basisDegree",
+                    "input width " + sizes[0] + " is not a multiple of the basis degree " + degree));
         } else if (normalize) {
             boolean ok = checkVector(preprocessing.mean(), "preprocessing.mean", sizes[0], errors)
                     & checkVector(preprocessing.std(), "preprocessing.std", sizes[0], errors);
             if (ok) {
                 for (int j = 0; j < sizes[0]; j++) {
                     if (preprocessing.std()[j] <= 0) {
-                        errors.add(new FieldError("preprocessing.std[" + j + "]", "must be greater than 0, got "
-                                + preprocessing.std()[j]));
+                        errors.add(new FieldError(
+                                "preprocessing.std[" + j + "]",
+                                "must be greater than 0, got " + preprocessing.std()[j]));
                         ok = false;
                         break;
                     }

@@ -8,8 +8,9 @@ import io.trainyard.system.ConflictException;
 class ModelInUseException extends ConflictException {
 
     ModelInUseException(String id, List<String> aliases) {
-        super("Model " + id + " is what " + (aliases.size() == 1 ? "alias '" + aliases.get(0) + "' points"
-                : "aliases " + aliases + " point") + " to; point "
+        super("Model " + id + " is what "
+                + (aliases.size() == 1 ? "alias '" + aliases.get(0) + "' points" : "aliases " + aliases + " point")
+                + " to; point "
                 + (aliases.size() == 1 ? "it" : "them") + " at another model (PUT /aliases/{name}) or delete "
                 + (aliases.size() == 1 ? "it" : "them") + " first.");
     }

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -24,13 +23,13 @@ import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.DoubleArrays;
 import io.trainyard.system.PageCursor;
+
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Stored models: architecture and preprocessing as columns, all weights and biases in one packed blob. */
 @Repository
 class ModelRepository {
-
 
     private final JdbcClient jdbc;
 
@@ -82,18 +81,27 @@ class ModelRepository {
                 .param("products", io.trainyard.system.Rows.truncate(lineage.matrixProducts(), 1000))
                 .param("seconds", lineage.trainingSeconds())
                 .param("imported", lineage.imported())
-                .param("columns", stored.inputColumns() == null && stored.outputColumns() == null ? null
-                        : json.writeValueAsString(new Columns(stored.inputColumns(), stored.outputColumns())))
+                .param(
+                        "columns",
+                        stored.inputColumns() == null && stored.outputColumns() == null
+                                ? null
+                                : json.writeValueAsString(new Columns(stored.inputColumns(), stored.outputColumns())))
                 .update();
     }
 
     /** The model, if {@code owner} owns it; any owner's with a null {@code owner}. */
     Optional<StoredModel> find(String id, String owner) {
         if (owner == null) {
-            return jdbc.sql("SELECT * FROM models WHERE id = :id").param("id", id).query(this::map).optional();
+            return jdbc.sql("SELECT * FROM models WHERE id = :id")
+                    .param("id", id)
+                    .query(this::map)
+                    .optional();
         }
-        return jdbc.sql("SELECT * FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
-                .query(this::map).optional();
+        return jdbc.sql("SELECT * FROM models WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(this::map)
+                .optional();
     }
 
     /**
@@ -120,15 +128,27 @@ class ModelRepository {
     }
 
     private ModelDocument summary(ResultSet rs, int row) throws SQLException {
-        List<Integer> sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {
-        });
+        List<Integer> sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<List<Integer>>() {});
         double[] mean = DoubleArrays.decode(rs.getBytes("preprocessing_mean"));
         Columns columns = columns(rs);
-        return new ModelDocument(rs.getString("id"), rs.getString("job_id"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), sizes, rs.getString("activation"),
-                rs.getBoolean("bias"), new ModelDocument.PreprocessingDocument(rs.getInt("basis_degree"), mean != null,
-                        mean, DoubleArrays.decode(rs.getBytes("preprocessing_std"))),
-                null, null, nullable(rs, "train_loss"), nullable(rs, "test_loss"), lineage(rs), columns.inputs(),
+        return new ModelDocument(
+                rs.getString("id"),
+                rs.getString("job_id"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                sizes,
+                rs.getString("activation"),
+                rs.getBoolean("bias"),
+                new ModelDocument.PreprocessingDocument(
+                        rs.getInt("basis_degree"),
+                        mean != null,
+                        mean,
+                        DoubleArrays.decode(rs.getBytes("preprocessing_std"))),
+                null,
+                null,
+                nullable(rs, "train_loss"),
+                nullable(rs, "test_loss"),
+                lineage(rs),
+                columns.inputs(),
                 columns.outputs());
     }
 
@@ -147,10 +167,18 @@ class ModelRepository {
 
     private Lineage lineage(ResultSet rs) throws SQLException {
         String spec = rs.getString("spec");
-        return new Lineage(rs.getString("job_id"), rs.getString("sweep_id"), rs.getString("dataset_id"),
-                rs.getString("dataset_name"), rs.getString("data_digest"), spec == null ? null : json.readTree(spec),
-                rs.getString("app_version"), rs.getString("app_commit"), rs.getString("matrix_products"),
-                nullable(rs, "training_seconds"), rs.getBoolean("imported"));
+        return new Lineage(
+                rs.getString("job_id"),
+                rs.getString("sweep_id"),
+                rs.getString("dataset_id"),
+                rs.getString("dataset_name"),
+                rs.getString("data_digest"),
+                spec == null ? null : json.readTree(spec),
+                rs.getString("app_version"),
+                rs.getString("app_commit"),
+                rs.getString("matrix_products"),
+                nullable(rs, "training_seconds"),
+                rs.getBoolean("imported"));
     }
 
     private static Double nullable(ResultSet rs, String column) throws SQLException {
@@ -162,8 +190,7 @@ class ModelRepository {
     long storedBytes() {
         Long bytes = jdbc.sql("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(parameters) + COALESCE(OCTET_LENGTH(preprocessing_mean), 0)
-                    + COALESCE(OCTET_LENGTH(preprocessing_std), 0)), 0) FROM models""")
-                .query(Long.class).single();
+                    + COALESCE(OCTET_LENGTH(preprocessing_std), 0)), 0) FROM models""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
     }
 
@@ -171,15 +198,19 @@ class ModelRepository {
         if (owner == null) {
             return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
         }
-        return jdbc.sql("DELETE FROM models WHERE id = :id AND owner = :owner").param("id", id).param("owner", owner)
-                .update() == 1;
+        return jdbc.sql("DELETE FROM models WHERE id = :id AND owner = :owner")
+                        .param("id", id)
+                        .param("owner", owner)
+                        .update()
+                == 1;
     }
 
     private static byte[] pack(Network network) {
         List<RealMatrix> weights = network.weights();
         List<RealVector> biases = network.biases();
         long count = network.parameterCount();
-        ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(count * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(Math.toIntExact(count * Double.BYTES)).order(ByteOrder.LITTLE_ENDIAN);
         for (int l = 0; l < weights.size(); l++) {
             for (double[] row : weights.get(l).getData()) {
                 for (double v : row) {
@@ -196,8 +227,7 @@ class ModelRepository {
     }
 
     private StoredModel map(ResultSet rs, int row) throws SQLException {
-        int[] sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<int[]>() {
-        });
+        int[] sizes = json.readValue(rs.getString("layer_sizes"), new TypeReference<int[]>() {});
         boolean bias = rs.getBoolean("bias");
         double[] parameters = DoubleArrays.decode(rs.getBytes("parameters"));
         List<RealMatrix> weights = new ArrayList<>();
@@ -218,15 +248,24 @@ class ModelRepository {
             }
         }
         Network network = Network.of(sizes, Activation.fromId(rs.getString("activation")), weights, biases);
-        Preprocessing preprocessing = Preprocessing.of(rs.getInt("basis_degree"),
-                DoubleArrays.decode(rs.getBytes("preprocessing_mean")), DoubleArrays.decode(rs.getBytes("preprocessing_std")));
+        Preprocessing preprocessing = Preprocessing.of(
+                rs.getInt("basis_degree"),
+                DoubleArrays.decode(rs.getBytes("preprocessing_mean")),
+                DoubleArrays.decode(rs.getBytes("preprocessing_std")));
         double trainLoss = rs.getDouble("train_loss");
         Double train = rs.wasNull() ? null : trainLoss;
         double testLoss = rs.getDouble("test_loss");
         Double test = rs.wasNull() ? null : testLoss;
         Columns columns = columns(rs);
-        return new StoredModel(rs.getString("id"), rs.getString("job_id"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(), new Model(network, preprocessing), train,
-                test, lineage(rs), columns.inputs(), columns.outputs());
+        return new StoredModel(
+                rs.getString("id"),
+                rs.getString("job_id"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                new Model(network, preprocessing),
+                train,
+                test,
+                lineage(rs),
+                columns.inputs(),
+                columns.outputs());
     }
 }

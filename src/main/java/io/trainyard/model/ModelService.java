@@ -11,13 +11,13 @@ import io.trainyard.nn.Model;
 import io.trainyard.security.Caller;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Keeps trained and imported models with their lineage. */
 @Service
 public class ModelService {
-
 
     private final ModelRepository repository;
     private final AliasRepository aliases;
@@ -36,20 +36,45 @@ public class ModelService {
     public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss, TrainingRun run) {
         JsonNode spec = run.spec() == null ? null : json.valueToTree(run.spec());
         Double seconds = run.trainingTime() == null ? null : run.trainingTime().toNanos() / 1e9;
-        Lineage lineage = new Lineage(jobId, run.sweepId(), run.datasetId(), run.datasetName(), run.dataDigest(), spec,
-                build.version(), build.commit(), Gemm.implementation(), seconds, false);
-        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), jobId, Timestamps.now(), model, trainLoss,
-                testLoss, lineage, namesFor(run.inputColumns(), model.inputWidth()),
+        Lineage lineage = new Lineage(
+                jobId,
+                run.sweepId(),
+                run.datasetId(),
+                run.datasetName(),
+                run.dataDigest(),
+                spec,
+                build.version(),
+                build.commit(),
+                Gemm.implementation(),
+                seconds,
+                false);
+        StoredModel stored = new StoredModel(
+                UUID.randomUUID().toString(),
+                jobId,
+                Timestamps.now(),
+                model,
+                trainLoss,
+                testLoss,
+                lineage,
+                namesFor(run.inputColumns(), model.inputWidth()),
                 namesFor(run.outputColumns(), model.outputWidth()));
         repository.insert(stored, Caller.current().name());
         return stored;
     }
 
     /** Stores a model sent with POST /models: its lineage says imported and which build took it in. */
-    StoredModel saveImported(Model model, Double trainLoss, Double testLoss, List<String> inputColumns,
-            List<String> outputColumns) {
-        StoredModel stored = new StoredModel(UUID.randomUUID().toString(), null, Timestamps.now(), model, trainLoss,
-                testLoss, Lineage.imported(build), inputColumns, outputColumns);
+    StoredModel saveImported(
+            Model model, Double trainLoss, Double testLoss, List<String> inputColumns, List<String> outputColumns) {
+        StoredModel stored = new StoredModel(
+                UUID.randomUUID().toString(),
+                null,
+                Timestamps.now(),
+                model,
+                trainLoss,
+                testLoss,
+                Lineage.imported(build),
+                inputColumns,
+                outputColumns);
         repository.insert(stored, Caller.current().name());
         return stored;
     }

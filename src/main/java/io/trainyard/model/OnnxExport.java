@@ -18,12 +18,14 @@ import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
-import ai.onnx.proto.OnnxMl;
 import io.trainyard.nn.Activation;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
+
 import tools.jackson.databind.json.JsonMapper;
+
+import ai.onnx.proto.OnnxMl;
 
 /**
  * A stored model as an ONNX graph (opset 13, {@code tensor(double)} throughout), so any ONNX
@@ -47,8 +49,7 @@ final class OnnxExport {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private OnnxExport() {
-    }
+    private OnnxExport() {}
 
     static byte[] toBytes(StoredModel stored) {
         return toProto(stored).toByteArray();
@@ -71,8 +72,8 @@ final class OnnxExport {
             List<ONNXRef<?>> powers = new ArrayList<>();
             powers.add(x);
             for (int p = 2; p <= preprocessing.basisDegree(); p++) {
-                powers.add(x.apply(ONNXOperators.POW, onnx.array("exponent_" + p, new double[] {p}, false),
-                        "x_pow_" + p));
+                powers.add(
+                        x.apply(ONNXOperators.POW, onnx.array("exponent_" + p, new double[] {p}, false), "x_pow_" + p));
             }
             a = onnx.operation(ONNXOperators.CONCAT, powers, "expanded", Map.of("axis", 1));
         }
@@ -83,8 +84,8 @@ final class OnnxExport {
         List<RealMatrix> weights = network.weights();
         List<RealVector> biases = network.biases();
         for (int l = 0; l < weights.size(); l++) {
-            ONNXNode w = onnx.array("W" + l + "_values", rowMajor(weights.get(l)), false).apply(Op.RESHAPE,
-                    onnx.array("W" + l + "_shape", new long[] {sizes[l], sizes[l + 1]}), "W" + l);
+            ONNXNode w = onnx.array("W" + l + "_values", rowMajor(weights.get(l)), false)
+                    .apply(Op.RESHAPE, onnx.array("W" + l + "_shape", new long[] {sizes[l], sizes[l + 1]}), "W" + l);
             a = a.apply(Op.MATMUL, w, "IN" + (l + 1) + (network.hasBias() ? "_without_bias" : ""));
             if (network.hasBias()) {
                 a = a.apply(ONNXOperators.ADD, onnx.array("b" + l, biases.get(l).toArray(), false), "IN" + (l + 1));
@@ -100,12 +101,18 @@ final class OnnxExport {
         int doubleType = OnnxMl.TensorProto.DataType.DOUBLE.getNumber();
         for (OnnxMl.ValueInfoProto.Builder io : List.of(graph.getInputBuilder(0), graph.getOutputBuilder(0))) {
             io.getTypeBuilder().getTensorTypeBuilder().setElemType(doubleType);
-            io.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).setDimParam("N");
+            io.getTypeBuilder()
+                    .getTensorTypeBuilder()
+                    .getShapeBuilder()
+                    .getDimBuilder(0)
+                    .setDimParam("N");
         }
-        graph.getInputBuilder(0).setDocString("Raw inputs, one row per sample"
-                + (stored.inputColumns() == null ? "" : ", columns " + stored.inputColumns()));
-        graph.getOutputBuilder(0).setDocString("Predictions, one row per sample"
-                + (stored.outputColumns() == null ? "" : ", columns " + stored.outputColumns()));
+        graph.getInputBuilder(0)
+                .setDocString("Raw inputs, one row per sample"
+                        + (stored.inputColumns() == null ? "" : ", columns " + stored.inputColumns()));
+        graph.getOutputBuilder(0)
+                .setDocString("Predictions, one row per sample"
+                        + (stored.outputColumns() == null ? "" : ", columns " + stored.outputColumns()));
 
         OnnxMl.ModelProto.Builder proto = OnnxMl.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
@@ -121,8 +128,9 @@ final class OnnxExport {
         if (lineage != null && lineage.version() != null) {
             proto.setProducerVersion(lineage.version());
         }
-        metadata(stored).forEach((key, value) -> proto.addMetadataProps(
-                OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
+        metadata(stored)
+                .forEach((key, value) -> proto.addMetadataProps(
+                        OnnxMl.StringStringEntryProto.newBuilder().setKey(key).setValue(value)));
         return proto.build();
     }
 
@@ -141,7 +149,8 @@ final class OnnxExport {
                     throw new IllegalStateException(e);
                 }
                 if (value != null) {
-                    props.put("trainyard.lineage." + component.getName(),
+                    props.put(
+                            "trainyard.lineage." + component.getName(),
                             value instanceof String s ? s : JSON.writeValueAsString(value));
                 }
             }
@@ -178,7 +187,10 @@ final class OnnxExport {
      * interface so the builder still checks the input counts.
      */
     private enum Op implements ONNXOperator {
-        MATMUL("MatMul", 2), RELU("Relu", 1), TANH("Tanh", 1), RESHAPE("Reshape", 2);
+        MATMUL("MatMul", 2),
+        RELU("Relu", 1),
+        TANH("Tanh", 1),
+        RESHAPE("Reshape", 2);
 
         private final String name;
         private final int inputs;

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.springframework.stereotype.Component;
 
@@ -18,8 +21,6 @@ import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 
 /** Predictions for a stored model, shared by POST /models/{id}/predictions and POST /aliases/{name}/predictions. */
 @Component
@@ -30,6 +31,7 @@ class Predictions {
     /** The operation descriptions both controllers show in Swagger. */
     static final String JSON_DESCRIPTION = "Applies the model's stored preprocessing to the raw inputs `x` (one row "
             + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`.";
+
     static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv`): a header "
             + "row, then one row per sample. Columns are matched by the model's input column names when the header has "
             + "them all (any order, other columns ignored), else taken in order. The answer (`text/csv`) has the input "
@@ -48,12 +50,14 @@ class Predictions {
     }
 
     @Schema(name = "PredictionRequest")
-    record PredictionRequest(@Schema(description = "Raw inputs, one row per sample") double[][] x) {
-    }
+    record PredictionRequest(
+            @Schema(description = "Raw inputs, one row per sample")
+            double[][] x) {}
 
     @Schema(name = "PredictionResponse")
-    record PredictionResponse(@Schema(description = "Outputs, one row per sample") double[][] y) {
-    }
+    record PredictionResponse(
+            @Schema(description = "Outputs, one row per sample")
+            double[][] y) {}
 
     private static long mebibytes(long bytes) {
         return (bytes + (1 << 20) - 1) >> 20;
@@ -66,22 +70,27 @@ class Predictions {
             throw new InvalidRequestException("x", "is required: an array of input rows, e.g. [[1.0, 2.0]]");
         }
         if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > maxDataCells) {
-            throw new InvalidRequestException("x", "has more than " + maxDataCells
-                    + " numbers (trainyard.limits.max-data-cells)");
+            throw new InvalidRequestException(
+                    "x", "has more than " + maxDataCells + " numbers (trainyard.limits.max-data-cells)");
         }
         // Estimated from the shapes before the model allocates anything: 200,000 rows through a
         // 1,024-wide layer are gigabytes, and must be a 400, not an OutOfMemoryError.
         long estimate = MemoryEstimate.prediction(model.network().layerSizes(), x.length);
         if (estimate > maxMemory) {
-            throw new InvalidRequestException("x", x.length + " rows through layers "
-                    + java.util.Arrays.toString(model.network().layerSizes()) + " need about " + mebibytes(estimate)
-                    + " MiB of working memory, more than the limit " + mebibytes(maxMemory)
-                    + " MiB (trainyard.limits.max-job-memory); send fewer rows per request");
+            throw new InvalidRequestException(
+                    "x",
+                    x.length + " rows through layers "
+                            + java.util.Arrays.toString(model.network().layerSizes()) + " need about "
+                            + mebibytes(estimate)
+                            + " MiB of working memory, more than the limit " + mebibytes(maxMemory)
+                            + " MiB (trainyard.limits.max-job-memory); send fewer rows per request");
         }
         for (int r = 0; r < x.length && errors.isEmpty(); r++) {
             if (x[r] == null || x[r].length != model.inputWidth()) {
-                errors.add(new FieldError("x[" + r + "]", "has " + (x[r] == null ? 0 : x[r].length)
-                        + " columns but the model expects " + model.inputWidth()));
+                errors.add(new FieldError(
+                        "x[" + r + "]",
+                        "has " + (x[r] == null ? 0 : x[r].length) + " columns but the model expects "
+                                + model.inputWidth()));
                 break;
             }
             for (int c = 0; c < x[r].length; c++) {
@@ -94,7 +103,8 @@ class Predictions {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new PredictionResponse(model.predict(new Array2DRowRealMatrix(x, false)).getData());
+        return new PredictionResponse(
+                model.predict(new Array2DRowRealMatrix(x, false)).getData());
     }
 
     void csv(StoredModel stored, HttpServletRequest request, HttpServletResponse response) throws IOException {

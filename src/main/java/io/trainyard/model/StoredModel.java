@@ -12,6 +12,13 @@ import io.trainyard.nn.Model;
  * @param inputColumns names of the raw input columns when the training data named them, else null
  * @param outputColumns names of the outputs when the training data named them, else null
  */
-public record StoredModel(String id, String jobId, Instant createdAt, Model model, Double trainLoss,
-        Double testLoss, Lineage lineage, List<String> inputColumns, List<String> outputColumns) {
-}
+public record StoredModel(
+        String id,
+        String jobId,
+        Instant createdAt,
+        Model model,
+        Double trainLoss,
+        Double testLoss,
+        Lineage lineage,
+        List<String> inputColumns,
+        List<String> outputColumns) {}

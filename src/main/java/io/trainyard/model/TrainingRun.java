@@ -12,6 +12,12 @@ import java.util.List;
  * @param inputColumns names of the raw input columns, or null when the data did not name them
  * @param outputColumns names of the outputs (the data set's target columns), or null
  */
-public record TrainingRun(String sweepId, String datasetId, String datasetName, String dataDigest, Object spec,
-        Duration trainingTime, List<String> inputColumns, List<String> outputColumns) {
-}
+public record TrainingRun(
+        String sweepId,
+        String datasetId,
+        String datasetName,
+        String dataDigest,
+        Object spec,
+        Duration trainingTime,
+        List<String> inputColumns,
+        List<String> outputColumns) {}

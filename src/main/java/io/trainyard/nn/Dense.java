@@ -11,8 +11,7 @@ import org.apache.commons.math3.linear.RealMatrix;
  */
 final class Dense {
 
-    private Dense() {
-    }
+    private Dense() {}
 
     /** Sum over rows: the bias gradient, length h. */
     static void columnSums(double[] delta, double[] sums, int n, int h) {

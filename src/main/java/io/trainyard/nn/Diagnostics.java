@@ -41,7 +41,12 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      * @param saturatedShare for a sigmoid or tanh hidden layer fed by {@code Wl}: the share of its
      *     activations (rows × units) that are saturated; null otherwise
      */
-    public record Layer(int layer, double gradientNorm, double weightNorm, double updateRatio, Double deadShare,
+    public record Layer(
+            int layer,
+            double gradientNorm,
+            double weightNorm,
+            double updateRatio,
+            Double deadShare,
             Double saturatedShare) {
 
         /** {@code W0}, {@code W1}, … as in the API. */
@@ -56,8 +61,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      *     the whole network (a diverged run)
      * @param detail what was seen and what to try
      */
-    public record Flag(String type, Integer layer, String detail) {
-    }
+    public record Flag(String type, Integer layer, String detail) {}
 
     /**
      * The diagnostics of {@code network} on its training rows: one forward pass.
@@ -65,8 +69,8 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      * @param firstGradientNorms the gradient norms at point 0, for spotting explosions
      * @param gradientNorms the gradient norms at this point
      */
-    public static Diagnostics of(Network network, Samples train, double alpha, double[] firstGradientNorms,
-            double[] gradientNorms) {
+    public static Diagnostics of(
+            Network network, Samples train, double alpha, double[] firstGradientNorms, double[] gradientNorms) {
         Propagation forward = new Propagation(network, train);
         forward.forward();
         double[] weightNorms = new double[network.depth()];
@@ -83,8 +87,14 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      * @param weightNorms the weight norms at this point, null when there is no finite point
      * @param diverged whether the run's loss stopped being finite (flagged as exploding)
      */
-    static Diagnostics compute(Network network, Propagation forwarded, double alpha, double[] firstGradientNorms,
-            double[] gradientNorms, double[] weightNorms, boolean diverged) {
+    static Diagnostics compute(
+            Network network,
+            Propagation forwarded,
+            double alpha,
+            double[] firstGradientNorms,
+            double[] gradientNorms,
+            double[] weightNorms,
+            boolean diverged) {
         int depth = gradientNorms == null ? 0 : network.depth();
         int[] sizes = network.layerSizes();
         Activation activation = network.activation();
@@ -99,8 +109,11 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             }
         }
         if (diverged) {
-            flags.add(new Flag(EXPLODING_GRADIENTS, null, "The loss stopped being a finite number: the steps "
-                    + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
+            flags.add(new Flag(
+                    EXPLODING_GRADIENTS,
+                    null,
+                    "The loss stopped being a finite number: the steps "
+                            + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
         }
         for (int l = 0; l < depth; l++) {
             double g = gradientNorms[l];
@@ -111,30 +124,50 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                 double[] a = forwarded.activations(l + 1);
                 dead = activation == Activation.RELU ? deadShare(a, forwarded.rows(), sizes[l + 1]) : null;
                 saturated = activation == Activation.SIGMOID || activation == Activation.TANH
-                        ? saturatedShare(a, forwarded.rows() * sizes[l + 1], activation) : null;
+                        ? saturatedShare(a, forwarded.rows() * sizes[l + 1], activation)
+                        : null;
             }
             layers.add(new Layer(l, g, w, alpha * g / w, dead, saturated));
 
             if (largest > 0 && g < VANISHING_RATIO * largest) {
-                flags.add(new Flag(VANISHING_GRADIENTS, l, String.format("The gradient of W%d (%.3g) is below %.0e "
-                        + "times the largest, W%d's (%.3g), so W%d barely learns. Try normalize: true, a scale near "
-                        + "1/sqrt(layer width), relu or tanh instead of sigmoid, or fewer layers.", l, g,
-                        VANISHING_RATIO, largestLayer, largest, l)));
+                flags.add(new Flag(
+                        VANISHING_GRADIENTS,
+                        l,
+                        String.format(
+                                "The gradient of W%d (%.3g) is below %.0e "
+                                        + "times the largest, W%d's (%.3g), so W%d barely learns. Try normalize: true, a scale near "
+                                        + "1/sqrt(layer width), relu or tanh instead of sigmoid, or fewer layers.",
+                                l, g, VANISHING_RATIO, largestLayer, largest, l)));
             }
             double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
             if (!diverged && first > 0 && g > EXPLODING_GROWTH * first) {
-                flags.add(new Flag(EXPLODING_GRADIENTS, l, String.format("The gradient of W%d grew from %.3g at "
-                        + "point 0 to %.3g. Try a smaller alpha, a smaller scale, or normalize: true.", l, first, g)));
+                flags.add(new Flag(
+                        EXPLODING_GRADIENTS,
+                        l,
+                        String.format(
+                                "The gradient of W%d grew from %.3g at "
+                                        + "point 0 to %.3g. Try a smaller alpha, a smaller scale, or normalize: true.",
+                                l, first, g)));
             }
             if (dead != null && dead >= FLAGGED_SHARE) {
-                flags.add(new Flag(DEAD_UNITS, l, String.format("%.0f%% of the relu units fed by W%d output zero on "
-                        + "every training row and no longer learn. Try a smaller alpha, a smaller scale, "
-                        + "normalize: true, or tanh.", 100 * dead, l)));
+                flags.add(new Flag(
+                        DEAD_UNITS,
+                        l,
+                        String.format(
+                                "%.0f%% of the relu units fed by W%d output zero on "
+                                        + "every training row and no longer learn. Try a smaller alpha, a smaller scale, "
+                                        + "normalize: true, or tanh.",
+                                100 * dead, l)));
             }
             if (saturated != null && saturated >= FLAGGED_SHARE) {
-                flags.add(new Flag(SATURATED_UNITS, l, String.format("%.0f%% of the %s activations fed by W%d are "
-                        + "saturated, where their gradient is nearly zero. Try normalize: true, a smaller scale, "
-                        + "or a smaller alpha.", 100 * saturated, activation.id(), l)));
+                flags.add(new Flag(
+                        SATURATED_UNITS,
+                        l,
+                        String.format(
+                                "%.0f%% of the %s activations fed by W%d are "
+                                        + "saturated, where their gradient is nearly zero. Try normalize: true, a smaller scale, "
+                                        + "or a smaller alpha.",
+                                100 * saturated, activation.id(), l)));
             }
         }
         return new Diagnostics(layers, flags);
@@ -159,8 +192,8 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
         int saturated = 0;
         for (int i = 0; i < length; i++) {
             double v = a[i];
-            boolean out = activation == Activation.SIGMOID ? v < 1 - SATURATION || v > SATURATION
-                    : Math.abs(v) > SATURATION;
+            boolean out =
+                    activation == Activation.SIGMOID ? v < 1 - SATURATION || v > SATURATION : Math.abs(v) > SATURATION;
             if (out) {
                 saturated++;
             }

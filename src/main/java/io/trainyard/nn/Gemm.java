@@ -67,14 +67,15 @@ public final class Gemm {
         HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
         HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
         IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
-                + (SmallNetworkKernel.ENABLED ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
-                        + " weights in the fused " + (Simd.ENABLED ? "SIMD" : "scalar") + " Java kernel" : "")
+                + (SmallNetworkKernel.ENABLED
+                        ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
+                                + " weights in the fused " + (Simd.ENABLED ? "SIMD" : "scalar") + " Java kernel"
+                        : "")
                 + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
                 + " thread(s)";
     }
 
-    private Gemm() {
-    }
+    private Gemm() {}
 
     /**
      * Which matrix kernels this process trains with, e.g.
@@ -98,14 +99,16 @@ public final class Gemm {
     private static String describe(BLAS blas, NativeBlas.Outcome bundled) {
         String simple = blas.getClass().getSimpleName();
         return switch (simple) {
-            case "JNIBLAS" -> bundled.loaded()
-                    ? "dev.ludovic.netlib JNIBLAS (native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform() + ", "
-                            + NativeBlas.threads() + " BLAS thread(s))"
-                    : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ")";
-            case "VectorBLAS" -> "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD; "
-                    + bundled.reason() + ")";
-            default -> "dev.ludovic.netlib " + simple + " (pure Java, scalar; " + bundled.reason()
-                    + "; add --add-modules jdk.incubator.vector for speed)";
+            case "JNIBLAS" ->
+                bundled.loaded()
+                        ? "dev.ludovic.netlib JNIBLAS (native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform()
+                                + ", " + NativeBlas.threads() + " BLAS thread(s))"
+                        : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ")";
+            case "VectorBLAS" ->
+                "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD; " + bundled.reason() + ")";
+            default ->
+                "dev.ludovic.netlib " + simple + " (pure Java, scalar; " + bundled.reason()
+                        + "; add --add-modules jdk.incubator.vector for speed)";
         };
     }
 
@@ -116,8 +119,8 @@ public final class Gemm {
 
     private static ExecutorService helperPool(int threads) {
         AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), task -> {
+        ThreadPoolExecutor pool =
+                new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
                     Thread thread = new Thread(task, "trainyard-gemm-" + count.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -131,8 +134,16 @@ public final class Gemm {
      * IN, OUT n×h. {@code bias} may be null; {@code activation} null means a linear layer (OUT is
      * not written). {@code out} may be {@code in}.
      */
-    static void forward(double[] a, double[] w, double[] bias, double[] in, double[] out, Activation activation,
-            int n, int d, int h) {
+    static void forward(
+            double[] a,
+            double[] w,
+            double[] bias,
+            double[] in,
+            double[] out,
+            Activation activation,
+            int n,
+            int d,
+            int h) {
         long macs = (long) n * d * h;
         boolean blas = useBlas(macs);
         int count = blocksFor(macs, n);
@@ -143,8 +154,18 @@ public final class Gemm {
         }
     }
 
-    private static void forwardRows(boolean blas, double[] a, double[] w, double[] bias, double[] in, double[] out,
-            Activation activation, int d, int h, int r0, int r1) {
+    private static void forwardRows(
+            boolean blas,
+            double[] a,
+            double[] w,
+            double[] bias,
+            double[] in,
+            double[] out,
+            Activation activation,
+            int d,
+            int h,
+            int r0,
+            int r1) {
         if (blas) {
             double beta = 0.0;
             if (bias != null) {
@@ -186,8 +207,16 @@ public final class Gemm {
      * The error sent one layer down, through the activation:
      * {@code PREV = (Δ·Wᵀ) ⊙ activation'(IN, OUT)} with Δ n×h, W d×h and PREV, IN, OUT n×d.
      */
-    static void backward(double[] delta, double[] w, double[] prev, double[] in, double[] out, Activation activation,
-            int n, int d, int h) {
+    static void backward(
+            double[] delta,
+            double[] w,
+            double[] prev,
+            double[] in,
+            double[] out,
+            Activation activation,
+            int n,
+            int d,
+            int h) {
         long macs = (long) n * d * h;
         boolean blas = useBlas(macs);
         int count = blocksFor(macs, n);
@@ -198,8 +227,18 @@ public final class Gemm {
         }
     }
 
-    private static void backwardRows(boolean blas, double[] delta, double[] w, double[] prev, double[] in,
-            double[] out, Activation activation, int d, int h, int r0, int r1) {
+    private static void backwardRows(
+            boolean blas,
+            double[] delta,
+            double[] w,
+            double[] prev,
+            double[] in,
+            double[] out,
+            Activation activation,
+            int d,
+            int h,
+            int r0,
+            int r1) {
         if (blas) {
             BLAS_INSTANCE.dgemm("T", "N", d, r1 - r0, h, 1.0, w, 0, h, delta, r0 * h, h, 0.0, prev, r0 * d, d);
             activation.multiplyByDerivative(prev, in, out, r0 * d, r1 * d);
@@ -234,16 +273,22 @@ public final class Gemm {
                 blocks(count, d, (p0, p1) -> weightGradientRows(a, delta, g, n, d, h, p0, p1));
             }
         } else if (d >= h) {
-            blocks(blocksFor(macs, d), d, (p0, p1) -> BLAS_INSTANCE.dgemm("N", "T", h, p1 - p0, n, 1.0,
-                    delta, 0, h, a, p0, d, 0.0, g, p0 * h, h));
+            blocks(
+                    blocksFor(macs, d),
+                    d,
+                    (p0, p1) -> BLAS_INSTANCE.dgemm(
+                            "N", "T", h, p1 - p0, n, 1.0, delta, 0, h, a, p0, d, 0.0, g, p0 * h, h));
         } else {
-            blocks(blocksFor(macs, h), h, (j0, j1) -> BLAS_INSTANCE.dgemm("N", "T", j1 - j0, d, n, 1.0,
-                    delta, j0, h, a, 0, d, 0.0, g, j0, h));
+            blocks(
+                    blocksFor(macs, h),
+                    h,
+                    (j0, j1) ->
+                            BLAS_INSTANCE.dgemm("N", "T", j1 - j0, d, n, 1.0, delta, j0, h, a, 0, d, 0.0, g, j0, h));
         }
     }
 
-    private static void weightGradientRows(double[] a, double[] delta, double[] g, int n, int d, int h, int p0,
-            int p1) {
+    private static void weightGradientRows(
+            double[] a, double[] delta, double[] g, int n, int d, int h, int p0, int p1) {
         Arrays.fill(g, p0 * h, p1 * h, 0.0);
         for (int i = 0; i < n; i++) {
             int ai = i * d;

@@ -42,8 +42,8 @@ public final class GradientDescent {
      * @param cancelRequested polled between iterations; true ends the run as
      *     {@link TrainingResult.Outcome#CANCELLED}
      */
-    public TrainingResult train(Network start, TrainingData data, TrainingListener listener,
-            BooleanSupplier cancelRequested) {
+    public TrainingResult train(
+            Network start, TrainingData data, TrainingListener listener, BooleanSupplier cancelRequested) {
         return new Trainer(TrainingPlan.fullBatch(alpha, iterations)).train(start, data, listener, cancelRequested);
     }
 

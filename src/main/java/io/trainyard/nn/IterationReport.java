@@ -10,12 +10,17 @@ package io.trainyard.nn;
  * @param weightNorms Frobenius norm of each Wl at this point, or null when the producer did not
  *     compute them (reports built with the five-argument constructor)
  */
-public record IterationReport(int iteration, double trainLoss, Double validationLoss, Double testLoss,
-        double[] gradientNorms, double[] weightNorms) {
+public record IterationReport(
+        int iteration,
+        double trainLoss,
+        Double validationLoss,
+        Double testLoss,
+        double[] gradientNorms,
+        double[] weightNorms) {
 
     /** A report without weight norms. */
-    public IterationReport(int iteration, double trainLoss, Double validationLoss, Double testLoss,
-            double[] gradientNorms) {
+    public IterationReport(
+            int iteration, double trainLoss, Double validationLoss, Double testLoss, double[] gradientNorms) {
         this(iteration, trainLoss, validationLoss, testLoss, gradientNorms, null);
     }
 

@@ -3,8 +3,7 @@ package io.trainyard.nn;
 /** The least-squares loss {@code SSE = Σ (y − ŷ)²} and its derivative {@code 2(ŷ − y)}. */
 public final class LeastSquares {
 
-    private LeastSquares() {
-    }
+    private LeastSquares() {}
 
     static double sse(double[] predicted, double[] target, int length) {
         double sum = 0.0;

@@ -32,7 +32,8 @@ public final class LossHistory implements TrainingListener {
         validation[size] = report.validationLoss() == null ? Double.NaN : report.validationLoss();
         test[size] = report.testLoss() == null ? Double.NaN : report.testLoss();
         gradientNorms[size] = report.gradientNorms().clone();
-        weightNorms[size] = report.weightNorms() == null ? null : report.weightNorms().clone();
+        weightNorms[size] =
+                report.weightNorms() == null ? null : report.weightNorms().clone();
         size++;
     }
 

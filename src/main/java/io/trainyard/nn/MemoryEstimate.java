@@ -26,8 +26,17 @@ package io.trainyard.nn;
  * @param rawInputs input columns as stored (before basis expansion)
  * @param layerSizes {@code [inputs after preprocessing, hidden…, outputs]}
  */
-public record MemoryEstimate(int rawInputs, int[] layerSizes, boolean bias, Activation activation, int trainRows,
-        int validationRows, int testRows, Integer batchSize, Optimizer optimizer, boolean restoreBest) {
+public record MemoryEstimate(
+        int rawInputs,
+        int[] layerSizes,
+        boolean bias,
+        Activation activation,
+        int trainRows,
+        int validationRows,
+        int testRows,
+        Integer batchSize,
+        Optimizer optimizer,
+        boolean restoreBest) {
 
     private static final long DOUBLE = Double.BYTES;
 

@@ -45,8 +45,8 @@ public final class Model {
      */
     public RealMatrix predict(RealMatrix x) {
         if (x.getColumnDimension() != inputWidth()) {
-            throw new IllegalArgumentException("x has " + x.getColumnDimension() + " columns but the model expects "
-                    + inputWidth());
+            throw new IllegalArgumentException(
+                    "x has " + x.getColumnDimension() + " columns but the model expects " + inputWidth());
         }
         return network.predict(preprocessing.apply(x));
     }

@@ -30,8 +30,7 @@ final class NativeBlas {
         }
     }
 
-    private NativeBlas() {
-    }
+    private NativeBlas() {}
 
     static Outcome load() {
         if (System.getProperty(NETLIB_PATH) != null || System.getProperty(NETLIB_NAME) != null) {

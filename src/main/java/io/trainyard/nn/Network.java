@@ -42,8 +42,8 @@ public final class Network {
      *
      * @param layerSizes input width, hidden widths, output width: at least two positive sizes
      */
-    public static Network initialize(int[] layerSizes, Activation activation, boolean bias, double scale,
-            RandomGenerator random) {
+    public static Network initialize(
+            int[] layerSizes, Activation activation, boolean bias, double scale, RandomGenerator random) {
         int[] sizes = checkedSizes(layerSizes);
         if (!Double.isFinite(scale) || scale < 0) {
             throw new IllegalArgumentException("scale must be a finite number >= 0, got " + scale);
@@ -66,8 +66,8 @@ public final class Network {
      * @param biases {@code b0..bL}, or null (or empty) for a network without bias terms
      * @throws IllegalArgumentException naming the first matrix whose shape does not fit {@code layerSizes}
      */
-    public static Network of(int[] layerSizes, Activation activation, List<RealMatrix> weights,
-            List<RealVector> biases) {
+    public static Network of(
+            int[] layerSizes, Activation activation, List<RealMatrix> weights, List<RealVector> biases) {
         int[] sizes = checkedSizes(layerSizes);
         int count = sizes.length - 1;
         if (weights == null || weights.size() != count) {
@@ -91,8 +91,8 @@ public final class Network {
             if (bias) {
                 RealVector v = biases.get(l);
                 if (v.getDimension() != sizes[l + 1]) {
-                    throw new IllegalArgumentException("b" + l + " has length " + v.getDimension()
-                            + " but layer sizes " + Arrays.toString(sizes) + " need " + sizes[l + 1]);
+                    throw new IllegalArgumentException("b" + l + " has length " + v.getDimension() + " but layer sizes "
+                            + Arrays.toString(sizes) + " need " + sizes[l + 1]);
                 }
                 b[l] = v.toArray();
             }
@@ -108,10 +108,9 @@ public final class Network {
                     + " weight matrices, got " + weights.length);
         }
         for (int l = 0; l < weights.length; l++) {
-            if (weights[l].length != sizes[l] * sizes[l + 1]
-                    || (biases != null && biases[l].length != sizes[l + 1])) {
-                throw new IllegalArgumentException("W" + l + " or b" + l + " does not fit layer sizes "
-                        + Arrays.toString(sizes));
+            if (weights[l].length != sizes[l] * sizes[l + 1] || (biases != null && biases[l].length != sizes[l + 1])) {
+                throw new IllegalArgumentException(
+                        "W" + l + " or b" + l + " does not fit layer sizes " + Arrays.toString(sizes));
             }
         }
         return new Network(sizes, requireActivation(activation), biases != null, weights, biases);
@@ -257,12 +256,13 @@ public final class Network {
 
     private static int[] checkedSizes(int[] layerSizes) {
         if (layerSizes == null || layerSizes.length < 2) {
-            throw new IllegalArgumentException("layer sizes need an input and an output width, got "
-                    + Arrays.toString(layerSizes));
+            throw new IllegalArgumentException(
+                    "layer sizes need an input and an output width, got " + Arrays.toString(layerSizes));
         }
         for (int size : layerSizes) {
             if (size < 1) {
-                throw new IllegalArgumentException("every layer size must be at least 1, got " + Arrays.toString(layerSizes));
+                throw new IllegalArgumentException(
+                        "every layer size must be at least 1, got " + Arrays.toString(layerSizes));
             }
         }
         return layerSizes.clone();

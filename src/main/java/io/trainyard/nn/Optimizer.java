@@ -84,7 +84,8 @@ public sealed interface Optimizer permits Optimizer.Gd, Optimizer.Momentum, Opti
             checkDecay("adam beta1", beta1);
             checkDecay("adam beta2", beta2);
             if (!(epsilon > 0) || !Double.isFinite(epsilon)) {
-                throw new IllegalArgumentException("adam epsilon must be a finite number greater than 0, got " + epsilon);
+                throw new IllegalArgumentException(
+                        "adam epsilon must be a finite number greater than 0, got " + epsilon);
             }
         }
 
@@ -109,7 +110,8 @@ public sealed interface Optimizer permits Optimizer.Gd, Optimizer.Momentum, Opti
             case "gd" -> gd();
             case "momentum" -> momentum();
             case "adam" -> adam();
-            default -> throw new IllegalArgumentException("unknown optimizer '" + id + "'; use one of [gd, momentum, adam]");
+            default ->
+                throw new IllegalArgumentException("unknown optimizer '" + id + "'; use one of [gd, momentum, adam]");
         };
     }
 

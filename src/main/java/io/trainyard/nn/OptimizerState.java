@@ -87,8 +87,8 @@ public final class OptimizerState {
 
     /** A deep copy, for checkpoints. */
     OptimizerState copy() {
-        OptimizerState out = new OptimizerState(optimizer, deepCopy(weightSlots),
-                biasSlots == null ? null : deepCopy(biasSlots));
+        OptimizerState out =
+                new OptimizerState(optimizer, deepCopy(weightSlots), biasSlots == null ? null : deepCopy(biasSlots));
         out.step = step;
         return out;
     }

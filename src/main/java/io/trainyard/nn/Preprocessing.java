@@ -25,16 +25,17 @@ public final class Preprocessing {
 
     private Preprocessing(int basisDegree, double[] mean, double[] std) {
         if (basisDegree < 1 || basisDegree > MAX_BASIS_DEGREE) {
-            throw new IllegalArgumentException("basis degree must be between 1 and " + MAX_BASIS_DEGREE + ", got "
-                    + basisDegree);
+            throw new IllegalArgumentException(
+                    "basis degree must be between 1 and " + MAX_BASIS_DEGREE + ", got " + basisDegree);
         }
         if ((mean == null) != (std == null)) {
             throw new IllegalArgumentException("normalisation needs both mean and std");
         }
         if (mean != null) {
             if (mean.length != std.length || mean.length == 0 || mean.length % basisDegree != 0) {
-                throw new IllegalArgumentException("mean and std must have the same length, a multiple of the basis degree "
-                        + basisDegree + "; got " + mean.length + " and " + std.length);
+                throw new IllegalArgumentException(
+                        "mean and std must have the same length, a multiple of the basis degree " + basisDegree
+                                + "; got " + mean.length + " and " + std.length);
             }
             for (int j = 0; j < mean.length; j++) {
                 if (!Double.isFinite(mean[j]) || !Double.isFinite(std[j]) || std[j] <= 0) {
@@ -98,8 +99,8 @@ public final class Preprocessing {
         double[][] expanded = expand(x);
         if (mean != null) {
             if (x.getColumnDimension() * basisDegree != mean.length) {
-                throw new IllegalArgumentException("x has " + x.getColumnDimension() + " columns but the preprocessing was fitted on "
-                        + mean.length / basisDegree);
+                throw new IllegalArgumentException("x has " + x.getColumnDimension()
+                        + " columns but the preprocessing was fitted on " + mean.length / basisDegree);
             }
             for (double[] row : expanded) {
                 for (int j = 0; j < row.length; j++) {
@@ -153,7 +154,9 @@ public final class Preprocessing {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Preprocessing other && basisDegree == other.basisDegree && Arrays.equals(mean, other.mean)
+        return o instanceof Preprocessing other
+                && basisDegree == other.basisDegree
+                && Arrays.equals(mean, other.mean)
                 && Arrays.equals(std, other.std);
     }
 

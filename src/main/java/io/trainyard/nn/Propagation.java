@@ -24,6 +24,7 @@ final class Propagation {
     private final double[] output;
     /** {@code delta[l]}: ∂SSE/∂IN(l+1), n × sizes[l+1]; allocated only when gradients are asked for. */
     private double[][] delta;
+
     private double[][] weightGradients;
     private double[][] biasGradients;
     /** Non-null when every layer is small: then it runs the passes and the buffers above hold only copies. */
@@ -31,12 +32,12 @@ final class Propagation {
 
     Propagation(Network network, Samples samples) {
         if (samples.inputWidth != network.inputWidth()) {
-            throw new IllegalArgumentException("x has " + samples.inputWidth + " columns but the network's input width is "
-                    + network.inputWidth());
+            throw new IllegalArgumentException("x has " + samples.inputWidth
+                    + " columns but the network's input width is " + network.inputWidth());
         }
         if (samples.y != null && samples.outputWidth != network.outputWidth()) {
-            throw new IllegalArgumentException("y has " + samples.outputWidth + " columns but the network's output width is "
-                    + network.outputWidth());
+            throw new IllegalArgumentException("y has " + samples.outputWidth
+                    + " columns but the network's output width is " + network.outputWidth());
         }
         this.network = network;
         this.samples = samples;

@@ -30,11 +30,15 @@ public final class Samples {
      */
     public static Samples of(RealMatrix x, RealMatrix y) {
         if (x.getRowDimension() != y.getRowDimension()) {
-            throw new IllegalArgumentException("x has " + x.getRowDimension() + " rows but y has "
-                    + y.getRowDimension());
+            throw new IllegalArgumentException(
+                    "x has " + x.getRowDimension() + " rows but y has " + y.getRowDimension());
         }
-        return new Samples(x.getRowDimension(), x.getColumnDimension(), y.getColumnDimension(),
-                Dense.toRowMajor(x), Dense.toRowMajor(y));
+        return new Samples(
+                x.getRowDimension(),
+                x.getColumnDimension(),
+                y.getColumnDimension(),
+                Dense.toRowMajor(x),
+                Dense.toRowMajor(y));
     }
 
     /**
@@ -42,7 +46,8 @@ public final class Samples {
      * each pass, so that batches cost no allocation.
      */
     static Samples buffer(int rows, int inputWidth, int outputWidth) {
-        return new Samples(rows, inputWidth, outputWidth, new double[rows * inputWidth], new double[rows * outputWidth]);
+        return new Samples(
+                rows, inputWidth, outputWidth, new double[rows * inputWidth], new double[rows * outputWidth]);
     }
 
     /** Copies row {@code from} of {@code source} into row {@code to} of this buffer. */

@@ -8,9 +8,9 @@ package io.trainyard.nn;
 final class Simd {
 
     /** Also off with {@code -Dtrainyard.simd=false}. */
-    static final boolean ENABLED = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("trainyard.simd"));
+    static final boolean ENABLED =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                    && !"false".equals(System.getProperty("trainyard.simd"));
 
-    private Simd() {
-    }
+    private Simd() {}
 }

@@ -28,6 +28,7 @@ final class SmallNetworkKernel {
      * {@code -Dtrainyard.fused=false} switches the kernel off (every product on BLAS).
      */
     static final int MAX_LAYER_WEIGHTS = Integer.getInteger("trainyard.fused.maxLayerWeights", 2048);
+
     static final boolean ENABLED = !"false".equals(System.getProperty("trainyard.fused"));
 
     private final Network network;
@@ -40,15 +41,19 @@ final class SmallNetworkKernel {
      * of X are 0 and their errors are 0, so they add exact zeros to every gradient and no loss.
      */
     private final int m;
+
     private final int last;
     /** {@code act[0]} = Xᵀ (d × m); {@code act[l]} = A(l)ᵀ, {@code in[l]} = IN(l)ᵀ (sizes[l] × m). */
     private final double[][] in;
+
     private final double[][] act;
     /** Ŷᵀ and Yᵀ, k × m. */
     private final double[] output;
+
     private final double[] targets;
     /** {@code delta[l]} = (∂SSE/∂IN(l+1))ᵀ, sizes[l+1] × m. */
     private double[][] delta;
+
     private final double[] ones;
     private final double[] scratch = new double[64];
 
@@ -104,7 +109,7 @@ final class SmallNetworkKernel {
             for (int j = 0; j < h; j++) {
                 // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
                 combine(source, d, w[l], j, h, b == null ? 0.0 : b[l][j], target, j * m);
-                    if (l < last) {
+                if (l < last) {
                     activation.applyAll(target, act[l + 1], j * m, (j + 1) * m);
                 }
             }
@@ -184,8 +189,8 @@ final class SmallNetworkKernel {
      * {@code dst[dstOffset + i] = init + Σ_r coeff[c0 + r·cStride] · src[r·m + i]} for i in 0..m-1,
      * accumulated by fused multiply-adds in r order.
      */
-    private void combine(double[] src, int rows, double[] coeff, int c0, int cStride, double init, double[] dst,
-            int dstOffset) {
+    private void combine(
+            double[] src, int rows, double[] coeff, int c0, int cStride, double init, double[] dst, int dstOffset) {
         if (Simd.ENABLED) {
             VectorKernels.combine(src, rows, m, coeff, c0, cStride, init, dst, dstOffset);
             return;

@@ -47,12 +47,17 @@ public final class Trainer {
      * @throws IllegalArgumentException when early stopping monitors a validation set the data lacks,
      *     or the data does not fit the network
      */
-    public TrainingResult train(Network start, TrainingData data, TrainingListener listener,
-            BooleanSupplier cancelRequested) {
+    public TrainingResult train(
+            Network start, TrainingData data, TrainingListener listener, BooleanSupplier cancelRequested) {
         checkMonitor(data);
         Network network = start.copy();
-        Run run = new Run(network, data, plan.optimizer().newState(network.layerSizes(), network.hasBias()),
-                new SplitMix64(plan.seed()), listener, cancelRequested);
+        Run run = new Run(
+                network,
+                data,
+                plan.optimizer().newState(network.layerSizes(), network.hasBias()),
+                new SplitMix64(plan.seed()),
+                listener,
+                cancelRequested);
         return run.go(false);
     }
 
@@ -64,24 +69,29 @@ public final class Trainer {
      * @throws IllegalArgumentException when the state does not fit this plan (another optimizer,
      *     more iterations than planned, early stopping switched on or off)
      */
-    public TrainingResult resume(TrainingState from, TrainingData data, TrainingListener listener,
-            BooleanSupplier cancelRequested) {
+    public TrainingResult resume(
+            TrainingState from, TrainingData data, TrainingListener listener, BooleanSupplier cancelRequested) {
         checkMonitor(data);
         if (!from.optimizer.optimizer().equals(plan.optimizer())) {
             throw new IllegalArgumentException("the checkpoint was taken with optimizer " + from.optimizer.optimizer()
                     + " but the plan uses " + plan.optimizer());
         }
         if (from.iteration > plan.iterations()) {
-            throw new IllegalArgumentException("the checkpoint is at iteration " + from.iteration
-                    + " but the plan has only " + plan.iterations());
+            throw new IllegalArgumentException(
+                    "the checkpoint is at iteration " + from.iteration + " but the plan has only " + plan.iterations());
         }
         EarlyStopping stopping = plan.earlyStopping();
         if ((from.bestIteration >= 0) != (stopping != null)
                 || (from.bestNetwork != null) != (stopping != null && stopping.restoreBest())) {
-            throw new IllegalArgumentException("the checkpoint's early stopping state does not fit the plan's "
-                    + "early stopping " + stopping);
+            throw new IllegalArgumentException(
+                    "the checkpoint's early stopping state does not fit the plan's " + "early stopping " + stopping);
         }
-        Run run = new Run(from.network.copy(), data, from.optimizer.copy(), new SplitMix64(from.generator), listener,
+        Run run = new Run(
+                from.network.copy(),
+                data,
+                from.optimizer.copy(),
+                new SplitMix64(from.generator),
+                listener,
                 cancelRequested);
         run.iteration = from.iteration;
         run.firstGradientNorms = from.firstGradientNorms == null ? null : from.firstGradientNorms.clone();
@@ -133,8 +143,13 @@ public final class Trainer {
         IterationReport bestReport;
         Network bestNetwork;
 
-        Run(Network network, TrainingData data, OptimizerState optimizer, SplitMix64 generator,
-                TrainingListener listener, BooleanSupplier cancelRequested) {
+        Run(
+                Network network,
+                TrainingData data,
+                OptimizerState optimizer,
+                SplitMix64 generator,
+                TrainingListener listener,
+                BooleanSupplier cancelRequested) {
             this.network = network;
             this.train = data.train();
             this.full = new Propagation(network, train);
@@ -218,9 +233,17 @@ public final class Trainer {
             // Checked here, between a reported point and the next step, so that a cancelled run's
             // weights are exactly those of its last history point.
             if (cancelRequested.getAsBoolean()) {
-                return new TrainingResult(TrainingResult.Outcome.CANCELLED, iteration, network, last,
-                        "cancelled after " + iteration + " of " + plan.iterations() + " iterations", false,
-                        stopping == null ? null : bestIteration, last, diagnostics(), checkpoint());
+                return new TrainingResult(
+                        TrainingResult.Outcome.CANCELLED,
+                        iteration,
+                        network,
+                        last,
+                        "cancelled after " + iteration + " of " + plan.iterations() + " iterations",
+                        false,
+                        stopping == null ? null : bestIteration,
+                        last,
+                        diagnostics(),
+                        checkpoint());
             }
             return null;
         }
@@ -233,16 +256,39 @@ public final class Trainer {
                 kept = bestNetwork;
                 point = bestReport;
             }
-            return new TrainingResult(TrainingResult.Outcome.COMPLETED, iteration, kept, last, null, stoppedEarly,
-                    stopping == null ? null : bestIteration, point, diagnostics, null);
+            return new TrainingResult(
+                    TrainingResult.Outcome.COMPLETED,
+                    iteration,
+                    kept,
+                    last,
+                    null,
+                    stoppedEarly,
+                    stopping == null ? null : bestIteration,
+                    point,
+                    diagnostics,
+                    null);
         }
 
         private TrainingResult diverged(double trainLoss) {
-            Diagnostics diagnostics = Diagnostics.compute(network, null, plan.alpha(), firstGradientNorms,
-                    last == null ? null : last.gradientNorms(), last == null ? null : last.weightNorms(), true);
-            return new TrainingResult(TrainingResult.Outcome.DIVERGED, iteration, network, last,
-                    "diverged at iteration " + iteration + ": train loss is " + trainLoss, false,
-                    stopping == null ? null : bestIteration, last, diagnostics, null);
+            Diagnostics diagnostics = Diagnostics.compute(
+                    network,
+                    null,
+                    plan.alpha(),
+                    firstGradientNorms,
+                    last == null ? null : last.gradientNorms(),
+                    last == null ? null : last.weightNorms(),
+                    true);
+            return new TrainingResult(
+                    TrainingResult.Outcome.DIVERGED,
+                    iteration,
+                    network,
+                    last,
+                    "diverged at iteration " + iteration + ": train loss is " + trainLoss,
+                    false,
+                    stopping == null ? null : bestIteration,
+                    last,
+                    diagnostics,
+                    null);
         }
 
         private IterationReport report(double trainLoss) {
@@ -253,8 +299,13 @@ public final class Trainer {
             for (int l = 0; l < depth; l++) {
                 weightNorms[l] = Dense.frobeniusNorm(network.weights[l], network.weights[l].length);
             }
-            return new IterationReport(iteration, trainLoss, validation == null ? null : validation.loss(),
-                    test == null ? null : test.loss(), gradientNorms, weightNorms);
+            return new IterationReport(
+                    iteration,
+                    trainLoss,
+                    validation == null ? null : validation.loss(),
+                    test == null ? null : test.loss(),
+                    gradientNorms,
+                    weightNorms);
         }
 
         /** Early stopping's bookkeeping for a new point; true when it ends the run. */
@@ -262,8 +313,8 @@ public final class Trainer {
             if (stopping == null) {
                 return false;
             }
-            double loss = stopping.monitor() == EarlyStopping.Monitor.TRAIN ? report.trainLoss()
-                    : report.validationLoss();
+            double loss =
+                    stopping.monitor() == EarlyStopping.Monitor.TRAIN ? report.trainLoss() : report.validationLoss();
             if (bestIteration < 0 || loss < best - stopping.minDelta()) {
                 best = loss;
                 bestIteration = iteration;
@@ -302,9 +353,18 @@ public final class Trainer {
 
         @Override
         public TrainingState checkpoint() {
-            return new TrainingState(iteration, network.copy(), optimizer.copy(), generator.state(),
-                    firstGradientNorms == null ? null : firstGradientNorms.clone(), last, best, bestIteration, wait,
-                    bestReport, bestNetwork == null ? null : bestNetwork.copy());
+            return new TrainingState(
+                    iteration,
+                    network.copy(),
+                    optimizer.copy(),
+                    generator.state(),
+                    firstGradientNorms == null ? null : firstGradientNorms.clone(),
+                    last,
+                    best,
+                    bestIteration,
+                    wait,
+                    bestReport,
+                    bestNetwork == null ? null : bestNetwork.copy());
         }
 
         @Override
@@ -316,8 +376,8 @@ public final class Trainer {
                 full.forward();
                 fullIsCurrent = true;
             }
-            return Diagnostics.compute(network, full, plan.alpha(), firstGradientNorms, last.gradientNorms(),
-                    last.weightNorms(), false);
+            return Diagnostics.compute(
+                    network, full, plan.alpha(), firstGradientNorms, last.gradientNorms(), last.weightNorms(), false);
         }
     }
 }

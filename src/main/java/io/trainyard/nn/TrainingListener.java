@@ -8,8 +8,7 @@ package io.trainyard.nn;
 public interface TrainingListener {
 
     /** A listener that ignores everything. */
-    TrainingListener NONE = report -> {
-    };
+    TrainingListener NONE = report -> {};
 
     void onIteration(IterationReport report);
 

@@ -11,8 +11,8 @@ package io.trainyard.nn;
  * @param earlyStopping null to always run every iteration
  * @param seed starts the SplitMix64 generator that orders mini-batches (unused for full batch)
  */
-public record TrainingPlan(double alpha, int iterations, Optimizer optimizer, Integer batchSize,
-        EarlyStopping earlyStopping, long seed) {
+public record TrainingPlan(
+        double alpha, int iterations, Optimizer optimizer, Integer batchSize, EarlyStopping earlyStopping, long seed) {
 
     public TrainingPlan {
         if (!(alpha > 0) || !Double.isFinite(alpha)) {

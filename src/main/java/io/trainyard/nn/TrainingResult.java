@@ -16,8 +16,16 @@ package io.trainyard.nn;
  * @param diagnostics gradient health at the last point, or null when the run has no point
  * @param state where the run stopped, to resume it exactly; only for a {@code CANCELLED} run
  */
-public record TrainingResult(Outcome outcome, int updates, Network network, IterationReport last, String message,
-        boolean stoppedEarly, Integer bestIteration, IterationReport networkPoint, Diagnostics diagnostics,
+public record TrainingResult(
+        Outcome outcome,
+        int updates,
+        Network network,
+        IterationReport last,
+        String message,
+        boolean stoppedEarly,
+        Integer bestIteration,
+        IterationReport networkPoint,
+        Diagnostics diagnostics,
         TrainingState state) {
 
     /** A result without early stopping, diagnostics or resumable state. */

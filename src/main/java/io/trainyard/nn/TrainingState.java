@@ -25,15 +25,25 @@ public final class TrainingState {
     final IterationReport last;
     /** Early stopping; {@code bestIteration < 0} when the run has none. */
     final double best;
+
     final int bestIteration;
     final int wait;
     final IterationReport bestReport;
     /** The weights of {@code bestIteration}; null unless early stopping restores them. */
     final Network bestNetwork;
 
-    TrainingState(int iteration, Network network, OptimizerState optimizer, long generator,
-            double[] firstGradientNorms, IterationReport last, double best, int bestIteration, int wait,
-            IterationReport bestReport, Network bestNetwork) {
+    TrainingState(
+            int iteration,
+            Network network,
+            OptimizerState optimizer,
+            long generator,
+            double[] firstGradientNorms,
+            IterationReport last,
+            double best,
+            int bestIteration,
+            int wait,
+            IterationReport bestReport,
+            Network bestNetwork) {
         this.iteration = iteration;
         this.network = network;
         this.optimizer = optimizer;
@@ -92,8 +102,12 @@ public final class TrainingState {
      * sizes, which come first.
      */
     public byte[] encode() {
-        Out out = new Out(64 + 8 * (int) Math.min(Integer.MAX_VALUE / 16,
-                network.parameterCount() * (2 + optimizer.optimizer().slots())));
+        Out out = new Out(64
+                + 8
+                        * (int) Math.min(
+                                Integer.MAX_VALUE / 16,
+                                network.parameterCount()
+                                        * (2 + optimizer.optimizer().slots())));
         out.putByte(FORMAT_VERSION);
         out.putInt(iteration);
         out.putLong(generator);
@@ -171,8 +185,18 @@ public final class TrainingState {
             if (in.hasRemaining()) {
                 throw new IllegalArgumentException("training state has " + in.remaining() + " bytes after its end");
             }
-            return new TrainingState(iteration, network, optimizerState, generator, first, last, best, bestIteration,
-                    wait, bestReport, bestNetwork);
+            return new TrainingState(
+                    iteration,
+                    network,
+                    optimizerState,
+                    generator,
+                    first,
+                    last,
+                    best,
+                    bestIteration,
+                    wait,
+                    bestReport,
+                    bestNetwork);
         } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException("training state is truncated (" + bytes.length + " bytes)", e);
         }
@@ -235,7 +259,8 @@ public final class TrainingState {
         double[][] b = bias ? new double[sizes.length - 1][] : null;
         for (int l = 0; l < w.length; l++) {
             if (sizes[l] < 1 || sizes[l + 1] < 1) {
-                throw new IllegalArgumentException("training state has a layer of size " + Math.min(sizes[l], sizes[l + 1]));
+                throw new IllegalArgumentException(
+                        "training state has a layer of size " + Math.min(sizes[l], sizes[l + 1]));
             }
             w[l] = raw(in, (long) sizes[l] * sizes[l + 1]);
             if (bias) {
@@ -270,8 +295,8 @@ public final class TrainingState {
 
     private static double[] raw(ByteBuffer in, long length) {
         if (length > in.remaining() / Double.BYTES) {
-            throw new IllegalArgumentException("training state is truncated: " + length + " values announced, "
-                    + in.remaining() + " bytes left");
+            throw new IllegalArgumentException(
+                    "training state is truncated: " + length + " values announced, " + in.remaining() + " bytes left");
         }
         double[] values = new double[(int) length];
         in.asDoubleBuffer().get(values);

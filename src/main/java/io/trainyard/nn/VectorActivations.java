@@ -24,9 +24,11 @@ final class VectorActivations {
     private static final double LOG2E = 1.4426950408889634;
     /** ln 2 in two parts (Cody–Waite): k·LN2_HI is exact for |k| < 2^11. */
     private static final double LN2_HI = 0.6931471803691238;
+
     private static final double LN2_LO = 1.9082149292705877e-10;
     /** 1.5·2^52: adding it rounds to an integer held in the low mantissa bits. */
     private static final double SHIFTER = 0x1.8p52;
+
     private static final long SHIFTER_BITS = Double.doubleToRawLongBits(SHIFTER);
     /** 1/i! for i = 12 down to 2; the Taylor tail after degree 12 is below 2e-16 on |r| ≤ ln2/2. */
     private static final double[] TAYLOR = new double[11];
@@ -39,8 +41,7 @@ final class VectorActivations {
         }
     }
 
-    private VectorActivations() {
-    }
+    private VectorActivations() {}
 
     /**
      * {@code out[i] = 1 / (1 + e^-in[i])} for {@code from <= i < to}, within about 2 ulp. Inputs
@@ -75,7 +76,9 @@ final class VectorActivations {
         }
         // p·r² + r + 1, summed small-to-large.
         p = p.mul(r).mul(r).add(r).add(1.0);
-        LongVector bits = ((LongVector) t.reinterpretAsLongs()).sub(SHIFTER_BITS).add(1023L)
+        LongVector bits = ((LongVector) t.reinterpretAsLongs())
+                .sub(SHIFTER_BITS)
+                .add(1023L)
                 .lanewise(VectorOperators.LSHL, 52L);
         return p.mul(bits.reinterpretAsDoubles());
     }

@@ -13,11 +13,18 @@ final class VectorKernels {
     private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
 
-    private VectorKernels() {
-    }
+    private VectorKernels() {}
 
     /** See {@code SmallNetworkKernel.combine}: four vectors of samples per pass keep four FMA chains busy. */
-    static void combine(double[] src, int rows, int n, double[] coeff, int c0, int cStride, double init, double[] dst,
+    static void combine(
+            double[] src,
+            int rows,
+            int n,
+            double[] coeff,
+            int c0,
+            int cStride,
+            double init,
+            double[] dst,
             int dstOffset) {
         DoubleVector start = DoubleVector.broadcast(SPECIES, init);
         int i = 0;
@@ -87,8 +94,8 @@ final class VectorKernels {
     }
 
     /** Lane sums in lane order, then the scalar tail: a fixed order, unlike {@code reduceLanes}. */
-    private static double finish(DoubleVector lanes, double[] a, int a0, double[] b, int b0, int bound, int n,
-            double[] scratch) {
+    private static double finish(
+            DoubleVector lanes, double[] a, int a0, double[] b, int b0, int bound, int n, double[] scratch) {
         lanes.intoArray(scratch, 0);
         double sum = 0.0;
         for (int k = 0; k < L; k++) {

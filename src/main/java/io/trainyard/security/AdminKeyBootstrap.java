@@ -60,8 +60,10 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
             return; // another instance sharing the database created it a moment ago
         }
         Path file = write(secret);
-        log.info("Created the admin API key and wrote it to {} (readable by this user only); send it as "
-                + "'Authorization: Bearer <key>'", file.toAbsolutePath().normalize());
+        log.info(
+                "Created the admin API key and wrote it to {} (readable by this user only); send it as "
+                        + "'Authorization: Bearer <key>'",
+                file.toAbsolutePath().normalize());
     }
 
     /** Writes the key to a fresh owner-only file, then moves it into place, so it is never readable by others. */
@@ -71,7 +73,8 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
             Files.createDirectories(dataDir);
             Path temp = dataDir.resolve(FILE_NAME + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 Files.createFile(temp);
             } catch (FileAlreadyExistsException impossible) {

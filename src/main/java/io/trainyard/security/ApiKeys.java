@@ -39,11 +39,9 @@ public class ApiKeys {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
     /** The key as created: {@code secret} is shown to the user once and never again. */
-    record Created(KeyRepository.KeyRow key, String secret) {
-    }
+    record Created(KeyRepository.KeyRow key, String secret) {}
 
-    private record Verified(String id, Caller caller) {
-    }
+    private record Verified(String id, Caller caller) {}
 
     private final KeyRepository keys;
     private final AuthProperties properties;
@@ -55,8 +53,13 @@ public class ApiKeys {
     ApiKeys(KeyRepository keys, AuthProperties properties) {
         this.keys = keys;
         this.properties = properties;
-        this.verified = Caffeine.newBuilder().expireAfterWrite(properties.cacheTtl()).maximumSize(10_000).build();
-        this.bootstrapHash = properties.bootstrapKey().isBlank() ? null : sha256(properties.bootstrapKey().trim());
+        this.verified = Caffeine.newBuilder()
+                .expireAfterWrite(properties.cacheTtl())
+                .maximumSize(10_000)
+                .build();
+        this.bootstrapHash = properties.bootstrapKey().isBlank()
+                ? null
+                : sha256(properties.bootstrapKey().trim());
     }
 
     /** The caller a presented secret belongs to; empty for an unknown or revoked key. */
@@ -70,9 +73,13 @@ public class ApiKeys {
         }
         String hex = HexFormat.of().formatHex(hash);
         // A null from the loader is not cached: an unknown key asks the database every time.
-        Verified found = verified.get(hex, h -> keys.findActiveByHash(h)
-                .filter(row -> MessageDigest.isEqual(hash, HexFormat.of().parseHex(row.secretHash())))
-                .map(row -> new Verified(row.id(), new Caller(row.name(), row.role()))).orElse(null));
+        Verified found = verified.get(
+                hex,
+                h -> keys.findActiveByHash(h)
+                        .filter(row ->
+                                MessageDigest.isEqual(hash, HexFormat.of().parseHex(row.secretHash())))
+                        .map(row -> new Verified(row.id(), new Caller(row.name(), row.role())))
+                        .orElse(null));
         if (found == null) {
             return Optional.empty();
         }
@@ -98,18 +105,29 @@ public class ApiKeys {
      */
     Created create(String name, String roleText) {
         Role role = Role.parse(roleText);
-        if (name == null || !NAME.matcher(name).matches() || name.equals(Caller.LOCAL.name())
+        if (name == null
+                || !NAME.matcher(name).matches()
+                || name.equals(Caller.LOCAL.name())
                 || name.equals(Caller.SYSTEM.name())) {
-            throw new InvalidRequestException("name", "must be 1 to 100 letters, digits, '.', '_' or '-', starting with "
-                    + "a letter or digit (and not 'local' or 'system'), got " + (name == null ? "nothing" : "'" + name + "'"));
+            throw new InvalidRequestException(
+                    "name",
+                    "must be 1 to 100 letters, digits, '.', '_' or '-', starting with "
+                            + "a letter or digit (and not 'local' or 'system'), got "
+                            + (name == null ? "nothing" : "'" + name + "'"));
         }
         if (role == null) {
-            throw new InvalidRequestException("role", "must be 'admin' or 'user', got "
-                    + (roleText == null ? "nothing" : "'" + roleText + "'"));
+            throw new InvalidRequestException(
+                    "role", "must be 'admin' or 'user', got " + (roleText == null ? "nothing" : "'" + roleText + "'"));
         }
         String secret = newSecret();
-        KeyRepository.KeyRow row = new KeyRepository.KeyRow(UUID.randomUUID().toString(), name, role,
-                HexFormat.of().formatHex(sha256(secret)), Timestamps.now(), null, null);
+        KeyRepository.KeyRow row = new KeyRepository.KeyRow(
+                UUID.randomUUID().toString(),
+                name,
+                role,
+                HexFormat.of().formatHex(sha256(secret)),
+                Timestamps.now(),
+                null,
+                null);
         try {
             keys.insert(row);
         } catch (DuplicateKeyException e) {

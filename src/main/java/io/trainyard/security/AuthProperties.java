@@ -22,5 +22,4 @@ public record AuthProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("") String bootstrapKey,
         @DefaultValue("5s") Duration cacheTtl,
-        @DefaultValue("1m") Duration lastUsedInterval) {
-}
+        @DefaultValue("1m") Duration lastUsedInterval) {}

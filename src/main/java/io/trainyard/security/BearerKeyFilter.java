@@ -35,7 +35,9 @@ class BearerKeyFilter extends OncePerRequestFilter {
         Caller caller = enabled ? presented(request) : Caller.LOCAL;
         if (caller != null) {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
-            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null,
+            context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(
+                    caller,
+                    null,
                     List.of(new SimpleGrantedAuthority("ROLE_" + caller.role().name()))));
             SecurityContextHolder.setContext(context);
         }

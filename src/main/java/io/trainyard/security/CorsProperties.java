@@ -10,5 +10,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * the API. Empty by default: the dashboard is served from the same origin and needs no CORS.
  */
 @ConfigurationProperties("trainyard.cors")
-public record CorsProperties(@DefaultValue List<String> allowedOrigins) {
-}
+public record CorsProperties(@DefaultValue List<String> allowedOrigins) {}

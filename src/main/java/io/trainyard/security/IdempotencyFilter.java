@@ -1,7 +1,7 @@
 package io.trainyard.security;
 
-import java.io.ByteArrayInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
@@ -54,7 +54,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod()) || request.getHeader(HEADER) == null
+        return !"POST".equals(request.getMethod())
+                || request.getHeader(HEADER) == null
                 || !ENDPOINTS.contains(request.getRequestURI());
     }
 
@@ -68,8 +69,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         String key = request.getHeader(HEADER);
         if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            problems.resolveException(request, response, null, new InvalidRequestException(HEADER,
-                    "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
+            problems.resolveException(
+                    request,
+                    response,
+                    null,
+                    new InvalidRequestException(
+                            HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
             return;
         }
         byte[] body;
@@ -96,8 +101,14 @@ class IdempotencyFilter extends OncePerRequestFilter {
             int status = recorded.getStatus();
             // Answers a retry could change (rate and queue limits, server errors) are not kept.
             if (status < 500 && status != 429) {
-                store.complete(caller.name(), key, endpoint, status, recorded.getHeader("Location"),
-                        recorded.getContentType(), recorded.getContentAsByteArray());
+                store.complete(
+                        caller.name(),
+                        key,
+                        endpoint,
+                        status,
+                        recorded.getHeader("Location"),
+                        recorded.getContentType(),
+                        recorded.getContentAsByteArray());
                 stored = true;
             }
         } finally {
@@ -108,18 +119,31 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    private void answerAgain(HttpServletRequest request, HttpServletResponse response, IdempotencyStore.Entry first,
-            String hash) throws IOException {
+    private void answerAgain(
+            HttpServletRequest request, HttpServletResponse response, IdempotencyStore.Entry first, String hash)
+            throws IOException {
         if (!first.requestHash().equals(hash)) {
-            problems.resolveException(request, response, null, new IdempotencyException("Idempotency-Key '"
-                    + request.getHeader(HEADER) + "' was used with a different request to " + request.getRequestURI()
-                    + " in the last 24 hours; use a new key for a new request.", false));
+            problems.resolveException(
+                    request,
+                    response,
+                    null,
+                    new IdempotencyException(
+                            "Idempotency-Key '"
+                                    + request.getHeader(HEADER) + "' was used with a different request to "
+                                    + request.getRequestURI()
+                                    + " in the last 24 hours; use a new key for a new request.",
+                            false));
             return;
         }
         if (first.status() == null) {
-            problems.resolveException(request, response, null, new IdempotencyException("The first request with "
-                    + "Idempotency-Key '" + request.getHeader(HEADER) + "' is still being handled; retry in a moment.",
-                    true));
+            problems.resolveException(
+                    request,
+                    response,
+                    null,
+                    new IdempotencyException(
+                            "The first request with " + "Idempotency-Key '" + request.getHeader(HEADER)
+                                    + "' is still being handled; retry in a moment.",
+                            true));
             return;
         }
         response.setStatus(first.status());

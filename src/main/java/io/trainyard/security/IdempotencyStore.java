@@ -30,9 +30,8 @@ class IdempotencyStore {
     static final Duration ABANDONED = Duration.ofMinutes(10);
 
     /** A stored row; {@code status} is null while its first request is still being handled. */
-    record Entry(String requestHash, Integer status, String location, String contentType, byte[] body,
-            Instant createdAt) {
-    }
+    record Entry(
+            String requestHash, Integer status, String location, String contentType, byte[] body, Instant createdAt) {}
 
     private final JdbcClient jdbc;
 
@@ -51,8 +50,12 @@ class IdempotencyStore {
                 jdbc.sql("""
                         INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)
                         VALUES (:owner, :key, :endpoint, :hash, :now)""")
-                        .param("owner", owner).param("key", key).param("endpoint", endpoint).param("hash", hash)
-                        .param("now", Rows.time(Timestamps.now())).update();
+                        .param("owner", owner)
+                        .param("key", key)
+                        .param("endpoint", endpoint)
+                        .param("hash", hash)
+                        .param("now", Rows.time(Timestamps.now()))
+                        .update();
                 return Optional.empty();
             } catch (DuplicateKeyException taken) {
                 Optional<Entry> existing = find(owner, key, endpoint);
@@ -62,7 +65,8 @@ class IdempotencyStore {
                 Entry entry = existing.get();
                 Instant now = Timestamps.now();
                 boolean expired = entry.createdAt().plus(KEPT).isBefore(now);
-                boolean abandoned = entry.status() == null && entry.createdAt().plus(ABANDONED).isBefore(now);
+                boolean abandoned = entry.status() == null
+                        && entry.createdAt().plus(ABANDONED).isBefore(now);
                 if (!expired && !abandoned) {
                     return existing;
                 }
@@ -70,33 +74,49 @@ class IdempotencyStore {
                 jdbc.sql("""
                         DELETE FROM idempotency_keys
                         WHERE owner = :owner AND idem_key = :key AND endpoint = :endpoint AND created_at = :created""")
-                        .param("owner", owner).param("key", key).param("endpoint", endpoint)
-                        .param("created", Rows.time(entry.createdAt())).update();
+                        .param("owner", owner)
+                        .param("key", key)
+                        .param("endpoint", endpoint)
+                        .param("created", Rows.time(entry.createdAt()))
+                        .update();
             }
         }
         return find(owner, key, endpoint);
     }
 
-    void complete(String owner, String key, String endpoint, int status, String location, String contentType,
-            byte[] body) {
+    void complete(
+            String owner, String key, String endpoint, int status, String location, String contentType, byte[] body) {
         jdbc.sql("""
                 UPDATE idempotency_keys SET status = :status, location = :location, content_type = :type, body = :body
                 WHERE owner = :owner AND idem_key = :key AND endpoint = :endpoint""")
-                .param("status", status).param("location", location).param("type", contentType).param("body", body)
-                .param("owner", owner).param("key", key).param("endpoint", endpoint).update();
+                .param("status", status)
+                .param("location", location)
+                .param("type", contentType)
+                .param("body", body)
+                .param("owner", owner)
+                .param("key", key)
+                .param("endpoint", endpoint)
+                .update();
     }
 
     /** Gives a claim up (the request failed in a way a retry may fix), so the next attempt runs afresh. */
     void release(String owner, String key, String endpoint) {
         jdbc.sql("DELETE FROM idempotency_keys WHERE owner = :owner AND idem_key = :key AND endpoint = :endpoint "
-                + "AND status IS NULL").param("owner", owner).param("key", key).param("endpoint", endpoint).update();
+                        + "AND status IS NULL")
+                .param("owner", owner)
+                .param("key", key)
+                .param("endpoint", endpoint)
+                .update();
     }
 
     private Optional<Entry> find(String owner, String key, String endpoint) {
         return jdbc.sql("""
                 SELECT request_hash, status, location, content_type, body, created_at FROM idempotency_keys
                 WHERE owner = :owner AND idem_key = :key AND endpoint = :endpoint""")
-                .param("owner", owner).param("key", key).param("endpoint", endpoint).query(IdempotencyStore::map)
+                .param("owner", owner)
+                .param("key", key)
+                .param("endpoint", endpoint)
+                .query(IdempotencyStore::map)
                 .optional();
     }
 
@@ -104,7 +124,8 @@ class IdempotencyStore {
     @Scheduled(fixedDelayString = "PT10M", initialDelayString = "PT1M")
     void removeExpired() {
         int removed = jdbc.sql("DELETE FROM idempotency_keys WHERE created_at < :cutoff")
-                .param("cutoff", Rows.time(Timestamps.now().minus(KEPT))).update();
+                .param("cutoff", Rows.time(Timestamps.now().minus(KEPT)))
+                .update();
         if (removed > 0) {
             log.debug("Removed {} expired idempotency keys", removed);
         }
@@ -113,7 +134,12 @@ class IdempotencyStore {
     private static Entry map(ResultSet rs, int row) throws SQLException {
         int code = rs.getInt("status");
         Integer status = rs.wasNull() ? null : code;
-        return new Entry(rs.getString("request_hash"), status, rs.getString("location"),
-                rs.getString("content_type"), rs.getBytes("body"), Rows.instant(rs, "created_at"));
+        return new Entry(
+                rs.getString("request_hash"),
+                status,
+                rs.getString("location"),
+                rs.getString("content_type"),
+                rs.getBytes("body"),
+                Rows.instant(rs, "created_at"));
     }
 }

@@ -34,13 +34,24 @@ class KeyController {
     }
 
     @Schema(name = "CreateKeyRequest")
-    record CreateKeyRequest(@Schema(example = "alice", description = "Unique; becomes the owner of what the key creates") String name,
-            @Schema(example = "user", allowableValues = {"admin", "user"}) String role) {
-    }
+    record CreateKeyRequest(
+            @Schema(example = "alice", description = "Unique; becomes the owner of what the key creates")
+            String name,
+
+            @Schema(
+                    example = "user",
+                    allowableValues = {"admin", "user"})
+            String role) {}
 
     @Schema(name = "Key")
-    record KeyResponse(String id, @Schema(example = "alice") String name, @Schema(example = "user") String role,
-            Instant createdAt, @Schema(description = "Written at most once a minute") Instant lastUsedAt) {
+    record KeyResponse(
+            String id,
+            @Schema(example = "alice") String name,
+            @Schema(example = "user") String role,
+            Instant createdAt,
+
+            @Schema(description = "Written at most once a minute")
+            Instant lastUsedAt) {
 
         static KeyResponse from(KeyRepository.KeyRow row) {
             return new KeyResponse(row.id(), row.name(), row.role().wire(), row.createdAt(), row.lastUsedAt());
@@ -48,31 +59,45 @@ class KeyController {
     }
 
     @Schema(name = "CreatedKey")
-    record CreatedKeyResponse(String id, @Schema(example = "alice") String name, @Schema(example = "user") String role,
+    record CreatedKeyResponse(
+            String id,
+            @Schema(example = "alice") String name,
+            @Schema(example = "user") String role,
             Instant createdAt,
-            @Schema(description = "The secret: shown only in this response, store it now",
-                    example = "ty_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg") String key) {
-    }
+
+            @Schema(
+                    description = "The secret: shown only in this response, store it now",
+                    example = "ty_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg")
+            String key) {}
 
     @Schema(name = "KeyList")
-    record KeyList(List<KeyResponse> items) {
-    }
+    record KeyList(List<KeyResponse> items) {}
 
     @Schema(name = "Me")
-    record Me(@Schema(example = "alice") String name, @Schema(example = "user") String role) {
-    }
+    record Me(
+            @Schema(example = "alice") String name,
+            @Schema(example = "user") String role) {}
 
     @PostMapping(consumes = "application/json")
-    @Operation(summary = "Create an API key (admin)", description = "Answers the secret once, in `key`; only its "
-            + "SHA-256 is stored. Names are unique (names of revoked keys stay taken).")
+    @Operation(
+            summary = "Create an API key (admin)",
+            description = "Answers the secret once, in `key`; only its "
+                    + "SHA-256 is stored. Names are unique (names of revoked keys stay taken).")
     @ApiResponse(responseCode = "201", description = "Created; store `key` now")
-    @ApiResponse(responseCode = "400", description = "Bad name or role", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "409", description = "The name is taken", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "400",
+            description = "Bad name or role",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The name is taken",
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<CreatedKeyResponse> create(@RequestBody CreateKeyRequest request) {
         ApiKeys.Created created = keys.create(request.name(), request.role());
         KeyRepository.KeyRow row = created.key();
-        return ResponseEntity.created(URI.create("/keys/" + row.id())).body(
-                new CreatedKeyResponse(row.id(), row.name(), row.role().wire(), row.createdAt(), created.secret()));
+        return ResponseEntity.created(URI.create("/keys/" + row.id()))
+                .body(new CreatedKeyResponse(
+                        row.id(), row.name(), row.role().wire(), row.createdAt(), created.secret()));
     }
 
     @GetMapping
@@ -92,10 +117,15 @@ class KeyController {
 
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    @Operation(summary = "Revoke an API key (admin)", description = "Refused from the next request on (other "
-            + "instances sharing the database: within trainyard.auth.cache-ttl, 5 s by default).")
+    @Operation(
+            summary = "Revoke an API key (admin)",
+            description = "Refused from the next request on (other "
+                    + "instances sharing the database: within trainyard.auth.cache-ttl, 5 s by default).")
     @ApiResponse(responseCode = "204", description = "Revoked")
-    @ApiResponse(responseCode = "404", description = "No such active key", content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such active key",
+            content = @Content(mediaType = "application/problem+json"))
     void revoke(@PathVariable String id) {
         keys.revoke(id);
     }

@@ -17,11 +17,17 @@ class KeyRepository {
 
     /** The row created by the V4 migration for the bootstrap admin. */
     static final String ADMIN_ID = "00000000-0000-0000-0000-000000000001";
+
     static final String ADMIN_NAME = "admin";
 
-    record KeyRow(String id, String name, Role role, String secretHash, Instant createdAt, Instant lastUsedAt,
-            Instant revokedAt) {
-    }
+    record KeyRow(
+            String id,
+            String name,
+            Role role,
+            String secretHash,
+            Instant createdAt,
+            Instant lastUsedAt,
+            Instant revokedAt) {}
 
     private final JdbcClient jdbc;
 
@@ -33,41 +39,54 @@ class KeyRepository {
         jdbc.sql("""
                 INSERT INTO api_keys (id, name, role, secret_hash, created_at)
                 VALUES (:id, :name, :role, :hash, :createdAt)""")
-                .param("id", key.id()).param("name", key.name()).param("role", key.role().wire())
-                .param("hash", key.secretHash()).param("createdAt", Rows.time(key.createdAt())).update();
+                .param("id", key.id())
+                .param("name", key.name())
+                .param("role", key.role().wire())
+                .param("hash", key.secretHash())
+                .param("createdAt", Rows.time(key.createdAt()))
+                .update();
     }
 
     Optional<KeyRow> findActiveByHash(String hash) {
         return jdbc.sql("SELECT * FROM api_keys WHERE secret_hash = :hash AND revoked_at IS NULL")
-                .param("hash", hash).query(this::map).optional();
+                .param("hash", hash)
+                .query(this::map)
+                .optional();
     }
 
     Optional<KeyRow> findActive(String id) {
-        return jdbc.sql("SELECT * FROM api_keys WHERE id = :id AND revoked_at IS NULL").param("id", id)
-                .query(this::map).optional();
+        return jdbc.sql("SELECT * FROM api_keys WHERE id = :id AND revoked_at IS NULL")
+                .param("id", id)
+                .query(this::map)
+                .optional();
     }
 
     List<KeyRow> active() {
         return jdbc.sql("SELECT * FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at, name")
-                .query(this::map).list();
+                .query(this::map)
+                .list();
     }
 
     boolean revoke(String id, Instant now) {
         return jdbc.sql("UPDATE api_keys SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
-                .param("now", Rows.time(now)).param("id", id).update() == 1;
+                        .param("now", Rows.time(now))
+                        .param("id", id)
+                        .update()
+                == 1;
     }
 
     void touch(String id, Instant now) {
-        jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id").param("now", Rows.time(now))
-                .param("id", id).update();
+        jdbc.sql("UPDATE api_keys SET last_used_at = :now WHERE id = :id")
+                .param("now", Rows.time(now))
+                .param("id", id)
+                .update();
     }
 
     /** Whether an admin key with a secret exists (the bootstrap admin counts once its secret is set). */
     boolean anyUsableAdmin() {
         return jdbc.sql("""
                 SELECT COUNT(*) FROM api_keys
-                WHERE role = 'admin' AND secret_hash IS NOT NULL AND revoked_at IS NULL""")
-                .query(Integer.class).single() > 0;
+                WHERE role = 'admin' AND secret_hash IS NOT NULL AND revoked_at IS NULL""").query(Integer.class).single() > 0;
     }
 
     /**
@@ -77,13 +96,17 @@ class KeyRepository {
     boolean setAdminSecret(String hash) {
         return jdbc.sql("""
                 UPDATE api_keys SET secret_hash = :hash, revoked_at = NULL
-                WHERE id = :id AND (secret_hash IS NULL OR revoked_at IS NOT NULL)""")
-                .param("hash", hash).param("id", ADMIN_ID).update() == 1;
+                WHERE id = :id AND (secret_hash IS NULL OR revoked_at IS NOT NULL)""").param("hash", hash).param("id", ADMIN_ID).update() == 1;
     }
 
     private KeyRow map(ResultSet rs, int row) throws SQLException {
-        return new KeyRow(rs.getString("id"), rs.getString("name"), Role.parse(rs.getString("role")),
-                rs.getString("secret_hash"), Rows.instant(rs, "created_at"), Rows.instant(rs, "last_used_at"),
+        return new KeyRow(
+                rs.getString("id"),
+                rs.getString("name"),
+                Role.parse(rs.getString("role")),
+                rs.getString("secret_hash"),
+                Rows.instant(rs, "created_at"),
+                Rows.instant(rs, "last_used_at"),
                 Rows.instant(rs, "revoked_at"));
     }
 }

@@ -30,27 +30,36 @@ class OpenApiSecurity {
             if (openApi.getComponents() == null) {
                 openApi.setComponents(new Components());
             }
-            openApi.getComponents().addSecuritySchemes(SCHEME, new SecurityScheme().type(SecurityScheme.Type.HTTP)
-                    .scheme("bearer").description("An API key (ty_…): `Authorization: Bearer <key>`. An admin finds "
-                            + "the first one in <data-dir>/admin.key and creates more with POST /keys."));
+            openApi.getComponents()
+                    .addSecuritySchemes(
+                            SCHEME,
+                            new SecurityScheme()
+                                    .type(SecurityScheme.Type.HTTP)
+                                    .scheme("bearer")
+                                    .description(
+                                            "An API key (ty_…): `Authorization: Bearer <key>`. An admin finds "
+                                                    + "the first one in <data-dir>/admin.key and creates more with POST /keys."));
             openApi.setSecurity(List.of(new SecurityRequirement().addList(SCHEME)));
             openApi.setServers(List.of(new Server().url("/")));
             if (openApi.getPaths() == null) {
                 return;
             }
-            openApi.getPaths().forEach((path, item) -> item.readOperations().forEach(operation -> {
-                var responses = operation.getResponses();
-                responses.putIfAbsent("401", problem("No key, or an unknown or revoked one"));
-                responses.putIfAbsent("429", problem("Too many requests from this key's owner; retry after Retry-After"));
-                if (path.startsWith("/keys") && !path.equals("/keys/me")) {
-                    responses.putIfAbsent("403", problem("Not an admin key"));
-                }
-            }));
+            openApi.getPaths()
+                    .forEach((path, item) -> item.readOperations().forEach(operation -> {
+                        var responses = operation.getResponses();
+                        responses.putIfAbsent("401", problem("No key, or an unknown or revoked one"));
+                        responses.putIfAbsent(
+                                "429", problem("Too many requests from this key's owner; retry after Retry-After"));
+                        if (path.startsWith("/keys") && !path.equals("/keys/me")) {
+                            responses.putIfAbsent("403", problem("Not an admin key"));
+                        }
+                    }));
         };
     }
 
     private static ApiResponse problem(String description) {
-        return new ApiResponse().description(description)
+        return new ApiResponse()
+                .description(description)
                 .content(new Content().addMediaType("application/problem+json", new MediaType()));
     }
 }

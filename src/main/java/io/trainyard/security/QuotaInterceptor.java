@@ -35,16 +35,22 @@ class QuotaInterceptor implements HandlerInterceptor {
     private final RateLimiterConfig rate;
     private final Duration refill;
     private final Cache<String, RateLimiter> limiters = Caffeine.newBuilder()
-            .expireAfterAccess(Duration.ofMinutes(10)).maximumSize(100_000).build();
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .maximumSize(100_000)
+            .build();
 
     QuotaInterceptor(QuotaProperties quota, Usage usage) {
         this.quota = quota;
         this.usage = usage;
         // A token bucket of `burst` permits refilled every burst/rate seconds: `rate` per second on average,
         // `burst` at once.
-        this.refill = Duration.ofNanos(Math.max(1, (long) (1e9 * quota.burst() / Math.max(1, quota.requestsPerSecond()))));
-        this.rate = RateLimiterConfig.custom().limitForPeriod(Math.max(1, quota.burst())).limitRefreshPeriod(refill)
-                .timeoutDuration(Duration.ZERO).build();
+        this.refill =
+                Duration.ofNanos(Math.max(1, (long) (1e9 * quota.burst() / Math.max(1, quota.requestsPerSecond()))));
+        this.rate = RateLimiterConfig.custom()
+                .limitForPeriod(Math.max(1, quota.burst()))
+                .limitRefreshPeriod(refill)
+                .timeoutDuration(Duration.ZERO)
+                .build();
     }
 
     @Override
@@ -58,10 +64,13 @@ class QuotaInterceptor implements HandlerInterceptor {
         }
         RateLimiter limiter = limiters.get(caller.name(), name -> RateLimiter.of(name, rate));
         if (!limiter.acquirePermission()) {
-            throw new TooManyRequestsException(ProblemTypes.RATE_LIMITED, "Too many requests",
+            throw new TooManyRequestsException(
+                    ProblemTypes.RATE_LIMITED,
+                    "Too many requests",
                     "More than " + quota.requestsPerSecond() + " requests per second (bursts of " + quota.burst()
                             + ") from '" + caller.name() + "' (trainyard.quota.requests-per-second, "
-                            + "trainyard.quota.burst); slow down.", roundedUp(refill));
+                            + "trainyard.quota.burst); slow down.",
+                    roundedUp(refill));
         }
         String path = request.getRequestURI();
         if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
@@ -70,18 +79,26 @@ class QuotaInterceptor implements HandlerInterceptor {
         if (SUBMITS.contains(path)) {
             int active = usage.activeJobs(caller.name());
             if (active >= quota.maxActiveJobs()) {
-                throw new TooManyRequestsException(ProblemTypes.TOO_MANY_ACTIVE_JOBS, "Too many active jobs",
-                        "'" + caller.name() + "' has " + active + " queued or running jobs, the most one owner may have "
+                throw new TooManyRequestsException(
+                        ProblemTypes.TOO_MANY_ACTIVE_JOBS,
+                        "Too many active jobs",
+                        "'" + caller.name() + "' has " + active
+                                + " queued or running jobs, the most one owner may have "
                                 + "(trainyard.quota.max-active-jobs = " + quota.maxActiveJobs()
-                                + "); submit again once some have finished.", Duration.ofSeconds(10));
+                                + "); submit again once some have finished.",
+                        Duration.ofSeconds(10));
             }
         }
         long stored = usage.storedBytes(caller.name());
         long max = quota.maxStoredBytes().toBytes();
         if (stored >= max) {
-            throw new QuotaExceededException("'" + caller.name() + "' stores " + stored + " bytes of data sets, models "
-                    + "and histories; the quota is " + max + " bytes (trainyard.quota.max-stored-bytes). Delete jobs, "
-                    + "models or data sets to make room.", stored, max);
+            throw new QuotaExceededException(
+                    "'" + caller.name() + "' stores " + stored + " bytes of data sets, models "
+                            + "and histories; the quota is " + max
+                            + " bytes (trainyard.quota.max-stored-bytes). Delete jobs, "
+                            + "models or data sets to make room.",
+                    stored,
+                    max);
         }
         return true;
     }

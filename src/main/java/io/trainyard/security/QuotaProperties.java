@@ -19,5 +19,4 @@ public record QuotaProperties(
         @DefaultValue("200") int maxActiveJobs,
         @DefaultValue("1GB") DataSize maxStoredBytes,
         @DefaultValue("50") int requestsPerSecond,
-        @DefaultValue("100") int burst) {
-}
+        @DefaultValue("100") int burst) {}

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** What a key may do: {@code admin} everything for every owner, {@code user} only its own things. */
 public enum Role {
-    ADMIN, USER;
+    ADMIN,
+    USER;
 
     /** The name clients see and send ({@code admin}, {@code user}). */
     public String wire() {

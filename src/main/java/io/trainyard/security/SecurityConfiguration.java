@@ -41,38 +41,51 @@ class SecurityConfiguration {
             + "form-action 'self'; frame-ancestors 'none'";
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, AuthProperties auth,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) throws Exception {
+    SecurityFilterChain api(
+            HttpSecurity http,
+            ApiKeys keys,
+            AuthProperties auth,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
+            throws Exception {
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: nothing a forged request could ride on
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
-                .cors(c -> { })
-                .headers(h -> h
-                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .cors(c -> {})
+                .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
-                .authorizeHttpRequests(a -> a
-                        .requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**",
-                                "/favicon.ico").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs",
-                                "/v3/api-docs/**").permitAll()
-                        .requestMatchers("/error").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/keys/me").authenticated()
-                        .requestMatchers("/keys", "/keys/**").hasRole("ADMIN")
-                        .requestMatchers("/actuator/**").hasRole("ADMIN")
-                        .anyRequest().authenticated())
-                .exceptionHandling(e -> e
-                        .authenticationEntryPoint((request, response, ex) -> unauthorized(resolver, request, response, ex))
+                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                        .permitAll()
+                        .requestMatchers(
+                                HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**", "/favicon.ico")
+                        .permitAll()
+                        .requestMatchers(
+                                HttpMethod.GET, "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
+                        .permitAll()
+                        .requestMatchers("/error")
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, "/keys/me")
+                        .authenticated()
+                        .requestMatchers("/keys", "/keys/**")
+                        .hasRole("ADMIN")
+                        .requestMatchers("/actuator/**")
+                        .hasRole("ADMIN")
+                        .anyRequest()
+                        .authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint(
+                                (request, response, ex) -> unauthorized(resolver, request, response, ex))
                         .accessDeniedHandler((request, response, ex) -> denied(resolver, request, response, ex)));
         return http.build();
     }
 
-    private static void unauthorized(HandlerExceptionResolver resolver, HttpServletRequest request,
-            HttpServletResponse response, AuthenticationException ex) {
+    private static void unauthorized(
+            HandlerExceptionResolver resolver,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            AuthenticationException ex) {
         String message = request.getHeader("Authorization") == null
                 ? "This endpoint needs an API key: send 'Authorization: Bearer <key>' (an admin finds the first key "
                         + "in <data-dir>/admin.key)."
@@ -80,8 +93,11 @@ class SecurityConfiguration {
         resolver.resolveException(request, response, null, new InsufficientAuthenticationException(message));
     }
 
-    private static void denied(HandlerExceptionResolver resolver, HttpServletRequest request,
-            HttpServletResponse response, AccessDeniedException ex) {
+    private static void denied(
+            HandlerExceptionResolver resolver,
+            HttpServletRequest request,
+            HttpServletResponse response,
+            AccessDeniedException ex) {
         resolver.resolveException(request, response, null, ex);
     }
 
@@ -99,10 +115,10 @@ class SecurityConfiguration {
      * here rather than as a component so that controller slices do not pick it up without its store.
      */
     @Bean
-    FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(IdempotencyStore store,
-            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
-        FilterRegistrationBean<IdempotencyFilter> registration = new FilterRegistrationBean<>(
-                new IdempotencyFilter(store, resolver));
+    FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(
+            IdempotencyStore store, @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        FilterRegistrationBean<IdempotencyFilter> registration =
+                new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
         return registration;
     }

@@ -20,7 +20,9 @@ class Usage {
     /** Queued plus running jobs of this owner. */
     int activeJobs(String owner) {
         return jdbc.sql("SELECT COUNT(*) FROM jobs WHERE owner = :owner AND status IN ('QUEUED', 'RUNNING')")
-                .param("owner", owner).query(Integer.class).single();
+                .param("owner", owner)
+                .query(Integer.class)
+                .single();
     }
 
     /** Bytes of numbers this owner keeps: data sets (inline job data included), models and histories. */
@@ -35,7 +37,6 @@ class Usage {
                      FROM models WHERE owner = :owner)
                 + (SELECT COALESCE(SUM(octet_length(h.train) + COALESCE(octet_length(h.validation), 0)
                           + COALESCE(octet_length(h.test), 0) + octet_length(h.gradient_norms)), 0)
-                     FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.owner = :owner)""")
-                .param("owner", owner).query(Long.class).single();
+                     FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.owner = :owner)""").param("owner", owner).query(Long.class).single();
     }
 }

@@ -9,10 +9,11 @@ import java.util.Set;
 
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
+
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -38,8 +39,9 @@ final class Grid {
         KEYS.put("validationFraction", "a number in [0, 1) such as 0.2");
         KEYS.put("optimizer", "an optimizer such as {\"type\": \"adam\"} or {\"type\": \"momentum\", \"beta\": 0.9}");
         KEYS.put("batchSize", "a whole number >= 1 such as 32, or null for full batch");
-        KEYS.put("earlyStopping", "early stopping such as {\"patience\": 50, \"monitor\": \"validation\"}, or null "
-                + "for none");
+        KEYS.put(
+                "earlyStopping",
+                "early stopping such as {\"patience\": 50, \"monitor\": \"validation\"}, or null " + "for none");
     }
 
     /** Keys whose null value means "this option off" (full batch, no early stopping), a point worth comparing. */
@@ -60,11 +62,18 @@ final class Grid {
      * @param maxValueLength the longest array a value may be (a layers value has at most this many widths)
      * @return the grid, or null when it has problems
      */
-    static Grid check(Map<String, List<JsonNode>> grid, int maxSize, int maxValueLength, JsonMapper json,
+    static Grid check(
+            Map<String, List<JsonNode>> grid,
+            int maxSize,
+            int maxValueLength,
+            JsonMapper json,
             List<FieldError> errors) {
         if (grid == null || grid.isEmpty()) {
-            errors.add(new FieldError("grid", "give at least one field with the values to try, e.g. "
-                    + "{\"alpha\": [0.001, 0.01], \"layers\": [[5], [50, 50]]}; a grid can vary " + KEYS.keySet()));
+            errors.add(new FieldError(
+                    "grid",
+                    "give at least one field with the values to try, e.g. "
+                            + "{\"alpha\": [0.001, 0.01], \"layers\": [[5], [50, 50]]}; a grid can vary "
+                            + KEYS.keySet()));
             return null;
         }
         int before = errors.size();
@@ -79,20 +88,28 @@ final class Grid {
             }
         }
         if (size > maxSize) {
-            List<String> factors = grid.values().stream().map(l -> String.valueOf(l == null ? 0 : l.size())).toList();
+            List<String> factors = grid.values().stream()
+                    .map(l -> String.valueOf(l == null ? 0 : l.size()))
+                    .toList();
             String jobs = size == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(size);
-            errors.add(new FieldError("grid", "expands to " + jobs + " jobs (" + String.join(" × ", factors)
-                    + " values), more than the limit " + maxSize
-                    + " (trainyard.limits.max-sweep-size); try fewer values per field"));
+            errors.add(new FieldError(
+                    "grid",
+                    "expands to " + jobs + " jobs (" + String.join(" × ", factors)
+                            + " values), more than the limit " + maxSize
+                            + " (trainyard.limits.max-sweep-size); try fewer values per field"));
             return null;
         }
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
             String key = entry.getKey();
-            List<JsonNode> list = entry.getValue() == null ? null : entry.getValue().stream()
-                    .map(v -> v == null ? (JsonNode) NullNode.getInstance() : v).toList();
+            List<JsonNode> list = entry.getValue() == null
+                    ? null
+                    : entry.getValue().stream()
+                            .map(v -> v == null ? (JsonNode) NullNode.getInstance() : v)
+                            .toList();
             normalized.put(key, list);
             if (!KEYS.containsKey(key)) {
-                errors.add(new FieldError("grid." + key, "is not a field a grid can vary; use any of " + KEYS.keySet()));
+                errors.add(
+                        new FieldError("grid." + key, "is not a field a grid can vary; use any of " + KEYS.keySet()));
                 continue;
             }
             if (list == null || list.isEmpty()) {
@@ -106,8 +123,10 @@ final class Grid {
                 if (value.isNull() && !OFF_WHEN_NULL.contains(key)) {
                     errors.add(new FieldError(field, "must not be null; give " + KEYS.get(key)));
                 } else if (value.isContainer() && value.size() > maxValueLength) {
-                    errors.add(new FieldError(field, "has " + value.size() + " entries, more than the limit "
-                            + maxValueLength + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key)));
+                    errors.add(new FieldError(
+                            field,
+                            "has " + value.size() + " entries, more than the limit " + maxValueLength
+                                    + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key)));
                 } else if (!seen.add(value)) {
                     errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
                 } else if (!converts(json, key, value)) {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.job.JobStatus;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -16,30 +17,41 @@ import tools.jackson.databind.JsonNode;
  */
 final class Leaderboard {
 
-    private Leaderboard() {
-    }
+    private Leaderboard() {}
 
     /** One job of the sweep and the grid point it trains. */
-    record Candidate(SweepMember member, Map<String, JsonNode> parameters, String label, int order) {
-    }
+    record Candidate(SweepMember member, Map<String, JsonNode> parameters, String label, int order) {}
 
     @Schema(name = "LeaderboardEntry")
     record Entry(
             @Schema(description = "1 = best", example = "1") int rank,
             String jobId,
             @Schema(example = "SUCCEEDED") JobStatus status,
+
             @Schema(description = "The grid point this job trains", example = "{\"alpha\": 0.001, \"layers\": [5]}")
             Map<String, JsonNode> parameters,
+
             @Schema(example = "alpha=0.001, layers=[5]") String label,
-            @Schema(description = "Final (or, while running, latest) training SSE") Double trainLoss,
-            @Schema(description = "Final validation SSE; null without a validation set") Double validationLoss,
+
+            @Schema(description = "Final (or, while running, latest) training SSE")
+            Double trainLoss,
+
+            @Schema(description = "Final validation SSE; null without a validation set")
+            Double validationLoss,
+
             @Schema(description = "Final test SSE, reported but never used for ranking unless selectBy is test")
             Double testLoss,
-            @Schema(description = "The selected loss per row (MSE): what the leaderboard sorts by; the latest value "
-                    + "while running, null for a failed job or one without that loss yet") Double score,
-            @Schema(description = "The trained model, once SUCCEEDED") String modelId,
-            @Schema(description = "Why the job failed or was cancelled, if it did") String error) {
-    }
+
+            @Schema(
+                    description = "The selected loss per row (MSE): what the leaderboard sorts by; the latest value "
+                            + "while running, null for a failed job or one without that loss yet")
+            Double score,
+
+            @Schema(description = "The trained model, once SUCCEEDED")
+            String modelId,
+
+            @Schema(description = "Why the job failed or was cancelled, if it did")
+            String error) {}
 
     static List<Entry> rank(List<Candidate> candidates, SelectBy selectBy) {
         List<Candidate> sorted = new ArrayList<>(candidates);
@@ -55,8 +67,18 @@ final class Leaderboard {
             SweepMember m = c.member();
             // A failed job's last finite loss is no result: it gets no score, whatever it was.
             Double score = m.status() == JobStatus.FAILED ? null : score(m, selectBy);
-            entries.add(new Entry(i + 1, m.jobId(), m.status(), c.parameters(), c.label(), m.trainLoss(),
-                    m.validationLoss(), m.testLoss(), score, m.modelId(), error(m)));
+            entries.add(new Entry(
+                    i + 1,
+                    m.jobId(),
+                    m.status(),
+                    c.parameters(),
+                    c.label(),
+                    m.trainLoss(),
+                    m.validationLoss(),
+                    m.testLoss(),
+                    score,
+                    m.modelId(),
+                    error(m)));
         }
         return entries;
     }

@@ -32,7 +32,9 @@ enum SelectBy {
         if (id == null) {
             return VALIDATION;
         }
-        return Arrays.stream(values()).filter(s -> s.id().equals(id)).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.id().equals(id))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("must be validation, train or test, got '" + id + "'"));
     }
 }

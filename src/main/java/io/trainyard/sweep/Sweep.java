@@ -13,6 +13,11 @@ import tools.jackson.databind.node.ObjectNode;
  * @param base the base job spec as sent, seed filled in, inline data replaced by its stored copy's id
  * @param jobIds the member jobs in grid order: {@code jobIds[i]} trains {@code Grid.points()[i]}
  */
-record Sweep(String id, String name, ObjectNode base, Map<String, List<JsonNode>> grid, SelectBy selectBy,
-        List<String> jobIds, Instant createdAt) {
-}
+record Sweep(
+        String id,
+        String name,
+        ObjectNode base,
+        Map<String, List<JsonNode>> grid,
+        SelectBy selectBy,
+        List<String> jobIds,
+        Instant createdAt) {}

@@ -37,7 +37,9 @@ class SweepController {
     }
 
     @PostMapping(consumes = "application/json")
-    @Operation(summary = "Start a sweep", description = """
+    @Operation(
+            summary = "Start a sweep",
+            description = """
             Expands `grid` into its cartesian product and queues one job per combination, each the `base` spec \
             with that combination's values (a grid key overrides the base field). Every job is checked before any \
             is queued, and the queue must take all of them, so a sweep starts whole or not at all. The members \
@@ -47,16 +49,24 @@ class SweepController {
             `base.validationFraction` > 0), `train` or `test`; the last two are answered with a `warning`. \
             Answers 202 with the sweep; follow GET /sweeps/{id}. 400 for an empty grid, an unknown grid key, a \
             bad value, or more jobs than `trainyard.limits.max-sweep-size`; 429 when the queue cannot take them.""",
-            requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(content = @Content(
-                    examples = {@ExampleObject(name = "hw5", summary = "Six networks on hw5, chosen by validation loss",
-                            value = """
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content =
+                                    @Content(
+                                            examples = {
+                                                @ExampleObject(
+                                                        name = "hw5",
+                                                        summary = "Six networks on hw5, chosen by validation loss",
+                                                        value = """
                                     {"name": "hw5 tuning",
                                      "base": {"dataset": "hw5", "activation": "sigmoid", "bias": true, "normalize": true,
                                               "alpha": 0.0005, "iterations": 2000, "seed": 7, "validationFraction": 0.2},
                                      "grid": {"layers": [[5], [20], [50, 50]], "scale": [0.1, 1.0]},
                                      "selectBy": "validation"}"""),
-                    @ExampleObject(name = "optimizers", summary = "gd against adam, full batch against mini-batches",
-                            value = """
+                                                @ExampleObject(
+                                                        name = "optimizers",
+                                                        summary = "gd against adam, full batch against mini-batches",
+                                                        value = """
                                     {"name": "optimizers on hw5",
                                      "base": {"dataset": "hw5", "layers": [20], "activation": "tanh", "bias": true,
                                               "normalize": true, "alpha": 0.001, "iterations": 300, "seed": 7,
@@ -64,36 +74,50 @@ class SweepController {
                                               "earlyStopping": {"patience": 30}},
                                      "grid": {"optimizer": [{"type": "gd"}, {"type": "adam"}],
                                               "batchSize": [null, 32]},
-                                     "selectBy": "validation"}""")})))
+                                     "selectBy": "validation"}""")
+                                            })))
     @ApiResponse(responseCode = "202", description = "Queued; Location names the sweep")
     @ApiResponse(responseCode = "200", description = "dryRun=true: every member is valid; what each would be")
-    @ApiResponse(responseCode = "400", description = "The sweep or one of its jobs is invalid; `errors` names "
-            + "`base.*` and `grid.*` fields", content = @Content(mediaType = "application/problem+json"))
-    @ApiResponse(responseCode = "429", description = "The queue cannot take every job; retry after Retry-After",
+    @ApiResponse(
+            responseCode = "400",
+            description = "The sweep or one of its jobs is invalid; `errors` names " + "`base.*` and `grid.*` fields",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<?> create(@RequestBody CreateSweepRequest request,
-            @Parameter(description = "Only check the sweep and every member exactly as a real submission would, and "
-                    + "answer 200 with each member's resolved spec, layer sizes, parameters and memory estimate; "
-                    + "store and queue nothing") @RequestParam(defaultValue = "false") boolean dryRun) {
+    @ApiResponse(
+            responseCode = "429",
+            description = "The queue cannot take every job; retry after Retry-After",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<?> create(
+            @RequestBody CreateSweepRequest request,
+            @Parameter(
+                            description =
+                                    "Only check the sweep and every member exactly as a real submission would, and "
+                                            + "answer 200 with each member's resolved spec, layer sizes, parameters and memory estimate; "
+                                            + "store and queue nothing")
+                    @RequestParam(defaultValue = "false")
+                    boolean dryRun) {
         if (dryRun) {
             return ResponseEntity.ok(sweeps.dryRun(request));
         }
         Sweep sweep = sweeps.create(request);
-        return ResponseEntity.accepted().location(URI.create("/sweeps/" + sweep.id())).body(view(sweep));
+        return ResponseEntity.accepted()
+                .location(URI.create("/sweeps/" + sweep.id()))
+                .body(view(sweep));
     }
 
     @GetMapping
     @Operation(summary = "List sweeps", description = "Newest first, with status counts but without leaderboards.")
-    SweepList list(@Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50")
-            @Min(1) @Max(500) int limit,
+    SweepList list(
+            @Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
+                    int limit,
             @Parameter(description = "Only this owner's sweeps (admin keys; a user key always lists its own)")
-            @RequestParam(required = false) String owner) {
+                    @RequestParam(required = false)
+                    String owner) {
         return new SweepList(sweeps.newest(owner, limit).stream()
-                .map(s -> SweepResponse.Summary.from(s, sweeps.members(s))).toList());
+                .map(s -> SweepResponse.Summary.from(s, sweeps.members(s)))
+                .toList());
     }
 
-    record SweepList(List<SweepResponse.Summary> items) {
-    }
+    record SweepList(List<SweepResponse.Summary> items) {}
 
     @GetMapping("/{id}")
     @Operation(summary = "Get a sweep and its leaderboard", description = """
@@ -101,26 +125,36 @@ class SweepController {
             jobs best first, then queued and running ones, then cancelled ones, and failed (e.g. diverged) jobs \
             last, so a diverged job is never the winner. Every entry reports train, validation and test loss; only \
             the selected one ranks. `best` is the winning job and its model, null until a member has finished.""")
-    @ApiResponse(responseCode = "404", description = "No such sweep",
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such sweep",
             content = @Content(mediaType = "application/problem+json"))
     SweepResponse get(@PathVariable String id) {
         return view(sweeps.get(id));
     }
 
     @GetMapping("/{id}/losses")
-    @Operation(summary = "Every member's loss curves", description = "One entry per job, in grid order, with a "
-            + "`label` for a chart legend and the iteration, train, validation and test columns of its history. "
-            + "`maxPoints` (default 500) downsamples each curve keeping its first and last point and its shape.")
-    SweepResponse.Losses losses(@PathVariable String id,
+    @Operation(
+            summary = "Every member's loss curves",
+            description =
+                    "One entry per job, in grid order, with a "
+                            + "`label` for a chart legend and the iteration, train, validation and test columns of its history. "
+                            + "`maxPoints` (default 500) downsamples each curve keeping its first and last point and its shape.")
+    SweepResponse.Losses losses(
+            @PathVariable String id,
             @Parameter(description = "Downsample each curve to at most this many points (at least 2)")
-            @RequestParam(defaultValue = "500") @Min(2) int maxPoints) {
+                    @RequestParam(defaultValue = "500")
+                    @Min(2)
+                    int maxPoints) {
         return sweeps.losses(sweeps.get(id), maxPoints);
     }
 
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    @Operation(summary = "Cancel a sweep", description = "Cancels its queued jobs at once and asks its running jobs "
-            + "to stop at their next iteration; finished jobs keep their results. Answers 202 with the sweep.")
+    @Operation(
+            summary = "Cancel a sweep",
+            description = "Cancels its queued jobs at once and asks its running jobs "
+                    + "to stop at their next iteration; finished jobs keep their results. Answers 202 with the sweep.")
     SweepResponse cancel(@PathVariable String id) {
         return view(sweeps.cancel(id));
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.job.JobService;
+
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -14,11 +15,14 @@ import tools.jackson.databind.JsonNode;
  * @param totalEstimatedMemoryBytes the sum over members (they run at most {@code trainyard.workers} at a time)
  */
 @Schema(name = "SweepDryRun")
-record SweepDryRun(String name, @Schema(example = "validation") String selectBy, int jobs,
-        long totalEstimatedMemoryBytes, List<Member> members) {
+record SweepDryRun(
+        String name,
+        @Schema(example = "validation") String selectBy,
+        int jobs,
+        long totalEstimatedMemoryBytes,
+        List<Member> members) {
 
     /** One member: its grid point and what its job would be. */
     @Schema(name = "SweepDryRunMember")
-    record Member(Map<String, JsonNode> point, JobService.DryRun job) {
-    }
+    record Member(Map<String, JsonNode> point, JobService.DryRun job) {}
 }

@@ -20,10 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
 @Repository
 class SweepRepository {
 
-    private static final TypeReference<Map<String, List<JsonNode>>> GRID = new TypeReference<>() {
-    };
-    private static final TypeReference<List<String>> IDS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, List<JsonNode>>> GRID = new TypeReference<>() {};
+    private static final TypeReference<List<String>> IDS = new TypeReference<>() {};
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -51,25 +49,41 @@ class SweepRepository {
     /** The sweep, if {@code owner} owns it; any owner's with a null {@code owner}. */
     Optional<Sweep> find(String id, String owner) {
         if (owner == null) {
-            return jdbc.sql("SELECT * FROM sweeps WHERE id = :id").param("id", id).query(this::map).optional();
+            return jdbc.sql("SELECT * FROM sweeps WHERE id = :id")
+                    .param("id", id)
+                    .query(this::map)
+                    .optional();
         }
-        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id AND owner = :owner").param("id", id)
-                .param("owner", owner).query(this::map).optional();
+        return jdbc.sql("SELECT * FROM sweeps WHERE id = :id AND owner = :owner")
+                .param("id", id)
+                .param("owner", owner)
+                .query(this::map)
+                .optional();
     }
 
     /** The newest sweeps first, of one owner or (null) of all. */
     List<Sweep> newest(String owner, int limit) {
         if (owner == null) {
-            return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit").param("limit", limit)
-                    .query(this::map).list();
+            return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit")
+                    .param("limit", limit)
+                    .query(this::map)
+                    .list();
         }
         return jdbc.sql("SELECT * FROM sweeps WHERE owner = :owner ORDER BY created_at DESC, id DESC LIMIT :limit")
-                .param("owner", owner).param("limit", limit).query(this::map).list();
+                .param("owner", owner)
+                .param("limit", limit)
+                .query(this::map)
+                .list();
     }
 
     private Sweep map(ResultSet rs, int row) throws SQLException {
-        return new Sweep(rs.getString("id"), rs.getString("name"), (ObjectNode) json.readTree(rs.getString("base")),
-                json.readValue(rs.getString("grid"), GRID), SelectBy.valueOf(rs.getString("select_by")),
-                json.readValue(rs.getString("job_ids"), IDS), Rows.instant(rs, "created_at"));
+        return new Sweep(
+                rs.getString("id"),
+                rs.getString("name"),
+                (ObjectNode) json.readTree(rs.getString("base")),
+                json.readValue(rs.getString("grid"), GRID),
+                SelectBy.valueOf(rs.getString("select_by")),
+                json.readValue(rs.getString("job_ids"), IDS),
+                Rows.instant(rs, "created_at"));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.trainyard.job.JobStatus;
+
 import tools.jackson.databind.JsonNode;
 
 /** A sweep as clients see it: what it tries, how far it is, and its jobs ranked. */
@@ -15,24 +16,52 @@ record SweepResponse(
         String id,
         String name,
         Instant createdAt,
-        @Schema(description = "The loss that ranks the jobs", example = "validation") String selectBy,
-        @Schema(description = "Why the chosen selectBy misleads; null for validation") String warning,
-        @Schema(description = "Number of jobs (grid points)", example = "6") int size,
-        @Schema(description = "True once no member is queued or running") boolean finished,
-        @Schema(description = "Members per status", example = "{\"QUEUED\": 2, \"RUNNING\": 2, \"SUCCEEDED\": 2, "
-                + "\"FAILED\": 0, \"CANCELLED\": 0}") Map<JobStatus, Integer> statusCounts,
-        @Schema(description = "The base job spec, seed filled in") JsonNode base,
+
+        @Schema(description = "The loss that ranks the jobs", example = "validation")
+        String selectBy,
+
+        @Schema(description = "Why the chosen selectBy misleads; null for validation")
+        String warning,
+
+        @Schema(description = "Number of jobs (grid points)", example = "6")
+        int size,
+
+        @Schema(description = "True once no member is queued or running")
+        boolean finished,
+
+        @Schema(
+                description = "Members per status",
+                example = "{\"QUEUED\": 2, \"RUNNING\": 2, \"SUCCEEDED\": 2, " + "\"FAILED\": 0, \"CANCELLED\": 0}")
+        Map<JobStatus, Integer> statusCounts,
+
+        @Schema(description = "The base job spec, seed filled in")
+        JsonNode base,
+
         @Schema(description = "The values tried per field") Map<String, List<JsonNode>> grid,
-        @Schema(description = "Members ranked by the selected final loss; failed jobs last") List<Leaderboard.Entry> leaderboard,
+
+        @Schema(description = "Members ranked by the selected final loss; failed jobs last")
+        List<Leaderboard.Entry> leaderboard,
+
         @Schema(description = "The winner (job and model) once it has finished; null while no member has a score")
         Leaderboard.Entry best) {
 
     static SweepResponse from(Sweep sweep, List<Leaderboard.Candidate> candidates) {
         List<Leaderboard.Entry> ranked = Leaderboard.rank(candidates, sweep.selectBy());
-        List<SweepMember> members = candidates.stream().map(Leaderboard.Candidate::member).toList();
-        return new SweepResponse(sweep.id(), sweep.name(), sweep.createdAt(), sweep.selectBy().id(),
-                sweep.selectBy().warning(), sweep.jobIds().size(), finished(members), counts(members), sweep.base(),
-                sweep.grid(), ranked, Leaderboard.best(ranked));
+        List<SweepMember> members =
+                candidates.stream().map(Leaderboard.Candidate::member).toList();
+        return new SweepResponse(
+                sweep.id(),
+                sweep.name(),
+                sweep.createdAt(),
+                sweep.selectBy().id(),
+                sweep.selectBy().warning(),
+                sweep.jobIds().size(),
+                finished(members),
+                counts(members),
+                sweep.base(),
+                sweep.grid(),
+                ranked,
+                Leaderboard.best(ranked));
     }
 
     static Map<JobStatus, Integer> counts(List<SweepMember> members) {
@@ -50,29 +79,46 @@ record SweepResponse(
 
     /** A sweep in a list: no leaderboard. */
     @Schema(name = "SweepSummary")
-    record Summary(String id, String name, Instant createdAt, String selectBy, int size, boolean finished,
+    record Summary(
+            String id,
+            String name,
+            Instant createdAt,
+            String selectBy,
+            int size,
+            boolean finished,
             Map<JobStatus, Integer> statusCounts) {
 
         static Summary from(Sweep sweep, List<SweepMember> members) {
-            return new Summary(sweep.id(), sweep.name(), sweep.createdAt(), sweep.selectBy().id(),
-                    sweep.jobIds().size(), SweepResponse.finished(members), counts(members));
+            return new Summary(
+                    sweep.id(),
+                    sweep.name(),
+                    sweep.createdAt(),
+                    sweep.selectBy().id(),
+                    sweep.jobIds().size(),
+                    SweepResponse.finished(members),
+                    counts(members));
         }
     }
 
     /** Every member's curves, for one comparison chart. */
     @Schema(name = "SweepLosses")
-    record Losses(String sweepId, String selectBy, List<Curve> jobs) {
-    }
+    record Losses(String sweepId, String selectBy, List<Curve> jobs) {}
 
     @Schema(name = "SweepCurve")
     record Curve(
             String jobId,
-            @Schema(description = "The grid point, for a legend", example = "alpha=0.001, layers=[5]") String label,
+
+            @Schema(description = "The grid point, for a legend", example = "alpha=0.001, layers=[5]")
+            String label,
+
             Map<String, JsonNode> parameters,
             JobStatus status,
             int[] iteration,
             @Schema(description = "Training SSE") double[] train,
-            @Schema(description = "Validation SSE, null without a validation set") double[] validation,
-            @Schema(description = "Test SSE, null without test rows") double[] test) {
-    }
+
+            @Schema(description = "Validation SSE, null without a validation set")
+            double[] validation,
+
+            @Schema(description = "Test SSE, null without test rows")
+            double[] test) {}
 }

@@ -1,6 +1,5 @@
 package io.trainyard.sweep;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -14,21 +13,22 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.trainyard.security.Caller;
-import io.trainyard.system.Timestamps;
 import io.trainyard.dataset.DataTables;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
-import io.trainyard.job.CreateJobRequest;
 import io.trainyard.history.HistoryService;
 import io.trainyard.history.MemberCurve;
+import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
 import io.trainyard.system.Seeds;
+import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -48,8 +48,14 @@ class SweepService {
     private final int maxSweepSize;
     private final int maxHiddenLayers;
 
-    SweepService(SweepRepository sweeps, JobService jobs, HistoryService histories, DatasetCatalog datasets,
-            JsonMapper json, TransactionTemplate transaction, TrainyardProperties properties) {
+    SweepService(
+            SweepRepository sweeps,
+            JobService jobs,
+            HistoryService histories,
+            DatasetCatalog datasets,
+            JsonMapper json,
+            TransactionTemplate transaction,
+            TrainyardProperties properties) {
         this.sweeps = sweeps;
         this.jobs = jobs;
         this.histories = histories;
@@ -79,20 +85,26 @@ class SweepService {
             if (table != null) {
                 // Stored once for every member, in the sweep's transaction: a sweep refused below leaves
                 // no data set behind, and 200 members hold the data once, not 200 times.
-                String dataset = datasets.storeInline("inline data of sweep " + id, table).id();
-                members = requests.stream().map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(),
-                        null)).toList();
+                String dataset = datasets.storeInline("inline data of sweep " + id, table)
+                        .id();
+                members = requests.stream()
+                        .map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(), null))
+                        .toList();
             }
             JobService.Submitted submitted = submitAll(members, id, grid);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
-            Sweep created = new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(),
-                    Timestamps.now());
+            Sweep created =
+                    new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(), Timestamps.now());
             sweeps.insert(created, Caller.current().name());
             return created;
         });
-        log.info("Sweep {} queued: {} jobs over {}, selected by {}", id, requests.size(), grid.asMap().keySet(),
+        log.info(
+                "Sweep {} queued: {} jobs over {}, selected by {}",
+                id,
+                requests.size(),
+                grid.asMap().keySet(),
                 chosen.id());
         return sweep;
     }
@@ -104,7 +116,8 @@ class SweepService {
         try {
             // The members carry the inline data by reference (never copied per member); nothing is stored.
             members = jobs.dryRunAll(expansion.requests().stream()
-                    .map(r -> named(r, r.name(), r.dataset(), request.base().data())).toList());
+                    .map(r -> named(r, r.name(), r.dataset(), request.base().data()))
+                    .toList());
         } catch (InvalidMembersException e) {
             Set<FieldError> errors = new LinkedHashSet<>();
             e.errors().forEach(member -> errors.add(relabel(member.error(), expansion.grid())));
@@ -120,14 +133,21 @@ class SweepService {
     }
 
     /** A checked sweep request, expanded into its members' requests (grid order). */
-    private record Expansion(String id, ObjectNode base, Grid grid, SelectBy selectBy,
-            List<Map<String, JsonNode>> points, List<CreateJobRequest> requests, DataTables.Table inline) {
-    }
+    private record Expansion(
+            String id,
+            ObjectNode base,
+            Grid grid,
+            SelectBy selectBy,
+            List<Map<String, JsonNode>> points,
+            List<CreateJobRequest> requests,
+            DataTables.Table inline) {}
 
     private Expansion expand(CreateSweepRequest request) {
         if (request == null) {
-            throw new InvalidRequestException("body", "send a JSON sweep such as {\"base\": {\"dataset\": \"hw5\", "
-                    + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
+            throw new InvalidRequestException(
+                    "body",
+                    "send a JSON sweep such as {\"base\": {\"dataset\": \"hw5\", "
+                            + "\"alpha\": 0.001, \"validationFraction\": 0.2}, \"grid\": {\"layers\": [[5], [20]]}}");
         }
         List<FieldError> errors = new ArrayList<>();
         Names.check(request.name(), errors);
@@ -138,8 +158,10 @@ class SweepService {
             errors.add(new FieldError("selectBy", e.getMessage()));
         }
         if (request.base() == null) {
-            errors.add(new FieldError("base", "is required: the job spec every member starts from, e.g. "
-                    + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
+            errors.add(new FieldError(
+                    "base",
+                    "is required: the job spec every member starts from, e.g. "
+                            + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
         }
         Grid grid = Grid.check(request.grid(), maxSweepSize, maxHiddenLayers, json, errors);
         if (request.base() != null && grid != null) {
@@ -152,8 +174,16 @@ class SweepService {
                 errors.add(new FieldError("base.data", "give either dataset or data, not both"));
             } else {
                 // Checked and parsed once for the whole sweep, whatever its size.
-                inline = DataTables.check(data.x(), data.y(), data.testX(), data.testY(), data.validationX(),
-                        data.validationY(), "base.data.", errors, datasets.maxCells());
+                inline = DataTables.check(
+                        data.x(),
+                        data.y(),
+                        data.testX(),
+                        data.testY(),
+                        data.validationX(),
+                        data.validationY(),
+                        "base.data.",
+                        errors,
+                        datasets.maxCells());
             }
         }
         if (!errors.isEmpty()) {
@@ -161,7 +191,8 @@ class SweepService {
         }
 
         // The tree leaves the (possibly large) inline data out: it is stored once when the sweep is queued.
-        ObjectNode base = json.valueToTree(named(request.base(), null, request.base().dataset(), null));
+        ObjectNode base =
+                json.valueToTree(named(request.base(), null, request.base().dataset(), null));
         base.remove("data");
         // Members share one seed unless the grid varies it: the same initial weights and the same
         // validation rows, so the leaderboard compares the hyperparameters and not the luck of the draw.
@@ -204,7 +235,9 @@ class SweepService {
     }
 
     List<SweepMember> members(Sweep sweep) {
-        return jobs.ofSweep(sweep.id()).stream().map(job -> SweepMember.from(job, jobs.progress(job))).toList();
+        return jobs.ofSweep(sweep.id()).stream()
+                .map(job -> SweepMember.from(job, jobs.progress(job)))
+                .toList();
     }
 
     SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
@@ -214,8 +247,15 @@ class SweepService {
         for (Leaderboard.Candidate c : candidates(sweep)) {
             var curve = curves.get(c.member().jobId());
             if (curve != null) {
-                out.add(new SweepResponse.Curve(curve.jobId(), c.label(), c.parameters(), c.member().status(),
-                        curve.iteration(), curve.train(), curve.validation(), curve.test()));
+                out.add(new SweepResponse.Curve(
+                        curve.jobId(),
+                        c.label(),
+                        c.parameters(),
+                        c.member().status(),
+                        curve.iteration(),
+                        curve.train(),
+                        curve.validation(),
+                        curve.test()));
             }
         }
         return new SweepResponse.Losses(sweep.id(), sweep.selectBy().id(), out);
@@ -243,14 +283,16 @@ class SweepService {
      */
     private void checkSelection(CreateJobRequest base, Grid grid, SelectBy selectBy, List<FieldError> errors) {
         if (selectBy == SelectBy.VALIDATION) {
-            List<JsonNode> fractions = grid.varies("validationFraction") ? grid.values("validationFraction")
+            List<JsonNode> fractions = grid.varies("validationFraction")
+                    ? grid.values("validationFraction")
                     : List.of(json.valueToTree(base.validationFraction() == null ? 0.0 : base.validationFraction()));
             boolean someZero = fractions.stream().anyMatch(f -> f.isNumber() && f.asDouble() == 0.0);
             if (someZero && !hasOwnValidation(base)) {
-                errors.add(new FieldError(grid.varies("validationFraction") ? "grid.validationFraction"
-                        : "base.validationFraction", "selectBy validation needs a validation set: set "
-                        + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
-                        + "test, which the response flags as misleading)"));
+                errors.add(new FieldError(
+                        grid.varies("validationFraction") ? "grid.validationFraction" : "base.validationFraction",
+                        "selectBy validation needs a validation set: set "
+                                + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
+                                + "test, which the response flags as misleading)"));
             }
         }
         if (selectBy == SelectBy.TEST) {
@@ -265,8 +307,10 @@ class SweepService {
                 }
             }
             if (!hasTest) {
-                errors.add(new FieldError("selectBy", "test needs test rows, and the data has none; select by "
-                        + "validation with base.validationFraction such as 0.2"));
+                errors.add(new FieldError(
+                        "selectBy",
+                        "test needs test rows, and the data has none; select by "
+                                + "validation with base.validationFraction such as 0.2"));
             }
         }
     }
@@ -307,12 +351,29 @@ class SweepService {
     }
 
     /** The same request with another name, data set and inline data. */
-    private static CreateJobRequest named(CreateJobRequest r, String name, String dataset,
-            CreateJobRequest.InlineData data) {
-        String shortName = name == null || name.length() <= Names.MAX_LENGTH ? name : name.substring(0, Names.MAX_LENGTH - 3) + "...";
-        return new CreateJobRequest(shortName, dataset, data, r.layers(), r.activation(), r.bias(), r.scale(),
-                r.alpha(), r.iterations(), r.seed(), r.normalize(), r.basisDegree(), r.validationFraction(),
-                r.warmStartModel(), r.optimizer(), r.batchSize(), r.earlyStopping());
+    private static CreateJobRequest named(
+            CreateJobRequest r, String name, String dataset, CreateJobRequest.InlineData data) {
+        String shortName = name == null || name.length() <= Names.MAX_LENGTH
+                ? name
+                : name.substring(0, Names.MAX_LENGTH - 3) + "...";
+        return new CreateJobRequest(
+                shortName,
+                dataset,
+                data,
+                r.layers(),
+                r.activation(),
+                r.bias(),
+                r.scale(),
+                r.alpha(),
+                r.iterations(),
+                r.seed(),
+                r.normalize(),
+                r.basisDegree(),
+                r.validationFraction(),
+                r.warmStartModel(),
+                r.optimizer(),
+                r.batchSize(),
+                r.earlyStopping());
     }
 
     private static void removeNulls(ObjectNode node) {

@@ -48,8 +48,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /** Every 400 with an {@code errors} list goes through here: at most 20 entries, then how many more. */
     private static ResponseEntity<Object> invalidRequest(InvalidRequestException ex, HttpHeaders headers) {
-        ResponseEntity<Object> answer = problem(HttpStatus.BAD_REQUEST, ProblemTypes.INVALID_REQUEST, "Invalid request",
-                ex.getMessage(), ex.errors(), headers);
+        ResponseEntity<Object> answer = problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.INVALID_REQUEST,
+                "Invalid request",
+                ex.getMessage(),
+                ex.errors(),
+                headers);
         if (ex.omitted() > 0 && answer.getBody() instanceof ProblemDetail detail) {
             detail.setProperty("moreErrors", ex.omitted());
         }
@@ -73,34 +78,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException ex) {
-        return problem(HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", ex.getMessage(), null,
-                new HttpHeaders());
+        return problem(
+                HttpStatus.NOT_FOUND, ProblemTypes.NOT_FOUND, "Not found", ex.getMessage(), null, new HttpHeaders());
     }
 
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<Object> conflict(ConflictException ex) {
-        return problem(HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Conflict", ex.getMessage(), null, new HttpHeaders());
+        return problem(
+                HttpStatus.CONFLICT, ProblemTypes.CONFLICT, "Conflict", ex.getMessage(), null, new HttpHeaders());
     }
 
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<Object> queueFull(QueueFullException ex) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
-        return problem(HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.QUEUE_FULL, "Queue full", ex.getMessage(), null,
-                headers);
+        headers.set(
+                HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        return problem(
+                HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.QUEUE_FULL, "Queue full", ex.getMessage(), null, headers);
     }
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooMany(TooManyRequestsException ex) {
         HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        headers.set(
+                HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
         return problem(HttpStatus.TOO_MANY_REQUESTS, ex.type(), ex.title(), ex.getMessage(), null, headers);
     }
 
     @ExceptionHandler(QuotaExceededException.class)
     ResponseEntity<Object> quota(QuotaExceededException ex) {
-        ResponseEntity<Object> answer = problem(HttpStatus.FORBIDDEN, ProblemTypes.QUOTA_EXCEEDED, "Quota exceeded",
-                ex.getMessage(), null, new HttpHeaders());
+        ResponseEntity<Object> answer = problem(
+                HttpStatus.FORBIDDEN,
+                ProblemTypes.QUOTA_EXCEEDED,
+                "Quota exceeded",
+                ex.getMessage(),
+                null,
+                new HttpHeaders());
         ((ProblemDetail) answer.getBody()).setProperty("usage", ex.usage());
         ((ProblemDetail) answer.getBody()).setProperty("quota", ex.quota());
         return answer;
@@ -109,10 +124,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(IdempotencyException.class)
     ResponseEntity<Object> idempotency(IdempotencyException ex) {
         return ex.inFlight()
-                ? problem(HttpStatus.CONFLICT, ProblemTypes.IDEMPOTENCY_KEY_IN_FLIGHT, "Request in progress",
-                        ex.getMessage(), null, new HttpHeaders())
-                : problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_KEY_REUSED,
-                        "Idempotency key reused", ex.getMessage(), null, new HttpHeaders());
+                ? problem(
+                        HttpStatus.CONFLICT,
+                        ProblemTypes.IDEMPOTENCY_KEY_IN_FLIGHT,
+                        "Request in progress",
+                        ex.getMessage(),
+                        null,
+                        new HttpHeaders())
+                : problem(
+                        HttpStatus.UNPROCESSABLE_CONTENT,
+                        ProblemTypes.IDEMPOTENCY_KEY_REUSED,
+                        "Idempotency key reused",
+                        ex.getMessage(),
+                        null,
+                        new HttpHeaders());
     }
 
     /** A missing, unknown or revoked key (Spring Security's entry point hands it here). */
@@ -120,21 +145,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> unauthorized(AuthenticationException ex) {
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
-        return problem(HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized", ex.getMessage(), null,
-                headers);
+        return problem(
+                HttpStatus.UNAUTHORIZED, ProblemTypes.UNAUTHORIZED, "Unauthorized", ex.getMessage(), null, headers);
     }
 
     /** A key without the role the endpoint needs (Spring Security's access-denied handler hands it here). */
     @ExceptionHandler(AccessDeniedException.class)
     ResponseEntity<Object> forbidden(AccessDeniedException ex) {
-        return problem(HttpStatus.FORBIDDEN, ProblemTypes.FORBIDDEN, "Forbidden",
-                "This key's role may not do this; it needs an admin key.", null, new HttpHeaders());
+        return problem(
+                HttpStatus.FORBIDDEN,
+                ProblemTypes.FORBIDDEN,
+                "Forbidden",
+                "This key's role may not do this; it needs an admin key.",
+                null,
+                new HttpHeaders());
     }
 
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException ex) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large",
-                ex.getMessage(), null, new HttpHeaders());
+        return problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                ProblemTypes.PAYLOAD_TOO_LARGE,
+                "Payload too large",
+                ex.getMessage(),
+                null,
+                new HttpHeaders());
     }
 
     /**
@@ -160,25 +195,31 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> unexpected(Exception ex) {
         String incident = UUID.randomUUID().toString();
         log.error("Unexpected error, incident {}", incident, ex);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.INTERNAL, "Internal error",
-                "Something went wrong on our side; it has been logged as incident " + incident + ".", null,
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                ProblemTypes.INTERNAL,
+                "Internal error",
+                "Something went wrong on our side; it has been logged as incident " + incident + ".",
+                null,
                 new HttpHeaders());
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        ex.getBindingResult().getFieldErrors()
+        ex.getBindingResult()
+                .getFieldErrors()
                 .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
-        ex.getBindingResult().getGlobalErrors()
+        ex.getBindingResult()
+                .getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
         return invalidRequest(new InvalidRequestException(errors), headers);
     }
 
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
         for (ParameterValidationResult result : ex.getParameterValidationResults()) {
             String name = result.getMethodParameter().getParameterName();
@@ -188,28 +229,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(
+            HttpMessageNotReadableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestSizeLimitFilter.TooLargeException tooLarge) {
                 return tooLarge(new PayloadTooLargeException(tooLarge.getMessage()));
             }
         }
         FieldError error = describe(ex.getMostSpecificCause());
-        return problem(HttpStatus.BAD_REQUEST, ProblemTypes.MALFORMED_JSON, "Malformed request body",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_JSON,
+                "Malformed request body",
                 error.field().isEmpty() ? error.message() : error.field() + ": " + error.message(),
-                error.field().isEmpty() ? null : List.of(error), headers);
+                error.field().isEmpty() ? null : List.of(error),
+                headers);
     }
 
     /** Gives Spring's own 4xx answers (405, 406, 415, …) our stable types and titles. */
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-            HttpStatusCode statusCode, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception ex, Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
         if (body == null && ex instanceof ErrorResponse errorResponse) {
             body = errorResponse.getBody();
         }
-        if (body instanceof ProblemDetail detail && (detail.getType() == null
-                || URI.create("about:blank").equals(detail.getType()))) {
+        if (body instanceof ProblemDetail detail
+                && (detail.getType() == null || URI.create("about:blank").equals(detail.getType()))) {
             detail.setType(typeFor(statusCode));
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
@@ -233,13 +278,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     /** Turns a JSON parsing failure into the field and a sentence a user can act on. */
     private static FieldError describe(Throwable cause) {
         if (cause instanceof UnrecognizedPropertyException unknown) {
-            List<String> known = unknown.getKnownPropertyIds() == null ? List.of()
-                    : unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
-            return new FieldError(path(unknown), "unknown field '" + unknown.getPropertyName()
-                    + "'; known fields are " + known);
+            List<String> known = unknown.getKnownPropertyIds() == null
+                    ? List.of()
+                    : unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .toList();
+            return new FieldError(
+                    path(unknown), "unknown field '" + unknown.getPropertyName() + "'; known fields are " + known);
         }
         if (cause instanceof InvalidFormatException format) {
-            return new FieldError(path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
+            return new FieldError(
+                    path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
         }
         if (cause instanceof MismatchedInputException mismatch) {
             String target = mismatch.getTargetType() == null ? "the expected type" : describe(mismatch.getTargetType());
@@ -247,8 +297,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         if (cause instanceof JacksonException json) {
             String message = json.getOriginalMessage();
-            String where = json.getLocation() == null ? ""
-                    : " (line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ")";
+            String where = json.getLocation() == null
+                    ? ""
+                    : " (line " + json.getLocation().getLineNr() + ", column "
+                            + json.getLocation().getColumnNr() + ")";
             return new FieldError("", "The body is not valid JSON" + where + ": " + message);
         }
         return new FieldError("", "The request body is missing or unreadable; send a JSON object.");
@@ -286,20 +338,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "an array";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(Object::toString).toList();
+            return "one of "
+                    + java.util.Arrays.stream(type.getEnumConstants())
+                            .map(Object::toString)
+                            .toList();
         }
         return "a JSON object";
     }
 
-    private static ResponseEntity<Object> problem(HttpStatus status, URI type, String title, String detail,
-            List<FieldError> errors, HttpHeaders headers) {
+    private static ResponseEntity<Object> problem(
+            HttpStatus status, URI type, String title, String detail, List<FieldError> errors, HttpHeaders headers) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
         problem.setTitle(title);
         if (errors != null && !errors.isEmpty()) {
             problem.setProperty("errors", errors);
         }
-        return ResponseEntity.status(status).headers(headers)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ResponseEntity.status(status)
+                .headers(headers)
+                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

@@ -23,8 +23,17 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
     @Override
     public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
         configurer.strategies(List.of(
-                new FormatParameterStrategy(Map.of("json", MediaType.APPLICATION_JSON, "csv", TEXT_CSV,
-                        "png", MediaType.IMAGE_PNG, "svg", IMAGE_SVG, "onnx", APPLICATION_ONNX)),
+                new FormatParameterStrategy(Map.of(
+                        "json",
+                        MediaType.APPLICATION_JSON,
+                        "csv",
+                        TEXT_CSV,
+                        "png",
+                        MediaType.IMAGE_PNG,
+                        "svg",
+                        IMAGE_SVG,
+                        "onnx",
+                        APPLICATION_ONNX)),
                 new HeaderContentNegotiationStrategy()));
     }
 }

@@ -6,8 +6,7 @@ import java.nio.ByteOrder;
 /** The storage encoding of numbers: packed little-endian IEEE doubles (8 bytes each, no text). */
 public final class DoubleArrays {
 
-    private DoubleArrays() {
-    }
+    private DoubleArrays() {}
 
     public static byte[] encode(double[] values) {
         return encode(values, values.length);
@@ -22,7 +21,8 @@ public final class DoubleArrays {
     /** Row-major encoding of a rectangular matrix. */
     public static byte[] encode(double[][] rows) {
         int cols = rows.length == 0 ? 0 : rows[0].length;
-        ByteBuffer buffer = ByteBuffer.allocate(rows.length * cols * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buffer =
+                ByteBuffer.allocate(rows.length * cols * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         var doubles = buffer.asDoubleBuffer();
         for (double[] row : rows) {
             doubles.put(row);

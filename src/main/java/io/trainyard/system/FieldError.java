@@ -1,5 +1,4 @@
 package io.trainyard.system;
 
 /** One entry of a problem's {@code errors} array: which field, and what to fix. */
-public record FieldError(String field, String message) {
-}
+public record FieldError(String field, String message) {}

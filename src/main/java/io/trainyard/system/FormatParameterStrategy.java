@@ -39,8 +39,11 @@ final class FormatParameterStrategy implements ContentNegotiationStrategy {
                 return MEDIA_TYPE_ALL_LIST;
             }
             request.setAttribute(REFUSED, Boolean.TRUE, RequestAttributes.SCOPE_REQUEST);
-            throw new InvalidRequestException(PARAMETER, "must be one of " + String.join(", ",
-                    formats.keySet().stream().sorted().toList()) + "; got '" + format + "'");
+            throw new InvalidRequestException(
+                    PARAMETER,
+                    "must be one of "
+                            + String.join(
+                                    ", ", formats.keySet().stream().sorted().toList()) + "; got '" + format + "'");
         }
         return List.of(type);
     }

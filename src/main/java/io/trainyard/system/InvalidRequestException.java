@@ -19,7 +19,8 @@ public class InvalidRequestException extends RuntimeException {
     private final int omitted;
 
     public InvalidRequestException(List<FieldError> errors) {
-        this(errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors,
+        this(
+                errors.size() > MAX_ERRORS ? errors.subList(0, MAX_ERRORS) : errors,
                 Math.max(0, errors.size() - MAX_ERRORS));
     }
 

@@ -7,8 +7,7 @@ public final class Names {
 
     public static final int MAX_LENGTH = 200;
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Adds a {@code name} error when the name is too long; null (no name) is fine. */
     public static void check(String name, List<FieldError> errors) {

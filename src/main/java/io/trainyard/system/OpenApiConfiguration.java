@@ -14,10 +14,11 @@ class OpenApiConfiguration {
 
     @Bean
     OpenAPI trainyardApi() {
-        return new OpenAPI().info(new Info()
-                .title("Trainyard")
-                .version("v1")
-                .description("""
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Trainyard")
+                        .version("v1")
+                        .description("""
                         Trains small fully-connected neural networks (multilayer perceptrons) as queued jobs:
                         full-batch gradient descent on the sum of squared errors.
 
@@ -27,11 +28,13 @@ class OpenApiConfiguration {
 
                         Every error is `application/problem+json` (RFC 9457) with a `detail` that says what to fix and,
                         for invalid input, an `errors` array of `{field, message}`.""")
-                .license(new License().name("Apache-2.0")))
+                        .license(new License().name("Apache-2.0")))
                 // The order a newcomer needs them in: train, then use the model, then bring data, then tune.
                 .addTagsItem(new Tag().name("Jobs").description("Train a network as a queued job and watch it"))
                 .addTagsItem(new Tag().name("Models").description("Trained networks with their preprocessing"))
                 .addTagsItem(new Tag().name("Datasets").description("Built-in and uploaded training data"))
-                .addTagsItem(new Tag().name("Sweeps").description("Train every combination of hyperparameters and rank the jobs"));
+                .addTagsItem(new Tag()
+                        .name("Sweeps")
+                        .description("Train every combination of hyperparameters and rank the jobs"));
     }
 }

@@ -11,15 +11,17 @@ import java.util.Base64;
 public record PageCursor(Instant createdAt, String id) {
 
     /** One page of a newest-first list and the cursor of the next page (null on the last page). */
-    public record Page<T>(java.util.List<T> items, String nextCursor) {
-    }
+    public record Page<T>(java.util.List<T> items, String nextCursor) {}
 
     /**
      * Cuts a page from the items read for it: read {@code limit + 1} items after the cursor, and the
      * one beyond the limit only tells that there is a next page.
      */
-    public static <T> Page<T> page(java.util.List<T> readOneMore, int limit,
-            java.util.function.Function<T, Instant> createdAt, java.util.function.Function<T, String> id) {
+    public static <T> Page<T> page(
+            java.util.List<T> readOneMore,
+            int limit,
+            java.util.function.Function<T, Instant> createdAt,
+            java.util.function.Function<T, String> id) {
         if (readOneMore.size() <= limit) {
             return new Page<>(readOneMore, null);
         }
@@ -30,7 +32,8 @@ public record PageCursor(Instant createdAt, String id) {
 
     /** The cursor to hand out after an item. */
     public static String after(Instant createdAt, String id) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -48,8 +51,10 @@ public record PageCursor(Instant createdAt, String id) {
             int bar = decoded.indexOf('|');
             return new PageCursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
         } catch (RuntimeException e) {
-            throw new InvalidRequestException("cursor", "is not a cursor this service gave out; use the nextCursor"
-                    + " of the previous page, or leave it out for the first page");
+            throw new InvalidRequestException(
+                    "cursor",
+                    "is not a cursor this service gave out; use the nextCursor"
+                            + " of the previous page, or leave it out for the first page");
         }
     }
 }

@@ -26,6 +26,5 @@ public final class ProblemTypes {
     public static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
     public static final URI IDEMPOTENCY_KEY_IN_FLIGHT = URI.create(BASE + "idempotency-key-in-flight");
 
-    private ProblemTypes() {
-    }
+    private ProblemTypes() {}
 }

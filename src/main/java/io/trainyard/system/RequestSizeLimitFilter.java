@@ -37,9 +37,10 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         if (declared > maxBytes) {
             response.setStatus(413);
             response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"" + ProblemTypes.PAYLOAD_TOO_LARGE + "\",\"title\":\"Payload too large\","
-                    + "\"status\":413,\"detail\":\"" + message() + "\",\"instance\":\""
-                    + request.getRequestURI().replace("\"", "") + "\"}");
+            response.getWriter()
+                    .write("{\"type\":\"" + ProblemTypes.PAYLOAD_TOO_LARGE + "\",\"title\":\"Payload too large\","
+                            + "\"status\":413,\"detail\":\"" + message() + "\",\"instance\":\""
+                            + request.getRequestURI().replace("\"", "") + "\"}");
             return;
         }
         chain.doFilter(new LimitedRequest(request), response);

@@ -12,8 +12,7 @@ import java.time.ZoneOffset;
  */
 public final class Rows {
 
-    private Rows() {
-    }
+    private Rows() {}
 
     /** An instant as a parameter for a {@code TIMESTAMP WITH TIME ZONE} column. */
     public static OffsetDateTime time(Instant instant) {

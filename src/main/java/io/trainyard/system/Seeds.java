@@ -8,8 +8,7 @@ public final class Seeds {
     /** Below 2^53, so JavaScript clients read a drawn seed exactly. */
     private static final long BOUND = 1L << 53;
 
-    private Seeds() {
-    }
+    private Seeds() {}
 
     public static long draw() {
         return ThreadLocalRandom.current().nextLong(BOUND);

@@ -83,12 +83,16 @@ public record TrainyardProperties(
 
         /** {@code max-job-memory} in bytes: as configured, or a quarter of the heap. */
         public long maxJobMemoryBytes() {
-            return maxJobMemory != null ? maxJobMemory.toBytes() : Runtime.getRuntime().maxMemory() / 4;
+            return maxJobMemory != null
+                    ? maxJobMemory.toBytes()
+                    : Runtime.getRuntime().maxMemory() / 4;
         }
 
         /** {@code memory-budget} in bytes: as configured, or half of the heap. */
         public long memoryBudgetBytes() {
-            return memoryBudget != null ? memoryBudget.toBytes() : Runtime.getRuntime().maxMemory() / 2;
+            return memoryBudget != null
+                    ? memoryBudget.toBytes()
+                    : Runtime.getRuntime().maxMemory() / 2;
         }
     }
 }

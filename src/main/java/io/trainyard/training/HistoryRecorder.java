@@ -15,9 +15,9 @@ import io.trainyard.history.HistoryChunk;
 import io.trainyard.history.HistoryWriter;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
+import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.IterationReport;
 import io.trainyard.nn.TrainingListener;
-import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.TrainingState;
 import io.trainyard.nn.TrainingView;
 
@@ -67,8 +67,7 @@ final class HistoryRecorder implements TrainingListener {
     private final double[] norms;
     private final double[] weightNorms;
     private boolean weightNormsSeen = true;
-    private Consumer<Diagnostics> storeDiagnostics = d -> {
-    };
+    private Consumer<Diagnostics> storeDiagnostics = d -> {};
     private int first;
     private int count;
     private int unreportedIterations;
@@ -83,9 +82,18 @@ final class HistoryRecorder implements TrainingListener {
      * @param startIteration the point this attempt resumes after (0 for a fresh start): progress
      *     rates count from it
      */
-    HistoryRecorder(RunningJob job, int layers, boolean hasValidation, boolean hasTest, int startIteration,
-            HistoryWriter writer, AttemptWrites writes, JobMetrics metrics, Duration flushInterval,
-            Duration checkpointInterval, Duration logInterval) {
+    HistoryRecorder(
+            RunningJob job,
+            int layers,
+            boolean hasValidation,
+            boolean hasTest,
+            int startIteration,
+            HistoryWriter writer,
+            AttemptWrites writes,
+            JobMetrics metrics,
+            Duration flushInterval,
+            Duration checkpointInterval,
+            Duration logInterval) {
         this.job = job;
         this.writer = writer;
         this.writes = writes;
@@ -149,10 +157,16 @@ final class HistoryRecorder implements TrainingListener {
         if (now - lastLog >= logNanos) {
             lastLog = now;
             LiveProgress p = job.progress();
-            log.info("Job {}: iteration {}/{} ({}%), train loss {}, {} it/s", job.id(), report.iteration(),
-                    job.iterations(), String.format("%.1f", 100.0 * report.iteration() / Math.max(1, job.iterations())),
+            log.info(
+                    "Job {}: iteration {}/{} ({}%), train loss {}, {} it/s",
+                    job.id(),
+                    report.iteration(),
+                    job.iterations(),
+                    String.format("%.1f", 100.0 * report.iteration() / Math.max(1, job.iterations())),
                     String.format("%.6g", report.trainLoss()),
-                    p == null || p.iterationsPerSecond() == null ? "?" : String.format("%.1f", p.iterationsPerSecond()));
+                    p == null || p.iterationsPerSecond() == null
+                            ? "?"
+                            : String.format("%.1f", p.iterationsPerSecond()));
         }
     }
 
@@ -182,23 +196,34 @@ final class HistoryRecorder implements TrainingListener {
         if (count == 0 && checkpoint == null) {
             return;
         }
-        HistoryChunk chunk = count == 0 ? null : new HistoryChunk(job.id(), first, count, layers, Arrays.copyOf(train, count),
-                validation == null ? null : Arrays.copyOf(validation, count),
-                test == null ? null : Arrays.copyOf(test, count), Arrays.copyOf(norms, count * layers),
-                weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
+        HistoryChunk chunk = count == 0
+                ? null
+                : new HistoryChunk(
+                        job.id(),
+                        first,
+                        count,
+                        layers,
+                        Arrays.copyOf(train, count),
+                        validation == null ? null : Arrays.copyOf(validation, count),
+                        test == null ? null : Arrays.copyOf(test, count),
+                        Arrays.copyOf(norms, count * layers),
+                        weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
         weightNormsSeen = true;
         LiveProgress atEnd = latest == null ? null : progress(now);
         byte[] state = checkpoint == null ? null : checkpoint.encode();
         int at = checkpoint == null ? -1 : checkpoint.iteration();
-        pending.add(writer.write(chunk, () -> {
-            boolean held = atEnd == null || writes.progress(atEnd);
-            if (!held) {
-                job.loseClaim();
-            } else if (diagnostics != null) {
-                storeDiagnostics.accept(diagnostics);
-            }
-            return held;
-        }, state == null ? null : () -> writes.checkpoint(at, state)));
+        pending.add(writer.write(
+                chunk,
+                () -> {
+                    boolean held = atEnd == null || writes.progress(atEnd);
+                    if (!held) {
+                        job.loseClaim();
+                    } else if (diagnostics != null) {
+                        storeDiagnostics.accept(diagnostics);
+                    }
+                    return held;
+                },
+                state == null ? null : () -> writes.checkpoint(at, state)));
         metrics.iterations(unreportedIterations);
         unreportedIterations = 0;
         count = 0;
@@ -224,8 +249,8 @@ final class HistoryRecorder implements TrainingListener {
         double seconds = (now - startNanos) / 1e9;
         int done = latest.iteration() - startIteration;
         Double rate = done > 0 && seconds > 0 ? done / seconds : null;
-        return new LiveProgress(latest.iteration(), latest.trainLoss(), latest.validationLoss(), latest.testLoss(),
-                rate);
+        return new LiveProgress(
+                latest.iteration(), latest.trainLoss(), latest.validationLoss(), latest.testLoss(), rate);
     }
 
     /** The database kept refusing a history batch; the job fails instead of keeping a history with a gap. */

@@ -22,23 +22,30 @@ class JobCheckpoints {
     }
 
     /** A stored checkpoint: the history point it was taken at, and the encoded state. */
-    record Checkpoint(int iteration, byte[] state) {
-    }
+    record Checkpoint(int iteration, byte[] state) {}
 
     /** Replaces the job's checkpoint; call inside the fenced transaction. */
     void save(String jobId, int iteration, byte[] state) {
         // Delete then insert rather than a dialect-specific upsert: the job row's lock serialises writers.
         delete(jobId);
-        jdbc.sql("INSERT INTO job_checkpoints (job_id, iteration, state, created_at) VALUES (:job, :iteration, :state, CURRENT_TIMESTAMP)")
-                .param("job", jobId).param("iteration", iteration).param("state", state).update();
+        jdbc.sql(
+                        "INSERT INTO job_checkpoints (job_id, iteration, state, created_at) VALUES (:job, :iteration, :state, CURRENT_TIMESTAMP)")
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .param("state", state)
+                .update();
     }
 
     Optional<Checkpoint> find(String jobId) {
-        return jdbc.sql("SELECT iteration, state FROM job_checkpoints WHERE job_id = :job").param("job", jobId)
-                .query((rs, row) -> new Checkpoint(rs.getInt("iteration"), rs.getBytes("state"))).optional();
+        return jdbc.sql("SELECT iteration, state FROM job_checkpoints WHERE job_id = :job")
+                .param("job", jobId)
+                .query((rs, row) -> new Checkpoint(rs.getInt("iteration"), rs.getBytes("state")))
+                .optional();
     }
 
     void delete(String jobId) {
-        jdbc.sql("DELETE FROM job_checkpoints WHERE job_id = :job").param("job", jobId).update();
+        jdbc.sql("DELETE FROM job_checkpoints WHERE job_id = :job")
+                .param("job", jobId)
+                .update();
     }
 }

@@ -43,8 +43,7 @@ class JobClaims {
     }
 
     /** A queued job as the claim loop sees it. */
-    record Queued(String id, int version, boolean cancelRequested) {
-    }
+    record Queued(String id, int version, boolean cancelRequested) {}
 
     /** The oldest queued jobs, in queue order. */
     List<Queued> queued(int limit) {
@@ -52,7 +51,8 @@ class JobClaims {
                 SELECT id, version, cancel_requested FROM jobs WHERE status = 'QUEUED'
                 ORDER BY created_at, id LIMIT :limit""")
                 .param("limit", limit)
-                .query((rs, row) -> new Queued(rs.getString("id"), rs.getInt("version"), rs.getBoolean("cancel_requested")))
+                .query((rs, row) ->
+                        new Queued(rs.getString("id"), rs.getInt("version"), rs.getBoolean("cancel_requested")))
                 .list();
     }
 
@@ -63,13 +63,23 @@ class JobClaims {
      * @return the claim's fencing token, or empty when another worker (or a cancel) got there first
      */
     OptionalInt claim(Queued job, String instance) {
-        boolean claimed = gate.move(job.id(), JobStatus.RUNNING).from(JobStatus.QUEUED)
-                .where("version = :expected").where("NOT cancel_requested")
-                .set("claimed_by = :instance").set("heartbeat_at = CURRENT_TIMESTAMP")
-                .set("started_at = CURRENT_TIMESTAMP").set("attempts = attempts + 1").set("resumed_from = NULL")
-                .set("progress_iteration = NULL").set("iterations_per_second = NULL").set("train_loss = NULL")
-                .set("validation_loss = NULL").set("test_loss = NULL")
-                .param("expected", job.version()).param("instance", instance).apply();
+        boolean claimed = gate.move(job.id(), JobStatus.RUNNING)
+                .from(JobStatus.QUEUED)
+                .where("version = :expected")
+                .where("NOT cancel_requested")
+                .set("claimed_by = :instance")
+                .set("heartbeat_at = CURRENT_TIMESTAMP")
+                .set("started_at = CURRENT_TIMESTAMP")
+                .set("attempts = attempts + 1")
+                .set("resumed_from = NULL")
+                .set("progress_iteration = NULL")
+                .set("iterations_per_second = NULL")
+                .set("train_loss = NULL")
+                .set("validation_loss = NULL")
+                .set("test_loss = NULL")
+                .param("expected", job.version())
+                .param("instance", instance)
+                .apply();
         return claimed ? OptionalInt.of(job.version() + 1) : OptionalInt.empty();
     }
 
@@ -78,21 +88,32 @@ class JobClaims {
      * re-queued before its worker saw it: the cancel outlives the requeue.
      */
     boolean cancelPending(Queued job) {
-        return gate.move(job.id(), JobStatus.CANCELLED).from(JobStatus.QUEUED)
-                .where("version = :expected").where("cancel_requested")
-                .set("finished_at = CURRENT_TIMESTAMP").set("claimed_by = NULL").set("heartbeat_at = NULL")
-                .param("expected", job.version()).apply();
+        return gate.move(job.id(), JobStatus.CANCELLED)
+                .from(JobStatus.QUEUED)
+                .where("version = :expected")
+                .where("cancel_requested")
+                .set("finished_at = CURRENT_TIMESTAMP")
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .param("expected", job.version())
+                .apply();
     }
 
     /** Records where this attempt starts and the row counts; false when the claim is no longer held. */
-    boolean recordStart(String id, String instance, int token, int resumedFrom, int trainRows, int validationRows,
-            int testRows) {
+    boolean recordStart(
+            String id, String instance, int token, int resumedFrom, int trainRows, int validationRows, int testRows) {
         return jdbc.sql("UPDATE jobs SET train_rows = :train, validation_rows = :validation, test_rows = :test,"
-                + " resumed_from = :resumed, progress_iteration = :resumed"
-                + " WHERE id = :id AND status = 'RUNNING' AND " + FENCE)
-                .param("id", id).param("instance", instance).param("token", token).param("resumed", resumedFrom)
-                .param("train", trainRows).param("validation", validationRows).param("test", testRows)
-                .update() == 1;
+                                + " resumed_from = :resumed, progress_iteration = :resumed"
+                                + " WHERE id = :id AND status = 'RUNNING' AND " + FENCE)
+                        .param("id", id)
+                        .param("instance", instance)
+                        .param("token", token)
+                        .param("resumed", resumedFrom)
+                        .param("train", trainRows)
+                        .param("validation", validationRows)
+                        .param("test", testRows)
+                        .update()
+                == 1;
     }
 
     /**
@@ -102,21 +123,40 @@ class JobClaims {
      *
      * @return false when the claim is no longer held (nothing was written)
      */
-    boolean recordProgress(String id, String instance, int token, int iteration, Double iterationsPerSecond,
-            double trainLoss, Double validationLoss, Double testLoss) {
+    boolean recordProgress(
+            String id,
+            String instance,
+            int token,
+            int iteration,
+            Double iterationsPerSecond,
+            double trainLoss,
+            Double validationLoss,
+            Double testLoss) {
         return jdbc.sql("""
                 UPDATE jobs SET progress_iteration = :iteration, iterations_per_second = :ips, train_loss = :train,
                     validation_loss = :validation, test_loss = :test
                 WHERE id = :id AND status = 'RUNNING' AND\s""" + FENCE)
-                .param("id", id).param("instance", instance).param("token", token).param("iteration", iteration)
-                .param("ips", iterationsPerSecond).param("train", trainLoss).param("validation", validationLoss)
-                .param("test", testLoss).update() == 1;
+                        .param("id", id)
+                        .param("instance", instance)
+                        .param("token", token)
+                        .param("iteration", iteration)
+                        .param("ips", iterationsPerSecond)
+                        .param("train", trainLoss)
+                        .param("validation", validationLoss)
+                        .param("test", testLoss)
+                        .update()
+                == 1;
     }
 
     /** Locks the job row for the caller's transaction if the claim still stands; false otherwise. */
     boolean hold(String id, String instance, int token) {
         return jdbc.sql("UPDATE jobs SET heartbeat_at = CURRENT_TIMESTAMP WHERE id = :id AND status = 'RUNNING' AND "
-                + FENCE).param("id", id).param("instance", instance).param("token", token).update() == 1;
+                                + FENCE)
+                        .param("id", id)
+                        .param("instance", instance)
+                        .param("token", token)
+                        .update()
+                == 1;
     }
 
     /**
@@ -125,13 +165,27 @@ class JobClaims {
      *
      * @return false when the claim was lost, or (for SUCCEEDED) a cancel was asked for first
      */
-    boolean finish(String id, String instance, int token, JobStatus status, String modelId, String errorType,
+    boolean finish(
+            String id,
+            String instance,
+            int token,
+            JobStatus status,
+            String modelId,
+            String errorType,
             String errorDetail) {
-        JobStatusGate.Move move = gate.move(id, status).from(JobStatus.RUNNING).where(FENCE)
-                .set("finished_at = CURRENT_TIMESTAMP").set("heartbeat_at = NULL").set("model_id = :model")
-                .set("error_type = :errorType").set("error_detail = :errorDetail")
-                .param("instance", instance).param("token", token).param("model", modelId)
-                .param("errorType", errorType).param("errorDetail", Rows.truncate(errorDetail, MAX_DETAIL));
+        JobStatusGate.Move move = gate.move(id, status)
+                .from(JobStatus.RUNNING)
+                .where(FENCE)
+                .set("finished_at = CURRENT_TIMESTAMP")
+                .set("heartbeat_at = NULL")
+                .set("model_id = :model")
+                .set("error_type = :errorType")
+                .set("error_detail = :errorDetail")
+                .param("instance", instance)
+                .param("token", token)
+                .param("model", modelId)
+                .param("errorType", errorType)
+                .param("errorDetail", Rows.truncate(errorDetail, MAX_DETAIL));
         if (status == JobStatus.SUCCEEDED) {
             move.where("NOT cancel_requested");
         }
@@ -140,10 +194,16 @@ class JobClaims {
 
     /** RUNNING → QUEUED after a clean stop of this instance: the interruption is not the job's fault. */
     boolean handBack(String id, String instance, int token) {
-        return gate.move(id, JobStatus.QUEUED).from(JobStatus.RUNNING).where(FENCE)
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("started_at = NULL")
+        return gate.move(id, JobStatus.QUEUED)
+                .from(JobStatus.RUNNING)
+                .where(FENCE)
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .set("started_at = NULL")
                 .set("attempts = attempts - 1")
-                .param("instance", instance).param("token", token).apply();
+                .param("instance", instance)
+                .param("token", token)
+                .apply();
     }
 
     /** Renews one claim of this instance; false when it is no longer held (the worker must stop). */
@@ -154,12 +214,17 @@ class JobClaims {
     /** The ids of this instance's running jobs whose cancellation was asked for (possibly through another instance). */
     List<String> cancelRequested(String instance) {
         return jdbc.sql("SELECT id FROM jobs WHERE claimed_by = :instance AND status = 'RUNNING' AND cancel_requested")
-                .param("instance", instance).query(String.class).list();
+                .param("instance", instance)
+                .query(String.class)
+                .list();
     }
 
     /** The database's clock, the only clock heartbeat ages are measured with. */
     Instant databaseNow() {
-        return jdbc.sql("SELECT CURRENT_TIMESTAMP").query(OffsetDateTime.class).single().toInstant();
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP")
+                .query(OffsetDateTime.class)
+                .single()
+                .toInstant();
     }
 
     /**
@@ -167,27 +232,48 @@ class JobClaims {
      * was renewed meanwhile (the heartbeat and the recovery race; the condition decides).
      */
     boolean requeueOrphan(TrainingJob job, Instant cutoff) {
-        return gate.move(job.id(), JobStatus.QUEUED).from(JobStatus.RUNNING).where("version = :version")
-                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff").where("NOT cancel_requested")
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("started_at = NULL")
-                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff)).apply();
+        return gate.move(job.id(), JobStatus.QUEUED)
+                .from(JobStatus.RUNNING)
+                .where("version = :version")
+                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
+                .where("NOT cancel_requested")
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .set("started_at = NULL")
+                .param("version", job.claim().version())
+                .param("cutoff", Rows.time(cutoff))
+                .apply();
     }
 
     /** Ends an orphaned job whose cancel was asked for: the cancel is honoured rather than retrained. */
     boolean cancelOrphan(TrainingJob job, Instant cutoff) {
-        return gate.move(job.id(), JobStatus.CANCELLED).from(JobStatus.RUNNING).where("version = :version")
-                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff").where("cancel_requested")
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("finished_at = CURRENT_TIMESTAMP")
-                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff)).apply();
+        return gate.move(job.id(), JobStatus.CANCELLED)
+                .from(JobStatus.RUNNING)
+                .where("version = :version")
+                .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
+                .where("cancel_requested")
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .set("finished_at = CURRENT_TIMESTAMP")
+                .param("version", job.claim().version())
+                .param("cutoff", Rows.time(cutoff))
+                .apply();
     }
 
     /** Fails an orphaned job that was interrupted too often, unless something changed it since it was read. */
     boolean failOrphan(TrainingJob job, Instant cutoff, String detail) {
-        return gate.move(job.id(), JobStatus.FAILED).from(JobStatus.RUNNING).where("version = :version")
+        return gate.move(job.id(), JobStatus.FAILED)
+                .from(JobStatus.RUNNING)
+                .where("version = :version")
                 .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
-                .set("claimed_by = NULL").set("heartbeat_at = NULL").set("finished_at = CURRENT_TIMESTAMP")
-                .set("error_type = 'interrupted'").set("error_detail = :detail")
-                .param("version", job.claim().version()).param("cutoff", Rows.time(cutoff))
-                .param("detail", Rows.truncate(detail, MAX_DETAIL)).apply();
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .set("finished_at = CURRENT_TIMESTAMP")
+                .set("error_type = 'interrupted'")
+                .set("error_detail = :detail")
+                .param("version", job.claim().version())
+                .param("cutoff", Rows.time(cutoff))
+                .param("detail", Rows.truncate(detail, MAX_DETAIL))
+                .apply();
     }
 }

@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 
 import io.trainyard.job.JobDiagnostics;
 import io.trainyard.nn.Diagnostics;
+
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,16 +26,21 @@ class JobFindings {
 
     void recordDiagnostics(String jobId, String instance, Diagnostics diagnostics) {
         jdbc.sql("UPDATE jobs SET diagnostics = :diagnostics WHERE id = :id AND claimed_by = :instance "
-                + "AND status = 'RUNNING'")
+                        + "AND status = 'RUNNING'")
                 .param("diagnostics", json.writeValueAsString(JobDiagnostics.from(diagnostics)))
-                .param("id", jobId).param("instance", instance).update();
+                .param("id", jobId)
+                .param("instance", instance)
+                .update();
     }
 
     /** Early stopping's verdict, for a job that has it (both null otherwise). */
     void recordStopping(String jobId, String instance, Boolean stoppedEarly, Integer bestIteration) {
         jdbc.sql("UPDATE jobs SET stopped_early = :stopped, best_iteration = :best WHERE id = :id "
-                + "AND claimed_by = :instance AND status = 'RUNNING'")
-                .param("stopped", stoppedEarly).param("best", bestIteration)
-                .param("id", jobId).param("instance", instance).update();
+                        + "AND claimed_by = :instance AND status = 'RUNNING'")
+                .param("stopped", stoppedEarly)
+                .param("best", bestIteration)
+                .param("id", jobId)
+                .param("instance", instance)
+                .update();
     }
 }

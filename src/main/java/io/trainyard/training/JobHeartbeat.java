@@ -30,8 +30,14 @@ class JobHeartbeat {
     private final JobMetrics metrics;
     private final TrainyardProperties properties;
 
-    JobHeartbeat(JobRepository jobs, JobClaims claims, RunningJobs running, TrainingWorkers workers, JobRecovery recovery,
-            JobMetrics metrics, TrainyardProperties properties) {
+    JobHeartbeat(
+            JobRepository jobs,
+            JobClaims claims,
+            RunningJobs running,
+            TrainingWorkers workers,
+            JobRecovery recovery,
+            JobMetrics metrics,
+            TrainyardProperties properties) {
         this.jobs = jobs;
         this.claims = claims;
         this.running = running;

@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
-import io.trainyard.job.JobStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.trainyard.job.JobStatus;
 
 /**
  * Job metrics for {@code /actuator/prometheus}: queued and running jobs (across all instances),
@@ -26,11 +26,14 @@ class JobMetrics {
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("trainyard.jobs.queued", queued, AtomicInteger::get)
-                .description("Jobs waiting in the queue").register(registry);
+                .description("Jobs waiting in the queue")
+                .register(registry);
         Gauge.builder("trainyard.jobs.running", running, AtomicInteger::get)
-                .description("Jobs being trained").register(registry);
+                .description("Jobs being trained")
+                .register(registry);
         this.iterations = Counter.builder("trainyard.training.iterations")
-                .description("Gradient-descent iterations run by this instance").register(registry);
+                .description("Gradient-descent iterations run by this instance")
+                .register(registry);
     }
 
     void queueSizes(int queuedJobs, int runningJobs) {
@@ -43,11 +46,17 @@ class JobMetrics {
     }
 
     void finished(JobStatus status, Duration duration) {
-        Counter.builder("trainyard.jobs.finished").description("Jobs that reached a final status")
-                .tag("status", status.name()).register(registry).increment();
+        Counter.builder("trainyard.jobs.finished")
+                .description("Jobs that reached a final status")
+                .tag("status", status.name())
+                .register(registry)
+                .increment();
         if (duration != null) {
-            Timer.builder("trainyard.job.duration").description("Time from the start of training to its end")
-                    .tag("status", status.name()).register(registry).record(duration);
+            Timer.builder("trainyard.job.duration")
+                    .description("Time from the start of training to its end")
+                    .tag("status", status.name())
+                    .register(registry)
+                    .record(duration);
         }
     }
 }

@@ -42,19 +42,26 @@ class JobRecovery {
         for (TrainingJob job : jobs.runningSince(limit)) {
             if (job.claim().cancelRequested()) {
                 if (claims.cancelOrphan(job, limit)) {
-                    log.warn("Job {} was orphaned by instance {} after a cancel was asked for; CANCELLED", job.id(),
+                    log.warn(
+                            "Job {} was orphaned by instance {} after a cancel was asked for; CANCELLED",
+                            job.id(),
                             job.claim().instance());
                 }
             } else if (job.claim().attempts() >= properties.maxAttempts()) {
-                String detail = "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
-                        + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
+                String detail =
+                        "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
+                                + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
                 if (claims.failOrphan(job, limit, detail)) {
                     log.warn("Job {} FAILED: {}", job.id(), detail);
                 }
             } else if (claims.requeueOrphan(job, limit)) {
                 requeued++;
-                log.warn("Job {} was orphaned by instance {} during attempt {}; re-queued to resume from its latest"
-                        + " checkpoint", job.id(), job.claim().instance(), job.claim().attempts());
+                log.warn(
+                        "Job {} was orphaned by instance {} during attempt {}; re-queued to resume from its latest"
+                                + " checkpoint",
+                        job.id(),
+                        job.claim().instance(),
+                        job.claim().attempts());
             }
         }
         return requeued;

@@ -24,7 +24,6 @@ import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Model;
-import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.TrainingState;
 import io.trainyard.system.TrainyardProperties;
@@ -56,9 +55,18 @@ class JobRunner {
     private final TransactionTemplate transactions;
     private final JobFindings findings;
 
-    JobRunner(JobClaims claims, JobCheckpoints checkpoints, TrainingSetup setup, HistoryRepository history,
-            HistoryWriter writer, ModelService models, RunningJobs running, JobMetrics metrics,
-            TrainyardProperties properties, ApplicationEventPublisher events, TransactionTemplate transactions,
+    JobRunner(
+            JobClaims claims,
+            JobCheckpoints checkpoints,
+            TrainingSetup setup,
+            HistoryRepository history,
+            HistoryWriter writer,
+            ModelService models,
+            RunningJobs running,
+            JobMetrics metrics,
+            TrainyardProperties properties,
+            ApplicationEventPublisher events,
+            TransactionTemplate transactions,
             JobFindings findings) {
         this.findings = findings;
         this.claims = claims;
@@ -93,8 +101,8 @@ class JobRunner {
      */
     void run(TrainingJob job, String instance, int token, BooleanSupplier stopping) {
         JobSpec spec = job.spec();
-        Attempt attempt = new Attempt(job, instance, token, running.start(job.id(), spec.iterations(), token),
-                System.nanoTime());
+        Attempt attempt =
+                new Attempt(job, instance, token, running.start(job.id(), spec.iterations(), token), System.nanoTime());
         RunningJob live = attempt.live();
         try {
             events.publishEvent(new JobStarted(job));
@@ -105,13 +113,22 @@ class JobRunner {
                 return;
             }
             int from = resumeFrom.map(TrainingState::iteration).orElse(0);
-            log.info("Job {} started (attempt {}, {}): layers {}, {} activation, alpha {}, {} iterations, seed {}",
-                    job.id(), job.claim().attempts(), from == 0 ? "from its seed" : "resuming after iteration " + from,
-                    job.layerSizes(), spec.activation().id(), spec.alpha(), spec.iterations(), spec.seed());
+            log.info(
+                    "Job {} started (attempt {}, {}): layers {}, {} activation, alpha {}, {} iterations, seed {}",
+                    job.id(),
+                    job.claim().attempts(),
+                    from == 0 ? "from its seed" : "resuming after iteration " + from,
+                    job.layerSizes(),
+                    spec.activation().id(),
+                    spec.alpha(),
+                    spec.iterations(),
+                    spec.seed());
             long leaseNanos = properties.heartbeatTimeout().toNanos();
             // A worker whose heartbeat could not be renewed for a whole timeout may already have been
             // replaced: it stops on its own, even before the database tells it so.
-            BooleanSupplier stop = () -> live.cancelRequested() || live.claimLost() || stopping.getAsBoolean()
+            BooleanSupplier stop = () -> live.cancelRequested()
+                    || live.claimLost()
+                    || stopping.getAsBoolean()
                     || live.nanosSinceRenewal() > leaseNanos;
             HistoryRecorder recorder = recorder(attempt, training, from);
             var data = training.data();
@@ -121,8 +138,10 @@ class JobRunner {
             boolean handingBack = result.outcome() == TrainingResult.Outcome.CANCELLED && !live.cancelRequested();
             boolean held = recorder.finish(handingBack ? result.state() : null);
             if (!held || live.claimLost()) {
-                log.warn("Job {}: its claim was taken over (this instance was paused or cut off); stopped without"
-                        + " writing anything more", job.id());
+                log.warn(
+                        "Job {}: its claim was taken over (this instance was paused or cut off); stopped without"
+                                + " writing anything more",
+                        job.id());
                 return;
             }
             live.concluding();
@@ -132,20 +151,34 @@ class JobRunner {
             handBack(attempt);
         } catch (DatasetNotFoundException | ModelNotFoundException e) {
             // Deleted between submission and training (the in-use check and a submission can cross).
-            end(attempt, JobStatus.FAILED, null, "missing-input", "Training could not start: " + e.getMessage()
-                    + " It was deleted after this job was accepted.");
+            end(
+                    attempt,
+                    JobStatus.FAILED,
+                    null,
+                    "missing-input",
+                    "Training could not start: " + e.getMessage() + " It was deleted after this job was accepted.");
         } catch (OutOfMemoryError e) {
             // The run's arrays are unreachable once the stack unwound to here, so there is room to record the failure.
             log.error("Job {} ran out of memory", job.id());
-            end(attempt, JobStatus.FAILED, null, "out-of-memory", "Training ran out of memory (maximum heap "
-                    + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB on this instance). Try fewer rows, "
-                    + "narrower layers or a smaller batch, or give the service more memory.");
+            end(
+                    attempt,
+                    JobStatus.FAILED,
+                    null,
+                    "out-of-memory",
+                    "Training ran out of memory (maximum heap "
+                            + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                            + " MiB on this instance). Try fewer rows, "
+                            + "narrower layers or a smaller batch, or give the service more memory.");
         } catch (Throwable e) {
             // The exception text may hold SQL, paths or other internals: it goes to the log only, and the
             // job says where to find it.
             String incident = java.util.UUID.randomUUID().toString();
             log.error("Job {} failed unexpectedly, incident {}", job.id(), incident, e);
-            end(attempt, JobStatus.FAILED, null, "internal",
+            end(
+                    attempt,
+                    JobStatus.FAILED,
+                    null,
+                    "internal",
                     "Training stopped on an internal error (logged as incident " + incident + ").");
         } finally {
             running.end(job.id());
@@ -164,15 +197,19 @@ class JobRunner {
             if (!claims.hold(attempt.id(), attempt.instance(), attempt.token())) {
                 return null;
             }
-            Optional<TrainingState> state = checkpoints.find(attempt.id()).flatMap(stored -> decode(attempt, stored,
-                    training));
+            Optional<TrainingState> state =
+                    checkpoints.find(attempt.id()).flatMap(stored -> decode(attempt, stored, training));
             if (state.isPresent()) {
                 history.keepUpTo(attempt.id(), state.get().iteration());
             } else {
                 history.deleteAll(attempt.id());
             }
-            claims.recordStart(attempt.id(), attempt.instance(), attempt.token(),
-                    state.map(TrainingState::iteration).orElse(0), data.train().rows(),
+            claims.recordStart(
+                    attempt.id(),
+                    attempt.instance(),
+                    attempt.token(),
+                    state.map(TrainingState::iteration).orElse(0),
+                    data.train().rows(),
                     data.validation() == null ? 0 : data.validation().rows(),
                     data.test() == null ? 0 : data.test().rows());
             return state;
@@ -180,8 +217,8 @@ class JobRunner {
     }
 
     /** A checkpoint this plan cannot continue (corrupt, or from another version of the spec) is dropped, not fatal. */
-    private Optional<TrainingState> decode(Attempt attempt, JobCheckpoints.Checkpoint stored,
-            TrainingSetup.Training training) {
+    private Optional<TrainingState> decode(
+            Attempt attempt, JobCheckpoints.Checkpoint stored, TrainingSetup.Training training) {
         try {
             TrainingState state = TrainingState.decode(stored.state());
             var plan = training.trainer().plan();
@@ -190,8 +227,11 @@ class JobRunner {
             }
             return Optional.of(state);
         } catch (IllegalArgumentException e) {
-            log.warn("Job {}: checkpoint at iteration {} cannot be resumed ({}); training again from the seed",
-                    attempt.id(), stored.iteration(), e.getMessage());
+            log.warn(
+                    "Job {}: checkpoint at iteration {} cannot be resumed ({}); training again from the seed",
+                    attempt.id(),
+                    stored.iteration(),
+                    e.getMessage());
             checkpoints.delete(attempt.id());
             return Optional.empty();
         }
@@ -202,8 +242,15 @@ class JobRunner {
         HistoryRecorder.AttemptWrites writes = new HistoryRecorder.AttemptWrites() {
             @Override
             public boolean progress(LiveProgress p) {
-                return claims.recordProgress(attempt.id(), attempt.instance(), attempt.token(), p.iteration(),
-                        p.iterationsPerSecond(), p.trainLoss(), p.validationLoss(), p.testLoss());
+                return claims.recordProgress(
+                        attempt.id(),
+                        attempt.instance(),
+                        attempt.token(),
+                        p.iteration(),
+                        p.iterationsPerSecond(),
+                        p.trainLoss(),
+                        p.validationLoss(),
+                        p.testLoss());
             }
 
             @Override
@@ -211,21 +258,35 @@ class JobRunner {
                 checkpoints.save(attempt.id(), iteration, state);
             }
         };
-        return new HistoryRecorder(attempt.live(), training.start().depth(), data.validation() != null,
-                data.test() != null, from, writer, writes, metrics, properties.historyFlushInterval(),
-                properties.checkpointInterval(), properties.progressLogInterval())
+        return new HistoryRecorder(
+                        attempt.live(),
+                        training.start().depth(),
+                        data.validation() != null,
+                        data.test() != null,
+                        from,
+                        writer,
+                        writes,
+                        metrics,
+                        properties.historyFlushInterval(),
+                        properties.checkpointInterval(),
+                        properties.progressLogInterval())
                 .storingDiagnostics(d -> findings.recordDiagnostics(attempt.id(), attempt.instance(), d));
     }
 
-    private void conclude(Attempt attempt, TrainingResult result, TrainingSetup.Training training,
-            boolean handingBack) {
+    private void conclude(
+            Attempt attempt, TrainingResult result, TrainingSetup.Training training, boolean handingBack) {
         if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
             findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
         }
         switch (result.outcome()) {
             case COMPLETED -> succeed(attempt, result, training);
-            case DIVERGED -> end(attempt, JobStatus.FAILED, null, "diverged", "Training " + result.message()
-                    + ". Try a smaller alpha, normalize: true, or a smaller scale.");
+            case DIVERGED ->
+                end(
+                        attempt,
+                        JobStatus.FAILED,
+                        null,
+                        "diverged",
+                        "Training " + result.message() + ". Try a smaller alpha, normalize: true, or a smaller scale.");
             case CANCELLED -> {
                 if (handingBack) {
                     handBack(attempt);
@@ -248,10 +309,14 @@ class JobRunner {
         // that point's losses.
         var point = result.networkPoint();
         StoredModel model = transactions.execute(tx -> {
-            StoredModel saved = models.save(attempt.id(), new Model(result.network(), training.preprocessing()),
-                    point.trainLoss(), point.testLoss(), training.lineage(attempt.job(), attempt.took()));
-            if (!claims.finish(attempt.id(), attempt.instance(), attempt.token(), JobStatus.SUCCEEDED, saved.id(), null,
-                    null)) {
+            StoredModel saved = models.save(
+                    attempt.id(),
+                    new Model(result.network(), training.preprocessing()),
+                    point.trainLoss(),
+                    point.testLoss(),
+                    training.lineage(attempt.job(), attempt.took()));
+            if (!claims.finish(
+                    attempt.id(), attempt.instance(), attempt.token(), JobStatus.SUCCEEDED, saved.id(), null, null)) {
                 tx.setRollbackOnly();
                 return null;
             }
@@ -269,8 +334,8 @@ class JobRunner {
     private void end(Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail) {
         try {
             Boolean ended = transactions.execute(tx -> {
-                if (!claims.finish(attempt.id(), attempt.instance(), attempt.token(), status, modelId, errorType,
-                        errorDetail)) {
+                if (!claims.finish(
+                        attempt.id(), attempt.instance(), attempt.token(), status, modelId, errorType, errorDetail)) {
                     return false;
                 }
                 checkpoints.delete(attempt.id());
@@ -279,27 +344,35 @@ class JobRunner {
             if (Boolean.TRUE.equals(ended)) {
                 finished(attempt, status, errorDetail);
             } else {
-                log.warn("Job {} finished as {} but its claim had been taken over; the result is discarded",
-                        attempt.id(), status);
+                log.warn(
+                        "Job {} finished as {} but its claim had been taken over; the result is discarded",
+                        attempt.id(),
+                        status);
             }
         } catch (RuntimeException e) {
             // The job stays RUNNING without a heartbeat (this instance no longer renews it once the
             // worker lets go), so recovery picks it up after the heartbeat timeout.
-            log.error("Job {} could not be recorded as {}; it will be recovered: {}", attempt.id(), status, e.toString());
+            log.error(
+                    "Job {} could not be recorded as {}; it will be recovered: {}", attempt.id(), status, e.toString());
         }
     }
 
     private void finished(Attempt attempt, JobStatus status, String errorDetail) {
         Duration took = attempt.took();
         metrics.finished(status, took);
-        log.info("Job {} {} after {} s{}", attempt.id(), status, String.format("%.1f", took.toMillis() / 1000.0),
+        log.info(
+                "Job {} {} after {} s{}",
+                attempt.id(),
+                status,
+                String.format("%.1f", took.toMillis() / 1000.0),
                 errorDetail == null ? "" : ": " + errorDetail);
     }
 
     private void handBack(Attempt attempt) {
         try {
             if (claims.handBack(attempt.id(), attempt.instance(), attempt.token())) {
-                log.info("Job {} handed back to the queue at its latest checkpoint: this instance is stopping",
+                log.info(
+                        "Job {} handed back to the queue at its latest checkpoint: this instance is stopping",
                         attempt.id());
             }
         } catch (RuntimeException e) {

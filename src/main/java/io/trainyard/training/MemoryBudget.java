@@ -74,9 +74,12 @@ class MemoryBudget {
     /** Logs, once per job, that a job will never fit (see the class comment). */
     synchronized void warnIfNeverFits(String jobId, long bytes) {
         if (bytes > budget && warned.size() < 10_000 && warned.add(jobId)) {
-            log.warn("Job {} needs about {} MiB of working memory, more than the whole memory budget of {} MiB "
-                    + "(trainyard.limits.memory-budget); it stays queued until cancelled or the budget is raised",
-                    jobId, bytes >> 20, budget >> 20);
+            log.warn(
+                    "Job {} needs about {} MiB of working memory, more than the whole memory budget of {} MiB "
+                            + "(trainyard.limits.memory-budget); it stays queued until cancelled or the budget is raised",
+                    jobId,
+                    bytes >> 20,
+                    budget >> 20);
         }
     }
 

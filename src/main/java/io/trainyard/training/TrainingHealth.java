@@ -20,6 +20,8 @@ class TrainingHealth implements HealthIndicator {
     @Override
     public Health health() {
         int dead = workers.deadWorkers();
-        return dead == 0 ? Health.up().build() : Health.down().withDetail("deadWorkers", dead).build();
+        return dead == 0
+                ? Health.up().build()
+                : Health.down().withDetail("deadWorkers", dead).build();
     }
 }

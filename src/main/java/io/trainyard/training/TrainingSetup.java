@@ -50,7 +50,12 @@ class TrainingSetup {
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
      * @param dataDigest {@link DataDigest#sha256} of the rows trained on, after the validation split
      */
-    record Training(TrainingData data, Network start, Preprocessing preprocessing, Trainer trainer, Dataset dataset,
+    record Training(
+            TrainingData data,
+            Network start,
+            Preprocessing preprocessing,
+            Trainer trainer,
+            Dataset dataset,
             String dataDigest) {
 
         TrainingPlan plan() {
@@ -61,9 +66,18 @@ class TrainingSetup {
         TrainingRun lineage(TrainingJob job, Duration took) {
             int features = dataset.features();
             boolean named = dataset.listed() && dataset.columns().size() == features + dataset.targets();
-            return new TrainingRun(job.sweepId(), dataset.id(), dataset.name(), dataDigest, job.spec(), took,
+            return new TrainingRun(
+                    job.sweepId(),
+                    dataset.id(),
+                    dataset.name(),
+                    dataDigest,
+                    job.spec(),
+                    took,
                     named ? dataset.columns().subList(0, features) : null,
-                    named ? dataset.columns().subList(features, dataset.columns().size()) : null);
+                    named
+                            ? dataset.columns()
+                                    .subList(features, dataset.columns().size())
+                            : null);
         }
     }
 
@@ -72,8 +86,13 @@ class TrainingSetup {
      * stopping. A spec stored before these options existed is plain full-batch gradient descent.
      */
     static TrainingPlan plan(JobSpec spec) {
-        return new TrainingPlan(spec.alpha(), spec.iterations(), OptimizerOption.engine(spec.optimizer()),
-                spec.batchSize(), EarlyStoppingOption.engine(spec.earlyStopping()), spec.seed());
+        return new TrainingPlan(
+                spec.alpha(),
+                spec.iterations(),
+                OptimizerOption.engine(spec.optimizer()),
+                spec.batchSize(),
+                EarlyStoppingOption.engine(spec.earlyStopping()),
+                spec.seed());
     }
 
     /**
@@ -86,8 +105,8 @@ class TrainingSetup {
         // A data set's own validation part wins; the resolver refuses a validationFraction beside one.
         TrainTestSplit split = dataset.hasValidation()
                 ? new TrainTestSplit(dataset.trainX(), dataset.trainY(), dataset.validationX(), dataset.validationY())
-                : TrainTestSplit.of(dataset.trainX(), dataset.trainY(), spec.validationFraction(),
-                        spec.seed() ^ SPLIT_STREAM);
+                : TrainTestSplit.of(
+                        dataset.trainX(), dataset.trainY(), spec.validationFraction(), spec.seed() ^ SPLIT_STREAM);
         RealMatrix x = matrix(split.trainX());
         Network network;
         Preprocessing preprocessing;
@@ -97,16 +116,27 @@ class TrainingSetup {
             preprocessing = warm.preprocessing();
         } else {
             preprocessing = Preprocessing.fit(x, spec.basisDegree(), spec.normalize());
-            network = Network.initialize(job.layerSizes().stream().mapToInt(Integer::intValue).toArray(),
-                    spec.activation(), spec.bias(), spec.scale(), new Well19937c(spec.seed()));
+            network = Network.initialize(
+                    job.layerSizes().stream().mapToInt(Integer::intValue).toArray(),
+                    spec.activation(),
+                    spec.bias(),
+                    spec.scale(),
+                    new Well19937c(spec.seed()));
         }
         Samples train = Samples.of(preprocessing.apply(x), matrix(split.trainY()));
-        Samples validation = split.testX() == null ? null
+        Samples validation = split.testX() == null
+                ? null
                 : Samples.of(preprocessing.apply(matrix(split.testX())), matrix(split.testY()));
         Samples test = dataset.hasTest()
-                ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY())) : null;
-        return new Training(new TrainingData(train, validation, test), network, preprocessing,
-                new Trainer(plan(spec)), dataset, DataDigest.sha256(split.trainX(), split.trainY()));
+                ? Samples.of(preprocessing.apply(matrix(dataset.testX())), matrix(dataset.testY()))
+                : null;
+        return new Training(
+                new TrainingData(train, validation, test),
+                network,
+                preprocessing,
+                new Trainer(plan(spec)),
+                dataset,
+                DataDigest.sha256(split.trainX(), split.trainY()));
     }
 
     private static RealMatrix matrix(double[][] rows) {

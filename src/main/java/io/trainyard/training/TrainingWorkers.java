@@ -13,9 +13,9 @@ import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.transaction.event.TransactionalEventListener;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 import io.trainyard.job.JobQueued;
 import io.trainyard.job.JobRepository;
@@ -51,8 +51,14 @@ class TrainingWorkers implements SmartLifecycle {
     private volatile boolean running;
     private boolean workPending;
 
-    TrainingWorkers(JobRepository jobs, JobClaims claims, JobRunner runner, JobRecovery recovery,
-            MemoryBudget memory, TrainyardProperties properties, DataSource dataSource) {
+    TrainingWorkers(
+            JobRepository jobs,
+            JobClaims claims,
+            JobRunner runner,
+            JobRecovery recovery,
+            MemoryBudget memory,
+            TrainyardProperties properties,
+            DataSource dataSource) {
         this.memory = memory;
         this.jobs = jobs;
         this.claims = claims;
@@ -98,7 +104,10 @@ class TrainingWorkers implements SmartLifecycle {
             thread.start();
         }
         running = true;
-        log.info("Started {} training workers as instance {}; matrix products: {}", count, instance,
+        log.info(
+                "Started {} training workers as instance {}; matrix products: {}",
+                count,
+                instance,
                 io.trainyard.nn.Gemm.implementation());
     }
 
@@ -117,7 +126,8 @@ class TrainingWorkers implements SmartLifecycle {
                     thread.join(left);
                 }
                 if (thread.isAlive()) {
-                    log.warn("Worker {} did not stop in time; its job will resume from its latest checkpoint",
+                    log.warn(
+                            "Worker {} did not stop in time; its job will resume from its latest checkpoint",
                             thread.getName());
                 }
             } catch (InterruptedException e) {
@@ -185,8 +195,7 @@ class TrainingWorkers implements SmartLifecycle {
     }
 
     /** A job this worker claimed, with the claim's fencing token. */
-    private record Claimed(TrainingJob job, int token) {
-    }
+    private record Claimed(TrainingJob job, int token) {}
 
     private Optional<Claimed> claimNext() {
         for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {

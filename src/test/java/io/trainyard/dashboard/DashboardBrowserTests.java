@@ -42,14 +42,17 @@ import io.trainyard.support.Http;
  * where Chromium is not installed; {@code .ci/run} installs it so CI always runs it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the first test's screenshot is not crowded by the second's jobs
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=1",
-    "trainyard.history-flush-interval=200ms",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=1",
+            "trainyard.history-flush-interval=200ms",
+        })
 class DashboardBrowserTests {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("trainyard.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("trainyard.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path CHROMEDRIVER =
+            Path.of(System.getProperty("trainyard.chromedriver", "/usr/bin/chromedriver"));
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @LocalServerPort
@@ -67,15 +70,24 @@ class DashboardBrowserTests {
 
     @BeforeEach
     void browser() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
                         + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
         profile = Files.createTempDirectory("trainyard-chromium");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1440,1200", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--window-size=1440,1200",
+                "--user-data-dir=" + profile);
         options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
         // An explicit driver executable keeps Selenium Manager from resolving (downloading) one.
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -91,7 +103,9 @@ class DashboardBrowserTests {
         // Whatever a failed test left running must not hold the one worker for the next test.
         Http http = new Http(port);
         for (String status : List.of("RUNNING", "QUEUED")) {
-            http.get("/jobs?limit=500&status=" + status).json().get("items")
+            http.get("/jobs?limit=500&status=" + status)
+                    .json()
+                    .get("items")
                     .forEach(job -> http.post("/jobs/" + job.get("id").asString() + "/cancel", ""));
         }
         if (driver != null) {
@@ -112,8 +126,7 @@ class DashboardBrowserTests {
                  "alpha": 0.001, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""").expect(202);
         http.post("/jobs", """
                 {"name": "tanh 10", "dataset": "hw5", "layers": [10], "activation": "tanh", "bias": true,
-                 "normalize": true, "alpha": 0.0003, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""")
-                .expect(202);
+                 "normalize": true, "alpha": 0.0003, "iterations": 2000, "seed": 7, "validationFraction": 0.25}""").expect(202);
         driver.get("http://localhost:" + port + "/");
         // Signed out, the page says how to sign in; the key goes in the box and stays for this tab.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
@@ -130,7 +143,8 @@ class DashboardBrowserTests {
         driver.findElement(By.id("job-submit")).click();
         WebElement alphaError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("e-alpha")));
         assertThat(alphaError.getText()).isNotBlank();
-        assertThat(driver.findElement(By.id("f-alpha")).getDomAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(driver.findElement(By.id("f-alpha")).getDomAttribute("aria-invalid"))
+                .isEqualTo("true");
         assertThat(driver.findElement(By.id("form-problem")).isDisplayed()).isTrue();
 
         // A long job, so the page sees it grow; it is cancelled at the end.
@@ -144,7 +158,9 @@ class DashboardBrowserTests {
 
         // The page switches to the new job and follows it (queued behind the two short jobs, then running).
         wait.until(ExpectedConditions.textToBe(By.id("job-name"), "sigmoid 20 (from the form)"));
-        assertThat(driver.findElements(By.id("e-alpha"))).as("the old field error is gone").isEmpty();
+        assertThat(driver.findElements(By.id("e-alpha")))
+                .as("the old field error is gone")
+                .isEmpty();
         wait.until(ExpectedConditions.textToBe(By.id("job-status"), "RUNNING"));
         WebElement lossChart = driver.findElement(By.id("loss-chart"));
         wait.until(d -> intAttribute(lossChart, "data-points") >= 2);
@@ -165,8 +181,11 @@ class DashboardBrowserTests {
         // The list shows the job running, with its progress bar moving, beside the finished ones.
         WebElement row = driver.findElement(By.cssSelector("#job-table tbody tr.selected"));
         assertThat(row.getText()).contains("sigmoid 20 (from the form)").contains("RUNNING");
-        wait.until(d -> Double.parseDouble(row.findElement(By.cssSelector("progress")).getDomProperty("value")) > 0);
-        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 2);
+        wait.until(d ->
+                Double.parseDouble(row.findElement(By.cssSelector("progress")).getDomProperty("value")) > 0);
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded"))
+                        .size()
+                == 2);
         screenshot(Path.of("target", "dashboard.png"));
 
         driver.findElement(By.id("job-cancel")).click();
@@ -178,7 +197,8 @@ class DashboardBrowserTests {
         }
         WebElement compareChart = driver.findElement(By.id("compare-chart"));
         wait.until(ExpectedConditions.visibilityOf(compareChart));
-        wait.until(d -> compareChart.findElements(By.cssSelector(".u-legend .u-series")).size() == 1 + 3);
+        wait.until(d ->
+                compareChart.findElements(By.cssSelector(".u-legend .u-series")).size() == 1 + 3);
         assertThat(intAttribute(compareChart, "data-points")).isGreaterThan(2);
         screenshot(Path.of("target", "dashboard-compare.png"));
 
@@ -191,8 +211,7 @@ class DashboardBrowserTests {
         Http http = new Http(port);
         for (int i = 0; i < 120; i++) {
             http.post("/jobs", """
-                    {"name": "paging %03d", "dataset": "hw5", "alpha": 0.001, "iterations": 0, "seed": 1}"""
-                    .formatted(i)).expect(202);
+                    {"name": "paging %03d", "dataset": "hw5", "alpha": 0.001, "iterations": 0, "seed": 1}""".formatted(i)).expect(202);
         }
         http.post("/jobs", """
                 {"name": "not in the filter", "dataset": "hw5", "alpha": 0.001, "iterations": 0}""").expect(202);
@@ -211,7 +230,9 @@ class DashboardBrowserTests {
         assertThat(rowNames().get(119)).isEqualTo("paging 000");
 
         // The live refresh keeps the older pages it has loaded.
-        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded")).size() == 120);
+        wait.until(d -> d.findElements(By.cssSelector("#job-table tbody .badge.succeeded"))
+                        .size()
+                == 120);
         assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
         assertThat(scriptErrors()).isEmpty();
     }
@@ -225,8 +246,9 @@ class DashboardBrowserTests {
     /** The names in the job list, top to bottom (read in one script call: rows come and go while it refreshes). */
     @SuppressWarnings("unchecked")
     private List<String> rowNames() {
-        return (List<String>) ((ChromeDriver) driver).executeScript(
-                "return [...document.querySelectorAll('#job-table tbody .job-open')].map(b => b.textContent)");
+        return (List<String>) ((ChromeDriver) driver)
+                .executeScript(
+                        "return [...document.querySelectorAll('#job-table tbody .job-open')].map(b => b.textContent)");
     }
 
     private static int intAttribute(WebElement element, String name) {

@@ -27,7 +27,8 @@ class CsvTableTests {
         assertThat(table.columns()).containsExactly("x", "y");
 
         assertThatThrownBy(() -> parse("x,y\n1,2\n\n3,oops\n", List.of()))
-                .hasMessageContaining("line 4, column 'y'").hasMessageContaining("'oops' is not a number");
+                .hasMessageContaining("line 4, column 'y'")
+                .hasMessageContaining("'oops' is not a number");
     }
 
     @Test
@@ -40,14 +41,16 @@ class CsvTableTests {
         assertThat(problem("x,y\n1,\n")).contains("line 2, column 'y'").contains("empty");
         assertThat(problem("")).contains("line 1").contains("empty");
         assertThat(problem("x,y\n")).contains("line 2").contains("no data rows");
-        assertThatThrownBy(() -> parse("x,y\n1,2\n", List.of("z"))).hasMessageContaining("line 1")
+        assertThatThrownBy(() -> parse("x,y\n1,2\n", List.of("z")))
+                .hasMessageContaining("line 1")
                 .hasMessageContaining("unknown target column 'z'");
     }
 
     @Test
     void theCellLimitIsEnforcedWhileReading() {
         assertThatThrownBy(() -> CsvTable.parse(new StringReader("x,y\n1,2\n3,4\n5,6\n"), List.of(), 5))
-                .hasMessageContaining("line 4").hasMessageContaining("trainyard.limits.max-data-cells");
+                .hasMessageContaining("line 4")
+                .hasMessageContaining("trainyard.limits.max-data-cells");
     }
 
     @Test
@@ -56,7 +59,9 @@ class CsvTableTests {
         String digits = "9".repeat(200_000) + "x";
         long start = System.nanoTime();
 
-        assertThat(problem("x,y\n1," + digits + "\n")).contains("line 2, column 'y'").contains("200001 characters");
+        assertThat(problem("x,y\n1," + digits + "\n"))
+                .contains("line 2, column 'y'")
+                .contains("200001 characters");
         assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
     }
 
@@ -72,8 +77,23 @@ class CsvTableTests {
         for (String ok : List.of("0", "-1", "+2.5", ".5", "5.", "1e3", "1E-3", "-.5e+7", "007")) {
             assertThat(CsvTable.isDecimal(ok)).as(ok).isTrue();
         }
-        for (String bad : List.of("", "+", ".", "e5", "1e", "1e+", "0x10", "1f", "1d", "NaN", "Infinity", "1..2",
-                "1.2.3", "--1", "1 2", "١")) {
+        for (String bad : List.of(
+                "",
+                "+",
+                ".",
+                "e5",
+                "1e",
+                "1e+",
+                "0x10",
+                "1f",
+                "1d",
+                "NaN",
+                "Infinity",
+                "1..2",
+                "1.2.3",
+                "--1",
+                "1 2",
+                "١")) {
             assertThat(CsvTable.isDecimal(bad)).as(bad).isFalse();
         }
     }
@@ -103,7 +123,7 @@ class CsvTableTests {
     }
 
     private static String problem(String csv) {
-        return org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class,
-                () -> parse(csv, List.of())).getMessage();
+        return org.junit.jupiter.api.Assertions.assertThrows(InvalidRequestException.class, () -> parse(csv, List.of()))
+                .getMessage();
     }
 }

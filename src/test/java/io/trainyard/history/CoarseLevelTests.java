@@ -22,10 +22,13 @@ class CoarseLevelTests {
 
         CoarseLevel.Row row = CoarseLevel.of(chunk);
 
-        assertThat(row.iterations()).hasSizeLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH).isSorted()
+        assertThat(row.iterations())
+                .hasSizeLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH)
+                .isSorted()
                 .contains(10_000, 10_000 + n - 1, 10_000 + 3000);
         assertThat(java.util.Arrays.stream(row.iterations()).anyMatch(it -> it == 10_999 || it == 11_000))
-                .as("the cliff is kept").isTrue();
+                .as("the cliff is kept")
+                .isTrue();
         assertThat(row.pointCount()).isEqualTo(n);
         int spike = java.util.Arrays.binarySearch(row.iterations(), 13_000);
         assertThat(row.gradientNorms()[2 * spike + 1]).isEqualTo(1e6);
@@ -33,8 +36,8 @@ class CoarseLevelTests {
 
     @Test
     void aSmallBatchIsKeptWhole() {
-        HistoryChunk chunk = new HistoryChunk("job", 0, 3, 1, new double[] {3, 2, 1}, new double[] {4, 5, 6}, null,
-                new double[] {7, 8, 9});
+        HistoryChunk chunk = new HistoryChunk(
+                "job", 0, 3, 1, new double[] {3, 2, 1}, new double[] {4, 5, 6}, null, new double[] {7, 8, 9});
 
         CoarseLevel.Row row = CoarseLevel.of(chunk);
         JobHistory history = CoarseLevel.history(List.of(row), 0, 1);

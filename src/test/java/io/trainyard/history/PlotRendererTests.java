@@ -71,7 +71,8 @@ class PlotRendererTests {
             for (double[] y : List.of(spread, flat, huge)) {
                 Document svg = parse(renderer.svg(chart(log), List.of(new PlotRenderer.Series("s", x, y))));
                 assertNoLongNumbers(svg);
-                assertThat(tickLabels(svg, "y-axis")).as("log=%s, magnitude %s", log, magnitude)
+                assertThat(tickLabels(svg, "y-axis"))
+                        .as("log=%s, magnitude %s", log, magnitude)
                         .hasSizeGreaterThanOrEqualTo(2);
             }
         }
@@ -96,25 +97,28 @@ class PlotRendererTests {
 
     @Test
     void theIterationAxisIsWholeNumbersEvenForOnePoint() throws Exception {
-        Document svg = parse(renderer.svg(chart(true),
-                List.of(new PlotRenderer.Series("train", new double[] {0}, new double[] {2776.4}))));
+        Document svg = parse(renderer.svg(
+                chart(true), List.of(new PlotRenderer.Series("train", new double[] {0}, new double[] {2776.4}))));
 
         List<String> labels = tickLabels(svg, "x-axis");
         assertThat(labels).isNotEmpty().allMatch(l -> l.matches("\\d+"), "whole iterations");
         assertNoLongNumbers(svg);
 
-        List<String> manyLabels = tickLabels(parse(renderer.svg(chart(false),
-                List.of(new PlotRenderer.Series("train", new double[] {0, 1, 2}, new double[] {3, 2, 1})))), "x-axis");
+        List<String> manyLabels = tickLabels(
+                parse(renderer.svg(
+                        chart(false),
+                        List.of(new PlotRenderer.Series("train", new double[] {0, 1, 2}, new double[] {3, 2, 1})))),
+                "x-axis");
         assertThat(manyLabels).containsExactly("0", "1", "2");
     }
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void historiesOfOneOrTwoPointsAreDrawnAsMarkers(boolean log) throws Exception {
-        Document one = parse(renderer.svg(chart(log),
-                List.of(new PlotRenderer.Series("train", new double[] {0}, new double[] {812.5}))));
-        Document two = parse(renderer.svg(chart(log),
-                List.of(new PlotRenderer.Series("train", new double[] {0, 1}, new double[] {812.5, 640}))));
+        Document one = parse(renderer.svg(
+                chart(log), List.of(new PlotRenderer.Series("train", new double[] {0}, new double[] {812.5}))));
+        Document two = parse(renderer.svg(
+                chart(log), List.of(new PlotRenderer.Series("train", new double[] {0, 1}, new double[] {812.5, 640}))));
 
         assertThat(filledShapes(series(one).get(0))).isEqualTo(1);
         assertThat(filledShapes(series(two).get(0))).isEqualTo(2);
@@ -125,8 +129,8 @@ class PlotRendererTests {
         // The store keeps only the finite points; the job says where the loss stopped being finite.
         PlotRenderer.Series given = new PlotRenderer.Series("train", new double[] {0, 1}, new double[] {900, 4e7}, 2.0);
         // A caller that passes the non-finite tail itself gets the same mark.
-        PlotRenderer.Series tail = new PlotRenderer.Series("W0", new double[] {0, 1, 2, 3},
-                new double[] {5, 8e30, Double.POSITIVE_INFINITY, Double.NaN});
+        PlotRenderer.Series tail = new PlotRenderer.Series(
+                "W0", new double[] {0, 1, 2, 3}, new double[] {5, 8e30, Double.POSITIVE_INFINITY, Double.NaN});
 
         for (PlotRenderer.Series s : List.of(given, tail)) {
             Document svg = parse(renderer.svg(chart(true), List.of(s)));
@@ -145,10 +149,14 @@ class PlotRendererTests {
             steady[i] = 1000 * Math.pow(0.9, i);
             exploding[i] = 1000 * Math.pow(1e15, i);
         }
-        Document svg = parse(renderer.svg(chart(true), List.of(new PlotRenderer.Series("steady", x, steady),
-                new PlotRenderer.Series("exploding", x, exploding, 20.0))));
+        Document svg = parse(renderer.svg(
+                chart(true),
+                List.of(
+                        new PlotRenderer.Series("steady", x, steady),
+                        new PlotRenderer.Series("exploding", x, exploding, 20.0))));
 
-        List<Double> ticks = tickLabels(svg, "y-axis").stream().map(Double::parseDouble).toList();
+        List<Double> ticks =
+                tickLabels(svg, "y-axis").stream().map(Double::parseDouble).toList();
         assertThat(ticks).hasSizeGreaterThanOrEqualTo(3);
         assertThat(ticks.get(ticks.size() - 1)).as("top label").isLessThan(1e6);
         assertThat(texts(svg, "divergence-label")).containsExactly("diverged at iteration 20");
@@ -158,20 +166,23 @@ class PlotRendererTests {
     void longNamesSharingAPrefixKeepTheirDifferingParts() throws Exception {
         List<PlotRenderer.Series> lines = new ArrayList<>();
         for (int s = 0; s < 3; s++) {
-            lines.add(new PlotRenderer.Series("normalisation x basis x depth [normalize=true, basisDegree=" + s
-                    + ", layers=[20, 20]]", iterations(3), new double[] {3 + s, 2 + s, 1 + s}));
+            lines.add(new PlotRenderer.Series(
+                    "normalisation x basis x depth [normalize=true, basisDegree=" + s + ", layers=[20, 20]]",
+                    iterations(3),
+                    new double[] {3 + s, 2 + s, 1 + s}));
         }
         List<String> labels = texts(parse(renderer.svg(chart(true), lines)), "legend-label");
 
         assertThat(labels).hasSize(3).allMatch(l -> l.length() <= 64).doesNotHaveDuplicates();
-        assertThat(labels).anyMatch(l -> l.contains("basisDegree=1"))
+        assertThat(labels)
+                .anyMatch(l -> l.contains("basisDegree=1"))
                 .allMatch(l -> l.startsWith("…basisDegree="), "the shared words go, whole words only");
     }
 
     @Test
     void aRunWithNoFinitePointStillSaysItDiverged() throws Exception {
-        Document svg = parse(renderer.svg(chart(true),
-                List.of(new PlotRenderer.Series("train", new double[0], new double[0], 0.0))));
+        Document svg = parse(renderer.svg(
+                chart(true), List.of(new PlotRenderer.Series("train", new double[0], new double[0], 0.0))));
 
         assertThat(texts(svg, "divergence-label")).containsExactly("diverged at iteration 0");
     }
@@ -201,7 +212,10 @@ class PlotRendererTests {
         assertThat(styles).as("pairwise different (colour, dash, marker)").hasSize(count);
         if (count <= 10) {
             // the gradients chart: W0 and W8 (and any two layers) differ in colour, not only in dash or marker
-            assertThat(groups.stream().map(g -> g.getAttribute("data-colour")).distinct().count())
+            assertThat(groups.stream()
+                            .map(g -> g.getAttribute("data-colour"))
+                            .distinct()
+                            .count())
                     .isGreaterThanOrEqualTo(Math.min(count, 7));
         }
     }
@@ -221,7 +235,8 @@ class PlotRendererTests {
     @Test
     void pngAndSvgAreTheRequestedSize() throws IOException {
         PlotRenderer.Chart chart = new PlotRenderer.Chart("t", "iteration", "loss", true, 640, 360);
-        List<PlotRenderer.Series> lines = List.of(new PlotRenderer.Series("train", iterations(3), new double[] {3, 2, 1}));
+        List<PlotRenderer.Series> lines =
+                List.of(new PlotRenderer.Series("train", iterations(3), new double[] {3, 2, 1}));
 
         var image = ImageIO.read(new ByteArrayInputStream(renderer.png(chart, lines)));
         assertThat(image.getWidth()).isEqualTo(640);
@@ -231,7 +246,8 @@ class PlotRendererTests {
 
     @Test
     void labelsWithMarkupCharactersStayWellFormed() throws Exception {
-        Document svg = parse(renderer.svg(new PlotRenderer.Chart("a < b & \"c\"", "x", "y", false, 500, 300),
+        Document svg = parse(renderer.svg(
+                new PlotRenderer.Chart("a < b & \"c\"", "x", "y", false, 500, 300),
                 List.of(new PlotRenderer.Series("<W0> & co", iterations(2), new double[] {1, 2}))));
 
         assertThat(texts(svg, "legend-label")).containsExactly("<W0> & co");
@@ -259,7 +275,8 @@ class PlotRendererTests {
 
     private static List<Element> groups(Document svg, String cssClass) {
         return elements(svg.getElementsByTagName("g")).stream()
-                .filter(g -> List.of(g.getAttribute("class").split(" ")).contains(cssClass)).toList();
+                .filter(g -> List.of(g.getAttribute("class").split(" ")).contains(cssClass))
+                .toList();
     }
 
     private static List<Element> series(Document svg) {
@@ -268,24 +285,31 @@ class PlotRendererTests {
 
     private static List<String> tickLabels(Document svg, String axis) {
         return elements(groups(svg, axis).get(0).getElementsByTagName("text")).stream()
-                .filter(t -> t.getAttribute("class").equals("tick-label")).map(Element::getTextContent).toList();
+                .filter(t -> t.getAttribute("class").equals("tick-label"))
+                .map(Element::getTextContent)
+                .toList();
     }
 
     private static List<String> texts(Document svg, String cssClass) {
         return elements(svg.getElementsByTagName("text")).stream()
-                .filter(t -> t.getAttribute("class").equals(cssClass)).map(Element::getTextContent).toList();
+                .filter(t -> t.getAttribute("class").equals(cssClass))
+                .map(Element::getTextContent)
+                .toList();
     }
 
     /** Filled shapes in a series' group are its markers (the line itself has fill="none"). */
     private static long filledShapes(Element group) {
         return elements(group.getElementsByTagName("path")).stream()
-                .filter(p -> !p.getAttribute("fill").equals("none") && !p.getAttribute("d").isBlank()).count();
+                .filter(p -> !p.getAttribute("fill").equals("none")
+                        && !p.getAttribute("d").isBlank())
+                .count();
     }
 
     private static void assertNoLongNumbers(Document svg) {
         for (Element text : elements(svg.getElementsByTagName("text"))) {
             assertThat(LONG_NUMBER.matcher(text.getTextContent()).find())
-                    .as("label '%s' has a number with 15 or more digits", text.getTextContent()).isFalse();
+                    .as("label '%s' has a number with 15 or more digits", text.getTextContent())
+                    .isFalse();
         }
     }
 }

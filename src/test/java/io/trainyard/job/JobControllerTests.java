@@ -42,8 +42,23 @@ class JobControllerTests {
     @MockitoBean
     JobEventStreams events;
 
-    private static final JobSpec SPEC = new JobSpec("slice", "hw5", List.of(5), Activation.SIGMOID, false, 0.1,
-            0.001, 10, 7L, false, 1, 0.0, null, null, null, null);
+    private static final JobSpec SPEC = new JobSpec(
+            "slice",
+            "hw5",
+            List.of(5),
+            Activation.SIGMOID,
+            false,
+            0.1,
+            0.001,
+            10,
+            7L,
+            false,
+            1,
+            0.0,
+            null,
+            null,
+            null,
+            null);
 
     @Test
     void aSubmittedJobIsAcceptedWithItsLocation() {
@@ -51,31 +66,53 @@ class JobControllerTests {
         given(jobs.submit(any())).willReturn(job);
         given(jobs.progress(job)).willReturn(LiveProgress.latest(job, null));
 
-        MvcTestResult result = mvc.post().uri("/jobs").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"dataset\": \"hw5\", \"alpha\": 0.001, \"layers\": [5]}").exchange();
+        MvcTestResult result = mvc.post()
+                .uri("/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"dataset\": \"hw5\", \"alpha\": 0.001, \"layers\": [5]}")
+                .exchange();
 
         assertThat(result).hasStatus(202).headers().hasValue("Location", "/jobs/j1");
         assertThat(result).bodyJson().extractingPath("$.status").asString().isEqualTo("QUEUED");
-        assertThat(result).bodyJson().extractingPath("$.spec.activation").asString().isEqualTo("sigmoid");
-        assertThat(result).bodyJson().extractingPath("$.progress.iterations").asNumber().isEqualTo(10);
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.spec.activation")
+                .asString()
+                .isEqualTo("sigmoid");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.progress.iterations")
+                .asNumber()
+                .isEqualTo(10);
     }
 
     @Test
     void aBadSpecIsAProblemListingEveryField() {
-        given(jobs.submit(any())).willThrow(new InvalidRequestException(List.of(
-                new FieldError("alpha", "is required"), new FieldError("layers[0]", "needs at least 1 unit"))));
+        given(jobs.submit(any()))
+                .willThrow(new InvalidRequestException(List.of(
+                        new FieldError("alpha", "is required"), new FieldError("layers[0]", "needs at least 1 unit"))));
 
-        MvcTestResult result = mvc.post().uri("/jobs").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"dataset\": \"hw5\", \"layers\": [0]}").exchange();
+        MvcTestResult result = mvc.post()
+                .uri("/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"dataset\": \"hw5\", \"layers\": [0]}")
+                .exchange();
 
         assertThat(result).hasStatus(400).contentType().isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
-        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly("alpha", "layers[0]");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.errors[*].field")
+                .asArray()
+                .containsExactly("alpha", "layers[0]");
     }
 
     @Test
     void unknownFieldsNeverReachTheService() {
-        MvcTestResult result = mvc.post().uri("/jobs").contentType(MediaType.APPLICATION_JSON)
-                .content("{\"dataset\": \"hw5\", \"alpha\": 0.001, \"alhpa\": 1}").exchange();
+        MvcTestResult result = mvc.post()
+                .uri("/jobs")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"dataset\": \"hw5\", \"alpha\": 0.001, \"alhpa\": 1}")
+                .exchange();
 
         assertThat(result).hasStatus(400);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("alhpa");
@@ -86,7 +123,9 @@ class JobControllerTests {
     void anUnknownJobIs404() {
         given(jobs.get("nope")).willThrow(new JobNotFoundException("nope"));
 
-        assertThat(mvc.get().uri("/jobs/nope").exchange()).hasStatus(404).contentType()
+        assertThat(mvc.get().uri("/jobs/nope").exchange())
+                .hasStatus(404)
+                .contentType()
                 .isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
     }
 

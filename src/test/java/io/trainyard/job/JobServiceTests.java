@@ -30,8 +30,23 @@ import io.trainyard.system.TrainyardProperties;
 /** The service's decisions, with its collaborators mocked: no database, no web layer, no threads. */
 class JobServiceTests {
 
-    private static final JobSpec SPEC = new JobSpec("s", "hw5", List.of(5), Activation.SIGMOID, false, 0.1, 0.001,
-            10, 7L, false, 1, 0.0, null, null, null, null);
+    private static final JobSpec SPEC = new JobSpec(
+            "s",
+            "hw5",
+            List.of(5),
+            Activation.SIGMOID,
+            false,
+            0.1,
+            0.001,
+            10,
+            7L,
+            false,
+            1,
+            0.0,
+            null,
+            null,
+            null,
+            null);
 
     /** The configuration a service gets with nothing set: every default of the properties record. */
     private static final TrainyardProperties DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
@@ -61,7 +76,8 @@ class JobServiceTests {
 
     @Test
     void aFullQueueRefusesBeforeAnythingIsStored() {
-        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(DEFAULTS.limits().queueCapacity());
+        given(repository.countByStatus(JobStatus.QUEUED))
+                .willReturn(DEFAULTS.limits().queueCapacity());
 
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
         verify(repository, never()).insert(any(), any());
@@ -70,7 +86,8 @@ class JobServiceTests {
 
     @Test
     void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
-        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000))
+        given(resolver.resolve(any()))
+                .willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000))
                 .willThrow(new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"))));
 
         assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), "sweep"))
@@ -85,8 +102,16 @@ class JobServiceTests {
     @Test
     void cancellingARunningJobStopsThisInstancesWorkerToo() {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
-        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
-                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(),
+        TrainingJob runningJob = new TrainingJob(
+                "j1",
+                SPEC,
+                null,
+                List.of(5, 5, 1),
+                JobStatus.RUNNING,
+                queued.createdAt(),
+                queued.claim(),
+                queued.progress(),
+                queued.outcome(),
                 queued.findings());
         given(repository.find("j1", null)).willReturn(Optional.of(runningJob));
         given(repository.requestCancel("j1")).willReturn(true);
@@ -101,8 +126,17 @@ class JobServiceTests {
     @Test
     void aCancelThatMeetsARequeueCancelsTheQueuedJobInstead() {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
-        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
-                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
+        TrainingJob runningJob = new TrainingJob(
+                "j1",
+                SPEC,
+                null,
+                List.of(5, 5, 1),
+                JobStatus.RUNNING,
+                queued.createdAt(),
+                queued.claim(),
+                queued.progress(),
+                queued.outcome(),
+                queued.findings());
         // Read as RUNNING, re-queued by a recovery before the cancel flag could be set.
         given(repository.find("j1", null)).willReturn(Optional.of(runningJob), Optional.of(queued));
         given(repository.requestCancel("j1")).willReturn(false);
@@ -116,14 +150,33 @@ class JobServiceTests {
     @Test
     void aCancelThatArrivesAfterTheOutcomeIsRefusedAndSaysWhatHappened() {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
-        TrainingJob runningJob = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.RUNNING,
-                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
-        TrainingJob succeeded = new TrainingJob("j1", SPEC, null, List.of(5, 5, 1), JobStatus.SUCCEEDED,
-                queued.createdAt(), queued.claim(), queued.progress(), queued.outcome(), queued.findings());
+        TrainingJob runningJob = new TrainingJob(
+                "j1",
+                SPEC,
+                null,
+                List.of(5, 5, 1),
+                JobStatus.RUNNING,
+                queued.createdAt(),
+                queued.claim(),
+                queued.progress(),
+                queued.outcome(),
+                queued.findings());
+        TrainingJob succeeded = new TrainingJob(
+                "j1",
+                SPEC,
+                null,
+                List.of(5, 5, 1),
+                JobStatus.SUCCEEDED,
+                queued.createdAt(),
+                queued.claim(),
+                queued.progress(),
+                queued.outcome(),
+                queued.findings());
         given(repository.find("j1", null)).willReturn(Optional.of(runningJob), Optional.of(succeeded));
         given(repository.requestCancel("j1")).willReturn(false);
 
-        assertThatThrownBy(() -> service.cancel("j1")).isInstanceOf(IllegalJobTransitionException.class)
+        assertThatThrownBy(() -> service.cancel("j1"))
+                .isInstanceOf(IllegalJobTransitionException.class)
                 .hasMessageContaining("already SUCCEEDED");
     }
 
@@ -132,13 +185,30 @@ class JobServiceTests {
         TrainingJob queued = TrainingJob.queued("j1", SPEC, null, List.of(5, 5, 1), Instant.now());
         given(repository.find("j1", null)).willReturn(Optional.of(queued));
 
-        assertThatThrownBy(() -> service.delete("j1")).isInstanceOf(IllegalJobTransitionException.class)
+        assertThatThrownBy(() -> service.delete("j1"))
+                .isInstanceOf(IllegalJobTransitionException.class)
                 .hasMessageContaining("cancel it first");
         verify(repository, never()).deleteFinished(any());
     }
 
     private static CreateJobRequest request() {
-        return new CreateJobRequest("s", "hw5", null, List.of(5), null, null, null, 0.001, 10, 7L, null, null, null,
-                null, null, null, null);
+        return new CreateJobRequest(
+                "s",
+                "hw5",
+                null,
+                List.of(5),
+                null,
+                null,
+                null,
+                0.001,
+                10,
+                7L,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 }

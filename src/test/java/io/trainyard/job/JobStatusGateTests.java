@@ -24,8 +24,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class JobStatusGateTests {
 
     private static final Set<String> ALLOWED = Set.of(
-            "QUEUED->RUNNING", "QUEUED->CANCELLED",
-            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED");
+            "QUEUED->RUNNING",
+            "QUEUED->CANCELLED",
+            "RUNNING->SUCCEEDED",
+            "RUNNING->FAILED",
+            "RUNNING->CANCELLED",
+            "RUNNING->QUEUED");
 
     private static JdbcClient jdbc;
     private static JobStatusGate gate;
@@ -33,9 +37,13 @@ class JobStatusGateTests {
     @BeforeAll
     static void database() {
         JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:gate-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        dataSource.setURL(
+                "jdbc:h2:mem:gate-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
         jdbc = JdbcClient.create(dataSource);
         gate = new JobStatusGate(jdbc);
     }
@@ -54,7 +62,8 @@ class JobStatusGateTests {
             assertThat(status(id)).isEqualTo(to.name());
             assertThat(version(id)).isEqualTo(1);
         } else {
-            assertThatThrownBy(() -> gate.move(id, to).from(from)).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> gate.move(id, to).from(from))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(from + " to " + to);
             assertThat(status(id)).isEqualTo(from.name());
             assertThat(version(id)).isZero();
@@ -64,19 +73,35 @@ class JobStatusGateTests {
     @Test
     void aJobNoLongerInTheSourceStatusIsLeftAlone() {
         String id = insert(JobStatus.CANCELLED);
-        assertThat(gate.move(id, JobStatus.RUNNING).from(JobStatus.QUEUED).apply()).isFalse();
+        assertThat(gate.move(id, JobStatus.RUNNING).from(JobStatus.QUEUED).apply())
+                .isFalse();
         assertThat(status(id)).isEqualTo("CANCELLED");
     }
 
     @Test
     void extraConditionsFenceTheMoveAndAssignmentsGoWithIt() {
         String id = insert(JobStatus.RUNNING);
-        jdbc.sql("UPDATE jobs SET claimed_by = 'a' WHERE id = :id").param("id", id).update();
-        assertThat(gate.move(id, JobStatus.SUCCEEDED).from(JobStatus.RUNNING).where("claimed_by = :instance")
-                .param("instance", "b").apply()).isFalse();
-        assertThat(gate.move(id, JobStatus.SUCCEEDED).from(JobStatus.RUNNING).where("claimed_by = :instance")
-                .set("model_id = :model").param("instance", "a").param("model", "m1").apply()).isTrue();
-        assertThat(jdbc.sql("SELECT model_id FROM jobs WHERE id = :id").param("id", id).query(String.class).single())
+        jdbc.sql("UPDATE jobs SET claimed_by = 'a' WHERE id = :id")
+                .param("id", id)
+                .update();
+        assertThat(gate.move(id, JobStatus.SUCCEEDED)
+                        .from(JobStatus.RUNNING)
+                        .where("claimed_by = :instance")
+                        .param("instance", "b")
+                        .apply())
+                .isFalse();
+        assertThat(gate.move(id, JobStatus.SUCCEEDED)
+                        .from(JobStatus.RUNNING)
+                        .where("claimed_by = :instance")
+                        .set("model_id = :model")
+                        .param("instance", "a")
+                        .param("model", "m1")
+                        .apply())
+                .isTrue();
+        assertThat(jdbc.sql("SELECT model_id FROM jobs WHERE id = :id")
+                        .param("id", id)
+                        .query(String.class)
+                        .single())
                 .isEqualTo("m1");
     }
 
@@ -89,16 +114,21 @@ class JobStatusGateTests {
         String id = UUID.randomUUID().toString();
         jdbc.sql("""
                 INSERT INTO jobs (id, name, status, spec, dataset_id, layer_sizes, iterations, created_at, owner)
-                VALUES (:id, 'gate', :status, '{}', 'hw5', '[5, 1]', 10, CURRENT_TIMESTAMP, 'admin')""")
-                .param("id", id).param("status", status.name()).update();
+                VALUES (:id, 'gate', :status, '{}', 'hw5', '[5, 1]', 10, CURRENT_TIMESTAMP, 'admin')""").param("id", id).param("status", status.name()).update();
         return id;
     }
 
     private static String status(String id) {
-        return jdbc.sql("SELECT status FROM jobs WHERE id = :id").param("id", id).query(String.class).single();
+        return jdbc.sql("SELECT status FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .single();
     }
 
     private static int version(String id) {
-        return jdbc.sql("SELECT version FROM jobs WHERE id = :id").param("id", id).query(Integer.class).single();
+        return jdbc.sql("SELECT version FROM jobs WHERE id = :id")
+                .param("id", id)
+                .query(Integer.class)
+                .single();
     }
 }

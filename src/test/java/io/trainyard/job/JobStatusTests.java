@@ -17,8 +17,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JobStatusTests {
 
     private static final Set<String> ALLOWED = Set.of(
-            "QUEUED->RUNNING", "QUEUED->CANCELLED",
-            "RUNNING->SUCCEEDED", "RUNNING->FAILED", "RUNNING->CANCELLED", "RUNNING->QUEUED");
+            "QUEUED->RUNNING",
+            "QUEUED->CANCELLED",
+            "RUNNING->SUCCEEDED",
+            "RUNNING->FAILED",
+            "RUNNING->CANCELLED",
+            "RUNNING->QUEUED");
 
     static Stream<Arguments> everyPair() {
         return Stream.of(JobStatus.values())

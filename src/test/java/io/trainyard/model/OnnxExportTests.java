@@ -8,19 +8,20 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import ai.onnx.proto.OnnxMl;
 import io.trainyard.nn.Activation;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
+
 import tools.jackson.databind.json.JsonMapper;
+
+import ai.onnx.proto.OnnxMl;
 
 /**
  * Every exported graph runs in the real ONNX Runtime and gives the engine's predictions: each
@@ -54,8 +55,8 @@ class OnnxExportTests {
         double[][] train = uniform(random, 40, RAW_INPUTS, -2, 3);
         Preprocessing preprocessing = Preprocessing.fit(new Array2DRowRealMatrix(train, false), degree, normalize);
         // two hidden layers, so an activation sits between two products and the output layer stays linear
-        Network network = Network.initialize(new int[] {RAW_INPUTS * degree, 6, 4, OUTPUTS}, activation, bias, 0.8,
-                random);
+        Network network =
+                Network.initialize(new int[] {RAW_INPUTS * degree, 6, 4, OUTPUTS}, activation, bias, 0.8, random);
         Model model = new Model(network, preprocessing);
         double[][] x = uniform(random, 25, RAW_INPUTS, -3, 4);
         double[][] expected = model.predict(new Array2DRowRealMatrix(x, false)).getData();
@@ -68,7 +69,8 @@ class OnnxExportTests {
 
     @Test
     void theGraphDeclaresOpset13DoublesAndThePreprocessingOperators() throws Exception {
-        Model model = new Model(Network.initialize(new int[] {6, 3, 1}, Activation.TANH, true, 0.5, new Well19937c(1)),
+        Model model = new Model(
+                Network.initialize(new int[] {6, 3, 1}, Activation.TANH, true, 0.5, new Well19937c(1)),
                 Preprocessing.fit(new Array2DRowRealMatrix(uniform(new Well19937c(2), 10, 2, 0, 1), false), 3, true));
 
         OnnxMl.ModelProto proto = OnnxMl.ModelProto.parseFrom(OnnxExport.toBytes(stored(model, null)));
@@ -77,20 +79,33 @@ class OnnxExportTests {
             assertThat(opset.getDomain()).isEmpty();
             assertThat(opset.getVersion()).isGreaterThanOrEqualTo(13);
         });
-        assertThat(proto.getGraph().getNodeList()).extracting(OnnxMl.NodeProto::getOpType)
+        assertThat(proto.getGraph().getNodeList())
+                .extracting(OnnxMl.NodeProto::getOpType)
                 .contains("Pow", "Concat", "Sub", "Div", "MatMul", "Add", "Tanh");
         assertThat(proto.getGraph().getInitializerList())
-                .allSatisfy(t -> assertThat(t.getDataType()).isIn(OnnxMl.TensorProto.DataType.DOUBLE.getNumber(),
-                        OnnxMl.TensorProto.DataType.INT64.getNumber()));
+                .allSatisfy(t -> assertThat(t.getDataType())
+                        .isIn(
+                                OnnxMl.TensorProto.DataType.DOUBLE.getNumber(),
+                                OnnxMl.TensorProto.DataType.INT64.getNumber()));
     }
 
     @Test
     void lineageTravelsAsMetadataProperties() throws Exception {
-        Model model = new Model(Network.initialize(new int[] {2, 1}, Activation.NONE, false, 1, new Well19937c(3)),
+        Model model = new Model(
+                Network.initialize(new int[] {2, 1}, Activation.NONE, false, 1, new Well19937c(3)),
                 Preprocessing.identity());
-        Lineage lineage = new Lineage("job-1", "sweep-1", "ds-1", "houses", "ab".repeat(32),
-                JsonMapper.builder().build().readTree("{\"alpha\":0.01,\"seed\":7}"), "0.1.0", "438cf40", "VectorBLAS",
-                1.5, false);
+        Lineage lineage = new Lineage(
+                "job-1",
+                "sweep-1",
+                "ds-1",
+                "houses",
+                "ab".repeat(32),
+                JsonMapper.builder().build().readTree("{\"alpha\":0.01,\"seed\":7}"),
+                "0.1.0",
+                "438cf40",
+                "VectorBLAS",
+                1.5,
+                false);
 
         try (OnnxRuntimeCheck onnx = new OnnxRuntimeCheck(OnnxExport.toBytes(stored(model, lineage)))) {
             assertThat(onnx.metadata())
@@ -109,8 +124,8 @@ class OnnxExportTests {
 
     private static StoredModel stored(Model model, Lineage lineage) {
         List<String> inputs = model.inputWidth() == 2 ? List.of("a", "b") : null;
-        return new StoredModel("m-1", null, Instant.parse("2026-01-01T00:00:00Z"), model, 1.0, null, lineage, inputs,
-                null);
+        return new StoredModel(
+                "m-1", null, Instant.parse("2026-01-01T00:00:00Z"), model, 1.0, null, lineage, inputs, null);
     }
 
     private static double[][] uniform(Well19937c random, int rows, int cols, double low, double high) {
@@ -122,5 +137,4 @@ class OnnxExportTests {
         }
         return x;
     }
-
 }

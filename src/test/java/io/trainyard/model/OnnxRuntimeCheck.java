@@ -68,8 +68,9 @@ public final class OnnxRuntimeCheck implements AutoCloseable {
                 double error = Math.abs(actual[r][c] - expected[r][c]);
                 double scale = Math.max(Math.abs(actual[r][c]), Math.abs(expected[r][c]));
                 assertThat(error <= RELATIVE * scale || error <= ABSOLUTE_FLOOR)
-                        .as("%s y[%d][%d]: expected %s, ONNX Runtime gave %s (relative error %s)", what, r, c,
-                                expected[r][c], actual[r][c], error / scale)
+                        .as(
+                                "%s y[%d][%d]: expected %s, ONNX Runtime gave %s (relative error %s)",
+                                what, r, c, expected[r][c], actual[r][c], error / scale)
                         .isTrue();
             }
         }

@@ -25,11 +25,13 @@ class DiagnosticsTests {
         int[] sizes = {5, 10, 10, 10, 10, 10, 10, 10, 10, 10, 1};
         Network network = Network.initialize(sizes, Activation.SIGMOID, true, 0.1, new Well19937c(1));
 
-        Diagnostics diagnostics = new Trainer(TrainingPlan.fullBatch(0.001, 0)).train(network,
-                TrainingData.of(ROWS)).diagnostics();
+        Diagnostics diagnostics = new Trainer(TrainingPlan.fullBatch(0.001, 0))
+                .train(network, TrainingData.of(ROWS))
+                .diagnostics();
 
         assertThat(diagnostics.layers()).hasSize(10);
-        assertThat(types(diagnostics)).contains(Diagnostics.VANISHING_GRADIENTS)
+        assertThat(types(diagnostics))
+                .contains(Diagnostics.VANISHING_GRADIENTS)
                 .doesNotContain(Diagnostics.EXPLODING_GRADIENTS, Diagnostics.DEAD_UNITS);
         Diagnostics.Flag first = diagnostics.flags().get(0);
         assertThat(first.layer()).isZero();
@@ -40,7 +42,9 @@ class DiagnosticsTests {
         assertThat(w0.updateRatio()).isEqualTo(0.001 * w0.gradientNorm() / w0.weightNorm());
         assertThat(w0.saturatedShare()).isNotNull();
         assertThat(w0.deadShare()).as("sigmoid units do not die").isNull();
-        assertThat(w9.saturatedShare()).as("the output matrix feeds no hidden layer").isNull();
+        assertThat(w9.saturatedShare())
+                .as("the output matrix feeds no hidden layer")
+                .isNull();
     }
 
     @Test
@@ -53,23 +57,36 @@ class DiagnosticsTests {
         biases.set(0, new ArrayRealVector(b0));
         Network dead = Network.of(healthy.layerSizes(), Activation.RELU, healthy.weights(), biases);
 
-        Diagnostics diagnostics = Diagnostics.of(dead, ROWS, 0.001, null, dead.lossAndGradient(ROWS).gradients().norms());
+        Diagnostics diagnostics = Diagnostics.of(
+                dead, ROWS, 0.001, null, dead.lossAndGradient(ROWS).gradients().norms());
 
         assertThat(diagnostics.layers().get(0).deadShare()).isEqualTo(7.0 / 8);
-        assertThat(diagnostics.flags()).filteredOn(f -> f.type().equals(Diagnostics.DEAD_UNITS)).singleElement()
+        assertThat(diagnostics.flags())
+                .filteredOn(f -> f.type().equals(Diagnostics.DEAD_UNITS))
+                .singleElement()
                 .satisfies(f -> {
                     assertThat(f.layer()).isZero();
                     assertThat(f.detail()).contains("88%").contains("smaller alpha");
                 });
-        assertThat(types(Diagnostics.of(healthy, ROWS, 0.001, null, healthy.lossAndGradient(ROWS).gradients().norms())))
-                .as("the same network with its own biases").isEmpty();
+        assertThat(types(Diagnostics.of(
+                        healthy,
+                        ROWS,
+                        0.001,
+                        null,
+                        healthy.lossAndGradient(ROWS).gradients().norms())))
+                .as("the same network with its own biases")
+                .isEmpty();
     }
 
     @Test
     void sigmoidUnitsDrivenFarFromZeroAreSaturated() {
         Network network = Network.initialize(new int[] {5, 8, 1}, Activation.SIGMOID, true, 20, new Well19937c(4));
 
-        Diagnostics diagnostics = Diagnostics.of(network, ROWS, 0.001, null,
+        Diagnostics diagnostics = Diagnostics.of(
+                network,
+                ROWS,
+                0.001,
+                null,
                 network.lossAndGradient(ROWS).gradients().norms());
 
         assertThat(diagnostics.layers().get(0).saturatedShare()).isGreaterThanOrEqualTo(Diagnostics.FLAGGED_SHARE);
@@ -84,23 +101,26 @@ class DiagnosticsTests {
         TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-6, 200)).train(network, TrainingData.of(ROWS));
 
         assertThat(types(result.diagnostics())).contains(Diagnostics.EXPLODING_GRADIENTS);
-        assertThat(result.diagnostics().flags()).filteredOn(f -> f.type().equals(Diagnostics.EXPLODING_GRADIENTS))
-                .first().satisfies(f -> assertThat(f.detail()).contains("smaller alpha"));
+        assertThat(result.diagnostics().flags())
+                .filteredOn(f -> f.type().equals(Diagnostics.EXPLODING_GRADIENTS))
+                .first()
+                .satisfies(f -> assertThat(f.detail()).contains("smaller alpha"));
     }
 
     @Test
     void aDivergedRunIsFlaggedAsExplodingForTheWholeNetwork() {
         Network network = Network.initialize(new int[] {5, 10, 1}, Activation.RELU, true, 0.1, new Well19937c(1));
 
-        TrainingResult result = new Trainer(TrainingPlan.fullBatch(1.0, 1000)).train(network,
-                new TrainingData(Samples.of(TRAIN[0], TRAIN[1]), null, null));
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(1.0, 1000))
+                .train(network, new TrainingData(Samples.of(TRAIN[0], TRAIN[1]), null, null));
 
         assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.DIVERGED);
         assertThat(result.diagnostics().flags()).first().satisfies(f -> {
             assertThat(f.type()).isEqualTo(Diagnostics.EXPLODING_GRADIENTS);
             assertThat(f.layer()).isNull();
         });
-        assertThat(result.diagnostics().layers()).allSatisfy(l -> assertThat(l.weightNorm()).isFinite());
+        assertThat(result.diagnostics().layers())
+                .allSatisfy(l -> assertThat(l.weightNorm()).isFinite());
     }
 
     @Test
@@ -110,26 +130,30 @@ class DiagnosticsTests {
         AtomicReference<TrainingState> stateAtFive = new AtomicReference<>();
         List<double[]> norms = new ArrayList<>();
 
-        TrainingResult result = new Trainer(TrainingPlan.fullBatch(0.0005, 20)).train(network, TrainingData.of(ROWS),
-                new TrainingListener() {
-                    @Override
-                    public void onIteration(IterationReport report) {
-                        norms.add(report.gradientNorms());
-                    }
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(0.0005, 20))
+                .train(
+                        network,
+                        TrainingData.of(ROWS),
+                        new TrainingListener() {
+                            @Override
+                            public void onIteration(IterationReport report) {
+                                norms.add(report.gradientNorms());
+                            }
 
-                    @Override
-                    public void onIteration(IterationReport report, TrainingView run) {
-                        onIteration(report);
-                        if (report.iteration() == 5) {
-                            atFive.set(run.diagnostics());
-                            stateAtFive.set(run.checkpoint());
-                        }
-                    }
-                }, () -> false);
+                            @Override
+                            public void onIteration(IterationReport report, TrainingView run) {
+                                onIteration(report);
+                                if (report.iteration() == 5) {
+                                    atFive.set(run.diagnostics());
+                                    stateAtFive.set(run.checkpoint());
+                                }
+                            }
+                        },
+                        () -> false);
 
         assertThat(result.diagnostics().flags()).isEmpty();
-        assertThat(atFive.get()).isEqualTo(Diagnostics.of(stateAtFive.get().network(), ROWS, 0.0005, norms.get(0),
-                norms.get(5)));
+        assertThat(atFive.get())
+                .isEqualTo(Diagnostics.of(stateAtFive.get().network(), ROWS, 0.0005, norms.get(0), norms.get(5)));
     }
 
     private static List<String> types(Diagnostics diagnostics) {

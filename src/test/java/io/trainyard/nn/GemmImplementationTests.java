@@ -11,7 +11,9 @@ class GemmImplementationTests {
     void theActiveImplementationIsNamedAndMatchesWhatWasAskedFor() {
         assertThat(Gemm.implementation()).startsWith("dev.ludovic.netlib ");
         if ("none".equals(System.getProperty(NativeBlas.NETLIB_NAME))) {
-            assertThat(Gemm.isNative()).as("native BLAS was switched off for this run").isFalse();
+            assertThat(Gemm.isNative())
+                    .as("native BLAS was switched off for this run")
+                    .isFalse();
             assertThat(Gemm.implementation()).contains("pure Java");
         }
     }
@@ -20,8 +22,8 @@ class GemmImplementationTests {
     void whereTheJarCarriesOpenBlasForThisPlatformTheProductsRunOnIt() {
         boolean userChoseBlas = System.getProperty(NativeBlas.NETLIB_NAME) != null
                 && !System.getProperty(NativeBlas.NETLIB_PATH, "").contains(".javacpp");
-        boolean binaryForThisPlatform = getClass().getClassLoader()
-                .getResource("org/bytedeco/openblas/" + NativeBlas.platform() + "/") != null;
+        boolean binaryForThisPlatform =
+                getClass().getClassLoader().getResource("org/bytedeco/openblas/" + NativeBlas.platform() + "/") != null;
         if (userChoseBlas || !binaryForThisPlatform) {
             assertThat(Gemm.isBundledNative()).isFalse();
             return;
@@ -29,7 +31,8 @@ class GemmImplementationTests {
         // No apt package, no environment variable: what a fresh machine gets from the jar alone.
         assertThat(Gemm.isNative()).isTrue();
         assertThat(Gemm.isBundledNative()).isTrue();
-        assertThat(Gemm.implementation()).contains("native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform())
+        assertThat(Gemm.implementation())
+                .contains("native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform())
                 .contains("1 BLAS thread(s)");
     }
 }

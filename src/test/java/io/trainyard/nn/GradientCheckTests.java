@@ -62,7 +62,10 @@ class GradientCheckTests {
             for (int r = 0; r < sizes[l]; r++) {
                 for (int c = 0; c < sizes[l + 1]; c++) {
                     double numeric = numericWeightGradient(network, weights, biases, samples, l, r, c);
-                    assertAgrees(gradient.getEntry(r, c), numeric, "dW" + l + "[" + r + "][" + c + "] of " + describe(sizes));
+                    assertAgrees(
+                            gradient.getEntry(r, c),
+                            numeric,
+                            "dW" + l + "[" + r + "][" + c + "] of " + describe(sizes));
                 }
             }
             if (bias) {
@@ -75,32 +78,36 @@ class GradientCheckTests {
         }
     }
 
-    private static double numericWeightGradient(Network network, List<RealMatrix> weights, List<RealVector> biases,
-            Samples samples, int l, int r, int c) {
+    private static double numericWeightGradient(
+            Network network, List<RealMatrix> weights, List<RealVector> biases, Samples samples, int l, int r, int c) {
         RealMatrix original = weights.get(l);
         RealMatrix plus = original.copy();
         plus.addToEntry(r, c, EPS);
         RealMatrix minus = original.copy();
         minus.addToEntry(r, c, -EPS);
         weights.set(l, plus);
-        double lossPlus = Network.of(network.layerSizes(), network.activation(), weights, biases).loss(samples);
+        double lossPlus = Network.of(network.layerSizes(), network.activation(), weights, biases)
+                .loss(samples);
         weights.set(l, minus);
-        double lossMinus = Network.of(network.layerSizes(), network.activation(), weights, biases).loss(samples);
+        double lossMinus = Network.of(network.layerSizes(), network.activation(), weights, biases)
+                .loss(samples);
         weights.set(l, original);
         return (lossPlus - lossMinus) / (2 * EPS);
     }
 
-    private static double numericBiasGradient(Network network, List<RealMatrix> weights, List<RealVector> biases,
-            Samples samples, int l, int j) {
+    private static double numericBiasGradient(
+            Network network, List<RealMatrix> weights, List<RealVector> biases, Samples samples, int l, int j) {
         RealVector original = biases.get(l);
         RealVector plus = original.copy();
         plus.addToEntry(j, EPS);
         RealVector minus = original.copy();
         minus.addToEntry(j, -EPS);
         biases.set(l, plus);
-        double lossPlus = Network.of(network.layerSizes(), network.activation(), weights, biases).loss(samples);
+        double lossPlus = Network.of(network.layerSizes(), network.activation(), weights, biases)
+                .loss(samples);
         biases.set(l, minus);
-        double lossMinus = Network.of(network.layerSizes(), network.activation(), weights, biases).loss(samples);
+        double lossMinus = Network.of(network.layerSizes(), network.activation(), weights, biases)
+                .loss(samples);
         biases.set(l, original);
         return (lossPlus - lossMinus) / (2 * EPS);
     }
@@ -126,5 +133,4 @@ class GradientCheckTests {
     private static String describe(int[] sizes) {
         return "layers " + java.util.Arrays.toString(sizes);
     }
-
 }

@@ -60,8 +60,8 @@ class GradientDescentTests {
         }
         TrainingData data = TrainingData.of(Samples.of(x, y));
         java.util.concurrent.Callable<LossHistory> run = () -> {
-            Network start = Network.initialize(new int[] {30, 64, 64, 1}, Activation.SIGMOID, true, 0.1,
-                    new Well19937c(5));
+            Network start =
+                    Network.initialize(new int[] {30, 64, 64, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(5));
             LossHistory history = new LossHistory();
             new GradientDescent(1e-4, 20).train(start, data, history, () -> false);
             return history;
@@ -107,7 +107,8 @@ class GradientDescentTests {
         assertThat(result.message()).startsWith("diverged at iteration " + history.size() + ": train loss is ");
         assertThat(result.updates()).isEqualTo(history.size());
         assertThat(history.size()).isGreaterThan(0).isLessThan(1000);
-        assertThat(java.util.Arrays.stream(history.train()).allMatch(Double::isFinite)).isTrue();
+        assertThat(java.util.Arrays.stream(history.train()).allMatch(Double::isFinite))
+                .isTrue();
         assertThat(result.last().iteration()).isEqualTo(history.size() - 1);
     }
 
@@ -117,11 +118,15 @@ class GradientDescentTests {
         LossHistory history = new LossHistory();
         Network start = Network.initialize(new int[] {5, 4, 1}, Activation.TANH, false, 0.1, new Well19937c(3));
 
-        TrainingResult result = new GradientDescent(1e-5, 1000).train(start, data(Preprocessing.identity()),
-                report -> {
-                    history.onIteration(report);
-                    seen.incrementAndGet();
-                }, () -> seen.get() >= 10);
+        TrainingResult result = new GradientDescent(1e-5, 1000)
+                .train(
+                        start,
+                        data(Preprocessing.identity()),
+                        report -> {
+                            history.onIteration(report);
+                            seen.incrementAndGet();
+                        },
+                        () -> seen.get() >= 10);
 
         assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.CANCELLED);
         assertThat(history.size()).isEqualTo(10);
@@ -135,12 +140,13 @@ class GradientDescentTests {
         Network start = Network.initialize(new int[] {5, 1}, Activation.NONE, false, 0.1, new Well19937c(3));
         LossHistory history = new LossHistory();
 
-        TrainingResult result = new GradientDescent(0.1, 0).train(start, data(Preprocessing.identity()), history,
-                () -> false);
+        TrainingResult result =
+                new GradientDescent(0.1, 0).train(start, data(Preprocessing.identity()), history, () -> false);
 
         assertThat(history.size()).isEqualTo(1);
         assertThat(result.updates()).isZero();
-        assertThat(result.network().weight(0).getData()).isDeepEqualTo(start.weight(0).getData());
+        assertThat(result.network().weight(0).getData())
+                .isDeepEqualTo(start.weight(0).getData());
     }
 
     @Test
@@ -153,28 +159,38 @@ class GradientDescentTests {
         new GradientDescent(1e-6, 3).train(start, new TrainingData(all, validation, null), history, () -> false);
 
         assertThat(history.validation()).hasSize(4);
-        assertThat(java.util.Arrays.stream(history.validation()).allMatch(Double::isFinite)).isTrue();
-        assertThat(java.util.Arrays.stream(history.test()).allMatch(Double::isNaN)).isTrue();
+        assertThat(java.util.Arrays.stream(history.validation()).allMatch(Double::isFinite))
+                .isTrue();
+        assertThat(java.util.Arrays.stream(history.test()).allMatch(Double::isNaN))
+                .isTrue();
     }
 
     @Test
     void rejectsMeaninglessSettingsWithTheOffendingValue() {
-        assertThatThrownBy(() -> new GradientDescent(0, 10)).hasMessageContaining("alpha").hasMessageContaining("0.0");
+        assertThatThrownBy(() -> new GradientDescent(0, 10))
+                .hasMessageContaining("alpha")
+                .hasMessageContaining("0.0");
         assertThatThrownBy(() -> new GradientDescent(Double.NaN, 10)).hasMessageContaining("NaN");
         assertThatThrownBy(() -> new GradientDescent(0.1, -1)).hasMessageContaining("-1");
-        assertThatThrownBy(() -> Network.initialize(new int[] {3, 0, 1}, Activation.RELU, false, 0.1,
-                new Well19937c(1))).hasMessageContaining("[3, 0, 1]");
+        assertThatThrownBy(
+                        () -> Network.initialize(new int[] {3, 0, 1}, Activation.RELU, false, 0.1, new Well19937c(1)))
+                .hasMessageContaining("[3, 0, 1]");
         assertThatThrownBy(() -> Network.initialize(new int[] {3}, Activation.RELU, false, 0.1, new Well19937c(1)))
                 .hasMessageContaining("[3]");
         Network network = Network.initialize(new int[] {3, 2, 1}, Activation.RELU, false, 0.1, new Well19937c(1));
-        assertThatThrownBy(() -> network.predict(TRAIN[0])).hasMessageContaining("5 columns").hasMessageContaining("3");
-        assertThatThrownBy(() -> Network.of(new int[] {3, 2, 1}, Activation.RELU,
-                List.of(network.weight(0), network.weight(0)), null)).hasMessageContaining("W1 is 3×2")
+        assertThatThrownBy(() -> network.predict(TRAIN[0]))
+                .hasMessageContaining("5 columns")
+                .hasMessageContaining("3");
+        assertThatThrownBy(() -> Network.of(
+                        new int[] {3, 2, 1}, Activation.RELU, List.of(network.weight(0), network.weight(0)), null))
+                .hasMessageContaining("W1 is 3×2")
                 .hasMessageContaining("2×1");
     }
 
     private static TrainingData data(Preprocessing preprocessing) {
-        return new TrainingData(Samples.of(preprocessing.apply(TRAIN[0]), TRAIN[1]), null,
+        return new TrainingData(
+                Samples.of(preprocessing.apply(TRAIN[0]), TRAIN[1]),
+                null,
                 Samples.of(preprocessing.apply(TEST[0]), TEST[1]));
     }
 
@@ -182,10 +198,10 @@ class GradientDescentTests {
         Preprocessing preprocessing = Preprocessing.fit(TRAIN[0], 1, true);
         Network start = Network.initialize(new int[] {5, 20, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(seed));
         LossHistory history = new LossHistory();
-        TrainingResult result = new GradientDescent(0.0005, 2000).train(start, data(preprocessing), history, () -> false);
+        TrainingResult result =
+                new GradientDescent(0.0005, 2000).train(start, data(preprocessing), history, () -> false);
         return new Run(history, result);
     }
 
-    private record Run(LossHistory history, TrainingResult result) {
-    }
+    private record Run(LossHistory history, TrainingResult result) {}
 }

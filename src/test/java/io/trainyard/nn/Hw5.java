@@ -14,8 +14,7 @@ import org.apache.commons.math3.linear.RealMatrix;
 /** The built-in homework data set, read straight from the shipped resources. */
 final class Hw5 {
 
-    private Hw5() {
-    }
+    private Hw5() {}
 
     /** {@code [x, y]} of {@code hw5-train.csv} or {@code hw5-test.csv}. */
     static RealMatrix[] read(String part) {
@@ -25,7 +24,9 @@ final class Hw5 {
             reader.readLine();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (!line.isBlank()) {
-                    rows.add(java.util.Arrays.stream(line.split(",")).mapToDouble(Double::parseDouble).toArray());
+                    rows.add(java.util.Arrays.stream(line.split(","))
+                            .mapToDouble(Double::parseDouble)
+                            .toArray());
                 }
             }
         } catch (IOException e) {

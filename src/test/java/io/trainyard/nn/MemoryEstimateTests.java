@@ -37,11 +37,12 @@ class MemoryEstimateTests {
         "6000, 128, momentum, 64, false",
         "3000, 32;32;32, adam, 1000, true",
     })
-    void theEstimateIsWithinAFactorOfWhatARunHolds(int rows, String hidden, String optimizerId, Integer batch,
-            boolean restoreBest) {
+    void theEstimateIsWithinAFactorOfWhatARunHolds(
+            int rows, String hidden, String optimizerId, Integer batch, boolean restoreBest) {
         int rawInputs = 6;
         int degree = 2;
-        int[] widths = Arrays.stream(hidden.split(";")).mapToInt(Integer::parseInt).toArray();
+        int[] widths =
+                Arrays.stream(hidden.split(";")).mapToInt(Integer::parseInt).toArray();
         int[] sizes = new int[widths.length + 2];
         sizes[0] = rawInputs * degree;
         System.arraycopy(widths, 0, sizes, 1, widths.length);
@@ -50,20 +51,33 @@ class MemoryEstimateTests {
         int testRows = rows / 4;
         int trainRows = rows - validationRows;
         Optimizer optimizer = Optimizer.withDefaults(optimizerId);
-        TrainingPlan plan = new TrainingPlan(1e-6, 1, optimizer, batch,
-                new EarlyStopping(5, 0, EarlyStopping.Monitor.VALIDATION, restoreBest), 1);
-        long estimate = new MemoryEstimate(rawInputs, sizes, true, Activation.TANH, trainRows, validationRows, testRows,
-                batch, optimizer, restoreBest).bytes();
+        TrainingPlan plan = new TrainingPlan(
+                1e-6, 1, optimizer, batch, new EarlyStopping(5, 0, EarlyStopping.Monitor.VALIDATION, restoreBest), 1);
+        long estimate = new MemoryEstimate(
+                        rawInputs,
+                        sizes,
+                        true,
+                        Activation.TANH,
+                        trainRows,
+                        validationRows,
+                        testRows,
+                        batch,
+                        optimizer,
+                        restoreBest)
+                .bytes();
 
         long measured = heldWhileTraining(rows, testRows, validationRows, rawInputs, degree, sizes, plan);
 
-        System.out.printf("memory estimate %d bytes, held %d bytes, ratio %.3f%n", estimate, measured, (double) estimate / measured);
-        assertThat((double) estimate).as("estimate %d against %d held", estimate, measured)
+        System.out.printf(
+                "memory estimate %d bytes, held %d bytes, ratio %.3f%n",
+                estimate, measured, (double) estimate / measured);
+        assertThat((double) estimate)
+                .as("estimate %d against %d held", estimate, measured)
                 .isBetween(measured / TOLERANCE, measured * TOLERANCE);
     }
 
-    private static long heldWhileTraining(int rows, int testRows, int validationRows, int rawInputs, int degree,
-            int[] sizes, TrainingPlan plan) {
+    private static long heldWhileTraining(
+            int rows, int testRows, int validationRows, int rawInputs, int degree, int[] sizes, TrainingPlan plan) {
         long before = usedAfterCollection();
         Well19937c random = new Well19937c(3);
         // As decoded from the database: every row, and the test rows.
@@ -78,22 +92,30 @@ class MemoryEstimateTests {
         double[][] validationX = copy(x, trainRows, rows);
         double[][] validationY = copy(y, trainRows, rows);
         Preprocessing preprocessing = Preprocessing.fit(new Array2DRowRealMatrix(trainX, false), degree, true);
-        RealMatrix[] expanded = {preprocessing.apply(new Array2DRowRealMatrix(trainX, false)),
+        RealMatrix[] expanded = {
+            preprocessing.apply(new Array2DRowRealMatrix(trainX, false)),
             preprocessing.apply(new Array2DRowRealMatrix(validationX, false)),
-            preprocessing.apply(new Array2DRowRealMatrix(testX, false))};
+            preprocessing.apply(new Array2DRowRealMatrix(testX, false))
+        };
         Samples train = Samples.of(expanded[0], new Array2DRowRealMatrix(trainY, false));
         Samples validation = Samples.of(expanded[1], new Array2DRowRealMatrix(validationY, false));
         Samples test = Samples.of(expanded[2], new Array2DRowRealMatrix(testY, false));
         Network start = Network.initialize(sizes, Activation.TANH, true, 0.1, random);
         long[] during = new long[1];
-        TrainingResult result = new Trainer(plan).train(start, new TrainingData(train, validation, test), report -> {
-            if (report.iteration() == 0) {
-                during[0] = usedAfterCollection();
-            }
-        }, () -> false);
+        TrainingResult result = new Trainer(plan)
+                .train(
+                        start,
+                        new TrainingData(train, validation, test),
+                        report -> {
+                            if (report.iteration() == 0) {
+                                during[0] = usedAfterCollection();
+                            }
+                        },
+                        () -> false);
         assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.COMPLETED);
         // Keep everything a job keeps reachable until the measurement is taken.
-        assertThat(x.length + y.length + testY.length + validationY.length + expanded.length).isPositive();
+        assertThat(x.length + y.length + testY.length + validationY.length + expanded.length)
+                .isPositive();
         return during[0] - before;
     }
 
@@ -125,8 +147,18 @@ class MemoryEstimateTests {
 
     @Test
     void hugeSizesSaturateInsteadOfOverflowing() {
-        long bytes = new MemoryEstimate(1000, new int[] {1000, Integer.MAX_VALUE, Integer.MAX_VALUE, 1000}, true, Activation.RELU,
-                Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, null, Optimizer.adam(), true).bytes();
+        long bytes = new MemoryEstimate(
+                        1000,
+                        new int[] {1000, Integer.MAX_VALUE, Integer.MAX_VALUE, 1000},
+                        true,
+                        Activation.RELU,
+                        Integer.MAX_VALUE,
+                        Integer.MAX_VALUE,
+                        Integer.MAX_VALUE,
+                        null,
+                        Optimizer.adam(),
+                        true)
+                .bytes();
 
         assertThat(bytes).isEqualTo(Long.MAX_VALUE);
     }
@@ -135,9 +167,10 @@ class MemoryEstimateTests {
     void optimizerStateAndBestWeightsAreCounted() {
         int[] sizes = {10, 100, 1};
         long gd = new MemoryEstimate(10, sizes, false, Activation.TANH, 10, 0, 0, null, Optimizer.gd(), false).bytes();
-        long adam = new MemoryEstimate(10, sizes, false, Activation.TANH, 10, 0, 0, null, Optimizer.adam(), false).bytes();
-        long adamBest = new MemoryEstimate(10, sizes, false, Activation.TANH, 10, 0, 0, null, Optimizer.adam(), true)
-                .bytes();
+        long adam =
+                new MemoryEstimate(10, sizes, false, Activation.TANH, 10, 0, 0, null, Optimizer.adam(), false).bytes();
+        long adamBest =
+                new MemoryEstimate(10, sizes, false, Activation.TANH, 10, 0, 0, null, Optimizer.adam(), true).bytes();
         long parameters = Network.parameterCount(sizes, false);
 
         assertThat(adam - gd).isEqualTo(2 * parameters * Double.BYTES);
@@ -146,8 +179,9 @@ class MemoryEstimateTests {
 
     @Test
     void aBatchSizeBelowOneIsRefused() {
-        assertThatThrownBy(() -> new MemoryEstimate(1, new int[] {1, 1}, false, Activation.NONE, 1, 0, 0, 0,
-                Optimizer.gd(), false)).hasMessageContaining("batchSize must be at least 1, got 0");
+        assertThatThrownBy(() -> new MemoryEstimate(
+                        1, new int[] {1, 1}, false, Activation.NONE, 1, 0, 0, 0, Optimizer.gd(), false))
+                .hasMessageContaining("batchSize must be at least 1, got 0");
     }
 
     @Test

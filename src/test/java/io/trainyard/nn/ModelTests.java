@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ModelTests {
 
-    private static final RealMatrix X = new Array2DRowRealMatrix(new double[][] {
-        {1, 10, 5}, {2, 20, 5}, {4, 15, 5}, {3, 12, 5}});
+    private static final RealMatrix X =
+            new Array2DRowRealMatrix(new double[][] {{1, 10, 5}, {2, 20, 5}, {4, 15, 5}, {3, 12, 5}});
 
     @Test
     void predictionAppliesTheStoredPreprocessingToRawInputs() {
@@ -22,12 +22,14 @@ class ModelTests {
         RealMatrix predicted = model.predict(X);
 
         assertThat(model.inputWidth()).isEqualTo(3);
-        assertThat(predicted.getData()).isDeepEqualTo(network.predict(preprocessing.apply(X)).getData());
+        assertThat(predicted.getData())
+                .isDeepEqualTo(network.predict(preprocessing.apply(X)).getData());
     }
 
     @Test
     void aWrongWidthNamesBothWidths() {
-        Model model = new Model(Network.initialize(new int[] {6, 1}, Activation.NONE, false, 0.5, new Well19937c(5)),
+        Model model = new Model(
+                Network.initialize(new int[] {6, 1}, Activation.NONE, false, 0.5, new Well19937c(5)),
                 Preprocessing.fit(X, 2, false));
 
         assertThatThrownBy(() -> model.predict(new Array2DRowRealMatrix(new double[][] {{1, 2}})))
@@ -39,9 +41,11 @@ class ModelTests {
         Network network = Network.initialize(new int[] {5, 1}, Activation.NONE, false, 0.5, new Well19937c(5));
 
         assertThatThrownBy(() -> new Model(network, Preprocessing.fit(X, 2, false)))
-                .hasMessageContaining("input width 5").hasMessageContaining("basis degree 2");
-        assertThatThrownBy(() -> new Model(Network.initialize(new int[] {6, 1}, Activation.NONE, false, 0.5,
-                new Well19937c(5)), Preprocessing.of(1, new double[] {0, 0, 0}, new double[] {1, 1, 1})))
+                .hasMessageContaining("input width 5")
+                .hasMessageContaining("basis degree 2");
+        assertThatThrownBy(() -> new Model(
+                        Network.initialize(new int[] {6, 1}, Activation.NONE, false, 0.5, new Well19937c(5)),
+                        Preprocessing.of(1, new double[] {0, 0, 0}, new double[] {1, 1, 1})))
                 .hasMessageContaining("normalises 3 columns");
     }
 
@@ -66,7 +70,8 @@ class ModelTests {
                 .hasMessageContaining("std 0.0");
         Preprocessing fitted = Preprocessing.fit(X, 1, true);
         assertThatThrownBy(() -> fitted.apply(new Array2DRowRealMatrix(new double[][] {{1, 2}})))
-                .hasMessageContaining("2 columns").hasMessageContaining("fitted on 3");
+                .hasMessageContaining("2 columns")
+                .hasMessageContaining("fitted on 3");
     }
 
     @Test

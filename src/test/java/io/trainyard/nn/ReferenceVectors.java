@@ -19,8 +19,7 @@ final class ReferenceVectors {
 
     private static final JsonNode ROOT = load();
 
-    private ReferenceVectors() {
-    }
+    private ReferenceVectors() {}
 
     static List<JsonNode> cases() {
         return list(ROOT.get("cases"));
@@ -31,7 +30,10 @@ final class ReferenceVectors {
     }
 
     static JsonNode find(String name) {
-        return cases().stream().filter(c -> c.get("name").asString().equals(name)).findFirst().orElseThrow();
+        return cases().stream()
+                .filter(c -> c.get("name").asString().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     static RealMatrix matrix(JsonNode node) {

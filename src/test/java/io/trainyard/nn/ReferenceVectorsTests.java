@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,20 +20,27 @@ import tools.jackson.databind.JsonNode;
 class ReferenceVectorsTests {
 
     static Stream<Arguments> cases() {
-        return ReferenceVectors.cases().stream().map(c -> Arguments.of(c.get("name").asString(), c));
+        return ReferenceVectors.cases().stream()
+                .map(c -> Arguments.of(c.get("name").asString(), c));
     }
 
     static Stream<Arguments> preprocessingCases() {
         List<JsonNode> cases = ReferenceVectors.preprocessingCases();
-        return cases.stream().map(c -> Arguments.of("degree " + c.get("basisDegree").asInt() + ", normalize "
-                + c.get("normalize").asBoolean(), c));
+        return cases.stream()
+                .map(c -> Arguments.of(
+                        "degree " + c.get("basisDegree").asInt() + ", normalize "
+                                + c.get("normalize").asBoolean(),
+                        c));
     }
 
     @Test
     void coversEveryActivationWithAndWithoutBias() {
-        assertThat(ReferenceVectors.cases()).extracting(c -> c.get("activation").asString())
+        assertThat(ReferenceVectors.cases())
+                .extracting(c -> c.get("activation").asString())
                 .contains("sigmoid", "relu", "tanh", "none");
-        assertThat(ReferenceVectors.cases()).extracting(c -> c.get("bias").asBoolean()).contains(true, false);
+        assertThat(ReferenceVectors.cases())
+                .extracting(c -> c.get("bias").asBoolean())
+                .contains(true, false);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -67,7 +73,10 @@ class ReferenceVectorsTests {
         for (int l = 0; l < network.depth(); l++) {
             assertClose(result.gradients().weight(l), matrix(gradients.get("W" + l)), REFERENCE, name + " dW" + l);
             if (network.hasBias()) {
-                assertClose(result.gradients().biases().get(l).toArray(), vector(gradients.get("b" + l)), REFERENCE,
+                assertClose(
+                        result.gradients().biases().get(l).toArray(),
+                        vector(gradients.get("b" + l)),
+                        REFERENCE,
                         name + " db" + l);
             }
         }
@@ -78,7 +87,8 @@ class ReferenceVectorsTests {
     @MethodSource("cases")
     void trainingHistoryAndFinalWeights(String name, JsonNode c) {
         Network initial = ReferenceVectors.network(c, "initial");
-        GradientDescent descent = new GradientDescent(c.get("alpha").asDouble(), c.get("iterations").asInt());
+        GradientDescent descent = new GradientDescent(
+                c.get("alpha").asDouble(), c.get("iterations").asInt());
         LossHistory history = new LossHistory();
 
         TrainingResult result = descent.train(initial, ReferenceVectors.data(c), history, () -> false);
@@ -96,18 +106,26 @@ class ReferenceVectorsTests {
         for (int l = 0; l < expected.depth(); l++) {
             assertClose(result.network().weight(l), expected.weight(l), REFERENCE, name + " final W" + l);
             if (expected.hasBias()) {
-                assertClose(result.network().biases().get(l).toArray(), expected.biases().get(l).toArray(), REFERENCE,
+                assertClose(
+                        result.network().biases().get(l).toArray(),
+                        expected.biases().get(l).toArray(),
+                        REFERENCE,
                         name + " final b" + l);
             }
         }
-        assertClose(initial.weight(0), ReferenceVectors.network(c, "initial").weight(0), 0.0,
+        assertClose(
+                initial.weight(0),
+                ReferenceVectors.network(c, "initial").weight(0),
+                0.0,
                 name + " the starting network is left untouched");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("preprocessingCases")
     void preprocessing(String name, JsonNode c) {
-        Preprocessing pipeline = Preprocessing.fit(matrix(c.get("x")), c.get("basisDegree").asInt(),
+        Preprocessing pipeline = Preprocessing.fit(
+                matrix(c.get("x")),
+                c.get("basisDegree").asInt(),
                 c.get("normalize").asBoolean());
 
         assertClose(pipeline.apply(matrix(c.get("x"))), matrix(c.get("expected")), REFERENCE, name + " fitted rows");
@@ -126,5 +144,4 @@ class ReferenceVectorsTests {
         names.forEach(out::add);
         return out;
     }
-
 }

@@ -8,9 +8,9 @@ import java.util.List;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.random.Well19937c;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The fused small-network kernel against a plain textbook computation (Commons Math products, one
@@ -68,8 +68,9 @@ class SmallNetworkKernelTests {
         RealMatrix delta = predicted.subtract(y).scalarMultiply(2.0);
         double expectedLoss = 0;
         for (int i = 0; i < rows; i++) {
-            expectedLoss += y.getRowVector(i).subtract(predicted.getRowVector(i)).dotProduct(
-                    y.getRowVector(i).subtract(predicted.getRowVector(i)));
+            expectedLoss += y.getRowVector(i)
+                    .subtract(predicted.getRowVector(i))
+                    .dotProduct(y.getRowVector(i).subtract(predicted.getRowVector(i)));
         }
         RealMatrix[] expectedW = new RealMatrix[network.depth()];
         double[][] expectedB = new double[network.depth()][];
@@ -83,8 +84,13 @@ class SmallNetworkKernelTests {
                 RealMatrix back = delta.multiply(network.weight(l).transpose());
                 for (int i = 0; i < rows; i++) {
                     for (int j = 0; j < back.getColumnDimension(); j++) {
-                        back.setEntry(i, j, back.getEntry(i, j)
-                                * activation.derivative(in.get(l).getEntry(i, j), a.get(l).getEntry(i, j)));
+                        back.setEntry(
+                                i,
+                                j,
+                                back.getEntry(i, j)
+                                        * activation.derivative(
+                                                in.get(l).getEntry(i, j),
+                                                a.get(l).getEntry(i, j)));
                     }
                 }
                 delta = back;
@@ -96,7 +102,9 @@ class SmallNetworkKernelTests {
         for (int l = 0; l < network.depth(); l++) {
             assertClose(actual.gradients().weight(l), expectedW[l]);
             if (bias) {
-                assertClose(new Array2DRowRealMatrix(actual.gradients().biases().get(l).toArray()),
+                assertClose(
+                        new Array2DRowRealMatrix(
+                                actual.gradients().biases().get(l).toArray()),
                         new Array2DRowRealMatrix(expectedB[l]));
             }
         }

@@ -13,8 +13,7 @@ final class Tolerance {
     /** Below this magnitude an absolute error is compared instead of a relative one. */
     static final double ABSOLUTE_FLOOR = 1e-12;
 
-    private Tolerance() {
-    }
+    private Tolerance() {}
 
     static void assertClose(double actual, double expected, double relative, String what) {
         double error = Math.abs(actual - expected);

@@ -26,7 +26,8 @@ class TrainerTests {
     private static final RealMatrix[] TRAIN = Hw5.read("train");
     private static final RealMatrix[] TEST = Hw5.read("test");
     private static final Preprocessing NORMALIZE = Preprocessing.fit(TRAIN[0], 1, true);
-    private static final TrainingData DATA = new TrainingData(Samples.of(NORMALIZE.apply(TRAIN[0]), TRAIN[1]),
+    private static final TrainingData DATA = new TrainingData(
+            Samples.of(NORMALIZE.apply(TRAIN[0]), TRAIN[1]),
             Samples.of(NORMALIZE.apply(TEST[0].getSubMatrix(0, 99, 0, 4)), TEST[1].getSubMatrix(0, 99, 0, 0)),
             Samples.of(NORMALIZE.apply(TEST[0].getSubMatrix(100, 199, 0, 4)), TEST[1].getSubMatrix(100, 199, 0, 0)));
 
@@ -34,16 +35,29 @@ class TrainerTests {
         EarlyStopping stopping = new EarlyStopping(4, 1.0, EarlyStopping.Monitor.VALIDATION, true);
         return Stream.of(
                 Arguments.of("gd, full batch", TrainingPlan.fullBatch(0.0005, 60)),
-                Arguments.of("momentum, full batch", TrainingPlan.fullBatch(0.0001, 60).withOptimizer(Optimizer.momentum())),
-                Arguments.of("adam, full batch", TrainingPlan.fullBatch(0.01, 60).withOptimizer(Optimizer.adam())),
-                Arguments.of("gd, batches of 32", TrainingPlan.fullBatch(0.001, 60).withBatches(32, 5)),
-                Arguments.of("momentum, batches of 50", TrainingPlan.fullBatch(0.0002, 60)
-                        .withOptimizer(new Optimizer.Momentum(0.8)).withBatches(50, -3)),
-                Arguments.of("adam, batches of 30, early stopping", TrainingPlan.fullBatch(0.05, 400)
-                        .withOptimizer(Optimizer.adam()).withBatches(30, 17).withEarlyStopping(stopping)),
-                Arguments.of("gd, batches of 64, early stopping keeping the last weights", TrainingPlan
-                        .fullBatch(0.001, 400).withBatches(64, 1)
-                        .withEarlyStopping(new EarlyStopping(3, 1.0, EarlyStopping.Monitor.TRAIN, false))));
+                Arguments.of(
+                        "momentum, full batch",
+                        TrainingPlan.fullBatch(0.0001, 60).withOptimizer(Optimizer.momentum())),
+                Arguments.of(
+                        "adam, full batch", TrainingPlan.fullBatch(0.01, 60).withOptimizer(Optimizer.adam())),
+                Arguments.of(
+                        "gd, batches of 32", TrainingPlan.fullBatch(0.001, 60).withBatches(32, 5)),
+                Arguments.of(
+                        "momentum, batches of 50",
+                        TrainingPlan.fullBatch(0.0002, 60)
+                                .withOptimizer(new Optimizer.Momentum(0.8))
+                                .withBatches(50, -3)),
+                Arguments.of(
+                        "adam, batches of 30, early stopping",
+                        TrainingPlan.fullBatch(0.05, 400)
+                                .withOptimizer(Optimizer.adam())
+                                .withBatches(30, 17)
+                                .withEarlyStopping(stopping)),
+                Arguments.of(
+                        "gd, batches of 64, early stopping keeping the last weights",
+                        TrainingPlan.fullBatch(0.001, 400)
+                                .withBatches(64, 1)
+                                .withEarlyStopping(new EarlyStopping(3, 1.0, EarlyStopping.Monitor.TRAIN, false))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -53,23 +67,29 @@ class TrainerTests {
         Network start = start(Activation.TANH, 7);
         LossHistory straightHistory = new LossHistory();
         AtomicReference<TrainingState> atTen = new AtomicReference<>();
-        TrainingResult straight = trainer.train(start, DATA, new TrainingListener() {
-            @Override
-            public void onIteration(IterationReport report) {
-                straightHistory.onIteration(report);
-            }
+        TrainingResult straight = trainer.train(
+                start,
+                DATA,
+                new TrainingListener() {
+                    @Override
+                    public void onIteration(IterationReport report) {
+                        straightHistory.onIteration(report);
+                    }
 
-            @Override
-            public void onIteration(IterationReport report, TrainingView run) {
-                onIteration(report);
-                if (report.iteration() == 10) {
-                    atTen.set(run.checkpoint());
-                }
-            }
-        }, () -> false);
+                    @Override
+                    public void onIteration(IterationReport report, TrainingView run) {
+                        onIteration(report);
+                        if (report.iteration() == 10) {
+                            atTen.set(run.checkpoint());
+                        }
+                    }
+                },
+                () -> false);
         int points = straightHistory.size();
         if (plan.earlyStopping() != null) {
-            assertThat(straight.stoppedEarly()).as("the plan is meant to stop early").isTrue();
+            assertThat(straight.stoppedEarly())
+                    .as("the plan is meant to stop early")
+                    .isTrue();
         }
         int k = points / 2;
 
@@ -85,15 +105,18 @@ class TrainerTests {
         assertThat(resumedHistory.size()).isEqualTo(points - k - 1);
         assertThat(resumedHistory.iterations()[0]).as("no gap and no duplicate").isEqualTo(k + 1);
         assertThat(resumedHistory.train()).isEqualTo(Arrays.copyOfRange(straightHistory.train(), k + 1, points));
-        assertThat(resumedHistory.validation()).isEqualTo(Arrays.copyOfRange(straightHistory.validation(), k + 1, points));
+        assertThat(resumedHistory.validation())
+                .isEqualTo(Arrays.copyOfRange(straightHistory.validation(), k + 1, points));
         assertThat(resumedHistory.test()).isEqualTo(Arrays.copyOfRange(straightHistory.test(), k + 1, points));
         assertThat(resumedHistory.gradientNorms())
                 .isDeepEqualTo(Arrays.copyOfRange(straightHistory.gradientNorms(), k + 1, points));
 
         // A checkpoint taken by a listener mid-run resumes just as well, and more than once.
         for (int attempt = 0; attempt < 2; attempt++) {
-            assertSameEnd(name + ", resumed at 10", straight, trainer.resume(atTen.get(), DATA, TrainingListener.NONE,
-                    () -> false));
+            assertSameEnd(
+                    name + ", resumed at 10",
+                    straight,
+                    trainer.resume(atTen.get(), DATA, TrainingListener.NONE, () -> false));
         }
     }
 
@@ -105,11 +128,14 @@ class TrainerTests {
             Run expected = run(full, 3);
             for (int batchSize : new int[] {rows, rows + 1, 10 * rows}) {
                 Run batched = run(full.withBatches(batchSize, 99), 3);
-                assertThat(batched.history.train()).as(optimizer + ", batch " + batchSize)
+                assertThat(batched.history.train())
+                        .as(optimizer + ", batch " + batchSize)
                         .isEqualTo(expected.history.train());
-                assertSameWeights(optimizer + ", batch " + batchSize, expected.result.network(), batched.result.network());
+                assertSameWeights(
+                        optimizer + ", batch " + batchSize, expected.result.network(), batched.result.network());
             }
-            assertThat(run(full.withBatches(rows - 1, 99), 3).history.train()).as("one row fewer is mini-batch")
+            assertThat(run(full.withBatches(rows - 1, 99), 3).history.train())
+                    .as("one row fewer is mini-batch")
                     .isNotEqualTo(expected.history.train());
         }
     }
@@ -120,8 +146,8 @@ class TrainerTests {
         LossHistory viaDescent = new LossHistory();
         TrainingResult descent = new GradientDescent(0.0005, 25).train(start, DATA, viaDescent, () -> false);
         LossHistory viaPlan = new LossHistory();
-        TrainingResult trainer = new Trainer(TrainingPlan.fullBatch(0.0005, 25)).train(start, DATA, viaPlan,
-                () -> false);
+        TrainingResult trainer =
+                new Trainer(TrainingPlan.fullBatch(0.0005, 25)).train(start, DATA, viaPlan, () -> false);
 
         assertThat(viaPlan.train()).isEqualTo(viaDescent.train());
         assertSameWeights("gd", descent.network(), trainer.network());
@@ -132,7 +158,8 @@ class TrainerTests {
 
     @Test
     void oneSeedGivesIdenticalMiniBatchRunsWhateverRunsBesideItAndAnotherSeedAnotherRun() throws Exception {
-        TrainingPlan plan = TrainingPlan.fullBatch(0.01, 40).withOptimizer(Optimizer.adam()).withBatches(16, 2026);
+        TrainingPlan plan =
+                TrainingPlan.fullBatch(0.01, 40).withOptimizer(Optimizer.adam()).withBatches(16, 2026);
         Run alone = run(plan, 5);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
@@ -151,26 +178,35 @@ class TrainerTests {
         } finally {
             pool.shutdownNow();
         }
-        assertThat(run(plan.withBatches(16, 2027), 5).history.train()).as("another batch order")
+        assertThat(run(plan.withBatches(16, 2027), 5).history.train())
+                .as("another batch order")
                 .isNotEqualTo(alone.history.train());
     }
 
     @Test
     void everyOptimizerLearnsHw5() {
         double startLoss = run(TrainingPlan.fullBatch(0.001, 0), 7).history.train()[0];
-        for (TrainingPlan plan : List.of(TrainingPlan.fullBatch(0.0005, 300),
+        for (TrainingPlan plan : List.of(
+                TrainingPlan.fullBatch(0.0005, 300),
                 TrainingPlan.fullBatch(0.0001, 300).withOptimizer(Optimizer.momentum()),
                 TrainingPlan.fullBatch(0.05, 300).withOptimizer(Optimizer.adam()),
-                TrainingPlan.fullBatch(0.01, 100).withOptimizer(Optimizer.adam()).withBatches(20, 1))) {
+                TrainingPlan.fullBatch(0.01, 100)
+                        .withOptimizer(Optimizer.adam())
+                        .withBatches(20, 1))) {
             double[] train = run(plan, 7).history.train();
             // Predicting the mean scores about 2,800; a linear model about 1,380.
-            assertThat(train[train.length - 1]).as(plan.toString()).isLessThan(1000).isLessThan(startLoss / 2);
+            assertThat(train[train.length - 1])
+                    .as(plan.toString())
+                    .isLessThan(1000)
+                    .isLessThan(startLoss / 2);
         }
     }
 
     @Test
     void earlyStoppingKeepsTheBestPointsWeightsAndLosses() {
-        TrainingPlan plan = TrainingPlan.fullBatch(0.05, 500).withOptimizer(Optimizer.adam()).withBatches(20, 3)
+        TrainingPlan plan = TrainingPlan.fullBatch(0.05, 500)
+                .withOptimizer(Optimizer.adam())
+                .withBatches(20, 3)
                 .withEarlyStopping(EarlyStopping.withPatience(5));
         Run run = run(plan, 11);
 
@@ -191,26 +227,34 @@ class TrainerTests {
         TrainingPlan plan = TrainingPlan.fullBatch(0.001, 3);
         List<IterationReport> reports = new ArrayList<>();
         List<Network> networks = new ArrayList<>();
-        new Trainer(plan).train(start(Activation.RELU, 2), DATA, new TrainingListener() {
-            @Override
-            public void onIteration(IterationReport report) {
-                reports.add(report);
-            }
+        new Trainer(plan)
+                .train(
+                        start(Activation.RELU, 2),
+                        DATA,
+                        new TrainingListener() {
+                            @Override
+                            public void onIteration(IterationReport report) {
+                                reports.add(report);
+                            }
 
-            @Override
-            public void onIteration(IterationReport report, TrainingView run) {
-                onIteration(report);
-                networks.add(run.checkpoint().network());
-            }
-        }, () -> false);
+                            @Override
+                            public void onIteration(IterationReport report, TrainingView run) {
+                                onIteration(report);
+                                networks.add(run.checkpoint().network());
+                            }
+                        },
+                        () -> false);
 
         for (int i = 0; i < reports.size(); i++) {
             Network network = networks.get(i);
             for (int l = 0; l < network.depth(); l++) {
                 double norm = network.weight(l).getFrobeniusNorm();
-                assertThat(reports.get(i).weightNorms()[l]).isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-12 * norm));
+                assertThat(reports.get(i).weightNorms()[l])
+                        .isCloseTo(norm, org.assertj.core.data.Offset.offset(1e-12 * norm));
                 assertThat(reports.get(i).updateRatios(0.001)[l])
-                        .isEqualTo(0.001 * reports.get(i).gradientNorms()[l] / reports.get(i).weightNorms()[l]);
+                        .isEqualTo(0.001
+                                * reports.get(i).gradientNorms()[l]
+                                / reports.get(i).weightNorms()[l]);
             }
         }
         assertThatThrownBy(() -> new IterationReport(0, 1, null, null, new double[1]).updateRatios(0.1))
@@ -219,11 +263,13 @@ class TrainerTests {
 
     @Test
     void encodingRoundTripsEveryField() {
-        TrainingPlan plan = TrainingPlan.fullBatch(0.02, 50).withOptimizer(new Optimizer.Adam(0.8, 0.99, 1e-7))
-                .withBatches(33, Long.MIN_VALUE).withEarlyStopping(new EarlyStopping(100, 0.5,
-                        EarlyStopping.Monitor.VALIDATION, true));
-        TrainingState state = new Trainer(plan).train(start(Activation.SIGMOID, 3), DATA, TrainingListener.NONE,
-                new CancelAfter(12)).state();
+        TrainingPlan plan = TrainingPlan.fullBatch(0.02, 50)
+                .withOptimizer(new Optimizer.Adam(0.8, 0.99, 1e-7))
+                .withBatches(33, Long.MIN_VALUE)
+                .withEarlyStopping(new EarlyStopping(100, 0.5, EarlyStopping.Monitor.VALIDATION, true));
+        TrainingState state = new Trainer(plan)
+                .train(start(Activation.SIGMOID, 3), DATA, TrainingListener.NONE, new CancelAfter(12))
+                .state();
 
         byte[] bytes = state.encode();
         TrainingState decoded = TrainingState.decode(bytes);
@@ -243,7 +289,8 @@ class TrainerTests {
         assertSameWeights("best", state.bestNetwork, decoded.bestNetwork);
 
         assertThatThrownBy(() -> TrainingState.decode(Arrays.copyOf(bytes, bytes.length - 3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("truncated");
         byte[] later = bytes.clone();
         later[0] = 9;
         assertThatThrownBy(() -> TrainingState.decode(later)).hasMessageContaining("version 9");
@@ -253,38 +300,51 @@ class TrainerTests {
 
     @Test
     void invalidSettingsFailFastNamingTheValue() {
-        assertThatThrownBy(() -> new Optimizer.Momentum(1.0)).hasMessageContaining("beta").hasMessageContaining("1.0");
+        assertThatThrownBy(() -> new Optimizer.Momentum(1.0))
+                .hasMessageContaining("beta")
+                .hasMessageContaining("1.0");
         assertThatThrownBy(() -> new Optimizer.Momentum(-0.5)).hasMessageContaining("-0.5");
-        assertThatThrownBy(() -> new Optimizer.Adam(0.9, 1.5, 1e-8)).hasMessageContaining("beta2")
+        assertThatThrownBy(() -> new Optimizer.Adam(0.9, 1.5, 1e-8))
+                .hasMessageContaining("beta2")
                 .hasMessageContaining("1.5");
-        assertThatThrownBy(() -> new Optimizer.Adam(Double.NaN, 0.999, 1e-8)).hasMessageContaining("beta1")
+        assertThatThrownBy(() -> new Optimizer.Adam(Double.NaN, 0.999, 1e-8))
+                .hasMessageContaining("beta1")
                 .hasMessageContaining("NaN");
-        assertThatThrownBy(() -> new Optimizer.Adam(0.9, 0.999, 0)).hasMessageContaining("epsilon")
+        assertThatThrownBy(() -> new Optimizer.Adam(0.9, 0.999, 0))
+                .hasMessageContaining("epsilon")
                 .hasMessageContaining("0.0");
-        assertThatThrownBy(() -> Optimizer.withDefaults("sgd")).hasMessageContaining("'sgd'")
+        assertThatThrownBy(() -> Optimizer.withDefaults("sgd"))
+                .hasMessageContaining("'sgd'")
                 .hasMessageContaining("[gd, momentum, adam]");
         assertThat(Optimizer.withDefaults("ADAM")).isEqualTo(new Optimizer.Adam(0.9, 0.999, 1e-8));
         assertThatThrownBy(() -> new EarlyStopping(0, 0, EarlyStopping.Monitor.TRAIN, true))
-                .hasMessageContaining("patience").hasMessageContaining("0");
+                .hasMessageContaining("patience")
+                .hasMessageContaining("0");
         assertThatThrownBy(() -> new EarlyStopping(3, -1, EarlyStopping.Monitor.TRAIN, true))
-                .hasMessageContaining("minDelta").hasMessageContaining("-1.0");
-        assertThatThrownBy(() -> EarlyStopping.Monitor.fromId("test")).hasMessageContaining("'test'")
+                .hasMessageContaining("minDelta")
+                .hasMessageContaining("-1.0");
+        assertThatThrownBy(() -> EarlyStopping.Monitor.fromId("test"))
+                .hasMessageContaining("'test'")
                 .hasMessageContaining("[validation, train]");
         assertThatThrownBy(() -> TrainingPlan.fullBatch(0.1, 5).withBatches(0, 1))
-                .hasMessageContaining("batchSize").hasMessageContaining("0");
-        assertThatThrownBy(() -> TrainingPlan.fullBatch(Double.POSITIVE_INFINITY, 5)).hasMessageContaining("Infinity");
+                .hasMessageContaining("batchSize")
+                .hasMessageContaining("0");
+        assertThatThrownBy(() -> TrainingPlan.fullBatch(Double.POSITIVE_INFINITY, 5))
+                .hasMessageContaining("Infinity");
         assertThatThrownBy(() -> new TrainingPlan(0.1, 5, null, null, null, 0)).hasMessageContaining("optimizer");
 
         TrainingData noValidation = new TrainingData(DATA.train(), null, null);
-        Trainer watchingValidation = new Trainer(TrainingPlan.fullBatch(0.1, 5)
-                .withEarlyStopping(EarlyStopping.withPatience(3)));
+        Trainer watchingValidation =
+                new Trainer(TrainingPlan.fullBatch(0.1, 5).withEarlyStopping(EarlyStopping.withPatience(3)));
         assertThatThrownBy(() -> watchingValidation.train(start(Activation.RELU, 1), noValidation))
                 .hasMessageContaining("no validation set");
 
-        TrainingState gdState = new Trainer(TrainingPlan.fullBatch(0.001, 5)).train(start(Activation.RELU, 1), DATA,
-                TrainingListener.NONE, () -> true).state();
+        TrainingState gdState = new Trainer(TrainingPlan.fullBatch(0.001, 5))
+                .train(start(Activation.RELU, 1), DATA, TrainingListener.NONE, () -> true)
+                .state();
         assertThatThrownBy(() -> new Trainer(TrainingPlan.fullBatch(0.001, 5).withOptimizer(Optimizer.adam()))
-                .resume(gdState, DATA, TrainingListener.NONE, () -> false)).hasMessageContaining("Gd")
+                        .resume(gdState, DATA, TrainingListener.NONE, () -> false))
+                .hasMessageContaining("Gd")
                 .hasMessageContaining("Adam");
         assertThatThrownBy(() -> watchingValidation.resume(gdState, DATA, TrainingListener.NONE, () -> false))
                 .hasMessageContaining("early stopping");
@@ -293,7 +353,8 @@ class TrainerTests {
     @Test
     void miniBatchesAreGatheredIntoPreallocatedBuffers() {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        if (!(threads instanceof com.sun.management.ThreadMXBean counting) || !counting.isThreadAllocatedMemorySupported()) {
+        if (!(threads instanceof com.sun.management.ThreadMXBean counting)
+                || !counting.isThreadAllocatedMemorySupported()) {
             return;
         }
         // Batches of one row: 400 updates an epoch. Allocation is measured over two run lengths
@@ -330,9 +391,12 @@ class TrainerTests {
 
     static void assertSameWeights(String what, Network expected, Network actual) {
         for (int l = 0; l < expected.depth(); l++) {
-            assertThat(Arrays.equals(actual.weights[l], expected.weights[l])).as("%s: W%d bit for bit", what, l).isTrue();
+            assertThat(Arrays.equals(actual.weights[l], expected.weights[l]))
+                    .as("%s: W%d bit for bit", what, l)
+                    .isTrue();
             if (expected.hasBias()) {
-                assertThat(Arrays.equals(actual.biases[l], expected.biases[l])).as("%s: b%d bit for bit", what, l)
+                assertThat(Arrays.equals(actual.biases[l], expected.biases[l]))
+                        .as("%s: b%d bit for bit", what, l)
                         .isTrue();
             }
         }
@@ -348,8 +412,7 @@ class TrainerTests {
         return new Run(history, result);
     }
 
-    private record Run(LossHistory history, TrainingResult result) {
-    }
+    private record Run(LossHistory history, TrainingResult result) {}
 
     /** Asks to stop once point {@code k} has been reported (the poll after point i is the (i+1)-th). */
     private static final class CancelAfter implements java.util.function.BooleanSupplier {

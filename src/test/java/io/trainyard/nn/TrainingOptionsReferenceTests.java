@@ -57,7 +57,8 @@ class TrainingOptionsReferenceTests {
     @Test
     void coversEveryOptimizerMiniBatchesAndBothEarlyStoppingEndings() {
         List<String> optimizers = new ArrayList<>();
-        ROOT.get("cases").forEach(c -> optimizers.add(c.get("optimizer").get("type").asString()));
+        ROOT.get("cases")
+                .forEach(c -> optimizers.add(c.get("optimizer").get("type").asString()));
         assertThat(optimizers).contains("gd", "momentum", "adam");
         List<Boolean> restore = new ArrayList<>();
         ROOT.get("cases").forEach(c -> {
@@ -83,24 +84,37 @@ class TrainingOptionsReferenceTests {
         assertClose(history.train(), vector(c.get("trainLoss")), REFERENCE, name + " trainLoss");
         assertClose(history.validation(), vector(c.get("validationLoss")), REFERENCE, name + " validationLoss");
         assertClose(history.test(), vector(c.get("testLoss")), REFERENCE, name + " testLoss");
-        assertThat(result.stoppedEarly()).as(name + " stoppedEarly").isEqualTo(c.get("stoppedEarly").asBoolean());
+        assertThat(result.stoppedEarly())
+                .as(name + " stoppedEarly")
+                .isEqualTo(c.get("stoppedEarly").asBoolean());
         if (c.get("bestIteration").isNull()) {
             assertThat(result.bestIteration()).isNull();
         } else {
-            assertThat(result.bestIteration()).as(name + " bestIteration").isEqualTo(c.get("bestIteration").asInt());
-            assertThat(result.networkPoint().iteration()).isEqualTo(
-                    c.get("earlyStopping").get("restoreBest").asBoolean() ? result.bestIteration() : points - 1);
+            assertThat(result.bestIteration())
+                    .as(name + " bestIteration")
+                    .isEqualTo(c.get("bestIteration").asInt());
+            assertThat(result.networkPoint().iteration())
+                    .isEqualTo(
+                            c.get("earlyStopping").get("restoreBest").asBoolean()
+                                    ? result.bestIteration()
+                                    : points - 1);
         }
         Network expected = ReferenceVectors.network(c, "final");
         for (int l = 0; l < expected.depth(); l++) {
             assertClose(result.network().weight(l), expected.weight(l), REFERENCE, name + " final W" + l);
             if (expected.hasBias()) {
-                assertClose(result.network().biases().get(l).toArray(), expected.biases().get(l).toArray(), REFERENCE,
+                assertClose(
+                        result.network().biases().get(l).toArray(),
+                        expected.biases().get(l).toArray(),
+                        REFERENCE,
                         name + " final b" + l);
             }
         }
         // The kept network's point carries the kept network's losses.
-        assertClose(result.network().loss(data(c).train()), result.networkPoint().trainLoss(), REFERENCE,
+        assertClose(
+                result.network().loss(data(c).train()),
+                result.networkPoint().trainLoss(),
+                REFERENCE,
                 name + " kept network's train loss");
     }
 
@@ -109,22 +123,35 @@ class TrainingOptionsReferenceTests {
         Optimizer optimizer = switch (o.get("type").asString()) {
             case "gd" -> Optimizer.gd();
             case "momentum" -> new Optimizer.Momentum(number(o, "beta", Optimizer.Momentum.DEFAULT_BETA));
-            case "adam" -> new Optimizer.Adam(number(o, "beta1", Optimizer.Adam.DEFAULT_BETA1),
-                    number(o, "beta2", Optimizer.Adam.DEFAULT_BETA2),
-                    number(o, "epsilon", Optimizer.Adam.DEFAULT_EPSILON));
+            case "adam" ->
+                new Optimizer.Adam(
+                        number(o, "beta1", Optimizer.Adam.DEFAULT_BETA1),
+                        number(o, "beta2", Optimizer.Adam.DEFAULT_BETA2),
+                        number(o, "epsilon", Optimizer.Adam.DEFAULT_EPSILON));
             default -> throw new IllegalArgumentException(o.toString());
         };
         JsonNode e = c.get("earlyStopping");
-        EarlyStopping stopping = e.isNull() ? null : new EarlyStopping(e.get("patience").asInt(),
-                number(e, "minDelta", EarlyStopping.DEFAULT_MIN_DELTA),
-                EarlyStopping.Monitor.fromId(e.get("monitor").asString()), e.get("restoreBest").asBoolean());
-        Integer batchSize = c.get("batchSize").isNull() ? null : c.get("batchSize").asInt();
-        return new TrainingPlan(c.get("alpha").asDouble(), c.get("iterations").asInt(), optimizer, batchSize, stopping,
+        EarlyStopping stopping = e.isNull()
+                ? null
+                : new EarlyStopping(
+                        e.get("patience").asInt(),
+                        number(e, "minDelta", EarlyStopping.DEFAULT_MIN_DELTA),
+                        EarlyStopping.Monitor.fromId(e.get("monitor").asString()),
+                        e.get("restoreBest").asBoolean());
+        Integer batchSize =
+                c.get("batchSize").isNull() ? null : c.get("batchSize").asInt();
+        return new TrainingPlan(
+                c.get("alpha").asDouble(),
+                c.get("iterations").asInt(),
+                optimizer,
+                batchSize,
+                stopping,
                 c.get("seed").asLong());
     }
 
     static TrainingData data(JsonNode c) {
-        return new TrainingData(Samples.of(matrix(c.get("x")), matrix(c.get("y"))),
+        return new TrainingData(
+                Samples.of(matrix(c.get("x")), matrix(c.get("y"))),
                 Samples.of(matrix(c.get("validationX")), matrix(c.get("validationY"))),
                 Samples.of(matrix(c.get("testX")), matrix(c.get("testY"))));
     }
@@ -140,7 +167,8 @@ class TrainingOptionsReferenceTests {
     }
 
     private static JsonNode load() {
-        try (InputStream in = TrainingOptionsReferenceTests.class.getResourceAsStream("/reference/training-options.json")) {
+        try (InputStream in =
+                TrainingOptionsReferenceTests.class.getResourceAsStream("/reference/training-options.json")) {
             if (in == null) {
                 throw new IllegalStateException("reference/training-options.json is missing from the test resources");
             }

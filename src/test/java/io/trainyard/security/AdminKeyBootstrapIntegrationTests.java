@@ -22,10 +22,12 @@ import io.trainyard.support.Http;
  * {@code <data-dir>/admin.key} readable by the owner only, and never logged.
  */
 @ExtendWith(OutputCaptureExtension.class)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.auth.bootstrap-key=",
-    "trainyard.workers=1",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.auth.bootstrap-key=",
+            "trainyard.workers=1",
+        })
 class AdminKeyBootstrapIntegrationTests {
 
     static final Path DATA_DIR = temp();
@@ -50,7 +52,8 @@ class AdminKeyBootstrapIntegrationTests {
     void theFirstStartWritesAnOwnerOnlyAdminKeyAndLogsOnlyItsPath(CapturedOutput output) throws Exception {
         Path file = DATA_DIR.resolve("admin.key");
         assertThat(file).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         String content = Files.readString(file);
         assertThat(content).startsWith("ty_").endsWith("\n");
         String key = content.strip();
@@ -58,9 +61,12 @@ class AdminKeyBootstrapIntegrationTests {
 
         Http admin = new Http(port, key);
         assertThat(admin.get("/keys/me").expect(200).get("role").asString()).isEqualTo("admin");
-        assertThat(new Http(port).get("/keys/me").status()).as("the tests' usual key is not configured here")
+        assertThat(new Http(port).get("/keys/me").status())
+                .as("the tests' usual key is not configured here")
                 .isEqualTo(401);
 
-        assertThat(output.getAll()).contains(file.toAbsolutePath().normalize().toString()).doesNotContain(key);
+        assertThat(output.getAll())
+                .contains(file.toAbsolutePath().normalize().toString())
+                .doesNotContain(key);
     }
 }

@@ -15,16 +15,19 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import io.trainyard.support.Http;
+
 import tools.jackson.databind.JsonNode;
 
 /** Per-owner quotas over real HTTP, with small limits: active jobs (429), stored bytes (403), request rate (429). */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "trainyard.workers=1",
-    "trainyard.quota.max-active-jobs=1",
-    "trainyard.quota.max-stored-bytes=4KB",
-    "trainyard.quota.requests-per-second=5",
-    "trainyard.quota.burst=10",
-})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=1",
+            "trainyard.quota.max-active-jobs=1",
+            "trainyard.quota.max-stored-bytes=4KB",
+            "trainyard.quota.requests-per-second=5",
+            "trainyard.quota.burst=10",
+        })
 class QuotaIntegrationTests {
 
     @LocalServerPort
@@ -51,8 +54,12 @@ class QuotaIntegrationTests {
     }
 
     private Http newUser() {
-        String key = admin.post("/keys", Map.of("name", "q-" + UUID.randomUUID().toString().substring(0, 8),
-                "role", "user")).expect(201).get("key").asString();
+        String key = admin.post(
+                        "/keys",
+                        Map.of("name", "q-" + UUID.randomUUID().toString().substring(0, 8), "role", "user"))
+                .expect(201)
+                .get("key")
+                .asString();
         return admin.as(key);
     }
 
@@ -60,7 +67,9 @@ class QuotaIntegrationTests {
     void aSecondActiveJobIs429WithRetryAfterAndAdminsAreExempt() {
         Http user = newUser();
         String first = user.post("/jobs", Map.of("dataset", "hw5", "alpha", 1e-6, "iterations", 1_000_000))
-                .expect(202).get("id").asString();
+                .expect(202)
+                .get("id")
+                .asString();
         try {
             Http.Response second = user.post("/jobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10));
             assertThat(second.status()).as(second.text()).isEqualTo(429);
@@ -69,7 +78,9 @@ class QuotaIntegrationTests {
             assertThat(second.json().get("detail").asString()).contains("trainyard.quota.max-active-jobs");
             // Admin keys are exempt.
             String adminJob = admin.post("/jobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10))
-                    .expect(202).get("id").asString();
+                    .expect(202)
+                    .get("id")
+                    .asString();
             admin.post("/jobs/" + adminJob + "/cancel", "");
         } finally {
             user.post("/jobs/" + first + "/cancel", "");
@@ -90,8 +101,17 @@ class QuotaIntegrationTests {
         assertThat(problem.get("type").asString()).endsWith("/quota-exceeded");
         assertThat(problem.get("usage").asLong()).isEqualTo(4800);
         assertThat(problem.get("quota").asLong()).isEqualTo(4096);
-        assertThat(user.post("/models", Map.of("layerSizes", List.of(1, 1), "activation", "none",
-                "weights", Map.of("W0", new double[][] {{1}}))).status()).isEqualTo(403);
+        assertThat(user.post(
+                                "/models",
+                                Map.of(
+                                        "layerSizes",
+                                        List.of(1, 1),
+                                        "activation",
+                                        "none",
+                                        "weights",
+                                        Map.of("W0", new double[][] {{1}})))
+                        .status())
+                .isEqualTo(403);
         // Reading is not storing.
         user.get("/datasets").expect(200);
     }
@@ -103,8 +123,11 @@ class QuotaIntegrationTests {
         for (int i = 0; i < 40; i++) {
             answers.add(user.get("/keys/me"));
         }
-        List<Http.Response> limited = answers.stream().filter(r -> r.status() == 429).toList();
-        assertThat(limited).as("a burst of 10 then 5 per second: 40 quick requests are not all served").isNotEmpty();
+        List<Http.Response> limited =
+                answers.stream().filter(r -> r.status() == 429).toList();
+        assertThat(limited)
+                .as("a burst of 10 then 5 per second: 40 quick requests are not all served")
+                .isNotEmpty();
         assertThat(answers.stream().filter(r -> r.status() == 200).count()).isGreaterThanOrEqualTo(10);
         Http.Response one = limited.get(0);
         assertThat(Long.parseLong(one.header("Retry-After"))).isPositive();

@@ -24,8 +24,10 @@ public final class Http {
     private final String base;
     private final Duration timeout;
     private final String key;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
 
     /** A client that sends the tests' admin key. */
     public Http(int port) {
@@ -62,12 +64,14 @@ public final class Http {
     }
 
     public Response post(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Response post(String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -80,20 +84,25 @@ public final class Http {
     }
 
     public Response send(String method, String path, String contentType, String body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
                 .method(method, HttpRequest.BodyPublishers.ofString(body)));
     }
 
     /** Reads a Server-Sent Events stream to its end: each event as {name, data}. */
     public java.util.List<String[]> events(String path) {
-        return events(path, () -> { });
+        return events(path, () -> {});
     }
 
     /** Reads a Server-Sent Events stream to its end, running {@code onFirstEvent} once the first event is in. */
     public java.util.List<String[]> events(String path, Runnable onFirstEvent) {
         try {
-            HttpResponse<java.util.stream.Stream<String>> response = client.send(authorized(HttpRequest.newBuilder(uri(path))
-                    .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(120)).GET()).build(),
+            HttpResponse<java.util.stream.Stream<String>> response = client.send(
+                    authorized(HttpRequest.newBuilder(uri(path))
+                                    .header("Accept", "text/event-stream")
+                                    .timeout(Duration.ofSeconds(120))
+                                    .GET())
+                            .build(),
                     HttpResponse.BodyHandlers.ofLines());
             assertThat(response.statusCode()).isEqualTo(200);
             java.util.List<String[]> events = new java.util.ArrayList<>();
@@ -135,10 +144,13 @@ public final class Http {
 
     private Response sendRaw(HttpRequest.Builder request) {
         try {
-            HttpResponse<byte[]> response = client.send(authorized(request).timeout(timeout).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers(), response.body());
+            HttpResponse<byte[]> response =
+                    client.send(authorized(request).timeout(timeout).build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Response(
+                    response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers(),
+                    response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

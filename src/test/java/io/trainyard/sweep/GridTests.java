@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.trainyard.system.FieldError;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.IntNode;
@@ -51,7 +52,12 @@ class GridTests {
         List<FieldError> errors = new ArrayList<>();
 
         assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
-        assertThat(errors).singleElement().extracting(FieldError::message).asString().contains("more than 9223372036854775807").contains("limit 200");
+        assertThat(errors)
+                .singleElement()
+                .extracting(FieldError::message)
+                .asString()
+                .contains("more than 9223372036854775807")
+                .contains("limit 200");
     }
 
     @Test

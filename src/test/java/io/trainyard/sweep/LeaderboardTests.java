@@ -23,7 +23,8 @@ class LeaderboardTests {
 
         List<Leaderboard.Entry> ranked = Leaderboard.rank(candidates, SelectBy.VALIDATION);
 
-        assertThat(ranked).extracting(Leaderboard.Entry::jobId)
+        assertThat(ranked)
+                .extracting(Leaderboard.Entry::jobId)
                 .containsExactly("better", "worse", "running", "queued", "cancelled", "failed-low");
         assertThat(ranked.get(0).score()).isEqualTo(2.0);
         assertThat(ranked.get(5).score()).isNull();
@@ -32,8 +33,9 @@ class LeaderboardTests {
 
     @Test
     void thereIsNoWinnerUntilAJobHasFinishedWithALoss() {
-        List<Leaderboard.Entry> ranked = Leaderboard.rank(List.of(candidate("failed", JobStatus.FAILED, 1.0, 0),
-                candidate("running", JobStatus.RUNNING, 1.0, 1)), SelectBy.VALIDATION);
+        List<Leaderboard.Entry> ranked = Leaderboard.rank(
+                List.of(candidate("failed", JobStatus.FAILED, 1.0, 0), candidate("running", JobStatus.RUNNING, 1.0, 1)),
+                SelectBy.VALIDATION);
 
         assertThat(ranked).extracting(Leaderboard.Entry::jobId).containsExactly("running", "failed");
         assertThat(Leaderboard.best(ranked)).isNull();
@@ -44,8 +46,11 @@ class LeaderboardTests {
         SweepMember small = member("small", JobStatus.SUCCEEDED, 30.0, 10);
         SweepMember large = member("large", JobStatus.SUCCEEDED, 40.0, 20);
 
-        List<Leaderboard.Entry> ranked = Leaderboard.rank(List.of(new Leaderboard.Candidate(small, Map.of(), "", 0),
-                new Leaderboard.Candidate(large, Map.of(), "", 1)), SelectBy.VALIDATION);
+        List<Leaderboard.Entry> ranked = Leaderboard.rank(
+                List.of(
+                        new Leaderboard.Candidate(small, Map.of(), "", 0),
+                        new Leaderboard.Candidate(large, Map.of(), "", 1)),
+                SelectBy.VALIDATION);
 
         assertThat(ranked).extracting(Leaderboard.Entry::jobId).containsExactly("large", "small");
     }
@@ -55,8 +60,20 @@ class LeaderboardTests {
     }
 
     private static SweepMember member(String id, JobStatus status, Double validationLoss, int validationRows) {
-        return new SweepMember(id, status, null, List.of(5, 1), 0, 100.0, validationLoss, 50.0, 40, validationRows,
-                20, status == JobStatus.SUCCEEDED ? "model-" + id : null, status == JobStatus.FAILED ? "diverged" : null,
+        return new SweepMember(
+                id,
+                status,
+                null,
+                List.of(5, 1),
+                0,
+                100.0,
+                validationLoss,
+                50.0,
+                40,
+                validationRows,
+                20,
+                status == JobStatus.SUCCEEDED ? "model-" + id : null,
+                status == JobStatus.FAILED ? "diverged" : null,
                 null);
     }
 }

@@ -26,7 +26,8 @@ class InvalidRequestExceptionTests {
 
     @Test
     void aFewProblemsAreAllListed() {
-        InvalidRequestException ex = new InvalidRequestException(List.of(new FieldError("a", "x"), new FieldError("b", "y")));
+        InvalidRequestException ex =
+                new InvalidRequestException(List.of(new FieldError("a", "x"), new FieldError("b", "y")));
 
         assertThat(ex.errors()).extracting(FieldError::field).containsExactly("a", "b");
         assertThat(ex.omitted()).isZero();
@@ -35,7 +36,8 @@ class InvalidRequestExceptionTests {
 
     @Test
     void aMessageQuotingAHugeValueIsCut() {
-        InvalidRequestException ex = new InvalidRequestException("file", "'" + "9".repeat(200_000) + "' is not a number");
+        InvalidRequestException ex =
+                new InvalidRequestException("file", "'" + "9".repeat(200_000) + "' is not a number");
 
         assertThat(ex.errors().get(0).message()).hasSizeLessThan(400).contains("more characters");
         assertThat(ex.getMessage()).hasSizeLessThan(800);

@@ -47,8 +47,9 @@ class ProblemMappingTests {
         @GetMapping(path = "/throw/{what}", produces = "application/json")
         String fail(@PathVariable String what) {
             throw switch (what) {
-                case "invalid" -> new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"),
-                        new FieldError("layers[0]", "must be at least 1")));
+                case "invalid" ->
+                    new InvalidRequestException(List.of(
+                            new FieldError("alpha", "must be > 0"), new FieldError("layers[0]", "must be at least 1")));
                 case "job" -> new JobNotFoundException("j1");
                 case "model" -> new ModelNotFoundException("m1");
                 case "dataset" -> new DatasetNotFoundException("d1");
@@ -62,8 +63,7 @@ class ProblemMappingTests {
             };
         }
 
-        record Body(double alpha) {
-        }
+        record Body(double alpha) {}
 
         @PostMapping(path = "/echo", consumes = "application/json")
         Body echo(@RequestBody Body body) {
@@ -75,7 +75,11 @@ class ProblemMappingTests {
     void invalidInputListsEveryField() {
         MvcTestResult result = mvc.get().uri("/throw/invalid").exchange();
         assertProblem(result, 400, "invalid-request");
-        assertThat(result).bodyJson().extractingPath("$.errors[*].field").asArray().containsExactly("alpha", "layers[0]");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.errors[*].field")
+                .asArray()
+                .containsExactly("alpha", "layers[0]");
     }
 
     @Test
@@ -111,22 +115,37 @@ class ProblemMappingTests {
     void theUnexpectedIs500AndSaysNothingInternal() throws Exception {
         MvcTestResult result = mvc.get().uri("/throw/boom").exchange();
         assertProblem(result, 500, "internal-error");
-        assertThat(result.getResponse().getContentAsString()).doesNotContain("hunter2").doesNotContain("jdbc")
+        assertThat(result.getResponse().getContentAsString())
+                .doesNotContain("hunter2")
+                .doesNotContain("jdbc")
                 .contains("incident");
     }
 
     @Test
     void strictJsonRejectsUnknownFieldsAndStringsForNumbers() {
-        assertProblem(mvc.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).content("{\"alpha\": 1, \"x\": 2}")
-                .exchange(), 400, "malformed-json");
-        assertProblem(mvc.post().uri("/echo").contentType(MediaType.APPLICATION_JSON).content("{\"alpha\": \"1\"}")
-                .exchange(), 400, "malformed-json");
+        assertProblem(
+                mvc.post()
+                        .uri("/echo")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"alpha\": 1, \"x\": 2}")
+                        .exchange(),
+                400,
+                "malformed-json");
+        assertProblem(
+                mvc.post()
+                        .uri("/echo")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"alpha\": \"1\"}")
+                        .exchange(),
+                400,
+                "malformed-json");
     }
 
     @Test
     void anUnknownFormatIs400AndAnUnacceptableAcceptIs406() {
         assertProblem(mvc.get().uri("/throw/job?format=xls").exchange(), 400, "invalid-request");
-        assertThat(mvc.get().uri("/throw/job").accept(MediaType.APPLICATION_XML).exchange()).hasStatus(406);
+        assertThat(mvc.get().uri("/throw/job").accept(MediaType.APPLICATION_XML).exchange())
+                .hasStatus(406);
     }
 
     private static void assertProblem(MvcTestResult result, int status, String type) {

@@ -11,13 +11,16 @@ import io.trainyard.system.TrainyardProperties;
 
 class MemoryBudgetTests {
 
-    private final MemoryBudget budget = new MemoryBudget(properties(DataSize.ofMegabytes(100)), mock(DatasetCatalog.class));
+    private final MemoryBudget budget =
+            new MemoryBudget(properties(DataSize.ofMegabytes(100)), mock(DatasetCatalog.class));
 
     @Test
     void jobsRunTogetherWhileTheirSumFits() {
         assertThat(budget.tryReserve("a", mb(60))).isTrue();
         assertThat(budget.tryReserve("b", mb(50))).as("60 + 50 > 100").isFalse();
-        assertThat(budget.tryReserve("c", mb(40))).as("a smaller job may go first").isTrue();
+        assertThat(budget.tryReserve("c", mb(40)))
+                .as("a smaller job may go first")
+                .isTrue();
         assertThat(budget.reserved()).isEqualTo(mb(100));
 
         budget.release("a");
@@ -55,7 +58,7 @@ class MemoryBudgetTests {
             settings.put("trainyard.limits.memory-budget", memoryBudget.toBytes() + "B");
         }
         return new org.springframework.boot.context.properties.bind.Binder(
-                new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
+                        new org.springframework.boot.context.properties.source.MapConfigurationPropertySource(settings))
                 .bindOrCreate("trainyard", TrainyardProperties.class);
     }
 }
