@@ -239,6 +239,7 @@ class BoundsRegressionTests {
                 open.add(streams.sendAsync(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
                                 .header("Accept", "text/event-stream")
+                                .header("Authorization", "Bearer " + Http.ADMIN_KEY)
                                 .build(),
                         HttpResponse.BodyHandlers.ofLines()));
             }

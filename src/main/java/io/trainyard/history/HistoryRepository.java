@@ -140,16 +140,21 @@ public class HistoryRepository {
      * worker that resumes.
      */
     public void keepUpTo(String jobId, int iteration) {
-        jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration > :iteration")
-                .param("job", jobId)
-                .param("iteration", iteration)
-                .update();
+        // Each batch has a coarse row under the same key: both levels go (and come back) together.
+        for (String table : List.of("job_history", "job_history_coarse")) {
+            jdbc.sql("DELETE FROM " + table + " WHERE job_id = :job AND first_iteration > :iteration")
+                    .param("job", jobId)
+                    .param("iteration", iteration)
+                    .update();
+        }
         for (HistoryChunk straddling : findSince(jobId, iteration)) {
             int keep = iteration - straddling.firstIteration() + 1;
-            jdbc.sql("DELETE FROM job_history WHERE job_id = :job AND first_iteration = :first")
-                    .param("job", jobId)
-                    .param("first", straddling.firstIteration())
-                    .update();
+            for (String table : List.of("job_history", "job_history_coarse")) {
+                jdbc.sql("DELETE FROM " + table + " WHERE job_id = :job AND first_iteration = :first")
+                        .param("job", jobId)
+                        .param("first", straddling.firstIteration())
+                        .update();
+            }
             insert(new HistoryChunk(
                     jobId,
                     straddling.firstIteration(),
