@@ -143,6 +143,7 @@ abstract class SecurityContract {
         // The destructive ones, by their owner and by an admin, on rows made for it.
         Owned throwaway = createEverything(alice);
         alice.delete("/jobs/" + throwaway.job()).expect(204);
+        alice.delete("/aliases/" + ALIAS).expect(204); // a model an alias points to cannot be deleted
         admin.delete("/models/" + throwaway.model()).expect(204);
         alice.delete("/datasets/" + throwaway.dataset()).expect(204);
         // …and nothing of alice's was touched by the others.
