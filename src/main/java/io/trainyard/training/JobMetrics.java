@@ -45,7 +45,7 @@ class JobMetrics {
         iterations.increment(count);
     }
 
-    void finished(JobStatus status, Duration duration) {
+    void finished(JobStatus status, Duration duration, JobPhases phases) {
         Counter.builder("trainyard.jobs.finished")
                 .description("Jobs that reached a final status")
                 .tag("status", status.name())
@@ -58,5 +58,11 @@ class JobMetrics {
                     .register(registry)
                     .record(duration);
         }
+        phases.nanos()
+                .forEach((phase, nanos) -> Timer.builder("trainyard.job.phase")
+                        .description("Time an attempt spent in each phase: setup, training, history, outcome")
+                        .tag("phase", phase.label)
+                        .register(registry)
+                        .record(Duration.ofNanos(nanos)));
     }
 }

@@ -83,7 +83,8 @@ class JobRunner {
     }
 
     /** One attempt: the job, the claim it runs under, and its live state. */
-    private record Attempt(TrainingJob job, String instance, int token, RunningJob live, long startedNanos) {
+    private record Attempt(
+            TrainingJob job, String instance, int token, RunningJob live, long startedNanos, JobPhases phases) {
 
         String id() {
             return job.id();
@@ -101,13 +102,19 @@ class JobRunner {
      */
     void run(TrainingJob job, String instance, int token, BooleanSupplier stopping) {
         JobSpec spec = job.spec();
-        Attempt attempt =
-                new Attempt(job, instance, token, running.start(job.id(), spec.iterations(), token), System.nanoTime());
+        Attempt attempt = new Attempt(
+                job,
+                instance,
+                token,
+                running.start(job.id(), spec.iterations(), token),
+                System.nanoTime(),
+                new JobPhases());
         RunningJob live = attempt.live();
         try {
             events.publishEvent(new JobStarted(job));
             TrainingSetup.Training training = setup.prepare(job);
             Optional<TrainingState> resumeFrom = startAttempt(attempt, training);
+            attempt.phases().end(JobPhases.Phase.SETUP);
             if (resumeFrom == null) {
                 log.warn("Job {}: the claim was lost before training started; leaving it to its new owner", job.id());
                 return;
@@ -135,8 +142,10 @@ class JobRunner {
             TrainingResult result = resumeFrom.isPresent()
                     ? training.trainer().resume(resumeFrom.get(), data, recorder, stop)
                     : training.trainer().train(training.start(), data, recorder, stop);
+            attempt.phases().end(JobPhases.Phase.TRAINING);
             boolean handingBack = result.outcome() == TrainingResult.Outcome.CANCELLED && !live.cancelRequested();
             boolean held = recorder.finish(handingBack ? result.state() : null);
+            attempt.phases().end(JobPhases.Phase.HISTORY);
             if (!held || live.claimLost()) {
                 log.warn(
                         "Job {}: its claim was taken over (this instance was paused or cut off); stopped without"
@@ -359,12 +368,16 @@ class JobRunner {
 
     private void finished(Attempt attempt, JobStatus status, String errorDetail) {
         Duration took = attempt.took();
-        metrics.finished(status, took);
+        JobPhases phases = attempt.phases();
+        phases.end(JobPhases.Phase.OUTCOME);
+        // XX events.publishEvent(new JobFinished(attempt.id()));
+        metrics.finished(status, took, phases);
         log.info(
-                "Job {} {} after {} s{}",
+                "Job {} {} after {} s ({}){}",
                 attempt.id(),
                 status,
-                String.format("%.1f", took.toMillis() / 1000.0),
+                String.format("%.3f", took.toNanos() / 1e9),
+                phases,
                 errorDetail == null ? "" : ": " + errorDetail);
     }
 
