@@ -370,7 +370,7 @@ class JobRunner {
         Duration took = attempt.took();
         JobPhases phases = attempt.phases();
         phases.end(JobPhases.Phase.OUTCOME);
-        // XX events.publishEvent(new JobFinished(attempt.id()));
+        events.publishEvent(new JobFinished(attempt.id()));
         metrics.finished(status, took, phases);
         log.info(
                 "Job {} {} after {} s ({}){}",
