@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryRepository;
 import io.trainyard.history.HistoryWriter;
+import io.trainyard.job.JobFinished;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.JobStarted;
 import io.trainyard.job.JobStatus;
