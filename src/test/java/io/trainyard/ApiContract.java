@@ -690,6 +690,12 @@ abstract class ApiContract {
                         "/models/{id}/predictions",
                         "/datasets",
                         "/datasets/{id}");
+        assertThat(docs.at("/components/schemas/Job/properties/attemptHistory/items/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/JobAttempt");
+        List<String> outcomes = new ArrayList<>();
+        docs.at("/components/schemas/JobAttempt/properties/outcome/enum").forEach(v -> outcomes.add(v.asString()));
+        assertThat(outcomes).containsExactlyInAnyOrder("succeeded", "failed", "cancelled", "handed-back", "lost");
         assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
     }
 
