@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,6 +107,19 @@ abstract class ApiContract {
         assertThat(done.get("startedAt").isNull()).isFalse();
         assertThat(done.get("finishedAt").isNull()).isFalse();
         assertThat(done.get("error").isNull()).isTrue();
+        assertThat(done.get("attempts").asInt()).isEqualTo(1);
+        JsonNode attempts = done.get("attemptHistory");
+        assertThat(attempts.size()).as("one attempt: %s", attempts).isEqualTo(1);
+        assertThat(attempts.at("/0/number").asInt()).isEqualTo(1);
+        assertThat(attempts.at("/0/outcome").asString()).isEqualTo("succeeded");
+        assertThat(attempts.at("/0/resumedFrom").asInt()).as("from its seed").isZero();
+        assertThat(attempts.at("/0/instance").asString())
+                .isEqualTo(done.get("instance").asString());
+        assertThat(Instant.parse(attempts.at("/0/endedAt").asString()))
+                .isAfterOrEqualTo(Instant.parse(attempts.at("/0/startedAt").asString()));
+        assertThat(http.get("/jobs?name=lifecycle").json().get("items"))
+                .as("the list shows attempts too")
+                .anySatisfy(item -> assertThat(item.get("attemptHistory")).isEqualTo(attempts));
         JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
         assertThat(losses.get("iteration").size()).isEqualTo(401);
         assertThat(losses.get("train").size()).isEqualTo(401);
@@ -381,6 +395,10 @@ abstract class ApiContract {
         http.post("/jobs/" + first + "/cancel", "").expect(202);
         JsonNode stopped = awaitStatus(first, "CANCELLED");
         assertThat(stopped.get("modelId").isNull()).isTrue();
+        assertThat(stopped.at("/attemptHistory/0/outcome").asString()).isEqualTo("cancelled");
+        assertThat(cancelled.get("attemptHistory").size())
+                .as("cancelled while queued: never claimed")
+                .isZero();
         assertThat(http.get("/jobs/" + first + "/losses").json().get("train").size())
                 .isPositive();
         problem(http.post("/jobs/" + first + "/cancel", ""), 409);
@@ -672,6 +690,12 @@ abstract class ApiContract {
                         "/models/{id}/predictions",
                         "/datasets",
                         "/datasets/{id}");
+        assertThat(docs.at("/components/schemas/Job/properties/attemptHistory/items/$ref")
+                        .asString())
+                .isEqualTo("#/components/schemas/JobAttempt");
+        List<String> outcomes = new ArrayList<>();
+        docs.at("/components/schemas/JobAttempt/properties/outcome/enum").forEach(v -> outcomes.add(v.asString()));
+        assertThat(outcomes).containsExactlyInAnyOrder("succeeded", "failed", "cancelled", "handed-back", "lost");
         assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
     }
 

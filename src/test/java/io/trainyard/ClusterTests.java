@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -35,11 +38,12 @@ import io.trainyard.support.Http;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Two instances (child JVMs, so they can be frozen with SIGSTOP and killed with SIGKILL) share one
+ * Three instances (child JVMs, so they can be frozen with SIGSTOP and killed with SIGKILL) share one
  * PostgreSQL, after db-scheduler's cluster tests: every job is trained exactly once (one model, one
  * history of exactly iterations + 1 points), a frozen owner's job moves to another instance and
  * resumes from its checkpoint while the frozen one, thawed, writes nothing, a cancel made while the
- * job waits for recovery is honoured, and a killed instance loses nothing. The figures are printed.
+ * job waits for recovery is honoured, and an instance killed while training loses nothing: its jobs
+ * resume elsewhere from their checkpoints. The figures are printed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTests {
@@ -48,6 +52,7 @@ class ClusterTests {
     // on a 2-core machine shared with several builds.
     private static final Duration TIMEOUT = Duration.ofSeconds(600);
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(2);
+    private static final int INSTANCE_COUNT = 3;
 
     private static final Map<String, Instance> INSTANCES = new LinkedHashMap<>();
     private static DataSource database;
@@ -55,7 +60,7 @@ class ClusterTests {
     private record Instance(String name, Process process, Http http, Path log) {}
 
     @BeforeAll
-    static void startTwoInstances() throws Exception {
+    static void startInstances() throws Exception {
         try (Connection db =
                 PostgresApiIntegrationTests.POSTGRES.getPostgresDatabase().getConnection()) {
             db.createStatement().execute("CREATE DATABASE cluster");
@@ -64,10 +69,12 @@ class ClusterTests {
         String url = PostgresApiIntegrationTests.POSTGRES
                 .getJdbcUrl("postgres", "postgres")
                 .replace("/postgres?", "/cluster?");
-        // The first one alone creates the schema (Flyway), then the other joins.
+        // The first one alone creates the schema (Flyway), then the others join, starting side by side.
         start("instance-1", url);
         awaitUp(INSTANCES.get("instance-1"));
-        start("instance-2", url);
+        for (int i = 2; i <= INSTANCE_COUNT; i++) {
+            start("instance-" + i, url);
+        }
         INSTANCES.values().forEach(ClusterTests::awaitUp);
     }
 
@@ -118,6 +125,11 @@ class ClusterTests {
                 "Frozen owner %s at iteration >= %d; job taken over by %s, resumed from checkpoint %d%n",
                 owner.name(), before, done.get("instance").asString(), resumedFrom);
         assertThat(resumedFrom).as("resumed from a checkpoint, not from 0").isGreaterThan(0);
+        JsonNode attempts = done.get("attemptHistory");
+        assertThat(attempts.size()).as("%s", attempts).isEqualTo(2);
+        assertAttempt(attempts.get(0), 1, owner.name(), "lost");
+        assertAttempt(attempts.get(1), 2, done.get("instance").asString(), "succeeded");
+        assertThat(attempts.at("/1/resumedFrom").asInt()).isEqualTo(resumedFrom);
         await().atMost(TIMEOUT)
                 .until(() -> Files.readString(owner.log()).contains(id + ": claim lost")
                         || Files.readString(owner.log()).contains(id + ": its claim was taken over"));
@@ -173,58 +185,147 @@ class ClusterTests {
         JsonNode job = observer.get("/jobs/" + id).json();
         assertThat(job.get("attempts").asInt()).as("never trained again").isEqualTo(1);
         assertThat(job.get("modelId").isNull()).isTrue();
+        assertThat(job.get("attemptHistory").size()).isEqualTo(1);
+        assertAttempt(job.at("/attemptHistory/0"), 1, owner.name(), "lost");
     }
 
     @Test
     @Order(3)
-    void threeHundredJobsAreEachTrainedExactlyOnceThoughAnInstanceIsKilled() throws Exception {
+    void threeHundredJobsAreEachTrainedExactlyOnceThoughAnInstanceIsKilledWhileTraining() throws Exception {
         int jobs = 300;
         int iterations = 200;
         List<Instance> all = List.copyOf(INSTANCES.values());
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < jobs; i++) {
-            Map<String, Object> spec = ApiContract.hw5Spec("cluster-" + i, iterations);
-            spec.put("layers", List.of(8));
-            spec.put("seed", i);
-            ids.add(all.get(i % all.size())
-                    .http()
-                    .post("/jobs", spec)
-                    .expect(202)
-                    .get("id")
-                    .asString());
-        }
-        Instance victim = INSTANCES.get("instance-2");
-        Http observer = INSTANCES.get("instance-1").http();
-        await().atMost(TIMEOUT).until(() -> countSucceeded(ids) >= jobs / 3);
-        victim.process().destroyForcibly().waitFor(); // kill -9 in the middle of the run
+        Instance victim = all.get(all.size() - 1);
+        List<Instance> survivors = all.subList(0, all.size() - 1);
+        // A long job on the victim, past a checkpoint, so that the kill is sure to interrupt training.
+        List<String> longJobs = new ArrayList<>();
+        String interrupted = longJobRunningOn(victim, longJobs);
 
-        await().atMost(TIMEOUT).until(() -> countFinished(ids) == jobs);
-        Audit audit = audit(Set.copyOf(ids));
+        // The short jobs go in while it trains (on a loaded machine submitting them all takes longer
+        // than the long job), through the instances that survive, so no submission races the kill.
+        List<String> ids = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> submitting = CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < jobs; i++) {
+                Map<String, Object> spec = ApiContract.hw5Spec("cluster-" + i, iterations);
+                spec.put("layers", List.of(8));
+                spec.put("seed", i);
+                ids.add(survivors
+                        .get(i % survivors.size())
+                        .http()
+                        .post("/jobs", spec)
+                        .expect(202)
+                        .get("id")
+                        .asString());
+            }
+        });
+        await().atMost(TIMEOUT).until(() -> countSucceeded(ids) >= 10 || submitting.isDone());
+        Map<String, Integer> runningOnVictim = running(victim);
+        victim.process().destroyForcibly().waitFor(); // kill -9 in the middle of the run
+        long killedAt = System.nanoTime();
+        assertThat(runningOnVictim)
+                .as("the victim was training the long job when it was killed")
+                .containsKey(interrupted);
+
+        Http observer = all.get(0).http();
+        JsonNode resumed = awaitFinished(observer, interrupted);
+        double takeover = (System.nanoTime() - killedAt) / 1e9;
+        submitting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(ids).hasSize(jobs);
+        List<String> everything = new ArrayList<>(ids);
+        everything.addAll(longJobs);
+        await().atMost(TIMEOUT).until(() -> countFinished(everything) == everything.size());
+        Audit audit = audit(Set.copyOf(everything));
         Map<String, Integer> byInstance = new TreeMap<>();
         int succeeded = 0;
         int retried = 0;
+        int lostAttempts = 0;
         for (String id : ids) {
             JsonNode job = observer.get("/jobs/" + id).json();
             succeeded += job.get("status").asString().equals("SUCCEEDED") ? 1 : 0;
             retried += job.get("attempts").asInt() > 1 ? 1 : 0;
+            for (JsonNode attempt : job.get("attemptHistory")) {
+                lostAttempts += attempt.get("outcome").asString().equals("lost") ? 1 : 0;
+            }
             byInstance.merge(job.get("instance").asString(), 1, Integer::sum);
         }
+        JsonNode attempts = resumed.get("attemptHistory");
         System.out.printf(
-                "Cluster: %d jobs of %d iterations on %d instances (%s killed mid-run): %d succeeded, "
-                        + "%d retried after the kill, %d duplicates, %d lost or broken, by instance %s%n",
+                "Cluster: %d jobs of %d iterations + %d long on %d instances; %s killed while running %d jobs %s;"
+                        + " %d short jobs succeeded, %d retried (%d attempts lost), %d duplicates, %d lost or"
+                        + " broken, by instance %s; the long job, killed at iteration %d, resumed on %s from"
+                        + " checkpoint %d and ended %s %.1f s after the kill%n",
                 jobs,
                 iterations,
+                longJobs.size(),
                 all.size(),
                 victim.name(),
+                runningOnVictim.size(),
+                runningOnVictim.values(),
                 succeeded,
                 retried,
+                lostAttempts,
                 audit.duplicates(),
                 audit.broken().size(),
-                byInstance);
+                byInstance,
+                runningOnVictim.get(interrupted),
+                resumed.get("instance").asString(),
+                resumed.get("resumedFrom").asInt(),
+                resumed.get("status").asString(),
+                takeover);
         assertThat(succeeded).isEqualTo(jobs);
         assertThat(audit.duplicates()).isZero();
         assertThat(audit.broken()).isEmpty();
-        assertThat(audit.models()).isEqualTo(jobs);
+        assertThat(audit.models()).isEqualTo(jobs + longJobs.size());
+
+        assertThat(resumed.get("status").asString()).as("%s", resumed).isEqualTo("SUCCEEDED");
+        assertThat(resumed.get("attempts").asInt()).isEqualTo(2);
+        assertThat(attempts.size()).as("%s", attempts).isEqualTo(2);
+        assertAttempt(attempts.get(0), 1, victim.name(), "lost");
+        assertAttempt(attempts.get(1), 2, resumed.get("instance").asString(), "succeeded");
+        assertThat(resumed.get("instance").asString()).isNotEqualTo(victim.name());
+        assertThat(attempts.at("/1/resumedFrom").asInt())
+                .as("resumed from a checkpoint, not from 0")
+                .isPositive();
+    }
+
+    /**
+     * Submits long jobs through {@code instance} until one of them runs there (another instance may
+     * claim one first) and has stored a checkpoint; every job submitted is added to {@code submitted}.
+     */
+    private static String longJobRunningOn(Instance instance, List<String> submitted) {
+        for (int tries = 0; tries < 5; tries++) {
+            String id = instance.http()
+                    .post("/jobs", longSpec("long on " + instance.name(), 30_000))
+                    .expect(202)
+                    .get("id")
+                    .asString();
+            submitted.add(id);
+            if (awaitRunningPastCheckpoint(instance.http(), id) == instance) {
+                return id;
+            }
+        }
+        throw new AssertionError("none of 5 long jobs submitted through " + instance.name() + " ran there");
+    }
+
+    /** The jobs {@code instance} holds a claim on, with their latest stored iteration. */
+    private static Map<String, Integer> running(Instance instance) throws SQLException {
+        Map<String, Integer> jobs = new TreeMap<>();
+        try (Connection db = database.getConnection();
+                Statement sql = db.createStatement();
+                ResultSet rs = sql.executeQuery("SELECT id, progress_iteration FROM jobs WHERE status = 'RUNNING'"
+                        + " AND claimed_by = '" + instance.name() + "'")) {
+            while (rs.next()) {
+                jobs.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return jobs;
+    }
+
+    private static void assertAttempt(JsonNode attempt, int number, String instance, String outcome) {
+        assertThat(attempt.get("number").asInt()).as("%s", attempt).isEqualTo(number);
+        assertThat(attempt.get("instance").asString()).as("%s", attempt).isEqualTo(instance);
+        assertThat(attempt.get("outcome").asString()).as("%s", attempt).isEqualTo(outcome);
+        assertThat(attempt.get("endedAt").isNull()).as("%s", attempt).isFalse();
     }
 
     /** What the database holds for some jobs: models and history points written more than once, and jobs with a gap. */

@@ -73,6 +73,7 @@ class RestartIntegrationTests {
         assertThat(done.get("resumedFrom").asInt())
                 .as("checkpointed at the stop")
                 .isGreaterThan(100);
+        assertHandedBackThenResumed(done);
         assertHistoryIsWholeAndInOrder(second, id, 15_000);
         second.get("/models/" + done.get("modelId").asString()).expect(200);
     }
@@ -109,6 +110,7 @@ class RestartIntegrationTests {
         assertThat(done.get("resumedFrom").asInt())
                 .as("checkpointed when stopping")
                 .isGreaterThan(100);
+        assertHandedBackThenResumed(done);
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
     }
 
@@ -214,6 +216,16 @@ class RestartIntegrationTests {
                 seenBeforeKill, killAfter, resumedFrom);
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
         assertThat(resumedFrom).as("resumed from a checkpoint, not from 0").isGreaterThan(0);
+        JsonNode attempts = done.get("attemptHistory");
+        assertThat(attempts.size()).as("%s", attempts).isEqualTo(2);
+        assertThat(attempts.at("/0/number").asInt()).isEqualTo(1);
+        assertThat(attempts.at("/0/outcome").asString())
+                .as("the killed attempt, closed by the recovery at the next start")
+                .isEqualTo("lost");
+        assertThat(attempts.at("/0/resumedFrom").asInt()).as("from the seed").isZero();
+        assertThat(attempts.at("/1/number").asInt()).isEqualTo(2);
+        assertThat(attempts.at("/1/outcome").asString()).isEqualTo("succeeded");
+        assertThat(attempts.at("/1/resumedFrom").asInt()).isEqualTo(resumedFrom);
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
 
         String again =
@@ -270,6 +282,25 @@ class RestartIntegrationTests {
         assertThat(failed.get("status").asString()).isEqualTo("FAILED");
         assertThat(failed.at("/error/type").asString()).isEqualTo("interrupted");
         assertThat(failed.at("/error/detail").asString()).contains("interrupted 3 times");
+        assertThat(failed.get("attemptHistory").size()).isEqualTo(1);
+        assertThat(failed.at("/attemptHistory/0/outcome").asString()).isEqualTo("lost");
+        assertThat(failed.at("/attemptHistory/0/endedAt").isNull()).isFalse();
+    }
+
+    /**
+     * A clean stop (or SIGTERM) leaves a {@code handed-back} entry, which {@code attempts} does not
+     * count, and the next start resumes where it was handed back.
+     */
+    private static void assertHandedBackThenResumed(JsonNode done) {
+        JsonNode attempts = done.get("attemptHistory");
+        assertThat(attempts.size()).as("%s", attempts).isEqualTo(2);
+        assertThat(attempts.at("/0/outcome").asString()).isEqualTo("handed-back");
+        assertThat(attempts.at("/0/resumedFrom").asInt()).isZero();
+        assertThat(attempts.at("/0/endedAt").isNull()).isFalse();
+        assertThat(attempts.at("/1/number").asInt()).isEqualTo(2);
+        assertThat(attempts.at("/1/outcome").asString()).isEqualTo("succeeded");
+        assertThat(attempts.at("/1/resumedFrom").asInt())
+                .isEqualTo(done.get("resumedFrom").asInt());
     }
 
     /** Exactly the points 0..iterations, in order: no gap, no duplicate. */

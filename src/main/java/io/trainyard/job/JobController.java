@@ -2,6 +2,7 @@ package io.trainyard.job;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -114,7 +115,7 @@ class JobController {
         TrainingJob job = jobs.submit(request);
         return ResponseEntity.accepted()
                 .location(URI.create("/jobs/" + job.id()))
-                .body(JobResponse.from(job, jobs.progress(job)));
+                .body(JobResponse.from(job, jobs.progress(job), List.of()));
     }
 
     @GetMapping
@@ -134,9 +135,10 @@ class JobController {
                     int limit,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
         PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, owner, limit, cursor);
+        Map<String, List<JobAttempt>> attempts = jobs.attempts(page.items());
         return new JobPage(
                 page.items().stream()
-                        .map(j -> JobResponse.from(j, jobs.progress(j)))
+                        .map(j -> JobResponse.from(j, jobs.progress(j), attempts.getOrDefault(j.id(), List.of())))
                         .toList(),
                 page.nextCursor());
     }
@@ -153,8 +155,7 @@ class JobController {
             description = "No such job",
             content = @Content(mediaType = "application/problem+json"))
     JobResponse get(@PathVariable String id) {
-        TrainingJob job = jobs.get(id);
-        return JobResponse.from(job, jobs.progress(job));
+        return jobs.describe(jobs.get(id));
     }
 
     @PostMapping("/{id}/cancel")
@@ -167,8 +168,7 @@ class JobController {
                     + "or restart of the instance training the job. The history so far is kept. 409 for a job that finished "
                     + "first (the detail names its status, e.g. already SUCCEEDED).")
     JobResponse cancel(@PathVariable String id) {
-        TrainingJob job = jobs.cancel(id);
-        return JobResponse.from(job, jobs.progress(job));
+        return jobs.describe(jobs.cancel(id));
     }
 
     @DeleteMapping("/{id}")

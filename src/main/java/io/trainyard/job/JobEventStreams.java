@@ -106,7 +106,7 @@ class JobEventStreams implements DisposableBean {
         try {
             TrainingJob job = jobs.get(id);
             if (job.status().isTerminal()) {
-                stream.offer(new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
+                stream.offer(new Event("status", json.writeValueAsString(jobs.describe(job))));
                 stream.offer(Event.END);
                 return stream.emitter;
             }
@@ -120,8 +120,7 @@ class JobEventStreams implements DisposableBean {
                     // comes after what this stream is told now.
                     job = jobs.get(id);
                     stream.lastStatus = job.status();
-                    stream.offer(
-                            new Event("status", json.writeValueAsString(JobResponse.from(job, jobs.progress(job)))));
+                    stream.offer(new Event("status", json.writeValueAsString(jobs.describe(job))));
                     if (job.status().isTerminal()) {
                         stream.offer(Event.END);
                     } else {
@@ -152,8 +151,8 @@ class JobEventStreams implements DisposableBean {
                     return;
                 }
                 synchronized (state) {
-                    String text = json.writeValueAsString(
-                            JobResponse.from(started.job(), LiveProgress.latest(started.job(), null)));
+                    String text = json.writeValueAsString(JobResponse.from(
+                            started.job(), LiveProgress.latest(started.job(), null), jobs.attempts(started.job())));
                     for (Stream stream : state.streams) {
                         if (stream.lastStatus == JobStatus.QUEUED) {
                             stream.lastStatus = JobStatus.RUNNING;
@@ -257,7 +256,9 @@ class JobEventStreams implements DisposableBean {
                 close(id, state);
                 return;
             }
-            JobResponse body = JobResponse.from(job, jobs.progress(job));
+            // Progress events need no attempts: they are read (one more query) only for a status event.
+            LiveProgress latest = jobs.progress(job);
+            JobResponse body = JobResponse.from(job, latest, List.of());
             if (job.status() == JobStatus.RUNNING) {
                 int iteration = body.progress().iteration();
                 if (iteration != state.lastIteration || now - state.lastProgress >= PROGRESS_EVERY_NANOS) {
@@ -277,7 +278,8 @@ class JobEventStreams implements DisposableBean {
             for (Stream stream : state.streams) {
                 if (stream.lastStatus != job.status()) {
                     if (status == null) {
-                        status = new Event("status", json.writeValueAsString(body));
+                        status = new Event(
+                                "status", json.writeValueAsString(JobResponse.from(job, latest, jobs.attempts(job))));
                     }
                     stream.lastStatus = job.status();
                     stream.offer(status);

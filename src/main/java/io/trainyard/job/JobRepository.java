@@ -3,7 +3,10 @@ package io.trainyard.job;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -202,6 +205,28 @@ public class JobRepository implements DatasetUsage {
                 .param("dataset", datasetId)
                 .query(String.class)
                 .list();
+    }
+
+    /** The attempts of each of these jobs, in order; a job without any (never claimed) is not in the map. */
+    Map<String, List<JobAttempt>> attempts(Collection<String> ids) {
+        Map<String, List<JobAttempt>> byJob = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return byJob;
+        }
+        jdbc.sql("""
+                SELECT job_id, attempt_number, started_at, ended_at, instance, resumed_from, outcome
+                FROM job_attempts WHERE job_id IN (:ids) ORDER BY job_id, attempt_number""").param("ids", List.copyOf(ids)).query(rs -> {
+            String outcome = rs.getString("outcome");
+            byJob.computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>())
+                    .add(new JobAttempt(
+                            rs.getInt("attempt_number"),
+                            Rows.instant(rs, "started_at"),
+                            Rows.instant(rs, "ended_at"),
+                            rs.getString("instance"),
+                            Rows.integer(rs, "resumed_from"),
+                            outcome == null ? null : JobAttempt.Outcome.of(outcome)));
+        });
+        return byJob;
     }
 
     private TrainingJob map(ResultSet rs, int row) throws SQLException {

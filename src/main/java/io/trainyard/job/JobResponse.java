@@ -3,6 +3,7 @@ package io.trainyard.job;
 import java.time.Instant;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 /** A job as clients see it: spec, status, live progress, latest losses and outcome. */
@@ -51,6 +52,15 @@ record JobResponse(
                 example = "0")
         Integer resumedFrom,
 
+        @ArraySchema(
+                arraySchema =
+                        @Schema(
+                                description = "Every attempt so far, oldest first: when and where it ran, the "
+                                        + "iteration it resumed after and how it ended (a clean stop's hand-back is an "
+                                        + "entry but not counted in attempts). Empty before the first claim, and for "
+                                        + "jobs trained before this field existed"))
+        List<JobAttempt> attemptHistory,
+
         @Schema(description = "A cancel was asked for and not yet carried out (the job stops at its next iteration)")
         boolean cancelRequested,
 
@@ -97,7 +107,12 @@ record JobResponse(
 
             String detail) {}
 
-    static JobResponse from(TrainingJob job, LiveProgress latest) {
+    /**
+     * The job as clients see it.
+     *
+     * @param attempts the job's attempts, oldest first ({@link JobService#attempts})
+     */
+    static JobResponse from(TrainingJob job, LiveProgress latest, List<JobAttempt> attempts) {
         int total = job.spec().iterations();
         Double rate = latest.iterationsPerSecond();
         int done = latest.iteration();
@@ -137,6 +152,7 @@ record JobResponse(
                 job.sweepId(),
                 job.claim().attempts(),
                 job.claim().resumedFrom(),
+                List.copyOf(attempts),
                 job.claim().cancelRequested() && !job.status().isTerminal(),
                 job.claim().instance(),
                 job.findings().estimatedMemoryBytes(),

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -200,6 +201,21 @@ public class JobService {
     /** What is known of a job's progress right now (this instance's live view while it trains it). */
     public LiveProgress progress(TrainingJob job) {
         return LiveProgress.latest(job, running.get(job.id()));
+    }
+
+    /** The job's attempts so far, in order (empty before its first claim). */
+    List<JobAttempt> attempts(TrainingJob job) {
+        return attempts(List.of(job)).getOrDefault(job.id(), List.of());
+    }
+
+    /** The attempts of several jobs in one query (a page of the list), by job id. */
+    Map<String, List<JobAttempt>> attempts(List<TrainingJob> of) {
+        return jobs.attempts(of.stream().map(TrainingJob::id).toList());
+    }
+
+    /** The job as clients see it, attempts included. */
+    JobResponse describe(TrainingJob job) {
+        return JobResponse.from(job, progress(job), attempts(job));
     }
 
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */

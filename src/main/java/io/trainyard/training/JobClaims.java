@@ -4,10 +4,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import io.trainyard.job.JobAttempt;
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.JobStatusGate;
 import io.trainyard.job.TrainingJob;
@@ -27,6 +30,11 @@ import io.trainyard.system.Rows;
  * <p><b>Clocks.</b> Heartbeats are stamped with the database's {@code CURRENT_TIMESTAMP}, and the
  * expiry cutoff is computed from the database's clock too ({@link #databaseNow()}), so instances
  * with skewed clocks agree on which claims expired.
+ *
+ * <p><b>Attempts.</b> Each claim opens a {@code job_attempts} row keyed by its token, in the claim's
+ * transaction; the row is closed (outcome, end time) in the same transaction as the status move that
+ * ends the claim: finish, hand-back, or a recovery (then {@code lost}). So the attempt list and the
+ * job's status never disagree, and a stale worker, whose status moves match no row, closes nothing.
  */
 @Repository
 class JobClaims {
@@ -36,10 +44,12 @@ class JobClaims {
 
     private final JdbcClient jdbc;
     private final JobStatusGate gate;
+    private final TransactionTemplate transactions;
 
-    JobClaims(JdbcClient jdbc, JobStatusGate gate) {
+    JobClaims(JdbcClient jdbc, JobStatusGate gate, TransactionTemplate transactions) {
         this.jdbc = jdbc;
         this.gate = gate;
+        this.transactions = transactions;
     }
 
     /** A queued job as the claim loop sees it. */
@@ -63,7 +73,23 @@ class JobClaims {
      * @return the claim's fencing token, or empty when another worker (or a cancel) got there first
      */
     OptionalInt claim(Queued job, String instance) {
-        boolean claimed = gate.move(job.id(), JobStatus.RUNNING)
+        int token = job.version() + 1;
+        boolean claimed = inTransaction(() -> claimOnly(job, instance) && openAttempt(job.id(), token));
+        return claimed ? OptionalInt.of(token) : OptionalInt.empty();
+    }
+
+    /** The attempt row of a claim just made in this transaction (whose move locks the job row, so numbers cannot race). */
+    private boolean openAttempt(String id, int token) {
+        jdbc.sql("""
+                INSERT INTO job_attempts (job_id, attempt_number, token, instance, started_at)
+                SELECT id, (SELECT COALESCE(MAX(attempt_number), 0) + 1 FROM job_attempts WHERE job_id = :id),
+                    version, claimed_by, started_at
+                FROM jobs WHERE id = :id AND version = :token""").param("id", id).param("token", token).update();
+        return true;
+    }
+
+    private boolean claimOnly(Queued job, String instance) {
+        return gate.move(job.id(), JobStatus.RUNNING)
                 .from(JobStatus.QUEUED)
                 .where("version = :expected")
                 .where("NOT cancel_requested")
@@ -80,7 +106,6 @@ class JobClaims {
                 .param("expected", job.version())
                 .param("instance", instance)
                 .apply();
-        return claimed ? OptionalInt.of(job.version() + 1) : OptionalInt.empty();
     }
 
     /**
@@ -99,8 +124,26 @@ class JobClaims {
                 .apply();
     }
 
-    /** Records where this attempt starts and the row counts; false when the claim is no longer held. */
+    /**
+     * Records where this attempt starts (on the job and on its attempt) and the row counts; false
+     * when the claim is no longer held (then nothing is written).
+     */
     boolean recordStart(
+            String id, String instance, int token, int resumedFrom, int trainRows, int validationRows, int testRows) {
+        return inTransaction(() -> {
+            if (!recordStartOnJob(id, instance, token, resumedFrom, trainRows, validationRows, testRows)) {
+                return false;
+            }
+            jdbc.sql("UPDATE job_attempts SET resumed_from = :resumed WHERE job_id = :id AND token = :token")
+                    .param("id", id)
+                    .param("token", token)
+                    .param("resumed", resumedFrom)
+                    .update();
+            return true;
+        });
+    }
+
+    private boolean recordStartOnJob(
             String id, String instance, int token, int resumedFrom, int trainRows, int validationRows, int testRows) {
         return jdbc.sql("UPDATE jobs SET train_rows = :train, validation_rows = :validation, test_rows = :test,"
                                 + " resumed_from = :resumed, progress_iteration = :resumed"
@@ -189,12 +232,12 @@ class JobClaims {
         if (status == JobStatus.SUCCEEDED) {
             move.where("NOT cancel_requested");
         }
-        return move.apply();
+        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.ending(status)));
     }
 
     /** RUNNING → QUEUED after a clean stop of this instance: the interruption is not the job's fault. */
     boolean handBack(String id, String instance, int token) {
-        return gate.move(id, JobStatus.QUEUED)
+        JobStatusGate.Move move = gate.move(id, JobStatus.QUEUED)
                 .from(JobStatus.RUNNING)
                 .where(FENCE)
                 .set("claimed_by = NULL")
@@ -202,8 +245,8 @@ class JobClaims {
                 .set("started_at = NULL")
                 .set("attempts = attempts - 1")
                 .param("instance", instance)
-                .param("token", token)
-                .apply();
+                .param("token", token);
+        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK));
     }
 
     /** Renews one claim of this instance; false when it is no longer held (the worker must stop). */
@@ -232,7 +275,7 @@ class JobClaims {
      * was renewed meanwhile (the heartbeat and the recovery race; the condition decides).
      */
     boolean requeueOrphan(TrainingJob job, Instant cutoff) {
-        return gate.move(job.id(), JobStatus.QUEUED)
+        JobStatusGate.Move move = gate.move(job.id(), JobStatus.QUEUED)
                 .from(JobStatus.RUNNING)
                 .where("version = :version")
                 .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
@@ -241,13 +284,13 @@ class JobClaims {
                 .set("heartbeat_at = NULL")
                 .set("started_at = NULL")
                 .param("version", job.claim().version())
-                .param("cutoff", Rows.time(cutoff))
-                .apply();
+                .param("cutoff", Rows.time(cutoff));
+        return lost(job, move);
     }
 
     /** Ends an orphaned job whose cancel was asked for: the cancel is honoured rather than retrained. */
     boolean cancelOrphan(TrainingJob job, Instant cutoff) {
-        return gate.move(job.id(), JobStatus.CANCELLED)
+        JobStatusGate.Move move = gate.move(job.id(), JobStatus.CANCELLED)
                 .from(JobStatus.RUNNING)
                 .where("version = :version")
                 .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
@@ -256,13 +299,13 @@ class JobClaims {
                 .set("heartbeat_at = NULL")
                 .set("finished_at = CURRENT_TIMESTAMP")
                 .param("version", job.claim().version())
-                .param("cutoff", Rows.time(cutoff))
-                .apply();
+                .param("cutoff", Rows.time(cutoff));
+        return lost(job, move);
     }
 
     /** Fails an orphaned job that was interrupted too often, unless something changed it since it was read. */
     boolean failOrphan(TrainingJob job, Instant cutoff, String detail) {
-        return gate.move(job.id(), JobStatus.FAILED)
+        JobStatusGate.Move move = gate.move(job.id(), JobStatus.FAILED)
                 .from(JobStatus.RUNNING)
                 .where("version = :version")
                 .where("heartbeat_at IS NULL OR heartbeat_at < :cutoff")
@@ -273,7 +316,34 @@ class JobClaims {
                 .set("error_detail = :detail")
                 .param("version", job.claim().version())
                 .param("cutoff", Rows.time(cutoff))
-                .param("detail", Rows.truncate(detail, MAX_DETAIL))
-                .apply();
+                .param("detail", Rows.truncate(detail, MAX_DETAIL));
+        return lost(job, move);
+    }
+
+    /** Applies a recovery's move of an orphaned job and, with it, closes the orphaned attempt as lost. */
+    private boolean lost(TrainingJob job, JobStatusGate.Move move) {
+        return inTransaction(
+                () -> move.apply() && closeAttempt(job.id(), job.claim().version(), JobAttempt.Outcome.LOST));
+    }
+
+    /**
+     * Ends the attempt of the claim with {@code token}; called right after the status move that ended
+     * the claim, in its transaction. Always true: a claim made before attempts were recorded has no
+     * row, and that must not undo the move.
+     */
+    private boolean closeAttempt(String id, int token, JobAttempt.Outcome outcome) {
+        jdbc.sql("""
+                UPDATE job_attempts SET ended_at = CURRENT_TIMESTAMP, outcome = :outcome
+                WHERE job_id = :id AND token = :token AND ended_at IS NULL""")
+                .param("id", id)
+                .param("token", token)
+                .param("outcome", outcome.id())
+                .update();
+        return true;
+    }
+
+    /** Runs {@code work} in a transaction (joining the caller's, if any); false when it returns false. */
+    private boolean inTransaction(BooleanSupplier work) {
+        return Boolean.TRUE.equals(transactions.execute(tx -> work.getAsBoolean()));
     }
 }
