@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -209,6 +210,50 @@ abstract class ModelsContract {
         http.delete("/models/" + secondId).expect(204);
     }
 
+    // ---------------------------------------------------------------- the model cache
+
+    @Test
+    void aCachedModelIsStillOnlyItsOwnersAndADeletedOneIsGoneAtOnce() {
+        Http alice = newUser("alice");
+        Http bob = newUser("bob");
+        String id =
+                alice.post("/models", linearModel(null)).expect(201).get("id").asString();
+        Map<String, Object> x = Map.of("x", new double[][] {{1, 2}, {3, -1}});
+        String path = "/models/" + id + "/predictions";
+
+        // Alice's first request reads the model from the database and leaves it decoded in the cache,
+        // so every request after it, Bob's included, meets the cached model.
+        JsonNode first = alice.post(path, x).expect(200);
+        JsonNode cached = alice.post(path, x).expect(200);
+        assertThat(first.get("y")).isEqualTo(cached.get("y"));
+        assertThat(Http.JSON.treeToValue(cached.get("y"), double[][].class)).isEqualTo(new double[][] {
+            {2 * 1 - 2 + 0.5}, {2 * 3 + 1 + 0.5}
+        });
+
+        String unknown = UUID.randomUUID().toString();
+        Http.Response stolen = bob.post(path, x);
+        Http.Response never = bob.post("/models/" + unknown + "/predictions", x);
+        assertThat(stolen.status()).isEqualTo(404);
+        assertThat(stolen.contentType()).startsWith("application/problem+json");
+        assertThat(stolen.text().replace(id, "ID")).isEqualTo(never.text().replace(unknown, "ID"));
+        assertThat(bob.get("/models/" + id).status()).isEqualTo(404);
+        assertThat(bob.get("/models/" + id + "?format=onnx").status()).isEqualTo(404);
+        assertThat(bob.post(path, "text/csv", "a,b\n1,2\n").status()).isEqualTo(404);
+        assertThat(bob.send("PUT", "/aliases/bobs", "application/json", "{\"modelId\": \"" + id + "\"}")
+                        .status())
+                .isEqualTo(400);
+        assertThat(bob.delete("/models/" + id).status()).isEqualTo(404);
+        // Bob's refusals neither removed the model nor changed what Alice gets.
+        assertThat(alice.post(path, x).expect(200).get("y")).isEqualTo(first.get("y"));
+
+        alice.delete("/models/" + id).expect(204);
+
+        assertThat(alice.post(path, x).status()).isEqualTo(404);
+        assertThat(alice.get("/models/" + id).status()).isEqualTo(404);
+        assertThat(http.get("/models/" + id).status()).as("for an admin too").isEqualTo(404);
+        assertThat(alice.post(path, "text/csv", "a,b\n1,2\n").status()).isEqualTo(404);
+    }
+
     @Test
     void badAliasRequestsAreExplained() {
         String model =
@@ -366,6 +411,16 @@ abstract class ModelsContract {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A fresh user key; its name is unique per call. */
+    private Http newUser(String prefix) {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = http.post("/keys", Map.of("name", name, "role", "user"))
+                .expect(201)
+                .get("key")
+                .asString();
+        return http.as(key);
+    }
 
     private Http.Response put(String path, Object body) {
         return http.send("PUT", path, "application/json", Http.JSON.writeValueAsString(body));

@@ -22,10 +22,15 @@ import io.trainyard.support.Http;
 
 import tools.jackson.databind.JsonNode;
 
-/** Two instances sharing one PostgreSQL: one queue, each job trained once, cancel and recovery across instances. */
+/**
+ * Two instances sharing one PostgreSQL: one queue, each job trained once, cancel and recovery across
+ * instances, and a model deleted through one instance stops being served by the other.
+ */
 class SharedPostgresIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    /** Short, so that the test of its bound is quick. */
+    private static final Duration MODEL_CACHE_TTL = Duration.ofSeconds(1);
 
     private static final List<ConfigurableApplicationContext> INSTANCES = new ArrayList<>();
     private static Http a;
@@ -121,6 +126,27 @@ class SharedPostgresIntegrationTests {
                 .isEqualTo(51);
     }
 
+    @Test
+    void aModelDeletedThroughOneInstanceIsNoLongerServedByTheOtherOnceItsCacheEntryExpires() {
+        String model = a.post("/models", """
+                        {"layerSizes": [1, 1], "activation": "none", "bias": false,
+                         "preprocessing": {"basisDegree": 1, "normalize": false},
+                         "weights": {"W0": [[3.0]]}}""").expect(201).get("id").asString();
+        String predictions = "/models/" + model + "/predictions";
+        String x = "{\"x\": [[2.0]]}";
+        // Found at once by the instance that did not store it (misses are not cached), and cached there.
+        assertThat(b.post(predictions, x).expect(200).at("/y/0/0").asDouble()).isEqualTo(6.0);
+
+        a.delete("/models/" + model).expect(204);
+
+        assertThat(a.post(predictions, x).status())
+                .as("on the deleting instance: at once")
+                .isEqualTo(404);
+        await().atMost(MODEL_CACHE_TTL.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> b.post(predictions, x).status() == 404);
+    }
+
     private static int start(String url, String instance) throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class)
                 .run(
@@ -134,6 +160,7 @@ class SharedPostgresIntegrationTests {
                         "--trainyard.heartbeat-interval=300ms",
                         "--trainyard.heartbeat-timeout=2s",
                         "--trainyard.poll-interval=200ms",
+                        "--trainyard.model-cache.ttl=" + MODEL_CACHE_TTL.toMillis() + "ms",
                         "--spring.jmx.enabled=false");
         INSTANCES.add(context);
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));

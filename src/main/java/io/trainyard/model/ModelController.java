@@ -9,18 +9,13 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.util.MimeTypeUtils;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -34,7 +29,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.nn.Model;
-import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.TrainyardProperties;
 
@@ -43,8 +37,6 @@ import io.trainyard.system.TrainyardProperties;
 @RequestMapping(path = "/models", produces = "application/json")
 @Tag(name = "Models", description = "Trained networks with their preprocessing and lineage")
 class ModelController {
-
-    private static final MediaType ONNX = MediaType.parseMediaType(OnnxExport.MEDIA_TYPE);
 
     private final ModelService models;
     private final Predictions predictions;
@@ -107,53 +99,13 @@ class ModelController {
             responseCode = "404",
             description = "No such model",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<?> get(
+    ModelDownload get(
             @PathVariable String id,
-            @Parameter(description = "json or onnx; overrides Accept") @RequestParam(required = false) String format,
-            @RequestHeader(value = HttpHeaders.ACCEPT, required = false) String accept) {
-        StoredModel stored = models.get(id);
-        if (wantsOnnx(format, accept)) {
-            return ResponseEntity.ok()
-                    .contentType(ONNX)
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"model-" + id + ".onnx\"")
-                    .body(OnnxExport.toBytes(stored));
-        }
-        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(ModelDocument.from(stored));
-    }
-
-    /** ONNX when asked by {@code format}, or when Accept prefers application/onnx to JSON. */
-    static boolean wantsOnnx(String format, String accept) {
-        if (format != null) {
-            return switch (format) {
-                case "onnx" -> true;
-                case "json" -> false;
-                default -> throw new InvalidRequestException("format", "must be json or onnx, got '" + format + "'");
-            };
-        }
-        if (accept == null) {
-            return false;
-        }
-        try {
-            List<MediaType> types = new java.util.ArrayList<>(MediaType.parseMediaTypes(accept));
-            MimeTypeUtils.sortBySpecificity(types);
-            // stable: among equal quality the more specific type stays first
-            types.sort(java.util.Comparator.comparingDouble(MediaType::getQualityValue)
-                    .reversed());
-            for (MediaType type : types) {
-                if (type.getQualityValue() == 0) {
-                    continue;
-                }
-                if (type.equalsTypeAndSubtype(ONNX)) {
-                    return true;
-                }
-                if (type.isCompatibleWith(MediaType.APPLICATION_JSON)) {
-                    return false;
-                }
-            }
-        } catch (InvalidMediaTypeException e) {
-            return false;
-        }
-        return false;
+            @Parameter(description = "json or onnx; overrides Accept") @RequestParam(required = false) String format) {
+        // `format` is here for the API documentation: the application's content negotiation reads it
+        // (an unknown one is a 400 naming the known ones), else Accept by quality (406 when it accepts
+        // neither), and picks Jackson (JSON) or OnnxMessageConverter.
+        return new ModelDownload(models.get(id));
     }
 
     @PostMapping(consumes = "application/json")

@@ -27,7 +27,10 @@ import io.trainyard.system.PageCursor;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Stored models: architecture and preprocessing as columns, all weights and biases in one packed blob. */
+/**
+ * Stored models: architecture and preprocessing as columns, all weights and biases in one packed blob.
+ * A row is inserted once and deleted, never updated ({@link ModelCache} relies on that).
+ */
 @Repository
 class ModelRepository {
 
@@ -89,18 +92,17 @@ class ModelRepository {
                 .update();
     }
 
-    /** The model, if {@code owner} owns it; any owner's with a null {@code owner}. */
-    Optional<StoredModel> find(String id, String owner) {
-        if (owner == null) {
-            return jdbc.sql("SELECT * FROM models WHERE id = :id")
-                    .param("id", id)
-                    .query(this::map)
-                    .optional();
-        }
-        return jdbc.sql("SELECT * FROM models WHERE id = :id AND owner = :owner")
+    /** A stored model and the owner it belongs to, for the owner check every request makes. */
+    record Owned(StoredModel model, String owner) {}
+
+    /**
+     * The model with this id, whoever owns it: the caller's access is decided by {@link ModelService}
+     * on every request, so that what it caches is the model, never a decision for one caller.
+     */
+    Optional<Owned> find(String id) {
+        return jdbc.sql("SELECT * FROM models WHERE id = :id")
                 .param("id", id)
-                .param("owner", owner)
-                .query(this::map)
+                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner")))
                 .optional();
     }
 

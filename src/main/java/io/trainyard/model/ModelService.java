@@ -20,14 +20,21 @@ import tools.jackson.databind.json.JsonMapper;
 public class ModelService {
 
     private final ModelRepository repository;
+    private final ModelCache cache;
     private final AliasRepository aliases;
     private final BuildVersion build;
 
     private final JsonMapper json;
 
-    ModelService(ModelRepository repository, AliasRepository aliases, BuildVersion build, JsonMapper json) {
+    ModelService(
+            ModelRepository repository,
+            ModelCache cache,
+            AliasRepository aliases,
+            BuildVersion build,
+            JsonMapper json) {
         this.json = json;
         this.repository = repository;
+        this.cache = cache;
         this.aliases = aliases;
         this.build = build;
     }
@@ -90,8 +97,13 @@ public class ModelService {
      * @throws ModelNotFoundException when there is none
      */
     public StoredModel get(String id) {
-        // Another owner's model answers exactly as an unknown one, also as a warm start inside a job spec.
-        return repository.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new ModelNotFoundException(id));
+        // The owner check runs on every call, cached model or not. Another owner's model answers exactly
+        // as an unknown one, also as a warm start inside a job spec.
+        Caller caller = Caller.current();
+        return cache.get(id, repository::find)
+                .filter(owned -> caller.sees(owned.owner()))
+                .map(ModelRepository.Owned::model)
+                .orElseThrow(() -> new ModelNotFoundException(id));
     }
 
     java.util.List<ModelDocument> page(String owner, PageCursor after, int limit) {
@@ -114,6 +126,10 @@ public class ModelService {
             }
         } catch (DataIntegrityViolationException e) {
             throw new ModelInUseException(id, aliases.namesPointingTo(id));
+        } finally {
+            // After the row is gone (or a delete on another instance beat this one): the next request
+            // reads the database and answers 404.
+            cache.evict(id);
         }
     }
 }

@@ -75,12 +75,12 @@ class Predictions {
         }
         // Estimated from the shapes before the model allocates anything: 200,000 rows through a
         // 1,024-wide layer are gigabytes, and must be a 400, not an OutOfMemoryError.
-        long estimate = MemoryEstimate.prediction(model.network().layerSizes(), x.length);
+        long estimate = MemoryEstimate.prediction(model.layerSizes(), x.length);
         if (estimate > maxMemory) {
             throw new InvalidRequestException(
                     "x",
                     x.length + " rows through layers "
-                            + java.util.Arrays.toString(model.network().layerSizes()) + " need about "
+                            + java.util.Arrays.toString(model.layerSizes()) + " need about "
                             + mebibytes(estimate)
                             + " MiB of working memory, more than the limit " + mebibytes(maxMemory)
                             + " MiB (trainyard.limits.max-job-memory); send fewer rows per request");

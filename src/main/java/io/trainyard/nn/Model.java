@@ -51,6 +51,19 @@ public final class Model {
         return network.predict(preprocessing.apply(x));
     }
 
+    /**
+     * The network's layer sizes, its input width counted after basis expansion: the shape without
+     * copying the weights as {@link #network()} does.
+     */
+    public int[] layerSizes() {
+        return network.layerSizes();
+    }
+
+    /** Weights plus biases. */
+    public long parameterCount() {
+        return network.parameterCount();
+    }
+
     /** A copy of the network. */
     public Network network() {
         return network.copy();

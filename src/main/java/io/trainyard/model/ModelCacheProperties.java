@@ -1,0 +1,22 @@
+package io.trainyard.model;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * {@code trainyard.model-cache.*}: decoded models kept in memory so that a prediction does not read
+ * and unpack its model from the database every time.
+ *
+ * @param size the most the cached models may weigh together (their parameters and preprocessing as
+ *     doubles); 0 turns the cache off
+ * @param ttl how long a decoded model is used without asking the database again. Deleting a model
+ *     evicts it at once on the instance that deleted it; other instances sharing PostgreSQL stop
+ *     serving it after at most this long
+ */
+@ConfigurationProperties("trainyard.model-cache")
+public record ModelCacheProperties(
+        @DefaultValue("64MB") DataSize size,
+        @DefaultValue("5s") Duration ttl) {}
