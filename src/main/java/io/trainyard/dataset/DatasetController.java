@@ -33,6 +33,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
@@ -212,7 +213,8 @@ class DatasetController {
 
     private static ResponseEntity<DatasetResponse> created(Dataset dataset) {
         return ResponseEntity.created(URI.create("/datasets/" + dataset.id()))
-                .body(DatasetResponse.from(dataset.info()));
+                .body(DatasetResponse.from(
+                        dataset.info().ownedBy(Caller.current().name())));
     }
 
     record DatasetList(List<DatasetResponse> items) {}

@@ -50,6 +50,9 @@ class OpenApiSecurity {
     /** Where {@link QuotaInterceptor} checks the storage quota and {@link IdempotencyFilter} replays. */
     private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
 
+    /** Statuses whose generic cause a controller's own description already covers. */
+    private static final Set<String> SUBSUMED = Set.of("400", "404", "413");
+
     @Bean
     OpenApiCustomizer bearerKeys() {
         return OpenApiSecurity::customise;
@@ -130,11 +133,14 @@ class OpenApiSecurity {
             add(responses, "409", "A request with this Idempotency-Key is still being handled");
             add(responses, "422", "This Idempotency-Key was used with a different body");
         }
-        if (stores && !path.equals("/datasets") && !path.equals("/models")) {
+        if (stores && path.equals("/jobs")) {
+            add(responses, "429", "The owner already has trainyard.quota.max-active-jobs queued or running jobs");
+        }
+        if (stores && path.equals("/sweeps")) {
             add(
                     responses,
                     "429",
-                    "The owner's queued and running jobs (plus a sweep's members) would exceed "
+                    "The owner's queued and running jobs plus the sweep's members would exceed "
                             + "trainyard.quota.max-active-jobs");
         }
         add(responses, "429", "Too many requests from this key's owner (trainyard.quota.requests-per-second)")
@@ -148,15 +154,16 @@ class OpenApiSecurity {
     }
 
     /**
-     * Adds a problem+json answer, or when the controller documents that status already (e.g. 409 for a
-     * job that finished first), keeps its description and appends this cause.
+     * Adds a problem+json answer. When the controller documents that status already, its description
+     * stays: for 400, 404 and 413 it is the more precise one; for the others (e.g. 409 for a job that
+     * finished first) this is a further cause, appended.
      */
     private static ApiResponse add(ApiResponses responses, String status, String description) {
         ApiResponse response = responses.get(status);
         if (response == null) {
             response = new ApiResponse().description(description);
             responses.addApiResponse(status, response);
-        } else if (!response.getDescription().contains(description)) {
+        } else if (!SUBSUMED.contains(status) && !response.getDescription().contains(description)) {
             response.setDescription(response.getDescription() + "; or: " + description);
         }
         if (response.getContent() == null) {
