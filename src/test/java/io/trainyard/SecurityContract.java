@@ -277,6 +277,82 @@ abstract class SecurityContract {
     }
 
     @Test
+    void everyJobSweepDatasetAndModelNamesItsOwnerAndBuiltInDatasetsNone() {
+        Http alice = newUser("alice");
+        String name = alice.get("/keys/me").expect(200).get("name").asString();
+        Owned owned = createEverything(alice); // the model was trained by alice's job: it is hers too
+        String imported = alice.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(1, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                Map.of("W0", List.of(List.of(2.0)))))
+                .expect(201)
+                .get("id")
+                .asString();
+
+        for (Http caller : List.of(alice, admin)) {
+            assertThat(caller.get("/jobs/" + owned.job())
+                            .expect(200)
+                            .get("owner")
+                            .asString())
+                    .isEqualTo(name);
+            assertThat(caller.get("/sweeps/" + owned.sweep())
+                            .expect(200)
+                            .get("owner")
+                            .asString())
+                    .isEqualTo(name);
+            assertThat(caller.get("/datasets/" + owned.dataset())
+                            .expect(200)
+                            .get("owner")
+                            .asString())
+                    .isEqualTo(name);
+            assertThat(caller.get("/models/" + owned.model())
+                            .expect(200)
+                            .get("owner")
+                            .asString())
+                    .isEqualTo(name);
+            assertThat(caller.get("/models/" + imported)
+                            .expect(200)
+                            .get("owner")
+                            .asString())
+                    .isEqualTo(name);
+            String filter = caller == admin ? "?limit=500&owner=" + name : "?limit=500";
+            for (String list : List.of("/jobs", "/sweeps", "/models")) {
+                JsonNode items = caller.get(list + filter).expect(200).get("items");
+                assertThat(items).as(list).isNotEmpty();
+                assertThat(items)
+                        .as(list)
+                        .allSatisfy(
+                                item -> assertThat(item.get("owner").asString()).isEqualTo(name));
+            }
+        }
+        // Lists of data sets mix the caller's own with the built-in ones, which belong to nobody.
+        for (JsonNode dataset : alice.get("/datasets").expect(200).get("items")) {
+            if (dataset.get("builtIn").asBoolean()) {
+                assertThat(dataset.get("owner").isNull()).as(dataset.toString()).isTrue();
+            } else {
+                assertThat(dataset.get("owner").asString()).isEqualTo(name);
+            }
+        }
+        assertThat(alice.get("/datasets/hw5").expect(200).get("owner").isNull()).isTrue();
+        // The answers to the creating requests say it too.
+        assertThat(alice.post("/datasets?name=more", "text/csv", "a,y\n1,2\n3,4\n5,6\n")
+                        .expect(201)
+                        .get("owner")
+                        .asString())
+                .isEqualTo(name);
+        assertThat(alice.post("/jobs", ApiContract.hw5Spec("owned-too", 5))
+                        .expect(202)
+                        .get("owner")
+                        .asString())
+                .isEqualTo(name);
+    }
+
+    @Test
     void twentyConcurrentDuplicatesCreateOneJobAndADifferentBodyIs422() throws Exception {
         Http alice = newUser("idem");
         String key = UUID.randomUUID().toString();

@@ -51,6 +51,7 @@ public record Dataset(
         return validationX != null && validationX.length > 0;
     }
 
+    /** What it is; the owner is not part of the numbers, so it is null here (see {@link DatasetInfo#ownedBy}). */
     public DatasetInfo info() {
         return new DatasetInfo(
                 id,
@@ -62,7 +63,8 @@ public record Dataset(
                 testRows(),
                 validationRows(),
                 builtIn,
-                createdAt);
+                createdAt,
+                null);
     }
 
     public boolean hasTest() {

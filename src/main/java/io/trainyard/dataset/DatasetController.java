@@ -26,10 +26,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.Explode;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
@@ -104,13 +108,14 @@ class DatasetController {
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<DatasetResponse> uploadCsv(
             @RequestBody(required = false) byte[] body,
-            @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+            @Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
             @Parameter(description = "A label for people, at most 200 characters. Default: \"CSV upload\" and the time")
                     @RequestParam(required = false)
                     String name,
             @Parameter(
                             description = "Target column names, comma-separated. Default: the last column",
-                            example = "price")
+                            explode = Explode.FALSE,
+                            array = @ArraySchema(schema = @Schema(type = "string", example = "price")))
                     @RequestParam(required = false)
                     List<String> target,
             @Parameter(description = "Share of the rows moved to the test set, in [0, 1). Default 0", example = "0.2")
@@ -208,7 +213,8 @@ class DatasetController {
 
     private static ResponseEntity<DatasetResponse> created(Dataset dataset) {
         return ResponseEntity.created(URI.create("/datasets/" + dataset.id()))
-                .body(DatasetResponse.from(dataset.info()));
+                .body(DatasetResponse.from(
+                        dataset.info().ownedBy(Caller.current().name())));
     }
 
     record DatasetList(List<DatasetResponse> items) {}

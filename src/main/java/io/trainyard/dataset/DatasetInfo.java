@@ -14,4 +14,12 @@ public record DatasetInfo(
         int testRows,
         int validationRows,
         boolean builtIn,
-        Instant createdAt) {}
+        Instant createdAt,
+        String owner) {
+
+    /** The same data set, owned by {@code owner} (built-in ones belong to nobody). */
+    public DatasetInfo ownedBy(String owner) {
+        return new DatasetInfo(
+                id, name, columns, features, targets, trainRows, testRows, validationRows, builtIn, createdAt, owner);
+    }
+}

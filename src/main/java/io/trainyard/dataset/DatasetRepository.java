@@ -21,7 +21,7 @@ class DatasetRepository {
 
     private static final TypeReference<List<String>> COLUMNS = new TypeReference<>() {};
     private static final String INFO_COLUMNS =
-            "id, name, columns_json, features, targets, train_rows, test_rows, validation_rows, created_at";
+            "id, name, columns_json, features, targets, train_rows, test_rows, validation_rows, created_at, owner";
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -131,7 +131,8 @@ class DatasetRepository {
                 rs.getInt("test_rows"),
                 rs.getInt("validation_rows"),
                 false,
-                Rows.instant(rs, "created_at"));
+                Rows.instant(rs, "created_at"),
+                rs.getString("owner"));
     }
 
     /**

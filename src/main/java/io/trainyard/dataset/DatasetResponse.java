@@ -30,7 +30,12 @@ record DatasetResponse(
         List<String> columns,
 
         boolean builtIn,
-        Instant createdAt) {
+        Instant createdAt,
+
+        @Schema(
+                description = "The name of the key that uploaded it; null for a built-in data set (visible to all)",
+                example = "alice")
+        String owner) {
 
     static DatasetResponse from(DatasetInfo info) {
         return new DatasetResponse(
@@ -43,6 +48,7 @@ record DatasetResponse(
                 info.validationRows(),
                 info.columns(),
                 info.builtIn(),
-                info.builtIn() ? null : info.createdAt());
+                info.builtIn() ? null : info.createdAt(),
+                info.builtIn() ? null : info.owner());
     }
 }

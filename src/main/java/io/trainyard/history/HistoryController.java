@@ -29,6 +29,9 @@ import org.springframework.web.context.request.NativeWebRequest;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.job.JobService;
 import io.trainyard.job.JobStatus;
@@ -77,6 +80,15 @@ class HistoryController {
                             + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
                             + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
                             + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The loss columns as JSON or CSV, or their plot",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = LossesResponse.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
+            })
     ResponseEntity<?> losses(
             @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
@@ -128,6 +140,15 @@ class HistoryController {
             description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
                     + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
                     + "`maxPoints`, CSV and PNG/SVG options as the losses.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The gradient-norm columns as JSON or CSV, or their plot",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = GradientsResponse.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
+            })
     ResponseEntity<?> gradients(
             @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
@@ -173,6 +194,19 @@ class HistoryController {
             description = "One loss curve per job (up to 20) on one chart, like the "
                     + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
                     + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The curves as JSON or CSV, or their plot",
+            content = {
+                @Content(mediaType = "application/json", schema = @Schema(implementation = ComparisonResponse.class)),
+                @Content(mediaType = "text/csv", schema = @Schema(type = "string")),
+                @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
+                @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
+            })
+    @ApiResponse(
+            responseCode = "404",
+            description = "One of the ids names no job this key may see",
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<?> compare(
             @Parameter(description = "Comma-separated job ids") @RequestParam List<String> ids,
             @Parameter(description = "train, validation or test") @RequestParam(defaultValue = "test") String series,

@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.security.Caller;
@@ -90,8 +91,14 @@ class JobController {
                                              "optimizer": {"type": "momentum", "beta": 0.9},
                                              "earlyStopping": {"patience": 30, "monitor": "validation"}}""")
                                             })))
-    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
-    @ApiResponse(responseCode = "200", description = "dryRun=true: the spec is valid; what the job would be")
+    @ApiResponse(
+            responseCode = "202",
+            description = "Queued; Location names the job",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "dryRun=true: the spec is valid; what the job would be",
+            content = @Content(schema = @Schema(implementation = JobService.DryRun.class)))
     @ApiResponse(
             responseCode = "400",
             description = "The spec is invalid; `errors` lists every field to fix",
@@ -150,6 +157,7 @@ class JobController {
             summary = "Get a job",
             description = "Status, live progress (iteration, fraction, iterations per "
                     + "second, ETA), the latest losses, and once finished the model id or the error.")
+    @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(
             responseCode = "404",
             description = "No such job",
@@ -167,6 +175,11 @@ class JobController {
                     + "true, and the job ends CANCELLED even if its training completes meanwhile). The request survives a crash "
                     + "or restart of the instance training the job. The history so far is kept. 409 for a job that finished "
                     + "first (the detail names its status, e.g. already SUCCEEDED).")
+    @ApiResponse(responseCode = "202", description = "Cancelled, or asked to stop at its next iteration")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The job has already finished",
+            content = @Content(mediaType = "application/problem+json"))
     JobResponse cancel(@PathVariable String id) {
         return jobs.describe(jobs.cancel(id));
     }
@@ -177,6 +190,11 @@ class JobController {
             summary = "Delete a finished job",
             description = "Deletes the job and its history; its model, if any, "
                     + "stays. 409 while the job is queued or running.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(
+            responseCode = "409",
+            description = "The job is still queued or running",
+            content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         jobs.delete(id);
     }
@@ -190,6 +208,14 @@ class JobController {
                     + "Streams are capped per instance and per owner (429 beyond) and closed after "
                     + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "
                     + "Try `curl -N -H \"Authorization: Bearer $KEY\" localhost:8080/jobs/{id}/events`.")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The event stream",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(type = "string")))
+    @ApiResponse(
+            responseCode = "429",
+            description = "Too many open streams for this instance or owner",
+            content = @Content(mediaType = "application/problem+json"))
     SseEmitter events(@PathVariable String id) {
         return events.subscribe(id, Caller.current().name());
     }

@@ -262,7 +262,8 @@ public class JobRepository implements DatasetUsage {
                 claim,
                 progress,
                 outcome,
-                findings(rs));
+                findings(rs),
+                rs.getString("owner"));
     }
 
     private TrainingJob.Findings findings(ResultSet rs) throws SQLException {

@@ -11,6 +11,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 record JobResponse(
         String id,
         String name,
+
+        @Schema(
+                description = "The name of the key that submitted it (a sweep's members: the sweep's)",
+                example = "alice")
+        String owner,
+
         @Schema(example = "RUNNING") JobStatus status,
         JobSpec spec,
 
@@ -137,6 +143,7 @@ record JobResponse(
         return new JobResponse(
                 job.id(),
                 job.name(),
+                job.owner(),
                 job.status(),
                 job.spec(),
                 job.layerSizes(),

@@ -162,10 +162,16 @@ public class JobService {
 
     private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId) {
         JobSpec spec = resolved.spec();
-        TrainingJob job = TrainingJob.queued(
-                id, spec, sweepId, resolved.layerSizes(), Timestamps.now(), resolved.estimatedMemoryBytes());
         // A sweep's members are queued in the request that creates the sweep: they belong to its owner.
-        jobs.insert(job, Caller.current().name());
+        TrainingJob job = TrainingJob.queued(
+                id,
+                spec,
+                sweepId,
+                resolved.layerSizes(),
+                Timestamps.now(),
+                resolved.estimatedMemoryBytes(),
+                Caller.current().name());
+        jobs.insert(job, job.owner());
         log.info(
                 "Job {} queued: {} on {}, layers {}, {} iterations",
                 job.id(),

@@ -18,22 +18,39 @@ public record TrainingJob(
         Claim claim,
         Progress progress,
         Outcome outcome,
-        Findings findings) {
+        Findings findings,
+        String owner) {
+
+    /** A job without an owner: built outside a request and the store (unit tests). */
+    public TrainingJob(
+            String id,
+            JobSpec spec,
+            String sweepId,
+            List<Integer> layerSizes,
+            JobStatus status,
+            Instant createdAt,
+            Claim claim,
+            Progress progress,
+            Outcome outcome,
+            Findings findings) {
+        this(id, spec, sweepId, layerSizes, status, createdAt, claim, progress, outcome, findings, null);
+    }
 
     /** A job as it enters the queue: not claimed, no progress, no outcome. */
     public static TrainingJob queued(
             String id, JobSpec spec, String sweepId, List<Integer> layerSizes, Instant createdAt) {
-        return queued(id, spec, sweepId, layerSizes, createdAt, null);
+        return queued(id, spec, sweepId, layerSizes, createdAt, null, null);
     }
 
-    /** The same, with the working memory estimated at submission. */
+    /** The same, with the working memory estimated at submission, owned by the name of the submitting key. */
     public static TrainingJob queued(
             String id,
             JobSpec spec,
             String sweepId,
             List<Integer> layerSizes,
             Instant createdAt,
-            Long estimatedMemoryBytes) {
+            Long estimatedMemoryBytes,
+            String owner) {
         return new TrainingJob(
                 id,
                 spec,
@@ -44,7 +61,8 @@ public record TrainingJob(
                 Claim.NONE,
                 Progress.NONE,
                 Outcome.NONE,
-                new Findings(estimatedMemoryBytes, null, null, null));
+                new Findings(estimatedMemoryBytes, null, null, null),
+                owner);
     }
 
     public String name() {

@@ -57,6 +57,7 @@ class AliasController {
 
     @GetMapping("/{name}")
     @Operation(summary = "Look up an alias", description = "The model the alias points to now.")
+    @ApiResponse(responseCode = "200", description = "The alias")
     @ApiResponse(
             responseCode = "404",
             description = "No such alias",
@@ -116,6 +117,7 @@ class AliasController {
             summary = "An alias's history",
             description = "Every change, newest first: the model it pointed to "
                     + "from then on (null for a deletion), the one before, when and by whom.")
+    @ApiResponse(responseCode = "200", description = "The changes, newest first")
     @ApiResponse(
             responseCode = "404",
             description = "The name was never used",

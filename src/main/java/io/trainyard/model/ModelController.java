@@ -125,10 +125,14 @@ class ModelController {
                                                             summary = "A linear model y = 2·x1 − x2 + 0.5",
                                                             value = """
                             {"layerSizes": [2, 1], "activation": "none", "bias": true,
-                             "preprocessing": {"basisDegree": 1, "normalize": false, "mean": null, "std": null},
+                             "preprocessing": {"basisDegree": 1, "normalize": false},
                              "weights": {"W0": [[2.0], [-1.0]]}, "biases": {"b0": [0.5]},
                              "inputColumns": ["x1", "x2"], "outputColumns": ["y"]}"""))))
     @ApiResponse(responseCode = "201", description = "Imported; Location names the model")
+    @ApiResponse(
+            responseCode = "400",
+            description = "The model is invalid; `errors` names each shape mismatch",
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<ModelDocument> importModel(@RequestBody ModelDocument document) {
         Model model = document.toModel(limits.maxParameters(), limits.maxWidth());
         StoredModel stored = models.saveImported(

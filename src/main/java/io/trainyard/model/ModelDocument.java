@@ -32,6 +32,13 @@ record ModelDocument(
         String jobId,
 
         @Schema(accessMode = Schema.AccessMode.READ_ONLY) Instant createdAt,
+
+        @Schema(
+                accessMode = Schema.AccessMode.READ_ONLY,
+                description = "The name of the key it belongs to (a trained model: its job's owner); ignored on import",
+                example = "alice")
+        String owner,
+
         @Schema(example = "[5, 20, 1]") List<Integer> layerSizes,
         @Schema(example = "sigmoid") String activation,
         Boolean bias,
@@ -90,6 +97,7 @@ record ModelDocument(
                 stored.id(),
                 stored.jobId(),
                 stored.createdAt(),
+                stored.owner(),
                 java.util.Arrays.stream(network.layerSizes()).boxed().toList(),
                 network.activation().id(),
                 network.hasBias(),

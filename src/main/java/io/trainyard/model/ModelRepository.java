@@ -112,7 +112,7 @@ class ModelRepository {
      */
     List<ModelDocument> page(String owner, PageCursor after, int limit) {
         String columns = "id, job_id, created_at, layer_sizes, activation, bias, basis_degree, preprocessing_mean, "
-                + "preprocessing_std, train_loss, test_loss, " + LINEAGE_COLUMNS;
+                + "preprocessing_std, train_loss, test_loss, owner, " + LINEAGE_COLUMNS;
         StringBuilder sql = new StringBuilder("SELECT " + columns + " FROM models WHERE 1 = 1");
         java.util.Map<String, Object> params = new java.util.HashMap<>();
         if (owner != null) {
@@ -137,6 +137,7 @@ class ModelRepository {
                 rs.getString("id"),
                 rs.getString("job_id"),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("owner"),
                 sizes,
                 rs.getString("activation"),
                 rs.getBoolean("bias"),
@@ -268,6 +269,7 @@ class ModelRepository {
                 test,
                 lineage(rs),
                 columns.inputs(),
-                columns.outputs());
+                columns.outputs(),
+                rs.getString("owner"));
     }
 }

@@ -81,8 +81,9 @@ public class ModelService {
                 testLoss,
                 Lineage.imported(build),
                 inputColumns,
-                outputColumns);
-        repository.insert(stored, Caller.current().name());
+                outputColumns,
+                Caller.current().name());
+        repository.insert(stored, stored.owner());
         return stored;
     }
 

@@ -23,7 +23,7 @@ import io.trainyard.system.TooManyRequestsException;
 /**
  * Per-owner quotas, checked before the handler runs (so the answers go through the one
  * problem+json advice): the request rate on every request (an event stream counts once, when it is
- * opened), active jobs on submits, stored bytes on everything that stores. Admin keys are exempt.
+ * opened), active jobs on submits (at least one; {@link ActiveJobsQuota}), stored bytes on everything that stores. Admin keys are exempt.
  */
 class QuotaInterceptor implements HandlerInterceptor {
 
@@ -32,6 +32,7 @@ class QuotaInterceptor implements HandlerInterceptor {
 
     private final QuotaProperties quota;
     private final Usage usage;
+    private final ActiveJobsQuota activeJobs;
     private final RateLimiterConfig rate;
     private final Duration refill;
     private final Cache<String, RateLimiter> limiters = Caffeine.newBuilder()
@@ -39,9 +40,10 @@ class QuotaInterceptor implements HandlerInterceptor {
             .maximumSize(100_000)
             .build();
 
-    QuotaInterceptor(QuotaProperties quota, Usage usage) {
+    QuotaInterceptor(QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs) {
         this.quota = quota;
         this.usage = usage;
+        this.activeJobs = activeJobs;
         // A token bucket of `burst` permits refilled every burst/rate seconds: `rate` per second on average,
         // `burst` at once.
         this.refill =
@@ -77,17 +79,9 @@ class QuotaInterceptor implements HandlerInterceptor {
             return true;
         }
         if (SUBMITS.contains(path)) {
-            int active = usage.activeJobs(caller.name());
-            if (active >= quota.maxActiveJobs()) {
-                throw new TooManyRequestsException(
-                        ProblemTypes.TOO_MANY_ACTIVE_JOBS,
-                        "Too many active jobs",
-                        "'" + caller.name() + "' has " + active
-                                + " queued or running jobs, the most one owner may have "
-                                + "(trainyard.quota.max-active-jobs = " + quota.maxActiveJobs()
-                                + "); submit again once some have finished.",
-                        Duration.ofSeconds(10));
-            }
+            // Every submit adds at least one job: refused here before its body is read. A sweep's members
+            // are counted once it is expanded (JobService.submitAll).
+            activeJobs.admit(caller, 1);
         }
         long stored = usage.storedBytes(caller.name());
         long max = quota.maxStoredBytes().toBytes();

@@ -126,8 +126,8 @@ class SecurityConfiguration {
 
     /** The quota checks in front of every handler. */
     @Bean
-    WebMvcConfigurer quotaChecks(QuotaProperties quota, Usage usage) {
-        QuotaInterceptor interceptor = new QuotaInterceptor(quota, usage);
+    WebMvcConfigurer quotaChecks(QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs) {
+        QuotaInterceptor interceptor = new QuotaInterceptor(quota, usage, activeJobs);
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {

@@ -12,6 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param base the base job spec as sent, seed filled in, inline data replaced by its stored copy's id
  * @param jobIds the member jobs in grid order: {@code jobIds[i]} trains {@code Grid.points()[i]}
+ * @param owner the name of the key that created it (its members belong to the same owner)
  */
 record Sweep(
         String id,
@@ -20,4 +21,5 @@ record Sweep(
         Map<String, List<JsonNode>> grid,
         SelectBy selectBy,
         List<String> jobIds,
-        Instant createdAt) {}
+        Instant createdAt,
+        String owner) {}

@@ -21,6 +21,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
@@ -76,8 +77,14 @@ class SweepController {
                                               "batchSize": [null, 32]},
                                      "selectBy": "validation"}""")
                                             })))
-    @ApiResponse(responseCode = "202", description = "Queued; Location names the sweep")
-    @ApiResponse(responseCode = "200", description = "dryRun=true: every member is valid; what each would be")
+    @ApiResponse(
+            responseCode = "202",
+            description = "Queued; Location names the sweep",
+            content = @Content(schema = @Schema(implementation = SweepResponse.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "dryRun=true: every member is valid; what each would be",
+            content = @Content(schema = @Schema(implementation = SweepDryRun.class)))
     @ApiResponse(
             responseCode = "400",
             description = "The sweep or one of its jobs is invalid; `errors` names " + "`base.*` and `grid.*` fields",
@@ -125,6 +132,7 @@ class SweepController {
             jobs best first, then queued and running ones, then cancelled ones, and failed (e.g. diverged) jobs \
             last, so a diverged job is never the winner. Every entry reports train, validation and test loss; only \
             the selected one ranks. `best` is the winning job and its model, null until a member has finished.""")
+    @ApiResponse(responseCode = "200", description = "The sweep and its leaderboard")
     @ApiResponse(
             responseCode = "404",
             description = "No such sweep",

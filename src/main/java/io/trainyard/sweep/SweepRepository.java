@@ -84,6 +84,7 @@ class SweepRepository {
                 json.readValue(rs.getString("grid"), GRID),
                 SelectBy.valueOf(rs.getString("select_by")),
                 json.readValue(rs.getString("job_ids"), IDS),
-                Rows.instant(rs, "created_at"));
+                Rows.instant(rs, "created_at"),
+                rs.getString("owner"));
     }
 }

@@ -17,6 +17,9 @@ record SweepResponse(
         String name,
         Instant createdAt,
 
+        @Schema(description = "The name of the key that created it", example = "alice")
+        String owner,
+
         @Schema(description = "The loss that ranks the jobs", example = "validation")
         String selectBy,
 
@@ -53,6 +56,7 @@ record SweepResponse(
                 sweep.id(),
                 sweep.name(),
                 sweep.createdAt(),
+                sweep.owner(),
                 sweep.selectBy().id(),
                 sweep.selectBy().warning(),
                 sweep.jobIds().size(),
@@ -83,6 +87,10 @@ record SweepResponse(
             String id,
             String name,
             Instant createdAt,
+
+            @Schema(description = "The name of the key that created it", example = "alice")
+            String owner,
+
             String selectBy,
             int size,
             boolean finished,
@@ -93,6 +101,7 @@ record SweepResponse(
                     sweep.id(),
                     sweep.name(),
                     sweep.createdAt(),
+                    sweep.owner(),
                     sweep.selectBy().id(),
                     sweep.jobIds().size(),
                     SweepResponse.finished(members),

@@ -21,6 +21,7 @@ import io.trainyard.history.MemberCurve;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -45,6 +46,7 @@ class SweepService {
     private final DatasetCatalog datasets;
     private final JsonMapper json;
     private final TransactionTemplate transaction;
+    private final ActiveJobsQuota activeJobs;
     private final int maxSweepSize;
     private final int maxHiddenLayers;
 
@@ -55,7 +57,9 @@ class SweepService {
             DatasetCatalog datasets,
             JsonMapper json,
             TransactionTemplate transaction,
+            ActiveJobsQuota activeJobs,
             TrainyardProperties properties) {
+        this.activeJobs = activeJobs;
         this.sweeps = sweeps;
         this.jobs = jobs;
         this.histories = histories;
@@ -71,9 +75,13 @@ class SweepService {
      *
      * @throws InvalidRequestException listing every problem (fields named {@code base.*} or {@code grid.*})
      * @throws io.trainyard.system.QueueFullException when the queue cannot take every job
+     * @throws io.trainyard.system.TooManyRequestsException when the owner's active jobs plus every member
+     *     would exceed its quota
      */
     Sweep create(CreateSweepRequest request) {
         Expansion expansion = expand(request);
+        // Before anything is stored: a sweep is admitted whole or not at all.
+        activeJobs.admit(expansion.requests().size());
         Grid grid = expansion.grid();
         ObjectNode base = expansion.base();
         String id = expansion.id();
@@ -95,9 +103,16 @@ class SweepService {
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
-            Sweep created =
-                    new Sweep(id, request.name(), stored, grid.asMap(), chosen, submitted.jobIds(), Timestamps.now());
-            sweeps.insert(created, Caller.current().name());
+            Sweep created = new Sweep(
+                    id,
+                    request.name(),
+                    stored,
+                    grid.asMap(),
+                    chosen,
+                    submitted.jobIds(),
+                    Timestamps.now(),
+                    Caller.current().name());
+            sweeps.insert(created, created.owner());
             return created;
         });
         log.info(

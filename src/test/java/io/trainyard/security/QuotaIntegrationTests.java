@@ -88,6 +88,33 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aSweepCountsAllItsMembersAgainstTheActiveJobsQuotaBeforeCreatingAnything() {
+        Http user = newUser();
+        Map<String, Object> base =
+                Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
+        // No active job, quota 1: two members would make 2.
+        Http.Response refused =
+                user.post("/sweeps", Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))));
+        assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        JsonNode problem = refused.json();
+        assertThat(problem.get("type").asString()).endsWith("/too-many-active-jobs");
+        assertThat(problem.get("detail").asString())
+                .contains("has 0 queued or running jobs", "2 more", "would make 2", "over the 1 ")
+                .contains("trainyard.quota.max-active-jobs");
+        assertThat(user.get("/sweeps").expect(200).get("items")).as("no sweep").isEmpty();
+        assertThat(user.get("/jobs").expect(200).get("items"))
+                .as("no member job")
+                .isEmpty();
+        // Exactly up to the quota is admitted.
+        String sweep = user.post("/sweeps", Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2)))))
+                .expect(202)
+                .get("id")
+                .asString();
+        user.post("/sweeps/" + sweep + "/cancel", "");
+    }
+
+    @Test
     void storingBeyondTheQuotaIs403NamingUsageAndQuota() {
         Http user = newUser();
         StringBuilder csv = new StringBuilder("a,b,y\n");
