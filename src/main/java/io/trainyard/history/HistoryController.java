@@ -50,6 +50,7 @@ class HistoryController {
     private static final int PLOT_POINTS = 2000;
 
     private static final int MAX_COMPARED = 20;
+    static final String RESOLUTION_HEADER = "Trainyard-History-Resolution";
     private static final String DIVERGED_AT = "diverged at iteration ";
 
     private final JobService jobs;
@@ -85,7 +86,7 @@ class HistoryController {
         JobHistory history =
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
-        return switch (representation) {
+        ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, losses);
             case CSV ->
                 respond(
@@ -118,6 +119,7 @@ class HistoryController {
                                 : List.of(new PlotRenderer.Guide(
                                         "best " + losses.bestIteration(), losses.bestIteration())));
         };
+        return withResolution(response, history);
     }
 
     @GetMapping(
@@ -137,7 +139,7 @@ class HistoryController {
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), false);
         GradientsResponse gradients =
                 GradientsResponse.from(id, history, job.spec().alpha());
-        return switch (representation) {
+        ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
                 List<String> header = new ArrayList<>();
@@ -163,6 +165,15 @@ class HistoryController {
                         representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query), series);
             }
         };
+        return withResolution(response, history);
+    }
+
+    /** Says in a header, for every representation, whether the full history or only its coarse level is stored. */
+    private static ResponseEntity<?> withResolution(ResponseEntity<?> response, JobHistory history) {
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(RESOLUTION_HEADER, history.resolution().id())
+                .body(response.getBody());
     }
 
     @GetMapping(
