@@ -73,7 +73,8 @@ final class Downsampling {
      * the same indices for the same {@code n}, {@code target}, x and y (the same arithmetic in the same
      * order), kept as soon as they are decided. A bucket is decided once the bucket after it has gone
      * by (its average is the third corner of the triangles), so only the points of two buckets are held
-     * at a time: about {@code 2 n / target} of them, each a reference to where it came from ({@code
+     * at a time: about {@code 2 n / target} of them (fewer than 512 for the history reads that stream, which
+     * ask for more points than the coarse level's, at least 1 in 256), each a reference to where it came from ({@code
      * source}, e.g. a stored batch, and the offset in it) rather than a copy of its values.
      *
      * <p>{@code n} must be known before the first point: a caller that finally offers fewer points
