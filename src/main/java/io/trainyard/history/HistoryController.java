@@ -71,13 +71,14 @@ class HistoryController {
             produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
     @Operation(
             summary = "Loss history",
-            description =
-                    "Train, validation and test loss (SSE, and MSE = SSE / rows) "
-                            + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
-                            + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
-                            + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
-                            + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
-                            + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
+            description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
+                    + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
+                    + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
+                    + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
+                    + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
+                    + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept. "
+                    + "Every answer says `resolution` (also the `Trainyard-History-Resolution` header): `full`, or "
+                    + "`coarse` once `trainyard.history.retention` has kept only the coarse level of a finished job.")
     ResponseEntity<?> losses(
             @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
