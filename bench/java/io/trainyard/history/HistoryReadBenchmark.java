@@ -17,9 +17,10 @@ import io.trainyard.TrainyardApplication;
 
 /**
  * What {@code GET /jobs/{id}/losses?maxPoints=100} costs as a history grows (issue 12): time and bytes
- * allocated (all threads of this JVM, server and client) per request, read from the coarse level and,
- * for comparison, from the full-resolution batches (the coarse rows deleted, as for a history stored
- * before the coarse level existed). Run with {@code bench/history}; not part of {@code ./mvnw verify}.
+ * allocated (all threads of this JVM, server and client) per request: from the coarse level
+ * ({@code maxPoints} up to what it holds), streamed from the full batches (more than it holds), and
+ * once the retention has dropped the full batches. Run with {@code bench/history}; not part of
+ * {@code ./mvnw verify}.
  */
 public final class HistoryReadBenchmark {
 
@@ -28,18 +29,22 @@ public final class HistoryReadBenchmark {
     public static void main(String[] args) throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class).run(
                 "--server.port=0", "--trainyard.data-dir=" + Files.createTempDirectory("trainyard-bench"),
-                "--trainyard.workers=1", "--spring.jmx.enabled=false", "--logging.level.root=WARN");
+                "--trainyard.workers=1", "--spring.jmx.enabled=false", "--logging.level.root=WARN",
+                "--trainyard.auth.enabled=false");
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
             HttpClient client = HttpClient.newHttpClient();
             HistoryRepository history = context.getBean(HistoryRepository.class);
             JdbcClient jdbc = context.getBean(JdbcClient.class);
-            System.out.printf(Locale.ROOT, "%10s  %-22s  %10s  %14s%n", "points", "read", "median ms", "allocated MB");
-            for (int points : new int[] {10_000, 100_000, 1_000_000}) {
+            System.out.printf(Locale.ROOT, "%10s  %-34s  %7s  %10s  %14s%n", "points", "read", "answer", "median ms",
+                    "allocated MB");
+            for (int points : new int[] {100_000, 1_000_000}) {
                 String id = finishedJob(client, port);
                 history.deleteAll(id);
                 double[] norms = new double[BATCH * 2];
                 Arrays.fill(norms, 1.0);
+                double[] weights = new double[BATCH * 2];
+                Arrays.fill(weights, 3.0);
                 for (int first = 0; first < points; first += BATCH) {
                     int count = Math.min(BATCH, points - first);
                     double[] train = new double[count];
@@ -47,12 +52,23 @@ public final class HistoryReadBenchmark {
                         train[i] = 100.0 / (1 + first + i) + 1e-3 * Math.sin(first + i);
                     }
                     history.insert(new HistoryChunk(id, first, count, 2, train, null, null,
-                            Arrays.copyOf(norms, count * 2)));
+                            Arrays.copyOf(norms, count * 2), Arrays.copyOf(weights, count * 2)));
                 }
-                String path = "/jobs/" + id + "/losses?maxPoints=100";
-                measure(client, port, path, points, "maxPoints=100, coarse");
-                jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :id").param("id", id).update();
-                measure(client, port, path, points, "maxPoints=100, full");
+                long kept = history.coarseStats(id, -1).kept();
+                String losses = "/jobs/" + id + "/losses";
+                // maxPoints up to the coarse level's points are served from it; more are streamed from the
+                // full batches, a few at a time.
+                measure(client, port, losses + "?maxPoints=100", points, "maxPoints=100 (coarse level)");
+                measure(client, port, losses + "?maxPoints=5000", points,
+                        "maxPoints=5000 (" + (kept >= 5000 ? "coarse level" : "streamed") + ")");
+                measure(client, port, losses + "?maxPoints=" + (kept + 1000), points,
+                        "maxPoints=" + (kept + 1000) + " (streamed)");
+                measure(client, port, losses + "?maxPoints=20000", points, "maxPoints=20000 (streamed)");
+                jdbc.sql("INSERT INTO job_history_pruned (job_id, pruned_at) VALUES (:id, CURRENT_TIMESTAMP)")
+                        .param("id", id).update();
+                jdbc.sql("DELETE FROM job_history WHERE job_id = :id").param("id", id).update();
+                measure(client, port, losses + "?maxPoints=100", points, "maxPoints=100, retention pruned");
+                measure(client, port, losses, points, "all (" + kept + " coarse points), pruned");
             }
         } finally {
             context.close();
@@ -78,8 +94,10 @@ public final class HistoryReadBenchmark {
             }
         }
         Arrays.sort(nanos);
-        System.out.printf(Locale.ROOT, "%10d  %-22s  %10.2f  %14.2f%n", points, label, nanos[runs / 2] / 1e6,
-                allocated / (double) runs / (1 << 20));
+        String body = new String(client.send(request, HttpResponse.BodyHandlers.ofByteArray()).body());
+        int answered = body.replaceAll("(?s).*?\"iteration\":\\[([^\\]]*)\\].*", "$1").split(",").length;
+        System.out.printf(Locale.ROOT, "%10d  %-34s  %7d  %10.2f  %14.2f%n", points, label, answered,
+                nanos[runs / 2] / 1e6, allocated / (double) runs / (1 << 20));
     }
 
     private static long allocatedBytes() {

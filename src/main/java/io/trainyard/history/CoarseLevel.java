@@ -22,6 +22,8 @@ final class CoarseLevel {
      *
      * @param pointCount points of the full-resolution batch
      * @param gradientNorms row-major {@code iterations.length × layers}
+     * @param weightNorms row-major like {@code gradientNorms}; null when the batch had none (stored
+     *     before weight norms were kept) or the row predates V9
      */
     record Row(
             String jobId,
@@ -32,7 +34,8 @@ final class CoarseLevel {
             double[] train,
             double[] validation,
             double[] test,
-            double[] gradientNorms) {}
+            double[] gradientNorms,
+            double[] weightNorms) {}
 
     /** The coarse row of {@code chunk}; a batch of at most {@link #POINTS_PER_BATCH} points is kept whole. */
     static Row of(HistoryChunk chunk) {
@@ -43,6 +46,7 @@ final class CoarseLevel {
         double[] validation = chunk.validation() == null ? null : new double[keep.length];
         double[] test = chunk.test() == null ? null : new double[keep.length];
         double[] norms = new double[keep.length * layers];
+        double[] weights = chunk.weightNorms() == null ? null : new double[keep.length * layers];
         for (int k = 0; k < keep.length; k++) {
             int i = keep[k];
             iterations[k] = chunk.firstIteration() + i;
@@ -54,6 +58,9 @@ final class CoarseLevel {
                 test[k] = chunk.test()[i];
             }
             System.arraycopy(chunk.gradientNorms(), i * layers, norms, k * layers, layers);
+            if (weights != null) {
+                System.arraycopy(chunk.weightNorms(), i * layers, weights, k * layers, layers);
+            }
         }
         return new Row(
                 chunk.jobId(),
@@ -64,7 +71,8 @@ final class CoarseLevel {
                 train,
                 validation,
                 test,
-                norms);
+                norms,
+                weights);
     }
 
     private static int[] keep(HistoryChunk chunk) {
@@ -99,8 +107,13 @@ final class CoarseLevel {
         return Math.log10(Math.max(value, 1e-300));
     }
 
-    /** The kept points with iteration greater than {@code since}, as columns. */
-    static JobHistory history(List<Row> rows, int since, int layers) {
+    /**
+     * The kept points with iteration greater than {@code since}, as columns.
+     *
+     * @param resolution what the job still stores: FULL when this is only a shortcut for a downsampled
+     *     read, COARSE when the full-resolution batches are gone
+     */
+    static JobHistory history(List<Row> rows, int since, int layers, Resolution resolution) {
         int total = 0;
         for (Row row : rows) {
             total += row.iterations().length;
@@ -112,6 +125,7 @@ final class CoarseLevel {
         double[] validation = hasValidation ? new double[total] : null;
         double[] test = hasTest ? new double[total] : null;
         double[][] norms = new double[layers][total];
+        double[][] weights = new double[layers][total];
         int n = 0;
         for (Row row : rows) {
             for (int k = 0; k < row.iterations().length; k++) {
@@ -128,19 +142,17 @@ final class CoarseLevel {
                 }
                 for (int l = 0; l < layers; l++) {
                     norms[l][n] = row.gradientNorms()[k * row.layers() + l];
+                    // Weight norms (and so update ratios) are unknown for rows stored without them.
+                    weights[l][n] = row.weightNorms() == null ? Double.NaN : row.weightNorms()[k * row.layers() + l];
                 }
                 n++;
             }
         }
         double[][] trimmed = new double[layers][];
+        double[][] trimmedWeights = new double[layers][];
         for (int l = 0; l < layers; l++) {
             trimmed[l] = Arrays.copyOf(norms[l], n);
-        }
-        // The coarse level keeps losses and gradient norms only: weight norms (and so update ratios) are
-        // unknown on it, as for points stored before they were kept.
-        double[][] unknownWeights = new double[layers][n];
-        for (double[] layer : unknownWeights) {
-            Arrays.fill(layer, Double.NaN);
+            trimmedWeights[l] = Arrays.copyOf(weights[l], n);
         }
         return new JobHistory(
                 Arrays.copyOf(iteration, n),
@@ -148,6 +160,7 @@ final class CoarseLevel {
                 hasValidation ? Arrays.copyOf(validation, n) : null,
                 hasTest ? Arrays.copyOf(test, n) : null,
                 trimmed,
-                unknownWeights);
+                trimmedWeights,
+                resolution);
     }
 }

@@ -19,7 +19,12 @@ record GradientsResponse(
                         "W0, W1, …: alpha·‖∂SSE/∂Wl‖/‖Wl‖ at each point, the relative size of a plain "
                                 + "gradient step (healthy around 1e-3). Defined this way for momentum and adam too, whose actual "
                                 + "steps differ. null where it is not a finite number or the point predates stored weight norms")
-        Map<String, Double[]> updateRatios) {
+        Map<String, Double[]> updateRatios,
+
+        @Schema(
+                description = "full or coarse, as for the losses (Trainyard-History-Resolution header too)",
+                allowableValues = {"full", "coarse"})
+        String resolution) {
 
     static GradientsResponse from(String jobId, JobHistory history, double alpha) {
         Map<String, double[]> layers = new LinkedHashMap<>();
@@ -35,6 +40,7 @@ record GradientsResponse(
             }
             ratios.put("W" + l, r);
         }
-        return new GradientsResponse(jobId, history.iteration(), layers, ratios);
+        return new GradientsResponse(
+                jobId, history.iteration(), layers, ratios, history.resolution().id());
     }
 }

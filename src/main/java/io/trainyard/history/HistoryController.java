@@ -53,6 +53,7 @@ class HistoryController {
     private static final int PLOT_POINTS = 2000;
 
     private static final int MAX_COMPARED = 20;
+    static final String RESOLUTION_HEADER = "Trainyard-History-Resolution";
     private static final String DIVERGED_AT = "diverged at iteration ";
 
     private final JobService jobs;
@@ -73,13 +74,14 @@ class HistoryController {
             produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
     @Operation(
             summary = "Loss history",
-            description =
-                    "Train, validation and test loss (SSE, and MSE = SSE / rows) "
-                            + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
-                            + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
-                            + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
-                            + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
-                            + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept.")
+            description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
+                    + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
+                    + "only points after iteration I (incremental polling); `maxPoints=N` downsamples to N points keeping the "
+                    + "first, the last and the curve's shape (largest-triangle-three-buckets on the log train loss). "
+                    + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
+                    + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept. "
+                    + "Every answer says `resolution` (also the `Trainyard-History-Resolution` header): `full`, or "
+                    + "`coarse` once `trainyard.history.retention` has kept only the coarse level of a finished job.")
     @ApiResponse(
             responseCode = "200",
             description = "The loss columns as JSON or CSV, or their plot",
@@ -97,7 +99,7 @@ class HistoryController {
         JobHistory history =
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
-        return switch (representation) {
+        ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, losses);
             case CSV ->
                 respond(
@@ -130,6 +132,7 @@ class HistoryController {
                                 : List.of(new PlotRenderer.Guide(
                                         "best " + losses.bestIteration(), losses.bestIteration())));
         };
+        return withResolution(response, history);
     }
 
     @GetMapping(
@@ -158,7 +161,7 @@ class HistoryController {
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), false);
         GradientsResponse gradients =
                 GradientsResponse.from(id, history, job.spec().alpha());
-        return switch (representation) {
+        ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
                 List<String> header = new ArrayList<>();
@@ -184,6 +187,15 @@ class HistoryController {
                         representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query), series);
             }
         };
+        return withResolution(response, history);
+    }
+
+    /** Says in a header, for every representation, whether the full history or only its coarse level is stored. */
+    private static ResponseEntity<?> withResolution(ResponseEntity<?> response, JobHistory history) {
+        return ResponseEntity.status(response.getStatusCode())
+                .headers(response.getHeaders())
+                .header(RESOLUTION_HEADER, history.resolution().id())
+                .body(response.getBody());
     }
 
     @GetMapping(

@@ -1,13 +1,21 @@
 package io.trainyard.history;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
+import io.trainyard.job.JobStatus;
 import io.trainyard.system.DoubleArrays;
+import io.trainyard.system.Rows;
 
 /**
  * Loss and gradient-norm histories, stored as packed batches of points (one row per batch). A
@@ -15,6 +23,15 @@ import io.trainyard.system.DoubleArrays;
  */
 @Repository
 public class HistoryRepository {
+
+    /** The statuses of finished jobs, as an SQL list. */
+    private static final String TERMINAL = Arrays.stream(JobStatus.values())
+            .filter(JobStatus::isTerminal)
+            .map(status -> "'" + status.name() + "'")
+            .collect(Collectors.joining(", "));
+
+    /** Batches per query of a paged read: at most 4 × 4,096 points. */
+    private static final int PAGE_ROWS = 4;
 
     private final JdbcClient jdbc;
 
@@ -46,8 +63,9 @@ public class HistoryRepository {
         }
         jdbc.sql("""
                 INSERT INTO job_history_coarse (job_id, first_iteration, point_count, kept_count, layers, iterations,
-                    train, validation, test, gradient_norms)
-                VALUES (:job, :first, :count, :kept, :layers, :iterations, :train, :validation, :test, :norms)""")
+                    train, validation, test, gradient_norms, weight_norms)
+                VALUES (:job, :first, :count, :kept, :layers, :iterations, :train, :validation, :test, :norms,
+                    :weightNorms)""")
                 .param("job", coarse.jobId())
                 .param("first", coarse.firstIteration())
                 .param("count", coarse.pointCount())
@@ -58,6 +76,7 @@ public class HistoryRepository {
                 .param("validation", coarse.validation() == null ? null : DoubleArrays.encode(coarse.validation()))
                 .param("test", coarse.test() == null ? null : DoubleArrays.encode(coarse.test()))
                 .param("norms", DoubleArrays.encode(coarse.gradientNorms()))
+                .param("weightNorms", coarse.weightNorms() == null ? null : DoubleArrays.encode(coarse.weightNorms()))
                 .update();
     }
 
@@ -100,7 +119,8 @@ public class HistoryRepository {
                             DoubleArrays.decode(rs.getBytes("train")),
                             DoubleArrays.decode(rs.getBytes("validation")),
                             DoubleArrays.decode(rs.getBytes("test")),
-                            DoubleArrays.decode(rs.getBytes("gradient_norms")));
+                            DoubleArrays.decode(rs.getBytes("gradient_norms")),
+                            DoubleArrays.decode(rs.getBytes("weight_norms")));
                 })
                 .list();
     }
@@ -112,25 +132,158 @@ public class HistoryRepository {
                 ORDER BY first_iteration""")
                 .param("job", jobId)
                 .param("since", since)
-                .query((rs, row) -> new HistoryChunk(
-                        jobId,
-                        rs.getInt("first_iteration"),
-                        rs.getInt("point_count"),
-                        rs.getInt("layers"),
-                        DoubleArrays.decode(rs.getBytes("train")),
-                        DoubleArrays.decode(rs.getBytes("validation")),
-                        DoubleArrays.decode(rs.getBytes("test")),
-                        DoubleArrays.decode(rs.getBytes("gradient_norms")),
-                        DoubleArrays.decode(rs.getBytes("weight_norms"))))
+                .query((rs, row) -> chunk(jobId, rs))
                 .list();
     }
 
-    /** Bytes of stored history points (all jobs), for storage accounting and quotas. */
+    /**
+     * What the full-resolution batches after {@code since} hold: their rows, their points (all of
+     * them, those up to {@code since} in the first batch included) and the first iterations of the
+     * first and the last batch (-1 without rows).
+     */
+    record RawStats(long rows, long points, int firstOfFirst, int firstOfLast) {
+
+        /** Points with iteration greater than {@code since}: batches are contiguous, only the first can straddle it. */
+        long pointsAfter(int since) {
+            return rows == 0 ? 0 : points - Math.max(0, since - firstOfFirst + 1);
+        }
+    }
+
+    RawStats rawStats(String jobId, int since) {
+        return jdbc.sql("""
+                SELECT COUNT(*) AS row_count, COALESCE(SUM(point_count), 0) AS points,
+                    COALESCE(MIN(first_iteration), -1) AS first_of_first, COALESCE(MAX(first_iteration), -1) AS first_of_last
+                FROM job_history WHERE job_id = :job AND first_iteration + point_count - 1 > :since""")
+                .param("job", jobId)
+                .param("since", since)
+                .query((rs, row) -> new RawStats(
+                        rs.getLong("row_count"),
+                        rs.getLong("points"),
+                        rs.getInt("first_of_first"),
+                        rs.getInt("first_of_last")))
+                .single();
+    }
+
+    /**
+     * Hands the batches after {@code since} that start at or before {@code lastFirst} to {@code each},
+     * in order, a few rows per query (keyset paging on the primary key): a reader holds a few batches
+     * at a time however long the history, on every database and without a transaction.
+     */
+    void forEachSince(String jobId, int since, int lastFirst, Consumer<HistoryChunk> each) {
+        int after = Integer.MIN_VALUE;
+        while (true) {
+            List<HistoryChunk> page = jdbc.sql("""
+                    SELECT * FROM job_history WHERE job_id = :job AND first_iteration + point_count - 1 > :since
+                        AND first_iteration > :after AND first_iteration <= :last
+                    ORDER BY first_iteration LIMIT :page""")
+                    .param("job", jobId)
+                    .param("since", since)
+                    .param("after", after)
+                    .param("last", lastFirst)
+                    .param("page", PAGE_ROWS)
+                    .query((rs, row) -> chunk(jobId, rs))
+                    .list();
+            for (HistoryChunk chunk : page) {
+                each.accept(chunk);
+                after = chunk.firstIteration();
+            }
+            if (page.size() < PAGE_ROWS) {
+                return;
+            }
+        }
+    }
+
+    private static HistoryChunk chunk(String jobId, ResultSet rs) throws SQLException {
+        return new HistoryChunk(
+                jobId,
+                rs.getInt("first_iteration"),
+                rs.getInt("point_count"),
+                rs.getInt("layers"),
+                DoubleArrays.decode(rs.getBytes("train")),
+                DoubleArrays.decode(rs.getBytes("validation")),
+                DoubleArrays.decode(rs.getBytes("test")),
+                DoubleArrays.decode(rs.getBytes("gradient_norms")),
+                DoubleArrays.decode(rs.getBytes("weight_norms")));
+    }
+
+    /** Whether the job's full-resolution batches were dropped by the retention setting. */
+    boolean isPruned(String jobId) {
+        return jdbc.sql("SELECT COUNT(*) FROM job_history_pruned WHERE job_id = :job")
+                        .param("job", jobId)
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    /**
+     * Bytes of stored history points (all jobs, both levels), for storage accounting and quotas: what
+     * the retention setting gives back shows here.
+     */
     public long storedBytes() {
         Long bytes = jdbc.sql("""
-                SELECT COALESCE(SUM(OCTET_LENGTH(train) + COALESCE(OCTET_LENGTH(validation), 0)
-                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)), 0) FROM job_history""").query(Long.class).single();
+                SELECT (SELECT COALESCE(SUM(OCTET_LENGTH(train) + COALESCE(OCTET_LENGTH(validation), 0)
+                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)
+                    + COALESCE(OCTET_LENGTH(weight_norms), 0)), 0) FROM job_history)
+                  + (SELECT COALESCE(SUM(OCTET_LENGTH(iterations) + OCTET_LENGTH(train) + COALESCE(OCTET_LENGTH(validation), 0)
+                    + COALESCE(OCTET_LENGTH(test), 0) + OCTET_LENGTH(gradient_norms)
+                    + COALESCE(OCTET_LENGTH(weight_norms), 0)), 0) FROM job_history_coarse)""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
+    }
+
+    /** The database's clock: every instance computes the same retention cutoff from it. */
+    Instant databaseNow() {
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP")
+                .query(OffsetDateTime.class)
+                .single()
+                .toInstant();
+    }
+
+    /**
+     * Up to {@code limit} finished jobs (finished before {@code cutoff}) whose full-resolution batches
+     * can go: not pruned yet, and every batch has its coarse row (histories stored before the coarse
+     * level existed are kept whole, as nothing would be left to read).
+     */
+    List<String> prunable(Instant cutoff, int limit) {
+        return jdbc.sql("""
+                SELECT j.id FROM jobs j
+                WHERE j.status IN (%s) AND j.finished_at < :cutoff
+                  AND NOT EXISTS (SELECT 1 FROM job_history_pruned p WHERE p.job_id = j.id)
+                  AND EXISTS (SELECT 1 FROM job_history h WHERE h.job_id = j.id)
+                  AND NOT EXISTS (SELECT 1 FROM job_history h WHERE h.job_id = j.id AND NOT EXISTS (
+                      SELECT 1 FROM job_history_coarse c WHERE c.job_id = h.job_id AND c.first_iteration = h.first_iteration))
+                ORDER BY j.finished_at, j.id LIMIT :limit""".formatted(TERMINAL))
+                .param("cutoff", Rows.time(cutoff))
+                .param("limit", limit)
+                .query(String.class)
+                .list();
+    }
+
+    /**
+     * Drops the full-resolution batches of one finished job and marks it, in one transaction, if it
+     * still qualifies (the conditions are checked again by the statements themselves). Idempotent and
+     * safe to run on several instances at once: a second run deletes nothing and marks nothing.
+     *
+     * @return whether this call marked the job
+     */
+    @Transactional
+    boolean prune(String jobId, Instant cutoff) {
+        int marked = jdbc.sql("""
+                INSERT INTO job_history_pruned (job_id, pruned_at)
+                SELECT j.id, CURRENT_TIMESTAMP FROM jobs j
+                WHERE j.id = :job AND j.status IN (%s) AND j.finished_at < :cutoff
+                  AND NOT EXISTS (SELECT 1 FROM job_history_pruned p WHERE p.job_id = j.id)
+                  AND NOT EXISTS (SELECT 1 FROM job_history h WHERE h.job_id = j.id AND NOT EXISTS (
+                      SELECT 1 FROM job_history_coarse c WHERE c.job_id = h.job_id AND c.first_iteration = h.first_iteration))""".formatted(TERMINAL))
+                .param("job", jobId)
+                .param("cutoff", Rows.time(cutoff))
+                .update();
+        if (marked == 0) {
+            return false;
+        }
+        jdbc.sql("DELETE FROM job_history WHERE job_id = :job")
+                .param("job", jobId)
+                .update();
+        return true;
     }
 
     /**
@@ -177,6 +330,9 @@ public class HistoryRepository {
                 .param("job", jobId)
                 .update();
         jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job")
+                .param("job", jobId)
+                .update();
+        jdbc.sql("DELETE FROM job_history_pruned WHERE job_id = :job")
                 .param("job", jobId)
                 .update();
     }

@@ -20,23 +20,50 @@ public class HistoryService {
      * The points of {@code job} after iteration {@code since}, downsampled to at most
      * {@code maxPoints} (null for all).
      *
+     * <p>A downsampled read holds a bounded number of points whatever the history's length: from the
+     * coarse level when it has enough points (a few dozen per stored batch), else by streaming the
+     * full batches a few at a time through {@link Downsampling.Streamed}, which keeps exactly the
+     * points the whole history would give. Only a read without {@code maxPoints} (or asking for at
+     * least every point) holds the whole history: it answers with all of it anyway.
+     *
      * @param byLoss keep the shape of the train loss (true) or of the summed gradient norms (false)
      */
     JobHistory read(TrainingJob job, int since, Integer maxPoints, boolean byLoss) {
         int layers = job.layerSizes().size() - 1;
-        JobHistory history = null;
+        if (repository.isPruned(job.id())) {
+            return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
+        }
         if (maxPoints != null) {
             // Downsampling from the coarse level reads a few dozen points per stored batch instead of
             // thousands; it is enough whenever it holds at least as many points as were asked for.
             HistoryRepository.CoarseStats coarse = repository.coarseStats(job.id(), since);
             if (coarse.rows() > 0 && coarse.points() > maxPoints && coarse.kept() >= maxPoints) {
-                history = CoarseLevel.history(repository.findCoarseSince(job.id(), since), since, layers);
+                JobHistory history = CoarseLevel.history(
+                        repository.findCoarseSince(job.id(), since), since, layers, Resolution.FULL);
+                return downsample(history, maxPoints, byLoss);
+            }
+            HistoryRepository.RawStats raw = repository.rawStats(job.id(), since);
+            long points = raw.pointsAfter(since);
+            if (points > maxPoints) {
+                return streamed(job.id(), since, maxPoints, byLoss, layers, raw, (int) points);
             }
         }
-        if (history == null) {
-            history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
+        JobHistory history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
+        if (history.size() == 0 && repository.isPruned(job.id())) {
+            // Pruned between the check above and the read: the batches went in one transaction with the mark.
+            return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
         }
-        if (maxPoints == null || maxPoints >= history.size()) {
+        return maxPoints == null ? history : downsample(history, maxPoints, byLoss);
+    }
+
+    private JobHistory coarseOnly(String jobId, int since, Integer maxPoints, boolean byLoss, int layers) {
+        JobHistory history =
+                CoarseLevel.history(repository.findCoarseSince(jobId, since), since, layers, Resolution.COARSE);
+        return maxPoints == null ? history : downsample(history, maxPoints, byLoss);
+    }
+
+    private static JobHistory downsample(JobHistory history, int maxPoints, boolean byLoss) {
+        if (maxPoints >= history.size()) {
             return history;
         }
         double[] shape = history.train();
@@ -49,6 +76,48 @@ public class HistoryService {
             }
         }
         return history.downsample(maxPoints, shape);
+    }
+
+    /**
+     * The {@code maxPoints} of the full batches that {@link JobHistory#downsample} would keep, read a few
+     * batches at a time. The batches are those counted in {@code raw}: points appended meanwhile by a
+     * running job are left for the next read.
+     */
+    private JobHistory streamed(
+            String jobId,
+            int since,
+            int maxPoints,
+            boolean byLoss,
+            int layers,
+            HistoryRepository.RawStats raw,
+            int points) {
+        JobHistory.Builder[] kept = new JobHistory.Builder[1];
+        Downsampling.Streamed<HistoryChunk> downsampling =
+                new Downsampling.Streamed<>(points, maxPoints, (chunk, i) -> kept[0].add(chunk, i));
+        repository.forEachSince(jobId, since, raw.firstOfLast(), chunk -> {
+            if (kept[0] == null) {
+                kept[0] = new JobHistory.Builder(layers, chunk.validation() != null, chunk.test() != null, maxPoints);
+            }
+            for (int i = 0; i < chunk.count(); i++) {
+                int iteration = chunk.firstIteration() + i;
+                if (iteration <= since) {
+                    continue;
+                }
+                double shape;
+                if (byLoss) {
+                    shape = chunk.train()[i];
+                } else {
+                    // Summed in the order JobHistory's read sums the columns: the same doubles, the same choice.
+                    shape = 0;
+                    for (int l = 0; l < layers; l++) {
+                        shape += chunk.gradientNorms()[i * chunk.layers() + l];
+                    }
+                }
+                downsampling.offer(iteration, Math.log10(Math.max(shape, 1e-300)), chunk, i);
+            }
+        });
+        downsampling.finish();
+        return kept[0] == null ? JobHistory.of(List.of(), since, layers) : kept[0].build();
     }
 
     /** Each job's loss curves, downsampled to at most {@code maxPoints} (null for all), in the given order. */

@@ -10,6 +10,7 @@ import java.util.List;
  * @param gradientNorms {@code gradientNorms[l][i]}: the norm of ∂SSE/∂Wl at point i
  * @param weightNorms {@code weightNorms[l][i]}: the norm of Wl at point i; NaN for points stored
  *     before weight norms were kept
+ * @param resolution what the job's stored history still holds (not how these points were chosen)
  */
 record JobHistory(
         int[] iteration,
@@ -17,7 +18,8 @@ record JobHistory(
         double[] validation,
         double[] test,
         double[][] gradientNorms,
-        double[][] weightNorms) {
+        double[][] weightNorms,
+        Resolution resolution) {
 
     static JobHistory of(List<HistoryChunk> chunks, int since, int layers) {
         int total = 0;
@@ -61,7 +63,8 @@ record JobHistory(
                 hasValidation ? java.util.Arrays.copyOf(validation, n) : null,
                 hasTest ? java.util.Arrays.copyOf(test, n) : null,
                 trim(norms, n),
-                trim(weights, n));
+                trim(weights, n),
+                Resolution.FULL);
     }
 
     int size() {
@@ -91,7 +94,7 @@ record JobHistory(
                 weights[l][k] = weightNorms[l][i];
             }
         }
-        return new JobHistory(it, tr, va, te, norms, weights);
+        return new JobHistory(it, tr, va, te, norms, weights, resolution);
     }
 
     /** At most {@code maxPoints} points that keep the shape of the given curve. */
@@ -115,5 +118,76 @@ record JobHistory(
             out[l] = java.util.Arrays.copyOf(norms[l], n);
         }
         return out;
+    }
+
+    /** Collects points one at a time (e.g. the ones a streamed downsampling keeps), growing as needed. */
+    static final class Builder {
+
+        private final int layers;
+        private final boolean hasValidation;
+        private final boolean hasTest;
+        private int n;
+        private int[] iteration;
+        private double[] train;
+        private double[] validation;
+        private double[] test;
+        private double[][] norms;
+        private double[][] weights;
+
+        Builder(int layers, boolean hasValidation, boolean hasTest, int expected) {
+            this.layers = layers;
+            this.hasValidation = hasValidation;
+            this.hasTest = hasTest;
+            int capacity = Math.max(1, Math.min(expected, 1024));
+            iteration = new int[capacity];
+            train = new double[capacity];
+            validation = hasValidation ? new double[capacity] : null;
+            test = hasTest ? new double[capacity] : null;
+            norms = new double[layers][capacity];
+            weights = new double[layers][capacity];
+        }
+
+        /** Point {@code i} of {@code chunk}. */
+        void add(HistoryChunk chunk, int i) {
+            if (n == iteration.length) {
+                grow();
+            }
+            iteration[n] = chunk.firstIteration() + i;
+            train[n] = chunk.train()[i];
+            if (hasValidation) {
+                validation[n] = chunk.validation() == null ? Double.NaN : chunk.validation()[i];
+            }
+            if (hasTest) {
+                test[n] = chunk.test() == null ? Double.NaN : chunk.test()[i];
+            }
+            for (int l = 0; l < layers; l++) {
+                norms[l][n] = chunk.gradientNorms()[i * chunk.layers() + l];
+                weights[l][n] = chunk.weightNorms() == null ? Double.NaN : chunk.weightNorms()[i * chunk.layers() + l];
+            }
+            n++;
+        }
+
+        private void grow() {
+            int capacity = iteration.length * 2;
+            iteration = java.util.Arrays.copyOf(iteration, capacity);
+            train = java.util.Arrays.copyOf(train, capacity);
+            validation = hasValidation ? java.util.Arrays.copyOf(validation, capacity) : null;
+            test = hasTest ? java.util.Arrays.copyOf(test, capacity) : null;
+            for (int l = 0; l < layers; l++) {
+                norms[l] = java.util.Arrays.copyOf(norms[l], capacity);
+                weights[l] = java.util.Arrays.copyOf(weights[l], capacity);
+            }
+        }
+
+        JobHistory build() {
+            return new JobHistory(
+                    java.util.Arrays.copyOf(iteration, n),
+                    java.util.Arrays.copyOf(train, n),
+                    hasValidation ? java.util.Arrays.copyOf(validation, n) : null,
+                    hasTest ? java.util.Arrays.copyOf(test, n) : null,
+                    trim(norms, n),
+                    trim(weights, n),
+                    Resolution.FULL);
+        }
     }
 }

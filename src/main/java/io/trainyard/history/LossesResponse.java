@@ -31,7 +31,15 @@ record LossesResponse(
                 description = "Early stopping's best point once the job has finished (the stored model's weights "
                         + "with restoreBest); null otherwise",
                 example = "412")
-        Integer bestIteration) {
+        Integer bestIteration,
+
+        @Schema(
+                description = "full: every point of the history is stored (these may still be downsampled as "
+                        + "asked); coarse: only the coarse level is left (at most 32 points per stored batch of up to "
+                        + "4,096), the full resolution having been dropped by trainyard.history.retention. Also sent "
+                        + "as the Trainyard-History-Resolution header, for CSV and plots too",
+                allowableValues = {"full", "coarse"})
+        String resolution) {
 
     static LossesResponse from(String jobId, JobHistory history, TrainingJob job) {
         TrainingJob.Progress rows = job.progress();
@@ -44,7 +52,8 @@ record LossesResponse(
                 mse(history.train(), rows.trainRows()),
                 mse(history.validation(), rows.validationRows()),
                 mse(history.test(), rows.testRows()),
-                job.findings().bestIteration());
+                job.findings().bestIteration(),
+                history.resolution().id());
     }
 
     private static double[] mse(double[] sse, Integer rows) {

@@ -22,6 +22,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.system.DaemonThreads;
 import io.trainyard.system.TooManyRequestsException;
 import io.trainyard.system.TrainyardProperties;
@@ -73,6 +76,9 @@ class JobEventStreams implements DisposableBean {
     private final Map<String, Watched> watched = new ConcurrentHashMap<>();
     private final Map<String, Integer> perClient = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    /** Streams closed because their reader fell {@link #QUEUE_CAPACITY} events behind. */
+    private final Counter dropped;
+
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("trainyard-job-events"));
     private final ExecutorService writers =
@@ -82,6 +88,7 @@ class JobEventStreams implements DisposableBean {
             JobService jobs,
             JsonMapper json,
             TrainyardProperties properties,
+            MeterRegistry registry,
             @org.springframework.beans.factory.annotation.Value("${trainyard.event-streams.tick:250ms}")
                     Duration tick) {
         this.tickMillis = tick.toMillis();
@@ -90,6 +97,12 @@ class JobEventStreams implements DisposableBean {
         this.maxStreams = properties.limits().maxEventStreams();
         this.maxPerClient = properties.limits().maxEventStreamsPerClient();
         this.timeout = properties.limits().eventStreamTimeout();
+        Gauge.builder("trainyard.event.streams.open", open, AtomicInteger::get)
+                .description("Open event streams (GET /jobs/{id}/events) of this instance")
+                .register(registry);
+        this.dropped = Counter.builder("trainyard.event.streams.dropped")
+                .description("Event streams closed because their reader fell behind")
+                .register(registry);
         ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
@@ -345,6 +358,9 @@ class JobEventStreams implements DisposableBean {
             }
             if (!queue.offer(event)) {
                 log.info("Dropping an event stream that is {} events behind", QUEUE_CAPACITY);
+                if (!closed.get()) {
+                    dropped.increment();
+                }
                 close();
                 return;
             }

@@ -25,7 +25,10 @@ class Usage {
                 .single();
     }
 
-    /** Bytes of numbers this owner keeps: data sets (inline job data included), models and histories. */
+    /**
+     * Bytes of numbers this owner keeps: data sets (inline job data included), models and histories
+     * (both levels: what {@code trainyard.history.retention} drops shows here).
+     */
     long storedBytes(String owner) {
         return jdbc.sql("""
                 SELECT
@@ -36,7 +39,12 @@ class Usage {
                           + COALESCE(octet_length(preprocessing_std), 0)), 0)
                      FROM models WHERE owner = :owner)
                 + (SELECT COALESCE(SUM(octet_length(h.train) + COALESCE(octet_length(h.validation), 0)
-                          + COALESCE(octet_length(h.test), 0) + octet_length(h.gradient_norms)), 0)
-                     FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.owner = :owner)""").param("owner", owner).query(Long.class).single();
+                          + COALESCE(octet_length(h.test), 0) + octet_length(h.gradient_norms)
+                          + COALESCE(octet_length(h.weight_norms), 0)), 0)
+                     FROM job_history h JOIN jobs j ON j.id = h.job_id WHERE j.owner = :owner)
+                + (SELECT COALESCE(SUM(octet_length(c.iterations) + octet_length(c.train)
+                          + COALESCE(octet_length(c.validation), 0) + COALESCE(octet_length(c.test), 0)
+                          + octet_length(c.gradient_norms) + COALESCE(octet_length(c.weight_norms), 0)), 0)
+                     FROM job_history_coarse c JOIN jobs j ON j.id = c.job_id WHERE j.owner = :owner)""").param("owner", owner).query(Long.class).single();
     }
 }

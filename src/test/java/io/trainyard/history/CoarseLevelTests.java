@@ -40,12 +40,51 @@ class CoarseLevelTests {
                 "job", 0, 3, 1, new double[] {3, 2, 1}, new double[] {4, 5, 6}, null, new double[] {7, 8, 9});
 
         CoarseLevel.Row row = CoarseLevel.of(chunk);
-        JobHistory history = CoarseLevel.history(List.of(row), 0, 1);
+        JobHistory history = CoarseLevel.history(List.of(row), 0, 1, Resolution.FULL);
 
         assertThat(row.iterations()).containsExactly(0, 1, 2);
         assertThat(history.iteration()).as("since 0 drops iteration 0").containsExactly(1, 2);
         assertThat(history.validation()).containsExactly(5, 6);
         assertThat(history.test()).isNull();
         assertThat(history.gradientNorms()[0]).containsExactly(8, 9);
+    }
+
+    @Test
+    void theCoarseLevelKeepsTheWeightNormsOfItsPointsSoUpdateRatiosAreKnownOnIt() {
+        int n = 1000;
+        double[] train = new double[n];
+        double[] norms = new double[n * 2];
+        double[] weights = new double[n * 2];
+        for (int i = 0; i < n; i++) {
+            train[i] = 10.0 / (1 + i);
+            norms[2 * i] = 1 + i;
+            norms[2 * i + 1] = 2 + i;
+            weights[2 * i] = 100 + i;
+            weights[2 * i + 1] = 200 + i;
+        }
+        HistoryChunk chunk = new HistoryChunk("job", 50, n, 2, train, null, null, norms, weights);
+
+        JobHistory coarse = CoarseLevel.history(List.of(CoarseLevel.of(chunk)), -1, 2, Resolution.COARSE);
+        GradientsResponse gradients = GradientsResponse.from("job", coarse, 0.01);
+
+        assertThat(coarse.size()).isBetween(3, CoarseLevel.POINTS_PER_BATCH);
+        for (int k = 0; k < coarse.size(); k++) {
+            int i = coarse.iteration()[k] - 50;
+            assertThat(coarse.weightNorms()[0][k]).isEqualTo(100 + i);
+            assertThat(coarse.weightNorms()[1][k]).isEqualTo(200 + i);
+            assertThat(gradients.updateRatios().get("W1")[k]).isEqualTo(0.01 * (2 + i) / (200 + i));
+        }
+        assertThat(gradients.resolution()).isEqualTo("coarse");
+    }
+
+    @Test
+    void coarseRowsStoredWithoutWeightNormsGiveUnknownUpdateRatios() {
+        HistoryChunk chunk =
+                new HistoryChunk("job", 0, 3, 1, new double[] {3, 2, 1}, null, null, new double[] {7, 8, 9});
+
+        JobHistory coarse = CoarseLevel.history(List.of(CoarseLevel.of(chunk)), -1, 1, Resolution.FULL);
+
+        assertThat(GradientsResponse.from("job", coarse, 0.1).updateRatios().get("W0"))
+                .containsOnlyNulls();
     }
 }

@@ -1,0 +1,157 @@
+package io.trainyard.history;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The streamed downsampling keeps exactly what the whole-array one keeps (the same doubles, the same
+ * choices), for every length and target, and a history read streamed in random batches with a
+ * {@code since} gives exactly the points the whole read downsampled gives.
+ */
+class StreamedDownsamplingTests {
+
+    private static int[] streamed(double[] x, double[] y, int target) {
+        List<Integer> kept = new ArrayList<>();
+        Downsampling.Streamed<Object> stream = new Downsampling.Streamed<>(x.length, target, (s, i) -> kept.add(i));
+        for (int i = 0; i < x.length; i++) {
+            stream.offer(x[i], y[i], null, i);
+        }
+        stream.finish();
+        return kept.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void keepsTheSameIndicesAsTheWholeArrayForEveryLengthAndTarget() {
+        Random random = new Random(12);
+        for (int n = 0; n <= 300; n++) {
+            double[] x = new double[n];
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i * 3 + 7;
+                y[i] = random.nextInt(4) == 0 ? random.nextDouble() * 1e3 : Math.log10(1 + i) + random.nextGaussian();
+            }
+            for (int target = 2; target <= n + 2; target++) {
+                assertThat(streamed(x, y, target))
+                        .as("n=%d target=%d", n, target)
+                        .containsExactly(Downsampling.largestTriangleThreeBuckets(x, y, target));
+            }
+        }
+    }
+
+    @Test
+    void keepsTheSameIndicesOnLongCurvesWithAwkwardBucketSizes() {
+        Random random = new Random(34);
+        for (int run = 0; run < 60; run++) {
+            int n = 1000 + random.nextInt(50_000);
+            int target = 3 + random.nextInt(Math.min(n, 5_000));
+            double[] x = new double[n];
+            double[] y = new double[n];
+            double level = 5;
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                level += random.nextGaussian() * 0.01;
+                y[i] = random.nextInt(500) == 0 ? level + 3 : level;
+            }
+            assertThat(streamed(x, y, target))
+                    .as("n=%d target=%d", n, target)
+                    .containsExactly(Downsampling.largestTriangleThreeBuckets(x, y, target));
+        }
+    }
+
+    @Test
+    void aStreamThatEndsEarlyStillGivesAnAscendingChoiceWithItsEnds() {
+        int n = 1000;
+        List<Integer> kept = new ArrayList<>();
+        Downsampling.Streamed<Object> stream = new Downsampling.Streamed<>(n, 50, (s, i) -> kept.add(i));
+        for (int i = 0; i < 600; i++) {
+            stream.offer(i, Math.sin(i / 10.0), null, i);
+        }
+        stream.finish();
+
+        assertThat(kept).startsWith(0).endsWith(599).isSorted().doesNotHaveDuplicates();
+        assertThat(kept.size()).isLessThanOrEqualTo(50);
+    }
+
+    @Test
+    void aHistoryStreamedInBatchesGivesTheWholeReadDownsampled() {
+        Random random = new Random(56);
+        for (int run = 0; run < 30; run++) {
+            int layers = 1 + random.nextInt(3);
+            boolean validation = random.nextBoolean();
+            List<HistoryChunk> chunks = new ArrayList<>();
+            int first = 0;
+            int total = 200 + random.nextInt(20_000);
+            while (first < total) {
+                int count = Math.min(total - first, 1 + random.nextInt(random.nextBoolean() ? 40 : 4096));
+                chunks.add(chunk(random, first, count, layers, validation));
+                first += count;
+            }
+            int since = random.nextBoolean() ? -1 : random.nextInt(total / 2);
+            JobHistory whole = JobHistory.of(chunks, since, layers);
+            int maxPoints = 2 + random.nextInt(whole.size() - 1);
+            boolean byLoss = random.nextBoolean();
+            double[] shape = whole.train();
+            if (!byLoss) {
+                shape = new double[whole.size()];
+                for (double[] layer : whole.gradientNorms()) {
+                    for (int i = 0; i < shape.length; i++) {
+                        shape[i] += layer[i];
+                    }
+                }
+            }
+            JobHistory expected = whole.downsample(maxPoints, shape);
+
+            JobHistory.Builder kept = new JobHistory.Builder(layers, validation, false, maxPoints);
+            Downsampling.Streamed<HistoryChunk> stream =
+                    new Downsampling.Streamed<>(whole.size(), maxPoints, kept::add);
+            for (HistoryChunk chunk : chunks) {
+                for (int i = 0; i < chunk.count(); i++) {
+                    int iteration = chunk.firstIteration() + i;
+                    if (iteration > since) {
+                        double value = chunk.train()[i];
+                        if (!byLoss) {
+                            value = 0;
+                            for (int l = 0; l < layers; l++) {
+                                value += chunk.gradientNorms()[i * layers + l];
+                            }
+                        }
+                        stream.offer(iteration, Math.log10(Math.max(value, 1e-300)), chunk, i);
+                    }
+                }
+            }
+            stream.finish();
+            JobHistory actual = kept.build();
+
+            assertThat(actual.iteration()).containsExactly(expected.iteration());
+            assertThat(actual.train()).containsExactly(expected.train());
+            assertThat(actual.validation()).isEqualTo(expected.validation());
+            for (int l = 0; l < layers; l++) {
+                assertThat(actual.gradientNorms()[l]).containsExactly(expected.gradientNorms()[l]);
+                assertThat(actual.weightNorms()[l]).containsExactly(expected.weightNorms()[l]);
+            }
+        }
+    }
+
+    private static HistoryChunk chunk(Random random, int first, int count, int layers, boolean validation) {
+        double[] train = new double[count];
+        double[] valid = validation ? new double[count] : null;
+        double[] norms = new double[count * layers];
+        double[] weights = new double[count * layers];
+        for (int i = 0; i < count; i++) {
+            train[i] = 100.0 / (1 + first + i) * (1 + 0.1 * random.nextGaussian());
+            if (valid != null) {
+                valid[i] = train[i] * 1.1;
+            }
+            for (int l = 0; l < layers; l++) {
+                norms[i * layers + l] = Math.abs(random.nextGaussian()) * (random.nextInt(300) == 0 ? 1e4 : 1);
+                weights[i * layers + l] = 1 + random.nextDouble();
+            }
+        }
+        return new HistoryChunk("job", first, count, layers, train, valid, null, norms, weights);
+    }
+}
