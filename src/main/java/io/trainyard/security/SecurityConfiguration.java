@@ -9,6 +9,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -19,7 +20,9 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -100,6 +103,23 @@ class SecurityConfiguration {
             HttpServletResponse response,
             AccessDeniedException ex) {
         resolver.resolveException(request, response, null, ex);
+    }
+
+    /**
+     * URLs that Spring Security's firewall refuses before any handler runs (an empty path segment
+     * such as {@code /models//predictions}, {@code ;} parameters, encoded dots or slashes) get the
+     * same 400 problem+json as every other bad request, not the servlet container's error page.
+     */
+    @Bean
+    RequestRejectedHandler problemForRejectedRequests(
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        return (request, response, rejected) -> {
+            ErrorResponseException problem = new ErrorResponseException(HttpStatus.BAD_REQUEST, rejected);
+            problem.getBody()
+                    .setDetail("The URL is not allowed: " + rejected.getMessage()
+                            + ". Check for an empty path segment (//), a ';' or an encoded '/', '\\' or '.'.");
+            resolver.resolveException(request, response, null, problem);
+        };
     }
 
     /**
