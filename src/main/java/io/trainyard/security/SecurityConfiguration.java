@@ -1,5 +1,6 @@
 package io.trainyard.security;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -20,6 +21,7 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.ErrorResponseException;
@@ -113,7 +115,14 @@ class SecurityConfiguration {
     @Bean
     RequestRejectedHandler problemForRejectedRequests(
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        RequestRejectedHandler plain = new HttpStatusRequestRejectedHandler();
         return (request, response, rejected) -> {
+            if (request.getDispatcherType() != DispatcherType.REQUEST || response.isCommitted()) {
+                // Async and error dispatches of an answer already under way (event streams) keep the
+                // firewall's plain handling: there is no new answer to write.
+                plain.handle(request, response, rejected);
+                return;
+            }
             ErrorResponseException problem = new ErrorResponseException(HttpStatus.BAD_REQUEST, rejected);
             problem.getBody()
                     .setDetail("The URL is not allowed: " + rejected.getMessage()
