@@ -179,33 +179,6 @@ class JobEventStreams implements DisposableBean {
         }
     }
 
-    /**
-     * A job of this instance reached its final status: its watchers get it now, not up to a tick
-     * later (a script waiting on the stream for a short job would otherwise wait longer than the
-     * training took). Jobs finished by other instances are seen at the next tick.
-     */
-    @org.springframework.context.event.EventListener
-    void onFinished(JobFinished finished) {
-        if (!watched.containsKey(finished.jobId())) {
-            return;
-        }
-        try {
-            ticker.execute(() -> {
-                Watched state = watched.get(finished.jobId());
-                if (state == null) {
-                    return;
-                }
-                try {
-                    update(finished.jobId(), state, System.nanoTime());
-                } catch (Throwable e) {
-                    log.warn("Could not update the event streams of job {}: {}", finished.jobId(), e.toString());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // shutting down
-        }
-    }
-
     /** Number of open streams, for tests and metrics. */
     int openStreams() {
         return open.get();

@@ -13,7 +13,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryRepository;
 import io.trainyard.history.HistoryWriter;
-import io.trainyard.job.JobFinished;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.JobStarted;
 import io.trainyard.job.JobStatus;
@@ -371,7 +370,6 @@ class JobRunner {
         Duration took = attempt.took();
         JobPhases phases = attempt.phases();
         phases.end(JobPhases.Phase.OUTCOME);
-        events.publishEvent(new JobFinished(attempt.id()));
         metrics.finished(status, took, phases);
         log.info(
                 "Job {} {} after {} s ({}){}",
