@@ -54,11 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
 class JobEventStreams implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
-    /**
-     * How often the ticker looks at every watched job (property {@code trainyard.event-streams.tick},
-     * an internal setting: tests stretch it to show that final statuses do not wait for it).
-     */
-    private final long tickMillis;
+    private static final long TICK_MILLIS = 250;
     /** A running job gets a progress event at least this often, changed or not. */
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     /** A stream that was sent nothing for this long gets a comment line, to find readers that are gone. */
@@ -84,14 +80,7 @@ class JobEventStreams implements DisposableBean {
     private final ExecutorService writers =
             Executors.newFixedThreadPool(WRITERS, DaemonThreads.named("trainyard-job-events-writer"));
 
-    JobEventStreams(
-            JobService jobs,
-            JsonMapper json,
-            TrainyardProperties properties,
-            MeterRegistry registry,
-            @org.springframework.beans.factory.annotation.Value("${trainyard.event-streams.tick:250ms}")
-                    Duration tick) {
-        this.tickMillis = tick.toMillis();
+    JobEventStreams(JobService jobs, JsonMapper json, TrainyardProperties properties, MeterRegistry registry) {
         this.jobs = jobs;
         this.json = json;
         this.maxStreams = properties.limits().maxEventStreams();
@@ -103,7 +92,7 @@ class JobEventStreams implements DisposableBean {
         this.dropped = Counter.builder("trainyard.event.streams.dropped")
                 .description("Event streams closed because their reader fell behind")
                 .register(registry);
-        ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
