@@ -173,6 +173,9 @@ export class JobView {
   }
 
   show(job) {
+    // A final status is final. The cancel answer is a snapshot taken before the worker stopped, and
+    // it can arrive after the stream has already pushed CANCELLED: it must not bring back RUNNING.
+    if (this.job?.id === job.id && isTerminal(this.job.status) && !isTerminal(job.status)) return;
     this.job = job;
     this.onJob(job);
     const p = job.progress || {};

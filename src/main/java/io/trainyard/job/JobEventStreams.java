@@ -54,7 +54,11 @@ import tools.jackson.databind.json.JsonMapper;
 class JobEventStreams implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
-    private static final long TICK_MILLIS = 250;
+    /**
+     * How often the ticker looks at every watched job (property {@code trainyard.event-streams.tick},
+     * an internal setting: tests stretch it to show that final statuses do not wait for it).
+     */
+    private final long tickMillis;
     /** A running job gets a progress event at least this often, changed or not. */
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
     /** A stream that was sent nothing for this long gets a comment line, to find readers that are gone. */
@@ -80,7 +84,14 @@ class JobEventStreams implements DisposableBean {
     private final ExecutorService writers =
             Executors.newFixedThreadPool(WRITERS, DaemonThreads.named("trainyard-job-events-writer"));
 
-    JobEventStreams(JobService jobs, JsonMapper json, TrainyardProperties properties, MeterRegistry registry) {
+    JobEventStreams(
+            JobService jobs,
+            JsonMapper json,
+            TrainyardProperties properties,
+            MeterRegistry registry,
+            @org.springframework.beans.factory.annotation.Value("${trainyard.event-streams.tick:250ms}")
+                    Duration tick) {
+        this.tickMillis = tick.toMillis();
         this.jobs = jobs;
         this.json = json;
         this.maxStreams = properties.limits().maxEventStreams();
@@ -92,7 +103,7 @@ class JobEventStreams implements DisposableBean {
         this.dropped = Counter.builder("trainyard.event.streams.dropped")
                 .description("Event streams closed because their reader fell behind")
                 .register(registry);
-        ticker.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -161,6 +172,33 @@ class JobEventStreams implements DisposableBean {
                             stream.offer(new Event("status", text));
                         }
                     }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    /**
+     * A job of this instance reached its final status: its watchers get it now, not up to a tick
+     * later (a script waiting on the stream for a short job would otherwise wait longer than the
+     * training took). Jobs finished by other instances are seen at the next tick.
+     */
+    @org.springframework.context.event.EventListener
+    void onFinished(JobFinished finished) {
+        if (!watched.containsKey(finished.jobId())) {
+            return;
+        }
+        try {
+            ticker.execute(() -> {
+                Watched state = watched.get(finished.jobId());
+                if (state == null) {
+                    return;
+                }
+                try {
+                    update(finished.jobId(), state, System.nanoTime());
+                } catch (Throwable e) {
+                    log.warn("Could not update the event streams of job {}: {}", finished.jobId(), e.toString());
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -261,6 +261,7 @@ public class JobService {
             TrainingJob job = get(id);
             if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
                 log.info("Job {} cancelled while queued", id);
+                events.publishEvent(new JobFinished(id));
                 return get(id);
             }
             if (job.status() == JobStatus.RUNNING && jobs.requestCancel(id)) {

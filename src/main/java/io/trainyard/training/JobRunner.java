@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryRepository;
 import io.trainyard.history.HistoryWriter;
+import io.trainyard.job.JobFinished;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.JobStarted;
 import io.trainyard.job.JobStatus;
@@ -370,6 +371,7 @@ class JobRunner {
         Duration took = attempt.took();
         JobPhases phases = attempt.phases();
         phases.end(JobPhases.Phase.OUTCOME);
+        events.publishEvent(new JobFinished(attempt.id()));
         metrics.finished(status, took, phases);
         log.info(
                 "Job {} {} after {} s ({}){}",
