@@ -70,6 +70,8 @@ public final class Gemm {
                 + (SmallNetworkKernel.ENABLED
                         ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
                                 + " weights in the fused " + (Simd.ENABLED ? "SIMD" : "scalar") + " Java kernel"
+                                + " (passes cut into up to " + SmallNetworkKernel.MAX_SHARDS + " shards on "
+                                + (Crew.SHARED.helpers() + 1) + " thread(s))"
                         : "")
                 + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
                 + " thread(s)";

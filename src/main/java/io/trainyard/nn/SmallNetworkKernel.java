@@ -15,10 +15,17 @@ package io.trainyard.nn;
  * read by rows and the activation's derivative applied at once, and a weight gradient is a dot
  * product of two rows of n. X and Y are transposed once, when the kernel is built.
  *
+ * <p><b>Shards.</b> Samples are independent until their gradients are summed, so a large enough
+ * pass is cut into up to {@link #MAX_SHARDS} contiguous column ranges (multiples of 8 samples), each
+ * run forward and backward on its own by the job's thread or a {@link Crew} helper, with one
+ * gradient sum at the end: one hand-over per pass instead of one per product. How many shards, and
+ * where they start, depends only on the network's sizes and the number of samples.
+ *
  * <p><b>Exactness.</b> Every value is a fixed sequence of IEEE fused multiply-adds, adds and
  * multiplies (lane sums are added in lane order by scalar code, never by a Vector API reduction,
- * whose order may change once the JIT compiles it), so a run's bits never depend on the JIT's
- * state or on other jobs; single-threaded, so not on the number of cores either.
+ * whose order may change once the JIT compiles it; shard sums in shard order), so a run's bits never
+ * depend on the JIT's state, on other jobs, or on which thread ran which shard: the same on one core
+ * as on four.
  */
 final class SmallNetworkKernel {
 
@@ -31,31 +38,56 @@ final class SmallNetworkKernel {
 
     static final boolean ENABLED = !"false".equals(System.getProperty("trainyard.fused"));
 
+    /** Shards a pass is cut into at most: a constant, so the cut never depends on the machine. */
+    static final int MAX_SHARDS = 4;
+
+    /**
+     * Work per shard at least, in multiply-adds (an activation counts as {@link #ACTIVATION_WORK}):
+     * below it the hand-over costs more than the shard saves. The homework's 400 training rows make
+     * 4 shards, its 100 test rows 2. System property {@code trainyard.fused.shardWork}.
+     */
+    static final long SHARD_WORK = Long.getLong("trainyard.fused.shardWork", 16_384);
+
+    /** An exponential and a division cost about as much as this many multiply-adds. */
+    private static final int ACTIVATION_WORK = 16;
+
     private final Network network;
     private final int[] sizes;
+    private final int last;
     /** Samples. */
     private final int n;
     /**
-     * Row length: n rounded up to a multiple of 8 doubles (one AVX-512 register), so that every loop
-     * runs on whole vectors; a masked tail costs more than the row on Java 17. The padding columns
-     * of X are 0 and their errors are 0, so they add exact zeros to every gradient and no loss.
+     * Shard s covers samples {@code first[s]..first[s+1]-1}; every shard but the last has a multiple
+     * of 8 samples, so only the last has padding columns.
      */
-    private final int m;
+    private final int[] first;
+    /**
+     * Each shard has buffers of its own, never a range of shared ones: neighbouring shards writing
+     * the two ends of one cache line (false sharing) cost more than the shards saved.
+     */
+    private final Shard[] shards;
 
-    private final int last;
-    /** {@code act[0]} = Xᵀ (d × m); {@code act[l]} = A(l)ᵀ, {@code in[l]} = IN(l)ᵀ (sizes[l] × m). */
-    private final double[][] in;
+    private final Crew crew;
+    private final Crew.Task pass;
+    /** What the shards of the current pass do. */
+    private Mode mode;
 
-    private final double[][] act;
-    /** Ŷᵀ and Yᵀ, k × m. */
-    private final double[] output;
+    private double[][] weightGradients;
+    private double[][] biasGradients;
+    /**
+     * With several shards each keeps every dot product of its gradient as unsummed SIMD lanes (1 on
+     * the scalar path); lanes are added across shards first and summed once per weight, so a pass
+     * cut in four costs one lane sum per weight, not four.
+     */
+    private final int lanes;
+    /** Lanes of one layer's gradient, added over the shards. */
+    private double[] laneSums;
 
-    private final double[] targets;
-    /** {@code delta[l]} = (∂SSE/∂IN(l+1))ᵀ, sizes[l+1] × m. */
-    private double[][] delta;
-
-    private final double[] ones;
-    private final double[] scratch = new double[64];
+    private enum Mode {
+        FORWARD,
+        LOSS,
+        GRADIENT
+    }
 
     static boolean fits(int[] sizes) {
         if (!ENABLED) {
@@ -69,176 +101,367 @@ final class SmallNetworkKernel {
         return true;
     }
 
+    /** How many shards a pass over {@code rows} samples is cut into: a function of the shape only. */
+    static int shardsFor(int[] sizes, int rows) {
+        long padded = (rows + 7) / 8 * 8;
+        long perSample = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            perSample += (long) sizes[l] * sizes[l + 1];
+            if (l + 2 < sizes.length) {
+                perSample += (long) ACTIVATION_WORK * sizes[l + 1];
+            }
+        }
+        long byWork = padded * perSample / Math.max(1, SHARD_WORK);
+        return (int) Math.max(1, Math.min(Math.min(MAX_SHARDS, padded / 8), byWork));
+    }
+
     SmallNetworkKernel(Network network, Samples samples) {
+        this(network, samples, Crew.SHARED);
+    }
+
+    SmallNetworkKernel(Network network, Samples samples, Crew crew) {
         this.network = network;
         this.sizes = network.layerSizes();
-        this.n = samples.rows;
-        this.m = (n + 7) / 8 * 8;
         this.last = sizes.length - 2;
-        this.in = new double[last + 1][];
-        this.act = new double[last + 1][];
-        act[0] = transpose(samples.x, n, sizes[0], m);
-        for (int l = 1; l <= last; l++) {
-            in[l] = new double[m * sizes[l]];
-            act[l] = network.activation() == Activation.NONE ? in[l] : new double[m * sizes[l]];
+        this.n = samples.rows;
+        int count = shardsFor(sizes, n);
+        int groups = (n + 7) / 8;
+        this.first = new int[count + 1];
+        for (int s = 0; s < count; s++) {
+            first[s] = 8 * (int) ((long) groups * s / count);
         }
-        this.output = new double[m * sizes[last + 1]];
-        this.targets = samples.y == null ? null : transpose(samples.y, n, sizes[last + 1], m);
-        this.ones = new double[m];
-        java.util.Arrays.fill(ones, 1.0);
+        first[count] = n;
+        this.lanes = count > 1 && Simd.ENABLED ? VectorKernels.lanes() : 1;
+        this.shards = new Shard[count];
+        for (int s = 0; s < count; s++) {
+            shards[s] = new Shard(samples, first[s], first[s + 1]);
+        }
+        this.crew = crew;
+        this.pass = new Crew.Task(count, this::runShard);
+    }
+
+    int shards() {
+        return shards.length;
     }
 
     /** Takes up the samples' current X and Y again (same shape), without allocating. */
     void reload(Samples samples) {
-        transpose(samples.x, n, sizes[0], m, act[0]);
-        if (targets != null) {
-            transpose(samples.y, n, sizes[last + 1], m, targets);
+        for (Shard shard : shards) {
+            shard.reload(samples);
         }
     }
 
     /** Computes Ŷ and every hidden layer's IN and A. */
     void forward() {
-        double[][] w = network.weights;
-        double[][] b = network.biases;
-        Activation activation = network.activation();
-        for (int l = 0; l <= last; l++) {
-            int d = sizes[l];
-            int h = sizes[l + 1];
-            double[] source = act[l];
-            double[] target = l == last ? output : in[l + 1];
-            for (int j = 0; j < h; j++) {
-                // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
-                combine(source, d, w[l], j, h, b == null ? 0.0 : b[l][j], target, j * m);
-                if (l < last) {
-                    activation.applyAll(target, act[l + 1], j * m, (j + 1) * m);
-                }
-            }
-        }
+        mode = Mode.FORWARD;
+        crew.run(pass);
     }
 
     double loss() {
-        forward();
-        return sumOfSquaredErrors();
+        mode = Mode.LOSS;
+        crew.run(pass);
+        return totalLoss();
     }
 
     /** Forward and backward pass; writes ∂SSE/∂W (row-major d × h) and ∂SSE/∂b into the given arrays. */
     double lossAndGradient(double[][] weightGradients, double[][] biasGradients) {
-        forward();
-        if (delta == null) {
-            delta = new double[last + 1][];
+        this.weightGradients = weightGradients;
+        this.biasGradients = biasGradients;
+        mode = Mode.GRADIENT;
+        crew.run(pass);
+        if (shards.length > 1) {
+            // Shard sums in shard order: the same bits whichever thread ran which shard.
             for (int l = 0; l <= last; l++) {
-                delta[l] = new double[m * sizes[l + 1]];
-            }
-        }
-        double sse = sumOfSquaredErrors();
-        double[] outputDelta = delta[last];
-        for (int j = 0, k = sizes[last + 1]; j < k; j++) {
-            // ∂SSE/∂Ŷ = 2(Ŷ − Y) on the real samples; the padding keeps its zeros.
-            for (int i = j * m, end = j * m + n; i < end; i++) {
-                outputDelta[i] = 2.0 * (output[i] - targets[i]);
-            }
-        }
-        double[][] w = network.weights;
-        Activation activation = network.activation();
-        for (int l = last; l >= 0; l--) {
-            int d = sizes[l];
-            int h = sizes[l + 1];
-            double[] g = weightGradients[l];
-            for (int p = 0; p < d; p++) {
-                // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every j at once
-                dots(act[l], p * m, delta[l], h, g, p * h);
-            }
-            if (biasGradients != null) {
-                dots(ones, 0, delta[l], h, biasGradients[l], 0);
-            }
-            if (l > 0) {
-                double[] prev = delta[l - 1];
-                for (int p = 0; p < d; p++) {
-                    // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
-                    combine(delta[l], h, w[l], p * h, 1, 0.0, prev, p * m);
-                    activation.multiplyByDerivative(prev, in[l], act[l], p * m, (p + 1) * m);
+                sumShards(l, weightGradients[l], false);
+                if (biasGradients != null) {
+                    sumShards(l, biasGradients[l], true);
                 }
             }
         }
-        return sse;
+        return totalLoss();
     }
 
-    private double sumOfSquaredErrors() {
-        double sum = 0.0;
-        for (int j = 0, k = sizes[last + 1]; j < k; j++) {
-            for (int i = j * m, end = j * m + n; i < end; i++) {
-                double e = output[i] - targets[i];
-                sum += e * e;
+    private void sumShards(int l, double[] total, boolean bias) {
+        int length = total.length * lanes;
+        if (laneSums == null || laneSums.length < length) {
+            int most = 0;
+            for (int k = 0; k <= last; k++) {
+                most = Math.max(most, sizes[k] * sizes[k + 1]);
             }
+            laneSums = new double[most * lanes];
+        }
+        System.arraycopy(shards[0].gradient(l, bias), 0, laneSums, 0, length);
+        for (int s = 1; s < shards.length; s++) {
+            double[] part = shards[s].gradient(l, bias);
+            if (lanes > 1) {
+                VectorKernels.addInto(laneSums, part, length);
+            } else {
+                for (int k = 0; k < length; k++) {
+                    laneSums[k] += part[k];
+                }
+            }
+        }
+        for (int k = 0, at = 0; k < total.length; k++) {
+            // Lanes in lane order, as the one-shard path sums them.
+            double sum = 0.0;
+            for (int lane = 0; lane < lanes; lane++) {
+                sum += laneSums[at++];
+            }
+            total[k] = sum;
+        }
+    }
+
+    private double totalLoss() {
+        double sum = shards[0].loss;
+        for (int s = 1; s < shards.length; s++) {
+            sum += shards[s].loss;
         }
         return sum;
     }
 
+    /** One shard of the current pass; runs on the job's thread or a helper. */
+    private void runShard(int s) {
+        Shard shard = shards[s];
+        shard.forward();
+        if (mode == Mode.FORWARD) {
+            return;
+        }
+        shard.loss = shard.sumOfSquaredErrors();
+        if (mode == Mode.GRADIENT) {
+            if (shards.length == 1) {
+                shard.backward(weightGradients, biasGradients);
+            } else {
+                shard.backward(null, null);
+            }
+        }
+    }
+
     /** Writes the last forward pass into row-major buffers shaped like {@link Propagation}'s. */
     void copyForwardTo(double[][] rowMajorIn, double[][] rowMajorAct, double[] rowMajorOutput) {
-        for (int l = 1; l <= last; l++) {
-            transposeInto(in[l], sizes[l], rowMajorIn[l]);
-            if (rowMajorAct[l] != rowMajorIn[l]) {
-                transposeInto(act[l], sizes[l], rowMajorAct[l]);
-            }
-        }
-        transposeInto(output, sizes[last + 1], rowMajorOutput);
-    }
-
-    /**
-     * {@code dst[dstOffset + i] = init + Σ_r coeff[c0 + r·cStride] · src[r·m + i]} for i in 0..m-1,
-     * accumulated by fused multiply-adds in r order.
-     */
-    private void combine(
-            double[] src, int rows, double[] coeff, int c0, int cStride, double init, double[] dst, int dstOffset) {
-        if (Simd.ENABLED) {
-            VectorKernels.combine(src, rows, m, coeff, c0, cStride, init, dst, dstOffset);
-            return;
-        }
-        java.util.Arrays.fill(dst, dstOffset, dstOffset + m, init);
-        for (int r = 0, s = 0, c = c0; r < rows; r++, s += m, c += cStride) {
-            double k = coeff[c];
-            for (int i = 0; i < m; i++) {
-                dst[dstOffset + i] = Math.fma(src[s + i], k, dst[dstOffset + i]);
-            }
+        for (Shard shard : shards) {
+            shard.copyForwardTo(rowMajorIn, rowMajorAct, rowMajorOutput);
         }
     }
 
-    /** {@code out[o + j] = Σ_i a[a0 + i] · b[j·m + i]} for j in 0..rows-1. */
-    private void dots(double[] a, int a0, double[] b, int rows, double[] out, int o) {
-        if (Simd.ENABLED) {
-            VectorKernels.dots(a, a0, b, rows, m, out, o, scratch);
-            return;
+    /** The samples {@code from..to-1}, feature-major, with every buffer a pass over them needs. */
+    private final class Shard {
+        private final int from;
+        /** Samples in this shard. */
+        private final int rows;
+        /**
+         * Row length: rows rounded up to a multiple of 8 doubles (one AVX-512 register), so that every
+         * loop runs on whole vectors; a masked tail costs more than the row on Java 17. The padding
+         * columns of X are 0 and their errors are 0, so they add exact zeros to every gradient and no
+         * loss.
+         */
+        private final int m;
+        /** {@code act[0]} = Xᵀ (d × m); {@code act[l]} = A(l)ᵀ, {@code in[l]} = IN(l)ᵀ (sizes[l] × m). */
+        private final double[][] in;
+
+        private final double[][] act;
+        /** Ŷᵀ and Yᵀ, k × m. */
+        private final double[] output;
+
+        private final double[] targets;
+        /** {@code delta[l]} = (∂SSE/∂IN(l+1))ᵀ, sizes[l+1] × m. */
+        private double[][] delta;
+
+        private final double[] ones;
+        private final double[] scratch = new double[64];
+        /** This shard's own gradients when there are several shards. */
+        private double[][] weightGradients;
+
+        private double[][] biasGradients;
+        double loss;
+
+        Shard(Samples samples, int from, int to) {
+            this.from = from;
+            this.rows = to - from;
+            this.m = (rows + 7) / 8 * 8;
+            this.in = new double[last + 1][];
+            this.act = new double[last + 1][];
+            act[0] = new double[m * sizes[0]];
+            for (int l = 1; l <= last; l++) {
+                in[l] = new double[m * sizes[l]];
+                act[l] = network.activation() == Activation.NONE ? in[l] : new double[m * sizes[l]];
+            }
+            this.output = new double[m * sizes[last + 1]];
+            this.targets = samples.y == null ? null : new double[m * sizes[last + 1]];
+            this.ones = new double[m];
+            java.util.Arrays.fill(ones, 1.0);
+            reload(samples);
         }
-        for (int j = 0; j < rows; j++) {
+
+        void reload(Samples samples) {
+            transpose(samples.x, from, rows, sizes[0], m, act[0]);
+            if (targets != null) {
+                transpose(samples.y, from, rows, sizes[last + 1], m, targets);
+            }
+        }
+
+        double[] gradient(int l, boolean bias) {
+            return bias ? biasGradients[l] : weightGradients[l];
+        }
+
+        void forward() {
+            double[][] w = network.weights;
+            double[][] b = network.biases;
+            Activation activation = network.activation();
+            for (int l = 0; l <= last; l++) {
+                int d = sizes[l];
+                int h = sizes[l + 1];
+                double[] source = act[l];
+                double[] target = l == last ? output : in[l + 1];
+                for (int j = 0; j < h; j++) {
+                    // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
+                    combine(source, d, w[l], j, h, b == null ? 0.0 : b[l][j], target, j * m);
+                    if (l < last) {
+                        activation.applyAll(target, act[l + 1], j * m, (j + 1) * m);
+                    }
+                }
+            }
+        }
+
+        /**
+         * Writes ∂SSE/∂W and ∂SSE/∂b over this shard's samples into {@code g} and {@code gb}, or into
+         * this shard's own arrays when they are null.
+         */
+        void backward(double[][] g, double[][] gb) {
+            if (delta == null) {
+                allocateGradients();
+            }
+            boolean own = g == null;
+            if (own) {
+                g = weightGradients;
+                gb = biasGradients;
+            }
+            double[] outputDelta = delta[last];
+            for (int j = 0, k = sizes[last + 1]; j < k; j++) {
+                // ∂SSE/∂Ŷ = 2(Ŷ − Y) on the real samples; the padding keeps its zeros.
+                for (int i = j * m, end = j * m + rows; i < end; i++) {
+                    outputDelta[i] = 2.0 * (output[i] - targets[i]);
+                }
+            }
+            double[][] w = network.weights;
+            Activation activation = network.activation();
+            for (int l = last; l >= 0; l--) {
+                int d = sizes[l];
+                int h = sizes[l + 1];
+                for (int p = 0; p < d; p++) {
+                    // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every j at once
+                    dots(act[l], p * m, delta[l], h, g[l], p * h, own);
+                }
+                if (network.biases != null) {
+                    dots(ones, 0, delta[l], h, gb[l], 0, own);
+                }
+                if (l > 0) {
+                    double[] prev = delta[l - 1];
+                    for (int p = 0; p < d; p++) {
+                        // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
+                        combine(delta[l], h, w[l], p * h, 1, 0.0, prev, p * m);
+                        activation.multiplyByDerivative(prev, in[l], act[l], p * m, (p + 1) * m);
+                    }
+                }
+            }
+        }
+
+        private void allocateGradients() {
+            delta = new double[last + 1][];
+            weightGradients = new double[last + 1][];
+            biasGradients = network.biases == null ? null : new double[last + 1][];
+            for (int l = 0; l <= last; l++) {
+                delta[l] = new double[m * sizes[l + 1]];
+                weightGradients[l] = new double[sizes[l] * sizes[l + 1] * lanes];
+                if (biasGradients != null) {
+                    biasGradients[l] = new double[sizes[l + 1] * lanes];
+                }
+            }
+        }
+
+        double sumOfSquaredErrors() {
             double sum = 0.0;
-            for (int i = 0, bi = j * m; i < m; i++, bi++) {
-                sum = Math.fma(a[a0 + i], b[bi], sum);
+            for (int j = 0, k = sizes[last + 1]; j < k; j++) {
+                for (int i = j * m, end = j * m + rows; i < end; i++) {
+                    double e = output[i] - targets[i];
+                    sum += e * e;
+                }
             }
-            out[o + j] = sum;
+            return sum;
+        }
+
+        void copyForwardTo(double[][] rowMajorIn, double[][] rowMajorAct, double[] rowMajorOutput) {
+            for (int l = 1; l <= last; l++) {
+                transposeInto(in[l], sizes[l], rowMajorIn[l]);
+                if (rowMajorAct[l] != rowMajorIn[l]) {
+                    transposeInto(act[l], sizes[l], rowMajorAct[l]);
+                }
+            }
+            transposeInto(output, sizes[last + 1], rowMajorOutput);
+        }
+
+        /** {@code featureMajor} is units rows of length m; this shard's rows of {@code rowMajor} (n × units). */
+        private void transposeInto(double[] featureMajor, int units, double[] rowMajor) {
+            for (int j = 0; j < units; j++) {
+                for (int i = 0; i < rows; i++) {
+                    rowMajor[(from + i) * units + j] = featureMajor[j * m + i];
+                }
+            }
+        }
+
+        /**
+         * {@code dst[dstOffset + i] = init + Σ_r coeff[c0 + r·cStride] · src[r·m + i]} for i in 0..m-1,
+         * accumulated by fused multiply-adds in r order.
+         */
+        private void combine(
+                double[] src,
+                int count,
+                double[] coeff,
+                int c0,
+                int cStride,
+                double init,
+                double[] dst,
+                int dstOffset) {
+            if (Simd.ENABLED) {
+                VectorKernels.combine(src, count, m, coeff, c0, cStride, init, dst, dstOffset);
+                return;
+            }
+            java.util.Arrays.fill(dst, dstOffset, dstOffset + m, init);
+            for (int r = 0, s = 0, c = c0; r < count; r++, s += m, c += cStride) {
+                double k = coeff[c];
+                for (int i = 0; i < m; i++) {
+                    dst[dstOffset + i] = Math.fma(src[s + i], k, dst[dstOffset + i]);
+                }
+            }
+        }
+
+        /**
+         * {@code out[o + j] = Σ_i a[a0 + i] · b[j·m + i]} for j in 0..count-1; as {@link #lanes}
+         * unsummed lanes per product at {@code out[(o + j)·lanes ..]} when {@code asLanes}.
+         */
+        private void dots(double[] a, int a0, double[] b, int count, double[] out, int o, boolean asLanes) {
+            if (asLanes && lanes > 1) {
+                VectorKernels.dotLanes(a, a0, b, count, m, out, o);
+                return;
+            }
+            if (Simd.ENABLED) {
+                VectorKernels.dots(a, a0, b, count, m, out, o, scratch);
+                return;
+            }
+            for (int j = 0; j < count; j++) {
+                double sum = 0.0;
+                for (int i = 0, bi = j * m; i < m; i++, bi++) {
+                    sum = Math.fma(a[a0 + i], b[bi], sum);
+                }
+                out[o + j] = sum;
+            }
         }
     }
 
-    /** Row-major rows × cols to cols rows of length {@code stride}, zero-padded. */
-    private static double[] transpose(double[] rowMajor, int rows, int cols, int stride) {
-        return transpose(rowMajor, rows, cols, stride, new double[stride * cols]);
-    }
-
-    /** Writes the transpose into {@code t}; its padding columns are left as they are (zeros). */
-    private static double[] transpose(double[] rowMajor, int rows, int cols, int stride, double[] t) {
+    /** Rows {@code from..from+rows-1} of row-major X (… × cols) into {@code t}, cols rows of length {@code stride}. */
+    private static void transpose(double[] rowMajor, int from, int rows, int cols, int stride, double[] t) {
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                t[j * stride + i] = rowMajor[i * cols + j];
-            }
-        }
-        return t;
-    }
-
-    /** {@code featureMajor} is units rows of length m; {@code rowMajor} becomes n × units. */
-    private void transposeInto(double[] featureMajor, int units, double[] rowMajor) {
-        for (int j = 0; j < units; j++) {
-            for (int i = 0; i < n; i++) {
-                rowMajor[i * units + j] = featureMajor[j * m + i];
+                t[j * stride + i] = rowMajor[(from + i) * cols + j];
             }
         }
     }

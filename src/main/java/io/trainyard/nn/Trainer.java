@@ -58,7 +58,7 @@ public final class Trainer {
                 new SplitMix64(plan.seed()),
                 listener,
                 cancelRequested);
-        return run.go(false);
+        return run.goEnlisted(false);
     }
 
     /**
@@ -101,7 +101,7 @@ public final class Trainer {
         run.wait = from.wait;
         run.bestReport = from.bestReport;
         run.bestNetwork = from.bestNetwork == null ? null : from.bestNetwork.copy();
-        return run.go(true);
+        return run.goEnlisted(true);
     }
 
     private void checkMonitor(TrainingData data) {
@@ -176,6 +176,16 @@ public final class Trainer {
                 batch = null;
                 restRows = null;
                 rest = null;
+            }
+        }
+
+        /** {@link #go}, counted among the process's training runs: the kernel's helpers join only a lone run. */
+        TrainingResult goEnlisted(boolean resumed) {
+            Crew.SHARED.enlist();
+            try {
+                return go(resumed);
+            } finally {
+                Crew.SHARED.dismiss();
             }
         }
 

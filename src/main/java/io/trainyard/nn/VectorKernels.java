@@ -93,6 +93,55 @@ final class VectorKernels {
         }
     }
 
+    /** Lanes of a vector: what {@link #dotLanes} writes per dot product. */
+    static int lanes() {
+        return L;
+    }
+
+    /**
+     * Like {@link #dots}, but leaves each dot product as its {@link #lanes()} lane sums at
+     * {@code lanes[(o + j)·L ..]}, for a caller that adds several shards' lanes before the one lane
+     * sum per product. {@code n} must be a multiple of the lane count.
+     */
+    static void dotLanes(double[] a, int a0, double[] b, int rows, int n, double[] lanes, int o) {
+        int j = 0;
+        for (; j + 4 <= rows; j += 4) {
+            int b0 = j * n;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            DoubleVector s1 = s0;
+            DoubleVector s2 = s0;
+            DoubleVector s3 = s0;
+            for (int i = 0; i < n; i += L) {
+                DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
+                s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+                s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
+                s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
+                s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
+            }
+            s0.intoArray(lanes, (o + j) * L);
+            s1.intoArray(lanes, (o + j + 1) * L);
+            s2.intoArray(lanes, (o + j + 2) * L);
+            s3.intoArray(lanes, (o + j + 3) * L);
+        }
+        for (; j < rows; j++) {
+            int b0 = j * n;
+            DoubleVector s0 = DoubleVector.zero(SPECIES);
+            for (int i = 0; i < n; i += L) {
+                s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+            }
+            s0.intoArray(lanes, (o + j) * L);
+        }
+    }
+
+    /** {@code total[i] += part[i]} for i in 0..n-1 (n a multiple of the lane count), lane by lane. */
+    static void addInto(double[] total, double[] part, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector.fromArray(SPECIES, total, i)
+                    .add(DoubleVector.fromArray(SPECIES, part, i))
+                    .intoArray(total, i);
+        }
+    }
+
     /** Lane sums in lane order, then the scalar tail: a fixed order, unlike {@code reduceLanes}. */
     private static double finish(
             DoubleVector lanes, double[] a, int a0, double[] b, int b0, int bound, int n, double[] scratch) {

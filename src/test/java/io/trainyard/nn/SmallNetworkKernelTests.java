@@ -116,6 +116,63 @@ class SmallNetworkKernelTests {
         assertThat(network.loss(Samples.of(x, y))).isEqualTo(actual.loss());
     }
 
+    @ParameterizedTest
+    @CsvSource({"5-20-1, 400", "5-20-20-20-20-20-20-20-20-20-20-1, 400", "5-20-1, 100", "3-7-2, 1003"})
+    void theBitsAreTheSameOnOneThreadAsOnFour(String shape, int rows) {
+        int[] sizes = java.util.Arrays.stream(shape.split("-"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        Well19937c random = new Well19937c(rows);
+        Network network = Network.initialize(sizes, Activation.SIGMOID, true, 0.5, random);
+        Samples samples = Samples.of(gaussian(rows, sizes[0], random), gaussian(rows, sizes[sizes.length - 1], random));
+        assertThat(SmallNetworkKernel.shardsFor(sizes, rows))
+                .as("a pass this size is cut into shards, so the test shows something")
+                .isGreaterThan(1);
+
+        long[] alone = passBits(network, samples, new Crew(0));
+        for (int helpers = 1; helpers <= Crew.MAX_HELPERS; helpers++) {
+            Crew crew = new Crew(helpers);
+            for (int repeat = 0; repeat < 50; repeat++) {
+                assertThat(passBits(network, samples, crew))
+                        .as("%d helpers", helpers)
+                        .isEqualTo(alone);
+            }
+        }
+    }
+
+    /** The loss and every gradient of one pass, as raw bits. */
+    private static long[] passBits(Network network, Samples samples, Crew crew) {
+        SmallNetworkKernel kernel = new SmallNetworkKernel(network, samples, crew);
+        int[] sizes = network.layerSizes();
+        double[][] g = new double[sizes.length - 1][];
+        double[][] gb = new double[sizes.length - 1][];
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            g[l] = new double[sizes[l] * sizes[l + 1]];
+            gb[l] = new double[sizes[l + 1]];
+        }
+        java.util.List<Double> values = new ArrayList<>();
+        values.add(kernel.lossAndGradient(g, gb));
+        values.add(kernel.loss());
+        for (int l = 0; l < g.length; l++) {
+            for (double v : g[l]) {
+                values.add(v);
+            }
+            for (double v : gb[l]) {
+                values.add(v);
+            }
+        }
+        return values.stream().mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+
+    @Test
+    void shardsDependOnTheShapeOnlyAndCoverWholeVectors() {
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 400)).isEqualTo(SmallNetworkKernel.MAX_SHARDS);
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 8)).isEqualTo(1);
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {2, 1}, 10_000))
+                .isLessThanOrEqualTo(SmallNetworkKernel.MAX_SHARDS);
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 17)).isLessThanOrEqualTo(3);
+    }
+
     private static void assertClose(RealMatrix actual, RealMatrix expected) {
         assertThat(actual.getRowDimension()).isEqualTo(expected.getRowDimension());
         assertThat(actual.getColumnDimension()).isEqualTo(expected.getColumnDimension());
