@@ -26,7 +26,7 @@ import java.util.function.IntConsumer;
  * for shards a helper has already started. Which thread runs a shard changes nothing in the result:
  * a shard's arithmetic depends only on the shard, and callers combine shards in shard order.
  */
-final class Crew {
+final class Crew implements AutoCloseable {
 
     /** Helpers at most: a task has at most {@link SmallNetworkKernel#MAX_SHARDS} shards. */
     static final int MAX_HELPERS = 3;
@@ -54,8 +54,13 @@ final class Crew {
     /** A helper spinning for work yields its core once it has found none for this long. */
     private static final long YIELD_AFTER_NANOS = 20_000;
 
+    /** No helpers: every task runs on its caller. */
+    static final Crew NONE = new Crew(0);
+
     private final AtomicReferenceArray<Task> slots = new AtomicReferenceArray<>(SLOTS);
     private final Helper[] helpers;
+    /** Set by {@link #close}: helpers finish. */
+    private volatile boolean closed;
     /** Training runs in progress ({@link #enlist}). */
     private final AtomicInteger runs = new AtomicInteger();
 
@@ -75,6 +80,18 @@ final class Crew {
         return helpers.length;
     }
 
+    /**
+     * Lets the helpers end (tests make crews of their own; the process's crew lives as long as the
+     * process). Tasks run after this run on the caller alone.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Helper helper : helpers) {
+            LockSupport.unpark(helper.thread);
+        }
+    }
+
     /** A training run starts; {@link #dismiss} when it ends, however it ends. */
     void enlist() {
         runs.incrementAndGet();
@@ -89,7 +106,7 @@ final class Crew {
      * are done. A shard's exception is rethrown here (the first one seen).
      */
     void run(Task task) {
-        if (task.count == 1 || helpers.length == 0 || runs.get() > 1 || task.goingAlone()) {
+        if (task.count == 1 || helpers.length == 0 || closed || runs.get() > 1 || task.goingAlone()) {
             for (int shard = 0; shard < task.count; shard++) {
                 task.body.accept(shard);
             }
@@ -266,7 +283,7 @@ final class Crew {
         @Override
         public void run() {
             long idleSince = System.nanoTime();
-            while (true) {
+            while (!closed) {
                 boolean worked = false;
                 for (int i = 0; i < SLOTS; i++) {
                     Task task = slots.get(i);
@@ -288,7 +305,7 @@ final class Crew {
                     // Flag first, then look once more: a caller posts first, then looks at the flag,
                     // so one of the two sees the other and no wake-up is lost.
                     sleeping = true;
-                    if (!anyPosted()) {
+                    if (!anyPosted() && !closed) {
                         LockSupport.park(this);
                     }
                     sleeping = false;

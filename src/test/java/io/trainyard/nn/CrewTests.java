@@ -17,7 +17,12 @@ class CrewTests {
 
     @Test
     void everyShardRunsExactlyOnceARoundWhoeverRunsIt() throws Exception {
-        Crew crew = new Crew(2);
+        try (Crew crew = new Crew(2)) {
+            everyShardRunsExactlyOnce(crew);
+        }
+    }
+
+    private static void everyShardRunsExactlyOnce(Crew crew) throws InterruptedException {
         int rounds = 20_000;
         AtomicIntegerArray[] counts = {new AtomicIntegerArray(4), new AtomicIntegerArray(3)};
         Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -59,7 +64,12 @@ class CrewTests {
 
     @Test
     void aShardsFailureReachesTheCallerAndTheCrewGoesOn() {
-        Crew crew = new Crew(1);
+        try (Crew crew = new Crew(1)) {
+            failureReachesTheCaller(crew);
+        }
+    }
+
+    private static void failureReachesTheCaller(Crew crew) {
         Crew.Task failing = new Crew.Task(4, shard -> {
             if (shard == 3) {
                 throw new IllegalStateException("shard 3 failed");
@@ -75,7 +85,12 @@ class CrewTests {
 
     @Test
     void withSeveralTrainingRunsTheCallerRunsItsShardsItself() {
-        Crew crew = new Crew(1);
+        try (Crew crew = new Crew(1)) {
+            severalRuns(crew);
+        }
+    }
+
+    private static void severalRuns(Crew crew) {
         Thread caller = Thread.currentThread();
         Set<Thread> ran = ConcurrentHashMap.newKeySet();
         Crew.Task task = new Crew.Task(4, shard -> ran.add(Thread.currentThread()));
@@ -94,7 +109,12 @@ class CrewTests {
 
     @Test
     void aTaskWhoseHelpersGetNoCoreStopsAskingForAWhile() throws Exception {
-        Crew crew = new Crew(1);
+        try (Crew crew = new Crew(1)) {
+            helpersWithoutACore(crew);
+        }
+    }
+
+    private static void helpersWithoutACore(Crew crew) throws Exception {
         // The only helper is kept busy by another task's shard, as if its core were taken.
         CountDownLatch helperBusy = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -129,13 +129,14 @@ class SmallNetworkKernelTests {
                 .as("a pass this size is cut into shards, so the test shows something")
                 .isGreaterThan(1);
 
-        long[] alone = passBits(network, samples, new Crew(0));
+        long[] alone = passBits(network, samples, Crew.NONE);
         for (int helpers = 1; helpers <= Crew.MAX_HELPERS; helpers++) {
-            Crew crew = new Crew(helpers);
-            for (int repeat = 0; repeat < 50; repeat++) {
-                assertThat(passBits(network, samples, crew))
-                        .as("%d helpers", helpers)
-                        .isEqualTo(alone);
+            try (Crew crew = new Crew(helpers)) {
+                for (int repeat = 0; repeat < 50; repeat++) {
+                    assertThat(passBits(network, samples, crew))
+                            .as("%d helpers", helpers)
+                            .isEqualTo(alone);
+                }
             }
         }
     }
