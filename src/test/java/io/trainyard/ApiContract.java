@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -792,6 +793,14 @@ abstract class ApiContract {
         problem(http.get("/jobs/nope/gradients"), 404);
         problem(http.get("/models/nope"), 404);
         problem(http.get("/no/such/path"), 404);
+    }
+
+    /** What a quickstart pasted too early sends: an empty model id makes an empty path segment. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/models//predictions", "/jobs;jsessionid=1", "/jobs/%2e%2e/x"})
+    void urlsTheFirewallRefusesAreProblemsToo(String path) {
+        JsonNode problem = problem(http.post(path, "{\"x\": [[1, 2, 3, 4, 5]]}"), 400);
+        assertThat(problem.get("detail").asString()).contains("The URL is not allowed");
     }
 
     // ---------------------------------------------------------------- helpers

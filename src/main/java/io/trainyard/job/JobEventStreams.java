@@ -393,10 +393,12 @@ class JobEventStreams implements DisposableBean {
                 // The watcher went away; that is normal for event streams.
                 release();
             } finally {
+                draining.set(false);
+                // Checked after the flag is cleared: a close() that ran while this drain held the flag
+                // could not schedule the completion itself, so this drain completes the response.
                 if (closed.get()) {
                     complete();
                 }
-                draining.set(false);
             }
             if (closed.get()) {
                 return;

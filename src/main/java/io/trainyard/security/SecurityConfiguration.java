@@ -1,5 +1,6 @@
 package io.trainyard.security;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -9,6 +10,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -19,7 +21,10 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
@@ -100,6 +105,30 @@ class SecurityConfiguration {
             HttpServletResponse response,
             AccessDeniedException ex) {
         resolver.resolveException(request, response, null, ex);
+    }
+
+    /**
+     * URLs that Spring Security's firewall refuses before any handler runs (an empty path segment
+     * such as {@code /models//predictions}, {@code ;} parameters, encoded dots or slashes) get the
+     * same 400 problem+json as every other bad request, not the servlet container's error page.
+     */
+    @Bean
+    RequestRejectedHandler problemForRejectedRequests(
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        RequestRejectedHandler plain = new HttpStatusRequestRejectedHandler();
+        return (request, response, rejected) -> {
+            if (request.getDispatcherType() != DispatcherType.REQUEST || response.isCommitted()) {
+                // Async and error dispatches of an answer already under way (event streams) keep the
+                // firewall's plain handling: there is no new answer to write.
+                plain.handle(request, response, rejected);
+                return;
+            }
+            ErrorResponseException problem = new ErrorResponseException(HttpStatus.BAD_REQUEST, rejected);
+            problem.getBody()
+                    .setDetail("The URL is not allowed: " + rejected.getMessage()
+                            + ". Check for an empty path segment (//), a ';' or an encoded '/', '\\' or '.'.");
+            resolver.resolveException(request, response, null, problem);
+        };
     }
 
     /**
