@@ -267,7 +267,8 @@ final class SmallNetworkKernel {
         private double[][] delta;
 
         private final double[] ones;
-        private final double[] scratch = new double[64];
+        /** Lanes of one dot-product call (at most the widest layer's units). */
+        private final double[] scratch;
         /** This shard's own gradients when there are several shards. */
         private double[][] weightGradients;
 
@@ -289,6 +290,11 @@ final class SmallNetworkKernel {
             this.targets = samples.y == null ? null : new double[m * sizes[last + 1]];
             this.ones = new double[m];
             java.util.Arrays.fill(ones, 1.0);
+            int widest = 0;
+            for (int size : sizes) {
+                widest = Math.max(widest, size);
+            }
+            this.scratch = new double[widest * (Simd.ENABLED ? VectorKernels.lanes() : 1)];
             reload(samples);
         }
 
@@ -440,7 +446,7 @@ final class SmallNetworkKernel {
          */
         private void dots(double[] a, int a0, double[] b, int count, double[] out, int o, boolean asLanes) {
             if (asLanes && lanes > 1) {
-                VectorKernels.dotLanes(a, a0, b, count, m, out, o);
+                VectorKernels.dotLanes(a, a0, b, count, m, m, out, o);
                 return;
             }
             if (Simd.ENABLED) {

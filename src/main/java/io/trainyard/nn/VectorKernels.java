@@ -61,35 +61,23 @@ final class VectorKernels {
         }
     }
 
-    /** See {@code SmallNetworkKernel.dots}: four rows of b share each load of a. */
+    /**
+     * See {@code SmallNetworkKernel.dots}: the lanes of every product ({@link #dotLanes} over the
+     * whole vectors), then each product's lane sum in lane order and its scalar tail.
+     * {@code scratch} holds at least {@code rows · lanes()} values.
+     */
     static void dots(double[] a, int a0, double[] b, int rows, int n, double[] out, int o, double[] scratch) {
         int bound = SPECIES.loopBound(n);
-        int j = 0;
-        for (; j + 4 <= rows; j += 4) {
-            int b0 = j * n;
-            DoubleVector s0 = DoubleVector.zero(SPECIES);
-            DoubleVector s1 = s0;
-            DoubleVector s2 = s0;
-            DoubleVector s3 = s0;
-            for (int i = 0; i < bound; i += L) {
-                DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
-                s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
-                s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
-                s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
-                s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
+        dotLanes(a, a0, b, rows, n, bound, scratch, 0);
+        for (int j = 0, at = 0; j < rows; j++) {
+            double sum = 0.0;
+            for (int k = 0; k < L; k++) {
+                sum += scratch[at++];
             }
-            out[o + j] = finish(s0, a, a0, b, b0, bound, n, scratch);
-            out[o + j + 1] = finish(s1, a, a0, b, b0 + n, bound, n, scratch);
-            out[o + j + 2] = finish(s2, a, a0, b, b0 + 2 * n, bound, n, scratch);
-            out[o + j + 3] = finish(s3, a, a0, b, b0 + 3 * n, bound, n, scratch);
-        }
-        for (; j < rows; j++) {
-            int b0 = j * n;
-            DoubleVector s0 = DoubleVector.zero(SPECIES);
-            for (int i = 0; i < bound; i += L) {
-                s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+            for (int i = bound, bi = j * n + bound; i < n; i++, bi++) {
+                sum = Math.fma(a[a0 + i], b[bi], sum);
             }
-            out[o + j] = finish(s0, a, a0, b, b0, bound, n, scratch);
+            out[o + j] = sum;
         }
     }
 
@@ -99,11 +87,13 @@ final class VectorKernels {
     }
 
     /**
-     * Like {@link #dots}, but leaves each dot product as its {@link #lanes()} lane sums at
-     * {@code lanes[(o + j)·L ..]}, for a caller that adds several shards' lanes before the one lane
-     * sum per product. {@code n} must be a multiple of the lane count.
+     * The products of {@code a[a0 ..]} with rows 0..rows-1 of {@code b} (row length {@code n}) over
+     * their first {@code length} values (a multiple of the lane count), each left as its
+     * {@link #lanes()} lane sums at {@code lanes[(o + j)·L ..]}: for {@link #dots}, and for a caller
+     * that adds several shards' lanes before the one lane sum per product. Four rows of b share each
+     * load of a.
      */
-    static void dotLanes(double[] a, int a0, double[] b, int rows, int n, double[] lanes, int o) {
+    static void dotLanes(double[] a, int a0, double[] b, int rows, int n, int length, double[] lanes, int o) {
         int j = 0;
         for (; j + 4 <= rows; j += 4) {
             int b0 = j * n;
@@ -111,7 +101,7 @@ final class VectorKernels {
             DoubleVector s1 = s0;
             DoubleVector s2 = s0;
             DoubleVector s3 = s0;
-            for (int i = 0; i < n; i += L) {
+            for (int i = 0; i < length; i += L) {
                 DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
                 s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
                 s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
@@ -126,7 +116,7 @@ final class VectorKernels {
         for (; j < rows; j++) {
             int b0 = j * n;
             DoubleVector s0 = DoubleVector.zero(SPECIES);
-            for (int i = 0; i < n; i += L) {
+            for (int i = 0; i < length; i += L) {
                 s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
             }
             s0.intoArray(lanes, (o + j) * L);
@@ -140,19 +130,5 @@ final class VectorKernels {
                     .add(DoubleVector.fromArray(SPECIES, part, i))
                     .intoArray(total, i);
         }
-    }
-
-    /** Lane sums in lane order, then the scalar tail: a fixed order, unlike {@code reduceLanes}. */
-    private static double finish(
-            DoubleVector lanes, double[] a, int a0, double[] b, int b0, int bound, int n, double[] scratch) {
-        lanes.intoArray(scratch, 0);
-        double sum = 0.0;
-        for (int k = 0; k < L; k++) {
-            sum += scratch[k];
-        }
-        for (int i = bound; i < n; i++) {
-            sum = Math.fma(a[a0 + i], b[b0 + i], sum);
-        }
-        return sum;
     }
 }
