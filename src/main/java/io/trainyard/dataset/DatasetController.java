@@ -52,6 +52,7 @@ class DatasetController {
 
     @GetMapping
     @Operation(
+            operationId = "listDatasets",
             summary = "List data sets",
             description = "Built-in data sets (at least `hw5`) first, then "
                     + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers.")
@@ -67,6 +68,7 @@ class DatasetController {
 
     @GetMapping("/{id}")
     @Operation(
+            operationId = "getDataset",
             summary = "Describe one data set",
             description = "Shape and column names of the data set; " + "404 when no data set has this id.")
     DatasetResponse get(@PathVariable String id) {
@@ -76,6 +78,7 @@ class DatasetController {
 
     @PostMapping(consumes = {"text/csv", "application/csv"})
     @Operation(
+            operationId = "uploadDatasetCsv",
             summary = "Upload a CSV file",
             description = """
             A header row of distinct column names, then one row of numbers per sample. The targets are the \
@@ -146,6 +149,7 @@ class DatasetController {
 
     @PostMapping(consumes = "application/json")
     @Operation(
+            operationId = "uploadDataset",
             summary = "Upload a data set as JSON",
             description = "The same shape as a job's inline `data`: "
                     + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
@@ -187,6 +191,7 @@ class DatasetController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(
+            operationId = "deleteDataset",
             summary = "Delete an uploaded data set",
             description = "204 once deleted. 409 while a queued or "
                     + "running job trains on it (cancel those jobs or wait), and for built-in data sets. Finished jobs and "

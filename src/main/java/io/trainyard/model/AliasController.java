@@ -48,7 +48,7 @@ class AliasController {
     }
 
     @GetMapping
-    @Operation(summary = "List aliases", description = "Every alias, by name.")
+    @Operation(operationId = "listAliases", summary = "List aliases", description = "Every alias, by name.")
     AliasList list() {
         return new AliasList(aliases.list());
     }
@@ -56,7 +56,10 @@ class AliasController {
     record AliasList(List<Alias> items) {}
 
     @GetMapping("/{name}")
-    @Operation(summary = "Look up an alias", description = "The model the alias points to now.")
+    @Operation(
+            operationId = "getAlias",
+            summary = "Look up an alias",
+            description = "The model the alias points to now.")
     @ApiResponse(responseCode = "200", description = "The alias")
     @ApiResponse(
             responseCode = "404",
@@ -75,6 +78,7 @@ class AliasController {
 
     @PutMapping(path = "/{name}", consumes = "application/json")
     @Operation(
+            operationId = "setAlias",
             summary = "Point an alias at a model",
             description = "Creates the alias or moves it; every call is "
                     + "recorded in its history (with the model it pointed to before).",
@@ -101,6 +105,7 @@ class AliasController {
     @DeleteMapping("/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(
+            operationId = "deleteAlias",
             summary = "Delete an alias",
             description = "The model stays; the deletion is recorded in the alias's "
                     + "history (modelId null), which stays readable.")
@@ -114,6 +119,7 @@ class AliasController {
 
     @GetMapping("/{name}/history")
     @Operation(
+            operationId = "getAliasHistory",
             summary = "An alias's history",
             description = "Every change, newest first: the model it pointed to "
                     + "from then on (null for a deletion), the one before, when and by whom.")
@@ -136,6 +142,7 @@ class AliasController {
 
     @PostMapping(path = "/{name}/predictions", consumes = "application/json")
     @Operation(
+            operationId = "predictWithAlias",
             summary = "Predict with the model an alias points to",
             description = Predictions.JSON_DESCRIPTION,
             requestBody =
@@ -159,6 +166,7 @@ class AliasController {
 
     @PostMapping(path = "/{name}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
     @Operation(
+            operationId = "predictWithAlias",
             summary = "Predict from CSV with the model an alias points to (streamed)",
             description = Predictions.CSV_DESCRIPTION,
             requestBody =

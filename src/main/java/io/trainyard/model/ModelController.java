@@ -50,6 +50,7 @@ class ModelController {
 
     @GetMapping
     @Operation(
+            operationId = "listModels",
             summary = "List models",
             description = "Newest first, without weights (GET /models/{id} has them) but "
                     + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
@@ -74,6 +75,7 @@ class ModelController {
             path = "/{id}",
             produces = {"application/json", OnnxExport.MEDIA_TYPE})
     @Operation(
+            operationId = "getModel",
             summary = "Download a model",
             description = "Architecture, preprocessing, every weight and bias, the "
                     + "losses it reached and its lineage. The JSON can be imported again with POST /models (without id, jobId, "
@@ -110,6 +112,7 @@ class ModelController {
 
     @PostMapping(consumes = "application/json")
     @Operation(
+            operationId = "importModel",
             summary = "Import a model",
             description = "Stores a model given in the GET /models/{id} shape "
                     + "(leave out id, jobId and createdAt; lineage is ignored and set to imported). Shapes are checked against "
@@ -142,6 +145,7 @@ class ModelController {
 
     @PostMapping(path = "/{id}/predictions", consumes = "application/json")
     @Operation(
+            operationId = "predictWithModel",
             summary = "Predict",
             description = Predictions.JSON_DESCRIPTION,
             requestBody =
@@ -164,6 +168,7 @@ class ModelController {
 
     @PostMapping(path = "/{id}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
     @Operation(
+            operationId = "predictWithModel",
             summary = "Predict from CSV (streamed)",
             description = Predictions.CSV_DESCRIPTION,
             requestBody =
@@ -193,6 +198,7 @@ class ModelController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(
+            operationId = "deleteModel",
             summary = "Delete a model",
             description = "404 when there is no such model, 409 naming the aliases "
                     + "while any points to it. Jobs that trained it keep their modelId.")

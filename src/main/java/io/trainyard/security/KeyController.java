@@ -80,6 +80,7 @@ class KeyController {
 
     @PostMapping(consumes = "application/json")
     @Operation(
+            operationId = "createKey",
             summary = "Create an API key (admin)",
             description = "Answers the secret once, in `key`; only its "
                     + "SHA-256 is stored. Names are unique (names of revoked keys stay taken).")
@@ -101,14 +102,20 @@ class KeyController {
     }
 
     @GetMapping
-    @Operation(summary = "List API keys (admin)", description = "Active keys, never their secrets.")
+    @Operation(
+            operationId = "listKeys",
+            summary = "List API keys (admin)",
+            description = "Active keys, never their secrets.")
     @ApiResponse(responseCode = "200", description = "The keys")
     KeyList list() {
         return new KeyList(keys.list().stream().map(KeyResponse::from).toList());
     }
 
     @GetMapping("/me")
-    @Operation(summary = "Who am I", description = "The name (owner) and role of the key sent.")
+    @Operation(
+            operationId = "getOwnKey",
+            summary = "Who am I",
+            description = "The name (owner) and role of the key sent.")
     @ApiResponse(responseCode = "200", description = "The caller")
     Me me() {
         Caller caller = Caller.current();
@@ -118,6 +125,7 @@ class KeyController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(
+            operationId = "revokeKey",
             summary = "Revoke an API key (admin)",
             description = "Refused from the next request on (other "
                     + "instances sharing the database: within trainyard.auth.cache-ttl, 5 s by default).")

@@ -39,6 +39,7 @@ class SweepController {
 
     @PostMapping(consumes = "application/json")
     @Operation(
+            operationId = "createSweep",
             summary = "Start a sweep",
             description = """
             Expands `grid` into its cartesian product and queues one job per combination, each the `base` spec \
@@ -112,7 +113,10 @@ class SweepController {
     }
 
     @GetMapping
-    @Operation(summary = "List sweeps", description = "Newest first, with status counts but without leaderboards.")
+    @Operation(
+            operationId = "listSweeps",
+            summary = "List sweeps",
+            description = "Newest first, with status counts but without leaderboards.")
     SweepList list(
             @Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
                     int limit,
@@ -127,7 +131,7 @@ class SweepController {
     record SweepList(List<SweepResponse.Summary> items) {}
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a sweep and its leaderboard", description = """
+    @Operation(operationId = "getSweep", summary = "Get a sweep and its leaderboard", description = """
             Status counts and the members ranked by the final `selectBy` loss per row (`score`, the MSE): finished \
             jobs best first, then queued and running ones, then cancelled ones, and failed (e.g. diverged) jobs \
             last, so a diverged job is never the winner. Every entry reports train, validation and test loss; only \
@@ -143,6 +147,7 @@ class SweepController {
 
     @GetMapping("/{id}/losses")
     @Operation(
+            operationId = "getSweepLosses",
             summary = "Every member's loss curves",
             description =
                     "One entry per job, in grid order, with a "
@@ -160,6 +165,7 @@ class SweepController {
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(
+            operationId = "cancelSweep",
             summary = "Cancel a sweep",
             description = "Cancels its queued jobs at once and asks its running jobs "
                     + "to stop at their next iteration; finished jobs keep their results. Answers 202 with the sweep.")
