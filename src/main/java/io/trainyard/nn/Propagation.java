@@ -113,6 +113,69 @@ final class Propagation {
         return sse;
     }
 
+    /**
+     * A full-batch point of a training run: the training pass with its gradient, and the losses of
+     * the validation and test sets at the same weights. When all three run in the fused kernel they
+     * are one round of its shards (one hand-over to the helpers, the big training shards first);
+     * otherwise one pass after the other. Either way the same bits as three separate passes.
+     */
+    static final class Point {
+        private final Propagation train;
+        private final Propagation validation;
+        private final Propagation test;
+        private final SmallNetworkKernel[] others;
+        private final Crew.Task task;
+        private final double[] losses;
+        private double validationLoss = Double.NaN;
+        private double testLoss = Double.NaN;
+
+        Point(Propagation train, Propagation validation, Propagation test) {
+            this.train = train;
+            this.validation = validation;
+            this.test = test;
+            java.util.List<SmallNetworkKernel> kernels = new java.util.ArrayList<>();
+            boolean fused = train.fused != null;
+            for (Propagation other : new Propagation[] {validation, test}) {
+                if (other != null) {
+                    fused &= other.fused != null;
+                    kernels.add(other.fused);
+                }
+            }
+            this.others = fused ? kernels.toArray(new SmallNetworkKernel[0]) : null;
+            this.task = fused ? train.fused.jointTask(others) : null;
+            this.losses = new double[kernels.size()];
+        }
+
+        /** Runs the point's passes; returns the training loss. */
+        double run() {
+            train.requireTargets();
+            if (train.delta == null) {
+                train.allocateGradients();
+            }
+            if (task == null) {
+                double loss = train.lossAndGradient();
+                validationLoss = validation == null ? Double.NaN : validation.loss();
+                testLoss = test == null ? Double.NaN : test.loss();
+                return loss;
+            }
+            double loss =
+                    train.fused.lossAndGradientWith(others, task, train.weightGradients, train.biasGradients, losses);
+            validationLoss = validation == null ? Double.NaN : losses[0];
+            testLoss = test == null ? Double.NaN : losses[validation == null ? 0 : 1];
+            return loss;
+        }
+
+        /** The validation loss of the last {@link #run}, null without a validation set. */
+        Double validationLoss() {
+            return validation == null ? null : validationLoss;
+        }
+
+        /** The test loss of the last {@link #run}, null without a test set. */
+        Double testLoss() {
+            return test == null ? null : testLoss;
+        }
+    }
+
     private void requireTargets() {
         if (samples.y == null) {
             throw new IllegalArgumentException("the loss needs targets; these samples have none");

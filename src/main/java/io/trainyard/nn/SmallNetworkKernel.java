@@ -165,10 +165,60 @@ final class SmallNetworkKernel {
 
     /** Forward and backward pass; writes ∂SSE/∂W (row-major d × h) and ∂SSE/∂b into the given arrays. */
     double lossAndGradient(double[][] weightGradients, double[][] biasGradients) {
+        prepareGradient(weightGradients, biasGradients);
+        crew.run(pass);
+        return finishGradient();
+    }
+
+    /**
+     * The training pass with its gradient and the losses of {@code others} (validation, test: the
+     * same network), all at the current weights, as one round of shards: one hand-over instead of
+     * one per set. {@code task} comes from {@link #jointTask}.
+     *
+     * @return the training loss; {@code losses[i]} is the loss of {@code others[i]}
+     */
+    double lossAndGradientWith(
+            SmallNetworkKernel[] others,
+            Crew.Task task,
+            double[][] weightGradients,
+            double[][] biasGradients,
+            double[] losses) {
+        prepareGradient(weightGradients, biasGradients);
+        for (SmallNetworkKernel other : others) {
+            other.mode = Mode.LOSS;
+        }
+        crew.run(task);
+        for (int i = 0; i < others.length; i++) {
+            losses[i] = others[i].totalLoss();
+        }
+        return finishGradient();
+    }
+
+    /** The task that runs this kernel's shards and then those of {@code others}, for {@link #lossAndGradientWith}. */
+    Crew.Task jointTask(SmallNetworkKernel[] others) {
+        SmallNetworkKernel[] all = new SmallNetworkKernel[others.length + 1];
+        all[0] = this;
+        System.arraycopy(others, 0, all, 1, others.length);
+        int[] firstShard = new int[all.length + 1];
+        for (int k = 0; k < all.length; k++) {
+            firstShard[k + 1] = firstShard[k] + all[k].shards.length;
+        }
+        return new Crew.Task(firstShard[all.length], shard -> {
+            int k = 0;
+            while (shard >= firstShard[k + 1]) {
+                k++;
+            }
+            all[k].runShard(shard - firstShard[k]);
+        });
+    }
+
+    private void prepareGradient(double[][] weightGradients, double[][] biasGradients) {
         this.weightGradients = weightGradients;
         this.biasGradients = biasGradients;
         mode = Mode.GRADIENT;
-        crew.run(pass);
+    }
+
+    private double finishGradient() {
         if (shards.length > 1) {
             // Shard sums in shard order: the same bits whichever thread ran which shard.
             for (int l = 0; l <= last; l++) {

@@ -120,6 +120,9 @@ public final class Trainer {
         private final Propagation full;
         private final Propagation validation;
         private final Propagation test;
+        /** The full-batch point: training pass, validation and test losses in one round. */
+        private final Propagation.Point point;
+
         private final OptimizerState optimizer;
         private final SplitMix64 generator;
         private final TrainingListener listener;
@@ -155,6 +158,7 @@ public final class Trainer {
             this.full = new Propagation(network, train);
             this.validation = data.validation() == null ? null : new Propagation(network, data.validation());
             this.test = data.test() == null ? null : new Propagation(network, data.test());
+            this.point = new Propagation.Point(full, validation, test);
             this.optimizer = optimizer;
             this.generator = generator;
             this.listener = listener;
@@ -204,7 +208,7 @@ public final class Trainer {
                         fullIsCurrent = true;
                     }
                 } else {
-                    double trainLoss = full.lossAndGradient();
+                    double trainLoss = point.run();
                     fullIsCurrent = true;
                     if (!Double.isFinite(trainLoss)) {
                         return diverged(trainLoss);
@@ -310,12 +314,7 @@ public final class Trainer {
                 weightNorms[l] = Dense.frobeniusNorm(network.weights[l], network.weights[l].length);
             }
             return new IterationReport(
-                    iteration,
-                    trainLoss,
-                    validation == null ? null : validation.loss(),
-                    test == null ? null : test.loss(),
-                    gradientNorms,
-                    weightNorms);
+                    iteration, trainLoss, point.validationLoss(), point.testLoss(), gradientNorms, weightNorms);
         }
 
         /** Early stopping's bookkeeping for a new point; true when it ends the run. */
