@@ -31,12 +31,18 @@ public class DatasetCatalog {
     public static final String HW5 = "hw5";
 
     private final DatasetRepository repository;
+    private final InlineDataCache inline;
     private final List<DatasetUsage> usages;
     private final long maxCells;
     private final Map<String, Dataset> builtIn = new LinkedHashMap<>();
 
-    DatasetCatalog(DatasetRepository repository, List<DatasetUsage> usages, TrainyardProperties properties) {
+    DatasetCatalog(
+            DatasetRepository repository,
+            InlineDataCache inline,
+            List<DatasetUsage> usages,
+            TrainyardProperties properties) {
         this.repository = repository;
+        this.inline = inline;
         this.usages = usages;
         this.maxCells = properties.limits().maxDataCells();
         builtIn.put(
@@ -59,7 +65,12 @@ public class DatasetCatalog {
             return dataset;
         }
         // Built-in data sets are everyone's; another owner's upload answers exactly as an unknown id.
-        return repository.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new DatasetNotFoundException(id));
+        String owner = Caller.current().onlyOwner();
+        return inline.get(id)
+                .filter(cached -> owner == null || owner.equals(cached.owner()))
+                .map(InlineDataCache.Entry::dataset)
+                .or(() -> repository.find(id, owner))
+                .orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
     /**
@@ -87,7 +98,8 @@ public class DatasetCatalog {
 
     /**
      * Stores data sent inline with a job so that the job can be retrained after a restart; it is
-     * not listed among the data sets. It belongs to the caller, who owns the job.
+     * not listed among the data sets. It belongs to the caller, who owns the job. This instance's
+     * workers get it back as it is here, without a database read, once the caller's transaction commits.
      */
     public Dataset storeInline(String name, DataTables.Table data) {
         List<String> columns = defaultColumns(data.x()[0].length, data.y()[0].length);
@@ -104,7 +116,9 @@ public class DatasetCatalog {
                 false,
                 false,
                 Timestamps.now());
-        repository.insert(dataset, Caller.current().name());
+        String owner = Caller.current().name();
+        repository.insert(dataset, owner);
+        inline.putAfterCommit(dataset, owner);
         return dataset;
     }
 
@@ -195,6 +209,7 @@ public class DatasetCatalog {
         }
         if (repository.listed(id, null).filter(listed -> !listed).isPresent()) {
             repository.delete(id);
+            inline.evict(id);
         }
     }
 

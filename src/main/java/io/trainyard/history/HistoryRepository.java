@@ -39,9 +39,12 @@ public class HistoryRepository {
         this.jdbc = jdbc;
     }
 
-    /** Stores a batch and its coarse level together: a downsampled read never sees one without the other. */
+    /**
+     * Stores a batch and its coarse level together: a downsampled read never sees one without the
+     * other. Joins the caller's transaction: a job's last batch is stored with its outcome.
+     */
     @Transactional
-    void insert(HistoryChunk chunk) {
+    public void insert(HistoryChunk chunk) {
         jdbc.sql("""
                 INSERT INTO job_history (job_id, first_iteration, point_count, layers, train, validation, test,
                     gradient_norms, weight_norms)

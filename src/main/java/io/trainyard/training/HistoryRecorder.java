@@ -190,25 +190,45 @@ final class HistoryRecorder implements TrainingListener {
         return held && !job.claimLost();
     }
 
+    /** The points not yet handed to the writer, and the progress at the last of them (both null before any point). */
+    record Tail(HistoryChunk chunk, LiveProgress progress) {}
+
+    /**
+     * Waits until every batch handed to the writer is stored and returns what is still buffered, for
+     * the caller to store in the transaction that records the outcome: one transaction (and one
+     * hand-over to the writer thread) fewer at the end of every job. The caller must store it
+     * fenced, after {@link AttemptWrites#progress} with {@link Tail#progress}, exactly as a batch is.
+     *
+     * @return the tail, or null when the claim turned out to be lost (some batch was refused)
+     * @throws ExecutionException when a batch could not be stored
+     */
+    Tail finishKeepingTail() throws ExecutionException, InterruptedException {
+        long now = System.nanoTime();
+        LiveProgress atEnd = latest == null ? null : progress(now);
+        if (atEnd != null) {
+            job.publish(atEnd);
+        }
+        boolean held = true;
+        while (!pending.isEmpty()) {
+            held &= pending.poll().get();
+        }
+        if (!held || job.claimLost()) {
+            return null;
+        }
+        Tail tail = new Tail(count == 0 ? null : buffered(), atEnd);
+        metrics.iterations(unreportedIterations);
+        unreportedIterations = 0;
+        count = 0;
+        return tail;
+    }
+
     private void flush(long now, TrainingState checkpoint, Diagnostics diagnostics) {
         lastFlush = now;
         failIfAnyBatchFailed();
         if (count == 0 && checkpoint == null) {
             return;
         }
-        HistoryChunk chunk = count == 0
-                ? null
-                : new HistoryChunk(
-                        job.id(),
-                        first,
-                        count,
-                        layers,
-                        Arrays.copyOf(train, count),
-                        validation == null ? null : Arrays.copyOf(validation, count),
-                        test == null ? null : Arrays.copyOf(test, count),
-                        Arrays.copyOf(norms, count * layers),
-                        weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
-        weightNormsSeen = true;
+        HistoryChunk chunk = count == 0 ? null : buffered();
         LiveProgress atEnd = latest == null ? null : progress(now);
         byte[] state = checkpoint == null ? null : checkpoint.encode();
         int at = checkpoint == null ? -1 : checkpoint.iteration();
@@ -227,6 +247,22 @@ final class HistoryRecorder implements TrainingListener {
         metrics.iterations(unreportedIterations);
         unreportedIterations = 0;
         count = 0;
+    }
+
+    /** The buffered points as one batch. */
+    private HistoryChunk buffered() {
+        HistoryChunk chunk = new HistoryChunk(
+                job.id(),
+                first,
+                count,
+                layers,
+                Arrays.copyOf(train, count),
+                validation == null ? null : Arrays.copyOf(validation, count),
+                test == null ? null : Arrays.copyOf(test, count),
+                Arrays.copyOf(norms, count * layers),
+                weightNormsSeen ? Arrays.copyOf(weightNorms, count * layers) : null);
+        weightNormsSeen = true;
+        return chunk;
     }
 
     /** A batch that could not be stored fails the job (at the next flush) instead of leaving a gap. */

@@ -18,9 +18,9 @@ final class JobPhases {
         SETUP("setup"),
         /** The engine's iterations, with the recorder's buffering and checkpoints. */
         TRAINING("training"),
-        /** Waiting for the last history batches to be stored. */
+        /** Waiting for the history batches already handed to the writer to be stored. */
         HISTORY("history"),
-        /** The model, the final losses and the status, in one transaction. */
+        /** The last history points, the model, the final losses and the status, in one transaction. */
         OUTCOME("outcome");
 
         final String label;

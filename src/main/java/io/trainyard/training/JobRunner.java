@@ -145,7 +145,10 @@ class JobRunner {
                     : training.trainer().train(training.start(), data, recorder, stop);
             attempt.phases().end(JobPhases.Phase.TRAINING);
             boolean handingBack = result.outcome() == TrainingResult.Outcome.CANCELLED && !live.cancelRequested();
-            boolean held = recorder.finish(handingBack ? result.state() : null);
+            // A run that ends here keeps its last points for the outcome's transaction; one handed
+            // back stores them with its checkpoint.
+            HistoryRecorder.Tail tail = handingBack ? null : recorder.finishKeepingTail();
+            boolean held = handingBack ? recorder.finish(result.state()) : tail != null;
             attempt.phases().end(JobPhases.Phase.HISTORY);
             if (!held || live.claimLost()) {
                 log.warn(
@@ -155,7 +158,7 @@ class JobRunner {
                 return;
             }
             live.concluding();
-            conclude(attempt, result, training, handingBack);
+            conclude(attempt, result, training, handingBack, new Last(tail, result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             handBack(attempt);
@@ -283,42 +286,85 @@ class JobRunner {
                 .storingDiagnostics(d -> findings.recordDiagnostics(attempt.id(), attempt.instance(), d));
     }
 
+    /**
+     * What a run that ends stores with its final status, in the same transaction: its last history
+     * points (null when the run stops without an outcome of its own) and what training found.
+     */
+    private record Last(HistoryRecorder.Tail tail, TrainingResult result) {}
+
     private void conclude(
-            Attempt attempt, TrainingResult result, TrainingSetup.Training training, boolean handingBack) {
-        if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
-            findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
-        }
+            Attempt attempt, TrainingResult result, TrainingSetup.Training training, boolean handingBack, Last last) {
         switch (result.outcome()) {
-            case COMPLETED -> succeed(attempt, result, training);
+            case COMPLETED -> succeed(attempt, result, training, last);
             case DIVERGED ->
                 end(
                         attempt,
                         JobStatus.FAILED,
                         null,
                         "diverged",
-                        "Training " + result.message() + ". Try a smaller alpha, normalize: true, or a smaller scale.");
+                        "Training " + result.message() + ". Try a smaller alpha, normalize: true, or a smaller scale.",
+                        last);
             case CANCELLED -> {
                 if (handingBack) {
                     handBack(attempt);
                 } else {
-                    end(attempt, JobStatus.CANCELLED, null, null, null);
+                    end(attempt, JobStatus.CANCELLED, null, null, null, last);
                 }
             }
         }
     }
 
     /**
-     * The model, its losses and SUCCEEDED in one fenced transaction: no model without a finished
-     * job, no finished job without its model. A cancel accepted before this point wins.
+     * Inside the outcome's transaction, before the status moves: the run's last history points with
+     * its final progress (fenced, as every batch is: false when the claim is gone), its diagnostics
+     * and early stopping's verdict.
      */
-    private void succeed(Attempt attempt, TrainingResult result, TrainingSetup.Training training) {
-        if (result.bestIteration() != null) {
+    private boolean storeLast(Attempt attempt, Last last) {
+        if (last == null) {
+            return true;
+        }
+        HistoryRecorder.Tail tail = last.tail();
+        if (tail != null && tail.progress() != null) {
+            LiveProgress p = tail.progress();
+            if (!claims.recordProgress(
+                    attempt.id(),
+                    attempt.instance(),
+                    attempt.token(),
+                    p.iteration(),
+                    p.iterationsPerSecond(),
+                    p.trainLoss(),
+                    p.validationLoss(),
+                    p.testLoss())) {
+                return false;
+            }
+            if (tail.chunk() != null) {
+                history.insert(tail.chunk());
+            }
+        }
+        TrainingResult result = last.result();
+        if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
+            findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
+        }
+        if (result.outcome() == TrainingResult.Outcome.COMPLETED && result.bestIteration() != null) {
             findings.recordStopping(attempt.id(), attempt.instance(), result.stoppedEarly(), result.bestIteration());
         }
+        return true;
+    }
+
+    /**
+     * The last history points, the model, its losses and SUCCEEDED in one fenced transaction: no
+     * model without a finished job, no finished job without its model or with a gap at the end of its
+     * history. A cancel accepted before this point wins.
+     */
+    private void succeed(Attempt attempt, TrainingResult result, TrainingSetup.Training training, Last last) {
         // With restoreBest the weights are those of the best point, not the last: they are stored with
         // that point's losses.
         var point = result.networkPoint();
         StoredModel model = transactions.execute(tx -> {
+            if (!storeLast(attempt, last)) {
+                tx.setRollbackOnly();
+                return null;
+            }
             StoredModel saved = models.save(
                     attempt.id(),
                     new Model(result.network(), training.preprocessing()),
@@ -337,15 +383,29 @@ class JobRunner {
             finished(attempt, JobStatus.SUCCEEDED, null);
         } else {
             // Either a cancel arrived before the outcome (the job ends CANCELLED) or the claim is gone (nothing to do).
-            end(attempt, JobStatus.CANCELLED, null, null, null);
+            end(attempt, JobStatus.CANCELLED, null, null, null, last);
         }
     }
 
     private void end(Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail) {
+        end(attempt, status, modelId, errorType, errorDetail, null);
+    }
+
+    /** The final status (with {@code last}, when the run has one, in the same fenced transaction). */
+    private void end(
+            Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail, Last last) {
         try {
             Boolean ended = transactions.execute(tx -> {
-                if (!claims.finish(
-                        attempt.id(), attempt.instance(), attempt.token(), status, modelId, errorType, errorDetail)) {
+                if (!storeLast(attempt, last)
+                        || !claims.finish(
+                                attempt.id(),
+                                attempt.instance(),
+                                attempt.token(),
+                                status,
+                                modelId,
+                                errorType,
+                                errorDetail)) {
+                    tx.setRollbackOnly();
                     return false;
                 }
                 checkpoints.delete(attempt.id());
