@@ -436,6 +436,67 @@ abstract class ApiContract {
     }
 
     @Test
+    void aFinishedJobsKeptAnswersAreTheFreshOnesAndGoWithTheJob() {
+        String id = track(http.post("/jobs", hw5Spec("kept answers", 300)).expect(202));
+        JsonNode done = awaitStatus(id, "SUCCEEDED");
+
+        // Read again (from memory now), it is what the list computes afresh from the database, byte for byte.
+        Http.Response again = http.get("/jobs/" + id);
+        assertThat(again.contentType()).startsWith("application/json");
+        assertThat(again.json()).isEqualTo(done);
+        JsonNode listed = http.get("/jobs?name=kept%20answers").json().at("/items/0");
+        assertThat(again.text()).isEqualTo(Http.JSON.writeValueAsString(listed));
+
+        // A downsampled history read twice is the same answer, header included, and the right one.
+        Http.Response first = http.get("/jobs/" + id + "/losses?maxPoints=20");
+        Http.Response second = http.get("/jobs/" + id + "/losses?maxPoints=20");
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.text()).isEqualTo(first.text());
+        assertThat(second.header("Trainyard-History-Resolution")).isEqualTo("full");
+        assertThat(second.json().get("iteration")).hasSize(20);
+        assertThat(second.json().at("/iteration/19").asInt()).isEqualTo(300);
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=20&since=150")
+                        .json()
+                        .at("/iteration/0")
+                        .asInt())
+                .as("since is part of the question")
+                .isGreaterThan(150);
+        assertThat(http.get("/jobs/" + id + "/gradients?maxPoints=7").json().at("/layers/W1"))
+                .hasSize(7);
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=20&format=csv").text())
+                .as("other representations are not the JSON kept")
+                .startsWith("iteration,train");
+
+        assertThat(http.delete("/jobs/" + id).status()).isEqualTo(204);
+        started.remove(id);
+        problem(http.get("/jobs/" + id), 404);
+        problem(http.get("/jobs/" + id + "/losses?maxPoints=20"), 404);
+        problem(http.get("/jobs/" + id + "/gradients?maxPoints=7"), 404);
+    }
+
+    @Test
+    void aRunningJobIsReadAfreshEveryTime() {
+        String id = track(http.post("/jobs", longSpec("read afresh")).expect(202));
+        awaitStatus(id, "RUNNING");
+        int seen = http.get("/jobs/" + id).json().at("/progress/iteration").asInt();
+        await().atMost(TRAINING)
+                .until(() ->
+                        http.get("/jobs/" + id).json().at("/progress/iteration").asInt() > seen);
+        int stored =
+                lastIteration(http.get("/jobs/" + id + "/losses?maxPoints=5").expect(200));
+        await().atMost(TRAINING)
+                .until(() -> lastIteration(
+                                http.get("/jobs/" + id + "/losses?maxPoints=5").expect(200))
+                        > stored);
+
+        http.post("/jobs/" + id + "/cancel", "").expect(202);
+        JsonNode cancelled = awaitStatus(id, "CANCELLED");
+        assertThat(http.get("/jobs/" + id).json())
+                .as("the final status, at once")
+                .isEqualTo(cancelled);
+    }
+
+    @Test
     void jobsAreListedNewestFirstWithFiltersAndCursors() {
         String tag = "page-" + System.nanoTime();
         List<String> ids = new ArrayList<>();
@@ -889,6 +950,11 @@ abstract class ApiContract {
         String id = job.get("id").asString();
         started.add(id);
         return id;
+    }
+
+    private static int lastIteration(JsonNode history) {
+        JsonNode iterations = history.get("iteration");
+        return iterations.isEmpty() ? -1 : iterations.get(iterations.size() - 1).asInt();
     }
 
     JsonNode awaitStatus(String id, String status) {

@@ -223,11 +223,17 @@ abstract class SecurityContract {
         Http alice = newUser("alice");
         Http bob = newUser("bob");
         Owned owned = createEverything(alice);
+        // The owner's reads keep the finished job's answers in memory: the owner check must hold for them too.
+        alice.get("/jobs/" + owned.job()).expect(200);
+        alice.get("/jobs/" + owned.job() + "/losses?maxPoints=10").expect(200);
+        alice.get("/jobs/" + owned.job() + "/gradients?maxPoints=10").expect(200);
 
         for (String path : List.of(
                 "/jobs/" + owned.job(),
                 "/jobs/" + owned.job() + "/losses",
+                "/jobs/" + owned.job() + "/losses?maxPoints=10",
                 "/jobs/" + owned.job() + "/gradients",
+                "/jobs/" + owned.job() + "/gradients?maxPoints=10",
                 "/jobs/" + owned.job() + "/losses?format=png",
                 "/jobs/" + owned.job() + "/events",
                 "/jobs/compare?ids=" + owned.job(),

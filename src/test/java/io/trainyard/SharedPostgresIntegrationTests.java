@@ -31,6 +31,8 @@ class SharedPostgresIntegrationTests {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** Short, so that the test of its bound is quick. */
     private static final Duration MODEL_CACHE_TTL = Duration.ofSeconds(1);
+    /** Likewise for finished jobs' answers. */
+    private static final Duration READ_CACHE_TTL = Duration.ofSeconds(1);
 
     private static final List<ConfigurableApplicationContext> INSTANCES = new ArrayList<>();
     private static Http a;
@@ -115,9 +117,11 @@ class SharedPostgresIntegrationTests {
             assertThat(update.executeUpdate()).isEqualTo(1);
         }
 
+        // Watched through b: a keeps the answer of the job it saw finish (a finished job never changes;
+        // this rewind is a crash simulated behind both instances' backs), b has not read it yet.
         await().atMost(TIMEOUT)
                 .until(() ->
-                        a.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+                        b.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
 
         JsonNode job = b.get("/jobs/" + id).json();
         assertThat(job.get("attempts").asInt()).isEqualTo(2);
@@ -147,6 +151,29 @@ class SharedPostgresIntegrationTests {
                 .until(() -> b.post(predictions, x).status() == 404);
     }
 
+    @Test
+    void aJobDeletedThroughOneInstanceIsNoLongerServedByTheOtherOnceItsCacheEntryExpires() {
+        String id = a.post("/jobs", ApiContract.hw5Spec("deleted elsewhere", 20))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        b.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+        // b keeps the finished job's answers now.
+        b.get("/jobs/" + id + "/losses?maxPoints=5").expect(200);
+
+        a.delete("/jobs/" + id).expect(204);
+
+        assertThat(a.get("/jobs/" + id).status())
+                .as("on the deleting instance: at once")
+                .isEqualTo(404);
+        await().atMost(READ_CACHE_TTL.plusSeconds(5))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> b.get("/jobs/" + id).status() == 404
+                        && b.get("/jobs/" + id + "/losses?maxPoints=5").status() == 404);
+    }
+
     private static int start(String url, String instance) throws Exception {
         ConfigurableApplicationContext context = new SpringApplicationBuilder(TrainyardApplication.class)
                 .run(
@@ -161,6 +188,7 @@ class SharedPostgresIntegrationTests {
                         "--trainyard.heartbeat-timeout=2s",
                         "--trainyard.poll-interval=200ms",
                         "--trainyard.model-cache.ttl=" + MODEL_CACHE_TTL.toMillis() + "ms",
+                        "--trainyard.read-cache.ttl=" + READ_CACHE_TTL.toMillis() + "ms",
                         "--spring.jmx.enabled=false");
         INSTANCES.add(context);
         return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -33,10 +34,12 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.trainyard.job.JobService;
+import io.trainyard.job.FinishedJobs;
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.system.InvalidRequestException;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A job's loss and gradient-norm history as JSON columns, CSV, or a PNG/SVG plot; and the
@@ -56,17 +59,26 @@ class HistoryController {
     static final String RESOLUTION_HEADER = "Trainyard-History-Resolution";
     private static final String DIVERGED_AT = "diverged at iteration ";
 
-    private final JobService jobs;
+    private final FinishedJobs finished;
     private final HistoryService histories;
+    private final FinishedHistories answers;
     private final PlotRenderer plots;
     private final ContentNegotiationManager negotiation;
+    private final JsonMapper json;
 
     HistoryController(
-            JobService jobs, HistoryService histories, PlotRenderer plots, ContentNegotiationManager negotiation) {
-        this.jobs = jobs;
+            FinishedJobs finished,
+            HistoryService histories,
+            FinishedHistories answers,
+            PlotRenderer plots,
+            ContentNegotiationManager negotiation,
+            JsonMapper json) {
+        this.finished = finished;
         this.histories = histories;
+        this.answers = answers;
         this.plots = plots;
         this.negotiation = negotiation;
+        this.json = json;
     }
 
     @GetMapping(
@@ -95,7 +107,14 @@ class HistoryController {
             @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
-        TrainingJob job = jobs.get(id);
+        TrainingJob job = finished.get(id);
+        if (isCacheable(representation, job, query)) {
+            return cached(job, FinishedHistories.Kind.LOSSES, query, () -> {
+                JobHistory history = histories.read(job, query.sinceOrAll(), query.maxPoints(), true);
+                return new FinishedHistories.Answer(
+                        json.writeValueAsBytes(LossesResponse.from(id, history, job)), history.resolution());
+            });
+        }
         JobHistory history =
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), true);
         LossesResponse losses = LossesResponse.from(id, history, job);
@@ -156,7 +175,16 @@ class HistoryController {
             @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
-        TrainingJob job = jobs.get(id);
+        TrainingJob job = finished.get(id);
+        if (isCacheable(representation, job, query)) {
+            return cached(job, FinishedHistories.Kind.GRADIENTS, query, () -> {
+                JobHistory history = histories.read(job, query.sinceOrAll(), query.maxPoints(), false);
+                return new FinishedHistories.Answer(
+                        json.writeValueAsBytes(
+                                GradientsResponse.from(id, history, job.spec().alpha())),
+                        history.resolution());
+            });
+        }
         JobHistory history =
                 histories.read(job, query.sinceOrAll(), pointsFor(representation, query.maxPoints()), false);
         GradientsResponse gradients =
@@ -188,6 +216,28 @@ class HistoryController {
             }
         };
         return withResolution(response, history);
+    }
+
+    /**
+     * Whether the answer may come from (and go to) {@link FinishedHistories}: JSON, downsampled (so its
+     * size is bounded whatever the history's length), of a job that has finished (so it no longer
+     * changes).
+     */
+    private static boolean isCacheable(Representation representation, TrainingJob job, HistoryQuery query) {
+        return representation == Representation.JSON
+                && query.maxPoints() != null
+                && job.status().isTerminal();
+    }
+
+    /** The JSON answer about a finished job's history, as {@link #respond} and {@link #withResolution} give it. */
+    private ResponseEntity<?> cached(
+            TrainingJob job, FinishedHistories.Kind kind, HistoryQuery query, Supplier<FinishedHistories.Answer> read) {
+        FinishedHistories.Answer answer =
+                answers.get(new FinishedHistories.Key(job.id(), kind, query.sinceOrAll(), query.maxPoints()), read);
+        return ResponseEntity.ok()
+                .contentType(Representation.JSON.mediaType())
+                .header(RESOLUTION_HEADER, answer.resolution().id())
+                .body(answer.json());
     }
 
     /** Says in a header, for every representation, whether the full history or only its coarse level is stored. */
@@ -247,7 +297,7 @@ class HistoryController {
         List<ComparisonResponse.Curve> curves = new ArrayList<>();
         List<Double> divergences = new ArrayList<>();
         for (String id : distinct) {
-            TrainingJob job = jobs.get(id);
+            TrainingJob job = finished.get(id);
             divergences.add(divergedAt(job));
             LossesResponse losses = LossesResponse.from(job.id(), histories.read(job, -1, maxPoints, true), job);
             double[] values = switch (series) {

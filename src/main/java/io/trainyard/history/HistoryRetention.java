@@ -45,10 +45,12 @@ public class HistoryRetention {
 
     private final HistoryRepository repository;
     private final Properties properties;
+    private final FinishedHistories answers;
 
-    HistoryRetention(HistoryRepository repository, Properties properties) {
+    HistoryRetention(HistoryRepository repository, Properties properties, FinishedHistories answers) {
         this.repository = repository;
         this.properties = properties;
+        this.answers = answers;
     }
 
     @Scheduled(
@@ -89,6 +91,8 @@ public class HistoryRetention {
                 try {
                     if (repository.prune(job, cutoff)) {
                         pruned++;
+                        // After the commit: what was cached was read at full resolution.
+                        answers.evict(job);
                     }
                 } catch (DuplicateKeyException e) {
                     // Another instance marked it at the same moment: its transaction dropped the batches.

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -37,10 +38,12 @@ import io.trainyard.system.PageCursor;
 class JobController {
 
     private final JobService jobs;
+    private final FinishedJobs finished;
     private final JobEventStreams events;
 
-    JobController(JobService jobs, JobEventStreams events) {
+    JobController(JobService jobs, FinishedJobs finished, JobEventStreams events) {
         this.jobs = jobs;
+        this.finished = finished;
         this.events = events;
     }
 
@@ -156,14 +159,25 @@ class JobController {
     @Operation(
             summary = "Get a job",
             description = "Status, live progress (iteration, fraction, iterations per "
-                    + "second, ETA), the latest losses, and once finished the model id or the error.")
-    @ApiResponse(responseCode = "200", description = "The job")
+                    + "second, ETA), the latest losses, and once finished the model id or the error. A queued or "
+                    + "running job is read afresh on every request; a finished one never changes, so its answer is "
+                    + "kept in memory (`trainyard.read-cache`): a job deleted through another instance sharing "
+                    + "PostgreSQL is answered by this one for at most `trainyard.read-cache.ttl` (5 s).")
+    @ApiResponse(
+            responseCode = "200",
+            description = "The job",
+            content = @Content(schema = @Schema(implementation = JobResponse.class)))
     @ApiResponse(
             responseCode = "404",
             description = "No such job",
             content = @Content(mediaType = "application/problem+json"))
-    JobResponse get(@PathVariable String id) {
-        return jobs.describe(jobs.get(id));
+    ResponseEntity<?> get(@PathVariable String id) {
+        FinishedJobs.Entry entry = finished.read(id);
+        if (entry.json() != null) {
+            // The same bytes the converter would write for jobs.describe(job): the job has finished.
+            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(entry.json());
+        }
+        return ResponseEntity.ok(jobs.describe(entry.job()));
     }
 
     @PostMapping("/{id}/cancel")
@@ -197,6 +211,8 @@ class JobController {
             content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         jobs.delete(id);
+        // After the commit: a read in flight either finished before (and is evicted now) or finds no row.
+        finished.evict(id);
     }
 
     @GetMapping(path = "/{id}/events", produces = "text/event-stream")

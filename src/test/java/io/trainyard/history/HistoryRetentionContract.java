@@ -53,6 +53,9 @@ abstract class HistoryRetentionContract {
     @Autowired
     HistoryRepository repository;
 
+    @Autowired
+    FinishedHistories answers;
+
     static Path tempDataDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
@@ -81,7 +84,7 @@ abstract class HistoryRetentionContract {
         HistoryRetention.Properties defaults = new Binder(new MapConfigurationPropertySource(Map.of()))
                 .bindOrCreate("trainyard.history", HistoryRetention.Properties.class);
         assertThat(defaults.enabled()).isFalse();
-        assertThat(new HistoryRetention(repository, defaults).sweep()).isZero();
+        assertThat(new HistoryRetention(repository, defaults, answers).sweep()).isZero();
         assertThat(repository.rawStats(finished, -1).points()).isEqualTo(ITERATIONS + 1);
 
         // A second job keeps training while the retention runs.

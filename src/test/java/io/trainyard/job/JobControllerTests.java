@@ -23,14 +23,15 @@ import io.trainyard.nn.Activation;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.JsonConfiguration;
+import io.trainyard.system.ReadCacheProperties;
 import io.trainyard.system.TrainyardProperties;
 
 /** The jobs API's web layer alone: binding, status codes and error mapping, with the service mocked. */
-@EnableConfigurationProperties(TrainyardProperties.class)
+@EnableConfigurationProperties({TrainyardProperties.class, ReadCacheProperties.class})
 // Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
 @AutoConfigureMockMvc(addFilters = false)
 @WebMvcTest(JobController.class)
-@Import(JsonConfiguration.class)
+@Import({JsonConfiguration.class, FinishedJobs.class})
 class JobControllerTests {
 
     @Autowired
