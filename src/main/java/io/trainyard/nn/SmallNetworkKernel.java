@@ -43,10 +43,12 @@ final class SmallNetworkKernel {
 
     /**
      * Work per shard at least, in multiply-adds (an activation counts as {@link #ACTIVATION_WORK}):
-     * below it the hand-over costs more than the shard saves. The homework's 400 training rows make
-     * 4 shards, its 100 test rows 2. System property {@code trainyard.fused.shardWork}.
+     * below it the hand-over and the shard's own loop overheads cost more than it saves (measured
+     * at 16,384, 32,768 and 65,536 in docs/benchmarks.md). The homework's 400 training rows make 2
+     * shards, its 100 test rows 1; ten layers of 20 on 400 rows make 4. System property
+     * {@code trainyard.fused.shardWork}.
      */
-    static final long SHARD_WORK = Long.getLong("trainyard.fused.shardWork", 16_384);
+    static final long SHARD_WORK = Long.getLong("trainyard.fused.shardWork", 65_536);
 
     /** An exponential and a division cost about as much as this many multiply-adds. */
     private static final int ACTIVATION_WORK = 16;
@@ -74,14 +76,6 @@ final class SmallNetworkKernel {
 
     private double[][] weightGradients;
     private double[][] biasGradients;
-    /**
-     * With several shards each keeps every dot product of its gradient as unsummed SIMD lanes (1 on
-     * the scalar path); lanes are added across shards first and summed once per weight, so a pass
-     * cut in four costs one lane sum per weight, not four.
-     */
-    private final int lanes;
-    /** Lanes of one layer's gradient, added over the shards. */
-    private double[] laneSums;
 
     private enum Mode {
         FORWARD,
@@ -131,7 +125,6 @@ final class SmallNetworkKernel {
             first[s] = 8 * (int) ((long) groups * s / count);
         }
         first[count] = n;
-        this.lanes = count > 1 && Simd.ENABLED ? VectorKernels.lanes() : 1;
         this.shards = new Shard[count];
         for (int s = 0; s < count; s++) {
             shards[s] = new Shard(samples, first[s], first[s + 1]);
@@ -231,33 +224,18 @@ final class SmallNetworkKernel {
         return totalLoss();
     }
 
+    /**
+     * Each shard's gradient is summed over its samples by the thread that ran it, and only the sums
+     * meet here, in shard order: a shard's unsummed SIMD lanes would be eight times as many values
+     * to move between cores every pass (measured: slower than the lane sums they save).
+     */
     private void sumShards(int l, double[] total, boolean bias) {
-        int length = total.length * lanes;
-        if (laneSums == null || laneSums.length < length) {
-            int most = 0;
-            for (int k = 0; k <= last; k++) {
-                most = Math.max(most, sizes[k] * sizes[k + 1]);
-            }
-            laneSums = new double[most * lanes];
-        }
-        System.arraycopy(shards[0].gradient(l, bias), 0, laneSums, 0, length);
+        System.arraycopy(shards[0].gradient(l, bias), 0, total, 0, total.length);
         for (int s = 1; s < shards.length; s++) {
             double[] part = shards[s].gradient(l, bias);
-            if (lanes > 1) {
-                VectorKernels.addInto(laneSums, part, length);
-            } else {
-                for (int k = 0; k < length; k++) {
-                    laneSums[k] += part[k];
-                }
+            for (int k = 0; k < total.length; k++) {
+                total[k] += part[k];
             }
-        }
-        for (int k = 0, at = 0; k < total.length; k++) {
-            // Lanes in lane order, as the one-shard path sums them.
-            double sum = 0.0;
-            for (int lane = 0; lane < lanes; lane++) {
-                sum += laneSums[at++];
-            }
-            total[k] = sum;
         }
     }
 
@@ -386,8 +364,7 @@ final class SmallNetworkKernel {
             if (delta == null) {
                 allocateGradients();
             }
-            boolean own = g == null;
-            if (own) {
+            if (g == null) {
                 g = weightGradients;
                 gb = biasGradients;
             }
@@ -405,10 +382,10 @@ final class SmallNetworkKernel {
                 int h = sizes[l + 1];
                 for (int p = 0; p < d; p++) {
                     // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every j at once
-                    dots(act[l], p * m, delta[l], h, g[l], p * h, own);
+                    dots(act[l], p * m, delta[l], h, g[l], p * h);
                 }
                 if (network.biases != null) {
-                    dots(ones, 0, delta[l], h, gb[l], 0, own);
+                    dots(ones, 0, delta[l], h, gb[l], 0);
                 }
                 if (l > 0) {
                     double[] prev = delta[l - 1];
@@ -427,9 +404,9 @@ final class SmallNetworkKernel {
             biasGradients = network.biases == null ? null : new double[last + 1][];
             for (int l = 0; l <= last; l++) {
                 delta[l] = new double[m * sizes[l + 1]];
-                weightGradients[l] = new double[sizes[l] * sizes[l + 1] * lanes];
+                weightGradients[l] = new double[sizes[l] * sizes[l + 1]];
                 if (biasGradients != null) {
-                    biasGradients[l] = new double[sizes[l + 1] * lanes];
+                    biasGradients[l] = new double[sizes[l + 1]];
                 }
             }
         }
@@ -490,15 +467,8 @@ final class SmallNetworkKernel {
             }
         }
 
-        /**
-         * {@code out[o + j] = Σ_i a[a0 + i] · b[j·m + i]} for j in 0..count-1; as {@link #lanes}
-         * unsummed lanes per product at {@code out[(o + j)·lanes ..]} when {@code asLanes}.
-         */
-        private void dots(double[] a, int a0, double[] b, int count, double[] out, int o, boolean asLanes) {
-            if (asLanes && lanes > 1) {
-                VectorKernels.dotLanes(a, a0, b, count, m, m, out, o);
-                return;
-            }
+        /** {@code out[o + j] = Σ_i a[a0 + i] · b[j·m + i]} for j in 0..count-1. */
+        private void dots(double[] a, int a0, double[] b, int count, double[] out, int o) {
             if (Simd.ENABLED) {
                 VectorKernels.dots(a, a0, b, count, m, out, o, scratch);
                 return;

@@ -85,13 +85,11 @@ final class VectorKernels {
     static int lanes() {
         return L;
     }
-
     /**
      * The products of {@code a[a0 ..]} with rows 0..rows-1 of {@code b} (row length {@code n}) over
      * their first {@code length} values (a multiple of the lane count), each left as its
-     * {@link #lanes()} lane sums at {@code lanes[(o + j)·L ..]}: for {@link #dots}, and for a caller
-     * that adds several shards' lanes before the one lane sum per product. Four rows of b share each
-     * load of a.
+     * {@link #lanes()} lane sums at {@code lanes[(o + j)·L ..]}, for {@link #dots}. Four rows of b
+     * share each load of a.
      */
     static void dotLanes(double[] a, int a0, double[] b, int rows, int n, int length, double[] lanes, int o) {
         int j = 0;
@@ -120,15 +118,6 @@ final class VectorKernels {
                 s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
             }
             s0.intoArray(lanes, (o + j) * L);
-        }
-    }
-
-    /** {@code total[i] += part[i]} for i in 0..n-1 (n a multiple of the lane count), lane by lane. */
-    static void addInto(double[] total, double[] part, int n) {
-        for (int i = 0; i < n; i += L) {
-            DoubleVector.fromArray(SPECIES, total, i)
-                    .add(DoubleVector.fromArray(SPECIES, part, i))
-                    .intoArray(total, i);
         }
     }
 }

@@ -117,7 +117,7 @@ class SmallNetworkKernelTests {
     }
 
     @ParameterizedTest
-    @CsvSource({"5-20-1, 400", "5-20-20-20-20-20-20-20-20-20-20-1, 400", "5-20-1, 100", "3-7-2, 1003"})
+    @CsvSource({"5-20-1, 400", "5-20-20-20-20-20-20-20-20-20-20-1, 400", "5-20-1, 1000", "3-7-2, 1003"})
     void theBitsAreTheSameOnOneThreadAsOnFour(String shape, int rows) {
         int[] sizes = java.util.Arrays.stream(shape.split("-"))
                 .mapToInt(Integer::parseInt)
@@ -167,7 +167,9 @@ class SmallNetworkKernelTests {
 
     @Test
     void shardsDependOnTheShapeOnlyAndCoverWholeVectors() {
-        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 400)).isEqualTo(SmallNetworkKernel.MAX_SHARDS);
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 400)).isEqualTo(2);
+        assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 1}, 400))
+                .isEqualTo(SmallNetworkKernel.MAX_SHARDS);
         assertThat(SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, 8)).isEqualTo(1);
         assertThat(SmallNetworkKernel.shardsFor(new int[] {2, 1}, 10_000))
                 .isLessThanOrEqualTo(SmallNetworkKernel.MAX_SHARDS);
