@@ -160,6 +160,12 @@ class OpenApiContractTests {
                 if (!URL_SAFE.matcher(id).matches()) {
                     violation(where, "operation-operationId-url-safe", "operationId " + id + " is not URL-safe");
                 }
+                // Our own rule: generated ids (springdoc's method name, "_1", "_2" for repeats) read
+                // poorly in generated clients; every operation names itself, e.g. listJobs.
+                if (!id.matches("[a-z]+[A-Z][A-Za-z]*")) {
+                    violation(
+                            where, "operation-operationId-named", "operationId " + id + " is not verbNoun camel case");
+                }
             }
         });
         assertThat(violations).as("OpenAPI lint").isEmpty();

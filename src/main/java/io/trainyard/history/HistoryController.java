@@ -85,6 +85,7 @@ class HistoryController {
             path = "/{id}/losses",
             produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
     @Operation(
+            operationId = "getJobLosses",
             summary = "Loss history",
             description = "Train, validation and test loss (SSE, and MSE = SSE / rows) "
                     + "of every history point, as equal-length columns; point i is measured after i updates. `since=I` returns "
@@ -158,6 +159,7 @@ class HistoryController {
             path = "/{id}/gradients",
             produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
     @Operation(
+            operationId = "getJobGradients",
             summary = "Gradient-norm history",
             description = "Frobenius norm of ∂loss/∂Wl for every layer at every "
                     + "history point — one line per layer, the picture of vanishing and exploding gradients. Same `since`, "
@@ -252,6 +254,7 @@ class HistoryController {
             path = "/compare",
             produces = {"application/json", "text/csv", "image/png", "image/svg+xml"})
     @Operation(
+            operationId = "compareJobLosses",
             summary = "Compare jobs",
             description = "One loss curve per job (up to 20) on one chart, like the "
                     + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "

@@ -49,6 +49,7 @@ class JobController {
 
     @PostMapping(consumes = "application/json")
     @Operation(
+            operationId = "submitJob",
             summary = "Submit a training job",
             description = "Validates the spec, stores it and queues it; answers at once with 202 and the job "
                     + "(status QUEUED, every default filled in, seed included). Training happens in the background: "
@@ -130,6 +131,7 @@ class JobController {
 
     @GetMapping
     @Operation(
+            operationId = "listJobs",
             summary = "List jobs",
             description =
                     "Newest first, optionally filtered by status and by a part of the "
@@ -157,6 +159,7 @@ class JobController {
 
     @GetMapping("/{id}")
     @Operation(
+            operationId = "getJob",
             summary = "Get a job",
             description = "Status, live progress (iteration, fraction, iterations per "
                     + "second, ETA), the latest losses, and once finished the model id or the error. A queued or "
@@ -183,6 +186,7 @@ class JobController {
     @PostMapping("/{id}/cancel")
     @ResponseStatus(HttpStatus.ACCEPTED)
     @Operation(
+            operationId = "cancelJob",
             summary = "Cancel a job",
             description = "A queued job is cancelled at once (the answer "
                     + "says CANCELLED); a running one stops at its next iteration (the answer says RUNNING with cancelRequested: "
@@ -201,6 +205,7 @@ class JobController {
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(
+            operationId = "deleteJob",
             summary = "Delete a finished job",
             description = "Deletes the job and its history; its model, if any, "
                     + "stays. 409 while the job is queued or running.")
@@ -217,6 +222,7 @@ class JobController {
 
     @GetMapping(path = "/{id}/events", produces = "text/event-stream")
     @Operation(
+            operationId = "streamJobEvents",
             summary = "Follow a job live",
             description = "Server-Sent Events: a `status` event with the whole job "
                     + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
