@@ -14,7 +14,9 @@ import io.trainyard.nn.Warmup;
  * first job of a fresh process trains at full speed instead of paying for the compiler (see
  * {@link Warmup}). Runs on one low-priority daemon thread and never delays start-up or a job:
  * a job submitted meanwhile simply trains beside it. {@code trainyard.warmup-iterations=0} turns
- * it off (the tests do, to save CPU).
+ * it off (the tests do, to save CPU). The default, 16,000 iterations (about half a second of one
+ * core), is what {@code bench/crew} shows the JIT needs before the kernel and its helper crew run at
+ * their steady speed.
  */
 @Component
 class EngineWarmup {
@@ -23,7 +25,7 @@ class EngineWarmup {
 
     private final int iterations;
 
-    EngineWarmup(@Value("${trainyard.warmup-iterations:4000}") int iterations) {
+    EngineWarmup(@Value("${trainyard.warmup-iterations:16000}") int iterations) {
         this.iterations = iterations;
     }
 
