@@ -255,15 +255,7 @@ class JobRunner {
         HistoryRecorder.AttemptWrites writes = new HistoryRecorder.AttemptWrites() {
             @Override
             public boolean progress(LiveProgress p) {
-                return claims.recordProgress(
-                        attempt.id(),
-                        attempt.instance(),
-                        attempt.token(),
-                        p.iteration(),
-                        p.iterationsPerSecond(),
-                        p.trainLoss(),
-                        p.validationLoss(),
-                        p.testLoss());
+                return recordProgress(attempt, p);
             }
 
             @Override
@@ -319,22 +311,26 @@ class JobRunner {
      * its final progress (fenced, as every batch is: false when the claim is gone), its diagnostics
      * and early stopping's verdict.
      */
+    /** The attempt's fenced progress update: false when its claim no longer stands. */
+    private boolean recordProgress(Attempt attempt, LiveProgress p) {
+        return claims.recordProgress(
+                attempt.id(),
+                attempt.instance(),
+                attempt.token(),
+                p.iteration(),
+                p.iterationsPerSecond(),
+                p.trainLoss(),
+                p.validationLoss(),
+                p.testLoss());
+    }
+
     private boolean storeLast(Attempt attempt, Last last) {
         if (last == null) {
             return true;
         }
         HistoryRecorder.Tail tail = last.tail();
         if (tail != null && tail.progress() != null) {
-            LiveProgress p = tail.progress();
-            if (!claims.recordProgress(
-                    attempt.id(),
-                    attempt.instance(),
-                    attempt.token(),
-                    p.iteration(),
-                    p.iterationsPerSecond(),
-                    p.trainLoss(),
-                    p.validationLoss(),
-                    p.testLoss())) {
+            if (!recordProgress(attempt, tail.progress())) {
                 return false;
             }
             if (tail.chunk() != null) {
