@@ -185,10 +185,6 @@ final class Crew implements AutoCloseable {
             state.set(((long) count << 16) | count); // round 0 has nothing left to claim
         }
 
-        int count() {
-            return count;
-        }
-
         /**
          * True while this task runs its shards alone: when helpers ran too few of them over the last
          * {@link #WINDOW} posted rounds, no core was free for them (other processes, other work), and

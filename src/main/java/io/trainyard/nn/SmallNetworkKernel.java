@@ -133,10 +133,6 @@ final class SmallNetworkKernel {
         this.pass = new Crew.Task(count, this::runShard);
     }
 
-    int shards() {
-        return shards.length;
-    }
-
     /** Takes up the samples' current X and Y again (same shape), without allocating. */
     void reload(Samples samples) {
         for (Shard shard : shards) {

@@ -68,7 +68,7 @@ final class VectorKernels {
      */
     static void dots(double[] a, int a0, double[] b, int rows, int n, double[] out, int o, double[] scratch) {
         int bound = SPECIES.loopBound(n);
-        dotLanes(a, a0, b, rows, n, bound, scratch, 0);
+        dotLanes(a, a0, b, rows, n, bound, scratch);
         for (int j = 0, at = 0; j < rows; j++) {
             double sum = 0.0;
             for (int k = 0; k < L; k++) {
@@ -81,17 +81,17 @@ final class VectorKernels {
         }
     }
 
-    /** Lanes of a vector: what {@link #dotLanes} writes per dot product. */
+    /** Lanes of a vector: {@link #dots} needs {@code rows ·} this much scratch. */
     static int lanes() {
         return L;
     }
     /**
      * The products of {@code a[a0 ..]} with rows 0..rows-1 of {@code b} (row length {@code n}) over
      * their first {@code length} values (a multiple of the lane count), each left as its
-     * {@link #lanes()} lane sums at {@code lanes[(o + j)·L ..]}, for {@link #dots}. Four rows of b
-     * share each load of a.
+     * {@link #lanes()} lane sums at {@code lanes[j·L ..]}, for {@link #dots}. Four rows of b share
+     * each load of a.
      */
-    static void dotLanes(double[] a, int a0, double[] b, int rows, int n, int length, double[] lanes, int o) {
+    private static void dotLanes(double[] a, int a0, double[] b, int rows, int n, int length, double[] lanes) {
         int j = 0;
         for (; j + 4 <= rows; j += 4) {
             int b0 = j * n;
@@ -106,10 +106,10 @@ final class VectorKernels {
                 s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
                 s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
             }
-            s0.intoArray(lanes, (o + j) * L);
-            s1.intoArray(lanes, (o + j + 1) * L);
-            s2.intoArray(lanes, (o + j + 2) * L);
-            s3.intoArray(lanes, (o + j + 3) * L);
+            s0.intoArray(lanes, j * L);
+            s1.intoArray(lanes, (j + 1) * L);
+            s2.intoArray(lanes, (j + 2) * L);
+            s3.intoArray(lanes, (j + 3) * L);
         }
         for (; j < rows; j++) {
             int b0 = j * n;
@@ -117,7 +117,7 @@ final class VectorKernels {
             for (int i = 0; i < length; i += L) {
                 s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
             }
-            s0.intoArray(lanes, (o + j) * L);
+            s0.intoArray(lanes, j * L);
         }
     }
 }
