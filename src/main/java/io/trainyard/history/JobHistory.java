@@ -28,43 +28,16 @@ record JobHistory(
         }
         boolean hasValidation = !chunks.isEmpty() && chunks.get(0).validation() != null;
         boolean hasTest = !chunks.isEmpty() && chunks.get(0).test() != null;
-        int[] iteration = new int[total];
-        double[] train = new double[total];
-        double[] validation = hasValidation ? new double[total] : null;
-        double[] test = hasTest ? new double[total] : null;
-        double[][] norms = new double[layers][total];
-        double[][] weights = new double[layers][total];
-        int n = 0;
+        // Sized for every stored point at once: these chunks are already in memory, so no growing.
+        Builder points = new Builder(Math.max(1, total), layers, hasValidation, hasTest);
         for (HistoryChunk chunk : chunks) {
-            for (int i = 0; i < chunk.count(); i++) {
-                int it = chunk.firstIteration() + i;
-                if (it <= since) {
-                    continue;
-                }
-                iteration[n] = it;
-                train[n] = chunk.train()[i];
-                if (hasValidation) {
-                    validation[n] = chunk.validation()[i];
-                }
-                if (hasTest) {
-                    test[n] = chunk.test()[i];
-                }
-                for (int l = 0; l < layers; l++) {
-                    norms[l][n] = chunk.gradientNorms()[i * chunk.layers() + l];
-                    weights[l][n] =
-                            chunk.weightNorms() == null ? Double.NaN : chunk.weightNorms()[i * chunk.layers() + l];
-                }
-                n++;
+            // Points after `since` only (long: since may be as large as an int goes).
+            int first = (int) Math.min(chunk.count(), Math.max(0, (long) since + 1 - chunk.firstIteration()));
+            for (int i = first; i < chunk.count(); i++) {
+                points.add(chunk, i);
             }
         }
-        return new JobHistory(
-                java.util.Arrays.copyOf(iteration, n),
-                java.util.Arrays.copyOf(train, n),
-                hasValidation ? java.util.Arrays.copyOf(validation, n) : null,
-                hasTest ? java.util.Arrays.copyOf(test, n) : null,
-                trim(norms, n),
-                trim(weights, n),
-                Resolution.FULL);
+        return points.build();
     }
 
     int size() {
@@ -135,10 +108,13 @@ record JobHistory(
         private double[][] weights;
 
         Builder(int layers, boolean hasValidation, boolean hasTest, int expected) {
+            this(Math.max(1, Math.min(expected, 1024)), layers, hasValidation, hasTest);
+        }
+
+        private Builder(int capacity, int layers, boolean hasValidation, boolean hasTest) {
             this.layers = layers;
             this.hasValidation = hasValidation;
             this.hasTest = hasTest;
-            int capacity = Math.max(1, Math.min(expected, 1024));
             iteration = new int[capacity];
             train = new double[capacity];
             validation = hasValidation ? new double[capacity] : null;
