@@ -5,6 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import io.trainyard.training.WarmupOnStart;
+
 /** Trainyard: trains small fully-connected neural networks as queued jobs over HTTP. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -17,6 +19,9 @@ public class TrainyardApplication {
         if (relaunched >= 0) {
             System.exit(relaunched);
         }
-        SpringApplication.run(TrainyardApplication.class, args);
+        SpringApplication application = new SpringApplication(TrainyardApplication.class);
+        // The engine's warm-up starts now and uses the seconds the context takes to build.
+        application.addListeners(new WarmupOnStart());
+        application.run(args);
     }
 }

@@ -18,6 +18,14 @@ public class RunningJobs {
         return job;
     }
 
+    /**
+     * A run's live state that is not one of this instance's jobs: nobody can read, cancel or
+     * renew it through this registry (the engine's warm-up trains with one).
+     */
+    public static RunningJob unlisted(String id, int iterations) {
+        return new RunningJob(id, iterations, 0);
+    }
+
     public void end(String id) {
         jobs.remove(id);
     }

@@ -194,46 +194,64 @@ public final class Trainer {
         }
 
         TrainingResult go(boolean resumed) {
-            boolean pointReported = resumed;
-            while (true) {
-                if (pointReported) {
-                    TrainingResult end = afterPoint(stopping != null && wait >= stopping.patience());
-                    if (end != null) {
-                        return end;
-                    }
-                    if (!miniBatches) {
-                        // The step from a resumed point needs that point's gradient, exactly as the
-                        // uninterrupted run computed it.
-                        full.lossAndGradient();
-                        fullIsCurrent = true;
-                    }
-                } else {
-                    double trainLoss = point.run();
+            if (resumed) {
+                TrainingResult end = afterPoint(stopping != null && wait >= stopping.patience());
+                if (end != null) {
+                    return end;
+                }
+                if (!miniBatches) {
+                    // The step from a resumed point needs that point's gradient, exactly as the
+                    // uninterrupted run computed it.
+                    full.lossAndGradient();
                     fullIsCurrent = true;
-                    if (!Double.isFinite(trainLoss)) {
-                        return diverged(trainLoss);
-                    }
-                    IterationReport report = report(trainLoss);
-                    if (firstGradientNorms == null) {
-                        firstGradientNorms = report.gradientNorms().clone();
-                    }
-                    boolean stop = observe(report);
-                    last = report;
-                    listener.onIteration(report, this);
-                    TrainingResult end = afterPoint(stop);
-                    if (end != null) {
-                        return end;
-                    }
                 }
-                pointReported = false;
-                if (miniBatches) {
-                    epoch();
-                } else {
-                    optimizer.apply(network, full.weightGradients(), full.biasGradients(), plan.alpha());
-                }
-                fullIsCurrent = false;
-                iteration++;
+                step();
             }
+            TrainingResult end;
+            do {
+                end = iterate();
+            } while (end == null);
+            return end;
+        }
+
+        /**
+         * One iteration: the point at the current weights, reported to the listener, then the step
+         * to the next weights; null to go on. A method of its own, called once per iteration, so
+         * the JIT compiles the whole iteration with C2 after a few thousand calls. Inside
+         * {@link #go}'s loop it would wait for the loop's back-edge counters (tens of thousands,
+         * summed over runs): a fresh process's first dozens of 3,000-iteration jobs ran their
+         * iterations from the interpreter and C1's profiling code.
+         */
+        private TrainingResult iterate() {
+            double trainLoss = point.run();
+            fullIsCurrent = true;
+            if (!Double.isFinite(trainLoss)) {
+                return diverged(trainLoss);
+            }
+            IterationReport report = report(trainLoss);
+            if (firstGradientNorms == null) {
+                firstGradientNorms = report.gradientNorms().clone();
+            }
+            boolean stop = observe(report);
+            last = report;
+            listener.onIteration(report, this);
+            TrainingResult end = afterPoint(stop);
+            if (end != null) {
+                return end;
+            }
+            step();
+            return null;
+        }
+
+        /** From the reported point to the next weights. */
+        private void step() {
+            if (miniBatches) {
+                epoch();
+            } else {
+                optimizer.apply(network, full.weightGradients(), full.biasGradients(), plan.alpha());
+            }
+            fullIsCurrent = false;
+            iteration++;
         }
 
         /** Ends the run after a reported point, or returns null to go on. */

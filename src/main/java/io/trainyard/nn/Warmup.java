@@ -3,34 +3,55 @@ package io.trainyard.nn;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Trains two throw-away networks so that the JIT has compiled the engine's hot loops before the
- * first real job arrives. The SIMD kernels are written against the Vector API, which is fast only
- * once C2 has compiled them: before that every vector operation runs as a per-lane Java fallback,
- * dozens of times slower, so the first small job of a fresh process would otherwise spend most of
- * its time warming the JIT (about a second for the README's 5,000-iteration quickstart job).
+ * Throw-away networks for warming the JIT-compiled loops before the first real job arrives. The
+ * SIMD kernels are written against the Vector API, which is fast only once C2 has compiled them:
+ * before that every vector operation runs as a per-lane Java fallback, dozens of times slower, so
+ * the first small job of a fresh process would otherwise spend most of its time warming the JIT
+ * (about a second for the README's 5,000-iteration quickstart job).
  */
 public final class Warmup {
 
     private Warmup() {}
 
+    /** A start network and its data, on random numbers. */
+    public record Problem(Network start, TrainingData data) {}
+
+    /** The homework shape on the fused small-network path: 400 rows, 5→20→1 sigmoid with bias, 100 test rows. */
+    public static Problem homework() {
+        return problem(new int[] {5, 20, 1}, 400, 100);
+    }
+
     /**
-     * Runs the fused small-network path (400 rows, 5→20→1, with a test set) and the BLAS path (256
-     * rows, 64→128→1) for {@code iterations} and a tenth of that, on random data.
+     * Runs the fused small-network path ({@link #homework}) for {@code iterations} and the BLAS
+     * path ({@link #wide}) for a tenth of that.
      *
      * @return the iterations run in all
      */
     public static int run(int iterations) {
-        int small = train(new int[] {5, 20, 1}, 400, 100, iterations);
-        int wide = train(new int[] {64, 128, 1}, 256, 64, Math.max(1, iterations / 10));
-        return small + wide;
+        Problem small = homework();
+        int ran = new GradientDescent(1e-6, iterations)
+                .train(small.start(), small.data())
+                .updates();
+        return ran + wide(Math.max(1, iterations / 10));
     }
 
-    private static int train(int[] sizes, int rows, int testRows, int iterations) {
+    /**
+     * Runs the BLAS path (256 rows, 64→128→1) for {@code iterations}.
+     *
+     * @return the iterations run
+     */
+    public static int wide(int iterations) {
+        Problem wide = problem(new int[] {64, 128, 1}, 256, 64);
+        return new GradientDescent(1e-6, iterations)
+                .train(wide.start(), wide.data())
+                .updates();
+    }
+
+    private static Problem problem(int[] sizes, int rows, int testRows) {
         Well19937c random = new Well19937c(42);
         Network start = Network.initialize(sizes, Activation.SIGMOID, true, 0.1, random);
-        TrainingData data = new TrainingData(samples(sizes, rows, random), null, samples(sizes, testRows, random));
-        TrainingResult result = new GradientDescent(1e-6, iterations).train(start, data);
-        return result.updates();
+        return new Problem(
+                start, new TrainingData(samples(sizes, rows, random), null, samples(sizes, testRows, random)));
     }
 
     private static Samples samples(int[] sizes, int rows, Well19937c random) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -40,6 +41,12 @@ final class HistoryRecorder implements TrainingListener {
     private static final int BATCH = 4096;
     private static final long PUBLISH_EVERY_NANOS = 50_000_000L;
 
+    /** Where full batches go: the {@link HistoryWriter}'s queue (see {@link HistoryWriter#write}). */
+    interface Batches {
+
+        Future<Boolean> write(HistoryChunk chunk, BooleanSupplier fence, Runnable alongside);
+    }
+
     /** The attempt's fenced writes, run on the writer thread inside its transaction. */
     interface AttemptWrites {
 
@@ -51,7 +58,7 @@ final class HistoryRecorder implements TrainingListener {
     }
 
     private final RunningJob job;
-    private final HistoryWriter writer;
+    private final Batches writer;
     private final AttemptWrites writes;
     private final JobMetrics metrics;
     private final int layers;
@@ -88,7 +95,7 @@ final class HistoryRecorder implements TrainingListener {
             boolean hasValidation,
             boolean hasTest,
             int startIteration,
-            HistoryWriter writer,
+            Batches writer,
             AttemptWrites writes,
             JobMetrics metrics,
             Duration flushInterval,

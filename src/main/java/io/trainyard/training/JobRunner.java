@@ -131,13 +131,7 @@ class JobRunner {
                     spec.alpha(),
                     spec.iterations(),
                     spec.seed());
-            long leaseNanos = properties.heartbeatTimeout().toNanos();
-            // A worker whose heartbeat could not be renewed for a whole timeout may already have been
-            // replaced: it stops on its own, even before the database tells it so.
-            BooleanSupplier stop = () -> live.cancelRequested()
-                    || live.claimLost()
-                    || stopping.getAsBoolean()
-                    || live.nanosSinceRenewal() > leaseNanos;
+            BooleanSupplier stop = stopWhen(live, stopping, properties.heartbeatTimeout());
             HistoryRecorder recorder = recorder(attempt, training, from);
             var data = training.data();
             TrainingResult result = resumeFrom.isPresent()
@@ -196,6 +190,20 @@ class JobRunner {
         } finally {
             running.end(job.id());
         }
+    }
+
+    /**
+     * When a run stops: cancelled, its claim lost, this instance {@code stopping}, or its lease
+     * run out. A worker whose heartbeat could not be renewed for a whole timeout may already have
+     * been replaced: it stops on its own, even before the database tells it so. The engine's
+     * warm-up trains with this same condition (see {@link EngineWarmup}).
+     */
+    static BooleanSupplier stopWhen(RunningJob live, BooleanSupplier stopping, Duration lease) {
+        long leaseNanos = lease.toNanos();
+        return () -> live.cancelRequested()
+                || live.claimLost()
+                || stopping.getAsBoolean()
+                || live.nanosSinceRenewal() > leaseNanos;
     }
 
     /**
@@ -269,7 +277,7 @@ class JobRunner {
                         data.validation() != null,
                         data.test() != null,
                         from,
-                        writer,
+                        writer::write,
                         writes,
                         metrics,
                         properties.historyFlushInterval(),

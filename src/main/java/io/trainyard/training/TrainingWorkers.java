@@ -47,7 +47,9 @@ class TrainingWorkers implements SmartLifecycle {
     private final String instance;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean stopping;
+    /** Raised once this instance is shutting down: what a run checks between iterations. */
+    private final StopSignal stopping = new StopSignal();
+
     private volatile boolean running;
     private boolean workPending;
 
@@ -95,7 +97,7 @@ class TrainingWorkers implements SmartLifecycle {
             // orphaned by a previous run of this instance, so there is no need to wait for its claim to expire.
             recovery.recover(null);
         }
-        stopping = false;
+        stopping.lower();
         int count = properties.effectiveWorkers();
         for (int i = 0; i < count; i++) {
             Thread thread = new Thread(this::work, "trainyard-worker-" + (i + 1));
@@ -113,7 +115,7 @@ class TrainingWorkers implements SmartLifecycle {
 
     @Override
     public void stop() {
-        stopping = true;
+        stopping.raise();
         wakeUp();
         // Workers stop between two iterations, store a checkpoint and hand their jobs back: well
         // under a second. The deadline only bounds a worker stuck elsewhere (its job is recovered
@@ -154,21 +156,26 @@ class TrainingWorkers implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE;
     }
 
+    /** The condition every run of this instance stops on: the instance shutting down. */
+    StopSignal stopSignal() {
+        return stopping;
+    }
+
     /** Workers that are no longer alive although the pool runs (for the health indicator). */
     int deadWorkers() {
-        if (!running || stopping) {
+        if (!running || stopping.getAsBoolean()) {
             return 0;
         }
         return (int) threads.stream().filter(t -> !t.isAlive()).count();
     }
 
     private void work() {
-        while (!stopping) {
+        while (!stopping.getAsBoolean()) {
             try {
                 Optional<Claimed> claimed = claimNext();
                 if (claimed.isPresent()) {
                     try {
-                        runner.run(claimed.get().job(), instance, claimed.get().token(), () -> stopping);
+                        runner.run(claimed.get().job(), instance, claimed.get().token(), stopping);
                     } finally {
                         memory.release(claimed.get().job().id());
                         // Memory was freed: a worker that left a large job waiting may take it now.
@@ -199,7 +206,7 @@ class TrainingWorkers implements SmartLifecycle {
 
     private Optional<Claimed> claimNext() {
         for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {
-            if (stopping) {
+            if (stopping.getAsBoolean()) {
                 return Optional.empty();
             }
             if (queued.cancelRequested()) {
@@ -233,7 +240,7 @@ class TrainingWorkers implements SmartLifecycle {
 
     private void waitForWork() throws InterruptedException {
         synchronized (signal) {
-            if (!workPending && !stopping) {
+            if (!workPending && !stopping.getAsBoolean()) {
                 signal.wait(properties.pollInterval().toMillis());
             }
             workPending = false;

@@ -58,7 +58,17 @@ class HistoryRecorderTests {
             public void checkpoint(int iteration, byte[] state) {}
         };
         return new HistoryRecorder(
-                job, 1, false, true, 0, writer, writes, new JobMetrics(new SimpleMeterRegistry()), NEVER, NEVER, NEVER);
+                job,
+                1,
+                false,
+                true,
+                0,
+                writer::write,
+                writes,
+                new JobMetrics(new SimpleMeterRegistry()),
+                NEVER,
+                NEVER,
+                NEVER);
     }
 
     private static IterationReport report(int iteration) {
