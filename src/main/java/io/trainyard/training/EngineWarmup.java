@@ -75,6 +75,11 @@ class EngineWarmup {
         }
     }
 
+    /** Whether a rehearsal started before the context is waiting to be handed over (for tests). */
+    static boolean startedEarly() {
+        return early.get() != null;
+    }
+
     @EventListener(ApplicationReadyEvent.class)
     void warmUp() {
         StopSignal stopping = workers.stopSignal();

@@ -1,5 +1,7 @@
 package io.trainyard.training;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -15,12 +17,22 @@ import io.trainyard.system.TrainyardProperties;
  */
 public final class WarmupOnStart implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 
+    private static final Logger log = LoggerFactory.getLogger(WarmupOnStart.class);
+
     @Override
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-        Binder binder = Binder.get(event.getEnvironment());
-        int iterations = binder.bind("trainyard.warmup-iterations", Integer.class)
-                .orElse(EngineWarmup.Rehearser.DEFAULT_ITERATIONS);
-        TrainyardProperties properties = binder.bindOrCreate("trainyard", Bindable.of(TrainyardProperties.class));
+        int iterations;
+        TrainyardProperties properties;
+        try {
+            Binder binder = Binder.get(event.getEnvironment());
+            iterations = binder.bind("trainyard.warmup-iterations", Integer.class)
+                    .orElse(EngineWarmup.Rehearser.DEFAULT_ITERATIONS);
+            properties = binder.bindOrCreate("trainyard", Bindable.of(TrainyardProperties.class));
+        } catch (RuntimeException e) {
+            // A setting that does not bind: the context's own binding reports it properly in a moment.
+            log.debug("No early engine warm-up: {}", e.toString());
+            return;
+        }
         EngineWarmup.startEarly(iterations, properties);
     }
 }
