@@ -247,8 +247,7 @@ class BoundsRegressionTests {
             }
             for (var response : open) {
                 // Bounded: a stream whose answer never starts fails the test instead of hanging the build.
-                assertThat(response.get(60, java.util.concurrent.TimeUnit.SECONDS)
-                                .statusCode())
+                assertThat(answerWithin(response, Duration.ofSeconds(60)).statusCode())
                         .isEqualTo(200);
             }
 
@@ -273,6 +272,42 @@ class BoundsRegressionTests {
                             .get("status")
                             .asString()
                             .equals("CANCELLED"));
+        }
+    }
+
+    /**
+     * The answer, or a failure that shows where the service's threads are: this stream test took a
+     * minute once in a loaded full build, and a bare TimeoutException told nothing.
+     */
+    private static <T> T answerWithin(CompletableFuture<T> answer, Duration limit) throws Exception {
+        try {
+            return answer.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer within " + limit + "; the service's threads:\n" + serviceThreads(), e);
+        }
+    }
+
+    /** The event-stream, web and worker threads of the service ({@code jcmd Thread.print}), top frames only. */
+    private static String serviceThreads() {
+        try {
+            Process jcmd = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                                    .toString(),
+                            String.valueOf(child.pid()),
+                            "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
+            String dump = new String(jcmd.getInputStream().readAllBytes());
+            StringBuilder kept = new StringBuilder();
+            for (String thread : dump.split("\n\n")) {
+                if (thread.contains("\"trainyard-") || thread.contains("\"http-nio")) {
+                    thread.lines().limit(12).forEach(line -> kept.append(line).append('\n'));
+                    kept.append('\n');
+                }
+            }
+            return kept.toString();
+        } catch (IOException e) {
+            return "(no thread dump: " + e + ")";
         }
     }
 
