@@ -180,6 +180,44 @@ abstract class ApiContract {
     }
 
     @Test
+    void historyQueryParametersAreCheckedAndNamedInTheProblem() {
+        String id = track(http.post("/jobs", hw5Spec("query", 50)).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        JsonNode notANumber = problem(http.get("/jobs/" + id + "/losses?maxPoints=abc"), 400);
+        assertThat(notANumber.at("/errors/0/field").asString()).isEqualTo("maxPoints");
+        assertThat(notANumber.at("/errors/0/message").asString())
+                .contains("'abc'")
+                .doesNotContain("java.");
+        JsonNode tooBig = problem(http.get("/jobs/" + id + "/gradients?since=2147483648"), 400);
+        assertThat(tooBig.at("/errors/0/field").asString()).isEqualTo("since");
+        assertThat(problem(http.get("/jobs/" + id + "/losses?log=maybe&format=png"), 400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("log");
+        JsonNode outOfRange = problem(http.get("/jobs/" + id + "/losses?format=svg&width=99999&height=1"), 400);
+        assertThat(outOfRange.get("errors").findValuesAsString("field")).containsExactly("height", "width");
+
+        // As before: the first of a repeated parameter counts, an empty one is absent, yes/no are booleans.
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=3&maxPoints=4")
+                        .expect(200)
+                        .get("iteration")
+                        .size())
+                .isEqualTo(3);
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=")
+                        .expect(200)
+                        .get("iteration")
+                        .size())
+                .isEqualTo(51);
+        assertThat(http.get("/jobs/" + id + "/losses?format=svg&log=no").text()).contains("<svg");
+        // The comparison's own limits are still checked.
+        assertThat(problem(http.get("/jobs/compare?ids=" + id + "&maxPoints=1"), 400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("maxPoints");
+    }
+
+    @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -18,7 +17,6 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.springdoc.core.annotations.ParameterObject;
 import org.springframework.http.ResponseEntity;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.accept.ContentNegotiationManager;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -49,7 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 @RequestMapping("/jobs")
 @Tag(name = "Jobs")
-@Validated
 class HistoryController {
 
     /** Plots never draw more points than this: a screen has fewer pixels. */
@@ -104,8 +101,7 @@ class HistoryController {
                 @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
                 @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
             })
-    ResponseEntity<?> losses(
-            @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
+    ResponseEntity<?> losses(@PathVariable String id, @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         TrainingJob job = finished.get(id);
@@ -173,8 +169,7 @@ class HistoryController {
                 @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
                 @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
             })
-    ResponseEntity<?> gradients(
-            @PathVariable String id, @Valid @ParameterObject HistoryQuery query, NativeWebRequest request)
+    ResponseEntity<?> gradients(@PathVariable String id, @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         TrainingJob job = finished.get(id);
