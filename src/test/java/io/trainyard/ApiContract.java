@@ -864,6 +864,15 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("The URL is not allowed");
     }
 
+    /** A '%' in the query string that is no escape, or escapes that are not UTF-8: bad input, not a 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/jobs?name=%zz", "/jobs?%=1", "/jobs?name=%ff%fe", "/models?limit=%"})
+    void anUndecodableQueryStringIs400(String path) {
+        JsonNode problem = problem(http.raw("GET", path), 400);
+
+        assertThat(problem.get("detail").asString()).contains("query string");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Arguments bad(String description, String body) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -188,6 +189,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
         String message = "'" + ex.getValue() + "' is not " + expected;
         return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
+    }
+
+    /**
+     * A query string the servlet container cannot decode (a '%' not followed by two hex digits, escapes
+     * that are not UTF-8): Tomcat throws when the first parameter is read, which may be while a handler
+     * is chosen. The parameter's name and value are not echoed: Tomcat's own text says they may be
+     * corrupted.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> undecodableQuery(InvalidParameterException ex) {
+        return invalidRequest(
+                new InvalidRequestException(
+                        "query",
+                        "the query string cannot be decoded: every '%' must start an escape of two hex digits "
+                                + "(%25 for '%' itself), and the escaped bytes must be UTF-8"),
+                new HttpHeaders());
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
