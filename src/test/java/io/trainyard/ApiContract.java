@@ -864,6 +864,31 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("The URL is not allowed");
     }
 
+    /**
+     * URLs the servlet container refuses before any filter runs (an encoded '/' or '\', a NUL, a '%'
+     * that is no escape): the same 400 problem+json as the firewall's, not the container's HTML page.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/jobs/%2F", "/jobs/..%2Fkeys", "/jobs/%5C", "/jobs/%00", "/jobs/%zz", "/jobs/%ff"})
+    void urlsTheContainerRefusesAreProblemsToo(String path) {
+        Http.Response response = http.raw("GET", path);
+
+        JsonNode problem = problem(response, 400);
+        assertThat(problem.get("detail").asString()).contains("URL");
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.header("Cache-Control")).contains("no-store");
+    }
+
+    @Test
+    void headersTooLargeForTheContainerAreAProblemToo() {
+        Http.Response response = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/jobs"))
+                .header("X-Padding", "a".repeat(64 * 1024))
+                .GET());
+
+        assertThat(response.status()).isBetween(400, 499);
+        problem(response, response.status());
+    }
+
     /** A '%' in the query string that is no escape, or escapes that are not UTF-8: bad input, not a 500. */
     @ParameterizedTest
     @ValueSource(strings = {"/jobs?name=%zz", "/jobs?%=1", "/jobs?name=%ff%fe", "/models?limit=%"})

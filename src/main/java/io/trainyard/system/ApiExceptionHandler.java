@@ -277,7 +277,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
 
-    private static URI typeFor(HttpStatusCode status) {
+    /** The stable problem type of a status; also used by {@link ContainerErrorReports} for what Tomcat refuses. */
+    static URI typeFor(HttpStatusCode status) {
         return switch (status.value()) {
             case 400 -> ProblemTypes.INVALID_REQUEST;
             case 404 -> ProblemTypes.NOT_FOUND;
