@@ -898,6 +898,18 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("query string");
     }
 
+    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE): 405 problem+json. */
+    @ParameterizedTest
+    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html"})
+    void methodsNothingTakesAre405ProblemsEverywhere(String request) {
+        String[] parts = request.split(" ");
+
+        Http.Response response = http.send(parts[0], parts[1], "application/json", "");
+
+        JsonNode problem = problem(response, 405);
+        assertThat(problem.get("type").asString()).endsWith("/method-not-allowed");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Arguments bad(String description, String body) {
