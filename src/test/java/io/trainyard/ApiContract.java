@@ -177,6 +177,16 @@ abstract class ApiContract {
                         .size())
                 .isEqualTo(10);
         problem(http.get("/jobs/" + id + "/losses?maxPoints=1"), 400);
+        // A query parameter that is not a number says so as `limit=abc` does, without Java's type names.
+        for (String query : List.of("since=abc", "maxPoints=1.5", "since=99999999999999999999")) {
+            JsonNode notANumber = problem(http.get("/jobs/" + id + "/losses?" + query), 400);
+            String value = query.substring(query.indexOf('=') + 1);
+            assertThat(notANumber.get("detail").asString())
+                    .as(query)
+                    .contains("'" + value + "' is not a whole number")
+                    .doesNotContain("java.lang");
+            assertThat(notANumber.at("/errors/0/field").asString()).isEqualTo(query.substring(0, query.indexOf('=')));
+        }
     }
 
     @Test
