@@ -805,6 +805,8 @@ abstract class ApiContract {
                 bad("too wide", "{" + ok + ", \"layers\": [5000]}"),
                 bad("too many parameters", "{" + ok + ", \"layers\": " + repeat("1024", 6) + "}"),
                 bad("negative iterations", "{" + ok + ", \"iterations\": -1}"),
+                // PostgreSQL cannot store U+0000 in text: refused up front on both stores, not a 500 there.
+                bad("a NUL in the name", "{" + ok + ", \"name\": \"a\\u0000b\"}"),
                 bad("too many iterations", "{" + ok + ", \"iterations\": 2000000}"),
                 bad("fractional iterations", "{" + ok + ", \"iterations\": 1.5}"),
                 bad("unknown activation", "{" + ok + ", \"activation\": \"softmax\"}"),
