@@ -920,6 +920,9 @@ abstract class ApiContract {
 
         JsonNode problem = problem(response, 405);
         assertThat(problem.get("type").asString()).endsWith("/method-not-allowed");
+        // The error dispatch is a GET: a detail naming "the" method would name the wrong one.
+        assertThat(problem.get("detail").asString()).doesNotContain("'GET'");
+        assertThat(response.header("Allow")).isNotBlank();
     }
 
     // ---------------------------------------------------------------- helpers

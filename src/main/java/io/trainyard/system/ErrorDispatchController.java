@@ -49,7 +49,9 @@ class ErrorDispatchController implements ErrorController {
         }
         String path = (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         String detail = status == HttpStatus.METHOD_NOT_ALLOWED.value()
-                ? "Method '" + request.getMethod() + "' is not supported" + (path == null ? "" : " by " + path) + "."
+                // Not request.getMethod(): the error dispatch itself is a GET.
+                ? "This method is not supported" + (path == null ? "" : " by " + path) + "; the Allow header lists "
+                        + "those that are."
                 : message(request, status);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
         if (path != null) {
