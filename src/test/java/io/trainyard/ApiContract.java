@@ -177,6 +177,16 @@ abstract class ApiContract {
                         .size())
                 .isEqualTo(10);
         problem(http.get("/jobs/" + id + "/losses?maxPoints=1"), 400);
+        // A query parameter that is not a number says so as `limit=abc` does, without Java's type names.
+        for (String query : List.of("since=abc", "maxPoints=1.5", "since=99999999999999999999")) {
+            JsonNode notANumber = problem(http.get("/jobs/" + id + "/losses?" + query), 400);
+            String value = query.substring(query.indexOf('=') + 1);
+            assertThat(notANumber.get("detail").asString())
+                    .as(query)
+                    .contains("'" + value + "' is not a whole number")
+                    .doesNotContain("java.lang");
+            assertThat(notANumber.at("/errors/0/field").asString()).isEqualTo(query.substring(0, query.indexOf('=')));
+        }
     }
 
     @Test
@@ -833,6 +843,8 @@ abstract class ApiContract {
                 bad("too wide", "{" + ok + ", \"layers\": [5000]}"),
                 bad("too many parameters", "{" + ok + ", \"layers\": " + repeat("1024", 6) + "}"),
                 bad("negative iterations", "{" + ok + ", \"iterations\": -1}"),
+                // PostgreSQL cannot store U+0000 in text: refused up front on both stores, not a 500 there.
+                bad("a NUL in the name", "{" + ok + ", \"name\": \"a\\u0000b\"}"),
                 bad("too many iterations", "{" + ok + ", \"iterations\": 2000000}"),
                 bad("fractional iterations", "{" + ok + ", \"iterations\": 1.5}"),
                 bad("unknown activation", "{" + ok + ", \"activation\": \"softmax\"}"),
@@ -900,6 +912,55 @@ abstract class ApiContract {
     void urlsTheFirewallRefusesAreProblemsToo(String path) {
         JsonNode problem = problem(http.post(path, "{\"x\": [[1, 2, 3, 4, 5]]}"), 400);
         assertThat(problem.get("detail").asString()).contains("The URL is not allowed");
+    }
+
+    /**
+     * URLs the servlet container refuses before any filter runs (an encoded '/' or '\', a NUL, a '%'
+     * that is no escape): the same 400 problem+json as the firewall's, not the container's HTML page.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/jobs/%2F", "/jobs/..%2Fkeys", "/jobs/%5C", "/jobs/%00", "/jobs/%zz", "/jobs/%ff"})
+    void urlsTheContainerRefusesAreProblemsToo(String path) {
+        Http.Response response = http.raw("GET", path);
+
+        JsonNode problem = problem(response, 400);
+        assertThat(problem.get("detail").asString()).contains("URL");
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.header("Cache-Control")).contains("no-store");
+    }
+
+    @Test
+    void headersTooLargeForTheContainerAreAProblemToo() {
+        Http.Response response = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/jobs"))
+                .header("X-Padding", "a".repeat(64 * 1024))
+                .GET());
+
+        assertThat(response.status()).isBetween(400, 499);
+        problem(response, response.status());
+    }
+
+    /** A '%' in the query string that is no escape, or escapes that are not UTF-8: bad input, not a 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/jobs?name=%zz", "/jobs?%=1", "/jobs?name=%ff%fe", "/models?limit=%"})
+    void anUndecodableQueryStringIs400(String path) {
+        JsonNode problem = problem(http.raw("GET", path), 400);
+
+        assertThat(problem.get("detail").asString()).contains("query string");
+    }
+
+    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE): 405 problem+json. */
+    @ParameterizedTest
+    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html"})
+    void methodsNothingTakesAre405ProblemsEverywhere(String request) {
+        String[] parts = request.split(" ");
+
+        Http.Response response = http.send(parts[0], parts[1], "application/json", "");
+
+        JsonNode problem = problem(response, 405);
+        assertThat(problem.get("type").asString()).endsWith("/method-not-allowed");
+        // The error dispatch is a GET: a detail naming "the" method would name the wrong one.
+        assertThat(problem.get("detail").asString()).doesNotContain("'GET'");
+        assertThat(response.header("Allow")).isNotBlank();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -120,6 +120,40 @@ abstract class ModelsContract {
         assertThat(model.get("inputColumns").toString()).isEqualTo("[\"a\",\"b\"]");
     }
 
+    /**
+     * API.md: "POST /models with that body (no id)": a trained model's GET answer minus its id imports
+     * as it is; what the service assigns (jobId, createdAt, owner, lineage) is ignored, not refused.
+     */
+    @Test
+    void aTrainedModelsOwnAnswerWithoutItsIdImportsAndPredictsTheSame() throws Exception {
+        String dataset = upload("round-trip", table(new Random(31), 40));
+        String trainedId = train(spec(dataset, "tanh", 2, true));
+        tools.jackson.databind.node.ObjectNode body = (tools.jackson.databind.node.ObjectNode)
+                http.get("/models/" + trainedId).expect(200);
+        body.remove("id");
+        assertThat(body.get("jobId").isNull())
+                .as("a trained model names its job")
+                .isFalse();
+
+        JsonNode imported = http.post("/models", body.toString()).expect(201);
+
+        String importedId = imported.get("id").asString();
+        assertThat(importedId).isNotEqualTo(trainedId);
+        assertThat(imported.get("jobId").isNull()).isTrue();
+        assertThat(imported.at("/lineage/imported").asBoolean()).isTrue();
+        assertThat(imported.get("createdAt").asString())
+                .isNotEqualTo(body.get("createdAt").asString());
+        double[][] x = column(table(new Random(32), 5), 0, 3);
+        assertThat(http.post("/models/" + importedId + "/predictions", Map.of("x", x))
+                        .expect(200)
+                        .get("y"))
+                .isEqualTo(http.post("/models/" + trainedId + "/predictions", Map.of("x", x))
+                        .expect(200)
+                        .get("y"));
+        body.put("id", importedId);
+        assertThat(problem(http.post("/models", body.toString())).toString()).contains("id");
+    }
+
     // ---------------------------------------------------------------- ONNX
 
     @Test

@@ -114,8 +114,9 @@ class ModelController {
     @Operation(
             operationId = "importModel",
             summary = "Import a model",
-            description = "Stores a model given in the GET /models/{id} shape "
-                    + "(leave out id, jobId and createdAt; lineage is ignored and set to imported). Shapes are checked against "
+            description = "Stores a model given in the GET /models/{id} shape: a model's own answer without its id "
+                    + "imports as it is (jobId, createdAt, owner and lineage are ignored; the import gets its own, with "
+                    + "lineage.imported true; an id is refused). Shapes are checked against "
                     + "layerSizes; 400 names each mismatch. `inputColumns`/`outputColumns` are optional names used by CSV "
                     + "predictions.",
             requestBody =

@@ -28,10 +28,13 @@ import io.trainyard.system.InvalidRequestException;
 record ModelDocument(
         @Schema(accessMode = Schema.AccessMode.READ_ONLY) String id,
 
-        @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "The job that trained it; null when imported")
+        @Schema(
+                accessMode = Schema.AccessMode.READ_ONLY,
+                description = "The job that trained it; null when imported (ignored on import)")
         String jobId,
 
-        @Schema(accessMode = Schema.AccessMode.READ_ONLY) Instant createdAt,
+        @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "Ignored on import: the import's own time")
+        Instant createdAt,
 
         @Schema(
                 accessMode = Schema.AccessMode.READ_ONLY,
@@ -118,10 +121,10 @@ record ModelDocument(
      */
     Model toModel(long maxParameters, int maxWidth) {
         List<FieldError> errors = new ArrayList<>();
-        if (id != null || jobId != null || createdAt != null) {
-            errors.add(new FieldError(
-                    id != null ? "id" : jobId != null ? "jobId" : "createdAt",
-                    "is assigned by the service; leave it out when importing"));
+        // API.md: "POST /models with that body (no id)": a GET answer minus its id imports as it is, so
+        // what the service assigns besides the id (jobId, createdAt, owner, lineage) is ignored, not refused.
+        if (id != null) {
+            errors.add(new FieldError("id", "is assigned by the service; leave it out when importing"));
         }
         if (layerSizes == null || layerSizes.size() < 2) {
             errors.add(new FieldError("layerSizes", "needs at least an input and an output width, e.g. [5, 20, 1]"));

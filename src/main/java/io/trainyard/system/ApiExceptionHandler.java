@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -190,6 +191,22 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
     }
 
+    /**
+     * A query string the servlet container cannot decode (a '%' not followed by two hex digits, escapes
+     * that are not UTF-8): Tomcat throws when the first parameter is read, which may be while a handler
+     * is chosen. The parameter's name and value are not echoed: Tomcat's own text says they may be
+     * corrupted.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<Object> undecodableQuery(InvalidParameterException ex) {
+        return invalidRequest(
+                new InvalidRequestException(
+                        "query",
+                        "the query string cannot be decoded: every '%' must start an escape of two hex digits "
+                                + "(%25 for '%' itself), and the escaped bytes must be UTF-8"),
+                new HttpHeaders());
+    }
+
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex) {
@@ -208,9 +225,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        ex.getBindingResult()
-                .getFieldErrors()
-                .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
+        ex.getBindingResult().getFieldErrors().forEach(e -> {
+            // A query parameter bound to a record that does not convert (since=abc): Spring's own message
+            // names Java types, so it is said as for a plain parameter (typeMismatch).
+            Class<?> type = e.isBindingFailure() ? ex.getBindingResult().getFieldType(e.getField()) : null;
+            errors.add(new FieldError(
+                    e.getField(),
+                    type == null ? e.getDefaultMessage() : "'" + e.getRejectedValue() + "' is not " + describe(type)));
+        });
         ex.getBindingResult()
                 .getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
@@ -260,7 +282,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
 
-    private static URI typeFor(HttpStatusCode status) {
+    /** The stable problem type of a status; also used by {@link ContainerErrorReports} for what Tomcat refuses. */
+    static URI typeFor(HttpStatusCode status) {
         return switch (status.value()) {
             case 400 -> ProblemTypes.INVALID_REQUEST;
             case 404 -> ProblemTypes.NOT_FOUND;

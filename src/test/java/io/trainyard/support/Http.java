@@ -133,6 +133,40 @@ public final class Http {
         return key == null ? request : request.header("Authorization", "Bearer " + key);
     }
 
+    /**
+     * Sends {@code method target HTTP/1.0} byte for byte over a plain socket, with this client's key:
+     * for request targets {@link URI} refuses (a '%' that is no escape) and so {@link HttpClient} cannot
+     * send. HTTP/1.0, so the answer ends with the connection instead of coming in chunks.
+     */
+    public Response raw(String method, String target) {
+        URI server = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
+            socket.setSoTimeout((int) timeout.toMillis());
+            String request = method + " " + target + " HTTP/1.0\r\nHost: localhost\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n";
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] answer = socket.getInputStream().readAllBytes();
+            String text = new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            String[] head = text.substring(0, end).split("\r\n");
+            java.util.Map<String, java.util.List<String>> headers =
+                    new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i < head.length; i++) {
+                int colon = head[i].indexOf(':');
+                headers.computeIfAbsent(head[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+                        .add(head[i].substring(colon + 1).trim());
+            }
+            java.net.http.HttpHeaders all = java.net.http.HttpHeaders.of(headers, (name, value) -> true);
+            return new Response(
+                    Integer.parseInt(head[0].split(" ")[1]),
+                    all.firstValue("Content-Type").orElse(""),
+                    all,
+                    java.util.Arrays.copyOfRange(answer, end + 4, answer.length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Sends a request built by the caller (extra headers such as Idempotency-Key), with this client's key. */
     public Response send(HttpRequest.Builder request) {
         return sendRaw(request);
