@@ -893,6 +893,22 @@ abstract class ApiContract {
     }
 
     @Test
+    void aRowElementThatIsNotANumberIsNamedAsOne() {
+        for (String element : List.of("null", "\"a\"", "[1]", "{}")) {
+            JsonNode problem = problem(
+                    http.post("/jobs", "{\"data\": {\"x\": [[1], [" + element + "]], \"y\": [1, 2]}, \"alpha\": 0.1}"),
+                    400);
+            assertThat(problem.at("/errors/0/field").asString()).as(element).isEqualTo("data.x[1][0]");
+            assertThat(problem.at("/errors/0/message").asString()).as(element).isEqualTo("must be a number");
+        }
+        // A row that is not an array is still named as one.
+        assertThat(problem(http.post("/jobs", "{\"data\": {\"x\": [[1], 2], \"y\": [1, 2]}, \"alpha\": 0.1}"), 400)
+                        .at("/errors/0/message")
+                        .asString())
+                .isEqualTo("must be an array");
+    }
+
+    @Test
     void aSpecInTheWrongMediaTypeIs415() {
         problem(http.post("/jobs", "text/plain", "{\"dataset\": \"hw5\", \"alpha\": 0.1}"), 415);
     }

@@ -315,7 +315,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
         }
         if (cause instanceof MismatchedInputException mismatch) {
-            String target = mismatch.getTargetType() == null ? "the expected type" : describe(mismatch.getTargetType());
+            Class<?> type = mismatch.getTargetType();
+            // A primitive array names itself as the target when one of its elements is wrong too
+            // (x: [[1], [null]] fails at x[1][0] with target double[]); such a failure is the one whose
+            // last path step is an index into the primitive array being filled, and the element is what
+            // was expected. A row that is not an array (x: [[1], 2]) stays "must be an array".
+            List<JacksonException.Reference> at = mismatch.getPath();
+            Object from = at.isEmpty() ? null : at.get(at.size() - 1).from();
+            if (type != null
+                    && type.isArray()
+                    && from != null
+                    && from.getClass().isArray()
+                    && from.getClass().getComponentType().isPrimitive()) {
+                type = type.getComponentType();
+            }
+            String target = type == null ? "the expected type" : describe(type);
             return new FieldError(path(mismatch), "must be " + target);
         }
         if (cause instanceof JacksonException json) {
