@@ -17,7 +17,6 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.unit.DataSize;
 
-import io.trainyard.nn.Activation;
 import io.trainyard.security.Caller;
 import io.trainyard.security.Role;
 import io.trainyard.system.ReadCacheProperties;
@@ -27,23 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** What the finished-job cache keeps, for whom, and for how long it trusts it. */
 class FinishedJobsTests {
 
-    private static final JobSpec SPEC = new JobSpec(
-            "cached",
-            "hw5",
-            List.of(5),
-            Activation.SIGMOID,
-            false,
-            0.1,
-            0.001,
-            10,
-            7L,
-            false,
-            1,
-            0.0,
-            null,
-            null,
-            null,
-            null);
+    private static final JobSpec SPEC = TestSpecs.small("cached");
     private static final Caller ALICE = new Caller("alice", Role.USER);
     private static final Caller BOB = new Caller("bob", Role.USER);
 

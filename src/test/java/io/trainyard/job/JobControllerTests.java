@@ -19,7 +19,6 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
-import io.trainyard.nn.Activation;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.JsonConfiguration;
@@ -43,23 +42,7 @@ class JobControllerTests {
     @MockitoBean
     JobEventStreams events;
 
-    private static final JobSpec SPEC = new JobSpec(
-            "slice",
-            "hw5",
-            List.of(5),
-            Activation.SIGMOID,
-            false,
-            0.1,
-            0.001,
-            10,
-            7L,
-            false,
-            1,
-            0.0,
-            null,
-            null,
-            null,
-            null);
+    private static final JobSpec SPEC = TestSpecs.small("slice");
 
     @Test
     void aSubmittedJobIsAcceptedWithItsLocation() {

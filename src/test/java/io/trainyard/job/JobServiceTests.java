@@ -21,7 +21,6 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.ApplicationEventPublisher;
 
 import io.trainyard.dataset.DatasetCatalog;
-import io.trainyard.nn.Activation;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.QueueFullException;
@@ -30,23 +29,7 @@ import io.trainyard.system.TrainyardProperties;
 /** The service's decisions, with its collaborators mocked: no database, no web layer, no threads. */
 class JobServiceTests {
 
-    private static final JobSpec SPEC = new JobSpec(
-            "s",
-            "hw5",
-            List.of(5),
-            Activation.SIGMOID,
-            false,
-            0.1,
-            0.001,
-            10,
-            7L,
-            false,
-            1,
-            0.0,
-            null,
-            null,
-            null,
-            null);
+    private static final JobSpec SPEC = TestSpecs.small("s");
 
     /** The configuration a service gets with nothing set: every default of the properties record. */
     private static final TrainyardProperties DEFAULTS = new Binder(new MapConfigurationPropertySource(Map.of()))
