@@ -225,14 +225,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMethodArgumentNotValid(
             MethodArgumentNotValidException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         List<FieldError> errors = new ArrayList<>();
-        ex.getBindingResult().getFieldErrors().forEach(e -> {
-            // A query parameter bound to a record that does not convert (since=abc): Spring's own message
-            // names Java types, so it is said as for a plain parameter (typeMismatch).
-            Class<?> type = e.isBindingFailure() ? ex.getBindingResult().getFieldType(e.getField()) : null;
-            errors.add(new FieldError(
-                    e.getField(),
-                    type == null ? e.getDefaultMessage() : "'" + e.getRejectedValue() + "' is not " + describe(type)));
-        });
+        ex.getBindingResult()
+                .getFieldErrors()
+                .forEach(e -> errors.add(new FieldError(e.getField(), e.getDefaultMessage())));
         ex.getBindingResult()
                 .getGlobalErrors()
                 .forEach(e -> errors.add(new FieldError(e.getObjectName(), e.getDefaultMessage())));
