@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
+import java.util.concurrent.Flow;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -234,27 +235,40 @@ class BoundsRegressionTests {
         long before = medianMillisOfJobList();
         HttpClient streams =
                 HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        List<CompletableFuture<HttpResponse<Stream<String>>>> open = new ArrayList<>();
+        List<CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>>> open = new ArrayList<>();
+        List<Reader> readers = new ArrayList<>();
         try {
             for (int i = 0; i < 300; i++) {
-                // Never read: each of these is also a reader too slow to keep up.
                 open.add(streams.sendAsync(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/jobs/" + id + "/events"))
                                 .header("Accept", "text/event-stream")
                                 .header("Authorization", "Bearer " + Http.ADMIN_KEY)
                                 .build(),
-                        HttpResponse.BodyHandlers.ofLines()));
+                        HttpResponse.BodyHandlers.ofPublisher()));
             }
             for (var response : open) {
                 // Bounded: a stream whose answer never starts fails the test instead of hanging the build.
-                assertThat(answerWithin(response, Duration.ofSeconds(60)).statusCode())
-                        .isEqualTo(200);
+                HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = answerWithin(response, Duration.ofSeconds(60));
+                assertThat(answer.statusCode()).isEqualTo(200);
+                // Read, and kept up with: a reader that falls behind is dropped by design (SlowEventReaderTests),
+                // which would free its slot and let the next stream in on a slow machine.
+                Reader reader = new Reader();
+                answer.body().subscribe(reader);
+                readers.add(reader);
             }
+            // Every stream is told the job's status first. A stream whose first write failed (two threads
+            // writing the response's headers at once, once in a few hundred) ended without a word.
+            await().atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(readers)
+                            .as("streams told the status (the service log shows %d dropped readers)", droppedReaders())
+                            .allMatch(Reader::toldTheStatus));
 
             Http.Response refused = http.get("/jobs/" + id + "/events", "text/event-stream");
             long during = medianMillisOfJobList();
 
-            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.status())
+                    .as("the 301st stream (the service log shows %d dropped readers)", droppedReaders())
+                    .isEqualTo(429);
             assertThat(refused.contentType()).startsWith("application/problem+json");
             assertThat(refused.header("Retry-After")).isNotNull();
             // Generous: a stalled ticker or exhausted threads would show as seconds, not milliseconds.
@@ -262,9 +276,14 @@ class BoundsRegressionTests {
                     .as("median GET /jobs with 300 streams open (was %d ms before)", before)
                     .isLessThan(1_000);
         } finally {
-            for (var response : open) {
-                response.thenAccept(r -> r.body().close());
-            }
+            readers.forEach(Reader::stop);
+            // Streams whose answers were not taken yet (the test failed first): closed as they come.
+            open.subList(readers.size(), open.size())
+                    .forEach(response -> response.thenAccept(r -> {
+                        Reader late = new Reader();
+                        r.body().subscribe(late);
+                        late.stop();
+                    }));
             http.post("/jobs/" + id + "/cancel", "{}");
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> http.get("/jobs/" + id)
@@ -272,6 +291,51 @@ class BoundsRegressionTests {
                             .get("status")
                             .asString()
                             .equals("CANCELLED"));
+        }
+    }
+
+    /** Takes whatever a stream sends, as fast as it comes, until stopped, and keeps its beginning. */
+    private static final class Reader implements Flow.Subscriber<List<ByteBuffer>> {
+        private volatile Flow.Subscription subscription;
+        private final StringBuffer beginning = new StringBuffer();
+        private volatile boolean ended;
+
+        /** Whether the stream, still open, has sent its first event, the job's status. */
+        boolean toldTheStatus() {
+            return !ended && beginning.toString().startsWith("event:status");
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            for (ByteBuffer buffer : item) {
+                if (beginning.length() < 64) {
+                    byte[] bytes = new byte[Math.min(buffer.remaining(), 64)];
+                    buffer.get(bytes);
+                    beginning.append(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            ended = true;
+        }
+
+        @Override
+        public void onComplete() {
+            ended = true;
+        }
+
+        void stop() {
+            if (subscription != null) {
+                subscription.cancel();
+            }
         }
     }
 
@@ -309,6 +373,14 @@ class BoundsRegressionTests {
         } catch (IOException e) {
             return "(no thread dump: " + e + ")";
         }
+    }
+
+    /** Streams the service closed because their reader fell behind, as its log tells. */
+    private static long droppedReaders() throws IOException {
+        return Files.readString(log.toPath())
+                .lines()
+                .filter(line -> line.contains("Dropping an event stream"))
+                .count();
     }
 
     private static long medianMillisOfJobList() {

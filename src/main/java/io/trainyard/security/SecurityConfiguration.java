@@ -13,6 +13,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
+import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -23,6 +24,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
@@ -46,6 +48,23 @@ class SecurityConfiguration {
             + "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
             + "form-action 'self'; frame-ancestors 'none'";
 
+    /**
+     * The security headers are written before the request is handled, never while the filter chain
+     * unwinds: an event stream's first event is written (and the response committed) by another
+     * thread while the request thread may still be on its way back through the filters, and Tomcat's
+     * response headers are not thread-safe. Written late, the two threads raced on them (Spring
+     * Security issues 9175 and 15510): one stream in a few hundred failed its first write with a
+     * NullPointerException inside Tomcat and was closed at once (and the next stream let in).
+     */
+    private static final ObjectPostProcessor<HeaderWriterFilter> WRITE_HEADERS_BEFORE_THE_CHAIN =
+            new ObjectPostProcessor<>() {
+                @Override
+                public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                    filter.setShouldWriteHeadersEagerly(true);
+                    return filter;
+                }
+            };
+
     @Bean
     SecurityFilterChain api(
             HttpSecurity http,
@@ -61,7 +80,8 @@ class SecurityConfiguration {
                 .requestCache(c -> c.disable())
                 .cors(c -> {})
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
-                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
+                        .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                        .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
                         .permitAll()
