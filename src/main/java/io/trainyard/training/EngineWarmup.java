@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -71,7 +72,7 @@ class EngineWarmup {
         Rehearser rehearser = new Rehearser(
                 iterations, new StopSignal(), properties.historyFlushInterval(), properties.heartbeatTimeout());
         if (early.compareAndSet(null, rehearser)) {
-            rehearser.startInBackground();
+            rehearser.startInBackground(true);
         }
     }
 
@@ -92,7 +93,7 @@ class EngineWarmup {
         } else if (iterations > 0) {
             new Rehearser(iterations, stopping, properties.historyFlushInterval(), properties.heartbeatTimeout())
                     .giveWayWhen(giveWay)
-                    .startInBackground();
+                    .startInBackground(false);
         }
     }
 
@@ -112,8 +113,8 @@ class EngineWarmup {
      * Runs at least {@code iterations} iterations in job-sized runs of {@value #RUN}, and goes on (up
      * to four times as many) until the JIT has been quiet for {@value #QUIET_RUNS} runs in a row:
      * while the service starts, and for a while after, the compiler is busy with the framework, and
-     * a fixed count used to end before the loop's own compilations arrived. Then the wide-layer (BLAS) path trains for a
-     * tenth of the minimum. It writes nothing: no database row, no metric, no running job anyone can
+     * a fixed count used to end before the loop's own compilations arrived. The wide-layer (BLAS) path
+     * trains for a tenth of the minimum once, early ({@link #WIDE_AFTER}). It writes nothing: no database row, no metric, no running job anyone can
      * see.
      */
     static final class Rehearser {
@@ -124,17 +125,30 @@ class EngineWarmup {
         /** Iterations per rehearsed job: a small job's worth, so the once-per-job code is rehearsed too. */
         static final int RUN = 1_000;
 
+        /**
+         * The wide (BLAS) path is rehearsed once, after this many job-sized runs: while the loop runs
+         * as C1's profiling code and before C2 compiles it (after about ten runs here). Rehearsed at
+         * the end instead, it was the first wide pass C2's code had seen: the loop deoptimised
+         * ({@code unstable_if} on the fused-or-BLAS branch) and the first real jobs ran it as C1 code
+         * until C2, busy with the framework, compiled it again.
+         */
+        static final int WIDE_AFTER = 3;
+
         /** Runs in a row in which the JIT compiled for at most {@link #QUIET_MILLIS} before the warm-up ends. */
         static final int QUIET_RUNS = 3;
 
         private static final long QUIET_MILLIS = 2;
         private static final int MAX_FACTOR = 4;
+        /** How long a rehearsal started early waits for the service to be ready before it gives up settling. */
+        private static final long READY_WAIT = 300;
 
         private final int iterations;
         private final StopSignal stopping;
         private final Duration flushInterval;
         private final Duration lease;
         private volatile BooleanSupplier giveWay = () -> false;
+        private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        private java.util.function.Consumer<Warmup.Problem> eachRun = problem -> {};
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
             this.iterations = iterations;
@@ -143,13 +157,27 @@ class EngineWarmup {
             this.lease = lease;
         }
 
-        /** From now on the rehearsal ends at its next run once {@code condition} holds. */
+        /**
+         * From now on the rehearsal ends at its next run once {@code condition} holds. Called when the
+         * service is ready: a rehearsal started early then {@linkplain #settle settles} once more.
+         */
         Rehearser giveWayWhen(BooleanSupplier condition) {
             this.giveWay = condition;
+            ready.countDown();
             return this;
         }
 
-        void startInBackground() {
+        /** Tells {@code observer} each problem as its run starts (the tests see the order of the runs). */
+        Rehearser onEachRun(java.util.function.Consumer<Warmup.Problem> observer) {
+            this.eachRun = observer;
+            return this;
+        }
+
+        /**
+         * Rehearses on a daemon thread of its own; {@code early}: started before the context, so it
+         * then waits for the service to be ready and {@linkplain #settle settles}.
+         */
+        void startInBackground(boolean early) {
             Thread thread = new Thread(
                     () -> {
                         long start = System.nanoTime();
@@ -160,11 +188,18 @@ class EngineWarmup {
                                     done.iterations(),
                                     done.runs(),
                                     (System.nanoTime() - start) / 1_000_000,
-                                    switch (done.ending()) {
-                                        case SETTLED -> "the JIT compiler has settled";
-                                        case CAPPED -> "the JIT compiler was still busy";
-                                        case GAVE_WAY -> "stopped early for a job or shutdown";
-                                    });
+                                    describe(done.ending()));
+                            if (early
+                                    && done.ending() != Ending.GAVE_WAY
+                                    && ready.await(READY_WAIT, TimeUnit.SECONDS)) {
+                                long settling = System.nanoTime();
+                                Rehearsal settled = settle();
+                                log.info(
+                                        "Engine settled after start-up: {} more job-sized runs in {} ms; {}",
+                                        settled.runs(),
+                                        (System.nanoTime() - settling) / 1_000_000,
+                                        describe(settled.ending()));
+                            }
                         } catch (RuntimeException | LinkageError | ExecutionException e) {
                             // Only speed is at stake: jobs run the same code, compiled or not.
                             log.warn("Engine warm-up failed: {}", e.toString());
@@ -178,8 +213,37 @@ class EngineWarmup {
             thread.start();
         }
 
+        private static String describe(Ending ending) {
+            return switch (ending) {
+                case SETTLED -> "the JIT compiler has settled";
+                case CAPPED -> "the JIT compiler was still busy";
+                case GAVE_WAY -> "stopped early for a job or shutdown";
+            };
+        }
+
+        /**
+         * Job-sized runs once the service is ready, until the JIT has been quiet for {@value
+         * #QUIET_RUNS} of them (at most four times the minimum), giving way to the first job. The
+         * early rehearsal ends while the context is still being built, and what the build loads and
+         * compiles afterwards can send the training loop back to C1's code (seen here: {@code
+         * Trainer.Run.iterate} deoptimised at 9 s of a 12 s start and not compiled again until the
+         * first jobs ran it). With the context built, C2 has little else to do and compiles it at once.
+         */
+        Rehearsal settle() throws ExecutionException, InterruptedException {
+            return rehearseUntilQuiet(QUIET_RUNS * RUN, false);
+        }
+
         /** Trains until warm, on the calling thread. */
         Rehearsal rehearse() throws ExecutionException, InterruptedException {
+            return rehearseUntilQuiet(iterations, true);
+        }
+
+        /**
+         * Job-sized runs: at least {@code minimum} iterations, then on while the JIT is busy (up to four
+         * times the configured minimum); {@code withWide}: the wide path once, early.
+         */
+        private Rehearsal rehearseUntilQuiet(int minimum, boolean withWide)
+                throws ExecutionException, InterruptedException {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
             long compiled = timed ? jit.getTotalCompilationTime() : 0;
@@ -188,13 +252,20 @@ class EngineWarmup {
             int ran = 0;
             int runs = 0;
             int quiet = 0;
-            while (ran < iterations || (timed && quiet < QUIET_RUNS && ran < MAX_FACTOR * iterations)) {
+            boolean wideDue = withWide;
+            while (ran < minimum || (timed && quiet < QUIET_RUNS && ran < MAX_FACTOR * iterations)) {
                 if (givingWay()) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
-                TrainingResult run = rehearseJob(homework, uncounted);
+                TrainingResult run;
+                if (wideDue && runs == WIDE_AFTER) {
+                    run = rehearseJob(Warmup.wide(), wideIterations(), uncounted);
+                    wideDue = false;
+                } else {
+                    run = rehearseJob(homework, RUN, uncounted);
+                    runs++;
+                }
                 ran += run.updates();
-                runs++;
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
@@ -204,11 +275,19 @@ class EngineWarmup {
                     compiled = now;
                 }
             }
-            if (givingWay()) {
-                return new Rehearsal(ran, runs, Ending.GAVE_WAY);
+            if (wideDue) {
+                // Too short a rehearsal to reach the profiling window (a small configured minimum).
+                if (givingWay()) {
+                    return new Rehearsal(ran, runs, Ending.GAVE_WAY);
+                }
+                ran += rehearseJob(Warmup.wide(), wideIterations(), uncounted).updates();
             }
-            ran += Warmup.wide(Math.max(1, iterations / 10));
             return new Rehearsal(ran, runs, timed && quiet >= QUIET_RUNS ? Ending.SETTLED : Ending.CAPPED);
+        }
+
+        /** A tenth of the minimum on the wide path: its time goes to BLAS, which needs no warming. */
+        int wideIterations() {
+            return Math.max(1, iterations / 10);
         }
 
         private boolean givingWay() {
@@ -216,9 +295,10 @@ class EngineWarmup {
         }
 
         /** One homework-sized run, as {@link JobRunner} trains a job, with every write going nowhere. */
-        private TrainingResult rehearseJob(Warmup.Problem problem, JobMetrics uncounted)
+        private TrainingResult rehearseJob(Warmup.Problem problem, int runIterations, JobMetrics uncounted)
                 throws ExecutionException, InterruptedException {
-            RunningJob live = RunningJobs.unlisted("engine-warmup", RUN);
+            eachRun.accept(problem);
+            RunningJob live = RunningJobs.unlisted("engine-warmup", runIterations);
             HistoryRecorder recorder = new HistoryRecorder(
                     live,
                     problem.start().depth(),
@@ -245,7 +325,7 @@ class EngineWarmup {
                     flushInterval,
                     Duration.ofDays(1),
                     Duration.ofDays(1));
-            TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-6, RUN))
+            TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-6, runIterations))
                     .train(problem.start(), problem.data(), recorder, JobRunner.stopWhen(live, stopping, lease));
             recorder.finishKeepingTail();
             return result;

@@ -7,12 +7,23 @@ import org.junit.jupiter.api.Test;
 class WarmupTests {
 
     @Test
-    void trainsTheSmallPathForTheIterationsAndTheWidePathForATenth() {
-        assertThat(Warmup.run(200)).isEqualTo(200 + 20);
+    void theHomeworkProblemTakesTheFusedKernelAndTheWideOneBlas() {
+        Warmup.Problem homework = Warmup.homework();
+        Warmup.Problem wide = Warmup.wide();
+
+        assertThat(homework.start().layerSizes()).containsExactly(5, 20, 1);
+        assertThat(SmallNetworkKernel.fits(homework.start().layerSizes())).isEqualTo(SmallNetworkKernel.ENABLED);
+        assertThat(wide.start().layerSizes()).containsExactly(64, 128, 1);
+        assertThat(SmallNetworkKernel.fits(wide.start().layerSizes())).isFalse();
     }
 
     @Test
-    void atLeastOneIterationOnTheWidePath() {
-        assertThat(Warmup.run(5)).isEqualTo(5 + 1);
+    void bothTrainWithoutDiverging() {
+        for (Warmup.Problem problem : new Warmup.Problem[] {Warmup.homework(), Warmup.wide()}) {
+            TrainingResult result = new GradientDescent(1e-6, 20).train(problem.start(), problem.data());
+
+            assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.COMPLETED);
+            assertThat(result.updates()).isEqualTo(20);
+        }
     }
 }

@@ -17,14 +17,53 @@ class EngineWarmupTests {
     }
 
     @Test
-    void rehearsesJobSizedRunsUpToAtLeastTheMinimumThenTheWidePath() throws Exception {
+    void rehearsesJobSizedRunsUpToAtLeastTheMinimumAndTheWidePathOnce() throws Exception {
         EngineWarmup.Rehearsal done = rehearser(2 * RUN, Duration.ofSeconds(30)).rehearse();
 
         assertThat(done.ending()).isIn(EngineWarmup.Ending.SETTLED, EngineWarmup.Ending.CAPPED);
         // At least the minimum, at most four times as many while the JIT is still busy.
         assertThat(done.runs()).isBetween(2, 8);
-        // The job-sized runs, then a tenth of the minimum on the wide path.
+        // The job-sized runs and, once, a tenth of the minimum on the wide path.
         assertThat(done.iterations()).isEqualTo(done.runs() * RUN + 2 * RUN / 10);
+    }
+
+    @Test
+    void theWidePathIsRehearsedWhileTheLoopIsStillBeingProfiledNotAtTheEnd() throws Exception {
+        java.util.List<String> shapes = new java.util.ArrayList<>();
+        EngineWarmup.Rehearser rehearser = rehearser(6 * RUN, Duration.ofSeconds(30));
+        rehearser.onEachRun(
+                problem -> shapes.add(java.util.Arrays.toString(problem.start().layerSizes())));
+
+        EngineWarmup.Rehearsal done = rehearser.rehearse();
+
+        assertThat(shapes).hasSize(done.runs() + 1);
+        assertThat(shapes.get(EngineWarmup.Rehearser.WIDE_AFTER)).isEqualTo("[64, 128, 1]");
+        assertThat(shapes.get(shapes.size() - 1)).isEqualTo("[5, 20, 1]");
+        assertThat(shapes).filteredOn("[64, 128, 1]"::equals).hasSize(1);
+    }
+
+    @Test
+    void settlingOnceTheServiceIsReadyRunsOnlyTheHomeworkPathAndAtLeastTheQuietRuns() throws Exception {
+        java.util.List<String> shapes = new java.util.ArrayList<>();
+        EngineWarmup.Rehearser rehearser = rehearser(16_000, Duration.ofSeconds(30))
+                .onEachRun(problem ->
+                        shapes.add(java.util.Arrays.toString(problem.start().layerSizes())));
+
+        EngineWarmup.Rehearsal settled = rehearser.settle();
+
+        assertThat(settled.ending()).isIn(EngineWarmup.Ending.SETTLED, EngineWarmup.Ending.CAPPED);
+        assertThat(settled.runs()).isBetween(EngineWarmup.Rehearser.QUIET_RUNS, 64);
+        assertThat(settled.iterations()).isEqualTo(settled.runs() * RUN);
+        assertThat(shapes).hasSize(settled.runs()).containsOnly("[5, 20, 1]");
+    }
+
+    @Test
+    void settlingGivesWayToARealJob() throws Exception {
+        EngineWarmup.Rehearsal settled = rehearser(16_000, Duration.ofSeconds(30))
+                .giveWayWhen(() -> true)
+                .settle();
+
+        assertThat(settled).isEqualTo(new EngineWarmup.Rehearsal(0, 0, EngineWarmup.Ending.GAVE_WAY));
     }
 
     @Test
