@@ -141,6 +141,8 @@ class EngineWarmup {
         private static final int MAX_FACTOR = 4;
         /** How long a rehearsal started early waits for the service to be ready before it gives up settling. */
         private static final long READY_WAIT = 300;
+        /** How long the ready service must stay idle before the early rehearsal settles. */
+        private static final long SETTLE_DELAY_MILLIS = 2_000;
 
         private final int iterations;
         private final StopSignal stopping;
@@ -191,7 +193,8 @@ class EngineWarmup {
                                     describe(done.ending()));
                             if (early
                                     && done.ending() != Ending.GAVE_WAY
-                                    && ready.await(READY_WAIT, TimeUnit.SECONDS)) {
+                                    && ready.await(READY_WAIT, TimeUnit.SECONDS)
+                                    && idleFor(SETTLE_DELAY_MILLIS)) {
                                 long settling = System.nanoTime();
                                 Rehearsal settled = settle();
                                 log.info(
@@ -213,6 +216,23 @@ class EngineWarmup {
             thread.start();
         }
 
+        /**
+         * Waits this long for the service to stay idle: a job submitted the moment the service
+         * answers (the README's quickstart) starts on a quiet machine instead of beside a rehearsal.
+         *
+         * @return false when a job or the shutdown came first
+         */
+        private boolean idleFor(long millis) throws InterruptedException {
+            long until = System.nanoTime() + millis * 1_000_000;
+            while (System.nanoTime() < until) {
+                if (givingWay()) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+            return !givingWay();
+        }
+
         private static String describe(Ending ending) {
             return switch (ending) {
                 case SETTLED -> "the JIT compiler has settled";
@@ -222,7 +242,7 @@ class EngineWarmup {
         }
 
         /**
-         * Job-sized runs once the service is ready, until the JIT has been quiet for {@value
+         * Job-sized runs once the service is ready (and has stayed idle for two seconds), until the JIT has been quiet for {@value
          * #QUIET_RUNS} of them (at most four times the minimum), giving way to the first job. The
          * early rehearsal ends while the context is still being built, and what the build loads and
          * compiles afterwards can send the training loop back to C1's code (seen here: {@code
