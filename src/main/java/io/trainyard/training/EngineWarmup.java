@@ -150,6 +150,11 @@ class EngineWarmup {
         private final Duration lease;
         private volatile BooleanSupplier giveWay = () -> false;
         private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        /** The background rehearsal's first phase, before the service is ready. */
+        private final CompletableFuture<Rehearsal> rehearsed = new CompletableFuture<>();
+        /** The background rehearsal's settling once the service was ready; null when it did not settle. */
+        private final CompletableFuture<Rehearsal> finished = new CompletableFuture<>();
+
         private java.util.function.Consumer<Warmup.Problem> eachRun = problem -> {};
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
@@ -175,6 +180,16 @@ class EngineWarmup {
             return this;
         }
 
+        /** Completes when {@link #startInBackground}'s first phase is done. */
+        CompletableFuture<Rehearsal> rehearsed() {
+            return rehearsed;
+        }
+
+        /** Completes when {@link #startInBackground} is done: with its settling, or null when it did not settle. */
+        CompletableFuture<Rehearsal> finished() {
+            return finished;
+        }
+
         /**
          * Rehearses on a daemon thread of its own; {@code early}: started before the context, so it
          * then waits for the service to be ready and {@linkplain #settle settles}.
@@ -191,23 +206,28 @@ class EngineWarmup {
                                     done.runs(),
                                     (System.nanoTime() - start) / 1_000_000,
                                     describe(done.ending()));
+                            rehearsed.complete(done);
+                            Rehearsal settled = null;
                             if (early
                                     && done.ending() != Ending.GAVE_WAY
                                     && ready.await(READY_WAIT, TimeUnit.SECONDS)
                                     && idleFor(SETTLE_DELAY_MILLIS)) {
                                 long settling = System.nanoTime();
-                                Rehearsal settled = settle();
+                                settled = settle();
                                 log.info(
                                         "Engine settled after start-up: {} more job-sized runs in {} ms; {}",
                                         settled.runs(),
                                         (System.nanoTime() - settling) / 1_000_000,
                                         describe(settled.ending()));
                             }
+                            finished.complete(settled);
                         } catch (RuntimeException | LinkageError | ExecutionException e) {
                             // Only speed is at stake: jobs run the same code, compiled or not.
                             log.warn("Engine warm-up failed: {}", e.toString());
+                            finished.completeExceptionally(e);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
+                            finished.completeExceptionally(e);
                         }
                     },
                     "trainyard-engine-warmup");

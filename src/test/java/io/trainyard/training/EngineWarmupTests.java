@@ -67,6 +67,36 @@ class EngineWarmupTests {
     }
 
     @Test
+    void anEarlyRehearsalSettlesOnceTheReadyServiceHasStayedIdle() throws Exception {
+        EngineWarmup.Rehearser rehearser = rehearser(2 * RUN, Duration.ofSeconds(30));
+        rehearser.startInBackground(true);
+
+        rehearser.giveWayWhen(() -> false); // the service is ready, and no job comes
+
+        EngineWarmup.Rehearsal settled = rehearser.finished().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(settled).isNotNull();
+        assertThat(settled.runs()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.QUIET_RUNS);
+    }
+
+    @Test
+    void anEarlyRehearsalDoesNotSettleWhenAJobComesWhileItWaits() throws Exception {
+        EngineWarmup.Rehearser rehearser = rehearser(2 * RUN, Duration.ofSeconds(30));
+        java.util.concurrent.atomic.AtomicBoolean jobRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        rehearser.startInBackground(true);
+        rehearser.giveWayWhen(jobRunning::get); // the service is ready
+        assertThat(rehearser
+                        .rehearsed()
+                        .get(60, java.util.concurrent.TimeUnit.SECONDS)
+                        .ending())
+                .isNotEqualTo(EngineWarmup.Ending.GAVE_WAY);
+
+        jobRunning.set(true); // a job starts within the idle wait
+
+        assertThat(rehearser.finished().get(60, java.util.concurrent.TimeUnit.SECONDS))
+                .isNull();
+    }
+
+    @Test
     void givesWayToARealJobBeforeTrainingAnything() throws Exception {
         EngineWarmup.Rehearsal done = rehearser(16_000, Duration.ofSeconds(30))
                 .giveWayWhen(() -> true)
