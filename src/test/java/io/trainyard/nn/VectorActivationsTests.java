@@ -1,0 +1,92 @@
+package io.trainyard.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SIMD sigmoid against {@code 1 / (1 + StrictMath.exp(-x))}, in ulps of the result. */
+class VectorActivationsTests {
+
+    @BeforeEach
+    void simdIsThere() {
+        assumeTrue(Simd.ENABLED, "the Vector API module is not in this JVM");
+    }
+
+    @Test
+    void theSigmoidIsWithinTwoUlpsOfAnExactDivisionAcrossTheRange() {
+        SplittableRandom random = new SplittableRandom(7);
+        double[] in = new double[50_000];
+        for (int i = 0; i < in.length; i++) {
+            // Mostly where networks live, some far out where the exp's reduction uses large k.
+            in[i] = i % 10 == 0 ? random.nextDouble(-700, 700) : random.nextDouble(-40, 40);
+        }
+        double[] out = new double[in.length];
+
+        VectorActivations.sigmoid(in, out, 0, in.length);
+
+        double worst = 0;
+        for (int i = 0; i < in.length; i++) {
+            double expected = sigmoid(in[i]);
+            worst = Math.max(worst, Math.abs(out[i] - expected) / Math.ulp(expected));
+        }
+        // What the class promises. A Horner tail for the exp ((p·r + 1)·r + 1, two operations fewer)
+        // was 2-3 % faster and measured 3 here: the promise is what it would have broken.
+        assertThat(worst).as("largest error in ulps").isLessThanOrEqualTo(2.0);
+    }
+
+    /**
+     * 1 / (1 + e^-x) with e^-x from StrictMath (under one ulp) and the sum and quotient exact in
+     * decimal: a reference within about one ulp, where the plain double formula adds two roundings.
+     */
+    private static double sigmoid(double x) {
+        java.math.BigDecimal e = new java.math.BigDecimal(StrictMath.exp(-x));
+        return java.math.BigDecimal.ONE
+                .divide(java.math.BigDecimal.ONE.add(e), java.math.MathContext.DECIMAL128)
+                .doubleValue();
+    }
+
+    @Test
+    void theExpIsWithinTwoUlpsOfStrictMathWhereItNeitherOverflowsNorUnderflows() {
+        SplittableRandom random = new SplittableRandom(11);
+        double[] in = new double[100_000];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = random.nextDouble(-700, 700);
+        }
+        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        double worst = 0;
+        double[] out = new double[lanes];
+        for (int i = 0; i + lanes <= in.length; i += lanes) {
+            VectorActivations.exp(jdk.incubator.vector.DoubleVector.fromArray(
+                            jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED, in, i))
+                    .intoArray(out, 0);
+            for (int j = 0; j < lanes; j++) {
+                double expected = StrictMath.exp(in[i + j]);
+                worst = Math.max(worst, Math.abs(out[j] - expected) / Math.ulp(expected));
+            }
+        }
+        assertThat(worst).as("largest error in ulps").isLessThanOrEqualTo(2.0);
+    }
+
+    @Test
+    void extremesSaturateAndNanStaysNan() {
+        double[] in = {-1e6, -800, 800, 1e6, Double.NaN, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1, -1};
+        double[] out = new double[in.length];
+
+        VectorActivations.sigmoid(in, out, 0, in.length);
+
+        assertThat(out[0]).isPositive().isLessThan(1e-300);
+        assertThat(out[1]).isPositive().isLessThan(1e-300);
+        assertThat(out[2]).isEqualTo(1.0);
+        assertThat(out[3]).isEqualTo(1.0);
+        assertThat(out[4]).isNaN();
+        assertThat(out[5]).isEqualTo(0.5);
+        assertThat(out[6]).isPositive().isLessThan(1e-300);
+        assertThat(out[7]).isEqualTo(1.0);
+        assertThat(out[8]).isCloseTo(1 / (1 + Math.exp(-1)), org.assertj.core.data.Offset.offset(1e-16));
+        assertThat(out[9]).isCloseTo(1 / (1 + Math.exp(1)), org.assertj.core.data.Offset.offset(1e-16));
+    }
+}
