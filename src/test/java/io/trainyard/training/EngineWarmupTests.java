@@ -3,6 +3,11 @@ package io.trainyard.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,10 +34,10 @@ class EngineWarmupTests {
 
     @Test
     void theWidePathIsRehearsedWhileTheLoopIsStillBeingProfiledNotAtTheEnd() throws Exception {
-        java.util.List<String> shapes = new java.util.ArrayList<>();
+        List<String> shapes = new ArrayList<>();
         EngineWarmup.Rehearser rehearser = rehearser(6 * RUN, Duration.ofSeconds(30));
         rehearser.onEachRun(
-                problem -> shapes.add(java.util.Arrays.toString(problem.start().layerSizes())));
+                problem -> shapes.add(Arrays.toString(problem.start().layerSizes())));
 
         EngineWarmup.Rehearsal done = rehearser.rehearse();
 
@@ -44,10 +49,9 @@ class EngineWarmupTests {
 
     @Test
     void settlingOnceTheServiceIsReadyRunsOnlyTheHomeworkPathAndAtLeastTheQuietRuns() throws Exception {
-        java.util.List<String> shapes = new java.util.ArrayList<>();
+        List<String> shapes = new ArrayList<>();
         EngineWarmup.Rehearser rehearser = rehearser(16_000, Duration.ofSeconds(30))
-                .onEachRun(problem ->
-                        shapes.add(java.util.Arrays.toString(problem.start().layerSizes())));
+                .onEachRun(problem -> shapes.add(Arrays.toString(problem.start().layerSizes())));
 
         EngineWarmup.Rehearsal settled = rehearser.settle();
 
@@ -73,7 +77,7 @@ class EngineWarmupTests {
 
         rehearser.giveWayWhen(() -> false); // the service is ready, and no job comes
 
-        EngineWarmup.Rehearsal settled = rehearser.finished().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        EngineWarmup.Rehearsal settled = rehearser.finished().get(60, TimeUnit.SECONDS);
         assertThat(settled).isNotNull();
         assertThat(settled.runs()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.QUIET_RUNS);
     }
@@ -81,19 +85,14 @@ class EngineWarmupTests {
     @Test
     void anEarlyRehearsalDoesNotSettleWhenAJobComesWhileItWaits() throws Exception {
         EngineWarmup.Rehearser rehearser = rehearser(2 * RUN, Duration.ofSeconds(30));
-        java.util.concurrent.atomic.AtomicBoolean jobRunning = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean jobRunning = new AtomicBoolean();
         rehearser.startInBackground(true);
         rehearser.giveWayWhen(jobRunning::get); // the service is ready
-        assertThat(rehearser
-                        .rehearsed()
-                        .get(60, java.util.concurrent.TimeUnit.SECONDS)
-                        .ending())
-                .isNotEqualTo(EngineWarmup.Ending.GAVE_WAY);
+        assertThat(rehearser.rehearsed().get(60, TimeUnit.SECONDS).ending()).isNotEqualTo(EngineWarmup.Ending.GAVE_WAY);
 
         jobRunning.set(true); // a job starts within the idle wait
 
-        assertThat(rehearser.finished().get(60, java.util.concurrent.TimeUnit.SECONDS))
-                .isNull();
+        assertThat(rehearser.finished().get(60, TimeUnit.SECONDS)).isNull();
     }
 
     @Test
