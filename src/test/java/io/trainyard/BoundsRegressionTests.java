@@ -250,6 +250,8 @@ class BoundsRegressionTests {
                 // Bounded: a stream whose answer never starts fails the test instead of hanging the build.
                 HttpResponse<Flow.Publisher<List<ByteBuffer>>> answer = answerWithin(response, Duration.ofSeconds(60));
                 assertThat(answer.statusCode()).isEqualTo(200);
+                // The security headers, once each: written before the stream's first event, never beside it.
+                assertThat(answer.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
                 // Read, and kept up with: a reader that falls behind is dropped by design (SlowEventReaderTests),
                 // which would free its slot and let the next stream in on a slow machine.
                 Reader reader = new Reader();
