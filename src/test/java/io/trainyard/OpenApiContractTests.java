@@ -263,6 +263,31 @@ class OpenApiContractTests {
      * the dialect of OpenAPI 3.1), {@code $ref}s into the components resolved.
      */
     @Test
+    void predictingDocumentsBothMediaTypesWithAnExampleEachAndBothAnswers() {
+        // Two handler methods share each path (JSON and CSV); springdoc merges them into one operation.
+        for (String path : List.of("/models/{id}/predictions", "/aliases/{name}/predictions")) {
+            JsonNode post = raw.get("paths").get(path).get("post");
+            for (String mediaType : List.of("application/json", "text/csv")) {
+                JsonNode examples =
+                        post.at("/requestBody/content").path(mediaType).path("examples");
+                assertThat(examples.path("two rows of hw5").path("value").toString())
+                        .as("%s %s request example", path, mediaType)
+                        .contains("2.3");
+            }
+            JsonNode answers = post.at("/responses/200/content");
+            assertThat(answers.path("application/json")
+                            .path("schema")
+                            .path("$ref")
+                            .asString())
+                    .as("%s JSON answer", path)
+                    .isEqualTo("#/components/schemas/PredictionResponse");
+            assertThat(answers.has("text/csv")).as("%s CSV answer", path).isTrue();
+        }
+        assertThat(raw.at("/components/schemas/PredictionResponse/properties/y").isMissingNode())
+                .isFalse();
+    }
+
+    @Test
     void everyExampleIsValidAgainstItsSchema() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
         Map<String, JsonNode> examples = new HashMap<>();

@@ -151,9 +151,8 @@ class AliasController {
                                     @Content(
                                             examples =
                                                     @ExampleObject(
-                                                            name = "two rows of hw5",
-                                                            value =
-                                                                    "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
+                                                            name = Predictions.EXAMPLE_NAME,
+                                                            value = Predictions.JSON_EXAMPLE))))
     @ApiResponse(
             responseCode = "404",
             description = "No such alias",
@@ -175,11 +174,10 @@ class AliasController {
                                     @Content(
                                             mediaType = Predictions.CSV,
                                             schema = @Schema(type = "string"),
-                                            examples = @ExampleObject(name = "two rows of hw5", value = """
-                            x1,x2,x3,x4,x5
-                            2.3,45.2,-0.05,0.87,1.0
-                            7.7,63.3,-0.69,2.2,1.0
-                            """))))
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = Predictions.EXAMPLE_NAME,
+                                                            value = Predictions.CSV_EXAMPLE))))
     @ApiResponse(
             responseCode = "200",
             description = "The input columns and one column per output",

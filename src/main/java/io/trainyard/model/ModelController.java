@@ -155,9 +155,8 @@ class ModelController {
                                     @Content(
                                             examples =
                                                     @ExampleObject(
-                                                            name = "two rows of hw5",
-                                                            value =
-                                                                    "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}"))))
+                                                            name = Predictions.EXAMPLE_NAME,
+                                                            value = Predictions.JSON_EXAMPLE))))
     @ApiResponse(
             responseCode = "400",
             description = "Missing, ragged or non-finite x, or the wrong number of columns",
@@ -178,11 +177,10 @@ class ModelController {
                                     @Content(
                                             mediaType = Predictions.CSV,
                                             schema = @Schema(type = "string"),
-                                            examples = @ExampleObject(name = "two rows of hw5", value = """
-                            x1,x2,x3,x4,x5
-                            2.3,45.2,-0.05,0.87,1.0
-                            7.7,63.3,-0.69,2.2,1.0
-                            """))))
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = Predictions.EXAMPLE_NAME,
+                                                            value = Predictions.CSV_EXAMPLE))))
     @ApiResponse(
             responseCode = "200",
             description = "The input columns and one column per output",

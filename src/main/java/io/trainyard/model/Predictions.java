@@ -28,6 +28,17 @@ class Predictions {
 
     static final String CSV = "text/csv";
 
+    /** The request examples both prediction endpoints (by model and by alias) show in the OpenAPI document. */
+    static final String EXAMPLE_NAME = "two rows of hw5";
+
+    static final String JSON_EXAMPLE = "{\"x\": [[2.3, 45.2, -0.05, 0.87, 1.0], [7.7, 63.3, -0.69, 2.2, 1.0]]}";
+
+    static final String CSV_EXAMPLE = """
+            x1,x2,x3,x4,x5
+            2.3,45.2,-0.05,0.87,1.0
+            7.7,63.3,-0.69,2.2,1.0
+            """;
+
     /** The operation descriptions both controllers show in Swagger. */
     static final String JSON_DESCRIPTION = "Applies the model's stored preprocessing to the raw inputs `x` (one row "
             + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`.";
