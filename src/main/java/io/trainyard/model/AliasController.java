@@ -144,15 +144,7 @@ class AliasController {
     @Operation(
             operationId = "predictWithAlias",
             summary = "Predict with the model an alias points to",
-            description = Predictions.JSON_DESCRIPTION,
-            requestBody =
-                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-                            content =
-                                    @Content(
-                                            examples =
-                                                    @ExampleObject(
-                                                            name = Predictions.EXAMPLE_NAME,
-                                                            value = Predictions.JSON_EXAMPLE))))
+            description = Predictions.JSON_DESCRIPTION)
     @ApiResponse(
             responseCode = "404",
             description = "No such alias",

@@ -145,18 +145,7 @@ class ModelController {
     }
 
     @PostMapping(path = "/{id}/predictions", consumes = "application/json")
-    @Operation(
-            operationId = "predictWithModel",
-            summary = "Predict",
-            description = Predictions.JSON_DESCRIPTION,
-            requestBody =
-                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
-                            content =
-                                    @Content(
-                                            examples =
-                                                    @ExampleObject(
-                                                            name = Predictions.EXAMPLE_NAME,
-                                                            value = Predictions.JSON_EXAMPLE))))
+    @Operation(operationId = "predictWithModel", summary = "Predict", description = Predictions.JSON_DESCRIPTION)
     @ApiResponse(
             responseCode = "400",
             description = "Missing, ragged or non-finite x, or the wrong number of columns",

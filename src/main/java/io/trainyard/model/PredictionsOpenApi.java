@@ -22,15 +22,15 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 
 /**
  * Predicting is one operation in two media types: JSON and a streamed CSV, handled by two methods
- * on the same path. springdoc merges the two into one operation and keeps one method's
+ * on the same path. springdoc merges the two into one operation and keeps the CSV method's
  * annotations where they meet, so the JSON request example and the JSON answer (its 200 and the
- * {@code PredictionResponse} schema) were missing from the document. This puts them back; checked
- * by {@code OpenApiContractTests}.
+ * {@code PredictionResponse} schema) never reached the document from the JSON method's own
+ * annotations. They are written here instead; checked by {@code OpenApiContractTests}.
  */
 @Configuration(proxyBeanMethods = false)
 class PredictionsOpenApi {
 
-    static final List<String> PATHS = List.of("/models/{id}/predictions", "/aliases/{name}/predictions");
+    private static final List<String> PATHS = List.of("/models/{id}/predictions", "/aliases/{name}/predictions");
 
     private static final String JSON = org.springframework.http.MediaType.APPLICATION_JSON_VALUE;
 
@@ -58,8 +58,7 @@ class PredictionsOpenApi {
             }
             if (post.getRequestBody() != null && post.getRequestBody().getContent() != null) {
                 MediaType body = post.getRequestBody().getContent().get(JSON);
-                if (body != null
-                        && (body.getExamples() == null || body.getExamples().isEmpty())) {
+                if (body != null) {
                     body.addExamples(
                             Predictions.EXAMPLE_NAME,
                             new Example().summary(Predictions.EXAMPLE_NAME).value(example));

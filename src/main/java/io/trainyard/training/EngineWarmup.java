@@ -4,10 +4,12 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,13 +151,13 @@ class EngineWarmup {
         private final Duration flushInterval;
         private final Duration lease;
         private volatile BooleanSupplier giveWay = () -> false;
-        private final java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        private final CountDownLatch ready = new CountDownLatch(1);
         /** The background rehearsal's first phase, before the service is ready. */
         private final CompletableFuture<Rehearsal> rehearsed = new CompletableFuture<>();
         /** The background rehearsal's settling once the service was ready; null when it did not settle. */
         private final CompletableFuture<Rehearsal> finished = new CompletableFuture<>();
 
-        private java.util.function.Consumer<Warmup.Problem> eachRun = problem -> {};
+        private Consumer<Warmup.Problem> eachRun = problem -> {};
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
             this.iterations = iterations;
@@ -175,7 +177,7 @@ class EngineWarmup {
         }
 
         /** Tells {@code observer} each problem as its run starts (the tests see the order of the runs). */
-        Rehearser onEachRun(java.util.function.Consumer<Warmup.Problem> observer) {
+        Rehearser onEachRun(Consumer<Warmup.Problem> observer) {
             this.eachRun = observer;
             return this;
         }
@@ -224,9 +226,11 @@ class EngineWarmup {
                         } catch (RuntimeException | LinkageError | ExecutionException e) {
                             // Only speed is at stake: jobs run the same code, compiled or not.
                             log.warn("Engine warm-up failed: {}", e.toString());
+                            rehearsed.completeExceptionally(e);
                             finished.completeExceptionally(e);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
+                            rehearsed.completeExceptionally(e);
                             finished.completeExceptionally(e);
                         }
                     },
@@ -326,7 +330,7 @@ class EngineWarmup {
         }
 
         /** A tenth of the minimum on the wide path: its time goes to BLAS, which needs no warming. */
-        int wideIterations() {
+        private int wideIterations() {
             return Math.max(1, iterations / 10);
         }
 
@@ -334,7 +338,7 @@ class EngineWarmup {
             return stopping.getAsBoolean() || giveWay.getAsBoolean();
         }
 
-        /** One homework-sized run, as {@link JobRunner} trains a job, with every write going nowhere. */
+        /** One job-sized run of {@code problem}, as {@link JobRunner} trains a job, with every write going nowhere. */
         private TrainingResult rehearseJob(Warmup.Problem problem, int runIterations, JobMetrics uncounted)
                 throws ExecutionException, InterruptedException {
             eachRun.accept(problem);
