@@ -138,7 +138,7 @@ class ModelController {
             description = "The model is invalid; `errors` names each shape mismatch",
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<ModelDocument> importModel(@RequestBody ModelDocument document) {
-        Model model = document.toModel(limits.maxParameters(), limits.maxWidth());
+        Model model = document.toModel(limits.maxHiddenLayers(), limits.maxParameters(), limits.maxWidth());
         StoredModel stored = models.saveImported(
                 model, document.trainLoss(), document.testLoss(), document.inputColumns(), document.outputColumns());
         return ResponseEntity.created(URI.create("/models/" + stored.id())).body(ModelDocument.from(stored));

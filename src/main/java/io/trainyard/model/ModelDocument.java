@@ -119,7 +119,7 @@ record ModelDocument(
      *
      * @throws InvalidRequestException listing everything that does not fit together
      */
-    Model toModel(long maxParameters, int maxWidth) {
+    Model toModel(int maxHiddenLayers, long maxParameters, int maxWidth) {
         List<FieldError> errors = new ArrayList<>();
         // API.md: "POST /models with that body (no id)": a GET answer minus its id imports as it is, so
         // what the service assigns besides the id (jobId, createdAt, owner, lineage) is ignored, not refused.
@@ -128,6 +128,15 @@ record ModelDocument(
         }
         if (layerSizes == null || layerSizes.size() < 2) {
             errors.add(new FieldError("layerSizes", "needs at least an input and an output width, e.g. [5, 20, 1]"));
+            throw new InvalidRequestException(errors);
+        }
+        // The same limit as a job's layers: a model no job could train is no model to import (and
+        // thousands of layers would not even fit the stored architecture).
+        if (layerSizes.size() - 2 > maxHiddenLayers) {
+            errors.add(new FieldError(
+                    "layerSizes",
+                    "has " + (layerSizes.size() - 2) + " hidden layers, more than the limit " + maxHiddenLayers
+                            + " (trainyard.limits.max-hidden-layers)"));
             throw new InvalidRequestException(errors);
         }
         int[] sizes = new int[layerSizes.size()];
@@ -228,10 +237,23 @@ record ModelDocument(
             checkNames(inputColumns, "inputColumns", sizes[0] / degree, errors);
         }
         checkNames(outputColumns, "outputColumns", sizes[sizes.length - 1], errors);
+        checkLoss(trainLoss, "trainLoss", errors);
+        checkLoss(testLoss, "testLoss", errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
         return new Model(Network.of(sizes, act, w, hasBias ? b : null), pipeline);
+    }
+
+    /**
+     * Losses are optional; given, they are sums of squared errors. Jackson reads the strings "NaN" and
+     * "Infinity" into a Double, and such a loss would be answered as a string where a number belongs.
+     */
+    private static void checkLoss(Double loss, String field, List<FieldError> errors) {
+        if (loss != null && !(Double.isFinite(loss) && loss >= 0)) {
+            errors.add(
+                    new FieldError(field, "must be a finite sum of squared errors (0 or more) or null, got " + loss));
+        }
     }
 
     /** Column names are optional; given, there is one per column, each non-blank and different. */
