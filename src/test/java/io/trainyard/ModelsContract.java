@@ -2,6 +2,7 @@ package io.trainyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -398,6 +400,46 @@ abstract class ModelsContract {
                         .at("/errors/0/field")
                         .asString())
                 .isEqualTo("body");
+    }
+
+    /**
+     * Hostile imported files: a model far deeper than any job may train used to reach the store and
+     * fail there (500), and a loss of "NaN" was stored and answered as a string where a number
+     * belongs. Finite weights can still overflow on finite inputs: neither answer may say Infinity.
+     */
+    @Test
+    void hostileModelFilesAndOverflowingPredictionsAre400s() {
+        Map<String, Object> deep = new LinkedHashMap<>();
+        Map<String, Object> weights = new LinkedHashMap<>();
+        int hiddenLayers = 5_000;
+        for (int l = 0; l <= hiddenLayers; l++) {
+            weights.put("W" + l, new double[][] {{1.0}});
+        }
+        deep.put("layerSizes", Collections.nCopies(hiddenLayers + 2, 1));
+        deep.put("activation", "tanh");
+        deep.put("weights", weights);
+        assertThat(problem(http.post("/models", deep)).at("/errors/0/message").asString())
+                .contains("5000 hidden layers");
+
+        Map<String, Object> nanLoss = linearModel(null);
+        nanLoss.put("trainLoss", "NaN");
+        assertThat(problem(http.post("/models", nanLoss)).at("/errors/0/field").asString())
+                .isEqualTo("trainLoss");
+
+        Map<String, Object> huge = linearModel(List.of("a", "b"));
+        huge.put("weights", Map.of("W0", new double[][] {{1e300}, {1}}));
+        String model = http.post("/models", huge).expect(201).get("id").asString();
+        String path = "/models/" + model + "/predictions";
+        assertThat(http.post(path, Map.of("x", new double[][] {{1e-300, 0}}))
+                        .expect(200)
+                        .at("/y/0/0")
+                        .asDouble())
+                .isCloseTo(1.5, within(1e-12));
+        JsonNode json = problem(http.post(path, Map.of("x", new double[][] {{0, 0}, {1e10, 0}})));
+        assertThat(json.at("/errors/0/field").asString()).isEqualTo("x[1]");
+        assertThat(json.get("detail").asString()).contains("not a finite number");
+        JsonNode csv = problem(http.post(path, "text/csv", "a,b\n0,0\n1e10,0\n"));
+        assertThat(csv.at("/errors/0/field").asString()).isEqualTo("line 3");
     }
 
     @Test

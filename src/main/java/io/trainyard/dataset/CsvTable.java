@@ -12,7 +12,9 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
+import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.LineBoundedReader;
 
 /**
  * A numeric CSV file with a header row, split into input and target columns. Every problem is
@@ -144,7 +146,7 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             throw invalid(where + ": the cell has " + cell.length() + " characters, more than " + MAX_CELL_CHARS
                     + "; a number needs far fewer");
         }
-        if (!isDecimal(cell)) {
+        if (!Decimals.isDecimal(cell)) {
             String what = cell.isEmpty() ? "is empty" : "'" + cell + "' is not a number";
             if (cell.equalsIgnoreCase("nan")
                     || cell.toLowerCase(java.util.Locale.ROOT).contains("inf")) {
@@ -157,53 +159,6 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             throw invalid(where + ": '" + cell + "' is not a finite number");
         }
         return value;
-    }
-
-    /**
-     * Plain decimal or scientific notation ({@code [+-]digits[.digits][(e|E)[+-]digits]}, at least
-     * one mantissa digit); no hex, no type suffixes, no NaN or Infinity. One pass, no backtracking:
-     * the time is linear in the cell's length whatever it holds.
-     */
-    static boolean isDecimal(CharSequence s) {
-        int i = 0;
-        int n = s.length();
-        if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-            i++;
-        }
-        int digits = 0;
-        while (i < n && isDigit(s.charAt(i))) {
-            i++;
-            digits++;
-        }
-        if (i < n && s.charAt(i) == '.') {
-            i++;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                digits++;
-            }
-        }
-        if (digits == 0) {
-            return false;
-        }
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '+' || s.charAt(i) == '-')) {
-                i++;
-            }
-            int exponent = 0;
-            while (i < n && isDigit(s.charAt(i))) {
-                i++;
-                exponent++;
-            }
-            if (exponent == 0) {
-                return false;
-            }
-        }
-        return i == n;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
     }
 
     private static InvalidRequestException invalid(String message) {

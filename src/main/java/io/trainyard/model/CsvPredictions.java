@@ -16,8 +16,11 @@ import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 
+import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
+import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.LineBoundedReader;
 import io.trainyard.system.ResponseCutShortException;
 
 /**
@@ -36,6 +39,12 @@ import io.trainyard.system.ResponseCutShortException;
  * arrives after the 200 and earlier rows went out: the response is then cut off (the connection is
  * closed without ending the body), never finished as if complete, and the server logs the line and
  * column. Clients that need the 400 for every row check the file first or send it in parts.
+ *
+ * <p>Cells are read exactly as a data set upload reads them ({@link Decimals}: no {@code 1d}, hex or
+ * NaN), a UTF-8 byte-order mark before the header is not part of the first name, and lines are
+ * numbered as an editor shows them (blank lines and quoted line breaks counted). A row whose
+ * prediction is not a finite number (the inputs overflow the model) is a bad row like any other:
+ * its line is named, and nothing pretends the answer is a number.
  */
 final class CsvPredictions {
 
@@ -43,6 +52,16 @@ final class CsvPredictions {
     static final int CHUNK_CELLS = 1 << 16;
 
     static final int MIN_CHUNK_ROWS = 256;
+
+    /** Characters of one line, as for data set uploads: 1,024 columns of generous numbers, with room to spare. */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
+    /**
+     * Working memory of one forward pass: a chunk is predicted in slices of rows that fit, so a wide
+     * model does not hold a chunk's activations of every layer at once (65,536 rows through 1,024
+     * units are gigabytes).
+     */
+    static final long SLICE_BYTES = 16L << 20;
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
@@ -62,14 +81,20 @@ final class CsvPredictions {
         Model model = stored.model();
         int width = model.inputWidth();
         boolean started = false;
-        try (CSVParser parser =
-                CSVParser.builder().setReader(body).setFormat(FORMAT).get()) {
+        try (CSVParser parser = CSVParser.builder()
+                .setReader(new LineBoundedReader(body, MAX_LINE_CHARS))
+                .setFormat(FORMAT)
+                .get()) {
             Iterator<CSVRecord> records = parser.iterator();
             if (!records.hasNext()) {
                 throw new InvalidRequestException(
                         "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
             }
-            CSVRecord header = records.next();
+            List<String> header = new ArrayList<>(records.next().toList());
+            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
+            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+                header.set(0, header.get(0).substring(1).trim());
+            }
             int[] source = columns(header, stored.inputColumns(), width);
             List<String> names = new ArrayList<>();
             for (int j : source) {
@@ -77,8 +102,12 @@ final class CsvPredictions {
             }
             names.addAll(outputNames(stored.outputColumns(), model.outputWidth()));
             int chunkRows = Math.max(MIN_CHUNK_ROWS, CHUNK_CELLS / width);
+            int sliceRows = (int) Math.max(
+                    1,
+                    Math.min(chunkRows, SLICE_BYTES / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1))));
 
-            Chunk chunk = Chunk.read(records, header.toList(), source, chunkRows);
+            Chunk chunk = Chunk.read(records, parser, header, source, chunkRows);
+            chunk.predict(model, sliceRows);
             if (chunk.error != null) {
                 throw new InvalidRequestException(chunk.error.field, chunk.error.message);
             }
@@ -88,7 +117,7 @@ final class CsvPredictions {
                     writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
             printer.printRecord(names);
             while (true) {
-                chunk.write(model, printer);
+                chunk.write(printer);
                 if (chunk.error != null) {
                     printer.flush();
                     throw new ResponseCutShortException("CSV prediction for model " + stored.id()
@@ -97,25 +126,35 @@ final class CsvPredictions {
                 if (!records.hasNext()) {
                     break;
                 }
-                chunk = Chunk.read(records, header.toList(), source, chunkRows);
+                chunk = Chunk.read(records, parser, header, source, chunkRows);
+                chunk.predict(model, sliceRows);
             }
             printer.flush();
         } catch (UncheckedIOException e) {
-            // commons-csv reports broken quoting while iterating
+            // commons-csv reports broken quoting, and the reader a line that is too long, while iterating
+            String problem = e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong
+                    ? "line " + tooLong.line() + " is longer than " + MAX_LINE_CHARS
+                            + " characters; a line holds one row of numbers"
+                    : "is not valid CSV: " + e.getMessage();
             if (started) {
-                throw new ResponseCutShortException("CSV prediction for model " + stored.id()
-                        + " stopped after the response started: " + e.getMessage());
+                throw new ResponseCutShortException(
+                        "CSV prediction for model " + stored.id() + " stopped after the response started: " + problem);
             }
-            throw new InvalidRequestException("body", "is not valid CSV: " + e.getMessage());
+            throw new InvalidRequestException("body", problem);
+        } catch (LineBoundedReader.LineTooLongException e) {
+            // the header line, read while the parser is built
+            throw new InvalidRequestException(
+                    "body",
+                    "line " + e.line() + " is longer than " + MAX_LINE_CHARS
+                            + " characters; a line holds one row of numbers");
         }
     }
 
     /** Which header column feeds each model input. */
-    private static int[] columns(CSVRecord header, List<String> known, int width) {
-        List<String> cells = header.toList();
+    private static int[] columns(List<String> cells, List<String> known, int width) {
         boolean numeric = !cells.isEmpty();
         for (String cell : cells) {
-            numeric &= parse(cell) != null;
+            numeric &= Decimals.isDecimal(cell);
         }
         if (numeric) {
             throw new InvalidRequestException(
@@ -164,29 +203,38 @@ final class CsvPredictions {
         return names;
     }
 
+    /** The cell's value, or null when it is not a finite number written in decimal. */
     private static Double parse(String cell) {
-        try {
-            return Double.parseDouble(cell);
-        } catch (NumberFormatException e) {
+        if (!Decimals.isDecimal(cell)) {
             return null;
         }
+        double value = Double.parseDouble(cell);
+        return Double.isFinite(value) ? value : null;
     }
 
     private record Problem(String field, String message) {}
 
-    /** Up to {@code rows} good rows, then possibly the first problem (nothing after it is read). */
+    /**
+     * Up to {@code rows} good rows with their predictions, then possibly the first problem: a bad
+     * row (nothing after it is read) or the first row whose prediction is not finite (the rows from
+     * it on are dropped).
+     */
     private static final class Chunk {
 
         private final List<String[]> text = new ArrayList<>();
         private final List<double[]> values = new ArrayList<>();
+        private final List<Long> lines = new ArrayList<>();
+        private double[][] predictions;
         private Problem error;
 
-        static Chunk read(Iterator<CSVRecord> records, List<String> header, int[] source, int rows) {
+        static Chunk read(Iterator<CSVRecord> records, CSVParser parser, List<String> header, int[] source, int rows) {
             int headerWidth = header.size();
             Chunk chunk = new Chunk();
             while (chunk.values.size() < rows && records.hasNext()) {
                 CSVRecord record = records.next();
-                long line = record.getRecordNumber();
+                // The parser's line count, not the record number: blank lines and quoted line breaks
+                // count, so the line is the one an editor shows.
+                long line = parser.getCurrentLineNumber();
                 if (record.size() != headerWidth) {
                     chunk.error = new Problem(
                             "line " + line, "has " + record.size() + " columns but the header has " + headerWidth);
@@ -197,7 +245,7 @@ final class CsvPredictions {
                 for (int i = 0; i < source.length; i++) {
                     cells[i] = record.get(source[i]);
                     Double v = parse(cells[i]);
-                    if (v == null || !Double.isFinite(v)) {
+                    if (v == null) {
                         chunk.error = new Problem(
                                 "line " + line + ", column " + (source[i] + 1) + " (" + header.get(source[i]) + ")",
                                 "must be a finite number, got '" + abbreviate(cells[i]) + "'");
@@ -207,23 +255,45 @@ final class CsvPredictions {
                 }
                 chunk.text.add(cells);
                 chunk.values.add(x);
+                chunk.lines.add(line);
             }
             return chunk;
         }
 
-        /** Predicts and writes the good rows. */
-        void write(Model model, CSVPrinter printer) throws IOException {
-            if (values.isEmpty()) {
-                return;
+        /** Predicts the good rows, {@code sliceRows} at a time; keeps those before a non-finite prediction. */
+        void predict(Model model, int sliceRows) {
+            predictions = new double[values.size()][];
+            for (int from = 0; from < values.size(); from += sliceRows) {
+                int to = Math.min(values.size(), from + sliceRows);
+                RealMatrix y = model.predict(
+                        new Array2DRowRealMatrix(values.subList(from, to).toArray(double[][]::new), false));
+                for (int r = from; r < to; r++) {
+                    double[] row = y.getRow(r - from);
+                    for (double v : row) {
+                        if (!Double.isFinite(v)) {
+                            error = new Problem(
+                                    "line " + lines.get(r),
+                                    "the model's prediction for this row is not a finite number (" + v
+                                            + "): the inputs are far outside what the model's weights can handle");
+                            text.subList(r, text.size()).clear();
+                            values.subList(r, values.size()).clear();
+                            return;
+                        }
+                    }
+                    predictions[r] = row;
+                }
             }
-            RealMatrix y = model.predict(new Array2DRowRealMatrix(values.toArray(double[][]::new), false));
+        }
+
+        /** Writes the good rows and their predictions. */
+        void write(CSVPrinter printer) throws IOException {
             List<String> row = new ArrayList<>();
             for (int r = 0; r < values.size(); r++) {
                 row.clear();
                 for (String cell : text.get(r)) {
                     row.add(cell);
                 }
-                for (double v : y.getRow(r)) {
+                for (double v : predictions[r]) {
                     row.add(Double.toString(v));
                 }
                 printer.printRecord(row);

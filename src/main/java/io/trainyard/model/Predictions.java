@@ -41,14 +41,16 @@ class Predictions {
 
     /** The operation descriptions both controllers show in Swagger. */
     static final String JSON_DESCRIPTION = "Applies the model's stored preprocessing to the raw inputs `x` (one row "
-            + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`.";
+            + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`. A row whose "
+            + "prediction overflows (not a finite number) is a 400 naming the row.";
 
     static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv`): a header "
             + "row, then one row per sample. Columns are matched by the model's input column names when the header has "
             + "them all (any order, other columns ignored), else taken in order. The answer (`text/csv`) has the input "
             + "columns and one column per output. Rows are read, checked and written a chunk at a time, so files of any "
             + "length use little memory (the request size limit still applies). A bad header, a ragged row or a cell "
-            + "that is not a finite number in the first chunk (65,536 numbers) is a 400 naming the line and column; in "
+            + "that is not a finite number, or a row whose prediction is not one, in the first chunk (65,536 numbers) is "
+            + "a 400 naming the line (and column); in "
             + "a later chunk the answer has already started, so it is cut off (the connection closes without ending "
             + "the body) instead of ending as if complete.";
 
@@ -114,8 +116,20 @@ class Predictions {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return new PredictionResponse(
-                model.predict(new Array2DRowRealMatrix(x, false)).getData());
+        double[][] y = model.predict(new Array2DRowRealMatrix(x, false)).getData();
+        // Finite inputs can still overflow a model (an imported one with large weights, or inputs far
+        // from its training data); JSON has no number for that, and the answer must not pretend.
+        for (int r = 0; r < y.length; r++) {
+            for (double v : y[r]) {
+                if (!Double.isFinite(v)) {
+                    throw new InvalidRequestException(
+                            "x[" + r + "]",
+                            "the model's prediction for this row is not a finite number (" + v
+                                    + "): the inputs are far outside what the model's weights can handle");
+                }
+            }
+        }
+        return new PredictionResponse(y);
     }
 
     void csv(StoredModel stored, HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -1,4 +1,4 @@
-package io.trainyard.dataset;
+package io.trainyard.system;
 
 import java.io.FilterReader;
 import java.io.IOException;
@@ -6,12 +6,13 @@ import java.io.Reader;
 
 /**
  * Refuses a line longer than a bound while the text is read, before a parser buffers it: a CSV
- * "line" of 60 MB would otherwise be held whole (and copied) before any check could see it.
+ * "line" of 60 MB would otherwise be held whole (and copied) before any check could see it. Shared by
+ * data set uploads and CSV predictions.
  */
-final class LineBoundedReader extends FilterReader {
+public final class LineBoundedReader extends FilterReader {
 
     /** A line went past the bound; {@link #line()} is 1-based, as in an editor. */
-    static final class LineTooLongException extends IOException {
+    public static final class LineTooLongException extends IOException {
         private final long line;
 
         LineTooLongException(long line) {
@@ -19,7 +20,7 @@ final class LineBoundedReader extends FilterReader {
             this.line = line;
         }
 
-        long line() {
+        public long line() {
             return line;
         }
     }
@@ -28,7 +29,7 @@ final class LineBoundedReader extends FilterReader {
     private long line = 1;
     private int column;
 
-    LineBoundedReader(Reader in, int maxLineChars) {
+    public LineBoundedReader(Reader in, int maxLineChars) {
         super(in);
         this.maxLineChars = maxLineChars;
     }

@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
 
 class CsvTableTests {
@@ -75,7 +76,7 @@ class CsvTableTests {
     @Test
     void numbersAreRecognisedByOneLinearScan() {
         for (String ok : List.of("0", "-1", "+2.5", ".5", "5.", "1e3", "1E-3", "-.5e+7", "007")) {
-            assertThat(CsvTable.isDecimal(ok)).as(ok).isTrue();
+            assertThat(Decimals.isDecimal(ok)).as(ok).isTrue();
         }
         for (String bad : List.of(
                 "",
@@ -94,7 +95,7 @@ class CsvTableTests {
                 "--1",
                 "1 2",
                 "١")) {
-            assertThat(CsvTable.isDecimal(bad)).as(bad).isFalse();
+            assertThat(Decimals.isDecimal(bad)).as(bad).isFalse();
         }
     }
 

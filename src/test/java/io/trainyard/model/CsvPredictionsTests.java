@@ -1,0 +1,149 @@
+package io.trainyard.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.junit.jupiter.api.Test;
+
+import io.trainyard.nn.Activation;
+import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
+import io.trainyard.nn.Preprocessing;
+import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.ResponseCutShortException;
+
+/** CSV predictions read a file the way a data set upload reads it, and never answer a non-number. */
+class CsvPredictionsTests {
+
+    /** y = 2·a − b + 0.5, inputs named a and b. */
+    private static StoredModel linear(double scale) {
+        Network network = Network.of(
+                new int[] {2, 1},
+                Activation.NONE,
+                List.of(new Array2DRowRealMatrix(new double[][] {{2.0 * scale}, {-1.0 * scale}})),
+                List.of(new ArrayRealVector(new double[] {0.5})));
+        return new StoredModel(
+                "m",
+                null,
+                Instant.EPOCH,
+                new Model(network, Preprocessing.of(1, null, null)),
+                null,
+                null,
+                null,
+                List.of("a", "b"),
+                List.of("y"));
+    }
+
+    private static String predict(StoredModel model, String csv) throws IOException {
+        StringWriter out = new StringWriter();
+        CsvPredictions.predict(model, new StringReader(csv), () -> out);
+        return out.toString();
+    }
+
+    private static InvalidRequestException refused(StoredModel model, String csv) {
+        return catchThrowableOfType(InvalidRequestException.class, () -> predict(model, csv));
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheHeaderIsNotPartOfTheFirstName() throws IOException {
+        // the training file itself, target column included, as a spreadsheet program saves it
+        assertThat(predict(linear(1), "\uFEFFa,b,y\n1,2,9\n")).isEqualTo("a,b,y\n1,2,0.5\n");
+    }
+
+    @Test
+    void badRowsAreNamedByTheLineAnEditorShows() {
+        InvalidRequestException afterBlankLines = refused(linear(1), "a,b\n\n1,2\n\n\n3,x\n");
+        assertThat(afterBlankLines.getMessage()).contains("line 6, column 2 (b)");
+
+        InvalidRequestException afterAQuotedLineBreak = refused(linear(1), "a,b\n\"1\n\",2\n3\n");
+        assertThat(afterAQuotedLineBreak.getMessage()).contains("line 4");
+    }
+
+    @Test
+    void cellsAreNumbersOnlyWhenADataSetUploadWouldTakeThem() {
+        for (String cell : List.of("1d", "2f", "0x1p3", "NaN", "Infinity", "1e400", " ")) {
+            assertThat(refused(linear(1), "a,b\n1," + cell + "\n").getMessage())
+                    .as(cell)
+                    .contains("line 2, column 2 (b)");
+        }
+    }
+
+    @Test
+    void aLineLongerThanAnyRowOfNumbersIsRefusedBeforeItIsHeld() {
+        String longLine = "1," + "1".repeat(CsvPredictions.MAX_LINE_CHARS);
+
+        assertThat(refused(linear(1), "a,b\n" + longLine + "\n").getMessage())
+                .contains("line 2")
+                .contains("longer than");
+        assertThat(refused(linear(1), longLine + "\n").getMessage()).contains("line 1");
+    }
+
+    @Test
+    void aPredictionThatOverflowsIsA400NamingItsLineNotTheWordInfinity() {
+        InvalidRequestException overflow = refused(linear(1e300), "a,b\n0,0\n1e10,0\n");
+
+        assertThat(overflow.getMessage()).contains("line 3").contains("not a finite number");
+    }
+
+    @Test
+    void anOverflowAfterTheAnswerStartedCutsItShortAfterTheGoodRows() {
+        StringBuilder csv = new StringBuilder("a,b\n");
+        int rows = CsvPredictions.CHUNK_CELLS; // two chunks of two-column rows
+        for (int r = 0; r < rows; r++) {
+            csv.append(r == rows - 1 ? "1e10" : "0").append(",0\n");
+        }
+        StringWriter out = new StringWriter();
+
+        assertThatThrownBy(() -> CsvPredictions.predict(linear(1e300), new StringReader(csv.toString()), () -> out))
+                .isInstanceOf(ResponseCutShortException.class)
+                .hasMessageContaining("line " + (rows + 1));
+        assertThat(out.toString()).doesNotContain("Infinity");
+        assertThat(out.toString().lines().count()).isEqualTo(rows); // the header and every good row
+    }
+
+    @Test
+    void aWideModelIsPredictedInSlicesWithTheSameNumbers() throws IOException {
+        // 1 input → 1,024 → 1: a chunk of 65,536 rows would need about a gigabyte at once
+        int width = 1024;
+        double[][] w0 = new double[1][width];
+        double[][] w1 = new double[width][1];
+        for (int j = 0; j < width; j++) {
+            w0[0][j] = (j % 7 - 3) / 10.0;
+            w1[j][0] = (j % 5 - 2) / 100.0;
+        }
+        Model model = new Model(
+                Network.of(
+                        new int[] {1, width, 1},
+                        Activation.TANH,
+                        List.of(new Array2DRowRealMatrix(w0), new Array2DRowRealMatrix(w1)),
+                        null),
+                Preprocessing.of(1, null, null));
+        StoredModel stored = new StoredModel("wide", null, Instant.EPOCH, model, null, null, null, null, null);
+        int rows = 3000;
+        StringBuilder csv = new StringBuilder("x\n");
+        double[][] x = new double[rows][1];
+        for (int r = 0; r < rows; r++) {
+            x[r][0] = r / 1000.0;
+            csv.append(x[r][0]).append('\n');
+        }
+
+        List<String> lines = predict(stored, csv.toString()).lines().toList();
+
+        double[][] expected = model.predict(new Array2DRowRealMatrix(x)).getData();
+        assertThat(lines).hasSize(rows + 1);
+        for (int r = 0; r < rows; r++) {
+            double got = Double.parseDouble(lines.get(r + 1).split(",")[1]);
+            assertThat(got).as("row " + r).isCloseTo(expected[r][0], within(1e-12));
+        }
+    }
+}
