@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Collections;
@@ -440,6 +441,23 @@ abstract class ModelsContract {
         assertThat(json.get("detail").asString()).contains("not a finite number");
         JsonNode csv = problem(http.post(path, "text/csv", "a,b\n0,0\n1e10,0\n"));
         assertThat(csv.at("/errors/0/field").asString()).isEqualTo("line 3");
+    }
+
+    @Test
+    void aCsvBodyIsReadInTheCharsetItsContentTypeNames() {
+        String model = http.post("/models", linearModel(List.of("café", "b")))
+                .expect(201)
+                .get("id")
+                .asString();
+        byte[] latin1 = "b,café\n2,1\n".getBytes(StandardCharsets.ISO_8859_1);
+
+        Http.Response response = http.send(HttpRequest.newBuilder(http.uri("/models/" + model + "/predictions"))
+                .header("Content-Type", "text/csv; charset=ISO-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+
+        // matched by name, so the columns swap back: y = 2·café − b + 0.5
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("café,b,y\n1,2,0.5\n");
     }
 
     @Test

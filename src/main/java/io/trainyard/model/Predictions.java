@@ -5,6 +5,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -133,7 +136,16 @@ class Predictions {
     }
 
     void csv(StoredModel stored, HttpServletRequest request, HttpServletResponse response) throws IOException {
-        CsvPredictions.predict(stored, new InputStreamReader(request.getInputStream(), StandardCharsets.UTF_8), () -> {
+        // As for a data set upload: the charset the Content-Type names (Spring has already refused an
+        // unknown one with a 415), else UTF-8. A Latin-1 header must still match the model's column names.
+        // Read from the header itself: Spring Boot's CharacterEncodingFilter forces the request's own
+        // encoding to UTF-8.
+        Charset charset = MediaType.parseMediaType(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                .getCharset();
+        if (charset == null) {
+            charset = StandardCharsets.UTF_8;
+        }
+        CsvPredictions.predict(stored, new InputStreamReader(request.getInputStream(), charset), () -> {
             response.setStatus(200);
             response.setContentType(CSV + ";charset=UTF-8");
             try {
