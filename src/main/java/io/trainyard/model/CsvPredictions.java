@@ -173,6 +173,13 @@ final class CsvPredictions {
         if (known != null && cells.containsAll(known)) {
             for (int i = 0; i < width; i++) {
                 source[i] = cells.indexOf(known.get(i));
+                // Matched by name, a repeated name leaves the input ambiguous: refused, as an upload refuses it.
+                if (cells.lastIndexOf(known.get(i)) != source[i]) {
+                    throw new InvalidRequestException(
+                            "line 1",
+                            "names the column '" + known.get(i) + "' more than once; the model reads its input '"
+                                    + known.get(i) + "' from one column, so keep one");
+                }
             }
             return source;
         }

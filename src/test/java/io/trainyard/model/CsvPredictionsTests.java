@@ -61,6 +61,13 @@ class CsvPredictionsTests {
     }
 
     @Test
+    void aHeaderThatRepeatsAnInputsNameIsAmbiguous() {
+        assertThat(refused(linear(1), "a,b,a\n1,2,3\n").getMessage())
+                .contains("line 1")
+                .contains("'a' more than once");
+    }
+
+    @Test
     void badRowsAreNamedByTheLineAnEditorShows() {
         InvalidRequestException afterBlankLines = refused(linear(1), "a,b\n\n1,2\n\n\n3,x\n");
         assertThat(afterBlankLines.getMessage()).contains("line 6, column 2 (b)");
