@@ -190,6 +190,30 @@ abstract class ApiContract {
     }
 
     @Test
+    void aDownsampledIncrementalReadStartsWithTheFirstPointAfterSince() {
+        String id =
+                track(http.post("/jobs", hw5Spec("since-and-max-points", 300)).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        // Whatever batches the history was stored in, `since` cuts into one of them for most values:
+        // the answer must still keep the first point after `since` (and the last), as API.md says.
+        for (int since = 0; since < 40; since++) {
+            for (String endpoint : List.of("losses", "gradients")) {
+                JsonNode read = http.get("/jobs/" + id + "/" + endpoint + "?since=" + since + "&maxPoints=3")
+                        .expect(200);
+                JsonNode iterations = read.get("iteration");
+                assertThat(iterations.size())
+                        .as("%s since=%d: %s", endpoint, since, iterations)
+                        .isEqualTo(3);
+                assertThat(iterations.get(0).asInt())
+                        .as("%s since=%d: %s", endpoint, since, iterations)
+                        .isEqualTo(since + 1);
+                assertThat(iterations.get(2).asInt()).isEqualTo(300);
+            }
+        }
+    }
+
+    @Test
     void historyQueryParametersAreCheckedAndNamedInTheProblem() {
         String id = track(http.post("/jobs", hw5Spec("query", 50)).expect(202));
         awaitStatus(id, "SUCCEEDED");
