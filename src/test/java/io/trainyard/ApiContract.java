@@ -746,6 +746,46 @@ abstract class ApiContract {
     }
 
     @Test
+    void inputsThatCannotBePreprocessedAreRefusedOrFailTheJobWithAReason() {
+        double[][] x = {{1}, {2}, {3}, {1e200}};
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("data", Map.of("x", x, "y", new double[] {1, 2, 3, 4}));
+        spec.put("basisDegree", 10);
+        spec.put("normalize", true);
+        spec.put("alpha", 0.01);
+        spec.put("iterations", 5);
+        spec.put("seed", 1);
+
+        // Inline: known at submission, so a 400 naming the cell (it used to be queued and fail as `internal`).
+        for (String path : List.of("/jobs", "/jobs?dryRun=true")) {
+            JsonNode refused = problem(http.post(path, spec), 400);
+            assertThat(refused.at("/errors/0/field").asString()).isEqualTo("data.x");
+            assertThat(refused.at("/errors/0/message").asString())
+                    .contains("row 3, column 0")
+                    .contains("basisDegree");
+        }
+
+        // An uploaded data set is only read when the job starts: it fails there, saying why.
+        String dataset = http.post("/datasets", Map.of("name", "huge inputs", "x", x, "y", new double[] {1, 2, 3, 4}))
+                .expect(201)
+                .get("id")
+                .asString();
+        spec.remove("data");
+        spec.put("dataset", dataset);
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode failed = awaitStatus(id, "FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("unusable-input");
+        assertThat(failed.at("/error/detail").asString())
+                .contains("row 3, column 0")
+                .contains("basisDegree");
+
+        // Squares beyond a double but powers within it (1e16^10 = 1e160) normalise and train.
+        spec.remove("dataset");
+        spec.put("data", Map.of("x", new double[][] {{1e16}, {-1e16}, {2}, {3e15}}, "y", new double[] {1, 2, 3, 4}));
+        awaitStatus(track(http.post("/jobs", spec).expect(202)), "SUCCEEDED");
+    }
+
+    @Test
     void badModelImportsAndPredictionsAreExplained() {
         JsonNode shape = problem(
                 http.post(

@@ -253,6 +253,16 @@ class JobSpecResolver {
                 }
             }
         }
+        if (inline != null
+                && request.warmStartModel() == null
+                && basisDegree >= 1
+                && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
+            // Refused here rather than failing the job: the preprocessing is fitted on these rows when it starts.
+            String unusable = Preprocessing.unusable(inline.x(), basisDegree, Boolean.TRUE.equals(request.normalize()));
+            if (unusable != null) {
+                errors.add(new FieldError("data.x", unusable + "; use a lower basisDegree, or rescale that column"));
+            }
+        }
         StoredModel warm = null;
         if (request.warmStartModel() != null) {
             try {

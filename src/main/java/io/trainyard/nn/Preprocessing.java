@@ -62,6 +62,10 @@ public final class Preprocessing {
     /** Fits the pipeline on training inputs. */
     public static Preprocessing fit(RealMatrix trainX, int basisDegree, boolean normalize) {
         Preprocessing expansionOnly = new Preprocessing(basisDegree, null, null);
+        String overflow = overflow(trainX, basisDegree);
+        if (overflow != null) {
+            throw new UnusableInputException(overflow);
+        }
         if (!normalize) {
             return expansionOnly;
         }
@@ -79,15 +83,113 @@ public final class Preprocessing {
                 sum += row[j];
             }
             mean[j] = sum / rows;
+            if (!Double.isFinite(mean[j])) {
+                mean[j] = scaledMean(expanded, j);
+            }
             double squares = 0;
             for (double[] row : expanded) {
                 double centred = row[j] - mean[j];
                 squares += centred * centred;
             }
             double deviation = Math.sqrt(squares / rows);
+            if (!Double.isFinite(deviation)) {
+                deviation = scaledDeviation(expanded, j, mean[j]);
+            }
             std[j] = deviation == 0.0 ? 1.0 : deviation;
         }
+        String unusable = unnormalisable(expanded, trainX.getColumnDimension(), mean, std);
+        if (unusable != null) {
+            throw new UnusableInputException(unusable);
+        }
         return new Preprocessing(basisDegree, mean, std);
+    }
+
+    /**
+     * Why a pipeline cannot be fitted on these training inputs (a power of an input, or a column's
+     * spread, beyond the range of a double), naming the first offending row or column; null when it
+     * can. {@link #fit} throws an {@link UnusableInputException} with this message in that case.
+     *
+     * @param x raw training inputs, one sample a row, at least one row
+     */
+    public static String unusable(double[][] x, int basisDegree, boolean normalize) {
+        try {
+            fit(new Array2DRowRealMatrix(x, false), basisDegree, normalize);
+            return null;
+        } catch (UnusableInputException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The first input whose expansion leaves the range of a double, without expanding the matrix; null if none. */
+    private static String overflow(RealMatrix x, int basisDegree) {
+        for (int r = 0; r < x.getRowDimension(); r++) {
+            for (int c = 0; c < x.getColumnDimension(); c++) {
+                double v = x.getEntry(r, c);
+                double power = v;
+                for (int p = 2; p <= basisDegree; p++) {
+                    power *= v;
+                    if (!Double.isFinite(power)) {
+                        return "row " + r + ", column " + c + ": " + v + " to the power " + p + " (basisDegree "
+                                + basisDegree + ") is beyond the range of a double (about 1.8e308)";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The first column that normalisation cannot map to finite numbers (its spread is too wide); null if none. */
+    private static String unnormalisable(double[][] expanded, int rawColumns, double[] mean, double[] std) {
+        for (double[] row : expanded) {
+            for (int j = 0; j < row.length; j++) {
+                if (!Double.isFinite((row[j] - mean[j]) / std[j])) {
+                    int power = j / rawColumns + 1;
+                    return "column " + (j % rawColumns) + (power == 1 ? "" : " to the power " + power)
+                            + " spreads over more than the range of a double (about 1.8e308), so it cannot be"
+                            + " normalised";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The mean of column {@code j} when the plain sum overflows: each value divided by the row count first. */
+    private static double scaledMean(double[][] expanded, int j) {
+        double mean = 0;
+        for (double[] row : expanded) {
+            mean += row[j] / expanded.length;
+        }
+        return mean;
+    }
+
+    /**
+     * The population standard deviation of column {@code j} when the plain sum of squares overflows:
+     * the deviations are divided by the largest one before squaring.
+     */
+    private static double scaledDeviation(double[][] expanded, int j, double mean) {
+        double largest = 0;
+        for (double[] row : expanded) {
+            largest = Math.max(largest, Math.abs(row[j] - mean));
+        }
+        if (!Double.isFinite(largest)) {
+            return largest;
+        }
+        double squares = 0;
+        for (double[] row : expanded) {
+            double scaled = (row[j] - mean) / largest;
+            squares += scaled * scaled;
+        }
+        return largest * Math.sqrt(squares / expanded.length);
+    }
+
+    /** Training inputs that a pipeline cannot be fitted on, or cannot transform into finite numbers. */
+    public static final class UnusableInputException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnusableInputException(String message) {
+            super(message);
+        }
     }
 
     /**
