@@ -214,6 +214,30 @@ abstract class ApiContract {
     }
 
     @Test
+    void anIncrementalReadWithNoNewPointsKeepsTheJobsColumnsAsEmptyArrays() {
+        Map<String, Object> spec = hw5Spec("no-new-points", 30);
+        spec.put("validationFraction", 0.2);
+        String id = track(http.post("/jobs", spec).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        JsonNode none = http.get("/jobs/" + id + "/losses?since=30").expect(200);
+
+        // The job has validation and test sets: "no new points" is [] in every column, not "no such set"
+        // (null), so a client appending poll after poll keeps equal-length columns.
+        for (String column :
+                List.of("iteration", "train", "validation", "test", "trainMse", "validationMse", "testMse")) {
+            assertThat(none.get(column).isArray()).as("%s in %s", column, none).isTrue();
+            assertThat(none.get(column).size()).as(column).isZero();
+        }
+        JsonNode all = http.get("/jobs/" + id + "/losses?since=29").expect(200);
+        assertThat(all.get("validation").size()).isEqualTo(1);
+        assertThat(http.get("/jobs/" + id + "/losses?since=30&format=csv").text())
+                .startsWith("iteration,train,validation,test");
+        assertThat(http.get("/jobs/" + id + "/losses?since=30&format=svg").text())
+                .contains("<svg");
+    }
+
+    @Test
     void historyQueryParametersAreCheckedAndNamedInTheProblem() {
         String id = track(http.post("/jobs", hw5Spec("query", 50)).expect(202));
         awaitStatus(id, "SUCCEEDED");
