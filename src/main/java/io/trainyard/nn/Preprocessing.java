@@ -72,32 +72,68 @@ public final class Preprocessing {
         if (trainX.getRowDimension() == 0) {
             throw new IllegalArgumentException("normalisation needs at least one training row");
         }
-        double[][] expanded = expansionOnly.expand(trainX);
-        int rows = expanded.length;
-        int cols = expanded[0].length;
+        // Column statistics of the expanded inputs, summed row by row in the order of the rows, without
+        // holding the expanded matrix (basisDegree times the inputs) in memory.
+        double[][] raw = rows(trainX);
+        int rows = raw.length;
+        int cols = raw[0].length * basisDegree;
         double[] mean = new double[cols];
-        double[] std = new double[cols];
+        forEachExpanded(raw, basisDegree, (j, value) -> mean[j] += value);
+        boolean[] overflowed = new boolean[cols];
+        boolean anyOverflowed = false;
         for (int j = 0; j < cols; j++) {
-            double sum = 0;
-            for (double[] row : expanded) {
-                sum += row[j];
-            }
-            mean[j] = sum / rows;
-            if (!Double.isFinite(mean[j])) {
-                mean[j] = scaledMean(expanded, j);
-            }
-            double squares = 0;
-            for (double[] row : expanded) {
-                double centred = row[j] - mean[j];
-                squares += centred * centred;
-            }
-            double deviation = Math.sqrt(squares / rows);
-            if (!Double.isFinite(deviation)) {
-                deviation = scaledDeviation(expanded, j, mean[j]);
-            }
-            std[j] = deviation == 0.0 ? 1.0 : deviation;
+            mean[j] /= rows;
+            overflowed[j] = !Double.isFinite(mean[j]);
+            anyOverflowed |= overflowed[j];
         }
-        String unusable = unnormalisable(expanded, trainX.getColumnDimension(), mean, std);
+        if (anyOverflowed) {
+            // The plain sum overflowed: each value divided by the row count first.
+            for (int j = 0; j < cols; j++) {
+                mean[j] = overflowed[j] ? 0 : mean[j];
+            }
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j]) {
+                    mean[j] += value / rows;
+                }
+            });
+        }
+        double[] squares = new double[cols];
+        forEachExpanded(raw, basisDegree, (j, value) -> {
+            double centred = value - mean[j];
+            squares[j] += centred * centred;
+        });
+        double[] std = new double[cols];
+        double[] largest = new double[cols];
+        anyOverflowed = false;
+        for (int j = 0; j < cols; j++) {
+            std[j] = Math.sqrt(squares[j] / rows);
+            overflowed[j] = !Double.isFinite(std[j]);
+            anyOverflowed |= overflowed[j];
+        }
+        if (anyOverflowed) {
+            // The plain sum of squares overflowed: the deviations are divided by the largest one before squaring.
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j]) {
+                    largest[j] = Math.max(largest[j], Math.abs(value - mean[j]));
+                    squares[j] = 0;
+                }
+            });
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j] && Double.isFinite(largest[j])) {
+                    double scaled = (value - mean[j]) / largest[j];
+                    squares[j] += scaled * scaled;
+                }
+            });
+            for (int j = 0; j < cols; j++) {
+                if (overflowed[j]) {
+                    std[j] = Double.isFinite(largest[j]) ? largest[j] * Math.sqrt(squares[j] / rows) : largest[j];
+                }
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            std[j] = std[j] == 0.0 ? 1.0 : std[j];
+        }
+        String unusable = unnormalisable(raw, basisDegree, mean, std);
         if (unusable != null) {
             throw new UnusableInputException(unusable);
         }
@@ -139,47 +175,46 @@ public final class Preprocessing {
     }
 
     /** The first column that normalisation cannot map to finite numbers (its spread is too wide); null if none. */
-    private static String unnormalisable(double[][] expanded, int rawColumns, double[] mean, double[] std) {
-        for (double[] row : expanded) {
-            for (int j = 0; j < row.length; j++) {
-                if (!Double.isFinite((row[j] - mean[j]) / std[j])) {
-                    int power = j / rawColumns + 1;
-                    return "column " + (j % rawColumns) + (power == 1 ? "" : " to the power " + power)
-                            + " spreads over more than the range of a double (about 1.8e308), so it cannot be"
-                            + " normalised";
+    private static String unnormalisable(double[][] raw, int basisDegree, double[] mean, double[] std) {
+        int rawColumns = raw[0].length;
+        int[] first = {-1};
+        forEachExpanded(raw, basisDegree, (j, value) -> {
+            if (first[0] < 0 && !Double.isFinite((value - mean[j]) / std[j])) {
+                first[0] = j;
+            }
+        });
+        if (first[0] < 0) {
+            return null;
+        }
+        int power = first[0] / rawColumns + 1;
+        return "column " + (first[0] % rawColumns) + (power == 1 ? "" : " to the power " + power)
+                + " spreads over more than the range of a double (about 1.8e308), so it cannot be normalised";
+    }
+
+    /** What is done with one expanded value: {@code j} is its column in the expanded inputs. */
+    @FunctionalInterface
+    private interface ExpandedValue {
+        void accept(int j, double value);
+    }
+
+    /** Every expanded value, row by row, computed exactly as {@link #expand} computes it. */
+    private static void forEachExpanded(double[][] raw, int basisDegree, ExpandedValue action) {
+        int cols = raw[0].length;
+        for (double[] row : raw) {
+            for (int c = 0; c < cols; c++) {
+                double v = row[c];
+                double power = v;
+                action.accept(c, v);
+                for (int p = 2; p <= basisDegree; p++) {
+                    power *= v;
+                    action.accept((p - 1) * cols + c, power);
                 }
             }
         }
-        return null;
     }
 
-    /** The mean of column {@code j} when the plain sum overflows: each value divided by the row count first. */
-    private static double scaledMean(double[][] expanded, int j) {
-        double mean = 0;
-        for (double[] row : expanded) {
-            mean += row[j] / expanded.length;
-        }
-        return mean;
-    }
-
-    /**
-     * The population standard deviation of column {@code j} when the plain sum of squares overflows:
-     * the deviations are divided by the largest one before squaring.
-     */
-    private static double scaledDeviation(double[][] expanded, int j, double mean) {
-        double largest = 0;
-        for (double[] row : expanded) {
-            largest = Math.max(largest, Math.abs(row[j] - mean));
-        }
-        if (!Double.isFinite(largest)) {
-            return largest;
-        }
-        double squares = 0;
-        for (double[] row : expanded) {
-            double scaled = (row[j] - mean) / largest;
-            squares += scaled * scaled;
-        }
-        return largest * Math.sqrt(squares / expanded.length);
+    private static double[][] rows(RealMatrix x) {
+        return x instanceof Array2DRowRealMatrix array ? array.getDataRef() : x.getData();
     }
 
     /** Training inputs that a pipeline cannot be fitted on, or cannot transform into finite numbers. */

@@ -11,6 +11,47 @@ import org.junit.jupiter.api.Test;
 class PreprocessingTests {
 
     @Test
+    void ordinaryInputsGetTheMeanAndStdOfTheFormulaToTheLastBit() {
+        java.util.Random random = new java.util.Random(3);
+        double[][] x = new double[57][3];
+        for (double[] row : x) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] = random.nextGaussian() * 40 + 7;
+            }
+        }
+        x[5][2] = x[9][2];
+
+        Preprocessing fitted = Preprocessing.fit(new Array2DRowRealMatrix(x), 3, true);
+
+        // API.md: columns x, then x², then x³; mean over the rows, population std, summed in row order.
+        for (int p = 1; p <= 3; p++) {
+            for (int c = 0; c < 3; c++) {
+                double sum = 0;
+                for (double[] row : x) {
+                    sum += power(row[c], p);
+                }
+                double mean = sum / x.length;
+                double squares = 0;
+                for (double[] row : x) {
+                    double centred = power(row[c], p) - mean;
+                    squares += centred * centred;
+                }
+                int j = (p - 1) * 3 + c;
+                assertThat(fitted.mean()[j]).as("mean %d", j).isEqualTo(mean);
+                assertThat(fitted.std()[j]).as("std %d", j).isEqualTo(Math.sqrt(squares / x.length));
+            }
+        }
+    }
+
+    private static double power(double v, int p) {
+        double power = v;
+        for (int q = 2; q <= p; q++) {
+            power *= v;
+        }
+        return power;
+    }
+
+    @Test
     void aColumnWhoseSquaresOverflowIsStillNormalisedToFiniteValues() {
         // x^10 reaches 1e160: finite, but its squared deviations (1e320) are not.
         RealMatrix x = new Array2DRowRealMatrix(new double[][] {{1e16}, {-1e16}, {2}, {3e15}});
