@@ -420,6 +420,16 @@ abstract class ApiContract {
                 .isEqualTo("image/png");
         problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
         problem(http.get("/jobs/compare?ids=nope"), 404);
+        // Empty entries (a trailing comma from a client joining a list) name no job: skipped, not 404.
+        assertThat(http.get("/jobs/compare?ids=" + a + ",," + b + ",")
+                        .expect(200)
+                        .get("jobs")
+                        .size())
+                .isEqualTo(2);
+        assertThat(problem(http.get("/jobs/compare?ids=,%20,"), 400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("ids");
     }
 
     @Test
