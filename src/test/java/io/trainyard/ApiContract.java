@@ -190,6 +190,54 @@ abstract class ApiContract {
     }
 
     @Test
+    void aDownsampledIncrementalReadStartsWithTheFirstPointAfterSince() {
+        String id =
+                track(http.post("/jobs", hw5Spec("since-and-max-points", 300)).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        // Whatever batches the history was stored in, `since` cuts into one of them for most values:
+        // the answer must still keep the first point after `since` (and the last), as API.md says.
+        for (int since = 0; since < 40; since++) {
+            for (String endpoint : List.of("losses", "gradients")) {
+                JsonNode read = http.get("/jobs/" + id + "/" + endpoint + "?since=" + since + "&maxPoints=3")
+                        .expect(200);
+                JsonNode iterations = read.get("iteration");
+                assertThat(iterations.size())
+                        .as("%s since=%d: %s", endpoint, since, iterations)
+                        .isEqualTo(3);
+                assertThat(iterations.get(0).asInt())
+                        .as("%s since=%d: %s", endpoint, since, iterations)
+                        .isEqualTo(since + 1);
+                assertThat(iterations.get(2).asInt()).isEqualTo(300);
+            }
+        }
+    }
+
+    @Test
+    void anIncrementalReadWithNoNewPointsKeepsTheJobsColumnsAsEmptyArrays() {
+        Map<String, Object> spec = hw5Spec("no-new-points", 30);
+        spec.put("validationFraction", 0.2);
+        String id = track(http.post("/jobs", spec).expect(202));
+        awaitStatus(id, "SUCCEEDED");
+
+        JsonNode none = http.get("/jobs/" + id + "/losses?since=30").expect(200);
+
+        // The job has validation and test sets: "no new points" is [] in every column, not "no such set"
+        // (null), so a client appending poll after poll keeps equal-length columns.
+        for (String column :
+                List.of("iteration", "train", "validation", "test", "trainMse", "validationMse", "testMse")) {
+            assertThat(none.get(column).isArray()).as("%s in %s", column, none).isTrue();
+            assertThat(none.get(column).size()).as(column).isZero();
+        }
+        JsonNode all = http.get("/jobs/" + id + "/losses?since=29").expect(200);
+        assertThat(all.get("validation").size()).isEqualTo(1);
+        assertThat(http.get("/jobs/" + id + "/losses?since=30&format=csv").text())
+                .startsWith("iteration,train,validation,test");
+        assertThat(http.get("/jobs/" + id + "/losses?since=30&format=svg").text())
+                .contains("<svg");
+    }
+
+    @Test
     void historyQueryParametersAreCheckedAndNamedInTheProblem() {
         String id = track(http.post("/jobs", hw5Spec("query", 50)).expect(202));
         awaitStatus(id, "SUCCEEDED");
@@ -372,6 +420,16 @@ abstract class ApiContract {
                 .isEqualTo("image/png");
         problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
         problem(http.get("/jobs/compare?ids=nope"), 404);
+        // Empty entries (a trailing comma from a client joining a list) name no job: skipped, not 404.
+        assertThat(http.get("/jobs/compare?ids=" + a + ",," + b + ",")
+                        .expect(200)
+                        .get("jobs")
+                        .size())
+                .isEqualTo(2);
+        assertThat(problem(http.get("/jobs/compare?ids=,%20,"), 400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("ids");
     }
 
     @Test
@@ -719,6 +777,46 @@ abstract class ApiContract {
         JsonNode failed = awaitStatus(id, "FAILED");
         assertThat(failed.at("/error/type").asString()).isEqualTo("missing-input");
         assertThat(failed.at("/error/detail").asString()).contains(model).contains("deleted");
+    }
+
+    @Test
+    void inputsThatCannotBePreprocessedAreRefusedOrFailTheJobWithAReason() {
+        double[][] x = {{1}, {2}, {3}, {1e200}};
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("data", Map.of("x", x, "y", new double[] {1, 2, 3, 4}));
+        spec.put("basisDegree", 10);
+        spec.put("normalize", true);
+        spec.put("alpha", 0.01);
+        spec.put("iterations", 5);
+        spec.put("seed", 1);
+
+        // Inline: known at submission, so a 400 naming the cell (it used to be queued and fail as `internal`).
+        for (String path : List.of("/jobs", "/jobs?dryRun=true")) {
+            JsonNode refused = problem(http.post(path, spec), 400);
+            assertThat(refused.at("/errors/0/field").asString()).isEqualTo("data.x");
+            assertThat(refused.at("/errors/0/message").asString())
+                    .contains("row 3, column 0")
+                    .contains("basisDegree");
+        }
+
+        // An uploaded data set is only read when the job starts: it fails there, saying why.
+        String dataset = http.post("/datasets", Map.of("name", "huge inputs", "x", x, "y", new double[] {1, 2, 3, 4}))
+                .expect(201)
+                .get("id")
+                .asString();
+        spec.remove("data");
+        spec.put("dataset", dataset);
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode failed = awaitStatus(id, "FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("unusable-input");
+        assertThat(failed.at("/error/detail").asString())
+                .contains("row 3, column 0")
+                .contains("basisDegree");
+
+        // Squares beyond a double but powers within it (1e16^10 = 1e160) normalise and train.
+        spec.remove("dataset");
+        spec.put("data", Map.of("x", new double[][] {{1e16}, {-1e16}, {2}, {3e15}}, "y", new double[] {1, 2, 3, 4}));
+        awaitStatus(track(http.post("/jobs", spec).expect(202)), "SUCCEEDED");
     }
 
     @Test

@@ -426,6 +426,39 @@ abstract class DataAndSweepContract {
     }
 
     @Test
+    void sweepsAreListedNewestFirstPageByPage() {
+        List<String> created = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String body = "{\"name\": \"paged " + i + "\", \"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, "
+                    + "\"iterations\": 0, \"seed\": 1, \"validationFraction\": 0.2}, \"grid\": {\"scale\": [0.1]}}";
+            created.add(0, http.post("/sweeps", body).expect(202).get("id").asString());
+        }
+
+        // Every sweep, one page at a time: newest first, each once, however many there are (the list used
+        // to stop at `limit`, with no way to reach older sweeps).
+        List<String> listed = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = http.get("/sweeps?limit=1" + (cursor == null ? "" : "&cursor=" + cursor))
+                    .expect(200);
+            assertThat(page.get("items").size()).isLessThanOrEqualTo(1);
+            page.get("items").forEach(item -> listed.add(item.get("id").asString()));
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+        } while (cursor != null && ++pages < 1000);
+
+        assertThat(listed).doesNotHaveDuplicates().startsWith(created.toArray(String[]::new));
+        assertThat(http.get("/sweeps?limit=500").expect(200).get("items").findValuesAsString("id"))
+                .isEqualTo(listed);
+        assertThat(problem(http.get("/sweeps?cursor=zzz"), 400)
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("cursor");
+    }
+
+    @Test
     void theNewEndpointsAreDocumented() {
         JsonNode docs = http.get("/v3/api-docs").expect(200);
         assertThat(docs.get("paths").propertyNames())

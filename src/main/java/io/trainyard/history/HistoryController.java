@@ -283,8 +283,8 @@ class HistoryController {
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
         // Each id is a history read: the distinct ones are capped, before any is read.
-        Set<String> distinct =
-                new LinkedHashSet<>(ids.stream().map(String::trim).toList());
+        Set<String> distinct = new LinkedHashSet<>(
+                ids.stream().map(String::trim).filter(id -> !id.isEmpty()).toList());
         if (distinct.isEmpty() || distinct.size() > MAX_COMPARED) {
             throw new InvalidRequestException(
                     "ids", "give between 1 and " + MAX_COMPARED + " distinct job ids, got " + distinct.size());

@@ -38,9 +38,17 @@ public class HistoryService {
             // thousands; it is enough whenever it holds at least as many points as were asked for.
             HistoryRepository.CoarseStats coarse = repository.coarseStats(job.id(), since);
             if (coarse.rows() > 0 && coarse.points() > maxPoints && coarse.kept() >= maxPoints) {
-                JobHistory history = CoarseLevel.history(
-                        repository.findCoarseSince(job.id(), since), since, layers, Resolution.FULL);
-                return downsample(history, maxPoints, byLoss);
+                List<CoarseLevel.Row> rows = repository.findCoarseSince(job.id(), since);
+                JobHistory history = CoarseLevel.history(rows, since, layers, Resolution.FULL);
+                // The coarse level keeps each batch's first point but not every point: when `since` cuts
+                // into a batch, the first point after it may be missing there, and the answer must start
+                // with it. Then (or when too few coarse points are left after `since`) read the full batches.
+                if (!rows.isEmpty()
+                        && history.size() >= maxPoints
+                        && history.iteration()[0]
+                                == Math.max((long) since + 1, rows.get(0).firstIteration())) {
+                    return downsample(history, maxPoints, byLoss);
+                }
             }
             HistoryRepository.RawStats raw = repository.rawStats(job.id(), since);
             long points = raw.pointsAfter(since);

@@ -43,20 +43,37 @@ record LossesResponse(
 
     static LossesResponse from(String jobId, JobHistory history, TrainingJob job) {
         TrainingJob.Progress rows = job.progress();
+        double[] validation = column(history.validation(), history, rows.validationRows());
+        double[] test = column(history.test(), history, rows.testRows());
         return new LossesResponse(
                 jobId,
                 history.iteration(),
                 history.train(),
-                history.validation(),
-                history.test(),
+                validation,
+                test,
                 mse(history.train(), rows.trainRows()),
-                mse(history.validation(), rows.validationRows()),
-                mse(history.test(), rows.testRows()),
+                mse(validation, rows.validationRows()),
+                mse(test, rows.testRows()),
                 job.findings().bestIteration(),
                 history.resolution().id());
     }
 
+    /**
+     * A validation or test column: null means the job has no such set, so a read without points (e.g.
+     * {@code since} at the last point) still answers {@code []} for a set the job has (known once it
+     * has started, from its row counts).
+     */
+    private static double[] column(double[] values, JobHistory history, Integer rows) {
+        if (values == null && history.size() == 0 && rows != null && rows > 0) {
+            return new double[0];
+        }
+        return values;
+    }
+
     private static double[] mse(double[] sse, Integer rows) {
+        if (sse != null && sse.length == 0) {
+            return sse;
+        }
         if (sse == null || rows == null || rows == 0) {
             return null;
         }

@@ -253,6 +253,18 @@ class JobSpecResolver {
                 }
             }
         }
+        if (inline != null
+                && request.warmStartModel() == null
+                // Finite raw inputs stay finite through a degree-1 expansion without normalisation.
+                && (basisDegree > 1 || Boolean.TRUE.equals(request.normalize()))
+                && basisDegree >= 1
+                && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
+            // Refused here rather than failing the job: the preprocessing is fitted on these rows when it starts.
+            String unusable = Preprocessing.unusable(inline.x(), basisDegree, Boolean.TRUE.equals(request.normalize()));
+            if (unusable != null) {
+                errors.add(new FieldError("data.x", unusable + "; use a lower basisDegree, or rescale that column"));
+            }
+        }
         StoredModel warm = null;
         if (request.warmStartModel() != null) {
             try {

@@ -129,7 +129,8 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             }
             layers.add(new Layer(l, g, w, alpha * g / w, dead, saturated));
 
-            if (largest > 0 && g < VANISHING_RATIO * largest) {
+            // Beside an infinite norm every finite one looks vanishing: that is the divergence, flagged above.
+            if (largest > 0 && Double.isFinite(largest) && g < VANISHING_RATIO * largest) {
                 flags.add(new Flag(
                         VANISHING_GRADIENTS,
                         l,

@@ -62,32 +62,169 @@ public final class Preprocessing {
     /** Fits the pipeline on training inputs. */
     public static Preprocessing fit(RealMatrix trainX, int basisDegree, boolean normalize) {
         Preprocessing expansionOnly = new Preprocessing(basisDegree, null, null);
+        String overflow = overflow(trainX, basisDegree);
+        if (overflow != null) {
+            throw new UnusableInputException(overflow);
+        }
         if (!normalize) {
             return expansionOnly;
         }
         if (trainX.getRowDimension() == 0) {
             throw new IllegalArgumentException("normalisation needs at least one training row");
         }
-        double[][] expanded = expansionOnly.expand(trainX);
-        int rows = expanded.length;
-        int cols = expanded[0].length;
+        // Column statistics of the expanded inputs, summed row by row in the order of the rows, without
+        // holding the expanded matrix (basisDegree times the inputs) in memory.
+        double[][] raw = rows(trainX);
+        int rows = raw.length;
+        int cols = raw[0].length * basisDegree;
         double[] mean = new double[cols];
-        double[] std = new double[cols];
+        forEachExpanded(raw, basisDegree, (j, value) -> mean[j] += value);
+        boolean[] overflowed = new boolean[cols];
+        boolean anyOverflowed = false;
         for (int j = 0; j < cols; j++) {
-            double sum = 0;
-            for (double[] row : expanded) {
-                sum += row[j];
+            mean[j] /= rows;
+            overflowed[j] = !Double.isFinite(mean[j]);
+            anyOverflowed |= overflowed[j];
+        }
+        if (anyOverflowed) {
+            // The plain sum overflowed: each value divided by the row count first.
+            for (int j = 0; j < cols; j++) {
+                mean[j] = overflowed[j] ? 0 : mean[j];
             }
-            mean[j] = sum / rows;
-            double squares = 0;
-            for (double[] row : expanded) {
-                double centred = row[j] - mean[j];
-                squares += centred * centred;
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j]) {
+                    mean[j] += value / rows;
+                }
+            });
+        }
+        double[] squares = new double[cols];
+        forEachExpanded(raw, basisDegree, (j, value) -> {
+            double centred = value - mean[j];
+            squares[j] += centred * centred;
+        });
+        double[] std = new double[cols];
+        double[] largest = new double[cols];
+        anyOverflowed = false;
+        for (int j = 0; j < cols; j++) {
+            std[j] = Math.sqrt(squares[j] / rows);
+            overflowed[j] = !Double.isFinite(std[j]);
+            anyOverflowed |= overflowed[j];
+        }
+        if (anyOverflowed) {
+            // The plain sum of squares overflowed: the deviations are divided by the largest one before squaring.
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j]) {
+                    largest[j] = Math.max(largest[j], Math.abs(value - mean[j]));
+                    squares[j] = 0;
+                }
+            });
+            forEachExpanded(raw, basisDegree, (j, value) -> {
+                if (overflowed[j] && Double.isFinite(largest[j])) {
+                    double scaled = (value - mean[j]) / largest[j];
+                    squares[j] += scaled * scaled;
+                }
+            });
+            for (int j = 0; j < cols; j++) {
+                if (overflowed[j]) {
+                    std[j] = Double.isFinite(largest[j]) ? largest[j] * Math.sqrt(squares[j] / rows) : largest[j];
+                }
             }
-            double deviation = Math.sqrt(squares / rows);
-            std[j] = deviation == 0.0 ? 1.0 : deviation;
+        }
+        for (int j = 0; j < cols; j++) {
+            std[j] = std[j] == 0.0 ? 1.0 : std[j];
+        }
+        String unusable = unnormalisable(raw, basisDegree, mean, std);
+        if (unusable != null) {
+            throw new UnusableInputException(unusable);
         }
         return new Preprocessing(basisDegree, mean, std);
+    }
+
+    /**
+     * Why a pipeline cannot be fitted on these training inputs (a power of an input, or a column's
+     * spread, beyond the range of a double), naming the first offending row or column; null when it
+     * can. {@link #fit} throws an {@link UnusableInputException} with this message in that case.
+     *
+     * @param x raw training inputs, one sample a row, at least one row
+     */
+    public static String unusable(double[][] x, int basisDegree, boolean normalize) {
+        try {
+            fit(new Array2DRowRealMatrix(x, false), basisDegree, normalize);
+            return null;
+        } catch (UnusableInputException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The first input whose expansion leaves the range of a double, without expanding the matrix; null if none. */
+    private static String overflow(RealMatrix x, int basisDegree) {
+        for (int r = 0; r < x.getRowDimension(); r++) {
+            for (int c = 0; c < x.getColumnDimension(); c++) {
+                double v = x.getEntry(r, c);
+                double power = v;
+                for (int p = 2; p <= basisDegree; p++) {
+                    power *= v;
+                    if (!Double.isFinite(power)) {
+                        return "row " + r + ", column " + c + ": " + v + " to the power " + p + " (basisDegree "
+                                + basisDegree + ") is beyond the range of a double (about 1.8e308)";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The first column that normalisation cannot map to finite numbers (its spread is too wide); null if none. */
+    private static String unnormalisable(double[][] raw, int basisDegree, double[] mean, double[] std) {
+        int rawColumns = raw[0].length;
+        int[] first = {-1};
+        forEachExpanded(raw, basisDegree, (j, value) -> {
+            if (first[0] < 0 && !Double.isFinite((value - mean[j]) / std[j])) {
+                first[0] = j;
+            }
+        });
+        if (first[0] < 0) {
+            return null;
+        }
+        int power = first[0] / rawColumns + 1;
+        return "column " + (first[0] % rawColumns) + (power == 1 ? "" : " to the power " + power)
+                + " spreads over more than the range of a double (about 1.8e308), so it cannot be normalised";
+    }
+
+    /** What is done with one expanded value: {@code j} is its column in the expanded inputs. */
+    @FunctionalInterface
+    private interface ExpandedValue {
+        void accept(int j, double value);
+    }
+
+    /** Every expanded value, row by row, computed exactly as {@link #expand} computes it. */
+    private static void forEachExpanded(double[][] raw, int basisDegree, ExpandedValue action) {
+        int cols = raw[0].length;
+        for (double[] row : raw) {
+            for (int c = 0; c < cols; c++) {
+                double v = row[c];
+                double power = v;
+                action.accept(c, v);
+                for (int p = 2; p <= basisDegree; p++) {
+                    power *= v;
+                    action.accept((p - 1) * cols + c, power);
+                }
+            }
+        }
+    }
+
+    private static double[][] rows(RealMatrix x) {
+        return x instanceof Array2DRowRealMatrix array ? array.getDataRef() : x.getData();
+    }
+
+    /** Training inputs that a pipeline cannot be fitted on, or cannot transform into finite numbers. */
+    public static final class UnusableInputException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        UnusableInputException(String message) {
+            super(message);
+        }
     }
 
     /**

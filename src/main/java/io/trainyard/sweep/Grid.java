@@ -116,7 +116,7 @@ final class Grid {
                 errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
                 continue;
             }
-            Set<JsonNode> seen = new HashSet<>();
+            Set<Object> seen = new HashSet<>();
             for (int i = 0; i < list.size(); i++) {
                 JsonNode value = list.get(i);
                 String field = "grid." + key + "[" + i + "]";
@@ -127,7 +127,7 @@ final class Grid {
                             field,
                             "has " + value.size() + " entries, more than the limit " + maxValueLength
                                     + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key)));
-                } else if (!seen.add(value)) {
+                } else if (!seen.add(sameness(value))) {
                     errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
                 } else if (!converts(json, key, value)) {
                     errors.add(new FieldError(field, "must be " + KEYS.get(key) + ", got " + value));
@@ -198,5 +198,16 @@ final class Grid {
         } catch (JacksonException e) {
             return false;
         }
+    }
+
+    /**
+     * What makes two grid values the same job: a number by its value (1 and 1.0, 0.1 and 1e-1 are one
+     * scale), anything else as written.
+     */
+    private static Object sameness(JsonNode value) {
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+            return value; // no decimal value for an infinite one (1e400), which the job check refuses anyway
+        }
+        return value.decimalValue().stripTrailingZeros();
     }
 }

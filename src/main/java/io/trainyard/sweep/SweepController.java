@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.system.PageCursor;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
 @RestController
@@ -116,19 +117,24 @@ class SweepController {
     @Operation(
             operationId = "listSweeps",
             summary = "List sweeps",
-            description = "Newest first, with status counts but without leaderboards.")
+            description = "Newest first, with status counts but without leaderboards. Pass `nextCursor` back as "
+                    + "`cursor` for the next page; it is null on the last.")
     SweepList list(
-            @Parameter(description = "At most this many, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
+            @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
                     int limit,
             @Parameter(description = "Only this owner's sweeps (admin keys; a user key always lists its own)")
                     @RequestParam(required = false)
-                    String owner) {
-        return new SweepList(sweeps.newest(owner, limit).stream()
-                .map(s -> SweepResponse.Summary.from(s, sweeps.members(s)))
-                .toList());
+                    String owner,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+        PageCursor.Page<Sweep> page = sweeps.page(owner, limit, cursor);
+        return new SweepList(
+                page.items().stream()
+                        .map(s -> SweepResponse.Summary.from(s, sweeps.members(s)))
+                        .toList(),
+                page.nextCursor());
     }
 
-    record SweepList(List<SweepResponse.Summary> items) {}
+    record SweepList(List<SweepResponse.Summary> items, String nextCursor) {}
 
     @GetMapping("/{id}")
     @Operation(operationId = "getSweep", summary = "Get a sweep and its leaderboard", description = """

@@ -2,6 +2,7 @@ package io.trainyard.sweep;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Rows;
 
 import tools.jackson.core.type.TypeReference;
@@ -61,19 +63,25 @@ class SweepRepository {
                 .optional();
     }
 
-    /** The newest sweeps first, of one owner or (null) of all. */
-    List<Sweep> newest(String owner, int limit) {
-        if (owner == null) {
-            return jdbc.sql("SELECT * FROM sweeps ORDER BY created_at DESC, id DESC LIMIT :limit")
-                    .param("limit", limit)
-                    .query(this::map)
-                    .list();
+    /**
+     * The newest sweeps first, of one owner or (null) of all, created strictly before {@code after}
+     * (null: from the newest).
+     */
+    List<Sweep> newest(String owner, PageCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM sweeps WHERE 1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
         }
-        return jdbc.sql("SELECT * FROM sweeps WHERE owner = :owner ORDER BY created_at DESC, id DESC LIMIT :limit")
-                .param("owner", owner)
-                .param("limit", limit)
-                .query(this::map)
-                .list();
+        if (after != null) {
+            sql.append(" AND (created_at < :afterCreated OR (created_at = :afterCreated AND id < :afterId))");
+            params.put("afterCreated", Rows.time(after.createdAt()));
+            params.put("afterId", after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 
     private Sweep map(ResultSet rs, int row) throws SQLException {

@@ -26,6 +26,7 @@ import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Seeds;
 import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
@@ -229,8 +230,13 @@ class SweepService {
         return sweeps.find(id, Caller.current().onlyOwner()).orElseThrow(() -> new SweepNotFoundException(id));
     }
 
-    List<Sweep> newest(String owner, int limit) {
-        return sweeps.newest(Caller.current().ownerFilter(owner), limit);
+    /** A page of sweeps, newest first; {@code cursor} comes from the previous page. */
+    PageCursor.Page<Sweep> page(String owner, int limit, String cursor) {
+        return PageCursor.page(
+                sweeps.newest(Caller.current().ownerFilter(owner), PageCursor.parse(cursor), limit + 1),
+                limit,
+                Sweep::createdAt,
+                Sweep::id);
     }
 
     /** The sweep's members with their grid points, in grid order. */

@@ -25,6 +25,7 @@ import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Model;
+import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.TrainingState;
 import io.trainyard.system.TrainyardProperties;
@@ -164,6 +165,15 @@ class JobRunner {
                     null,
                     "missing-input",
                     "Training could not start: " + e.getMessage() + " It was deleted after this job was accepted.");
+        } catch (Preprocessing.UnusableInputException e) {
+            // Caught at submission for inline data; an uploaded data set is only read here.
+            end(
+                    attempt,
+                    JobStatus.FAILED,
+                    null,
+                    "unusable-input",
+                    "Training could not start: the training inputs cannot be preprocessed: " + e.getMessage()
+                            + ". Use a lower basisDegree, or rescale that column.");
         } catch (OutOfMemoryError e) {
             // The run's arrays are unreachable once the stack unwound to here, so there is room to record the failure.
             log.error("Job {} ran out of memory", job.id());

@@ -48,6 +48,23 @@ class DiagnosticsTests {
     }
 
     @Test
+    void aDivergedRunIsFlaggedAsExplodingNotAsVanishingBesideAnInfiniteNorm() {
+        Network network = Network.initialize(new int[] {5, 10, 1}, Activation.SIGMOID, false, 0.1, new Well19937c(1));
+
+        // As a run that diverged at this point leaves them: one norm infinite, the others finite.
+        Diagnostics diagnostics = Diagnostics.compute(
+                network,
+                null,
+                1.0,
+                new double[] {1, 1},
+                new double[] {1e-105, Double.POSITIVE_INFINITY},
+                new double[] {2, 3},
+                true);
+
+        assertThat(types(diagnostics)).containsExactly(Diagnostics.EXPLODING_GRADIENTS);
+    }
+
+    @Test
     void reluUnitsWithStronglyNegativeBiasesAreDead() {
         Network healthy = Network.initialize(new int[] {5, 8, 1}, Activation.RELU, true, 0.5, new Well19937c(2));
         List<RealVector> biases = new ArrayList<>(healthy.biases());

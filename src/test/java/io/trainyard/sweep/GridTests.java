@@ -39,6 +39,42 @@ class GridTests {
     }
 
     @Test
+    void aNumberWrittenTwiceInTwoWaysIsListedTwice() {
+        List<FieldError> errors = new ArrayList<>();
+
+        Grid grid = Grid.check(
+                Map.of(
+                        "scale",
+                        List.of(IntNode.valueOf(1), tools.jackson.databind.node.DoubleNode.valueOf(1.0)),
+                        "seed",
+                        List.of(
+                                tools.jackson.databind.node.LongNode.valueOf(1L << 60),
+                                tools.jackson.databind.node.LongNode.valueOf((1L << 60) + 1))),
+                200,
+                32,
+                JSON,
+                errors);
+
+        assertThat(grid).isNull();
+        assertThat(Grid.check(
+                        Map.of(
+                                "alpha",
+                                List.of(
+                                        tools.jackson.databind.node.DoubleNode.valueOf(Double.POSITIVE_INFINITY),
+                                        tools.jackson.databind.node.DoubleNode.valueOf(0.1))),
+                        200,
+                        32,
+                        JSON,
+                        new ArrayList<>()))
+                .as("an infinite value is left to the job check")
+                .isNotNull();
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("grid.scale[1]");
+            assertThat(e.message()).contains("listed twice");
+        });
+    }
+
+    @Test
     void aProductBeyondLongIsStillTooLarge() {
         Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
         List<JsonNode> many = new ArrayList<>();
