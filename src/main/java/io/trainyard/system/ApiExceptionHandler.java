@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -274,6 +275,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 && (detail.getType() == null || URI.create("about:blank").equals(detail.getType()))) {
             detail.setType(typeFor(statusCode));
         }
+        if (body instanceof ProblemDetail && headers.getContentType() == null) {
+            // Chosen here rather than negotiated against Accept: an Accept that is no media type at all
+            // ("garbage") fails the problem's own negotiation too, and Spring then drops the body.
+            HttpHeaders withType = new HttpHeaders();
+            withType.putAll(headers);
+            withType.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            headers = withType;
+        }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
 
@@ -388,7 +397,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         return ResponseEntity.status(status)
                 .headers(headers)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }
 }
