@@ -392,6 +392,13 @@ abstract class SecurityContract {
         Http.Response again = submit(alice, key, body);
         String id = again.json().get("id").asString();
         assertThat(again.header("Location")).isEqualTo("/jobs/" + id);
+        // The same endpoint spelled with an escape ("/%6Aobs" is routed to POST /jobs) is the same request.
+        Http.Response encoded = alice.send(HttpRequest.newBuilder(alice.uri("/%6Aobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(encoded.status()).as(encoded.text()).isEqualTo(202);
+        assertThat(encoded.json().get("id").asString()).isEqualTo(id);
         JsonNode jobs = alice.get("/jobs?limit=500&name=" + name).expect(200).get("items");
         assertThat(jobs).hasSize(1);
 
