@@ -964,9 +964,26 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("query string");
     }
 
-    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE): 405 problem+json. */
+    /**
+     * A header value the firewall refuses (a control character: the bytes of a UTF-8 '€' read one by
+     * one): 400 naming the header, never repeating the value, which may be a key pasted with a stray
+     * character. It was answered as "The URL is not allowed", with the whole value in the detail.
+     */
+    @Test
+    void aHeaderValueTheFirewallRefusesIs400NamingTheHeaderButNotItsValue() {
+        String secret = "ty_pasted-with-a-stray-character";
+        Http.Response response = http.raw("GET", "/jobs", "Authorization: Bearer " + secret + "\u00e2\u0082\u00ac");
+
+        JsonNode problem = problem(response, 400);
+        assertThat(problem.get("detail").asString())
+                .contains("'Authorization'")
+                .doesNotContain("URL")
+                .doesNotContain(secret);
+    }
+
+    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE, made-up ones): 405 problem+json. */
     @ParameterizedTest
-    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html"})
+    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html", "FOO /jobs", "PROPFIND /jobs/x"})
     void methodsNothingTakesAre405ProblemsEverywhere(String request) {
         String[] parts = request.split(" ");
 
