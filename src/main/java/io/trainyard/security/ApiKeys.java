@@ -141,6 +141,11 @@ public class ApiKeys {
         return keys.active();
     }
 
+    /** @throws NotFoundException when there is no active key with this id */
+    KeyRepository.KeyRow get(String id) {
+        return keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
+    }
+
     /** Revokes a key: refused from the next request on (on other instances within the cache TTL). */
     void revoke(String id) {
         KeyRepository.KeyRow row = keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
