@@ -446,6 +446,8 @@ abstract class SecurityContract {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(admin.as(null).get("/v3/api-docs").status()).isEqualTo(200);
+        // The same document as YAML (springdoc's /v3/api-docs.yaml) is as public as the JSON one.
+        assertThat(admin.as(null).get("/v3/api-docs.yaml").status()).isEqualTo(200);
 
         // A key is shown once; lists never carry a secret; names are unique.
         String listed = admin.get("/keys").expect(200).toString();
