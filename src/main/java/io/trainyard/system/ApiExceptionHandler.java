@@ -22,10 +22,12 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -262,6 +264,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 error.field().isEmpty() ? error.message() : error.field() + ": " + error.message(),
                 error.field().isEmpty() ? null : List.of(error),
                 headers);
+    }
+
+    /**
+     * A path nothing is mapped to ends in the static resources, whose "No static resource x." reads as
+     * a missing file; API clients asked for an endpoint.
+     */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String path = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : "/" + ex.getResourcePath();
+        ex.getBody().setDetail("There is no endpoint at " + path + ".");
+        return handleExceptionInternal(ex, null, headers, status, request);
     }
 
     /** Gives Spring's own 4xx answers (405, 406, 415, …) our stable types and titles. */
