@@ -448,6 +448,15 @@ abstract class SecurityContract {
         assertThat(admin.as(null).get("/v3/api-docs").status()).isEqualTo(200);
         // The same document as YAML (springdoc's /v3/api-docs.yaml) is as public as the JSON one.
         assertThat(admin.as(null).get("/v3/api-docs.yaml").status()).isEqualTo(200);
+        // HEAD is GET without a body: as public as GET where GET is (it was a 401), and no further.
+        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/", "/dashboard/app.js")) {
+            Http.Response head = admin.as(null)
+                    .send(HttpRequest.newBuilder(admin.uri(open)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertThat(head.status()).as("HEAD " + open).isEqualTo(200);
+        }
+        Http.Response closed = admin.as(null)
+                .send(HttpRequest.newBuilder(admin.uri("/jobs")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(closed.status()).as("HEAD /jobs").isEqualTo(401);
 
         // A key is shown once; lists never carry a secret; names are unique.
         String listed = admin.get("/keys").expect(200).toString();

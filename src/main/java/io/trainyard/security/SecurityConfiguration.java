@@ -70,6 +70,25 @@ class SecurityConfiguration {
                 }
             };
 
+    /**
+     * What anyone may read without a key: health, the dashboard's static files and the API
+     * documentation (Swagger UI, and the OpenAPI document as JSON or YAML).
+     */
+    private static final String[] PUBLIC = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/",
+        "/index.html",
+        "/dashboard/**",
+        "/webjars/**",
+        "/favicon.ico",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/v3/api-docs.yaml",
+    };
+
     @Bean
     SecurityFilterChain api(
             HttpSecurity http,
@@ -88,18 +107,10 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
-                        .requestMatchers(
-                                HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**", "/favicon.ico")
-                        .permitAll()
-                        .requestMatchers(
-                                HttpMethod.GET,
-                                "/swagger-ui.html",
-                                "/swagger-ui/**",
-                                "/v3/api-docs",
-                                "/v3/api-docs/**",
-                                "/v3/api-docs.yaml")
+                        // HEAD is GET without the body (monitors and link checkers send it): it was a 401.
+                        .requestMatchers(HttpMethod.HEAD, PUBLIC)
                         .permitAll()
                         .requestMatchers("/error")
                         .permitAll()
@@ -185,7 +196,7 @@ class SecurityConfiguration {
     /**
      * The default firewall, but any method token: a method no endpoint takes (PROPFIND, FOO) reaches
      * Spring MVC and gets its 405 with the Allow header of that path, like PATCH does, instead of the
-     * firewall's 400. Safe here because every method-specific rule above only permits GET; any other
+     * firewall's 400. Safe here because every method-specific rule above only permits GET or HEAD; any other
      * method, known or not, needs a key (and on /keys and /actuator an admin key).
      */
     @Bean
