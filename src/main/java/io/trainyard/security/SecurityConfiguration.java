@@ -265,6 +265,9 @@ class SecurityConfiguration {
             configuration.addAllowedHeader("Idempotency-Key");
             configuration.addExposedHeader("Location");
             configuration.addExposedHeader("Retry-After");
+            // Without these a script on a listed origin cannot read them (CORS hides all but a few headers).
+            configuration.addExposedHeader("Trainyard-History-Resolution");
+            configuration.addExposedHeader("Idempotent-Replayed");
             source.registerCorsConfiguration("/**", configuration);
         }
         return source;
