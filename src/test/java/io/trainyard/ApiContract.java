@@ -911,7 +911,14 @@ abstract class ApiContract {
     void anOversizedBodyIsRefusedWith413() {
         String big = "{\"name\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
 
-        problem(http.post("/jobs", big), 413);
+        Http.Response response = http.post("/jobs", big);
+
+        problem(response, 413);
+        // Refused from Content-Length before Spring Security's header writer runs: the headers every API
+        // answer carries, and JSON's own charset (the answer said charset=ISO-8859-1).
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.header("Cache-Control")).contains("no-store");
+        assertThat(response.contentType()).doesNotContainIgnoringCase("ISO-8859-1");
     }
 
     // ---------------------------------------------------------------- bad specs
@@ -1017,7 +1024,11 @@ abstract class ApiContract {
         problem(http.post("/jobs/nope/cancel", ""), 404);
         problem(http.get("/jobs/nope/gradients"), 404);
         problem(http.get("/models/nope"), 404);
-        problem(http.get("/no/such/path"), 404);
+        // Not "No static resource no/such/path.": an API client asked for an endpoint.
+        assertThat(problem(http.get("/no/such/path"), 404).get("detail").asString())
+                .isEqualTo("There is no endpoint at /no/such/path.");
+        assertThat(problem(http.post("/no/such/path", "{}"), 404).get("detail").asString())
+                .isEqualTo("There is no endpoint at /no/such/path.");
     }
 
     /** What a quickstart pasted too early sends: an empty model id makes an empty path segment. */
@@ -1062,9 +1073,42 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("query string");
     }
 
-    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE): 405 problem+json. */
+    /** The dashboard page is HTML: served to browsers and to curl, a 406 problem to a client that wants JSON. */
+    @Test
+    void theDashboardPageIsHtmlAndOtherwiseA406Problem() {
+        Http anonymous = http.as(null);
+        for (String accept : List.of("text/html,application/xhtml+xml,*/*;q=0.8", "*/*")) {
+            Http.Response page = anonymous.get("/", accept);
+            assertThat(page.status()).as(accept).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(page.text()).contains("<title>Trainyard</title>");
+            assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        }
+        // It was a 406 without a body (Boot's welcome page).
+        JsonNode problem = problem(anonymous.get("/", "application/json"), 406);
+        assertThat(problem.get("type").asString()).endsWith("/not-acceptable");
+    }
+
+    /**
+     * A header value the firewall refuses (a control character: the bytes of a UTF-8 '€' read one by
+     * one): 400 naming the header, never repeating the value, which may be a key pasted with a stray
+     * character. It was answered as "The URL is not allowed", with the whole value in the detail.
+     */
+    @Test
+    void aHeaderValueTheFirewallRefusesIs400NamingTheHeaderButNotItsValue() {
+        String secret = "ty_pasted-with-a-stray-character";
+        Http.Response response = http.raw("GET", "/jobs", "Authorization: Bearer " + secret + "\u00e2\u0082\u00ac");
+
+        JsonNode problem = problem(response, 400);
+        assertThat(problem.get("detail").asString())
+                .contains("'Authorization'")
+                .doesNotContain("URL")
+                .doesNotContain(secret);
+    }
+
+    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE, made-up ones): 405 problem+json. */
     @ParameterizedTest
-    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html"})
+    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html", "FOO /jobs", "PROPFIND /jobs/x"})
     void methodsNothingTakesAre405ProblemsEverywhere(String request) {
         String[] parts = request.split(" ");
 

@@ -108,6 +108,7 @@ abstract class SecurityContract {
         String revokedId = findKeyId(revokedName);
         admin.delete("/keys/" + revokedId).expect(204);
         Owned owned = createEverything(alice);
+        String bobsKey = findKeyId(bob.get("/keys/me").expect(200).get("name").asString());
         Map<String, Http> callers = new LinkedHashMap<>();
         callers.put("no key", admin.as(null));
         callers.put("unknown key", admin.as("ty_" + "x".repeat(43)));
@@ -129,7 +130,7 @@ abstract class SecurityContract {
                                     || caller.getKey().equals("admin"))) {
                         continue; // checked below on throwaway rows, so the matrix keeps its subjects
                     }
-                    String url = concrete(template, owned);
+                    String url = concrete(template, owned, bobsKey);
                     int status = call(caller.getValue(), method, url).status();
                     assertThat(status)
                             .as("%s %s as %s", method, url, caller.getKey())
@@ -175,7 +176,7 @@ abstract class SecurityContract {
         };
     }
 
-    private String concrete(String template, Owned owned) {
+    private String concrete(String template, Owned owned, String keyId) {
         String url = template;
         if (template.startsWith("/jobs/{")) {
             url = template.replace("{id}", owned.job());
@@ -188,7 +189,7 @@ abstract class SecurityContract {
         } else if (template.startsWith("/aliases/{")) {
             url = template.replace("{name}", ALIAS);
         } else if (template.startsWith("/keys/{")) {
-            url = template.replace("{id}", UUID.randomUUID().toString());
+            url = template.replace("{id}", keyId); // DELETE is not sent by the admin in the matrix
         }
         if (url.contains("{")) {
             throw new AssertionError(
@@ -207,6 +208,11 @@ abstract class SecurityContract {
             case "DELETE" -> http.delete(url);
             default -> http.send(method, url, "application/json", body);
         };
+    }
+
+    private static void problem404(Http.Response response) {
+        assertThat(response.status()).as(response.text()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
     }
 
     private String findKeyId(String name) {
@@ -392,6 +398,13 @@ abstract class SecurityContract {
         Http.Response again = submit(alice, key, body);
         String id = again.json().get("id").asString();
         assertThat(again.header("Location")).isEqualTo("/jobs/" + id);
+        // The same endpoint spelled with an escape ("/%6Aobs" is routed to POST /jobs) is the same request.
+        Http.Response encoded = alice.send(HttpRequest.newBuilder(alice.uri("/%6Aobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(encoded.status()).as(encoded.text()).isEqualTo(202);
+        assertThat(encoded.json().get("id").asString()).isEqualTo(id);
         JsonNode jobs = alice.get("/jobs?limit=500&name=" + name).expect(200).get("items");
         assertThat(jobs).hasSize(1);
 
@@ -433,10 +446,35 @@ abstract class SecurityContract {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.header("Content-Security-Policy")).contains("frame-ancestors 'none'");
         assertThat(admin.as(null).get("/v3/api-docs").status()).isEqualTo(200);
+        // The same document as YAML (springdoc's /v3/api-docs.yaml) is as public as the JSON one.
+        assertThat(admin.as(null).get("/v3/api-docs.yaml").status()).isEqualTo(200);
+        // HEAD is GET without a body: as public as GET where GET is (it was a 401), and no further.
+        for (String open : List.of("/actuator/health", "/actuator/health/liveness", "/", "/dashboard/app.js")) {
+            Http.Response head = admin.as(null)
+                    .send(HttpRequest.newBuilder(admin.uri(open)).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+            assertThat(head.status()).as("HEAD " + open).isEqualTo(200);
+        }
+        Http.Response closed = admin.as(null)
+                .send(HttpRequest.newBuilder(admin.uri("/jobs")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+        assertThat(closed.status()).as("HEAD /jobs").isEqualTo(401);
 
         // A key is shown once; lists never carry a secret; names are unique.
         String listed = admin.get("/keys").expect(200).toString();
         assertThat(listed).doesNotContain("ty_").doesNotContain("\"key\"");
+        // POST /keys points at the new key with Location, and the key is there (without its secret) until revoked.
+        Http.Response created = admin.post("/keys", Map.of("name", "located-" + UUID.randomUUID(), "role", "user"));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.json().get("id").asString();
+        assertThat(created.header("Location")).isEqualTo("/keys/" + id);
+        JsonNode located = admin.get(created.header("Location")).expect(200);
+        assertThat(located.get("id").asString()).isEqualTo(id);
+        assertThat(located.get("name").asString())
+                .isEqualTo(created.json().get("name").asString());
+        assertThat(located.get("role").asString()).isEqualTo("user");
+        assertThat(located.has("key")).isFalse();
+        assertThat(located.toString()).doesNotContain("ty_");
+        admin.delete("/keys/" + id).expect(204);
+        problem404(admin.get("/keys/" + id));
         String name = user.get("/keys/me").expect(200).get("name").asString();
         assertThat(admin.post("/keys", Map.of("name", name, "role", "user")).status())
                 .isEqualTo(409);

@@ -49,7 +49,13 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
             return;
         }
         if (!auth.bootstrapKey().isBlank()) {
+            String key = auth.bootstrapKey().trim();
             log.info("Admin key: the configured trainyard.auth.bootstrap-key");
+            if (!key.startsWith(ApiKeys.PREFIX) || key.length() < ApiKeys.PREFIX.length() + 43) {
+                log.warn("trainyard.auth.bootstrap-key is not 'ty_' and at least 43 random characters (256 bits) "
+                        + "like the keys this service creates; it works, but choose a longer random one, e.g. "
+                        + "ty_$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=').");
+            }
             return;
         }
         if (keys.anyUsableAdmin()) {

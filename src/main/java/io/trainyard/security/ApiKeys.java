@@ -35,6 +35,8 @@ public class ApiKeys {
 
     static final String PREFIX = "ty_";
     private static final int SECRET_BYTES = 32;
+    /** Longer presented secrets are refused without hashing them (unless the configured key is longer). */
+    private static final int MAX_LENGTH = 200;
     /** Key names become owner names: short, printable, no spaces, so they are safe in logs and URLs. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -49,6 +51,7 @@ public class ApiKeys {
     private final Cache<String, Verified> verified;
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
     private final byte[] bootstrapHash;
+    private final int maxLength;
 
     ApiKeys(KeyRepository keys, AuthProperties properties) {
         this.keys = keys;
@@ -60,16 +63,22 @@ public class ApiKeys {
         this.bootstrapHash = properties.bootstrapKey().isBlank()
                 ? null
                 : sha256(properties.bootstrapKey().trim());
+        this.maxLength = Math.max(MAX_LENGTH, properties.bootstrapKey().trim().length());
     }
 
     /** The caller a presented secret belongs to; empty for an unknown or revoked key. */
     Optional<Caller> verify(String secret) {
-        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 200) {
+        if (secret == null || secret.isEmpty() || secret.length() > maxLength) {
             return Optional.empty();
         }
         byte[] hash = sha256(secret);
+        // Before the prefix check: a configured key is the admin's whatever it looks like (one without
+        // 'ty_' was never accepted, and with it configured no admin.key is written: no admin at all).
         if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
             return Optional.of(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
+        }
+        if (!secret.startsWith(PREFIX)) {
+            return Optional.empty();
         }
         String hex = HexFormat.of().formatHex(hash);
         // A null from the loader is not cached: an unknown key asks the database every time.
@@ -139,6 +148,11 @@ public class ApiKeys {
 
     List<KeyRepository.KeyRow> list() {
         return keys.active();
+    }
+
+    /** @throws NotFoundException when there is no active key with this id */
+    KeyRepository.KeyRow get(String id) {
+        return keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
     }
 
     /** Revokes a key: refused from the next request on (on other instances within the cache TTL). */

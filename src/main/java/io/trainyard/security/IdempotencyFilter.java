@@ -56,7 +56,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod())
                 || request.getHeader(HEADER) == null
-                || !ENDPOINTS.contains(request.getRequestURI());
+                || !ENDPOINTS.contains(Endpoints.path(request));
     }
 
     @Override
@@ -87,7 +87,7 @@ class IdempotencyFilter extends OncePerRequestFilter {
             }
             throw e;
         }
-        String endpoint = request.getRequestURI();
+        String endpoint = Endpoints.path(request);
         String hash = hash(request, body);
         Optional<IdempotencyStore.Entry> first = store.claim(caller.name(), key, endpoint, hash);
         if (first.isPresent()) {

@@ -122,6 +122,21 @@ class KeyController {
         return new Me(caller.name(), caller.role().wire());
     }
 
+    @GetMapping("/{id}")
+    @Operation(
+            operationId = "getKey",
+            summary = "One API key (admin)",
+            description = "An active key as `GET /keys` lists it, never its secret: where `POST /keys` "
+                    + "points with `Location`.")
+    @ApiResponse(responseCode = "200", description = "The key")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No such active key",
+            content = @Content(mediaType = "application/problem+json"))
+    KeyResponse get(@PathVariable String id) {
+        return KeyResponse.from(keys.get(id));
+    }
+
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(

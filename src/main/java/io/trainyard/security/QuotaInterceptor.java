@@ -74,7 +74,7 @@ class QuotaInterceptor implements HandlerInterceptor {
                             + "trainyard.quota.burst); slow down.",
                     roundedUp(refill));
         }
-        String path = request.getRequestURI();
+        String path = Endpoints.path(request);
         if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
             return true;
         }

@@ -1,5 +1,8 @@
 package io.trainyard.security;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,6 +18,7 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.AuthenticationException;
@@ -24,6 +28,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.ErrorResponseException;
@@ -65,6 +70,25 @@ class SecurityConfiguration {
                 }
             };
 
+    /**
+     * What anyone may read without a key: health, the dashboard's static files and the API
+     * documentation (Swagger UI, and the OpenAPI document as JSON or YAML).
+     */
+    private static final String[] PUBLIC = {
+        "/actuator/health",
+        "/actuator/health/**",
+        "/",
+        "/index.html",
+        "/dashboard/**",
+        "/webjars/**",
+        "/favicon.ico",
+        "/swagger-ui.html",
+        "/swagger-ui/**",
+        "/v3/api-docs",
+        "/v3/api-docs/**",
+        "/v3/api-docs.yaml",
+    };
+
     @Bean
     SecurityFilterChain api(
             HttpSecurity http,
@@ -83,13 +107,10 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, "/actuator/health", "/actuator/health/**")
+                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
-                        .requestMatchers(
-                                HttpMethod.GET, "/", "/index.html", "/dashboard/**", "/webjars/**", "/favicon.ico")
-                        .permitAll()
-                        .requestMatchers(
-                                HttpMethod.GET, "/swagger-ui.html", "/swagger-ui/**", "/v3/api-docs", "/v3/api-docs/**")
+                        // HEAD is GET without the body (monitors and link checkers send it): it was a 401.
+                        .requestMatchers(HttpMethod.HEAD, PUBLIC)
                         .permitAll()
                         .requestMatchers("/error")
                         .permitAll()
@@ -144,11 +165,45 @@ class SecurityConfiguration {
                 return;
             }
             ErrorResponseException problem = new ErrorResponseException(HttpStatus.BAD_REQUEST, rejected);
-            problem.getBody()
-                    .setDetail("The URL is not allowed: " + rejected.getMessage()
-                            + ". Check for an empty path segment (//), a ';' or an encoded '/', '\\' or '.'.");
+            problem.getBody().setDetail(rejectionDetail(rejected.getMessage()));
             resolver.resolveException(request, response, null, problem);
         };
+    }
+
+    /** The firewall's message about a header: {@code … the header: "<name> " has a value "<value>" …}. */
+    private static final Pattern REJECTED_HEADER_VALUE = Pattern.compile("header: \"([^\"]*?) ?\" has a value");
+
+    /**
+     * What a client can do about a rejected request. A header is named but its value never repeated:
+     * it may be a key pasted with a stray character (the firewall refuses control characters, such as
+     * the bytes of a UTF-8 '€' read one by one).
+     */
+    static String rejectionDetail(String message) {
+        String said = message == null ? "" : message;
+        Matcher header = REJECTED_HEADER_VALUE.matcher(said);
+        if (header.find()) {
+            return "The header '" + header.group(1) + "' holds a character that is not allowed (a control "
+                    + "character, or a non-ASCII one sent as UTF-8); send printable ASCII. Its value is not "
+                    + "repeated here.";
+        }
+        if (said.contains("header name")) {
+            return "A header name holds a character that is not allowed; send printable ASCII.";
+        }
+        return "The URL is not allowed: " + said
+                + ". Check for an empty path segment (//), a ';' or an encoded '/', '\\' or '.'.";
+    }
+
+    /**
+     * The default firewall, but any method token: a method no endpoint takes (PROPFIND, FOO) reaches
+     * Spring MVC and gets its 405 with the Allow header of that path, like PATCH does, instead of the
+     * firewall's 400. Safe here because every method-specific rule above only permits GET or HEAD; any other
+     * method, known or not, needs a key (and on /keys and /actuator an admin key).
+     */
+    @Bean
+    WebSecurityCustomizer anyMethodReachesTheHandlers() {
+        StrictHttpFirewall firewall = new StrictHttpFirewall();
+        firewall.setUnsafeAllowAnyHttpMethod(true);
+        return web -> web.httpFirewall(firewall);
     }
 
     /**
@@ -210,6 +265,9 @@ class SecurityConfiguration {
             configuration.addAllowedHeader("Idempotency-Key");
             configuration.addExposedHeader("Location");
             configuration.addExposedHeader("Retry-After");
+            // Without these a script on a listed origin cannot read them (CORS hides all but a few headers).
+            configuration.addExposedHeader("Trainyard-History-Resolution");
+            configuration.addExposedHeader("Idempotent-Replayed");
             source.registerCorsConfiguration("/**", configuration);
         }
         return source;

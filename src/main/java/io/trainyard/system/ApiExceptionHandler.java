@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -21,10 +22,12 @@ import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.InvalidFormatException;
@@ -263,6 +266,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 headers);
     }
 
+    /**
+     * A path nothing is mapped to ends in the static resources, whose "No static resource x." reads as
+     * a missing file; API clients asked for an endpoint.
+     */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(
+            NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String path = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : "/" + ex.getResourcePath();
+        ex.getBody().setDetail("There is no endpoint at " + path + ".");
+        return handleExceptionInternal(ex, null, headers, status, request);
+    }
+
     /** Gives Spring's own 4xx answers (405, 406, 415, …) our stable types and titles. */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(
@@ -273,6 +290,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (body instanceof ProblemDetail detail
                 && (detail.getType() == null || URI.create("about:blank").equals(detail.getType()))) {
             detail.setType(typeFor(statusCode));
+        }
+        if (body instanceof ProblemDetail && headers.getContentType() == null) {
+            // Chosen here rather than negotiated against Accept: an Accept that is no media type at all
+            // ("garbage") fails the problem's own negotiation too, and Spring then drops the body.
+            HttpHeaders withType = new HttpHeaders();
+            withType.putAll(headers);
+            withType.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            headers = withType;
         }
         return super.handleExceptionInternal(ex, body, headers, statusCode, request);
     }
@@ -388,7 +413,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         }
         return ResponseEntity.status(status)
                 .headers(headers)
-                .contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
     }
 }

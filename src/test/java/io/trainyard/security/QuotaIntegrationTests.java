@@ -151,6 +151,24 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aPercentEncodedPathIsHeldToTheSameQuotasAsThePlainOne() {
+        // "/d%61tasets" and "/%6Aobs" are routed to POST /datasets and POST /jobs like the plain paths; the
+        // quota checks compared the raw, still encoded URI and let them through.
+        Http user = newUser();
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201);
+        Http.Response upload = user.post("/d%61tasets?name=more", "text/csv", "a,y\n1,2\n");
+        assertThat(upload.status()).as(upload.text()).isEqualTo(403);
+        Http.Response submit = user.post("/%6Aobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10));
+        assertThat(submit.status()).as(submit.text()).isEqualTo(403);
+        assertThat(submit.json().get("type").asString()).endsWith("/quota-exceeded");
+        assertThat(user.get("/jobs").expect(200).get("items")).as("no job").isEmpty();
+    }
+
+    @Test
     void tooManyRequestsPerSecondIs429WithRetryAfter() {
         Http user = newUser();
         List<Http.Response> answers = new ArrayList<>();

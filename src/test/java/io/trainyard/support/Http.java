@@ -139,12 +139,24 @@ public final class Http {
      * send. HTTP/1.0, so the answer ends with the connection instead of coming in chunks.
      */
     public Response raw(String method, String target) {
+        return raw(method, target, key == null ? new String[0] : new String[] {"Authorization: Bearer " + key});
+    }
+
+    /**
+     * As {@link #raw(String, String)}, with exactly the given header lines (each {@code Name: value},
+     * sent as ISO-8859-1 bytes) and no key of this client's.
+     */
+    public Response raw(String method, String target, String... headerLines) {
         URI server = URI.create(base);
         try (java.net.Socket socket = new java.net.Socket(server.getHost(), server.getPort())) {
             socket.setSoTimeout((int) timeout.toMillis());
-            String request = method + " " + target + " HTTP/1.0\r\nHost: localhost\r\n"
-                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n") + "\r\n";
-            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            StringBuilder request =
+                    new StringBuilder(method).append(' ').append(target).append(" HTTP/1.0\r\nHost: localhost\r\n");
+            for (String line : headerLines) {
+                request.append(line).append("\r\n");
+            }
+            request.append("\r\n");
+            socket.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
             byte[] answer = socket.getInputStream().readAllBytes();
             String text = new String(answer, java.nio.charset.StandardCharsets.ISO_8859_1);
             int end = text.indexOf("\r\n\r\n");

@@ -144,8 +144,20 @@ class ProblemMappingTests {
     @Test
     void anUnknownFormatIs400AndAnUnacceptableAcceptIs406() {
         assertProblem(mvc.get().uri("/throw/job?format=xls").exchange(), 400, "invalid-request");
-        assertThat(mvc.get().uri("/throw/job").accept(MediaType.APPLICATION_XML).exchange())
-                .hasStatus(406);
+        assertProblem(
+                mvc.get().uri("/throw/job").accept(MediaType.APPLICATION_XML).exchange(), 406, "not-acceptable");
+    }
+
+    @Test
+    void anAcceptHeaderThatIsNoMediaTypeIs406WithAProblemBody() {
+        // Spring cannot negotiate the problem's own representation against an Accept it cannot parse
+        // either; the answer was a bare 406 without a body.
+        for (String accept : List.of("garbage", "application/json;q=abc", "text/")) {
+            MvcTestResult result =
+                    mvc.get().uri("/throw/job").header("Accept", accept).exchange();
+            assertProblem(result, 406, "not-acceptable");
+            assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("Accept");
+        }
     }
 
     private static void assertProblem(MvcTestResult result, int status, String type) {

@@ -1,0 +1,38 @@
+package io.trainyard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+/** Checking presented secrets against the configured bootstrap key, without a database. */
+class ApiKeysTests {
+
+    private static ApiKeys configured(String bootstrapKey) {
+        // No repository: these secrets are decided by the configured key or the prefix alone.
+        return new ApiKeys(null, new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void aConfiguredKeyWithoutThePrefixIsTheAdminsKey() {
+        // It was refused for lacking 'ty_', and with a key configured no admin.key is written: no admin at all.
+        ApiKeys keys = configured("  my-admin-secret-from-the-environment  ");
+
+        assertThat(keys.verify("my-admin-secret-from-the-environment"))
+                .contains(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
+        assertThat(keys.verify("my-admin-secret-from-the-environmenT")).isEmpty();
+        assertThat(keys.verify("")).isEmpty();
+        assertThat(keys.verify(null)).isEmpty();
+    }
+
+    @Test
+    void aConfiguredKeyLongerThanUsualIsTheAdminsKeyToo() {
+        String longKey = "ty_" + "k".repeat(300);
+
+        assertThat(configured(longKey).verify(longKey)).contains(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
+        assertThat(configured("").verify(longKey))
+                .as("nothing configured: too long to be a key")
+                .isEmpty();
+    }
+}
