@@ -20,6 +20,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -246,6 +247,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             result.getResolvableErrors().forEach(e -> errors.add(new FieldError(name, e.getDefaultMessage())));
         }
         return invalidRequest(new InvalidRequestException(errors), headers);
+    }
+
+    /** A required query parameter left out: the same 400 with an {@code errors} entry as any other bad field. */
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(
+            MissingServletRequestParameterException ex,
+            HttpHeaders headers,
+            HttpStatusCode status,
+            WebRequest request) {
+        return invalidRequest(
+                new InvalidRequestException(
+                        ex.getParameterName(), "is required: add ?" + ex.getParameterName() + "=… to the URL"),
+                headers);
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.trainyard.dataset.DatasetInUseException;
@@ -63,12 +64,30 @@ class ProblemMappingTests {
             };
         }
 
+        @GetMapping(path = "/needs", produces = "application/json")
+        String needs(@RequestParam List<String> ids) {
+            return "ok";
+        }
+
         record Body(double alpha) {}
 
         @PostMapping(path = "/echo", consumes = "application/json")
         Body echo(@RequestBody Body body) {
             return body;
         }
+    }
+
+    @Test
+    void aMissingRequiredQueryParameterIsNamedInErrors() {
+        MvcTestResult result = mvc.get().uri("/needs").exchange();
+        assertProblem(result, 400, "invalid-request");
+        assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("ids");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.errors[0].message")
+                .asString()
+                .contains("is required");
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("ids");
     }
 
     @Test
