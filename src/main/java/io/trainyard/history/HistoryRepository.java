@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -107,25 +108,27 @@ public class HistoryRepository {
                 ORDER BY first_iteration""")
                 .param("job", jobId)
                 .param("since", since)
-                .query((rs, row) -> {
-                    double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
-                    int[] iterations = new int[its.length];
-                    for (int k = 0; k < its.length; k++) {
-                        iterations[k] = (int) its[k];
-                    }
-                    return new CoarseLevel.Row(
-                            jobId,
-                            rs.getInt("first_iteration"),
-                            rs.getInt("point_count"),
-                            rs.getInt("layers"),
-                            iterations,
-                            DoubleArrays.decode(rs.getBytes("train")),
-                            DoubleArrays.decode(rs.getBytes("validation")),
-                            DoubleArrays.decode(rs.getBytes("test")),
-                            DoubleArrays.decode(rs.getBytes("gradient_norms")),
-                            DoubleArrays.decode(rs.getBytes("weight_norms")));
-                })
+                .query((rs, row) -> coarse(jobId, rs))
                 .list();
+    }
+
+    private static CoarseLevel.Row coarse(String jobId, ResultSet rs) throws SQLException {
+        double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
+        int[] iterations = new int[its.length];
+        for (int k = 0; k < its.length; k++) {
+            iterations[k] = (int) its[k];
+        }
+        return new CoarseLevel.Row(
+                jobId,
+                rs.getInt("first_iteration"),
+                rs.getInt("point_count"),
+                rs.getInt("layers"),
+                iterations,
+                DoubleArrays.decode(rs.getBytes("train")),
+                DoubleArrays.decode(rs.getBytes("validation")),
+                DoubleArrays.decode(rs.getBytes("test")),
+                DoubleArrays.decode(rs.getBytes("gradient_norms")),
+                DoubleArrays.decode(rs.getBytes("weight_norms")));
     }
 
     /** The batches that hold points with iteration greater than {@code since}, in order. */
@@ -194,6 +197,28 @@ public class HistoryRepository {
                 return;
             }
         }
+    }
+
+    /** The full-resolution batch that holds {@code iteration}, if it is stored. */
+    Optional<HistoryChunk> findContaining(String jobId, int iteration) {
+        return jdbc.sql("""
+                SELECT * FROM job_history WHERE job_id = :job AND first_iteration <= :iteration
+                    AND first_iteration + point_count > :iteration""")
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .query((rs, row) -> chunk(jobId, rs))
+                .optional();
+    }
+
+    /** The coarse row that summarises the batch holding {@code iteration} (which it may not keep). */
+    Optional<CoarseLevel.Row> findCoarseContaining(String jobId, int iteration) {
+        return jdbc.sql("""
+                SELECT * FROM job_history_coarse WHERE job_id = :job AND first_iteration <= :iteration
+                    AND first_iteration + point_count > :iteration""")
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .query((rs, row) -> coarse(jobId, rs))
+                .optional();
     }
 
     private static HistoryChunk chunk(String jobId, ResultSet rs) throws SQLException {
