@@ -60,7 +60,10 @@ public class HistoryRepository {
                 .param("norms", DoubleArrays.encode(chunk.gradientNorms()))
                 .param("weightNorms", chunk.weightNorms() == null ? null : DoubleArrays.encode(chunk.weightNorms()))
                 .update();
-        CoarseLevel.Row coarse = CoarseLevel.of(chunk);
+        insertCoarse(CoarseLevel.of(chunk));
+    }
+
+    private void insertCoarse(CoarseLevel.Row coarse) {
         double[] iterations = new double[coarse.iterations().length];
         for (int k = 0; k < iterations.length; k++) {
             iterations[k] = coarse.iterations()[k];
@@ -308,10 +311,43 @@ public class HistoryRepository {
         if (marked == 0) {
             return false;
         }
+        keepBestPoint(jobId);
         jdbc.sql("DELETE FROM job_history WHERE job_id = :job")
                 .param("job", jobId)
                 .update();
         return true;
+    }
+
+    /**
+     * Before a job's full batches go: its coarse level keeps early stopping's best point, because a
+     * model restored to it holds that point's losses, and the sweep leaderboard reads them from here.
+     */
+    private void keepBestPoint(String jobId) {
+        int iteration = jdbc.sql("SELECT best_iteration FROM jobs WHERE id = :job")
+                .param("job", jobId)
+                .query((rs, row) -> {
+                    int best = rs.getInt(1);
+                    return rs.wasNull() ? -1 : best;
+                })
+                .optional()
+                .orElse(-1);
+        if (iteration < 0) {
+            return;
+        }
+        Optional<HistoryChunk> full = findContaining(jobId, iteration);
+        Optional<CoarseLevel.Row> coarse = findCoarseContaining(jobId, iteration);
+        if (full.isEmpty() || coarse.isEmpty()) {
+            return;
+        }
+        CoarseLevel.Row kept = CoarseLevel.withPoint(
+                coarse.get(), full.get(), iteration - full.get().firstIteration());
+        if (kept != coarse.get()) {
+            jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job AND first_iteration = :first")
+                    .param("job", jobId)
+                    .param("first", kept.firstIteration())
+                    .update();
+            insertCoarse(kept);
+        }
     }
 
     /**

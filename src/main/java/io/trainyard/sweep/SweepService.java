@@ -262,9 +262,9 @@ class SweepService {
     /**
      * A finished member is ranked by the model it stored: with early stopping and restoreBest that
      * holds the weights of the best point, with that point's losses, not the last point's. They are
-     * read back from the history, where the run recorded them. Should the history no longer hold the
-     * point (pruned to its coarse level, which did not keep it) the member keeps its final losses,
-     * and says so by naming no bestIteration.
+     * read back from the history, where the run recorded them (retention keeps that point in the
+     * coarse level). Should the history no longer hold it (pruned before that rule) the member keeps
+     * its final losses, and says so by naming no bestIteration.
      */
     private SweepMember storedModelLosses(TrainingJob job, SweepMember member) {
         Integer restored = job.restoredIteration();
