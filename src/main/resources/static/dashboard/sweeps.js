@@ -100,7 +100,8 @@ export class SweepsView {
     bestLine.hidden = !best;
     if (best) {
       bestLine.textContent = `Best by ${sweep.selectBy || 'validation'} loss: ${best.label || fmtParams(best.parameters || best.params)}`
-        + ` — train ${fmtLoss(best.trainLoss)}, validation ${fmtLoss(best.validationLoss)}, test ${fmtLoss(best.testLoss)}`;
+        + ` — train ${fmtLoss(best.trainLoss)}, validation ${fmtLoss(best.validationLoss)}, test ${fmtLoss(best.testLoss)}`
+        + (best.bestIteration != null ? ` (its model: early stopping's best, iteration ${best.bestIteration})` : '');
     }
     const bestId = best?.jobId;
     document.querySelector('#leaderboard tbody').replaceChildren(...entries.map((e, i) => {
@@ -109,7 +110,9 @@ export class SweepsView {
       open.addEventListener('click', () => this.onOpenJob(jobId));
       return el('tr', { className: jobId === bestId ? 'best-row' : '' },
         el('td', { className: 'num' }, String(e.rank ?? i + 1)),
-        el('td', {}, open, e.error ? el('span', { className: 'sub error-text' }, e.error) : null),
+        el('td', {}, open, e.error ? el('span', { className: 'sub error-text' }, e.error) : null,
+          // The losses are the stored model's: with a restored best point, that point's, not the last.
+          e.bestIteration != null ? el('span', { className: 'sub' }, `losses at iteration ${e.bestIteration} (restored best)`) : null),
         el('td', {}, el('span', { className: `badge ${String(e.status).toLowerCase()}` }, e.status)),
         el('td', { className: 'num' }, fmtLoss(e.trainLoss)),
         el('td', { className: 'num' }, fmtLoss(e.validationLoss)),

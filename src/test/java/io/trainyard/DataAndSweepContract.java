@@ -302,6 +302,135 @@ abstract class DataAndSweepContract {
         assertThat(test).isSortedAccordingTo(Comparator.naturalOrder());
     }
 
+    /**
+     * Two members on one trajectory (same seed, data and batches) that differ only in how long they
+     * train, with early stopping whose patience never runs out, so each stores the weights of its own
+     * best point: the short run is still improving when it ends (its last point is its best), the
+     * long one passes the shared trajectory's best validation loss and then overfits far past it. By
+     * last losses the short run wins; by the models they stored the long one does.
+     */
+    @Test
+    void aMemberThatRestoredItsBestWeightsIsRankedByTheModelItStored() {
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("dataset", "hw5");
+        base.put("layers", List.of(50));
+        base.put("activation", "tanh");
+        base.put("bias", true);
+        base.put("normalize", true);
+        base.put("scale", 0.5);
+        base.put("alpha", 0.01);
+        base.put("seed", 7);
+        base.put("validationFraction", 0.25);
+        base.put("optimizer", Map.of("type", "adam"));
+        base.put("batchSize", 16);
+        base.put("earlyStopping", Map.of("patience", 400));
+        Map<String, Object> sweep =
+                Map.of("name", "restored", "base", base, "grid", Map.of("iterations", List.of(20, 400)));
+
+        JsonNode done =
+                awaitSweep(http.post("/sweeps", sweep).expect(202).get("id").asString());
+
+        assertThat(done.at("/statusCounts/SUCCEEDED").asInt())
+                .as(done.toString())
+                .isEqualTo(2);
+        Map<Integer, JsonNode> jobs = new LinkedHashMap<>();
+        Map<Integer, JsonNode> histories = new LinkedHashMap<>();
+        for (JsonNode entry : done.get("leaderboard")) {
+            int iterations = entry.at("/parameters/iterations").asInt();
+            String jobId = entry.get("jobId").asString();
+            jobs.put(iterations, http.get("/jobs/" + jobId).expect(200));
+            histories.put(iterations, http.get("/jobs/" + jobId + "/losses").expect(200));
+        }
+        JsonNode shortRun = jobs.get(20);
+        JsonNode longRun = jobs.get(400);
+        int shortBest = shortRun.get("bestIteration").asInt();
+        int longBest = longRun.get("bestIteration").asInt();
+        // The case this test is about, read from the histories: the short run's last validation loss
+        // is better than the long run's last, but the long run's best is better than the short run's.
+        double shortLast = histories.get(20).at("/validation/20").asDouble();
+        double longLast = histories.get(400).at("/validation/400").asDouble();
+        assertThat(shortRun.get("validationLoss").asDouble()).isEqualTo(shortLast);
+        assertThat(longRun.get("validationLoss").asDouble()).isEqualTo(longLast);
+        assertThat(shortLast).isLessThan(longLast);
+        assertThat(histories.get(400).at("/validation/" + longBest).asDouble())
+                .isLessThan(histories.get(20).at("/validation/" + shortBest).asDouble());
+        assertThat(longBest).isGreaterThan(20);
+
+        // Ranked by the stored models: the long run wins, and it is the best job and model.
+        JsonNode board = done.get("leaderboard");
+        assertThat(board.at("/0/jobId").asString()).isEqualTo(longRun.get("id").asString());
+        assertThat(done.at("/best/jobId").asString())
+                .isEqualTo(longRun.get("id").asString());
+        assertThat(done.at("/best/modelId").asString())
+                .isEqualTo(longRun.get("modelId").asString());
+        for (JsonNode entry : board) {
+            int iterations = entry.at("/parameters/iterations").asInt();
+            JsonNode job = jobs.get(iterations);
+            JsonNode history = histories.get(iterations);
+            int best = job.get("bestIteration").asInt();
+            JsonNode model =
+                    http.get("/models/" + job.get("modelId").asString()).expect(200);
+            // The entry's losses are the stored model's: the best point's, and it says which point.
+            assertThat(entry.get("bestIteration").asInt()).isEqualTo(best);
+            assertThat(entry.get("trainLoss").asDouble())
+                    .isEqualTo(model.get("trainLoss").asDouble());
+            assertThat(entry.get("testLoss").asDouble())
+                    .isEqualTo(model.get("testLoss").asDouble());
+            assertThat(entry.get("validationLoss").asDouble())
+                    .isEqualTo(history.at("/validation/" + best).asDouble());
+            assertThat(entry.get("score").asDouble())
+                    .isCloseTo(history.at("/validationMse/" + best).asDouble(), within(1e-12));
+            // The job body keeps its last point's losses and says that the model holds another point's.
+            assertThat(job.get("restoredBest").asBoolean()).isTrue();
+            assertThat(job.get("trainLoss").asDouble())
+                    .isEqualTo(history.at("/train/" + iterations).asDouble());
+            // The history keeps every point.
+            assertThat(history.get("iteration").size()).isEqualTo(iterations + 1);
+        }
+        assertThat(longRun.get("testLoss").asDouble())
+                .as("the long run's last point is not its model")
+                .isNotEqualTo(board.at("/0/testLoss").asDouble());
+
+        JsonNode curves =
+                http.get("/sweeps/" + done.get("id").asString() + "/losses").expect(200);
+        for (JsonNode curve : curves.get("jobs")) {
+            JsonNode job =
+                    curve.get("jobId").asString().equals(longRun.get("id").asString()) ? longRun : shortRun;
+            assertThat(curve.get("bestIteration").asInt())
+                    .isEqualTo(job.get("bestIteration").asInt());
+            assertThat(curve.get("iteration").size())
+                    .isEqualTo(job.at("/spec/iterations").asInt() + 1);
+        }
+    }
+
+    /** Without restoreBest the stored model holds the last point: the leaderboard shows the last losses. */
+    @Test
+    void aMemberThatKeptItsLastWeightsIsRankedByItsLastLosses() {
+        Map<String, Object> base = hw5Base(60);
+        base.put("layers", List.of(5));
+        base.put("earlyStopping", Map.of("patience", 5, "monitor", "train", "restoreBest", false));
+        Map<String, Object> sweep = Map.of("base", base, "grid", Map.of("scale", List.of(0.1, 0.2)));
+
+        JsonNode done =
+                awaitSweep(http.post("/sweeps", sweep).expect(202).get("id").asString());
+
+        assertThat(done.at("/statusCounts/SUCCEEDED").asInt())
+                .as(done.toString())
+                .isEqualTo(2);
+        for (JsonNode entry : done.get("leaderboard")) {
+            JsonNode job = http.get("/jobs/" + entry.get("jobId").asString()).expect(200);
+            JsonNode model =
+                    http.get("/models/" + job.get("modelId").asString()).expect(200);
+            assertThat(job.get("restoredBest").asBoolean()).isFalse();
+            assertThat(entry.get("bestIteration").isNull()).isTrue();
+            assertThat(entry.get("validationLoss").asDouble())
+                    .isEqualTo(job.get("validationLoss").asDouble());
+            assertThat(entry.get("trainLoss").asDouble())
+                    .isEqualTo(job.get("trainLoss").asDouble())
+                    .isEqualTo(model.get("trainLoss").asDouble());
+        }
+    }
+
     @Test
     void divergedMembersRankLastNeverFirst() {
         Map<String, Object> base = new LinkedHashMap<>();

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The coarse level of a job's history: for every stored batch, at most {@link #POINTS_PER_BATCH}
- * of its points, half chosen to keep the shape of the train loss and half that of the summed
+ * of its points (one more where retention adds early stopping's best point), half chosen to keep the shape of the train loss and half that of the summed
  * gradient norms (largest-triangle-three-buckets on the log of each), so that both the losses and
  * the gradients endpoints downsample from it without losing a spike either of them would show.
  * A batch of 4,096 points is summarised by 32: a downsampled read of a million-point history reads
@@ -73,6 +73,51 @@ final class CoarseLevel {
                 test,
                 norms,
                 weights);
+    }
+
+    /**
+     * The same row also keeping point {@code index} of its full batch {@code chunk} (in order), when
+     * it did not already: early stopping's best point, whose losses a restored model holds, outlives
+     * the full resolution this way.
+     */
+    static Row withPoint(Row row, HistoryChunk chunk, int index) {
+        int iteration = chunk.firstIteration() + index;
+        int at = Arrays.binarySearch(row.iterations(), iteration);
+        if (at >= 0) {
+            return row;
+        }
+        int insert = -at - 1;
+        int layers = row.layers();
+        return new Row(
+                row.jobId(),
+                row.firstIteration(),
+                row.pointCount(),
+                layers,
+                inserted(row.iterations(), insert, iteration),
+                inserted(row.train(), insert, chunk.train(), index, 1),
+                row.validation() == null ? null : inserted(row.validation(), insert, chunk.validation(), index, 1),
+                row.test() == null ? null : inserted(row.test(), insert, chunk.test(), index, 1),
+                inserted(row.gradientNorms(), insert, chunk.gradientNorms(), index, layers),
+                row.weightNorms() == null || chunk.weightNorms() == null
+                        ? row.weightNorms()
+                        : inserted(row.weightNorms(), insert, chunk.weightNorms(), index, layers));
+    }
+
+    private static int[] inserted(int[] values, int at, int value) {
+        int[] out = new int[values.length + 1];
+        System.arraycopy(values, 0, out, 0, at);
+        out[at] = value;
+        System.arraycopy(values, at, out, at + 1, values.length - at);
+        return out;
+    }
+
+    /** {@code values} (rows of {@code width}) with row {@code index} of {@code source} inserted as row {@code at}. */
+    private static double[] inserted(double[] values, int at, double[] source, int index, int width) {
+        double[] out = new double[values.length + width];
+        System.arraycopy(values, 0, out, 0, at * width);
+        System.arraycopy(source, index * width, out, at * width, width);
+        System.arraycopy(values, at * width, out, (at + 1) * width, values.length - at * width);
+        return out;
     }
 
     private static int[] keep(HistoryChunk chunk) {

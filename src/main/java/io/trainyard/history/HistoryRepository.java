@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -59,7 +60,10 @@ public class HistoryRepository {
                 .param("norms", DoubleArrays.encode(chunk.gradientNorms()))
                 .param("weightNorms", chunk.weightNorms() == null ? null : DoubleArrays.encode(chunk.weightNorms()))
                 .update();
-        CoarseLevel.Row coarse = CoarseLevel.of(chunk);
+        insertCoarse(CoarseLevel.of(chunk));
+    }
+
+    private void insertCoarse(CoarseLevel.Row coarse) {
         double[] iterations = new double[coarse.iterations().length];
         for (int k = 0; k < iterations.length; k++) {
             iterations[k] = coarse.iterations()[k];
@@ -107,25 +111,27 @@ public class HistoryRepository {
                 ORDER BY first_iteration""")
                 .param("job", jobId)
                 .param("since", since)
-                .query((rs, row) -> {
-                    double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
-                    int[] iterations = new int[its.length];
-                    for (int k = 0; k < its.length; k++) {
-                        iterations[k] = (int) its[k];
-                    }
-                    return new CoarseLevel.Row(
-                            jobId,
-                            rs.getInt("first_iteration"),
-                            rs.getInt("point_count"),
-                            rs.getInt("layers"),
-                            iterations,
-                            DoubleArrays.decode(rs.getBytes("train")),
-                            DoubleArrays.decode(rs.getBytes("validation")),
-                            DoubleArrays.decode(rs.getBytes("test")),
-                            DoubleArrays.decode(rs.getBytes("gradient_norms")),
-                            DoubleArrays.decode(rs.getBytes("weight_norms")));
-                })
+                .query((rs, row) -> coarse(jobId, rs))
                 .list();
+    }
+
+    private static CoarseLevel.Row coarse(String jobId, ResultSet rs) throws SQLException {
+        double[] its = DoubleArrays.decode(rs.getBytes("iterations"));
+        int[] iterations = new int[its.length];
+        for (int k = 0; k < its.length; k++) {
+            iterations[k] = (int) its[k];
+        }
+        return new CoarseLevel.Row(
+                jobId,
+                rs.getInt("first_iteration"),
+                rs.getInt("point_count"),
+                rs.getInt("layers"),
+                iterations,
+                DoubleArrays.decode(rs.getBytes("train")),
+                DoubleArrays.decode(rs.getBytes("validation")),
+                DoubleArrays.decode(rs.getBytes("test")),
+                DoubleArrays.decode(rs.getBytes("gradient_norms")),
+                DoubleArrays.decode(rs.getBytes("weight_norms")));
     }
 
     /** The batches that hold points with iteration greater than {@code since}, in order. */
@@ -194,6 +200,28 @@ public class HistoryRepository {
                 return;
             }
         }
+    }
+
+    /** The full-resolution batch that holds {@code iteration}, if it is stored. */
+    Optional<HistoryChunk> findContaining(String jobId, int iteration) {
+        return jdbc.sql("""
+                SELECT * FROM job_history WHERE job_id = :job AND first_iteration <= :iteration
+                    AND first_iteration + point_count > :iteration""")
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .query((rs, row) -> chunk(jobId, rs))
+                .optional();
+    }
+
+    /** The coarse row that summarises the batch holding {@code iteration} (which it may not keep). */
+    Optional<CoarseLevel.Row> findCoarseContaining(String jobId, int iteration) {
+        return jdbc.sql("""
+                SELECT * FROM job_history_coarse WHERE job_id = :job AND first_iteration <= :iteration
+                    AND first_iteration + point_count > :iteration""")
+                .param("job", jobId)
+                .param("iteration", iteration)
+                .query((rs, row) -> coarse(jobId, rs))
+                .optional();
     }
 
     private static HistoryChunk chunk(String jobId, ResultSet rs) throws SQLException {
@@ -283,10 +311,43 @@ public class HistoryRepository {
         if (marked == 0) {
             return false;
         }
+        keepBestPoint(jobId);
         jdbc.sql("DELETE FROM job_history WHERE job_id = :job")
                 .param("job", jobId)
                 .update();
         return true;
+    }
+
+    /**
+     * Before a job's full batches go: its coarse level keeps early stopping's best point, because a
+     * model restored to it holds that point's losses, and the sweep leaderboard reads them from here.
+     */
+    private void keepBestPoint(String jobId) {
+        int iteration = jdbc.sql("SELECT best_iteration FROM jobs WHERE id = :job")
+                .param("job", jobId)
+                .query((rs, row) -> {
+                    int best = rs.getInt(1);
+                    return rs.wasNull() ? -1 : best;
+                })
+                .optional()
+                .orElse(-1);
+        if (iteration < 0) {
+            return;
+        }
+        Optional<HistoryChunk> full = findContaining(jobId, iteration);
+        Optional<CoarseLevel.Row> coarse = findCoarseContaining(jobId, iteration);
+        if (full.isEmpty() || coarse.isEmpty()) {
+            return;
+        }
+        CoarseLevel.Row kept = CoarseLevel.withPoint(
+                coarse.get(), full.get(), iteration - full.get().firstIteration());
+        if (kept != coarse.get()) {
+            jdbc.sql("DELETE FROM job_history_coarse WHERE job_id = :job AND first_iteration = :first")
+                    .param("job", jobId)
+                    .param("first", kept.firstIteration())
+                    .update();
+            insertCoarse(kept);
+        }
     }
 
     /**

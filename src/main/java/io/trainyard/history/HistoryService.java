@@ -1,6 +1,7 @@
 package io.trainyard.history;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.springframework.stereotype.Service;
 
@@ -126,6 +127,37 @@ public class HistoryService {
         });
         downsampling.finish();
         return kept[0] == null ? JobHistory.of(List.of(), since, layers) : kept[0].build();
+    }
+
+    /**
+     * A job's losses at one history point: from its full-resolution batch, or once the retention
+     * setting has dropped those, from the coarse level when it kept that point.
+     *
+     * @return empty when no stored level holds the point
+     */
+    public Optional<LossPoint> lossesAt(String jobId, int iteration) {
+        Optional<HistoryChunk> full = repository.findContaining(jobId, iteration);
+        if (full.isPresent()) {
+            HistoryChunk chunk = full.get();
+            int i = iteration - chunk.firstIteration();
+            return Optional.of(new LossPoint(
+                    iteration,
+                    chunk.train()[i],
+                    chunk.validation() == null ? null : chunk.validation()[i],
+                    chunk.test() == null ? null : chunk.test()[i]));
+        }
+        return repository.findCoarseContaining(jobId, iteration).flatMap(row -> {
+            for (int k = 0; k < row.iterations().length; k++) {
+                if (row.iterations()[k] == iteration) {
+                    return Optional.of(new LossPoint(
+                            iteration,
+                            row.train()[k],
+                            row.validation() == null ? null : row.validation()[k],
+                            row.test() == null ? null : row.test()[k]));
+                }
+            }
+            return Optional.empty();
+        });
     }
 
     /** Each job's loss curves, downsampled to at most {@code maxPoints} (null for all), in the given order. */

@@ -25,13 +25,19 @@ record JobResponse(
 
         Progress progress,
 
-        @Schema(description = "Training SSE at the latest iteration")
+        @Schema(
+                description = "Training SSE at the latest iteration (the last point of the history). When "
+                        + "restoredBest is true the stored model's losses are instead those at bestIteration")
         Double trainLoss,
 
-        @Schema(description = "Validation SSE at the latest iteration, null without a validation set")
+        @Schema(
+                description = "Validation SSE at the latest iteration, null without a validation set (see "
+                        + "trainLoss and restoredBest)")
         Double validationLoss,
 
-        @Schema(description = "Test SSE at the latest iteration, null without test rows")
+        @Schema(
+                description =
+                        "Test SSE at the latest iteration, null without test rows (see trainLoss and restoredBest)")
         Double testLoss,
 
         Instant createdAt,
@@ -89,6 +95,14 @@ record JobResponse(
                         + "weights with restoreBest); null otherwise",
                 example = "412")
         Integer bestIteration,
+
+        @Schema(
+                description = "With early stopping, once SUCCEEDED: true when the stored model holds the weights "
+                        + "of bestIteration, with that point's losses (restoreBest), so trainLoss, validationLoss "
+                        + "and testLoss, the last point's, are not the model's; false when it holds the last "
+                        + "point; null otherwise",
+                example = "true")
+        Boolean restoredBest,
 
         @Schema(
                 description = "Gradient health at the latest stored point, and flags that say what to try; null "
@@ -165,6 +179,14 @@ record JobResponse(
                 job.findings().estimatedMemoryBytes(),
                 job.findings().stoppedEarly(),
                 job.findings().bestIteration(),
+                restoredBest(job),
                 job.findings().diagnostics());
+    }
+
+    private static Boolean restoredBest(TrainingJob job) {
+        if (job.status() != JobStatus.SUCCEEDED || job.findings().bestIteration() == null) {
+            return null;
+        }
+        return job.restoredIteration() != null;
     }
 }

@@ -70,6 +70,17 @@ public record TrainingJob(
     }
 
     /**
+     * The history point whose weights, and so whose losses, the stored model holds when that is not
+     * simply the last point: early stopping's best point, once a job with {@code restoreBest}
+     * SUCCEEDED. Null otherwise (the model holds the last point's; none while the job runs).
+     */
+    public Integer restoredIteration() {
+        boolean restores = spec.earlyStopping() != null
+                && Boolean.TRUE.equals(spec.earlyStopping().restoreBest());
+        return status == JobStatus.SUCCEEDED && restores ? findings.bestIteration() : null;
+    }
+
+    /**
      * The claim of the instance that trains (or trained) the job.
      *
      * @param instance the instance holding the claim while RUNNING (kept afterwards for the record)

@@ -11,7 +11,8 @@ import io.trainyard.job.JobStatus;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Ranks a sweep's jobs by one final loss. Finished jobs with a finite loss come first, best first;
+ * Ranks a sweep's jobs by one final loss: a finished job's is its stored model's (early stopping's
+ * best point when the model holds its weights, else the last point). Finished jobs with a finite loss come first, best first;
  * then jobs still queued or running; then cancelled ones; a failed (e.g. diverged) job is always
  * last, so it can never be named the winner.
  */
@@ -33,19 +34,34 @@ final class Leaderboard {
 
             @Schema(example = "alpha=0.001, layers=[5]") String label,
 
-            @Schema(description = "Final (or, while running, latest) training SSE")
+            @Schema(
+                    description = "Training SSE of the stored model: the best iteration's when early stopping "
+                            + "restored it (bestIteration), else the final one; the latest while running")
             Double trainLoss,
 
-            @Schema(description = "Final validation SSE; null without a validation set")
+            @Schema(
+                    description =
+                            "Validation SSE of the stored model (the best iteration's when early stopping "
+                                    + "restored it, else the final one; the latest while running); null without a validation set")
             Double validationLoss,
 
-            @Schema(description = "Final test SSE, reported but never used for ranking unless selectBy is test")
+            @Schema(
+                    description = "Test SSE of the stored model (the best iteration's when early stopping restored it, "
+                            + "else the final one), reported but never used for ranking unless selectBy is test")
             Double testLoss,
 
             @Schema(
-                    description = "The selected loss per row (MSE): what the leaderboard sorts by; the latest value "
-                            + "while running, null for a failed job or one without that loss yet")
+                    description = "The selected loss per row (MSE) of the stored model: what the leaderboard sorts by; "
+                            + "the latest value while running, null for a failed job or one without that loss yet")
             Double score,
+
+            @Schema(
+                    description = "Set when the losses above are those of the stored model's restored point: early "
+                            + "stopping's best iteration, whose weights the model holds (restoreBest). Null when they "
+                            + "are the final (or, while running, latest) point's, which is the model's without "
+                            + "restoreBest",
+                    example = "412")
+            Integer bestIteration,
 
             @Schema(description = "The trained model, once SUCCEEDED")
             String modelId,
@@ -77,6 +93,7 @@ final class Leaderboard {
                     m.validationLoss(),
                     m.testLoss(),
                     score,
+                    m.bestIteration(),
                     m.modelId(),
                     error(m)));
         }

@@ -2,17 +2,22 @@ package io.trainyard.sweep;
 
 import java.util.List;
 
+import io.trainyard.history.LossPoint;
 import io.trainyard.job.JobSpec;
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.TrainingJob;
 
 /**
- * What a sweep needs to know about one of its jobs: spec, status, latest losses and the row counts
- * that turn those sums of squares into per-row means.
+ * What a sweep needs to know about one of its jobs: spec, status, the losses it is ranked by and
+ * the row counts that turn those sums of squares into per-row means.
  *
- * @param trainLoss SSE at the latest recorded iteration (the final one once SUCCEEDED)
+ * @param iteration the latest recorded iteration
+ * @param trainLoss SSE of the stored model once SUCCEEDED (see {@code bestIteration}), else at the latest
+ *     recorded iteration
  * @param validationRows null until the job has started
+ * @param bestIteration the point whose losses these are when early stopping restored its weights into
+ *     the stored model; null when they are the final (or latest) point's
  */
 record SweepMember(
         String jobId,
@@ -28,8 +33,10 @@ record SweepMember(
         Integer testRows,
         String modelId,
         String errorType,
-        String errorDetail) {
+        String errorDetail,
+        Integer bestIteration) {
 
+    /** The job with its latest losses (the last point's, once finished). */
     static SweepMember from(TrainingJob job, LiveProgress latest) {
         TrainingJob.Progress rows = job.progress();
         TrainingJob.Outcome outcome = job.outcome();
@@ -47,6 +54,27 @@ record SweepMember(
                 rows.testRows(),
                 outcome.modelId(),
                 outcome.errorType(),
-                outcome.errorDetail());
+                outcome.errorDetail(),
+                null);
+    }
+
+    /** The same member with the losses of the point its stored model was restored to. */
+    SweepMember restoredTo(LossPoint point) {
+        return new SweepMember(
+                jobId,
+                status,
+                spec,
+                layerSizes,
+                iteration,
+                point.train(),
+                point.validation(),
+                point.test(),
+                trainRows,
+                validationRows,
+                testRows,
+                modelId,
+                errorType,
+                errorDetail,
+                point.iteration());
     }
 }

@@ -42,10 +42,14 @@ record SweepResponse(
 
         @Schema(description = "The values tried per field") Map<String, List<JsonNode>> grid,
 
-        @Schema(description = "Members ranked by the selected final loss; failed jobs last")
+        @Schema(
+                description = "Members ranked by the selected loss of the model each stored (early stopping's best "
+                        + "point when it restored it, else the final one); failed jobs last")
         List<Leaderboard.Entry> leaderboard,
 
-        @Schema(description = "The winner (job and model) once it has finished; null while no member has a score")
+        @Schema(
+                description = "The winner (job and model) once it has finished, with its model's losses; null while "
+                        + "no member has a score")
         Leaderboard.Entry best) {
 
     static SweepResponse from(Sweep sweep, List<Leaderboard.Candidate> candidates) {
@@ -129,5 +133,12 @@ record SweepResponse(
             double[] validation,
 
             @Schema(description = "Test SSE, null without test rows")
-            double[] test) {}
+            double[] test,
+
+            @Schema(
+                    description =
+                            "The point whose weights and losses the stored model holds when early stopping "
+                                    + "restored it (the leaderboard's losses for this job); null when the model holds the last point",
+                    example = "412")
+            Integer bestIteration) {}
 }

@@ -21,6 +21,7 @@ import io.trainyard.history.MemberCurve;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
@@ -242,7 +243,10 @@ class SweepService {
     /** The sweep's members with their grid points, in grid order. */
     List<Leaderboard.Candidate> candidates(Sweep sweep) {
         Map<String, SweepMember> byId = new HashMap<>();
-        members(sweep).forEach(m -> byId.put(m.jobId(), m));
+        for (TrainingJob job : jobs.ofSweep(sweep.id())) {
+            SweepMember member = SweepMember.from(job, jobs.progress(job));
+            byId.put(job.id(), storedModelLosses(job, member));
+        }
         List<Map<String, JsonNode>> points = pointsOf(sweep);
         List<Leaderboard.Candidate> out = new ArrayList<>();
         for (int i = 0; i < sweep.jobIds().size(); i++) {
@@ -253,6 +257,28 @@ class SweepService {
             }
         }
         return out;
+    }
+
+    /**
+     * A finished member is ranked by the model it stored: with early stopping and restoreBest that
+     * holds the weights of the best point, with that point's losses, not the last point's. They are
+     * read back from the history, where the run recorded them (retention keeps that point in the
+     * coarse level). Should the history no longer hold it (pruned before that rule) the member keeps
+     * its final losses, and says so by naming no bestIteration.
+     */
+    private SweepMember storedModelLosses(TrainingJob job, SweepMember member) {
+        Integer restored = job.restoredIteration();
+        if (restored == null) {
+            return member;
+        }
+        return histories.lossesAt(job.id(), restored).map(member::restoredTo).orElseGet(() -> {
+            log.debug(
+                    "Job {} stored the weights of iteration {}, which its history no longer holds: ranked by its "
+                            + "final losses",
+                    job.id(),
+                    restored);
+            return member;
+        });
     }
 
     List<SweepMember> members(Sweep sweep) {
@@ -276,7 +302,8 @@ class SweepService {
                         curve.iteration(),
                         curve.train(),
                         curve.validation(),
-                        curve.test()));
+                        curve.test(),
+                        c.member().bestIteration()));
             }
         }
         return new SweepResponse.Losses(sweep.id(), sweep.selectBy().id(), out);

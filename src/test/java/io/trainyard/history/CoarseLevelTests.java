@@ -35,6 +35,55 @@ class CoarseLevelTests {
     }
 
     @Test
+    void aPointTheLevelDidNotKeepCanBeAddedInOrderWithAllItsColumns() {
+        int n = 500;
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        double[] test = new double[n];
+        double[] norms = new double[n * 2];
+        double[] weights = new double[n * 2];
+        for (int i = 0; i < n; i++) {
+            train[i] = 100.0 / (i + 1);
+            validation[i] = 1000 + i;
+            test[i] = 2000 + i;
+            norms[2 * i] = i;
+            norms[2 * i + 1] = -i;
+            weights[2 * i] = 0.5 * i;
+            weights[2 * i + 1] = -0.5 * i;
+        }
+        HistoryChunk chunk = new HistoryChunk("job", 100, n, 2, train, validation, test, norms, weights);
+        CoarseLevel.Row row = CoarseLevel.of(chunk);
+        int missing = 0;
+        while (java.util.Arrays.binarySearch(row.iterations(), 100 + missing) >= 0) {
+            missing++;
+        }
+
+        CoarseLevel.Row with = CoarseLevel.withPoint(row, chunk, missing);
+
+        assertThat(with.iterations())
+                .hasSize(row.iterations().length + 1)
+                .isSorted()
+                .contains(100 + missing);
+        int k = java.util.Arrays.binarySearch(with.iterations(), 100 + missing);
+        assertThat(with.train()[k]).isEqualTo(train[missing]);
+        assertThat(with.validation()[k]).isEqualTo(1000 + missing);
+        assertThat(with.test()[k]).isEqualTo(2000 + missing);
+        assertThat(with.gradientNorms()[2 * k]).isEqualTo(missing);
+        assertThat(with.gradientNorms()[2 * k + 1]).isEqualTo(-missing);
+        assertThat(with.weightNorms()[2 * k + 1]).isEqualTo(-0.5 * missing);
+        // Every other point is where it was, with its own values.
+        for (int j = 0; j < with.iterations().length; j++) {
+            int i = with.iterations()[j] - 100;
+            assertThat(with.train()[j]).isEqualTo(train[i]);
+            assertThat(with.validation()[j]).isEqualTo(validation[i]);
+            assertThat(with.gradientNorms()[2 * j]).isEqualTo(norms[2 * i]);
+        }
+        assertThat(CoarseLevel.withPoint(with, chunk, missing))
+                .as("already kept")
+                .isSameAs(with);
+    }
+
+    @Test
     void aSmallBatchIsKeptWhole() {
         HistoryChunk chunk = new HistoryChunk(
                 "job", 0, 3, 1, new double[] {3, 2, 1}, new double[] {4, 5, 6}, null, new double[] {7, 8, 9});

@@ -56,6 +56,9 @@ abstract class HistoryRetentionContract {
     @Autowired
     FinishedHistories answers;
 
+    @Autowired
+    HistoryService histories;
+
     static Path tempDataDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);
@@ -191,6 +194,53 @@ abstract class HistoryRetentionContract {
                 .isEqualTo("coarse");
     }
 
+    /**
+     * A model restored to early stopping's best point holds that point's losses, and the sweep
+     * leaderboard reads them from the history: pruning keeps that point in the coarse level even
+     * where the level's own choice (the shape of the train loss and of the gradients) left it out.
+     */
+    @Test
+    void pruningKeepsEarlyStoppingsBestPoint() {
+        Http http = new Http(port);
+        Map<String, Object> spec = new HashMap<>();
+        spec.put("dataset", "hw5");
+        spec.put("layers", List.of(50));
+        spec.put("activation", "tanh");
+        spec.put("normalize", true);
+        spec.put("scale", 0.5);
+        spec.put("alpha", 0.01);
+        spec.put("seed", 7);
+        spec.put("iterations", 400);
+        spec.put("validationFraction", 0.25);
+        spec.put("optimizer", Map.of("type", "adam"));
+        spec.put("batchSize", 16);
+        spec.put("earlyStopping", Map.of("patience", 400));
+        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        await().atMost(TRAINING).until(() -> status(http, id).equals("SUCCEEDED"));
+        int best = http.get("/jobs/" + id).expect(200).get("bestIteration").asInt();
+        HistoryChunk whole = inOneBatchWithValidation(id);
+        assertThat(CoarseLevel.of(whole).iterations())
+                .as("the coarse level alone leaves out the best point (else this test shows nothing)")
+                .doesNotContain(best);
+        LossPoint before = histories.lossesAt(id, best).orElseThrow();
+        assertThat(before.validation()).isEqualTo(whole.validation()[best]);
+
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> retention.sweep() >= 0 && repository.isPruned(id));
+
+        assertThat(repository.rawStats(id, -1).rows()).isZero();
+        assertThat(histories.lossesAt(id, best)).contains(before);
+        JsonNode coarse = http.get("/jobs/" + id + "/losses").expect(200);
+        assertThat(coarse.get("resolution").asString()).isEqualTo("coarse");
+        List<Integer> iterations = new ArrayList<>();
+        coarse.get("iteration").forEach(i -> iterations.add(i.asInt()));
+        assertThat(iterations).contains(best).isSorted();
+        assertThat(coarse.at("/validation/" + iterations.indexOf(best)).asDouble())
+                .isEqualTo(whole.validation()[best]);
+        assertThat(iterations).hasSize(CoarseLevel.of(whole).iterations().length + 1);
+    }
+
     @Test
     void aDownsampledReadOfMorePointsThanTheCoarseLevelHoldsGivesTheWholeHistoryDownsampled() {
         Http http = new Http(port);
@@ -257,6 +307,31 @@ abstract class HistoryRetentionContract {
         repository.deleteAll(id);
         repository.insert(new HistoryChunk(id, 0, n, layers, train, null, test, norms, weights));
         assertThat(repository.coarseStats(id, -1).kept()).isLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH);
+    }
+
+    /** Like {@link #inOneBatch}, keeping the validation column; returns the batch. */
+    private HistoryChunk inOneBatchWithValidation(String id) {
+        List<HistoryChunk> chunks = repository.findSince(id, -1);
+        int layers = chunks.get(0).layers();
+        int n = chunks.stream().mapToInt(HistoryChunk::count).sum();
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        double[] test = new double[n];
+        double[] norms = new double[n * layers];
+        double[] weights = new double[n * layers];
+        int at = 0;
+        for (HistoryChunk chunk : chunks) {
+            System.arraycopy(chunk.train(), 0, train, at, chunk.count());
+            System.arraycopy(chunk.validation(), 0, validation, at, chunk.count());
+            System.arraycopy(chunk.test(), 0, test, at, chunk.count());
+            System.arraycopy(chunk.gradientNorms(), 0, norms, at * layers, chunk.count() * layers);
+            System.arraycopy(chunk.weightNorms(), 0, weights, at * layers, chunk.count() * layers);
+            at += chunk.count();
+        }
+        HistoryChunk whole = new HistoryChunk(id, 0, n, layers, train, validation, test, norms, weights);
+        repository.deleteAll(id);
+        repository.insert(whole);
+        return whole;
     }
 
     /** Every point's update ratios are non-null and those of the same iteration in the full history. */

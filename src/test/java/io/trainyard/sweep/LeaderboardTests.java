@@ -74,6 +74,7 @@ class LeaderboardTests {
                 20,
                 status == JobStatus.SUCCEEDED ? "model-" + id : null,
                 status == JobStatus.FAILED ? "diverged" : null,
+                null,
                 null);
     }
 }
