@@ -114,13 +114,7 @@ public class JobRepository implements DatasetUsage {
             sql.append(" AND sweep_id = :sweep");
             params.put("sweep", sweepId);
         }
-        if (after != null) {
-            sql.append(" AND (created_at < :afterCreated OR (created_at = :afterCreated AND id < :afterId))");
-            params.put("afterCreated", Rows.time(after.createdAt()));
-            params.put("afterId", after.id());
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        params.put("limit", limit);
+        PageCursor.appendPage(sql, params, after, limit);
         return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 

@@ -74,13 +74,7 @@ class SweepRepository {
             sql.append(" AND owner = :owner");
             params.put("owner", owner);
         }
-        if (after != null) {
-            sql.append(" AND (created_at < :afterCreated OR (created_at = :afterCreated AND id < :afterId))");
-            params.put("afterCreated", Rows.time(after.createdAt()));
-            params.put("afterId", after.id());
-        }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        params.put("limit", limit);
+        PageCursor.appendPage(sql, params, after, limit);
         return jdbc.sql(sql.toString()).params(params).query(this::map).list();
     }
 

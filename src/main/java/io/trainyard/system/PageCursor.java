@@ -30,6 +30,22 @@ public record PageCursor(Instant createdAt, String id) {
         return new Page<>(items, after(createdAt.apply(last), id.apply(last)));
     }
 
+    /**
+     * Ends a newest-first query of a table with {@code created_at} and {@code id} columns: strictly
+     * after {@code after} (null: from the newest), newest first, at most {@code limit} rows. The id
+     * breaks ties between rows created in the same instant, so no row is skipped or repeated.
+     */
+    public static void appendPage(
+            StringBuilder sql, java.util.Map<String, Object> params, PageCursor after, int limit) {
+        if (after != null) {
+            sql.append(" AND (created_at < :afterCreated OR (created_at = :afterCreated AND id < :afterId))");
+            params.put("afterCreated", Rows.time(after.createdAt()));
+            params.put("afterId", after.id());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        params.put("limit", limit);
+    }
+
     /** The cursor to hand out after an item. */
     public static String after(Instant createdAt, String id) {
         return Base64.getUrlEncoder()
