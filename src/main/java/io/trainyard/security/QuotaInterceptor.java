@@ -16,6 +16,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import io.trainyard.system.ProblemTypes;
 import io.trainyard.system.QuotaExceededException;
 import io.trainyard.system.TooManyRequestsException;
@@ -72,7 +73,7 @@ class QuotaInterceptor implements HandlerInterceptor {
                     "More than " + quota.requestsPerSecond() + " requests per second (bursts of " + quota.burst()
                             + ") from '" + caller.name() + "' (trainyard.quota.requests-per-second, "
                             + "trainyard.quota.burst); slow down.",
-                    roundedUp(refill));
+                    roundedUp(untilNextPermits(limiter)));
         }
         String path = Endpoints.path(request);
         if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
@@ -95,6 +96,21 @@ class QuotaInterceptor implements HandlerInterceptor {
                     max);
         }
         return true;
+    }
+
+    /**
+     * When the caller's bucket is next refilled: what Retry-After should say. The whole refill period
+     * would be right only for a request refused at the very start of it, and a client that honours the
+     * header would wait up to that much too long.
+     */
+    private Duration untilNextPermits(RateLimiter limiter) {
+        if (limiter instanceof AtomicRateLimiter atomic) {
+            long nanos = atomic.getDetailedMetrics().getNanosToWait();
+            if (nanos > 0) {
+                return Duration.ofNanos(Math.min(nanos, refill.toNanos()));
+            }
+        }
+        return refill;
     }
 
     private static Duration roundedUp(Duration duration) {

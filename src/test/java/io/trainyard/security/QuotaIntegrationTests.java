@@ -1,7 +1,9 @@
 package io.trainyard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -189,5 +191,24 @@ class QuotaIntegrationTests {
             admin.get("/keys/me").expect(200);
         }
         newUser().get("/keys/me").expect(200);
+    }
+
+    @Test
+    void retryAfterSaysWhenTheBucketIsRefilledNotTheWholeRefillPeriod() {
+        // A burst of 10 at 5 per second: the bucket is refilled every 2 s. A request refused late in a
+        // period is told 1 s, never more than the period.
+        Http user = newUser();
+        await().atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    Http.Response refused = user.get("/keys/me");
+                    for (int i = 0; i < 20 && refused.status() == 200; i++) {
+                        refused = user.get("/keys/me");
+                    }
+                    assertThat(refused.status()).isEqualTo(429);
+                    long seconds = Long.parseLong(refused.header("Retry-After"));
+                    assertThat(seconds).isBetween(1L, 2L);
+                    assertThat(seconds).as("refused late in a 2 s period").isEqualTo(1L);
+                });
     }
 }
