@@ -1121,6 +1121,19 @@ abstract class ApiContract {
         assertThat(response.header("Allow")).isNotBlank();
     }
 
+    /**
+     * A method the container itself does not implement (CONNECT, for proxies): Tomcat's 501 is the
+     * right status, but it is a problem of the request, not an internal error.
+     */
+    @Test
+    void aMethodTheContainerDoesNotImplementIsAProblemOfTheRequest() {
+        Http.Response response = http.raw("CONNECT", "localhost:443");
+
+        JsonNode problem = problem(response, 501);
+        assertThat(problem.get("type").asString()).endsWith("/method-not-allowed");
+        assertThat(problem.get("detail").asString()).contains("CONNECT");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static Arguments bad(String description, String body) {

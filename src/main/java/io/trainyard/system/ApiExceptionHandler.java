@@ -321,7 +321,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return switch (status.value()) {
             case 400 -> ProblemTypes.INVALID_REQUEST;
             case 404 -> ProblemTypes.NOT_FOUND;
-            case 405 -> ProblemTypes.METHOD_NOT_ALLOWED;
+            case 405, 501 -> ProblemTypes.METHOD_NOT_ALLOWED; // 501: a method the container does not implement
             case 406 -> ProblemTypes.NOT_ACCEPTABLE;
             case 409 -> ProblemTypes.CONFLICT;
             case 401 -> ProblemTypes.UNAUTHORIZED;
