@@ -69,6 +69,13 @@ class ProblemMappingTests {
             return "ok";
         }
 
+        record Named(String name, double alpha) {}
+
+        @PostMapping(path = "/named", consumes = "application/json")
+        Named named(@RequestBody Named body) {
+            return body;
+        }
+
         record Body(double alpha) {}
 
         @PostMapping(path = "/echo", consumes = "application/json")
@@ -158,6 +165,32 @@ class ProblemMappingTests {
                         .exchange(),
                 400,
                 "malformed-json");
+    }
+
+    @Test
+    void strictJsonRejectsARepeatedFieldAndNumbersOrBooleansWhereTextBelongs() {
+        MvcTestResult repeated = mvc.post()
+                .uri("/named")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"name\": \"a\", \"alpha\": 0.001, \"alpha\": 10}")
+                .exchange();
+        assertProblem(repeated, 400, "malformed-json");
+        assertThat(repeated).bodyJson().extractingPath("$.detail").asString().contains("alpha");
+        for (String value : List.of("123", "1.5", "true")) {
+            MvcTestResult coerced = mvc.post()
+                    .uri("/named")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"name\": " + value + ", \"alpha\": 0.001}")
+                    .exchange();
+            assertProblem(coerced, 400, "malformed-json");
+            assertThat(coerced).bodyJson().extractingPath("$.detail").asString().contains("name");
+        }
+        assertThat(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"123\", \"alpha\": 0.001}")
+                        .exchange())
+                .hasStatusOk();
     }
 
     @Test
