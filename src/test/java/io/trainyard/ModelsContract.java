@@ -247,6 +247,35 @@ abstract class ModelsContract {
         http.delete("/models/" + secondId).expect(204);
     }
 
+    @Test
+    void aModelAnotherOwnersAliasPointsToIsInUseWithoutNamingThatAlias() {
+        Http alice = newUser("alice");
+        String model =
+                alice.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String adminsAlias = "prod-" + UUID.randomUUID().toString().substring(0, 8);
+        put("/aliases/" + adminsAlias, Map.of("modelId", model)).expect(200);
+        String adminsOther = "staging-" + UUID.randomUUID().toString().substring(0, 8);
+        put("/aliases/" + adminsOther, Map.of("modelId", model)).expect(200);
+        String alicesAlias = "alices-" + UUID.randomUUID().toString().substring(0, 8);
+        alice.send("PUT", "/aliases/" + alicesAlias, "application/json", "{\"modelId\": \"" + model + "\"}")
+                .expect(200);
+
+        String detail =
+                alice.delete("/models/" + model).expect(409).get("detail").asString();
+
+        assertThat(detail)
+                .contains(
+                        "your alias '" + alicesAlias + "'", "2 aliases of other owners", "only their owner or an admin")
+                .doesNotContain(adminsAlias, adminsOther);
+        alice.delete("/aliases/" + alicesAlias).expect(204);
+        assertThat(alice.delete("/models/" + model).expect(409).get("detail").asString())
+                .contains("2 aliases of other owners")
+                .doesNotContain("your alias");
+        http.delete("/aliases/" + adminsAlias).expect(204);
+        http.delete("/aliases/" + adminsOther).expect(204);
+        assertThat(alice.delete("/models/" + model).status()).isEqualTo(204);
+    }
+
     // ---------------------------------------------------------------- the model cache
 
     @Test

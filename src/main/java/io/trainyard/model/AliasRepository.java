@@ -102,12 +102,16 @@ class AliasRepository {
     }
 
     /** Names (of any owner) of the aliases pointing at a model. */
-    List<String> namesPointingTo(String modelId) {
-        return jdbc.sql("SELECT name FROM aliases WHERE model_id = :model ORDER BY name")
+    /** The aliases of every owner that point to a model, by owner and name. */
+    List<Pointer> pointingTo(String modelId) {
+        return jdbc.sql("SELECT owner, name FROM aliases WHERE model_id = :model ORDER BY owner, name")
                 .param("model", modelId)
-                .query(String.class)
+                .query((rs, row) -> new Pointer(rs.getString("owner"), rs.getString("name")))
                 .list();
     }
+
+    /** One alias pointing to a model: whose it is, and its name. */
+    record Pointer(String owner, String name) {}
 
     private static Alias map(ResultSet rs, int row) throws SQLException {
         return new Alias(

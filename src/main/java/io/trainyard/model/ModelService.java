@@ -117,16 +117,17 @@ public class ModelService {
      */
     void delete(String id) {
         get(id); // another owner's model answers 404 before anything is said about its aliases
-        List<String> names = aliases.namesPointingTo(id);
-        if (!names.isEmpty()) {
-            throw new ModelInUseException(id, names);
+        List<AliasRepository.Pointer> pointers = aliases.pointingTo(id);
+        if (!pointers.isEmpty()) {
+            throw new ModelInUseException(id, pointers, Caller.current().name());
         }
         try {
             if (!repository.delete(id, Caller.current().onlyOwner())) {
                 throw new ModelNotFoundException(id);
             }
         } catch (DataIntegrityViolationException e) {
-            throw new ModelInUseException(id, aliases.namesPointingTo(id));
+            throw new ModelInUseException(
+                    id, aliases.pointingTo(id), Caller.current().name());
         } finally {
             // After the row is gone (or a delete on another instance beat this one): the next request
             // reads the database and answers 404.
