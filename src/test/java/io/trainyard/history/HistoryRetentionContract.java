@@ -218,7 +218,7 @@ abstract class HistoryRetentionContract {
         String id = http.post("/jobs", spec).expect(202).get("id").asString();
         await().atMost(TRAINING).until(() -> status(http, id).equals("SUCCEEDED"));
         int best = http.get("/jobs/" + id).expect(200).get("bestIteration").asInt();
-        HistoryChunk whole = inOneBatchWithValidation(id);
+        HistoryChunk whole = inOneBatch(id);
         assertThat(CoarseLevel.of(whole).iterations())
                 .as("the coarse level alone leaves out the best point (else this test shows nothing)")
                 .doesNotContain(best);
@@ -286,43 +286,24 @@ abstract class HistoryRetentionContract {
     /**
      * Stores a finished job's history again as one batch of all its points (its coarse row with it),
      * as a job that trains faster than the flush interval writes it: how many points the coarse level
-     * keeps then no longer depends on how fast this machine trained the job.
+     * keeps then no longer depends on how fast this machine trained the job. Returns the batch.
      */
-    private void inOneBatch(String id) {
+    private HistoryChunk inOneBatch(String id) {
         List<HistoryChunk> chunks = repository.findSince(id, -1);
         int layers = chunks.get(0).layers();
+        boolean validated = chunks.get(0).validation() != null;
         int n = chunks.stream().mapToInt(HistoryChunk::count).sum();
         double[] train = new double[n];
+        double[] validation = validated ? new double[n] : null;
         double[] test = new double[n];
         double[] norms = new double[n * layers];
         double[] weights = new double[n * layers];
         int at = 0;
         for (HistoryChunk chunk : chunks) {
             System.arraycopy(chunk.train(), 0, train, at, chunk.count());
-            System.arraycopy(chunk.test(), 0, test, at, chunk.count());
-            System.arraycopy(chunk.gradientNorms(), 0, norms, at * layers, chunk.count() * layers);
-            System.arraycopy(chunk.weightNorms(), 0, weights, at * layers, chunk.count() * layers);
-            at += chunk.count();
-        }
-        repository.deleteAll(id);
-        repository.insert(new HistoryChunk(id, 0, n, layers, train, null, test, norms, weights));
-        assertThat(repository.coarseStats(id, -1).kept()).isLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH);
-    }
-
-    /** Like {@link #inOneBatch}, keeping the validation column; returns the batch. */
-    private HistoryChunk inOneBatchWithValidation(String id) {
-        List<HistoryChunk> chunks = repository.findSince(id, -1);
-        int layers = chunks.get(0).layers();
-        int n = chunks.stream().mapToInt(HistoryChunk::count).sum();
-        double[] train = new double[n];
-        double[] validation = new double[n];
-        double[] test = new double[n];
-        double[] norms = new double[n * layers];
-        double[] weights = new double[n * layers];
-        int at = 0;
-        for (HistoryChunk chunk : chunks) {
-            System.arraycopy(chunk.train(), 0, train, at, chunk.count());
-            System.arraycopy(chunk.validation(), 0, validation, at, chunk.count());
+            if (validated) {
+                System.arraycopy(chunk.validation(), 0, validation, at, chunk.count());
+            }
             System.arraycopy(chunk.test(), 0, test, at, chunk.count());
             System.arraycopy(chunk.gradientNorms(), 0, norms, at * layers, chunk.count() * layers);
             System.arraycopy(chunk.weightNorms(), 0, weights, at * layers, chunk.count() * layers);
@@ -331,6 +312,7 @@ abstract class HistoryRetentionContract {
         HistoryChunk whole = new HistoryChunk(id, 0, n, layers, train, validation, test, norms, weights);
         repository.deleteAll(id);
         repository.insert(whole);
+        assertThat(repository.coarseStats(id, -1).kept()).isLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH);
         return whole;
     }
 
