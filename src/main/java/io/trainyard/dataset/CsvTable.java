@@ -126,14 +126,12 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             columns.addAll(targetNames);
             return new CsvTable(columns, xs.toArray(double[][]::new), ys.toArray(double[][]::new));
         } catch (LineBoundedReader.LineTooLongException e) {
-            throw invalid("line " + e.line() + ": longer than " + MAX_LINE_CHARS
-                    + " characters; a line holds one row of numbers");
+            throw invalid(e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (java.io.UncheckedIOException | IllegalStateException e) {
             if (e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong) {
-                throw invalid("line " + tooLong.line() + ": longer than " + MAX_LINE_CHARS
-                        + " characters; a line holds one row of numbers");
+                throw invalid(tooLong.getMessage());
             }
             throw invalid("the file is not valid CSV: " + e.getMessage());
         }

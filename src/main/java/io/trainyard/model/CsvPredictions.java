@@ -133,8 +133,7 @@ final class CsvPredictions {
         } catch (UncheckedIOException e) {
             // commons-csv reports broken quoting, and the reader a line that is too long, while iterating
             String problem = e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong
-                    ? "line " + tooLong.line() + " is longer than " + MAX_LINE_CHARS
-                            + " characters; a line holds one row of numbers"
+                    ? tooLong.getMessage()
                     : "is not valid CSV: " + e.getMessage();
             if (started) {
                 throw new ResponseCutShortException(
@@ -143,10 +142,7 @@ final class CsvPredictions {
             throw new InvalidRequestException("body", problem);
         } catch (LineBoundedReader.LineTooLongException e) {
             // the header line, read while the parser is built
-            throw new InvalidRequestException(
-                    "body",
-                    "line " + e.line() + " is longer than " + MAX_LINE_CHARS
-                            + " characters; a line holds one row of numbers");
+            throw new InvalidRequestException("body", e.getMessage());
         }
     }
 

@@ -11,17 +11,13 @@ import java.io.Reader;
  */
 public final class LineBoundedReader extends FilterReader {
 
-    /** A line went past the bound; {@link #line()} is 1-based, as in an editor. */
+    /**
+     * A line went past the bound. The message is the sentence a user is told, with the line 1-based as
+     * in an editor: both readers of CSV say the same.
+     */
     public static final class LineTooLongException extends IOException {
-        private final long line;
-
-        LineTooLongException(long line) {
-            super("line " + line + " is too long");
-            this.line = line;
-        }
-
-        public long line() {
-            return line;
+        LineTooLongException(long line, int maxLineChars) {
+            super("line " + line + " is longer than " + maxLineChars + " characters; a line holds one row of numbers");
         }
     }
 
@@ -57,7 +53,7 @@ public final class LineBoundedReader extends FilterReader {
             line++;
             column = 0;
         } else if (++column > maxLineChars) {
-            throw new LineTooLongException(line);
+            throw new LineTooLongException(line, maxLineChars);
         }
     }
 }
