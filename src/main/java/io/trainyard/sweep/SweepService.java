@@ -244,8 +244,7 @@ class SweepService {
     List<Leaderboard.Candidate> candidates(Sweep sweep) {
         Map<String, SweepMember> byId = new HashMap<>();
         for (TrainingJob job : jobs.ofSweep(sweep.id())) {
-            SweepMember member = SweepMember.from(job, jobs.progress(job));
-            byId.put(job.id(), storedModelLosses(job, member));
+            byId.put(job.id(), storedModelLosses(job, latest(job)));
         }
         List<Map<String, JsonNode>> points = pointsOf(sweep);
         List<Leaderboard.Candidate> out = new ArrayList<>();
@@ -282,9 +281,12 @@ class SweepService {
     }
 
     List<SweepMember> members(Sweep sweep) {
-        return jobs.ofSweep(sweep.id()).stream()
-                .map(job -> SweepMember.from(job, jobs.progress(job)))
-                .toList();
+        return jobs.ofSweep(sweep.id()).stream().map(this::latest).toList();
+    }
+
+    /** A member with its latest losses (the last point's, once finished). */
+    private SweepMember latest(TrainingJob job) {
+        return SweepMember.from(job, jobs.progress(job));
     }
 
     SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
