@@ -73,7 +73,23 @@ class VectorActivationsTests {
 
     @Test
     void extremesSaturateAndNanStaysNan() {
-        double[] in = {-1e6, -800, 800, 1e6, Double.NaN, 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1, -1};
+        double[] in = {
+            -1e6,
+            -800,
+            800,
+            1e6,
+            Double.NaN,
+            0,
+            Double.NEGATIVE_INFINITY,
+            Double.POSITIVE_INFINITY,
+            1,
+            -1,
+            Double.longBitsToDouble(0xFFF8_0000_0000_0001L), // a NaN with its sign bit set and a payload
+            Double.longBitsToDouble(0x7FF0_0000_0000_0001L), // a signalling NaN
+            -0.0,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE
+        };
         double[] out = new double[in.length];
 
         VectorActivations.sigmoid(in, out, 0, in.length);
@@ -88,5 +104,10 @@ class VectorActivationsTests {
         assertThat(out[7]).isEqualTo(1.0);
         assertThat(out[8]).isCloseTo(1 / (1 + Math.exp(-1)), org.assertj.core.data.Offset.offset(1e-16));
         assertThat(out[9]).isCloseTo(1 / (1 + Math.exp(1)), org.assertj.core.data.Offset.offset(1e-16));
+        assertThat(out[10]).isNaN();
+        assertThat(out[11]).isNaN();
+        assertThat(out[12]).isEqualTo(0.5);
+        assertThat(out[13]).isEqualTo(1.0);
+        assertThat(out[14]).isPositive().isLessThan(1e-300);
     }
 }
