@@ -15,7 +15,13 @@ final class VectorKernels {
 
     private VectorKernels() {}
 
-    /** See {@code SmallNetworkKernel.combine}: four vectors of samples per pass keep four FMA chains busy. */
+    /**
+     * See {@code SmallNetworkKernel.combine}: eight vectors of samples per pass (then four, then one)
+     * keep eight FMA chains in flight. With a homework input layer (5 rows) each chain is only five
+     * multiply-adds long, so four chains left the FMA units waiting on latency: eight made the
+     * 400×5→20 forward product 25 % faster alone and the whole iteration about 3 % (docs/benchmarks.md,
+     * session 15). Every output still sums its rows in r order: the same bits.
+     */
     static void combine(
             double[] src,
             int rows,
@@ -28,6 +34,35 @@ final class VectorKernels {
             int dstOffset) {
         DoubleVector start = DoubleVector.broadcast(SPECIES, init);
         int i = 0;
+        for (; i + 8 * L <= n; i += 8 * L) {
+            DoubleVector a0 = start;
+            DoubleVector a1 = start;
+            DoubleVector a2 = start;
+            DoubleVector a3 = start;
+            DoubleVector a4 = start;
+            DoubleVector a5 = start;
+            DoubleVector a6 = start;
+            DoubleVector a7 = start;
+            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
+                DoubleVector k = DoubleVector.broadcast(SPECIES, coeff[c]);
+                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(k, a0);
+                a1 = DoubleVector.fromArray(SPECIES, src, s + L).fma(k, a1);
+                a2 = DoubleVector.fromArray(SPECIES, src, s + 2 * L).fma(k, a2);
+                a3 = DoubleVector.fromArray(SPECIES, src, s + 3 * L).fma(k, a3);
+                a4 = DoubleVector.fromArray(SPECIES, src, s + 4 * L).fma(k, a4);
+                a5 = DoubleVector.fromArray(SPECIES, src, s + 5 * L).fma(k, a5);
+                a6 = DoubleVector.fromArray(SPECIES, src, s + 6 * L).fma(k, a6);
+                a7 = DoubleVector.fromArray(SPECIES, src, s + 7 * L).fma(k, a7);
+            }
+            a0.intoArray(dst, dstOffset + i);
+            a1.intoArray(dst, dstOffset + i + L);
+            a2.intoArray(dst, dstOffset + i + 2 * L);
+            a3.intoArray(dst, dstOffset + i + 3 * L);
+            a4.intoArray(dst, dstOffset + i + 4 * L);
+            a5.intoArray(dst, dstOffset + i + 5 * L);
+            a6.intoArray(dst, dstOffset + i + 6 * L);
+            a7.intoArray(dst, dstOffset + i + 7 * L);
+        }
         for (; i + 4 * L <= n; i += 4 * L) {
             DoubleVector a0 = start;
             DoubleVector a1 = start;
