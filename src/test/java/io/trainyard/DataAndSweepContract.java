@@ -491,6 +491,62 @@ abstract class DataAndSweepContract {
         problem(http.get("/sweeps/nope/losses"), 404);
     }
 
+    @Test
+    void aSweepDryRunFlagsTrainAndTestSelectionAsTheSubmissionDoes() {
+        Map<String, Object> sweep = new LinkedHashMap<>();
+        sweep.put("base", hw5Base(10));
+        sweep.put("grid", Map.of("alpha", List.of(0.001)));
+        int jobs = count("QUEUED") + count("RUNNING") + count("SUCCEEDED");
+
+        for (String selectBy : List.of("train", "test")) {
+            sweep.put("selectBy", selectBy);
+            JsonNode dry = http.post("/sweeps?dryRun=true", sweep).expect(200);
+            assertThat(dry.get("selectBy").asString()).isEqualTo(selectBy);
+            assertThat(dry.get("warning").asString())
+                    .as(selectBy)
+                    .isNotBlank()
+                    .contains(selectBy.equals("train") ? "training loss" : "overstates generalisation");
+        }
+        sweep.put("selectBy", "validation");
+        assertThat(http.post("/sweeps?dryRun=true", sweep)
+                        .expect(200)
+                        .get("warning")
+                        .isNull())
+                .isTrue();
+        assertThat(count("QUEUED") + count("RUNNING") + count("SUCCEEDED")).isEqualTo(jobs);
+    }
+
+    /**
+     * Three members of a million iterations each: every curve in full is three million points held at
+     * once, refused before any history is read; the same sweep within the budget is answered.
+     */
+    @Test
+    void sweepCurvesBeyondThePointBudgetAreA400NotAnOutOfMemory() {
+        Map<String, Object> sweep =
+                Map.of("base", longSpec("hw5"), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)), "selectBy", "train");
+        String id = http.post("/sweeps", sweep).expect(202).get("id").asString();
+
+        JsonNode refused = problem(http.get("/sweeps/" + id + "/losses?maxPoints=1000000"), 400);
+        assertThat(refused.get("errors").findValuesAsString("field")).containsExactly("maxPoints");
+        assertThat(refused.get("detail").asString())
+                .contains("3 jobs")
+                .contains("3000000")
+                .contains("2000000")
+                .contains("666666");
+        assertThat(problem(http.get("/sweeps/" + id + "/losses?maxPoints=2147483647"), 400)
+                        .get("detail")
+                        .asString())
+                .as("no curve is longer than its job's iterations + 1")
+                .contains("3000003");
+        problem(http.get("/sweeps/" + id + "/losses?maxPoints=666667"), 400);
+        assertThat(http.get("/sweeps/" + id + "/losses?maxPoints=666666")
+                        .expect(200)
+                        .get("jobs")
+                        .size())
+                .isEqualTo(3);
+        http.post("/sweeps/" + id + "/cancel", "").expect(202);
+    }
+
     static Stream<Arguments> badSweeps() {
         String base = "\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}";
         return Stream.of(

@@ -42,6 +42,13 @@ class SweepService {
 
     private static final Logger log = LoggerFactory.getLogger(SweepService.class);
 
+    /**
+     * The most points {@code GET /sweeps/{id}/losses} answers with: as many as the largest
+     * {@code GET /jobs/compare} (20 curves of 100,000 points), so a sweep's chart costs no more memory
+     * than a comparison.
+     */
+    static final int MAX_CURVE_POINTS = 2_000_000;
+
     private final SweepRepository sweeps;
     private final JobService jobs;
     private final HistoryService histories;
@@ -146,7 +153,8 @@ class SweepService {
             out.add(new SweepDryRun.Member(expansion.points().get(i), members.get(i)));
             total += members.get(i).estimatedMemoryBytes();
         }
-        return new SweepDryRun(request.name(), expansion.selectBy().id(), out.size(), total, out);
+        SelectBy selectBy = expansion.selectBy();
+        return new SweepDryRun(request.name(), selectBy.id(), selectBy.warning(), out.size(), total, out);
     }
 
     /** A checked sweep request, expanded into its members' requests (grid order). */
@@ -289,9 +297,16 @@ class SweepService {
         return SweepMember.from(job, jobs.progress(job));
     }
 
-    SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
+    /**
+     * Every member's curves, each downsampled to at most {@code maxPoints}.
+     *
+     * @throws InvalidRequestException when the curves could hold more than {@link #MAX_CURVE_POINTS} points
+     */
+    SweepResponse.Losses losses(Sweep sweep, int maxPoints) {
+        List<TrainingJob> members = jobs.ofSweep(sweep.id());
+        checkCurveBudget(members, maxPoints);
         Map<String, MemberCurve> curves = new HashMap<>();
-        histories.curves(jobs.ofSweep(sweep.id()), maxPoints).forEach(c -> curves.put(c.jobId(), c));
+        histories.curves(members, maxPoints).forEach(c -> curves.put(c.jobId(), c));
         List<SweepResponse.Curve> out = new ArrayList<>();
         for (Leaderboard.Candidate c : candidates(sweep)) {
             var curve = curves.get(c.member().jobId());
@@ -309,6 +324,43 @@ class SweepService {
             }
         }
         return new SweepResponse.Losses(sweep.id(), sweep.selectBy().id(), out);
+    }
+
+    /**
+     * Every curve of one answer is held in memory at once: 200 members of a million iterations asked
+     * for in full would be hundreds of millions of points, an out-of-memory error for everyone
+     * instead of a 400 for one request. A member's curve is never longer than its iterations + 1, so
+     * small sweeps may ask for every point.
+     */
+    private static void checkCurveBudget(List<TrainingJob> members, int maxPoints) {
+        long points = curvePoints(members, maxPoints);
+        if (points <= MAX_CURVE_POINTS) {
+            return;
+        }
+        // The largest maxPoints within the budget (the total only grows with it): a binary search.
+        int low = 2;
+        int high = maxPoints;
+        while (low < high) {
+            int middle = (int) (((long) low + high + 1) / 2);
+            if (curvePoints(members, middle) <= MAX_CURVE_POINTS) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        throw new InvalidRequestException(
+                "maxPoints",
+                "the " + members.size() + " jobs' curves at up to " + maxPoints + " points each come to "
+                        + points + " points, more than " + MAX_CURVE_POINTS + " in one answer; ask for maxPoints="
+                        + low + " or fewer, or read single jobs in full with GET /jobs/{id}/losses");
+    }
+
+    private static long curvePoints(List<TrainingJob> members, int maxPoints) {
+        long points = 0;
+        for (TrainingJob job : members) {
+            points += Math.min(maxPoints, (long) job.spec().iterations() + 1);
+        }
+        return points;
     }
 
     /** Cancels the queued members and asks the running ones to stop. */
