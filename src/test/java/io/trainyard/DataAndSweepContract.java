@@ -564,7 +564,16 @@ abstract class DataAndSweepContract {
                         "layers that are not arrays",
                         "{" + base + ", \"grid\": {\"layers\": [5, 10]}}",
                         "grid.layers[0]"),
-                Arguments.of("a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha"),
+                Arguments.of(
+                        "a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha[1]"),
+                Arguments.of(
+                        "a width out of range in the second layers value",
+                        "{" + base + ", \"grid\": {\"layers\": [[5], [5, 0]], \"alpha\": [0.1, 0.2]}}",
+                        "grid.layers[1][1]"),
+                Arguments.of(
+                        "an option out of range in the third value",
+                        "{" + base + ", \"grid\": {\"earlyStopping\": [null, {\"patience\": 5}, {\"patience\": 0}]}}",
+                        "grid.earlyStopping[2].patience"),
                 Arguments.of(
                         "a bad base",
                         "{\"base\": {\"dataset\": \"nope\", \"alpha\": 0.1, "

@@ -96,6 +96,7 @@ class SweepService {
         String id = expansion.id();
         SelectBy chosen = expansion.selectBy();
         List<CreateJobRequest> requests = expansion.requests();
+        List<Map<String, JsonNode>> points = expansion.points();
         DataTables.Table table = expansion.inline();
         Sweep sweep = transaction.execute(status -> {
             List<CreateJobRequest> members = requests;
@@ -108,7 +109,7 @@ class SweepService {
                         .map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(), null))
                         .toList();
             }
-            JobService.Submitted submitted = submitAll(members, id, grid);
+            JobService.Submitted submitted = submitAll(members, id, grid, points);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
@@ -143,9 +144,7 @@ class SweepService {
                     .map(r -> named(r, r.name(), r.dataset(), request.base().data()))
                     .toList());
         } catch (InvalidMembersException e) {
-            Set<FieldError> errors = new LinkedHashSet<>();
-            e.errors().forEach(member -> errors.add(relabel(member.error(), expansion.grid())));
-            throw new InvalidRequestException(new ArrayList<>(errors));
+            throw invalid(e, expansion.grid(), expansion.points());
         }
         List<SweepDryRun.Member> out = new ArrayList<>();
         long total = 0;
@@ -432,24 +431,43 @@ class SweepService {
         return false;
     }
 
-    /**
-     * Queues every member, or none: a problem of any member is reported under the name the user
-     * wrote it by ({@code grid.alpha} or {@code base.alpha}), each distinct problem once.
-     */
-    private JobService.Submitted submitAll(List<CreateJobRequest> requests, String id, Grid grid) {
+    /** Queues every member, or none: a problem of any member is reported as {@link #invalid} says. */
+    private JobService.Submitted submitAll(
+            List<CreateJobRequest> requests, String id, Grid grid, List<Map<String, JsonNode>> points) {
         try {
             return jobs.submitAll(requests, id);
         } catch (InvalidMembersException e) {
-            Set<FieldError> errors = new LinkedHashSet<>();
-            e.errors().forEach(member -> errors.add(relabel(member.error(), grid)));
-            throw new InvalidRequestException(new ArrayList<>(errors));
+            throw invalid(e, grid, points);
         }
     }
 
-    /** Names a job's problem after where the user wrote the value: the grid or the base. */
-    private static FieldError relabel(FieldError error, Grid grid) {
-        String root = error.field().split("[.\\[]", 2)[0];
-        return new FieldError((grid.varies(root) ? "grid." : "base.") + error.field(), error.message());
+    /**
+     * The members' problems under the names the user wrote the values by, each distinct problem
+     * once: {@code base.alpha}, or for a value from the grid its place in the grid's list, as the
+     * grid's own checks name it ({@code grid.alpha[1]}, {@code grid.layers[1][0]} for the first width
+     * of the second layers value, {@code grid.earlyStopping[2].patience}).
+     *
+     * @param points each member's grid point, in member order
+     */
+    private static InvalidRequestException invalid(
+            InvalidMembersException e, Grid grid, List<Map<String, JsonNode>> points) {
+        Set<FieldError> errors = new LinkedHashSet<>();
+        for (InvalidMembersException.MemberError member : e.errors()) {
+            Map<String, JsonNode> point = member.index() < points.size() ? points.get(member.index()) : Map.of();
+            errors.add(relabel(member.error(), grid, point));
+        }
+        return new InvalidRequestException(new ArrayList<>(errors));
+    }
+
+    private static FieldError relabel(FieldError error, Grid grid, Map<String, JsonNode> point) {
+        String field = error.field();
+        String root = field.split("[.\\[]", 2)[0];
+        if (!grid.varies(root)) {
+            return new FieldError("base." + field, error.message());
+        }
+        int value = grid.values(root).indexOf(point.get(root));
+        String place = value < 0 ? "" : "[" + value + "]";
+        return new FieldError("grid." + root + place + field.substring(root.length()), error.message());
     }
 
     /** The same request with another name, data set and inline data. */
