@@ -492,6 +492,42 @@ abstract class DataAndSweepContract {
     }
 
     @Test
+    void aMemberDeletedAfterwardsIsCountedSoTheCountsStillAddUpToTheSize() {
+        Map<String, Object> sweep = Map.of("base", hw5Base(10), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)));
+        String id = http.post("/sweeps", sweep).expect(202).get("id").asString();
+        JsonNode done = awaitSweep(id);
+        assertThat(done.get("deleted").asInt()).isZero();
+        String deleted = done.at("/best/jobId").asString();
+
+        assertThat(http.delete("/jobs/" + deleted).status()).isEqualTo(204);
+
+        JsonNode after = http.get("/sweeps/" + id).expect(200);
+        int counted = 0;
+        for (JsonNode count : after.get("statusCounts")) {
+            counted += count.asInt();
+        }
+        assertThat(after.get("size").asInt()).isEqualTo(3);
+        assertThat(after.get("deleted").asInt()).isEqualTo(1);
+        assertThat(counted + after.get("deleted").asInt()).isEqualTo(3);
+        assertThat(after.get("leaderboard").findValuesAsString("jobId"))
+                .hasSize(2)
+                .doesNotContain(deleted);
+        assertThat(after.at("/best/jobId").asString())
+                .isEqualTo(after.at("/leaderboard/0/jobId").asString())
+                .isNotEqualTo(deleted);
+        assertThat(http.get("/sweeps/" + id + "/losses").expect(200).get("jobs").size())
+                .isEqualTo(2);
+        JsonNode listed = null;
+        for (JsonNode item : http.get("/sweeps?limit=500").expect(200).get("items")) {
+            if (item.get("id").asString().equals(id)) {
+                listed = item;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("deleted").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void aSweepDryRunFlagsTrainAndTestSelectionAsTheSubmissionDoes() {
         Map<String, Object> sweep = new LinkedHashMap<>();
         sweep.put("base", hw5Base(10));
