@@ -88,8 +88,10 @@ final class Grid {
             }
         }
         if (size > maxSize) {
+            // An empty list is its own problem (below), not a factor of 0 in a product that is not 0.
             List<String> factors = grid.values().stream()
-                    .map(l -> String.valueOf(l == null ? 0 : l.size()))
+                    .filter(l -> l != null && !l.isEmpty())
+                    .map(l -> String.valueOf(l.size()))
                     .toList();
             String jobs = size == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(size);
             errors.add(new FieldError(
@@ -97,6 +99,11 @@ final class Grid {
                     "expands to " + jobs + " jobs (" + String.join(" × ", factors)
                             + " values), more than the limit " + maxSize
                             + " (trainyard.limits.max-sweep-size); try fewer values per field"));
+            grid.forEach((key, list) -> {
+                if ((list == null || list.isEmpty()) && KEYS.containsKey(key)) {
+                    errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
+                }
+            });
             return null;
         }
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
