@@ -643,6 +643,38 @@ abstract class DataAndSweepContract {
         assertThat(http.get("/jobs?limit=500").json().get("items").size()).isEqualTo(jobsBefore);
     }
 
+    /** A whole number of 400 digits is valid JSON but no double: every grid key refuses it as a 400. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "scale",
+                "alpha",
+                "layers",
+                "activation",
+                "bias",
+                "normalize",
+                "basisDegree",
+                "iterations",
+                "seed",
+                "validationFraction",
+                "optimizer",
+                "batchSize",
+                "earlyStopping"
+            })
+    void aWholeNumberTooLargeForAnyNumberTypeIsA400ForEveryGridKey(String key) {
+        String huge = "1" + "0".repeat(400);
+        String body = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}, "
+                + "\"grid\": {\"" + key + "\": [0.5, " + huge + "]}}";
+
+        for (String path : List.of("/sweeps?dryRun=true", "/sweeps")) {
+            JsonNode problem = problem(http.post(path, body), 400);
+            assertThat(problem.get("errors").findValuesAsString("field"))
+                    .as(path)
+                    .isNotEmpty()
+                    .allMatch(f -> f.startsWith("grid." + key + "["), "names the grid value");
+        }
+    }
+
     @Test
     void theSizeLimitIsNamedInTheProblem() {
         JsonNode problem = problem(

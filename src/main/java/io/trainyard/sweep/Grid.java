@@ -212,7 +212,14 @@ final class Grid {
      * scale), anything else as written.
      */
     private static Object sameness(JsonNode value) {
-        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+        if (!value.isNumber()) {
+            return value;
+        }
+        if (value.isIntegralNumber()) {
+            // Exact whatever its size: a whole number of 400 digits has no double, and asking for one throws.
+            return value.decimalValue().stripTrailingZeros();
+        }
+        if (!Double.isFinite(value.doubleValue())) {
             return value; // no decimal value for an infinite one (1e400), which the job check refuses anyway
         }
         return value.decimalValue().stripTrailingZeros();
