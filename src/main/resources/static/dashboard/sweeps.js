@@ -13,6 +13,7 @@ function counts(sweep) {
     ['FAILED', 'failed'], ['CANCELLED', 'cancelled']]) {
     if (c[status]) parts.push(`${c[status]} ${word}`);
   }
+  if (sweep.deleted) parts.push(`${sweep.deleted} deleted`);
   return parts.join(' · ') || (sweep.finished ? 'finished' : '–');
 }
 

@@ -491,6 +491,98 @@ abstract class DataAndSweepContract {
         problem(http.get("/sweeps/nope/losses"), 404);
     }
 
+    @Test
+    void aMemberDeletedAfterwardsIsCountedSoTheCountsStillAddUpToTheSize() {
+        Map<String, Object> sweep = Map.of("base", hw5Base(10), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)));
+        String id = http.post("/sweeps", sweep).expect(202).get("id").asString();
+        JsonNode done = awaitSweep(id);
+        assertThat(done.get("deleted").asInt()).isZero();
+        String deleted = done.at("/best/jobId").asString();
+
+        assertThat(http.delete("/jobs/" + deleted).status()).isEqualTo(204);
+
+        JsonNode after = http.get("/sweeps/" + id).expect(200);
+        int counted = 0;
+        for (JsonNode count : after.get("statusCounts")) {
+            counted += count.asInt();
+        }
+        assertThat(after.get("size").asInt()).isEqualTo(3);
+        assertThat(after.get("deleted").asInt()).isEqualTo(1);
+        assertThat(counted + after.get("deleted").asInt()).isEqualTo(3);
+        assertThat(after.get("leaderboard").findValuesAsString("jobId"))
+                .hasSize(2)
+                .doesNotContain(deleted);
+        assertThat(after.at("/best/jobId").asString())
+                .isEqualTo(after.at("/leaderboard/0/jobId").asString())
+                .isNotEqualTo(deleted);
+        assertThat(http.get("/sweeps/" + id + "/losses").expect(200).get("jobs").size())
+                .isEqualTo(2);
+        JsonNode listed = null;
+        for (JsonNode item : http.get("/sweeps?limit=500").expect(200).get("items")) {
+            if (item.get("id").asString().equals(id)) {
+                listed = item;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.get("deleted").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aSweepDryRunFlagsTrainAndTestSelectionAsTheSubmissionDoes() {
+        Map<String, Object> sweep = new LinkedHashMap<>();
+        sweep.put("base", hw5Base(10));
+        sweep.put("grid", Map.of("alpha", List.of(0.001)));
+        int jobs = count("QUEUED") + count("RUNNING") + count("SUCCEEDED");
+
+        for (String selectBy : List.of("train", "test")) {
+            sweep.put("selectBy", selectBy);
+            JsonNode dry = http.post("/sweeps?dryRun=true", sweep).expect(200);
+            assertThat(dry.get("selectBy").asString()).isEqualTo(selectBy);
+            assertThat(dry.get("warning").asString())
+                    .as(selectBy)
+                    .isNotBlank()
+                    .contains(selectBy.equals("train") ? "training loss" : "overstates generalisation");
+        }
+        sweep.put("selectBy", "validation");
+        assertThat(http.post("/sweeps?dryRun=true", sweep)
+                        .expect(200)
+                        .get("warning")
+                        .isNull())
+                .isTrue();
+        assertThat(count("QUEUED") + count("RUNNING") + count("SUCCEEDED")).isEqualTo(jobs);
+    }
+
+    /**
+     * Three members of a million iterations each: every curve in full is three million points held at
+     * once, refused before any history is read; the same sweep within the budget is answered.
+     */
+    @Test
+    void sweepCurvesBeyondThePointBudgetAreA400NotAnOutOfMemory() {
+        Map<String, Object> sweep =
+                Map.of("base", longSpec("hw5"), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)), "selectBy", "train");
+        String id = http.post("/sweeps", sweep).expect(202).get("id").asString();
+
+        JsonNode refused = problem(http.get("/sweeps/" + id + "/losses?maxPoints=1000000"), 400);
+        assertThat(refused.get("errors").findValuesAsString("field")).containsExactly("maxPoints");
+        assertThat(refused.get("detail").asString())
+                .contains("3 jobs")
+                .contains("3000000")
+                .contains("2000000")
+                .contains("666666");
+        assertThat(problem(http.get("/sweeps/" + id + "/losses?maxPoints=2147483647"), 400)
+                        .get("detail")
+                        .asString())
+                .as("no curve is longer than its job's iterations + 1")
+                .contains("3000003");
+        problem(http.get("/sweeps/" + id + "/losses?maxPoints=666667"), 400);
+        assertThat(http.get("/sweeps/" + id + "/losses?maxPoints=666666")
+                        .expect(200)
+                        .get("jobs")
+                        .size())
+                .isEqualTo(3);
+        http.post("/sweeps/" + id + "/cancel", "").expect(202);
+    }
+
     static Stream<Arguments> badSweeps() {
         String base = "\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}";
         return Stream.of(
@@ -508,7 +600,16 @@ abstract class DataAndSweepContract {
                         "layers that are not arrays",
                         "{" + base + ", \"grid\": {\"layers\": [5, 10]}}",
                         "grid.layers[0]"),
-                Arguments.of("a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha"),
+                Arguments.of(
+                        "a value out of range", "{" + base + ", \"grid\": {\"alpha\": [0.1, -1]}}", "grid.alpha[1]"),
+                Arguments.of(
+                        "a width out of range in the second layers value",
+                        "{" + base + ", \"grid\": {\"layers\": [[5], [5, 0]], \"alpha\": [0.1, 0.2]}}",
+                        "grid.layers[1][1]"),
+                Arguments.of(
+                        "an option out of range in the third value",
+                        "{" + base + ", \"grid\": {\"earlyStopping\": [null, {\"patience\": 5}, {\"patience\": 0}]}}",
+                        "grid.earlyStopping[2].patience"),
                 Arguments.of(
                         "a bad base",
                         "{\"base\": {\"dataset\": \"nope\", \"alpha\": 0.1, "
@@ -540,6 +641,38 @@ abstract class DataAndSweepContract {
         assertThat(problem.get("errors").findValuesAsString("field")).as(kind).contains(field);
         assertThat(http.get("/sweeps?limit=500").json().get("items").size()).isEqualTo(sweepsBefore);
         assertThat(http.get("/jobs?limit=500").json().get("items").size()).isEqualTo(jobsBefore);
+    }
+
+    /** A whole number of 400 digits is valid JSON but no double: every grid key refuses it as a 400. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(
+            strings = {
+                "scale",
+                "alpha",
+                "layers",
+                "activation",
+                "bias",
+                "normalize",
+                "basisDegree",
+                "iterations",
+                "seed",
+                "validationFraction",
+                "optimizer",
+                "batchSize",
+                "earlyStopping"
+            })
+    void aWholeNumberTooLargeForAnyNumberTypeIsA400ForEveryGridKey(String key) {
+        String huge = "1" + "0".repeat(400);
+        String body = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}, "
+                + "\"grid\": {\"" + key + "\": [0.5, " + huge + "]}}";
+
+        for (String path : List.of("/sweeps?dryRun=true", "/sweeps")) {
+            JsonNode problem = problem(http.post(path, body), 400);
+            assertThat(problem.get("errors").findValuesAsString("field"))
+                    .as(path)
+                    .isNotEmpty()
+                    .allMatch(f -> f.startsWith("grid." + key + "["), "names the grid value");
+        }
     }
 
     @Test

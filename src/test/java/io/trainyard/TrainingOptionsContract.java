@@ -372,7 +372,7 @@ abstract class TrainingOptionsContract {
         sweep.put("base", overfitting("sweep too big"));
         sweep.put("grid", Map.of("layers", List.of(List.of(5), List.of(1000, 1000))));
         JsonNode member = problem(http.post("/sweeps", sweep), 400);
-        assertThat(member.get("errors").findValuesAsString("field")).contains("grid.layers");
+        assertThat(member.get("errors").findValuesAsString("field")).containsExactly("grid.layers[1]");
     }
 
     static Stream<Arguments> badOptions() {

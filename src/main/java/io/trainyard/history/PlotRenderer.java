@@ -140,12 +140,31 @@ public class PlotRenderer {
         private final FontMetrics legendFont;
 
         Drawing(Chart chart, List<Series> series, List<Guide> guides, Surface surface) {
-            this.chart = chart;
+            this.chart = chart.logY() && onlyNonPositive(series)
+                    ? new Chart(chart.title(), chart.xLabel(), chart.yLabel(), false, chart.width(), chart.height())
+                    : chart;
             this.series = series;
             this.guides = guides;
             this.surface = surface;
             this.tickFont = Surface.metrics(TICK_SIZE, false);
             this.legendFont = Surface.metrics(LEGEND_SIZE, false);
+        }
+
+        /**
+         * Whether there are finite values but none a log axis can show: a loss of exactly 0 all along (a
+         * perfect fit). Drawn on a log axis that would be an empty frame; a linear one shows the line.
+         */
+        private static boolean onlyNonPositive(List<Series> series) {
+            boolean finite = false;
+            for (Series s : series) {
+                for (double y : s.y()) {
+                    if (y > 0 && Double.isFinite(y)) {
+                        return false;
+                    }
+                    finite |= Double.isFinite(y);
+                }
+            }
+            return finite;
         }
 
         private boolean drawable(double y) {

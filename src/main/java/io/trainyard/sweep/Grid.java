@@ -88,8 +88,10 @@ final class Grid {
             }
         }
         if (size > maxSize) {
+            // An empty list is its own problem (below), not a factor of 0 in a product that is not 0.
             List<String> factors = grid.values().stream()
-                    .map(l -> String.valueOf(l == null ? 0 : l.size()))
+                    .filter(l -> l != null && !l.isEmpty())
+                    .map(l -> String.valueOf(l.size()))
                     .toList();
             String jobs = size == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(size);
             errors.add(new FieldError(
@@ -97,6 +99,11 @@ final class Grid {
                     "expands to " + jobs + " jobs (" + String.join(" × ", factors)
                             + " values), more than the limit " + maxSize
                             + " (trainyard.limits.max-sweep-size); try fewer values per field"));
+            grid.forEach((key, list) -> {
+                if ((list == null || list.isEmpty()) && KEYS.containsKey(key)) {
+                    errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
+                }
+            });
             return null;
         }
         for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
@@ -205,7 +212,14 @@ final class Grid {
      * scale), anything else as written.
      */
     private static Object sameness(JsonNode value) {
-        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+        if (!value.isNumber()) {
+            return value;
+        }
+        if (value.isIntegralNumber()) {
+            // Exact whatever its size: a whole number of 400 digits has no double, and asking for one throws.
+            return value.decimalValue().stripTrailingZeros();
+        }
+        if (!Double.isFinite(value.doubleValue())) {
             return value; // no decimal value for an infinite one (1e400), which the job check refuses anyway
         }
         return value.decimalValue().stripTrailingZeros();

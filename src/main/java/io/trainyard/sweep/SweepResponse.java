@@ -37,6 +37,11 @@ record SweepResponse(
                 example = "{\"QUEUED\": 2, \"RUNNING\": 2, \"SUCCEEDED\": 2, " + "\"FAILED\": 0, \"CANCELLED\": 0}")
         Map<JobStatus, Integer> statusCounts,
 
+        @Schema(
+                description = "Members deleted since (DELETE /jobs/{id}): the statusCounts and this add up to size",
+                example = "0")
+        int deleted,
+
         @Schema(description = "The base job spec, seed filled in")
         JsonNode base,
 
@@ -66,6 +71,7 @@ record SweepResponse(
                 sweep.jobIds().size(),
                 finished(members),
                 counts(members),
+                deleted(sweep, members),
                 sweep.base(),
                 sweep.grid(),
                 ranked,
@@ -79,6 +85,11 @@ record SweepResponse(
         }
         members.forEach(m -> counts.merge(m.status(), 1, Integer::sum));
         return counts;
+    }
+
+    /** The members no longer there: a finished member may be deleted on its own, the sweep keeps its id. */
+    static int deleted(Sweep sweep, List<SweepMember> members) {
+        return sweep.jobIds().size() - members.size();
     }
 
     static boolean finished(List<SweepMember> members) {
@@ -98,7 +109,10 @@ record SweepResponse(
             String selectBy,
             int size,
             boolean finished,
-            Map<JobStatus, Integer> statusCounts) {
+            Map<JobStatus, Integer> statusCounts,
+
+            @Schema(description = "Members deleted since: the statusCounts and this add up to size", example = "0")
+            int deleted) {
 
         static Summary from(Sweep sweep, List<SweepMember> members) {
             return new Summary(
@@ -109,7 +123,8 @@ record SweepResponse(
                     sweep.selectBy().id(),
                     sweep.jobIds().size(),
                     SweepResponse.finished(members),
-                    counts(members));
+                    counts(members),
+                    SweepResponse.deleted(sweep, members));
         }
     }
 

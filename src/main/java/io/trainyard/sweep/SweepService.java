@@ -42,6 +42,13 @@ class SweepService {
 
     private static final Logger log = LoggerFactory.getLogger(SweepService.class);
 
+    /**
+     * The most points {@code GET /sweeps/{id}/losses} answers with: as many as the largest
+     * {@code GET /jobs/compare} (20 curves of 100,000 points), so a sweep's chart costs no more memory
+     * than a comparison.
+     */
+    static final int MAX_CURVE_POINTS = 2_000_000;
+
     private final SweepRepository sweeps;
     private final JobService jobs;
     private final HistoryService histories;
@@ -89,6 +96,7 @@ class SweepService {
         String id = expansion.id();
         SelectBy chosen = expansion.selectBy();
         List<CreateJobRequest> requests = expansion.requests();
+        List<Map<String, JsonNode>> points = expansion.points();
         DataTables.Table table = expansion.inline();
         Sweep sweep = transaction.execute(status -> {
             List<CreateJobRequest> members = requests;
@@ -101,7 +109,7 @@ class SweepService {
                         .map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(), null))
                         .toList();
             }
-            JobService.Submitted submitted = submitAll(members, id, grid);
+            JobService.Submitted submitted = submitAll(members, id, grid, points);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
@@ -136,9 +144,7 @@ class SweepService {
                     .map(r -> named(r, r.name(), r.dataset(), request.base().data()))
                     .toList());
         } catch (InvalidMembersException e) {
-            Set<FieldError> errors = new LinkedHashSet<>();
-            e.errors().forEach(member -> errors.add(relabel(member.error(), expansion.grid())));
-            throw new InvalidRequestException(new ArrayList<>(errors));
+            throw invalid(e, expansion.grid(), expansion.points());
         }
         List<SweepDryRun.Member> out = new ArrayList<>();
         long total = 0;
@@ -146,7 +152,8 @@ class SweepService {
             out.add(new SweepDryRun.Member(expansion.points().get(i), members.get(i)));
             total += members.get(i).estimatedMemoryBytes();
         }
-        return new SweepDryRun(request.name(), expansion.selectBy().id(), out.size(), total, out);
+        SelectBy selectBy = expansion.selectBy();
+        return new SweepDryRun(request.name(), selectBy.id(), selectBy.warning(), out.size(), total, out);
     }
 
     /** A checked sweep request, expanded into its members' requests (grid order). */
@@ -289,9 +296,16 @@ class SweepService {
         return SweepMember.from(job, jobs.progress(job));
     }
 
-    SweepResponse.Losses losses(Sweep sweep, Integer maxPoints) {
+    /**
+     * Every member's curves, each downsampled to at most {@code maxPoints}.
+     *
+     * @throws InvalidRequestException when the curves could hold more than {@link #MAX_CURVE_POINTS} points
+     */
+    SweepResponse.Losses losses(Sweep sweep, int maxPoints) {
+        List<TrainingJob> members = jobs.ofSweep(sweep.id());
+        checkCurveBudget(members, maxPoints);
         Map<String, MemberCurve> curves = new HashMap<>();
-        histories.curves(jobs.ofSweep(sweep.id()), maxPoints).forEach(c -> curves.put(c.jobId(), c));
+        histories.curves(members, maxPoints).forEach(c -> curves.put(c.jobId(), c));
         List<SweepResponse.Curve> out = new ArrayList<>();
         for (Leaderboard.Candidate c : candidates(sweep)) {
             var curve = curves.get(c.member().jobId());
@@ -309,6 +323,43 @@ class SweepService {
             }
         }
         return new SweepResponse.Losses(sweep.id(), sweep.selectBy().id(), out);
+    }
+
+    /**
+     * Every curve of one answer is held in memory at once: 200 members of a million iterations asked
+     * for in full would be hundreds of millions of points, an out-of-memory error for everyone
+     * instead of a 400 for one request. A member's curve is never longer than its iterations + 1, so
+     * small sweeps may ask for every point.
+     */
+    private static void checkCurveBudget(List<TrainingJob> members, int maxPoints) {
+        long points = curvePoints(members, maxPoints);
+        if (points <= MAX_CURVE_POINTS) {
+            return;
+        }
+        // The largest maxPoints within the budget (the total only grows with it): a binary search.
+        int low = 2;
+        int high = maxPoints;
+        while (low < high) {
+            int middle = (int) (((long) low + high + 1) / 2);
+            if (curvePoints(members, middle) <= MAX_CURVE_POINTS) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        throw new InvalidRequestException(
+                "maxPoints",
+                "the " + members.size() + " jobs' curves at up to " + maxPoints + " points each come to "
+                        + points + " points, more than " + MAX_CURVE_POINTS + " in one answer; ask for maxPoints="
+                        + low + " or fewer, or read single jobs in full with GET /jobs/{id}/losses");
+    }
+
+    private static long curvePoints(List<TrainingJob> members, int maxPoints) {
+        long points = 0;
+        for (TrainingJob job : members) {
+            points += Math.min(maxPoints, (long) job.spec().iterations() + 1);
+        }
+        return points;
     }
 
     /** Cancels the queued members and asks the running ones to stop. */
@@ -380,24 +431,43 @@ class SweepService {
         return false;
     }
 
-    /**
-     * Queues every member, or none: a problem of any member is reported under the name the user
-     * wrote it by ({@code grid.alpha} or {@code base.alpha}), each distinct problem once.
-     */
-    private JobService.Submitted submitAll(List<CreateJobRequest> requests, String id, Grid grid) {
+    /** Queues every member, or none: a problem of any member is reported as {@link #invalid} says. */
+    private JobService.Submitted submitAll(
+            List<CreateJobRequest> requests, String id, Grid grid, List<Map<String, JsonNode>> points) {
         try {
             return jobs.submitAll(requests, id);
         } catch (InvalidMembersException e) {
-            Set<FieldError> errors = new LinkedHashSet<>();
-            e.errors().forEach(member -> errors.add(relabel(member.error(), grid)));
-            throw new InvalidRequestException(new ArrayList<>(errors));
+            throw invalid(e, grid, points);
         }
     }
 
-    /** Names a job's problem after where the user wrote the value: the grid or the base. */
-    private static FieldError relabel(FieldError error, Grid grid) {
-        String root = error.field().split("[.\\[]", 2)[0];
-        return new FieldError((grid.varies(root) ? "grid." : "base.") + error.field(), error.message());
+    /**
+     * The members' problems under the names the user wrote the values by, each distinct problem
+     * once: {@code base.alpha}, or for a value from the grid its place in the grid's list, as the
+     * grid's own checks name it ({@code grid.alpha[1]}, {@code grid.layers[1][0]} for the first width
+     * of the second layers value, {@code grid.earlyStopping[2].patience}).
+     *
+     * @param points each member's grid point, in member order
+     */
+    private static InvalidRequestException invalid(
+            InvalidMembersException e, Grid grid, List<Map<String, JsonNode>> points) {
+        Set<FieldError> errors = new LinkedHashSet<>();
+        for (InvalidMembersException.MemberError member : e.errors()) {
+            Map<String, JsonNode> point = member.index() < points.size() ? points.get(member.index()) : Map.of();
+            errors.add(relabel(member.error(), grid, point));
+        }
+        return new InvalidRequestException(new ArrayList<>(errors));
+    }
+
+    private static FieldError relabel(FieldError error, Grid grid, Map<String, JsonNode> point) {
+        String field = error.field();
+        String root = field.split("[.\\[]", 2)[0];
+        if (!grid.varies(root)) {
+            return new FieldError("base." + field, error.message());
+        }
+        int value = grid.values(root).indexOf(point.get(root));
+        String place = value < 0 ? "" : "[" + value + "]";
+        return new FieldError("grid." + root + place + field.substring(root.length()), error.message());
     }
 
     /** The same request with another name, data set and inline data. */

@@ -124,6 +124,30 @@ class PlotRendererTests {
         assertThat(filledShapes(series(two).get(0))).isEqualTo(2);
     }
 
+    /**
+     * A perfect fit (targets all 0, weights all 0) has a loss of exactly 0 at every point: nothing a
+     * log axis can show, so the chart says so by drawing it on a linear axis rather than as an empty
+     * frame over an iteration axis of 0 to 1.
+     */
+    @Test
+    void aLossOfZeroEverywhereIsDrawnOnALinearAxisAcrossItsIterations() throws Exception {
+        double[] x = iterations(4);
+        double[] zeros = new double[4];
+        Document svg = parse(renderer.svg(
+                chart(true),
+                List.of(new PlotRenderer.Series("train", x, zeros), new PlotRenderer.Series("test", x, zeros))));
+
+        assertThat(groups(svg, "y-axis").get(0).getAttribute("data-scale")).isEqualTo("linear");
+        assertThat(tickLabels(svg, "x-axis")).contains("0", "3");
+        assertThat(series(svg))
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(filledShapes(s)).isEqualTo(4));
+        assertThat(texts(svg, "axis-label")).noneMatch(l -> l.contains("log scale"));
+        assertThat(ImageIO.read(new ByteArrayInputStream(
+                        renderer.png(chart(true), List.of(new PlotRenderer.Series("train", x, zeros))))))
+                .isNotNull();
+    }
+
     @Test
     void aDivergedRunIsMarkedWhereItsCurveStops() throws Exception {
         // The store keeps only the finite points; the job says where the loss stopped being finite.

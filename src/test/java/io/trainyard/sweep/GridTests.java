@@ -39,6 +39,24 @@ class GridTests {
     }
 
     @Test
+    void anEmptyListTooBigAGridIsToldAsTheProductItReallyHas() {
+        List<JsonNode> seeds = new ArrayList<>();
+        for (int i = 0; i < 201; i++) {
+            seeds.add(IntNode.valueOf(i));
+        }
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("seed", seeds);
+        grid.put("alpha", List.of());
+        grid.put("scale", List.of(IntNode.valueOf(1), IntNode.valueOf(2)));
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("grid", "grid.alpha");
+        assertThat(errors.get(0).message()).contains("expands to 402 jobs (201 × 2 values)");
+    }
+
+    @Test
     void aNumberWrittenTwiceInTwoWaysIsListedTwice() {
         List<FieldError> errors = new ArrayList<>();
 
