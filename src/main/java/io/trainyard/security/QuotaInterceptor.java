@@ -1,6 +1,9 @@
 package io.trainyard.security;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.servlet.DispatcherType;
@@ -25,11 +28,17 @@ import io.trainyard.system.TooManyRequestsException;
  * Per-owner quotas, checked before the handler runs (so the answers go through the one
  * problem+json advice): the request rate on every request (an event stream counts once, when it is
  * opened), active jobs on submits (at least one; {@link ActiveJobsQuota}), stored bytes on everything that stores. Admin keys are exempt.
+ *
+ * <p>A dry run ({@code ?dryRun=true}) stores and queues nothing, so only the rate applies to it: an
+ * owner whose jobs fill the quota can still check the next spec or sweep (its limits, its memory)
+ * while they run.
  */
 class QuotaInterceptor implements HandlerInterceptor {
 
     private static final Set<String> SUBMITS = Set.of("/jobs", "/sweeps");
     private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
+    /** What Spring's String-to-boolean conversion reads as true. */
+    private static final Set<String> DRY_RUN_TRUE = Set.of("true", "on", "yes", "1");
 
     private final QuotaProperties quota;
     private final Usage usage;
@@ -79,6 +88,9 @@ class QuotaInterceptor implements HandlerInterceptor {
         if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
             return true;
         }
+        if (SUBMITS.contains(path) && isDryRun(request)) {
+            return true; // only the submits have a dry run: elsewhere the parameter would store anyway
+        }
         if (SUBMITS.contains(path)) {
             // Every submit adds at least one job: refused here before its body is read. A sweep's members
             // are counted once it is expanded (JobService.submitAll).
@@ -111,6 +123,32 @@ class QuotaInterceptor implements HandlerInterceptor {
             }
         }
         return refill;
+    }
+
+    /**
+     * Whether the query asks for a dry run, read from the query string alone (never a form body) and
+     * with the values Spring binds to {@code true} for the controllers' {@code boolean dryRun}. A query
+     * that cannot be decoded is not a dry run (the controller then answers for it).
+     */
+    static boolean isDryRun(HttpServletRequest request) {
+        String query = request.getQueryString();
+        if (query == null) {
+            return false;
+        }
+        try {
+            for (String pair : query.split("&")) {
+                int equals = pair.indexOf('=');
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                if ("dryRun".equals(name)) {
+                    String value =
+                            equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                    return DRY_RUN_TRUE.contains(value.trim().toLowerCase(Locale.ROOT));
+                }
+            }
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+        return false;
     }
 
     private static Duration roundedUp(Duration duration) {

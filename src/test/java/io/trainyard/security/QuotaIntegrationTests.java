@@ -124,6 +124,57 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aDryRunIsHeldToNoQuotaButStillStoresNothing() {
+        // A dry run queues and stores nothing: an owner at its active-jobs quota, or over its storage
+        // quota, can still check the next job or sweep. Before, a job's dry run was 429 at the quota
+        // while a sweep's was 200.
+        Http user = newUser();
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201); // over the 4 KB quota
+        Map<String, Object> job = Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
+        // (the user's rate is 10 requests at once: this test makes 9)
+        for (String dryRun : List.of("TRUE", "1")) {
+            user.post("/jobs?dryRun=" + dryRun, job).expect(200);
+        }
+        user.post("/sweeps?dryRun=true", Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))))
+                .expect(200);
+        assertThat(user.get("/jobs").expect(200).get("items")).as("no job").isEmpty();
+        assertThat(user.get("/sweeps").expect(200).get("items")).as("no sweep").isEmpty();
+        // Not a dry run, the same requests are refused; and a data set upload has no dry run to hide behind.
+        Http.Response real = user.post("/jobs?dryRun=false", job);
+        assertThat(real.status()).as(real.text()).isEqualTo(403);
+        real = user.post("/jobs", job);
+        assertThat(real.status()).as(real.text()).isEqualTo(403);
+        Http.Response upload = user.post("/datasets?name=more&dryRun=true", "text/csv", "a,y\n1,2\n");
+        assertThat(upload.status()).as(upload.text()).isEqualTo(403);
+    }
+
+    @Test
+    void aDryRunAtTheActiveJobsQuotaIsAnswered() {
+        String blocker = admin.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        Http user = newUser();
+        String first = user.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        try {
+            Map<String, Object> job =
+                    Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
+            assertThat(user.post("/jobs", job).status())
+                    .as("the real submission")
+                    .isEqualTo(429);
+            user.post("/jobs?dryRun=true", job).expect(200);
+            user.post(
+                            "/sweeps?dryRun=true",
+                            Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))))
+                    .expect(200);
+        } finally {
+            user.post("/jobs/" + first + "/cancel", "");
+            admin.post("/jobs/" + blocker + "/cancel", "");
+        }
+    }
+
+    @Test
     void storingBeyondTheQuotaIs403NamingUsageAndQuota() {
         Http user = newUser();
         StringBuilder csv = new StringBuilder("a,b,y\n");
