@@ -24,6 +24,7 @@ import io.trainyard.job.TrainingJob;
 import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
+import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
@@ -312,7 +313,10 @@ class JobRunner {
                         JobStatus.FAILED,
                         null,
                         "diverged",
-                        "Training " + result.message() + ". Try a smaller alpha, normalize: true, or a smaller scale.",
+                        "Training " + result.message() + ". "
+                                + (result.updates() == 0
+                                        ? Diagnostics.STARTING_LOSS_NOT_FINITE
+                                        : "Try a smaller alpha, normalize: true, or a smaller scale."),
                         last);
             case CANCELLED -> {
                 if (handingBack) {
