@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -46,6 +48,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** The number in Jackson's out-of-range sentence: "Numeric value (2147483648) out of range of `int` …". */
+    private static final Pattern QUOTED_NUMBER = Pattern.compile("\\((-?[0-9]{1,400})\\)");
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException ex) {
@@ -360,10 +365,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof InputCoercionException range && isWhole(range.getTargetType())) {
             // Valid JSON whose number does not fit the field (batchSize: 2147483648): say so, and where.
             boolean wide = range.getTargetType() == Long.class || range.getTargetType() == long.class;
+            // Jackson's sentence ("Numeric value (2147483648) out of range of `int` …") names the number.
+            Matcher number = QUOTED_NUMBER.matcher(String.valueOf(range.getOriginalMessage()));
             return new FieldError(
                     path(range),
-                    "is out of range: must be a whole number from " + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE)
-                            + " to " + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
+                    (number.find() ? "'" + number.group(1) + "' " : "")
+                            + "is out of range: must be a whole number from "
+                            + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
+                            + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
         }
         if (cause instanceof MismatchedInputException mismatch) {
             Class<?> type = mismatch.getTargetType();

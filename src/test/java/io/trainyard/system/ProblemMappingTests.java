@@ -217,7 +217,7 @@ class ProblemMappingTests {
                     .asString()
                     .as(body)
                     .contains(field)
-                    .contains("out of range")
+                    .contains("'" + body.substring(body.indexOf(':') + 2, body.length() - 1) + "' is out of range")
                     .contains(field.equals("seed") ? "9223372036854775807" : "2147483647")
                     .doesNotContain("not valid JSON")
                     .doesNotContain("`");
