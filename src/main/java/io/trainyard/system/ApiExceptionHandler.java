@@ -353,6 +353,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (cause instanceof InvalidFormatException format) {
             if (isWhole(format.getTargetType())
                     && format.getValue() instanceof Double value
+                    && Double.isFinite(value)
                     && value == Math.rint(value)) {
                 // 5.0 and 1e10 are whole; only their notation (a fraction or an exponent) is refused.
                 return new FieldError(

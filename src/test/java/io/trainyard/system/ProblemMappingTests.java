@@ -239,12 +239,19 @@ class ProblemMappingTests {
                     .doesNotContain("is not a whole number")
                     .contains("without a decimal point or exponent");
         }
-        MvcTestResult fraction = mvc.post()
-                .uri("/counts")
-                .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"batchSize\": 1.5}")
-                .exchange();
-        assertThat(fraction).bodyJson().extractingPath("$.detail").asString().contains("'1.5' is not a whole number");
+        for (String value : List.of("1.5", "1e400")) {
+            MvcTestResult notWhole = mvc.post()
+                    .uri("/counts")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"batchSize\": " + value + "}")
+                    .exchange();
+            assertThat(notWhole)
+                    .bodyJson()
+                    .extractingPath("$.detail")
+                    .asString()
+                    .as(value)
+                    .contains("' is not a whole number");
+        }
     }
 
     @Test
