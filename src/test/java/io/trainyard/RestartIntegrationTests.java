@@ -145,6 +145,56 @@ class RestartIntegrationTests {
     }
 
     @Test
+    void aWarmStartedJobResumesAfterAStopEvenWhenItsWarmStartModelWasDeletedMeanwhile() {
+        Http first = new Http(port(start()));
+        String source = awaitSucceeded(
+                        first,
+                        first.post("/jobs", slowSpec(5)).expect(202).get("id").asString())
+                .get("modelId")
+                .asString();
+        // The same starting weights and preprocessing under a second id, for an uninterrupted run to compare with.
+        JsonNode stored = first.get("/models/" + source).expect(200);
+        java.util.Map<String, Object> copy = new java.util.LinkedHashMap<>();
+        for (String field : List.of("layerSizes", "activation", "bias", "preprocessing", "weights", "biases")) {
+            copy.put(field, stored.get(field));
+        }
+        String twin = first.post("/models", copy).expect(201).get("id").asString();
+        Map<String, Object> spec = slowSpec(6_000);
+        spec.put("warmStartModel", source);
+        String id = first.post("/jobs", spec).expect(202).get("id").asString();
+        await().atMost(STARTUP)
+                .until(() -> first.get("/jobs/" + id)
+                                .json()
+                                .at("/progress/iteration")
+                                .asInt()
+                        > 100);
+        // Allowed while the job runs, which has its weights already; the stop's checkpoint must carry
+        // what the resumed run still needs of the model (its preprocessing).
+        assertThat(first.delete("/models/" + source).status()).isEqualTo(204);
+
+        contexts.remove(0).close();
+
+        Http second = new Http(port(start()));
+        JsonNode done = awaitSucceeded(second, id);
+        assertThat(done.get("resumedFrom").asInt()).isGreaterThan(100);
+        assertHistoryIsWholeAndInOrder(second, id, 6_000);
+        spec.put("warmStartModel", twin);
+        JsonNode uninterrupted = awaitSucceeded(
+                second, second.post("/jobs", spec).expect(202).get("id").asString());
+        JsonNode resumedModel =
+                second.get("/models/" + done.get("modelId").asString()).expect(200);
+        JsonNode wholeModel =
+                second.get("/models/" + uninterrupted.get("modelId").asString()).expect(200);
+        assertThat(resumedModel.get("weights")).isEqualTo(wholeModel.get("weights"));
+        assertThat(resumedModel.get("biases")).isEqualTo(wholeModel.get("biases"));
+        assertThat(resumedModel.get("preprocessing")).isEqualTo(stored.get("preprocessing"));
+        assertThat(second.get("/jobs/" + id + "/losses").json().get("train"))
+                .isEqualTo(second.get("/jobs/" + uninterrupted.get("id").asString() + "/losses")
+                        .json()
+                        .get("train"));
+    }
+
+    @Test
     void uploadedDataSetsAndImportedModelsSurviveARestart() {
         Http first = new Http(port(start()));
         String dataset = first.post("/datasets?name=kept", "text/csv", "a,b,y\n1,2,3\n4,5,6\n7,8,9\n")

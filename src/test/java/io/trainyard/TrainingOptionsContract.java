@@ -306,6 +306,33 @@ abstract class TrainingOptionsContract {
         assertThat(done.at("/diagnostics/flags").findValuesAsString("type")).contains("exploding-gradients");
     }
 
+    @Test
+    void aJobWhoseStartingLossOverflowsSaysSoInsteadOfAskingForASmallerAlpha() {
+        // Finite targets whose squared errors overflow a double: no step is ever taken, alpha plays no part.
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("name", "overflowing targets");
+        spec.put(
+                "data",
+                Map.of("x", List.of(List.of(1.0), List.of(2.0), List.of(3.0)), "y", List.of(1e160, -2e160, 3e160)));
+        spec.put("layers", List.of(4));
+        spec.put("alpha", 1e-6);
+        spec.put("iterations", 50);
+        spec.put("seed", 1);
+
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode failed = awaitStatus(id, "FAILED");
+
+        assertThat(failed.at("/error/type").asString()).isEqualTo("diverged");
+        assertThat(failed.at("/error/detail").asString())
+                .contains("diverged at iteration 0")
+                .contains("before any step")
+                .contains("targets")
+                .doesNotContain("smaller alpha");
+        assertThat(failed.at("/diagnostics/flags/0/detail").asString())
+                .contains("before any step")
+                .doesNotContain("smaller alpha");
+    }
+
     // ---------------------------------------------------------------- dry runs and the memory limit
 
     @Test

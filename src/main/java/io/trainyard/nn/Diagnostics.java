@@ -15,6 +15,12 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
 
     public static final String VANISHING_GRADIENTS = "vanishing-gradients";
     public static final String EXPLODING_GRADIENTS = "exploding-gradients";
+
+    /** What to try when the loss of the starting weights, before any step, is not a finite number. */
+    public static final String STARTING_LOSS_NOT_FINITE = "The loss of the starting weights is not a finite number, "
+            + "before any step: the squared errors overflow a double. Rescale the targets (and the inputs, or set "
+            + "normalize: true), or start from smaller weights (a smaller scale, or another warm-start model).";
+
     public static final String DEAD_UNITS = "dead-units";
     public static final String SATURATED_UNITS = "saturated-units";
 
@@ -112,8 +118,12 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             flags.add(new Flag(
                     EXPLODING_GRADIENTS,
                     null,
-                    "The loss stopped being a finite number: the steps "
-                            + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
+                    // No finite point at all: the starting weights' loss overflowed, so no step (and no
+                    // alpha) is to blame.
+                    gradientNorms == null
+                            ? STARTING_LOSS_NOT_FINITE
+                            : "The loss stopped being a finite number: the steps "
+                                    + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
         }
         for (int l = 0; l < depth; l++) {
             double g = gradientNorms[l];

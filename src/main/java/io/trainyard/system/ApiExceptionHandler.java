@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -31,6 +33,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -45,6 +48,9 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    /** The number in Jackson's out-of-range sentence: "Numeric value (2147483648) out of range of `int` …". */
+    private static final Pattern QUOTED_NUMBER = Pattern.compile("\\((-?[0-9]{1,400})\\)");
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException ex) {
@@ -345,8 +351,29 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     path(unknown), "unknown field '" + unknown.getPropertyName() + "'; known fields are " + known);
         }
         if (cause instanceof InvalidFormatException format) {
+            if (isWhole(format.getTargetType())
+                    && format.getValue() instanceof Double value
+                    && Double.isFinite(value)
+                    && value == Math.rint(value)) {
+                // 5.0 and 1e10 are whole; only their notation (a fraction or an exponent) is refused.
+                return new FieldError(
+                        path(format),
+                        "must be a whole number written without a decimal point or exponent, got " + value);
+            }
             return new FieldError(
                     path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
+        }
+        if (cause instanceof InputCoercionException range && isWhole(range.getTargetType())) {
+            // Valid JSON whose number does not fit the field (batchSize: 2147483648): say so, and where.
+            boolean wide = range.getTargetType() == Long.class || range.getTargetType() == long.class;
+            // Jackson's sentence ("Numeric value (2147483648) out of range of `int` …") names the number.
+            Matcher number = QUOTED_NUMBER.matcher(String.valueOf(range.getOriginalMessage()));
+            return new FieldError(
+                    path(range),
+                    (number.find() ? "'" + number.group(1) + "' " : "")
+                            + "is out of range: must be a whole number from "
+                            + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
+                            + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
         }
         if (cause instanceof MismatchedInputException mismatch) {
             Class<?> type = mismatch.getTargetType();
@@ -390,6 +417,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
         }
         return path.toString();
+    }
+
+    private static boolean isWhole(Class<?> type) {
+        return type == Integer.class || type == int.class || type == Long.class || type == long.class;
     }
 
     private static String describe(Class<?> type) {

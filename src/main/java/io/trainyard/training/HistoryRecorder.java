@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +76,7 @@ final class HistoryRecorder implements TrainingListener {
     private final double[] weightNorms;
     private boolean weightNormsSeen = true;
     private Consumer<Diagnostics> storeDiagnostics = d -> {};
+    private Function<TrainingState, byte[]> encodeCheckpoint = TrainingState::encode;
     private int first;
     private int count;
     private int unreportedIterations;
@@ -119,6 +121,12 @@ final class HistoryRecorder implements TrainingListener {
     /** Where diagnostics computed at a flush go (on the writer's thread, once that batch is stored). */
     HistoryRecorder storingDiagnostics(Consumer<Diagnostics> store) {
         this.storeDiagnostics = store;
+        return this;
+    }
+
+    /** How checkpoints are stored; by default the engine's state alone. */
+    HistoryRecorder encodingCheckpoints(Function<TrainingState, byte[]> encode) {
+        this.encodeCheckpoint = encode;
         return this;
     }
 
@@ -237,7 +245,7 @@ final class HistoryRecorder implements TrainingListener {
         }
         HistoryChunk chunk = count == 0 ? null : buffered();
         LiveProgress atEnd = latest == null ? null : progress(now);
-        byte[] state = checkpoint == null ? null : checkpoint.encode();
+        byte[] state = checkpoint == null ? null : encodeCheckpoint.apply(checkpoint);
         int at = checkpoint == null ? -1 : checkpoint.iteration();
         pending.add(writer.write(
                 chunk,

@@ -24,6 +24,7 @@ import io.trainyard.job.TrainingJob;
 import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
+import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
@@ -120,6 +121,10 @@ class JobRunner {
             if (resumeFrom == null) {
                 log.warn("Job {}: the claim was lost before training started; leaving it to its new owner", job.id());
                 return;
+            }
+            if (resumeFrom.isEmpty() && training.start() == null) {
+                // Its warm-start model is gone and the checkpoint that stood in for it could not be used.
+                throw new ModelNotFoundException(spec.warmStartModel());
             }
             int from = resumeFrom.map(TrainingState::iteration).orElse(0);
             log.info(
@@ -251,7 +256,7 @@ class JobRunner {
     private Optional<TrainingState> decode(
             Attempt attempt, JobCheckpoints.Checkpoint stored, TrainingSetup.Training training) {
         try {
-            TrainingState state = TrainingState.decode(stored.state());
+            TrainingState state = StoredCheckpoint.state(stored.state());
             var plan = training.trainer().plan();
             if (state.iteration() > plan.iterations() || !state.optimizer().equals(plan.optimizer())) {
                 throw new IllegalArgumentException("it does not fit the job's training plan");
@@ -283,7 +288,8 @@ class JobRunner {
         };
         return new HistoryRecorder(
                         attempt.live(),
-                        training.start().depth(),
+                        // One weight matrix between each pair of layer sizes (start is null on some resumes).
+                        attempt.job().layerSizes().size() - 1,
                         data.validation() != null,
                         data.test() != null,
                         from,
@@ -293,7 +299,11 @@ class JobRunner {
                         properties.historyFlushInterval(),
                         properties.checkpointInterval(),
                         properties.progressLogInterval())
-                .storingDiagnostics(d -> findings.recordDiagnostics(attempt.id(), attempt.instance(), d));
+                .storingDiagnostics(d -> findings.recordDiagnostics(attempt.id(), attempt.instance(), d))
+                .encodingCheckpoints(state -> StoredCheckpoint.encode(
+                        state,
+                        // A warm start's preprocessing came from its model, which may be deleted before a resume.
+                        attempt.job().spec().warmStartModel() == null ? null : training.preprocessing()));
     }
 
     /**
@@ -312,7 +322,10 @@ class JobRunner {
                         JobStatus.FAILED,
                         null,
                         "diverged",
-                        "Training " + result.message() + ". Try a smaller alpha, normalize: true, or a smaller scale.",
+                        "Training " + result.message() + ". "
+                                + (result.updates() == 0
+                                        ? Diagnostics.STARTING_LOSS_NOT_FINITE
+                                        : "Try a smaller alpha, normalize: true, or a smaller scale."),
                         last);
             case CANCELLED -> {
                 if (handingBack) {

@@ -1,6 +1,7 @@
 package io.trainyard.training;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -15,6 +16,7 @@ import io.trainyard.job.JobSpec;
 import io.trainyard.job.OptimizerOption;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.model.DataDigest;
+import io.trainyard.model.ModelNotFoundException;
 import io.trainyard.model.ModelService;
 import io.trainyard.model.TrainingRun;
 import io.trainyard.nn.Model;
@@ -38,15 +40,19 @@ class TrainingSetup {
 
     private final DatasetCatalog datasets;
     private final ModelService models;
+    private final JobCheckpoints checkpoints;
 
-    TrainingSetup(DatasetCatalog datasets, ModelService models) {
+    TrainingSetup(DatasetCatalog datasets, ModelService models, JobCheckpoints checkpoints) {
         this.datasets = datasets;
         this.models = models;
+        this.checkpoints = checkpoints;
     }
 
     /**
      * What the engine trains for one job.
      *
+     * @param start the starting weights; null when the warm-start model was deleted after the job
+     *     started, which then resumes from its checkpoint's weights
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
      * @param dataDigest {@link DataDigest#sha256} of the rows trained on, after the validation split
      */
@@ -111,9 +117,11 @@ class TrainingSetup {
         Network network;
         Preprocessing preprocessing;
         if (spec.warmStartModel() != null) {
-            Model warm = models.get(spec.warmStartModel()).model();
-            network = warm.network();
-            preprocessing = warm.preprocessing();
+            Optional<Model> warm = warmStart(job);
+            // Deleted after the job started (allowed: it had the weights by then): its checkpoint
+            // carries the model's preprocessing, and the run resumes from the checkpoint's weights.
+            network = warm.map(Model::network).orElse(null);
+            preprocessing = warm.isPresent() ? warm.get().preprocessing() : resumablePreprocessing(job);
         } else {
             preprocessing = Preprocessing.fit(x, spec.basisDegree(), spec.normalize());
             network = Network.initialize(
@@ -137,6 +145,33 @@ class TrainingSetup {
                 new Trainer(plan(spec)),
                 dataset,
                 DataDigest.sha256(split.trainX(), split.trainY()));
+    }
+
+    private Optional<Model> warmStart(TrainingJob job) {
+        try {
+            return Optional.of(models.get(job.spec().warmStartModel()).model());
+        } catch (ModelNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The warm-start model's preprocessing as the job's checkpoint stored it.
+     *
+     * @throws ModelNotFoundException when there is no checkpoint to resume from that carries it
+     */
+    private Preprocessing resumablePreprocessing(TrainingJob job) {
+        return checkpoints
+                .find(job.id())
+                .flatMap(stored -> {
+                    try {
+                        StoredCheckpoint.state(stored.state());
+                        return StoredCheckpoint.preprocessing(stored.state());
+                    } catch (IllegalArgumentException unreadable) {
+                        return Optional.empty();
+                    }
+                })
+                .orElseThrow(() -> new ModelNotFoundException(job.spec().warmStartModel()));
     }
 
     private static RealMatrix matrix(double[][] rows) {

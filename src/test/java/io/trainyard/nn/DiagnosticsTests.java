@@ -141,6 +141,26 @@ class DiagnosticsTests {
     }
 
     @Test
+    void aLossThatIsNotFiniteAtTheStartIsNotBlamedOnStepsThatNeverHappened() {
+        Network network = Network.initialize(new int[] {5, 10, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(1));
+        // Finite targets whose squares overflow a double: the loss of any starting weights is infinite.
+        RealMatrix huge = TRAIN[1].scalarMultiply(1e160);
+
+        TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-9, 100))
+                .train(network, new TrainingData(Samples.of(NORMALIZE.apply(TRAIN[0]), huge), null, null));
+
+        assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.DIVERGED);
+        assertThat(result.updates()).isZero();
+        assertThat(result.diagnostics().flags()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(Diagnostics.EXPLODING_GRADIENTS);
+            assertThat(f.detail())
+                    .contains("before any step")
+                    .contains("targets")
+                    .doesNotContain("alpha");
+        });
+    }
+
+    @Test
     void aNormalisedShallowNetworkIsHealthyAndTheRunningViewAgreesWithTheStandaloneComputation() {
         Network network = Network.initialize(new int[] {5, 20, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(7));
         AtomicReference<Diagnostics> atFive = new AtomicReference<>();

@@ -78,6 +78,13 @@ class ProblemMappingTests {
 
         record Body(double alpha) {}
 
+        record Counts(Integer batchSize, Long seed) {}
+
+        @PostMapping(path = "/counts", consumes = "application/json")
+        Counts counts(@RequestBody Counts body) {
+            return body;
+        }
+
         @PostMapping(path = "/echo", consumes = "application/json")
         Body echo(@RequestBody Body body) {
             return body;
@@ -191,6 +198,60 @@ class ProblemMappingTests {
                         .content("{\"name\": \"123\", \"alpha\": 0.001}")
                         .exchange())
                 .hasStatusOk();
+    }
+
+    @Test
+    void aWholeNumberBeyondItsFieldsRangeIsNamedAsSuchNotAsInvalidJson() {
+        for (String body : List.of("{\"batchSize\": 2147483648}", "{\"seed\": 9223372036854775808}")) {
+            MvcTestResult result = mvc.post()
+                    .uri("/counts")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(body)
+                    .exchange();
+            assertProblem(result, 400, "malformed-json");
+            String field = body.substring(2, body.indexOf('"', 2));
+            assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo(field);
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.detail")
+                    .asString()
+                    .as(body)
+                    .contains(field)
+                    .contains("'" + body.substring(body.indexOf(':') + 2, body.length() - 1) + "' is out of range")
+                    .contains(field.equals("seed") ? "9223372036854775807" : "2147483647")
+                    .doesNotContain("not valid JSON")
+                    .doesNotContain("`");
+        }
+        // 1e10 and 5.0 are whole numbers, only not written as one: saying they are not whole misleads.
+        for (String value : List.of("1e10", "5.0")) {
+            MvcTestResult result = mvc.post()
+                    .uri("/counts")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"batchSize\": " + value + "}")
+                    .exchange();
+            assertProblem(result, 400, "malformed-json");
+            assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("batchSize");
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.detail")
+                    .asString()
+                    .as(value)
+                    .doesNotContain("is not a whole number")
+                    .contains("without a decimal point or exponent");
+        }
+        for (String value : List.of("1.5", "1e400")) {
+            MvcTestResult notWhole = mvc.post()
+                    .uri("/counts")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content("{\"batchSize\": " + value + "}")
+                    .exchange();
+            assertThat(notWhole)
+                    .bodyJson()
+                    .extractingPath("$.detail")
+                    .asString()
+                    .as(value)
+                    .contains("' is not a whole number");
+        }
     }
 
     @Test
