@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -209,6 +210,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         "the query string cannot be decoded: every '%' must start an escape of two hex digits "
                                 + "(%25 for '%' itself), and the escaped bytes must be UTF-8"),
                 new HttpHeaders());
+    }
+
+    /**
+     * The database cannot be reached (PostgreSQL stopped or cut off, the pool's wait for a connection ran
+     * out): nothing is wrong with the request, so a 503 that says to come back, logged in one line
+     * rather than as an incident with a stack trace per request while the outage lasts.
+     */
+    @ExceptionHandler(DataAccessResourceFailureException.class)
+    ResponseEntity<Object> databaseUnavailable(DataAccessResourceFailureException ex) {
+        log.warn("Database unavailable: {}", ex.getMostSpecificCause().toString());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                "The database cannot be reached at the moment; try again in a few seconds.",
+                null,
+                headers);
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
