@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -52,7 +51,16 @@ class DatabaseOutageIntegrationTests {
         try {
             EmbeddedPostgres.Builder builder =
                     EmbeddedPostgres.builder().setDataDirectory(PG_DATA).setCleanDataDirectory(false);
-            return (port == 0 ? builder : builder.setPort(port)).start();
+            EmbeddedPostgres started = (port == 0 ? builder : builder.setPort(port)).start();
+            // Closed when the JVM exits, after the cached Spring context that uses it.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting anyway
+                }
+            }));
+            return started;
         } catch (IOException e) {
             throw new IllegalStateException("could not start embedded PostgreSQL", e);
         }
@@ -64,11 +72,6 @@ class DatabaseOutageIntegrationTests {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        postgres.close();
     }
 
     @Test
