@@ -100,6 +100,11 @@ class DatabaseOutageIntegrationTests {
             assertThat(answer.header("Retry-After")).isEqualTo("5");
             assertThat(answer.json().get("type").asString()).endsWith("/service-unavailable");
             assertThat(answer.json().get("detail").asString()).contains("database cannot be reached");
+            Http.Response submit = http.post("/jobs", "{\"dataset\": \"hw5\", \"alpha\": 0.001}");
+            assertThat(submit.status())
+                    .as("a write, whose transaction cannot start: %s", submit.text())
+                    .isEqualTo(503);
+            assertThat(submit.header("Retry-After")).isEqualTo("5");
         } finally {
             postgres = start(PG_PORT);
         }

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedRuntimeException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -18,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -214,11 +216,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     /**
      * The database cannot be reached (PostgreSQL stopped or cut off, the pool's wait for a connection ran
-     * out): nothing is wrong with the request, so a 503 that says to come back, logged in one line
+     * out; in a read, or when a transaction starts): nothing is wrong with the request, so a 503 that says to come back, logged in one line
      * rather than as an incident with a stack trace per request while the outage lasts.
      */
-    @ExceptionHandler(DataAccessResourceFailureException.class)
-    ResponseEntity<Object> databaseUnavailable(DataAccessResourceFailureException ex) {
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Object> databaseUnavailable(NestedRuntimeException ex) {
         log.warn("Database unavailable: {}", ex.getMostSpecificCause().toString());
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, "5");
