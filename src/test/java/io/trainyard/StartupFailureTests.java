@@ -78,6 +78,17 @@ class StartupFailureTests {
     }
 
     @Test
+    void aDatabaseUrlThatIsNotAJdbcUrlIsReportedInAFewLines(CapturedOutput output) {
+        assertThatThrownBy(() -> start(
+                "--server.port=0",
+                "--trainyard.data-dir=" + temp,
+                "--spring.datasource.url=postgres://127.0.0.1:1/trainyard"));
+
+        assertShortReport(
+                output, "The database URL postgres://127.0.0.1:1/trainyard cannot be used: ", "SPRING_DATASOURCE_URL");
+    }
+
+    @Test
     void aNegativeWorkerCountIsRefused(CapturedOutput output) {
         assertThatThrownBy(() -> start("--server.port=0", "--trainyard.data-dir=" + temp, "--trainyard.workers=-1"));
 

@@ -2,16 +2,18 @@ package io.trainyard.system;
 
 import java.sql.SQLException;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.core.env.Environment;
 
 /**
  * A start that could not reach its database (a wrong {@code SPRING_DATASOURCE_URL}, PostgreSQL not
- * running, a wrong user or password, a missing database): the driver's own sentence and the URL, in a
- * short report instead of the hundred-odd lines of bean-creation stack trace it arrives wrapped in.
+ * running, a wrong user or password, a missing database, a URL that is not a JDBC URL at all): the
+ * driver's own sentence and the URL, in a short report instead of the hundred-odd lines of
+ * bean-creation stack trace it arrives wrapped in.
  */
-class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLException> {
+class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
 
     private final Environment environment;
 
@@ -19,19 +21,29 @@ class DatabaseConnectionFailureAnalyzer extends AbstractFailureAnalyzer<SQLExcep
         this.environment = environment;
     }
 
+    private static final String ACTION = "Check SPRING_DATASOURCE_URL (jdbc:postgresql://host:port/database), "
+            + "SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD, and that the database server runs and accepts "
+            + "connections from this host. Without SPRING_DATASOURCE_URL Trainyard uses its embedded database under "
+            + "trainyard.data-dir.";
+
     @Override
-    protected FailureAnalysis analyze(Throwable rootFailure, SQLException cause) {
-        if (!isConnectionFailure(cause)) {
-            return null; // not about reaching the database: Spring Boot's report stands
+    public FailureAnalysis analyze(Throwable failure) {
+        String url = withoutQuery(environment.getProperty("spring.datasource.url", "(not set)"));
+        boolean creatingDataSource = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && isConnectionFailure(sql)) {
+                return new FailureAnalysis(
+                        "Could not connect to the database " + url + ": " + sql.getMessage(), ACTION, sql);
+            }
+            creatingDataSource |=
+                    cause instanceof BeanCreationException creation && "dataSource".equals(creation.getBeanName());
+            if (creatingDataSource && cause.getCause() == null && cause instanceof IllegalArgumentException) {
+                // The connection pool refused the URL itself, e.g. postgres://… without the jdbc: prefix.
+                return new FailureAnalysis(
+                        "The database URL " + url + " cannot be used: " + cause.getMessage(), ACTION, cause);
+            }
         }
-        String url = environment.getProperty("spring.datasource.url", "(not set)");
-        return new FailureAnalysis(
-                "Could not connect to the database " + withoutQuery(url) + ": " + cause.getMessage(),
-                "Check SPRING_DATASOURCE_URL (jdbc:postgresql://host:port/database), SPRING_DATASOURCE_USERNAME and "
-                        + "SPRING_DATASOURCE_PASSWORD, and that the database server runs and accepts connections "
-                        + "from this host. Without SPRING_DATASOURCE_URL Trainyard uses its embedded database under "
-                        + "trainyard.data-dir.",
-                cause);
+        return null; // not about reaching the database: Spring Boot's report stands
     }
 
     /**
