@@ -15,6 +15,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -39,6 +40,8 @@ public class JobService {
     private final RunningJobs running;
     private final ApplicationEventPublisher events;
     private final TrainyardProperties properties;
+    private final AdmissionLock admission;
+    private final ActiveJobsQuota activeJobs;
 
     JobService(
             JobRepository jobs,
@@ -46,13 +49,17 @@ public class JobService {
             DatasetCatalog datasets,
             RunningJobs running,
             ApplicationEventPublisher events,
-            TrainyardProperties properties) {
+            TrainyardProperties properties,
+            AdmissionLock admission,
+            ActiveJobsQuota activeJobs) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
         this.running = running;
         this.events = events;
         this.properties = properties;
+        this.admission = admission;
+        this.activeJobs = activeJobs;
     }
 
     /**
@@ -66,7 +73,9 @@ public class JobService {
         JobSpecResolver.Resolved resolved = resolver.resolve(request);
         checkQueueCapacity(1);
         String id = UUID.randomUUID().toString();
-        TrainingJob job = enqueue(id, withInlineStored(resolved, "inline data of job " + id), null);
+        JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
+        admit(1);
+        TrainingJob job = enqueue(id, stored, null);
         events.publishEvent(new JobQueued(1));
         return job;
     }
@@ -121,6 +130,7 @@ public class JobService {
         String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
                 .spec()
                 .dataset();
+        admit(resolved.size());
         List<String> ids = new ArrayList<>();
         for (JobSpecResolver.Resolved r : resolved) {
             ids.add(enqueue(
@@ -173,13 +183,25 @@ public class JobService {
                 Caller.current().name());
         jobs.insert(job, job.owner());
         log.info(
-                "Job {} queued: {} on {}, layers {}, {} iterations",
+                "Job {} of {} queued: {} on {}, layers {}, {} iterations",
                 job.id(),
+                job.owner(),
                 spec.name() == null ? "(unnamed)" : spec.name(),
                 spec.dataset(),
                 resolved.layerSizes(),
                 spec.iterations());
         return job;
+    }
+
+    /**
+     * The checks that count jobs, made again under the admission lock, which is held until this
+     * transaction has queued the jobs: the checks before it (and the quota interceptor's, before the body
+     * is read) refuse early, but two submits could both pass them on the same free place.
+     */
+    private void admit(int count) {
+        admission.holdUntilTransactionEnds();
+        checkQueueCapacity(count);
+        activeJobs.admit(count);
     }
 
     /** Refuses {@code count} more jobs when the queue cannot take them. */
@@ -262,6 +284,7 @@ public class JobService {
             if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
                 log.info("Job {} cancelled while queued", id);
                 events.publishEvent(new JobFinished(id));
+                events.publishEvent(new JobCancelledWhileQueued(id));
                 return get(id);
             }
             if (job.status() == JobStatus.RUNNING && jobs.requestCancel(id)) {

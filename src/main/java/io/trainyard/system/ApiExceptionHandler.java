@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedRuntimeException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -19,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -215,6 +218,25 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         "the query string cannot be decoded: every '%' must start an escape of two hex digits "
                                 + "(%25 for '%' itself), and the escaped bytes must be UTF-8"),
                 new HttpHeaders());
+    }
+
+    /**
+     * The database cannot be reached (PostgreSQL stopped or cut off, the pool's wait for a connection ran
+     * out; in a read, or when a transaction starts): nothing is wrong with the request, so a 503 that says to come back, logged in one line
+     * rather than as an incident with a stack trace per request while the outage lasts.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    ResponseEntity<Object> databaseUnavailable(NestedRuntimeException ex) {
+        log.warn("Database unavailable: {}", ex.getMostSpecificCause().toString());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                "The database cannot be reached at the moment; try again in a few seconds.",
+                null,
+                headers);
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */

@@ -39,6 +39,16 @@ public record TrainyardProperties(
         @DefaultValue("10s") Duration shutdownTimeout,
         @DefaultValue Limits limits) {
 
+    public TrainyardProperties {
+        // Refused at start (Spring Boot reports the binding failure in a few lines): a negative count was
+        // silently read as "one per core".
+        if (workers < 0) {
+            throw new IllegalArgumentException(
+                    "trainyard.workers must be 0 (one worker per core) or a positive number of workers, got "
+                            + workers);
+        }
+    }
+
     /** The number of training workers this instance runs. */
     public int effectiveWorkers() {
         return workers > 0 ? workers : Runtime.getRuntime().availableProcessors();

@@ -3,17 +3,20 @@ package io.trainyard.training;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.trainyard.job.JobCancelledWhileQueued;
 import io.trainyard.job.JobStatus;
 
 /**
  * Job metrics for {@code /actuator/prometheus}: queued and running jobs (across all instances),
- * finished jobs by status, training iterations, and how long jobs take.
+ * finished jobs by status (every way a job ends: by its worker, cancelled while queued, given up or
+ * cancelled by recovery), training iterations, and how long jobs take.
  */
 @Component
 class JobMetrics {
@@ -45,12 +48,22 @@ class JobMetrics {
         iterations.increment(count);
     }
 
-    void finished(JobStatus status, Duration duration, JobPhases phases) {
+    /** A job that ended without a worker training it to the end: counted, but it has no duration. */
+    void finished(JobStatus status) {
         Counter.builder("trainyard.jobs.finished")
                 .description("Jobs that reached a final status")
                 .tag("status", status.name())
                 .register(registry)
                 .increment();
+    }
+
+    @EventListener
+    void cancelledWhileQueued(JobCancelledWhileQueued event) {
+        finished(JobStatus.CANCELLED);
+    }
+
+    void finished(JobStatus status, Duration duration, JobPhases phases) {
+        finished(status);
         if (duration != null) {
             Timer.builder("trainyard.job.duration")
                     .description("Time from the start of training to its end")

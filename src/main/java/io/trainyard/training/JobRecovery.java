@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import io.trainyard.job.JobRepository;
+import io.trainyard.job.JobStatus;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.system.TrainyardProperties;
 
@@ -23,11 +24,13 @@ class JobRecovery {
     private final JobRepository jobs;
     private final JobClaims claims;
     private final TrainyardProperties properties;
+    private final JobMetrics metrics;
 
-    JobRecovery(JobRepository jobs, JobClaims claims, TrainyardProperties properties) {
+    JobRecovery(JobRepository jobs, JobClaims claims, TrainyardProperties properties, JobMetrics metrics) {
         this.jobs = jobs;
         this.claims = claims;
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     /**
@@ -42,6 +45,7 @@ class JobRecovery {
         for (TrainingJob job : jobs.runningSince(limit)) {
             if (job.claim().cancelRequested()) {
                 if (claims.cancelOrphan(job, limit)) {
+                    metrics.finished(JobStatus.CANCELLED);
                     log.warn(
                             "Job {} was orphaned by instance {} after a cancel was asked for; CANCELLED",
                             job.id(),
@@ -52,6 +56,7 @@ class JobRecovery {
                         "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
                                 + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
                 if (claims.failOrphan(job, limit, detail)) {
+                    metrics.finished(JobStatus.FAILED);
                     log.warn("Job {} FAILED: {}", job.id(), detail);
                 }
             } else if (claims.requeueOrphan(job, limit)) {

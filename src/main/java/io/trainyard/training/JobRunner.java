@@ -128,8 +128,9 @@ class JobRunner {
             }
             int from = resumeFrom.map(TrainingState::iteration).orElse(0);
             log.info(
-                    "Job {} started (attempt {}, {}): layers {}, {} activation, alpha {}, {} iterations, seed {}",
+                    "Job {} of {} started (attempt {}, {}): layers {}, {} activation, alpha {}, {} iterations, seed {}",
                     job.id(),
+                    job.owner(),
                     job.claim().attempts(),
                     from == 0 ? "from its seed" : "resuming after iteration " + from,
                     job.layerSizes(),
@@ -461,8 +462,9 @@ class JobRunner {
         events.publishEvent(new JobFinished(attempt.id()));
         metrics.finished(status, took, phases);
         log.info(
-                "Job {} {} after {} s ({}){}",
+                "Job {} of {} {} after {} s ({}){}",
                 attempt.id(),
+                attempt.job().owner(),
                 status,
                 String.format("%.3f", took.toNanos() / 1e9),
                 phases,

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.source.MapConfigurationProper
 import org.springframework.context.ApplicationEventPublisher;
 
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.QueueFullException;
@@ -43,7 +44,15 @@ class JobServiceTests {
 
     @BeforeEach
     void setUp() {
-        service = new JobService(repository, resolver, mock(DatasetCatalog.class), running, events, DEFAULTS);
+        service = new JobService(
+                repository,
+                resolver,
+                mock(DatasetCatalog.class),
+                running,
+                events,
+                DEFAULTS,
+                mock(AdmissionLock.class),
+                mock(ActiveJobsQuota.class));
         given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
     }
 

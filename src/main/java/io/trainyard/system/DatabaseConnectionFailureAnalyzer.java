@@ -1,0 +1,65 @@
+package io.trainyard.system;
+
+import java.sql.SQLException;
+
+import org.springframework.beans.factory.BeanCreationException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.core.env.Environment;
+
+/**
+ * A start that could not reach its database (a wrong {@code SPRING_DATASOURCE_URL}, PostgreSQL not
+ * running, a wrong user or password, a missing database, a URL that is not a JDBC URL at all): the
+ * driver's own sentence and the URL, in a short report instead of the hundred-odd lines of
+ * bean-creation stack trace it arrives wrapped in.
+ */
+class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
+
+    private final Environment environment;
+
+    DatabaseConnectionFailureAnalyzer(Environment environment) {
+        this.environment = environment;
+    }
+
+    private static final String ACTION = "Check SPRING_DATASOURCE_URL (jdbc:postgresql://host:port/database), "
+            + "SPRING_DATASOURCE_USERNAME and SPRING_DATASOURCE_PASSWORD, and that the database server runs and accepts "
+            + "connections from this host. Without SPRING_DATASOURCE_URL Trainyard uses its embedded database under "
+            + "trainyard.data-dir.";
+
+    @Override
+    public FailureAnalysis analyze(Throwable failure) {
+        String url = withoutQuery(environment.getProperty("spring.datasource.url", "(not set)"));
+        boolean creatingDataSource = false;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && isConnectionFailure(sql)) {
+                return new FailureAnalysis(
+                        "Could not connect to the database " + url + ": " + sql.getMessage(), ACTION, sql);
+            }
+            creatingDataSource |=
+                    cause instanceof BeanCreationException creation && "dataSource".equals(creation.getBeanName());
+            if (creatingDataSource && cause.getCause() == null && cause instanceof IllegalArgumentException) {
+                // The connection pool refused the URL itself, e.g. postgres://… without the jdbc: prefix.
+                return new FailureAnalysis(
+                        "The database URL " + url + " cannot be used: " + cause.getMessage(), ACTION, cause);
+            }
+        }
+        return null; // not about reaching the database: Spring Boot's report stands
+    }
+
+    /**
+     * SQLSTATE classes 08 (connection exception) and 28 (invalid authorization), and 3D000 (no such
+     * database): what a wrong URL, server, user, password or database name gives.
+     */
+    private static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("28") || state.equals("3D000"));
+    }
+
+    /** A URL's parameters may carry a password; the host, port and database say enough. */
+    private static String withoutQuery(String url) {
+        int semicolon = url.indexOf(';');
+        int question = url.indexOf('?');
+        int cut = semicolon < 0 ? question : question < 0 ? semicolon : Math.min(semicolon, question);
+        return cut < 0 ? url : url.substring(0, cut);
+    }
+}

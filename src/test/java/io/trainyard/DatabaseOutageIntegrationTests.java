@@ -1,0 +1,118 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.trainyard.support.Http;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * PostgreSQL stopped under a running instance, then started again: readiness goes DOWN at once (the
+ * instance leaves the load balancer) while liveness stays UP, API requests answer 503 problem+json
+ * with Retry-After instead of a 500 incident, and everything comes back when the database does.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "trainyard.workers=1",
+            // A request waits this long for a connection before it is answered 503 (30 s by default).
+            "spring.datasource.hikari.connection-timeout=1500",
+        })
+class DatabaseOutageIntegrationTests {
+
+    static final Path PG_DATA = temp("trainyard-outage-pg");
+    static EmbeddedPostgres postgres = start(0);
+    static final int PG_PORT = postgres.getPort();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) {
+        registry.add("trainyard.data-dir", () -> temp("trainyard-outage").toString());
+        registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
+        registry.add("spring.datasource.username", () -> "postgres");
+        registry.add("spring.datasource.password", () -> "");
+    }
+
+    /** The same cluster (data directory and port) every time, so a restart brings the same database back. */
+    private static EmbeddedPostgres start(int port) {
+        try {
+            EmbeddedPostgres.Builder builder =
+                    EmbeddedPostgres.builder().setDataDirectory(PG_DATA).setCleanDataDirectory(false);
+            EmbeddedPostgres started = (port == 0 ? builder : builder.setPort(port)).start();
+            // Closed when the JVM exits, after the cached Spring context that uses it.
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting anyway
+                }
+            }));
+            return started;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start embedded PostgreSQL", e);
+        }
+    }
+
+    private static Path temp(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void readinessFollowsTheDatabaseAndRequestsAnswer503WhileItIsGone() throws Exception {
+        Http http = new Http(port);
+        String job = http.post("/jobs", "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}")
+                .expect(202)
+                .get("id")
+                .asString();
+        assertThat(http.get("/actuator/health/readiness").status()).isEqualTo(200);
+
+        postgres.close();
+        try {
+            await().atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(
+                                    http.get("/actuator/health/readiness").status())
+                            .isEqualTo(503));
+            assertThat(http.get("/actuator/health/liveness").status()).isEqualTo(200);
+            assertThat(http.get("/actuator/health").status())
+                    .as("the overall health answers at once too")
+                    .isEqualTo(503);
+
+            Http.Response answer = http.get("/jobs/" + job);
+            assertThat(answer.status()).as(answer.text()).isEqualTo(503);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.header("Retry-After")).isEqualTo("5");
+            assertThat(answer.json().get("type").asString()).endsWith("/service-unavailable");
+            assertThat(answer.json().get("detail").asString()).contains("database cannot be reached");
+            Http.Response submit = http.post("/jobs", "{\"dataset\": \"hw5\", \"alpha\": 0.001}");
+            assertThat(submit.status())
+                    .as("a write, whose transaction cannot start: %s", submit.text())
+                    .isEqualTo(503);
+            assertThat(submit.header("Retry-After")).isEqualTo("5");
+        } finally {
+            postgres = start(PG_PORT);
+        }
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> assertThat(http.get("/actuator/health/readiness").status())
+                                .isEqualTo(200));
+        assertThat(http.get("/jobs/" + job).expect(200).get("id").asString()).isEqualTo(job);
+    }
+}
