@@ -197,6 +197,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         throw ex;
     }
 
+    /**
+     * A body that ended before its declared length: the client closed the connection while sending
+     * (or its proxy cut it). Nothing went wrong here, so it is no incident with a stack trace; the
+     * answer is for the rare client that is still listening.
+     */
+    @ExceptionHandler(java.io.EOFException.class)
+    ResponseEntity<Object> bodyEndedEarly(java.io.EOFException ex) {
+        log.info("A request body ended before its declared end: the client stopped sending it");
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.MALFORMED_JSON,
+                "Incomplete body",
+                "The request body ended before its declared length: the connection was closed while it was sent.",
+                null,
+                new HttpHeaders());
+    }
+
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());

@@ -75,6 +75,11 @@ public record TrainyardProperties(
      * @param maxEventStreamsPerClient open event streams of one client (its address until requests
      *     carry an owner)
      * @param eventStreamTimeout an event stream is closed after this long; clients reconnect
+     * @param largeRequestSize a body above this (or of unknown length) is read only with a permit
+     *     ({@code system/LargeBodyGate})
+     * @param concurrentLargeRequests large bodies read at once; 0 means one per 16 × max-request-size
+     *     of heap, at least one
+     * @param largeRequestWait how long a large body waits for a permit before it is answered 503
      */
     public record Limits(
             @DefaultValue("32") int maxHiddenLayers,
@@ -89,7 +94,18 @@ public record TrainyardProperties(
             DataSize memoryBudget,
             @DefaultValue("1000") int maxEventStreams,
             @DefaultValue("100") int maxEventStreamsPerClient,
-            @DefaultValue("30m") Duration eventStreamTimeout) {
+            @DefaultValue("30m") Duration eventStreamTimeout,
+            @DefaultValue("4MB") DataSize largeRequestSize,
+            @DefaultValue("0") int concurrentLargeRequests,
+            @DefaultValue("30s") Duration largeRequestWait) {
+
+        public Limits {
+            if (concurrentLargeRequests < 0) {
+                throw new IllegalArgumentException(
+                        "trainyard.limits.concurrent-large-requests must be 0 (derived from the heap) or a "
+                                + "positive number of requests, got " + concurrentLargeRequests);
+            }
+        }
 
         /** {@code max-job-memory} in bytes: as configured, or a quarter of the heap. */
         public long maxJobMemoryBytes() {
