@@ -56,12 +56,7 @@ class RestartIntegrationTests {
     void aJobRunningAtACleanStopResumesFromItsCheckpointAfterTheNextStart() {
         Http first = new Http(port(start()));
         String id = first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
-        await().atMost(STARTUP)
-                .until(() -> first.get("/jobs/" + id)
-                                .json()
-                                .at("/progress/iteration")
-                                .asInt()
-                        > 100);
+        awaitPastIteration(first, id, 100);
 
         contexts.remove(0).close();
 
@@ -88,12 +83,7 @@ class RestartIntegrationTests {
                 .until(() -> stopping.get("/actuator/health").status() == 200);
         String id =
                 stopping.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
-        await().atMost(STARTUP)
-                .until(() -> stopping.get("/jobs/" + id)
-                                .json()
-                                .at("/progress/iteration")
-                                .asInt()
-                        > 100);
+        awaitPastIteration(stopping, id, 100);
 
         long before = System.nanoTime();
         child.destroy(); // SIGTERM
@@ -162,12 +152,7 @@ class RestartIntegrationTests {
         Map<String, Object> spec = slowSpec(6_000);
         spec.put("warmStartModel", source);
         String id = first.post("/jobs", spec).expect(202).get("id").asString();
-        await().atMost(STARTUP)
-                .until(() -> first.get("/jobs/" + id)
-                                .json()
-                                .at("/progress/iteration")
-                                .asInt()
-                        > 100);
+        awaitPastIteration(first, id, 100);
         // Allowed while the job runs, which has its weights already; the stop's checkpoint must carry
         // what the resumed run still needs of the model (its preprocessing).
         assertThat(first.delete("/models/" + source).status()).isEqualTo(204);
@@ -247,14 +232,8 @@ class RestartIntegrationTests {
                         .equals("RUNNING"));
         long running = System.nanoTime();
         await().atMost(STARTUP)
-                .until(() -> crashing.get("/jobs/" + id)
-                                        .json()
-                                        .at("/progress/iteration")
-                                        .asInt()
-                                > killAfter
-                        && System.nanoTime() - running > 1_000_000_000L);
-        int seenBeforeKill =
-                crashing.get("/jobs/" + id).json().at("/progress/iteration").asInt();
+                .until(() -> iteration(crashing, id) > killAfter && System.nanoTime() - running > 1_000_000_000L);
+        int seenBeforeKill = iteration(crashing, id);
 
         child.destroyForcibly().waitFor(); // kill -9
 
@@ -426,5 +405,15 @@ class RestartIntegrationTests {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    /** The job's latest iteration as its status says. */
+    private static int iteration(Http http, String id) {
+        return http.get("/jobs/" + id).json().at("/progress/iteration").asInt();
+    }
+
+    /** Waits until the job is past {@code iteration}: far enough for a checkpoint to matter. */
+    private static void awaitPastIteration(Http http, String id, int iteration) {
+        await().atMost(STARTUP).until(() -> iteration(http, id) > iteration);
     }
 }

@@ -65,6 +65,15 @@ class QuotaIntegrationTests {
         return admin.as(key);
     }
 
+    /** Uploads a data set of 4,800 bytes: over the 4 KB storage quota. */
+    private static void fillStorage(Http user) {
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201);
+    }
+
     /** A job that trains for seconds (one million iterations that do not diverge). */
     private static final Map<String, Object> LONG_JOB =
             Map.of("dataset", "hw5", "normalize", true, "alpha", 1e-6, "iterations", 1_000_000);
@@ -129,11 +138,7 @@ class QuotaIntegrationTests {
         // quota, can still check the next job or sweep. Before, a job's dry run was 429 at the quota
         // while a sweep's was 200.
         Http user = newUser();
-        StringBuilder csv = new StringBuilder("a,b,y\n");
-        for (int i = 0; i < 200; i++) {
-            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
-        }
-        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201); // over the 4 KB quota
+        fillStorage(user);
         Map<String, Object> job = Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
         // (the user's rate is 10 requests at once: this test makes 9)
         for (String dryRun : List.of("TRUE", "1")) {
@@ -177,11 +182,7 @@ class QuotaIntegrationTests {
     @Test
     void storingBeyondTheQuotaIs403NamingUsageAndQuota() {
         Http user = newUser();
-        StringBuilder csv = new StringBuilder("a,b,y\n");
-        for (int i = 0; i < 200; i++) {
-            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
-        }
-        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201); // 200 rows x 3 x 8 bytes = 4800 bytes
+        fillStorage(user); // 200 rows x 3 x 8 bytes = 4800 bytes
         Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
         assertThat(refused.status()).as(refused.text()).isEqualTo(403);
         JsonNode problem = refused.json();
@@ -208,11 +209,7 @@ class QuotaIntegrationTests {
         // "/d%61tasets" and "/%6Aobs" are routed to POST /datasets and POST /jobs like the plain paths; the
         // quota checks compared the raw, still encoded URI and let them through.
         Http user = newUser();
-        StringBuilder csv = new StringBuilder("a,b,y\n");
-        for (int i = 0; i < 200; i++) {
-            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
-        }
-        user.post("/datasets?name=big", "text/csv", csv.toString()).expect(201);
+        fillStorage(user);
         Http.Response upload = user.post("/d%61tasets?name=more", "text/csv", "a,y\n1,2\n");
         assertThat(upload.status()).as(upload.text()).isEqualTo(403);
         Http.Response submit = user.post("/%6Aobs", Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10));

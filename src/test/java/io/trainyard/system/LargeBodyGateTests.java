@@ -68,12 +68,7 @@ class LargeBodyGateTests {
 
         try (Socket slow = new Socket("localhost", port)) {
             // A large upload that sends its headers and a few bytes, then stalls: it holds the permit.
-            OutputStream out = slow.getOutputStream();
-            out.write(("POST /jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                            + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Length: 100000\r\n\r\n"
-                            + "{\"alpha\": ")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            startJobUpload(slow, 100_000);
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> gate.available() == 0);
 
             Http.Response refused = http.post("/jobs?dryRun=true", large);
@@ -97,17 +92,22 @@ class LargeBodyGateTests {
     void aBodyThatEndsBeforeItsDeclaredLengthIsA400NotAnIncident() throws Exception {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                            + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Length: 500\r\n\r\n"
-                            + "{\"alpha\": ")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            startJobUpload(socket, 500);
             socket.shutdownOutput(); // the client stops sending, and still listens
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(answer).startsWith("HTTP/1.1 400").contains("application/problem+json", "Incomplete body");
             assertThat(answer).doesNotContain("incident");
         }
+    }
+
+    /** Sends a POST /jobs whose headers declare {@code length} bytes, and only the body's first ten. */
+    private static void startJobUpload(Socket socket, int length) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Length: " + length + "\r\n\r\n"
+                        + "{\"alpha\": ")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
     }
 
     @Test
