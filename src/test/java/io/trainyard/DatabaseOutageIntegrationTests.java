@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -29,6 +32,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
             // A request waits this long for a connection before it is answered 503 (30 s by default).
             "spring.datasource.hikari.connection-timeout=1500",
         })
+@ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageIntegrationTests {
 
     static final Path PG_DATA = temp("trainyard-outage-pg");
@@ -75,8 +79,13 @@ class DatabaseOutageIntegrationTests {
     }
 
     @Test
-    void readinessFollowsTheDatabaseAndRequestsAnswer503WhileItIsGone() throws Exception {
+    void readinessFollowsTheDatabaseAndRequestsAnswer503WhileItIsGone(CapturedOutput output) throws Exception {
         Http http = new Http(port);
+        // A user's key, never used yet: not in the key cache, so checking it needs the database.
+        String userKey = http.post("/keys", java.util.Map.of("name", "outage-user", "role", "user"))
+                .expect(201)
+                .get("key")
+                .asString();
         String job = http.post("/jobs", "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}")
                 .expect(202)
                 .get("id")
@@ -105,6 +114,18 @@ class DatabaseOutageIntegrationTests {
                     .as("a write, whose transaction cannot start: %s", submit.text())
                     .isEqualTo(503);
             assertThat(submit.header("Retry-After")).isEqualTo("5");
+
+            // The key is checked before any handler runs: the same answer, and no stack trace in the log.
+            int logged = output.getOut().length();
+            Http.Response unchecked = http.as(userKey).get("/jobs");
+            assertThat(unchecked.status()).as(unchecked.text()).isEqualTo(503);
+            assertThat(unchecked.contentType()).startsWith("application/problem+json");
+            assertThat(unchecked.header("Retry-After")).isEqualTo("5");
+            assertThat(output.getOut().substring(logged))
+                    .as("what the server logged for that request")
+                    .contains("Database unavailable")
+                    .doesNotContain("Servlet.service()")
+                    .doesNotContain("at io.trainyard.security.BearerKeyFilter");
         } finally {
             postgres = start(PG_PORT);
         }

@@ -8,31 +8,46 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * Turns {@code Authorization: Bearer <key>} into a {@link Caller} in the security context. A missing
  * or bad key leaves the request anonymous; the authorization rules then answer 401 where a key is
  * needed. Keys are never read from the query string.
+ *
+ * <p>A key that is not in the cache is looked up in the database. When the database cannot be
+ * reached, the request is answered through the one problem advice (503 with {@code Retry-After}), as
+ * it would be past this filter: thrown from here, the servlet container also logged it as an error
+ * with a stack trace for every such request while the outage lasted.
  */
 class BearerKeyFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final boolean enabled;
+    private final HandlerExceptionResolver problems;
 
-    BearerKeyFilter(ApiKeys keys, boolean enabled) {
+    BearerKeyFilter(ApiKeys keys, boolean enabled, HandlerExceptionResolver problems) {
         this.keys = keys;
         this.enabled = enabled;
+        this.problems = problems;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Caller caller = enabled ? presented(request) : Caller.LOCAL;
+        Caller caller;
+        try {
+            caller = enabled ? presented(request) : Caller.LOCAL;
+        } catch (DataAccessResourceFailureException unreachable) {
+            problems.resolveException(request, response, null, unreachable);
+            return;
+        }
         if (caller != null) {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
             context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(

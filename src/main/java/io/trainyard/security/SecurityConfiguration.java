@@ -106,7 +106,7 @@ class SecurityConfiguration {
                 .headers(h -> h.contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
-                .addFilterBefore(new BearerKeyFilter(keys, auth.enabled()), AuthorizationFilter.class)
+                .addFilterBefore(new BearerKeyFilter(keys, auth.enabled(), resolver), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
                         // HEAD is GET without the body (monitors and link checkers send it): it was a 401.
