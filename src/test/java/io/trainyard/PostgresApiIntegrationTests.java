@@ -1,38 +1,19 @@
 package io.trainyard;
 
-import java.io.IOException;
-
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.support.EmbeddedPostgresServers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /** The API contract on PostgreSQL: real server binaries fetched by Maven, started for this class. */
 class PostgresApiIntegrationTests extends ApiContract {
 
-    static final EmbeddedPostgres POSTGRES = start();
+    static final EmbeddedPostgres POSTGRES = EmbeddedPostgresServers.start();
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
         registry.add("trainyard.data-dir", () -> tempDataDir("trainyard-pg").toString());
-        registry.add("spring.datasource.url", () -> POSTGRES.getJdbcUrl("postgres", "postgres"));
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
-    }
-
-    static EmbeddedPostgres start() {
-        try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting anyway
-                }
-            }));
-            return postgres;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start embedded PostgreSQL", e);
-        }
+        EmbeddedPostgresServers.use(registry, POSTGRES);
     }
 }
