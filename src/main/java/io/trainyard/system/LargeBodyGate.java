@@ -1,7 +1,6 @@
 package io.trainyard.system;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -115,19 +114,17 @@ class LargeBodyGate extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        response.setStatus(503);
-        response.setContentType("application/problem+json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8);
         response.setHeader("Retry-After", "5");
-        response.setHeader("Cache-Control", "no-store");
         // The body was not read: the connection cannot be reused for another request.
         response.setHeader("Connection", "close");
-        response.getWriter()
-                .write("{\"type\":\"" + ProblemTypes.SERVICE_UNAVAILABLE + "\",\"title\":\"Service unavailable\","
-                        + "\"status\":503,\"detail\":\"" + permits + " request bodies over " + largeBytes
-                        + " bytes are being read already, the most this instance reads at once "
-                        + "(trainyard.limits.concurrent-large-requests); send it again in a few seconds.\","
-                        + "\"instance\":\""
-                        + request.getRequestURI().replace("\"", "").replace("\\", "") + "\"}");
+        FilterProblems.write(
+                request,
+                response,
+                503,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                permits + " request bodies over " + largeBytes + " bytes are being read already, the most this "
+                        + "instance reads at once (trainyard.limits.concurrent-large-requests); send it again in "
+                        + "a few seconds.");
     }
 }

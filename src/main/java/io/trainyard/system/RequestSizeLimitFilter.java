@@ -1,7 +1,6 @@
 package io.trainyard.system;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -36,16 +35,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
-            // Answered before Spring Security's header writer runs: its headers are set here.
-            response.setStatus(413);
-            response.setContentType("application/problem+json");
-            response.setCharacterEncoding(StandardCharsets.UTF_8);
-            response.setHeader("X-Content-Type-Options", "nosniff");
-            response.setHeader("Cache-Control", "no-store");
-            response.getWriter()
-                    .write("{\"type\":\"" + ProblemTypes.PAYLOAD_TOO_LARGE + "\",\"title\":\"Payload too large\","
-                            + "\"status\":413,\"detail\":\"" + message() + "\",\"instance\":\""
-                            + request.getRequestURI().replace("\"", "") + "\"}");
+            FilterProblems.write(
+                    request, response, 413, ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large", message());
             return;
         }
         chain.doFilter(new LimitedRequest(request), response);
