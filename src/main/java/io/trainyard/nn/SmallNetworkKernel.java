@@ -291,7 +291,7 @@ final class SmallNetworkKernel {
         private double[][] delta;
 
         private final double[] ones;
-        /** Lanes of one dot-product call (at most the widest layer's units). */
+        /** The lanes of one block of {@link VectorKernels#products} (at most 16 products). */
         private final double[] scratch;
         /** This shard's own gradients when there are several shards. */
         private double[][] weightGradients;
@@ -314,11 +314,7 @@ final class SmallNetworkKernel {
             this.targets = samples.y == null ? null : new double[m * sizes[last + 1]];
             this.ones = new double[m];
             java.util.Arrays.fill(ones, 1.0);
-            int widest = 0;
-            for (int size : sizes) {
-                widest = Math.max(widest, size);
-            }
-            this.scratch = new double[widest * (Simd.ENABLED ? VectorKernels.lanes() : 1)];
+            this.scratch = new double[16 * (Simd.ENABLED ? VectorKernels.lanes() : 1)];
             reload(samples);
         }
 
@@ -376,12 +372,10 @@ final class SmallNetworkKernel {
             for (int l = last; l >= 0; l--) {
                 int d = sizes[l];
                 int h = sizes[l + 1];
-                for (int p = 0; p < d; p++) {
-                    // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every j at once
-                    dots(act[l], p * m, delta[l], h, g[l], p * h);
-                }
+                // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every p and j at once
+                products(act[l], d, delta[l], h, g[l]);
                 if (network.biases != null) {
-                    dots(ones, 0, delta[l], h, gb[l], 0);
+                    products(ones, 1, delta[l], h, gb[l]);
                 }
                 if (l > 0) {
                     double[] prev = delta[l - 1];
@@ -463,18 +457,20 @@ final class SmallNetworkKernel {
             }
         }
 
-        /** {@code out[o + j] = Σ_i a[a0 + i] · b[j·m + i]} for j in 0..count-1. */
-        private void dots(double[] a, int a0, double[] b, int count, double[] out, int o) {
+        /** {@code out[p·bRows + j] = Σ_i a[p·m + i] · b[j·m + i]} for p < aRows, j < bRows. */
+        private void products(double[] a, int aRows, double[] b, int bRows, double[] out) {
             if (Simd.ENABLED) {
-                VectorKernels.dots(a, a0, b, count, m, out, o, scratch);
+                VectorKernels.products(a, aRows, b, bRows, m, out, scratch);
                 return;
             }
-            for (int j = 0; j < count; j++) {
-                double sum = 0.0;
-                for (int i = 0, bi = j * m; i < m; i++, bi++) {
-                    sum = Math.fma(a[a0 + i], b[bi], sum);
+            for (int p = 0; p < aRows; p++) {
+                for (int j = 0; j < bRows; j++) {
+                    double sum = 0.0;
+                    for (int i = 0, ai = p * m, bi = j * m; i < m; i++) {
+                        sum = Math.fma(a[ai + i], b[bi + i], sum);
+                    }
+                    out[p * bRows + j] = sum;
                 }
-                out[o + j] = sum;
             }
         }
     }
