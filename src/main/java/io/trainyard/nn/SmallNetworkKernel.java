@@ -336,12 +336,14 @@ final class SmallNetworkKernel {
             for (int l = 0; l <= last; l++) {
                 int d = sizes[l];
                 int h = sizes[l + 1];
-                double[] source = act[l];
                 double[] target = l == last ? output : in[l + 1];
-                for (int j = 0; j < h; j++) {
-                    // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
-                    combine(source, d, w[l], j, h, b == null ? 0.0 : b[l][j], target, j * m);
-                    if (l < last) {
+                // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
+                layer(act[l], d, w[l], h, 1, h, b == null ? null : b[l], target);
+                if (l < last) {
+                    // Row by row, as many calls as units: the SIMD loops are called often enough
+                    // that C2 compiles them on their own before it compiles their callers, and
+                    // never inlines them into a caller deeper than the Vector API's intrinsics reach.
+                    for (int j = 0; j < h; j++) {
                         activation.applyAll(target, act[l + 1], j * m, (j + 1) * m);
                     }
                 }
@@ -379,9 +381,9 @@ final class SmallNetworkKernel {
                 }
                 if (l > 0) {
                     double[] prev = delta[l - 1];
+                    // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
+                    layer(delta[l], h, w[l], 1, h, d, null, prev);
                     for (int p = 0; p < d; p++) {
-                        // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
-                        combine(delta[l], h, w[l], p * h, 1, 0.0, prev, p * m);
                         activation.multiplyByDerivative(prev, in[l], act[l], p * m, (p + 1) * m);
                     }
                 }
@@ -432,27 +434,30 @@ final class SmallNetworkKernel {
         }
 
         /**
-         * {@code dst[dstOffset + i] = init + Σ_r coeff[c0 + r·cStride] · src[r·m + i]} for i in 0..m-1,
-         * accumulated by fused multiply-adds in r order.
+         * For every output o < outs: {@code dst[o·m + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·m + i]}
+         * for i in 0..m-1, by fused multiply-adds in q order; {@code init_o} is {@code bias[o]}, or 0
+         * when {@code bias} is null.
          */
-        private void combine(
+        private void layer(
                 double[] src,
-                int count,
+                int ins,
                 double[] coeff,
-                int c0,
-                int cStride,
-                double init,
-                double[] dst,
-                int dstOffset) {
+                int inStride,
+                int outStride,
+                int outs,
+                double[] bias,
+                double[] dst) {
             if (Simd.ENABLED) {
-                VectorKernels.combine(src, count, m, coeff, c0, cStride, init, dst, dstOffset);
+                VectorKernels.layer(src, ins, m, coeff, inStride, outStride, outs, bias, dst);
                 return;
             }
-            java.util.Arrays.fill(dst, dstOffset, dstOffset + m, init);
-            for (int r = 0, s = 0, c = c0; r < count; r++, s += m, c += cStride) {
-                double k = coeff[c];
-                for (int i = 0; i < m; i++) {
-                    dst[dstOffset + i] = Math.fma(src[s + i], k, dst[dstOffset + i]);
+            for (int o = 0; o < outs; o++) {
+                java.util.Arrays.fill(dst, o * m, (o + 1) * m, bias == null ? 0.0 : bias[o]);
+                for (int q = 0; q < ins; q++) {
+                    double k = coeff[o * outStride + q * inStride];
+                    for (int i = 0, s = q * m, t = o * m; i < m; i++) {
+                        dst[t + i] = Math.fma(src[s + i], k, dst[t + i]);
+                    }
                 }
             }
         }

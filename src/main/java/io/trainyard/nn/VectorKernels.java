@@ -16,83 +16,157 @@ final class VectorKernels {
     private VectorKernels() {}
 
     /**
-     * See {@code SmallNetworkKernel.combine}: eight vectors of samples per pass (then four, then one)
-     * keep eight FMA chains in flight. With a homework input layer (5 rows) each chain is only five
-     * multiply-adds long, so four chains left the FMA units waiting on latency: eight made the
-     * 400×5→20 forward product 25 % faster alone and the whole iteration about 3 % (docs/benchmarks.md,
-     * session 15). Every output still sums its rows in r order: the same bits.
+     * A whole layer's combinations: for every output {@code o < outs},
+     * {@code dst[o·n + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·n + i]} for
+     * i in 0..n-1, accumulated by fused multiply-adds in q order, where {@code init_o} is
+     * {@code bias[o]}, or 0 when {@code bias} is null. The forward product is
+     * {@code (W, inStride h, outStride 1)}, the error sent down {@code (W, inStride 1, outStride h)}.
+     *
+     * <p><b>Why inputs in registers.</b> Combining one output row at a time (eight vectors of
+     * samples per pass, as this class did until session 16) read every input row again for each
+     * output: a load per multiply-add, and with the homework's five inputs chains too short to hide
+     * the FMA's latency. Here four vectors of samples of four input rows stay in registers while
+     * every output takes its sixteen multiply-adds from them; with more than four inputs the next
+     * four continue each output's sums from {@code dst}. The order of every sum is unchanged
+     * (q = 0, 1, …), so the bits are those of the row-at-a-time loop: init, then one fused
+     * multiply-add per input.
      */
-    static void combine(
+    static void layer(
             double[] src,
-            int rows,
+            int ins,
             int n,
             double[] coeff,
-            int c0,
-            int cStride,
-            double init,
-            double[] dst,
-            int dstOffset) {
-        DoubleVector start = DoubleVector.broadcast(SPECIES, init);
+            int inStride,
+            int outStride,
+            int outs,
+            double[] bias,
+            double[] dst) {
         int i = 0;
-        for (; i + 8 * L <= n; i += 8 * L) {
-            DoubleVector a0 = start;
-            DoubleVector a1 = start;
-            DoubleVector a2 = start;
-            DoubleVector a3 = start;
-            DoubleVector a4 = start;
-            DoubleVector a5 = start;
-            DoubleVector a6 = start;
-            DoubleVector a7 = start;
-            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
-                DoubleVector k = DoubleVector.broadcast(SPECIES, coeff[c]);
-                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(k, a0);
-                a1 = DoubleVector.fromArray(SPECIES, src, s + L).fma(k, a1);
-                a2 = DoubleVector.fromArray(SPECIES, src, s + 2 * L).fma(k, a2);
-                a3 = DoubleVector.fromArray(SPECIES, src, s + 3 * L).fma(k, a3);
-                a4 = DoubleVector.fromArray(SPECIES, src, s + 4 * L).fma(k, a4);
-                a5 = DoubleVector.fromArray(SPECIES, src, s + 5 * L).fma(k, a5);
-                a6 = DoubleVector.fromArray(SPECIES, src, s + 6 * L).fma(k, a6);
-                a7 = DoubleVector.fromArray(SPECIES, src, s + 7 * L).fma(k, a7);
-            }
-            a0.intoArray(dst, dstOffset + i);
-            a1.intoArray(dst, dstOffset + i + L);
-            a2.intoArray(dst, dstOffset + i + 2 * L);
-            a3.intoArray(dst, dstOffset + i + 3 * L);
-            a4.intoArray(dst, dstOffset + i + 4 * L);
-            a5.intoArray(dst, dstOffset + i + 5 * L);
-            a6.intoArray(dst, dstOffset + i + 6 * L);
-            a7.intoArray(dst, dstOffset + i + 7 * L);
-        }
         for (; i + 4 * L <= n; i += 4 * L) {
-            DoubleVector a0 = start;
-            DoubleVector a1 = start;
-            DoubleVector a2 = start;
-            DoubleVector a3 = start;
-            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
-                DoubleVector k = DoubleVector.broadcast(SPECIES, coeff[c]);
-                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(k, a0);
-                a1 = DoubleVector.fromArray(SPECIES, src, s + L).fma(k, a1);
-                a2 = DoubleVector.fromArray(SPECIES, src, s + 2 * L).fma(k, a2);
-                a3 = DoubleVector.fromArray(SPECIES, src, s + 3 * L).fma(k, a3);
+            int q = 0;
+            for (; q + 4 <= ins; q += 4) {
+                fourInputsFourVectors(src, q, n, i, coeff, inStride, outStride, outs, bias, q == 0, dst);
             }
-            a0.intoArray(dst, dstOffset + i);
-            a1.intoArray(dst, dstOffset + i + L);
-            a2.intoArray(dst, dstOffset + i + 2 * L);
-            a3.intoArray(dst, dstOffset + i + 3 * L);
+            for (; q < ins; q++) {
+                oneInput(src, q, n, i, 4, coeff, inStride, outStride, outs, bias, q == 0, dst);
+            }
         }
         for (; i + L <= n; i += L) {
-            DoubleVector a0 = start;
-            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
-                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(DoubleVector.broadcast(SPECIES, coeff[c]), a0);
+            for (int q = 0; q < ins; q++) {
+                oneInput(src, q, n, i, 1, coeff, inStride, outStride, outs, bias, q == 0, dst);
             }
-            a0.intoArray(dst, dstOffset + i);
         }
         for (; i < n; i++) {
-            double acc = init;
-            for (int r = 0, s = i, c = c0; r < rows; r++, s += n, c += cStride) {
-                acc = Math.fma(src[s], coeff[c], acc);
+            for (int o = 0; o < outs; o++) {
+                double acc = bias == null ? 0.0 : bias[o];
+                for (int q = 0; q < ins; q++) {
+                    acc = Math.fma(src[q * n + i], coeff[o * outStride + q * inStride], acc);
+                }
+                dst[o * n + i] = acc;
             }
-            dst[dstOffset + i] = acc;
+        }
+    }
+
+    /** Inputs q..q+3 on the four vectors at samples i.., for every output; {@code first}: start from the bias. */
+    private static void fourInputsFourVectors(
+            double[] src,
+            int q,
+            int n,
+            int i,
+            double[] coeff,
+            int inStride,
+            int outStride,
+            int outs,
+            double[] bias,
+            boolean first,
+            double[] dst) {
+        int s0 = q * n + i;
+        DoubleVector x00 = DoubleVector.fromArray(SPECIES, src, s0);
+        DoubleVector x01 = DoubleVector.fromArray(SPECIES, src, s0 + L);
+        DoubleVector x02 = DoubleVector.fromArray(SPECIES, src, s0 + 2 * L);
+        DoubleVector x03 = DoubleVector.fromArray(SPECIES, src, s0 + 3 * L);
+        DoubleVector x10 = DoubleVector.fromArray(SPECIES, src, s0 + n);
+        DoubleVector x11 = DoubleVector.fromArray(SPECIES, src, s0 + n + L);
+        DoubleVector x12 = DoubleVector.fromArray(SPECIES, src, s0 + n + 2 * L);
+        DoubleVector x13 = DoubleVector.fromArray(SPECIES, src, s0 + n + 3 * L);
+        DoubleVector x20 = DoubleVector.fromArray(SPECIES, src, s0 + 2 * n);
+        DoubleVector x21 = DoubleVector.fromArray(SPECIES, src, s0 + 2 * n + L);
+        DoubleVector x22 = DoubleVector.fromArray(SPECIES, src, s0 + 2 * n + 2 * L);
+        DoubleVector x23 = DoubleVector.fromArray(SPECIES, src, s0 + 2 * n + 3 * L);
+        DoubleVector x30 = DoubleVector.fromArray(SPECIES, src, s0 + 3 * n);
+        DoubleVector x31 = DoubleVector.fromArray(SPECIES, src, s0 + 3 * n + L);
+        DoubleVector x32 = DoubleVector.fromArray(SPECIES, src, s0 + 3 * n + 2 * L);
+        DoubleVector x33 = DoubleVector.fromArray(SPECIES, src, s0 + 3 * n + 3 * L);
+        for (int o = 0; o < outs; o++) {
+            int d = o * n + i;
+            DoubleVector a0;
+            DoubleVector a1;
+            DoubleVector a2;
+            DoubleVector a3;
+            if (first) {
+                a0 = DoubleVector.broadcast(SPECIES, bias == null ? 0.0 : bias[o]);
+                a1 = a0;
+                a2 = a0;
+                a3 = a0;
+            } else {
+                a0 = DoubleVector.fromArray(SPECIES, dst, d);
+                a1 = DoubleVector.fromArray(SPECIES, dst, d + L);
+                a2 = DoubleVector.fromArray(SPECIES, dst, d + 2 * L);
+                a3 = DoubleVector.fromArray(SPECIES, dst, d + 3 * L);
+            }
+            int c = o * outStride + q * inStride;
+            DoubleVector k = DoubleVector.broadcast(SPECIES, coeff[c]);
+            a0 = x00.fma(k, a0);
+            a1 = x01.fma(k, a1);
+            a2 = x02.fma(k, a2);
+            a3 = x03.fma(k, a3);
+            k = DoubleVector.broadcast(SPECIES, coeff[c + inStride]);
+            a0 = x10.fma(k, a0);
+            a1 = x11.fma(k, a1);
+            a2 = x12.fma(k, a2);
+            a3 = x13.fma(k, a3);
+            k = DoubleVector.broadcast(SPECIES, coeff[c + 2 * inStride]);
+            a0 = x20.fma(k, a0);
+            a1 = x21.fma(k, a1);
+            a2 = x22.fma(k, a2);
+            a3 = x23.fma(k, a3);
+            k = DoubleVector.broadcast(SPECIES, coeff[c + 3 * inStride]);
+            a0 = x30.fma(k, a0);
+            a1 = x31.fma(k, a1);
+            a2 = x32.fma(k, a2);
+            a3 = x33.fma(k, a3);
+            a0.intoArray(dst, d);
+            a1.intoArray(dst, d + L);
+            a2.intoArray(dst, d + 2 * L);
+            a3.intoArray(dst, d + 3 * L);
+        }
+    }
+
+    /** Input q on {@code vectors} vectors at samples i.., for every output; {@code first}: start from the bias. */
+    private static void oneInput(
+            double[] src,
+            int q,
+            int n,
+            int i,
+            int vectors,
+            double[] coeff,
+            int inStride,
+            int outStride,
+            int outs,
+            double[] bias,
+            boolean first,
+            double[] dst) {
+        for (int v = 0; v < vectors; v++) {
+            int at = i + v * L;
+            DoubleVector x = DoubleVector.fromArray(SPECIES, src, q * n + at);
+            for (int o = 0; o < outs; o++) {
+                int d = o * n + at;
+                DoubleVector a = first
+                        ? DoubleVector.broadcast(SPECIES, bias == null ? 0.0 : bias[o])
+                        : DoubleVector.fromArray(SPECIES, dst, d);
+                x.fma(DoubleVector.broadcast(SPECIES, coeff[o * outStride + q * inStride]), a)
+                        .intoArray(dst, d);
+            }
         }
     }
 

@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The blocked SIMD products against the same sums written out one product at a time, bit for bit. */
+/** The blocked SIMD loops against the same sums written out one value at a time, bit for bit. */
 class VectorKernelsTests {
 
     /**
@@ -38,6 +38,54 @@ class VectorKernelsTests {
                 assertThat(Double.doubleToRawLongBits(out[p * bRows + j]))
                         .as("product %d·%d", p, j)
                         .isEqualTo(Double.doubleToRawLongBits(laneOrderProduct(a, p, b, j, n)));
+            }
+        }
+    }
+
+    /**
+     * Input counts below, at and above the block of four, sample counts with a one-vector and a
+     * scalar tail, both stride orders (the forward product and the error sent down), with and
+     * without a bias.
+     */
+    @ParameterizedTest(name = "{0} inputs → {1} outputs over {2}, forward {3}, bias {4}")
+    @CsvSource({
+        "5, 20, 200, true, true",
+        "20, 1, 200, true, true",
+        "1, 20, 104, false, false",
+        "20, 5, 104, false, false",
+        "3, 7, 37, true, false",
+        "8, 3, 32, false, true",
+        "9, 2, 5, true, true"
+    })
+    void aLayerSumsEveryOutputInInputOrderFromItsBias(int ins, int outs, int n, boolean forward, boolean withBias) {
+        assumeTrue(Simd.ENABLED, "the Vector API module is not in this JVM");
+        SplittableRandom random = new SplittableRandom(ins * 1000L + outs * 10L + n);
+        double[] src = new double[ins * n];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = random.nextDouble(-3, 3);
+        }
+        double[] coeff = new double[ins * outs];
+        for (int i = 0; i < coeff.length; i++) {
+            coeff[i] = random.nextDouble(-1, 1);
+        }
+        double[] bias = withBias ? random.doubles(outs, -1, 1).toArray() : null;
+        // W is ins × outs row-major going forward, outs × ins going down (the error sent back).
+        int inStride = forward ? outs : 1;
+        int outStride = forward ? 1 : ins;
+        double[] dst = new double[outs * n];
+        java.util.Arrays.fill(dst, Double.NaN);
+
+        VectorKernels.layer(src, ins, n, coeff, inStride, outStride, outs, bias, dst);
+
+        for (int o = 0; o < outs; o++) {
+            for (int i = 0; i < n; i++) {
+                double expected = bias == null ? 0.0 : bias[o];
+                for (int q = 0; q < ins; q++) {
+                    expected = Math.fma(src[q * n + i], coeff[o * outStride + q * inStride], expected);
+                }
+                assertThat(Double.doubleToRawLongBits(dst[o * n + i]))
+                        .as("output %d, sample %d", o, i)
+                        .isEqualTo(Double.doubleToRawLongBits(expected));
             }
         }
     }
