@@ -9,11 +9,13 @@ package io.trainyard.nn;
  * tiny dot products or 20-wide rows, both too short for SIMD and dominated by call overhead through
  * JNI (≈ 5 µs per 400×5×20 call into OpenBLAS here). This kernel keeps every activation and error
  * <em>feature-major</em> (one row of n samples per unit, the transpose of {@link Propagation}'s
- * buffers), so every step is a long loop over samples: a unit's pre-activation is its bias plus
- * d scaled input rows (fused multiply-adds, four SIMD registers of samples at a time), its
- * activation is applied to that row while it is in L1, the error sent down is the same loop with W
- * read by rows and the activation's derivative applied at once, and a weight gradient is a dot
- * product of two rows of n. X and Y are transposed once, when the kernel is built.
+ * buffers), so every step is a long loop over samples: a layer's pre-activations are its biases
+ * plus d scaled input rows, computed for all units at once with four input rows of samples held in
+ * SIMD registers ({@link VectorKernels#layer}); the activation is then applied row by row; the
+ * error sent down is the same kernel with W read by rows, times the activation's derivative; and a
+ * layer's weight gradients are all the dot products of its input rows with its error rows, in
+ * blocks that share their loads ({@link VectorKernels#products}). X and Y are transposed once, when
+ * the kernel is built.
  *
  * <p><b>Shards.</b> Samples are independent until their gradients are summed, so a large enough
  * pass is cut into up to {@link #MAX_SHARDS} contiguous column ranges (multiples of 8 samples), each
@@ -434,9 +436,9 @@ final class SmallNetworkKernel {
         }
 
         /**
-         * For every output o < outs: {@code dst[o·m + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·m + i]}
-         * for i in 0..m-1, by fused multiply-adds in q order; {@code init_o} is {@code bias[o]}, or 0
-         * when {@code bias} is null.
+         * For every output o < outs and i in 0..m-1:
+         * {@code dst[o·m + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·m + i]}, by fused
+         * multiply-adds in q order; {@code init_o} is {@code bias[o]}, or 0 when {@code bias} is null.
          */
         private void layer(
                 double[] src,

@@ -175,14 +175,15 @@ final class VectorKernels {
      * {@code j < bRows}: all of a layer's weight gradients (A(l)ᵀ rows against Δ(l)ᵀ rows) in one
      * call. {@code scratch} holds at least {@code 16 · lanes()} values.
      *
-     * <p><b>Why blocks.</b> One {@link #dots} per input row read every error row again for each
-     * input, one load per multiply-add, and with a single output unit (the homework's 20→1) each
-     * product was one dependent chain of multiply-adds, waiting on the FMA's latency. Here a block
-     * of up to 4 × 4 products shares its loads (8 loads for 16 multiply-adds) and keeps up to 16
-     * independent chains in flight.
+     * <p><b>Why blocks.</b> One dot-product call per input row (until session 16) read every error
+     * row again for each input, one load per multiply-add, and with a single output unit (the
+     * homework's 20→1) each product was one dependent chain of multiply-adds, waiting on the FMA's
+     * latency. Here a block of up to 4 × 4 products shares its loads (8 loads for 16 multiply-adds)
+     * and keeps up to 16 independent chains in flight.
      *
-     * <p><b>Same bits as {@link #dots}.</b> Each product still has its own lane accumulator, summed
-     * over i in order from zero, then its lanes added in lane order and its scalar tail last.
+     * <p><b>The same bits as one product at a time.</b> Each product still has its own lane
+     * accumulator, summed over i in order from zero, then its lanes added in lane order and its
+     * scalar tail last.
      */
     static void products(double[] a, int aRows, double[] b, int bRows, int n, double[] out, double[] scratch) {
         int length = SPECIES.loopBound(n);
