@@ -210,7 +210,7 @@ public final class TrainingBenchmark {
         /**
          * The same data, network shape and alpha as a job through a running service: best of
          * {@value #REPEATS} after one warm-up, seconds per iteration as a client sees it (from
-         * {@code POST /jobs} to the status SUCCEEDED, polled every 2 ms), so it includes the request,
+         * {@code POST /jobs} to the status SUCCEEDED on the job's event stream), so it includes the request,
          * the data decode, the queue, history writes and the model save. Start weights are the
          * service's own (seeded), which changes nothing in the time per iteration.
          */
