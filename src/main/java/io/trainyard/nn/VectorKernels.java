@@ -7,6 +7,14 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API loops of {@link SmallNetworkKernel}. Loaded only when {@link Simd#ENABLED}. Only
  * lane-wise fused multiply-adds, loads and stores: the same bits interpreted or compiled, and the
  * same as the scalar tails ({@link Math#fma}).
+ *
+ * <p><b>Why the methods are long.</b> Every method here that uses the Vector API is over 325 bytes
+ * of bytecode (C2's {@code FreqInlineSize}), so C2 never inlines one into its caller and compiles it
+ * on its own: its vector operations, whose intrinsics sit 7–8 calls deep inside the Vector API,
+ * then always fit under {@code MaxInlineLevel} (15). Inlined into a training loop compiled later
+ * they did not, and every vector operation ran its Java fallback (a buffer per operation), 5–10×
+ * slower, in some fresh JVMs and not others (docs/benchmarks.md, session 16). So the edge blocks
+ * are written inside {@link #products} and {@link #layer} rather than as small helpers.
  */
 final class VectorKernels {
 
@@ -41,22 +49,29 @@ final class VectorKernels {
             int outs,
             double[] bias,
             double[] dst) {
-        int i = 0;
-        for (; i + 4 * L <= n; i += 4 * L) {
-            int q = 0;
-            for (; q + 4 <= ins; q += 4) {
+        int chunks = n / (4 * L) * (4 * L); // samples in whole chunks of four vectors
+        int blocked = ins / 4 * 4; // inputs in whole blocks of four
+        for (int i = 0; i < chunks; i += 4 * L) {
+            for (int q = 0; q < blocked; q += 4) {
                 fourInputsFourVectors(src, q, n, i, coeff, inStride, outStride, outs, bias, q == 0, dst);
             }
-            for (; q < ins; q++) {
-                oneInput(src, q, n, i, 4, coeff, inStride, outStride, outs, bias, q == 0, dst);
+        }
+        // What the blocks left, one vector at a time and each output's inputs in order: the inputs
+        // past the last block of four on the chunks' samples, every input on the samples after them.
+        for (int at = 0, end = SPECIES.loopBound(n); at < end; at += L) {
+            for (int q = at < chunks ? blocked : 0; q < ins; q++) {
+                DoubleVector x = DoubleVector.fromArray(SPECIES, src, q * n + at);
+                for (int o = 0; o < outs; o++) {
+                    int d = o * n + at;
+                    DoubleVector acc = q == 0
+                            ? DoubleVector.broadcast(SPECIES, bias == null ? 0.0 : bias[o])
+                            : DoubleVector.fromArray(SPECIES, dst, d);
+                    x.fma(DoubleVector.broadcast(SPECIES, coeff[o * outStride + q * inStride]), acc)
+                            .intoArray(dst, d);
+                }
             }
         }
-        for (; i + L <= n; i += L) {
-            for (int q = 0; q < ins; q++) {
-                oneInput(src, q, n, i, 1, coeff, inStride, outStride, outs, bias, q == 0, dst);
-            }
-        }
-        for (; i < n; i++) {
+        for (int i = SPECIES.loopBound(n); i < n; i++) {
             for (int o = 0; o < outs; o++) {
                 double acc = bias == null ? 0.0 : bias[o];
                 for (int q = 0; q < ins; q++) {
@@ -142,34 +157,6 @@ final class VectorKernels {
         }
     }
 
-    /** Input q on {@code vectors} vectors at samples i.., for every output; {@code first}: start from the bias. */
-    private static void oneInput(
-            double[] src,
-            int q,
-            int n,
-            int i,
-            int vectors,
-            double[] coeff,
-            int inStride,
-            int outStride,
-            int outs,
-            double[] bias,
-            boolean first,
-            double[] dst) {
-        for (int v = 0; v < vectors; v++) {
-            int at = i + v * L;
-            DoubleVector x = DoubleVector.fromArray(SPECIES, src, q * n + at);
-            for (int o = 0; o < outs; o++) {
-                int d = o * n + at;
-                DoubleVector a = first
-                        ? DoubleVector.broadcast(SPECIES, bias == null ? 0.0 : bias[o])
-                        : DoubleVector.fromArray(SPECIES, dst, d);
-                x.fma(DoubleVector.broadcast(SPECIES, coeff[o * outStride + q * inStride]), a)
-                        .intoArray(dst, d);
-            }
-        }
-    }
-
     /**
      * {@code out[p·bRows + j] = Σ_i a[p·n + i] · b[j·n + i]} for every {@code p < aRows} and
      * {@code j < bRows}: all of a layer's weight gradients (A(l)ᵀ rows against Δ(l)ᵀ rows) in one
@@ -194,21 +181,49 @@ final class VectorKernels {
                 block4x4(a, p, b, j, n, length, scratch);
                 finish(a, p, 4, b, j, 4, bRows, n, length, out, scratch);
             }
-            for (; j < bRows; j++) {
-                block4x1(a, p, b, j, n, length, scratch);
+            for (; j < bRows; j++) { // four rows of a against one of b
+                DoubleVector s0 = DoubleVector.zero(SPECIES);
+                DoubleVector s1 = s0;
+                DoubleVector s2 = s0;
+                DoubleVector s3 = s0;
+                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
+                    DoubleVector y = DoubleVector.fromArray(SPECIES, b, b0 + i);
+                    s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(y, s0);
+                    s1 = DoubleVector.fromArray(SPECIES, a, a0 + n + i).fma(y, s1);
+                    s2 = DoubleVector.fromArray(SPECIES, a, a0 + 2 * n + i).fma(y, s2);
+                    s3 = DoubleVector.fromArray(SPECIES, a, a0 + 3 * n + i).fma(y, s3);
+                }
+                s0.intoArray(scratch, 0);
+                s1.intoArray(scratch, L);
+                s2.intoArray(scratch, 2 * L);
+                s3.intoArray(scratch, 3 * L);
                 finish(a, p, 4, b, j, 1, bRows, n, length, out, scratch);
             }
         }
         for (; p < aRows; p++) {
             int j = 0;
-            for (; j + 4 <= bRows; j += 4) {
-                block1x4(a, p, b, j, n, length, scratch);
+            for (; j + 4 <= bRows; j += 4) { // one row of a against four of b
+                DoubleVector s0 = DoubleVector.zero(SPECIES);
+                DoubleVector s1 = s0;
+                DoubleVector s2 = s0;
+                DoubleVector s3 = s0;
+                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
+                    DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
+                    s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
+                    s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
+                    s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
+                    s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
+                }
+                s0.intoArray(scratch, 0);
+                s1.intoArray(scratch, L);
+                s2.intoArray(scratch, 2 * L);
+                s3.intoArray(scratch, 3 * L);
                 finish(a, p, 1, b, j, 4, bRows, n, length, out, scratch);
             }
             for (; j < bRows; j++) {
                 DoubleVector s = DoubleVector.zero(SPECIES);
-                for (int i = 0, ai = p * n, bi = j * n; i < length; i += L) {
-                    s = DoubleVector.fromArray(SPECIES, a, ai + i).fma(DoubleVector.fromArray(SPECIES, b, bi + i), s);
+                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
+                    s = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s);
                 }
                 s.intoArray(scratch, 0);
                 finish(a, p, 1, b, j, 1, bRows, n, length, out, scratch);
@@ -307,46 +322,6 @@ final class VectorKernels {
         s31.intoArray(scratch, 13 * L);
         s32.intoArray(scratch, 14 * L);
         s33.intoArray(scratch, 15 * L);
-    }
-
-    private static void block4x1(double[] a, int p, double[] b, int j, int n, int length, double[] scratch) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        int a0 = p * n;
-        int b0 = j * n;
-        for (int i = 0; i < length; i += L) {
-            DoubleVector y = DoubleVector.fromArray(SPECIES, b, b0 + i);
-            s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(y, s0);
-            s1 = DoubleVector.fromArray(SPECIES, a, a0 + n + i).fma(y, s1);
-            s2 = DoubleVector.fromArray(SPECIES, a, a0 + 2 * n + i).fma(y, s2);
-            s3 = DoubleVector.fromArray(SPECIES, a, a0 + 3 * n + i).fma(y, s3);
-        }
-        s0.intoArray(scratch, 0);
-        s1.intoArray(scratch, L);
-        s2.intoArray(scratch, 2 * L);
-        s3.intoArray(scratch, 3 * L);
-    }
-
-    private static void block1x4(double[] a, int p, double[] b, int j, int n, int length, double[] scratch) {
-        DoubleVector s0 = DoubleVector.zero(SPECIES);
-        DoubleVector s1 = s0;
-        DoubleVector s2 = s0;
-        DoubleVector s3 = s0;
-        int a0 = p * n;
-        int b0 = j * n;
-        for (int i = 0; i < length; i += L) {
-            DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
-            s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
-            s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
-            s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
-            s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
-        }
-        s0.intoArray(scratch, 0);
-        s1.intoArray(scratch, L);
-        s2.intoArray(scratch, 2 * L);
-        s3.intoArray(scratch, 3 * L);
     }
 
     /** Lanes of a vector: {@link #products} needs {@code 16 ·} this much scratch. */
