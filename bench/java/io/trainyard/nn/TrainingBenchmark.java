@@ -38,6 +38,14 @@ public final class TrainingBenchmark {
 
     private static final int REPEATS = 3;
 
+    /**
+     * Homework jobs the service trains before the homework shape is timed once more, warm
+     * (system property {@code bench.warmJobs}; 0 skips it): a young service's jobs pay for the JIT
+     * compiling the service's own code (docs/benchmarks.md, session 16), a service that has run a
+     * few hundred jobs no longer does.
+     */
+    private static final int WARM_JOBS = Integer.getInteger("bench.warmJobs", 300);
+
     public static void main(String[] args) throws Exception {
         String python = System.getenv().getOrDefault("PYTHON", "python3");
         Path script = Path.of(args.length > 0 ? args[0] : "bench/numpy_train.py");
@@ -46,6 +54,9 @@ public final class TrainingBenchmark {
         System.out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version")
                 + ", " + Runtime.getRuntime().availableProcessors() + " processors");
         List<String> rows = new ArrayList<>();
+        Problem homework = null;
+        int homeworkIterations = 0;
+        Double homeworkNumpy = null;
         String numpyVersion = null;
         String only = System.getProperty("bench.only");
         for (Shape shape : SHAPES) {
@@ -70,7 +81,7 @@ public final class TrainingBenchmark {
             }
             double javaLast = history.train()[iterations - 1];
             String api = System.getProperty("bench.api");
-            Double apiSeconds = api == null ? null : problem.throughApi(api, iterations);
+            Double apiSeconds = api == null ? null : problem.throughApi(api, iterations, 1);
             String numpy = problem.runNumpy(python, script, iterations);
             Double numpySeconds = number(numpy, "secondsPerIteration");
             Double numpyLast = number(numpy, "lastTrainLoss");
@@ -86,6 +97,11 @@ public final class TrainingBenchmark {
             rows.add(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | **%s** | %s | **%s** | %s |", shape.name,
                     iterations, millis(numpySeconds), millis(javaSeconds), millis(javaCpuSeconds), ratio,
                     millis(apiSeconds), apiRatio, agree));
+            if (shape == SHAPES.get(0)) {
+                homework = problem;
+                homeworkIterations = iterations;
+                homeworkNumpy = numpySeconds;
+            }
             if (numpySeconds == null) {
                 System.out.println("numpy: " + numpy.strip());
             }
@@ -100,6 +116,15 @@ public final class TrainingBenchmark {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.println();
+        String api = System.getProperty("bench.api");
+        if (api != null && homework != null && WARM_JOBS > 0) {
+            // Last, so that the other shapes above met the same young service as in earlier runs.
+            Double warm = homework.throughApi(api, homeworkIterations, WARM_JOBS);
+            System.out.printf(Locale.ROOT, "%s through the API of the same service once it has trained %d more"
+                    + " homework jobs: %s ms per iteration, numpy ÷ API **%s**%n%n", homework.shape.name,
+                    WARM_JOBS, millis(warm), homeworkNumpy == null || warm == null ? "n/a"
+                            : String.format(Locale.ROOT, "%.2f", homeworkNumpy / warm));
+        }
         if (only == null) {
             gemm(python, 4000, 256, 256);
         }
@@ -209,12 +234,12 @@ public final class TrainingBenchmark {
 
         /**
          * The same data, network shape and alpha as a job through a running service: best of
-         * {@value #REPEATS} after one warm-up, seconds per iteration as a client sees it (from
-         * {@code POST /jobs} to the status SUCCEEDED on the job's event stream), so it includes the request,
-         * the data decode, the queue, history writes and the model save. Start weights are the
-         * service's own (seeded), which changes nothing in the time per iteration.
+         * {@value #REPEATS} after {@code warmUps} untimed jobs, seconds per iteration as a client sees
+         * it (from {@code POST /jobs} to the status SUCCEEDED on the job's event stream), so it
+         * includes the request, the data decode, the queue, history writes and the model save. Start
+         * weights are the service's own (seeded), which changes nothing in the time per iteration.
          */
-        Double throughApi(String base, int iterations) throws IOException, InterruptedException {
+        Double throughApi(String base, int iterations, int warmUps) throws IOException, InterruptedException {
             java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
             StringBuilder body = new StringBuilder("{\"name\":\"bench ").append(shape.name).append("\",\"data\":{");
             body.append("\"x\":").append(json(x)).append(",\"y\":").append(json(y));
@@ -226,7 +251,7 @@ public final class TrainingBenchmark {
                     .append(",\"iterations\":").append(iterations).append(",\"seed\":1}");
             String request = body.toString();
             double best = Double.MAX_VALUE;
-            for (int r = 0; r <= REPEATS; r++) {
+            for (int r = 0; r < warmUps + REPEATS; r++) {
                 long start = System.nanoTime();
                 var created = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/jobs"))
                         .header("Content-Type", "application/json")
@@ -259,7 +284,7 @@ public final class TrainingBenchmark {
                     return null;
                 }
                 double seconds = (System.nanoTime() - start) / 1e9 / (iterations + 1);
-                if (r > 0) { // the first run warms the service up
+                if (r >= warmUps) { // the first runs warm the service up
                     best = Math.min(best, seconds);
                 }
             }
