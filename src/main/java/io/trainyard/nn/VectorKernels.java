@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * on its own: its vector operations, whose intrinsics sit 7–8 calls deep inside the Vector API,
  * then always fit under {@code MaxInlineLevel} (15). Inlined into a training loop compiled later
  * they did not, and every vector operation ran its Java fallback (a buffer per operation), 5–10×
- * slower, in some fresh JVMs and not others (docs/benchmarks.md, session 16). So the edge blocks
- * are written inside {@link #products} and {@link #layer} rather than as small helpers.
+ * slower, in some fresh JVMs and not others (docs/benchmarks.md, session 16). A shorter helper
+ * that uses the Vector API is called only from such a method, where it can be inlined one level deep.
  */
 final class VectorKernels {
 
@@ -174,93 +174,68 @@ final class VectorKernels {
      */
     static void products(double[] a, int aRows, double[] b, int bRows, int n, double[] out, double[] scratch) {
         int length = SPECIES.loopBound(n);
-        int p = 0;
-        for (; p + 4 <= aRows; p += 4) {
-            int j = 0;
-            for (; j + 4 <= bRows; j += 4) {
-                block4x4(a, p, b, j, n, length, scratch);
-                finish(a, p, 4, b, j, 4, bRows, n, length, out, scratch);
-            }
-            for (; j < bRows; j++) { // four rows of a against one of b
-                DoubleVector s0 = DoubleVector.zero(SPECIES);
-                DoubleVector s1 = s0;
-                DoubleVector s2 = s0;
-                DoubleVector s3 = s0;
-                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
-                    DoubleVector y = DoubleVector.fromArray(SPECIES, b, b0 + i);
-                    s0 = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(y, s0);
-                    s1 = DoubleVector.fromArray(SPECIES, a, a0 + n + i).fma(y, s1);
-                    s2 = DoubleVector.fromArray(SPECIES, a, a0 + 2 * n + i).fma(y, s2);
-                    s3 = DoubleVector.fromArray(SPECIES, a, a0 + 3 * n + i).fma(y, s3);
+        for (int p = 0, pn; p < aRows; p += pn) {
+            pn = aRows - p >= 4 ? 4 : 1;
+            for (int j = 0, jn; j < bRows; j += jn) {
+                jn = bRows - j >= 4 ? 4 : 1;
+                // The lanes of the block's products, product (pp, jj) at scratch[(pp·jn + jj)·L].
+                if (pn == 4 && jn == 4) {
+                    block4x4(a, p, b, j, n, length, scratch);
+                } else if (pn == 4) {
+                    fourAgainstOne(a, p, b, j, n, length, scratch);
+                } else if (jn == 4) {
+                    // One row of a against four of b: the same sums with a and b swapped, since
+                    // x·y = y·x exactly, also inside a fused multiply-add.
+                    fourAgainstOne(b, j, a, p, n, length, scratch);
+                } else {
+                    DoubleVector s = DoubleVector.zero(SPECIES);
+                    for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
+                        s = DoubleVector.fromArray(SPECIES, a, a0 + i)
+                                .fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s);
+                    }
+                    s.intoArray(scratch, 0);
                 }
-                s0.intoArray(scratch, 0);
-                s1.intoArray(scratch, L);
-                s2.intoArray(scratch, 2 * L);
-                s3.intoArray(scratch, 3 * L);
-                finish(a, p, 4, b, j, 1, bRows, n, length, out, scratch);
-            }
-        }
-        for (; p < aRows; p++) {
-            int j = 0;
-            for (; j + 4 <= bRows; j += 4) { // one row of a against four of b
-                DoubleVector s0 = DoubleVector.zero(SPECIES);
-                DoubleVector s1 = s0;
-                DoubleVector s2 = s0;
-                DoubleVector s3 = s0;
-                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
-                    DoubleVector x = DoubleVector.fromArray(SPECIES, a, a0 + i);
-                    s0 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s0);
-                    s1 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + n + i), s1);
-                    s2 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 2 * n + i), s2);
-                    s3 = x.fma(DoubleVector.fromArray(SPECIES, b, b0 + 3 * n + i), s3);
+                // Each product's lanes added in lane order, then its scalar tail.
+                for (int pp = 0; pp < pn; pp++) {
+                    for (int jj = 0; jj < jn; jj++) {
+                        double sum = 0.0;
+                        for (int k = 0, at = (pp * jn + jj) * L; k < L; k++) {
+                            sum += scratch[at + k];
+                        }
+                        for (int i = length, ai = (p + pp) * n, bi = (j + jj) * n; i < n; i++) {
+                            sum = Math.fma(a[ai + i], b[bi + i], sum);
+                        }
+                        out[(p + pp) * bRows + j + jj] = sum;
+                    }
                 }
-                s0.intoArray(scratch, 0);
-                s1.intoArray(scratch, L);
-                s2.intoArray(scratch, 2 * L);
-                s3.intoArray(scratch, 3 * L);
-                finish(a, p, 1, b, j, 4, bRows, n, length, out, scratch);
-            }
-            for (; j < bRows; j++) {
-                DoubleVector s = DoubleVector.zero(SPECIES);
-                for (int i = 0, a0 = p * n, b0 = j * n; i < length; i += L) {
-                    s = DoubleVector.fromArray(SPECIES, a, a0 + i).fma(DoubleVector.fromArray(SPECIES, b, b0 + i), s);
-                }
-                s.intoArray(scratch, 0);
-                finish(a, p, 1, b, j, 1, bRows, n, length, out, scratch);
             }
         }
     }
 
     /**
-     * The lane sums (in lane order) and scalar tails of a block's products, whose lanes are at
-     * {@code scratch[(pp·jn + jj)·L ..]} for pp < pn, jj < jn.
+     * The lanes of rows r..r+3 of x, each against row k of y, at {@code scratch[0], [L], [2L], [3L]}.
+     * Called only from {@link #products}, which C2 never inlines, so its vector operations stay
+     * shallow wherever products is called from.
      */
-    private static void finish(
-            double[] a,
-            int p,
-            int pn,
-            double[] b,
-            int j,
-            int jn,
-            int bRows,
-            int n,
-            int length,
-            double[] out,
-            double[] scratch) {
-        for (int pp = 0; pp < pn; pp++) {
-            for (int jj = 0; jj < jn; jj++) {
-                double sum = 0.0;
-                for (int k = 0, at = (pp * jn + jj) * L; k < L; k++) {
-                    sum += scratch[at + k];
-                }
-                for (int i = length, ai = (p + pp) * n, bi = (j + jj) * n; i < n; i++) {
-                    sum = Math.fma(a[ai + i], b[bi + i], sum);
-                }
-                out[(p + pp) * bRows + j + jj] = sum;
-            }
+    private static void fourAgainstOne(double[] x, int r, double[] y, int k, int n, int length, double[] scratch) {
+        DoubleVector s0 = DoubleVector.zero(SPECIES);
+        DoubleVector s1 = s0;
+        DoubleVector s2 = s0;
+        DoubleVector s3 = s0;
+        for (int i = 0, x0 = r * n, y0 = k * n; i < length; i += L) {
+            DoubleVector v = DoubleVector.fromArray(SPECIES, y, y0 + i);
+            s0 = DoubleVector.fromArray(SPECIES, x, x0 + i).fma(v, s0);
+            s1 = DoubleVector.fromArray(SPECIES, x, x0 + n + i).fma(v, s1);
+            s2 = DoubleVector.fromArray(SPECIES, x, x0 + 2 * n + i).fma(v, s2);
+            s3 = DoubleVector.fromArray(SPECIES, x, x0 + 3 * n + i).fma(v, s3);
         }
+        s0.intoArray(scratch, 0);
+        s1.intoArray(scratch, L);
+        s2.intoArray(scratch, 2 * L);
+        s3.intoArray(scratch, 3 * L);
     }
 
+    /** The lanes of rows p..p+3 of a against rows j..j+3 of b, product (pp, jj) at {@code scratch[(4·pp + jj)·L]}. */
     private static void block4x4(double[] a, int p, double[] b, int j, int n, int length, double[] scratch) {
         DoubleVector s00 = DoubleVector.zero(SPECIES);
         DoubleVector s01 = s00;
