@@ -61,6 +61,7 @@ class DashboardBrowserTests {
     private WebDriver driver;
     private WebDriverWait wait;
     private Path profile;
+    private Path downloads;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws IOException {
@@ -75,7 +76,11 @@ class DashboardBrowserTests {
                 () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
                         + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
         profile = Files.createTempDirectory("trainyard-chromium");
+        downloads = Files.createTempDirectory("trainyard-downloads");
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(
                 "--headless",
@@ -113,6 +118,9 @@ class DashboardBrowserTests {
         }
         if (profile != null) {
             org.springframework.util.FileSystemUtils.deleteRecursively(profile);
+        }
+        if (downloads != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(downloads);
         }
     }
 
@@ -235,6 +243,60 @@ class DashboardBrowserTests {
                         .size()
                 == 120);
         assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void showsHtmlInNamesAsTextAndDownloadsTheModelWithTheKey() throws IOException {
+        // A name full of markup: every view must show it as text; none of it may run.
+        String name = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script><b>bold</b>";
+        Http http = new Http(port);
+        String id = http.post(
+                        "/jobs",
+                        Map.of(
+                                "name",
+                                name,
+                                "dataset",
+                                "hw5",
+                                "layers",
+                                List.of(3),
+                                "alpha",
+                                0.0005,
+                                "iterations",
+                                50,
+                                "seed",
+                                7))
+                .expect(202)
+                .get("id")
+                .asString();
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        String modelId = http.get("/jobs/" + id).json().get("modelId").asString();
+
+        String page = "http://localhost:" + port + "/#job=" + id;
+        driver.get(page);
+        signInIfAsked();
+        driver.navigate().refresh(); // the job opens signed in
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), name));
+        wait.until(d -> rowNames().contains(name));
+        assertThat(driver.findElements(By.cssSelector("#job-table img, #job-name img, #job-table b")))
+                .isEmpty();
+        assertThat(((ChromeDriver) driver).executeScript("return window.__pwned === undefined"))
+                .isEqualTo(true);
+
+        // The model's links go through the key: before, a click navigated without it and showed a 401.
+        WebElement json = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-json")));
+        json.click();
+        Path saved = downloads.resolve("model-" + modelId + ".json");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.isRegularFile(saved) && Files.size(saved) > 0);
+        assertThat(Http.JSON.readTree(Files.readString(saved)).get("id").asString())
+                .isEqualTo(modelId);
+        driver.findElement(By.id("model-onnx")).click();
+        Path onnx = downloads.resolve("model-" + modelId + ".onnx");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.isRegularFile(onnx) && Files.size(onnx) > 0);
+        assertThat(driver.getCurrentUrl()).as("still on the dashboard").isEqualTo(page);
         assertThat(scriptErrors()).isEmpty();
     }
 
