@@ -135,7 +135,10 @@ export function fmtLoss(value) {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
-  return value.toPrecision(4).replace(/\.?0+$/, '');
+  // Four significant digits without trailing zeros after the point: 1099.56 → "1100", 0.5000 → "0.5"
+  // (only zeros after a decimal point may go: stripping them from "1100" would print 11).
+  const text = value.toPrecision(4);
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 export function fmtInt(value) {

@@ -297,6 +297,14 @@ class DashboardBrowserTests {
         Path onnx = downloads.resolve("model-" + modelId + ".onnx");
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.isRegularFile(onnx) && Files.size(onnx) > 0);
         assertThat(driver.getCurrentUrl()).as("still on the dashboard").isEqualTo(page);
+
+        // Losses print with four significant digits: a loss of 1099.6 is 1100 and one of 1230 is 1230, never "11" or
+        // "123".
+        Object shown = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/api.js').then(m => done([1099.56, 1230, 240, 100, 0.5, 2.25, 1183.2]"
+                        + ".map(m.fmtLoss)))");
+        assertThat(shown).isEqualTo(List.of("1100", "1230", "240", "100", "0.5", "2.25", "1183"));
         assertThat(scriptErrors()).isEmpty();
     }
 
