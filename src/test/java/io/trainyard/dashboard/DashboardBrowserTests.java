@@ -305,6 +305,16 @@ class DashboardBrowserTests {
                         + "import('/dashboard/api.js').then(m => done([1099.56, 1230, 240, 100, 0.5, 2.25, 1183.2]"
                         + ".map(m.fmtLoss)))");
         assertThat(shown).isEqualTo(List.of("1100", "1230", "240", "100", "0.5", "2.25", "1183"));
+
+        // A seed past 2^53 cannot travel as a JavaScript number (…993 would go as …992): the form says so
+        // instead of submitting a job with another seed.
+        int jobs = http.get("/jobs?limit=500").json().get("items").size();
+        driver.findElement(By.id("tab-new")).click();
+        field("f-seed", "9007199254740993");
+        driver.findElement(By.id("job-submit")).click();
+        WebElement seedError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("e-seed")));
+        assertThat(seedError.getText()).contains("at most");
+        assertThat(http.get("/jobs?limit=500").json().get("items").size()).isEqualTo(jobs);
         assertThat(scriptErrors()).isEmpty();
     }
 
