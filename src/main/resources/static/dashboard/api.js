@@ -68,6 +68,22 @@ export async function postJson(path, body) {
 }
 
 /**
+ * Saves what `path` answers as a file. A plain link cannot do it: a click navigates without the key
+ * (it travels only as a header, never in a URL), so the browser would show a 401 instead of the model.
+ */
+export async function download(path, fileName) {
+  const response = await fetch(path, { headers: authHeaders(), cache: 'no-store' });
+  if (!response.ok) throw await toError(response);
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a', { href: url, download: fileName, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // The click has handed the blob to the download; freeing it at once could cancel that in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/**
  * Reads a Server-Sent Events stream with fetch, so the key goes along as a header (EventSource
  * cannot send one). Calls onEvent(name, data) per event; resolves when the server ends the stream,
  * rejects on an HTTP error or a broken connection. Abort with `signal`.
@@ -119,7 +135,10 @@ export function fmtLoss(value) {
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(2);
-  return value.toPrecision(4).replace(/\.?0+$/, '');
+  // Four significant digits without trailing zeros after the point: 1099.56 → "1100", 0.5000 → "0.5"
+  // (only zeros after a decimal point may go: stripping them from "1100" would print 11).
+  const text = value.toPrecision(4);
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
 export function fmtInt(value) {

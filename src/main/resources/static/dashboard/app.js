@@ -4,7 +4,7 @@ import { JobView } from './jobview.js';
 import { CompareView } from './compare.js';
 import { SweepsView } from './sweeps.js';
 import { JobForm } from './form.js';
-import { apiKey, getJson, setApiKey } from './api.js';
+import { apiKey, download, getJson, setApiKey } from './api.js';
 
 // Sign-in: the key stays in this tab's sessionStorage and goes as a bearer header with every request.
 const signinStatus = document.getElementById('signin-status');
@@ -40,6 +40,18 @@ document.addEventListener('trainyard:auth-problem', (e) => {
   if (e.detail === 401) signinStatus.textContent = 'not signed in, or the key was revoked: sign in with an API key';
 });
 showCaller();
+
+// Links to an API resource (a model's JSON or ONNX) carry `data-download`: fetched with the key and
+// saved, since following the link itself would go without it. Ctrl/middle clicks are left alone.
+document.addEventListener('click', (e) => {
+  const link = e.target instanceof Element ? e.target.closest('a[data-download]') : null;
+  if (!link || e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  download(link.getAttribute('href'), link.dataset.download).catch((error) => {
+    link.title = `download failed: ${error.message}`;
+    console.warn(error);
+  });
+});
 
 const LIST_MS = 2000;
 const COMPARE_MS = 3000;

@@ -69,6 +69,10 @@ export class JobForm {
       const value = Number(text);
       if (!Number.isFinite(value) || (kind === 'integer' && !Number.isInteger(value))) {
         errors.push({ field, message: kind === 'integer' ? 'must be a whole number' : 'must be a number' });
+      } else if (kind === 'integer' && !Number.isSafeInteger(value)) {
+        // Beyond 2^53 a JavaScript number is not that integer: 9007199254740993 would be sent as …992,
+        // a silently different seed. Refused here rather than submitted as another job.
+        errors.push({ field, message: `must be at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en')} in this form` });
       } else {
         spec[field] = value;
       }

@@ -216,7 +216,7 @@ export class JobView {
     dl.replaceChildren(...facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, String(v)))));
     if (job.modelId) {
       dl.append(el('div', {}, el('dt', {}, 'Model'),
-        el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono' }, job.modelId.slice(0, 8)))));
+        el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono', dataset: { download: `model-${job.modelId}.json` } }, job.modelId.slice(0, 8)))));
     }
     this.showModel(job.modelId);
     showDiagnostics(job.diagnostics);
@@ -246,8 +246,12 @@ export class JobView {
     if (this.shownModel !== modelId) return;
     const lineage = model.lineage || {};
     document.getElementById('model-id').textContent = modelId.slice(0, 8);
-    document.getElementById('model-json').href = path;
-    document.getElementById('model-onnx').href = `${path}?format=onnx`;
+    const json = document.getElementById('model-json');
+    json.href = path;
+    json.dataset.download = `model-${modelId}.json`;
+    const onnx = document.getElementById('model-onnx');
+    onnx.href = `${path}?format=onnx`;
+    onnx.dataset.download = `model-${modelId}.onnx`;
     const facts = [
       ['Data set', lineage.datasetName ?? lineage.datasetId ?? '–'],
       ['Data digest', lineage.dataDigest ? `${lineage.dataDigest.slice(0, 12)}…` : '–', lineage.dataDigest],

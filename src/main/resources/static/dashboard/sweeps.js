@@ -119,7 +119,7 @@ export class SweepsView {
         el('td', { className: 'num' }, fmtLoss(e.validationLoss)),
         el('td', { className: 'num' }, fmtLoss(e.testLoss)),
         el('td', { className: 'mono' }, e.modelId
-          ? el('a', { href: `/models/${encodeURIComponent(e.modelId)}` }, e.modelId.slice(0, 8)) : '–'));
+          ? el('a', { href: `/models/${encodeURIComponent(e.modelId)}`, dataset: { download: `model-${e.modelId}.json` } }, e.modelId.slice(0, 8)) : '–'));
     }));
     await this.drawCurves(sweep, entries.map((e) => e.jobId || e.id));
   }

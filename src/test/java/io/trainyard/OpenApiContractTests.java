@@ -287,6 +287,62 @@ class OpenApiContractTests {
                 .isFalse();
     }
 
+    /**
+     * What the layers around every handler can answer is listed on every operation it applies to: 415
+     * for a body in a media type the operation does not read, 503 with Retry-After (the database is
+     * unreachable, or a large body found no permit), and 400 for a path parameter that is checked
+     * (an alias name). Each was answered by the running service but missing from the document.
+     */
+    @Test
+    void everyOperationListsWhatTheServiceAroundItCanAnswer() {
+        forEachOperation((where, path, operation) -> {
+            Map<String, ApiResponse> responses = operation.getResponses() == null ? Map.of() : operation.getResponses();
+            if (operation.getRequestBody() != null && !responses.containsKey("415")) {
+                violation(where, "statuses", "reads a body but documents no 415 for another Content-Type");
+            }
+            ApiResponse unavailable = responses.get("503");
+            if (unavailable == null
+                    || unavailable.getHeaders() == null
+                    || !unavailable.getHeaders().containsKey("Retry-After")) {
+                violation(where, "statuses", "documents no 503 with Retry-After (database unreachable)");
+            }
+            if (path.contains("{name}") && !responses.containsKey("400")) {
+                violation(where, "statuses", "checks the alias name but documents no 400 for a bad one");
+            }
+        });
+        assertThat(violations)
+                .as("statuses the service answers but the document omits")
+                .isEmpty();
+    }
+
+    /**
+     * Uploading is one operation in two media types (CSV and JSON), handled by two methods that springdoc
+     * merges: the document must describe both, with an example for each, and the CSV body as plain text
+     * (format byte would mean base64).
+     */
+    @Test
+    void uploadingADataSetDescribesBothMediaTypesWithAnExampleEach() {
+        JsonNode post = raw.get("paths").get("/datasets").get("post");
+        assertThat(post.get("summary").asString()).contains("CSV").contains("JSON");
+        assertThat(post.get("description").asString())
+                .contains("header row")
+                .contains("testFraction")
+                .contains("`x`");
+        for (String mediaType : List.of("text/csv", "application/json")) {
+            JsonNode content = post.at("/requestBody/content").path(mediaType);
+            assertThat(content.path("examples").isEmpty())
+                    .as("%s has an example", mediaType)
+                    .isFalse();
+        }
+        for (String mediaType : List.of("text/csv", "application/csv")) {
+            JsonNode schema = post.at("/requestBody/content").path(mediaType).path("schema");
+            assertThat(schema.path("type").asString()).isEqualTo("string");
+            assertThat(schema.has("format"))
+                    .as("%s is plain text, not base64", mediaType)
+                    .isFalse();
+        }
+    }
+
     @Test
     void everyExampleIsValidAgainstItsSchema() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);

@@ -44,6 +44,28 @@ import io.trainyard.system.Names;
 @Tag(name = "Datasets", description = "Built-in and uploaded training data")
 class DatasetController {
 
+    static final String CSV_UPLOAD = """
+            A header row of distinct column names, then one row of numbers per sample. The targets are the \
+            columns named in `target` (default: the last column); every other column is an input. With \
+            `testFraction` that share of the rows goes to the test set, chosen by a shuffle seeded with `seed` \
+            (default 0, so the same file always splits the same way). Answers 201 with Location.
+
+            A bad file is a 400 whose `detail` names the line and column to fix: a cell that is not a number, \
+            NaN or Infinity, a row with too few or too many cells, an unknown target column, an empty file, \
+            or no rows left for training. More than `trainyard.limits.max-data-cells` numbers is a 400 too, \
+            and a body over `trainyard.limits.max-request-size` a 413.""";
+
+    static final String JSON_UPLOAD = "The same shape as a job's inline `data`: "
+            + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
+            + "`testY` (and `validationX`/`validationY`). Checked like inline job data: rectangular, finite, matching "
+            + "row counts. Answers 201 with Location; the columns are named x1…xd and y (or y1…yk).";
+
+    static final String JSON_EXAMPLE_NAME = "quadratic";
+
+    static final String JSON_EXAMPLE = """
+            {"name": "quadratic", "x": [[0], [1], [2], [3]], "y": [1, 2, 5, 10],
+             "testX": [[4]], "testY": [17]}""";
+
     private final DatasetCatalog catalog;
 
     DatasetController(DatasetCatalog catalog) {
@@ -80,16 +102,7 @@ class DatasetController {
     @Operation(
             operationId = "uploadDatasetCsv",
             summary = "Upload a CSV file",
-            description = """
-            A header row of distinct column names, then one row of numbers per sample. The targets are the \
-            columns named in `target` (default: the last column); every other column is an input. With \
-            `testFraction` that share of the rows goes to the test set, chosen by a shuffle seeded with `seed` \
-            (default 0, so the same file always splits the same way). Answers 201 with Location.
-
-            A bad file is a 400 whose `detail` names the line and column to fix: a cell that is not a number, \
-            NaN or Infinity, a row with too few or too many cells, an unknown target column, an empty file, \
-            or no rows left for training. More than `trainyard.limits.max-data-cells` numbers is a 400 too, \
-            and a body over `trainyard.limits.max-request-size` a 413.""",
+            description = CSV_UPLOAD,
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content =
@@ -151,15 +164,12 @@ class DatasetController {
     @Operation(
             operationId = "uploadDataset",
             summary = "Upload a data set as JSON",
-            description = "The same shape as a job's inline `data`: "
-                    + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
-                    + "`testY`. Checked like inline job data: rectangular, finite, matching row counts. Answers 201 with "
-                    + "Location; the columns are named x1…xd and y (or y1…yk).",
+            description = JSON_UPLOAD,
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
-                            content = @Content(examples = @ExampleObject(name = "quadratic", value = """
-                            {"name": "quadratic", "x": [[0], [1], [2], [3]], "y": [1, 2, 5, 10],
-                             "testX": [[4]], "testY": [17]}"""))))
+                            content =
+                                    @Content(
+                                            examples = @ExampleObject(name = JSON_EXAMPLE_NAME, value = JSON_EXAMPLE))))
     @ApiResponse(responseCode = "201", description = "Stored; Location names the data set")
     @ApiResponse(
             responseCode = "400",

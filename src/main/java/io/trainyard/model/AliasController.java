@@ -65,6 +65,10 @@ class AliasController {
             responseCode = "404",
             description = "No such alias",
             content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "400",
+            description = "A bad name (see the name parameter)",
+            content = @Content(mediaType = "application/problem+json"))
     Alias get(@Parameter(description = NAME, example = "production") @PathVariable String name) {
         return aliases.get(name);
     }
@@ -112,6 +116,10 @@ class AliasController {
     @ApiResponse(
             responseCode = "404",
             description = "No such alias",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "400",
+            description = "A bad name (see the name parameter)",
             content = @Content(mediaType = "application/problem+json"))
     void delete(@Parameter(description = NAME, example = "production") @PathVariable String name) {
         aliases.delete(name);

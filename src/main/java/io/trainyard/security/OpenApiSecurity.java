@@ -35,7 +35,7 @@ import io.trainyard.system.FieldError;
  * own resources answer; this adds what the layers around every handler answer, so no operation can
  * forget them: the bearer scheme (every documented operation needs a key; the public paths are not
  * in the document), 401, 403 on admin-only operations and for the storage quota, 404 for an id this
- * key may not see, 400 and 413 for bad input, 429 with {@code Retry-After}, the
+ * key may not see, 400, 413 and 415 for bad input, 429 and 503 with {@code Retry-After}, the
  * {@code Idempotency-Key} header with its 409 and 422, one {@code Problem} schema for every
  * problem+json body, and a relative server URL (the document must not name the host it was fetched
  * from). Checked by {@code OpenApiContractTests} with Redocly's {@code recommended} rules.
@@ -121,6 +121,7 @@ class OpenApiSecurity {
         }
         if (hasBody) {
             add(responses, "413", "The body is larger than trainyard.limits.max-request-size");
+            add(responses, "415", "The Content-Type is not one this operation reads (see the request body)");
         }
         if (stores) {
             operation.addParametersItem(new HeaderParameter()
@@ -144,13 +145,24 @@ class OpenApiSecurity {
                             + "trainyard.quota.max-active-jobs");
         }
         add(responses, "429", "Too many requests from this key's owner (trainyard.quota.requests-per-second)")
-                .addHeaderObject(
-                        "Retry-After",
-                        new Header()
-                                .description("Seconds to wait before trying again")
-                                .schema(new IntegerSchema()
-                                        .minimum(java.math.BigDecimal.ONE)
-                                        .example(1)));
+                .addHeaderObject("Retry-After", retryAfter());
+        // The key is looked up in the database before any handler runs, so every operation can meet an outage.
+        add(responses, "503", "The database cannot be reached at the moment; retry after Retry-After seconds")
+                .addHeaderObject("Retry-After", retryAfter());
+        if (hasBody) {
+            add(
+                    responses,
+                    "503",
+                    "A body over trainyard.limits.large-request-size waited longer than "
+                            + "trainyard.limits.large-request-wait for one of the instance's "
+                            + "concurrent-large-requests permits");
+        }
+    }
+
+    private static Header retryAfter() {
+        return new Header()
+                .description("Seconds to wait before trying again")
+                .schema(new IntegerSchema().minimum(java.math.BigDecimal.ONE).example(1));
     }
 
     /**

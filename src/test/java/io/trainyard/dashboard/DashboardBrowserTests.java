@@ -61,6 +61,7 @@ class DashboardBrowserTests {
     private WebDriver driver;
     private WebDriverWait wait;
     private Path profile;
+    private Path downloads;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws IOException {
@@ -75,7 +76,11 @@ class DashboardBrowserTests {
                 () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
                         + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
         profile = Files.createTempDirectory("trainyard-chromium");
+        downloads = Files.createTempDirectory("trainyard-downloads");
         ChromeOptions options = new ChromeOptions();
+        options.setExperimentalOption(
+                "prefs",
+                Map.of("download.default_directory", downloads.toString(), "download.prompt_for_download", false));
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(
                 "--headless",
@@ -113,6 +118,9 @@ class DashboardBrowserTests {
         }
         if (profile != null) {
             org.springframework.util.FileSystemUtils.deleteRecursively(profile);
+        }
+        if (downloads != null) {
+            org.springframework.util.FileSystemUtils.deleteRecursively(downloads);
         }
     }
 
@@ -235,6 +243,110 @@ class DashboardBrowserTests {
                         .size()
                 == 120);
         assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void showsHtmlInNamesAsTextAndDownloadsTheModelWithTheKey() throws IOException {
+        // A name full of markup: every view must show it as text; none of it may run.
+        String name = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script><b>bold</b>";
+        Http http = new Http(port);
+        String id = http.post(
+                        "/jobs",
+                        Map.of(
+                                "name",
+                                name,
+                                "dataset",
+                                "hw5",
+                                "layers",
+                                List.of(3),
+                                "alpha",
+                                0.0005,
+                                "iterations",
+                                50,
+                                "seed",
+                                7))
+                .expect(202)
+                .get("id")
+                .asString();
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        String modelId = http.get("/jobs/" + id).json().get("modelId").asString();
+
+        String page = "http://localhost:" + port + "/#job=" + id;
+        driver.get(page);
+        signInIfAsked();
+        driver.navigate().refresh(); // the job opens signed in
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), name));
+        wait.until(d -> rowNames().contains(name));
+        assertThat(driver.findElements(By.cssSelector("#job-table img, #job-name img, #job-table b")))
+                .isEmpty();
+        assertThat(((ChromeDriver) driver).executeScript("return window.__pwned === undefined"))
+                .isEqualTo(true);
+
+        // The model's links go through the key: before, a click navigated without it and showed a 401.
+        WebElement json = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-json")));
+        json.click();
+        Path saved = downloads.resolve("model-" + modelId + ".json");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.isRegularFile(saved) && Files.size(saved) > 0);
+        assertThat(Http.JSON.readTree(Files.readString(saved)).get("id").asString())
+                .isEqualTo(modelId);
+        driver.findElement(By.id("model-onnx")).click();
+        Path onnx = downloads.resolve("model-" + modelId + ".onnx");
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> Files.isRegularFile(onnx) && Files.size(onnx) > 0);
+        assertThat(driver.getCurrentUrl()).as("still on the dashboard").isEqualTo(page);
+
+        // Losses print with four significant digits: a loss of 1099.6 is 1100 and one of 1230 is 1230, never "11" or
+        // "123".
+        Object shown = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/api.js').then(m => done([1099.56, 1230, 240, 100, 0.5, 2.25, 1183.2]"
+                        + ".map(m.fmtLoss)))");
+        assertThat(shown).isEqualTo(List.of("1100", "1230", "240", "100", "0.5", "2.25", "1183"));
+
+        // A seed past 2^53 cannot travel as a JavaScript number (…993 would go as …992): the form says so
+        // instead of submitting a job with another seed.
+        int jobs = http.get("/jobs?limit=500").json().get("items").size();
+        driver.findElement(By.id("tab-new")).click();
+        field("f-seed", "9007199254740993");
+        driver.findElement(By.id("job-submit")).click();
+        WebElement seedError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("e-seed")));
+        assertThat(seedError.getText()).contains("at most");
+        assertThat(http.get("/jobs?limit=500").json().get("items").size()).isEqualTo(jobs);
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void swaggerUiAuthorizesWithTheBearerKeyAndSubmitsTheExampleJob() {
+        // Swagger UI's bundle needs inline styles (without them: console errors, parts unstyled); the
+        // dashboard does not, and no page may run inline scripts.
+        Http anonymous = new Http(port).as(null);
+        assertThat(anonymous.get("/swagger-ui/index.html").header("Content-Security-Policy"))
+                .contains("style-src 'self' 'unsafe-inline';", "script-src 'self';");
+        assertThat(anonymous.get("/").header("Content-Security-Policy"))
+                .contains("style-src 'self';", "script-src 'self';")
+                .doesNotContain("unsafe-inline");
+        driver.get("http://localhost:" + port + "/swagger-ui.html");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.authorize")))
+                .click();
+        WebElement keyInput =
+                wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".auth-container input")));
+        keyInput.sendKeys(Http.ADMIN_KEY);
+        driver.findElement(By.cssSelector(".auth-container button.authorize")).click();
+        driver.findElement(By.cssSelector(".auth-btn-wrapper button.btn-done")).click();
+
+        WebElement submit = driver.findElement(By.id("operations-Jobs-submitJob"));
+        submit.findElement(By.cssSelector(".opblock-summary-control")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(submit.findElement(By.cssSelector(".try-out__btn"))))
+                .click();
+        wait.until(ExpectedConditions.elementToBeClickable(submit.findElement(By.cssSelector(".execute"))))
+                .click();
+        WebElement status = wait.until(
+                d -> submit.findElement(By.cssSelector(".live-responses-table tr.response .response-col_status")));
+        assertThat(status.getText()).as("Try it out with the example body").isEqualTo("202");
         assertThat(scriptErrors()).isEmpty();
     }
 
