@@ -140,6 +140,48 @@ abstract class DataAndSweepContract {
         problem(http.post("/datasets", "{\"y\": [1]}"), 400);
     }
 
+    @Test
+    void aJsonUploadSplitsItsRowsByTheSameQueryParametersAsACsvUpload() {
+        double[][] x = new double[40][];
+        double[] y = new double[40];
+        for (int i = 0; i < 40; i++) {
+            x[i] = new double[] {i, 40 - i};
+            y[i] = 3 * i + 1;
+        }
+        // Was a 201 with every row in training: the parameters were ignored without a word.
+        JsonNode split = http.post(
+                        "/datasets?testFraction=0.25&validationFraction=0.2&seed=3",
+                        Map.of("name", "split", "x", x, "y", y))
+                .expect(201);
+        assertThat(split.get("testRows").asInt()).isEqualTo(10);
+        assertThat(split.get("validationRows").asInt()).isEqualTo(6);
+        assertThat(split.get("trainRows").asInt()).isEqualTo(24);
+        // The same rows as the same table sent as CSV with the same seed: one split, however it arrives.
+        StringBuilder csv = new StringBuilder("x1,x2,y\n");
+        for (int i = 0; i < 40; i++) {
+            csv.append(i)
+                    .append(',')
+                    .append(40 - i)
+                    .append(',')
+                    .append(3 * i + 1)
+                    .append('\n');
+        }
+        JsonNode fromCsv = http.post(
+                        "/datasets?testFraction=0.25&validationFraction=0.2&seed=3", "text/csv", csv.toString())
+                .expect(201);
+        assertThat(split.get("trainRows")).isEqualTo(fromCsv.get("trainRows"));
+
+        JsonNode both = problem(
+                http.post(
+                        "/datasets?testFraction=0.25",
+                        Map.of("x", x, "y", y, "testX", new double[][] {{1, 2}}, "testY", new double[] {3})),
+                400);
+        assertThat(both.get("errors").findValuesAsString("field")).containsExactly("testFraction");
+        JsonNode target = problem(http.post("/datasets?target=y", Map.of("x", x, "y", y)), 400);
+        assertThat(target.get("errors").findValuesAsString("field")).containsExactly("target");
+        problem(http.post("/datasets?testFraction=1", Map.of("x", x, "y", y)), 400);
+    }
+
     static Stream<Arguments> badFiles() {
         return Stream.of(
                 Arguments.of("a word", "a,b,y\n1,2,3\n4,five,6\n", "", "line 3, column 'b'"),
