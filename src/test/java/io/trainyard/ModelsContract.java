@@ -157,6 +157,31 @@ abstract class ModelsContract {
         assertThat(problem(http.post("/models", body.toString())).toString()).contains("id");
     }
 
+    /**
+     * What the service assigns is ignored on import whatever it holds: a document written by another
+     * version (a lineage with a part this one does not know, or without {@code imported}) imports too.
+     */
+    @Test
+    void whatTheServiceAssignsIsIgnoredOnImportWhateverItHolds() {
+        String model = """
+                {"layerSizes": [1, 1], "activation": "none", "bias": false,
+                 "preprocessing": {"basisDegree": 1, "normalize": false}, "weights": {"W0": [[2.0]]},
+                 "jobId": "elsewhere", "owner": "someone", "createdAt": "%s", "lineage": %s}""";
+        for (String[] sent : new String[][] {
+            {"2026-01-01T00:00:00Z", "{\"jobId\": \"j\", \"imported\": false, \"gpu\": \"h100\"}"},
+            {"2026-01-01T00:00:00Z", "{}"},
+            {"yesterday", "{\"spec\": {\"layers\": [3]}, \"trainingSeconds\": \"long\"}"},
+        }) {
+            Http.Response imported = http.post("/models", model.formatted(sent[0], sent[1]));
+            assertThat(imported.status()).as(imported.text()).isEqualTo(201);
+            JsonNode body = imported.json();
+            assertThat(body.get("jobId").isNull()).isTrue();
+            assertThat(body.at("/lineage/imported").asBoolean()).isTrue();
+            assertThat(body.at("/lineage/jobId").isNull()).isTrue();
+            assertThat(body.get("owner").asString()).isNotEqualTo("someone");
+        }
+    }
+
     // ---------------------------------------------------------------- ONNX
 
     @Test
