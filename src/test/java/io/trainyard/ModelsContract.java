@@ -498,6 +498,12 @@ abstract class ModelsContract {
                         .at("/errors/0/field")
                         .asString())
                 .isEqualTo("body");
+        // Broken quoting: the parser's words and line, not the name of its exception class.
+        assertThat(problem(http.post(path, "text/csv", "a,b\n\"1,2\n3,4\n"))
+                        .get("detail")
+                        .asString())
+                .contains("not valid CSV", "line 2")
+                .doesNotContain("org.apache", "Exception");
     }
 
     /**
