@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.security.Caller;
 import io.trainyard.system.InvalidRequestException;
@@ -200,6 +201,7 @@ public class DatasetCatalog {
      * @throws DatasetInUseException for a built-in data set, inline job data, or one that queued or
      *     running jobs train on
      */
+    @Transactional
     public void delete(String id) {
         if (builtIn.containsKey(id)) {
             throw new DatasetInUseException("Data set " + id + " is built in and cannot be deleted.");
@@ -223,6 +225,15 @@ public class DatasetCatalog {
         if (!repository.delete(id)) {
             throw new DatasetNotFoundException(id);
         }
+    }
+
+    /**
+     * Whether a data set a job is about to be queued on is still there: asked again under the lock that
+     * admits jobs, which a deletion takes too, so a data set deleted after the job's spec was checked
+     * refuses the job instead of leaving it to fail at its start.
+     */
+    public boolean stillThere(String id) {
+        return builtIn.containsKey(id) || repository.listed(id, null).isPresent();
     }
 
     /**
