@@ -157,6 +157,74 @@ abstract class ModelsContract {
         assertThat(problem(http.post("/models", body.toString())).toString()).contains("id");
     }
 
+    /**
+     * What the service assigns is ignored on import whatever it holds: a document written by another
+     * version (a lineage with a part this one does not know, or without {@code imported}) imports too.
+     */
+    @Test
+    void whatTheServiceAssignsIsIgnoredOnImportWhateverItHolds() {
+        String model = """
+                {"layerSizes": [1, 1], "activation": "none", "bias": false,
+                 "preprocessing": {"basisDegree": 1, "normalize": false}, "weights": {"W0": [[2.0]]},
+                 "jobId": "elsewhere", "owner": "someone", "createdAt": "%s", "lineage": %s}""";
+        for (String[] sent : new String[][] {
+            {"2026-01-01T00:00:00Z", "{\"jobId\": \"j\", \"imported\": false, \"gpu\": \"h100\"}"},
+            {"2026-01-01T00:00:00Z", "{}"},
+            {"yesterday", "{\"spec\": {\"layers\": [3]}, \"trainingSeconds\": \"long\"}"},
+        }) {
+            Http.Response imported = http.post("/models", model.formatted(sent[0], sent[1]));
+            assertThat(imported.status()).as(imported.text()).isEqualTo(201);
+            JsonNode body = imported.json();
+            assertThat(body.get("jobId").isNull()).isTrue();
+            assertThat(body.at("/lineage/imported").asBoolean()).isTrue();
+            assertThat(body.at("/lineage/jobId").isNull()).isTrue();
+            assertThat(body.get("owner").asString()).isNotEqualTo("someone");
+        }
+    }
+
+    /**
+     * An alias set while its model is deleted: one of the two must lose. Both won on H2 (the aliases'
+     * foreign key sees no uncommitted delete, the delete no uncommitted alias), leaving an alias that
+     * points at nothing: its predictions a 404, its model gone though the alias was answered 200.
+     */
+    @Test
+    void anAliasSetWhileItsModelIsDeletedNeverPointsAtNothing() throws Exception {
+        String model = """
+                {"layerSizes": [1, 1], "activation": "none", "bias": false, "weights": {"W0": [[2.0]]}}""";
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 60; round++) {
+                String id = http.post("/models", model).expect(201).get("id").asString();
+                String alias = "crossing-" + UUID.randomUUID().toString().substring(0, 8);
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                var put = pool.submit(() -> {
+                    start.await();
+                    return http.send("PUT", "/aliases/" + alias, "application/json", "{\"modelId\": \"" + id + "\"}")
+                            .status();
+                });
+                var delete = pool.submit(() -> {
+                    start.await();
+                    return http.delete("/models/" + id).status();
+                });
+                int putStatus = put.get();
+                int deleteStatus = delete.get();
+
+                assertThat(List.of(putStatus, deleteStatus))
+                        .as("round %d: PUT alias, DELETE model", round)
+                        .isIn(List.of(200, 409), List.of(400, 204));
+                if (putStatus == 200) {
+                    http.get("/models/" + id).expect(200);
+                    http.post("/aliases/" + alias + "/predictions", Map.of("x", new double[][] {{1}}))
+                            .expect(200);
+                    http.delete("/aliases/" + alias).expect(204);
+                }
+                http.delete("/models/" + id);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---------------------------------------------------------------- ONNX
 
     @Test
@@ -430,6 +498,12 @@ abstract class ModelsContract {
                         .at("/errors/0/field")
                         .asString())
                 .isEqualTo("body");
+        // Broken quoting: the parser's words and line, not the name of its exception class.
+        assertThat(problem(http.post(path, "text/csv", "a,b\n\"1,2\n3,4\n"))
+                        .get("detail")
+                        .asString())
+                .contains("not valid CSV", "line 2")
+                .doesNotContain("org.apache", "Exception");
     }
 
     /**

@@ -484,4 +484,33 @@ abstract class SecurityContract {
                         .status())
                 .isEqualTo(400);
     }
+
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void revokingAKeyEndsTheEventStreamsItHasOpen(org.springframework.boot.test.system.CapturedOutput output) {
+        Http carol = newUser("carol");
+        String carolsKey =
+                findKeyId(carol.get("/keys/me").expect(200).get("name").asString());
+        // Long enough to outlast the test by far: only the revocation can end the stream in time.
+        String job = carol.post("/jobs", ApiContract.hw5Spec("watched", 1_000_000))
+                .expect(202)
+                .get("id")
+                .asString();
+        try {
+            List<String[]> events = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> carol.events(
+                            "/jobs/" + job + "/events",
+                            () -> admin.delete("/keys/" + carolsKey).expect(204)));
+            // The stream was cut, not finished: the job is still going and the stream told nothing final.
+            assertThat(admin.get("/jobs/" + job).expect(200).get("status").asString())
+                    .isIn("QUEUED", "RUNNING");
+            assertThat(events).noneSatisfy(e -> assertThat(e[1]).contains("\"CANCELLED\""));
+            assertThat(carol.get("/jobs/" + job).status()).isEqualTo(401);
+            // The stream's last (async) dispatch is not authorised again: the answer is already under way.
+            assertThat(output.getAll()).doesNotContain("response is already committed");
+        } finally {
+            admin.post("/jobs/" + job + "/cancel", Map.of());
+        }
+    }
 }

@@ -133,7 +133,9 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             if (e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong) {
                 throw invalid(tooLong.getMessage());
             }
-            throw invalid("the file is not valid CSV: " + e.getMessage());
+            // The parser's words (they name the line), not its exception's class name before them.
+            Throwable reason = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause() : e;
+            throw invalid("the file is not valid CSV: " + reason.getMessage());
         }
     }
 

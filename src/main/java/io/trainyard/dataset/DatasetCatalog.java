@@ -14,6 +14,7 @@ import java.util.UUID;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.security.Caller;
 import io.trainyard.system.InvalidRequestException;
@@ -134,19 +135,33 @@ public class DatasetCatalog {
     public Dataset uploadCsv(
             String name, Reader csv, List<String> targets, double testFraction, double validationFraction, long seed) {
         CsvTable table = CsvTable.parse(csv, targets, maxCells);
-        TrainTestSplit split = TrainTestSplit.of(table.x(), table.y(), testFraction, seed);
-        TrainTestSplit validation = TrainTestSplit.of(
-                split.trainX(), split.trainY(), validationFraction, seed ^ VALIDATION_STREAM, "validationFraction");
         return store(
                 name,
                 table.columns(),
-                new DataTables.Table(
-                        validation.trainX(),
-                        validation.trainY(),
-                        split.testX(),
-                        split.testY(),
-                        validation.testX(),
-                        validation.testY()));
+                split(
+                        new DataTables.Table(table.x(), table.y(), null, null, null, null),
+                        testFraction,
+                        validationFraction,
+                        seed));
+    }
+
+    /**
+     * Moves {@code testFraction} of the rows to the test part and then {@code validationFraction} of the
+     * rest to the validation part, by shuffles from independent streams of {@code seed}; a fraction of 0
+     * keeps the part the table has.
+     */
+    private static DataTables.Table split(
+            DataTables.Table table, double testFraction, double validationFraction, long seed) {
+        TrainTestSplit split = TrainTestSplit.of(table.x(), table.y(), testFraction, seed);
+        TrainTestSplit validation = TrainTestSplit.of(
+                split.trainX(), split.trainY(), validationFraction, seed ^ VALIDATION_STREAM, "validationFraction");
+        return new DataTables.Table(
+                validation.trainX(),
+                validation.trainY(),
+                testFraction > 0 ? split.testX() : table.testX(),
+                testFraction > 0 ? split.testY() : table.testY(),
+                validationFraction > 0 ? validation.testX() : table.validationX(),
+                validationFraction > 0 ? validation.testY() : table.validationY());
     }
 
     /** Salt that separates the validation shuffle of an upload from its test shuffle. */
@@ -154,7 +169,19 @@ public class DatasetCatalog {
 
     /** Stores data sent as JSON (already checked with {@link DataTables#check}) as a listed data set. */
     public Dataset upload(String name, DataTables.Table table) {
-        return store(name, defaultColumns(table.x()[0].length, table.y()[0].length), table);
+        return upload(name, table, 0, 0, 0);
+    }
+
+    /**
+     * Stores data sent as JSON, moving shares of its rows to the test and validation parts as a CSV
+     * upload does (the caller has refused a fraction for a part the data already brings).
+     */
+    public Dataset upload(
+            String name, DataTables.Table table, double testFraction, double validationFraction, long seed) {
+        return store(
+                name,
+                defaultColumns(table.x()[0].length, table.y()[0].length),
+                split(table, testFraction, validationFraction, seed));
     }
 
     /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
@@ -174,6 +201,7 @@ public class DatasetCatalog {
      * @throws DatasetInUseException for a built-in data set, inline job data, or one that queued or
      *     running jobs train on
      */
+    @Transactional
     public void delete(String id) {
         if (builtIn.containsKey(id)) {
             throw new DatasetInUseException("Data set " + id + " is built in and cannot be deleted.");
@@ -197,6 +225,15 @@ public class DatasetCatalog {
         if (!repository.delete(id)) {
             throw new DatasetNotFoundException(id);
         }
+    }
+
+    /**
+     * Whether a data set a job is about to be queued on is still there: asked again under the lock that
+     * admits jobs, which a deletion takes too, so a data set deleted after the job's spec was checked
+     * refuses the job instead of leaving it to fail at its start.
+     */
+    public boolean stillThere(String id) {
+        return builtIn.containsKey(id) || repository.listed(id, null).isPresent();
     }
 
     /**

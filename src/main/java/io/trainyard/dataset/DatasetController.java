@@ -58,7 +58,9 @@ class DatasetController {
     static final String JSON_UPLOAD = "The same shape as a job's inline `data`: "
             + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "
             + "`testY` (and `validationX`/`validationY`). Checked like inline job data: rectangular, finite, matching "
-            + "row counts. Answers 201 with Location; the columns are named x1…xd and y (or y1…yk).";
+            + "row counts. Answers 201 with Location; the columns are named x1…xd and y (or y1…yk). `testFraction`, "
+            + "`validationFraction` and `seed` split the rows as for a CSV upload (not together with `testX` or "
+            + "`validationX` in the body).";
 
     static final String JSON_EXAMPLE_NAME = "quadratic";
 
@@ -175,12 +177,31 @@ class DatasetController {
             responseCode = "400",
             description = "The data is invalid; `errors` lists every field to fix",
             content = @Content(mediaType = "application/problem+json"))
-    ResponseEntity<DatasetResponse> uploadJson(@RequestBody UploadDatasetRequest request) {
+    ResponseEntity<DatasetResponse> uploadJson(
+            @RequestBody UploadDatasetRequest request,
+            @Parameter(hidden = true) @RequestParam(required = false) List<String> target,
+            @Parameter(hidden = true) @RequestParam(defaultValue = "0") double testFraction,
+            @Parameter(hidden = true) @RequestParam(defaultValue = "0") double validationFraction,
+            @Parameter(hidden = true) @RequestParam(defaultValue = "0") long seed) {
         if (request == null) {
             throw new InvalidRequestException(
                     "body", "send a JSON object such as {\"name\": \"d\", \"x\": [[1], [2]], " + "\"y\": [3, 5]}");
         }
         List<FieldError> errors = new ArrayList<>();
+        // The query parameters of a CSV upload were ignored here without a word: ?testFraction=0.2 stored
+        // no test rows. The splits are honoured as for CSV; a target has no meaning when y is given.
+        if (target != null) {
+            errors.add(new FieldError("target", "applies to CSV uploads only; in JSON the targets are the rows of y"));
+        }
+        if (testFraction != 0 && request.testX() != null) {
+            errors.add(new FieldError(
+                    "testFraction", "the body brings testX and testY; give either those or testFraction"));
+        }
+        if (validationFraction != 0 && request.validationX() != null) {
+            errors.add(new FieldError(
+                    "validationFraction",
+                    "the body brings validationX and validationY; give either those or validationFraction"));
+        }
         Names.check(request.name(), errors);
         DataTables.Table table = DataTables.check(
                 request.x(),
@@ -195,7 +216,8 @@ class DatasetController {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return created(catalog.upload(name(request.name(), "JSON upload"), table));
+        return created(
+                catalog.upload(name(request.name(), "JSON upload"), table, testFraction, validationFraction, seed));
     }
 
     @DeleteMapping("/{id}")

@@ -142,7 +142,9 @@ class DatasetRepository {
     long storedBytes() {
         Long bytes = jdbc.sql("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
-                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)), 0) FROM datasets""").query(Long.class).single();
+                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)
+                    + COALESCE(OCTET_LENGTH(validation_x), 0) + COALESCE(OCTET_LENGTH(validation_y), 0)), 0)
+                FROM datasets""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
     }
 

@@ -8,6 +8,10 @@ import java.util.List;
  */
 public interface DatasetUsage {
 
-    /** Ids of the queued or running work that reads this data set; empty when it may go. */
+    /**
+     * Ids of the queued or running work that reads this data set; empty when it may go. Called in the
+     * transaction that deletes it, and answered under the lock that admits new work, held until that
+     * transaction ends: nothing can be queued on the data set between this answer and its deletion.
+     */
     List<String> activeUsersOf(String datasetId);
 }

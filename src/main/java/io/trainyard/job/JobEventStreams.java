@@ -25,6 +25,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.trainyard.security.KeyRevoked;
 import io.trainyard.system.DaemonThreads;
 import io.trainyard.system.TooManyRequestsException;
 import io.trainyard.system.TrainyardProperties;
@@ -203,6 +204,25 @@ class JobEventStreams implements DisposableBean {
             });
         } catch (RejectedExecutionException e) {
             // shutting down
+        }
+    }
+
+    /**
+     * A revoked key's streams end now: its next request is refused, and a stream left open would go on
+     * telling a caller who may no longer see the job about it until the job ends (days, for a long one).
+     * Streams are counted per caller name, which is the key's name, so exactly its streams are found.
+     */
+    @org.springframework.context.event.EventListener
+    void onKeyRevoked(KeyRevoked revoked) {
+        for (Watched state : watched.values()) {
+            synchronized (state) {
+                for (Stream stream : state.streams) {
+                    if (stream.client.equals(revoked.name())) {
+                        state.streams.remove(stream);
+                        stream.close();
+                    }
+                }
+            }
         }
     }
 

@@ -35,11 +35,13 @@ public class JobRepository implements DatasetUsage {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final JobStatusGate gate;
+    private final AdmissionLock admission;
 
-    JobRepository(JdbcClient jdbc, JsonMapper json, JobStatusGate gate) {
+    JobRepository(JdbcClient jdbc, JsonMapper json, JobStatusGate gate, AdmissionLock admission) {
         this.jdbc = jdbc;
         this.json = json;
         this.gate = gate;
+        this.admission = admission;
     }
 
     void insert(TrainingJob job, String owner) {
@@ -192,9 +194,14 @@ public class JobRepository implements DatasetUsage {
                 .single();
     }
 
-    /** Ids of queued or running jobs that train on this data set: the catalog refuses to delete it while there are any. */
+    /**
+     * Ids of queued or running jobs that train on this data set: the catalog refuses to delete it while
+     * there are any. Under the admission lock, which a submit holds from its check that the data set is
+     * still there until its jobs are inserted: a job and the deletion of its data set never cross.
+     */
     @Override
     public List<String> activeUsersOf(String datasetId) {
+        admission.holdUntilTransactionEnds();
         return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")
                 .param("dataset", datasetId)
                 .query(String.class)

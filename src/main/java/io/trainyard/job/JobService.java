@@ -75,6 +75,7 @@ public class JobService {
         String id = UUID.randomUUID().toString();
         JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
         admit(1);
+        requireDataset(stored.spec().dataset(), "dataset");
         TrainingJob job = enqueue(id, stored, null);
         events.publishEvent(new JobQueued(1));
         return job;
@@ -131,6 +132,11 @@ public class JobService {
                 .spec()
                 .dataset();
         admit(resolved.size());
+        for (JobSpecResolver.Resolved r : resolved) {
+            if (r.spec().dataset() != null) {
+                requireDataset(r.spec().dataset(), "base.dataset");
+            }
+        }
         List<String> ids = new ArrayList<>();
         for (JobSpecResolver.Resolved r : resolved) {
             ids.add(enqueue(
@@ -202,6 +208,18 @@ public class JobService {
         admission.holdUntilTransactionEnds();
         checkQueueCapacity(count);
         activeJobs.admit(count);
+    }
+
+    /**
+     * Refuses a job whose data set was deleted since its spec was checked. Asked under the admission
+     * lock, which deleting a data set takes as well (DatasetUsage), so either the deletion sees the job
+     * (409) or the job sees no data set (400): it never fails at its start for want of its data.
+     */
+    private void requireDataset(String dataset, String field) {
+        if (!datasets.stillThere(dataset)) {
+            throw new InvalidRequestException(
+                    field, "unknown data set '" + dataset + "'; GET /datasets lists the available ones");
+        }
     }
 
     /** Refuses {@code count} more jobs when the queue cannot take them. */

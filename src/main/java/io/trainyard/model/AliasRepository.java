@@ -29,6 +29,19 @@ class AliasRepository {
                 .optional();
     }
 
+    /**
+     * Locks the model's row until the transaction ends; false when there is no such model. Setting an
+     * alias and deleting its model both take this lock first, so one of them sees the other: the
+     * aliases' foreign key alone let both through on H2, whose checks do not see uncommitted rows.
+     */
+    boolean lockModel(String modelId) {
+        return !jdbc.sql("SELECT id FROM models WHERE id = :id FOR UPDATE")
+                .param("id", modelId)
+                .query(String.class)
+                .list()
+                .isEmpty();
+    }
+
     /** The alias, its row locked until the transaction ends so two changes of one name are kept in order. */
     Optional<Alias> findForUpdate(String owner, String name) {
         return jdbc.sql(

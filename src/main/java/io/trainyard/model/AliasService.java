@@ -71,6 +71,9 @@ class AliasService {
         for (int attempt = 1; ; attempt++) {
             try {
                 return transaction.execute(status -> {
+                    if (!aliases.lockModel(modelId)) {
+                        throw new ModelNotFoundException(modelId); // deleted since the check above
+                    }
                     Optional<Alias> current = aliases.findForUpdate(owner(), name);
                     var now = Timestamps.now();
                     if (current.isPresent()) {
@@ -89,7 +92,7 @@ class AliasService {
                 if (attempt == 3) {
                     throw e;
                 }
-            } catch (DataIntegrityViolationException e) {
+            } catch (ModelNotFoundException | DataIntegrityViolationException e) {
                 // the model was deleted between the check above and the insert
                 throw new InvalidRequestException(
                         "modelId", "there is no model with id '" + modelId + "'; GET /models lists the stored ones");

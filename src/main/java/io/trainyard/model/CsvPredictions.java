@@ -134,7 +134,10 @@ final class CsvPredictions {
             // commons-csv reports broken quoting, and the reader a line that is too long, while iterating
             String problem = e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong
                     ? tooLong.getMessage()
-                    : "is not valid CSV: " + e.getMessage();
+                    : "is not valid CSV: "
+                            + (e.getCause() != null && e.getCause().getMessage() != null
+                                    ? e.getCause().getMessage()
+                                    : e.getMessage());
             if (started) {
                 throw new ResponseCutShortException(
                         "CSV prediction for model " + stored.id() + " stopped after the response started: " + problem);

@@ -19,6 +19,8 @@ import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 
+import tools.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * A model in its portable JSON shape: what GET /models/{id} returns and POST /models imports.
  * Weights are nested arrays, {@code Wl} with {@code layerSizes[l]} rows of {@code layerSizes[l+1]}
@@ -31,15 +33,18 @@ record ModelDocument(
         @Schema(
                 accessMode = Schema.AccessMode.READ_ONLY,
                 description = "The job that trained it; null when imported (ignored on import)")
+        @JsonDeserialize(using = IgnoredOnImport.class)
         String jobId,
 
         @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "Ignored on import: the import's own time")
+        @JsonDeserialize(using = IgnoredOnImport.class)
         Instant createdAt,
 
         @Schema(
                 accessMode = Schema.AccessMode.READ_ONLY,
                 description = "The name of the key it belongs to (a trained model: its job's owner); ignored on import",
                 example = "alice")
+        @JsonDeserialize(using = IgnoredOnImport.class)
         String owner,
 
         @Schema(example = "[5, 20, 1]") List<Integer> layerSizes,
@@ -55,6 +60,7 @@ record ModelDocument(
         Double testLoss,
 
         @Schema(accessMode = Schema.AccessMode.READ_ONLY, description = "Where the model came from; ignored on import")
+        @JsonDeserialize(using = IgnoredOnImport.class)
         Lineage lineage,
 
         @Schema(

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.nn.Gemm;
 import io.trainyard.nn.Model;
@@ -23,6 +24,7 @@ public class ModelService {
     private final ModelCache cache;
     private final AliasRepository aliases;
     private final BuildVersion build;
+    private final TransactionTemplate transaction;
 
     private final JsonMapper json;
 
@@ -31,8 +33,10 @@ public class ModelService {
             ModelCache cache,
             AliasRepository aliases,
             BuildVersion build,
-            JsonMapper json) {
+            JsonMapper json,
+            TransactionTemplate transaction) {
         this.json = json;
+        this.transaction = transaction;
         this.repository = repository;
         this.cache = cache;
         this.aliases = aliases;
@@ -117,14 +121,21 @@ public class ModelService {
      */
     void delete(String id) {
         get(id); // another owner's model answers 404 before anything is said about its aliases
-        List<AliasRepository.Pointer> pointers = aliases.pointingTo(id);
-        if (!pointers.isEmpty()) {
-            throw new ModelInUseException(id, pointers, Caller.current().name());
-        }
         try {
-            if (!repository.delete(id, Caller.current().onlyOwner())) {
-                throw new ModelNotFoundException(id);
-            }
+            // Under the model's row lock, which setting an alias takes too: an alias set meanwhile is
+            // either seen here (409) or finds no model (400), never left pointing at a deleted one.
+            transaction.executeWithoutResult(status -> {
+                if (!aliases.lockModel(id)) {
+                    throw new ModelNotFoundException(id);
+                }
+                List<AliasRepository.Pointer> pointers = aliases.pointingTo(id);
+                if (!pointers.isEmpty()) {
+                    throw new ModelInUseException(id, pointers, Caller.current().name());
+                }
+                if (!repository.delete(id, Caller.current().onlyOwner())) {
+                    throw new ModelNotFoundException(id);
+                }
+            });
         } catch (DataIntegrityViolationException e) {
             throw new ModelInUseException(
                     id, aliases.pointingTo(id), Caller.current().name());

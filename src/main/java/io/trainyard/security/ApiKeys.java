@@ -14,6 +14,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
@@ -47,15 +48,17 @@ public class ApiKeys {
 
     private final KeyRepository keys;
     private final AuthProperties properties;
+    private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
     private final Cache<String, Verified> verified;
     private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
     private final byte[] bootstrapHash;
     private final int maxLength;
 
-    ApiKeys(KeyRepository keys, AuthProperties properties) {
+    ApiKeys(KeyRepository keys, AuthProperties properties, ApplicationEventPublisher events) {
         this.keys = keys;
         this.properties = properties;
+        this.events = events;
         this.verified = Caffeine.newBuilder()
                 .expireAfterWrite(properties.cacheTtl())
                 .maximumSize(10_000)
@@ -167,6 +170,7 @@ public class ApiKeys {
             verified.invalidate(row.secretHash());
         }
         lastTouched.remove(id);
+        events.publishEvent(new KeyRevoked(row.name()));
     }
 
     /** A fresh secret: {@code ty_} and 256 random bits. */

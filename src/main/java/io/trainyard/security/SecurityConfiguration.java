@@ -115,7 +115,13 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled(), resolver), AuthorizationFilter.class)
-                .authorizeHttpRequests(a -> a.requestMatchers(HttpMethod.GET, PUBLIC)
+                .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC)
+                        // The end of an event stream comes back as an async dispatch of a request that
+                        // was authorised when it began and whose answer is already under way: checking
+                        // again refused a key revoked meanwhile on a committed response, an error and
+                        // stack trace in the log for nothing.
+                        .permitAll()
+                        .requestMatchers(HttpMethod.GET, PUBLIC)
                         .permitAll()
                         // HEAD is GET without the body (monitors and link checkers send it): it was a 401.
                         .requestMatchers(HttpMethod.HEAD, PUBLIC)

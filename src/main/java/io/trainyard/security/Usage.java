@@ -26,14 +26,16 @@ class Usage {
     }
 
     /**
-     * Bytes of numbers this owner keeps: data sets (inline job data included), models and histories
+     * Bytes of numbers this owner keeps: data sets (all their parts, validation included: left out, a
+     * data set's validation rows were stored free of any quota; inline job data too), models and histories
      * (both levels: what {@code trainyard.history.retention} drops shows here).
      */
     long storedBytes(String owner) {
         return jdbc.sql("""
                 SELECT
                   (SELECT COALESCE(SUM(octet_length(train_x) + octet_length(train_y)
-                          + COALESCE(octet_length(test_x), 0) + COALESCE(octet_length(test_y), 0)), 0)
+                          + COALESCE(octet_length(test_x), 0) + COALESCE(octet_length(test_y), 0)
+                          + COALESCE(octet_length(validation_x), 0) + COALESCE(octet_length(validation_y), 0)), 0)
                      FROM datasets WHERE owner = :owner)
                 + (SELECT COALESCE(SUM(octet_length(parameters) + COALESCE(octet_length(preprocessing_mean), 0)
                           + COALESCE(octet_length(preprocessing_std), 0)), 0)

@@ -42,6 +42,12 @@ class CsvTableTests {
         assertThat(problem("x,y\n1,\n")).contains("line 2, column 'y'").contains("empty");
         assertThat(problem("")).contains("line 1").contains("empty");
         assertThat(problem("x,y\n")).contains("line 2").contains("no data rows");
+        // Broken quoting: the parser's own words and line, not the name of its exception class.
+        assertThat(problem("x,y\n\"1,2\n3,4\n"))
+                .contains("not valid CSV")
+                .contains("line 2")
+                .doesNotContain("org.apache")
+                .doesNotContain("Exception");
         assertThatThrownBy(() -> parse("x,y\n1,2\n", List.of("z")))
                 .hasMessageContaining("line 1")
                 .hasMessageContaining("unknown target column 'z'");

@@ -44,10 +44,12 @@ class JobServiceTests {
 
     @BeforeEach
     void setUp() {
+        DatasetCatalog datasets = mock(DatasetCatalog.class);
+        given(datasets.stillThere(any())).willReturn(true);
         service = new JobService(
                 repository,
                 resolver,
-                mock(DatasetCatalog.class),
+                datasets,
                 running,
                 events,
                 DEFAULTS,

@@ -11,7 +11,10 @@ class ApiKeysTests {
 
     private static ApiKeys configured(String bootstrapKey) {
         // No repository: these secrets are decided by the configured key or the prefix alone.
-        return new ApiKeys(null, new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)));
+        return new ApiKeys(
+                null,
+                new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)),
+                event -> {});
     }
 
     @Test

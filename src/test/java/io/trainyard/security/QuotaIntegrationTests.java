@@ -205,6 +205,22 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aDataSetsValidationRowsCountAgainstTheStorageQuota() {
+        Http user = newUser();
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        // Half the rows in the data set's validation part: they were stored but not counted (2,400 of
+        // 4,800 bytes), so a data set of any size went past the quota with validationFraction near 1.
+        user.post("/datasets?name=big&validationFraction=0.5", "text/csv", csv.toString())
+                .expect(201);
+        Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("usage").asLong()).isEqualTo(4800);
+    }
+
+    @Test
     void aPercentEncodedPathIsHeldToTheSameQuotasAsThePlainOne() {
         // "/d%61tasets" and "/%6Aobs" are routed to POST /datasets and POST /jobs like the plain paths; the
         // quota checks compared the raw, still encoded URI and let them through.
