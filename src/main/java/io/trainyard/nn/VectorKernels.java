@@ -34,8 +34,9 @@ final class VectorKernels {
      * samples per pass, as this class did until session 16) read every input row again for each
      * output: a load per multiply-add, and with the homework's five inputs chains too short to hide
      * the FMA's latency. Here four vectors of samples of four input rows stay in registers while
-     * every output takes its sixteen multiply-adds from them; with more than four inputs the next
-     * four continue each output's sums from {@code dst}. The order of every sum is unchanged
+     * every output takes its sixteen multiply-adds from them; the next four continue each output's
+     * sums from {@code dst}, and the one to three inputs left over join the last four while the
+     * sums are still in registers. The order of every sum is unchanged
      * (q = 0, 1, …), so the bits are those of the row-at-a-time loop: init, then one fused
      * multiply-add per input.
      */
@@ -49,17 +50,20 @@ final class VectorKernels {
             int outs,
             double[] bias,
             double[] dst) {
-        int chunks = n / (4 * L) * (4 * L); // samples in whole chunks of four vectors
-        int blocked = ins / 4 * 4; // inputs in whole blocks of four
+        // With four inputs or more, whole chunks of four vectors go through blocks of four inputs;
+        // the last block also takes the one to three inputs left over.
+        int chunks = ins >= 4 ? n / (4 * L) * (4 * L) : 0;
+        int blocked = ins / 4 * 4;
         for (int i = 0; i < chunks; i += 4 * L) {
             for (int q = 0; q < blocked; q += 4) {
-                fourInputsFourVectors(src, q, n, i, coeff, inStride, outStride, outs, bias, q == 0, dst);
+                int extra = q + 4 == blocked ? ins - blocked : 0;
+                fourInputsFourVectors(src, q, extra, n, i, coeff, inStride, outStride, outs, bias, q == 0, dst);
             }
         }
-        // What the blocks left, one vector at a time and each output's inputs in order: the inputs
-        // past the last block of four on the chunks' samples, every input on the samples after them.
-        for (int at = 0, end = SPECIES.loopBound(n); at < end; at += L) {
-            for (int q = at < chunks ? blocked : 0; q < ins; q++) {
+        // The samples after the chunks (all of them with fewer than four inputs), one vector at a
+        // time, each output's inputs in order.
+        for (int at = chunks, end = SPECIES.loopBound(n); at < end; at += L) {
+            for (int q = 0; q < ins; q++) {
                 DoubleVector x = DoubleVector.fromArray(SPECIES, src, q * n + at);
                 for (int o = 0; o < outs; o++) {
                     int d = o * n + at;
@@ -82,10 +86,14 @@ final class VectorKernels {
         }
     }
 
-    /** Inputs q..q+3 on the four vectors at samples i.., for every output; {@code first}: start from the bias. */
+    /**
+     * Inputs q..q+3 (and the {@code extra} inputs after them, 0 to 3) on the four vectors at samples
+     * i.., for every output; {@code first}: start from the bias, else from {@code dst}.
+     */
     private static void fourInputsFourVectors(
             double[] src,
             int q,
+            int extra,
             int n,
             int i,
             double[] coeff,
@@ -150,6 +158,15 @@ final class VectorKernels {
             a1 = x31.fma(k, a1);
             a2 = x32.fma(k, a2);
             a3 = x33.fma(k, a3);
+            // Inputs q+4.. q+3+extra from L1, while the sums are still in registers: a round trip of
+            // every sum through dst per extra input cost more than these loads.
+            for (int e = 4, s = s0 + 4 * n; e < 4 + extra; e++, s += n) {
+                k = DoubleVector.broadcast(SPECIES, coeff[c + e * inStride]);
+                a0 = DoubleVector.fromArray(SPECIES, src, s).fma(k, a0);
+                a1 = DoubleVector.fromArray(SPECIES, src, s + L).fma(k, a1);
+                a2 = DoubleVector.fromArray(SPECIES, src, s + 2 * L).fma(k, a2);
+                a3 = DoubleVector.fromArray(SPECIES, src, s + 3 * L).fma(k, a3);
+            }
             a0.intoArray(dst, d);
             a1.intoArray(dst, d + L);
             a2.intoArray(dst, d + 2 * L);

@@ -43,8 +43,8 @@ class VectorKernelsTests {
     }
 
     /**
-     * Input counts below, at and above the block of four, sample counts with a one-vector and a
-     * scalar tail, both stride orders (the forward product and the error sent down), with and
+     * Input counts below, at and above the block of four (with 1, 2 and 3 left over for the last
+     * block), sample counts with a one-vector and a scalar tail, both stride orders (the forward product and the error sent down), with and
      * without a bias.
      */
     @ParameterizedTest(name = "{0} inputs → {1} outputs over {2}, forward {3}, bias {4}")
@@ -55,7 +55,10 @@ class VectorKernelsTests {
         "20, 5, 104, false, false",
         "3, 7, 37, true, false",
         "8, 3, 32, false, true",
-        "9, 2, 5, true, true"
+        "9, 2, 5, true, true",
+        "6, 4, 72, true, true",
+        "7, 3, 40, false, true",
+        "11, 2, 100, true, false"
     })
     void aLayerSumsEveryOutputInInputOrderFromItsBias(int ins, int outs, int n, boolean forward, boolean withBias) {
         assumeTrue(Simd.ENABLED, "the Vector API module is not in this JVM");
