@@ -4,7 +4,6 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -12,6 +11,7 @@ import io.swagger.v3.oas.models.examples.Example;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.trainyard.system.OpenApiExamples;
 
 /**
  * Uploading is one operation in two media types, CSV and JSON, handled by two methods on the same
@@ -58,7 +58,7 @@ class DatasetsOpenApi {
                         DatasetController.JSON_EXAMPLE_NAME,
                         new Example()
                                 .summary(DatasetController.JSON_EXAMPLE_NAME)
-                                .value(jsonExample()));
+                                .value(OpenApiExamples.parse(DatasetController.JSON_EXAMPLE, "upload")));
             }
         }
         ApiResponse invalid =
@@ -66,14 +66,6 @@ class DatasetsOpenApi {
         if (invalid != null) {
             invalid.setDescription("The file, the data or a parameter is invalid: `detail` names the line and "
                     + "column of a CSV file, `errors` every field to fix");
-        }
-    }
-
-    private static Object jsonExample() {
-        try {
-            return Json.mapper().readValue(DatasetController.JSON_EXAMPLE, Object.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("The upload example is not JSON", e);
         }
     }
 }

@@ -9,7 +9,6 @@ import org.springframework.context.annotation.Configuration;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
 import io.swagger.v3.core.converter.ResolvedSchema;
-import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
@@ -19,6 +18,7 @@ import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.MediaType;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.trainyard.system.OpenApiExamples;
 
 /**
  * Predicting is one operation in two media types: JSON and a streamed CSV, handled by two methods
@@ -49,7 +49,7 @@ class PredictionsOpenApi {
         ResolvedSchema answer = ModelConverters.getInstance(true)
                 .readAllAsResolvedSchema(new AnnotatedType(Predictions.PredictionResponse.class));
         answer.referencedSchemas.forEach(openApi.getComponents()::addSchemas);
-        Object example = example();
+        Object example = OpenApiExamples.parse(Predictions.JSON_EXAMPLE, "prediction");
         for (String path : PATHS) {
             PathItem item = openApi.getPaths().get(path);
             Operation post = item == null ? null : item.getPost();
@@ -79,14 +79,6 @@ class PredictionsOpenApi {
                 ok.setDescription("The outputs `y`, one row per sample (JSON); or, for a CSV body, the input "
                         + "columns and one column per output (CSV)");
             }
-        }
-    }
-
-    private static Object example() {
-        try {
-            return Json.mapper().readValue(Predictions.JSON_EXAMPLE, Object.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("The prediction example is not JSON", e);
         }
     }
 }
