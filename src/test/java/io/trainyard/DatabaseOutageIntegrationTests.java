@@ -17,6 +17,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.support.EmbeddedPostgresServers;
 import io.trainyard.support.Http;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -45,29 +46,15 @@ class DatabaseOutageIntegrationTests {
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
         registry.add("trainyard.data-dir", () -> temp("trainyard-outage").toString());
-        registry.add("spring.datasource.url", () -> postgres.getJdbcUrl("postgres", "postgres"));
-        registry.add("spring.datasource.username", () -> "postgres");
-        registry.add("spring.datasource.password", () -> "");
+        // The restarted server keeps the port, so the first server's URL stays right.
+        EmbeddedPostgresServers.use(registry, postgres);
     }
 
     /** The same cluster (data directory and port) every time, so a restart brings the same database back. */
     private static EmbeddedPostgres start(int port) {
-        try {
-            EmbeddedPostgres.Builder builder =
-                    EmbeddedPostgres.builder().setDataDirectory(PG_DATA).setCleanDataDirectory(false);
-            EmbeddedPostgres started = (port == 0 ? builder : builder.setPort(port)).start();
-            // Closed when the JVM exits, after the cached Spring context that uses it.
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    started.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting anyway
-                }
-            }));
-            return started;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not start embedded PostgreSQL", e);
-        }
+        EmbeddedPostgres.Builder builder =
+                EmbeddedPostgres.builder().setDataDirectory(PG_DATA).setCleanDataDirectory(false);
+        return EmbeddedPostgresServers.start(port == 0 ? builder : builder.setPort(port));
     }
 
     private static Path temp(String prefix) {

@@ -16,8 +16,13 @@ public final class EmbeddedPostgresServers {
      * Spring contexts that use it).
      */
     public static EmbeddedPostgres start() {
+        return start(EmbeddedPostgres.builder());
+    }
+
+    /** A server started from {@code builder} (a data directory, a port), closed when the JVM exits. */
+    public static EmbeddedPostgres start(EmbeddedPostgres.Builder builder) {
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+            EmbeddedPostgres postgres = builder.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     postgres.close();
