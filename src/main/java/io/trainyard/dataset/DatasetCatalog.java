@@ -167,14 +167,10 @@ public class DatasetCatalog {
     /** Salt that separates the validation shuffle of an upload from its test shuffle. */
     static final long VALIDATION_STREAM = 0x2545F4914F6CDD1DL;
 
-    /** Stores data sent as JSON (already checked with {@link DataTables#check}) as a listed data set. */
-    public Dataset upload(String name, DataTables.Table table) {
-        return upload(name, table, 0, 0, 0);
-    }
-
     /**
-     * Stores data sent as JSON, moving shares of its rows to the test and validation parts as a CSV
-     * upload does (the caller has refused a fraction for a part the data already brings).
+     * Stores data sent as JSON (already checked with {@link DataTables#check}) as a listed data set,
+     * moving shares of its rows to the test and validation parts as a CSV upload does (the caller has
+     * refused a fraction for a part the data already brings).
      */
     public Dataset upload(
             String name, DataTables.Table table, double testFraction, double validationFraction, long seed) {

@@ -132,11 +132,12 @@ public class JobService {
                 .spec()
                 .dataset();
         admit(resolved.size());
-        for (JobSpecResolver.Resolved r : resolved) {
-            if (r.spec().dataset() != null) {
-                requireDataset(r.spec().dataset(), "base.dataset");
-            }
-        }
+        // Members share the base's data set: one look per distinct id, not one per member.
+        resolved.stream()
+                .map(r -> r.spec().dataset())
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .forEach(id -> requireDataset(id, "base.dataset"));
         List<String> ids = new ArrayList<>();
         for (JobSpecResolver.Resolved r : resolved) {
             ids.add(enqueue(
