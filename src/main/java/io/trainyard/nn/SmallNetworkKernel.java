@@ -385,9 +385,7 @@ final class SmallNetworkKernel {
                     double[] prev = delta[l - 1];
                     // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
                     layer(delta[l], h, w[l], 1, h, d, null, prev);
-                    for (int p = 0; p < d; p++) {
-                        activation.multiplyByDerivative(prev, in[l], act[l], p * m, (p + 1) * m);
-                    }
+                    activation.multiplyByDerivative(prev, in[l], act[l], 0, d * m);
                 }
             }
         }
