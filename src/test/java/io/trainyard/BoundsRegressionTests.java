@@ -127,6 +127,41 @@ class BoundsRegressionTests {
     }
 
     @Test
+    void aDataSetWiderThanAnyNetworkIsRefusedBeforeItIsStored() {
+        // A million columns in one 2 MB row: stored, the column names alone were a 10 MB string that the
+        // list, every read and the embedded database's page writer carried; the second such upload ran
+        // the database out of memory and closed it for everyone. No network could take these inputs.
+        String wideJson = "{\"name\": \"wide\", \"x\": [[" + "1,".repeat(999_999) + "1]], \"y\": [1]}";
+        StringBuilder header = new StringBuilder("c0");
+        StringBuilder row = new StringBuilder("1");
+        for (int i = 1; i < 100_000; i++) {
+            header.append(",c").append(i);
+            row.append(",1");
+        }
+
+        for (int i = 0; i < 3; i++) {
+            JsonNode json = timed(() -> http.post("/datasets", wideJson)).expect(400);
+            assertThat(json.get("detail").asString())
+                    .contains("1000000 input columns")
+                    .contains("trainyard.limits.max-width");
+        }
+        JsonNode csv = timed(() -> http.post("/datasets", "text/csv", header + "\n" + row + "\n"))
+                .expect(400);
+        assertThat(csv.get("detail").asString())
+                .contains("line 1")
+                .contains("100000 columns")
+                .contains("trainyard.limits.max-width");
+        // The widest data a network takes is still welcome.
+        StringBuilder widest = new StringBuilder("c0");
+        StringBuilder widestRow = new StringBuilder("1");
+        for (int i = 1; i <= 1024; i++) {
+            widest.append(",c").append(i);
+            widestRow.append(",1");
+        }
+        http.post("/datasets", "text/csv", widest + "\n" + widestRow + "\n").expect(201);
+    }
+
+    @Test
     void aLayerOf1500000ZeroWidthsIsOneShortProblem() {
         int[] zeros = new int[1_500_000];
         Map<String, Object> sweep = Map.of(

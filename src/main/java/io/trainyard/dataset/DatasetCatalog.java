@@ -35,6 +35,7 @@ public class DatasetCatalog {
     private final InlineDataCache inline;
     private final List<DatasetUsage> usages;
     private final long maxCells;
+    private final int maxWidth;
     private final Map<String, Dataset> builtIn = new LinkedHashMap<>();
 
     DatasetCatalog(
@@ -46,6 +47,7 @@ public class DatasetCatalog {
         this.inline = inline;
         this.usages = usages;
         this.maxCells = properties.limits().maxDataCells();
+        this.maxWidth = properties.limits().maxWidth();
         builtIn.put(
                 HW5,
                 readBuiltIn(
@@ -134,7 +136,7 @@ public class DatasetCatalog {
      */
     public Dataset uploadCsv(
             String name, Reader csv, List<String> targets, double testFraction, double validationFraction, long seed) {
-        CsvTable table = CsvTable.parse(csv, targets, maxCells);
+        CsvTable table = CsvTable.parse(csv, targets, maxCells, maxWidth);
         return store(
                 name,
                 table.columns(),
@@ -183,6 +185,11 @@ public class DatasetCatalog {
     /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
     public long storedBytes() {
         return repository.storedBytes();
+    }
+
+    /** The most input (or target) columns one data set may have ({@code trainyard.limits.max-width}). */
+    public int maxWidth() {
+        return maxWidth;
     }
 
     /** The most numbers one data set may hold ({@code trainyard.limits.max-data-cells}). */

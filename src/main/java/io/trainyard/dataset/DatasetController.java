@@ -213,6 +213,13 @@ class DatasetController {
                 "",
                 errors,
                 catalog.maxCells());
+        if (table != null) {
+            int inputs = table.x()[0].length;
+            String tooWide = DataTables.widthProblem(inputs, table.y()[0].length, catalog.maxWidth());
+            if (tooWide != null) {
+                errors.add(new FieldError(inputs > catalog.maxWidth() ? "x" : "y", tooWide));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
