@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import io.trainyard.system.AbandonedBodies;
 import io.trainyard.system.ProblemTypes;
 import io.trainyard.system.TooManyRequestsException;
 
@@ -60,6 +61,9 @@ class ConcurrentRequestsLimit extends OncePerRequestFilter {
         }
         String owner = caller.name();
         if (!admit(owner)) {
+            // Over its limit already: this request's body is not read, nor swallowed by Tomcat after the
+            // answer (which would hold a thread as long as a slow body takes, uncounted).
+            AbandonedBodies.abandon(request);
             problems.resolveException(
                     request,
                     response,
@@ -75,6 +79,9 @@ class ConcurrentRequestsLimit extends OncePerRequestFilter {
         }
         try {
             chain.doFilter(request, response);
+            // A body its handler did not read (refused, or not needed) is read here, still counted
+            // against the owner, instead of by Tomcat after the answer where a slow one went uncounted.
+            AbandonedBodies.drainOrAbandon(request);
         } finally {
             inFlight.computeIfPresent(owner, (name, count) -> count <= 1 ? null : count - 1);
         }

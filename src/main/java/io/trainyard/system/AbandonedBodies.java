@@ -3,6 +3,8 @@ package io.trainyard.system;
 import java.io.IOException;
 
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
@@ -25,14 +27,60 @@ import org.springframework.context.annotation.Configuration;
  * the answer is then sent and the connection closed.
  */
 @Configuration(proxyBeanMethods = false)
-class AbandonedBodies {
+public class AbandonedBodies {
 
     /** A request attribute: present when the rest of the request's body is not to be read. */
     static final String ATTRIBUTE = AbandonedBodies.class.getName() + ".abandoned";
 
+    /** What Tomcat would swallow at most ({@code server.tomcat.max-swallow-size}'s default). */
+    static final long MAX_DRAIN = 2L * 1024 * 1024;
+
+    /** The rest of this request's body is not read: the connection is closed after the answer. */
+    public static void abandon(HttpServletRequest request) {
+        request.setAttribute(ATTRIBUTE, Boolean.TRUE);
+    }
+
+    /**
+     * Reads what is left of a body its handler did not read (a request refused or answered before its
+     * body was needed), in the calling thread and under the body rules of {@link RequestSizeLimitFilter}
+     * (a body that is too slow ends the reading), or abandons it when it is longer than Tomcat would
+     * swallow: so that the time a slow body takes stays with the caller that sent it (see
+     * {@code security/ConcurrentRequestsLimit}) instead of passing unseen to Tomcat's swallow.
+     */
+    public static void drainOrAbandon(HttpServletRequest request) {
+        if (request.isAsyncStarted() || request.getAttribute(ATTRIBUTE) != null) {
+            return;
+        }
+        try {
+            ServletInputStream in = request.getInputStream();
+            if (in.isFinished()) {
+                return;
+            }
+            if (request.getContentLengthLong() > MAX_DRAIN) {
+                abandon(request);
+                return;
+            }
+            byte[] buffer = new byte[8192];
+            long drained = 0;
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                drained += n;
+                if (drained > MAX_DRAIN) {
+                    abandon(request);
+                    return;
+                }
+            }
+        } catch (IOException | IllegalStateException e) {
+            // Too slow (already marked), the connection broken, or the body read as characters: whatever
+            // is left is not read.
+            abandon(request);
+        }
+    }
+
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> abandonedBodiesAreNotSwallowed() {
-        return factory -> factory.addContextValves(new DoNotSwallow());
+        // An engine valve: outside the host's error report valve, which would take the error state this sets for an
+        // error on a committed answer and cut that answer off.
+        return factory -> factory.addEngineValves(new DoNotSwallow());
     }
 
     static final class DoNotSwallow extends ValveBase {

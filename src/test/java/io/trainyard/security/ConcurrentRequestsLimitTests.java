@@ -74,6 +74,24 @@ class ConcurrentRequestsLimitTests {
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> limit.inFlight(name) == 3);
 
+            // A fourth stalled upload is answered at once: its body is neither waited for nor swallowed
+            // by Tomcat after the answer (which held the thread until the read timeout, uncounted).
+            try (Socket fourth = new Socket("localhost", port)) {
+                fourth.setSoTimeout(10_000);
+                fourth.getOutputStream()
+                        .write(("POST /jobs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                        + "Authorization: Bearer " + key + "\r\nContent-Length: 1000\r\n\r\n{")
+                                .getBytes(StandardCharsets.US_ASCII));
+                fourth.getOutputStream().flush();
+                long start = System.nanoTime();
+                String answer = new String(fourth.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(answer).startsWith("HTTP/1.1 429").contains("trainyard.quota.max-concurrent-requests");
+                assertThat(answer.endsWith("}") || answer.endsWith("\r\n0\r\n\r\n"))
+                        .as("the whole answer before the connection closed: %s", answer)
+                        .isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            }
+
             Http.Response refused = mallory.get("/jobs");
             assertThat(refused.status()).as(refused.text()).isEqualTo(429);
             assertThat(refused.contentType()).startsWith("application/problem+json");

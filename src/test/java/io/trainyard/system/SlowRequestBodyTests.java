@@ -70,6 +70,7 @@ class SlowRequestBodyTests {
                     .startsWith("HTTP/1.1 408")
                     .contains("application/problem+json", "request-timeout", "trainyard.limits.min-request-rate")
                     .doesNotContain("incident");
+            assertComplete(answer);
             dribble.cancel(true);
         }
     }
@@ -86,6 +87,7 @@ class SlowRequestBodyTests {
                     .startsWith("HTTP/1.1 408")
                     .contains("application/problem+json", "stopped arriving")
                     .doesNotContain("incident");
+            assertComplete(answer);
         }
     }
 
@@ -101,6 +103,7 @@ class SlowRequestBodyTests {
                     .startsWith("HTTP/1.1 408")
                     .contains("application/problem+json", "stopped arriving")
                     .doesNotContain("incident");
+            assertComplete(answer);
         }
     }
 
@@ -109,6 +112,14 @@ class SlowRequestBodyTests {
         new Http(port, Duration.ofSeconds(30))
                 .post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": 0.001}")
                 .expect(200);
+    }
+
+    /** The answer was sent whole before the connection closed: not cut off inside its body. */
+    private static void assertComplete(String answer) {
+        assertThat(answer).contains("\"status\":408");
+        assertThat(answer.endsWith("}") || answer.endsWith("\r\n0\r\n\r\n"))
+                .as("ends with its body (or the last chunk): %s", answer)
+                .isTrue();
     }
 
     /** Sends a POST /jobs whose headers declare {@code length} bytes, and only the body's first ten. */
