@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.security.Caller;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
 
@@ -91,12 +92,22 @@ public class DatasetCatalog {
                 .orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
-    /** Built-in data sets first, then stored ones, newest first. */
-    public List<DatasetInfo> list(String owner) {
+    /**
+     * Built-in data sets first (on the first page), then at most {@code limit} stored ones, newest first,
+     * after {@code cursor} (null: from the newest).
+     */
+    public PageCursor.Page<DatasetInfo> list(String owner, PageCursor cursor, int limit) {
         List<DatasetInfo> out = new ArrayList<>();
-        builtIn.values().forEach(d -> out.add(d.info()));
-        out.addAll(repository.findListed(Caller.current().ownerFilter(owner)));
-        return out;
+        if (cursor == null) {
+            builtIn.values().forEach(d -> out.add(d.info()));
+        }
+        PageCursor.Page<DatasetInfo> stored = PageCursor.page(
+                repository.findListed(Caller.current().ownerFilter(owner), cursor, limit + 1),
+                limit,
+                DatasetInfo::createdAt,
+                DatasetInfo::id);
+        out.addAll(stored.items());
+        return new PageCursor.Page<>(out, stored.nextCursor());
     }
 
     /**
