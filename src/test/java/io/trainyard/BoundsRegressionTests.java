@@ -162,6 +162,54 @@ class BoundsRegressionTests {
     }
 
     @Test
+    void concurrentWholeReadsOfAMillionPointHistoryWaitTheirTurnInsteadOfRunningOutOfMemory() throws Exception {
+        // 117 MB of JSON each: six at once on this 256 MB heap answered five 500s (OutOfMemoryError).
+        String id = http.post(
+                        "/jobs",
+                        Map.of(
+                                "dataset",
+                                "hw5",
+                                "alpha",
+                                1e-6,
+                                "iterations",
+                                1_000_000,
+                                "layers",
+                                List.of(),
+                                "normalize",
+                                true))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(ANSWER).build();
+        List<CompletableFuture<HttpResponse<Void>>> reads = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reads.add(client.sendAsync(
+                    HttpRequest.newBuilder(http.uri("/jobs/" + id + "/losses"))
+                            .header("Authorization", "Bearer " + Http.ADMIN_KEY)
+                            .timeout(Duration.ofSeconds(120))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+
+        int whole = 0;
+        for (CompletableFuture<HttpResponse<Void>> read : reads) {
+            HttpResponse<Void> answer = read.get();
+            assertThat(answer.statusCode()).as("200 or 503, never a 500").isIn(200, 503);
+            if (answer.statusCode() == 503) {
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                whole++;
+            }
+        }
+        assertThat(whole).isPositive();
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=500").expect(200).get("iteration"))
+                .hasSize(500);
+    }
+
+    @Test
     void aLayerOf1500000ZeroWidthsIsOneShortProblem() {
         int[] zeros = new int[1_500_000];
         Map<String, Object> sweep = Map.of(

@@ -12,9 +12,11 @@ import io.trainyard.job.TrainingJob;
 public class HistoryService {
 
     private final HistoryRepository repository;
+    private final WholeHistoryReads wholeReads;
 
-    HistoryService(HistoryRepository repository) {
+    HistoryService(HistoryRepository repository, WholeHistoryReads wholeReads) {
         this.repository = repository;
+        this.wholeReads = wholeReads;
     }
 
     /**
@@ -34,6 +36,7 @@ public class HistoryService {
         if (repository.isPruned(job.id())) {
             return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
         }
+        long points = -1;
         if (maxPoints != null) {
             // Downsampling from the coarse level reads a few dozen points per stored batch instead of
             // thousands; it is enough whenever it holds at least as many points as were asked for.
@@ -52,11 +55,14 @@ public class HistoryService {
                 }
             }
             HistoryRepository.RawStats raw = repository.rawStats(job.id(), since);
-            long points = raw.pointsAfter(since);
+            points = raw.pointsAfter(since);
             if (points > maxPoints) {
                 return streamed(job.id(), since, maxPoints, byLoss, layers, raw, (int) points);
             }
         }
+        // The whole history is read and held: long ones take their memory from a shared budget first.
+        wholeReads.admit(
+                points >= 0 ? points : repository.rawStats(job.id(), since).pointsAfter(since), layers);
         JobHistory history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
         if (history.size() == 0 && repository.isPruned(job.id())) {
             // Pruned between the check above and the read: the batches went in one transaction with the mark.

@@ -121,6 +121,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.TOO_MANY_REQUESTS, ex.type(), ex.title(), ex.getMessage(), null, headers);
     }
 
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Object> busy(ServiceBusyException ex) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(
+                HttpHeaders.RETRY_AFTER,
+                String.valueOf(Math.max(1, ex.retryAfter().toSeconds())));
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                ex.getMessage(),
+                null,
+                headers);
+    }
+
     @ExceptionHandler(QuotaExceededException.class)
     ResponseEntity<Object> quota(QuotaExceededException ex) {
         ResponseEntity<Object> answer = problem(
