@@ -210,6 +210,49 @@ class BoundsRegressionTests {
     }
 
     @Test
+    void concurrentPredictionsJustUnderTheLargeBodySizeShareTheMemoryInsteadOfRunningOutOfIt() throws Exception {
+        // Thirty 3.9 MB bodies of 990,000 one-number rows at once: each under the large-body threshold and
+        // within max-job-memory alone, together 500s with OutOfMemoryError on this 256 MB heap.
+        String model = http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(1, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                Map.of("W0", new double[][] {{1}})))
+                .expect(201)
+                .get("id")
+                .asString();
+        String body = "{\"x\": [" + "[0],".repeat(989_999) + "[0]]}";
+        HttpClient client = HttpClient.newBuilder().connectTimeout(ANSWER).build();
+        List<CompletableFuture<HttpResponse<Void>>> predictions = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            predictions.add(client.sendAsync(
+                    HttpRequest.newBuilder(http.uri("/models/" + model + "/predictions"))
+                            .header("Authorization", "Bearer " + Http.ADMIN_KEY)
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(120))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+
+        int answered = 0;
+        for (CompletableFuture<HttpResponse<Void>> prediction : predictions) {
+            HttpResponse<Void> answer = prediction.get();
+            assertThat(answer.statusCode()).as("200 or 503, never a 500").isIn(200, 503);
+            if (answer.statusCode() == 503) {
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                answered++;
+            }
+        }
+        assertThat(answered).isPositive();
+    }
+
+    @Test
     void aLayerOf1500000ZeroWidthsIsOneShortProblem() {
         int[] zeros = new int[1_500_000];
         Map<String, Object> sweep = Map.of(

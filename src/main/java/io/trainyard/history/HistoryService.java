@@ -6,17 +6,18 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 import io.trainyard.job.TrainingJob;
+import io.trainyard.system.RequestMemory;
 
 /** Reading stored histories back as columns, whole or downsampled. */
 @Service
 public class HistoryService {
 
     private final HistoryRepository repository;
-    private final WholeHistoryReads wholeReads;
+    private final RequestMemory memory;
 
-    HistoryService(HistoryRepository repository, WholeHistoryReads wholeReads) {
+    HistoryService(HistoryRepository repository, RequestMemory memory) {
         this.repository = repository;
-        this.wholeReads = wholeReads;
+        this.memory = memory;
     }
 
     /**
@@ -61,14 +62,26 @@ public class HistoryService {
             }
         }
         // The whole history is read and held: long ones take their memory from a shared budget first.
-        wholeReads.admit(
-                points >= 0 ? points : repository.rawStats(job.id(), since).pointsAfter(since), layers);
+        long whole = points >= 0 ? points : repository.rawStats(job.id(), since).pointsAfter(since);
+        memory.reserve(
+                wholeReadBytes(whole, layers),
+                "a whole read of " + whole + " history points",
+                "ask for ?maxPoints=… (a bounded read that never waits)");
         JobHistory history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
         if (history.size() == 0 && repository.isPruned(job.id())) {
             // Pruned between the check above and the read: the batches went in one transaction with the mark.
             return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
         }
         return maxPoints == null ? history : downsample(history, maxPoints, byLoss);
+    }
+
+    /**
+     * Bytes a whole read of {@code points} points of a network with {@code layers} weight matrices holds
+     * at its peak: per point the iteration, three losses, three mean squared errors, and a gradient and a
+     * weight norm per layer, as decoded doubles, as columns and as text of about three times that.
+     */
+    static long wholeReadBytes(long points, int layers) {
+        return points * (7L + 2L * layers) * Double.BYTES * 5;
     }
 
     private JobHistory coarseOnly(String jobId, int since, Integer maxPoints, boolean byLoss, int layers) {
