@@ -48,6 +48,24 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long declared = request.getContentLengthLong();
+        String coding = request.getHeader("Content-Encoding");
+        if (coding != null
+                && !coding.isBlank()
+                && !"identity".equalsIgnoreCase(coding.trim())
+                && (declared > 0 || request.getHeader("Transfer-Encoding") != null)) {
+            // Bodies are read as sent: a gzip body was parsed as its compressed bytes and answered with a
+            // puzzling "illegal character (code 31)". RFC 9110: 415 for a content coding not supported.
+            response.setHeader("Accept-Encoding", "identity");
+            FilterProblems.write(
+                    request,
+                    response,
+                    415,
+                    ProblemTypes.UNSUPPORTED_MEDIA_TYPE,
+                    "Unsupported Media Type",
+                    "Content-Encoding '" + (coding.length() > 40 ? coding.substring(0, 40) + "…" : coding)
+                            + "' is not supported: send the body uncompressed (without Content-Encoding).");
+            return;
+        }
         if (declared > maxBytes) {
             FilterProblems.write(
                     request, response, 413, ProblemTypes.PAYLOAD_TOO_LARGE, "Payload too large", message());
