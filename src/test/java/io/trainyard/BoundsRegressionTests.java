@@ -127,6 +127,132 @@ class BoundsRegressionTests {
     }
 
     @Test
+    void aDataSetWiderThanAnyNetworkIsRefusedBeforeItIsStored() {
+        // A million columns in one 2 MB row: stored, the column names alone were a 10 MB string that the
+        // list, every read and the embedded database's page writer carried; the second such upload ran
+        // the database out of memory and closed it for everyone. No network could take these inputs.
+        String wideJson = "{\"name\": \"wide\", \"x\": [[" + "1,".repeat(999_999) + "1]], \"y\": [1]}";
+        StringBuilder header = new StringBuilder("c0");
+        StringBuilder row = new StringBuilder("1");
+        for (int i = 1; i < 100_000; i++) {
+            header.append(",c").append(i);
+            row.append(",1");
+        }
+
+        for (int i = 0; i < 3; i++) {
+            JsonNode json = timed(() -> http.post("/datasets", wideJson)).expect(400);
+            assertThat(json.get("detail").asString())
+                    .contains("1000000 input columns")
+                    .contains("trainyard.limits.max-width");
+        }
+        JsonNode csv = timed(() -> http.post("/datasets", "text/csv", header + "\n" + row + "\n"))
+                .expect(400);
+        assertThat(csv.get("detail").asString())
+                .contains("line 1")
+                .contains("100000 columns")
+                .contains("trainyard.limits.max-width");
+        // The widest data a network takes is still welcome.
+        StringBuilder widest = new StringBuilder("c0");
+        StringBuilder widestRow = new StringBuilder("1");
+        for (int i = 1; i <= 1024; i++) {
+            widest.append(",c").append(i);
+            widestRow.append(",1");
+        }
+        http.post("/datasets", "text/csv", widest + "\n" + widestRow + "\n").expect(201);
+    }
+
+    @Test
+    void concurrentWholeReadsOfAMillionPointHistoryWaitTheirTurnInsteadOfRunningOutOfMemory() throws Exception {
+        // 117 MB of JSON each: six at once on this 256 MB heap answered five 500s (OutOfMemoryError).
+        String id = http.post(
+                        "/jobs",
+                        Map.of(
+                                "dataset",
+                                "hw5",
+                                "alpha",
+                                1e-6,
+                                "iterations",
+                                1_000_000,
+                                "layers",
+                                List.of(),
+                                "normalize",
+                                true))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(ANSWER).build();
+        List<CompletableFuture<HttpResponse<Void>>> reads = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            reads.add(client.sendAsync(
+                    HttpRequest.newBuilder(http.uri("/jobs/" + id + "/losses"))
+                            .header("Authorization", "Bearer " + Http.ADMIN_KEY)
+                            .timeout(Duration.ofSeconds(120))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+
+        int whole = 0;
+        for (CompletableFuture<HttpResponse<Void>> read : reads) {
+            HttpResponse<Void> answer = read.get();
+            assertThat(answer.statusCode()).as("200 or 503, never a 500").isIn(200, 503);
+            if (answer.statusCode() == 503) {
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                whole++;
+            }
+        }
+        assertThat(whole).isPositive();
+        assertThat(http.get("/jobs/" + id + "/losses?maxPoints=500").expect(200).get("iteration"))
+                .hasSize(500);
+    }
+
+    @Test
+    void concurrentPredictionsJustUnderTheLargeBodySizeShareTheMemoryInsteadOfRunningOutOfIt() throws Exception {
+        // Thirty 3.9 MB bodies of 990,000 one-number rows at once: each under the large-body threshold and
+        // within max-job-memory alone, together 500s with OutOfMemoryError on this 256 MB heap.
+        String model = http.post(
+                        "/models",
+                        Map.of(
+                                "layerSizes",
+                                List.of(1, 1),
+                                "activation",
+                                "none",
+                                "weights",
+                                Map.of("W0", new double[][] {{1}})))
+                .expect(201)
+                .get("id")
+                .asString();
+        String body = "{\"x\": [" + "[0],".repeat(989_999) + "[0]]}";
+        HttpClient client = HttpClient.newBuilder().connectTimeout(ANSWER).build();
+        List<CompletableFuture<HttpResponse<Void>>> predictions = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            predictions.add(client.sendAsync(
+                    HttpRequest.newBuilder(http.uri("/models/" + model + "/predictions"))
+                            .header("Authorization", "Bearer " + Http.ADMIN_KEY)
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(120))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding()));
+        }
+
+        int answered = 0;
+        for (CompletableFuture<HttpResponse<Void>> prediction : predictions) {
+            HttpResponse<Void> answer = prediction.get();
+            assertThat(answer.statusCode()).as("200 or 503, never a 500").isIn(200, 503);
+            if (answer.statusCode() == 503) {
+                assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                answered++;
+            }
+        }
+        assertThat(answered).isPositive();
+    }
+
+    @Test
     void aLayerOf1500000ZeroWidthsIsOneShortProblem() {
         int[] zeros = new int[1_500_000];
         Map<String, Object> sweep = Map.of(

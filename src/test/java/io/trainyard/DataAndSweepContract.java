@@ -72,6 +72,43 @@ abstract class DataAndSweepContract {
     // ---------------------------------------------------------------- uploads
 
     @Test
+    void theDataSetListComesInPagesOfAtMostLimitUploads() {
+        String key = http.post(
+                        "/keys",
+                        Map.of(
+                                "name",
+                                "pages-"
+                                        + java.util.UUID.randomUUID().toString().substring(0, 8),
+                                "role",
+                                "user"))
+                .expect(201)
+                .get("key")
+                .asString();
+        Http user = http.as(key);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(user.post("/datasets?name=page" + i, "text/csv", linearCsv(4))
+                    .expect(201)
+                    .get("id")
+                    .asString());
+        }
+
+        JsonNode first = user.get("/datasets?limit=2").expect(200);
+        JsonNode second = user.get(
+                        "/datasets?limit=2&cursor=" + first.get("nextCursor").asString())
+                .expect(200);
+
+        assertThat(first.get("items").findValuesAsString("id")).containsExactly("hw5", ids.get(2), ids.get(1));
+        assertThat(second.get("items").findValuesAsString("id")).containsExactly(ids.get(0));
+        assertThat(second.get("nextCursor").isNull()).isTrue();
+        assertThat(user.get("/datasets").expect(200).get("items").findValuesAsString("id"))
+                .as("the default page holds a short list whole")
+                .containsExactly("hw5", ids.get(2), ids.get(1), ids.get(0));
+        assertThat(user.get("/datasets?limit=501").status()).isEqualTo(400);
+        assertThat(user.get("/datasets?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
     void aCsvUploadTrainsAModelThatPredictsWithTheStoredPreprocessing() {
         Http.Response created =
                 http.post("/datasets?name=linear&target=y&testFraction=0.25&seed=3", "text/csv", linearCsv(40));

@@ -40,6 +40,14 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
      * @throws InvalidRequestException naming the line and column of the first bad cell
      */
     static CsvTable parse(Reader reader, List<String> targets, long maxCells) {
+        return parse(reader, targets, maxCells, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Parses {@code reader}, refusing a header with more input or target columns than a network
+     * layer may have ({@code maxWidth}) before any row is read.
+     */
+    static CsvTable parse(Reader reader, List<String> targets, long maxCells, int maxWidth) {
         CSVFormat format = CSVFormat.DEFAULT
                 .builder()
                 .setIgnoreSurroundingSpaces(true)
@@ -63,6 +71,13 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             }
             if (header.size() < 2) {
                 throw invalid("line 1: need at least one input and one target column, got " + header);
+            }
+            // Before the targets are looked up (a name search per target) and any row is read: no network
+            // takes more than maxWidth inputs or outputs, so such a file could only fill the database.
+            if (header.size() > 2L * maxWidth) {
+                throw invalid("line 1: the header has " + header.size() + " columns; a network takes at most "
+                        + maxWidth + " input columns and " + maxWidth + " target columns"
+                        + " (trainyard.limits.max-width)");
             }
             List<String> asked =
                     targets.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
@@ -88,6 +103,10 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             if (inputIndex.isEmpty()) {
                 throw new InvalidRequestException(
                         "target", "every column is a target; leave at least one input column");
+            }
+            String tooWide = DataTables.widthProblem(inputIndex.size(), targetNames.size(), maxWidth);
+            if (tooWide != null) {
+                throw invalid("line 1: the header " + tooWide);
             }
             List<double[]> xs = new ArrayList<>();
             List<double[]> ys = new ArrayList<>();

@@ -103,6 +103,23 @@ public final class DataTables {
         return errors.size() > before ? null : new Table(x, ys, testX, testYs, validationX, validationYs);
     }
 
+    /**
+     * What is wrong with data of {@code inputs} input and {@code targets} target columns when either is
+     * more than a layer may have ({@code trainyard.limits.max-width}), or null when both fit. Such data
+     * could never be trained on, only stored: a data set is refused at upload rather than at its first job.
+     */
+    public static String widthProblem(int inputs, int targets, int maxWidth) {
+        if (inputs > maxWidth) {
+            return "has " + inputs + " input columns, more than the width limit " + maxWidth
+                    + " (trainyard.limits.max-width) of a network's input layer";
+        }
+        if (targets > maxWidth) {
+            return "has " + targets + " target columns, more than the width limit " + maxWidth
+                    + " (trainyard.limits.max-width) of a network's output layer";
+        }
+        return null;
+    }
+
     /** A held-out part ({@code <part>X}, {@code <part>Y}): both or neither, rows and columns matching. */
     private static void checkPart(
             double[][] x,

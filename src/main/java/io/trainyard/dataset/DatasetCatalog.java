@@ -18,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.security.Caller;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
 import io.trainyard.system.TrainyardProperties;
 
@@ -35,6 +36,7 @@ public class DatasetCatalog {
     private final InlineDataCache inline;
     private final List<DatasetUsage> usages;
     private final long maxCells;
+    private final int maxWidth;
     private final Map<String, Dataset> builtIn = new LinkedHashMap<>();
 
     DatasetCatalog(
@@ -46,6 +48,7 @@ public class DatasetCatalog {
         this.inline = inline;
         this.usages = usages;
         this.maxCells = properties.limits().maxDataCells();
+        this.maxWidth = properties.limits().maxWidth();
         builtIn.put(
                 HW5,
                 readBuiltIn(
@@ -89,12 +92,22 @@ public class DatasetCatalog {
                 .orElseThrow(() -> new DatasetNotFoundException(id));
     }
 
-    /** Built-in data sets first, then stored ones, newest first. */
-    public List<DatasetInfo> list(String owner) {
+    /**
+     * Built-in data sets first (on the first page), then at most {@code limit} stored ones, newest first,
+     * after {@code cursor} (null: from the newest).
+     */
+    public PageCursor.Page<DatasetInfo> list(String owner, PageCursor cursor, int limit) {
         List<DatasetInfo> out = new ArrayList<>();
-        builtIn.values().forEach(d -> out.add(d.info()));
-        out.addAll(repository.findListed(Caller.current().ownerFilter(owner)));
-        return out;
+        if (cursor == null) {
+            builtIn.values().forEach(d -> out.add(d.info()));
+        }
+        PageCursor.Page<DatasetInfo> stored = PageCursor.page(
+                repository.findListed(Caller.current().ownerFilter(owner), cursor, limit + 1),
+                limit,
+                DatasetInfo::createdAt,
+                DatasetInfo::id);
+        out.addAll(stored.items());
+        return new PageCursor.Page<>(out, stored.nextCursor());
     }
 
     /**
@@ -134,7 +147,7 @@ public class DatasetCatalog {
      */
     public Dataset uploadCsv(
             String name, Reader csv, List<String> targets, double testFraction, double validationFraction, long seed) {
-        CsvTable table = CsvTable.parse(csv, targets, maxCells);
+        CsvTable table = CsvTable.parse(csv, targets, maxCells, maxWidth);
         return store(
                 name,
                 table.columns(),
@@ -183,6 +196,11 @@ public class DatasetCatalog {
     /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
     public long storedBytes() {
         return repository.storedBytes();
+    }
+
+    /** The most input (or target) columns one data set may have ({@code trainyard.limits.max-width}). */
+    public int maxWidth() {
+        return maxWidth;
     }
 
     /** The most numbers one data set may hold ({@code trainyard.limits.max-data-cells}). */

@@ -9,6 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -37,6 +40,7 @@ import io.trainyard.security.Caller;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
+import io.trainyard.system.PageCursor;
 
 /** The data sets jobs can train on: the built-in ones and the ones users upload. */
 @RestController
@@ -79,15 +83,22 @@ class DatasetController {
             operationId = "listDatasets",
             summary = "List data sets",
             description = "Built-in data sets (at least `hw5`) first, then "
-                    + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers.")
+                    + "uploaded ones, newest first. Each item describes the shape and columns, not the numbers. "
+                    + "At most `limit` uploads per page: pass `nextCursor` back as `cursor` for the next one.")
     DatasetList list(
             @io.swagger.v3.oas.annotations.Parameter(
                             description = "Only this owner's uploads (admin keys; "
                                     + "a user key always lists its own); built-in data sets are always listed")
                     @org.springframework.web.bind.annotation.RequestParam(required = false)
-                    String owner) {
-        return new DatasetList(
-                catalog.list(owner).stream().map(DatasetResponse::from).toList());
+                    String owner,
+            // Every upload in one answer grew without bound with the number of uploads (each with up to
+            // 2,048 column names): a page, as for jobs, models and sweeps, with a default large enough
+            // that a list which used to come whole still does.
+            @Parameter(description = "Uploads per page, 1 to 500") @RequestParam(defaultValue = "500") @Min(1) @Max(500)
+                    int limit,
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+        PageCursor.Page<DatasetInfo> page = catalog.list(owner, PageCursor.parse(cursor), limit);
+        return new DatasetList(page.items().stream().map(DatasetResponse::from).toList(), page.nextCursor());
     }
 
     @GetMapping("/{id}")
@@ -213,6 +224,13 @@ class DatasetController {
                 "",
                 errors,
                 catalog.maxCells());
+        if (table != null) {
+            int inputs = table.x()[0].length;
+            String tooWide = DataTables.widthProblem(inputs, table.y()[0].length, catalog.maxWidth());
+            if (tooWide != null) {
+                errors.add(new FieldError(inputs > catalog.maxWidth() ? "x" : "y", tooWide));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -254,5 +272,5 @@ class DatasetController {
                         dataset.info().ownedBy(Caller.current().name())));
     }
 
-    record DatasetList(List<DatasetResponse> items) {}
+    record DatasetList(List<DatasetResponse> items, String nextCursor) {}
 }

@@ -10,6 +10,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.trainyard.system.DoubleArrays;
+import io.trainyard.system.PageCursor;
 import io.trainyard.system.Rows;
 
 import tools.jackson.core.type.TypeReference;
@@ -92,17 +93,15 @@ class DatasetRepository {
     }
 
     /** Listed data sets without their numbers, newest first, of one owner or (null) of all. */
-    List<DatasetInfo> findListed(String owner) {
-        if (owner == null) {
-            return jdbc.sql("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed ORDER BY created_at DESC, id DESC")
-                    .query(this::info)
-                    .list();
+    List<DatasetInfo> findListed(String owner, PageCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + INFO_COLUMNS + " FROM datasets WHERE listed");
+        java.util.Map<String, Object> params = new java.util.HashMap<>();
+        if (owner != null) {
+            sql.append(" AND owner = :owner");
+            params.put("owner", owner);
         }
-        return jdbc.sql("SELECT " + INFO_COLUMNS
-                        + " FROM datasets WHERE listed AND owner = :owner ORDER BY created_at DESC, id DESC")
-                .param("owner", owner)
-                .query(this::info)
-                .list();
+        PageCursor.appendPage(sql, params, after, limit);
+        return jdbc.sql(sql.toString()).params(params).query(this::info).list();
     }
 
     /** What a stored data set is, read without decoding its numbers (null {@code owner}: any owner's). */
@@ -136,14 +135,16 @@ class DatasetRepository {
     }
 
     /**
-     * Bytes of numbers stored for data sets (uploads and inline job data), for storage accounting
-     * and quotas. Read from the stored column lengths; nothing is decoded.
+     * Bytes stored for data sets (uploads and inline job data), for storage accounting and quotas: the
+     * numbers, and the column names and name (up to 2,048 names of 256 characters each: uncounted, a
+     * one-row data set stored half a megabyte free). Read from the stored column lengths; nothing is decoded.
      */
     long storedBytes() {
         Long bytes = jdbc.sql("""
                 SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
                     + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)
-                    + COALESCE(OCTET_LENGTH(validation_x), 0) + COALESCE(OCTET_LENGTH(validation_y), 0)), 0)
+                    + COALESCE(OCTET_LENGTH(validation_x), 0) + COALESCE(OCTET_LENGTH(validation_y), 0)
+                    + OCTET_LENGTH(columns_json) + OCTET_LENGTH(name)), 0)
                 FROM datasets""").query(Long.class).single();
         return bytes == null ? 0 : bytes;
     }

@@ -6,15 +6,18 @@ import java.util.Optional;
 import org.springframework.stereotype.Service;
 
 import io.trainyard.job.TrainingJob;
+import io.trainyard.system.RequestMemory;
 
 /** Reading stored histories back as columns, whole or downsampled. */
 @Service
 public class HistoryService {
 
     private final HistoryRepository repository;
+    private final RequestMemory memory;
 
-    HistoryService(HistoryRepository repository) {
+    HistoryService(HistoryRepository repository, RequestMemory memory) {
         this.repository = repository;
+        this.memory = memory;
     }
 
     /**
@@ -34,6 +37,7 @@ public class HistoryService {
         if (repository.isPruned(job.id())) {
             return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
         }
+        long points = -1;
         if (maxPoints != null) {
             // Downsampling from the coarse level reads a few dozen points per stored batch instead of
             // thousands; it is enough whenever it holds at least as many points as were asked for.
@@ -52,17 +56,32 @@ public class HistoryService {
                 }
             }
             HistoryRepository.RawStats raw = repository.rawStats(job.id(), since);
-            long points = raw.pointsAfter(since);
+            points = raw.pointsAfter(since);
             if (points > maxPoints) {
                 return streamed(job.id(), since, maxPoints, byLoss, layers, raw, (int) points);
             }
         }
+        // The whole history is read and held: long ones take their memory from a shared budget first.
+        long whole = points >= 0 ? points : repository.rawStats(job.id(), since).pointsAfter(since);
+        memory.reserve(
+                wholeReadBytes(whole, layers),
+                "a whole read of " + whole + " history points",
+                "ask for ?maxPoints=… (a bounded read that never waits)");
         JobHistory history = JobHistory.of(repository.findSince(job.id(), since), since, layers);
         if (history.size() == 0 && repository.isPruned(job.id())) {
             // Pruned between the check above and the read: the batches went in one transaction with the mark.
             return coarseOnly(job.id(), since, maxPoints, byLoss, layers);
         }
         return maxPoints == null ? history : downsample(history, maxPoints, byLoss);
+    }
+
+    /**
+     * Bytes a whole read of {@code points} points of a network with {@code layers} weight matrices holds
+     * at its peak: per point the iteration, three losses, three mean squared errors, and a gradient and a
+     * weight norm per layer, as decoded doubles, as columns and as text of about three times that.
+     */
+    static long wholeReadBytes(long points, int layers) {
+        return points * (7L + 2L * layers) * Double.BYTES * 5;
     }
 
     private JobHistory coarseOnly(String jobId, int since, Integer maxPoints, boolean byLoss, int layers) {

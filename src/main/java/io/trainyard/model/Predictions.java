@@ -23,6 +23,7 @@ import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.RequestMemory;
 import io.trainyard.system.TrainyardProperties;
 
 /** Predictions for a stored model, shared by POST /models/{id}/predictions and POST /aliases/{name}/predictions. */
@@ -60,9 +61,12 @@ class Predictions {
     private final long maxDataCells;
     private final long maxMemory;
 
-    Predictions(TrainyardProperties properties) {
+    private final RequestMemory memory;
+
+    Predictions(TrainyardProperties properties, RequestMemory memory) {
         this.maxDataCells = properties.limits().maxDataCells();
         this.maxMemory = properties.limits().maxJobMemoryBytes();
+        this.memory = memory;
     }
 
     @Schema(name = "PredictionRequest")
@@ -119,6 +123,9 @@ class Predictions {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
+        // Checked alone above; with the others being answered now, from the shared budget: twice the
+        // estimate, since the answer's rows and their text come on top of the working memory.
+        memory.reserve(2 * estimate, "a prediction of " + x.length + " rows", "send fewer rows per request");
         double[][] y = model.predict(new Array2DRowRealMatrix(x, false)).getData();
         // Finite inputs can still overflow a model (an imported one with large weights, or inputs far
         // from its training data); JSON has no number for that, and the answer must not pretend.

@@ -85,6 +85,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 problems.resolveException(request, response, null, new PayloadTooLargeException(e.getMessage()));
                 return;
             }
+            if (e.getClass().getSimpleName().equals("TooSlowException")) {
+                // The advice answers it (408), as for a body read by a handler.
+                problems.resolveException(request, response, null, e);
+                return;
+            }
             throw e;
         }
         String endpoint = Endpoints.path(request);

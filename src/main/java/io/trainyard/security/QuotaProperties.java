@@ -13,10 +13,14 @@ import org.springframework.util.unit.DataSize;
  * @param requestsPerSecond sustained request rate of one owner
  * @param burst requests one owner may send at once; the limiter grants {@code burst} requests per
  *     {@code burst / requestsPerSecond} seconds
+ * @param maxConcurrentRequests requests of one owner being handled at the same moment (each holds one
+ *     of the server's request threads while its body is read and its answer written; an event stream
+ *     only while it is opened); beyond it 429
  */
 @ConfigurationProperties("trainyard.quota")
 public record QuotaProperties(
         @DefaultValue("200") int maxActiveJobs,
         @DefaultValue("1GB") DataSize maxStoredBytes,
         @DefaultValue("50") int requestsPerSecond,
-        @DefaultValue("100") int burst) {}
+        @DefaultValue("100") int burst,
+        @DefaultValue("32") int maxConcurrentRequests) {}

@@ -35,7 +35,8 @@ class Usage {
                 SELECT
                   (SELECT COALESCE(SUM(octet_length(train_x) + octet_length(train_y)
                           + COALESCE(octet_length(test_x), 0) + COALESCE(octet_length(test_y), 0)
-                          + COALESCE(octet_length(validation_x), 0) + COALESCE(octet_length(validation_y), 0)), 0)
+                          + COALESCE(octet_length(validation_x), 0) + COALESCE(octet_length(validation_y), 0)
+                          + octet_length(columns_json) + octet_length(name)), 0)
                      FROM datasets WHERE owner = :owner)
                 + (SELECT COALESCE(SUM(octet_length(parameters) + COALESCE(octet_length(preprocessing_mean), 0)
                           + COALESCE(octet_length(preprocessing_std), 0)), 0)

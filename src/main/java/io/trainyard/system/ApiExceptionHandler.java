@@ -121,6 +121,21 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.TOO_MANY_REQUESTS, ex.type(), ex.title(), ex.getMessage(), null, headers);
     }
 
+    @ExceptionHandler(ServiceBusyException.class)
+    ResponseEntity<Object> busy(ServiceBusyException ex) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(
+                HttpHeaders.RETRY_AFTER,
+                String.valueOf(Math.max(1, ex.retryAfter().toSeconds())));
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.SERVICE_UNAVAILABLE,
+                "Service unavailable",
+                ex.getMessage(),
+                null,
+                headers);
+    }
+
     @ExceptionHandler(QuotaExceededException.class)
     ResponseEntity<Object> quota(QuotaExceededException ex) {
         ResponseEntity<Object> answer = problem(
@@ -212,6 +227,35 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 "The request body ended before its declared length: the connection was closed while it was sent.",
                 null,
                 new HttpHeaders());
+    }
+
+    /**
+     * A body that arrived too slowly or stalled ({@link RequestSizeLimitFilter}): the client is slow or
+     * holding the request open on purpose, nothing failed here, so one line in the log and a 408. The
+     * container closes the connection after a 408, so the unread rest of the body is not waited for.
+     */
+    @ExceptionHandler(RequestSizeLimitFilter.TooSlowException.class)
+    ResponseEntity<Object> bodyTooSlow(RequestSizeLimitFilter.TooSlowException ex) {
+        log.info("Request body too slow: {}", ex.getMessage());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.CONNECTION, "close");
+        return problem(
+                HttpStatus.REQUEST_TIMEOUT,
+                ProblemTypes.REQUEST_TIMEOUT,
+                "Request timeout",
+                ex.getMessage(),
+                null,
+                headers);
+    }
+
+    /**
+     * Tomcat's own reaction to a body read that its read timeout ended: it asks for a 408 and the error
+     * dispatch raises the timeout again ({@link ErrorDispatchController}); the same answer as above.
+     */
+    @ExceptionHandler(java.net.SocketTimeoutException.class)
+    ResponseEntity<Object> bodyStalled(java.net.SocketTimeoutException ex) {
+        return bodyTooSlow(new RequestSizeLimitFilter.TooSlowException("The request body stopped arriving: nothing "
+                + "came for the server's read timeout (server.tomcat.connection-timeout); send it at once."));
     }
 
     @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -313,6 +357,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
             if (cause instanceof RequestSizeLimitFilter.TooLargeException tooLarge) {
                 return tooLarge(new PayloadTooLargeException(tooLarge.getMessage()));
+            }
+            if (cause instanceof RequestSizeLimitFilter.TooSlowException tooSlow) {
+                return bodyTooSlow(tooSlow);
             }
         }
         FieldError error = describe(ex.getMostSpecificCause());

@@ -30,6 +30,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * got one after {@code large-request-wait} is answered {@code 503} with {@code Retry-After}, its body
  * unread. Small requests never wait.
  *
+ * <p>Bodies under that size were read at any concurrency: thirty 3.9 MB prediction bodies of short
+ * numbers at once (each under the 4 MB threshold, ≈ 40 MB once parsed) answered 500s with
+ * {@code OutOfMemoryError} on a 256 MB heap. So every body over {@link #SMALL_BODY} also reserves its
+ * declared length (a chunked one: {@code max-request-size}) from a budget of
+ * {@code trainyard.limits.concurrent-body-bytes} (by default a sixteenth of the heap, since a body
+ * costs up to {@link #EXPANSION} times its size) for the whole request, within the same wait; a body
+ * larger than the whole budget waits for all of it. Requests with small bodies never wait.
+ *
  * <p>Runs after authentication (Spring Security's filters come first), so an anonymous client
  * cannot hold the permits; it is counted for a whole request, the body's reading and the answer.
  */
@@ -42,10 +50,18 @@ class LargeBodyGate extends OncePerRequestFilter {
     /** A large body's reading costs up to about this many times its size in heap (measured ≈ 10). */
     static final int EXPANSION = 16;
 
+    /** Bodies up to this size neither wait nor count against the byte budget. */
+    static final long SMALL_BODY = 64 * 1024;
+
     private final long largeBytes;
+    private final long maxBytes;
     private final int permits;
     private final long waitNanos;
     private final Semaphore gate;
+    /** The byte budget, in KiB. */
+    private final int budgetKib;
+
+    private final Semaphore budget;
 
     LargeBodyGate(TrainyardProperties properties) {
         TrainyardProperties.Limits limits = properties.limits();
@@ -57,6 +73,12 @@ class LargeBodyGate extends OncePerRequestFilter {
                         limits.maxRequestSize().toBytes());
         this.waitNanos = limits.largeRequestWait().toNanos();
         this.gate = new Semaphore(permits, true);
+        this.maxBytes = limits.maxRequestSize().toBytes();
+        long budgetBytes = limits.concurrentBodyBytes() != null
+                ? limits.concurrentBodyBytes().toBytes()
+                : Runtime.getRuntime().maxMemory() / EXPANSION;
+        this.budgetKib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budgetBytes / 1024));
+        this.budget = new Semaphore(budgetKib, true);
     }
 
     /** One permit per {@link #EXPANSION} × the largest body the heap holds, at least one. */
@@ -74,33 +96,84 @@ class LargeBodyGate extends OncePerRequestFilter {
         return gate.availablePermits();
     }
 
+    /** KiB of the byte budget free now (tests wait on it). */
+    int availableKib() {
+        return budget.availablePermits();
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!isLarge(request)) {
+        boolean large = isLarge(request);
+        int kib = budgetKib(request);
+        if (!large && kib == 0) {
             chain.doFilter(request, response);
             return;
         }
-        boolean admitted;
-        try {
-            admitted = gate.tryAcquire(waitNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            admitted = false;
-        }
-        if (!admitted) {
+        long deadline = System.nanoTime() + waitNanos;
+        if (large && !acquire(gate, 1, deadline)) {
             log.warn(
                     "Large request {} {} refused: {} large bodies are being read already (trainyard.limits.concurrent-large-requests)",
                     request.getMethod(),
                     request.getRequestURI(),
                     permits);
-            refuse(request, response);
+            refuse(
+                    request,
+                    response,
+                    permits + " request bodies over " + largeBytes + " bytes are being read "
+                            + "already, the most this instance reads at once (trainyard.limits.concurrent-large-requests)");
+            return;
+        }
+        if (kib > 0 && !acquire(budget, kib, deadline)) {
+            if (large) {
+                gate.release();
+            }
+            log.warn(
+                    "Request {} {} refused: {} KiB of request bodies are being read already (trainyard.limits.concurrent-body-bytes)",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    budgetKib);
+            refuse(
+                    request,
+                    response,
+                    "Request bodies of up to " + budgetKib + " KiB together are being read "
+                            + "already, the most this instance reads at once (trainyard.limits.concurrent-body-bytes)");
             return;
         }
         try {
             chain.doFilter(request, response);
         } finally {
-            gate.release();
+            if (kib > 0) {
+                budget.release(kib);
+            }
+            if (large) {
+                gate.release();
+            }
+        }
+    }
+
+    /** KiB of the byte budget this request's body takes: none for a small body, at most the whole budget. */
+    private int budgetKib(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        long bytes;
+        if (declared >= 0) {
+            bytes = declared > SMALL_BODY ? declared : 0;
+        } else {
+            String encoding = request.getHeader("Transfer-Encoding");
+            bytes = encoding != null
+                            && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")
+                    ? maxBytes
+                    : 0;
+        }
+        return (int) Math.min(budgetKib, (bytes + 1023) / 1024);
+    }
+
+    private static boolean acquire(Semaphore semaphore, int permits, long deadline) {
+        try {
+            return semaphore.tryAcquire(permits, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -113,7 +186,7 @@ class LargeBodyGate extends OncePerRequestFilter {
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
         response.setHeader("Retry-After", "5");
         // The body was not read: the connection cannot be reused for another request.
         response.setHeader("Connection", "close");
@@ -123,8 +196,6 @@ class LargeBodyGate extends OncePerRequestFilter {
                 503,
                 ProblemTypes.SERVICE_UNAVAILABLE,
                 "Service unavailable",
-                permits + " request bodies over " + largeBytes + " bytes are being read already, the most this "
-                        + "instance reads at once (trainyard.limits.concurrent-large-requests); send it again in "
-                        + "a few seconds.");
+                why + "; send it again in a few seconds.");
     }
 }

@@ -24,6 +24,7 @@ public final class ProblemTypes {
     public static final URI QUOTA_EXCEEDED = URI.create(BASE + "quota-exceeded");
     public static final URI TOO_MANY_ACTIVE_JOBS = URI.create(BASE + "too-many-active-jobs");
     public static final URI RATE_LIMITED = URI.create(BASE + "rate-limited");
+    public static final URI REQUEST_TIMEOUT = URI.create(BASE + "request-timeout");
     public static final URI IDEMPOTENCY_KEY_REUSED = URI.create(BASE + "idempotency-key-reused");
     public static final URI IDEMPOTENCY_KEY_IN_FLIGHT = URI.create(BASE + "idempotency-key-in-flight");
 

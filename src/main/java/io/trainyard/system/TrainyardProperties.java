@@ -80,6 +80,12 @@ public record TrainyardProperties(
      * @param concurrentLargeRequests large bodies read at once; 0 means one per 16 × max-request-size
      *     of heap, at least one
      * @param largeRequestWait how long a large body waits for a permit before it is answered 503
+     * @param concurrentBodyBytes bytes of request bodies over 64 KB read at once, whatever their size
+     *     ({@code system/LargeBodyGate}); unset means a sixteenth of the heap
+     * @param minRequestRate bytes per second a request body must average once
+     *     {@code min-request-rate-grace} has passed since its reading began; a slower body is answered
+     *     408 and its connection closed ({@code system/RequestSizeLimitFilter}); 0 turns the check off
+     * @param minRequestRateGrace how long a body may take before {@code min-request-rate} applies
      */
     public record Limits(
             @DefaultValue("32") int maxHiddenLayers,
@@ -97,7 +103,10 @@ public record TrainyardProperties(
             @DefaultValue("30m") Duration eventStreamTimeout,
             @DefaultValue("4MB") DataSize largeRequestSize,
             @DefaultValue("0") int concurrentLargeRequests,
-            @DefaultValue("30s") Duration largeRequestWait) {
+            @DefaultValue("30s") Duration largeRequestWait,
+            DataSize concurrentBodyBytes,
+            @DefaultValue("64KB") DataSize minRequestRate,
+            @DefaultValue("10s") Duration minRequestRateGrace) {
 
         public Limits {
             if (concurrentLargeRequests < 0) {

@@ -182,12 +182,12 @@ class QuotaIntegrationTests {
     @Test
     void storingBeyondTheQuotaIs403NamingUsageAndQuota() {
         Http user = newUser();
-        fillStorage(user); // 200 rows x 3 x 8 bytes = 4800 bytes
+        fillStorage(user); // 200 rows x 3 x 8 bytes = 4800 bytes, its column names ["a","b","y"] 13 and name 3
         Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
         assertThat(refused.status()).as(refused.text()).isEqualTo(403);
         JsonNode problem = refused.json();
         assertThat(problem.get("type").asString()).endsWith("/quota-exceeded");
-        assertThat(problem.get("usage").asLong()).isEqualTo(4800);
+        assertThat(problem.get("usage").asLong()).isEqualTo(4800 + 13 + 3);
         assertThat(problem.get("quota").asLong()).isEqualTo(4096);
         assertThat(user.post(
                                 "/models",
@@ -205,6 +205,26 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aDataSetsColumnNamesCountAgainstTheStorageQuota() {
+        Http user = newUser();
+        // One row of 21 numbers (168 bytes) under 21 names of 250 characters (5 KB): the names were
+        // stored free, so a user could keep any amount of them within a quota of numbers.
+        StringBuilder header = new StringBuilder();
+        StringBuilder row = new StringBuilder();
+        for (int c = 0; c < 21; c++) {
+            header.append(c == 0 ? "" : ",").append(String.format("%03d", c)).append("n".repeat(247));
+            row.append(c == 0 ? "" : ",").append(c);
+        }
+        user.post("/datasets?name=names", "text/csv", header + "\n" + row + "\n")
+                .expect(201);
+
+        Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("usage").asLong()).isGreaterThan(21 * 250);
+    }
+
+    @Test
     void aDataSetsValidationRowsCountAgainstTheStorageQuota() {
         Http user = newUser();
         StringBuilder csv = new StringBuilder("a,b,y\n");
@@ -217,7 +237,7 @@ class QuotaIntegrationTests {
                 .expect(201);
         Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
         assertThat(refused.status()).as(refused.text()).isEqualTo(403);
-        assertThat(refused.json().get("usage").asLong()).isEqualTo(4800);
+        assertThat(refused.json().get("usage").asLong()).isEqualTo(4800 + 13 + 3);
     }
 
     @Test

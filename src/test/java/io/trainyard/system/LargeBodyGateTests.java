@@ -140,7 +140,10 @@ class LargeBodyGateTests {
                         Duration.ofMinutes(30),
                         org.springframework.util.unit.DataSize.ofMegabytes(4),
                         -1,
-                        Duration.ofSeconds(30)))
+                        Duration.ofSeconds(30),
+                        null,
+                        org.springframework.util.unit.DataSize.ofKilobytes(64),
+                        Duration.ofSeconds(10)))
                 .hasMessageContaining("trainyard.limits.concurrent-large-requests");
     }
 }
