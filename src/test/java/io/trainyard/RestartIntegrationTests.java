@@ -179,6 +179,53 @@ class RestartIntegrationTests {
                         .get("train"));
     }
 
+    /**
+     * A checkpoint row that decodes but is not of this job's network (another architecture, as a row
+     * damaged or restored from elsewhere could be) cannot be continued: the job trains from its seed,
+     * as for any unusable checkpoint, instead of carrying on with the foreign network and storing it as
+     * its model.
+     */
+    @Test
+    void aCheckpointOfAnotherNetworkIsDroppedAndTheJobTrainsFromItsSeed() throws Exception {
+        Http first = new Http(port(start()));
+        String other =
+                first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        Map<String, Object> spec = ApiContract.hw5Spec("checkpoint of another network", 4_000);
+        spec.put("layers", List.of(8));
+        // Queued behind the other job (one worker), so it has no checkpoint of its own yet.
+        String id = first.post("/jobs", spec).expect(202).get("id").asString();
+        awaitPastIteration(first, other, 100);
+
+        contexts.remove(0).close();
+        // The other job's checkpoint, a [.., 16, 16, 1] network, stored as this job's.
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "sa",
+                        "");
+                PreparedStatement copy = db.prepareStatement("""
+                        INSERT INTO job_checkpoints (job_id, iteration, state, created_at)
+                        SELECT ?, iteration, state, created_at FROM job_checkpoints WHERE job_id = ? AND iteration < 4000""")) {
+            copy.setString(1, id);
+            copy.setString(2, other);
+            assertThat(copy.executeUpdate())
+                    .as("a checkpoint within this job's iterations")
+                    .isEqualTo(1);
+        }
+
+        Http second = new Http(port(start()));
+        JsonNode done = awaitSucceeded(second, id);
+        assertThat(done.get("resumedFrom").asInt()).as("from its seed").isZero();
+        JsonNode model = second.get("/models/" + done.get("modelId").asString()).expect(200);
+        assertThat(model.get("layerSizes")).isEqualTo(done.get("layerSizes"));
+        assertHistoryIsWholeAndInOrder(second, id, 4_000);
+        JsonNode uninterrupted = awaitSucceeded(
+                second, second.post("/jobs", spec).expect(202).get("id").asString());
+        assertThat(model.get("weights"))
+                .isEqualTo(second.get("/models/" + uninterrupted.get("modelId").asString())
+                        .expect(200)
+                        .get("weights"));
+    }
+
     @Test
     void uploadedDataSetsAndImportedModelsSurviveARestart() {
         Http first = new Http(port(start()));
