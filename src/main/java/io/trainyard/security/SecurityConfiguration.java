@@ -31,6 +31,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -244,9 +245,11 @@ class SecurityConfiguration {
      */
     @Bean
     FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(
-            IdempotencyStore store, @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+            IdempotencyStore store,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver,
+            TransactionTemplate transactions) {
         FilterRegistrationBean<IdempotencyFilter> registration =
-                new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver));
+                new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver, transactions));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
         return registration;
     }
