@@ -226,6 +226,49 @@ class RestartIntegrationTests {
                         .get("weights"));
     }
 
+    /**
+     * A request with an {@code Idempotency-Key} that was being handled when the process died left its
+     * claim behind, with nothing created (the creation and its answer commit together). On the
+     * embedded database nothing can still be handling it after a start, so the client's retry runs
+     * at once instead of hearing "still being handled; retry in a moment" (409) for ten minutes.
+     */
+    @Test
+    void aRetryWithTheIdempotencyKeyOfARequestTheProcessDiedInRunsAfterTheNextStart() throws Exception {
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec("retried after a crash", 5));
+        String key = java.util.UUID.randomUUID().toString();
+        start();
+        contexts.remove(0).close();
+        // What the dead process left: its claim of the key, never completed.
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "sa",
+                        "");
+                PreparedStatement claim = db.prepareStatement("""
+                        INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)
+                        VALUES ('admin', ?, '/jobs', ?, CURRENT_TIMESTAMP)""")) {
+            claim.setString(1, key);
+            // The filter's request hash: query string, content type and body, NUL-separated.
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update("null\0application/json\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            claim.setString(2, java.util.HexFormat.of().formatHex(digest.digest()));
+            assertThat(claim.executeUpdate()).isEqualTo(1);
+        }
+
+        Http restarted = new Http(port(start()));
+        Http.Response retried = restarted.send(java.net.http.HttpRequest.newBuilder(restarted.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        assertThat(restarted
+                        .get("/jobs?name=retried%20after%20a%20crash")
+                        .expect(200)
+                        .get("items"))
+                .hasSize(1);
+    }
+
     @Test
     void uploadedDataSetsAndImportedModelsSurviveARestart() {
         Http first = new Http(port(start()));
