@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.trainyard.support.Http;
 
@@ -384,6 +385,10 @@ class RestartIntegrationTests {
                         .get("status")
                         .asString()
                         .equals("RUNNING"));
+        // Past a checkpoint (every 300 ms in the child), which the failed job must not keep.
+        long running = System.nanoTime();
+        await().atMost(STARTUP)
+                .until(() -> System.nanoTime() - running > 1_000_000_000L && iteration(crashing, id) > 0);
         child.destroyForcibly().waitFor();
         // As if this were the third crash in a row.
         try (Connection db = DriverManager.getConnection(
@@ -393,9 +398,11 @@ class RestartIntegrationTests {
                 PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
             update.setString(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
+            assertThat(checkpoints(db, id)).as("checkpointed before the crash").isEqualTo(1);
         }
 
-        Http restarted = new Http(port(start()));
+        ConfigurableApplicationContext context = start();
+        Http restarted = new Http(port(context));
 
         JsonNode failed = restarted.get("/jobs/" + id).expect(200);
         assertThat(failed.get("status").asString()).isEqualTo("FAILED");
@@ -404,6 +411,23 @@ class RestartIntegrationTests {
         assertThat(failed.get("attemptHistory").size()).isEqualTo(1);
         assertThat(failed.at("/attemptHistory/0/outcome").asString()).isEqualTo("lost");
         assertThat(failed.at("/attemptHistory/0/endedAt").isNull()).isFalse();
+        assertThat(context.getBean(JdbcClient.class)
+                        .sql("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = :id")
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .as("the checkpoint of a job that will never resume")
+                .isZero();
+    }
+
+    private static int checkpoints(Connection db, String id) throws java.sql.SQLException {
+        try (PreparedStatement count = db.prepareStatement("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = ?")) {
+            count.setString(1, id);
+            try (java.sql.ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     /**
