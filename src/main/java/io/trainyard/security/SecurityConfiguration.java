@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -240,8 +239,10 @@ class SecurityConfiguration {
     }
 
     /**
-     * Idempotency-Key handling, right after Spring Security's filters (it needs the caller). Declared
-     * here rather than as a component so that controller slices do not pick it up without its store.
+     * Idempotency-Key handling, after Spring Security's filters (it needs the caller) and after
+     * {@code system/LargeBodyGate} (order 0): a large body waits for its permit before this filter's
+     * transaction takes a database connection, so waiting bodies cannot drain the pool. Declared here
+     * rather than as a component so that controller slices do not pick it up without its store.
      */
     @Bean
     FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(
@@ -250,7 +251,7 @@ class SecurityConfiguration {
             TransactionTemplate transactions) {
         FilterRegistrationBean<IdempotencyFilter> registration =
                 new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver, transactions));
-        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
+        registration.setOrder(1);
         return registration;
     }
 
