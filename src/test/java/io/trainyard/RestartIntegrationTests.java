@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.trainyard.support.Http;
 
@@ -179,6 +180,96 @@ class RestartIntegrationTests {
                         .get("train"));
     }
 
+    /**
+     * A checkpoint row that decodes but is not of this job's network (another architecture, as a row
+     * damaged or restored from elsewhere could be) cannot be continued: the job trains from its seed,
+     * as for any unusable checkpoint, instead of carrying on with the foreign network and storing it as
+     * its model.
+     */
+    @Test
+    void aCheckpointOfAnotherNetworkIsDroppedAndTheJobTrainsFromItsSeed() throws Exception {
+        Http first = new Http(port(start()));
+        String other =
+                first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
+        Map<String, Object> spec = ApiContract.hw5Spec("checkpoint of another network", 4_000);
+        spec.put("layers", List.of(8));
+        // Queued behind the other job (one worker), so it has no checkpoint of its own yet.
+        String id = first.post("/jobs", spec).expect(202).get("id").asString();
+        awaitPastIteration(first, other, 100);
+
+        contexts.remove(0).close();
+        // The other job's checkpoint, a [.., 16, 16, 1] network, stored as this job's.
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "sa",
+                        "");
+                PreparedStatement copy = db.prepareStatement("""
+                        INSERT INTO job_checkpoints (job_id, iteration, state, created_at)
+                        SELECT ?, iteration, state, created_at FROM job_checkpoints WHERE job_id = ? AND iteration < 4000""")) {
+            copy.setString(1, id);
+            copy.setString(2, other);
+            assertThat(copy.executeUpdate())
+                    .as("a checkpoint within this job's iterations")
+                    .isEqualTo(1);
+        }
+
+        Http second = new Http(port(start()));
+        JsonNode done = awaitSucceeded(second, id);
+        assertThat(done.get("resumedFrom").asInt()).as("from its seed").isZero();
+        JsonNode model = second.get("/models/" + done.get("modelId").asString()).expect(200);
+        assertThat(model.get("layerSizes")).isEqualTo(done.get("layerSizes"));
+        assertHistoryIsWholeAndInOrder(second, id, 4_000);
+        JsonNode uninterrupted = awaitSucceeded(
+                second, second.post("/jobs", spec).expect(202).get("id").asString());
+        assertThat(model.get("weights"))
+                .isEqualTo(second.get("/models/" + uninterrupted.get("modelId").asString())
+                        .expect(200)
+                        .get("weights"));
+    }
+
+    /**
+     * A request with an {@code Idempotency-Key} that was being handled when the process died left its
+     * claim behind, with nothing created (the creation and its answer commit together). On the
+     * embedded database nothing can still be handling it after a start, so the client's retry runs
+     * at once instead of hearing "still being handled; retry in a moment" (409) for ten minutes.
+     */
+    @Test
+    void aRetryWithTheIdempotencyKeyOfARequestTheProcessDiedInRunsAfterTheNextStart() throws Exception {
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec("retried after a crash", 5));
+        String key = java.util.UUID.randomUUID().toString();
+        start();
+        contexts.remove(0).close();
+        // What the dead process left: its claim of the key, never completed.
+        try (Connection db = DriverManager.getConnection(
+                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                        "sa",
+                        "");
+                PreparedStatement claim = db.prepareStatement("""
+                        INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)
+                        VALUES ('admin', ?, '/jobs', ?, CURRENT_TIMESTAMP)""")) {
+            claim.setString(1, key);
+            // The filter's request hash: query string, content type and body, NUL-separated.
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            digest.update("null\0application/json\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            claim.setString(2, java.util.HexFormat.of().formatHex(digest.digest()));
+            assertThat(claim.executeUpdate()).isEqualTo(1);
+        }
+
+        Http restarted = new Http(port(start()));
+        Http.Response retried = restarted.send(java.net.http.HttpRequest.newBuilder(restarted.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        assertThat(restarted
+                        .get("/jobs?name=retried%20after%20a%20crash")
+                        .expect(200)
+                        .get("items"))
+                .hasSize(1);
+    }
+
     @Test
     void uploadedDataSetsAndImportedModelsSurviveARestart() {
         Http first = new Http(port(start()));
@@ -294,6 +385,10 @@ class RestartIntegrationTests {
                         .get("status")
                         .asString()
                         .equals("RUNNING"));
+        // Past a checkpoint (every 300 ms in the child), which the failed job must not keep.
+        long running = System.nanoTime();
+        await().atMost(STARTUP)
+                .until(() -> System.nanoTime() - running > 1_000_000_000L && iteration(crashing, id) > 0);
         child.destroyForcibly().waitFor();
         // As if this were the third crash in a row.
         try (Connection db = DriverManager.getConnection(
@@ -303,9 +398,11 @@ class RestartIntegrationTests {
                 PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
             update.setString(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
+            assertThat(checkpoints(db, id)).as("checkpointed before the crash").isEqualTo(1);
         }
 
-        Http restarted = new Http(port(start()));
+        ConfigurableApplicationContext context = start();
+        Http restarted = new Http(port(context));
 
         JsonNode failed = restarted.get("/jobs/" + id).expect(200);
         assertThat(failed.get("status").asString()).isEqualTo("FAILED");
@@ -314,6 +411,23 @@ class RestartIntegrationTests {
         assertThat(failed.get("attemptHistory").size()).isEqualTo(1);
         assertThat(failed.at("/attemptHistory/0/outcome").asString()).isEqualTo("lost");
         assertThat(failed.at("/attemptHistory/0/endedAt").isNull()).isFalse();
+        assertThat(context.getBean(JdbcClient.class)
+                        .sql("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = :id")
+                        .param("id", id)
+                        .query(Integer.class)
+                        .single())
+                .as("the checkpoint of a job that will never resume")
+                .isZero();
+    }
+
+    private static int checkpoints(Connection db, String id) throws java.sql.SQLException {
+        try (PreparedStatement count = db.prepareStatement("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = ?")) {
+            count.setString(1, id);
+            try (java.sql.ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        }
     }
 
     /**

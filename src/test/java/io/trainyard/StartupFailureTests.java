@@ -3,8 +3,13 @@ package io.trainyard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,7 +21,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * A start that cannot work says why in a few lines (Spring Boot's "APPLICATION FAILED TO START" report
  * with a description and an action), not in a wall of stack trace: a data directory that is a file or
- * cannot be created, a database that cannot be reached, a negative worker count.
+ * cannot be created, a database that cannot be reached or that another process has open, a negative
+ * worker count.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
@@ -75,6 +81,26 @@ class StartupFailureTests {
                 "Could not connect to the database jdbc:postgresql://127.0.0.1:1/trainyard: ",
                 "SPRING_DATASOURCE_URL");
         assertThat(output.getAll()).doesNotContain("secret");
+    }
+
+    @Test
+    void aDataDirectoryWhoseDatabaseAnotherProcessHasOpenIsReportedInAFewLines(CapturedOutput output) throws Exception {
+        // An embedded database made by an earlier start, now locked as another instance running on
+        // the same directory locks it (H2 allows one process per database file).
+        try (Connection first = DriverManager.getConnection("jdbc:h2:file:" + temp.resolve("trainyard"), "sa", "")) {
+            first.createStatement().execute("CREATE TABLE kept (id INT)");
+        }
+        Path file = temp.resolve("trainyard.mv.db");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
+
+            assertThatThrownBy(() -> start("--server.port=0", "--trainyard.data-dir=" + temp));
+
+            assertShortReport(
+                    output,
+                    "The embedded database in " + temp + " (trainyard.data-dir) is open in another process",
+                    "SPRING_DATASOURCE_URL");
+        }
     }
 
     @Test

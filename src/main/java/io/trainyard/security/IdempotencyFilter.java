@@ -20,8 +20,13 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.ContentCachingResponseWrapper;
@@ -46,10 +51,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private final IdempotencyStore store;
     private final HandlerExceptionResolver problems;
+    private final TransactionTemplate transactions;
 
-    IdempotencyFilter(IdempotencyStore store, HandlerExceptionResolver problems) {
+    IdempotencyFilter(IdempotencyStore store, HandlerExceptionResolver problems, TransactionTemplate transactions) {
         this.store = store;
         this.problems = problems;
+        this.transactions = transactions;
     }
 
     @Override
@@ -102,25 +109,96 @@ class IdempotencyFilter extends OncePerRequestFilter {
         ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
         boolean stored = false;
         try {
-            chain.doFilter(new CachedBody(request, body), recorded);
+            // What the request creates and the answer its retries get again commit together: an
+            // instance that dies (or loses its database) between the two would otherwise leave a
+            // creation its client never heard of and its key does not know, and the retry the key is
+            // for would create it twice. The handler's own transactions join this one.
+            stored = Boolean.TRUE.equals(transactions.execute(tx -> {
+                handle(chain, new CachedBody(request, body), recorded);
+                if (!created(recorded.getStatus())) {
+                    tx.setRollbackOnly(); // a refusal created nothing (and its handler may have asked for a rollback)
+                    return false;
+                }
+                complete(caller, key, endpoint, recorded);
+                return true;
+            }));
+            // Refusals a retry cannot change are kept too; rate and queue limits and server errors are not.
             int status = recorded.getStatus();
-            // Answers a retry could change (rate and queue limits, server errors) are not kept.
-            if (status < 500 && status != 429) {
-                store.complete(
-                        caller.name(),
-                        key,
-                        endpoint,
-                        status,
-                        recorded.getHeader("Location"),
-                        recorded.getContentType(),
-                        recorded.getContentAsByteArray());
+            if (!stored && status < 500 && status != 429) {
+                complete(caller, key, endpoint, recorded);
                 stored = true;
             }
+        } catch (DataAccessException | TransactionException e) {
+            // Nothing was created (or kept): the answer the handler prepared must not reach the client.
+            recorded.resetBuffer();
+            response.setHeader("Location", null);
+            problems.resolveException(
+                    request,
+                    response,
+                    null,
+                    e instanceof TransactionSystemException
+                            ? new DataAccessResourceFailureException(e.getMessage(), e)
+                            : e);
+            return;
+        } catch (HandlerFailure e) {
+            recorded.copyBodyToResponse();
+            e.rethrow();
         } finally {
             if (!stored) {
-                store.release(caller.name(), key, endpoint);
+                release(caller, key, endpoint);
             }
-            recorded.copyBodyToResponse();
+        }
+        recorded.copyBodyToResponse();
+    }
+
+    private static boolean created(int status) {
+        return status >= 200 && status < 300;
+    }
+
+    private void complete(Caller caller, String key, String endpoint, ContentCachingResponseWrapper recorded) {
+        store.complete(
+                caller.name(),
+                key,
+                endpoint,
+                recorded.getStatus(),
+                recorded.getHeader("Location"),
+                recorded.getContentType(),
+                recorded.getContentAsByteArray());
+    }
+
+    /** Gives the claim up so that a retry runs afresh; a failure here only delays that until the claim is abandoned. */
+    private void release(Caller caller, String key, String endpoint) {
+        try {
+            store.release(caller.name(), key, endpoint);
+        } catch (DataAccessException e) {
+            // the database is gone: the claim stays until it counts as abandoned
+        }
+    }
+
+    private static void handle(FilterChain chain, HttpServletRequest request, HttpServletResponse response) {
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException e) {
+            throw new HandlerFailure(e);
+        }
+    }
+
+    /** What the rest of the chain threw, carried out of the transaction (which it rolls back) unchanged. */
+    private static final class HandlerFailure extends RuntimeException {
+
+        HandlerFailure(Exception cause) {
+            super(cause);
+        }
+
+        void rethrow() throws IOException, ServletException {
+            Throwable cause = getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof ServletException servlet) {
+                throw servlet;
+            }
+            throw (RuntimeException) cause;
         }
     }
 

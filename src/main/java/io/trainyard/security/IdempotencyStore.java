@@ -6,10 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Repository;
 
@@ -35,8 +38,35 @@ class IdempotencyStore {
 
     private final JdbcClient jdbc;
 
-    IdempotencyStore(JdbcClient jdbc) {
+    IdempotencyStore(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
+        if (isEmbedded(dataSource)) {
+            releaseAbandonedAtStart();
+        }
+    }
+
+    /**
+     * The embedded database belongs to this process alone, and this runs before the web server takes
+     * requests: a claim still pending now was left by a request the previous run died in, which created
+     * nothing (its creation commits with its answer). Its retry runs at once instead of hearing "still
+     * being handled" (409) until the claim counts as {@link #ABANDONED}. On a shared PostgreSQL another
+     * instance may be handling it, so there the claim waits as before.
+     */
+    private void releaseAbandonedAtStart() {
+        int released =
+                jdbc.sql("DELETE FROM idempotency_keys WHERE status IS NULL").update();
+        if (released > 0) {
+            log.info("Released {} Idempotency-Key claim(s) left by requests the previous run did not finish", released);
+        }
+    }
+
+    private static boolean isEmbedded(DataSource dataSource) {
+        try {
+            String product = JdbcUtils.extractDatabaseMetaData(dataSource, meta -> meta.getDatabaseProductName());
+            return "H2".equalsIgnoreCase(product);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /**

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,6 +30,7 @@ import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.firewall.StrictHttpFirewall;
 import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -239,15 +239,19 @@ class SecurityConfiguration {
     }
 
     /**
-     * Idempotency-Key handling, right after Spring Security's filters (it needs the caller). Declared
-     * here rather than as a component so that controller slices do not pick it up without its store.
+     * Idempotency-Key handling, after Spring Security's filters (it needs the caller) and after
+     * {@code system/LargeBodyGate} (order 0): a large body waits for its permit before this filter's
+     * transaction takes a database connection, so waiting bodies cannot drain the pool. Declared here
+     * rather than as a component so that controller slices do not pick it up without its store.
      */
     @Bean
     FilterRegistrationBean<IdempotencyFilter> idempotencyFilter(
-            IdempotencyStore store, @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+            IdempotencyStore store,
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver,
+            TransactionTemplate transactions) {
         FilterRegistrationBean<IdempotencyFilter> registration =
-                new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver));
-        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10);
+                new FilterRegistrationBean<>(new IdempotencyFilter(store, resolver, transactions));
+        registration.setOrder(1);
         return registration;
     }
 

@@ -9,9 +9,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * A start that could not reach its database (a wrong {@code SPRING_DATASOURCE_URL}, PostgreSQL not
- * running, a wrong user or password, a missing database, a URL that is not a JDBC URL at all): the
- * driver's own sentence and the URL, in a short report instead of the hundred-odd lines of
- * bean-creation stack trace it arrives wrapped in.
+ * running, a wrong user or password, a missing database, a URL that is not a JDBC URL at all, or an
+ * embedded database another process has open): the driver's own sentence and the URL, in a short
+ * report instead of the hundred-odd lines of bean-creation stack trace it arrives wrapped in.
  */
 class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
 
@@ -26,11 +26,27 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
             + "connections from this host. Without SPRING_DATASOURCE_URL Trainyard uses its embedded database under "
             + "trainyard.data-dir.";
 
+    private static final String IN_USE_ACTION = "Stop the other process (a Trainyard instance started earlier on the "
+            + "same trainyard.data-dir, possibly still stopping), or give this instance its own trainyard.data-dir. The "
+            + "embedded database can be opened by one process at a time; several instances share one PostgreSQL "
+            + "instead (SPRING_DATASOURCE_URL).";
+
+    /** H2's "Database may be already in use": its file is locked by another process. */
+    private static final int H2_DATABASE_ALREADY_OPEN = 90020;
+
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         String url = withoutQuery(environment.getProperty("spring.datasource.url", "(not set)"));
         boolean creatingDataSource = false;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_ALREADY_OPEN) {
+                // Refused before anything was read or written: the other process's database is untouched.
+                return new FailureAnalysis(
+                        "The embedded database in " + environment.getProperty("trainyard.data-dir", "(not set)")
+                                + " (trainyard.data-dir) is open in another process: its file is locked.",
+                        IN_USE_ACTION,
+                        sql);
+            }
             if (cause instanceof SQLException sql && isConnectionFailure(sql)) {
                 return new FailureAnalysis(
                         "Could not connect to the database " + url + ": " + sql.getMessage(), ACTION, sql);

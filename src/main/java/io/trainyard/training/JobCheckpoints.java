@@ -2,8 +2,11 @@ package io.trainyard.training;
 
 import java.util.Optional;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+
+import io.trainyard.job.JobCancelledWhileQueued;
 
 /**
  * The latest checkpoint of each job: the engine's encoded {@code TrainingState} (weights, biases,
@@ -41,6 +44,12 @@ class JobCheckpoints {
                 .param("job", jobId)
                 .query((rs, row) -> new Checkpoint(rs.getInt("iteration"), rs.getBytes("state")))
                 .optional();
+    }
+
+    /** A job cancelled while queued may have been handed back or re-queued with a checkpoint: nothing resumes it now. */
+    @EventListener
+    void cancelledWhileQueued(JobCancelledWhileQueued event) {
+        delete(event.jobId());
     }
 
     void delete(String jobId) {

@@ -113,15 +113,15 @@ class JobClaims {
      * re-queued before its worker saw it: the cancel outlives the requeue.
      */
     boolean cancelPending(Queued job) {
-        return gate.move(job.id(), JobStatus.CANCELLED)
+        JobStatusGate.Move move = gate.move(job.id(), JobStatus.CANCELLED)
                 .from(JobStatus.QUEUED)
                 .where("version = :expected")
                 .where("cancel_requested")
                 .set("finished_at = CURRENT_TIMESTAMP")
                 .set("claimed_by = NULL")
                 .set("heartbeat_at = NULL")
-                .param("expected", job.version())
-                .apply();
+                .param("expected", job.version());
+        return inTransaction(() -> move.apply() && dropCheckpoint(job.id()));
     }
 
     /**
@@ -300,7 +300,7 @@ class JobClaims {
                 .set("finished_at = CURRENT_TIMESTAMP")
                 .param("version", job.claim().version())
                 .param("cutoff", Rows.time(cutoff));
-        return lost(job, move);
+        return lostForGood(job, move);
     }
 
     /** Fails an orphaned job that was interrupted too often, unless something changed it since it was read. */
@@ -317,13 +317,26 @@ class JobClaims {
                 .param("version", job.claim().version())
                 .param("cutoff", Rows.time(cutoff))
                 .param("detail", Rows.truncate(detail, MAX_DETAIL));
-        return lost(job, move);
+        return lostForGood(job, move);
     }
 
     /** Applies a recovery's move of an orphaned job and, with it, closes the orphaned attempt as lost. */
     private boolean lost(TrainingJob job, JobStatusGate.Move move) {
         return inTransaction(
                 () -> move.apply() && closeAttempt(job.id(), job.claim().version(), JobAttempt.Outcome.LOST));
+    }
+
+    /** As {@link #lost}, for a move that ends the job: its checkpoint, which nothing will resume, goes with it. */
+    private boolean lostForGood(TrainingJob job, JobStatusGate.Move move) {
+        return inTransaction(() -> lost(job, move) && dropCheckpoint(job.id()));
+    }
+
+    /** Deletes a checkpoint no attempt will resume (a job's can be as large as its network three times over). */
+    private boolean dropCheckpoint(String id) {
+        jdbc.sql("DELETE FROM job_checkpoints WHERE job_id = :id")
+                .param("id", id)
+                .update();
+        return true;
     }
 
     /**

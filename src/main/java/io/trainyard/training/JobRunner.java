@@ -1,6 +1,7 @@
 package io.trainyard.training;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -26,6 +27,7 @@ import io.trainyard.model.ModelService;
 import io.trainyard.model.StoredModel;
 import io.trainyard.nn.Diagnostics;
 import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.TrainingState;
@@ -261,6 +263,20 @@ class JobRunner {
             var plan = training.trainer().plan();
             if (state.iteration() > plan.iterations() || !state.optimizer().equals(plan.optimizer())) {
                 throw new IllegalArgumentException("it does not fit the job's training plan");
+            }
+            // Continuing another network would train it under this job's name and store it as its model.
+            Network network = state.network();
+            JobSpec spec = attempt.job().spec();
+            int[] sizes = attempt.job().layerSizes().stream()
+                    .mapToInt(Integer::intValue)
+                    .toArray();
+            if (!Arrays.equals(network.layerSizes(), sizes)
+                    || network.activation() != spec.activation()
+                    || network.hasBias() != spec.bias()) {
+                throw new IllegalArgumentException(
+                        "it holds a network of layers " + Arrays.toString(network.layerSizes())
+                                + ", " + network.activation().id() + (network.hasBias() ? " with" : " without")
+                                + " biases, not this job's");
             }
             return Optional.of(state);
         } catch (IllegalArgumentException e) {

@@ -1,0 +1,92 @@
+package io.trainyard.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doCallRealMethod;
+import static org.mockito.Mockito.doThrow;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+
+import io.trainyard.support.Http;
+
+/**
+ * A creation with an {@code Idempotency-Key} and the answer kept for its retries are stored
+ * together or not at all. Before, the job was committed first and the answer after, so an instance
+ * that died (or lost its database) in between left a job its client never heard of, while the key
+ * did not know it: the client's retry with the same key, exactly what the key is for, created it a
+ * second time.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"trainyard.workers=1"})
+class IdempotentCreationIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @MockitoSpyBean
+    IdempotencyStore store;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        registry.add("trainyard.data-dir", () -> {
+            try {
+                return Files.createTempDirectory("trainyard-idempotent").toString();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void aJobWhoseAnswerCouldNotBeKeptIsNotCreatedAndTheRetryCreatesItOnce() {
+        Http http = new Http(port);
+        String name = "kept-with-its-answer-" + UUID.randomUUID();
+        String body = "{\"name\": \"" + name + "\", \"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}";
+        String key = UUID.randomUUID().toString();
+        // The database goes away right after the job is stored, before its answer is.
+        doThrow(new DataAccessResourceFailureException("connection lost (simulated)"))
+                .doCallRealMethod()
+                .when(store)
+                .complete(anyString(), anyString(), anyString(), anyInt(), any(), any(), any());
+
+        Http.Response failed = submit(http, key, body);
+
+        assertThat(failed.status()).as(failed.text()).isEqualTo(503);
+        assertThat(failed.contentType()).startsWith("application/problem+json");
+        assertThat(failed.header("Retry-After")).isNotNull();
+        assertThat(failed.header("Location")).isNull();
+        assertThat(failed.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(http.get("/jobs?name=" + name).expect(200).get("items"))
+                .as("a job nobody was told about")
+                .isEmpty();
+
+        Http.Response retried = submit(http, key, body);
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        Http.Response replayed = submit(http, key, body);
+        assertThat(replayed.status()).isEqualTo(202);
+        assertThat(replayed.json().get("id").asString())
+                .isEqualTo(retried.json().get("id").asString());
+        assertThat(http.get("/jobs?name=" + name).expect(200).get("items")).hasSize(1);
+        doCallRealMethod().when(store).complete(anyString(), anyString(), anyString(), anyInt(), any(), any(), any());
+    }
+
+    private static Http.Response submit(Http http, String key, String body) {
+        return http.send(HttpRequest.newBuilder(http.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+}
