@@ -1,6 +1,7 @@
 package io.trainyard.system;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -104,29 +105,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<Object> queueFull(QueueFullException ex) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(
-                HttpHeaders.RETRY_AFTER,
-                Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        HttpHeaders headers = retryAfter(ex.retryAfter());
         return problem(
                 HttpStatus.TOO_MANY_REQUESTS, ProblemTypes.QUEUE_FULL, "Queue full", ex.getMessage(), null, headers);
     }
 
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooMany(TooManyRequestsException ex) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(
-                HttpHeaders.RETRY_AFTER,
-                Long.toString(Math.max(1, ex.retryAfter().toSeconds())));
+        HttpHeaders headers = retryAfter(ex.retryAfter());
         return problem(HttpStatus.TOO_MANY_REQUESTS, ex.type(), ex.title(), ex.getMessage(), null, headers);
     }
 
     @ExceptionHandler(ServiceBusyException.class)
     ResponseEntity<Object> busy(ServiceBusyException ex) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(
-                HttpHeaders.RETRY_AFTER,
-                String.valueOf(Math.max(1, ex.retryAfter().toSeconds())));
+        HttpHeaders headers = retryAfter(ex.retryAfter());
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 ProblemTypes.SERVICE_UNAVAILABLE,
@@ -546,5 +538,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .headers(headers)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /** A {@code Retry-After} header in whole seconds, at least 1 (clients treat 0 as "now"). */
+    private static HttpHeaders retryAfter(Duration wait) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, wait.toSeconds())));
+        return headers;
     }
 }

@@ -26,7 +26,11 @@ import io.trainyard.system.ReadCacheProperties;
 import io.trainyard.system.TrainyardProperties;
 
 /** The jobs API's web layer alone: binding, status codes and error mapping, with the service mocked. */
-@EnableConfigurationProperties({TrainyardProperties.class, ReadCacheProperties.class})
+@EnableConfigurationProperties({
+    TrainyardProperties.class,
+    ReadCacheProperties.class,
+    io.trainyard.security.QuotaProperties.class
+})
 // Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
 @AutoConfigureMockMvc(addFilters = false)
 @WebMvcTest(JobController.class)

@@ -32,7 +32,7 @@ import io.trainyard.sweep.SweepNotFoundException;
  * Every exception type the features throw, through the one advice, without a server or a database:
  * each becomes problem+json with its status, stable type, and nothing internal.
  */
-@EnableConfigurationProperties(TrainyardProperties.class)
+@EnableConfigurationProperties({TrainyardProperties.class, io.trainyard.security.QuotaProperties.class})
 // Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
 @AutoConfigureMockMvc(addFilters = false)
 @WebMvcTest(controllers = ProblemMappingTests.Throwing.class)
