@@ -281,8 +281,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
     ResponseEntity<Object> databaseUnavailable(NestedRuntimeException ex) {
         log.warn("Database unavailable: {}", ex.getMostSpecificCause().toString());
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        HttpHeaders headers = retryAfter(Duration.ofSeconds(5));
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 ProblemTypes.SERVICE_UNAVAILABLE,

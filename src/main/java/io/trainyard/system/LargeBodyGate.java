@@ -159,11 +159,7 @@ class LargeBodyGate extends OncePerRequestFilter {
         if (declared >= 0) {
             bytes = declared > SMALL_BODY ? declared : 0;
         } else {
-            String encoding = request.getHeader("Transfer-Encoding");
-            bytes = encoding != null
-                            && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked")
-                    ? maxBytes
-                    : 0;
+            bytes = isChunked(request) ? maxBytes : 0;
         }
         return (int) Math.min(budgetKib, (bytes + 1023) / 1024);
     }
@@ -182,6 +178,11 @@ class LargeBodyGate extends OncePerRequestFilter {
         if (declared >= 0) {
             return declared > largeBytes;
         }
+        return isChunked(request);
+    }
+
+    /** A body without a declared length: its size is known only once it has been read. */
+    private static boolean isChunked(HttpServletRequest request) {
         String encoding = request.getHeader("Transfer-Encoding");
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }

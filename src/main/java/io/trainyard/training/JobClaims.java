@@ -45,11 +45,13 @@ class JobClaims {
     private final JdbcClient jdbc;
     private final JobStatusGate gate;
     private final TransactionTemplate transactions;
+    private final JobCheckpoints checkpoints;
 
-    JobClaims(JdbcClient jdbc, JobStatusGate gate, TransactionTemplate transactions) {
+    JobClaims(JdbcClient jdbc, JobStatusGate gate, TransactionTemplate transactions, JobCheckpoints checkpoints) {
         this.jdbc = jdbc;
         this.gate = gate;
         this.transactions = transactions;
+        this.checkpoints = checkpoints;
     }
 
     /** A queued job as the claim loop sees it. */
@@ -333,9 +335,7 @@ class JobClaims {
 
     /** Deletes a checkpoint no attempt will resume (a job's can be as large as its network three times over). */
     private boolean dropCheckpoint(String id) {
-        jdbc.sql("DELETE FROM job_checkpoints WHERE job_id = :id")
-                .param("id", id)
-                .update();
+        checkpoints.delete(id); // same connection, so inside the caller's transaction
         return true;
     }
 
