@@ -289,8 +289,8 @@ class OpenApiContractTests {
 
     /**
      * What the layers around every handler can answer is listed on every operation it applies to: 415
-     * for a body in a media type the operation does not read, 503 with Retry-After (the database is
-     * unreachable, or a large body found no permit), and 400 for a path parameter that is checked
+     * for a body in a media type the operation does not read, 408 for a body that arrives too slowly,
+     * 503 with Retry-After (the database is unreachable, or a large body found no permit), and 400 for a path parameter that is checked
      * (an alias name). Each was answered by the running service but missing from the document.
      */
     @Test
@@ -299,6 +299,9 @@ class OpenApiContractTests {
             Map<String, ApiResponse> responses = operation.getResponses() == null ? Map.of() : operation.getResponses();
             if (operation.getRequestBody() != null && !responses.containsKey("415")) {
                 violation(where, "statuses", "reads a body but documents no 415 for another Content-Type");
+            }
+            if (operation.getRequestBody() != null && !responses.containsKey("408")) {
+                violation(where, "statuses", "reads a body but documents no 408 for one that arrives too slowly");
             }
             ApiResponse unavailable = responses.get("503");
             if (unavailable == null

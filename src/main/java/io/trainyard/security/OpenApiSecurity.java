@@ -122,6 +122,13 @@ class OpenApiSecurity {
         if (hasBody) {
             add(responses, "413", "The body is larger than trainyard.limits.max-request-size");
             add(responses, "415", "The Content-Type is not one this operation reads (see the request body)");
+            add(responses, "415", "The body has a Content-Encoding (gzip, deflate, br): send it uncompressed");
+            add(
+                    responses,
+                    "408",
+                    "The body arrived slower than trainyard.limits.min-request-rate once "
+                            + "min-request-rate-grace had passed, or stopped arriving for "
+                            + "server.tomcat.connection-timeout; the connection is closed");
         }
         if (stores) {
             operation.addParametersItem(new HeaderParameter()
@@ -146,6 +153,11 @@ class OpenApiSecurity {
         }
         add(responses, "429", "Too many requests from this key's owner (trainyard.quota.requests-per-second)")
                 .addHeaderObject("Retry-After", retryAfter());
+        add(
+                responses,
+                "429",
+                "The owner has trainyard.quota.max-concurrent-requests requests being handled already "
+                        + "(admin keys are exempt)");
         // The key is looked up in the database before any handler runs, so every operation can meet an outage.
         add(responses, "503", "The database cannot be reached at the moment; retry after Retry-After seconds")
                 .addHeaderObject("Retry-After", retryAfter());
@@ -156,6 +168,11 @@ class OpenApiSecurity {
                     "A body over trainyard.limits.large-request-size waited longer than "
                             + "trainyard.limits.large-request-wait for one of the instance's "
                             + "concurrent-large-requests permits");
+            add(
+                    responses,
+                    "503",
+                    "A body over 64 KB waited longer than trainyard.limits.large-request-wait for room in "
+                            + "trainyard.limits.concurrent-body-bytes");
         }
     }
 
