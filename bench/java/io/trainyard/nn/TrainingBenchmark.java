@@ -189,6 +189,12 @@ public final class TrainingBenchmark {
         // The JVM runs OpenBLAS single-threaded (it splits large products over the cores itself);
         // numpy keeps its own default of one thread per core.
         builder.environment().remove("OPENBLAS_NUM_THREADS");
+        // bench/run starts this JVM without an inherited OPENBLAS_CORETYPE, as the service's launcher
+        // starts the service; numpy gets the user's value back, as in the user's own shell.
+        String coretype = System.getProperty("bench.numpyCoretype", "");
+        if (!coretype.isEmpty()) {
+            builder.environment().put("OPENBLAS_CORETYPE", coretype);
+        }
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
         byte[] err = process.getErrorStream().readAllBytes();

@@ -14,8 +14,9 @@ import io.trainyard.training.WarmupOnStart;
 public class TrainyardApplication {
 
     public static void main(String[] args) {
-        // java -jar without --add-modules jdk.incubator.vector: run the service in a child JVM that has it.
-        int relaunched = VectorModuleRelaunch.relaunchIfNeeded(args);
+        // Without --add-modules jdk.incubator.vector, or with an OPENBLAS_CORETYPE meant for another
+        // OpenBLAS: run the service in a child JVM that has the module and the environment it needs.
+        int relaunched = JvmRelaunch.relaunchIfNeeded(args);
         if (relaunched >= 0) {
             System.exit(relaunched);
         }

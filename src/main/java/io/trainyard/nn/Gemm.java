@@ -104,7 +104,7 @@ public final class Gemm {
             case "JNIBLAS" ->
                 bundled.loaded()
                         ? "dev.ludovic.netlib JNIBLAS (native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform()
-                                + ", " + NativeBlas.threads() + " BLAS thread(s))"
+                                + ", " + NativeBlas.threads() + " BLAS thread(s), " + NativeBlas.kernels() + ")"
                         : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ")";
             case "VectorBLAS" ->
                 "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD; " + bundled.reason() + ")";

@@ -72,6 +72,23 @@ final class NativeBlas {
         }
     }
 
+    /**
+     * How OpenBLAS chose its kernels: for this CPU, or forced by {@code OPENBLAS_CORETYPE}, which it
+     * reads once when it is loaded (see {@code io.trainyard.JvmRelaunch} for why the launcher does not
+     * pass on a value inherited from the user's environment).
+     */
+    static String kernels() {
+        String forced = System.getenv("OPENBLAS_CORETYPE");
+        if (forced != null) {
+            return "kernels forced by OPENBLAS_CORETYPE=" + forced;
+        }
+        String dropped = System.getProperty("trainyard.blas.dropped-coretype");
+        return dropped == null
+                ? "kernels for this CPU"
+                : "kernels for this CPU (OPENBLAS_CORETYPE=" + dropped
+                        + " in the environment not passed on; -Dtrainyard.blas.coretype=inherit keeps it)";
+    }
+
     /** JavaCPP's name for this platform, e.g. {@code linux-x86_64}. */
     static String platform() {
         try {

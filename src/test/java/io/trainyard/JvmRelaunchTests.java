@@ -1,0 +1,146 @@
+package io.trainyard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.trainyard.JvmRelaunch.Launch;
+import io.trainyard.JvmRelaunch.Plan;
+
+/** When the service starts itself again, and with what: the launch decisions, without starting a JVM. */
+class JvmRelaunchTests {
+
+    private static final String JAR = "/opt/trainyard.jar";
+    private static final String JAVA = Path.of("/jdk", "bin", "java").toString();
+    private static final String[] ARGS = {"--server.port=9000"};
+
+    private static Launch javaJar(boolean module, Map<String, String> environment, Map<String, String> properties) {
+        return new Launch(
+                module, true, JAR, JAR + " --server.port=9000", "/jdk", List.of("-Xmx1g"), environment, properties);
+    }
+
+    private static Launch classPath(Map<String, String> environment, Map<String, String> properties) {
+        return new Launch(
+                true,
+                true,
+                "/src/target/classes:/m2/a.jar",
+                "io.trainyard.TrainyardApplication --server.port=9000",
+                "/jdk",
+                List.of("--add-modules", "jdk.incubator.vector"),
+                environment,
+                properties);
+    }
+
+    @Test
+    void javaJarWithoutTheVectorModuleRestartsWithIt() {
+        Plan plan = JvmRelaunch.plan(javaJar(false, Map.of(), Map.of()), ARGS);
+
+        assertThat(plan.command())
+                .containsExactly(
+                        JAVA,
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-Xmx1g",
+                        "-Dtrainyard.relaunched=true",
+                        "-jar",
+                        JAR,
+                        "--server.port=9000");
+        assertThat(plan.environment()).isEmpty();
+    }
+
+    @Test
+    void anInheritedCoreTypeIsNotPassedOnAndTheChildIsToldWhichOneWasDropped() {
+        Plan plan = JvmRelaunch.plan(javaJar(false, Map.of("OPENBLAS_CORETYPE", "Haswell"), Map.of()), ARGS);
+
+        assertThat(plan.environment()).containsEntry("OPENBLAS_CORETYPE", null).hasSize(1);
+        assertThat(plan.command()).contains("-Dtrainyard.blas.dropped-coretype=Haswell");
+    }
+
+    @Test
+    void anInheritedCoreTypeAloneIsReasonEnoughToRestart() {
+        Plan plan = JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), Map.of()), ARGS);
+
+        assertThat(plan.command()).doesNotContain("--add-modules").contains("-jar", JAR);
+        assertThat(plan.environment()).containsEntry("OPENBLAS_CORETYPE", null);
+    }
+
+    @Test
+    void theModuleAndNoCoreTypeNeedNoRestart() {
+        assertThat(JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_L2_SIZE", "512"), Map.of()), ARGS))
+                .isNull();
+    }
+
+    @Test
+    void inheritKeepsTheEnvironmentsCoreType() {
+        Map<String, String> inherit = Map.of("trainyard.blas.coretype", "inherit");
+
+        assertThat(JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), inherit), ARGS))
+                .isNull();
+        Plan forModule = JvmRelaunch.plan(javaJar(false, Map.of("OPENBLAS_CORETYPE", "Haswell"), inherit), ARGS);
+        assertThat(forModule.environment()).isEmpty();
+        assertThat(forModule.command()).noneMatch(arg -> arg.startsWith("-Dtrainyard.blas.dropped-coretype"));
+    }
+
+    @Test
+    void aNamedCoreTypeIsSetForTheChild() {
+        Map<String, String> forced = Map.of("trainyard.blas.coretype", "SkylakeX");
+
+        Plan plan = JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), forced), ARGS);
+        assertThat(plan.environment()).containsExactly(Map.entry("OPENBLAS_CORETYPE", "SkylakeX"));
+        assertThat(JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "SkylakeX"), forced), ARGS))
+                .isNull();
+    }
+
+    @Test
+    void neverWhenSwitchedOffOrAlreadyRelaunched() {
+        Map<String, String> haswell = Map.of("OPENBLAS_CORETYPE", "Haswell");
+
+        assertThat(JvmRelaunch.plan(javaJar(false, haswell, Map.of("trainyard.relaunch", "false")), ARGS))
+                .isNull();
+        assertThat(JvmRelaunch.plan(javaJar(false, haswell, Map.of("trainyard.relaunched", "true")), ARGS))
+                .isNull();
+    }
+
+    @Test
+    void aClassPathLaunchRestartsOnlyWhenAskedTo() {
+        Map<String, String> haswell = Map.of("OPENBLAS_CORETYPE", "Haswell");
+
+        // An IDE's launch: its debugger would not follow a child.
+        assertThat(JvmRelaunch.plan(classPath(haswell, Map.of()), ARGS)).isNull();
+
+        Map<String, String> asked = new HashMap<>(Map.of("trainyard.relaunch", "class-path"));
+        Plan plan = JvmRelaunch.plan(classPath(haswell, asked), ARGS);
+        assertThat(plan.command())
+                .containsExactly(
+                        JAVA,
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-Dtrainyard.relaunched=true",
+                        "-Dtrainyard.blas.dropped-coretype=Haswell",
+                        "-cp",
+                        "/src/target/classes:/m2/a.jar",
+                        "io.trainyard.TrainyardApplication",
+                        "--server.port=9000");
+        assertThat(JvmRelaunch.plan(classPath(Map.of(), asked), ARGS)).isNull();
+    }
+
+    @Test
+    void anotherMainClassIsNotRelaunched() {
+        Launch tool = new Launch(
+                false,
+                true,
+                "/a.jar:/b.jar",
+                "org.example.Tool",
+                "/jdk",
+                List.of(),
+                Map.of("OPENBLAS_CORETYPE", "Haswell"),
+                Map.of("trainyard.relaunch", "class-path"));
+
+        assertThat(JvmRelaunch.plan(tool, ARGS)).isNull();
+    }
+}
