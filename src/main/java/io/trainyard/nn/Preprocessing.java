@@ -158,6 +158,9 @@ public final class Preprocessing {
 
     /** The first input whose expansion leaves the range of a double, without expanding the matrix; null if none. */
     private static String overflow(RealMatrix x, int basisDegree) {
+        if (basisDegree < 2) {
+            return null; // no power to take: the loop below would visit every value for nothing
+        }
         for (int r = 0; r < x.getRowDimension(); r++) {
             for (int c = 0; c < x.getColumnDimension(); c++) {
                 double v = x.getEntry(r, c);
