@@ -45,9 +45,9 @@ final class VectorActivations {
      * (mpmath, 60 digits). In exact arithmetic the whole polynomial is within 2e-17 of e^r, a tenth of
      * an ulp. It replaced the degree-12 Taylor polynomial: two multiply-adds fewer, and the tail
      * below is one operation shorter, so each vector of exps takes 12 floating-point operations
-     * instead of 15.
+     * instead of 15. Package-private for the test that {@link #exp} uses all ten.
      */
-    private static final double[] POLYNOMIAL = {
+    static final double[] POLYNOMIAL = {
         2.5101335854788522e-08,
         2.7621324269313687e-07,
         2.7557266442353424e-06,
@@ -101,10 +101,23 @@ final class VectorActivations {
         DoubleVector k = t.sub(SHIFTER);
         DoubleVector r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_HI), x);
         r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_LO), r);
-        DoubleVector p = DoubleVector.broadcast(SPECIES, POLYNOMIAL[0]);
-        for (int j = 1; j < POLYNOMIAL.length; j++) {
-            p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[j]));
-        }
+        // Horner's scheme written out, not looped: in a loop, p is a phi that C2 types only as
+        // DoubleVector, and its p.fma(...) is then inlined (and intrinsified) only if the call's
+        // receiver profile says Double512Vector. Where C1 had compiled this method without profiling
+        // (tier 2, when the compile queue is long), there was no profile: C2 left a virtual call, p
+        // was boxed on every step and the Vector API ran its Java fallbacks; the whole sigmoid was
+        // then 2.5× slower for the life of the JVM (2 of 10 fresh JVMs, docs/benchmarks.md, session
+        // 18). Straight-line, every receiver is the exact result of the step before.
+        DoubleVector p =
+                DoubleVector.broadcast(SPECIES, POLYNOMIAL[0]).fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[1]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[2]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[3]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[4]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[5]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[6]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[7]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[8]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[9]));
         // 1 + (r + r·P·r), small to large: the multiply-add rounds r + r²·P (|·| ≤ 0.42) once, and
         // adding 1 rounds once more. Horner's (r·P + 1)·r + 1, one operation fewer, made the sigmoid
         // 3 ulps off where this keeps it within 2 (VectorActivationsTests).

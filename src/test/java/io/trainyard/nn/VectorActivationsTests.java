@@ -17,6 +17,13 @@ class VectorActivationsTests {
     }
 
     @Test
+    void theWrittenOutHornerSchemeUsesEveryCoefficientOfTheFit() {
+        // exp() evaluates POLYNOMIAL[0..9] in straight-line code (see there why not in a loop): a fit
+        // of another degree from bench/exp-coefficients.py must change that code too.
+        assertThat(VectorActivations.POLYNOMIAL).hasSize(10);
+    }
+
+    @Test
     void theSigmoidIsWithinTwoUlpsOfAnExactDivisionAcrossTheRange() {
         SplittableRandom random = new SplittableRandom(7);
         double[] in = new double[50_000];
