@@ -342,12 +342,11 @@ final class SmallNetworkKernel {
                 // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
                 layer(act[l], d, w[l], h, 1, h, b == null ? null : b[l], target);
                 if (l < last) {
-                    // Row by row, as many calls as units: the SIMD loops are called often enough
-                    // that C2 compiles them on their own before it compiles their callers, and
-                    // never inlines them into a caller deeper than the Vector API's intrinsics reach.
-                    for (int j = 0; j < h; j++) {
-                        activation.applyAll(target, act[l + 1], j * m, (j + 1) * m);
-                    }
+                    // The whole layer in one call: its rows are contiguous, so a ragged row length
+                    // (100 test rows: 12 vectors and 4 values) costs one masked tail, not one a row.
+                    // (Until session 18 this went row by row so that the sigmoid's loop was compiled
+                    // before its callers; VectorActivations now guarantees that with its handle.)
+                    activation.applyAll(target, act[l + 1], 0, h * m);
                 }
             }
         }

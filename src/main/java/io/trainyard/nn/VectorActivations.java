@@ -1,5 +1,9 @@
 package io.trainyard.nn;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
@@ -60,6 +64,32 @@ final class VectorActivations {
         0.5000000000000001,
     };
 
+    /**
+     * {@link #sigmoidLoop} behind a call that C2 cannot inline, so that the loop is always compiled as
+     * a root of its own. Inlined into a caller (the fused kernel's passes, Gemm's block loop), the
+     * sigmoid's vector operations sit 8–9 calls below the loop (sigmoid, exp, polynomial, then the
+     * Vector API's own layers before its intrinsics) and passed C2's {@code MaxInlineLevel} (15): they
+     * then ran their Java fallbacks, 2–2.5× slower for the life of the JVM. Protecting the loop by
+     * call order (called per unit row, it was usually compiled before its callers, and C2 does not
+     * inline a method already compiled into a big one) failed in some fresh JVMs (docs/benchmarks.md,
+     * sessions 16 and 18). A method handle read from a field that is not final is not a constant to
+     * C2, so the call stays a call; it costs a few nanoseconds a row.
+     */
+    @SuppressWarnings("FieldMayBeFinal") // final would make the handle a constant that C2 inlines through
+    private static MethodHandle sigmoidLoop;
+
+    static {
+        try {
+            sigmoidLoop = MethodHandles.lookup()
+                    .findStatic(
+                            VectorActivations.class,
+                            "sigmoidLoop",
+                            MethodType.methodType(void.class, double[].class, double[].class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private VectorActivations() {}
 
     /**
@@ -68,6 +98,16 @@ final class VectorActivations {
      * exact one underflows further; NaN stays NaN.
      */
     static void sigmoid(double[] in, double[] out, int from, int to) {
+        try {
+            sigmoidLoop.invokeExact(in, out, from, to);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable impossible) { // the loop declares no checked exception
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static void sigmoidLoop(double[] in, double[] out, int from, int to) {
         int i = from;
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             sigmoid(DoubleVector.fromArray(SPECIES, in, i)).intoArray(out, i);
@@ -101,23 +141,7 @@ final class VectorActivations {
         DoubleVector k = t.sub(SHIFTER);
         DoubleVector r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_HI), x);
         r = k.fma(DoubleVector.broadcast(SPECIES, -LN2_LO), r);
-        // Horner's scheme written out, not looped: in a loop, p is a phi that C2 types only as
-        // DoubleVector, and its p.fma(...) is then inlined (and intrinsified) only if the call's
-        // receiver profile says Double512Vector. Where C1 had compiled this method without profiling
-        // (tier 2, when the compile queue is long), there was no profile: C2 left a virtual call, p
-        // was boxed on every step and the Vector API ran its Java fallbacks; the whole sigmoid was
-        // then 2.5× slower for the life of the JVM (2 of 10 fresh JVMs, docs/benchmarks.md, session
-        // 18). Straight-line, every receiver is the exact result of the step before.
-        DoubleVector p =
-                DoubleVector.broadcast(SPECIES, POLYNOMIAL[0]).fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[1]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[2]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[3]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[4]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[5]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[6]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[7]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[8]));
-        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[9]));
+        DoubleVector p = polynomial(r);
         // 1 + (r + r·P·r), small to large: the multiply-add rounds r + r²·P (|·| ≤ 0.42) once, and
         // adding 1 rounds once more. Horner's (r·P + 1)·r + 1, one operation fewer, made the sigmoid
         // 3 ulps off where this keeps it within 2 (VectorActivationsTests).
@@ -134,5 +158,31 @@ final class VectorActivations {
         return ((LongVector) p.mul(scale.reinterpretAsDoubles()).reinterpretAsLongs())
                 .or(nan)
                 .reinterpretAsDoubles();
+    }
+
+    /**
+     * P(r) by Horner's scheme, written out rather than looped. In a loop, p is a phi that C2 types
+     * only as DoubleVector, and {@code p.fma(...)} is then inlined (and intrinsified) only if the
+     * call's receiver profile says Double512Vector. Where C1 had compiled the exp without profiling
+     * (tier 2, when the compile queue is long) there was no profile: C2 left a virtual call, p was
+     * boxed on every step and the Vector API ran its Java fallbacks, and the sigmoid stayed 2.5×
+     * slower for the life of the JVM (6 of 35 fresh JVMs training 4000×100→256→256→1;
+     * docs/benchmarks.md, session 18). Straight-line, every receiver is the exact result of the step
+     * before. A method of its own because {@link #exp} must stay under C2's FreqInlineSize (325 bytes
+     * of bytecode) to be inlined into the sigmoid's loop: with these lines inside it, it was 375
+     * and was called out of line, boxing its argument and result (VectorActivationsTests checks both
+     * sizes).
+     */
+    static DoubleVector polynomial(DoubleVector r) {
+        DoubleVector p =
+                DoubleVector.broadcast(SPECIES, POLYNOMIAL[0]).fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[1]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[2]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[3]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[4]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[5]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[6]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[7]));
+        p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[8]));
+        return p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[9]));
     }
 }
