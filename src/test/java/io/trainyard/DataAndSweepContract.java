@@ -298,14 +298,17 @@ abstract class DataAndSweepContract {
                 Http.Response submitted = submit.get();
                 int deleted = delete.get();
 
+                // Both may also succeed when the job ran to its end (5 iterations: a few ms) before the
+                // deletion looked for active jobs: then it had its data, which is what is promised.
                 assertThat(List.of(submitted.status(), deleted))
                         .as("round %d: POST /jobs, DELETE /datasets: %s", round, submitted.text())
-                        .isIn(List.of(202, 409), List.of(400, 204));
+                        .isIn(List.of(202, 409), List.of(400, 204), List.of(202, 204));
                 if (submitted.status() == 202) {
                     String job = submitted.json().get("id").asString();
                     assertThat(awaitStatus(job, "SUCCEEDED").get("status").asString())
+                            .as("round %d: the accepted job trained on its data", round)
                             .isEqualTo("SUCCEEDED");
-                    http.delete("/datasets/" + id).expect(204);
+                    http.delete("/datasets/" + id).expect(deleted == 204 ? 404 : 204);
                 } else {
                     assertThat(submitted.json().get("detail").asString()).contains("unknown data set");
                 }
