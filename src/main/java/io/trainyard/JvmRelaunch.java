@@ -26,7 +26,8 @@ import java.util.Objects;
  *       already differs with the CPU's vector width. So, as it already sets OpenBLAS's thread count
  *       inside the process, Trainyard chooses its bundled OpenBLAS's kernels for the CPU:
  *       {@code -Dtrainyard.blas.coretype=NAME} forces a kernel set, {@code =inherit} keeps the
- *       variable.
+ *       variable, and so does choosing another BLAS ({@code -Dtrainyard.blas.bundled=false} or
+ *       netlib's {@code dev.ludovic.netlib.blas.nativeLib*}), which the variable may be meant for.
  * </ul>
  *
  * <p>When either needs fixing, {@link #relaunchIfNeeded} starts the same command once more as a child
@@ -49,6 +50,10 @@ final class JvmRelaunch {
     static final String DROPPED_CORETYPE_PROPERTY = "trainyard.blas.dropped-coretype";
 
     private static final String MARKER = "trainyard.relaunched";
+    // A BLAS the user chose (nn.NativeBlas honours these): the variable may be meant for it.
+    private static final String BUNDLED_PROPERTY = "trainyard.blas.bundled";
+    private static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
+    private static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
     private static final String MAIN_CLASS = TrainyardApplication.class.getName();
 
     /** What the launching JVM knows about itself. */
@@ -64,7 +69,8 @@ final class JvmRelaunch {
 
         static Launch current() {
             Map<String, String> properties = new HashMap<>();
-            for (String name : List.of(MARKER, "trainyard.relaunch", CORETYPE_PROPERTY)) {
+            for (String name : List.of(
+                    MARKER, "trainyard.relaunch", CORETYPE_PROPERTY, BUNDLED_PROPERTY, NETLIB_NAME, NETLIB_PATH)) {
                 String value = System.getProperty(name);
                 if (value != null) {
                     properties.put(name, value);
@@ -138,7 +144,10 @@ final class JvmRelaunch {
         }
         boolean addModule = !launch.moduleInBootLayer() && launch.moduleInRuntime();
         String inherited = launch.environment().get(CORETYPE);
-        String wanted = wantedCoretype(launch.property(CORETYPE_PROPERTY), inherited);
+        boolean ownBlas = "false".equals(launch.property(BUNDLED_PROPERTY))
+                || launch.property(NETLIB_NAME) != null
+                || launch.property(NETLIB_PATH) != null;
+        String wanted = ownBlas ? inherited : wantedCoretype(launch.property(CORETYPE_PROPERTY), inherited);
         boolean fixCoretype = !Objects.equals(inherited, wanted);
         if (!addModule && !fixCoretype) {
             return null;

@@ -87,6 +87,23 @@ class JvmRelaunchTests {
     }
 
     @Test
+    void aBlasTheUserChoseKeepsTheEnvironmentsCoreType() {
+        Map<String, String> haswell = Map.of("OPENBLAS_CORETYPE", "Haswell");
+
+        for (Map<String, String> chosen : List.of(
+                Map.of("trainyard.blas.bundled", "false"),
+                Map.of("dev.ludovic.netlib.blas.nativeLib", "libopenblas.so"),
+                Map.of("dev.ludovic.netlib.blas.nativeLibPath", "/usr/lib/libopenblas.so"))) {
+            assertThat(JvmRelaunch.plan(javaJar(true, haswell, chosen), ARGS))
+                    .as("%s", chosen)
+                    .isNull();
+            assertThat(JvmRelaunch.plan(javaJar(false, haswell, chosen), ARGS).environment())
+                    .as("%s", chosen)
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void aNamedCoreTypeIsSetForTheChild() {
         Map<String, String> forced = Map.of("trainyard.blas.coretype", "SkylakeX");
 
