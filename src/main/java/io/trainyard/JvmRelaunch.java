@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.trainyard.nn.NativeBlas;
+
 /**
  * Makes the service train at full speed however it was started, without asking the user for JVM
  * flags or environment variables. Two things can only be fixed before a JVM starts:
@@ -43,17 +45,11 @@ import java.util.Objects;
 final class JvmRelaunch {
 
     static final String MODULE = "jdk.incubator.vector";
-    static final String CORETYPE = "OPENBLAS_CORETYPE";
+    static final String CORETYPE = NativeBlas.CORETYPE;
     /** {@code auto} (default): kernels for the CPU; {@code inherit}: the environment's; else a core name. */
     static final String CORETYPE_PROPERTY = "trainyard.blas.coretype";
-    /** Passed to the child: the value of {@link #CORETYPE} that the parent did not pass on, for the log. */
-    static final String DROPPED_CORETYPE_PROPERTY = "trainyard.blas.dropped-coretype";
 
     private static final String MARKER = "trainyard.relaunched";
-    // A BLAS the user chose (nn.NativeBlas honours these): the variable may be meant for it.
-    private static final String BUNDLED_PROPERTY = "trainyard.blas.bundled";
-    private static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
-    private static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
     private static final String MAIN_CLASS = TrainyardApplication.class.getName();
 
     /** What the launching JVM knows about itself. */
@@ -70,7 +66,12 @@ final class JvmRelaunch {
         static Launch current() {
             Map<String, String> properties = new HashMap<>();
             for (String name : List.of(
-                    MARKER, "trainyard.relaunch", CORETYPE_PROPERTY, BUNDLED_PROPERTY, NETLIB_NAME, NETLIB_PATH)) {
+                    MARKER,
+                    "trainyard.relaunch",
+                    CORETYPE_PROPERTY,
+                    NativeBlas.BUNDLED,
+                    NativeBlas.NETLIB_NAME,
+                    NativeBlas.NETLIB_PATH)) {
                 String value = System.getProperty(name);
                 if (value != null) {
                     properties.put(name, value);
@@ -144,10 +145,10 @@ final class JvmRelaunch {
         }
         boolean addModule = !launch.moduleInBootLayer() && launch.moduleInRuntime();
         String inherited = launch.environment().get(CORETYPE);
-        boolean ownBlas = "false".equals(launch.property(BUNDLED_PROPERTY))
-                || launch.property(NETLIB_NAME) != null
-                || launch.property(NETLIB_PATH) != null;
-        String wanted = ownBlas ? inherited : wantedCoretype(launch.property(CORETYPE_PROPERTY), inherited);
+        // A BLAS the user chose may be what the variable is meant for.
+        String wanted = NativeBlas.otherBlasChosen(launch::property)
+                ? inherited
+                : wantedCoretype(launch.property(CORETYPE_PROPERTY), inherited);
         boolean fixCoretype = !Objects.equals(inherited, wanted);
         if (!addModule && !fixCoretype) {
             return null;
@@ -168,7 +169,7 @@ final class JvmRelaunch {
         if (fixCoretype) {
             environment.put(CORETYPE, wanted);
             if (wanted == null) {
-                command.add("-D" + DROPPED_CORETYPE_PROPERTY + "=" + inherited);
+                command.add("-D" + NativeBlas.DROPPED_CORETYPE + "=" + inherited);
             }
         }
         command.addAll(entry);

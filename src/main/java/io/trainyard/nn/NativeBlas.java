@@ -1,6 +1,7 @@
 package io.trainyard.nn;
 
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
@@ -17,10 +18,19 @@ import org.bytedeco.openblas.global.openblas_nolapack;
  * {@code -Dtrainyard.blas.bundled=false}, nothing happens and netlib picks as before (system BLAS,
  * else pure Java).
  */
-final class NativeBlas {
+public final class NativeBlas {
 
-    static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
-    static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
+    public static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
+    public static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
+    /** {@code -Dtrainyard.blas.bundled=false}: leave the bundled OpenBLAS unused. */
+    public static final String BUNDLED = "trainyard.blas.bundled";
+    /** The variable OpenBLAS reads once, when it is loaded, to force a kernel set. */
+    public static final String CORETYPE = "OPENBLAS_CORETYPE";
+    /**
+     * Set by {@code io.trainyard.JvmRelaunch} on the service's JVM: the {@link #CORETYPE} of the
+     * environment that it did not pass on, so that {@link #kernels()} can say so.
+     */
+    public static final String DROPPED_CORETYPE = "trainyard.blas.dropped-coretype";
 
     /** What {@link #load()} did: the library's path, or why none was loaded. */
     record Outcome(String path, String reason) {
@@ -32,12 +42,20 @@ final class NativeBlas {
 
     private NativeBlas() {}
 
+    /** Whether these system properties choose a BLAS other than the bundled OpenBLAS. */
+    public static boolean otherBlasChosen(UnaryOperator<String> property) {
+        return property.apply(NETLIB_PATH) != null
+                || property.apply(NETLIB_NAME) != null
+                || "false".equals(property.apply(BUNDLED));
+    }
+
     static Outcome load() {
-        if (System.getProperty(NETLIB_PATH) != null || System.getProperty(NETLIB_NAME) != null) {
-            return new Outcome(null, "BLAS chosen with " + NETLIB_PATH + " / " + NETLIB_NAME);
-        }
-        if ("false".equals(System.getProperty("trainyard.blas.bundled"))) {
-            return new Outcome(null, "bundled OpenBLAS switched off (trainyard.blas.bundled=false)");
+        if (otherBlasChosen(System::getProperty)) {
+            return new Outcome(
+                    null,
+                    "false".equals(System.getProperty(BUNDLED))
+                            ? "bundled OpenBLAS switched off (" + BUNDLED + "=false)"
+                            : "BLAS chosen with " + NETLIB_PATH + " / " + NETLIB_NAME);
         }
         try {
             Loader.load(openblas_nolapack.class);
@@ -78,14 +96,14 @@ final class NativeBlas {
      * pass on a value inherited from the user's environment).
      */
     static String kernels() {
-        String forced = System.getenv("OPENBLAS_CORETYPE");
+        String forced = System.getenv(CORETYPE);
         if (forced != null) {
-            return "kernels forced by OPENBLAS_CORETYPE=" + forced;
+            return "kernels forced by " + CORETYPE + "=" + forced;
         }
-        String dropped = System.getProperty("trainyard.blas.dropped-coretype");
+        String dropped = System.getProperty(DROPPED_CORETYPE);
         return dropped == null
                 ? "kernels for this CPU"
-                : "kernels for this CPU (OPENBLAS_CORETYPE=" + dropped
+                : "kernels for this CPU (" + CORETYPE + "=" + dropped
                         + " in the environment not passed on; -Dtrainyard.blas.coretype=inherit keeps it)";
     }
 
