@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,12 @@ class RestartIntegrationTests {
 
     @TempDir
     Path dataDir;
+
+    /** The embedded database of a stopped service, opened directly to set up what a crash leaves behind. */
+    private Connection stoppedDatabase() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+    }
 
     private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     private Process child;
@@ -199,10 +206,7 @@ class RestartIntegrationTests {
 
         contexts.remove(0).close();
         // The other job's checkpoint, a [.., 16, 16, 1] network, stored as this job's.
-        try (Connection db = DriverManager.getConnection(
-                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
-                        "sa",
-                        "");
+        try (Connection db = stoppedDatabase();
                 PreparedStatement copy = db.prepareStatement("""
                         INSERT INTO job_checkpoints (job_id, iteration, state, created_at)
                         SELECT ?, iteration, state, created_at FROM job_checkpoints WHERE job_id = ? AND iteration < 4000""")) {
@@ -240,10 +244,7 @@ class RestartIntegrationTests {
         start();
         contexts.remove(0).close();
         // What the dead process left: its claim of the key, never completed.
-        try (Connection db = DriverManager.getConnection(
-                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
-                        "sa",
-                        "");
+        try (Connection db = stoppedDatabase();
                 PreparedStatement claim = db.prepareStatement("""
                         INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)
                         VALUES ('admin', ?, '/jobs', ?, CURRENT_TIMESTAMP)""")) {
@@ -391,10 +392,7 @@ class RestartIntegrationTests {
                 .until(() -> System.nanoTime() - running > 1_000_000_000L && iteration(crashing, id) > 0);
         child.destroyForcibly().waitFor();
         // As if this were the third crash in a row.
-        try (Connection db = DriverManager.getConnection(
-                        "jdbc:h2:file:" + dataDir.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
-                        "sa",
-                        "");
+        try (Connection db = stoppedDatabase();
                 PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
             update.setString(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
