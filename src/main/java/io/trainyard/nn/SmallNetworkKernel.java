@@ -11,7 +11,7 @@ package io.trainyard.nn;
  * <em>feature-major</em> (one row of n samples per unit, the transpose of {@link Propagation}'s
  * buffers), so every step is a long loop over samples: a layer's pre-activations are its biases
  * plus d scaled input rows, computed for all units at once with four input rows of samples held in
- * SIMD registers ({@link VectorKernels#layer}); the activation is then applied row by row; the
+ * SIMD registers ({@link VectorKernels#layer}); the activation is then applied to the whole layer; the
  * error sent down is the same kernel with W read by rows, times the activation's derivative; and a
  * layer's weight gradients are all the dot products of its input rows with its error rows, in
  * blocks that share their loads ({@link VectorKernels#products}). X and Y are transposed once, when
@@ -344,8 +344,6 @@ final class SmallNetworkKernel {
                 if (l < last) {
                     // The whole layer in one call: its rows are contiguous, so a ragged row length
                     // (100 test rows: 12 vectors and 4 values) costs one masked tail, not one a row.
-                    // (Until session 18 this went row by row so that the sigmoid's loop was compiled
-                    // before its callers; VectorActivations now guarantees that with its handle.)
                     activation.applyAll(target, act[l + 1], 0, h * m);
                 }
             }

@@ -170,10 +170,10 @@ final class VectorActivations {
      * docs/benchmarks.md, session 18). Straight-line, every receiver is the exact result of the step
      * before. A method of its own because {@link #exp} must stay under C2's FreqInlineSize (325 bytes
      * of bytecode) to be inlined into the sigmoid's loop: with these lines inside it, it was 375
-     * and was called out of line, boxing its argument and result (VectorActivationsTests checks both
+     * and was called out of line, boxing its argument and result (InliningBudgetTests checks both
      * sizes).
      */
-    static DoubleVector polynomial(DoubleVector r) {
+    private static DoubleVector polynomial(DoubleVector r) {
         DoubleVector p =
                 DoubleVector.broadcast(SPECIES, POLYNOMIAL[0]).fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[1]));
         p = p.fma(r, DoubleVector.broadcast(SPECIES, POLYNOMIAL[2]));
