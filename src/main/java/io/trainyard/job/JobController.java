@@ -48,6 +48,7 @@ class JobController {
     }
 
     @PostMapping(consumes = "application/json")
+    @QueuesJobs
     @Operation(
             operationId = "submitJob",
             summary = "Submit a training job",

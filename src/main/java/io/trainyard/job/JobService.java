@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -42,6 +43,7 @@ public class JobService {
     private final TrainyardProperties properties;
     private final AdmissionLock admission;
     private final ActiveJobsQuota activeJobs;
+    private final QueueGauge queue;
 
     JobService(
             JobRepository jobs,
@@ -51,7 +53,8 @@ public class JobService {
             ApplicationEventPublisher events,
             TrainyardProperties properties,
             AdmissionLock admission,
-            ActiveJobsQuota activeJobs) {
+            ActiveJobsQuota activeJobs,
+            QueueGauge queue) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
@@ -60,6 +63,7 @@ public class JobService {
         this.properties = properties;
         this.admission = admission;
         this.activeJobs = activeJobs;
+        this.queue = queue;
     }
 
     /**
@@ -71,7 +75,7 @@ public class JobService {
     @Transactional
     public TrainingJob submit(CreateJobRequest request) {
         JobSpecResolver.Resolved resolved = resolver.resolve(request);
-        checkQueueCapacity(1);
+        refuseWhenFull(queue.recent(), 1);
         String id = UUID.randomUUID().toString();
         JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
         admit(1);
@@ -126,7 +130,7 @@ public class JobService {
     @Transactional
     public Submitted submitAll(List<CreateJobRequest> requests, String sweepId) {
         List<JobSpecResolver.Resolved> resolved = resolveAll(requests);
-        checkQueueCapacity(resolved.size());
+        refuseWhenFull(queue.recent(), resolved.size());
         // Inline data is the same for every member: store it once, not once per job.
         String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
                 .spec()
@@ -207,7 +211,7 @@ public class JobService {
      */
     private void admit(int count) {
         admission.holdUntilTransactionEnds();
-        checkQueueCapacity(count);
+        refuseWhenFull(queue.count(), count);
         activeJobs.admit(count);
     }
 
@@ -223,9 +227,22 @@ public class JobService {
         }
     }
 
-    /** Refuses {@code count} more jobs when the queue cannot take them. */
-    private void checkQueueCapacity(int count) {
-        int queued = jobs.countByStatus(JobStatus.QUEUED);
+    /**
+     * Refuses a submit before its body is read when a count of the last moments already says the queue is
+     * full ({@link QueueGauge}); does nothing when there is no such count. Dry runs queue nothing and are
+     * not refused.
+     *
+     * @throws QueueFullException when the queue could not take even one more job
+     */
+    public void refuseEarlyWhenFull() {
+        OptionalInt queued = queue.lastFresh();
+        if (queued.isPresent()) {
+            refuseWhenFull(queued.getAsInt(), 1);
+        }
+    }
+
+    /** Refuses {@code count} more jobs when {@code queued} already wait and the queue cannot take them. */
+    private void refuseWhenFull(int queued, int count) {
         int capacity = properties.limits().queueCapacity();
         if (queued + count > capacity) {
             throw new QueueFullException(

@@ -1,9 +1,6 @@
 package io.trainyard.security;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Set;
 
 import jakarta.servlet.DispatcherType;
@@ -20,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import io.trainyard.system.DryRunQuery;
 import io.trainyard.system.ProblemTypes;
 import io.trainyard.system.QuotaExceededException;
 import io.trainyard.system.TooManyRequestsException;
@@ -37,8 +35,6 @@ class QuotaInterceptor implements HandlerInterceptor {
 
     private static final Set<String> SUBMITS = Set.of("/jobs", "/sweeps");
     private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
-    /** What Spring's String-to-boolean conversion reads as true. */
-    private static final Set<String> DRY_RUN_TRUE = Set.of("true", "on", "yes", "1");
 
     private final QuotaProperties quota;
     private final Usage usage;
@@ -88,7 +84,7 @@ class QuotaInterceptor implements HandlerInterceptor {
         if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
             return true;
         }
-        if (SUBMITS.contains(path) && isDryRun(request)) {
+        if (SUBMITS.contains(path) && DryRunQuery.requested(request)) {
             return true; // only the submits have a dry run: elsewhere the parameter would store anyway
         }
         if (SUBMITS.contains(path)) {
@@ -123,32 +119,6 @@ class QuotaInterceptor implements HandlerInterceptor {
             }
         }
         return refill;
-    }
-
-    /**
-     * Whether the query asks for a dry run, read from the query string alone (never a form body) and
-     * with the values Spring binds to {@code true} for the controllers' {@code boolean dryRun}. A query
-     * that cannot be decoded is not a dry run (the controller then answers for it).
-     */
-    static boolean isDryRun(HttpServletRequest request) {
-        String query = request.getQueryString();
-        if (query == null) {
-            return false;
-        }
-        try {
-            for (String pair : query.split("&")) {
-                int equals = pair.indexOf('=');
-                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                if ("dryRun".equals(name)) {
-                    String value =
-                            equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                    return DRY_RUN_TRUE.contains(value.trim().toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-        return false;
     }
 
     private static Duration roundedUp(Duration duration) {

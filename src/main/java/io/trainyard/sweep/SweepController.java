@@ -24,6 +24,7 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import io.trainyard.job.QueuesJobs;
 import io.trainyard.system.PageCursor;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
@@ -39,6 +40,7 @@ class SweepController {
     }
 
     @PostMapping(consumes = "application/json")
+    @QueuesJobs
     @Operation(
             operationId = "createSweep",
             summary = "Start a sweep",

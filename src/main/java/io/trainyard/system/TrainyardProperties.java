@@ -65,6 +65,10 @@ public record TrainyardProperties(
      * @param maxDataCells numbers in one data set or prediction request (rows × columns, all parts)
      * @param maxRequestSize bytes of one request body
      * @param queueCapacity jobs waiting in the queue (all instances together); beyond it POST /jobs answers 429
+     * @param queueCountMaxAge how long a count of the queue that found it full goes on refusing submits
+     *     before their bodies are read ({@code job/QueueGauge}); a job that leaves the queue on this
+     *     instance ends it at once, one claimed elsewhere within this time. A job is accepted only on a
+     *     count made for it
      * @param maxSweepSize jobs one sweep may expand to
      * @param maxJobMemory estimated working memory of one job or prediction request; unset means a
      *     quarter of the heap
@@ -95,6 +99,7 @@ public record TrainyardProperties(
             @DefaultValue("10000000") long maxDataCells,
             @DefaultValue("64MB") DataSize maxRequestSize,
             @DefaultValue("1000") int queueCapacity,
+            @DefaultValue("100ms") Duration queueCountMaxAge,
             @DefaultValue("200") int maxSweepSize,
             DataSize maxJobMemory,
             DataSize memoryBudget,

@@ -48,6 +48,8 @@ import io.trainyard.support.Http;
         properties = {
             "trainyard.workers=1",
             "trainyard.limits.queue-capacity=4",
+            // A refusal's count answers for the whole test, unless a job leaves the queue.
+            "trainyard.limits.queue-count-max-age=1h",
             "trainyard.quota.max-active-jobs=3",
             "trainyard.quota.requests-per-second=1000",
             "trainyard.quota.burst=1000",
@@ -170,6 +172,32 @@ class AdmissionAndMetricsIntegrationTests {
                     .hasSize(4);
             cancelQueued(admin);
         }
+    }
+
+    @Test
+    void aFullQueueRefusesSubmitsAndSweepsButNotDryRunsAndTakesJobsAgainOnceOneIsCancelled() {
+        for (int i = 0; i < 4; i++) {
+            admin.post("/jobs", SHORT_JOB).expect(202);
+        }
+        // The count behind this refusal answers the next ones, before their bodies are read.
+        Http.Response refused = admin.post("/jobs", SHORT_JOB);
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.header("Retry-After")).isEqualTo("10");
+        assertThat(admin.post("/jobs", "{not json").expect(429).get("detail").asString())
+                .contains("The queue holds 4 jobs and takes at most 4");
+        admin.post("/sweeps", Map.of("base", SHORT_JOB, "grid", Map.of("seed", List.of(1, 2))))
+                .expect(429);
+        admin.post("/jobs?dryRun=true", SHORT_JOB).expect(200);
+
+        String queued = admin.get("/jobs?status=QUEUED&limit=1")
+                .expect(200)
+                .get("items")
+                .get(0)
+                .get("id")
+                .asString();
+        admin.post("/jobs/" + queued + "/cancel", "").expect(202);
+        // The cancellation makes the earlier count stale (it would answer for an hour).
+        admin.post("/jobs", SHORT_JOB).expect(202);
     }
 
     private double finished(String status) {

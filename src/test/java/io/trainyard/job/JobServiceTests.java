@@ -7,12 +7,14 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,7 @@ class JobServiceTests {
     private final JobSpecResolver resolver = mock(JobSpecResolver.class);
     private final RunningJobs running = new RunningJobs();
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
+    private final AtomicLong nanos = new AtomicLong();
     private JobService service;
 
     @BeforeEach
@@ -54,7 +57,8 @@ class JobServiceTests {
                 events,
                 DEFAULTS,
                 mock(AdmissionLock.class),
-                mock(ActiveJobsQuota.class));
+                mock(ActiveJobsQuota.class),
+                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get));
         given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
     }
 
@@ -76,6 +80,54 @@ class JobServiceTests {
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
         verify(repository, never()).insert(any(), any());
         verify(events, never()).publishEvent(any());
+    }
+
+    @Test
+    void aSubmitCountsTheQueueOnceForItsEarlyCheckAndOnceMoreUnderTheAdmissionLock() {
+        service.submit(request());
+
+        verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
+    }
+
+    @Test
+    void anEarlyRefusalCountsNothingWithoutARecentCount() {
+        service.refuseEarlyWhenFull();
+
+        verify(repository, never()).countByStatus(any());
+    }
+
+    @Test
+    void aRecentCountOfAFullQueueRefusesTheNextSubmitsWithoutCountingAgain() {
+        given(repository.countByStatus(JobStatus.QUEUED))
+                .willReturn(DEFAULTS.limits().queueCapacity());
+        assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
+
+        nanos.addAndGet(DEFAULTS.limits().queueCountMaxAge().toNanos());
+        assertThatThrownBy(() -> service.refuseEarlyWhenFull())
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds 1000 jobs and takes at most 1000");
+        assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
+        verify(repository, times(1)).countByStatus(JobStatus.QUEUED);
+        verify(resolver, times(2)).resolve(any());
+    }
+
+    @Test
+    void aRecentCountWithRoomLeftRefusesNothing() {
+        service.submit(request());
+
+        service.refuseEarlyWhenFull();
+        verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
+    }
+
+    @Test
+    void aSubmitIsAcceptedOnlyOnACountMadeUnderTheAdmissionLock() {
+        // The early count sees room for one; a concurrent submit takes it before the lock is held.
+        given(repository.countByStatus(JobStatus.QUEUED))
+                .willReturn(DEFAULTS.limits().queueCapacity() - 1)
+                .willReturn(DEFAULTS.limits().queueCapacity());
+
+        assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
+        verify(repository, never()).insert(any(), any());
     }
 
     @Test

@@ -132,6 +132,7 @@ class LargeBodyGateTests {
                         10_000_000,
                         org.springframework.util.unit.DataSize.ofMegabytes(64),
                         1000,
+                        Duration.ofMillis(100),
                         200,
                         null,
                         null,

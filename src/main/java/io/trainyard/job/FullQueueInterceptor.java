@@ -1,0 +1,47 @@
+package io.trainyard.job;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import io.trainyard.system.DryRunQuery;
+
+/**
+ * Refuses submits (handlers marked {@link QueuesJobs}) while a count of the last moments says the queue
+ * is full: 429 before the body is read and parsed, the spec resolved and a transaction opened. A burst
+ * of clients retrying into a full queue is the load it is for: refusing there cost about a millisecond of
+ * CPU per request, most of it spent on work whose answer was already known (docs/benchmarks.md). Without
+ * such a count the request goes on, and the service counts the queue itself. Runs after the per-owner
+ * quotas, so a client over its rate is told so first.
+ */
+@Configuration
+class FullQueueInterceptor implements HandlerInterceptor, WebMvcConfigurer {
+
+    private final JobService jobs;
+
+    FullQueueInterceptor(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(this).order(1);
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        if (request.getDispatcherType() == DispatcherType.REQUEST
+                && handler instanceof HandlerMethod method
+                && method.hasMethodAnnotation(QueuesJobs.class)
+                && !DryRunQuery.requested(request)) {
+            jobs.refuseEarlyWhenFull();
+        }
+        return true;
+    }
+}
