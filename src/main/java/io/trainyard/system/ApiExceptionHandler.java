@@ -33,6 +33,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -373,6 +374,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String path = request instanceof ServletWebRequest servlet
                 ? servlet.getRequest().getRequestURI()
                 : "/" + ex.getResourcePath();
+        ex.getBody().setDetail("There is no endpoint at " + path + ".");
+        return handleExceptionInternal(ex, null, headers, status, request);
+    }
+
+    /** A path no endpoint and no static file has (see {@link StaticResources}). */
+    @Override
+    protected ResponseEntity<Object> handleNoHandlerFoundException(
+            NoHandlerFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String path = request instanceof ServletWebRequest servlet
+                ? servlet.getRequest().getRequestURI()
+                : ex.getRequestURL();
         ex.getBody().setDetail("There is no endpoint at " + path + ".");
         return handleExceptionInternal(ex, null, headers, status, request);
     }

@@ -3,7 +3,9 @@ package io.trainyard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 
 import java.time.Instant;
 import java.util.List;
@@ -104,7 +106,9 @@ class JobControllerTests {
 
         assertThat(result).hasStatus(400);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("alhpa");
-        verifyNoInteractions(jobs);
+        // Only the full-queue check before the body is read (FullQueueInterceptor), which refuses nothing here.
+        verify(jobs).refuseEarlyWhenFull();
+        verifyNoMoreInteractions(jobs);
     }
 
     @Test

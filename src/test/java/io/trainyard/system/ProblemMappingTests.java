@@ -10,6 +10,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.FilterType;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -35,7 +37,10 @@ import io.trainyard.sweep.SweepNotFoundException;
 @EnableConfigurationProperties({TrainyardProperties.class, io.trainyard.security.QuotaProperties.class})
 // Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
 @AutoConfigureMockMvc(addFilters = false)
-@WebMvcTest(controllers = ProblemMappingTests.Throwing.class)
+// The job package's interceptor (a full queue's early 429) needs the job service; this slice has none.
+@WebMvcTest(
+        controllers = ProblemMappingTests.Throwing.class,
+        excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.trainyard\\.job\\..*"))
 @Import({ProblemMappingTests.Throwing.class, JsonConfiguration.class})
 class ProblemMappingTests {
 
