@@ -211,8 +211,15 @@ public class JobService {
      */
     private void admit(int count) {
         admission.holdUntilTransactionEnds();
+        // The submit that held the lock before added its jobs to the last count: when that already says
+        // full, the submits queued behind it are refused without counting in turn.
+        OptionalInt known = queue.lastFresh();
+        if (known.isPresent()) {
+            refuseWhenFull(known.getAsInt(), count);
+        }
         refuseWhenFull(queue.count(), count);
         activeJobs.admit(count);
+        queue.joined(count);
     }
 
     /**

@@ -3,38 +3,47 @@ package io.trainyard.job;
 import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.trainyard.system.TrainyardProperties;
 
 /**
  * How many jobs wait in the queue (all instances together), as last counted. Under a burst of submits
  * into a full queue, counting it for every refusal took a fifth of each request's CPU time (an index
- * range of up to {@code trainyard.limits.queue-capacity} rows; docs/benchmarks.md): a count at most
+ * range of up to {@code trainyard.limits.queue-capacity} rows; docs/benchmarks.md), and the submits
+ * waiting for the admission lock each counted again in turn: a count at most
  * {@code trainyard.limits.queue-count-max-age} old (100 ms) answers those refusals instead.
  *
  * <p>Only refusals may rest on an earlier count: a job is accepted only on a count made under the
- * admission lock ({@link #count()}). An earlier count is forgotten as soon as a job leaves the queue
- * here (claimed by a worker of this instance, or cancelled while queued), after that change has
- * committed: this instance never refuses on a count its own claims or cancellations have made stale.
- * Another instance's claims are seen once the count is that old.
+ * admission lock ({@link #count()}). An earlier count is kept so that it never says more than are
+ * queued, as far as this instance can know: each job that leaves the queue here (claimed by a worker,
+ * or cancelled while queued) is taken off it once that has committed, whether or not the count saw it
+ * go, and each job queued here is added to it under the admission lock, and forgotten if its
+ * transaction rolls back. Jobs claimed by another instance are seen once the count is that old.
  */
 @Component
 public class QueueGauge {
 
-    private record Reading(int queued, long generation, long countedAt) {}
+    /**
+     * A count, and how many jobs had left the queue here ({@link #left}) when it was made: those that
+     * leave after it are taken off it.
+     */
+    private record Reading(int queued, long leftBefore, long countedAt) {}
 
     private final JobRepository jobs;
     private final long maxAgeNanos;
     private final LongSupplier nanoClock;
-    /** Bumped whenever a job leaves the queue here; a count made before the bump no longer answers. */
-    private final AtomicLong generation = new AtomicLong();
+    /** Jobs that left the queue on this instance so far. */
+    private final AtomicLong left = new AtomicLong();
 
-    private volatile Reading last;
+    private final AtomicReference<Reading> last = new AtomicReference<>();
 
     @Autowired
     QueueGauge(JobRepository jobs, TrainyardProperties properties) {
@@ -49,11 +58,12 @@ public class QueueGauge {
 
     /** Counts the queued jobs now (and keeps the count for {@link #recent()}). */
     int count() {
-        // Read before the query: a job that leaves the queue while it runs makes this count stale at once.
-        long counting = generation.get();
+        // Read before the query: a job that leaves while it runs is taken off even if the count did not
+        // see it, which can only make the count say fewer than are queued.
+        long leftBefore = left.get();
         long countedAt = nanoClock.getAsLong();
         int queued = jobs.countByStatus(JobStatus.QUEUED);
-        last = new Reading(queued, counting, countedAt);
+        last.set(new Reading(queued, leftBefore, countedAt));
         return queued;
     }
 
@@ -63,24 +73,43 @@ public class QueueGauge {
         return known.isPresent() ? known.getAsInt() : count();
     }
 
-    /** The last count when it is still fresh; nothing is counted. */
+    /** The last count, less the jobs that have left here since, when it is still fresh; nothing is counted. */
     OptionalInt lastFresh() {
-        Reading reading = last;
-        if (reading == null
-                || reading.generation() != generation.get()
-                || nanoClock.getAsLong() - reading.countedAt() > maxAgeNanos) {
+        Reading reading = last.get();
+        if (reading == null || nanoClock.getAsLong() - reading.countedAt() > maxAgeNanos) {
             return OptionalInt.empty();
         }
-        return OptionalInt.of(reading.queued());
+        return OptionalInt.of((int) Math.max(0, reading.queued() - (left.get() - reading.leftBefore())));
+    }
+
+    /**
+     * {@code count} jobs join the queue with the current transaction, admitted under the admission lock
+     * right after {@link #count()}: the next submit waiting for the lock is refused on the sum without
+     * counting again. Forgotten if the transaction rolls back.
+     */
+    void joined(int count) {
+        last.updateAndGet(reading -> reading == null
+                ? null
+                : new Reading(reading.queued() + count, reading.leftBefore(), reading.countedAt()));
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        last.set(null);
+                    }
+                }
+            });
+        }
     }
 
     @TransactionalEventListener(fallbackExecution = true)
     void started(JobStarted event) {
-        generation.incrementAndGet();
+        left.incrementAndGet();
     }
 
     @TransactionalEventListener(fallbackExecution = true)
     void cancelledWhileQueued(JobCancelledWhileQueued event) {
-        generation.incrementAndGet();
+        left.incrementAndGet();
     }
 }

@@ -131,6 +131,19 @@ class JobServiceTests {
     }
 
     @Test
+    void aSubmitAfterOneThatTookTheLastPlaceIsRefusedWithoutCountingAgain() {
+        int capacity = DEFAULTS.limits().queueCapacity();
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 1);
+        service.submit(request()); // takes the last place: the count now says capacity
+
+        assertThatThrownBy(() -> service.submit(request()))
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds " + capacity + " jobs");
+        verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
+        verify(repository, times(1)).insert(any(), any());
+    }
+
+    @Test
     void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
         given(resolver.resolve(any()))
                 .willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000))

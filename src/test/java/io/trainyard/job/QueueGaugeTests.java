@@ -9,9 +9,12 @@ import static org.mockito.Mockito.verify;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** When an earlier count of the queue may still answer, and when the queue must be counted again. */
+/** When an earlier count of the queue may still answer, and that it never says more than are queued. */
 class QueueGaugeTests {
 
     private static final Duration MAX_AGE = Duration.ofMillis(100);
@@ -20,13 +23,20 @@ class QueueGaugeTests {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final QueueGauge gauge = new QueueGauge(jobs, MAX_AGE, nanos::get);
 
+    @AfterEach
+    void endSynchronization() {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.clearSynchronization();
+        }
+    }
+
     @Test
     void nothingIsKnownBeforeTheFirstCount() {
         assertThat(gauge.lastFresh()).isEmpty();
     }
 
     @Test
-    void aCountAnswersForItsFreshnessAndNoLonger() {
+    void aCountAnswersForItsMaxAgeAndNoLonger() {
         given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(7, 3);
         assertThat(gauge.count()).isEqualTo(7);
 
@@ -41,26 +51,64 @@ class QueueGaugeTests {
     }
 
     @Test
-    void aJobStartedHereOrCancelledWhileQueuedMakesTheCountStale() {
+    void jobsThatStartHereOrAreCancelledWhileQueuedAreTakenOffTheCount() {
         given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(5);
         gauge.count();
-        gauge.started(new JobStarted(null));
-        assertThat(gauge.lastFresh()).isEmpty();
 
-        gauge.count();
+        gauge.started(new JobStarted(null));
         gauge.cancelledWhileQueued(new JobCancelledWhileQueued("j"));
-        assertThat(gauge.lastFresh()).isEmpty();
+
+        assertThat(gauge.lastFresh()).hasValue(3);
     }
 
     @Test
-    void aCountDuringWhichAJobLeftTheQueueIsStaleAtOnce() {
-        // The claim commits while the count runs: the count may or may not include it.
+    void aJobThatLeavesWhileTheCountRunsIsTakenOffEvenIfTheCountAlreadyMissedIt() {
+        // The claim commits while the count runs: the count may or may not include it, so it is taken
+        // off in any case. Saying one too few only means the next submit counts for itself.
         given(jobs.countByStatus(JobStatus.QUEUED)).willAnswer(invocation -> {
             gauge.started(new JobStarted(null));
             return 4;
         });
 
         assertThat(gauge.count()).isEqualTo(4);
+        assertThat(gauge.lastFresh()).hasValue(3);
+    }
+
+    @Test
+    void theCountNeverGoesBelowZero() {
+        given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(1);
+        gauge.count();
+        gauge.started(new JobStarted(null));
+        gauge.started(new JobStarted(null));
+
+        assertThat(gauge.lastFresh()).hasValue(0);
+    }
+
+    @Test
+    void jobsQueuedHereAreAddedAndForgottenWhenTheirTransactionRollsBack() {
+        given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(2);
+        gauge.count();
+        gauge.joined(3);
+        assertThat(gauge.lastFresh()).hasValue(5);
+
+        TransactionSynchronizationManager.initSynchronization();
+        gauge.joined(1);
+        assertThat(gauge.lastFresh()).hasValue(6);
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            synchronization.afterCompletion(TransactionSynchronization.STATUS_ROLLED_BACK);
+        }
         assertThat(gauge.lastFresh()).isEmpty();
+    }
+
+    @Test
+    void aCommittedJoinIsKept() {
+        given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(2);
+        gauge.count();
+        TransactionSynchronizationManager.initSynchronization();
+        gauge.joined(1);
+        for (TransactionSynchronization synchronization : TransactionSynchronizationManager.getSynchronizations()) {
+            synchronization.afterCompletion(TransactionSynchronization.STATUS_COMMITTED);
+        }
+        assertThat(gauge.lastFresh()).hasValue(3);
     }
 }
