@@ -8,7 +8,9 @@ public class QueueFullException extends RuntimeException {
     private final Duration retryAfter;
 
     public QueueFullException(String message, Duration retryAfter) {
-        super(message);
+        // No stack trace: thrown to every client of a burst that meets a limit, where filling in ~100
+        // frames each time is wasted (the answer is the message; nothing logs these).
+        super(message, null, false, false);
         this.retryAfter = retryAfter;
     }
 

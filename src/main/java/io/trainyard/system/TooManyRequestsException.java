@@ -14,7 +14,9 @@ public class TooManyRequestsException extends RuntimeException {
     private final Duration retryAfter;
 
     public TooManyRequestsException(URI type, String title, String message, Duration retryAfter) {
-        super(message);
+        // No stack trace: thrown to every client of a burst that meets a limit, where filling in ~100
+        // frames each time is wasted (the answer is the message; nothing logs these).
+        super(message, null, false, false);
         this.type = type;
         this.title = title;
         this.retryAfter = retryAfter;
