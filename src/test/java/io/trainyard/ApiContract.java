@@ -3,6 +3,8 @@ package io.trainyard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -1029,6 +1031,38 @@ abstract class ApiContract {
                 .isEqualTo("There is no endpoint at /no/such/path.");
         assertThat(problem(http.post("/no/such/path", "{}"), 404).get("detail").asString())
                 .isEqualTo("There is no endpoint at /no/such/path.");
+    }
+
+    /** No endpoint takes multipart bodies: such a Content-Type, even without a boundary, fails nothing else. */
+    @Test
+    void aMultipartContentTypeWithoutABoundaryIsNoServerError() {
+        for (String path : List.of("/actuator/health", "/jobs")) {
+            Http.Response answer = http.send(HttpRequest.newBuilder(http.uri(path))
+                    .header("Content-Type", "multipart/form-data")
+                    .GET());
+            assertThat(answer.status()).as("GET %s: %s", path, answer.text()).isEqualTo(200);
+        }
+        problem(http.post("/jobs", "multipart/form-data", "{}"), 415);
+    }
+
+    /** A chunked body whose chunk header is not hexadecimal: the request's fault, said at its own path. */
+    @Test
+    void aBodyThatIsNotValidChunkedHttpIsA400Problem() throws IOException {
+        String answer;
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
+                                    + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\n"
+                                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+                                    + "Connection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");
+        assertThat(answer).contains("The request body could not be read").contains("\"instance\":\"/jobs\"");
     }
 
     /** What a quickstart pasted too early sends: an empty model id makes an empty path segment. */

@@ -415,6 +415,25 @@ abstract class SecurityContract {
         assertThat(submit(newUser("other"), key, body).status()).isEqualTo(202);
     }
 
+    @Test
+    void aDryRunLeavesItsIdempotencyKeyToTheSubmitItChecked() throws Exception {
+        Http alice = newUser("dry");
+        String key = UUID.randomUUID().toString();
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec("checked-first-" + key, 5));
+        Http.Response checked = alice.send(HttpRequest.newBuilder(alice.uri("/jobs?dryRun=true"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(checked.status()).as(checked.text()).isEqualTo(200);
+
+        Http.Response submitted = submit(alice, key, body);
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        Http.Response again = submit(alice, key, body);
+        assertThat(again.status()).as(again.text()).isEqualTo(202);
+        assertThat(again.json().get("id").asString())
+                .isEqualTo(submitted.json().get("id").asString());
+    }
+
     private static Http.Response submit(Http http, String key, String body) {
         return http.send(HttpRequest.newBuilder(http.uri("/jobs"))
                 .header("Content-Type", "application/json")

@@ -31,6 +31,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 
+import io.trainyard.system.DryRunQuery;
 import io.trainyard.system.IdempotencyException;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PayloadTooLargeException;
@@ -41,7 +42,7 @@ import io.trainyard.system.PayloadTooLargeException;
  * request (query string, content type and body, byte for byte) within 24 hours gets the first
  * answer again, and nothing is created twice; a different request with the key is 422; a duplicate
  * that arrives while the first is still being handled is 409. Runs after authentication, so keys are
- * per owner.
+ * per owner. A dry run ({@code ?dryRun=true}) is not recorded: it creates nothing.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -61,9 +62,12 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
+        // A dry run creates nothing, so there is nothing to create twice: it leaves the key to the
+        // submit it checked (which would otherwise be a "different request" with the key, 422).
         return !"POST".equals(request.getMethod())
                 || request.getHeader(HEADER) == null
-                || !ENDPOINTS.contains(Endpoints.path(request));
+                || !ENDPOINTS.contains(Endpoints.path(request))
+                || DryRunQuery.requested(request);
     }
 
     @Override

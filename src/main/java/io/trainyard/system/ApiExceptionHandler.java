@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.servlet.RequestDispatcher;
+
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -200,9 +204,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * JSON to a half-sent body.
      */
     @ExceptionHandler(ResponseCutShortException.class)
-    void cutShort(ResponseCutShortException ex) {
+    void cutShort(ResponseCutShortException ex) throws ResponseCutShortException {
         log.warn("Response cut short: {}", ex.getMessage());
         throw ex;
+    }
+
+    /**
+     * A body the container could not read as HTTP, such as a chunk header that is not hexadecimal: the
+     * client's fault, told as such (it reached the advice as an unexpected error before).
+     */
+    @ExceptionHandler(org.apache.coyote.BadRequestException.class)
+    ResponseEntity<Object> unreadableBody(org.apache.coyote.BadRequestException ex) {
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                ProblemTypes.INVALID_REQUEST,
+                "Invalid request",
+                "The request body could not be read: " + ex.getMessage() + ".",
+                null,
+                new HttpHeaders());
     }
 
     /**
@@ -542,6 +561,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(type);
         problem.setTitle(title);
+        problem.setInstance(dispatchedFrom());
         if (errors != null && !errors.isEmpty()) {
             problem.setProperty("errors", errors);
         }
@@ -549,6 +569,23 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 .headers(headers)
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem);
+    }
+
+    /**
+     * The path the client asked for when this answer comes from the container's error dispatch (an
+     * exception thrown by a filter), where the request's own path is {@code /error}; otherwise null, and
+     * Spring fills in the request's path.
+     */
+    private static URI dispatchedFrom() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                && attributes.getRequest().getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path) {
+            try {
+                return new URI(path);
+            } catch (java.net.URISyntaxException notAUri) {
+                return null;
+            }
+        }
+        return null;
     }
 
     /** A {@code Retry-After} header in whole seconds, at least 1 (clients treat 0 as "now"). */
