@@ -1031,6 +1031,11 @@ abstract class ApiContract {
                 .isEqualTo("There is no endpoint at /no/such/path.");
         assertThat(problem(http.post("/no/such/path", "{}"), 404).get("detail").asString())
                 .isEqualTo("There is no endpoint at /no/such/path.");
+        // The actuator answers a health group it does not have without a body: given one here.
+        assertThat(problem(http.get("/actuator/health/no-such-group"), 404)
+                        .get("detail")
+                        .asString())
+                .isEqualTo("There is no endpoint at /actuator/health/no-such-group.");
     }
 
     /** No endpoint takes multipart bodies: such a Content-Type, even without a boundary, fails nothing else. */

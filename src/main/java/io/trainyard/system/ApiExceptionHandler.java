@@ -442,6 +442,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case 403 -> ProblemTypes.FORBIDDEN;
             case 413 -> ProblemTypes.PAYLOAD_TOO_LARGE;
             case 415 -> ProblemTypes.UNSUPPORTED_MEDIA_TYPE;
+            case 505 -> ProblemTypes.INVALID_REQUEST; // an HTTP version the client sent: its request, not our fault
             default -> status.is5xxServerError() ? ProblemTypes.INTERNAL : ProblemTypes.INVALID_REQUEST;
         };
     }

@@ -115,8 +115,8 @@ class ContainerErrorReports {
             String said = containerMessage == null || containerMessage.isBlank() ? "" : " (" + containerMessage + ")";
             if (status == 400) {
                 return "The server refused the request before reading it" + said + ". Check the URL for an encoded "
-                        + "'/' or '\\' (%2F, %5C), a NUL (%00), or a '%' not followed by two hex digits, and keep "
-                        + "the URL and the headers to a few kilobytes.";
+                        + "'/' or '\\' (%2F, %5C), a NUL (%00), or a '%' not followed by two hex digits, the header "
+                        + "values for control characters, and keep the URL and the headers to a few kilobytes.";
             }
             return "The server refused the request before reading it" + said + ".";
         }
