@@ -1050,20 +1050,31 @@ abstract class ApiContract {
         problem(http.post("/jobs", "multipart/form-data", "{}"), 415);
     }
 
+    /** A transfer coding the container does not implement: its 501 is about the request, not the method. */
+    @Test
+    void anUnimplementedTransferCodingIsA501ProblemOfTheRequest() throws IOException {
+        String answer = rawHttp11("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n{}");
+
+        assertThat(answer).startsWith("HTTP/1.1 501 ");
+        assertThat(answer).contains("application/problem+json").contains("/problems/invalid-request");
+    }
+
+    private String rawHttp11(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** A chunked body whose chunk header is not hexadecimal: the request's fault, said at its own path. */
     @Test
     void aBodyThatIsNotValidChunkedHttpIsA400Problem() throws IOException {
-        String answer;
-        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream()
-                    .write(("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
-                                    + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\n"
-                                    + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
-                                    + "Connection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n")
-                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-            answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
-        }
+        String answer = rawHttp11("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
+                + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ");
         assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");

@@ -2,6 +2,7 @@ package io.trainyard.system;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,6 +69,8 @@ class ContainerErrorReports {
     static final class ProblemReportValve extends ErrorReportValve {
 
         private static final JsonMapper JSON = JsonMapper.builder().build();
+        private static final java.util.Set<String> IMPLEMENTED =
+                java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH", "TRACE");
 
         @Override
         protected void report(Request request, Response response, Throwable throwable) {
@@ -82,9 +85,12 @@ class ContainerErrorReports {
                 return;
             }
             Map<String, Object> problem = new LinkedHashMap<>();
-            problem.put(
-                    "type",
-                    ApiExceptionHandler.typeFor(HttpStatus.valueOf(status)).toString());
+            // A 501 is a method the container does not implement (CONNECT), or, for a method it does, a part
+            // of the request it does not (Transfer-Encoding: gzip): the latter is no method problem.
+            URI type = status == 501 && IMPLEMENTED.contains(request.getMethod())
+                    ? ProblemTypes.INVALID_REQUEST
+                    : ApiExceptionHandler.typeFor(HttpStatus.valueOf(status));
+            problem.put("type", type.toString());
             problem.put("title", title(status));
             problem.put("status", status);
             problem.put("detail", detail(status, response.getMessage()));
