@@ -1053,15 +1053,17 @@ abstract class ApiContract {
     /** A transfer coding the container does not implement: its 501 is about the request, not the method. */
     @Test
     void anUnimplementedTransferCodingIsA501ProblemOfTheRequest() throws IOException {
-        String answer = rawHttp11("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: gzip\r\nConnection: close\r\n\r\n{}");
+        String answer = dryRunSentAs("gzip", "{}");
 
         assertThat(answer).startsWith("HTTP/1.1 501 ");
         assertThat(answer).contains("application/problem+json").contains("/problems/invalid-request");
     }
 
-    private String rawHttp11(String request) throws IOException {
+    /** A dry-run submit in raw HTTP/1.1 with this Transfer-Encoding and these body bytes; the whole answer. */
+    private String dryRunSentAs(String transferEncoding, String body) throws IOException {
+        String request = "POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + Http.ADMIN_KEY + "\r\nContent-Type: application/json\r\nTransfer-Encoding: " + transferEncoding
+                + "\r\nConnection: close\r\n\r\n" + body;
         try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
@@ -1072,9 +1074,7 @@ abstract class ApiContract {
     /** A chunked body whose chunk header is not hexadecimal: the request's fault, said at its own path. */
     @Test
     void aBodyThatIsNotValidChunkedHttpIsA400Problem() throws IOException {
-        String answer = rawHttp11("POST /jobs?dryRun=true HTTP/1.1\r\nHost: localhost\r\n"
-                + "Authorization: Bearer " + Http.ADMIN_KEY + "\r\nContent-Type: application/json\r\n"
-                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nZZ\r\n{}\r\n0\r\n\r\n");
+        String answer = dryRunSentAs("chunked", "ZZ\r\n{}\r\n0\r\n\r\n");
 
         assertThat(answer).startsWith("HTTP/1.1 400 ");
         assertThat(answer.toLowerCase(java.util.Locale.ROOT)).contains("content-type: application/problem+json");
