@@ -15,6 +15,7 @@ import org.apache.commons.csv.CSVRecord;
 import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.LineBoundedReader;
+import io.trainyard.system.Names;
 
 /**
  * A numeric CSV file with a header row, split into input and target columns. Every problem is
@@ -68,6 +69,14 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             Set<String> unique = new LinkedHashSet<>(header);
             if (unique.size() != header.size() || header.contains("")) {
                 throw invalid("line 1: column names must be non-empty and distinct, got " + header);
+            }
+            for (int c = 0; c < header.size(); c++) {
+                // A column name becomes a model's input or output name, which an import takes at this length:
+                // longer, and every list of data sets would carry it (a 100,000-character name was taken).
+                if (header.get(c).length() > Names.MAX_LENGTH) {
+                    throw invalid("line 1, column " + (c + 1) + ": the name has "
+                            + header.get(c).length() + " characters; column names are at most " + Names.MAX_LENGTH);
+                }
             }
             if (header.size() < 2) {
                 throw invalid("line 1: need at least one input and one target column, got " + header);

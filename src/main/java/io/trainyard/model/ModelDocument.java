@@ -18,6 +18,7 @@ import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.Names;
 
 import tools.jackson.databind.annotation.JsonDeserialize;
 
@@ -274,8 +275,10 @@ record ModelDocument(
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            if (name == null || name.isBlank() || name.length() > 200) {
-                errors.add(new FieldError(field + "[" + i + "]", "must be a non-blank name of at most 200 characters"));
+            if (name == null || name.isBlank() || name.length() > Names.MAX_LENGTH) {
+                errors.add(new FieldError(
+                        field + "[" + i + "]",
+                        "must be a non-blank name of at most " + Names.MAX_LENGTH + " characters"));
             } else if (!seen.add(name)) {
                 errors.add(new FieldError(field + "[" + i + "]", "repeats the name '" + name + "'"));
             }

@@ -2,7 +2,10 @@ package io.trainyard.system;
 
 import java.util.List;
 
-/** The one rule for the human-readable names of jobs, sweeps and data sets. */
+/**
+ * The one rule for the human-readable names of jobs, sweeps and data sets; {@link #MAX_LENGTH} also
+ * bounds a data set's column names, which become a model's input and output names.
+ */
 public final class Names {
 
     public static final int MAX_LENGTH = 200;

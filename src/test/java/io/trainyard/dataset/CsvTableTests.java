@@ -33,6 +33,17 @@ class CsvTableTests {
     }
 
     @Test
+    void columnNamesAreAtMostWhatAModelKeepsOfThem() {
+        String longest = "n".repeat(200);
+        assertThat(parse(longest + ",y\n1,2\n", List.of()).columns()).containsExactly(longest, "y");
+
+        assertThat(problem("x," + "n".repeat(201) + "\n1,2\n"))
+                .contains("line 1, column 2")
+                .contains("201 characters")
+                .contains("at most 200");
+    }
+
+    @Test
     void everyBadFileNamesTheLineAndColumn() {
         assertThat(problem("x,y\n1,2\n3\n")).contains("line 3, column 'y'").contains("missing");
         assertThat(problem("x,y\n1,2,3\n")).contains("line 2, column 3").contains("too many");
