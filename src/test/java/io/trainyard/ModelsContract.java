@@ -320,6 +320,52 @@ abstract class ModelsContract {
     }
 
     @Test
+    void anAdminSeesAndChangesEveryOwnersAliasesWithTheOwnerParameter() {
+        Http alice = newUser("alice");
+        String first =
+                alice.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String second =
+                alice.post("/models", linearModel(null)).expect(201).get("id").asString();
+        String name = "prod-" + UUID.randomUUID().toString().substring(0, 8);
+        String owner = alice.get("/keys/me").expect(200).get("name").asString();
+        alice.send("PUT", "/aliases/" + name, "application/json", "{\"modelId\": \"" + first + "\"}")
+                .expect(200);
+
+        // Every owner's in the admin's list; one owner's with ?owner=; the admin's own name is another alias.
+        assertThat(http.get("/aliases").expect(200).get("items"))
+                .anySatisfy(alias -> assertThat(alias.get("owner").asString() + "/"
+                                + alias.get("name").asString())
+                        .isEqualTo(owner + "/" + name));
+        assertThat(http.get("/aliases?owner=" + owner).expect(200).get("items"))
+                .singleElement()
+                .satisfies(alias -> assertThat(alias.get("modelId").asString()).isEqualTo(first));
+        assertThat(http.get("/aliases/" + name).status()).isEqualTo(404);
+        assertThat(http.get("/aliases/" + name + "?owner=" + owner)
+                        .expect(200)
+                        .get("owner")
+                        .asString())
+                .isEqualTo(owner);
+
+        // Moved for the owner, to the owner's model only; the history says who moved it.
+        String admins =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
+        put("/aliases/" + name + "?owner=" + owner, Map.of("modelId", admins)).expect(400);
+        put("/aliases/" + name + "?owner=" + owner, Map.of("modelId", second)).expect(200);
+        assertThat(alice.get("/aliases/" + name).expect(200).get("modelId").asString())
+                .isEqualTo(second);
+        assertThat(alice.get("/aliases/" + name + "/history")
+                        .expect(200)
+                        .at("/items/0/by")
+                        .asString())
+                .isEqualTo("admin");
+
+        // A user key means its own, whatever it names.
+        assertThat(alice.get("/aliases?owner=admin").expect(200).get("items")).hasSize(1);
+        http.delete("/aliases/" + name + "?owner=" + owner).expect(204);
+        assertThat(alice.get("/aliases/" + name).status()).isEqualTo(404);
+    }
+
+    @Test
     void aModelAnotherOwnersAliasPointsToIsInUseWithoutNamingThatAlias() {
         Http alice = newUser("alice");
         String model =

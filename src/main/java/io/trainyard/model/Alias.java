@@ -7,6 +7,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 /** A stable name pointing at a model, e.g. {@code production}. */
 @Schema(name = "Alias")
 record Alias(
+        @Schema(description = "Whose alias it is: each owner has its own names", example = "alice")
+        String owner,
+
         @Schema(example = "production") String name,
 
         @Schema(example = "5b0c7f0e-3d6a-4c55-9a53-2f1f0c1d9e77")

@@ -38,6 +38,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 class AliasController {
 
     private static final String NAME = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    private static final String OWNER =
+            "Whose alias (admin keys; a user key always means its own, and an admin " + "key its own without it)";
 
     private final AliasService aliases;
     private final Predictions predictions;
@@ -48,9 +50,15 @@ class AliasController {
     }
 
     @GetMapping
-    @Operation(operationId = "listAliases", summary = "List aliases", description = "Every alias, by name.")
-    AliasList list() {
-        return new AliasList(aliases.list());
+    @Operation(
+            operationId = "listAliases",
+            summary = "List aliases",
+            description = "The caller's aliases, by name; for an admin key every owner's, by owner and name.")
+    AliasList list(
+            @Parameter(description = "Only this owner's aliases (admin keys; a user key always lists its own)")
+                    @RequestParam(required = false)
+                    String owner) {
+        return new AliasList(aliases.list(owner));
     }
 
     record AliasList(List<Alias> items) {}
@@ -69,8 +77,10 @@ class AliasController {
             responseCode = "400",
             description = "A bad name (see the name parameter)",
             content = @Content(mediaType = "application/problem+json"))
-    Alias get(@Parameter(description = NAME, example = "production") @PathVariable String name) {
-        return aliases.get(name);
+    Alias get(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = OWNER) @RequestParam(required = false) String owner) {
+        return aliases.get(name, owner);
     }
 
     @Schema(name = "AliasRequest")
@@ -102,8 +112,10 @@ class AliasController {
             content = @Content(mediaType = "application/problem+json"))
     Alias put(
             @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = OWNER + "; the model must then be that owner's") @RequestParam(required = false)
+                    String owner,
             @RequestBody AliasRequest request) {
-        return aliases.put(name, request == null ? null : request.modelId());
+        return aliases.put(name, request == null ? null : request.modelId(), owner);
     }
 
     @DeleteMapping("/{name}")
@@ -121,8 +133,10 @@ class AliasController {
             responseCode = "400",
             description = "A bad name (see the name parameter)",
             content = @Content(mediaType = "application/problem+json"))
-    void delete(@Parameter(description = NAME, example = "production") @PathVariable String name) {
-        aliases.delete(name);
+    void delete(
+            @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = OWNER) @RequestParam(required = false) String owner) {
+        aliases.delete(name, owner);
     }
 
     @GetMapping("/{name}/history")
@@ -142,8 +156,9 @@ class AliasController {
                     @RequestParam(defaultValue = "100")
                     @Min(1)
                     @Max(1000)
-                    int limit) {
-        return new AliasHistory(aliases.history(name, limit));
+                    int limit,
+            @Parameter(description = OWNER) @RequestParam(required = false) String owner) {
+        return new AliasHistory(aliases.history(name, limit, owner));
     }
 
     record AliasHistory(List<Alias.Change> items) {}
@@ -159,8 +174,9 @@ class AliasController {
             content = @Content(mediaType = "application/problem+json"))
     Predictions.PredictionResponse predict(
             @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = OWNER) @RequestParam(required = false) String owner,
             @RequestBody Predictions.PredictionRequest request) {
-        return predictions.json(aliases.model(name).model(), request);
+        return predictions.json(aliases.model(name, owner).model(), request);
     }
 
     @PostMapping(path = "/{name}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
@@ -184,9 +200,10 @@ class AliasController {
             content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
     void predictCsv(
             @Parameter(description = NAME, example = "production") @PathVariable String name,
+            @Parameter(description = OWNER) @RequestParam(required = false) String owner,
             HttpServletRequest request,
             HttpServletResponse response)
             throws IOException {
-        predictions.csv(aliases.model(name), request, response);
+        predictions.csv(aliases.model(name, owner), request, response);
     }
 }

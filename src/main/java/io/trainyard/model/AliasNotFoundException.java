@@ -6,6 +6,6 @@ import io.trainyard.system.NotFoundException;
 class AliasNotFoundException extends NotFoundException {
 
     AliasNotFoundException(String name) {
-        super("alias", name);
+        super("There is no alias named '" + name + "'.");
     }
 }

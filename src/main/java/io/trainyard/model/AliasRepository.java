@@ -22,7 +22,7 @@ class AliasRepository {
     }
 
     Optional<Alias> find(String owner, String name) {
-        return jdbc.sql("SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name")
+        return jdbc.sql("SELECT owner, name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name")
                 .param("owner", owner)
                 .param("name", name)
                 .query(AliasRepository::map)
@@ -45,7 +45,7 @@ class AliasRepository {
     /** The alias, its row locked until the transaction ends so two changes of one name are kept in order. */
     Optional<Alias> findForUpdate(String owner, String name) {
         return jdbc.sql(
-                        "SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name FOR UPDATE")
+                        "SELECT owner, name, model_id, updated_at FROM aliases WHERE owner = :owner AND name = :name FOR UPDATE")
                 .param("owner", owner)
                 .param("name", name)
                 .query(AliasRepository::map)
@@ -53,8 +53,15 @@ class AliasRepository {
     }
 
     List<Alias> list(String owner) {
-        return jdbc.sql("SELECT name, model_id, updated_at FROM aliases WHERE owner = :owner ORDER BY name")
+        return jdbc.sql("SELECT owner, name, model_id, updated_at FROM aliases WHERE owner = :owner ORDER BY name")
                 .param("owner", owner)
+                .query(AliasRepository::map)
+                .list();
+    }
+
+    /** Every owner's aliases, by owner and name (for an admin). */
+    List<Alias> listAll() {
+        return jdbc.sql("SELECT owner, name, model_id, updated_at FROM aliases ORDER BY owner, name")
                 .query(AliasRepository::map)
                 .list();
     }
@@ -114,7 +121,6 @@ class AliasRepository {
                 .list();
     }
 
-    /** Names (of any owner) of the aliases pointing at a model. */
     /** The aliases of every owner that point to a model, by owner and name. */
     List<Pointer> pointingTo(String modelId) {
         return jdbc.sql("SELECT owner, name FROM aliases WHERE model_id = :model ORDER BY owner, name")
@@ -128,6 +134,7 @@ class AliasRepository {
 
     private static Alias map(ResultSet rs, int row) throws SQLException {
         return new Alias(
+                rs.getString("owner"),
                 rs.getString("name"),
                 rs.getString("model_id"),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());

@@ -21,9 +21,14 @@ import io.trainyard.system.Timestamps;
 @Service
 class AliasService {
 
-    /** Aliases are names of the caller's own: each owner has its own "production". */
-    private static String owner() {
-        return Caller.current().name();
+    /**
+     * Whose aliases a request means. Aliases are names of one owner's: each owner has its own
+     * "production". A user key always means its own; an admin key means the owner it names with
+     * {@code ?owner=}, else its own.
+     */
+    private static String owner(String requested) {
+        Caller caller = Caller.current();
+        return caller.isAdmin() && requested != null && !requested.isBlank() ? requested : caller.name();
     }
 
     static final int MAX_NAME_LENGTH = 64;
@@ -41,12 +46,15 @@ class AliasService {
     /**
      * @throws AliasNotFoundException when there is no alias of that name
      */
-    Alias get(String name) {
-        return aliases.find(owner(), checkedName(name)).orElseThrow(() -> new AliasNotFoundException(name));
+    Alias get(String name, String requestedOwner) {
+        return aliases.find(owner(requestedOwner), checkedName(name))
+                .orElseThrow(() -> new AliasNotFoundException(name));
     }
 
-    List<Alias> list() {
-        return aliases.list(owner());
+    /** The caller's aliases; for an admin every owner's, or the one owner {@code requestedOwner} names. */
+    List<Alias> list(String requestedOwner) {
+        String owner = Caller.current().ownerFilter(requestedOwner);
+        return owner == null ? aliases.listAll() : aliases.list(owner);
     }
 
     /**
@@ -55,13 +63,19 @@ class AliasService {
      *
      * @throws InvalidRequestException for a bad name or a model id that names no model
      */
-    Alias put(String name, String modelId) {
+    Alias put(String name, String modelId, String requestedOwner) {
         checkedName(name);
+        String owner = owner(requestedOwner);
+        String by = Caller.current().name();
         if (modelId == null || modelId.isBlank()) {
             throw new InvalidRequestException("modelId", "is required: the id of the model the alias should point to");
         }
         try {
-            models.get(modelId);
+            // An admin pointing another owner's alias: at a model of that owner's, which the alias's
+            // owner can then use (a model of the admin's own would answer the owner 404).
+            if (!models.get(modelId).owner().equals(owner) && !owner.equals(by)) {
+                throw new ModelNotFoundException(modelId);
+            }
         } catch (ModelNotFoundException e) {
             throw new InvalidRequestException(
                     "modelId", "there is no model with id '" + modelId + "'; GET /models lists the stored ones");
@@ -74,19 +88,19 @@ class AliasService {
                     if (!aliases.lockModel(modelId)) {
                         throw new ModelNotFoundException(modelId); // deleted since the check above
                     }
-                    Optional<Alias> current = aliases.findForUpdate(owner(), name);
+                    Optional<Alias> current = aliases.findForUpdate(owner, name);
                     var now = Timestamps.now();
                     if (current.isPresent()) {
-                        aliases.update(owner(), name, modelId, now);
+                        aliases.update(owner, name, modelId, now);
                     } else {
-                        aliases.insert(owner(), name, modelId, now);
+                        aliases.insert(owner, name, modelId, now);
                     }
                     aliases.recordChange(
-                            owner(),
+                            owner,
                             name,
                             new Alias.Change(
-                                    modelId, current.map(Alias::modelId).orElse(null), now, owner()));
-                    return new Alias(name, modelId, now);
+                                    modelId, current.map(Alias::modelId).orElse(null), now, by));
+                    return new Alias(owner, name, modelId, now);
                 });
             } catch (DuplicateKeyException e) {
                 if (attempt == 3) {
@@ -103,12 +117,14 @@ class AliasService {
     /**
      * @throws AliasNotFoundException when there is no alias of that name
      */
-    void delete(String name) {
+    void delete(String name, String requestedOwner) {
         checkedName(name);
+        String owner = owner(requestedOwner);
+        String by = Caller.current().name();
         transaction.executeWithoutResult(status -> {
-            Alias current = aliases.findForUpdate(owner(), name).orElseThrow(() -> new AliasNotFoundException(name));
-            aliases.delete(owner(), name);
-            aliases.recordChange(owner(), name, new Alias.Change(null, current.modelId(), Timestamps.now(), owner()));
+            Alias current = aliases.findForUpdate(owner, name).orElseThrow(() -> new AliasNotFoundException(name));
+            aliases.delete(owner, name);
+            aliases.recordChange(owner, name, new Alias.Change(null, current.modelId(), Timestamps.now(), by));
         });
     }
 
@@ -117,8 +133,8 @@ class AliasService {
      *
      * @throws AliasNotFoundException when the name was never used
      */
-    List<Alias.Change> history(String name, int limit) {
-        List<Alias.Change> changes = aliases.history(owner(), checkedName(name), limit);
+    List<Alias.Change> history(String name, int limit, String requestedOwner) {
+        List<Alias.Change> changes = aliases.history(owner(requestedOwner), checkedName(name), limit);
         if (changes.isEmpty()) {
             throw new AliasNotFoundException(name);
         }
@@ -126,8 +142,8 @@ class AliasService {
     }
 
     /** The model the alias points to now. */
-    StoredModel model(String name) {
-        return models.get(get(name).modelId());
+    StoredModel model(String name, String requestedOwner) {
+        return models.get(get(name, requestedOwner).modelId());
     }
 
     /**
