@@ -36,17 +36,29 @@ public class ActiveJobsQuota {
     }
 
     void admit(Caller caller, int count) {
+        admit(caller, count, count == 1 ? "one more" : count + " more (one per sweep member)");
+    }
+
+    /**
+     * Refuses a sweep before its body is read, when not even one more job fits: it adds one job per
+     * member, at least one, and how many is not known yet.
+     */
+    void admitSweepOfUnknownSize(Caller caller) {
+        admit(caller, 1, "a sweep (one job per member, at least one)");
+    }
+
+    private void admit(Caller caller, int count, String adding) {
         if (caller.isAdmin()) {
             return;
         }
         int active = usage.activeJobs(caller.name());
         int max = quota.maxActiveJobs();
         if (active + count > max) {
-            String adding = count == 1 ? "one more" : count + " more (one per sweep member)";
             throw new TooManyRequestsException(
                     ProblemTypes.TOO_MANY_ACTIVE_JOBS,
                     "Too many active jobs",
-                    "'" + caller.name() + "' has " + active + " queued or running jobs; " + adding + " would make "
+                    "'" + caller.name() + "' has " + active + " queued or running jobs; " + adding
+                            + (count == 1 && !adding.equals("one more") ? " would make at least " : " would make ")
                             + (active + count) + ", over the " + max + " one owner may have "
                             + "(trainyard.quota.max-active-jobs); submit again once some have finished.",
                     RETRY_AFTER);

@@ -90,7 +90,11 @@ class QuotaInterceptor implements HandlerInterceptor {
         if (SUBMITS.contains(path)) {
             // Every submit adds at least one job: refused here before its body is read. A sweep's members
             // are counted once it is expanded (JobService.submitAll).
-            activeJobs.admit(caller, 1);
+            if ("/sweeps".equals(path)) {
+                activeJobs.admitSweepOfUnknownSize(caller);
+            } else {
+                activeJobs.admit(caller, 1);
+            }
         }
         long stored = usage.storedBytes(caller.name());
         long max = quota.maxStoredBytes().toBytes();

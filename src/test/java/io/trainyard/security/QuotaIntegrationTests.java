@@ -207,12 +207,13 @@ class QuotaIntegrationTests {
     @Test
     void aDataSetsColumnNamesCountAgainstTheStorageQuota() {
         Http user = newUser();
-        // One row of 21 numbers (168 bytes) under 21 names of 250 characters (5 KB): the names were
-        // stored free, so a user could keep any amount of them within a quota of numbers.
+        // One row of 27 numbers (216 bytes) under 27 names of 200 characters (5.4 KB, the longest names
+        // there are): the names were stored free, so a user could keep any amount of them within a quota
+        // of numbers.
         StringBuilder header = new StringBuilder();
         StringBuilder row = new StringBuilder();
-        for (int c = 0; c < 21; c++) {
-            header.append(c == 0 ? "" : ",").append(String.format("%03d", c)).append("n".repeat(247));
+        for (int c = 0; c < 27; c++) {
+            header.append(c == 0 ? "" : ",").append(String.format("%03d", c)).append("n".repeat(197));
             row.append(c == 0 ? "" : ",").append(c);
         }
         user.post("/datasets?name=names", "text/csv", header + "\n" + row + "\n")
@@ -221,7 +222,7 @@ class QuotaIntegrationTests {
         Http.Response refused = user.post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
 
         assertThat(refused.status()).as(refused.text()).isEqualTo(403);
-        assertThat(refused.json().get("usage").asLong()).isGreaterThan(21 * 250);
+        assertThat(refused.json().get("usage").asLong()).isGreaterThan(27 * 200);
     }
 
     @Test
