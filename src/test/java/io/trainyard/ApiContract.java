@@ -365,7 +365,12 @@ abstract class ApiContract {
         assertThat(lines[0]).isEqualTo("iteration,train,validation,test,train_mse,validation_mse,test_mse");
         assertThat(lines).hasSize(202);
         assertThat(lines[201]).startsWith("200,");
-        assertThat(http.get("/jobs/" + id + "/gradients?format=csv").text()).startsWith("iteration,W0,W1");
+        String[] gradients =
+                http.get("/jobs/" + id + "/gradients?format=csv").text().split("\r?\n");
+        assertThat(gradients[0]).isEqualTo("iteration,W0,W1,W0_updateRatio,W1_updateRatio");
+        assertThat(gradients[1].split(",", -1))
+                .hasSize(5)
+                .allSatisfy(cell -> assertThat(cell).isNotEmpty());
 
         Http.Response png = http.get("/jobs/" + id + "/losses", "image/png");
         assertThat(png.status()).isEqualTo(200);

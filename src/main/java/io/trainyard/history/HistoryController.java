@@ -189,14 +189,20 @@ class HistoryController {
         ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
+                // The norms, then the update ratios (W0_updateRatio, …; empty where the JSON has null).
                 List<String> header = new ArrayList<>();
                 header.add("iteration");
                 header.addAll(gradients.layers().keySet());
+                gradients.updateRatios().keySet().forEach(layer -> header.add(layer + "_updateRatio"));
                 List<double[]> columns = new ArrayList<>(gradients.layers().values());
+                List<Double[]> ratios = new ArrayList<>(gradients.updateRatios().values());
                 yield respond(representation, csv(header, gradients.iteration().length, (printer, i) -> {
                     printer.print(gradients.iteration()[i]);
                     for (double[] column : columns) {
                         printer.print(column[i]);
+                    }
+                    for (Double[] ratio : ratios) {
+                        printer.print(ratio[i]);
                     }
                     printer.println();
                 }));
