@@ -708,6 +708,16 @@ abstract class ApiContract {
         warm.put("activation", "relu");
         JsonNode mismatch = problem(http.post("/jobs", warm), 409);
         assertThat(mismatch.get("detail").asString()).contains("activation");
+        // In a sweep, the 409 says which grid point the model does not fit.
+        warm.put("activation", "tanh");
+        warm.put("validationFraction", 0.2);
+        warm.remove("layers");
+        JsonNode member = problem(
+                http.post("/sweeps", Map.of("base", warm, "grid", Map.of("layers", List.of(List.of(3), List.of(4))))),
+                409);
+        assertThat(member.get("detail").asString())
+                .startsWith("The member at {layers=[4]} (member 2 of 2): Model " + modelId)
+                .contains("layers");
 
         assertThat(http.get("/models?limit=500").json().get("items").findValuesAsString("id"))
                 .contains(modelId);

@@ -18,6 +18,7 @@ import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
@@ -164,6 +165,8 @@ public class JobService {
                 for (FieldError error : e.errors()) {
                     errors.add(new InvalidMembersException.MemberError(i, error));
                 }
+            } catch (ConflictException e) {
+                throw new MemberConflictException(i, e);
             }
         }
         if (!errors.isEmpty()) {

@@ -21,9 +21,11 @@ import io.trainyard.history.MemberCurve;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.job.MemberConflictException;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
@@ -145,6 +147,8 @@ class SweepService {
                     .toList());
         } catch (InvalidMembersException e) {
             throw invalid(e, expansion.grid(), expansion.points());
+        } catch (MemberConflictException e) {
+            throw conflict(e, expansion.points());
         }
         List<SweepDryRun.Member> out = new ArrayList<>();
         long total = 0;
@@ -438,7 +442,16 @@ class SweepService {
             return jobs.submitAll(requests, id);
         } catch (InvalidMembersException e) {
             throw invalid(e, grid, points);
+        } catch (MemberConflictException e) {
+            throw conflict(e, points);
         }
+    }
+
+    /** A member's conflict (its warm-start model does not fit it), saying which grid point it is. */
+    private static ConflictException conflict(MemberConflictException e, List<Map<String, JsonNode>> points) {
+        Map<String, JsonNode> point = e.index() < points.size() ? points.get(e.index()) : Map.of();
+        return new ConflictException("The member at " + point + " (member " + (e.index() + 1) + " of " + points.size()
+                + "): " + e.getMessage());
     }
 
     /**
