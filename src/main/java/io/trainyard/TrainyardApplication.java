@@ -5,6 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
+import io.trainyard.system.ShutdownDeadline;
 import io.trainyard.training.WarmupOnStart;
 
 /** Trainyard: trains small fully-connected neural networks as queued jobs over HTTP. */
@@ -23,6 +24,8 @@ public class TrainyardApplication {
         SpringApplication application = new SpringApplication(TrainyardApplication.class);
         // The engine's warm-up starts now and uses the seconds the context takes to build.
         application.addListeners(new WarmupOnStart());
+        // A stop ends within trainyard.shutdown-timeout, whatever is still writing then.
+        application.addListeners(new ShutdownDeadline());
         application.run(args);
     }
 }
