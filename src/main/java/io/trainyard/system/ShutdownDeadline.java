@@ -56,9 +56,9 @@ public final class ShutdownDeadline implements ApplicationListener<ContextClosed
                         return;
                     }
                     log.warn(
-                            "Still stopping after trainyard.shutdown-timeout ({} s): exiting now; a job not yet "
-                                    + "handed back resumes from its last checkpoint",
-                            budget.toSeconds());
+                            "Still stopping {} ms after the stop began (trainyard.shutdown-timeout): exiting now; "
+                                    + "a job not yet handed back resumes from its last checkpoint",
+                            budget.toMillis());
                     halt.run();
                 },
                 "trainyard-shutdown-deadline");
