@@ -216,10 +216,7 @@ public class JobService {
         admission.holdUntilTransactionEnds();
         // The submit that held the lock before added its jobs to the last count: when that already says
         // full, the submits queued behind it are refused without counting in turn.
-        OptionalInt known = queue.lastFresh();
-        if (known.isPresent()) {
-            refuseWhenFull(known.getAsInt(), count);
-        }
+        refuseWhenKnownFull(count);
         refuseWhenFull(queue.count(), count);
         activeJobs.admit(count);
         queue.joined(count);
@@ -245,9 +242,14 @@ public class JobService {
      * @throws QueueFullException when the queue could not take even one more job
      */
     public void refuseEarlyWhenFull() {
+        refuseWhenKnownFull(1);
+    }
+
+    /** Refuses {@code count} more jobs when a fresh count already says the queue cannot take them. */
+    private void refuseWhenKnownFull(int count) {
         OptionalInt queued = queue.lastFresh();
         if (queued.isPresent()) {
-            refuseWhenFull(queued.getAsInt(), 1);
+            refuseWhenFull(queued.getAsInt(), count);
         }
     }
 

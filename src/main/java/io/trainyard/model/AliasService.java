@@ -28,7 +28,8 @@ class AliasService {
      */
     private static String owner(String requested) {
         Caller caller = Caller.current();
-        return caller.isAdmin() && requested != null && !requested.isBlank() ? requested : caller.name();
+        String named = caller.ownerFilter(requested); // null: an admin who named no one
+        return named != null ? named : caller.name();
     }
 
     static final int MAX_NAME_LENGTH = 64;

@@ -36,7 +36,7 @@ public class ActiveJobsQuota {
     }
 
     void admit(Caller caller, int count) {
-        admit(caller, count, count == 1 ? "one more" : count + " more (one per sweep member)");
+        admit(caller, count, (count == 1 ? "one more" : count + " more (one per sweep member)") + " would make");
     }
 
     /**
@@ -44,9 +44,10 @@ public class ActiveJobsQuota {
      * member, at least one, and how many is not known yet.
      */
     void admitSweepOfUnknownSize(Caller caller) {
-        admit(caller, 1, "a sweep (one job per member, at least one)");
+        admit(caller, 1, "a sweep (one job per member, at least one) would make at least");
     }
 
+    /** @param adding what the refused request would add, up to the total it would make */
     private void admit(Caller caller, int count, String adding) {
         if (caller.isAdmin()) {
             return;
@@ -57,8 +58,7 @@ public class ActiveJobsQuota {
             throw new TooManyRequestsException(
                     ProblemTypes.TOO_MANY_ACTIVE_JOBS,
                     "Too many active jobs",
-                    "'" + caller.name() + "' has " + active + " queued or running jobs; " + adding
-                            + (count == 1 && !adding.equals("one more") ? " would make at least " : " would make ")
+                    "'" + caller.name() + "' has " + active + " queued or running jobs; " + adding + " "
                             + (active + count) + ", over the " + max + " one owner may have "
                             + "(trainyard.quota.max-active-jobs); submit again once some have finished.",
                     RETRY_AFTER);

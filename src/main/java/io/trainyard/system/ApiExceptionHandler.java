@@ -384,26 +384,28 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A path nothing is mapped to ends in the static resources, whose "No static resource x." reads as
-     * a missing file; API clients asked for an endpoint.
+     * A path under a static-file mapping with no such file ({@code /dashboard/x.js}), whose "No static
+     * resource x." reads as a missing file; API clients asked for an endpoint.
      */
     @Override
     protected ResponseEntity<Object> handleNoResourceFoundException(
             NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        String path = request instanceof ServletWebRequest servlet
-                ? servlet.getRequest().getRequestURI()
-                : "/" + ex.getResourcePath();
-        ex.getBody().setDetail("There is no endpoint at " + path + ".");
-        return handleExceptionInternal(ex, null, headers, status, request);
+        return noEndpoint(ex, "/" + ex.getResourcePath(), headers, status, request);
     }
 
     /** A path no endpoint and no static file has (see {@link StaticResources}). */
     @Override
     protected ResponseEntity<Object> handleNoHandlerFoundException(
             NoHandlerFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return noEndpoint(ex, ex.getRequestURL(), headers, status, request);
+    }
+
+    /** The one 404 for a path nothing answers, naming the path as the client sent it. */
+    private <E extends Exception & ErrorResponse> ResponseEntity<Object> noEndpoint(
+            E ex, String fallbackPath, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String path = request instanceof ServletWebRequest servlet
                 ? servlet.getRequest().getRequestURI()
-                : ex.getRequestURL();
+                : fallbackPath;
         ex.getBody().setDetail("There is no endpoint at " + path + ".");
         return handleExceptionInternal(ex, null, headers, status, request);
     }

@@ -10,9 +10,9 @@ import org.springframework.context.event.ContextClosedEvent;
 /**
  * Keeps the promise that a stopping service exits within {@code trainyard.shutdown-timeout} (10 s):
  * once the application context starts to close, a daemon thread waits until a second before that
- * budget ends and then halts the JVM. The workers already give up on a job after half the budget; what could still hold the process
- * past it is the database pool waiting (up to 10 s more) for a connection busy with a large
- * checkpoint: two jobs of 4 million parameters with Adam, each checkpointing ~100 MB when the stop came,
+ * budget ends and then halts the JVM. The workers already give up on a job after half the budget;
+ * what could still hold the process past it is the database pool waiting (up to 10 s more) for a
+ * connection busy with a large checkpoint: two jobs of 4 million parameters with Adam, each checkpointing ~100 MB when the stop came,
  * kept the service alive 11–16 s, long enough for a supervisor's own deadline to kill it mid-write.
  * Halting is what that supervisor would do, at a time the operator chose: the database is crash-safe,
  * and a job not yet handed back resumes from its last committed checkpoint, as after a crash.
