@@ -439,6 +439,32 @@ abstract class ModelsContract {
     }
 
     @Test
+    void aJobWhoseModelIsDeletedNoLongerNamesIt() {
+        String modelId = train(spec("hw5", "sigmoid", 1, false));
+        String jobId = http.get("/models/" + modelId).expect(200).get("jobId").asString();
+        // Read twice: the finished job's answer is cached, and the delete must reach the cache too.
+        assertThat(http.get("/jobs/" + jobId).expect(200).get("modelId").asString())
+                .isEqualTo(modelId);
+        assertThat(http.get("/jobs/" + jobId).expect(200).get("modelId").asString())
+                .isEqualTo(modelId);
+
+        http.delete("/models/" + modelId).expect(204);
+
+        JsonNode job = http.get("/jobs/" + jobId).expect(200);
+        assertThat(job.get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("modelId").isNull()).as("GET /jobs/{id}").isTrue();
+        JsonNode listed = http.get("/jobs?name=" + job.get("name").asString().replace(" ", "%20") + "&limit=100")
+                .expect(200);
+        assertThat(listed.get("items")
+                        .valueStream()
+                        .filter(item -> item.get("id").asString().equals(jobId))
+                        .map(item -> item.get("modelId").isNull())
+                        .toList())
+                .as("GET /jobs")
+                .containsExactly(true);
+    }
+
+    @Test
     void badAliasRequestsAreExplained() {
         String model =
                 http.post("/models", linearModel(null)).expect(201).get("id").asString();

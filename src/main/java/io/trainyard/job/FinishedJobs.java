@@ -1,10 +1,12 @@
 package io.trainyard.job;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.trainyard.model.ModelDeleted;
 import io.trainyard.security.Caller;
 import io.trainyard.system.ReadCacheProperties;
 
@@ -15,13 +17,14 @@ import tools.jackson.databind.json.JsonMapper;
  * weight and by age: polling a finished job (the usual end of a client's wait) costs neither a
  * database read nor a serialisation.
  *
- * <p>Caching is safe because a finished job never changes: SUCCEEDED, FAILED and CANCELLED have no
+ * <p>Caching is safe because a finished job hardly changes: SUCCEEDED, FAILED and CANCELLED have no
  * way out in the transition table, and the move into them closes the attempt in the same
- * transaction, so once the row reads finished, so do its attempts. An entry can only be wrong by
- * outliving its row: a delete on this instance evicts it after the row is gone (and Caffeine makes
- * the eviction wait for a load of the same id in flight, so the load cannot put the deleted job
- * back); a delete on another instance sharing PostgreSQL is noticed when the entry expires, after at
- * most {@code trainyard.read-cache.ttl}. Jobs still queued or running are never cached: each read
+ * transaction, so once the row reads finished, so do its attempts. What can still change is its
+ * {@code modelId}, which becomes null when the model is deleted, and the row itself, by a delete.
+ * Either on this instance evicts the entry after the change commits (and Caffeine makes the eviction
+ * wait for a load of the same id in flight, so the load cannot put the old row back); on another
+ * instance sharing PostgreSQL it is noticed when the entry expires, after at most
+ * {@code trainyard.read-cache.ttl}. Jobs still queued or running are never cached: each read
  * asks the database (and this instance's live progress) as before.
  *
  * <p>What is cached is the job and its owner, never an access decision: the caller is checked against
@@ -92,6 +95,14 @@ public class FinishedJobs {
     /** Forgets the job; call it after its row is deleted. */
     void evict(String id) {
         entries.invalidate(id);
+    }
+
+    /** The job that trained a deleted model names it no more, once the delete has committed. */
+    @TransactionalEventListener(fallbackExecution = true)
+    void modelDeleted(ModelDeleted deleted) {
+        if (deleted.jobId() != null) {
+            evict(deleted.jobId());
+        }
     }
 
     /** How many finished jobs are cached right now (for tests of the bound). */

@@ -178,6 +178,14 @@ public class JobRepository implements DatasetUsage {
                 == 1;
     }
 
+    /** The job no longer names its model, which was deleted (provenance stays in nothing else). */
+    void forgetModel(String id, String modelId) {
+        jdbc.sql("UPDATE jobs SET model_id = NULL WHERE id = :id AND model_id = :model")
+                .param("id", id)
+                .param("model", modelId)
+                .update();
+    }
+
     /** The jobs of one sweep, in no particular order. */
     List<TrainingJob> findBySweep(String sweepId) {
         return jdbc.sql("SELECT * FROM jobs WHERE sweep_id = :sweep")

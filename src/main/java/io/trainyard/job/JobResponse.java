@@ -47,7 +47,7 @@ record JobResponse(
         @Schema(description = "Why the job failed; null otherwise")
         JobError error,
 
-        @Schema(description = "The trained model, once SUCCEEDED")
+        @Schema(description = "The trained model, once SUCCEEDED; null again once that model is deleted")
         String modelId,
 
         String sweepId,

@@ -11,11 +11,13 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.model.ModelDeleted;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
 import io.trainyard.system.ConflictException;
@@ -371,6 +373,17 @@ public class JobService {
             }
         }
         return cancelled;
+    }
+
+    /**
+     * A deleted model is no longer the {@code modelId} of the job that trained it: run inside the
+     * delete's transaction, so the two commit together ({@link FinishedJobs} forgets the job after).
+     */
+    @EventListener
+    void modelDeleted(ModelDeleted deleted) {
+        if (deleted.jobId() != null) {
+            jobs.forgetModel(deleted.jobId(), deleted.modelId());
+        }
     }
 
     /**

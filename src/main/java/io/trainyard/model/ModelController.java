@@ -189,7 +189,7 @@ class ModelController {
             operationId = "deleteModel",
             summary = "Delete a model",
             description = "404 when there is no such model, 409 naming the aliases "
-                    + "while any points to it. Jobs that trained it keep their modelId.")
+                    + "while any points to it. The job that trained it then has modelId null.")
     @ApiResponse(
             responseCode = "409",
             description = "An alias points to it",

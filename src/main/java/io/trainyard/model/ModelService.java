@@ -3,6 +3,7 @@ package io.trainyard.model;
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -25,6 +26,7 @@ public class ModelService {
     private final AliasRepository aliases;
     private final BuildVersion build;
     private final TransactionTemplate transaction;
+    private final ApplicationEventPublisher events;
 
     private final JsonMapper json;
 
@@ -34,8 +36,10 @@ public class ModelService {
             AliasRepository aliases,
             BuildVersion build,
             JsonMapper json,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction,
+            ApplicationEventPublisher events) {
         this.json = json;
+        this.events = events;
         this.transaction = transaction;
         this.repository = repository;
         this.cache = cache;
@@ -120,7 +124,8 @@ public class ModelService {
      *     aliases' foreign key refuses the delete anyway when an alias is set at the same moment)
      */
     void delete(String id) {
-        get(id); // another owner's model answers 404 before anything is said about its aliases
+        // Another owner's model answers 404 before anything is said about its aliases.
+        String jobId = get(id).jobId();
         try {
             // Under the model's row lock, which setting an alias takes too: an alias set meanwhile is
             // either seen here (409) or finds no model (400), never left pointing at a deleted one.
@@ -135,6 +140,8 @@ public class ModelService {
                 if (!repository.delete(id, Caller.current().onlyOwner())) {
                     throw new ModelNotFoundException(id);
                 }
+                // The job that trained it no longer names it (JobService.modelDeleted), in this transaction.
+                events.publishEvent(new ModelDeleted(id, jobId));
             });
         } catch (DataIntegrityViolationException e) {
             throw new ModelInUseException(
