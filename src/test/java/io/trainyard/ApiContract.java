@@ -1138,6 +1138,47 @@ abstract class ApiContract {
         assertThat(problem.get("detail").asString()).contains("query string");
     }
 
+    /**
+     * A request that changes something is held to the query parameters its endpoint declares: a typo
+     * or an empty value must not queue a real job (each of these used to), and no job appears.
+     */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "/jobs?dryrun=true|dryrun|did you mean 'dryRun'?",
+                "/jobs?dryRun=|dryRun|has no value",
+                "/jobs?dryRun|dryRun|has no value",
+                "/jobs?dryRun=true&dryRun=false|dryRun|is given 2 times",
+                "/jobs?priority=high|priority|which takes dryRun",
+                "/sweeps?dry_run=true|dry_run|which takes dryRun",
+            })
+    void aChangeWithAQueryParameterItsEndpointDoesNotTakeIs400(String line) {
+        String[] parts = line.split("\\|");
+        String tag = "query-" + System.nanoTime();
+        Object body = parts[0].startsWith("/sweeps")
+                ? Map.of("name", tag, "base", hw5Spec(tag, 5), "grid", Map.of("scale", List.of(0.1)))
+                : hw5Spec(tag, 5);
+        JsonNode problem = problem(http.post(parts[0], body), 400);
+
+        assertThat(problem.at("/errors/0/field").asString()).isEqualTo(parts[1]);
+        assertThat(problem.at("/errors/0/message").asString()).contains(parts[2]);
+        assertThat(http.get("/jobs?name=" + tag).expect(200).get("items").size())
+                .as("nothing was queued")
+                .isZero();
+    }
+
+    /** Reads may carry parameters they do not know; a filter given twice is refused rather than halved. */
+    @Test
+    void aReadKeepsUnknownParametersButRefusesAFilterGivenTwice() {
+        http.get("/jobs?_=12345&limit=1").expect(200);
+        JsonNode problem = problem(http.get("/jobs?status=RUNNING&status=SUCCEEDED"), 400);
+        assertThat(problem.at("/errors/0/field").asString()).isEqualTo("status");
+        assertThat(problem.at("/errors/0/message").asString()).isEqualTo("is given 2 times; it takes one value");
+        assertThat(http.post("/jobs?dryRun=true&format=json", hw5Spec("format-allowed", 5))
+                        .status())
+                .isEqualTo(200);
+    }
+
     /** The dashboard page is HTML: served to browsers and to curl, a 406 problem to a client that wants JSON. */
     @Test
     void theDashboardPageIsHtmlAndOtherwiseA406Problem() {

@@ -1,0 +1,148 @@
+package io.trainyard.system;
+
+import java.lang.reflect.Method;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
+import org.springframework.util.StringUtils;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.HandlerMethod;
+import org.springframework.web.servlet.HandlerInterceptor;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Query parameters are held to what an endpoint declares, as JSON bodies are to their fields: a
+ * request that changes something ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}) with a
+ * query parameter its endpoint does not take, or one of its parameters without a value, is refused
+ * with 400 before anything is done. A typo must not do something other than what was asked:
+ * {@code POST /jobs?dryrun=true} queued a real job, and so did {@code ?dryRun=}. On every method, a
+ * parameter that takes one value and is given several is refused too ({@code ?status=RUNNING&status=SUCCEEDED}
+ * filtered on the first alone). Reads keep accepting parameters they do not know (a cache-busting
+ * {@code ?_=…} harms nothing). {@code format}, read by content negotiation on any endpoint, is always allowed.
+ * Checked on the raw query string, never on a form body.
+ */
+@Configuration
+class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
+
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+
+    /** What a handler declares: every name it reads, and those of them that take one value. */
+    private record Declared(Set<String> names, Set<String> single, boolean open) {}
+
+    private final Map<Method, Declared> declared = new ConcurrentHashMap<>();
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        // Before the quota and full-queue checks: a request that is wrong is 400, whatever else holds.
+        registry.addInterceptor(this).order(Ordered.HIGHEST_PRECEDENCE);
+    }
+
+    @Override
+    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+        String query = request.getQueryString();
+        if (query == null
+                || query.isEmpty()
+                || request.getDispatcherType() != DispatcherType.REQUEST
+                || !(handler instanceof HandlerMethod method)) {
+            return true;
+        }
+        Map<String, List<String>> given = parse(query);
+        if (given == null) {
+            return true; // not decodable: the binding answers for it as before
+        }
+        Declared declares = declared.computeIfAbsent(method.getMethod(), m -> declared(method));
+        boolean changes = !READS.contains(request.getMethod());
+        List<FieldError> errors = new ArrayList<>();
+        given.forEach((name, values) -> {
+            if (declares.names().contains(name)) {
+                if (values.size() > 1 && declares.single().contains(name)) {
+                    errors.add(new FieldError(name, "is given " + values.size() + " times; it takes one value"));
+                } else if (changes && values.stream().anyMatch(String::isBlank)) {
+                    errors.add(new FieldError(name, "has no value: give one (?" + name + "=…) or leave it out"));
+                }
+            } else if (changes && !declares.open() && !name.equals(FormatParameterStrategy.PARAMETER)) {
+                errors.add(new FieldError(name, unknown(name, declares.names())));
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return true;
+    }
+
+    private static String unknown(String name, Set<String> names) {
+        for (String known : names) {
+            if (known.equalsIgnoreCase(name)) {
+                return "is not a query parameter of this endpoint; did you mean '" + known + "'?";
+            }
+        }
+        return names.isEmpty()
+                ? "is not a query parameter of this endpoint, which takes none"
+                : "is not a query parameter of this endpoint, which takes " + String.join(", ", new TreeSet<>(names));
+    }
+
+    private static Declared declared(HandlerMethod method) {
+        Set<String> names = new TreeSet<>();
+        Set<String> single = new TreeSet<>();
+        boolean open = false;
+        for (MethodParameter parameter : method.getMethodParameters()) {
+            RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+            if (param == null) {
+                // A parameter object reads names of its own (HistoryQuery): such a handler is not
+                // checked for unknown names.
+                open |= parameter.hasParameterAnnotation(org.springdoc.core.annotations.ParameterObject.class);
+                continue;
+            }
+            Class<?> type = parameter.getParameterType();
+            if (Map.class.isAssignableFrom(type)) {
+                open = true;
+                continue;
+            }
+            String name = StringUtils.hasText(param.name()) ? param.name() : parameter.getParameterName();
+            if (name == null) {
+                open = true; // compiled without parameter names: nothing to hold the query to
+                continue;
+            }
+            names.add(name);
+            if (!type.isArray() && !Collection.class.isAssignableFrom(type)) {
+                single.add(name);
+            }
+        }
+        return new Declared(Set.copyOf(names), Set.copyOf(single), open);
+    }
+
+    /** The query's names with their values, in order; null when it cannot be decoded. */
+    private static Map<String, List<String>> parse(String query) {
+        Map<String, List<String>> given = new LinkedHashMap<>();
+        try {
+            for (String pair : query.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int equals = pair.indexOf('=');
+                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+                given.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            }
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+        return given;
+    }
+}
