@@ -165,10 +165,19 @@ record ModelDocument(
             throw new InvalidRequestException(errors);
         }
         Activation act = null;
-        try {
-            act = Activation.fromId(activation == null ? "" : activation);
-        } catch (IllegalArgumentException e) {
-            errors.add(new FieldError("activation", e.getMessage()));
+        if (activation == null) {
+            errors.add(new FieldError(
+                    "activation",
+                    "is required: one of "
+                            + java.util.Arrays.stream(Activation.values())
+                                    .map(Activation::id)
+                                    .toList()));
+        } else {
+            try {
+                act = Activation.fromId(activation);
+            } catch (IllegalArgumentException e) {
+                errors.add(new FieldError("activation", e.getMessage()));
+            }
         }
         List<RealMatrix> w = new ArrayList<>();
         List<RealVector> b = new ArrayList<>();

@@ -8,7 +8,8 @@ enum SelectBy {
     /** Held-out rows carved from the training data: the honest choice. */
     VALIDATION(null),
     TRAIN("Selecting by training loss favours the largest, most over-fitted networks and says nothing about data "
-            + "the model has not seen; set base.validationFraction and select by validation."),
+            + "the model has not seen; select by validation (with base.validationFraction, or a data set with a "
+            + "validation part)."),
     TEST("Selecting by test loss overstates generalisation: once the test set has picked the winner, the winner's "
             + "test loss is an optimistic estimate. Select by validation and read the winner's test loss once.");
 

@@ -80,4 +80,18 @@ class ModelDocumentTests {
         assertThat(document(body).toModel(MAX_HIDDEN_LAYERS, 5_000_000, 1024).inputWidth())
                 .isEqualTo(2);
     }
+
+    @Test
+    void aMissingActivationIsRequiredNotAnUnknownEmptyName() {
+        Map<String, Object> body = linear();
+        body.remove("activation");
+        assertThatThrownBy(() -> document(body).toModel(MAX_HIDDEN_LAYERS, 5_000_000, 1024))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(
+                                        io.trainyard.system.FieldError::field, io.trainyard.system.FieldError::message)
+                                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                                        "activation", "is required: one of [sigmoid, relu, tanh, none]")));
+    }
 }
