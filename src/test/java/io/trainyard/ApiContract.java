@@ -727,7 +727,7 @@ abstract class ApiContract {
     }
 
     @Test
-    void modelsAreListedNewestFirstWithoutWeightsAndPageByCursor() {
+    void modelsAreListedNewestFirstWithTheirWeightsAndPageByCursor() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             ids.add(http.post(
@@ -749,17 +749,58 @@ abstract class ApiContract {
         JsonNode first = http.get("/models?limit=2").expect(200);
 
         assertThat(first.get("items").findValuesAsString("id")).containsExactly(ids.get(2), ids.get(1));
-        assertThat(first.at("/items/0/weights").isNull())
-                .as("lists leave the weights out")
-                .isTrue();
+        assertThat(first.at("/items/0"))
+                .as("a listed model is its GET /models/{id} answer")
+                .isEqualTo(http.get("/models/" + ids.get(2)).expect(200));
+        assertThat(first.at("/items/0/weights/W0").toString()).isEqualTo("[[2.0]]");
         assertThat(first.at("/items/0/layerSizes").toString()).isEqualTo("[1,1]");
         assertThat(first.at("/items/0/trainLoss").asDouble()).isEqualTo(2.0);
         JsonNode second = http.get(
                         "/models?limit=2&cursor=" + first.get("nextCursor").asString())
                 .expect(200);
         assertThat(second.at("/items/0/id").asString()).isEqualTo(ids.get(0));
+        JsonNode summaries = http.get("/models?limit=2&weights=false").expect(200);
+        assertThat(summaries.get("items").findValuesAsString("id")).containsExactly(ids.get(2), ids.get(1));
+        assertThat(summaries.at("/items/0/weights").isNull()).as("summaries").isTrue();
+        assertThat(summaries.at("/items/0/lineage/imported").asBoolean()).isTrue();
         problem(http.get("/models?cursor=nonsense"), 400);
         ids.forEach(id -> http.delete("/models/" + id));
+    }
+
+    /** A page of large models stops at 250,000 parameters (at least one model) and goes on by cursor. */
+    @Test
+    void aPageOfLargeModelsHoldsAsManyAsFitAndTheCursorGoesOn() {
+        double[][] w0 = new double[300][500];
+        double[][] w1 = new double[500][1];
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            w1[0][0] = i;
+            ids.add(http.post(
+                            "/models",
+                            Map.of(
+                                    "layerSizes",
+                                    List.of(300, 500, 1),
+                                    "activation",
+                                    "tanh",
+                                    "weights",
+                                    Map.of("W0", w0, "W1", w1)))
+                    .expect(201)
+                    .get("id")
+                    .asString());
+        }
+        try {
+            // 150,500 parameters each: two do not fit in one page.
+            JsonNode first = http.get("/models?limit=10").expect(200);
+            assertThat(first.get("items").findValuesAsString("id")).containsExactly(ids.get(1));
+            assertThat(first.at("/items/0/weights/W1/0/0").asDouble()).isEqualTo(1.0);
+            JsonNode second = http.get(
+                            "/models?limit=10&cursor=" + first.get("nextCursor").asString())
+                    .expect(200);
+            assertThat(second.at("/items/0/id").asString()).isEqualTo(ids.get(0));
+            assertThat(second.at("/items/0/weights/W0").size()).isEqualTo(300);
+        } finally {
+            ids.forEach(id -> http.delete("/models/" + id));
+        }
     }
 
     @Test

@@ -52,20 +52,26 @@ class ModelController {
     @Operation(
             operationId = "listModels",
             summary = "List models",
-            description = "Newest first, without weights (GET /models/{id} has them) but "
-                    + "with lineage. Pass `nextCursor` back as `cursor` for the next page.")
+            description = "Newest first, each as GET /models/{id} answers it (weights and biases included), "
+                    + "with lineage. A page holds at most `limit` models and at most 250,000 parameters "
+                    + "together (at least one model, however large), so it may hold fewer than `limit`: "
+                    + "pass `nextCursor` back as `cursor` for the next page until it is null. `weights=false` "
+                    + "lists summaries instead (weights and biases null), `limit` to a page.")
     ModelPage list(
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
                     int limit,
             @Parameter(description = "Only this owner's models (admin keys; a user key always lists its own)")
                     @RequestParam(required = false)
                     String owner,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<ModelDocument> page = PageCursor.page(
-                models.page(owner, PageCursor.parse(cursor), limit + 1),
-                limit,
-                ModelDocument::createdAt,
-                ModelDocument::id);
+            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(description = "false: summaries without weights and biases (lighter)")
+                    @RequestParam(defaultValue = "true")
+                    boolean weights) {
+        PageCursor after = PageCursor.parse(cursor);
+        PageCursor.Page<ModelDocument> page = weights
+                ? models.pageWithWeights(owner, after, limit)
+                : PageCursor.page(
+                        models.page(owner, after, limit + 1), limit, ModelDocument::createdAt, ModelDocument::id);
         return new ModelPage(page.items(), page.nextCursor());
     }
 

@@ -47,6 +47,9 @@ public class ModelService {
         this.build = build;
     }
 
+    /** Parameters of the models one page of {@code GET /models} holds together, at most (unless one alone is larger). */
+    static final long LIST_PARAMETERS = 250_000;
+
     /** Stores a model a job trained, with where it came from, and returns it with its new id. */
     public StoredModel save(String jobId, Model model, Double trainLoss, Double testLoss, TrainingRun run) {
         JsonNode spec = run.spec() == null ? null : json.valueToTree(run.spec());
@@ -117,6 +120,34 @@ public class ModelService {
 
     java.util.List<ModelDocument> page(String owner, PageCursor after, int limit) {
         return repository.page(Caller.current().ownerFilter(owner), after, limit);
+    }
+
+    /**
+     * A page of whole models, weights included, newest first: at most {@code limit}, and no more than
+     * fit in {@link #LIST_PARAMETERS} parameters together (at least one, however large), so that a
+     * page of large models stays a bounded answer; {@code nextCursor} goes on after the last one.
+     */
+    PageCursor.Page<ModelDocument> pageWithWeights(String owner, PageCursor after, int limit) {
+        List<ModelDocument> summaries = page(owner, after, limit + 1);
+        List<ModelDocument> items = new java.util.ArrayList<>();
+        long parameters = 0;
+        int examined = 0;
+        for (; examined < Math.min(limit, summaries.size()); examined++) {
+            ModelDocument summary = summaries.get(examined);
+            long count = io.trainyard.nn.Network.parameterCount(
+                    summary.layerSizes().stream().mapToInt(Integer::intValue).toArray(), summary.bias());
+            if (!items.isEmpty() && parameters + count > LIST_PARAMETERS) {
+                break;
+            }
+            parameters += count;
+            // Read past the cache: a listing must not push out the models that predictions keep warm.
+            repository.find(summary.id()).ifPresent(owned -> items.add(ModelDocument.from(owned.model())));
+        }
+        if (examined == summaries.size()) {
+            return new PageCursor.Page<>(items, null);
+        }
+        ModelDocument last = summaries.get(examined - 1);
+        return new PageCursor.Page<>(items, PageCursor.after(last.createdAt(), last.id()));
     }
 
     /**
