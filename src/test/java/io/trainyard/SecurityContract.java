@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -497,6 +498,9 @@ abstract class SecurityContract {
         String name = user.get("/keys/me").expect(200).get("name").asString();
         assertThat(admin.post("/keys", Map.of("name", name, "role", "user")).status())
                 .isEqualTo(409);
+        Http.Response caseOnly = admin.post("/keys", Map.of("name", name.toUpperCase(Locale.ROOT), "role", "user"));
+        assertThat(caseOnly.status()).as("a name that differs only in case").isEqualTo(409);
+        assertThat(caseOnly.json().get("detail").asString()).contains("'" + name + "'", "more than case");
         assertThat(admin.post("/keys", Map.of("name", "x y", "role", "user")).status())
                 .isEqualTo(400);
         assertThat(admin.post("/keys", Map.of("name", "ok-name-" + UUID.randomUUID(), "role", "root"))

@@ -131,6 +131,13 @@ public class ApiKeys {
             throw new InvalidRequestException(
                     "role", "must be 'admin' or 'user', got " + (roleText == null ? "nothing" : "'" + roleText + "'"));
         }
+        // Names are owners in every answer: 'Alice' beside 'alice' would be two owners nobody can tell
+        // apart at a glance. Checked before the insert; two admins creating both at once could still
+        // both succeed (the unique constraint is on the exact name).
+        keys.nameLike(name).filter(existing -> !existing.equals(name)).ifPresent(existing -> {
+            throw new ConflictException("A key named '" + existing + "' exists (or existed), and names must "
+                    + "differ by more than case; choose another name.");
+        });
         String secret = newSecret();
         KeyRepository.KeyRow row = new KeyRepository.KeyRow(
                 UUID.randomUUID().toString(),

@@ -47,6 +47,14 @@ class KeyRepository {
                 .update();
     }
 
+    /** A key's name, revoked or not, equal to {@code name} but for case; empty when there is none. */
+    Optional<String> nameLike(String name) {
+        return jdbc.sql("SELECT name FROM api_keys WHERE LOWER(name) = LOWER(:name)")
+                .param("name", name)
+                .query(String.class)
+                .optional();
+    }
+
     Optional<KeyRow> findActiveByHash(String hash) {
         return jdbc.sql("SELECT * FROM api_keys WHERE secret_hash = :hash AND revoked_at IS NULL")
                 .param("hash", hash)
