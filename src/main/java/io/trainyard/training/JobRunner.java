@@ -260,6 +260,10 @@ class JobRunner {
             Attempt attempt, JobCheckpoints.Checkpoint stored, TrainingSetup.Training training) {
         try {
             TrainingState state = StoredCheckpoint.state(stored.state());
+            if (state.iteration() != stored.iteration()) {
+                throw new IllegalArgumentException(
+                        "its state is at iteration " + state.iteration() + ", its row at " + stored.iteration());
+            }
             var plan = training.trainer().plan();
             if (state.iteration() > plan.iterations() || !state.optimizer().equals(plan.optimizer())) {
                 throw new IllegalArgumentException("it does not fit the job's training plan");

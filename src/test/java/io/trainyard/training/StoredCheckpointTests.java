@@ -34,12 +34,52 @@ class StoredCheckpointTests {
             .state();
 
     @Test
-    void withoutPreprocessingTheBytesAreTheEngineStateAsBefore() {
+    void withoutPreprocessingTheBytesAreTheEngineStateBehindItsChecksum() {
         byte[] bytes = StoredCheckpoint.encode(STATE, null);
 
-        assertThat(bytes).isEqualTo(STATE.encode());
+        assertThat(bytes[0]).isEqualTo(StoredCheckpoint.CHECKED);
+        assertThat(Arrays.copyOfRange(bytes, 5, bytes.length)).isEqualTo(STATE.encode());
         assertThat(StoredCheckpoint.state(bytes).encode()).isEqualTo(STATE.encode());
         assertThat(StoredCheckpoint.preprocessing(bytes)).isEmpty();
+    }
+
+    @Test
+    void checkpointsWrittenBeforeTheChecksumStillResume() {
+        byte[] legacy = STATE.encode();
+
+        assertThat(StoredCheckpoint.state(legacy).encode()).isEqualTo(STATE.encode());
+        assertThat(StoredCheckpoint.preprocessing(legacy)).isEmpty();
+    }
+
+    /** Any changed bit, a weight's exponent or the iteration count as much as a length, is refused. */
+    @Test
+    void aCheckpointChangedAnywhereAfterItWasWrittenIsRefusedAsUnreadable() {
+        for (Preprocessing preprocessing :
+                new Preprocessing[] {null, Preprocessing.of(2, new double[] {1, 2}, new double[] {3, 4})}) {
+            byte[] bytes = StoredCheckpoint.encode(STATE, preprocessing);
+            for (int at = 1; at < bytes.length; at++) {
+                byte[] changed = bytes.clone();
+                changed[at] ^= (byte) (1 << (at % 8));
+                assertThatThrownBy(() -> StoredCheckpoint.state(changed))
+                        .as("bit %d of byte %d", at % 8, at)
+                        .isInstanceOf(IllegalArgumentException.class);
+            }
+        }
+    }
+
+    /** Without a checksum (an old checkpoint), a damaged count is unreadable too, never another exception. */
+    @Test
+    void anOldCheckpointWithADamagedCountIsUnreadableNotACrash() {
+        byte[] legacy = STATE.encode();
+        for (int at = 1; at < Math.min(legacy.length, 64); at++) {
+            byte[] changed = legacy.clone();
+            changed[at] = (byte) 0xFF;
+            try {
+                StoredCheckpoint.state(changed);
+            } catch (RuntimeException e) {
+                assertThat(e).as("byte %d", at).isInstanceOf(IllegalArgumentException.class);
+            }
+        }
     }
 
     @Test
