@@ -391,12 +391,21 @@ class RestartIntegrationTests {
         await().atMost(STARTUP)
                 .until(() -> System.nanoTime() - running > 1_000_000_000L && iteration(crashing, id) > 0);
         child.destroyForcibly().waitFor();
-        // As if this were the third crash in a row.
         try (Connection db = stoppedDatabase();
-                PreparedStatement update = db.prepareStatement("UPDATE jobs SET attempts = 3 WHERE id = ?")) {
+                PreparedStatement stalled = db.prepareStatement("SELECT stalled_attempts FROM jobs WHERE id = ?");
+                PreparedStatement update =
+                        db.prepareStatement("UPDATE jobs SET attempts = 3, stalled_attempts = 3 WHERE id = ?")) {
+            assertThat(checkpoints(db, id)).as("checkpointed before the crash").isEqualTo(1);
+            stalled.setString(1, id);
+            try (var rs = stalled.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getInt(1))
+                        .as("a checkpoint after the claim: the attempt got somewhere, nothing stalled")
+                        .isZero();
+            }
+            // As if this were the third crash in a row without a new checkpoint.
             update.setString(1, id);
             assertThat(update.executeUpdate()).isEqualTo(1);
-            assertThat(checkpoints(db, id)).as("checkpointed before the crash").isEqualTo(1);
         }
 
         ConfigurableApplicationContext context = start();
@@ -405,7 +414,7 @@ class RestartIntegrationTests {
         JsonNode failed = restarted.get("/jobs/" + id).expect(200);
         assertThat(failed.get("status").asString()).isEqualTo("FAILED");
         assertThat(failed.at("/error/type").asString()).isEqualTo("interrupted");
-        assertThat(failed.at("/error/detail").asString()).contains("interrupted 3 times");
+        assertThat(failed.at("/error/detail").asString()).contains("interrupted 3 times in a row");
         assertThat(failed.get("attemptHistory").size()).isEqualTo(1);
         assertThat(failed.at("/attemptHistory/0/outcome").asString()).isEqualTo("lost");
         assertThat(failed.at("/attemptHistory/0/endedAt").isNull()).isFalse();

@@ -246,7 +246,8 @@ public class JobRepository implements DatasetUsage {
                 Rows.instant(rs, "heartbeat_at"),
                 rs.getBoolean("cancel_requested"),
                 rs.getInt("version"),
-                Rows.integer(rs, "resumed_from"));
+                Rows.integer(rs, "resumed_from"),
+                rs.getInt("stalled_attempts"));
         TrainingJob.Progress progress = new TrainingJob.Progress(
                 Rows.integer(rs, "progress_iteration"),
                 Rows.number(rs, "iterations_per_second"),

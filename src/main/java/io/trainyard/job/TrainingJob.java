@@ -97,9 +97,10 @@ public record TrainingJob(
             Instant heartbeatAt,
             boolean cancelRequested,
             int version,
-            Integer resumedFrom) {
+            Integer resumedFrom,
+            int stalledAttempts) {
 
-        static final Claim NONE = new Claim(null, 0, null, null, false, 0, null);
+        static final Claim NONE = new Claim(null, 0, null, null, false, 0, null, 0);
     }
 
     /**

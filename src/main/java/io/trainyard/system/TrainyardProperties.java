@@ -16,7 +16,7 @@ import org.springframework.util.unit.DataSize;
  * @param heartbeatInterval how often a running job's claim is renewed and cancel requests are picked up
  * @param heartbeatTimeout a running job whose claim has not been renewed for this long is taken to be
  *     orphaned by a crashed instance and is re-queued
- * @param maxAttempts a job whose training was interrupted this many times ends FAILED
+ * @param maxAttempts a job whose training was interrupted this many times in a row without a new checkpoint ends FAILED
  * @param pollInterval how often idle workers look for jobs queued by other instances
  * @param historyFlushInterval how often a running job's loss history is written to the database
  * @param progressLogInterval how often a running job logs its progress at INFO

@@ -37,6 +37,10 @@ class JobCheckpoints {
                 .param("iteration", iteration)
                 .param("state", state)
                 .update();
+        // The attempt got further than where it started: the interruptions so far are no longer "in a row".
+        jdbc.sql("UPDATE jobs SET stalled_attempts = 0 WHERE id = :job AND stalled_attempts <> 0")
+                .param("job", jobId)
+                .update();
     }
 
     Optional<Checkpoint> find(String jobId) {

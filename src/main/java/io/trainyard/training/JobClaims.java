@@ -99,6 +99,7 @@ class JobClaims {
                 .set("heartbeat_at = CURRENT_TIMESTAMP")
                 .set("started_at = CURRENT_TIMESTAMP")
                 .set("attempts = attempts + 1")
+                .set("stalled_attempts = stalled_attempts + 1")
                 .set("resumed_from = NULL")
                 .set("progress_iteration = NULL")
                 .set("iterations_per_second = NULL")
@@ -246,6 +247,7 @@ class JobClaims {
                 .set("heartbeat_at = NULL")
                 .set("started_at = NULL")
                 .set("attempts = attempts - 1")
+                .set("stalled_attempts = CASE WHEN stalled_attempts > 0 THEN stalled_attempts - 1 ELSE 0 END")
                 .param("instance", instance)
                 .param("token", token);
         return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK));

@@ -14,7 +14,10 @@ import io.trainyard.system.TrainyardProperties;
 
 /**
  * Puts jobs orphaned by a crashed instance back in the queue, or fails them once they have been
- * interrupted {@code max-attempts} times, so that no job stays RUNNING forever.
+ * interrupted {@code max-attempts} times in a row without a new checkpoint, so that no job stays
+ * RUNNING forever and a job that kills its instance cannot take the cluster down forever. A job that
+ * checkpoints between interruptions is making progress: its count starts again
+ * ({@link JobCheckpoints#save}), however many crashes or freezes it lives through.
  */
 @Component
 class JobRecovery {
@@ -51,10 +54,11 @@ class JobRecovery {
                             job.id(),
                             job.claim().instance());
                 }
-            } else if (job.claim().attempts() >= properties.maxAttempts()) {
-                String detail =
-                        "Training was interrupted " + job.claim().attempts() + " times (the instance running it stopped"
-                                + " without finishing); giving up after " + properties.maxAttempts() + " attempts.";
+            } else if (job.claim().stalledAttempts() >= properties.maxAttempts()) {
+                String detail = "Training was interrupted " + job.claim().stalledAttempts() + " times in a row without"
+                        + " getting past its latest checkpoint (the instance running it crashed, was stopped or lost"
+                        + " its claim each time); giving up after " + properties.maxAttempts() + " attempts"
+                        + " (trainyard.max-attempts).";
                 if (claims.failOrphan(job, limit, detail)) {
                     metrics.finished(JobStatus.FAILED);
                     log.warn("Job {} FAILED: {}", job.id(), detail);

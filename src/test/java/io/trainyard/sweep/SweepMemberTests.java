@@ -105,7 +105,7 @@ class SweepMemberTests {
                 List.of(5, 5, 1),
                 status,
                 Instant.EPOCH,
-                new TrainingJob.Claim(null, 1, Instant.EPOCH, null, false, 1, 0),
+                new TrainingJob.Claim(null, 1, Instant.EPOCH, null, false, 1, 0, 0),
                 new TrainingJob.Progress(null, null, null, null, null, 40, 10, 20),
                 new TrainingJob.Outcome(null, null, null, status == JobStatus.SUCCEEDED ? "model-" + id : null),
                 new TrainingJob.Findings(null, bestIteration == null ? null : true, bestIteration, null));
