@@ -57,7 +57,11 @@ class IdempotencyFilter extends OncePerRequestFilter {
     IdempotencyFilter(IdempotencyStore store, HandlerExceptionResolver problems, TransactionTemplate transactions) {
         this.store = store;
         this.problems = problems;
-        this.transactions = transactions;
+        // A creation that cannot finish within this is rolled back (every statement of it runs with the
+        // time left as its timeout), so a claim older than IdempotencyStore.ABANDONED can no longer
+        // become a creation: a retry may then take it over without creating anything twice.
+        this.transactions = new TransactionTemplate(transactions.getTransactionManager(), transactions);
+        this.transactions.setTimeout((int) IdempotencyStore.CREATION_TIMEOUT.toSeconds());
     }
 
     @Override

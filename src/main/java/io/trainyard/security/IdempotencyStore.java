@@ -23,14 +23,23 @@ import io.trainyard.system.Timestamps;
  * The {@code idempotency_keys} table: the first request with a key claims its row (the primary key
  * on owner, key and endpoint lets exactly one of many concurrent duplicates in), and its answer is
  * stored when it is done. Rows live 24 hours; a claim left by a request that never finished (its
- * instance died) is given up after {@link #ABANDONED}.
+ * instance died) is given up after {@link #ABANDONED}, on the database's clock: the creation a claim
+ * stands for is rolled back if it has not committed within {@link #CREATION_TIMEOUT}
+ * ({@code IdempotencyFilter}), so an older claim is one that can no longer create anything, and its
+ * retry may create it. (It was 10 minutes on the instance's own clock: a retry after a crash on a
+ * shared PostgreSQL heard "still being handled" for 10 minutes, and a clock ahead by that much
+ * could have taken over a live claim.)
  */
 @Repository
 class IdempotencyStore {
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
     static final Duration KEPT = Duration.ofHours(24);
-    static final Duration ABANDONED = Duration.ofMinutes(10);
+    /** How long the creation behind a claim may take before it is rolled back. */
+    static final Duration CREATION_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A claim still without an answer after this is abandoned: well past {@link #CREATION_TIMEOUT}. */
+    static final Duration ABANDONED = Duration.ofMinutes(2);
 
     /** A stored row; {@code status} is null while its first request is still being handled. */
     record Entry(
@@ -79,12 +88,11 @@ class IdempotencyStore {
             try {
                 jdbc.sql("""
                         INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)
-                        VALUES (:owner, :key, :endpoint, :hash, :now)""")
+                        VALUES (:owner, :key, :endpoint, :hash, CURRENT_TIMESTAMP)""")
                         .param("owner", owner)
                         .param("key", key)
                         .param("endpoint", endpoint)
                         .param("hash", hash)
-                        .param("now", Rows.time(Timestamps.now()))
                         .update();
                 return Optional.empty();
             } catch (DuplicateKeyException taken) {
@@ -93,7 +101,7 @@ class IdempotencyStore {
                     continue; // removed between our insert and read: try once more
                 }
                 Entry entry = existing.get();
-                Instant now = Timestamps.now();
+                Instant now = databaseNow();
                 boolean expired = entry.createdAt().plus(KEPT).isBefore(now);
                 boolean abandoned = entry.status() == null
                         && entry.createdAt().plus(ABANDONED).isBefore(now);
@@ -112,6 +120,14 @@ class IdempotencyStore {
             }
         }
         return find(owner, key, endpoint);
+    }
+
+    /** The database's clock, which every instance's claims are written on. */
+    private Instant databaseNow() {
+        return jdbc.sql("SELECT CURRENT_TIMESTAMP")
+                .query(java.time.OffsetDateTime.class)
+                .single()
+                .toInstant();
     }
 
     void complete(

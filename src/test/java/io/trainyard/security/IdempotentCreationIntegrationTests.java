@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.dao.DataAccessResourceFailureException;
@@ -81,6 +82,46 @@ class IdempotentCreationIntegrationTests {
                 .isEqualTo(retried.json().get("id").asString());
         assertThat(http.get("/jobs?name=" + name).expect(200).get("items")).hasSize(1);
         doCallRealMethod().when(store).complete(anyString(), anyString(), anyString(), anyInt(), any(), any(), any());
+    }
+
+    @Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    /**
+     * A claim without an answer is given up once older than ABANDONED on the database's clock (its
+     * creation would have been rolled back by then): the retry after a crash claims it afresh,
+     * while a younger claim still answers "being handled".
+     */
+    @Test
+    void aClaimLeftByADeadRequestIsTakenOverOnceItCanNoLongerCreateAnything() {
+        String owner = "someone";
+        String endpoint = "/jobs";
+        String old = UUID.randomUUID().toString();
+        String young = UUID.randomUUID().toString();
+        java.time.Instant now = jdbc.sql("SELECT CURRENT_TIMESTAMP")
+                .query(java.time.OffsetDateTime.class)
+                .single()
+                .toInstant();
+        for (String key : new String[] {old, young}) {
+            java.time.Duration age = key.equals(old)
+                    ? IdempotencyStore.ABANDONED.plusSeconds(5)
+                    : IdempotencyStore.ABANDONED.minusSeconds(30);
+            jdbc.sql("INSERT INTO idempotency_keys (owner, idem_key, endpoint, request_hash, created_at)"
+                            + " VALUES (:owner, :key, :endpoint, 'h', :created)")
+                    .param("owner", owner)
+                    .param("key", key)
+                    .param("endpoint", endpoint)
+                    .param("created", io.trainyard.system.Rows.time(now.minus(age)))
+                    .update();
+        }
+        assertThat(IdempotencyStore.ABANDONED).isGreaterThan(IdempotencyStore.CREATION_TIMEOUT);
+
+        assertThat(store.claim(owner, old, endpoint, "h"))
+                .as("abandoned: claimed afresh")
+                .isEmpty();
+        assertThat(store.claim(owner, young, endpoint, "h"))
+                .as("still within its creation's time")
+                .hasValueSatisfying(entry -> assertThat(entry.status()).isNull());
     }
 
     private static Http.Response submit(Http http, String key, String body) {
