@@ -18,11 +18,8 @@ import java.util.function.IntConsumer;
  *
  * <p><b>Only where a core is free.</b> Helpers take shards only while at most one training run is
  * in progress in the process ({@link #enlist}): with several, the runs themselves keep the cores
- * busy, and a helper would only take time from them. Even a lone run asks for help only while help
- * makes its rounds faster ({@link Pace}): a helper whose core is taken by another thread (the JIT
- * compiler of a young service, another process) can be descheduled in the middle of a shard, and
- * the caller then waits milliseconds for a round that takes microseconds alone. An idle helper
- * yields its core to any thread that wants it while it spins, and parks soon after.
+ * busy, and a helper would only take time from them. An idle helper yields its core to any thread
+ * that wants it while it spins, and parks soon after.
  *
  * <p><b>Never a deadlock, never a wrong bit.</b> The caller takes shards of its own task too, so a
  * task finishes even when every helper is busy with other jobs (it only runs slower); it waits only
@@ -36,6 +33,12 @@ final class Crew implements AutoCloseable {
 
     /** How long an idle helper spins before it parks: well above the gap between two iterations. */
     static final long SPIN_NANOS = 200_000;
+
+    /** Posted rounds over which a task judges whether helpers get a core. */
+    static final int WINDOW = 256;
+
+    /** Rounds a task then runs alone before it asks again (about 20 ms of homework training). */
+    static final int ALONE_ROUNDS = 1024;
 
     /** Tasks that can be posted at once; a caller that finds no free slot runs its shards alone. */
     private static final int SLOTS = 16;
@@ -103,32 +106,12 @@ final class Crew implements AutoCloseable {
      * are done. A shard's exception is rethrown here (the first one seen).
      */
     void run(Task task) {
-        if (task.count == 1 || helpers.length == 0 || closed || runs.get() > 1) {
-            runAlone(task);
+        if (task.count == 1 || helpers.length == 0 || closed || runs.get() > 1 || task.goingAlone()) {
+            for (int shard = 0; shard < task.count; shard++) {
+                task.body.accept(shard);
+            }
             return;
         }
-        Pace pace = task.pace;
-        boolean timed = pace.timed();
-        long start = timed ? System.nanoTime() : 0L;
-        boolean alone = pace.alone();
-        if (alone) {
-            runAlone(task);
-        } else {
-            runHelped(task);
-        }
-        if (timed) {
-            pace.took(alone, System.nanoTime() - start);
-        }
-        pace.next();
-    }
-
-    private static void runAlone(Task task) {
-        for (int shard = 0; shard < task.count; shard++) {
-            task.body.accept(shard);
-        }
-    }
-
-    private void runHelped(Task task) {
         task.startRound();
         int slot = post(task);
         if (slot >= 0) {
@@ -139,6 +122,7 @@ final class Crew implements AutoCloseable {
             slots.compareAndSet(slot, task, null);
         }
         task.awaitShards();
+        task.endRound();
     }
 
     private int post(Task task) {
@@ -183,9 +167,14 @@ final class Crew implements AutoCloseable {
         private final AtomicLong state = new AtomicLong();
 
         private final AtomicInteger done = new AtomicInteger();
+        private final AtomicInteger helped = new AtomicInteger();
         private volatile Throwable failure;
-        /** Whether this task's rounds go faster with helpers (caller's thread only). */
-        private final Pace pace = new Pace();
+        /** Rounds in the current window (caller's thread only). */
+        private int rounds;
+        /** Shards helpers ran in the current window of posted rounds. */
+        private int helpedInWindow;
+        /** Rounds still to run alone before helpers are asked again. */
+        private int alone;
 
         Task(int count, IntConsumer body) {
             if (count < 1 || count > 0xFFFF) {
@@ -196,11 +185,38 @@ final class Crew implements AutoCloseable {
             state.set(((long) count << 16) | count); // round 0 has nothing left to claim
         }
 
+        /**
+         * True while this task runs its shards alone: when helpers ran too few of them over the last
+         * {@link #WINDOW} posted rounds, no core was free for them (other processes, other work), and
+         * a helper spinning for work only took time from the caller; so for {@link #ALONE_ROUNDS}
+         * rounds it does not ask, then tries again. Which thread runs a shard never changes a bit.
+         */
+        private boolean goingAlone() {
+            if (alone > 0) {
+                alone--;
+                return true;
+            }
+            return false;
+        }
+
         boolean goingAloneForTests() {
-            return pace.alone();
+            return alone > 0;
+        }
+
+        private void endRound() {
+            helpedInWindow += helped.get();
+            if (++rounds == WINDOW) {
+                // A free core takes about half the shards; one that is busy elsewhere few or none.
+                if (helpedInWindow * 8L < (long) WINDOW * count) {
+                    alone = ALONE_ROUNDS;
+                }
+                rounds = 0;
+                helpedInWindow = 0;
+            }
         }
 
         private void startRound() {
+            helped.set(0);
             done.set(0);
             failure = null;
             // Published last: a helper that sees the new round sees the reset counters too.
@@ -225,6 +241,9 @@ final class Crew implements AutoCloseable {
                     continue;
                 }
                 ran = true;
+                if (helper) {
+                    helped.incrementAndGet();
+                }
                 try {
                     body.accept(next);
                 } catch (Throwable t) {
@@ -251,88 +270,6 @@ final class Crew implements AutoCloseable {
             }
             if (t instanceof Error e) {
                 throw e;
-            }
-        }
-    }
-
-    /**
-     * Whether a task's rounds are faster with helpers or alone, found by timing both: every cycle
-     * times {@link #TRIAL} rounds of each (after {@link #SETTLE} untimed ones, which pay for waking a
-     * parked helper or letting it park), then runs the faster way for a stretch that doubles while
-     * the same way keeps winning (from {@link #FIRST_STRETCH} to {@link #LONGEST_STRETCH} rounds) and
-     * starts short again when the other wins. The sum of the trial rounds' times is compared, not a
-     * median: a round stalled for a descheduled helper is exactly the cost being weighed.
-     *
-     * <p>The JIT's state, other processes and this service's own threads change which way is faster
-     * within one job: a young service's homework job trained 48 ms (median of 6) with the helper
-     * asked on every round while the compiler held the second core, where the job's thread alone
-     * takes 39–42 ms; on a quiet core the helper makes it about 1.5× faster (docs/benchmarks.md). In
-     * a steady state the timed rounds of the slower way cost under 1 % of the rounds. Which thread
-     * runs a shard never changes a bit, so neither does this choice. Caller's thread only.
-     */
-    static final class Pace {
-
-        /** Rounds timed each way per cycle. */
-        static final int TRIAL = 96;
-
-        /** Untimed rounds before each trial. */
-        static final int SETTLE = 8;
-
-        /** Rounds the faster way runs after the first cycle, or after the other way won. */
-        static final int FIRST_STRETCH = 512;
-
-        /** The longest stretch: about 100 ms of homework training, after which both are timed again. */
-        static final int LONGEST_STRETCH = 8192;
-
-        /** Rounds into the cycle: helped trial, alone trial, then the stretch. */
-        private int round;
-
-        /** Halved once: the first cycle's stretch is {@link #FIRST_STRETCH} whichever way wins. */
-        private int stretch = FIRST_STRETCH / 2;
-
-        private long helpedNanos;
-        private long aloneNanos;
-        /** The way the last cycle found faster; helped until then. */
-        private boolean aloneFaster;
-
-        /** Whether the next round runs alone. */
-        boolean alone() {
-            int trials = 2 * (SETTLE + TRIAL);
-            if (round >= trials) {
-                return aloneFaster;
-            }
-            return round >= SETTLE + TRIAL;
-        }
-
-        /** Whether the next round is timed (and reported to {@link #took}). */
-        boolean timed() {
-            int inTrial = round % (SETTLE + TRIAL);
-            return round < 2 * (SETTLE + TRIAL) && inTrial >= SETTLE;
-        }
-
-        void took(boolean alone, long nanos) {
-            if (alone) {
-                aloneNanos += nanos;
-            } else {
-                helpedNanos += nanos;
-            }
-        }
-
-        boolean startsCycleForTests() {
-            return round == 0;
-        }
-
-        /** The round has run. */
-        void next() {
-            round++;
-            if (round == 2 * (SETTLE + TRIAL)) {
-                boolean faster = aloneNanos < helpedNanos;
-                stretch = faster == aloneFaster ? Math.min(2 * stretch, LONGEST_STRETCH) : FIRST_STRETCH;
-                aloneFaster = faster;
-                helpedNanos = 0;
-                aloneNanos = 0;
-            } else if (round >= 2 * (SETTLE + TRIAL) + stretch) {
-                round = 0;
             }
         }
     }

@@ -108,84 +108,44 @@ class CrewTests {
     }
 
     @Test
-    void paceTimesBothWaysThenRunsTheFasterForAStretchThatGrowsWhileItKeepsWinning() {
-        Crew.Pace pace = new Crew.Pace();
-        // Cycle 1: helped rounds take 10, alone rounds 20: the helpers win.
-        assertThat(cycle(pace, 10, 20)).isEqualTo(Crew.Pace.FIRST_STRETCH);
-        // Cycle 2: they win again, for a stretch twice as long.
-        assertThat(cycle(pace, 10, 20)).isEqualTo(Crew.Pace.FIRST_STRETCH * 2);
-        // Cycle 3: the helper lost its core (a stalled round of 5,000 among quick ones): alone wins,
-        // for a short stretch.
-        assertThat(cycle(pace, 10, 20, 5_000)).isEqualTo(-Crew.Pace.FIRST_STRETCH);
-        assertThat(cycle(pace, 30, 20)).isEqualTo(-Crew.Pace.FIRST_STRETCH * 2);
-        for (int c = 0; c < 10; c++) {
-            cycle(pace, 30, 20);
-        }
-        assertThat(cycle(pace, 30, 20)).as("capped").isEqualTo(-Crew.Pace.LONGEST_STRETCH);
-        assertThat(cycle(pace, 10, 20)).as("short again after a change").isEqualTo(Crew.Pace.FIRST_STRETCH);
-    }
-
-    /**
-     * Runs one cycle of {@code pace} with the given round times (a stalled helped round first, if
-     * any) and returns its stretch: its length, negative when it ran alone.
-     */
-    private static int cycle(Crew.Pace pace, long helped, long alone, long... stalled) {
-        int stalls = 0;
-        for (int r = 0; r < 2 * (Crew.Pace.SETTLE + Crew.Pace.TRIAL); r++) {
-            boolean isAlone = pace.alone();
-            assertThat(isAlone).as("round %d of the trials", r).isEqualTo(r >= Crew.Pace.SETTLE + Crew.Pace.TRIAL);
-            if (pace.timed()) {
-                pace.took(isAlone, isAlone ? alone : stalls < stalled.length ? stalled[stalls++] : helped);
-            }
-            pace.next();
-        }
-        boolean stretchAlone = pace.alone();
-        int length = 0;
-        do {
-            assertThat(pace.alone()).isEqualTo(stretchAlone);
-            assertThat(pace.timed()).isFalse();
-            length++;
-            pace.next();
-        } while (!pace.startsCycleForTests() && length <= Crew.Pace.LONGEST_STRETCH);
-        return stretchAlone ? -length : length;
-    }
-
-    @Test
-    void aTaskStopsAskingAHelperThatStallsItsRounds() {
+    void aTaskWhoseHelpersGetNoCoreStopsAskingForAWhile() throws Exception {
         try (Crew crew = new Crew(1)) {
-            stallingHelper(crew);
+            helpersWithoutACore(crew);
         }
     }
 
-    private static void stallingHelper(Crew crew) {
-        // Shards run by the helper take 200 µs, as if its core were taken in the middle of each; the
-        // caller's own take nothing.
-        Set<String> ranOn = ConcurrentHashMap.newKeySet();
-        boolean[] measuring = {false};
-        Crew.Task task = new Crew.Task(2, shard -> {
-            if (Thread.currentThread().getName().startsWith("trainyard-kernel-")) {
-                if (measuring[0]) {
-                    ranOn.add(Thread.currentThread().getName());
-                }
-                long until = System.nanoTime() + 200_000;
-                while (System.nanoTime() < until) {
-                    Thread.onSpinWait();
-                }
+    private static void helpersWithoutACore(Crew crew) throws Exception {
+        // The only helper is kept busy by another task's shard, as if its core were taken.
+        CountDownLatch helperBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+        Crew.Task blocker = new Crew.Task(2, shard -> {
+            if (Thread.currentThread() != caller
+                    && Thread.currentThread().getName().startsWith("trainyard-kernel-")) {
+                helperBusy.countDown();
+                await(release);
             }
         });
-        for (int r = 0; r < 2 * (Crew.Pace.SETTLE + Crew.Pace.TRIAL); r++) {
-            crew.run(task);
+        Thread blocking = new Thread(() -> {
+            while (helperBusy.getCount() > 0) {
+                crew.run(blocker);
+            }
+        });
+        blocking.start();
+        assertThat(helperBusy.await(1, TimeUnit.MINUTES)).isTrue();
+        try {
+            Crew.Task task = new Crew.Task(4, shard -> {});
+            for (int r = 0; r < Crew.WINDOW; r++) {
+                assertThat(task.goingAloneForTests()).isFalse();
+                crew.run(task);
+            }
+            assertThat(task.goingAloneForTests())
+                    .as("no shard was helped over a whole window")
+                    .isTrue();
+        } finally {
+            release.countDown();
+            blocking.join();
         }
-        assertThat(task.goingAloneForTests())
-                .as("alone was faster over the trials")
-                .isTrue();
-        measuring[0] = true;
-        for (int r = 0; r < Crew.Pace.FIRST_STRETCH; r++) {
-            crew.run(task);
-        }
-        assertThat(ranOn)
-                .as("no shard was handed to the helper for the stretch")
-                .isEmpty();
     }
 
     private static void await(CountDownLatch latch) {
