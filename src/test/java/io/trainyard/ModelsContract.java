@@ -359,8 +359,15 @@ abstract class ModelsContract {
                         .asString())
                 .isEqualTo("admin");
 
-        // A user key means its own, whatever it names.
+        // A user key lists its own, whatever it names; it cannot act on another owner's alias, and naming
+        // one never falls back to its own (a DELETE ?owner=bob used to delete the caller's alias).
         assertThat(alice.get("/aliases?owner=admin").expect(200).get("items")).hasSize(1);
+        Http.Response notYours = alice.delete("/aliases/" + name + "?owner=admin");
+        assertThat(notYours.status()).as(notYours.text()).isEqualTo(400);
+        assertThat(alice.get("/aliases/" + name).status()).as("still there").isEqualTo(200);
+        assertThat(alice.get("/aliases/" + name + "?owner=" + owner).status())
+                .as("its own name is fine")
+                .isEqualTo(200);
         http.delete("/aliases/" + name + "?owner=" + owner).expect(204);
         assertThat(alice.get("/aliases/" + name).status()).isEqualTo(404);
     }

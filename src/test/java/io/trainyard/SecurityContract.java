@@ -501,6 +501,18 @@ abstract class SecurityContract {
         Http.Response caseOnly = admin.post("/keys", Map.of("name", name.toUpperCase(Locale.ROOT), "role", "user"));
         assertThat(caseOnly.status()).as("a name that differs only in case").isEqualTo(409);
         assertThat(caseOnly.json().get("detail").asString()).contains("'" + name + "'", "more than case");
+        // Case variants sent at once: exactly one is created, the others are 409s, never a 500.
+        String base = "carol-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> variants =
+                List.of(base, base.toUpperCase(Locale.ROOT), "C" + base.substring(1), "cA" + base.substring(2));
+        List<Integer> statuses = variants.parallelStream()
+                .map(n -> admin.post("/keys", Map.of("name", n, "role", "user")).status())
+                .toList();
+        assertThat(statuses).as(variants.toString()).containsOnly(201, 409);
+        assertThat(statuses.stream().filter(s -> s == 201)).hasSize(1);
+        assertThat(admin.post("/keys", Map.of("name", "LOCAL", "role", "user")).status())
+                .as("reserved whatever the case")
+                .isEqualTo(400);
         assertThat(admin.post("/keys", Map.of("name", "x y", "role", "user")).status())
                 .isEqualTo(400);
         assertThat(admin.post("/keys", Map.of("name", "ok-name-" + UUID.randomUUID(), "role", "root"))

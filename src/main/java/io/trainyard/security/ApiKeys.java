@@ -119,8 +119,8 @@ public class ApiKeys {
         Role role = Role.parse(roleText);
         if (name == null
                 || !NAME.matcher(name).matches()
-                || name.equals(Caller.LOCAL.name())
-                || name.equals(Caller.SYSTEM.name())) {
+                || name.equalsIgnoreCase(Caller.LOCAL.name())
+                || name.equalsIgnoreCase(Caller.SYSTEM.name())) {
             throw new InvalidRequestException(
                     "name",
                     "must be 1 to 100 letters, digits, '.', '_' or '-', starting with "
@@ -131,13 +131,6 @@ public class ApiKeys {
             throw new InvalidRequestException(
                     "role", "must be 'admin' or 'user', got " + (roleText == null ? "nothing" : "'" + roleText + "'"));
         }
-        // Names are owners in every answer: 'Alice' beside 'alice' would be two owners nobody can tell
-        // apart at a glance. Checked before the insert; two admins creating both at once could still
-        // both succeed (the unique constraint is on the exact name).
-        keys.nameLike(name).filter(existing -> !existing.equals(name)).ifPresent(existing -> {
-            throw new ConflictException("A key named '" + existing + "' exists (or existed), and names must "
-                    + "differ by more than case; choose another name.");
-        });
         String secret = newSecret();
         KeyRepository.KeyRow row = new KeyRepository.KeyRow(
                 UUID.randomUUID().toString(),
@@ -148,12 +141,30 @@ public class ApiKeys {
                 null,
                 null);
         try {
-            keys.insert(row);
+            insertUnlessTakenButForCase(row);
         } catch (DuplicateKeyException e) {
             throw new ConflictException("A key named '" + name + "' exists (or existed: names of revoked keys stay "
                     + "taken, because they own data); choose another name.");
         }
         return new Created(row, secret);
+    }
+
+    /**
+     * Names are owners in every answer: 'Alice' beside 'alice' would be two owners nobody can tell
+     * apart at a glance. The check and the insert are one step for this instance (keys are created
+     * rarely, by admins); two admins creating case variants on two instances at the same moment could
+     * still both succeed, as the database's unique constraint is on the exact name.
+     */
+    private synchronized void insertUnlessTakenButForCase(KeyRepository.KeyRow row) {
+        String name = row.name();
+        keys.namesLike(name).stream()
+                .filter(existing -> !existing.equals(name))
+                .findFirst()
+                .ifPresent(existing -> {
+                    throw new ConflictException("A key named '" + existing + "' exists (or existed), and names must "
+                            + "differ by more than case; choose another name.");
+                });
+        keys.insert(row);
     }
 
     List<KeyRepository.KeyRow> list() {

@@ -47,12 +47,12 @@ class KeyRepository {
                 .update();
     }
 
-    /** A key's name, revoked or not, equal to {@code name} but for case; empty when there is none. */
-    Optional<String> nameLike(String name) {
-        return jdbc.sql("SELECT name FROM api_keys WHERE LOWER(name) = LOWER(:name)")
+    /** Keys' names, revoked or not, equal to {@code name} but for case (several where older versions allowed it). */
+    List<String> namesLike(String name) {
+        return jdbc.sql("SELECT name FROM api_keys WHERE LOWER(name) = LOWER(:name) ORDER BY created_at")
                 .param("name", name)
                 .query(String.class)
-                .optional();
+                .list();
     }
 
     Optional<KeyRow> findActiveByHash(String hash) {

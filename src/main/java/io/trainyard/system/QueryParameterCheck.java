@@ -76,7 +76,7 @@ class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
                 } else if (changes && values.stream().anyMatch(String::isBlank)) {
                     errors.add(new FieldError(name, "has no value: give one (?" + name + "=…) or leave it out"));
                 }
-            } else if (changes && !declares.open() && !name.equals(FormatParameterStrategy.PARAMETER)) {
+            } else if (changes && !declares.open()) {
                 errors.add(new FieldError(name, unknown(name, declares.names())));
             }
         });
@@ -86,7 +86,9 @@ class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
         return true;
     }
 
-    private static String unknown(String name, Set<String> names) {
+    private static String unknown(String name, Set<String> declared) {
+        Set<String> names = new TreeSet<>(declared);
+        names.remove(FormatParameterStrategy.PARAMETER); // allowed everywhere: not worth listing
         for (String known : names) {
             if (known.equalsIgnoreCase(name)) {
                 return "is not a query parameter of this endpoint; did you mean '" + known + "'?";
@@ -94,19 +96,31 @@ class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
         }
         return names.isEmpty()
                 ? "is not a query parameter of this endpoint, which takes none"
-                : "is not a query parameter of this endpoint, which takes " + String.join(", ", new TreeSet<>(names));
+                : "is not a query parameter of this endpoint, which takes " + String.join(", ", names);
     }
 
     private static Declared declared(HandlerMethod method) {
         Set<String> names = new TreeSet<>();
         Set<String> single = new TreeSet<>();
+        // Read by content negotiation on every endpoint, one value.
+        names.add(FormatParameterStrategy.PARAMETER);
+        single.add(FormatParameterStrategy.PARAMETER);
         boolean open = false;
         for (MethodParameter parameter : method.getMethodParameters()) {
             RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
             if (param == null) {
-                // A parameter object reads names of its own (HistoryQuery): such a handler is not
-                // checked for unknown names.
-                open |= parameter.hasParameterAnnotation(org.springdoc.core.annotations.ParameterObject.class);
+                if (parameter.hasParameterAnnotation(org.springdoc.core.annotations.ParameterObject.class)) {
+                    Class<?> type = parameter.getParameterType();
+                    if (type.isRecord()) {
+                        // A record of query parameters (HistoryQuery): one value each, by component name.
+                        for (var component : type.getRecordComponents()) {
+                            names.add(component.getName());
+                            single.add(component.getName());
+                        }
+                    } else {
+                        open = true;
+                    }
+                }
                 continue;
             }
             Class<?> type = parameter.getParameterType();
