@@ -39,7 +39,8 @@ class AliasController {
 
     private static final String NAME = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
     private static final String OWNER =
-            "Whose alias (admin keys; a user key always means its own, and an admin key its own without it)";
+            "Whose alias (admin keys; an admin key means its own without it; a user key may only name itself, "
+                    + "another owner is a 400)";
 
     private final AliasService aliases;
     private final Predictions predictions;

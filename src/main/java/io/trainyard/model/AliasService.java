@@ -23,8 +23,8 @@ class AliasService {
 
     /**
      * Whose aliases a request means. Aliases are names of one owner's: each owner has its own
-     * "production". A user key always means its own; an admin key means the owner it names with
-     * {@code ?owner=}, else its own.
+     * "production". A user key means its own (naming another owner is a 400); an admin key means the
+     * owner it names with {@code ?owner=}, else its own.
      */
     private static String owner(String requested) {
         Caller caller = Caller.current();
