@@ -285,12 +285,15 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(InvalidParameterException.class)
     ResponseEntity<Object> undecodableQuery(InvalidParameterException ex) {
-        return invalidRequest(
-                new InvalidRequestException(
-                        "query",
-                        "the query string cannot be decoded: every '%' must start an escape of two hex digits "
-                                + "(%25 for '%' itself), and the escaped bytes must be UTF-8"),
-                new HttpHeaders());
+        String tomcat = ex.getMessage() == null ? "" : ex.getMessage();
+        // Tomcat refuses too many parameters with the same exception; saying "cannot be decoded" then
+        // sent the client looking for a bad escape that is not there.
+        String message = tomcat.startsWith("More than the maximum number of request parameters")
+                ? "the query string has more parameters than the server takes (Tomcat's maxParameterCount); send fewer"
+                : "the query string cannot be decoded: every '%' must start an escape of two hex digits "
+                        + "(%25 for '%' itself), the escaped bytes must be UTF-8, and every parameter needs a "
+                        + "name ('?=x' has none)";
+        return invalidRequest(new InvalidRequestException("query", message), new HttpHeaders());
     }
 
     /**
