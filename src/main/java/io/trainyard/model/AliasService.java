@@ -31,7 +31,7 @@ class AliasService {
         if (!caller.isAdmin() && requested != null && !requested.isBlank() && !requested.equals(caller.name())) {
             // Silently acting on the caller's own alias instead (as a list filter would) turned a user's
             // DELETE /aliases/x?owner=bob into the deletion of their own x.
-            throw new io.trainyard.system.InvalidRequestException(
+            throw new InvalidRequestException(
                     "owner", "only an admin acts on another owner's aliases; leave owner out for your own");
         }
         String named = caller.ownerFilter(requested); // null: an admin who named no one

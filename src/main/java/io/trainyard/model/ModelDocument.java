@@ -166,12 +166,7 @@ record ModelDocument(
         }
         Activation act = null;
         if (activation == null) {
-            errors.add(new FieldError(
-                    "activation",
-                    "is required: one of "
-                            + java.util.Arrays.stream(Activation.values())
-                                    .map(Activation::id)
-                                    .toList()));
+            errors.add(new FieldError("activation", "is required: one of " + Activation.ids()));
         } else {
             try {
                 act = Activation.fromId(activation);

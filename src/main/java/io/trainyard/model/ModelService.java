@@ -1,5 +1,6 @@
 package io.trainyard.model;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.nn.Gemm;
 import io.trainyard.nn.Model;
+import io.trainyard.nn.Network;
 import io.trainyard.security.Caller;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
@@ -129,12 +131,12 @@ public class ModelService {
      */
     PageCursor.Page<ModelDocument> pageWithWeights(String owner, PageCursor after, int limit) {
         List<ModelDocument> summaries = page(owner, after, limit + 1);
-        List<ModelDocument> items = new java.util.ArrayList<>();
+        List<ModelDocument> items = new ArrayList<>();
         long parameters = 0;
         int examined = 0;
         for (; examined < Math.min(limit, summaries.size()); examined++) {
             ModelDocument summary = summaries.get(examined);
-            long count = io.trainyard.nn.Network.parameterCount(
+            long count = Network.parameterCount(
                     summary.layerSizes().stream().mapToInt(Integer::intValue).toArray(), summary.bias());
             if (!items.isEmpty() && parameters + count > LIST_PARAMETERS) {
                 break;

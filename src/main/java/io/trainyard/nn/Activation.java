@@ -1,6 +1,7 @@
 package io.trainyard.nn;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -160,7 +161,11 @@ public enum Activation {
                 return activation;
             }
         }
-        throw new IllegalArgumentException("unknown activation '" + id + "'; use one of "
-                + Arrays.stream(values()).map(Activation::id).toList());
+        throw new IllegalArgumentException("unknown activation '" + id + "'; use one of " + ids());
+    }
+
+    /** Every activation's name, as users write it, in declaration order. */
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Activation::id).toList();
     }
 }

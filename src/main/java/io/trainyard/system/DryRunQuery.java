@@ -1,8 +1,8 @@
 package io.trainyard.system;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,23 +25,8 @@ public final class DryRunQuery {
      * controller then answers for it).
      */
     public static boolean requested(HttpServletRequest request) {
-        String query = request.getQueryString();
-        if (query == null) {
-            return false;
-        }
-        try {
-            for (String pair : query.split("&")) {
-                int equals = pair.indexOf('=');
-                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                if ("dryRun".equals(name)) {
-                    String value =
-                            equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                    return TRUE.contains(value.trim().toLowerCase(Locale.ROOT));
-                }
-            }
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-        return false;
+        Map<String, List<String>> given = QueryString.parse(request.getQueryString());
+        List<String> values = given == null ? null : given.get("dryRun");
+        return values != null && TRUE.contains(values.get(0).trim().toLowerCase(Locale.ROOT));
     }
 }

@@ -1,11 +1,8 @@
 package io.trainyard.system;
 
 import java.lang.reflect.Method;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +59,7 @@ class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
                 || !(handler instanceof HandlerMethod method)) {
             return true;
         }
-        Map<String, List<String>> given = parse(query);
+        Map<String, List<String>> given = QueryString.parse(query);
         if (given == null) {
             return true; // not decodable: the binding answers for it as before
         }
@@ -139,24 +136,5 @@ class QueryParameterCheck implements WebMvcConfigurer, HandlerInterceptor {
             }
         }
         return new Declared(Set.copyOf(names), Set.copyOf(single), open);
-    }
-
-    /** The query's names with their values, in order; null when it cannot be decoded. */
-    private static Map<String, List<String>> parse(String query) {
-        Map<String, List<String>> given = new LinkedHashMap<>();
-        try {
-            for (String pair : query.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int equals = pair.indexOf('=');
-                String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-                String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
-                given.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
-            }
-        } catch (IllegalArgumentException malformed) {
-            return null;
-        }
-        return given;
     }
 }
