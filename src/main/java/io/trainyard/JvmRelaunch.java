@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import io.trainyard.nn.NativeBlas;
 
 /**
@@ -32,6 +34,9 @@ import io.trainyard.nn.NativeBlas;
  *       netlib's {@code dev.ludovic.netlib.blas.nativeLib*}), which the variable may be meant for.
  * </ul>
  *
+ * <p>The child also gets {@link #JIT_FLAGS}, the C2 compiler's thresholds raised tenfold, each
+ * unless the command line already sets it.
+ *
  * <p>When either needs fixing, {@link #relaunchIfNeeded} starts the same command once more as a child
  * with the module and the environment it should have, and this process only forwards: its exit code,
  * and its end (a JVM that is stopped stops the child through a shutdown hook; one that is killed is
@@ -49,6 +54,24 @@ final class JvmRelaunch {
     /** {@code auto} (default): kernels for the CPU; {@code inherit}: the environment's; else a core name. */
     static final String CORETYPE_PROPERTY = "trainyard.blas.coretype";
 
+    /**
+     * C2 compiles a method once it has run 50,000 times (or 6,000 times with 150,000 calls and loop
+     * turns together) instead of 5,000 (600, 15,000). Each homework job runs a few hundred methods of
+     * the framework (Tomcat, Jackson, Spring, H2) a few to a few hundred times; with HotSpot's
+     * thresholds they reached C2 one after another for the first few hundred jobs, and on two cores
+     * the compiler thread took the core that the kernel's helper thread trains on (C2 used 52–65 ms
+     * of CPU per young homework job, training alone 42). The engine's own loops are still compiled at
+     * once: they run thousands of times per job and the start-up rehearsal runs them for seconds, and
+     * a loop reaches C2 by its turns ({@code Tier4BackEdgeThreshold}, unchanged). The framework's
+     * code stays in C1's compiled form longer, which costs it less than the compiler's competition
+     * did. Measured in docs/benchmarks.md (session 21): a young service's homework job 10–15 % faster,
+     * one that has trained 300 jobs too.
+     */
+    static final List<String> JIT_FLAGS = List.of(
+            "-XX:Tier4InvocationThreshold=50000",
+            "-XX:Tier4MinInvocationThreshold=6000",
+            "-XX:Tier4CompileThreshold=150000");
+
     private static final String MARKER = "trainyard.relaunched";
     private static final String MAIN_CLASS = TrainyardApplication.class.getName();
 
@@ -56,6 +79,7 @@ final class JvmRelaunch {
     record Launch(
             boolean moduleInBootLayer,
             boolean moduleInRuntime,
+            boolean hasCompilerThresholds,
             String classPath,
             String javaCommand,
             String javaHome,
@@ -80,6 +104,7 @@ final class JvmRelaunch {
             return new Launch(
                     ModuleLayer.boot().findModule(MODULE).isPresent(),
                     ModuleFinder.ofSystem().find(MODULE).isPresent(),
+                    hotSpotWithThresholds(),
                     System.getProperty("java.class.path", ""),
                     System.getProperty("sun.java.command", ""),
                     System.getProperty("java.home"),
@@ -90,6 +115,17 @@ final class JvmRelaunch {
 
         String property(String name) {
             return properties.get(name);
+        }
+
+        /** Whether this is a HotSpot JVM with the flags of {@link #JIT_FLAGS} (another JVM might refuse to start with them). */
+        private static boolean hotSpotWithThresholds() {
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .getVMOption("Tier4InvocationThreshold");
+                return true;
+            } catch (RuntimeException | LinkageError e) {
+                return false;
+            }
         }
     }
 
@@ -162,6 +198,14 @@ final class JvmRelaunch {
         if (addModule) {
             command.add("--add-modules");
             command.add(MODULE);
+        }
+        if (launch.hasCompilerThresholds()) {
+            for (String flag : JIT_FLAGS) {
+                String name = flag.substring(0, flag.indexOf('=') + 1);
+                if (launch.jvmArguments().stream().noneMatch(given -> given.startsWith(name))) {
+                    command.add(flag);
+                }
+            }
         }
         command.addAll(launch.jvmArguments());
         command.add("-D" + MARKER + "=true");

@@ -21,11 +21,20 @@ class JvmRelaunchTests {
 
     private static Launch javaJar(boolean module, Map<String, String> environment, Map<String, String> properties) {
         return new Launch(
-                module, true, JAR, JAR + " --server.port=9000", "/jdk", List.of("-Xmx1g"), environment, properties);
+                module,
+                true,
+                true,
+                JAR,
+                JAR + " --server.port=9000",
+                "/jdk",
+                List.of("-Xmx1g"),
+                environment,
+                properties);
     }
 
     private static Launch classPath(Map<String, String> environment, Map<String, String> properties) {
         return new Launch(
+                true,
                 true,
                 true,
                 "/src/target/classes:/m2/a.jar",
@@ -45,6 +54,9 @@ class JvmRelaunchTests {
                         JAVA,
                         "--add-modules",
                         "jdk.incubator.vector",
+                        "-XX:Tier4InvocationThreshold=50000",
+                        "-XX:Tier4MinInvocationThreshold=6000",
+                        "-XX:Tier4CompileThreshold=150000",
                         "-Xmx1g",
                         "-Dtrainyard.relaunched=true",
                         "-jar",
@@ -135,6 +147,9 @@ class JvmRelaunchTests {
         assertThat(plan.command())
                 .containsExactly(
                         JAVA,
+                        "-XX:Tier4InvocationThreshold=50000",
+                        "-XX:Tier4MinInvocationThreshold=6000",
+                        "-XX:Tier4CompileThreshold=150000",
                         "--add-modules",
                         "jdk.incubator.vector",
                         "-Dtrainyard.relaunched=true",
@@ -151,6 +166,7 @@ class JvmRelaunchTests {
         Launch tool = new Launch(
                 false,
                 true,
+                true,
                 "/a.jar:/b.jar",
                 "org.example.Tool",
                 "/jdk",
@@ -159,5 +175,38 @@ class JvmRelaunchTests {
                 Map.of("trainyard.relaunch", "class-path"));
 
         assertThat(JvmRelaunch.plan(tool, ARGS)).isNull();
+    }
+
+    @Test
+    void compilerThresholdsTheCommandLineSetsAreKeptAndOnlyHotSpotGetsOurs() {
+        Launch own = new Launch(
+                false,
+                true,
+                true,
+                JAR,
+                JAR + " --server.port=9000",
+                "/jdk",
+                List.of("-XX:Tier4InvocationThreshold=7000"),
+                Map.of(),
+                Map.of());
+        assertThat(JvmRelaunch.plan(own, ARGS).command())
+                .containsSubsequence("-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000")
+                .contains("-XX:Tier4InvocationThreshold=7000")
+                .doesNotContain("-XX:Tier4InvocationThreshold=50000");
+
+        Launch otherJvm =
+                new Launch(false, true, false, JAR, JAR + " --server.port=9000", "/jdk", List.of(), Map.of(), Map.of());
+        assertThat(JvmRelaunch.plan(otherJvm, ARGS).command()).noneMatch(arg -> arg.startsWith("-XX:Tier4"));
+    }
+
+    @Test
+    void theMavenPluginAndTheDockerImageStartWithTheSameThresholds() throws java.io.IOException {
+        // Both pass the vector module themselves, so JvmRelaunch does not start them again.
+        String pom = java.nio.file.Files.readString(Path.of("pom.xml"));
+        String dockerfile = java.nio.file.Files.readString(Path.of("Dockerfile"));
+        for (String flag : JvmRelaunch.JIT_FLAGS) {
+            assertThat(pom).contains(flag);
+            assertThat(dockerfile).contains("\"" + flag + "\"");
+        }
     }
 }
