@@ -34,14 +34,14 @@ import io.trainyard.nn.NativeBlas;
  *       netlib's {@code dev.ludovic.netlib.blas.nativeLib*}), which the variable may be meant for.
  * </ul>
  *
- * <p>The child also gets {@link #JIT_FLAGS}, the C2 compiler's thresholds raised tenfold, each
- * unless the command line already sets it.
- *
  * <p>When either needs fixing, {@link #relaunchIfNeeded} starts the same command once more as a child
  * with the module and the environment it should have, and this process only forwards: its exit code,
  * and its end (a JVM that is stopped stops the child through a shutdown hook; one that is killed is
  * noticed by the child, which then shuts down). Cost: one more JVM start (≈ 0.3 s) and the small idle
  * parent.
+ *
+ * <p>The child also gets {@link #JIT_FLAGS}, the C2 compiler's thresholds raised tenfold, each
+ * unless the command line already sets it.
  *
  * <p>Done for {@code java -jar}, and for a class-path launch of this application only when asked with
  * {@code -Dtrainyard.relaunch=class-path} (what {@code ./mvnw spring-boot:run} passes; an IDE's launch
@@ -64,8 +64,8 @@ final class JvmRelaunch {
      * once: they run thousands of times per job and the start-up rehearsal runs them for seconds, and
      * a loop reaches C2 by its turns ({@code Tier4BackEdgeThreshold}, unchanged). The framework's
      * code stays in C1's compiled form longer, which costs it less than the compiler's competition
-     * did. Measured in docs/benchmarks.md (session 21): a young service's homework job 10–15 % faster,
-     * one that has trained 300 jobs too.
+     * did. Measured in docs/benchmarks.md (session 21): a young service's homework job 10–30 % faster
+     * (the spread of the runs there), one that has trained 300 jobs about 13 %.
      */
     static final List<String> JIT_FLAGS = List.of(
             "-XX:Tier4InvocationThreshold=50000",
