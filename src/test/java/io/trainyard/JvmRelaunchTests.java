@@ -200,13 +200,16 @@ class JvmRelaunchTests {
     }
 
     @Test
-    void theMavenPluginAndTheDockerImageStartWithTheSameThresholds() throws java.io.IOException {
-        // Both pass the vector module themselves, so JvmRelaunch does not start them again.
+    void theMavenPluginTheDockerImageAndTheBenchmarkStartWithTheSameThresholds() throws java.io.IOException {
+        // All three pass the vector module themselves, so JvmRelaunch does not start them again; bench/run's
+        // engine column is meant to run as the service does.
         String pom = java.nio.file.Files.readString(Path.of("pom.xml"));
         String dockerfile = java.nio.file.Files.readString(Path.of("Dockerfile"));
+        String bench = java.nio.file.Files.readString(Path.of("bench", "run"));
         for (String flag : JvmRelaunch.JIT_FLAGS) {
             assertThat(pom).contains(flag);
             assertThat(dockerfile).contains("\"" + flag + "\"");
+            assertThat(bench).contains(flag);
         }
     }
 }
