@@ -14,6 +14,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionOperations;
 
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
@@ -47,6 +48,7 @@ public class JobService {
     private final AdmissionLock admission;
     private final ActiveJobsQuota activeJobs;
     private final QueueGauge queue;
+    private final TransactionOperations transaction;
 
     JobService(
             JobRepository jobs,
@@ -57,7 +59,8 @@ public class JobService {
             TrainyardProperties properties,
             AdmissionLock admission,
             ActiveJobsQuota activeJobs,
-            QueueGauge queue) {
+            QueueGauge queue,
+            TransactionOperations transaction) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
@@ -67,6 +70,7 @@ public class JobService {
         this.admission = admission;
         this.activeJobs = activeJobs;
         this.queue = queue;
+        this.transaction = transaction;
     }
 
     /**
@@ -75,17 +79,26 @@ public class JobService {
      * @throws InvalidRequestException for a bad spec
      * @throws QueueFullException when {@code trainyard.limits.queue-capacity} jobs are already waiting
      */
-    @Transactional
     public TrainingJob submit(CreateJobRequest request) {
+        // Validation reads only, outside the transaction; the place in the queue is held before the
+        // transaction takes a connection, so a burst into a full queue is refused without one (QueueGauge).
         JobSpecResolver.Resolved resolved = resolver.resolve(request);
-        refuseWhenFull(queue.recent(), 1);
-        String id = UUID.randomUUID().toString();
-        JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
-        admit(1);
-        requireDataset(stored.spec().dataset(), "dataset");
-        TrainingJob job = enqueue(id, stored, null);
-        events.publishEvent(new JobQueued(1));
-        return job;
+        try (QueueGauge.Reservation place = reserve(1)) {
+            return transaction.execute(status -> {
+                String id = UUID.randomUUID().toString();
+                JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
+                admit(1, place);
+                requireDataset(stored.spec().dataset(), "dataset");
+                TrainingJob job = enqueue(id, stored, null);
+                events.publishEvent(new JobQueued(1));
+                return job;
+            });
+        }
+    }
+
+    /** Holds {@code count} places in the queue, or refuses when it has no room for them. */
+    private QueueGauge.Reservation reserve(int count) {
+        return queue.reserve(count, properties.limits().queueCapacity(), this::queueFull);
     }
 
     /**
@@ -133,12 +146,12 @@ public class JobService {
     @Transactional
     public Submitted submitAll(List<CreateJobRequest> requests, String sweepId) {
         List<JobSpecResolver.Resolved> resolved = resolveAll(requests);
-        refuseWhenFull(queue.recent(), resolved.size());
+        refuseWhenFull(queue.recent(), 0, resolved.size());
         // Inline data is the same for every member: store it once, not once per job.
         String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
                 .spec()
                 .dataset();
-        admit(resolved.size());
+        admit(resolved.size(), null);
         // Members share the base's data set: one look per distinct id, not one per member.
         resolved.stream()
                 .map(r -> r.spec().dataset())
@@ -214,13 +227,18 @@ public class JobService {
      * transaction has queued the jobs: the checks before it (and the quota interceptor's, before the body
      * is read) refuse early, but two submits could both pass them on the same free place.
      */
-    private void admit(int count) {
+    private void admit(int count, QueueGauge.Reservation place) {
         admission.holdUntilTransactionEnds();
         // The submit that held the lock before added its jobs to the last count: when that already says
         // full, the submits queued behind it are refused without counting in turn.
         refuseWhenKnownFull(count);
-        refuseWhenFull(queue.count(), count);
+        refuseWhenFull(queue.count(), 0, count);
         activeJobs.admit(count);
+        if (place != null) {
+            // Given back before the jobs join the count, never after: for a moment they are in neither,
+            // which can only let another submit through to this lock, never refuse one wrongly.
+            place.close();
+        }
         queue.joined(count);
     }
 
@@ -244,26 +262,37 @@ public class JobService {
      * @throws QueueFullException when the queue could not take even one more job
      */
     public void refuseEarlyWhenFull() {
-        refuseWhenKnownFull(1);
+        OptionalInt queued = queue.lastFresh();
+        if (queued.isPresent()) {
+            refuseWhenFull(queued.getAsInt(), queue.pending(), 1);
+        }
     }
 
     /** Refuses {@code count} more jobs when a fresh count already says the queue cannot take them. */
     private void refuseWhenKnownFull(int count) {
         OptionalInt queued = queue.lastFresh();
         if (queued.isPresent()) {
-            refuseWhenFull(queued.getAsInt(), count);
+            refuseWhenFull(queued.getAsInt(), 0, count);
         }
     }
 
-    /** Refuses {@code count} more jobs when {@code queued} already wait and the queue cannot take them. */
-    private void refuseWhenFull(int queued, int count) {
-        int capacity = properties.limits().queueCapacity();
-        if (queued + count > capacity) {
-            throw new QueueFullException(
-                    "The queue holds " + queued + " jobs and takes at most " + capacity
-                            + " (trainyard.limits.queue-capacity); try again once some have started.",
-                    Duration.ofSeconds(10));
+    /**
+     * Refuses {@code count} more jobs when {@code queued} already wait, {@code joining} more are being
+     * queued by other submits, and the queue cannot take them.
+     */
+    private void refuseWhenFull(int queued, int joining, int count) {
+        if ((long) queued + joining + count > properties.limits().queueCapacity()) {
+            throw queueFull(queued, joining);
         }
+    }
+
+    private QueueFullException queueFull(int queued, int joining) {
+        return new QueueFullException(
+                "The queue holds " + queued + " jobs"
+                        + (joining > 0 ? " (and " + joining + " more are being queued)" : "")
+                        + " and takes at most " + properties.limits().queueCapacity()
+                        + " (trainyard.limits.queue-capacity); try again once some have started.",
+                Duration.ofSeconds(10));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.trainyard.job;
 
 import java.time.Duration;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -27,6 +28,15 @@ import io.trainyard.system.TrainyardProperties;
  * or cancelled while queued) is taken off it once that has committed, whether or not the count saw it
  * go, and each job queued here is added to it under the admission lock, and forgotten if its
  * transaction rolls back. Jobs claimed by another instance are seen once the count is that old.
+ *
+ * <p><b>Reservations.</b> A submit that has passed validation holds its place here ({@link #reserve})
+ * before it opens its transaction, until it joins the queue or gives up. When one place comes free
+ * in a full queue, every submit in a burst used to see it: each opened a transaction (a pooled
+ * connection) and waited for the admission lock, only to be refused in turn behind the one that got
+ * it. Under 32 clients submitting into a full queue, three fifths of a request's time went to those
+ * waits (connection pool and lock; docs/benchmarks.md, session 22). Now the first takes the place
+ * and the others are refused at once. A reservation only ever refuses: acceptance is still decided
+ * under the admission lock on a count made for it.
  */
 @Component
 public class QueueGauge {
@@ -44,6 +54,30 @@ public class QueueGauge {
     private final AtomicLong left = new AtomicLong();
 
     private final AtomicReference<Reading> last = new AtomicReference<>();
+    /** Places held by submits between {@link #reserve} and their admission (or their giving up). */
+    private final AtomicInteger pending = new AtomicInteger();
+
+    /** Places held for {@code count} jobs of one submit; closing it gives back what it still holds. */
+    final class Reservation implements AutoCloseable {
+
+        private int held;
+
+        private Reservation(int count) {
+            this.held = count;
+        }
+
+        /**
+         * Gives the places back: when the submit is refused, fails, or has just been admitted (its jobs
+         * are then in the count, {@link #joined}). Idempotent.
+         */
+        @Override
+        public void close() {
+            if (held > 0) {
+                pending.addAndGet(-held);
+                held = 0;
+            }
+        }
+    }
 
     @Autowired
     QueueGauge(JobRepository jobs, TrainyardProperties properties) {
@@ -80,6 +114,36 @@ public class QueueGauge {
             return OptionalInt.empty();
         }
         return OptionalInt.of((int) Math.max(0, reading.queued() - (left.get() - reading.leftBefore())));
+    }
+
+    /**
+     * Holds {@code count} places when the queue, as counted of late (counting it now if that count is
+     * stale), with the places other submits hold, has room for them.
+     *
+     * @param full the refusal to throw otherwise, given the jobs counted and the places held by others
+     */
+    Reservation reserve(int count, int capacity, Refusal full) {
+        int queued = recent();
+        while (true) {
+            int held = pending.get();
+            if ((long) queued + held + count > capacity) {
+                throw full.of(queued, held);
+            }
+            if (pending.compareAndSet(held, held + count)) {
+                return new Reservation(count);
+            }
+        }
+    }
+
+    /** Why a submit is refused, given the jobs queued and the places held by other submits. */
+    @FunctionalInterface
+    interface Refusal {
+        RuntimeException of(int queued, int held);
+    }
+
+    /** Places held by submits that have not joined the queue yet ({@link #reserve}). */
+    int pending() {
+        return pending.get();
     }
 
     /**

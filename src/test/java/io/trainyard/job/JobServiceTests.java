@@ -2,9 +2,12 @@ package io.trainyard.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
@@ -14,13 +17,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionOperations;
 
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.security.ActiveJobsQuota;
@@ -43,6 +50,10 @@ class JobServiceTests {
     private final RunningJobs running = new RunningJobs();
     private final ApplicationEventPublisher events = mock(ApplicationEventPublisher.class);
     private final AtomicLong nanos = new AtomicLong();
+    private final AdmissionLock admission = mock(AdmissionLock.class);
+    /** Transactions opened: each would take a pooled connection. */
+    private final AtomicInteger transactions = new AtomicInteger();
+
     private JobService service;
 
     @BeforeEach
@@ -56,9 +67,16 @@ class JobServiceTests {
                 running,
                 events,
                 DEFAULTS,
-                mock(AdmissionLock.class),
+                admission,
                 mock(ActiveJobsQuota.class),
-                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get));
+                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
+                new TransactionOperations() {
+                    @Override
+                    public <T> T execute(TransactionCallback<T> action) {
+                        transactions.incrementAndGet();
+                        return TransactionOperations.withoutTransaction().execute(action);
+                    }
+                });
         given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
     }
 
@@ -117,6 +135,79 @@ class JobServiceTests {
 
         service.refuseEarlyWhenFull();
         verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
+    }
+
+    @Test
+    void whileASubmitHoldsTheLastFreePlaceTheOthersAreRefusedAtOnce() {
+        // One place is free; a second submit arrives while the first waits for the admission lock. It
+        // must neither open a transaction (a pooled connection) nor wait for the lock, only to be
+        // refused behind the first.
+        int capacity = DEFAULTS.limits().queueCapacity();
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 1);
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        willAnswer(invocation -> {
+                    if (second.get() == null) {
+                        second.set(catchThrowable(() -> service.submit(request())));
+                    }
+                    return null;
+                })
+                .given(admission)
+                .holdUntilTransactionEnds();
+
+        TrainingJob first = service.submit(request());
+
+        assertThat(first.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(second.get())
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds " + (capacity - 1) + " jobs (and 1 more are being queued)");
+        assertThat(transactions).hasValue(1);
+        verify(admission, times(1)).holdUntilTransactionEnds();
+        verify(repository, times(1)).insert(any(), any());
+    }
+
+    @Test
+    void aPlaceHeldByASubmitRefusesTheNextOnesBeforeTheirBodiesAreRead() {
+        int capacity = DEFAULTS.limits().queueCapacity();
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 1);
+        AtomicReference<Throwable> early = new AtomicReference<>();
+        willAnswer(invocation -> {
+                    early.set(catchThrowable(() -> service.refuseEarlyWhenFull()));
+                    return null;
+                })
+                .given(admission)
+                .holdUntilTransactionEnds();
+
+        service.submit(request());
+
+        assertThat(early.get()).isInstanceOf(QueueFullException.class);
+        // Once it has joined the queue, the count says full on its own.
+        assertThatThrownBy(() -> service.refuseEarlyWhenFull())
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds " + capacity + " jobs and takes");
+    }
+
+    @Test
+    void aSubmitThatFailsGivesItsPlaceBack() {
+        int capacity = DEFAULTS.limits().queueCapacity();
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 1);
+        willThrow(new IllegalStateException("disk full"))
+                .willDoNothing()
+                .given(repository)
+                .insert(any(), any());
+
+        assertThatThrownBy(() -> service.submit(request())).hasMessage("disk full");
+        nanos.addAndGet(DEFAULTS.limits().queueCountMaxAge().toNanos() + 1); // the rolled-back join is forgotten
+
+        assertThat(service.submit(request()).status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void validationHappensBeforeATransactionIsOpened() {
+        given(resolver.resolve(any())).willThrow(new InvalidRequestException("alpha", "must be positive"));
+
+        assertThatThrownBy(() -> service.submit(request())).isInstanceOf(InvalidRequestException.class);
+        assertThat(transactions).hasValue(0);
+        verify(repository, never()).countByStatus(any());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.trainyard.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
@@ -110,5 +111,35 @@ class QueueGaugeTests {
             synchronization.afterCompletion(TransactionSynchronization.STATUS_COMMITTED);
         }
         assertThat(gauge.lastFresh()).hasValue(3);
+    }
+
+    @Test
+    void placesHeldBySubmitsCountUntilGivenBackOnce() {
+        given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(7);
+        QueueGauge.Refusal refusal = (queued, held) -> new IllegalStateException(queued + " queued, " + held + " held");
+
+        QueueGauge.Reservation first = gauge.reserve(2, 10, refusal);
+        assertThat(gauge.pending()).isEqualTo(2);
+        assertThatThrownBy(() -> gauge.reserve(2, 10, refusal)).hasMessage("7 queued, 2 held");
+        QueueGauge.Reservation last = gauge.reserve(1, 10, refusal);
+
+        first.close();
+        first.close(); // once only: the other's place stays held
+        assertThat(gauge.pending()).isEqualTo(1);
+        last.close();
+        assertThat(gauge.pending()).isZero();
+        verify(jobs, times(1)).countByStatus(JobStatus.QUEUED); // all three on one fresh count
+    }
+
+    @Test
+    void aReservationOnAStaleCountCountsAgain() {
+        given(jobs.countByStatus(JobStatus.QUEUED)).willReturn(10, 9);
+        QueueGauge.Refusal refusal = (queued, held) -> new IllegalStateException("full");
+        assertThatThrownBy(() -> gauge.reserve(1, 10, refusal)).hasMessage("full");
+
+        nanos.addAndGet(MAX_AGE.toNanos() + 1);
+
+        assertThat(gauge.reserve(1, 10, refusal)).isNotNull();
+        assertThat(gauge.pending()).isEqualTo(1);
     }
 }
