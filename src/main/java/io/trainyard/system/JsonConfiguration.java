@@ -18,6 +18,7 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
@@ -31,7 +32,21 @@ public class JsonConfiguration {
 
     @Bean
     JsonMapperBuilderCustomizer strictJson() {
-        return builder -> builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        return JsonConfiguration::strict;
+    }
+
+    /**
+     * A mapper that reads as the service's does, for code that runs before the application context
+     * exists (the start-up rehearsal of a submit's parsing, {@code training/DataPathRehearsal}).
+     */
+    public static JsonMapper strictMapper() {
+        JsonMapper.Builder builder = JsonMapper.builder();
+        strict(builder);
+        return builder.build();
+    }
+
+    private static void strict(JsonMapper.Builder builder) {
+        builder.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)

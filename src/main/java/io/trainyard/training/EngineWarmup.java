@@ -193,8 +193,9 @@ class EngineWarmup {
         }
 
         /**
-         * Rehearses on a daemon thread of its own; {@code early}: started before the context, so it
-         * then waits for the service to be ready and {@linkplain #settle settles}.
+         * Rehearses on a daemon thread of its own, the engine and then a submit's data path
+         * ({@link DataPathRehearsal}); {@code early}: started before the context, so it then waits for
+         * the service to be ready and {@linkplain #settle settles}.
          */
         void startInBackground(boolean early) {
             Thread thread = new Thread(
@@ -208,6 +209,9 @@ class EngineWarmup {
                                     done.runs(),
                                     (System.nanoTime() - start) / 1_000_000,
                                     describe(done.ending()));
+                            if (done.ending() != Ending.GAVE_WAY) {
+                                rehearseDataPath();
+                            }
                             rehearsed.complete(done);
                             Rehearsal settled = null;
                             if (early
@@ -221,6 +225,12 @@ class EngineWarmup {
                                         settled.runs(),
                                         (System.nanoTime() - settling) / 1_000_000,
                                         describe(settled.ending()));
+                                if (settled.ending() != Ending.GAVE_WAY) {
+                                    // Again with the context built: C2's queue is short now, so the
+                                    // per-value methods get their full compilations, not only their
+                                    // loops' (during the build, C2's thresholds are scaled up by its queue).
+                                    rehearseDataPath();
+                                }
                             }
                             finished.complete(settled);
                         } catch (RuntimeException | LinkageError | ExecutionException e) {
@@ -238,6 +248,16 @@ class EngineWarmup {
             thread.setDaemon(true);
             thread.setPriority(Thread.MIN_PRIORITY);
             thread.start();
+        }
+
+        /** A submit's per-value code ({@link DataPathRehearsal}), giving way like the engine's runs. */
+        private void rehearseDataPath() {
+            long start = System.nanoTime();
+            int bodies = new DataPathRehearsal().rehearse(DataPathRehearsal.BODIES, this::givingWay);
+            log.info(
+                    "Submit's data path warmed up: {} homework-sized bodies parsed and digested in {} ms",
+                    bodies,
+                    (System.nanoTime() - start) / 1_000_000);
         }
 
         /**

@@ -1,0 +1,153 @@
+package io.trainyard.training;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+
+import io.trainyard.dataset.DataTables;
+import io.trainyard.job.CreateJobRequest;
+import io.trainyard.model.DataDigest;
+import io.trainyard.system.FieldError;
+import io.trainyard.system.JsonConfiguration;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Rehearses, at start-up, the code a job with inline data runs once per value before it trains: the
+ * JSON parsing of its numbers ({@code POST /jobs}' body) and the SHA-256 digest of its rows (the
+ * model's {@code dataDigest}, taken at set-up).
+ *
+ * <p><b>Why.</b> Those methods run thousands of times per job, so C2 compiles them during a young
+ * service's first homework jobs, and those compilations were the largest of that time: Jackson's
+ * decimal parsing (27 ms and 13 ms of C2's time) and SHA-256's compression function (13 ms and 8 ms),
+ * taken from the core the job's second training thread works on (JFR, {@code jdk.Compilation}, jobs
+ * 2–7 of a service that had just answered; docs/benchmarks.md, session 22). Here they are compiled
+ * while the application context is still being built, beside the engine's own rehearsal. It reads
+ * through a mapper configured as the service's ({@link JsonConfiguration#strictMapper}), into the
+ * request's own record, and writes nothing.
+ */
+final class DataPathRehearsal {
+
+    /**
+     * Homework-sized bodies parsed, each {@link Style style} in turn, from a stream and from an array
+     * in turn (the parser keeps a number's text differently in the two): enough values (about
+     * 150,000) for C2 to compile the per-value code.
+     */
+    static final int BODIES = 48;
+
+    /**
+     * How clients write JSON. Each branch of the parser a real body takes must have been taken here
+     * too: C2 leaves a branch it never saw out of the compiled code, and the first body that takes it
+     * throws the compiled code away (on the first try this rehearsal had no whitespace and Python's
+     * {@code ", "} separators did exactly that to the whitespace skipper).
+     */
+    enum Style {
+        /** {@code JSON.stringify}, Jackson, Java's own shortest decimals: no whitespace, {@code 1.0E-5}. */
+        COMPACT,
+        /** Python's {@code json.dumps}: {@code ", "} and {@code ": "}, {@code repr} decimals ({@code 1e-05}). */
+        PYTHON,
+        /** Pretty-printed by hand or by a tool: newlines, indentation, short decimals and integers. */
+        PRETTY
+    }
+
+    private final JsonMapper mapper = JsonConfiguration.strictMapper();
+    private final List<byte[]> bodies = new ArrayList<>();
+
+    DataPathRehearsal() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (Style style : Style.values()) {
+            bodies.add(homeworkBody(random, style));
+        }
+    }
+
+    /**
+     * Parses and digests {@code bodies} bodies, stopping early when {@code stop} says so.
+     *
+     * @return how many it did
+     */
+    int rehearse(int bodies, BooleanSupplier stop) {
+        int done = 0;
+        while (done < bodies && !stop.getAsBoolean()) {
+            once(this.bodies.get(done % this.bodies.size()), (done / this.bodies.size()) % 2 == 0);
+            done++;
+        }
+        return done;
+    }
+
+    /** One body, read as the service reads it (from a stream, or from the bytes), and its rows' digest. */
+    String once(byte[] body, boolean streamed) {
+        CreateJobRequest request = streamed
+                ? mapper.readValue(new ByteArrayInputStream(body), CreateJobRequest.class)
+                : mapper.readValue(body, CreateJobRequest.class);
+        List<FieldError> errors = new ArrayList<>();
+        double[][] y = DataTables.targets(request.data().y(), "data.y", errors, true);
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("the rehearsal's own body is invalid: " + errors);
+        }
+        return DataDigest.sha256(request.data().x(), y);
+    }
+
+    /** A homework job's body as a client writing in {@code style} sends it: 400 × 5 training rows, 100 test rows. */
+    static byte[] homeworkBody(SplittableRandom random, Style style) {
+        String comma = style == Style.PYTHON ? ", " : ",";
+        String colon = style == Style.PYTHON ? ": " : ":";
+        StringBuilder json = new StringBuilder("{");
+        json.append("\"name\"").append(colon).append("\"rehearsal\"").append(comma);
+        json.append("\"data\"").append(colon).append('{');
+        String[] fields = {"x", "y", "testX", "testY"};
+        int[][] shapes = {{400, 5}, {400, 1}, {100, 5}, {100, 1}};
+        for (int f = 0; f < fields.length; f++) {
+            json.append(f == 0 ? "" : comma)
+                    .append('"')
+                    .append(fields[f])
+                    .append('"')
+                    .append(colon);
+            rows(json, random, shapes[f][0], shapes[f][1], style, comma);
+        }
+        json.append('}').append(comma);
+        json.append("\"layers\"").append(colon).append("[20]").append(comma);
+        json.append("\"activation\"").append(colon).append("\"sigmoid\"").append(comma);
+        json.append("\"bias\"").append(colon).append("true").append(comma);
+        json.append("\"alpha\"").append(colon).append("0.00025").append(comma);
+        json.append("\"iterations\"").append(colon).append("3000").append(comma);
+        json.append("\"seed\"").append(colon).append("1}");
+        return json.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void rows(
+            StringBuilder json, SplittableRandom random, int rows, int columns, Style style, String comma) {
+        String indent = style == Style.PRETTY ? "\n    " : "";
+        json.append('[');
+        for (int i = 0; i < rows; i++) {
+            json.append(i == 0 ? "" : comma).append(indent).append('[');
+            for (int j = 0; j < columns; j++) {
+                json.append(j == 0 ? "" : comma).append(number(random, style));
+            }
+            json.append(']');
+        }
+        json.append(style == Style.PRETTY ? "\n  ]" : "]");
+    }
+
+    /** Mostly full-precision values of either sign, some tiny (exponents), some short or whole. */
+    private static String number(SplittableRandom random, Style style) {
+        double v = random.nextDouble(-3, 3);
+        int kind = random.nextInt(20);
+        if (kind == 0) {
+            v *= 1e-6; // written with an exponent
+        } else if (kind == 1) {
+            return style == Style.PRETTY ? Long.toString(Math.round(v)) : Double.toString(Math.round(v * 4) / 4.0);
+        }
+        String text = Double.toString(v);
+        if (style == Style.PYTHON && text.contains("E")) {
+            // Python's repr: 1.5e-06, and 1e-06 for a whole mantissa
+            String mantissa = text.substring(0, text.indexOf('E'));
+            int exponent = Integer.parseInt(text.substring(text.indexOf('E') + 1));
+            text = (mantissa.endsWith(".0") ? mantissa.substring(0, mantissa.length() - 2) : mantissa)
+                    + String.format(java.util.Locale.ROOT, "e%s%02d", exponent < 0 ? "-" : "+", Math.abs(exponent));
+        }
+        return text;
+    }
+}

@@ -1,0 +1,74 @@
+package io.trainyard.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import io.trainyard.dataset.DataTables;
+import io.trainyard.job.CreateJobRequest;
+import io.trainyard.model.DataDigest;
+import io.trainyard.system.JsonConfiguration;
+
+import tools.jackson.databind.exc.UnrecognizedPropertyException;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The start-up rehearsal of a submit's data path reads real homework bodies, in each style, as the service does. */
+class DataPathRehearsalTests {
+
+    private final JsonMapper mapper = JsonConfiguration.strictMapper();
+
+    @Test
+    void everyStyleIsAValidHomeworkJobWhoseDigestIsThatOfItsRows() {
+        for (DataPathRehearsal.Style style : DataPathRehearsal.Style.values()) {
+            byte[] body = DataPathRehearsal.homeworkBody(new SplittableRandom(1), style);
+            CreateJobRequest request = mapper.readValue(body, CreateJobRequest.class);
+
+            assertThat(request.data().x()).as(style.name()).hasNumberOfRows(400);
+            assertThat(request.data().x()[0]).hasSize(5);
+            assertThat(request.data().testX()).hasNumberOfRows(100);
+            assertThat(request.layers()).containsExactly(20);
+            double[][] y = DataTables.targets(request.data().y(), "data.y", new ArrayList<>(), true);
+            assertThat(y).hasNumberOfRows(400);
+            String expected = DataDigest.sha256(request.data().x(), y);
+            assertThat(new DataPathRehearsal().once(body, true)).isEqualTo(expected);
+            assertThat(new DataPathRehearsal().once(body, false)).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void theStylesCoverWhatRealClientsWrite() {
+        String compact = text(DataPathRehearsal.Style.COMPACT);
+        String python = text(DataPathRehearsal.Style.PYTHON);
+        String pretty = text(DataPathRehearsal.Style.PRETTY);
+
+        assertThat(compact).doesNotContain(" ", "\n").containsPattern("\\dE-\\d");
+        assertThat(python).contains(", ", ": ").containsPattern("\\de-0\\d").doesNotContain("E");
+        // whole numbers, as a hand-written or pretty-printed body has them
+        assertThat(pretty).contains("\n    [").containsPattern("[\\[,]-?\\d+[,\\]]");
+    }
+
+    @Test
+    void theRehearsalStopsWhenToldTo() {
+        AtomicInteger asked = new AtomicInteger();
+
+        int done = new DataPathRehearsal().rehearse(DataPathRehearsal.BODIES, () -> asked.incrementAndGet() > 2);
+
+        assertThat(done).isEqualTo(2);
+    }
+
+    @Test
+    void itReadsAsStrictlyAsTheService() {
+        assertThatThrownBy(() -> mapper.readValue("{\"layerz\": [20]}", CreateJobRequest.class))
+                .isInstanceOf(UnrecognizedPropertyException.class);
+    }
+
+    private static String text(DataPathRehearsal.Style style) {
+        return new String(DataPathRehearsal.homeworkBody(new SplittableRandom(3), style), StandardCharsets.UTF_8);
+    }
+}
