@@ -56,6 +56,10 @@ public enum Activation {
 
         @Override
         void applyAll(double[] in, double[] out, int from, int to) {
+            if (Simd.ENABLED) {
+                VectorActivations.relu(in, out, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 out[i] = in[i] > 0.0 ? in[i] : 0.0;
             }
@@ -63,6 +67,10 @@ public enum Activation {
 
         @Override
         void multiplyByDerivative(double[] delta, double[] in, double[] out, int from, int to) {
+            if (Simd.ENABLED) {
+                VectorActivations.reluDerivative(delta, in, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 delta[i] = in[i] > 0.0 ? delta[i] : 0.0;
             }

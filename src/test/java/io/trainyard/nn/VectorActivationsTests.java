@@ -117,4 +117,50 @@ class VectorActivationsTests {
         assertThat(out[13]).isEqualTo(1.0);
         assertThat(out[14]).isPositive().isLessThan(1e-300);
     }
+
+    @Test
+    void reluAndItsDerivativeAreTheScalarRuleBitForBit() {
+        // Every kind of double, in runs that start and end off the vector boundaries (the scalar tails).
+        double[] special = {
+            Double.NaN,
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.MAX_VALUE,
+            -Double.MAX_VALUE,
+            1e-310,
+            -1e-310
+        };
+        SplittableRandom random = new SplittableRandom(11);
+        double[] in = new double[1_003];
+        double[] delta = new double[in.length];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i % 7 == 0 ? special[i / 7 % special.length] : random.nextDouble(-3, 3);
+            delta[i] = i % 5 == 0 ? special[i / 5 % special.length] : random.nextDouble(-3, 3);
+        }
+        for (int[] range : new int[][] {{0, in.length}, {3, 998}, {5, 12}, {0, 7}}) {
+            int from = range[0];
+            int to = range[1];
+            double[] out = new double[in.length];
+            double[] gradient = delta.clone();
+
+            VectorActivations.relu(in, out, from, to);
+            VectorActivations.reluDerivative(gradient, in, from, to);
+
+            for (int i = 0; i < in.length; i++) {
+                boolean inside = i >= from && i < to;
+                double expectedOut = inside ? (in[i] > 0.0 ? in[i] : 0.0) : 0.0;
+                double expectedGradient = inside ? (in[i] > 0.0 ? delta[i] : 0.0) : delta[i];
+                assertThat(Double.doubleToRawLongBits(out[i]))
+                        .as("relu(%s) at %d of [%d, %d)", in[i], i, from, to)
+                        .isEqualTo(Double.doubleToRawLongBits(expectedOut));
+                assertThat(Double.doubleToRawLongBits(gradient[i]))
+                        .as("relu'(%s) × %s at %d of [%d, %d)", in[i], delta[i], i, from, to)
+                        .isEqualTo(Double.doubleToRawLongBits(expectedGradient));
+            }
+        }
+    }
 }
