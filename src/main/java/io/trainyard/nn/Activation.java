@@ -91,6 +91,10 @@ public enum Activation {
 
         @Override
         void applyAll(double[] in, double[] out, int from, int to) {
+            if (Simd.ENABLED) {
+                VectorActivations.tanh(in, out, from, to);
+                return;
+            }
             for (int i = from; i < to; i++) {
                 out[i] = Math.tanh(in[i]);
             }

@@ -39,6 +39,12 @@ class InliningBudgetTests {
                         size -> assertThat(size).isLessThanOrEqualTo(FREQ_INLINE_SIZE))
                 .hasEntrySatisfying(
                         "sigmoid(Ljdk/incubator/vector/DoubleVector;)Ljdk/incubator/vector/DoubleVector;",
+                        size -> assertThat(size).isLessThanOrEqualTo(FREQ_INLINE_SIZE))
+                .hasEntrySatisfying(
+                        "expm1(Ljdk/incubator/vector/DoubleVector;)Ljdk/incubator/vector/DoubleVector;",
+                        size -> assertThat(size).isLessThanOrEqualTo(FREQ_INLINE_SIZE))
+                .hasEntrySatisfying(
+                        "tanh(Ljdk/incubator/vector/DoubleVector;)Ljdk/incubator/vector/DoubleVector;",
                         size -> assertThat(size).isLessThanOrEqualTo(FREQ_INLINE_SIZE));
     }
 
@@ -46,10 +52,12 @@ class InliningBudgetTests {
     void theSigmoidsLoopIsCalledThroughAHandleThatC2CannotInlineThrough() throws NoSuchFieldException {
         // A final field would make the handle a constant, and C2 would inline the loop into its callers.
         assumeTrue(Simd.ENABLED, "reflecting on VectorActivations needs the Vector API module");
-        Field handle = VectorActivations.class.getDeclaredField("sigmoidLoop");
+        for (String loop : new String[] {"sigmoidLoop", "tanhLoop", "reluLoop", "reluDerivativeLoop"}) {
+            Field handle = VectorActivations.class.getDeclaredField(loop);
 
-        assertThat(Modifier.isStatic(handle.getModifiers())).isTrue();
-        assertThat(Modifier.isFinal(handle.getModifiers())).isFalse();
+            assertThat(Modifier.isStatic(handle.getModifiers())).as(loop).isTrue();
+            assertThat(Modifier.isFinal(handle.getModifiers())).as(loop).isFalse();
+        }
     }
 
     @Test

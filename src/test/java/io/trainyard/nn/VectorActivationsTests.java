@@ -163,4 +163,77 @@ class VectorActivationsTests {
             }
         }
     }
+
+    @Test
+    void theTanhIsWithinThreeUlpsOfAnExactQuotientAcrossTheRange() {
+        SplittableRandom random = new SplittableRandom(13);
+        double[] in = new double[60_003]; // not a whole number of vectors: the masked tail too
+        for (int i = 0; i < in.length; i++) {
+            double magnitude = switch (i % 4) {
+                case 0 -> Math.pow(10, random.nextDouble(-300, -3)); // where 1 - 2/(e^2x + 1) would lose it all
+                case 1 -> random.nextDouble(0, 0.35); // k = 0 of the reduction
+                case 2 -> random.nextDouble(0, 20); // where networks live, up to saturation
+                default -> random.nextDouble(0, 400);
+            };
+            in[i] = random.nextBoolean() ? magnitude : -magnitude;
+        }
+        double[] out = new double[in.length];
+
+        VectorActivations.tanh(in, out, 0, in.length);
+
+        double worst = 0;
+        for (int i = 0; i < in.length; i++) {
+            double expected = tanh(in[i]);
+            assertThat(Math.signum(out[i])).as("sign of tanh(%s)", in[i]).isEqualTo(Math.signum(expected));
+            worst = Math.max(worst, Math.abs(out[i] - expected) / Math.ulp(expected));
+        }
+        assertThat(worst).as("largest error in ulps").isLessThanOrEqualTo(3.0);
+    }
+
+    /** (e^2x − 1) / (e^2x + 1) with e^2x − 1 from StrictMath (under one ulp) and the quotient exact in decimal. */
+    private static double tanh(double x) {
+        if (Math.abs(x) > 40) {
+            return Math.copySign(1.0, x); // 1 − tanh(40) ≈ 2e-35, far below half an ulp of 1
+        }
+        java.math.BigDecimal e = new java.math.BigDecimal(StrictMath.expm1(2 * Math.abs(x)));
+        double magnitude = e.divide(e.add(java.math.BigDecimal.valueOf(2)), java.math.MathContext.DECIMAL128)
+                .doubleValue();
+        return Math.copySign(magnitude, x);
+    }
+
+    @Test
+    void theTanhKeepsTheSignOfZeroSaturatesAndKeepsNan() {
+        double[] in = {
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            -Double.MIN_VALUE,
+            25,
+            -25,
+            1e6,
+            -1e6,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NaN,
+            Double.longBitsToDouble(0xFFF8_0000_0000_0001L),
+            Double.MAX_VALUE
+        };
+        double[] out = new double[in.length];
+
+        VectorActivations.tanh(in, out, 0, in.length);
+
+        assertThat(Double.doubleToRawLongBits(out[0])).isEqualTo(Double.doubleToRawLongBits(0.0));
+        assertThat(Double.doubleToRawLongBits(out[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(out[2]).isEqualTo(Double.MIN_VALUE);
+        assertThat(out[3]).isEqualTo(-Double.MIN_VALUE);
+        assertThat(out[4]).isEqualTo(1.0);
+        assertThat(out[5]).isEqualTo(-1.0);
+        assertThat(out[6]).isEqualTo(1.0);
+        assertThat(out[7]).isEqualTo(-1.0);
+        assertThat(out[8]).isEqualTo(1.0);
+        assertThat(out[9]).isEqualTo(-1.0);
+        assertThat(out[10]).isNaN();
+        assertThat(out[11]).isNaN();
+        assertThat(out[12]).isEqualTo(1.0);
+    }
 }
