@@ -198,6 +198,11 @@ final class VectorActivations {
         }
     }
 
+    /**
+     * The sigmoid's loop with tanh inside, written out again on purpose: one loop taking the function
+     * as a parameter would call it through a site that sees every activation, which C2 does not inline,
+     * and every vector passed through that call would be boxed.
+     */
     private static void tanhLoop(double[] in, double[] out, int from, int to) {
         int i = from;
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
