@@ -343,7 +343,7 @@ final class SmallNetworkKernel {
                 layer(act[l], d, w[l], h, 1, h, b == null ? null : b[l], target);
                 if (l < last) {
                     // The whole layer in one call: its rows are contiguous, so a ragged row length
-                    // (100 test rows: 12 vectors and 4 values) costs one masked tail, not one a row.
+                    // (100 test rows: 12 vectors and 4 values) costs one scalar tail, not one a row.
                     activation.applyAll(target, act[l + 1], 0, h * m);
                 }
             }

@@ -21,7 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * process). This exp uses only add, multiply, fused multiply-add and bit operations, which are
  * exact IEEE operations in every execution mode: the same bits interpreted or compiled.
  *
- * <p>Call it on long ranges: the one masked tail per call is slow on Java 17.
+ * <p>A range's last values (fewer than a vector) are computed one at a time by scalar code that does
+ * exactly a lane's operations, so they have a lane's bits: a masked vector operation is slow on Java
+ * 17 and allocates outside C2's intrinsics.
  */
 final class VectorActivations {
 
@@ -208,10 +210,33 @@ final class VectorActivations {
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             tanh(DoubleVector.fromArray(SPECIES, in, i)).intoArray(out, i);
         }
-        if (i < to) {
-            VectorMask<Double> mask = SPECIES.indexInRange(i, to);
-            tanh(DoubleVector.fromArray(SPECIES, in, i, mask)).intoArray(out, i, mask);
+        // The tail by the lanes' own operations, not a masked vector: on Java 17 a masked vector
+        // operation outside C2's intrinsics allocates, and a mini-batch of one row is all tail.
+        for (; i < to; i++) {
+            out[i] = tanh(in[i]);
         }
+    }
+
+    /** tanh of one value by exactly the operations of a lane of {@link #tanh(DoubleVector)}: the same bits. */
+    static double tanh(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        double magnitude = Double.longBitsToDouble(bits & MAGNITUDE);
+        double e = expm1(magnitude + magnitude);
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(e / (e + 2.0)) | (bits & SIGN));
+    }
+
+    /** One lane of {@link #expm1(DoubleVector)}, operation for operation. */
+    private static double expm1(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        double clamped = Double.longBitsToDouble(Math.min(bits, LIMIT_BITS));
+        double t = Math.fma(clamped, LOG2E, SHIFTER);
+        double k = t - SHIFTER;
+        double r = Math.fma(k, -LN2_HI, clamped);
+        r = Math.fma(k, -LN2_LO, r);
+        double q = Math.fma(polynomial(r) * r, r, r);
+        double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) << 52) + ONE_BITS);
+        long nan = ((INFINITY_BITS - bits) >> 63) & NAN_BITS;
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(Math.fma(scale, q, scale - 1.0)) | nan);
     }
 
     private static DoubleVector tanh(DoubleVector x) {
@@ -228,10 +253,43 @@ final class VectorActivations {
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             sigmoid(DoubleVector.fromArray(SPECIES, in, i)).intoArray(out, i);
         }
-        if (i < to) {
-            VectorMask<Double> mask = SPECIES.indexInRange(i, to);
-            sigmoid(DoubleVector.fromArray(SPECIES, in, i, mask)).intoArray(out, i, mask);
+        // The tail by the lanes' own operations, not a masked vector (see tanhLoop).
+        for (; i < to; i++) {
+            out[i] = sigmoid(in[i]);
         }
+    }
+
+    /** The sigmoid of one value by exactly the operations of a lane of {@link #sigmoid(DoubleVector)}: the same bits. */
+    static double sigmoid(double x) {
+        return 1.0 / (exp(-x) + 1.0);
+    }
+
+    /** One lane of {@link #exp(DoubleVector)}, operation for operation. */
+    private static double exp(double x) {
+        long bits = Double.doubleToRawLongBits(x);
+        long magnitude = bits & MAGNITUDE;
+        double clamped = Double.longBitsToDouble(Math.min(magnitude, LIMIT_BITS) | (bits & SIGN));
+        double t = Math.fma(clamped, LOG2E, SHIFTER);
+        double k = t - SHIFTER;
+        double r = Math.fma(k, -LN2_HI, clamped);
+        r = Math.fma(k, -LN2_LO, r);
+        double p = Math.fma(polynomial(r) * r, r, r) + 1.0;
+        double scale = Double.longBitsToDouble((Double.doubleToRawLongBits(t) << 52) + ONE_BITS);
+        long nan = ((INFINITY_BITS - magnitude) >> 63) & NAN_BITS;
+        return Double.longBitsToDouble(Double.doubleToRawLongBits(p * scale) | nan);
+    }
+
+    /** One lane of {@link #polynomial(DoubleVector)}. */
+    private static double polynomial(double r) {
+        double p = Math.fma(P0, r, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        p = Math.fma(p, r, P6);
+        p = Math.fma(p, r, P7);
+        p = Math.fma(p, r, P8);
+        return Math.fma(p, r, P9);
     }
 
     private static DoubleVector sigmoid(DoubleVector v) {

@@ -236,4 +236,78 @@ class VectorActivationsTests {
         assertThat(out[11]).isNaN();
         assertThat(out[12]).isEqualTo(1.0);
     }
+
+    @Test
+    void theTanhsScalarTailGivesTheBitsOfALane() {
+        SplittableRandom random = new SplittableRandom(17);
+        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        double[] in = new double[lanes * 4_000];
+        double[] special = {
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            1e-300,
+            0.17,
+            0.35,
+            0.7,
+            19,
+            20,
+            400,
+            1e6,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NaN,
+            Double.MAX_VALUE
+        };
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i < special.length ? special[i] : random.nextDouble(-25, 25) * Math.pow(10, -random.nextInt(12));
+        }
+        double[] lanesOut = new double[in.length];
+
+        VectorActivations.tanh(in, lanesOut, 0, in.length); // whole vectors: no tail
+
+        for (int i = 0; i < in.length; i++) {
+            assertThat(Double.doubleToRawLongBits(VectorActivations.tanh(in[i])))
+                    .as("tanh(%s)", in[i])
+                    .isEqualTo(Double.doubleToRawLongBits(lanesOut[i]));
+        }
+    }
+
+    @Test
+    void theSigmoidsScalarTailGivesTheBitsOfALane() {
+        SplittableRandom random = new SplittableRandom(19);
+        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        double[] in = new double[lanes * 4_000];
+        double[] special = {
+            0.0,
+            -0.0,
+            Double.MIN_VALUE,
+            -1e-300,
+            1,
+            -1,
+            37,
+            -37,
+            708,
+            -708,
+            709,
+            -745,
+            1e6,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.NaN,
+            -Double.MAX_VALUE
+        };
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i < special.length ? special[i] : random.nextDouble(-40, 40);
+        }
+        double[] lanesOut = new double[in.length];
+
+        VectorActivations.sigmoid(in, lanesOut, 0, in.length); // whole vectors: no tail
+
+        for (int i = 0; i < in.length; i++) {
+            assertThat(Double.doubleToRawLongBits(VectorActivations.sigmoid(in[i])))
+                    .as("sigmoid(%s)", in[i])
+                    .isEqualTo(Double.doubleToRawLongBits(lanesOut[i]));
+        }
+    }
 }
