@@ -24,10 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
  * service's first homework jobs, and those compilations were the largest of that time: Jackson's
  * decimal parsing (27 ms and 13 ms of C2's time) and SHA-256's compression function (13 ms and 8 ms),
  * taken from the core the job's second training thread works on (JFR, {@code jdk.Compilation}, jobs
- * 2–7 of a service that had just answered; docs/benchmarks.md, session 22). Here they are compiled
- * while the application context is still being built, beside the engine's own rehearsal. It reads
- * through a mapper configured as the service's ({@link JsonConfiguration#strictMapper}), into the
- * request's own record, and writes nothing.
+ * 2–7 of a service that had just answered; docs/benchmarks.md, session 22). Here they run while the
+ * application context is still being built, beside the engine's own rehearsal, and once more when the
+ * service is ready and idle, where C2's short queue gives them their full compilations (during the
+ * build it compiled only their loops). It reads through a mapper configured as the service's
+ * ({@link JsonConfiguration#strictMapper}), into the request's own record, and writes nothing.
  */
 final class DataPathRehearsal {
 
