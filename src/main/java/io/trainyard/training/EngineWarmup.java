@@ -158,6 +158,8 @@ class EngineWarmup {
         private final CompletableFuture<Rehearsal> finished = new CompletableFuture<>();
 
         private Consumer<Warmup.Problem> eachRun = problem -> {};
+        /** Made by the first {@link #rehearseDataPath}; used by the rehearsal's thread only. */
+        private DataPathRehearsal dataPath;
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
             this.iterations = iterations;
@@ -250,10 +252,16 @@ class EngineWarmup {
             thread.start();
         }
 
-        /** A submit's per-value code ({@link DataPathRehearsal}), giving way like the engine's runs. */
+        /**
+         * A submit's per-value code ({@link DataPathRehearsal}), giving way like the engine's runs; both
+         * phases use the same bodies and mapper (made on first use, on the rehearsal's own thread).
+         */
         private void rehearseDataPath() {
             long start = System.nanoTime();
-            int bodies = new DataPathRehearsal().rehearse(DataPathRehearsal.BODIES, this::givingWay);
+            if (dataPath == null) {
+                dataPath = new DataPathRehearsal();
+            }
+            int bodies = dataPath.rehearse(DataPathRehearsal.BODIES, this::givingWay);
             log.info(
                     "Submit's data path warmed up: {} homework-sized bodies parsed and digested in {} ms",
                     bodies,
