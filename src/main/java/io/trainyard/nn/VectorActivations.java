@@ -12,8 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The sigmoid over whole ranges with the Vector API: about 5× faster than a {@code Math.exp} loop
- * on AVX-512; and relu and its derivative, which C2 does not vectorise by itself. Loaded only when
- * {@link Simd#ENABLED}.
+ * on AVX-512; tanh from the same exp polynomial, 26× faster than {@code Math.tanh}; and relu and its
+ * derivative, which C2 does not vectorise by itself. Loaded only when {@link Simd#ENABLED}.
  *
  * <p><b>Why not {@code lanewise(EXP)}:</b> on Java 17 it is a SIMD math routine once C2 has
  * compiled the loop but a per-lane {@code Math.exp} before that, and the two differ in the last
