@@ -262,15 +262,8 @@ class VectorActivationsTests {
         for (int i = 0; i < in.length; i++) {
             in[i] = i < special.length ? special[i] : random.nextDouble(-25, 25) * Math.pow(10, -random.nextInt(12));
         }
-        double[] lanesOut = new double[in.length];
 
-        VectorActivations.tanh(in, lanesOut, 0, in.length); // whole vectors: no tail
-
-        for (int i = 0; i < in.length; i++) {
-            assertThat(Double.doubleToRawLongBits(VectorActivations.tanh(in[i])))
-                    .as("tanh(%s)", in[i])
-                    .isEqualTo(Double.doubleToRawLongBits(lanesOut[i]));
-        }
+        assertEachValueHasItsLanesBits("tanh", in, VectorActivations::tanh, VectorActivations::tanh);
     }
 
     @Test
@@ -300,13 +293,30 @@ class VectorActivationsTests {
         for (int i = 0; i < in.length; i++) {
             in[i] = i < special.length ? special[i] : random.nextDouble(-40, 40);
         }
+
+        assertEachValueHasItsLanesBits("sigmoid", in, VectorActivations::sigmoid, VectorActivations::sigmoid);
+    }
+
+    /** A range loop of {@link VectorActivations}, as {@code (in, out, from, to)}. */
+    private interface RangeLoop {
+        void apply(double[] in, double[] out, int from, int to);
+    }
+
+    /**
+     * {@code scalar} (the loops' tails) gives each value exactly the bits {@code lanes} gives it inside a
+     * whole vector; {@code in} must be a whole number of vectors, so that {@code lanes} has no tail.
+     */
+    private static void assertEachValueHasItsLanesBits(
+            String name, double[] in, RangeLoop lanes, java.util.function.DoubleUnaryOperator scalar) {
+        assertThat(in.length % jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length())
+                .isZero();
         double[] lanesOut = new double[in.length];
 
-        VectorActivations.sigmoid(in, lanesOut, 0, in.length); // whole vectors: no tail
+        lanes.apply(in, lanesOut, 0, in.length);
 
         for (int i = 0; i < in.length; i++) {
-            assertThat(Double.doubleToRawLongBits(VectorActivations.sigmoid(in[i])))
-                    .as("sigmoid(%s)", in[i])
+            assertThat(Double.doubleToRawLongBits(scalar.applyAsDouble(in[i])))
+                    .as("%s(%s)", name, in[i])
                     .isEqualTo(Double.doubleToRawLongBits(lanesOut[i]));
         }
     }
