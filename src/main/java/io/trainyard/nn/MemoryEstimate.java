@@ -90,12 +90,20 @@ public record MemoryEstimate(
     /**
      * {@link SmallNetworkKernel}'s feature-major buffers for {@code rows} rows padded to a multiple of
      * 8: X and Y transposed, every layer's pre-activations and activations, the outputs, and for a
-     * part that is trained on the deltas of every layer.
+     * part that is trained on the deltas of every layer; for a kernel small enough for backups, a
+     * copy of what a pass writes for each helper of this process's crew.
      */
     private long kernel(long rows, boolean withDeltas) {
         if (rows == 0) {
             return 0;
         }
+        // Backups may give every further thread a copy of the buffers a pass writes (small kernels only).
+        long workspace = SmallNetworkKernel.workspaceDoubles(layerSizes, activation, rows, true);
+        long copies = workspace <= SmallNetworkKernel.BACKUP_MAX_DOUBLES ? times(workspace, Crew.SHARED.helpers()) : 0;
+        return add(copies, single(rows, withDeltas));
+    }
+
+    private long single(long rows, boolean withDeltas) {
         long padded = (rows + 7) / 8 * 8;
         long inputsAndTargets = times(padded, layerSizes[0] + 2L * layerSizes[layerSizes.length - 1]);
         long total = add(forward(padded), inputsAndTargets);

@@ -124,7 +124,7 @@ final class Propagation {
         private final Propagation validation;
         private final Propagation test;
         private final SmallNetworkKernel[] others;
-        private final Crew.Task task;
+        private final SmallNetworkKernel.Joint task;
         private final double[] losses;
         private double validationLoss = Double.NaN;
         private double testLoss = Double.NaN;

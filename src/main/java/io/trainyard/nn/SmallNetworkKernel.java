@@ -55,6 +55,15 @@ final class SmallNetworkKernel {
     /** An exponential and a division cost about as much as this many multiply-adds. */
     private static final int ACTIVATION_WORK = 16;
 
+    /**
+     * A kernel whose working buffers (everything a pass writes, {@link #workspaceDoubles}) are at most
+     * this many doubles (4 MiB) runs its passes with backups ({@link Crew}): each runner then has
+     * buffers of its own for a shard it runs, at most {@link Crew#MAX_HELPERS} more copies. Larger
+     * kernels have long shards, which a helper losing its core delays by a smaller share, and buffers
+     * too large to copy lightly.
+     */
+    static final long BACKUP_MAX_DOUBLES = 1L << 19;
+
     private final Network network;
     private final int[] sizes;
     private final int last;
@@ -72,6 +81,9 @@ final class SmallNetworkKernel {
     private final Shard[] shards;
 
     private final Crew crew;
+    /** Whether a shard may run twice in a round (see {@link Crew}): each runner then has its own buffers. */
+    private final boolean backups;
+
     private final Crew.Task pass;
     /** What the shards of the current pass do. */
     private Mode mode;
@@ -111,6 +123,25 @@ final class SmallNetworkKernel {
         return (int) Math.max(1, Math.min(Math.min(MAX_SHARDS, padded / 8), byWork));
     }
 
+    /**
+     * The doubles a pass over {@code rows} samples writes (hidden pre-activations and activations,
+     * outputs, and for a trained part the deltas of every layer), padded as the shards pad them: one
+     * runner's buffers. {@link MemoryEstimate} counts the copies backups may add from the same sum.
+     */
+    static long workspaceDoubles(int[] sizes, Activation activation, long rows, boolean withDeltas) {
+        long padded = (rows + 7) / 8 * 8 + 8L * MAX_SHARDS;
+        long perSample = sizes[sizes.length - 1];
+        for (int l = 1; l < sizes.length - 1; l++) {
+            perSample += (activation == Activation.NONE ? 1L : 2L) * sizes[l];
+        }
+        if (withDeltas) {
+            for (int l = 1; l < sizes.length; l++) {
+                perSample += sizes[l];
+            }
+        }
+        return padded * perSample;
+    }
+
     SmallNetworkKernel(Network network, Samples samples) {
         this(network, samples, Crew.SHARED);
     }
@@ -127,12 +158,14 @@ final class SmallNetworkKernel {
             first[s] = 8 * (int) ((long) groups * s / count);
         }
         first[count] = n;
+        this.crew = crew;
+        this.backups = crew.helpers() > 0
+                && workspaceDoubles(sizes, network.activation(), n, samples.y != null) <= BACKUP_MAX_DOUBLES;
         this.shards = new Shard[count];
         for (int s = 0; s < count; s++) {
             shards[s] = new Shard(samples, first[s], first[s + 1]);
         }
-        this.crew = crew;
-        this.pass = new Crew.Task(count, this::runShard);
+        this.pass = new Crew.Task(count, this::runShard, backups);
     }
 
     /** Takes up the samples' current X and Y again (same shape), without allocating. */
@@ -145,20 +178,32 @@ final class SmallNetworkKernel {
     /** Computes Ŷ and every hidden layer's IN and A. */
     void forward() {
         mode = Mode.FORWARD;
-        crew.run(pass);
+        run(pass);
     }
 
     double loss() {
         mode = Mode.LOSS;
-        crew.run(pass);
+        run(pass);
         return totalLoss();
     }
 
     /** Forward and backward pass; writes ∂SSE/∂W (row-major d × h) and ∂SSE/∂b into the given arrays. */
     double lossAndGradient(double[][] weightGradients, double[][] biasGradients) {
         prepareGradient(weightGradients, biasGradients);
-        crew.run(pass);
+        run(pass);
         return finishGradient();
+    }
+
+    private void run(Crew.Task task) {
+        crew.run(task);
+        takeResults(task, 0);
+    }
+
+    /** Each shard's results are now those of the run that counted ({@code offset}: this kernel's first shard in the task). */
+    private void takeResults(Crew.Task task, int offset) {
+        for (int s = 0; s < shards.length; s++) {
+            shards[s].take(task.winner(offset + s));
+        }
     }
 
     /**
@@ -170,7 +215,7 @@ final class SmallNetworkKernel {
      */
     double lossAndGradientWith(
             SmallNetworkKernel[] others,
-            Crew.Task task,
+            Joint joint,
             double[][] weightGradients,
             double[][] biasGradients,
             double[] losses) {
@@ -178,29 +223,50 @@ final class SmallNetworkKernel {
         for (SmallNetworkKernel other : others) {
             other.mode = Mode.LOSS;
         }
-        crew.run(task);
+        crew.run(joint.task);
+        for (int k = 0; k < joint.kernels.length; k++) {
+            joint.kernels[k].takeResults(joint.task, joint.firstShard[k]);
+        }
         for (int i = 0; i < others.length; i++) {
             losses[i] = others[i].totalLoss();
         }
         return finishGradient();
     }
 
-    /** The task that runs this kernel's shards and then those of {@code others}, for {@link #lossAndGradientWith}. */
-    Crew.Task jointTask(SmallNetworkKernel[] others) {
-        SmallNetworkKernel[] all = new SmallNetworkKernel[others.length + 1];
-        all[0] = this;
-        System.arraycopy(others, 0, all, 1, others.length);
-        int[] firstShard = new int[all.length + 1];
-        for (int k = 0; k < all.length; k++) {
-            firstShard[k + 1] = firstShard[k] + all[k].shards.length;
+    /** One round of shards over this kernel and others, for {@link #lossAndGradientWith}. */
+    static final class Joint {
+        private final SmallNetworkKernel[] kernels;
+        /** Kernel k's shards are the task's {@code firstShard[k]..firstShard[k+1]-1}. */
+        private final int[] firstShard;
+
+        private final Crew.Task task;
+
+        private Joint(SmallNetworkKernel[] kernels) {
+            this.kernels = kernels;
+            this.firstShard = new int[kernels.length + 1];
+            boolean backups = true;
+            for (int k = 0; k < kernels.length; k++) {
+                firstShard[k + 1] = firstShard[k] + kernels[k].shards.length;
+                backups &= kernels[k].backups;
+            }
+            this.task = new Crew.Task(firstShard[kernels.length], this::runShard, backups);
         }
-        return new Crew.Task(firstShard[all.length], shard -> {
+
+        private void runShard(int shard, int runner) {
             int k = 0;
             while (shard >= firstShard[k + 1]) {
                 k++;
             }
-            all[k].runShard(shard - firstShard[k]);
-        });
+            kernels[k].runShard(shard - firstShard[k], runner);
+        }
+    }
+
+    /** The round that runs this kernel's shards and then those of {@code others}, for {@link #lossAndGradientWith}. */
+    Joint jointTask(SmallNetworkKernel[] others) {
+        SmallNetworkKernel[] all = new SmallNetworkKernel[others.length + 1];
+        all[0] = this;
+        System.arraycopy(others, 0, all, 1, others.length);
+        return new Joint(all);
     }
 
     private void prepareGradient(double[][] weightGradients, double[][] biasGradients) {
@@ -210,7 +276,7 @@ final class SmallNetworkKernel {
     }
 
     private double finishGradient() {
-        if (shards.length > 1) {
+        if (shards.length > 1 || backups) {
             // Shard sums in shard order: the same bits whichever thread ran which shard.
             for (int l = 0; l <= last; l++) {
                 sumShards(l, weightGradients[l], false);
@@ -228,9 +294,9 @@ final class SmallNetworkKernel {
      * to move between cores every pass (measured: slower than the lane sums they save).
      */
     private void sumShards(int l, double[] total, boolean bias) {
-        System.arraycopy(shards[0].gradient(l, bias), 0, total, 0, total.length);
+        System.arraycopy(shards[0].results.gradient(l, bias), 0, total, 0, total.length);
         for (int s = 1; s < shards.length; s++) {
-            double[] part = shards[s].gradient(l, bias);
+            double[] part = shards[s].results.gradient(l, bias);
             for (int k = 0; k < total.length; k++) {
                 total[k] += part[k];
             }
@@ -238,26 +304,32 @@ final class SmallNetworkKernel {
     }
 
     private double totalLoss() {
-        double sum = shards[0].loss;
+        double sum = shards[0].results.loss;
         for (int s = 1; s < shards.length; s++) {
-            sum += shards[s].loss;
+            sum += shards[s].results.loss;
         }
         return sum;
     }
 
-    /** One shard of the current pass; runs on the job's thread or a helper. */
-    private void runShard(int s) {
-        Shard shard = shards[s];
-        shard.forward();
-        if (mode == Mode.FORWARD) {
+    /**
+     * One shard of the current pass, on the job's thread or a helper, in {@code runner}'s buffers.
+     * The mode, the weights and the gradient arrays are read as the pass began; a backup's loser may
+     * still be running when the next pass changes them, but it writes only its own buffers, which
+     * nobody reads until that runner runs the shard again.
+     */
+    private void runShard(int s, int runner) {
+        Shard.Workspace work = shards[s].workspace(runner);
+        work.forward();
+        Mode now = mode;
+        if (now == Mode.FORWARD) {
             return;
         }
-        shard.loss = shard.sumOfSquaredErrors();
-        if (mode == Mode.GRADIENT) {
-            if (shards.length == 1) {
-                shard.backward(weightGradients, biasGradients);
+        work.loss = work.sumOfSquaredErrors();
+        if (now == Mode.GRADIENT) {
+            if (shards.length == 1 && !backups) {
+                work.backward(weightGradients, biasGradients);
             } else {
-                shard.backward(null, null);
+                work.backward(null, null);
             }
         }
     }
@@ -265,11 +337,14 @@ final class SmallNetworkKernel {
     /** Writes the last forward pass into row-major buffers shaped like {@link Propagation}'s. */
     void copyForwardTo(double[][] rowMajorIn, double[][] rowMajorAct, double[] rowMajorOutput) {
         for (Shard shard : shards) {
-            shard.copyForwardTo(rowMajorIn, rowMajorAct, rowMajorOutput);
+            shard.results.copyForwardTo(rowMajorIn, rowMajorAct, rowMajorOutput);
         }
     }
 
-    /** The samples {@code from..to-1}, feature-major, with every buffer a pass over them needs. */
+    /**
+     * The samples {@code from..to-1}, feature-major: X and Y transposed once, and the buffers a pass
+     * writes, one {@link Workspace} per runner that has run the shard (only ever one without backups).
+     */
     private final class Shard {
         private final int from;
         /** Samples in this shard. */
@@ -281,197 +356,232 @@ final class SmallNetworkKernel {
          * loss.
          */
         private final int m;
-        /** {@code act[0]} = Xᵀ (d × m); {@code act[l]} = A(l)ᵀ, {@code in[l]} = IN(l)ᵀ (sizes[l] × m). */
-        private final double[][] in;
-
-        private final double[][] act;
-        /** Ŷᵀ and Yᵀ, k × m. */
-        private final double[] output;
-
+        /** Xᵀ (d × m): every workspace's {@code act[0]}, read only during a pass. */
+        private final double[] inputs;
+        /** Yᵀ, k × m. */
         private final double[] targets;
-        /** {@code delta[l]} = (∂SSE/∂IN(l+1))ᵀ, sizes[l+1] × m. */
-        private double[][] delta;
 
         private final double[] ones;
-        /** The lanes of one block of {@link VectorKernels#products} (at most 16 products). */
-        private final double[] scratch;
-        /** This shard's own gradients when there are several shards. */
-        private double[][] weightGradients;
-
-        private double[][] biasGradients;
-        double loss;
+        /**
+         * Indexed by runner ({@link Crew.Body}), each made by its runner when it first runs this
+         * shard; index 0 only without backups. Only runner k ever writes {@code workspaces[k]}.
+         */
+        private final Workspace[] workspaces;
+        /** The buffers of the run that counted in the last pass. */
+        private Workspace results;
 
         Shard(Samples samples, int from, int to) {
             this.from = from;
             this.rows = to - from;
             this.m = (rows + 7) / 8 * 8;
-            this.in = new double[last + 1][];
-            this.act = new double[last + 1][];
-            act[0] = new double[m * sizes[0]];
-            for (int l = 1; l <= last; l++) {
-                in[l] = new double[m * sizes[l]];
-                act[l] = network.activation() == Activation.NONE ? in[l] : new double[m * sizes[l]];
-            }
-            this.output = new double[m * sizes[last + 1]];
+            this.inputs = new double[m * sizes[0]];
             this.targets = samples.y == null ? null : new double[m * sizes[last + 1]];
             this.ones = new double[m];
             java.util.Arrays.fill(ones, 1.0);
-            this.scratch = new double[16 * (Simd.ENABLED ? VectorKernels.lanes() : 1)];
+            this.workspaces = new Workspace[backups ? crew.helpers() + 1 : 1];
+            this.results = workspace(Crew.CALLER);
             reload(samples);
         }
 
         void reload(Samples samples) {
-            transpose(samples.x, from, rows, sizes[0], m, act[0]);
+            transpose(samples.x, from, rows, sizes[0], m, inputs);
             if (targets != null) {
                 transpose(samples.y, from, rows, sizes[last + 1], m, targets);
             }
         }
 
-        double[] gradient(int l, boolean bias) {
-            return bias ? biasGradients[l] : weightGradients[l];
+        /** {@code runner}'s buffers for this shard, made on first use (by that runner's thread). */
+        Workspace workspace(int runner) {
+            int k = backups ? runner : 0;
+            Workspace work = workspaces[k];
+            if (work == null) {
+                work = new Workspace();
+                workspaces[k] = work;
+            }
+            return work;
         }
 
-        void forward() {
-            double[][] w = network.weights;
-            double[][] b = network.biases;
-            Activation activation = network.activation();
-            for (int l = 0; l <= last; l++) {
-                int d = sizes[l];
-                int h = sizes[l + 1];
-                double[] target = l == last ? output : in[l + 1];
-                // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
-                layer(act[l], d, w[l], h, 1, h, b == null ? null : b[l], target);
-                if (l < last) {
-                    // The whole layer in one call: its rows are contiguous, so a ragged row length
-                    // (100 test rows: 12 vectors and 4 values) costs one scalar tail, not one a row.
-                    activation.applyAll(target, act[l + 1], 0, h * m);
-                }
-            }
+        /** The run of {@code runner} counted in the pass that has just ended. */
+        void take(int runner) {
+            results = workspaces[backups ? runner : 0];
         }
 
-        /**
-         * Writes ∂SSE/∂W and ∂SSE/∂b over this shard's samples into {@code g} and {@code gb}, or into
-         * this shard's own arrays when they are null.
-         */
-        void backward(double[][] g, double[][] gb) {
-            if (delta == null) {
-                allocateGradients();
-            }
-            if (g == null) {
-                g = weightGradients;
-                gb = biasGradients;
-            }
-            double[] outputDelta = delta[last];
-            for (int j = 0, k = sizes[last + 1]; j < k; j++) {
-                // ∂SSE/∂Ŷ = 2(Ŷ − Y) on the real samples; the padding keeps its zeros.
-                for (int i = j * m, end = j * m + rows; i < end; i++) {
-                    outputDelta[i] = 2.0 * (output[i] - targets[i]);
-                }
-            }
-            double[][] w = network.weights;
-            Activation activation = network.activation();
-            for (int l = last; l >= 0; l--) {
-                int d = sizes[l];
-                int h = sizes[l + 1];
-                // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every p and j at once
-                products(act[l], d, delta[l], h, g[l]);
-                if (network.biases != null) {
-                    products(ones, 1, delta[l], h, gb[l]);
-                }
-                if (l > 0) {
-                    double[] prev = delta[l - 1];
-                    // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
-                    layer(delta[l], h, w[l], 1, h, d, null, prev);
-                    activation.multiplyByDerivative(prev, in[l], act[l], 0, d * m);
-                }
-            }
-        }
+        /** The buffers one runner writes when it runs this shard. */
+        private final class Workspace {
+            /** {@code act[0]} = Xᵀ (d × m); {@code act[l]} = A(l)ᵀ, {@code in[l]} = IN(l)ᵀ (sizes[l] × m). */
+            private final double[][] in;
 
-        private void allocateGradients() {
-            delta = new double[last + 1][];
-            weightGradients = new double[last + 1][];
-            biasGradients = network.biases == null ? null : new double[last + 1][];
-            for (int l = 0; l <= last; l++) {
-                delta[l] = new double[m * sizes[l + 1]];
-                weightGradients[l] = new double[sizes[l] * sizes[l + 1]];
-                if (biasGradients != null) {
-                    biasGradients[l] = new double[sizes[l + 1]];
-                }
-            }
-        }
+            private final double[][] act;
+            /** Ŷᵀ, k × m. */
+            private final double[] output;
+            /** {@code delta[l]} = (∂SSE/∂IN(l+1))ᵀ, sizes[l+1] × m. */
+            private double[][] delta;
+            /** The lanes of one block of {@link VectorKernels#products} (at most 16 products). */
+            private final double[] scratch;
+            /** This shard's own gradients when there are several shards, or backups. */
+            private double[][] weightGradients;
 
-        double sumOfSquaredErrors() {
-            double sum = 0.0;
-            for (int j = 0, k = sizes[last + 1]; j < k; j++) {
-                for (int i = j * m, end = j * m + rows; i < end; i++) {
-                    double e = output[i] - targets[i];
-                    sum += e * e;
-                }
-            }
-            return sum;
-        }
+            private double[][] biasGradients;
+            double loss;
 
-        void copyForwardTo(double[][] rowMajorIn, double[][] rowMajorAct, double[] rowMajorOutput) {
-            for (int l = 1; l <= last; l++) {
-                transposeInto(in[l], sizes[l], rowMajorIn[l]);
-                if (rowMajorAct[l] != rowMajorIn[l]) {
-                    transposeInto(act[l], sizes[l], rowMajorAct[l]);
+            Workspace() {
+                this.in = new double[last + 1][];
+                this.act = new double[last + 1][];
+                act[0] = inputs;
+                for (int l = 1; l <= last; l++) {
+                    in[l] = new double[m * sizes[l]];
+                    act[l] = network.activation() == Activation.NONE ? in[l] : new double[m * sizes[l]];
                 }
+                this.output = new double[m * sizes[last + 1]];
+                this.scratch = new double[16 * (Simd.ENABLED ? VectorKernels.lanes() : 1)];
             }
-            transposeInto(output, sizes[last + 1], rowMajorOutput);
-        }
 
-        /** {@code featureMajor} is units rows of length m; this shard's rows of {@code rowMajor} (n × units). */
-        private void transposeInto(double[] featureMajor, int units, double[] rowMajor) {
-            for (int j = 0; j < units; j++) {
-                for (int i = 0; i < rows; i++) {
-                    rowMajor[(from + i) * units + j] = featureMajor[j * m + i];
-                }
+            double[] gradient(int l, boolean bias) {
+                return bias ? biasGradients[l] : weightGradients[l];
             }
-        }
 
-        /**
-         * For every output o < outs and i in 0..m-1:
-         * {@code dst[o·m + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·m + i]}, by fused
-         * multiply-adds in q order; {@code init_o} is {@code bias[o]}, or 0 when {@code bias} is null.
-         */
-        private void layer(
-                double[] src,
-                int ins,
-                double[] coeff,
-                int inStride,
-                int outStride,
-                int outs,
-                double[] bias,
-                double[] dst) {
-            if (Simd.ENABLED) {
-                VectorKernels.layer(src, ins, m, coeff, inStride, outStride, outs, bias, dst);
-                return;
-            }
-            for (int o = 0; o < outs; o++) {
-                java.util.Arrays.fill(dst, o * m, (o + 1) * m, bias == null ? 0.0 : bias[o]);
-                for (int q = 0; q < ins; q++) {
-                    double k = coeff[o * outStride + q * inStride];
-                    for (int i = 0, s = q * m, t = o * m; i < m; i++) {
-                        dst[t + i] = Math.fma(src[s + i], k, dst[t + i]);
+            void forward() {
+                double[][] w = network.weights;
+                double[][] b = network.biases;
+                Activation activation = network.activation();
+                for (int l = 0; l <= last; l++) {
+                    int d = sizes[l];
+                    int h = sizes[l + 1];
+                    double[] target = l == last ? output : in[l + 1];
+                    // IN(l+1)ᵀ row j = b_j + Σ_p W[p][j] · A(l)ᵀ row p
+                    layer(act[l], d, w[l], h, 1, h, b == null ? null : b[l], target);
+                    if (l < last) {
+                        // The whole layer in one call: its rows are contiguous, so a ragged row length
+                        // (100 test rows: 12 vectors and 4 values) costs one scalar tail, not one a row.
+                        activation.applyAll(target, act[l + 1], 0, h * m);
                     }
                 }
             }
-        }
 
-        /** {@code out[p·bRows + j] = Σ_i a[p·m + i] · b[j·m + i]} for p < aRows, j < bRows. */
-        private void products(double[] a, int aRows, double[] b, int bRows, double[] out) {
-            if (Simd.ENABLED) {
-                VectorKernels.products(a, aRows, b, bRows, m, out, scratch);
-                return;
-            }
-            for (int p = 0; p < aRows; p++) {
-                for (int j = 0; j < bRows; j++) {
-                    double sum = 0.0;
-                    for (int i = 0, ai = p * m, bi = j * m; i < m; i++) {
-                        sum = Math.fma(a[ai + i], b[bi + i], sum);
+            /**
+             * Writes ∂SSE/∂W and ∂SSE/∂b over this shard's samples into {@code g} and {@code gb}, or
+             * into this workspace's own arrays when they are null.
+             */
+            void backward(double[][] g, double[][] gb) {
+                if (delta == null) {
+                    allocateGradients();
+                }
+                if (g == null) {
+                    g = weightGradients;
+                    gb = biasGradients;
+                }
+                double[] outputDelta = delta[last];
+                for (int j = 0, k = sizes[last + 1]; j < k; j++) {
+                    // ∂SSE/∂Ŷ = 2(Ŷ − Y) on the real samples; the padding keeps its zeros.
+                    for (int i = j * m, end = j * m + rows; i < end; i++) {
+                        outputDelta[i] = 2.0 * (output[i] - targets[i]);
                     }
-                    out[p * bRows + j] = sum;
+                }
+                double[][] w = network.weights;
+                Activation activation = network.activation();
+                for (int l = last; l >= 0; l--) {
+                    int d = sizes[l];
+                    int h = sizes[l + 1];
+                    // ∂SSE/∂W[p][j] = A(l)ᵀ row p · Δ(l)ᵀ row j, for every p and j at once
+                    products(act[l], d, delta[l], h, g[l]);
+                    if (network.biases != null) {
+                        products(ones, 1, delta[l], h, gb[l]);
+                    }
+                    if (l > 0) {
+                        double[] prev = delta[l - 1];
+                        // Δ(l-1)ᵀ row p = (Σ_j W[p][j] · Δ(l)ᵀ row j) ⊙ activation'(IN(l), A(l)) row p
+                        layer(delta[l], h, w[l], 1, h, d, null, prev);
+                        activation.multiplyByDerivative(prev, in[l], act[l], 0, d * m);
+                    }
+                }
+            }
+
+            private void allocateGradients() {
+                delta = new double[last + 1][];
+                weightGradients = new double[last + 1][];
+                biasGradients = network.biases == null ? null : new double[last + 1][];
+                for (int l = 0; l <= last; l++) {
+                    delta[l] = new double[m * sizes[l + 1]];
+                    weightGradients[l] = new double[sizes[l] * sizes[l + 1]];
+                    if (biasGradients != null) {
+                        biasGradients[l] = new double[sizes[l + 1]];
+                    }
+                }
+            }
+
+            double sumOfSquaredErrors() {
+                double sum = 0.0;
+                for (int j = 0, k = sizes[last + 1]; j < k; j++) {
+                    for (int i = j * m, end = j * m + rows; i < end; i++) {
+                        double e = output[i] - targets[i];
+                        sum += e * e;
+                    }
+                }
+                return sum;
+            }
+
+            void copyForwardTo(double[][] rowMajorIn, double[][] rowMajorAct, double[] rowMajorOutput) {
+                for (int l = 1; l <= last; l++) {
+                    transposeInto(in[l], sizes[l], rowMajorIn[l]);
+                    if (rowMajorAct[l] != rowMajorIn[l]) {
+                        transposeInto(act[l], sizes[l], rowMajorAct[l]);
+                    }
+                }
+                transposeInto(output, sizes[last + 1], rowMajorOutput);
+            }
+
+            /** {@code featureMajor} is units rows of length m; this shard's rows of {@code rowMajor} (n × units). */
+            private void transposeInto(double[] featureMajor, int units, double[] rowMajor) {
+                for (int j = 0; j < units; j++) {
+                    for (int i = 0; i < rows; i++) {
+                        rowMajor[(from + i) * units + j] = featureMajor[j * m + i];
+                    }
+                }
+            }
+
+            /**
+             * For every output o < outs and i in 0..m-1:
+             * {@code dst[o·m + i] = init_o + Σ_q coeff[o·outStride + q·inStride] · src[q·m + i]}, by fused
+             * multiply-adds in q order; {@code init_o} is {@code bias[o]}, or 0 when {@code bias} is null.
+             */
+            private void layer(
+                    double[] src,
+                    int ins,
+                    double[] coeff,
+                    int inStride,
+                    int outStride,
+                    int outs,
+                    double[] bias,
+                    double[] dst) {
+                if (Simd.ENABLED) {
+                    VectorKernels.layer(src, ins, m, coeff, inStride, outStride, outs, bias, dst);
+                    return;
+                }
+                for (int o = 0; o < outs; o++) {
+                    java.util.Arrays.fill(dst, o * m, (o + 1) * m, bias == null ? 0.0 : bias[o]);
+                    for (int q = 0; q < ins; q++) {
+                        double k = coeff[o * outStride + q * inStride];
+                        for (int i = 0, s = q * m, t = o * m; i < m; i++) {
+                            dst[t + i] = Math.fma(src[s + i], k, dst[t + i]);
+                        }
+                    }
+                }
+            }
+
+            /** {@code out[p·bRows + j] = Σ_i a[p·m + i] · b[j·m + i]} for p < aRows, j < bRows. */
+            private void products(double[] a, int aRows, double[] b, int bRows, double[] out) {
+                if (Simd.ENABLED) {
+                    VectorKernels.products(a, aRows, b, bRows, m, out, scratch);
+                    return;
+                }
+                for (int p = 0; p < aRows; p++) {
+                    for (int j = 0; j < bRows; j++) {
+                        double sum = 0.0;
+                        for (int i = 0, ai = p * m, bi = j * m; i < m; i++) {
+                            sum = Math.fma(a[ai + i], b[bi + i], sum);
+                        }
+                        out[p * bRows + j] = sum;
+                    }
                 }
             }
         }

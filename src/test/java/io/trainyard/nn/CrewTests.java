@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,101 @@ class CrewTests {
             release.countDown();
             blocking.join();
         }
+    }
+
+    @Test
+    void aCallerRunsALateHelpersShardItselfAndTheLateRunLeavesNoTrace() throws Exception {
+        try (Crew crew = new Crew(1)) {
+            lateHelper(crew);
+        }
+    }
+
+    private static void lateHelper(Crew crew) throws Exception {
+        CountDownLatch helperStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch helperDone = new CountDownLatch(1);
+        AtomicBoolean stallOnce = new AtomicBoolean(true);
+        // runs[2·shard] by the caller, runs[2·shard + 1] by the helper
+        AtomicIntegerArray runs = new AtomicIntegerArray(4);
+        Crew.Task task = new Crew.Task(
+                2,
+                (shard, runner) -> {
+                    runs.incrementAndGet(2 * shard + (runner == Crew.CALLER ? 0 : 1));
+                    if (runner != Crew.CALLER && stallOnce.compareAndSet(true, false)) {
+                        // The helper loses its core in the middle of its shard, for as long as the test says.
+                        helperStarted.countDown();
+                        try {
+                            await(release);
+                            throw new IllegalStateException("a late run's failure");
+                        } finally {
+                            helperDone.countDown();
+                        }
+                    }
+                    if (runner == Crew.CALLER && shard == 0) {
+                        await(helperStarted); // so that the helper, not the caller, takes shard 1
+                    }
+                },
+                true);
+
+        crew.run(task);
+
+        assertThat(helperStarted.getCount()).as("the helper took shard 1").isZero();
+        assertThat(helperDone.getCount())
+                .as("the round ended while the helper was stuck")
+                .isOne();
+        assertThat(task.winner(1)).as("the caller's run of shard 1 counted").isEqualTo(Crew.CALLER);
+        assertThat(runs.get(2)).as("the caller ran shard 1 again").isOne();
+        assertThat(crew.backupRuns()).isOne();
+
+        release.countDown();
+        assertThat(helperDone.await(1, TimeUnit.MINUTES)).isTrue();
+        // The late run failed after its round was over: neither its failure nor its result counts,
+        // in this round or the next ones.
+        assertThat(task.winner(1)).isEqualTo(Crew.CALLER);
+        for (int round = 0; round < 1000; round++) {
+            int before0 = runs.get(0) + runs.get(1);
+            int before1 = runs.get(2) + runs.get(3);
+            crew.run(task);
+            assertThat(runs.get(0) + runs.get(1) - before0).isBetween(1, 2);
+            assertThat(runs.get(2) + runs.get(3) - before1).isBetween(1, 2);
+        }
+    }
+
+    @Test
+    void withoutBackupsTheCallerWaitsForTheHelpersShard() throws Exception {
+        try (Crew crew = new Crew(1)) {
+            waitsForTheHelper(crew);
+        }
+    }
+
+    private static void waitsForTheHelper(Crew crew) throws Exception {
+        CountDownLatch helperStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicIntegerArray byCaller = new AtomicIntegerArray(2);
+        Thread caller = Thread.currentThread();
+        Crew.Task task = new Crew.Task(2, shard -> {
+            if (Thread.currentThread() == caller) {
+                byCaller.incrementAndGet(shard);
+                if (shard == 0) {
+                    await(helperStarted);
+                }
+            } else {
+                helperStarted.countDown();
+                await(release);
+            }
+        });
+        Thread releaser = new Thread(() -> {
+            await(helperStarted);
+            release.countDown();
+        });
+        releaser.start();
+        crew.run(task);
+        releaser.join();
+        assertThat(helperStarted.getCount()).isZero();
+        assertThat(byCaller.get(1))
+                .as("a task without backups never runs a shard twice")
+                .isZero();
+        assertThat(crew.backupRuns()).isZero();
     }
 
     private static void await(CountDownLatch latch) {

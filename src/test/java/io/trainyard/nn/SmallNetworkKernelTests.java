@@ -141,6 +141,81 @@ class SmallNetworkKernelTests {
         }
     }
 
+    /**
+     * Backups (a caller running a late helper's shard again) at their most eager: a crew that runs
+     * every unfinished shard again as soon as its caller has nothing else to do, so two runs of a
+     * shard race in most rounds, and the loser of one round is often still running while the next
+     * round changes the weights. Every pass must still have the bits of one thread alone.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "5-20-20-20-20-20-20-20-20-20-20-1, 400, 1",
+        "5-20-20-20-20-20-20-20-20-20-20-1, 400, 3",
+        "5-20-1, 4000, 1",
+        "3-7-2, 1003, 2"
+    })
+    void racingBackupsNeverChangeABit(String shape, int rows, int helpers) {
+        int[] sizes = java.util.Arrays.stream(shape.split("-"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        Well19937c random = new Well19937c(rows + helpers);
+        Network start = Network.initialize(sizes, Activation.SIGMOID, true, 0.5, random);
+        Samples samples = Samples.of(gaussian(rows, sizes[0], random), gaussian(rows, sizes[sizes.length - 1], random));
+        Samples test = Samples.of(gaussian(100, sizes[0], random), gaussian(100, sizes[sizes.length - 1], random));
+
+        List<long[]> alone = descentBits(start, samples, test, Crew.NONE);
+        try (Crew crew = new Crew(helpers, 0)) {
+            List<long[]> eager = descentBits(start, samples, test, crew);
+            for (int step = 0; step < alone.size(); step++) {
+                assertThat(eager.get(step)).as("step %d", step).isEqualTo(alone.get(step));
+            }
+            assertThat(crew.backupRuns())
+                    .as("shards were run twice, so the test shows something")
+                    .isPositive();
+        }
+    }
+
+    /**
+     * 2,000 steps of gradient descent through joint rounds (training pass and test loss, as a job
+     * runs them), each step's losses and gradients as raw bits; the weights change between rounds.
+     * Nothing is boxed between rounds, so that helpers are still spinning when the next one starts.
+     */
+    private static List<long[]> descentBits(Network start, Samples samples, Samples test, Crew crew) {
+        Network network = start.copy();
+        SmallNetworkKernel kernel = new SmallNetworkKernel(network, samples, crew);
+        SmallNetworkKernel[] others = {new SmallNetworkKernel(network, test, crew)};
+        SmallNetworkKernel.Joint joint = kernel.jointTask(others);
+        int[] sizes = network.layerSizes();
+        double[][] g = new double[sizes.length - 1][];
+        double[][] gb = new double[sizes.length - 1][];
+        int values = 2;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            g[l] = new double[sizes[l] * sizes[l + 1]];
+            gb[l] = new double[sizes[l + 1]];
+            values += g[l].length + gb[l].length;
+        }
+        double[] losses = new double[1];
+        List<long[]> steps = new ArrayList<>();
+        for (int step = 0; step < 2_000; step++) {
+            long[] bits = new long[values];
+            int k = 0;
+            bits[k++] = Double.doubleToRawLongBits(kernel.lossAndGradientWith(others, joint, g, gb, losses));
+            bits[k++] = Double.doubleToRawLongBits(losses[0]);
+            for (int l = 0; l < g.length; l++) {
+                for (int i = 0; i < g[l].length; i++) {
+                    bits[k++] = Double.doubleToRawLongBits(g[l][i]);
+                    network.weights[l][i] -= 1e-4 * g[l][i];
+                }
+                for (int j = 0; j < gb[l].length; j++) {
+                    bits[k++] = Double.doubleToRawLongBits(gb[l][j]);
+                    network.biases[l][j] -= 1e-4 * gb[l][j];
+                }
+            }
+            steps.add(bits);
+        }
+        return steps;
+    }
+
     /** The loss and every gradient of one pass, as raw bits. */
     private static long[] passBits(Network network, Samples samples, Crew crew) {
         SmallNetworkKernel kernel = new SmallNetworkKernel(network, samples, crew);
