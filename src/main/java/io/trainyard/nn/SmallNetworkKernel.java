@@ -64,6 +64,9 @@ final class SmallNetworkKernel {
      */
     static final long BACKUP_MAX_DOUBLES = 1L << 19;
 
+    /** {@code -Dtrainyard.fused.backups=false} switches backups off (for comparisons: {@code bench/contention}). */
+    static final boolean BACKUPS = !"false".equals(System.getProperty("trainyard.fused.backups"));
+
     private final Network network;
     private final int[] sizes;
     private final int last;
@@ -159,7 +162,8 @@ final class SmallNetworkKernel {
         }
         first[count] = n;
         this.crew = crew;
-        this.backups = crew.helpers() > 0
+        this.backups = BACKUPS
+                && crew.helpers() > 0
                 && workspaceDoubles(sizes, network.activation(), n, samples.y != null) <= BACKUP_MAX_DOUBLES;
         this.shards = new Shard[count];
         for (int s = 0; s < count; s++) {
