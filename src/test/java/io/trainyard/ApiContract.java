@@ -940,7 +940,11 @@ abstract class ApiContract {
         http.get("/actuator/info").expect(200);
         String metrics = http.get("/actuator/prometheus").text();
         assertThat(metrics)
-                .contains("trainyard_jobs_queued", "trainyard_jobs_running", "trainyard_training_iterations");
+                .contains(
+                        "trainyard_jobs_queued",
+                        "trainyard_jobs_running",
+                        "trainyard_training_iterations",
+                        "trainyard_kernel_backups_total");
         assertThat(http.get("/actuator/env").status()).isEqualTo(404);
         assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
         JsonNode docs = http.get("/v3/api-docs").expect(200);

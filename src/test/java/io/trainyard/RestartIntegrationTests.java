@@ -196,9 +196,12 @@ class RestartIntegrationTests {
     @Test
     void aCheckpointOfAnotherNetworkIsDroppedAndTheJobTrainsFromItsSeed() throws Exception {
         Http first = new Http(port(start()));
+        // Still running when the instance stops however fast this machine trains (a job of 15,000
+        // iterations could pass this job's iterations, or end, between the status read and the stop).
         String other =
-                first.post("/jobs", slowSpec(15_000)).expect(202).get("id").asString();
-        Map<String, Object> spec = ApiContract.hw5Spec("checkpoint of another network", 4_000);
+                first.post("/jobs", slowSpec(1_000_000)).expect(202).get("id").asString();
+        int iterations = 100_000;
+        Map<String, Object> spec = ApiContract.hw5Spec("checkpoint of another network", iterations);
         spec.put("layers", List.of(8));
         // Queued behind the other job (one worker), so it has no checkpoint of its own yet.
         String id = first.post("/jobs", spec).expect(202).get("id").asString();
@@ -209,20 +212,23 @@ class RestartIntegrationTests {
         try (Connection db = stoppedDatabase();
                 PreparedStatement copy = db.prepareStatement("""
                         INSERT INTO job_checkpoints (job_id, iteration, state, created_at)
-                        SELECT ?, iteration, state, created_at FROM job_checkpoints WHERE job_id = ? AND iteration < 4000""")) {
+                        SELECT ?, iteration, state, created_at FROM job_checkpoints WHERE job_id = ? AND iteration < ?""")) {
             copy.setString(1, id);
             copy.setString(2, other);
+            copy.setInt(3, iterations);
             assertThat(copy.executeUpdate())
                     .as("a checkpoint within this job's iterations")
                     .isEqualTo(1);
         }
 
         Http second = new Http(port(start()));
+        // The other job has done its part; it would hold the one worker for a long while.
+        second.post("/jobs/" + other + "/cancel", "").expect(202);
         JsonNode done = awaitSucceeded(second, id);
         assertThat(done.get("resumedFrom").asInt()).as("from its seed").isZero();
         JsonNode model = second.get("/models/" + done.get("modelId").asString()).expect(200);
         assertThat(model.get("layerSizes")).isEqualTo(done.get("layerSizes"));
-        assertHistoryIsWholeAndInOrder(second, id, 4_000);
+        assertHistoryIsWholeAndInOrder(second, id, iterations);
         JsonNode uninterrupted = awaitSucceeded(
                 second, second.post("/jobs", spec).expect(202).get("id").asString());
         assertThat(model.get("weights"))

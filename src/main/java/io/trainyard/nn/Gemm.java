@@ -80,6 +80,14 @@ public final class Gemm {
     private Gemm() {}
 
     /**
+     * Shards of the fused kernel that a job's thread ran again because the helper thread running them
+     * was held up (see {@code Crew}), since the process started: for the metrics.
+     */
+    public static long helperBackups() {
+        return Crew.SHARED.backupRuns();
+    }
+
+    /**
      * Which matrix kernels this process trains with, e.g.
      * {@code "dev.ludovic.netlib JNIBLAS (native system BLAS, e.g. OpenBLAS); ..."}; meant for the
      * start-up log.

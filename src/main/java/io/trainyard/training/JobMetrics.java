@@ -7,16 +7,18 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.trainyard.job.JobCancelledWhileQueued;
 import io.trainyard.job.JobStatus;
+import io.trainyard.nn.Gemm;
 
 /**
  * Job metrics for {@code /actuator/prometheus}: queued and running jobs (across all instances),
  * finished jobs by status (every way a job ends: by its worker, cancelled while queued, given up or
- * cancelled by recovery), training iterations, and how long jobs take.
+ * cancelled by recovery), training iterations, how long jobs take, and the fused kernel's backups.
  */
 @Component
 class JobMetrics {
@@ -36,6 +38,10 @@ class JobMetrics {
                 .register(registry);
         this.iterations = Counter.builder("trainyard.training.iterations")
                 .description("Gradient-descent iterations run by this instance")
+                .register(registry);
+        FunctionCounter.builder("trainyard.kernel.backups", this, metrics -> Gemm.helperBackups())
+                .description("Shards of the fused kernel that a job's thread ran again because the helper "
+                        + "thread running them was held up (no core for it): many mean a busy machine")
                 .register(registry);
     }
 
