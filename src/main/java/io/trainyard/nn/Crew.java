@@ -18,10 +18,16 @@ import java.util.function.IntConsumer;
  * gap between two iterations, and only then park; posting a task and taking a shard allocate
  * nothing.
  *
- * <p><b>Only where a core is free.</b> Helpers take shards only while at most one training run is
- * in progress in the process ({@link #enlist}): with several, the runs themselves keep the cores
- * busy, and a helper would only take time from them. An idle helper yields its core to any thread
- * that wants it while it spins, and parks soon after.
+ * <p><b>Only where a core is free.</b> Helpers take shards only while fewer training runs are in
+ * progress in the process ({@link #enlist}) than there are threads in the crew (helpers and one
+ * caller, one per core): beyond that the runs themselves keep the cores busy, and a helper would
+ * only take time from them. On two cores that is one run. An idle helper yields its core to any
+ * thread that wants it while it spins, and parks soon after.
+ *
+ * <p><b>Two kinds of work.</b> The fused kernel's passes ({@link SmallNetworkKernel}) and the blocks
+ * of large BLAS products ({@link Gemm}) both run here: a helper still spinning from one product
+ * takes the next one's blocks at once, where a pool that parks its threads between products made
+ * every product wait tens of µs for a thread to wake.
  *
  * <p><b>Never a deadlock, never a wrong bit.</b> The caller takes shards of its own task too, so a
  * task finishes even when every helper is busy with other jobs (it only runs slower); it waits only
@@ -146,7 +152,7 @@ final class Crew implements AutoCloseable {
      * are done. A shard's exception is rethrown here (the first one seen).
      */
     void run(Task task) {
-        if (task.count == 1 || helpers.length == 0 || closed || runs.get() > 1 || task.goingAlone()) {
+        if (task.count == 1 || helpers.length == 0 || closed || runs.get() > helpers.length || task.goingAlone()) {
             task.runAlone();
             return;
         }

@@ -1,12 +1,6 @@
 package io.trainyard.nn;
 
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.ludovic.netlib.blas.BLAS;
 
@@ -43,8 +37,6 @@ public final class Gemm {
 
     private static final BLAS BLAS_INSTANCE;
     private static final String IMPLEMENTATION;
-    private static final ExecutorService HELPERS;
-    private static final int HELPER_COUNT;
 
     /** Whether netlib was pointed at the OpenBLAS that came with the jar (see {@link NativeBlas}). */
     private static final NativeBlas.Outcome BUNDLED;
@@ -64,8 +56,6 @@ public final class Gemm {
         String kind = blas == null ? "" : blas.getClass().getSimpleName();
         boolean fastBlas = kind.startsWith("JNI") || kind.equals("VectorBLAS");
         BLAS_MIN_MACS = Long.getLong("trainyard.gemm.blasMinMacs", fastBlas ? 0L : 1L << 16);
-        HELPER_COUNT = Math.max(0, Math.min(MAX_BLOCKS, Runtime.getRuntime().availableProcessors()) - 1);
-        HELPERS = HELPER_COUNT == 0 ? null : helperPool(HELPER_COUNT);
         IMPLEMENTATION = name + (Simd.ENABLED ? "; SIMD activations (jdk.incubator.vector)" : "; scalar activations")
                 + (SmallNetworkKernel.ENABLED
                         ? "; networks whose layers have at most " + SmallNetworkKernel.MAX_LAYER_WEIGHTS
@@ -73,7 +63,7 @@ public final class Gemm {
                                 + " (passes cut into up to " + SmallNetworkKernel.MAX_SHARDS + " shards on "
                                 + (Crew.SHARED.helpers() + 1) + " thread(s))"
                         : "")
-                + "; large products in up to " + MAX_BLOCKS + " blocks on " + (HELPER_COUNT + 1)
+                + "; large products in up to " + MAX_BLOCKS + " blocks on " + (Crew.SHARED.helpers() + 1)
                 + " thread(s)";
     }
 
@@ -125,18 +115,6 @@ public final class Gemm {
     private static String systemBlasName() {
         String path = System.getProperty(NativeBlas.NETLIB_PATH);
         return path != null ? path : "lib" + System.getProperty(NativeBlas.NETLIB_NAME, "blas") + ".so";
-    }
-
-    private static ExecutorService helperPool(int threads) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool =
-                new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), task -> {
-                    Thread thread = new Thread(task, "trainyard-gemm-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     /**
@@ -332,73 +310,16 @@ public final class Gemm {
      * thread takes parts too, so a product finishes even when every helper is busy with other runs.
      */
     static void blocks(int count, int length, Range body) {
-        if (count <= 1 || HELPERS == null) {
-            for (int b = 0; b < count; b++) {
-                body.run(start(b, count, length), start(b + 1, count, length));
-            }
+        if (count <= 1) {
+            body.run(0, length);
             return;
         }
-        Blocks blocks = new Blocks(count, length, body);
-        for (int i = 0; i < Math.min(HELPER_COUNT, count - 1); i++) {
-            HELPERS.execute(blocks);
-        }
-        blocks.run();
-        blocks.await();
+        // The fused kernel's crew: its helpers spin between products, so the next product's blocks
+        // are taken at once (a pool that parked its threads made every product wait for a wake-up).
+        Crew.SHARED.run(new Crew.Task(count, b -> body.run(start(b, count, length), start(b + 1, count, length))));
     }
 
     private static int start(int block, int count, int length) {
         return (int) ((long) length * block / count);
-    }
-
-    private static final class Blocks implements Runnable {
-        private final int count;
-        private final int length;
-        private final Range body;
-        private final AtomicInteger next = new AtomicInteger();
-        private final CountDownLatch done;
-        private volatile Throwable failure;
-
-        Blocks(int count, int length, Range body) {
-            this.count = count;
-            this.length = length;
-            this.body = body;
-            this.done = new CountDownLatch(count);
-        }
-
-        @Override
-        public void run() {
-            for (int b = next.getAndIncrement(); b < count; b = next.getAndIncrement()) {
-                try {
-                    body.run(start(b, count, length), start(b + 1, count, length));
-                } catch (Throwable t) {
-                    failure = t;
-                } finally {
-                    done.countDown();
-                }
-            }
-        }
-
-        /** Waits for every part, uninterruptibly: helpers may still be writing the caller's buffers. */
-        void await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable t = failure;
-            if (t instanceof RuntimeException e) {
-                throw e;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
-        }
     }
 }

@@ -362,9 +362,16 @@ class TrainerTests {
         // Warmed up first: until the JIT compiles them, vector kernels allocate in the interpreter.
         TrainingPlan plan = new TrainingPlan(0.0001, 100, Optimizer.adam(), 1, null, 1);
         allocated(counting, plan);
-        long shortRun = allocated(counting, new TrainingPlan(0.0001, 5, plan.optimizer(), 1, null, 1));
-        long longRun = allocated(counting, new TrainingPlan(0.0001, 25, plan.optimizer(), 1, null, 1));
-        long perBatch = (longRun - shortRun) / 20 / 400;
+        // The least of a few measurements: a method the JIT recompiles during one (after a test run
+        // before this one changed its profile) runs interpreted for a while, and interpreted vector
+        // code allocates. That only ever adds bytes; allocation by the training loop itself would
+        // show in every measurement.
+        long perBatch = Long.MAX_VALUE;
+        for (int attempt = 0; attempt < 5 && perBatch >= 160; attempt++) {
+            long shortRun = allocated(counting, new TrainingPlan(0.0001, 5, plan.optimizer(), 1, null, 1));
+            long longRun = allocated(counting, new TrainingPlan(0.0001, 25, plan.optimizer(), 1, null, 1));
+            perBatch = Math.min(perBatch, (longRun - shortRun) / 20 / 400);
+        }
         // Gathering a batch into fresh arrays, or a fresh Propagation, would cost hundreds of bytes
         // a batch. What is left is Gemm's capturing lambda on the BLAS gradient path (about 40
         // bytes a layer), which the full-batch loop pays per iteration as well.
