@@ -107,6 +107,23 @@ class ModelRepository {
     }
 
     /**
+     * The models with these ids that exist, by id, in one query (a page of whole models reads them
+     * together, not one query a model).
+     */
+    java.util.Map<String, Owned> findAll(java.util.Collection<String> ids) {
+        java.util.Map<String, Owned> found = new java.util.HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        jdbc.sql("SELECT * FROM models WHERE id IN (:ids)")
+                .param("ids", ids)
+                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner")))
+                .list()
+                .forEach(owned -> found.put(owned.model().id(), owned));
+        return found;
+    }
+
+    /**
      * One page of models, newest first, after the given position (null for the first page), without
      * their weights: a list of large models must not decode gigabytes it does not show.
      */

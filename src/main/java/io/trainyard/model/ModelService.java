@@ -2,6 +2,7 @@ package io.trainyard.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -131,19 +132,28 @@ public class ModelService {
      */
     PageCursor.Page<ModelDocument> pageWithWeights(String owner, PageCursor after, int limit) {
         List<ModelDocument> summaries = page(owner, after, limit + 1);
-        List<ModelDocument> items = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         long parameters = 0;
         int examined = 0;
         for (; examined < Math.min(limit, summaries.size()); examined++) {
             ModelDocument summary = summaries.get(examined);
             long count = Network.parameterCount(
                     summary.layerSizes().stream().mapToInt(Integer::intValue).toArray(), summary.bias());
-            if (!items.isEmpty() && parameters + count > LIST_PARAMETERS) {
+            if (!ids.isEmpty() && parameters + count > LIST_PARAMETERS) {
                 break;
             }
             parameters += count;
-            // Read past the cache: a listing must not push out the models that predictions keep warm.
-            repository.find(summary.id()).ifPresent(owned -> items.add(ModelDocument.from(owned.model())));
+            ids.add(summary.id());
+        }
+        // One query for the page, read past the cache: a listing must not push out the models that
+        // predictions keep warm. A model deleted since the summaries were read is left out.
+        Map<String, ModelRepository.Owned> whole = repository.findAll(ids);
+        List<ModelDocument> items = new ArrayList<>();
+        for (String id : ids) {
+            ModelRepository.Owned owned = whole.get(id);
+            if (owned != null) {
+                items.add(ModelDocument.from(owned.model()));
+            }
         }
         if (examined == summaries.size()) {
             return new PageCursor.Page<>(items, null);
