@@ -109,6 +109,39 @@ class CrewTests {
     }
 
     @Test
+    void helpersHelpWhileThereAreFewerRunsThanThreads() throws Exception {
+        try (Crew crew = new Crew(3)) {
+            // Two runs on a crew of four threads (four cores): a core is still free for helpers.
+            crew.enlist();
+            crew.enlist();
+            try {
+                Set<String> ran = ConcurrentHashMap.newKeySet();
+                Crew.Task task =
+                        new Crew.Task(4, shard -> ran.add(Thread.currentThread().getName()));
+                for (int r = 0; r < 20_000 && ran.stream().noneMatch(n -> n.startsWith("trainyard-kernel-")); r++) {
+                    crew.run(task);
+                }
+                assertThat(ran).anyMatch(n -> n.startsWith("trainyard-kernel-"));
+                // Four runs: every core has one; the caller runs its shards itself.
+                crew.enlist();
+                crew.enlist();
+                Thread caller = Thread.currentThread();
+                Set<Thread> alone = ConcurrentHashMap.newKeySet();
+                Crew.Task other = new Crew.Task(4, shard -> alone.add(Thread.currentThread()));
+                for (int r = 0; r < 1000; r++) {
+                    crew.run(other);
+                }
+                assertThat(alone).containsExactly(caller);
+                crew.dismiss();
+                crew.dismiss();
+            } finally {
+                crew.dismiss();
+                crew.dismiss();
+            }
+        }
+    }
+
+    @Test
     void aTaskWhoseHelpersGetNoCoreStopsAskingForAWhile() throws Exception {
         try (Crew crew = new Crew(1)) {
             helpersWithoutACore(crew);
