@@ -7,7 +7,10 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -102,7 +105,7 @@ class ModelRepository {
     Optional<Owned> find(String id) {
         return jdbc.sql("SELECT * FROM models WHERE id = :id")
                 .param("id", id)
-                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner")))
+                .query(this::owned)
                 .optional();
     }
 
@@ -110,17 +113,21 @@ class ModelRepository {
      * The models with these ids that exist, by id, in one query (a page of whole models reads them
      * together, not one query a model).
      */
-    java.util.Map<String, Owned> findAll(java.util.Collection<String> ids) {
-        java.util.Map<String, Owned> found = new java.util.HashMap<>();
+    Map<String, Owned> findAll(Collection<String> ids) {
+        Map<String, Owned> found = new HashMap<>();
         if (ids.isEmpty()) {
             return found;
         }
         jdbc.sql("SELECT * FROM models WHERE id IN (:ids)")
                 .param("ids", ids)
-                .query((rs, row) -> new Owned(map(rs, row), rs.getString("owner")))
+                .query(this::owned)
                 .list()
                 .forEach(owned -> found.put(owned.model().id(), owned));
         return found;
+    }
+
+    private Owned owned(ResultSet rs, int row) throws SQLException {
+        return new Owned(map(rs, row), rs.getString("owner"));
     }
 
     /**

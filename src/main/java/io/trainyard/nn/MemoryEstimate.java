@@ -98,8 +98,9 @@ public record MemoryEstimate(
             return 0;
         }
         // Backups may give every further thread a copy of the buffers a pass writes (small kernels only).
-        long workspace = SmallNetworkKernel.workspaceDoubles(layerSizes, activation, rows, true);
-        long copies = workspace <= SmallNetworkKernel.BACKUP_MAX_DOUBLES ? times(workspace, Crew.SHARED.helpers()) : 0;
+        long copies = SmallNetworkKernel.backsUp(layerSizes, activation, rows, true, Crew.SHARED)
+                ? times(SmallNetworkKernel.workspaceDoubles(layerSizes, activation, rows, true), Crew.SHARED.helpers())
+                : 0;
         return add(copies, single(rows, withDeltas));
     }
 

@@ -145,6 +145,16 @@ final class SmallNetworkKernel {
         return padded * perSample;
     }
 
+    /**
+     * Whether a kernel over {@code rows} samples runs its passes with backups on {@code crew}: the one
+     * rule, for the kernel and for the copies {@link MemoryEstimate} counts.
+     */
+    static boolean backsUp(int[] sizes, Activation activation, long rows, boolean withDeltas, Crew crew) {
+        return BACKUPS
+                && crew.helpers() > 0
+                && workspaceDoubles(sizes, activation, rows, withDeltas) <= BACKUP_MAX_DOUBLES;
+    }
+
     SmallNetworkKernel(Network network, Samples samples) {
         this(network, samples, Crew.SHARED);
     }
@@ -162,9 +172,7 @@ final class SmallNetworkKernel {
         }
         first[count] = n;
         this.crew = crew;
-        this.backups = BACKUPS
-                && crew.helpers() > 0
-                && workspaceDoubles(sizes, network.activation(), n, samples.y != null) <= BACKUP_MAX_DOUBLES;
+        this.backups = backsUp(sizes, network.activation(), n, samples.y != null, crew);
         this.shards = new Shard[count];
         for (int s = 0; s < count; s++) {
             shards[s] = new Shard(samples, first[s], first[s + 1]);
@@ -396,18 +404,22 @@ final class SmallNetworkKernel {
 
         /** {@code runner}'s buffers for this shard, made on first use (by that runner's thread). */
         Workspace workspace(int runner) {
-            int k = backups ? runner : 0;
-            Workspace work = workspaces[k];
+            Workspace work = workspaces[slot(runner)];
             if (work == null) {
                 work = new Workspace();
-                workspaces[k] = work;
+                workspaces[slot(runner)] = work;
             }
             return work;
         }
 
         /** The run of {@code runner} counted in the pass that has just ended. */
         void take(int runner) {
-            results = workspaces[backups ? runner : 0];
+            results = workspaces[slot(runner)];
+        }
+
+        /** Where {@code runner}'s buffers are: its own place with backups, the one place without. */
+        private int slot(int runner) {
+            return backups ? runner : 0;
         }
 
         /** The buffers one runner writes when it runs this shard. */

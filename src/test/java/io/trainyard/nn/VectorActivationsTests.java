@@ -240,8 +240,6 @@ class VectorActivationsTests {
     @Test
     void theTanhsScalarTailGivesTheBitsOfALane() {
         SplittableRandom random = new SplittableRandom(17);
-        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
-        double[] in = new double[lanes * 4_000];
         double[] special = {
             0.0,
             -0.0,
@@ -259,9 +257,7 @@ class VectorActivationsTests {
             Double.NaN,
             Double.MAX_VALUE
         };
-        for (int i = 0; i < in.length; i++) {
-            in[i] = i < special.length ? special[i] : random.nextDouble(-25, 25) * Math.pow(10, -random.nextInt(12));
-        }
+        double[] in = wholeVectors(special, () -> random.nextDouble(-25, 25) * Math.pow(10, -random.nextInt(12)));
 
         assertEachValueHasItsLanesBits("tanh", in, VectorActivations::tanh, VectorActivations::tanh);
     }
@@ -269,8 +265,6 @@ class VectorActivationsTests {
     @Test
     void theSigmoidsScalarTailGivesTheBitsOfALane() {
         SplittableRandom random = new SplittableRandom(19);
-        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
-        double[] in = new double[lanes * 4_000];
         double[] special = {
             0.0,
             -0.0,
@@ -290,11 +284,18 @@ class VectorActivationsTests {
             Double.NaN,
             -Double.MAX_VALUE
         };
-        for (int i = 0; i < in.length; i++) {
-            in[i] = i < special.length ? special[i] : random.nextDouble(-40, 40);
-        }
+        double[] in = wholeVectors(special, () -> random.nextDouble(-40, 40));
 
         assertEachValueHasItsLanesBits("sigmoid", in, VectorActivations::sigmoid, VectorActivations::sigmoid);
+    }
+
+    /** 4,000 whole vectors of values: {@code special} first, then values drawn from {@code rest}. */
+    private static double[] wholeVectors(double[] special, java.util.function.DoubleSupplier rest) {
+        double[] in = new double[jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length() * 4_000];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = i < special.length ? special[i] : rest.getAsDouble();
+        }
+        return in;
     }
 
     /** A range loop of {@link VectorActivations}, as {@code (in, out, from, to)}. */
