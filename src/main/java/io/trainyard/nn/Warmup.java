@@ -18,17 +18,30 @@ public final class Warmup {
 
     /** The homework shape on the fused small-network path: 400 rows, 5→20→1 sigmoid with bias, 100 test rows. */
     public static Problem homework() {
-        return problem(new int[] {5, 20, 1}, 400, 100);
+        return homework(Activation.SIGMOID);
+    }
+
+    /** The homework shape with another hidden activation: its vector code is compiled on its own. */
+    public static Problem homework(Activation activation) {
+        return problem(new int[] {5, 20, 1}, activation, 400, 100);
+    }
+
+    /**
+     * The homework rows through two hidden layers (5→20→20→1 sigmoid): the kernel's passes between
+     * hidden layers, which one hidden layer never runs.
+     */
+    public static Problem deeper() {
+        return problem(new int[] {5, 20, 20, 1}, Activation.SIGMOID, 400, 100);
     }
 
     /** A shape on the BLAS path (its layers are too wide for the fused kernel): 256 rows, 64→128→1, 64 test rows. */
     public static Problem wide() {
-        return problem(new int[] {64, 128, 1}, 256, 64);
+        return problem(new int[] {64, 128, 1}, Activation.SIGMOID, 256, 64);
     }
 
-    private static Problem problem(int[] sizes, int rows, int testRows) {
+    private static Problem problem(int[] sizes, Activation activation, int rows, int testRows) {
         Well19937c random = new Well19937c(42);
-        Network start = Network.initialize(sizes, Activation.SIGMOID, true, 0.1, random);
+        Network start = Network.initialize(sizes, activation, true, 0.1, random);
         return new Problem(
                 start, new TrainingData(samples(sizes, rows, random), null, samples(sizes, testRows, random)));
     }

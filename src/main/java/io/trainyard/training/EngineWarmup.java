@@ -3,6 +3,7 @@ package io.trainyard.training;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -22,6 +23,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
+import io.trainyard.nn.Activation;
 import io.trainyard.nn.Trainer;
 import io.trainyard.nn.TrainingPlan;
 import io.trainyard.nn.TrainingResult;
@@ -115,8 +117,8 @@ class EngineWarmup {
      * Runs at least {@code iterations} iterations in job-sized runs of {@value #RUN}, and goes on (up
      * to four times as many) until the JIT has been quiet for {@value #QUIET_RUNS} runs in a row:
      * while the service starts, and for a while after, the compiler is busy with the framework, and
-     * a fixed count used to end before the loop's own compilations arrived. The wide-layer (BLAS) path
-     * trains for a tenth of the minimum once, early ({@link #WIDE_AFTER}). It writes nothing: no database row, no metric, no running job anyone can
+     * a fixed count used to end before the loop's own compilations arrived. The paths a homework job
+     * does not take train once each, early ({@link #SIDE_PATHS_AFTER}, {@link #sidePaths}). It writes nothing: no database row, no metric, no running job anyone can
      * see.
      */
     static final class Rehearser {
@@ -128,13 +130,15 @@ class EngineWarmup {
         static final int RUN = 1_000;
 
         /**
-         * The wide (BLAS) path is rehearsed once, after this many job-sized runs: while the loop runs
-         * as C1's profiling code and before C2 compiles it (after about ten runs here). Rehearsed at
-         * the end instead, it was the first wide pass C2's code had seen: the loop deoptimised
-         * ({@code unstable_if} on the fused-or-BLAS branch) and the first real jobs ran it as C1 code
-         * until C2, busy with the framework, compiled it again.
+         * The paths a homework run does not take are rehearsed once each, after this many job-sized
+         * runs: while the loop runs as C1's profiling code and before C2 compiles it (after about ten
+         * runs here). Rehearsed at the end instead, the wide path was the first wide pass C2's code had
+         * seen: the loop deoptimised ({@code unstable_if} on the fused-or-BLAS branch) and the first
+         * real jobs ran it as C1 code until C2, busy with the framework, compiled it again. The same
+         * holds for the activations' call sites and the passes between hidden layers (see
+         * {@link #sidePaths}).
          */
-        static final int WIDE_AFTER = 3;
+        static final int SIDE_PATHS_AFTER = 3;
 
         /** Runs in a row in which the JIT compiled for at most {@link #QUIET_MILLIS} before the warm-up ends. */
         static final int QUIET_RUNS = 3;
@@ -312,9 +316,10 @@ class EngineWarmup {
 
         /**
          * Job-sized runs: at least {@code minimum} iterations, then on while the JIT is busy (up to four
-         * times the configured minimum); {@code withWide}: the wide path once, early.
+         * times the configured minimum); {@code withSidePaths}: the {@linkplain #sidePaths side paths}
+         * once, early.
          */
-        private Rehearsal rehearseUntilQuiet(int minimum, boolean withWide)
+        private Rehearsal rehearseUntilQuiet(int minimum, boolean withSidePaths)
                 throws ExecutionException, InterruptedException {
             CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
@@ -324,19 +329,22 @@ class EngineWarmup {
             int ran = 0;
             int runs = 0;
             int quiet = 0;
-            boolean wideDue = withWide;
+            boolean sidePathsDue = withSidePaths;
             while (ran < minimum || (timed && quiet < QUIET_RUNS && ran < MAX_FACTOR * iterations)) {
                 if (givingWay()) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
-                TrainingResult run;
-                if (wideDue && runs == WIDE_AFTER) {
-                    run = rehearseJob(Warmup.wide(), wideIterations(), uncounted);
-                    wideDue = false;
-                } else {
-                    run = rehearseJob(homework, RUN, uncounted);
-                    runs++;
+                if (sidePathsDue && runs == SIDE_PATHS_AFTER) {
+                    sidePathsDue = false;
+                    int side = rehearseSidePaths(uncounted);
+                    if (side < 0) {
+                        return new Rehearsal(ran, runs, Ending.GAVE_WAY);
+                    }
+                    ran += side;
+                    continue;
                 }
+                TrainingResult run = rehearseJob(homework, RUN, uncounted);
+                runs++;
                 ran += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
@@ -347,19 +355,51 @@ class EngineWarmup {
                     compiled = now;
                 }
             }
-            if (wideDue) {
+            if (sidePathsDue) {
                 // Too short a rehearsal to reach the profiling window (a small configured minimum).
-                if (givingWay()) {
+                int side = rehearseSidePaths(uncounted);
+                if (side < 0) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
-                ran += rehearseJob(Warmup.wide(), wideIterations(), uncounted).updates();
+                ran += side;
             }
             return new Rehearsal(ran, runs, timed && quiet >= QUIET_RUNS ? Ending.SETTLED : Ending.CAPPED);
         }
 
-        /** A tenth of the minimum on the wide path: its time goes to BLAS, which needs no warming. */
-        private int wideIterations() {
-            return Math.max(1, iterations / 10);
+        /** A side path: a problem and how many iterations it trains. */
+        record SidePath(Warmup.Problem problem, int iterations) {}
+
+        /**
+         * What a homework job does not run, each once: the wide (BLAS) path for a tenth of the minimum
+         * (its time goes to BLAS, which needs no warming), relu and tanh (their own vector code; the
+         * kernel's call sites of the activation then know three classes, so a job with another one
+         * no longer deoptimises the compiled loop), and two hidden layers (the passes between hidden
+         * layers). Without them the first relu or tanh job of a service that had trained only sigmoid
+         * jobs took 240–350 ms where the next took 50–70, and the first with two hidden layers 220
+         * where the next took 100–140 (docs/benchmarks.md, session 24).
+         */
+        List<SidePath> sidePaths() {
+            return List.of(
+                    new SidePath(Warmup.wide(), Math.max(1, iterations / 10)),
+                    new SidePath(Warmup.homework(Activation.RELU), RUN),
+                    new SidePath(Warmup.homework(Activation.TANH), RUN),
+                    new SidePath(Warmup.deeper(), RUN));
+        }
+
+        /** Trains each side path once; returns the iterations run, or -1 when it gave way. */
+        private int rehearseSidePaths(JobMetrics uncounted) throws ExecutionException, InterruptedException {
+            int ran = 0;
+            for (SidePath side : sidePaths()) {
+                if (givingWay()) {
+                    return -1;
+                }
+                TrainingResult run = rehearseJob(side.problem(), side.iterations(), uncounted);
+                ran += run.updates();
+                if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
+                    return -1;
+                }
+            }
+            return ran;
         }
 
         private boolean givingWay() {

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import io.trainyard.nn.Activation;
+
 class EngineWarmupTests {
 
     private static final int RUN = EngineWarmup.Rehearser.RUN;
@@ -22,29 +24,52 @@ class EngineWarmupTests {
     }
 
     @Test
-    void rehearsesJobSizedRunsUpToAtLeastTheMinimumAndTheWidePathOnce() throws Exception {
+    void rehearsesJobSizedRunsUpToAtLeastTheMinimumAndTheSidePathsOnce() throws Exception {
         EngineWarmup.Rehearsal done = rehearser(2 * RUN, Duration.ofSeconds(30)).rehearse();
 
         assertThat(done.ending()).isIn(EngineWarmup.Ending.SETTLED, EngineWarmup.Ending.CAPPED);
         // At least the minimum, at most four times as many while the JIT is still busy.
         assertThat(done.runs()).isBetween(2, 8);
-        // The job-sized runs and, once, a tenth of the minimum on the wide path.
-        assertThat(done.iterations()).isEqualTo(done.runs() * RUN + 2 * RUN / 10);
+        // The job-sized runs and, once, a tenth of the minimum on the wide path and a run of each other side path.
+        assertThat(done.iterations()).isEqualTo(done.runs() * RUN + 2 * RUN / 10 + 3 * RUN);
     }
 
     @Test
-    void theWidePathIsRehearsedWhileTheLoopIsStillBeingProfiledNotAtTheEnd() throws Exception {
+    void theSidePathsAreRehearsedOnceEachWhileTheLoopIsStillBeingProfiledNotAtTheEnd() throws Exception {
         List<String> shapes = new ArrayList<>();
         EngineWarmup.Rehearser rehearser = rehearser(6 * RUN, Duration.ofSeconds(30));
-        rehearser.onEachRun(
-                problem -> shapes.add(Arrays.toString(problem.start().layerSizes())));
+        rehearser.onEachRun(problem -> shapes.add(Arrays.toString(
+                        problem.start().layerSizes()) + " " + problem.start().activation()));
 
         EngineWarmup.Rehearsal done = rehearser.rehearse();
 
-        assertThat(shapes).hasSize(done.runs() + 1);
-        assertThat(shapes.get(EngineWarmup.Rehearser.WIDE_AFTER)).isEqualTo("[64, 128, 1]");
-        assertThat(shapes.get(shapes.size() - 1)).isEqualTo("[5, 20, 1]");
-        assertThat(shapes).filteredOn("[64, 128, 1]"::equals).hasSize(1);
+        List<String> sidePaths =
+                List.of("[64, 128, 1] SIGMOID", "[5, 20, 1] RELU", "[5, 20, 1] TANH", "[5, 20, 20, 1] SIGMOID");
+        int first = EngineWarmup.Rehearser.SIDE_PATHS_AFTER;
+        assertThat(shapes).hasSize(done.runs() + sidePaths.size());
+        assertThat(shapes.subList(0, first)).containsOnly("[5, 20, 1] SIGMOID");
+        assertThat(shapes.subList(first, first + sidePaths.size())).isEqualTo(sidePaths);
+        assertThat(shapes.subList(first + sidePaths.size(), shapes.size())).containsOnly("[5, 20, 1] SIGMOID");
+    }
+
+    @Test
+    void theSidePathsGiveWayToARealJobBetweenTheirRuns() throws Exception {
+        AtomicBoolean jobArrived = new AtomicBoolean();
+        List<String> shapes = new ArrayList<>();
+        EngineWarmup.Rehearser rehearser = rehearser(6 * RUN, Duration.ofSeconds(30))
+                .giveWayWhen(jobArrived::get)
+                .onEachRun(problem -> {
+                    shapes.add(problem.start().activation().toString());
+                    if (problem.start().activation() == Activation.RELU) {
+                        jobArrived.set(true); // a job is submitted while relu is rehearsed
+                    }
+                });
+
+        EngineWarmup.Rehearsal done = rehearser.rehearse();
+
+        assertThat(done.ending()).isEqualTo(EngineWarmup.Ending.GAVE_WAY);
+        assertThat(shapes.get(shapes.size() - 1)).isEqualTo("RELU");
+        assertThat(done.runs()).isEqualTo(EngineWarmup.Rehearser.SIDE_PATHS_AFTER);
     }
 
     @Test
