@@ -1,6 +1,8 @@
 package io.trainyard.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -155,6 +157,8 @@ class SmallNetworkKernelTests {
         "3-7-2, 1003, 2"
     })
     void racingBackupsNeverChangeABit(String shape, int rows, int helpers) {
+        assumeTrue(
+                SmallNetworkKernel.BACKUPS, "backups are switched off in this JVM (-Dtrainyard.fused.backups=false)");
         int[] sizes = java.util.Arrays.stream(shape.split("-"))
                 .mapToInt(Integer::parseInt)
                 .toArray();
@@ -172,6 +176,33 @@ class SmallNetworkKernelTests {
             assertThat(crew.backupRuns())
                     .as("shards were run twice, so the test shows something")
                     .isPositive();
+        }
+    }
+
+    /**
+     * {@code -Dtrainyard.fused.backups=false} (set for the {@code engine-pure-java} test run): the
+     * eagerest crew runs no shard twice, kernels get no buffers of their own per runner, and the
+     * passes keep the bits of one thread alone.
+     */
+    @Test
+    void withBackupsSwitchedOffNoShardRunsTwice() {
+        assumeFalse(
+                SmallNetworkKernel.BACKUPS, "backups are on in this JVM (the engine-pure-java run switches them off)");
+        int[] sizes = {5, 20, 20, 1};
+        Well19937c random = new Well19937c(11);
+        Network start = Network.initialize(sizes, Activation.SIGMOID, true, 0.5, random);
+        Samples samples = Samples.of(gaussian(400, 5, random), gaussian(400, 1, random));
+        Samples test = Samples.of(gaussian(100, 5, random), gaussian(100, 1, random));
+
+        List<long[]> alone = descentBits(start, samples, test, Crew.NONE);
+        try (Crew crew = new Crew(1, 0)) {
+            assertThat(SmallNetworkKernel.backsUp(sizes, Activation.SIGMOID, 400, true, crew))
+                    .isFalse();
+            List<long[]> eager = descentBits(start, samples, test, crew);
+            for (int step = 0; step < alone.size(); step++) {
+                assertThat(eager.get(step)).as("step %d", step).isEqualTo(alone.get(step));
+            }
+            assertThat(crew.backupRuns()).isZero();
         }
     }
 
