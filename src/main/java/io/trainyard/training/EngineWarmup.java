@@ -24,6 +24,7 @@ import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
 import io.trainyard.nn.Activation;
+import io.trainyard.nn.Optimizer;
 import io.trainyard.nn.Trainer;
 import io.trainyard.nn.TrainingPlan;
 import io.trainyard.nn.TrainingResult;
@@ -139,6 +140,12 @@ class EngineWarmup {
          * {@link #sidePaths}).
          */
         static final int SIDE_PATHS_AFTER = 3;
+
+        /**
+         * Iterations of a side path's run (epochs with mini-batches): enough for its loops to reach C2,
+         * little enough that the side paths add only a few hundred milliseconds of one core to a start.
+         */
+        static final int SIDE_RUN = 250;
 
         /** Runs in a row in which the JIT compiled for at most {@link #QUIET_MILLIS} before the warm-up ends. */
         static final int QUIET_RUNS = 3;
@@ -343,7 +350,7 @@ class EngineWarmup {
                     ran += side;
                     continue;
                 }
-                TrainingResult run = rehearseJob(homework, RUN, uncounted);
+                TrainingResult run = rehearseJob(homework, TrainingPlan.fullBatch(1e-6, RUN), uncounted);
                 runs++;
                 ran += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
@@ -366,24 +373,34 @@ class EngineWarmup {
             return new Rehearsal(ran, runs, timed && quiet >= QUIET_RUNS ? Ending.SETTLED : Ending.CAPPED);
         }
 
-        /** A side path: a problem and how many iterations it trains. */
-        record SidePath(Warmup.Problem problem, int iterations) {}
+        /** A side path: a problem and how it trains. */
+        record SidePath(Warmup.Problem problem, TrainingPlan plan) {}
 
         /**
          * What a homework job does not run, each once: the wide (BLAS) path for a tenth of the minimum
-         * (its time goes to BLAS, which needs no warming), relu and tanh (their own vector code; the
-         * kernel's call sites of the activation then know three classes, so a job with another one
-         * no longer deoptimises the compiled loop), and two hidden layers (the passes between hidden
-         * layers). Without them the first relu or tanh job of a service that had trained only sigmoid
-         * jobs took 240–350 ms where the next took 50–70, and the first with two hidden layers 220
-         * where the next took 100–140 (docs/benchmarks.md, session 24).
+         * (its time goes to BLAS, which needs no warming); relu and tanh (their own vector code; the
+         * kernel's call sites of the activation then know three classes, so a job with another one no
+         * longer deoptimises the compiled loop); two hidden layers (the passes between hidden layers);
+         * mini-batches with Adam, and momentum (the batch loop and the other update rules). Without
+         * them a service that had trained only sigmoid jobs took 190–370 ms for its first relu or tanh
+         * job where the next took 50–90, and about 30 ms more for the first of the others
+         * (docs/benchmarks.md, session 24).
          */
         List<SidePath> sidePaths() {
+            double alpha = 1e-6;
             return List.of(
-                    new SidePath(Warmup.wide(), Math.max(1, iterations / 10)),
-                    new SidePath(Warmup.homework(Activation.RELU), RUN),
-                    new SidePath(Warmup.homework(Activation.TANH), RUN),
-                    new SidePath(Warmup.deeper(), RUN));
+                    new SidePath(Warmup.wide(), TrainingPlan.fullBatch(alpha, Math.max(1, iterations / 10))),
+                    new SidePath(Warmup.homework(Activation.RELU), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
+                    new SidePath(Warmup.homework(Activation.TANH), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
+                    new SidePath(Warmup.deeper(), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
+                    new SidePath(
+                            Warmup.homework(),
+                            TrainingPlan.fullBatch(alpha, SIDE_RUN / 2)
+                                    .withOptimizer(Optimizer.adam())
+                                    .withBatches(50, 1L)),
+                    new SidePath(
+                            Warmup.homework(),
+                            TrainingPlan.fullBatch(alpha, SIDE_RUN).withOptimizer(Optimizer.momentum())));
         }
 
         /** Trains each side path once; returns the iterations run, or -1 when it gave way. */
@@ -393,7 +410,7 @@ class EngineWarmup {
                 if (givingWay()) {
                     return -1;
                 }
-                TrainingResult run = rehearseJob(side.problem(), side.iterations(), uncounted);
+                TrainingResult run = rehearseJob(side.problem(), side.plan(), uncounted);
                 ran += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return -1;
@@ -407,10 +424,10 @@ class EngineWarmup {
         }
 
         /** One job-sized run of {@code problem}, as {@link JobRunner} trains a job, with every write going nowhere. */
-        private TrainingResult rehearseJob(Warmup.Problem problem, int runIterations, JobMetrics uncounted)
+        private TrainingResult rehearseJob(Warmup.Problem problem, TrainingPlan plan, JobMetrics uncounted)
                 throws ExecutionException, InterruptedException {
             eachRun.accept(problem);
-            RunningJob live = RunningJobs.unlisted("engine-warmup", runIterations);
+            RunningJob live = RunningJobs.unlisted("engine-warmup", plan.iterations());
             HistoryRecorder recorder = new HistoryRecorder(
                     live,
                     problem.start().depth(),
@@ -437,7 +454,7 @@ class EngineWarmup {
                     flushInterval,
                     Duration.ofDays(1),
                     Duration.ofDays(1));
-            TrainingResult result = new Trainer(TrainingPlan.fullBatch(1e-6, runIterations))
+            TrainingResult result = new Trainer(plan)
                     .train(problem.start(), problem.data(), recorder, JobRunner.stopWhen(live, stopping, lease));
             recorder.finishKeepingTail();
             return result;

@@ -30,8 +30,13 @@ class EngineWarmupTests {
         assertThat(done.ending()).isIn(EngineWarmup.Ending.SETTLED, EngineWarmup.Ending.CAPPED);
         // At least the minimum, at most four times as many while the JIT is still busy.
         assertThat(done.runs()).isBetween(2, 8);
-        // The job-sized runs and, once, a tenth of the minimum on the wide path and a run of each other side path.
-        assertThat(done.iterations()).isEqualTo(done.runs() * RUN + 2 * RUN / 10 + 3 * RUN);
+        // The job-sized runs and, once, each side path (a tenth of the minimum on the wide path).
+        int sidePaths = rehearser(2 * RUN, Duration.ofSeconds(30)).sidePaths().stream()
+                .mapToInt(side -> side.plan().iterations())
+                .sum();
+        assertThat(sidePaths)
+                .isEqualTo(2 * RUN / 10 + 4 * EngineWarmup.Rehearser.SIDE_RUN + EngineWarmup.Rehearser.SIDE_RUN / 2);
+        assertThat(done.iterations()).isEqualTo(done.runs() * RUN + sidePaths);
     }
 
     @Test
@@ -43,8 +48,17 @@ class EngineWarmupTests {
 
         EngineWarmup.Rehearsal done = rehearser.rehearse();
 
-        List<String> sidePaths =
-                List.of("[64, 128, 1] SIGMOID", "[5, 20, 1] RELU", "[5, 20, 1] TANH", "[5, 20, 20, 1] SIGMOID");
+        List<String> sidePaths = List.of(
+                "[64, 128, 1] SIGMOID",
+                "[5, 20, 1] RELU",
+                "[5, 20, 1] TANH",
+                "[5, 20, 20, 1] SIGMOID",
+                "[5, 20, 1] SIGMOID", // mini-batches with Adam
+                "[5, 20, 1] SIGMOID"); // momentum
+        assertThat(rehearser.sidePaths())
+                .extracting(side -> side.plan().optimizer().getClass().getSimpleName() + " "
+                        + side.plan().batchSize())
+                .containsExactly("Gd null", "Gd null", "Gd null", "Gd null", "Adam 50", "Momentum null");
         int first = EngineWarmup.Rehearser.SIDE_PATHS_AFTER;
         assertThat(shapes).hasSize(done.runs() + sidePaths.size());
         assertThat(shapes.subList(0, first)).containsOnly("[5, 20, 1] SIGMOID");
