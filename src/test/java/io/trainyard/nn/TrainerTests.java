@@ -2,7 +2,10 @@ package io.trainyard.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +13,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.commons.math3.linear.RealMatrix;
@@ -26,7 +32,7 @@ class TrainerTests {
     private static final RealMatrix[] TRAIN = Hw5.read("train");
     private static final RealMatrix[] TEST = Hw5.read("test");
     private static final Preprocessing NORMALIZE = Preprocessing.fit(TRAIN[0], 1, true);
-    private static final TrainingData DATA = new TrainingData(
+    static final TrainingData DATA = new TrainingData(
             Samples.of(NORMALIZE.apply(TRAIN[0]), TRAIN[1]),
             Samples.of(NORMALIZE.apply(TEST[0].getSubMatrix(0, 99, 0, 4)), TEST[1].getSubMatrix(0, 99, 0, 0)),
             Samples.of(NORMALIZE.apply(TEST[0].getSubMatrix(100, 199, 0, 4)), TEST[1].getSubMatrix(100, 199, 0, 0)));
@@ -351,39 +357,34 @@ class TrainerTests {
     }
 
     @Test
-    void miniBatchesAreGatheredIntoPreallocatedBuffers() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        if (!(threads instanceof com.sun.management.ThreadMXBean counting)
-                || !counting.isThreadAllocatedMemorySupported()) {
-            return;
+    void miniBatchesAreGatheredIntoPreallocatedBuffers() throws Exception {
+        // In a JVM of its own, with this JVM's engine settings (see MiniBatchAllocationProbe for why).
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            command.add("--add-modules");
+            command.add("jdk.incubator.vector");
         }
-        // Batches of one row: 400 updates an epoch. Allocation is measured over two run lengths
-        // so that the fixed setup cost cancels; what is left is per epoch (one history point).
-        // Warmed up first: until the JIT compiles them, vector kernels allocate in the interpreter.
-        TrainingPlan plan = new TrainingPlan(0.0001, 100, Optimizer.adam(), 1, null, 1);
-        allocated(counting, plan);
-        // The least of a few measurements: a method the JIT recompiles during one (after a test run
-        // before this one changed its profile) runs interpreted for a while, and interpreted vector
-        // code allocates. That only ever adds bytes; allocation by the training loop itself would
-        // show in every measurement.
-        long perBatch = Long.MAX_VALUE;
-        for (int attempt = 0; attempt < 5 && perBatch >= 160; attempt++) {
-            long shortRun = allocated(counting, new TrainingPlan(0.0001, 5, plan.optimizer(), 1, null, 1));
-            long longRun = allocated(counting, new TrainingPlan(0.0001, 25, plan.optimizer(), 1, null, 1));
-            perBatch = Math.min(perBatch, (longRun - shortRun) / 20 / 400);
-        }
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("trainyard.") || name.startsWith("dev.ludovic."))
+                .sorted()
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name)));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(MiniBatchAllocationProbe.class.getName());
+        Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(probe.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(probe.exitValue()).as(output).isZero();
+        Matcher measured = Pattern.compile("bytes-per-batch (\\S+)").matcher(output);
+        assertThat(measured.find()).as(output).isTrue();
+        assumeFalse("unsupported".equals(measured.group(1)), "this JVM does not count allocated bytes");
         // Gathering a batch into fresh arrays, or a fresh Propagation, would cost hundreds of bytes
         // a batch. What is left is Gemm's capturing lambda on the BLAS gradient path (about 40
         // bytes a layer), which the full-batch loop pays per iteration as well.
-        assertThat(perBatch).as("bytes allocated per batch").isLessThan(160);
-    }
-
-    private static long allocated(com.sun.management.ThreadMXBean counting, TrainingPlan plan) {
-        Network start = start(Activation.TANH, 1);
-        long id = Thread.currentThread().getId();
-        long before = counting.getThreadAllocatedBytes(id);
-        new Trainer(plan).train(start, DATA, TrainingListener.NONE, () -> false);
-        return counting.getThreadAllocatedBytes(id) - before;
+        assertThat(Long.parseLong(measured.group(1)))
+                .as("bytes allocated per batch")
+                .isLessThan(MiniBatchAllocationProbe.BOUND);
     }
 
     private static void assertSameEnd(String what, TrainingResult expected, TrainingResult actual) {
