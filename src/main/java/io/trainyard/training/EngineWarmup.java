@@ -143,9 +143,10 @@ class EngineWarmup {
 
         /**
          * Iterations of a side path's run (epochs with mini-batches): enough for its loops to reach C2,
-         * little enough that the side paths add only a few hundred milliseconds of one core to a start.
+         * little enough that the side paths add only about a second of the warm-up's thread to a start
+         * (with 250, the first tanh job still waited for the compiler in three starts of four).
          */
-        static final int SIDE_RUN = 250;
+        static final int SIDE_RUN = 500;
 
         /** Runs in a row in which the JIT compiled for at most {@link #QUIET_MILLIS} before the warm-up ends. */
         static final int QUIET_RUNS = 3;
@@ -382,9 +383,9 @@ class EngineWarmup {
          * kernel's call sites of the activation then know three classes, so a job with another one no
          * longer deoptimises the compiled loop); two hidden layers (the passes between hidden layers);
          * mini-batches with Adam, and momentum (the batch loop and the other update rules). Without
-         * them a service that had trained only sigmoid jobs took 190–370 ms for its first relu or tanh
-         * job where the next took 50–90, and about 30 ms more for the first of the others
-         * (docs/benchmarks.md, session 24).
+         * them a service that had trained only sigmoid jobs took 260–500 ms for its first relu or tanh
+         * job where the next took 50–110, and 20–60 ms more for the first of the others
+         * (docs/benchmarks.md, session 24, {@code bench/first-kinds}).
          */
         List<SidePath> sidePaths() {
             double alpha = 1e-6;
