@@ -382,7 +382,8 @@ class EngineWarmup {
          * (its time goes to BLAS, which needs no warming); relu and tanh (their own vector code; the
          * kernel's call sites of the activation then know three classes, so a job with another one no
          * longer deoptimises the compiled loop); two hidden layers (the passes between hidden layers);
-         * mini-batches with Adam, and momentum (the batch loop and the other update rules). Without
+         * mini-batches with Adam (batches of 64 over 400 rows: full batches and a short last one),
+         * and momentum (the batch loop and the other update rules). Without
          * them a service that had trained only sigmoid jobs took 260–500 ms for its first relu or tanh
          * job where the next took 50–110, and 20–60 ms more for the first of the others
          * (docs/benchmarks.md, session 24, {@code bench/first-kinds}).
@@ -398,7 +399,7 @@ class EngineWarmup {
                             Warmup.homework(),
                             TrainingPlan.fullBatch(alpha, SIDE_RUN / 2)
                                     .withOptimizer(Optimizer.adam())
-                                    .withBatches(50, 1L)),
+                                    .withBatches(64, 1L)),
                     new SidePath(
                             Warmup.homework(),
                             TrainingPlan.fullBatch(alpha, SIDE_RUN).withOptimizer(Optimizer.momentum())));

@@ -58,7 +58,7 @@ class EngineWarmupTests {
         assertThat(rehearser.sidePaths())
                 .extracting(side -> side.plan().optimizer().getClass().getSimpleName() + " "
                         + side.plan().batchSize())
-                .containsExactly("Gd null", "Gd null", "Gd null", "Gd null", "Adam 50", "Momentum null");
+                .containsExactly("Gd null", "Gd null", "Gd null", "Gd null", "Adam 64", "Momentum null");
         int first = EngineWarmup.Rehearser.SIDE_PATHS_AFTER;
         assertThat(shapes).hasSize(done.runs() + sidePaths.size());
         assertThat(shapes.subList(0, first)).containsOnly("[5, 20, 1] SIGMOID");
