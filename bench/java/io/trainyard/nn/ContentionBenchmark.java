@@ -32,8 +32,8 @@ public final class ContentionBenchmark {
         long gap = (long) (Double.parseDouble(args[2]) * 1e6);
         int competitors = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         Well19937c random = new Well19937c(1);
-        double[][] x = gaussian(400, 5, random);
-        double[][] tx = gaussian(100, 5, random);
+        double[][] x = BenchData.gaussian(400, 5, random);
+        double[][] tx = BenchData.gaussian(100, 5, random);
         double[][] y = new double[400][1];
         double[][] ty = new double[100][1];
         for (int i = 0; i < 400; i++) {
@@ -99,15 +99,5 @@ public final class ContentionBenchmark {
         if (sink == 42) {
             System.out.println(); // keeps the loop from being optimised away
         }
-    }
-
-    private static double[][] gaussian(int rows, int cols, Well19937c random) {
-        double[][] m = new double[rows][cols];
-        for (double[] row : m) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return m;
     }
 }

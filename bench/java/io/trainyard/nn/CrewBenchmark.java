@@ -21,8 +21,8 @@ public final class CrewBenchmark {
         Well19937c random = new Well19937c(1);
         int n = 400;
         int m = 100;
-        double[][] x = gaussian(n, 5, random);
-        double[][] tx = gaussian(m, 5, random);
+        double[][] x = BenchData.gaussian(n, 5, random);
+        double[][] tx = BenchData.gaussian(m, 5, random);
         double[][] y = new double[n][1];
         double[][] ty = new double[m][1];
         for (int i = 0; i < n; i++) {
@@ -55,15 +55,5 @@ public final class CrewBenchmark {
                 SmallNetworkKernel.shardsFor(new int[] {5, 20, 1}, m),
                 Crew.SHARED.helpers(),
                 all);
-    }
-
-    private static double[][] gaussian(int rows, int cols, Well19937c random) {
-        double[][] a = new double[rows][cols];
-        for (double[] row : a) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        return a;
     }
 }

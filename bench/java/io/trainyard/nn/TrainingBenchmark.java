@@ -225,8 +225,8 @@ public final class TrainingBenchmark {
             }
             int n = shape.rows;
             int m = n / 4;
-            double[][] x = gaussian(n, d, random);
-            double[][] tx = gaussian(m, d, random);
+            double[][] x = BenchData.gaussian(n, d, random);
+            double[][] tx = BenchData.gaussian(m, d, random);
             Network start = Network.initialize(shape.sizes, Activation.SIGMOID, true, 0.1, random);
             // Targets a smooth function of the inputs plus noise, so the loss falls but never reaches 0.
             double[][] y = targets(x, direction, k, random);
@@ -412,16 +412,6 @@ public final class TrainingBenchmark {
                 }
             }
             return y;
-        }
-
-        private static double[][] gaussian(int rows, int cols, Well19937c random) {
-            double[][] m = new double[rows][cols];
-            for (double[] row : m) {
-                for (int j = 0; j < cols; j++) {
-                    row[j] = random.nextGaussian();
-                }
-            }
-            return m;
         }
 
         private static RealMatrix matrix(double[][] values) {
