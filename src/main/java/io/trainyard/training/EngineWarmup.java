@@ -148,6 +148,9 @@ class EngineWarmup {
          */
         static final int SIDE_RUN = 500;
 
+        /** The rehearsal's learning rate: small, so that no run diverges; its value changes no code path. */
+        private static final double ALPHA = 1e-6;
+
         /** Runs in a row in which the JIT compiled for at most {@link #QUIET_MILLIS} before the warm-up ends. */
         static final int QUIET_RUNS = 3;
 
@@ -333,6 +336,7 @@ class EngineWarmup {
             boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
             long compiled = timed ? jit.getTotalCompilationTime() : 0;
             Warmup.Problem homework = Warmup.homework();
+            TrainingPlan homeworkRun = TrainingPlan.fullBatch(ALPHA, RUN);
             JobMetrics uncounted = new JobMetrics(new SimpleMeterRegistry());
             int ran = 0;
             int runs = 0;
@@ -351,7 +355,7 @@ class EngineWarmup {
                     ran += side;
                     continue;
                 }
-                TrainingResult run = rehearseJob(homework, TrainingPlan.fullBatch(1e-6, RUN), uncounted);
+                TrainingResult run = rehearseJob(homework, homeworkRun, uncounted);
                 runs++;
                 ran += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
@@ -389,20 +393,19 @@ class EngineWarmup {
          * (docs/benchmarks.md, session 24, {@code bench/first-kinds}).
          */
         List<SidePath> sidePaths() {
-            double alpha = 1e-6;
             return List.of(
-                    new SidePath(Warmup.wide(), TrainingPlan.fullBatch(alpha, Math.max(1, iterations / 10))),
-                    new SidePath(Warmup.homework(Activation.RELU), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
-                    new SidePath(Warmup.homework(Activation.TANH), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
-                    new SidePath(Warmup.deeper(), TrainingPlan.fullBatch(alpha, SIDE_RUN)),
+                    new SidePath(Warmup.wide(), TrainingPlan.fullBatch(ALPHA, Math.max(1, iterations / 10))),
+                    new SidePath(Warmup.homework(Activation.RELU), TrainingPlan.fullBatch(ALPHA, SIDE_RUN)),
+                    new SidePath(Warmup.homework(Activation.TANH), TrainingPlan.fullBatch(ALPHA, SIDE_RUN)),
+                    new SidePath(Warmup.deeper(), TrainingPlan.fullBatch(ALPHA, SIDE_RUN)),
                     new SidePath(
                             Warmup.homework(),
-                            TrainingPlan.fullBatch(alpha, SIDE_RUN / 2)
+                            TrainingPlan.fullBatch(ALPHA, SIDE_RUN / 2)
                                     .withOptimizer(Optimizer.adam())
                                     .withBatches(64, 1L)),
                     new SidePath(
                             Warmup.homework(),
-                            TrainingPlan.fullBatch(alpha, SIDE_RUN).withOptimizer(Optimizer.momentum())));
+                            TrainingPlan.fullBatch(ALPHA, SIDE_RUN).withOptimizer(Optimizer.momentum())));
         }
 
         /** Trains each side path once; returns the iterations run, or -1 when it gave way. */
