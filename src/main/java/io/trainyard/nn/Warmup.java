@@ -46,12 +46,24 @@ public final class Warmup {
                 start, new TrainingData(samples(sizes, rows, random), null, samples(sizes, testRows, random)));
     }
 
+    /**
+     * Every {@value}th row's first input is {@link #LOUD} times larger. Real jobs' data has such rows
+     * and drives some hidden units into saturation; with quiet inputs alone no unit ever saturated, C2
+     * compiled the diagnostics' saturation count without its counting branch, and a service's first
+     * real job threw that code away ({@code unstable_if} in {@code Diagnostics.saturatedShare}, JFR's
+     * {@code jdk.Deoptimization}; docs/benchmarks.md, session 25).
+     */
+    static final int LOUD_EVERY = 4;
+
+    /** How much larger a loud row's first input is: far enough out to saturate a sigmoid or tanh unit. */
+    static final double LOUD = 40;
+
     private static Samples samples(int[] sizes, int rows, Well19937c random) {
         double[][] x = new double[rows][sizes[0]];
         double[][] y = new double[rows][sizes[sizes.length - 1]];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < x[i].length; j++) {
-                x[i][j] = random.nextGaussian();
+                x[i][j] = random.nextGaussian() * (j == 0 && i % LOUD_EVERY == 0 ? LOUD : 1);
             }
             for (int j = 0; j < y[i].length; j++) {
                 y[i][j] = random.nextGaussian();

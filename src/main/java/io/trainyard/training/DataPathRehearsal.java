@@ -27,17 +27,34 @@ import tools.jackson.databind.json.JsonMapper;
  * 2–7 of a service that had just answered; docs/benchmarks.md, session 22). Here they run while the
  * application context is still being built, beside the engine's own rehearsal, and once more when the
  * service is ready and idle, where C2's short queue gives them their full compilations (during the
- * build it compiled only their loops). It reads through a mapper configured as the service's
- * ({@link JsonConfiguration#strictMapper}), into the request's own record, and writes nothing.
+ * build it compiled only their loops). It reads into the request's own record, through a mapper
+ * configured as the service's ({@link JsonConfiguration#strictMapper}) while the context is being built
+ * and through the service's own mapper once it is ready, and writes nothing.
  */
 final class DataPathRehearsal {
 
     /**
-     * Homework-sized bodies parsed, each {@link Style style} in turn, from a stream and from an array
-     * in turn (the parser keeps a number's text differently in the two): enough values (about
-     * 150,000) for C2 to compile the per-value code.
+     * Homework-sized bodies parsed, each {@link Style style} in turn, from each {@link Input} in turn
+     * (the parser keeps a number's text differently in each): enough values (about 150,000) for C2 to
+     * compile the per-value code.
      */
     static final int BODIES = 48;
+
+    /**
+     * Bodies parsed at least once the service is ready and idle. The JIT is no guide to when to stop
+     * here: it is quiet while the counters of the methods called once per array climb towards C2's
+     * thresholds (raised tenfold, {@code io.trainyard.JvmRelaunch#JIT_FLAGS}). With 300 bodies the
+     * first jobs still compiled the tree parsing of the targets and the reader-based parser (50–75
+     * ms of C2 each), and deoptimised and recompiled it; with 600 they did not (JFR, docs/benchmarks.md,
+     * session 25). About 0.4 s of one core, while nothing else runs.
+     */
+    static final int READY_BODIES = 576;
+
+    /** Bodies per round once ready; rounds go on after {@link #READY_BODIES} while the JIT is busy. */
+    static final int ROUND = 12;
+
+    /** At most this many bodies once ready. */
+    static final int READY_MAX = 2 * READY_BODIES;
 
     /**
      * How clients write JSON. Each branch of the parser a real body takes must have been taken here
@@ -54,10 +71,34 @@ final class DataPathRehearsal {
         PRETTY
     }
 
-    private final JsonMapper mapper = JsonConfiguration.strictMapper();
+    /**
+     * How the text reaches the parser. Jackson's number parsing takes a branch of its own for text it
+     * reads from characters, as the service reads every JSON document it stored (a job's spec at its
+     * claim, a model's lineage): rehearsed from bytes alone, C2 left that branch out, and the first
+     * job's claim threw the compiled parsing away ({@code unstable_if} in {@code
+     * TextBuffer.contentsAsDouble}, JFR's {@code jdk.Deoptimization}; docs/benchmarks.md, session 25),
+     * so the first jobs' bodies were parsed by C1's code and C2 compiled it all again while they trained.
+     */
+    enum Input {
+        /** A request body, as Spring's converter hands it over. */
+        STREAM,
+        /** Bytes in memory. */
+        BYTES,
+        /** A string, as a repository reads a stored document. */
+        TEXT
+    }
+
+    private final JsonMapper mapper;
     private final List<byte[]> bodies = new ArrayList<>();
 
+    /** Reads through a mapper configured as the service's, for use before the application context exists. */
     DataPathRehearsal() {
+        this(JsonConfiguration.strictMapper());
+    }
+
+    /** Reads through {@code mapper}: the service's own, once it exists. */
+    DataPathRehearsal(JsonMapper mapper) {
+        this.mapper = mapper;
         SplittableRandom random = new SplittableRandom(5);
         for (Style style : Style.values()) {
             bodies.add(homeworkBody(random, style));
@@ -71,18 +112,21 @@ final class DataPathRehearsal {
      */
     int rehearse(int bodies, BooleanSupplier stop) {
         int done = 0;
+        Input[] inputs = Input.values();
         while (done < bodies && !stop.getAsBoolean()) {
-            once(this.bodies.get(done % this.bodies.size()), (done / this.bodies.size()) % 2 == 0);
+            once(this.bodies.get(done % this.bodies.size()), inputs[(done / this.bodies.size()) % inputs.length]);
             done++;
         }
         return done;
     }
 
-    /** One body, read as the service reads it (from a stream, or from the bytes), and its rows' digest. */
-    String once(byte[] body, boolean streamed) {
-        CreateJobRequest request = streamed
-                ? mapper.readValue(new ByteArrayInputStream(body), CreateJobRequest.class)
-                : mapper.readValue(body, CreateJobRequest.class);
+    /** One body, read as the service reads JSON ({@code input}), and its rows' digest. */
+    String once(byte[] body, Input input) {
+        CreateJobRequest request = switch (input) {
+            case STREAM -> mapper.readValue(new ByteArrayInputStream(body), CreateJobRequest.class);
+            case BYTES -> mapper.readValue(body, CreateJobRequest.class);
+            case TEXT -> mapper.readValue(new String(body, StandardCharsets.UTF_8), CreateJobRequest.class);
+        };
         List<FieldError> errors = new ArrayList<>();
         double[][] y = DataTables.targets(request.data().y(), "data.y", errors, true);
         if (!errors.isEmpty()) {

@@ -19,6 +19,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
@@ -30,6 +32,8 @@ import io.trainyard.nn.TrainingPlan;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.Warmup;
 import io.trainyard.system.TrainyardProperties;
+
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Warms the JIT-compiled training loop so that the first jobs of a fresh process train at full
@@ -58,15 +62,19 @@ class EngineWarmup {
     private final RunningJobs running;
     private final TrainyardProperties properties;
 
+    private final JsonMapper json;
+
     EngineWarmup(
             @Value("${trainyard.warmup-iterations:" + Rehearser.DEFAULT_ITERATIONS + "}") int iterations,
             TrainingWorkers workers,
             RunningJobs running,
-            TrainyardProperties properties) {
+            TrainyardProperties properties,
+            JsonMapper json) {
         this.iterations = iterations;
         this.workers = workers;
         this.running = running;
         this.properties = properties;
+        this.json = json;
     }
 
     /** Starts a rehearsal in the background before the context is built (see {@link WarmupOnStart}). */
@@ -94,9 +102,10 @@ class EngineWarmup {
                 () -> stopping.getAsBoolean() || !running.all().isEmpty();
         Rehearser started = early.getAndSet(null);
         if (started != null) {
-            started.giveWayWhen(giveWay);
+            started.readingWith(json).giveWayWhen(giveWay);
         } else if (iterations > 0) {
             new Rehearser(iterations, stopping, properties.historyFlushInterval(), properties.heartbeatTimeout())
+                    .readingWith(json)
                     .giveWayWhen(giveWay)
                     .startInBackground(false);
         }
@@ -175,6 +184,10 @@ class EngineWarmup {
         private Consumer<Warmup.Problem> eachRun = problem -> {};
         /** Made by the first {@link #rehearseDataPath}; used by the rehearsal's thread only. */
         private DataPathRehearsal dataPath;
+        /** Iterations (updates) rehearsed so far, on the rehearsal's thread. */
+        private int iterationsSoFar;
+        /** The service's own JSON mapper, once it is ready (see {@link #readingWith}). */
+        private volatile JsonMapper serviceMapper;
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
             this.iterations = iterations;
@@ -190,6 +203,17 @@ class EngineWarmup {
         Rehearser giveWayWhen(BooleanSupplier condition) {
             this.giveWay = condition;
             ready.countDown();
+            return this;
+        }
+
+        /**
+         * The data path rehearsed once the service is ready reads through {@code mapper}, the
+         * service's own: a mapper configured alike still differs in what Spring Boot adds, and C2
+         * compiles the parsing for the configuration it has seen (a first try with the look-alike saw
+         * {@code JsonNodeFeature.enabledIn} deoptimise in the first job). Call before {@link #giveWayWhen}.
+         */
+        Rehearser readingWith(JsonMapper mapper) {
+            this.serviceMapper = mapper;
             return this;
         }
 
@@ -246,7 +270,7 @@ class EngineWarmup {
                                     // Again with the context built: C2's queue is short now, so the
                                     // per-value methods get their full compilations, not only their
                                     // loops' (during the build, C2's thresholds are scaled up by its queue).
-                                    rehearseDataPath();
+                                    rehearseDataPathOnceReady();
                                 }
                             }
                             finished.complete(settled);
@@ -284,6 +308,44 @@ class EngineWarmup {
         }
 
         /**
+         * The data path again, once the service is ready and idle, through the service's own mapper:
+         * {@value DataPathRehearsal#READY_BODIES} bodies, then on in rounds of {@value
+         * DataPathRehearsal#ROUND} until the JIT compiled for at most {@value #QUIET_MILLIS} ms in
+         * {@value #QUIET_RUNS} rounds in a row (at most {@value DataPathRehearsal#READY_MAX} bodies).
+         */
+        private void rehearseDataPathOnceReady() {
+            long start = System.nanoTime();
+            JsonMapper mapper = serviceMapper;
+            if (mapper != null) {
+                dataPath = new DataPathRehearsal(mapper);
+            } else if (dataPath == null) {
+                dataPath = new DataPathRehearsal();
+            }
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+            long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            int bodies = 0;
+            int quiet = 0;
+            while (bodies < DataPathRehearsal.READY_MAX
+                    && (bodies < DataPathRehearsal.READY_BODIES || (timed && quiet < QUIET_RUNS))) {
+                int done = dataPath.rehearse(DataPathRehearsal.ROUND, this::givingWay);
+                bodies += done;
+                if (done < DataPathRehearsal.ROUND) {
+                    break;
+                }
+                if (timed) {
+                    long now = jit.getTotalCompilationTime();
+                    quiet = now - compiled <= QUIET_MILLIS ? quiet + 1 : 0;
+                    compiled = now;
+                }
+            }
+            log.info(
+                    "Submit's data path settled: {} more bodies parsed and digested in {} ms",
+                    bodies,
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+
+        /**
          * Waits this long for the service to stay idle: a job submitted the moment the service
          * answers (the README's quickstart) starts on a quiet machine instead of beside a rehearsal.
          *
@@ -309,15 +371,37 @@ class EngineWarmup {
         }
 
         /**
-         * Job-sized runs once the service is ready (and has stayed idle for two seconds), until the JIT has been quiet for {@value
-         * #QUIET_RUNS} of them (at most four times the minimum), giving way to the first job. The
+         * Job-sized runs once the service is ready (and has stayed idle for two seconds), until the
+         * whole rehearsal has run {@link #c2Calls} iterations and the JIT has been quiet for {@value
+         * #QUIET_RUNS} runs (at most four times the minimum), giving way to the first job. The
          * early rehearsal ends while the context is still being built, and what the build loads and
          * compiles afterwards can send the training loop back to C1's code (seen here: {@code
          * Trainer.Run.iterate} deoptimised at 9 s of a 12 s start and not compiled again until the
          * first jobs ran it). With the context built, C2 has little else to do and compiles it at once.
          */
         Rehearsal settle() throws ExecutionException, InterruptedException {
-            return rehearseUntilQuiet(QUIET_RUNS * RUN, false);
+            return rehearseUntilQuiet(Math.max(QUIET_RUNS * RUN, c2Calls() - iterationsSoFar), false);
+        }
+
+        /**
+         * Calls after which C2 compiles a method that has no loop of its own, such as the loop's
+         * once-per-iteration {@code Trainer.Run.iterate}: this JVM's {@code Tier4InvocationThreshold}
+         * (50,000 in the service's JVM, {@code io.trainyard.JvmRelaunch#JIT_FLAGS}) with a quarter more,
+         * as C2 raises it while its queue is long. A rehearsal that ended short of it (48,000 iterations
+         * were seen) left that compilation, 35 ms of C2, to the first jobs.
+         */
+        static int c2Calls() {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            long threshold = 5_000;
+            try {
+                threshold = hotspot == null
+                        ? threshold
+                        : Long.parseLong(
+                                hotspot.getVMOption("Tier4InvocationThreshold").getValue());
+            } catch (IllegalArgumentException e) {
+                // Not HotSpot, or a HotSpot without the option: its default.
+            }
+            return (int) Math.min(Integer.MAX_VALUE / 2, threshold + threshold / 4);
         }
 
         /** Trains until warm, on the calling thread. */
@@ -358,6 +442,7 @@ class EngineWarmup {
                 TrainingResult run = rehearseJob(homework, homeworkRun, uncounted);
                 runs++;
                 ran += run.updates();
+                iterationsSoFar += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
@@ -417,6 +502,7 @@ class EngineWarmup {
                 }
                 TrainingResult run = rehearseJob(side.problem(), side.plan(), uncounted);
                 ran += run.updates();
+                iterationsSoFar += run.updates();
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return -1;
                 }

@@ -18,6 +18,17 @@ class WarmupTests {
     }
 
     @Test
+    void someHiddenUnitsSaturateAsInRealJobs() {
+        for (Activation activation : new Activation[] {Activation.SIGMOID, Activation.TANH}) {
+            Warmup.Problem problem = Warmup.homework(activation);
+            TrainingResult result = new GradientDescent(1e-6, 1).train(problem.start(), problem.data());
+
+            Double saturated = result.diagnostics().layers().get(0).saturatedShare();
+            assertThat(saturated).as(activation.id()).isBetween(0.01, 0.25);
+        }
+    }
+
+    @Test
     void bothTrainWithoutDiverging() {
         for (Warmup.Problem problem : new Warmup.Problem[] {Warmup.homework(), Warmup.wide()}) {
             TrainingResult result = new GradientDescent(1e-6, 20).train(problem.start(), problem.data());

@@ -15,8 +15,12 @@ import io.trainyard.job.CreateJobRequest;
 import io.trainyard.model.DataDigest;
 import io.trainyard.system.JsonConfiguration;
 
+import tools.jackson.core.JsonParser;
+import tools.jackson.databind.DeserializationContext;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 
 /** The start-up rehearsal of a submit's data path reads real homework bodies, in each style, as the service does. */
 class DataPathRehearsalTests {
@@ -36,8 +40,11 @@ class DataPathRehearsalTests {
             double[][] y = DataTables.targets(request.data().y(), "data.y", new ArrayList<>(), true);
             assertThat(y).hasNumberOfRows(400);
             String expected = DataDigest.sha256(request.data().x(), y);
-            assertThat(new DataPathRehearsal().once(body, true)).isEqualTo(expected);
-            assertThat(new DataPathRehearsal().once(body, false)).isEqualTo(expected);
+            for (DataPathRehearsal.Input input : DataPathRehearsal.Input.values()) {
+                assertThat(new DataPathRehearsal().once(body, input))
+                        .as(input.name())
+                        .isEqualTo(expected);
+            }
         }
     }
 
@@ -51,6 +58,29 @@ class DataPathRehearsalTests {
         assertThat(python).contains(", ", ": ").containsPattern("\\de-0\\d").doesNotContain("E");
         // whole numbers, as a hand-written or pretty-printed body has them
         assertThat(pretty).contains("\n    [").containsPattern("[\\[,]-?\\d+[,\\]]");
+    }
+
+    @Test
+    void itReadsThroughTheMapperItIsGiven() {
+        AtomicInteger read = new AtomicInteger();
+
+        new DataPathRehearsal(countingStrings(read)).rehearse(5, () -> false);
+
+        assertThat(read).hasValue(5 * 2); // each body's name and activation
+    }
+
+    /** A mapper like the service's that counts the strings it reads. */
+    static JsonMapper countingStrings(AtomicInteger read) {
+        return JsonConfiguration.strictMapper()
+                .rebuild()
+                .addModule(new SimpleModule("counting").addDeserializer(String.class, new ValueDeserializer<>() {
+                    @Override
+                    public String deserialize(JsonParser parser, DeserializationContext context) {
+                        read.incrementAndGet();
+                        return parser.getValueAsString();
+                    }
+                }))
+                .build();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +98,8 @@ class EngineWarmupTests {
         assertThat(settled.ending()).isIn(EngineWarmup.Ending.SETTLED, EngineWarmup.Ending.CAPPED);
         assertThat(settled.runs()).isBetween(EngineWarmup.Rehearser.QUIET_RUNS, 64);
         assertThat(settled.iterations()).isEqualTo(settled.runs() * RUN);
+        // enough calls of the once-per-iteration methods for C2 to compile them now, not in the first jobs
+        assertThat(settled.iterations()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.c2Calls());
         assertThat(shapes).hasSize(settled.runs()).containsOnly("[5, 20, 1]");
     }
 
@@ -114,11 +117,17 @@ class EngineWarmupTests {
         EngineWarmup.Rehearser rehearser = rehearser(2 * RUN, Duration.ofSeconds(30));
         rehearser.startInBackground(true);
 
-        rehearser.giveWayWhen(() -> false); // the service is ready, and no job comes
+        AtomicInteger readByTheService = new AtomicInteger();
+        rehearser
+                .readingWith(DataPathRehearsalTests.countingStrings(readByTheService))
+                .giveWayWhen(() -> false); // the service is ready, and no job comes
 
         EngineWarmup.Rehearsal settled = rehearser.finished().get(60, TimeUnit.SECONDS);
         assertThat(settled).isNotNull();
         assertThat(settled.runs()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.QUIET_RUNS);
+        // then the submit's data path, through the service's own mapper (two strings a body)
+        assertThat(readByTheService.get())
+                .isBetween(2 * DataPathRehearsal.READY_BODIES, 2 * DataPathRehearsal.READY_MAX);
     }
 
     @Test
