@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import io.trainyard.dataset.DataTables;
 import io.trainyard.job.CreateJobRequest;
@@ -28,8 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * application context is still being built, beside the engine's own rehearsal, and once more when the
  * service is ready and idle, where C2's short queue gives them their full compilations (during the
  * build it compiled only their loops). It reads into the request's own record, through a mapper
- * configured as the service's ({@link JsonConfiguration#strictMapper}) while the context is being built
- * and through the service's own mapper once it is ready, and writes nothing.
+ * configured as the service's ({@link JsonConfiguration#strictMapper}) while the context is being built,
+ * and once the service is ready as a submit does ({@link SubmitPath}); it writes nothing.
  */
 final class DataPathRehearsal {
 
@@ -88,17 +89,25 @@ final class DataPathRehearsal {
         TEXT
     }
 
-    private final JsonMapper mapper;
+    /**
+     * How the running service reads a submitted job: its own JSON mapper (with what Spring Boot adds
+     * to it), and the submit's own checks of the parsed request, which store nothing ({@code
+     * JobService.dryRun}: the validation and conversion of every inline array, the limits, the memory
+     * estimate).
+     */
+    record SubmitPath(JsonMapper mapper, Consumer<CreateJobRequest> check) {}
+
+    private final SubmitPath path;
     private final List<byte[]> bodies = new ArrayList<>();
 
     /** Reads through a mapper configured as the service's, for use before the application context exists. */
     DataPathRehearsal() {
-        this(JsonConfiguration.strictMapper());
+        this(new SubmitPath(JsonConfiguration.strictMapper(), request -> {}));
     }
 
-    /** Reads through {@code mapper}: the service's own, once it exists. */
-    DataPathRehearsal(JsonMapper mapper) {
-        this.mapper = mapper;
+    /** Reads and checks each body as {@code path} says: the service's own, once it exists. */
+    DataPathRehearsal(SubmitPath path) {
+        this.path = path;
         SplittableRandom random = new SplittableRandom(5);
         for (Style style : Style.values()) {
             bodies.add(homeworkBody(random, style));
@@ -120,13 +129,15 @@ final class DataPathRehearsal {
         return done;
     }
 
-    /** One body, read as the service reads JSON ({@code input}), and its rows' digest. */
+    /** One body, read as the service reads JSON ({@code input}) and checked, and its rows' digest. */
     String once(byte[] body, Input input) {
+        JsonMapper mapper = path.mapper();
         CreateJobRequest request = switch (input) {
             case STREAM -> mapper.readValue(new ByteArrayInputStream(body), CreateJobRequest.class);
             case BYTES -> mapper.readValue(body, CreateJobRequest.class);
             case TEXT -> mapper.readValue(new String(body, StandardCharsets.UTF_8), CreateJobRequest.class);
         };
+        path.check().accept(request);
         List<FieldError> errors = new ArrayList<>();
         double[][] y = DataTables.targets(request.data().y(), "data.y", errors, true);
         if (!errors.isEmpty()) {

@@ -22,6 +22,7 @@ import org.springframework.stereotype.Component;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.trainyard.job.JobService;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
@@ -63,18 +64,21 @@ class EngineWarmup {
     private final TrainyardProperties properties;
 
     private final JsonMapper json;
+    private final JobService jobs;
 
     EngineWarmup(
             @Value("${trainyard.warmup-iterations:" + Rehearser.DEFAULT_ITERATIONS + "}") int iterations,
             TrainingWorkers workers,
             RunningJobs running,
             TrainyardProperties properties,
-            JsonMapper json) {
+            JsonMapper json,
+            JobService jobs) {
         this.iterations = iterations;
         this.workers = workers;
         this.running = running;
         this.properties = properties;
         this.json = json;
+        this.jobs = jobs;
     }
 
     /** Starts a rehearsal in the background before the context is built (see {@link WarmupOnStart}). */
@@ -101,11 +105,12 @@ class EngineWarmup {
         BooleanSupplier giveWay =
                 () -> stopping.getAsBoolean() || !running.all().isEmpty();
         Rehearser started = early.getAndSet(null);
+        DataPathRehearsal.SubmitPath submit = new DataPathRehearsal.SubmitPath(json, jobs::dryRun);
         if (started != null) {
-            started.readingWith(json).giveWayWhen(giveWay);
+            started.readingAs(submit).giveWayWhen(giveWay);
         } else if (iterations > 0) {
             new Rehearser(iterations, stopping, properties.historyFlushInterval(), properties.heartbeatTimeout())
-                    .readingWith(json)
+                    .readingAs(submit)
                     .giveWayWhen(giveWay)
                     .startInBackground(false);
         }
@@ -186,8 +191,8 @@ class EngineWarmup {
         private DataPathRehearsal dataPath;
         /** Iterations (updates) rehearsed so far, on the rehearsal's thread. */
         private int iterationsSoFar;
-        /** The service's own JSON mapper, once it is ready (see {@link #readingWith}). */
-        private volatile JsonMapper serviceMapper;
+        /** How the service reads a submit, once it is ready (see {@link #readingAs}). */
+        private volatile DataPathRehearsal.SubmitPath submitPath;
 
         Rehearser(int iterations, StopSignal stopping, Duration flushInterval, Duration lease) {
             this.iterations = iterations;
@@ -207,13 +212,13 @@ class EngineWarmup {
         }
 
         /**
-         * The data path rehearsed once the service is ready reads through {@code mapper}, the
-         * service's own: a mapper configured alike still differs in what Spring Boot adds, and C2
-         * compiles the parsing for the configuration it has seen (a first try with the look-alike saw
-         * {@code JsonNodeFeature.enabledIn} deoptimise in the first job). Call before {@link #giveWayWhen}.
+         * The data path rehearsed once the service is ready reads and checks each body as the
+         * service does ({@code path}): C2 compiles the parsing for the mapper and the checks it has
+         * seen, and the request's conversion to arrays (the targets, the test rows) was compiled in the
+         * first jobs when only the training targets were rehearsed. Call before {@link #giveWayWhen}.
          */
-        Rehearser readingWith(JsonMapper mapper) {
-            this.serviceMapper = mapper;
+        Rehearser readingAs(DataPathRehearsal.SubmitPath path) {
+            this.submitPath = path;
             return this;
         }
 
@@ -308,16 +313,16 @@ class EngineWarmup {
         }
 
         /**
-         * The data path again, once the service is ready and idle, through the service's own mapper:
+         * The data path again, once the service is ready and idle, as the service reads a submit:
          * {@value DataPathRehearsal#READY_BODIES} bodies, then on in rounds of {@value
          * DataPathRehearsal#ROUND} until the JIT compiled for at most {@value #QUIET_MILLIS} ms in
          * {@value #QUIET_RUNS} rounds in a row (at most {@value DataPathRehearsal#READY_MAX} bodies).
          */
         private void rehearseDataPathOnceReady() {
             long start = System.nanoTime();
-            JsonMapper mapper = serviceMapper;
-            if (mapper != null) {
-                dataPath = new DataPathRehearsal(mapper);
+            DataPathRehearsal.SubmitPath path = submitPath;
+            if (path != null) {
+                dataPath = new DataPathRehearsal(path);
             } else if (dataPath == null) {
                 dataPath = new DataPathRehearsal();
             }
@@ -372,7 +377,7 @@ class EngineWarmup {
 
         /**
          * Job-sized runs once the service is ready (and has stayed idle for two seconds), until the
-         * whole rehearsal has run {@link #c2Calls} iterations and the JIT has been quiet for {@value
+         * whole rehearsal has run {@link #c2Calls} iterations (this phase at least a quarter of them) and the JIT has been quiet for {@value
          * #QUIET_RUNS} runs (at most four times the minimum), giving way to the first job. The
          * early rehearsal ends while the context is still being built, and what the build loads and
          * compiles afterwards can send the training loop back to C1's code (seen here: {@code
@@ -380,15 +385,19 @@ class EngineWarmup {
          * first jobs ran it). With the context built, C2 has little else to do and compiles it at once.
          */
         Rehearsal settle() throws ExecutionException, InterruptedException {
-            return rehearseUntilQuiet(Math.max(QUIET_RUNS * RUN, c2Calls() - iterationsSoFar), false);
+            int calls = c2Calls();
+            return rehearseUntilQuiet(Math.max(calls / 4, calls - iterationsSoFar), false);
         }
 
         /**
          * Calls after which C2 compiles a method that has no loop of its own, such as the loop's
          * once-per-iteration {@code Trainer.Run.iterate}: this JVM's {@code Tier4InvocationThreshold}
-         * (50,000 in the service's JVM, {@code io.trainyard.JvmRelaunch#JIT_FLAGS}) with a quarter more,
-         * as C2 raises it while its queue is long. A rehearsal that ended short of it (48,000 iterations
-         * were seen) left that compilation, 35 ms of C2, to the first jobs.
+         * (50,000 in the service's JVM, {@code io.trainyard.JvmRelaunch#JIT_FLAGS}) with a quarter more.
+         * A rehearsal that ended short of it (48,000 iterations were seen) left that compilation, 35 ms
+         * of C2, to the first jobs. {@link #settle} runs at least a quarter of it even when the first
+         * phase ran more: C2 raises its thresholds while its queue is long, as it is while the context
+         * is built, and after 62,850 iterations then and 4,000 once ready the first job still compiled
+         * the loop's methods (56 ms of C2; JFR, docs/benchmarks.md, session 25).
          */
         static int c2Calls() {
             HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);

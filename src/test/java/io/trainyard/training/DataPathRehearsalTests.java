@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,12 +62,17 @@ class DataPathRehearsalTests {
     }
 
     @Test
-    void itReadsThroughTheMapperItIsGiven() {
+    void itReadsAndChecksAsTheSubmitPathItIsGivenSays() {
         AtomicInteger read = new AtomicInteger();
+        List<CreateJobRequest> checked = new ArrayList<>();
 
-        new DataPathRehearsal(countingStrings(read)).rehearse(5, () -> false);
+        new DataPathRehearsal(new DataPathRehearsal.SubmitPath(countingStrings(read), checked::add))
+                .rehearse(5, () -> false);
 
         assertThat(read).hasValue(5 * 2); // each body's name and activation
+        assertThat(checked)
+                .hasSize(5)
+                .allSatisfy(request -> assertThat(request.data().testX()).hasNumberOfRows(100));
     }
 
     /** A mapper like the service's that counts the strings it reads. */

@@ -104,6 +104,16 @@ class EngineWarmupTests {
     }
 
     @Test
+    void settlingRunsAQuarterOfC2sThresholdEvenAfterALongFirstPhase() throws Exception {
+        EngineWarmup.Rehearser rehearser = rehearser(2 * EngineWarmup.Rehearser.c2Calls(), Duration.ofSeconds(30));
+        rehearser.rehearse();
+
+        EngineWarmup.Rehearsal settled = rehearser.settle();
+
+        assertThat(settled.iterations()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.c2Calls() / 4);
+    }
+
+    @Test
     void settlingGivesWayToARealJob() throws Exception {
         EngineWarmup.Rehearsal settled = rehearser(16_000, Duration.ofSeconds(30))
                 .giveWayWhen(() -> true)
@@ -118,8 +128,10 @@ class EngineWarmupTests {
         rehearser.startInBackground(true);
 
         AtomicInteger readByTheService = new AtomicInteger();
+        AtomicInteger checked = new AtomicInteger();
         rehearser
-                .readingWith(DataPathRehearsalTests.countingStrings(readByTheService))
+                .readingAs(new DataPathRehearsal.SubmitPath(
+                        DataPathRehearsalTests.countingStrings(readByTheService), request -> checked.incrementAndGet()))
                 .giveWayWhen(() -> false); // the service is ready, and no job comes
 
         EngineWarmup.Rehearsal settled = rehearser.finished().get(60, TimeUnit.SECONDS);
@@ -128,6 +140,7 @@ class EngineWarmupTests {
         // then the submit's data path, through the service's own mapper (two strings a body)
         assertThat(readByTheService.get())
                 .isBetween(2 * DataPathRehearsal.READY_BODIES, 2 * DataPathRehearsal.READY_MAX);
+        assertThat(checked.get()).isEqualTo(readByTheService.get() / 2);
     }
 
     @Test
