@@ -55,6 +55,17 @@ final class JvmRelaunch {
     static final String CORETYPE_PROPERTY = "trainyard.blas.coretype";
 
     /**
+     * Set to 1 for the child unless the environment sets it: the engine cuts large products into
+     * blocks on its own threads, and an OpenBLAS with threads of its own beside them oversubscribes
+     * the cores. The bundled OpenBLAS is set to one thread inside the process ({@code
+     * NativeBlas.load}); a system OpenBLAS (chosen with {@code -Dtrainyard.blas.bundled=false}, or
+     * found by netlib on a platform the jar has no binary for) is not, and with Debian's {@code
+     * libopenblas0} it started a thread per core: 2000×50→100→100→1 through the API 1.82× numpy's
+     * speed instead of 4.07× (docs/benchmarks.md, session 25). Not a reason to restart by itself.
+     */
+    static final String NUM_THREADS = "OPENBLAS_NUM_THREADS";
+
+    /**
      * C2 compiles a method once it has run 50,000 times (or 6,000 times with 150,000 calls and loop
      * turns together) instead of 5,000 (600, 15,000). Each homework job runs a few hundred methods of
      * the framework (Tomcat, Jackson, Spring, H2) a few to a few hundred times; with HotSpot's
@@ -210,6 +221,9 @@ final class JvmRelaunch {
         command.addAll(launch.jvmArguments());
         command.add("-D" + MARKER + "=true");
         Map<String, String> environment = new HashMap<>();
+        if (!launch.environment().containsKey(NUM_THREADS)) {
+            environment.put(NUM_THREADS, "1");
+        }
         if (fixCoretype) {
             environment.put(CORETYPE, wanted);
             if (wanted == null) {

@@ -62,14 +62,14 @@ class JvmRelaunchTests {
                         "-jar",
                         JAR,
                         "--server.port=9000");
-        assertThat(plan.environment()).isEmpty();
+        assertThat(plan.environment()).containsExactly(Map.entry("OPENBLAS_NUM_THREADS", "1"));
     }
 
     @Test
     void anInheritedCoreTypeIsNotPassedOnAndTheChildIsToldWhichOneWasDropped() {
         Plan plan = JvmRelaunch.plan(javaJar(false, Map.of("OPENBLAS_CORETYPE", "Haswell"), Map.of()), ARGS);
 
-        assertThat(plan.environment()).containsEntry("OPENBLAS_CORETYPE", null).hasSize(1);
+        assertThat(plan.environment()).containsEntry("OPENBLAS_CORETYPE", null).hasSize(2);
         assertThat(plan.command()).contains("-Dtrainyard.blas.dropped-coretype=Haswell");
     }
 
@@ -94,7 +94,7 @@ class JvmRelaunchTests {
         assertThat(JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), inherit), ARGS))
                 .isNull();
         Plan forModule = JvmRelaunch.plan(javaJar(false, Map.of("OPENBLAS_CORETYPE", "Haswell"), inherit), ARGS);
-        assertThat(forModule.environment()).isEmpty();
+        assertThat(forModule.environment()).doesNotContainKey("OPENBLAS_CORETYPE");
         assertThat(forModule.command()).noneMatch(arg -> arg.startsWith("-Dtrainyard.blas.dropped-coretype"));
     }
 
@@ -111,8 +111,21 @@ class JvmRelaunchTests {
                     .isNull();
             assertThat(JvmRelaunch.plan(javaJar(false, haswell, chosen), ARGS).environment())
                     .as("%s", chosen)
-                    .isEmpty();
+                    .doesNotContainKey("OPENBLAS_CORETYPE");
         }
+    }
+
+    @Test
+    void theChildsOpenBlasRunsOneThreadUnlessTheEnvironmentSaysOtherwise() {
+        Map<String, String> bundledOff = Map.of("trainyard.blas.bundled", "false");
+
+        assertThat(JvmRelaunch.plan(javaJar(false, Map.of(), bundledOff), ARGS).environment())
+                .containsEntry("OPENBLAS_NUM_THREADS", "1");
+        assertThat(JvmRelaunch.plan(javaJar(false, Map.of("OPENBLAS_NUM_THREADS", "4"), bundledOff), ARGS)
+                        .environment())
+                .doesNotContainKey("OPENBLAS_NUM_THREADS");
+        // not a reason to restart by itself
+        assertThat(JvmRelaunch.plan(javaJar(true, Map.of(), bundledOff), ARGS)).isNull();
     }
 
     @Test
@@ -120,7 +133,8 @@ class JvmRelaunchTests {
         Map<String, String> forced = Map.of("trainyard.blas.coretype", "SkylakeX");
 
         Plan plan = JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "Haswell"), forced), ARGS);
-        assertThat(plan.environment()).containsExactly(Map.entry("OPENBLAS_CORETYPE", "SkylakeX"));
+        assertThat(plan.environment())
+                .containsOnly(Map.entry("OPENBLAS_CORETYPE", "SkylakeX"), Map.entry("OPENBLAS_NUM_THREADS", "1"));
         assertThat(JvmRelaunch.plan(javaJar(true, Map.of("OPENBLAS_CORETYPE", "SkylakeX"), forced), ARGS))
                 .isNull();
     }

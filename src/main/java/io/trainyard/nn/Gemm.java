@@ -103,13 +103,22 @@ public final class Gemm {
                 bundled.loaded()
                         ? "dev.ludovic.netlib JNIBLAS (native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform()
                                 + ", " + NativeBlas.threads() + " BLAS thread(s), " + NativeBlas.kernels() + ")"
-                        : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ")";
+                        : "dev.ludovic.netlib JNIBLAS (native system BLAS: " + systemBlasName() + ", "
+                                + systemBlasThreads() + ")";
             case "VectorBLAS" ->
                 "dev.ludovic.netlib VectorBLAS (pure Java, jdk.incubator.vector SIMD; " + bundled.reason() + ")";
             default ->
                 "dev.ludovic.netlib " + simple + " (pure Java, scalar; " + bundled.reason()
                         + "; add --add-modules jdk.incubator.vector for speed)";
         };
+    }
+
+    /** A system OpenBLAS's threads come from the environment (the launcher sets 1, io.trainyard.JvmRelaunch). */
+    private static String systemBlasThreads() {
+        String threads = System.getenv("OPENBLAS_NUM_THREADS");
+        return threads == null
+                ? "OPENBLAS_NUM_THREADS unset: the library's own thread count"
+                : "OPENBLAS_NUM_THREADS=" + threads;
     }
 
     private static String systemBlasName() {

@@ -377,8 +377,9 @@ class EngineWarmup {
 
         /**
          * Job-sized runs once the service is ready (and has stayed idle for two seconds), until the
-         * whole rehearsal has run {@link #c2Calls} iterations (this phase at least a quarter of them) and the JIT has been quiet for {@value
-         * #QUIET_RUNS} runs (at most four times the minimum), giving way to the first job. The
+         * whole rehearsal has run {@link #c2Calls} iterations (this phase at least a quarter of them,
+         * both within four times the configured minimum) and the JIT has been quiet for {@value
+         * #QUIET_RUNS} runs, giving way to the first job. The
          * early rehearsal ends while the context is still being built, and what the build loads and
          * compiles afterwards can send the training loop back to C1's code (seen here: {@code
          * Trainer.Run.iterate} deoptimised at 9 s of a 12 s start and not compiled again until the
@@ -386,7 +387,8 @@ class EngineWarmup {
          */
         Rehearsal settle() throws ExecutionException, InterruptedException {
             int calls = c2Calls();
-            return rehearseUntilQuiet(Math.max(calls / 4, calls - iterationsSoFar), false);
+            int minimum = Math.min(MAX_FACTOR * iterations, Math.max(calls / 4, calls - iterationsSoFar));
+            return rehearseUntilQuiet(Math.max(QUIET_RUNS * RUN, minimum), false);
         }
 
         /**

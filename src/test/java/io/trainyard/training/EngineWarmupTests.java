@@ -114,6 +114,14 @@ class EngineWarmupTests {
     }
 
     @Test
+    void aSmallConfiguredMinimumKeepsSettlingShortToo() throws Exception {
+        EngineWarmup.Rehearsal settled = rehearser(RUN, Duration.ofSeconds(30)).settle();
+
+        // the quiet runs at least, and never more than four times the configured minimum
+        assertThat(settled.iterations()).isBetween(EngineWarmup.Rehearser.QUIET_RUNS * RUN, 4 * RUN);
+    }
+
+    @Test
     void settlingGivesWayToARealJob() throws Exception {
         EngineWarmup.Rehearsal settled = rehearser(16_000, Duration.ofSeconds(30))
                 .giveWayWhen(() -> true)
