@@ -21,6 +21,10 @@ RUN apt-get update \
 COPY --from=build /trainyard.jar /app/trainyard.jar
 USER trainyard
 ENV TRAINYARD_DATA_DIR=/data
+# What the jar's launcher gives a relaunched child (io.trainyard.JvmRelaunch.NUM_THREADS); this entry point
+# starts the JVM directly. Matters only for a system OpenBLAS a derived image adds; the bundled one is set
+# to one thread inside the process.
+ENV OPENBLAS_NUM_THREADS=1
 VOLUME /data
 EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
