@@ -8,10 +8,14 @@ import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.trainyard.dataset.DataTables;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.model.DataDigest;
 import io.trainyard.system.FieldError;
+import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.JsonConfiguration;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -97,8 +101,12 @@ final class DataPathRehearsal {
      */
     record SubmitPath(JsonMapper mapper, Consumer<CreateJobRequest> check) {}
 
+    private static final Logger log = LoggerFactory.getLogger(DataPathRehearsal.class);
+
     private final SubmitPath path;
     private final List<byte[]> bodies = new ArrayList<>();
+    /** False once the checks refused a body (see {@link #once}); used by the rehearsal's thread only. */
+    private boolean checking = true;
 
     /** Reads through a mapper configured as the service's, for use before the application context exists. */
     DataPathRehearsal() {
@@ -137,7 +145,19 @@ final class DataPathRehearsal {
             case BYTES -> mapper.readValue(body, CreateJobRequest.class);
             case TEXT -> mapper.readValue(new String(body, StandardCharsets.UTF_8), CreateJobRequest.class);
         };
-        path.check().accept(request);
+        if (checking) {
+            try {
+                path.check().accept(request);
+            } catch (InvalidRequestException e) {
+                // This instance's limits (trainyard.limits.*) refuse a homework job: the checks a
+                // submit runs here would refuse every body, so only the parsing is rehearsed.
+                checking = false;
+                log.info(
+                        "The rehearsal's homework body is over this instance's limits ({}): rehearsing the"
+                                + " submit's parsing without its checks",
+                        e.getMessage());
+            }
+        }
         List<FieldError> errors = new ArrayList<>();
         double[][] y = DataTables.targets(request.data().y(), "data.y", errors, true);
         if (!errors.isEmpty()) {

@@ -8,12 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
 import io.trainyard.dataset.DataTables;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.model.DataDigest;
+import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.JsonConfiguration;
 
 import tools.jackson.core.JsonParser;
@@ -73,6 +75,24 @@ class DataPathRehearsalTests {
         assertThat(checked)
                 .hasSize(5)
                 .allSatisfy(request -> assertThat(request.data().testX()).hasNumberOfRows(100));
+    }
+
+    @Test
+    void checksThatRefuseTheHomeworkBodyAreLeftOutAndTheParsingGoesOn() {
+        AtomicInteger read = new AtomicInteger();
+        AtomicInteger checked = new AtomicInteger();
+        // as JobService.dryRun on an instance whose trainyard.limits.max-iterations is under 3,000
+        Consumer<CreateJobRequest> refusing = request -> {
+            checked.incrementAndGet();
+            throw new InvalidRequestException("iterations", "must be between 0 and 1000");
+        };
+
+        int done = new DataPathRehearsal(new DataPathRehearsal.SubmitPath(countingStrings(read), refusing))
+                .rehearse(5, () -> false);
+
+        assertThat(done).isEqualTo(5);
+        assertThat(read).hasValue(5 * 2);
+        assertThat(checked).hasValue(1);
     }
 
     /** A mapper like the service's that counts the strings it reads. */
