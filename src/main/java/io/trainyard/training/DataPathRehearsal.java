@@ -38,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class DataPathRehearsal {
 
+    private static final Logger log = LoggerFactory.getLogger(DataPathRehearsal.class);
+
     /**
      * Homework-sized bodies parsed, each {@link Style style} in turn, from each {@link Input} in turn
      * (the parser keeps a number's text differently in each): enough values (about 150,000) for C2 to
@@ -100,8 +102,6 @@ final class DataPathRehearsal {
      * estimate).
      */
     record SubmitPath(JsonMapper mapper, Consumer<CreateJobRequest> check) {}
-
-    private static final Logger log = LoggerFactory.getLogger(DataPathRehearsal.class);
 
     private final SubmitPath path;
     private final List<byte[]> bodies = new ArrayList<>();
