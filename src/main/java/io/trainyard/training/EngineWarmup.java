@@ -386,9 +386,16 @@ class EngineWarmup {
          * first jobs ran it). With the context built, C2 has little else to do and compiles it at once.
          */
         Rehearsal settle() throws ExecutionException, InterruptedException {
-            int calls = c2Calls();
-            int minimum = Math.min(MAX_FACTOR * iterations, Math.max(calls / 4, calls - iterationsSoFar));
-            return rehearseUntilQuiet(Math.max(QUIET_RUNS * RUN, minimum), false);
+            return rehearseUntilQuiet(settleMinimum(c2Calls(), iterationsSoFar, iterations), false);
+        }
+
+        /**
+         * Iterations {@link #settle} runs at least: what the whole warm-up lacks of {@code c2Calls}, at
+         * least a quarter of it and the quiet runs, at most four times the {@code configured} minimum.
+         */
+        static int settleMinimum(int c2Calls, int soFar, int configured) {
+            int minimum = Math.min(MAX_FACTOR * configured, Math.max(c2Calls / 4, c2Calls - soFar));
+            return Math.max(QUIET_RUNS * RUN, minimum);
         }
 
         /**

@@ -104,13 +104,16 @@ class EngineWarmupTests {
     }
 
     @Test
-    void settlingRunsAQuarterOfC2sThresholdEvenAfterALongFirstPhase() throws Exception {
-        EngineWarmup.Rehearser rehearser = rehearser(2 * EngineWarmup.Rehearser.c2Calls(), Duration.ofSeconds(30));
-        rehearser.rehearse();
-
-        EngineWarmup.Rehearsal settled = rehearser.settle();
-
-        assertThat(settled.iterations()).isGreaterThanOrEqualTo(EngineWarmup.Rehearser.c2Calls() / 4);
+    void settlingMakesUpWhatTheWarmUpLacksOfC2sThresholdAndAtLeastAQuarterOfIt() {
+        // the service's JVM: Tier4InvocationThreshold 50,000, so 62,500 calls; the default minimum 16,000
+        assertThat(EngineWarmup.Rehearser.settleMinimum(62_500, 48_000, 16_000)).isEqualTo(15_625);
+        assertThat(EngineWarmup.Rehearser.settleMinimum(62_500, 20_000, 16_000)).isEqualTo(42_500);
+        // a first phase that ran past it while C2's queue was long still leaves a quarter to the ready phase
+        assertThat(EngineWarmup.Rehearser.settleMinimum(62_500, 62_850, 16_000)).isEqualTo(15_625);
+        // never more than four times a small configured minimum, never fewer than the quiet runs
+        assertThat(EngineWarmup.Rehearser.settleMinimum(62_500, 0, 2_000)).isEqualTo(8_000);
+        assertThat(EngineWarmup.Rehearser.settleMinimum(5_000, 100_000, 16_000))
+                .isEqualTo(EngineWarmup.Rehearser.QUIET_RUNS * RUN);
     }
 
     @Test
