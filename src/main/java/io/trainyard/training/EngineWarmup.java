@@ -326,23 +326,15 @@ class EngineWarmup {
             } else if (dataPath == null) {
                 dataPath = new DataPathRehearsal();
             }
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-            long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            JitWatch jit = new JitWatch();
             int bodies = 0;
-            int quiet = 0;
-            while (bodies < DataPathRehearsal.READY_MAX
-                    && (bodies < DataPathRehearsal.READY_BODIES || (timed && quiet < QUIET_RUNS))) {
+            while (bodies < DataPathRehearsal.READY_MAX && (bodies < DataPathRehearsal.READY_BODIES || jit.busy())) {
                 int done = dataPath.rehearse(DataPathRehearsal.ROUND, this::givingWay);
                 bodies += done;
                 if (done < DataPathRehearsal.ROUND) {
                     break;
                 }
-                if (timed) {
-                    long now = jit.getTotalCompilationTime();
-                    quiet = now - compiled <= QUIET_MILLIS ? quiet + 1 : 0;
-                    compiled = now;
-                }
+                jit.stepDone();
             }
             log.info(
                     "Submit's data path settled: {} more bodies parsed and digested in {} ms",
@@ -434,17 +426,14 @@ class EngineWarmup {
          */
         private Rehearsal rehearseUntilQuiet(int minimum, boolean withSidePaths)
                 throws ExecutionException, InterruptedException {
-            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-            long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            JitWatch jit = new JitWatch();
             Warmup.Problem homework = Warmup.homework();
             TrainingPlan homeworkRun = TrainingPlan.fullBatch(ALPHA, RUN);
             JobMetrics uncounted = new JobMetrics(new SimpleMeterRegistry());
             int ran = 0;
             int runs = 0;
-            int quiet = 0;
             boolean sidePathsDue = withSidePaths;
-            while (ran < minimum || (timed && quiet < QUIET_RUNS && ran < MAX_FACTOR * iterations)) {
+            while (ran < minimum || (jit.busy() && ran < MAX_FACTOR * iterations)) {
                 if (givingWay()) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
@@ -464,11 +453,7 @@ class EngineWarmup {
                 if (run.outcome() != TrainingResult.Outcome.COMPLETED) {
                     return new Rehearsal(ran, runs, Ending.GAVE_WAY);
                 }
-                if (timed) {
-                    long now = jit.getTotalCompilationTime();
-                    quiet = now - compiled <= QUIET_MILLIS ? quiet + 1 : 0;
-                    compiled = now;
-                }
+                jit.stepDone();
             }
             if (sidePathsDue) {
                 // Too short a rehearsal to reach the profiling window (a small configured minimum).
@@ -478,7 +463,35 @@ class EngineWarmup {
                 }
                 ran += side;
             }
-            return new Rehearsal(ran, runs, timed && quiet >= QUIET_RUNS ? Ending.SETTLED : Ending.CAPPED);
+            return new Rehearsal(ran, runs, jit.settled() ? Ending.SETTLED : Ending.CAPPED);
+        }
+
+        /**
+         * Whether the JIT is still compiling, step by step (a job-sized run, a round of bodies): it is
+         * quiet after {@value #QUIET_RUNS} steps in a row in which it compiled for at most {@value
+         * #QUIET_MILLIS} ms. A JVM that cannot tell its compile time is never busy and never settled.
+         */
+        private static final class JitWatch {
+            private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            private final boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+            private long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            private int quiet;
+
+            void stepDone() {
+                if (timed) {
+                    long now = jit.getTotalCompilationTime();
+                    quiet = now - compiled <= QUIET_MILLIS ? quiet + 1 : 0;
+                    compiled = now;
+                }
+            }
+
+            boolean busy() {
+                return timed && quiet < QUIET_RUNS;
+            }
+
+            boolean settled() {
+                return timed && quiet >= QUIET_RUNS;
+            }
         }
 
         /** A side path: a problem and how it trains. */
