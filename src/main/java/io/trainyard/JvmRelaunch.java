@@ -63,7 +63,7 @@ final class JvmRelaunch {
      * libopenblas0} it started a thread per core: 2000×50→100→100→1 through the API 1.82× numpy's
      * speed instead of 4.07× (docs/benchmarks.md, session 25). Not a reason to restart by itself.
      */
-    static final String NUM_THREADS = "OPENBLAS_NUM_THREADS";
+    static final String NUM_THREADS = NativeBlas.NUM_THREADS;
 
     /**
      * C2 compiles a method once it has run 50,000 times (or 6,000 times with 150,000 calls and loop

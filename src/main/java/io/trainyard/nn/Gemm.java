@@ -115,10 +115,10 @@ public final class Gemm {
 
     /** A system OpenBLAS's threads come from the environment (the launcher sets 1, io.trainyard.JvmRelaunch). */
     private static String systemBlasThreads() {
-        String threads = System.getenv("OPENBLAS_NUM_THREADS");
+        String threads = System.getenv(NativeBlas.NUM_THREADS);
         return threads == null
-                ? "OPENBLAS_NUM_THREADS unset: the library's own thread count"
-                : "OPENBLAS_NUM_THREADS=" + threads;
+                ? NativeBlas.NUM_THREADS + " unset: the library's own thread count"
+                : NativeBlas.NUM_THREADS + "=" + threads;
     }
 
     private static String systemBlasName() {

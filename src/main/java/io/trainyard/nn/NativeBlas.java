@@ -26,6 +26,8 @@ public final class NativeBlas {
     public static final String BUNDLED = "trainyard.blas.bundled";
     /** The variable OpenBLAS reads once, when it is loaded, to force a kernel set. */
     public static final String CORETYPE = "OPENBLAS_CORETYPE";
+    /** The variable OpenBLAS reads once, when it is loaded, for its thread count (see {@code io.trainyard.JvmRelaunch}). */
+    public static final String NUM_THREADS = "OPENBLAS_NUM_THREADS";
     /**
      * Set by {@code io.trainyard.JvmRelaunch} on the service's JVM: the {@link #CORETYPE} of the
      * environment that it did not pass on, so that {@link #kernels()} can say so.
