@@ -878,6 +878,64 @@ abstract class ApiContract {
     }
 
     @Test
+    void heldOutRowsAndTargetsWhoseLossCannotBeANumberAreRefusedOrFailTheJobWithAReason() {
+        double[][] x = {{1}, {2}};
+        double[] y = {1, 2};
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("basisDegree", 10);
+        spec.put("alpha", 0.01);
+        spec.put("iterations", 2);
+        spec.put("seed", 1);
+
+        // Test or validation inputs whose expansion leaves the range of a double: every loss on them
+        // would be NaN or Infinity (the job used to succeed with "testLoss": "Infinity").
+        for (String part : List.of("test", "validation")) {
+            spec.put("data", Map.of("x", x, "y", y, part + "X", new double[][] {{1e40}}, part + "Y", new double[] {1}));
+            JsonNode refused = problem(http.post("/jobs?dryRun=true", spec), 400);
+            assertThat(refused.at("/errors/0/field").asString()).isEqualTo("data." + part + "X");
+            assertThat(refused.at("/errors/0/message").asString())
+                    .contains("row 0, column 0")
+                    .contains("to the power 8 (basisDegree 10)");
+        }
+        // Targets whose squares overflow: no squared-error loss of them is a number.
+        spec.put("basisDegree", 1);
+        spec.put("data", Map.of("x", x, "y", y, "testX", new double[][] {{1}}, "testY", new double[] {1e200}));
+        JsonNode refused = problem(http.post("/jobs", spec), 400);
+        assertThat(refused.at("/errors/0/field").asString()).isEqualTo("data.testY");
+        assertThat(refused.at("/errors/0/message").asString()).contains("squares of target column 0");
+        problem(http.post("/datasets", Map.of("name", "huge targets", "x", x, "y", new double[] {1e200, 1e200})), 400);
+
+        // An uploaded data set's test rows meet the job's preprocessing only when it starts.
+        String dataset = http.post(
+                        "/datasets",
+                        Map.of(
+                                "name",
+                                "huge test inputs",
+                                "x",
+                                x,
+                                "y",
+                                y,
+                                "testX",
+                                new double[][] {{1e40}},
+                                "testY",
+                                new double[] {1}))
+                .expect(201)
+                .get("id")
+                .asString();
+        spec.remove("data");
+        spec.put("dataset", dataset);
+        spec.put("basisDegree", 10);
+        JsonNode failed = awaitStatus(track(http.post("/jobs", spec).expect(202)), "FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("unusable-input");
+        assertThat(failed.at("/error/detail").asString())
+                .contains("test row 0, column 0")
+                .contains("basisDegree");
+        spec.put("basisDegree", 3);
+        JsonNode trained = awaitStatus(track(http.post("/jobs", spec).expect(202)), "SUCCEEDED");
+        assertThat(trained.at("/testLoss").isNumber()).isTrue();
+    }
+
+    @Test
     void badModelImportsAndPredictionsAreExplained() {
         JsonNode shape = problem(
                 http.post(

@@ -308,7 +308,8 @@ abstract class TrainingOptionsContract {
 
     @Test
     void aJobWhoseStartingLossOverflowsSaysSoInsteadOfAskingForASmallerAlpha() {
-        // Finite targets whose squared errors overflow a double: no step is ever taken, alpha plays no part.
+        // Finite targets whose squares overflow a double: refused before anything is stored, as no
+        // loss on them could ever be a number.
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", "overflowing targets");
         spec.put(
@@ -318,7 +319,14 @@ abstract class TrainingOptionsContract {
         spec.put("alpha", 1e-6);
         spec.put("iterations", 50);
         spec.put("seed", 1);
+        JsonNode refused = problem(http.post("/jobs", spec), 400);
+        assertThat(refused.at("/errors/0/field").asString()).isEqualTo("data.y");
+        assertThat(refused.at("/errors/0/message").asString()).contains("rescale the targets");
 
+        // Targets that are fine, but starting weights whose outputs overflow the squared errors: no step
+        // is ever taken, alpha plays no part.
+        spec.put("data", Map.of("x", List.of(List.of(1.0), List.of(2.0), List.of(3.0)), "y", List.of(1, -2, 3)));
+        spec.put("scale", 1e160);
         String id = track(http.post("/jobs", spec).expect(202));
         JsonNode failed = awaitStatus(id, "FAILED");
 

@@ -152,7 +152,12 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             List<String> columns = new ArrayList<>();
             inputIndex.forEach(i -> columns.add(header.get(i)));
             columns.addAll(targetNames);
-            return new CsvTable(columns, xs.toArray(double[][]::new), ys.toArray(double[][]::new));
+            double[][] y = ys.toArray(double[][]::new);
+            String overflow = DataTables.targetsProblem(y, targetNames);
+            if (overflow != null) {
+                throw invalid(overflow);
+            }
+            return new CsvTable(columns, xs.toArray(double[][]::new), y);
         } catch (LineBoundedReader.LineTooLongException e) {
             throw invalid(e.getMessage());
         } catch (IOException e) {

@@ -68,6 +68,14 @@ public final class DataTables {
             return null;
         }
         checkPart(x, ys, validationX, validationYs, "validation", prefix, errors);
+        String[] targetFields = {"y", "testY", "validationY"};
+        double[][][] targetParts = {ys, testYs, validationYs};
+        for (int i = 0; i < targetParts.length; i++) {
+            String overflow = targetsProblem(targetParts[i], null);
+            if (overflow != null) {
+                errors.add(new FieldError(prefix + targetFields[i], overflow));
+            }
+        }
         if (ys.length != x.length) {
             errors.add(new FieldError(prefix + "y", "has " + ys.length + " rows but " + prefix + "x has " + x.length));
         }
@@ -118,6 +126,40 @@ public final class DataTables {
                     + " (trainyard.limits.max-width) of a network's output layer";
         }
         return null;
+    }
+
+    /**
+     * Why no squared-error loss can be computed on these targets, or null (also for null targets): the
+     * sum of their squares, which is the loss of a network that predicts 0, must be a double. Beyond
+     * it every loss of a job on them is Infinity or NaN, which no answer can carry as a number and no
+     * early stopping can compare.
+     *
+     * @param names the target columns' names, or null to number them
+     */
+    public static String targetsProblem(double[][] y, List<String> names) {
+        if (y == null) {
+            return null;
+        }
+        double[] columns = new double[y[0].length];
+        double total = 0;
+        for (double[] row : y) {
+            for (int c = 0; c < row.length; c++) {
+                columns[c] += row[c] * row[c];
+                total += row[c] * row[c];
+            }
+        }
+        if (Double.isFinite(total)) {
+            return null;
+        }
+        String which = "the targets together";
+        for (int c = 0; c < columns.length; c++) {
+            if (!Double.isFinite(columns[c])) {
+                which = "target column " + (names == null ? String.valueOf(c) : "'" + names.get(c) + "'");
+                break;
+            }
+        }
+        return "the squares of " + which + " sum beyond the range of a double (about 1.8e308), so no "
+                + "squared-error loss can be computed on them; rescale the targets";
     }
 
     /** A held-out part ({@code <part>X}, {@code <part>Y}): both or neither, rows and columns matching. */

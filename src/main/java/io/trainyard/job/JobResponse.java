@@ -121,7 +121,7 @@ record JobResponse(
     record JobError(
             @Schema(
                     description =
-                            "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), unusable-input (a power of an uploaded data set's input, or a column's spread, is beyond the range of a double), out-of-memory (training needed more heap than the instance has) or internal",
+                            "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), unusable-input (a power of an uploaded data set's input, or a column's spread, or a validation or test input once preprocessed, is beyond the range of a double), out-of-memory (training needed more heap than the instance has) or internal",
                     example = "diverged")
             String type,
 

@@ -3,6 +3,7 @@ package io.trainyard.job;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.springframework.stereotype.Component;
 
 import io.trainyard.dataset.DataTables;
@@ -259,11 +260,10 @@ class JobSpecResolver {
                 && (basisDegree > 1 || Boolean.TRUE.equals(request.normalize()))
                 && basisDegree >= 1
                 && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
-            // Refused here rather than failing the job: the preprocessing is fitted on these rows when it starts.
-            String unusable = Preprocessing.unusable(inline.x(), basisDegree, Boolean.TRUE.equals(request.normalize()));
-            if (unusable != null) {
-                errors.add(new FieldError("data.x", unusable + "; use a lower basisDegree, or rescale that column"));
-            }
+            // Refused here rather than failing the job: the preprocessing is fitted on these rows when it
+            // starts, and the held-out rows go through it. (Fitted here on every row of x: with a
+            // validationFraction the job fits on the rest, and checks again when it starts.)
+            unusableInline(inline, basisDegree, Boolean.TRUE.equals(request.normalize()), errors);
         }
         StoredModel warm = null;
         if (request.warmStartModel() != null) {
@@ -450,6 +450,27 @@ class JobSpecResolver {
                 "data.",
                 errors,
                 limits.maxDataCells());
+    }
+
+    /** Adds a problem for each part of inline data that the preprocessing cannot turn into finite numbers. */
+    private static void unusableInline(
+            DataTables.Table inline, int basisDegree, boolean normalize, List<FieldError> errors) {
+        String advice = "; use a lower basisDegree, or rescale that column";
+        Preprocessing fitted;
+        try {
+            fitted = Preprocessing.fit(new Array2DRowRealMatrix(inline.x(), false), basisDegree, normalize);
+        } catch (Preprocessing.UnusableInputException e) {
+            errors.add(new FieldError("data.x", e.getMessage() + advice));
+            return;
+        }
+        String[] fields = {"data.testX", "data.validationX"};
+        double[][][] parts = {inline.testX(), inline.validationX()};
+        for (int i = 0; i < parts.length; i++) {
+            String unusable = parts[i] == null ? null : fitted.unusableRows(parts[i]);
+            if (unusable != null) {
+                errors.add(new FieldError(fields[i], unusable + advice));
+            }
+        }
     }
 
     private static void checkWarmStart(

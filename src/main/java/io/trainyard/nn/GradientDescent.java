@@ -35,8 +35,9 @@ public final class GradientDescent {
     /**
      * Trains a copy of {@code start}; {@code start} itself is left as it was.
      *
-     * <p>Never throws for a diverging loss: a non-finite training loss ends the run at once with
-     * {@link TrainingResult.Outcome#DIVERGED}, after the listener has seen every finite point.
+     * <p>Never throws for a diverging loss: a point whose training, validation or test loss is not a
+     * finite number ends the run at once with {@link TrainingResult.Outcome#DIVERGED}, after the
+     * listener has seen every finite point (a history, a model and early stopping hold numbers only).
      *
      * @param listener sees history points {@code 0..iterations}, in order
      * @param cancelRequested polled between iterations; true ends the run as

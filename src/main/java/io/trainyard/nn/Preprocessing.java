@@ -141,18 +141,50 @@ public final class Preprocessing {
     }
 
     /**
-     * Why a pipeline cannot be fitted on these training inputs (a power of an input, or a column's
-     * spread, beyond the range of a double), naming the first offending row or column; null when it
-     * can. {@link #fit} throws an {@link UnusableInputException} with this message in that case.
+     * Why this pipeline cannot transform {@code x} into finite numbers (a power of an input beyond the
+     * range of a double, or an input so far from the training rows' mean that normalised it is), naming
+     * the first offending row and column; null when it can. For rows it was not fitted on: validation
+     * and test rows, or training rows under a warm-start model's pipeline. Nothing is allocated.
      *
-     * @param x raw training inputs, one sample a row, at least one row
+     * @param x raw inputs, one sample a row, as wide as the rows the pipeline was fitted on
      */
-    public static String unusable(double[][] x, int basisDegree, boolean normalize) {
-        try {
-            fit(new Array2DRowRealMatrix(x, false), basisDegree, normalize);
-            return null;
-        } catch (UnusableInputException e) {
-            return e.getMessage();
+    public String unusableRows(double[][] x) {
+        if (basisDegree == 1 && mean == null) {
+            return null; // finite raw inputs (every data path checks them) pass through unchanged
+        }
+        for (int r = 0; r < x.length; r++) {
+            int cols = x[r].length;
+            for (int c = 0; c < cols; c++) {
+                double v = x[r][c];
+                double power = v;
+                for (int p = 1; p <= basisDegree; p++) {
+                    if (p > 1) {
+                        power *= v;
+                    }
+                    if (!Double.isFinite(power)) {
+                        return "row " + r + ", column " + c + ": " + v + " to the power " + p + " (basisDegree "
+                                + basisDegree + ") is beyond the range of a double (about 1.8e308)";
+                    }
+                    int j = (p - 1) * cols + c;
+                    if (mean != null && !Double.isFinite((power - mean[j]) / std[j])) {
+                        return "row " + r + ", column " + c + ": " + v + (p == 1 ? "" : " to the power " + p)
+                                + " is so far from the training rows' mean (" + mean[j] + ") for their spread ("
+                                + std[j] + ") that normalised it is beyond the range of a double";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @throws UnusableInputException with {@link #unusableRows}'s reason, prefixed by {@code which}
+     *     (e.g. "test"), when this pipeline cannot transform {@code x} into finite numbers
+     */
+    public void requireUsable(double[][] x, String which) {
+        String unusable = unusableRows(x);
+        if (unusable != null) {
+            throw new UnusableInputException(which + " " + unusable);
         }
     }
 
@@ -225,7 +257,7 @@ public final class Preprocessing {
 
         private static final long serialVersionUID = 1L;
 
-        UnusableInputException(String message) {
+        public UnusableInputException(String message) {
             super(message);
         }
     }

@@ -165,6 +165,23 @@ final class Propagation {
             return loss;
         }
 
+        /**
+         * Which loss of the last {@link #run} is not a finite number, e.g. "test loss is Infinity"
+         * (the training loss first); null when every one is.
+         */
+        String notFinite(double trainLoss) {
+            if (!Double.isFinite(trainLoss)) {
+                return "train loss is " + trainLoss;
+            }
+            if (validation != null && !Double.isFinite(validationLoss)) {
+                return "validation loss is " + validationLoss + " (train loss " + trainLoss + ")";
+            }
+            if (test != null && !Double.isFinite(testLoss)) {
+                return "test loss is " + testLoss + " (train loss " + trainLoss + ")";
+            }
+            return null;
+        }
+
         /** The validation loss of the last {@link #run}, null without a validation set. */
         Double validationLoss() {
             return validation == null ? null : validationLoss;

@@ -37,8 +37,9 @@ public final class Trainer {
     /**
      * Trains a copy of {@code start}; {@code start} itself is left as it was.
      *
-     * <p>Never throws for a diverging loss: a non-finite training loss ends the run at once with
-     * {@link TrainingResult.Outcome#DIVERGED}, after the listener has seen every finite point.
+     * <p>Never throws for a diverging loss: a point whose training, validation or test loss is not a
+     * finite number ends the run at once with {@link TrainingResult.Outcome#DIVERGED}, after the
+     * listener has seen every finite point (a history, a model and early stopping hold numbers only).
      *
      * @param listener sees history points {@code 0..}, in order, through
      *     {@link TrainingListener#onIteration(IterationReport, TrainingView)}
@@ -225,8 +226,9 @@ public final class Trainer {
         private TrainingResult iterate() {
             double trainLoss = point.run();
             fullIsCurrent = true;
-            if (!Double.isFinite(trainLoss)) {
-                return diverged(trainLoss);
+            String notFinite = point.notFinite(trainLoss);
+            if (notFinite != null) {
+                return diverged(notFinite);
             }
             IterationReport report = report(trainLoss);
             if (firstGradientNorms == null) {
@@ -301,7 +303,8 @@ public final class Trainer {
                     null);
         }
 
-        private TrainingResult diverged(double trainLoss) {
+        /** @param notFinite which loss stopped being a number, e.g. "train loss is Infinity" */
+        private TrainingResult diverged(String notFinite) {
             Diagnostics diagnostics = Diagnostics.compute(
                     network,
                     null,
@@ -315,7 +318,7 @@ public final class Trainer {
                     iteration,
                     network,
                     last,
-                    "diverged at iteration " + iteration + ": train loss is " + trainLoss,
+                    "diverged at iteration " + iteration + ": " + notFinite,
                     false,
                     stopping == null ? null : bestIteration,
                     last,

@@ -180,7 +180,7 @@ class JobRunner {
                     JobStatus.FAILED,
                     null,
                     "unusable-input",
-                    "Training could not start: the training inputs cannot be preprocessed: " + e.getMessage()
+                    "Training could not start: the inputs cannot be preprocessed: " + e.getMessage()
                             + ". Use a lower basisDegree, or rescale that column.");
         } catch (OutOfMemoryError e) {
             // The run's arrays are unreachable once the stack unwound to here, so there is room to record the failure.

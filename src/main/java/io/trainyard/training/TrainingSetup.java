@@ -123,13 +123,29 @@ class TrainingSetup {
             network = warm.map(Model::network).orElse(null);
             preprocessing = warm.isPresent() ? warm.get().preprocessing() : resumablePreprocessing(job);
         } else {
-            preprocessing = Preprocessing.fit(x, spec.basisDegree(), spec.normalize());
+            try {
+                preprocessing = Preprocessing.fit(x, spec.basisDegree(), spec.normalize());
+            } catch (Preprocessing.UnusableInputException e) {
+                throw new Preprocessing.UnusableInputException("training " + e.getMessage());
+            }
             network = Network.initialize(
                     job.layerSizes().stream().mapToInt(Integer::intValue).toArray(),
                     spec.activation(),
                     spec.bias(),
                     spec.scale(),
                     new Well19937c(spec.seed()));
+        }
+        // The pipeline was fitted on the training rows (or comes with a warm-start model): other rows,
+        // or these under another pipeline, may still leave the range of a double once transformed, and
+        // would train on or report losses that are not numbers.
+        if (spec.warmStartModel() != null) {
+            preprocessing.requireUsable(split.trainX(), "training"); // a fit checked them itself
+        }
+        if (split.testX() != null) {
+            preprocessing.requireUsable(split.testX(), "validation");
+        }
+        if (dataset.hasTest()) {
+            preprocessing.requireUsable(dataset.testX(), "test");
         }
         Samples train = Samples.of(preprocessing.apply(x), matrix(split.trainY()));
         Samples validation = split.testX() == null

@@ -51,6 +51,10 @@ class CsvTableTests {
         assertThat(problem("x,y\n-Infinity,1\n")).contains("line 2, column 'x'").contains("not a finite number");
         assertThat(problem("x,y\n1e999,1\n")).contains("line 2, column 'x'").contains("not a finite number");
         assertThat(problem("x,y\n1,\n")).contains("line 2, column 'y'").contains("empty");
+        // Each target a double, but their squares (a loss of the network that predicts 0) beyond one.
+        assertThat(problem("x,y\n1,1e200\n2,1\n"))
+                .contains("the squares of target column 'y' sum beyond the range of a double")
+                .contains("rescale");
         assertThat(problem("")).contains("line 1").contains("empty");
         assertThat(problem("x,y\n")).contains("line 2").contains("no data rows");
         // Broken quoting: the parser's own words and line, not the name of its exception class.

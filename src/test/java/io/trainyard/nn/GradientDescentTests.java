@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.random.Well19937c;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,33 @@ class GradientDescentTests {
         assertThat(train[train.length - 1]).isLessThan(700);
         double[] test = run.history.test();
         assertThat(test[test.length - 1]).isLessThan(500);
+    }
+
+    @Test
+    void aTestOrValidationLossThatIsNotANumberEndsTheRunAsDiverged() {
+        Preprocessing none = Preprocessing.identity();
+        Network start = Network.initialize(new int[] {5, 10, 1}, Activation.SIGMOID, true, 0.1, new Well19937c(1));
+        // Targets whose squared errors overflow a double: the training rows are fine.
+        Samples huge =
+                Samples.of(TEST[0].getSubMatrix(0, 1, 0, 4), new Array2DRowRealMatrix(new double[][] {{1e200}, {1}}));
+        TrainingData data = data(none);
+
+        for (boolean validation : new boolean[] {true, false}) {
+            LossHistory history = new LossHistory();
+            TrainingData bad = validation
+                    ? new TrainingData(data.train(), huge, data.test())
+                    : new TrainingData(data.train(), null, huge);
+
+            TrainingResult result = new GradientDescent(1e-6, 10).train(start, bad, history, () -> false);
+
+            assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.DIVERGED);
+            assertThat(result.message())
+                    .startsWith("diverged at iteration 0: " + (validation ? "validation" : "test") + " loss is Infinity"
+                            + " (train loss ");
+            assertThat(history.size())
+                    .as("no point with a loss that is not a number")
+                    .isZero();
+        }
     }
 
     @Test

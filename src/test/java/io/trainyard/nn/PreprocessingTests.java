@@ -1,6 +1,7 @@
 package io.trainyard.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
@@ -64,7 +65,7 @@ class PreprocessingTests {
         assertThat(allFinite(fitted.apply(x).getData())).as("normalised inputs").isTrue();
         // The 10th power column: the mean of 1e160, 1e160, ~0, 5.9e154 is half of 1e160 and change.
         assertThat(fitted.mean()[9]).isCloseTo(5.000014762e159, org.assertj.core.data.Percentage.withPercentage(1e-6));
-        assertThat(Preprocessing.unusable(x.getData(), 10, true)).isNull();
+        assertThatCode(() -> Preprocessing.fit(x, 10, true)).doesNotThrowAnyException();
     }
 
     @Test
@@ -86,9 +87,35 @@ class PreprocessingTests {
                     .isInstanceOf(Preprocessing.UnusableInputException.class)
                     .hasMessage("row 2, column 0: 1.0E200 to the power 2 (basisDegree 10) is beyond the range of a"
                             + " double (about 1.8e308)");
-            assertThat(Preprocessing.unusable(x, 10, normalize)).startsWith("row 2, column 0");
         }
-        assertThat(Preprocessing.unusable(x, 1, true)).isNull();
+        assertThatCode(() -> Preprocessing.fit(new Array2DRowRealMatrix(x), 1, true))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void rowsAPipelineWasNotFittedOnAreCheckedAsItWouldTransformThem() {
+        double[][] train = {{1, 0}, {2, 0}, {3, 1e-150}};
+        Preprocessing expand = Preprocessing.fit(new Array2DRowRealMatrix(train), 10, false);
+        Preprocessing normalise = Preprocessing.fit(new Array2DRowRealMatrix(train), 1, true);
+
+        assertThat(expand.unusableRows(new double[][] {{4, 5}, {1e30, 1}})).isNull();
+        assertThat(expand.unusableRows(new double[][] {{4, 5}, {1, 1e40}}))
+                .isEqualTo("row 1, column 1: 1.0E40 to the power 8 (basisDegree 10) is beyond the range of a"
+                        + " double (about 1.8e308)");
+        // Column 1's training spread is about 4.7e-151: 1e160 is 2e310 spreads from its mean.
+        assertThat(normalise.unusableRows(new double[][] {{4, 1e150}})).isNull();
+        assertThat(normalise.unusableRows(new double[][] {{4, 0}, {1, 1e160}}))
+                .startsWith("row 1, column 1: 1.0E160 is so far from the training rows' mean");
+        assertThat(allFinite(normalise
+                        .apply(new Array2DRowRealMatrix(new double[][] {{1, 1e160}}))
+                        .getData()))
+                .as("what the check foresees")
+                .isFalse();
+        assertThat(Preprocessing.identity().unusableRows(new double[][] {{1.7e308}}))
+                .isNull();
+        assertThatThrownBy(() -> expand.requireUsable(new double[][] {{1e40, 1}}, "test"))
+                .isInstanceOf(Preprocessing.UnusableInputException.class)
+                .hasMessageStartingWith("test row 0, column 0: 1.0E40 to the power 8");
     }
 
     @Test
@@ -98,7 +125,8 @@ class PreprocessingTests {
         assertThatThrownBy(() -> Preprocessing.fit(new Array2DRowRealMatrix(x), 1, true))
                 .isInstanceOf(Preprocessing.UnusableInputException.class)
                 .hasMessageStartingWith("column 1 spreads over more than the range of a double");
-        assertThat(Preprocessing.unusable(x, 1, false)).isNull();
+        assertThatCode(() -> Preprocessing.fit(new Array2DRowRealMatrix(x), 1, false))
+                .doesNotThrowAnyException();
     }
 
     private static boolean allFinite(double[]... rows) {
