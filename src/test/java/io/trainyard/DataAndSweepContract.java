@@ -247,6 +247,27 @@ abstract class DataAndSweepContract {
     }
 
     @Test
+    void aCsvUploadThatIsNotTextInItsCharsetIsRefusedNotRepaired() {
+        byte[] csv = {'a', ',', 'y', '\n', '1', ',', '2', '\n', '3', (byte) 0xFF, ',', '4', '\n'};
+        Http.Response response = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/datasets?name=bytes"))
+                .header("Content-Type", "text/csv")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(csv)));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("detail").asString())
+                .contains("line 3")
+                .contains("not text in the request's charset");
+        // The same bytes are a fine Latin-1 file, when the Content-Type says so.
+        Http.Response latin1 = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/datasets?name=bytes"))
+                .header("Content-Type", "text/csv; charset=ISO-8859-1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                        new byte[] {'a', (byte) 0xE9, ',', 'y', '\n', '1', ',', '2', '\n'})));
+        assertThat(latin1.status()).isEqualTo(201);
+        assertThat(latin1.json().at("/columns/0").asString()).isEqualTo("a\u00e9");
+    }
+
+    @Test
     void anOversizedUploadIs413() {
         problem(http.post("/datasets", "text/csv", "a,y\n" + "1,2\n".repeat(80_000)), 413);
     }

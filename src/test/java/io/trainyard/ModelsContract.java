@@ -647,6 +647,29 @@ abstract class ModelsContract {
     }
 
     @Test
+    void aCsvBodyThatIsNotTextInItsCharsetOrHoldsAnOverlongCellIsA400() {
+        String model = http.post("/models", linearModel(List.of("a", "b")))
+                .expect(201)
+                .get("id")
+                .asString();
+        String path = "/models/" + model + "/predictions";
+        // 0xFF is never UTF-8: read leniently it became U+FFFD and the column "b\uFFFD" matched nothing.
+        for (byte[] body : List.of(
+                new byte[] {'a', ',', 'b', (byte) 0xFF, '\n', '1', ',', '2', '\n'},
+                new byte[] {'a', ',', 'b', '\n', '1', ',', '2', (byte) 0xC3, '\n'})) {
+            Http.Response response = http.send(HttpRequest.newBuilder(http.uri(path))
+                    .header("Content-Type", "text/csv")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+            assertThat(response.status()).isEqualTo(400);
+            assertThat(response.json().get("detail").asString()).contains("not text in the request's charset");
+        }
+        // Cells are held to a data set upload's length, before they are parsed or echoed back.
+        JsonNode tooLong = problem(http.post(path, "text/csv", "a,b\n0." + "1".repeat(300) + ",2\n"));
+        assertThat(tooLong.at("/errors/0/field").asString()).isEqualTo("line 2, column 1 (a)");
+        assertThat(tooLong.at("/errors/0/message").asString()).contains("302 characters, more than 256");
+    }
+
+    @Test
     void aBadRowAfterTheAnswerStartedCutsTheResponseInsteadOfEndingItAsComplete(CapturedOutput output)
             throws Exception {
         String model =

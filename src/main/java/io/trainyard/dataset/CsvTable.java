@@ -25,11 +25,6 @@ import io.trainyard.system.Names;
  */
 record CsvTable(List<String> columns, double[][] x, double[][] y) {
 
-    /**
-     * Characters of one number cell. Seventeen significant digits and an exponent need about 25; a
-     * cell ten times that long is not a number anyone wrote by hand or program.
-     */
-    static final int MAX_CELL_CHARS = 256;
     /** Characters of one line: 1,024 columns of generous numbers, with room to spare. */
     static final int MAX_LINE_CHARS = 1 << 20;
 
@@ -175,9 +170,9 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
     private static double number(CSVRecord record, int column, List<String> header, long line) {
         String cell = record.get(column);
         String where = "line " + line + ", column '" + header.get(column) + "'";
-        if (cell.length() > MAX_CELL_CHARS) {
-            throw invalid(where + ": the cell has " + cell.length() + " characters, more than " + MAX_CELL_CHARS
-                    + "; a number needs far fewer");
+        String tooLong = Decimals.lengthProblem(cell);
+        if (tooLong != null) {
+            throw invalid(where + ": " + tooLong);
         }
         if (!Decimals.isDecimal(cell)) {
             String what = cell.isEmpty() ? "is empty" : "'" + cell + "' is not a number";

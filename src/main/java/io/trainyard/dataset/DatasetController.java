@@ -41,6 +41,7 @@ import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StrictText;
 
 /** The data sets jobs can train on: the built-in ones and the ones users upload. */
 @RestController
@@ -162,7 +163,7 @@ class DatasetController {
                     long seed) {
         String label = name(name, "CSV upload");
         Charset charset = contentType.getCharset() == null ? StandardCharsets.UTF_8 : contentType.getCharset();
-        String text = body == null ? "" : new String(body, charset);
+        String text = body == null ? "" : StrictText.decode(body, charset, "file");
         Dataset dataset = catalog.uploadCsv(
                 label,
                 new StringReader(text),

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +23,7 @@ import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.LineBoundedReader;
 import io.trainyard.system.ResponseCutShortException;
+import io.trainyard.system.StrictText;
 
 /**
  * Predictions for a CSV body, streamed: rows are read, checked and predicted a chunk at a time and
@@ -131,13 +133,16 @@ final class CsvPredictions {
             }
             printer.flush();
         } catch (UncheckedIOException e) {
-            // commons-csv reports broken quoting, and the reader a line that is too long, while iterating
+            // commons-csv reports broken quoting, and the reader a line that is too long or bytes that
+            // are not text, while iterating
             String problem = e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong
                     ? tooLong.getMessage()
-                    : "is not valid CSV: "
-                            + (e.getCause() != null && e.getCause().getMessage() != null
-                                    ? e.getCause().getMessage()
-                                    : e.getMessage());
+                    : e.getCause() instanceof CharacterCodingException
+                            ? StrictText.PROBLEM
+                            : "is not valid CSV: "
+                                    + (e.getCause() != null && e.getCause().getMessage() != null
+                                            ? e.getCause().getMessage()
+                                            : e.getMessage());
             if (started) {
                 throw new ResponseCutShortException(
                         "CSV prediction for model " + stored.id() + " stopped after the response started: " + problem);
@@ -146,6 +151,13 @@ final class CsvPredictions {
         } catch (LineBoundedReader.LineTooLongException e) {
             // the header line, read while the parser is built
             throw new InvalidRequestException("body", e.getMessage());
+        } catch (CharacterCodingException e) {
+            // the same, in bytes that are not text
+            if (started) {
+                throw new ResponseCutShortException("CSV prediction for model " + stored.id()
+                        + " stopped after the response started: " + StrictText.PROBLEM);
+            }
+            throw new InvalidRequestException("body", StrictText.PROBLEM);
         }
     }
 
@@ -250,6 +262,13 @@ final class CsvPredictions {
                 double[] x = new double[source.length];
                 for (int i = 0; i < source.length; i++) {
                     cells[i] = record.get(source[i]);
+                    String tooLong = Decimals.lengthProblem(cells[i]);
+                    if (tooLong != null) {
+                        chunk.error = new Problem(
+                                "line " + line + ", column " + (source[i] + 1) + " (" + header.get(source[i]) + ")",
+                                tooLong);
+                        return chunk;
+                    }
                     Double v = parse(cells[i]);
                     if (v == null) {
                         chunk.error = new Problem(

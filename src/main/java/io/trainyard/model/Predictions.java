@@ -1,7 +1,6 @@
 package io.trainyard.model;
 
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -24,6 +23,7 @@ import io.trainyard.nn.Model;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.RequestMemory;
+import io.trainyard.system.StrictText;
 import io.trainyard.system.TrainyardProperties;
 
 /** Predictions for a stored model, shared by POST /models/{id}/predictions and POST /aliases/{name}/predictions. */
@@ -152,7 +152,7 @@ class Predictions {
         if (charset == null) {
             charset = StandardCharsets.UTF_8;
         }
-        CsvPredictions.predict(stored, new InputStreamReader(request.getInputStream(), charset), () -> {
+        CsvPredictions.predict(stored, StrictText.reader(request.getInputStream(), charset), () -> {
             response.setStatus(200);
             response.setContentType(CSV + ";charset=UTF-8");
             try {

@@ -6,7 +6,22 @@ package io.trainyard.system;
  */
 public final class Decimals {
 
+    /**
+     * Characters of one number cell. Seventeen significant digits and an exponent need about 25; a
+     * cell ten times that long is not a number anyone wrote by hand or program.
+     */
+    public static final int MAX_CELL_CHARS = 256;
+
     private Decimals() {}
+
+    /** Why a cell is too long to be a number ("the cell has 302 characters, …"), or null. Checked before it is parsed. */
+    public static String lengthProblem(CharSequence cell) {
+        if (cell.length() <= MAX_CELL_CHARS) {
+            return null;
+        }
+        return "the cell has " + cell.length() + " characters, more than " + MAX_CELL_CHARS
+                + "; a number needs far fewer";
+    }
 
     /**
      * Plain decimal or scientific notation ({@code [+-]digits[.digits][(e|E)[+-]digits]}, at least
