@@ -878,6 +878,32 @@ abstract class ApiContract {
     }
 
     @Test
+    void namesAreAtMost200CharactersAsAPersonCountsThem() {
+        // An emoji is one character but two UTF-16 units: 200 of them are stored and come back whole.
+        String emoji = "\uD83D\uDE00";
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("dataset", "hw5");
+        spec.put("alpha", 0.001);
+        spec.put("iterations", 1);
+        spec.put("seed", 1);
+        spec.put("name", emoji.repeat(200));
+        String id = track(http.post("/jobs", spec).expect(202));
+        assertThat(http.get("/jobs/" + id).json().get("name").asString()).isEqualTo(emoji.repeat(200));
+        String dataset = http.post(
+                        "/datasets",
+                        Map.of("name", emoji.repeat(200), "x", new double[][] {{1}}, "y", new double[] {1}))
+                .expect(201)
+                .get("id")
+                .asString();
+        assertThat(http.get("/datasets/" + dataset).json().get("name").asString())
+                .isEqualTo(emoji.repeat(200));
+
+        spec.put("name", emoji.repeat(201));
+        JsonNode refused = problem(http.post("/jobs?dryRun=true", spec), 400);
+        assertThat(refused.at("/errors/0/message").asString()).isEqualTo("must be at most 200 characters, got 201");
+    }
+
+    @Test
     void heldOutRowsAndTargetsWhoseLossCannotBeANumberAreRefusedOrFailTheJobWithAReason() {
         double[][] x = {{1}, {2}};
         double[] y = {1, 2};

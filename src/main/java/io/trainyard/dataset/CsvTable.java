@@ -68,9 +68,10 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             for (int c = 0; c < header.size(); c++) {
                 // A column name becomes a model's input or output name, which an import takes at this length:
                 // longer, and every list of data sets would carry it (a 100,000-character name was taken).
-                if (header.get(c).length() > Names.MAX_LENGTH) {
+                if (Names.tooLong(header.get(c))) {
                     throw invalid("line 1, column " + (c + 1) + ": the name has "
-                            + header.get(c).length() + " characters; column names are at most " + Names.MAX_LENGTH);
+                            + Names.length(header.get(c)) + " characters; column names are at most "
+                            + Names.MAX_LENGTH);
                 }
             }
             if (header.size() < 2) {

@@ -279,7 +279,7 @@ record ModelDocument(
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            if (name == null || name.isBlank() || name.length() > Names.MAX_LENGTH) {
+            if (name == null || name.isBlank() || Names.tooLong(name)) {
                 errors.add(new FieldError(
                         field + "[" + i + "]",
                         "must be a non-blank name of at most " + Names.MAX_LENGTH + " characters"));

@@ -486,9 +486,7 @@ class SweepService {
     /** The same request with another name, data set and inline data. */
     private static CreateJobRequest named(
             CreateJobRequest r, String name, String dataset, CreateJobRequest.InlineData data) {
-        String shortName = name == null || name.length() <= Names.MAX_LENGTH
-                ? name
-                : name.substring(0, Names.MAX_LENGTH - 3) + "...";
+        String shortName = Names.shortened(name);
         return new CreateJobRequest(
                 shortName,
                 dataset,

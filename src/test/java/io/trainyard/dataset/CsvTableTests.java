@@ -41,6 +41,10 @@ class CsvTableTests {
                 .contains("line 1, column 2")
                 .contains("201 characters")
                 .contains("at most 200");
+        // Characters as a person counts them: an emoji is one (two UTF-16 units).
+        String emoji = "\uD83D\uDE00".repeat(200);
+        assertThat(parse(emoji + ",y\n1,2\n", List.of()).columns()).containsExactly(emoji, "y");
+        assertThat(problem("x," + emoji + "\uD83D\uDE00\n1,2\n")).contains("201 characters");
     }
 
     @Test
