@@ -1160,6 +1160,19 @@ abstract class ApiContract {
     }
 
     @Test
+    void aSecondValueAfterTheSpecIsNamedAsSuch() {
+        for (String after : List.of(" {\"x\": 1}", "{}", " 5")) {
+            JsonNode problem =
+                    problem(http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": 0.1}" + after), 400);
+            // It used to say "must be a JSON object", of a body that is one.
+            assertThat(problem.get("detail").asString())
+                    .as(after)
+                    .contains("more after its JSON value")
+                    .contains("line 1, column");
+        }
+    }
+
+    @Test
     void aSpecInTheWrongMediaTypeIs415() {
         problem(http.post("/jobs", "text/plain", "{\"dataset\": \"hw5\", \"alpha\": 0.1}"), 415);
     }

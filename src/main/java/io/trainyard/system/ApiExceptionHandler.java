@@ -489,6 +489,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                             + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
                             + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
         }
+        if (cause instanceof MismatchedInputException trailing
+                && String.valueOf(trailing.getOriginalMessage()).startsWith("Trailing token")) {
+            // {"alpha": 0.1} {"x": 1}: the body is an object, but there is more after it (FAIL_ON_TRAILING_TOKENS).
+            return new FieldError(
+                    "",
+                    "The body has more after its JSON value" + where(trailing)
+                            + "; send one JSON object and nothing after it");
+        }
         if (cause instanceof MismatchedInputException mismatch) {
             Class<?> type = mismatch.getTargetType();
             // A primitive array names itself as the target when one of its elements is wrong too
@@ -508,14 +516,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldError(path(mismatch), "must be " + target);
         }
         if (cause instanceof JacksonException json) {
-            String message = json.getOriginalMessage();
-            String where = json.getLocation() == null
-                    ? ""
-                    : " (line " + json.getLocation().getLineNr() + ", column "
-                            + json.getLocation().getColumnNr() + ")";
-            return new FieldError("", "The body is not valid JSON" + where + ": " + message);
+            return new FieldError("", "The body is not valid JSON" + where(json) + ": " + json.getOriginalMessage());
         }
         return new FieldError("", "The request body is missing or unreadable; send a JSON object.");
+    }
+
+    /** " (line L, column C)" where the parser stopped, or "" when it does not say. */
+    private static String where(JacksonException json) {
+        return json.getLocation() == null
+                ? ""
+                : " (line " + json.getLocation().getLineNr() + ", column "
+                        + json.getLocation().getColumnNr() + ")";
     }
 
     private static String path(JacksonException ex) {
