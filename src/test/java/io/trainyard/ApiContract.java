@@ -1175,6 +1175,15 @@ abstract class ApiContract {
     @Test
     void aSpecInTheWrongMediaTypeIs415() {
         problem(http.post("/jobs", "text/plain", "{\"dataset\": \"hw5\", \"alpha\": 0.1}"), 415);
+        JsonNode missing = problem(
+                http.send(HttpRequest.newBuilder(http.uri("/jobs"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"dataset\": \"hw5\", \"alpha\": 0.1}"))),
+                415);
+        assertThat(missing.get("detail").asString())
+                .isEqualTo("The request has no Content-Type header; send application/json.");
+        JsonNode unknownCharset =
+                problem(http.post("/datasets", "text/csv; charset=no-such-charset", "a,y\n1,2\n"), 415);
+        assertThat(unknownCharset.get("detail").asString()).contains("charset").contains("text/csv");
     }
 
     @Test

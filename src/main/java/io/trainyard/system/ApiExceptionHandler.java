@@ -27,6 +27,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -394,6 +395,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleNoResourceFoundException(
             NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return noEndpoint(ex, "/" + ex.getResourcePath(), headers, status, request);
+    }
+
+    /**
+     * A body in a media type the endpoint does not read. Spring's own detail said "Content-Type 'null' is
+     * not supported." of a request without one, and "Could not parse Content-Type." of one naming a
+     * charset Java does not know: say which, and what to send instead.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+            HttpMediaTypeNotSupportedException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String detail;
+        if (sent == null || sent.isBlank()) {
+            detail = "The request has no Content-Type header";
+        } else if (ex.getContentType() == null) {
+            detail = "The Content-Type '" + sent + "' cannot be read (a malformed media type, or a charset this "
+                    + "server does not know)";
+        } else {
+            detail = "Content-Type '" + ex.getContentType() + "' is not what this endpoint reads";
+        }
+        List<String> supported = ex.getSupportedMediaTypes().stream()
+                .map(type -> type.getType() + "/" + type.getSubtype())
+                .distinct()
+                .toList();
+        ex.getBody().setDetail(detail + (supported.isEmpty() ? "." : "; send " + String.join(" or ", supported) + "."));
+        return handleExceptionInternal(ex, null, headers, status, request);
     }
 
     /** A path no endpoint and no static file has (see {@link StaticResources}). */
