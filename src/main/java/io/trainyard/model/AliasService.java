@@ -77,15 +77,22 @@ class AliasService {
         if (modelId == null || modelId.isBlank()) {
             throw new InvalidRequestException("modelId", "is required: the id of the model the alias should point to");
         }
+        String modelOwner;
         try {
-            // An admin pointing another owner's alias: at a model of that owner's, which the alias's
-            // owner can then use (a model of the admin's own would answer the owner 404).
-            if (!models.get(modelId).owner().equals(owner) && !owner.equals(by)) {
-                throw new ModelNotFoundException(modelId);
-            }
+            modelOwner = models.get(modelId).owner();
         } catch (ModelNotFoundException e) {
             throw new InvalidRequestException(
                     "modelId", "there is no model with id '" + modelId + "'; GET /models lists the stored ones");
+        }
+        // An admin pointing another owner's alias: at a model of that owner's, which the alias's owner
+        // can then use (another owner's model would answer the alias's owner 404). Only an admin sees
+        // such a model here, so saying whose it is tells nobody what they could not read.
+        if (!modelOwner.equals(owner) && !owner.equals(by)) {
+            throw new InvalidRequestException(
+                    "modelId",
+                    "model '" + modelId + "' is " + modelOwner + "'s, and " + owner + "'s alias must point to a model"
+                            + " of " + owner + "'s, which " + owner + " can use; GET /models?owner=" + owner
+                            + " lists them");
         }
         // Two first PUTs of one name can both find no row; the loser's insert hits the primary key and
         // it tries again, now as an update of the winner's alias.
