@@ -363,9 +363,12 @@ abstract class ModelsContract {
                         .asString())
                 .isEqualTo("admin");
 
-        // A user key lists its own, whatever it names; it cannot act on another owner's alias, and naming
-        // one never falls back to its own (a DELETE ?owner=bob used to delete the caller's alias).
-        assertThat(alice.get("/aliases?owner=admin").expect(200).get("items")).hasSize(1);
+        // A user key lists its own; naming another owner, in a list or on an alias, is a 400 and never
+        // falls back to its own (a DELETE ?owner=bob used to delete the caller's alias).
+        assertThat(alice.get("/aliases").expect(200).get("items")).hasSize(1);
+        assertThat(alice.get("/aliases?owner=" + owner).expect(200).get("items"))
+                .hasSize(1);
+        assertThat(alice.get("/aliases?owner=admin").status()).isEqualTo(400);
         Http.Response notYours = alice.delete("/aliases/" + name + "?owner=admin");
         assertThat(notYours.status()).as(notYours.text()).isEqualTo(400);
         assertThat(alice.get("/aliases/" + name).status()).as("still there").isEqualTo(200);

@@ -267,6 +267,13 @@ abstract class SecurityContract {
         assertThat(alice.get("/jobs?limit=500").expect(200).get("items"))
                 .extracting(j -> j.get("id").asString())
                 .contains(owned.job());
+        // A user key lists its own only: naming another owner is a 400, not its own list instead.
+        for (String list : List.of("/jobs", "/models", "/sweeps", "/datasets", "/aliases")) {
+            JsonNode refused = bob.get(list + "?owner="
+                            + alice.get("/keys/me").expect(200).get("name").asString())
+                    .expect(400);
+            assertThat(refused.at("/errors/0/field").asString()).as(list).isEqualTo("owner");
+        }
         // An admin sees everyone's and can filter by owner.
         String aliceName = alice.get("/keys/me").expect(200).get("name").asString();
         assertThat(admin.get("/jobs?limit=500&owner=" + aliceName).expect(200).get("items"))
