@@ -88,8 +88,9 @@ class DatasetController {
                     + "At most `limit` uploads per page: pass `nextCursor` back as `cursor` for the next one.")
     DatasetList list(
             @io.swagger.v3.oas.annotations.Parameter(
-                            description = "Only this owner's uploads (admin keys; "
-                                    + "a user key always lists its own); built-in data sets are always listed")
+                            description =
+                                    "Only this owner's uploads (admin keys; "
+                                            + "a user key lists its own, and naming another owner is a 400); built-in data sets are always listed")
                     @org.springframework.web.bind.annotation.RequestParam(required = false)
                     String owner,
             // Every upload in one answer grew without bound with the number of uploads (each with up to

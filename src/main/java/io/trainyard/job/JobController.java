@@ -141,7 +141,9 @@ class JobController {
             @Parameter(description = "Only jobs in this status") @RequestParam(required = false) JobStatus status,
             @Parameter(description = "Only jobs whose name contains this") @RequestParam(required = false) String name,
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
-            @Parameter(description = "Only this owner's jobs (admin keys; a user key always lists its own)")
+            @Parameter(
+                            description =
+                                    "Only this owner's jobs (admin keys; a user key lists its own, and naming another owner is a 400)")
                     @RequestParam(required = false)
                     String owner,
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)

@@ -56,7 +56,9 @@ class AliasController {
             summary = "List aliases",
             description = "The caller's aliases, by name; for an admin key every owner's, by owner and name.")
     AliasList list(
-            @Parameter(description = "Only this owner's aliases (admin keys; a user key always lists its own)")
+            @Parameter(
+                            description =
+                                    "Only this owner's aliases (admin keys; a user key lists its own, and naming another owner is a 400)")
                     @RequestParam(required = false)
                     String owner) {
         return new AliasList(aliases.list(owner));

@@ -60,7 +60,9 @@ class ModelController {
     ModelPage list(
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
                     int limit,
-            @Parameter(description = "Only this owner's models (admin keys; a user key always lists its own)")
+            @Parameter(
+                            description =
+                                    "Only this owner's models (admin keys; a user key lists its own, and naming another owner is a 400)")
                     @RequestParam(required = false)
                     String owner,
             @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
