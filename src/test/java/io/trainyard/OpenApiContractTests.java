@@ -312,6 +312,12 @@ class OpenApiContractTests {
             if (path.contains("{name}") && !responses.containsKey("400")) {
                 violation(where, "statuses", "checks the alias name but documents no 400 for a bad one");
             }
+            boolean answersWithBody = responses.entrySet().stream()
+                    .anyMatch(answer ->
+                            answer.getKey().startsWith("2") && answer.getValue().getContent() != null);
+            if (answersWithBody && !responses.containsKey("406")) {
+                violation(where, "statuses", "answers with a body but documents no 406 for an Accept it cannot meet");
+            }
         });
         assertThat(violations)
                 .as("statuses the service answers but the document omits")

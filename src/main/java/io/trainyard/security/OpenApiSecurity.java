@@ -119,6 +119,18 @@ class OpenApiSecurity {
         if (hasBody || hasQuery) {
             add(responses, "400", "Invalid input; `errors` lists every field to fix");
         }
+        // Content negotiation: an Accept that none of the answer's media types satisfies (a model as
+        // image/png, an event stream as JSON) is refused before any work.
+        boolean answersWithBody = responses.entrySet().stream()
+                .anyMatch(answer -> answer.getKey().startsWith("2")
+                        && answer.getValue().getContent() != null
+                        && !answer.getValue().getContent().isEmpty());
+        if (answersWithBody) {
+            add(
+                    responses,
+                    "406",
+                    "The Accept header names no media type this operation answers in (see its 2xx answers)");
+        }
         if (hasBody) {
             add(responses, "413", "The body is larger than trainyard.limits.max-request-size");
             add(responses, "415", "The Content-Type is not one this operation reads (see the request body)");
