@@ -456,6 +456,17 @@ abstract class SecurityContract {
         assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
         assertThat(missing.contentType()).startsWith("application/problem+json");
         assertThat(missing.json().get("type").asString()).endsWith("/unauthorized");
+        // Two keys: which one was meant is not the server's to guess (it used to take the first).
+        String userKey = admin.post("/keys", Map.of("name", "second-" + UUID.randomUUID(), "role", "user"))
+                .expect(201)
+                .get("key")
+                .asString();
+        Http.Response twoKeys = admin.as(null)
+                .send(HttpRequest.newBuilder(admin.uri("/keys/me"))
+                        .header("Authorization", "Bearer " + userKey)
+                        .header("Authorization", "Bearer " + Http.ADMIN_KEY));
+        assertThat(twoKeys.status()).isEqualTo(401);
+        assertThat(twoKeys.json().get("detail").asString()).contains("2 Authorization headers");
 
         Http user = newUser("plain");
         Http.Response denied = user.post("/keys", Map.of("name", "sneaky", "role", "admin"));

@@ -60,11 +60,24 @@ class BearerKeyFilter extends OncePerRequestFilter {
     }
 
     private Caller presented(HttpServletRequest request) {
+        if (headerCount(request) > 1) {
+            // Which of two keys a request meant is not for the server to guess (it took the first).
+            return null;
+        }
         String header = request.getHeader("Authorization");
         if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
         return keys.verify(header.substring(7).trim()).orElse(null);
+    }
+
+    /** How many Authorization headers the request carries. */
+    static int headerCount(HttpServletRequest request) {
+        int count = 0;
+        for (var headers = request.getHeaders("Authorization"); headers.hasMoreElements(); headers.nextElement()) {
+            count++;
+        }
+        return count;
     }
 
     /** Async dispatches (the end of an event stream) need the caller too. */

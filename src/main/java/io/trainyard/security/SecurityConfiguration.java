@@ -156,10 +156,13 @@ class SecurityConfiguration {
             HttpServletRequest request,
             HttpServletResponse response,
             AuthenticationException ex) {
-        String message = request.getHeader("Authorization") == null
+        int headers = BearerKeyFilter.headerCount(request);
+        String message = headers == 0
                 ? "This endpoint needs an API key: send 'Authorization: Bearer <key>' (an admin finds the first key "
                         + "in <data-dir>/admin.key)."
-                : "The API key is unknown or revoked.";
+                : headers > 1
+                        ? "The request has " + headers + " Authorization headers; send exactly one."
+                        : "The API key is unknown or revoked.";
         resolver.resolveException(request, response, null, new InsufficientAuthenticationException(message));
     }
 
