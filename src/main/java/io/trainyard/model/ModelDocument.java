@@ -208,7 +208,8 @@ record ModelDocument(
                 }
             }
         } else if (biases != null && !biases.isEmpty()) {
-            errors.add(new FieldError("biases", "must be null when bias is false"));
+            errors.add(new FieldError(
+                    "biases", "must be null when bias is false (the default); send \"bias\": true to import them"));
         }
         Preprocessing pipeline = null;
         int degree = preprocessing == null || preprocessing.basisDegree() == null ? 1 : preprocessing.basisDegree();
