@@ -559,11 +559,7 @@ abstract class ModelsContract {
 
     @Test
     void badCsvCellsAre400sNamingLineAndColumn() {
-        String model = http.post("/models", linearModel(List.of("a", "b")))
-                .expect(201)
-                .get("id")
-                .asString();
-        String path = "/models/" + model + "/predictions";
+        String path = predictionsOfLinearModel(List.of("a", "b"));
 
         JsonNode badCell = problem(http.post(path, "text/csv", "a,b\n1,2\n3,x\n"));
         assertThat(badCell.at("/errors/0/field").asString()).isEqualTo("line 3, column 2 (b)");
@@ -655,11 +651,7 @@ abstract class ModelsContract {
 
     @Test
     void aCsvBodyThatIsNotTextInItsCharsetOrHoldsAnOverlongCellIsA400() {
-        String model = http.post("/models", linearModel(List.of("a", "b")))
-                .expect(201)
-                .get("id")
-                .asString();
-        String path = "/models/" + model + "/predictions";
+        String path = predictionsOfLinearModel(List.of("a", "b"));
         // 0xFF is never UTF-8: read leniently it became U+FFFD and the column "b\uFFFD" matched nothing.
         for (byte[] body : List.of(
                 new byte[] {'a', ',', 'b', (byte) 0xFF, '\n', '1', ',', '2', '\n'},
@@ -738,6 +730,15 @@ abstract class ModelsContract {
 
     private Http.Response put(String path, Object body) {
         return http.send("PUT", path, "application/json", Http.JSON.writeValueAsString(body));
+    }
+
+    /** The predictions URL of a new {@link #linearModel} with these input columns. */
+    private String predictionsOfLinearModel(List<String> inputColumns) {
+        String model = http.post("/models", linearModel(inputColumns))
+                .expect(201)
+                .get("id")
+                .asString();
+        return "/models/" + model + "/predictions";
     }
 
     private static JsonNode problem(Http.Response response) {
