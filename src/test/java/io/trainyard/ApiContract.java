@@ -1160,6 +1160,25 @@ abstract class ApiContract {
     }
 
     @Test
+    void aNaNOrARepeatedFieldIsNamedLikeAnyOtherBadField() {
+        JsonNode nan = problem(http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": NaN}"), 400);
+        assertThat(nan.at("/errors/0/field").asString()).isEqualTo("alpha");
+        assertThat(nan.at("/errors/0/message").asString())
+                .contains("finite number")
+                .doesNotContain("JsonReadFeature");
+        JsonNode deep = problem(
+                http.post(
+                        "/jobs?dryRun=true",
+                        "{\"alpha\": 0.1, \"data\": {\"x\": [[1], [2, -Infinity]], \"y\": [1, 2]}}"),
+                400);
+        assertThat(deep.at("/errors/0/field").asString()).isEqualTo("data.x[1][1]");
+        JsonNode twice =
+                problem(http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": 0.1, \"alpha\": 10}"), 400);
+        assertThat(twice.at("/errors/0/field").asString()).isEqualTo("alpha");
+        assertThat(twice.at("/errors/0/message").asString()).contains("given twice");
+    }
+
+    @Test
     void aSecondValueAfterTheSpecIsNamedAsSuch() {
         for (String after : List.of(" {\"x\": 1}", "{}", " 5")) {
             JsonNode problem =

@@ -43,7 +43,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.TokenStreamContext;
 import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.exc.InvalidFormatException;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -542,10 +545,38 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             String target = type == null ? "the expected type" : describe(type);
             return new FieldError(path(mismatch), "must be " + target);
         }
+        if (cause instanceof StreamReadException read) {
+            // A token the parser refused: named by where it stopped, so {"alpha": NaN} is about alpha.
+            String field = field(read.processor());
+            String message = String.valueOf(read.getOriginalMessage());
+            if (message.contains("ALLOW_NON_NUMERIC_NUMBERS")) {
+                return new FieldError(field, "must be a finite number; NaN and Infinity are not numbers in JSON");
+            }
+            if (message.startsWith("Duplicate Object property")) {
+                return new FieldError(field, "is given twice; give each field once");
+            }
+        }
         if (cause instanceof JacksonException json) {
             return new FieldError("", "The body is not valid JSON" + where(json) + ": " + json.getOriginalMessage());
         }
         return new FieldError("", "The request body is missing or unreadable; send a JSON object.");
+    }
+
+    /** The field a parser stopped in, as {@link #path} spells it ("data.x[0][1]"); "" at the top or when unknown. */
+    private static String field(JsonParser parser) {
+        if (parser == null) {
+            return "";
+        }
+        java.util.Deque<String> steps = new java.util.ArrayDeque<>();
+        for (TokenStreamContext at = parser.streamReadContext(); at != null; at = at.getParent()) {
+            if (at.inArray()) {
+                steps.push("[" + Math.max(0, at.getCurrentIndex()) + "]");
+            } else if (at.inObject() && at.currentName() != null) {
+                steps.push("." + at.currentName());
+            }
+        }
+        String path = String.join("", steps);
+        return path.startsWith(".") ? path.substring(1) : path;
     }
 
     /** " (line L, column C)" where the parser stopped, or "" when it does not say. */
