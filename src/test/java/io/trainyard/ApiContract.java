@@ -1051,6 +1051,12 @@ abstract class ApiContract {
         docs.at("/components/schemas/JobAttempt/properties/outcome/enum").forEach(v -> outcomes.add(v.asString()));
         assertThat(outcomes).containsExactlyInAnyOrder("succeeded", "failed", "cancelled", "handed-back", "lost");
         assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
+        // The addresses people type lead there too (redirects followed), without a key.
+        for (String typed : List.of("/swagger-ui", "/swagger-ui/")) {
+            Http.Response page = http.as(null).get(typed);
+            assertThat(page.status()).as(typed).isEqualTo(200);
+            assertThat(page.text()).as(typed).contains("swagger-ui");
+        }
     }
 
     @Test

@@ -41,7 +41,8 @@ class OpenApiConfiguration {
                         .version("v1")
                         .description("""
                         Trains small fully-connected neural networks (multilayer perceptrons) as queued jobs:
-                        full-batch gradient descent on the sum of squared errors.
+                        gradient descent on the sum of squared errors (full batch by default; momentum, Adam,
+                        mini-batches and early stopping on request).
 
                         1. `POST /jobs` with a spec (data set, hidden layers, activation, alpha, iterations, …) → 202.
                         2. Watch `GET /jobs/{id}` (progress, ETA, latest losses) or read `GET /jobs/{id}/losses`.

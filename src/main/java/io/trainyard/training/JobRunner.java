@@ -346,7 +346,9 @@ class JobRunner {
                         "Training " + result.message() + ". "
                                 + (result.updates() == 0
                                         ? Diagnostics.STARTING_LOSS_NOT_FINITE
-                                        : "Try a smaller alpha, normalize: true, or a smaller scale."),
+                                        : attempt.job().spec().normalize()
+                                                ? "Try a smaller alpha or a smaller scale."
+                                                : "Try a smaller alpha, normalize: true, or a smaller scale."),
                         last);
             case CANCELLED -> {
                 if (handingBack) {
