@@ -43,8 +43,9 @@ async function toError(response) {
   problem = problem || { title: response.statusText };
   if (ADVICE[response.status]) {
     const retry = response.headers.get('Retry-After');
-    problem = { ...problem, detail: `${problem.detail || problem.title || ''} ${ADVICE[response.status]}`
-      + (retry ? ` (retry after ${retry} s)` : '') };
+    // A 401's own detail tells a curl user which header to send; on this page the advice is to sign in.
+    const said = response.status === 401 ? '' : `${problem.detail || problem.title || ''} `;
+    problem = { ...problem, detail: `${said}${ADVICE[response.status]}` + (retry ? ` (retry after ${retry} s)` : '') };
     document.dispatchEvent(new CustomEvent('trainyard:auth-problem', { detail: response.status }));
   }
   return new ApiError(response.status, problem);

@@ -187,7 +187,8 @@ export class JobList {
         this.rows.delete(id);
       }
     }
-    this.empty.hidden = ordered.length > 0;
+    // "No jobs yet" only when the list was read: signed out (or failing), there may well be jobs.
+    this.empty.hidden = ordered.length > 0 || !this.error.hidden;
     this.more.hidden = !this.nextCursor;
     const active = ordered.filter((j) => j.status === 'RUNNING').length;
     this.count.textContent = `${ordered.length}${this.nextCursor ? '+' : ''} shown${active ? `, ${active} running` : ''}`;

@@ -138,6 +138,13 @@ class DashboardBrowserTests {
         driver.get("http://localhost:" + port + "/");
         // Signed out, the page says how to sign in; the key goes in the box and stays for this tab.
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
+        // The job list says why it is empty (once), not "No jobs yet": there are two.
+        WebElement jobsError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs-error")));
+        assertThat(jobsError.getText()).contains("Sign in with an API key");
+        assertThat(jobsError.getText().split("admin.key", -1))
+                .as(jobsError.getText())
+                .hasSize(2);
+        assertThat(driver.findElement(By.id("jobs-empty")).isDisplayed()).isFalse();
         driver.findElement(By.id("signin-key")).sendKeys(io.trainyard.support.Http.ADMIN_KEY);
         driver.findElement(By.id("signin-button")).click();
         wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
