@@ -139,13 +139,41 @@ final class CoarseLevel {
             }
             gradient[i] = log(sum);
         }
-        int half = POINTS_PER_BATCH / 2;
+        // Each curve's highest and lowest point, then the triangles for the rest of its shape. Buckets
+        // of 100+ points let a short early spike lose to a point on the long descent after it (a loss
+        // 3× its start at iteration 3 was dropped), and what the coarse level drops is gone for good.
+        int half = POINTS_PER_BATCH / 2 - 2;
         int[] byLoss = Downsampling.largestTriangleThreeBuckets(x, loss, half);
         int[] byGradient = Downsampling.largestTriangleThreeBuckets(x, gradient, half);
-        return java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient))
+        int[] extremes = {argMax(loss), argMin(loss), argMax(gradient), argMin(gradient)};
+        return java.util.stream.IntStream.concat(
+                        java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient)),
+                        Arrays.stream(extremes))
                 .distinct()
                 .sorted()
                 .toArray();
+    }
+
+    /** The first index of the largest value. */
+    private static int argMax(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[at]) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** The first index of the smallest value. */
+    private static int argMin(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] < values[at]) {
+                at = i;
+            }
+        }
+        return at;
     }
 
     private static double log(double value) {

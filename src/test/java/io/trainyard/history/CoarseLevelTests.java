@@ -35,6 +35,29 @@ class CoarseLevelTests {
     }
 
     @Test
+    void eachCurvesHighestAndLowestPointsAreKeptEvenWhereTheTrianglesWouldMissThem() {
+        // A loss that rises to 3× its start at the 4th point, then falls for 4,000 points: with 256-point
+        // buckets the triangles chose a point on the descent over the spike.
+        int n = 4096;
+        double[] train = new double[n];
+        double[] norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            // as real losses do: a steep fall over the first dozens of points, then a long slow tail
+            train[i] = i == 3 ? 15_000 : 4_700 * Math.exp(-i / 15.0) + 300 - i / 100.0;
+            norms[i] = i == 5 ? 9_000 : 4_000 * Math.exp(-i / 15.0) + 1;
+        }
+        HistoryChunk chunk = new HistoryChunk("job", 0, n, 1, train, null, null, norms);
+
+        CoarseLevel.Row row = CoarseLevel.of(chunk);
+
+        assertThat(row.iterations())
+                .hasSizeLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH)
+                .contains(0, 3, 5, n - 1);
+        int highest = java.util.Arrays.binarySearch(row.iterations(), 3);
+        assertThat(row.train()[highest]).isEqualTo(15_000);
+    }
+
+    @Test
     void aPointTheLevelDidNotKeepCanBeAddedInOrderWithAllItsColumns() {
         int n = 500;
         double[] train = new double[n];
