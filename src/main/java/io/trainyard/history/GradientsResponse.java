@@ -11,8 +11,10 @@ record GradientsResponse(
         String jobId,
         int[] iteration,
 
-        @Schema(description = "W0, W1, …: one column of norms per weight matrix")
-        Map<String, double[]> layers,
+        @Schema(
+                description = "W0, W1, …: one column of norms per weight matrix; null where a norm is not a "
+                        + "finite number (a gradient that overflowed on the way to a divergence)")
+        Map<String, Double[]> layers,
 
         @Schema(
                 description =
@@ -27,17 +29,20 @@ record GradientsResponse(
         String resolution) {
 
     static GradientsResponse from(String jobId, JobHistory history, double alpha) {
-        Map<String, double[]> layers = new LinkedHashMap<>();
+        Map<String, Double[]> layers = new LinkedHashMap<>();
         Map<String, Double[]> ratios = new LinkedHashMap<>();
         for (int l = 0; l < history.gradientNorms().length; l++) {
-            layers.put("W" + l, history.gradientNorms()[l]);
             double[] g = history.gradientNorms()[l];
             double[] w = history.weightNorms()[l];
+            Double[] norms = new Double[g.length];
             Double[] r = new Double[g.length];
             for (int i = 0; i < g.length; i++) {
+                // JSON has no Infinity: Jackson would write the string "Infinity" into a column of numbers.
+                norms[i] = Double.isFinite(g[i]) ? g[i] : null;
                 double ratio = alpha * g[i] / w[i];
                 r[i] = Double.isFinite(ratio) ? ratio : null;
             }
+            layers.put("W" + l, norms);
             ratios.put("W" + l, r);
         }
         return new GradientsResponse(

@@ -189,16 +189,16 @@ class HistoryController {
         ResponseEntity<?> response = switch (representation) {
             case JSON -> respond(representation, gradients);
             case CSV -> {
-                // The norms, then the update ratios (W0_updateRatio, …; empty where the JSON has null).
+                // The norms, then the update ratios (W0_updateRatio, …); empty where the JSON has null.
                 List<String> header = new ArrayList<>();
                 header.add("iteration");
                 header.addAll(gradients.layers().keySet());
                 gradients.updateRatios().keySet().forEach(layer -> header.add(layer + "_updateRatio"));
-                List<double[]> columns = new ArrayList<>(gradients.layers().values());
+                List<Double[]> columns = new ArrayList<>(gradients.layers().values());
                 List<Double[]> ratios = new ArrayList<>(gradients.updateRatios().values());
                 yield respond(representation, csv(header, gradients.iteration().length, (printer, i) -> {
                     printer.print(gradients.iteration()[i]);
-                    for (double[] column : columns) {
+                    for (Double[] column : columns) {
                         printer.print(column[i]);
                     }
                     for (Double[] ratio : ratios) {
@@ -211,9 +211,10 @@ class HistoryController {
                 List<PlotRenderer.Series> series = new ArrayList<>();
                 double[] x = toDoubles(gradients.iteration());
                 Double diverged = divergedAt(job);
-                gradients
-                        .layers()
-                        .forEach((name, norms) -> series.add(new PlotRenderer.Series(name, x, norms, diverged)));
+                // The stored norms: the plot marks where they stop being finite.
+                for (int l = 0; l < history.gradientNorms().length; l++) {
+                    series.add(new PlotRenderer.Series("W" + l, x, history.gradientNorms()[l], diverged));
+                }
                 yield plot(
                         representation, chart(title("Gradient norms", job), "‖∂loss/∂Wl‖ (Frobenius)", query), series);
             }

@@ -30,7 +30,30 @@ final class Dense {
         for (int i = 0; i < length; i++) {
             sum += values[i] * values[i];
         }
+        if (sum == Double.POSITIVE_INFINITY || sum < 0x1p-900) {
+            // The squares overflowed (an entry beyond 1.3e154: a norm of 3e154 came out as Infinity on a
+            // diverging run) or lost their bits in the subnormal range: scaled by the largest entry
+            // instead. Only there, so that every other norm keeps its bits.
+            return scaledNorm(values, length);
+        }
         return Math.sqrt(sum);
+    }
+
+    /** ‖values‖ as max·‖values/max‖: finite whenever the norm is; NaN stays NaN, an infinite entry gives Infinity. */
+    private static double scaledNorm(double[] values, int length) {
+        double max = 0.0;
+        for (int i = 0; i < length; i++) {
+            max = Math.max(max, Math.abs(values[i]));
+        }
+        if (max == 0.0 || max == Double.POSITIVE_INFINITY || Double.isNaN(max)) {
+            return max;
+        }
+        double sum = 0.0;
+        for (int i = 0; i < length; i++) {
+            double scaled = values[i] / max;
+            sum += scaled * scaled;
+        }
+        return max * Math.sqrt(sum);
     }
 
     /** Copies a matrix into a new row-major array. */
