@@ -1,6 +1,8 @@
 package io.trainyard.history;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson, 2013): picks {@code target} of {@code n} points that
@@ -62,6 +64,166 @@ final class Downsampling {
         return kept;
     }
 
+    /**
+     * The points a history read keeps: the first and the last, the curve's highest and lowest point
+     * (their first occurrences), and the triangles' choice for the rest; exactly {@code min(target, n)}
+     * indices, ascending, wherever the triangles leave room for them (below: the triangles' choice of
+     * {@code target − 2} and the two extremes). With buckets hundreds of points wide the triangles favour
+     * a point far along a steep fall over a short spike before it: a loss three times its start at
+     * iteration 3 was left out of every downsampled answer. The triangles' own choice of {@code target}
+     * when it holds both extremes already, else of {@code target − 1} or {@code target − 2} with the
+     * missing ones added. Below 5 points, the triangles alone.
+     */
+    static int[] keepingExtremes(double[] x, double[] y, int target) {
+        int n = x.length;
+        if (target >= n || target < 5) {
+            return largestTriangleThreeBuckets(x, y, target);
+        }
+        int highest = 0;
+        int lowest = 0;
+        for (int i = 1; i < n; i++) {
+            if (y[i] > y[highest]) {
+                highest = i;
+            }
+            if (y[i] < y[lowest]) {
+                lowest = i;
+            }
+        }
+        int[][] choices = new int[3][];
+        for (int fewer = 0; fewer <= 2; fewer++) {
+            choices[fewer] = largestTriangleThreeBuckets(x, y, target - fewer);
+            java.util.Set<Integer> merged = withExtremes(choices[fewer], highest, lowest);
+            if (merged.size() == target) {
+                return merged.stream().mapToInt(Integer::intValue).sorted().toArray();
+            }
+        }
+        // None came out at exactly target (e.g. the triangles' third point was an extreme): the smallest
+        // choice with both extremes, topped up from the larger choices in their order.
+        java.util.Set<Integer> merged = withExtremes(choices[2], highest, lowest);
+        for (int fewer = 1; fewer >= 0 && merged.size() < target; fewer--) {
+            for (int i = 0; i < choices[fewer].length && merged.size() < target; i++) {
+                merged.add(choices[fewer][i]);
+            }
+        }
+        return merged.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static java.util.Set<Integer> withExtremes(int[] kept, int highest, int lowest) {
+        java.util.Set<Integer> merged = new java.util.LinkedHashSet<>();
+        for (int i : kept) {
+            merged.add(i);
+        }
+        merged.add(highest);
+        merged.add(lowest);
+        return merged;
+    }
+
+    /**
+     * {@link #keepingExtremes} over points that go by once: three {@link Streamed} choices (of
+     * {@code target}, {@code target − 1} and {@code target − 2} points) and the highest and lowest point
+     * seen, each a reference to where its values are; at {@link #finish} the chosen points reach the
+     * keeper, in no particular order (the receiver puts them in order). The same points as
+     * {@link #keepingExtremes} for the same {@code n}, {@code target}, x and y; it holds at most three
+     * times {@code target} references besides the streams' own.
+     */
+    static final class StreamedKeepingExtremes<T> {
+
+        private final int target;
+        private final boolean extremes;
+        private final Keeper<T> keeper;
+        private final List<List<Kept<T>>> choices = new ArrayList<>();
+        private final List<Streamed<T>> streams = new ArrayList<>();
+        private final Streamed<T> plain;
+        private boolean any;
+        private double highY;
+        private Kept<T> high;
+        private double lowY;
+        private Kept<T> low;
+
+        private record Kept<T>(T source, int offset) {}
+
+        StreamedKeepingExtremes(int n, int target, Keeper<T> keeper) {
+            this.target = target;
+            this.extremes = target >= 5 && target < n;
+            this.keeper = keeper;
+            if (!extremes) {
+                plain = new Streamed<>(n, target, keeper);
+                return;
+            }
+            plain = null;
+            for (int fewer = 0; fewer <= 2; fewer++) {
+                List<Kept<T>> chosen = new ArrayList<>();
+                choices.add(chosen);
+                streams.add(
+                        new Streamed<>(n, target - fewer, (source, offset) -> chosen.add(new Kept<>(source, offset))));
+            }
+        }
+
+        void offer(double x, double y, T source, int offset) {
+            if (!extremes) {
+                plain.offer(x, y, source, offset);
+                return;
+            }
+            if (streams.get(0).accepts()) {
+                if (!any || y > highY) {
+                    highY = y;
+                    high = new Kept<>(source, offset);
+                }
+                if (!any || y < lowY) {
+                    lowY = y;
+                    low = new Kept<>(source, offset);
+                }
+                any = true;
+            }
+            for (Streamed<T> stream : streams) {
+                stream.offer(x, y, source, offset);
+            }
+        }
+
+        void finish() {
+            if (!extremes) {
+                plain.finish();
+                return;
+            }
+            streams.forEach(Streamed::finish);
+            List<Kept<T>> merged = null;
+            for (List<Kept<T>> chosen : choices) {
+                merged = withExtremes(chosen);
+                if (merged.size() == target) {
+                    merged.forEach(point -> keeper.keep(point.source(), point.offset()));
+                    return;
+                }
+            }
+            // As keepingExtremes does: the smallest choice with both extremes, topped up in order.
+            merged = withExtremes(choices.get(2));
+            for (int fewer = 1; fewer >= 0 && merged.size() < target; fewer--) {
+                for (int i = 0; i < choices.get(fewer).size() && merged.size() < target; i++) {
+                    addIfMissing(merged, choices.get(fewer).get(i));
+                }
+            }
+            merged.forEach(point -> keeper.keep(point.source(), point.offset()));
+        }
+
+        private List<Kept<T>> withExtremes(List<Kept<T>> chosen) {
+            List<Kept<T>> merged = new ArrayList<>(chosen);
+            if (any) {
+                addIfMissing(merged, high);
+                addIfMissing(merged, low);
+            }
+            return merged;
+        }
+
+        /** Points are the same when they are the same value of the same source: sources are compared by identity. */
+        private static <T> void addIfMissing(List<Kept<T>> points, Kept<T> point) {
+            for (Kept<T> kept : points) {
+                if (kept.source() == point.source() && kept.offset() == point.offset()) {
+                    return;
+                }
+            }
+            points.add(point);
+        }
+    }
+
     /** Receives the points a {@link Streamed} keeps, in order. */
     @FunctionalInterface
     interface Keeper<T> {
@@ -113,6 +275,11 @@ final class Downsampling {
             this.target = target;
             this.bucketSize = target >= 3 && target < n ? (double) (n - 2) / (target - 2) : 0;
             this.keeper = keeper;
+        }
+
+        /** Whether the next point offered counts (points beyond {@code n} are ignored). */
+        boolean accepts() {
+            return seen < n;
         }
 
         /** The next point (index {@code seen}) with its x and y and where its values are. */

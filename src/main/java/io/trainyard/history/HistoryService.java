@@ -26,7 +26,7 @@ public class HistoryService {
      *
      * <p>A downsampled read holds a bounded number of points whatever the history's length: from the
      * coarse level when it has enough points (a few dozen per stored batch), else by streaming the
-     * full batches a few at a time through {@link Downsampling.Streamed}, which keeps exactly the
+     * full batches a few at a time through {@link Downsampling.StreamedKeepingExtremes}, which keeps exactly the
      * points the whole history would give. Only a read without {@code maxPoints} (or asking for at
      * least every point) holds the whole history: it answers with all of it anyway.
      *
@@ -120,8 +120,8 @@ public class HistoryService {
             HistoryRepository.RawStats raw,
             int points) {
         JobHistory.Builder[] kept = new JobHistory.Builder[1];
-        Downsampling.Streamed<HistoryChunk> downsampling =
-                new Downsampling.Streamed<>(points, maxPoints, (chunk, i) -> kept[0].add(chunk, i));
+        Downsampling.StreamedKeepingExtremes<HistoryChunk> downsampling =
+                new Downsampling.StreamedKeepingExtremes<>(points, maxPoints, (chunk, i) -> kept[0].add(chunk, i));
         repository.forEachSince(jobId, since, raw.firstOfLast(), chunk -> {
             if (kept[0] == null) {
                 kept[0] = new JobHistory.Builder(layers, chunk.validation() != null, chunk.test() != null, maxPoints);

@@ -82,7 +82,7 @@ record JobHistory(
             // Loss curves fall over decades: compare shapes on a log scale so the tail is not flattened away.
             y[i] = Math.log10(Math.max(shape[i], 1e-300));
         }
-        return select(Downsampling.largestTriangleThreeBuckets(x, y, maxPoints));
+        return select(Downsampling.keepingExtremes(x, y, maxPoints));
     }
 
     private static double[][] trim(double[][] norms, int n) {
@@ -143,6 +143,49 @@ record JobHistory(
             n++;
         }
 
+        /**
+         * Puts points added out of order (a streamed downsampling's highest and lowest point, decided at
+         * its end) where they belong; points come in order otherwise, and then nothing moves.
+         */
+        private void sortByIteration() {
+            boolean sorted = true;
+            for (int k = 1; k < n && sorted; k++) {
+                sorted = iteration[k - 1] < iteration[k];
+            }
+            if (sorted) {
+                return;
+            }
+            Integer[] order = new Integer[n];
+            for (int k = 0; k < n; k++) {
+                order[k] = k;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.comparingInt(k -> iteration[k]));
+            iteration = permuted(iteration, order);
+            train = permuted(train, order);
+            validation = hasValidation ? permuted(validation, order) : null;
+            test = hasTest ? permuted(test, order) : null;
+            for (int l = 0; l < layers; l++) {
+                norms[l] = permuted(norms[l], order);
+                weights[l] = permuted(weights[l], order);
+            }
+        }
+
+        private static int[] permuted(int[] values, Integer[] order) {
+            int[] out = new int[values.length];
+            for (int k = 0; k < order.length; k++) {
+                out[k] = values[order[k]];
+            }
+            return out;
+        }
+
+        private static double[] permuted(double[] values, Integer[] order) {
+            double[] out = new double[values.length];
+            for (int k = 0; k < order.length; k++) {
+                out[k] = values[order[k]];
+            }
+            return out;
+        }
+
         private void grow() {
             int capacity = iteration.length * 2;
             iteration = java.util.Arrays.copyOf(iteration, capacity);
@@ -156,6 +199,7 @@ record JobHistory(
         }
 
         JobHistory build() {
+            sortByIteration();
             return new JobHistory(
                     java.util.Arrays.copyOf(iteration, n),
                     java.util.Arrays.copyOf(train, n),

@@ -358,7 +358,7 @@ abstract class HistoryRetentionContract {
         }
         double[] x = its.stream().mapToDouble(Integer::doubleValue).toArray();
         double[] y = shape.stream().mapToDouble(Double::doubleValue).toArray();
-        return java.util.Arrays.stream(Downsampling.largestTriangleThreeBuckets(x, y, maxPoints))
+        return java.util.Arrays.stream(Downsampling.keepingExtremes(x, y, maxPoints))
                 .map(its::get)
                 .toArray();
     }

@@ -64,6 +64,61 @@ class StreamedDownsamplingTests {
     }
 
     @Test
+    void aShortSpikeBeforeASteepFallIsKeptWhereTheTrianglesAloneDropIt() {
+        // A loss curve as training gives it: a jump to 3× the start at iteration 3, then a fall to a
+        // long flat tail. With 400-point buckets the triangles prefer a point on the fall.
+        int n = 200_001;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            y[i] = Math.log10(i == 3 ? 15_000 : 4_700 * Math.exp(-i / 15.0) + 300 - i / 1000.0);
+        }
+        assertThat(Downsampling.largestTriangleThreeBuckets(x, y, 500)).doesNotContain(3);
+
+        int[] kept = Downsampling.keepingExtremes(x, y, 500);
+
+        assertThat(kept).contains(0, 3, n - 1).isSorted().doesNotHaveDuplicates();
+        assertThat(kept.length).isLessThanOrEqualTo(500);
+        List<Integer> streamed = new ArrayList<>();
+        Downsampling.StreamedKeepingExtremes<Object> stream =
+                new Downsampling.StreamedKeepingExtremes<>(n, 500, (s, i) -> streamed.add(i));
+        for (int i = 0; i < n; i++) {
+            stream.offer(x[i], y[i], null, i);
+        }
+        stream.finish();
+        assertThat(streamed.stream().sorted().mapToInt(Integer::intValue).toArray())
+                .containsExactly(kept);
+    }
+
+    @Test
+    void keepingExtremesStreamedIsTheSameChoiceAsOnTheWholeCurve() {
+        Random random = new Random(11);
+        for (int round = 0; round < 300; round++) {
+            int n = 2 + random.nextInt(3000);
+            int target = 2 + random.nextInt(Math.max(1, n / 2));
+            double[] x = new double[n];
+            double[] y = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                y[i] = random.nextInt(20) == 0 ? random.nextGaussian() * 10 : random.nextGaussian();
+            }
+            List<Integer> streamed = new ArrayList<>();
+            Downsampling.StreamedKeepingExtremes<Object> stream =
+                    new Downsampling.StreamedKeepingExtremes<>(n, target, (s, i) -> streamed.add(i));
+            for (int i = 0; i < n; i++) {
+                stream.offer(x[i], y[i], null, i);
+            }
+            stream.finish();
+            int[] whole = Downsampling.keepingExtremes(x, y, target);
+            assertThat(streamed.stream().sorted().mapToInt(Integer::intValue).toArray())
+                    .as("n=%d target=%d", n, target)
+                    .containsExactly(whole);
+            assertThat(whole.length).as("exactly as many as asked").isEqualTo(Math.min(target, n));
+        }
+    }
+
+    @Test
     void aStreamThatEndsEarlyStillGivesAnAscendingChoiceWithItsEnds() {
         int n = 1000;
         List<Integer> kept = new ArrayList<>();
@@ -107,8 +162,8 @@ class StreamedDownsamplingTests {
             JobHistory expected = whole.downsample(maxPoints, shape);
 
             JobHistory.Builder kept = new JobHistory.Builder(layers, validation, false, maxPoints);
-            Downsampling.Streamed<HistoryChunk> stream =
-                    new Downsampling.Streamed<>(whole.size(), maxPoints, kept::add);
+            Downsampling.StreamedKeepingExtremes<HistoryChunk> stream =
+                    new Downsampling.StreamedKeepingExtremes<>(whole.size(), maxPoints, kept::add);
             for (HistoryChunk chunk : chunks) {
                 for (int i = 0; i < chunk.count(); i++) {
                     int iteration = chunk.firstIteration() + i;
