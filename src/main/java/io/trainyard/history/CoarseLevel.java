@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The coarse level of a job's history: for every stored batch, at most {@link #POINTS_PER_BATCH}
- * of its points (one more where retention adds early stopping's best point), half chosen to keep the shape of the train loss and half that of the summed
+ * of its points (one more where retention adds early stopping's best point): each curve's highest and
+ * lowest point, and the rest chosen half to keep the shape of the train loss and half that of the summed
  * gradient norms (largest-triangle-three-buckets on the log of each), so that both the losses and
  * the gradients endpoints downsample from it without losing a spike either of them would show.
  * A batch of 4,096 points is summarised by 32: a downsampled read of a million-point history reads

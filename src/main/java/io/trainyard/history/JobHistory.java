@@ -70,7 +70,7 @@ record JobHistory(
         return new JobHistory(it, tr, va, te, norms, weights, resolution);
     }
 
-    /** At most {@code maxPoints} points that keep the shape of the given curve. */
+    /** At most {@code maxPoints} points that keep the shape of the given curve ({@link Downsampling#keepingExtremes}). */
     JobHistory downsample(int maxPoints, double[] shape) {
         if (maxPoints >= size()) {
             return this;
