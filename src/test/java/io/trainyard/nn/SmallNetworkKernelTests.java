@@ -169,9 +169,13 @@ class SmallNetworkKernelTests {
 
         List<long[]> alone = descentBits(start, samples, test, Crew.NONE);
         try (Crew crew = new Crew(helpers, 0)) {
-            List<long[]> eager = descentBits(start, samples, test, crew);
-            for (int step = 0; step < alone.size(); step++) {
-                assertThat(eager.get(step)).as("step %d", step).isEqualTo(alone.get(step));
+            // Races depend on the scheduler: on a loaded machine one descent can pass without any, so
+            // it is run again (a few times at most) until some shard was run twice.
+            for (int attempt = 0; attempt < 10 && (attempt == 0 || crew.backupRuns() == 0); attempt++) {
+                List<long[]> eager = descentBits(start, samples, test, crew);
+                for (int step = 0; step < alone.size(); step++) {
+                    assertThat(eager.get(step)).as("step %d", step).isEqualTo(alone.get(step));
+                }
             }
             assertThat(crew.backupRuns())
                     .as("shards were run twice, so the test shows something")
