@@ -51,6 +51,20 @@ export class JobList {
     this.refresh();
   }
 
+  /** Signed out: forgets every job read with the old key and says why the list is empty. */
+  reset(message) {
+    this.generation++; // answers still on their way were read with the old key: dropped
+    this.jobs.clear();
+    this.running.clear();
+    this.rows.forEach((row) => row.remove());
+    this.rows.clear();
+    this.nextCursor = null;
+    this.pagedBeyondFirst = false;
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.render();
+  }
+
   /** One tick: the first page, the running window, and the few jobs that just left it. */
   async refresh() {
     const generation = this.generation;

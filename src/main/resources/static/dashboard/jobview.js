@@ -66,6 +66,20 @@ export class JobView {
     this.timer = null;
   }
 
+  /** Signed out: stops following the job and shows none (its data was read with the old key). */
+  reset() {
+    this.close();
+    this.job = null;
+    this.shownModel = null;
+    this.losses = null;
+    this.gradients = null;
+    this.lossChart.clear();
+    this.gradientChart.clear();
+    this.setLive('');
+    document.getElementById('job-detail').hidden = true;
+    document.getElementById('job-none').hidden = false;
+  }
+
   /** Prefers the event stream (read with fetch, so the key goes along); falls back to polling when it breaks. */
   follow(token) {
     const controller = new AbortController();
