@@ -51,7 +51,8 @@ signoutButton.addEventListener('click', () => {
   showCaller();
 });
 document.addEventListener('trainyard:auth-problem', (e) => {
-  if (e.detail === 401) signinStatus.textContent = 'not signed in, or the key was revoked: sign in with an API key';
+  // Only someone who gave a key can have had it revoked; a fresh visitor keeps the "paste a key" text.
+  if (e.detail === 401 && apiKey()) signinStatus.textContent = 'the key was refused (revoked?): sign in again';
 });
 // Links to an API resource (a model's JSON or ONNX) carry `data-download`: fetched with the key and
 // saved, since following the link itself would go without it. Ctrl/middle clicks are left alone.

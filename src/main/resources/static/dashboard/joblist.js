@@ -203,6 +203,14 @@ export class JobList {
     }
     // "No jobs yet" only when the list was read: signed out (or failing), there may well be jobs.
     this.empty.hidden = ordered.length > 0 || !this.error.hidden;
+    // With a filter, an empty list says nothing about whether there are jobs at all.
+    const filtered = Boolean(this.filters.status || this.filters.name);
+    if (this.empty.dataset.filtered !== String(filtered)) {
+      this.empty.dataset.filtered = String(filtered);
+      this.empty.replaceChildren(...(filtered
+        ? ['No jobs match these filters.']
+        : ['No jobs yet. Submit one with ', el('em', {}, 'New job'), '.']));
+    }
     this.more.hidden = !this.nextCursor;
     const active = ordered.filter((j) => j.status === 'RUNNING').length;
     this.count.textContent = `${ordered.length}${this.nextCursor ? '+' : ''} shown${active ? `, ${active} running` : ''}`;
