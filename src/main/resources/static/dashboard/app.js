@@ -124,6 +124,8 @@ const form = new JobForm({
   onSubmitted: (job) => {
     list.upsert(job);
     openJob(job.id);
+    // The form was just hidden with the focused button in it: the new job's heading takes the focus.
+    document.getElementById('job-name').focus();
   },
 });
 
