@@ -88,9 +88,16 @@ function plottable(v) {
   return v !== null && v !== undefined && Number.isFinite(v) && Math.abs(v) <= OFF_CHART;
 }
 
+/**
+ * Much below this uPlot's log axis breaks: near 1e-15 its scale minimum rounds to 0 and its tick loop runs
+ * until the page throws "Invalid array length" (a diverged job's gradient norms reach 1e-46). Tried: 1e-12
+ * beside 1e15 keeps labels. Smaller values are drawn as a gap, like zero.
+ */
+const LOG_FLOOR = 1e-12;
+
 /** Log axes cannot show zero or negative values: leave a gap there instead. */
 function positive(values) {
-  return values.map((v) => (plottable(v) && v > 0 ? v : null));
+  return values.map((v) => (plottable(v) && v >= LOG_FLOOR ? v : null));
 }
 
 /** True when a series has at most two points to draw, too few for a visible line. */
@@ -142,7 +149,7 @@ export class LineChart {
       const end = (s) => {
         for (let i = s.values.length - 1; i >= 0; i -= 1) {
           const v = s.values[i];
-          if (plottable(v) && (!this.log || v > 0)) return v;
+          if (plottable(v) && (!this.log || v >= LOG_FLOOR)) return v;
         }
         return -Infinity;
       };
