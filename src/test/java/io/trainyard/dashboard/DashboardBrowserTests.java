@@ -336,7 +336,8 @@ class DashboardBrowserTests {
                         + "[90000, 100000, 120000, 140000, 150000, 200000], true)))");
         assertThat(ticks).isEqualTo(List.of("90k", "100k", "120k", "140k", "150k", "200k"));
 
-        // A diverged curve (up to 1e304) beside a healthy one: the log axis still has labels.
+        // A diverged curve (up to 1e304) beside a healthy one and a vanishing one (down to 1e-49): the log
+        // axis still has labels, and uPlot does not throw placing ticks (scriptErrors below).
         Object labels = ((ChromeDriver) driver)
                 .executeAsyncScript("const done = arguments[arguments.length - 1];"
                         + "import('/dashboard/charts.js').then(m => {"
@@ -345,7 +346,8 @@ class DashboardBrowserTests {
                         + "  const chart = new m.LineChart(box, {height: 280, log: true});"
                         + "  const x = [...Array(50).keys()];"
                         + "  chart.update(x, [{label: 'diverged', color: '#000', values: x.map(i => 10 ** (i * 6.2))},"
-                        + "    {label: 'healthy', color: '#00f', values: x.map(i => 100 / (i + 1))}]);"
+                        + "    {label: 'healthy', color: '#00f', values: x.map(i => 100 / (i + 1))},"
+                        + "    {label: 'vanishing', color: '#0a0', values: x.map(i => 10 ** -i)}]);"
                         + "  setTimeout(() => { const v = chart.plot.axes[1]._values || [];"
                         + "    chart.destroyPlot(); box.remove(); done(v.filter(t => t)); }, 300); })");
         assertThat((List<?>) labels).as("y labels of a diverged chart").hasSizeGreaterThanOrEqualTo(3);
