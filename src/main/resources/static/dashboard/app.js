@@ -14,33 +14,46 @@ async function showCaller() {
   if (!apiKey()) {
     signinStatus.textContent = 'not signed in: paste an API key (an admin finds the first one in data/admin.key)';
     signoutButton.hidden = true;
-    return;
+    return false;
   }
   try {
     const me = await getJson('/keys/me');
     signinStatus.textContent = `signed in as ${me.name} (${me.role})`;
     signoutButton.hidden = false;
+    return true;
   } catch (e) {
-    signinStatus.textContent = e.status === 401 ? 'that key is unknown or revoked' : `sign-in problem: ${e.message}`;
+    if (e.status === 401) {
+      // A refused key is no key: dropping it stops every timer from sending it again (a 401 every 2 s).
+      setApiKey('');
+      signinStatus.textContent = 'that key is unknown or revoked: sign in with another one';
+    } else {
+      signinStatus.textContent = `sign-in problem: ${e.message}`;
+    }
+    return false;
   }
 }
 
-document.getElementById('signin').addEventListener('submit', (e) => {
+document.getElementById('signin').addEventListener('submit', async (e) => {
   e.preventDefault();
   const input = document.getElementById('signin-key');
-  setApiKey(input.value.trim());
+  const key = input.value.trim();
+  if (!key) return; // an empty box is not a sign-out: that is the Sign out button, which also stops the views
+  // Another key may see other jobs: what the old one read goes first.
+  if (apiKey() && apiKey() !== key) signedOut();
+  setApiKey(key);
   input.value = '';
-  showCaller();
+  // What the page read signed out (nothing, and a "sign in" banner) is read again with the key.
+  if (await showCaller()) signedIn();
 });
 signoutButton.addEventListener('click', () => {
   setApiKey('');
+  signedOut();
   showCaller();
 });
 document.addEventListener('trainyard:auth-problem', (e) => {
-  if (e.detail === 401) signinStatus.textContent = 'not signed in, or the key was revoked: sign in with an API key';
+  // Only someone who gave a key can have had it revoked; a fresh visitor keeps the "paste a key" text.
+  if (e.detail === 401 && apiKey()) signinStatus.textContent = 'the key was refused (revoked?): sign in again';
 });
-showCaller();
-
 // Links to an API resource (a model's JSON or ONNX) carry `data-download`: fetched with the key and
 // saved, since following the link itself would go without it. Ctrl/middle clicks are left alone.
 document.addEventListener('click', (e) => {
@@ -111,6 +124,8 @@ const form = new JobForm({
   onSubmitted: (job) => {
     list.upsert(job);
     openJob(job.id);
+    // The form was just hidden with the focused button in it: the new job's heading takes the focus.
+    document.getElementById('job-name').focus();
   },
 });
 
@@ -129,13 +144,34 @@ function every(ms, work) {
   setTimeout(run, ms);
 }
 
+/** Signed in: the list, the data sets and the views read again, now with the key. */
+function signedIn() {
+  list.refresh();
+  form.loadDatasets();
+  if (currentTab() === 'tab-sweeps') sweeps.tick();
+}
+
+/**
+ * Signed out: everything that used the key stops (the open job's stream or polling, the timers below
+ * skip their work), and what it showed goes, so nothing read with the old key stays on screen.
+ */
+function signedOut() {
+  view.reset();
+  list.reset('Sign in with an API key to see the jobs.');
+  list.clearCompare();
+  sweeps.reset();
+  history.replaceState(null, '', location.pathname);
+}
+
+showCaller();
+// Read once even signed out: the list then says why it is empty. The timers only poll with a key.
 list.refresh();
 form.loadDatasets();
-every(LIST_MS, () => list.refresh());
-every(COMPARE_MS, () => (currentTab() === 'tab-compare' && compare.live ? compare.refresh() : null));
-every(SWEEPS_MS, () => (currentTab() === 'tab-sweeps' ? sweeps.tick() : null));
+every(LIST_MS, () => (apiKey() ? list.refresh() : null));
+every(COMPARE_MS, () => (apiKey() && currentTab() === 'tab-compare' && compare.live ? compare.refresh() : null));
+every(SWEEPS_MS, () => (apiKey() && currentTab() === 'tab-sweeps' ? sweeps.tick() : null));
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) list.refresh();
+  if (!document.hidden && apiKey()) list.refresh();
 });
 
 // Deep links: #job=<id> and #sweep=<id>.

@@ -16,12 +16,39 @@ export function seriesStyle(i) {
 // train, validation and test look as they do in the server's loss plots (series 0, 1 and 2).
 export const SET_STYLES = { train: seriesStyle(0), validation: seriesStyle(1), test: seriesStyle(2) };
 
-function tick(v) {
+/**
+ * One tick label with `digits` significant digits. With `si`, thousands and up read 120k, 1.5M (the
+ * iteration axis); otherwise large and tiny values read 1e5, 2.5e-3 (the loss axes).
+ */
+function tick(v, digits, si) {
   if (v === null || v === undefined) return '';
   const abs = Math.abs(v);
   if (abs === 0) return '0';
-  if (abs >= 1e5 || abs < 1e-2) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
+  if (si && abs >= 1e3 && abs < 1e15) {
+    const [unit, suffix] = abs >= 1e12 ? [1e12, 'T'] : abs >= 1e9 ? [1e9, 'G'] : abs >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+    return `${Number((v / unit).toPrecision(digits))}${suffix}`;
+  }
+  if (abs >= 1e5 || abs < 1e-2) {
+    const [mantissa, exponent] = v.toExponential(Math.max(0, digits - 3)).split('e');
+    return `${Number(mantissa)}e${Number(exponent)}`;
+  }
+  return String(Number(v.toPrecision(digits)));
+}
+
+/**
+ * An axis's labels: as short as they can be while distinct ticks keep distinct labels (1e5 alone would
+ * label 100000, 110000 and 120000 alike). The iteration axis uses k/M suffixes once it passes 100,000.
+ */
+export function tickLabels(splits, si = false) {
+  const shown = splits.filter((v) => v !== null && v !== undefined);
+  const big = si && shown.some((v) => Math.abs(v) >= 1e5);
+  let labels = [];
+  for (let digits = 3; digits <= 17; digits += 1) {
+    labels = splits.map((v) => tick(v, digits, big));
+    const texts = labels.filter((t, i) => splits[i] !== null && splits[i] !== undefined);
+    if (new Set(texts).size === new Set(shown).size) break;
+  }
+  return labels;
 }
 
 /**
@@ -31,7 +58,8 @@ function tick(v) {
  */
 function logSplits(u, splits) {
   const { min, max } = u.scales.y;
-  const decades = Math.max(Math.log10(max / min), 1e-9);
+  // log10(max) − log10(min), not log10(max / min): a diverged 1e305 over 1e-3 overflows the quotient.
+  const decades = Math.max(Math.log10(max) - Math.log10(min), 1e-9);
   const perDecade = (u.over.clientHeight || u.height) / decades;
   const every = perDecade >= 30 ? 1 : Math.ceil(30 / perDecade);
   const exponent = (v) => Math.floor(Math.log10(v) + 1e-9);
@@ -49,23 +77,41 @@ function logSplits(u, splits) {
 const WHOLE_STEPS = [];
 for (let e = 0; e <= 9; e += 1) WHOLE_STEPS.push(10 ** e, 2 * 10 ** e, 5 * 10 ** e);
 
+/**
+ * Beyond this a curve has diverged and its value means nothing; uPlot also gives up labelling an axis whose
+ * values have more than 17 digits, and one point at 1e305 flattens every other curve. Such points are left
+ * out like non-finite ones: the curve ends where it leaves the chart.
+ */
+const OFF_CHART = 1e15;
+
+function plottable(v) {
+  return v !== null && v !== undefined && Number.isFinite(v) && Math.abs(v) <= OFF_CHART;
+}
+
+/**
+ * Much below this uPlot's log axis breaks: near 1e-15 its scale minimum rounds to 0 and its tick loop runs
+ * until the page throws "Invalid array length" (a diverged job's gradient norms reach 1e-46). Tried: 1e-12
+ * beside 1e15 keeps labels. Smaller values are drawn as a gap, like zero.
+ */
+const LOG_FLOOR = 1e-12;
+
 /** Log axes cannot show zero or negative values: leave a gap there instead. */
 function positive(values) {
-  return values.map((v) => (v === null || v === undefined || !(v > 0) || !Number.isFinite(v) ? null : v));
+  return values.map((v) => (plottable(v) && v >= LOG_FLOOR ? v : null));
 }
 
 /** True when a series has at most two points to draw, too few for a visible line. */
 function sparse(values) {
   let n = 0;
   for (const v of values) {
-    if (v !== null && v !== undefined && Number.isFinite(v)) n += 1;
+    if (plottable(v)) n += 1;
     if (n > 2) return false;
   }
   return true;
 }
 
 function finite(values) {
-  return values.map((v) => (v === null || v === undefined || !Number.isFinite(v) ? null : v));
+  return values.map((v) => (plottable(v) ? v : null));
 }
 
 export class LineChart {
@@ -103,7 +149,7 @@ export class LineChart {
       const end = (s) => {
         for (let i = s.values.length - 1; i >= 0; i -= 1) {
           const v = s.values[i];
-          if (v !== null && v !== undefined && Number.isFinite(v) && (!this.log || v > 0)) return v;
+          if (plottable(v) && (!this.log || v >= LOG_FLOOR)) return v;
         }
         return -Infinity;
       };
@@ -160,11 +206,11 @@ export class LineChart {
         y: this.log ? { distr: 3, log: 10 } : { distr: 1 },
       },
       axes: [
-        { ...axis, label: 'iteration', labelSize: 18, incrs: WHOLE_STEPS, values: (u, splits) => splits.map(tick) },
+        { ...axis, label: 'iteration', labelSize: 18, incrs: WHOLE_STEPS, values: (u, splits) => tickLabels(splits, true) },
         this.log
-          ? { ...axis, size: 56, values: (u, splits) => splits.map(tick), filter: logSplits,
+          ? { ...axis, size: 56, values: (u, splits) => tickLabels(splits), filter: logSplits,
             grid: { ...axis.grid, filter: logSplits }, ticks: { ...axis.ticks, filter: logSplits } }
-          : { ...axis, size: 56, values: (u, splits) => splits.map(tick) },
+          : { ...axis, size: 56, values: (u, splits) => tickLabels(splits) },
       ],
       series: [
         { label: 'iteration', value: (u, v) => (v === null || v === undefined ? '–' : v.toLocaleString('en')) },

@@ -25,8 +25,13 @@ export class JobForm {
         option.textContent = `${d.name || d.id} (${d.features} in, ${d.targets} out; ${d.trainRows} train / ${d.testRows} test rows)`;
         return option;
       }));
+      // The banner of an earlier failed read (signed out, say) is stale now.
+      if (this.datasetProblem) this.clearProblems();
+      this.datasetProblem = false;
     } catch (e) {
+      this.clearProblems(); // one banner, not one per failed read
       this.showProblem(`Could not load the data sets: ${e.message}`, []);
+      this.datasetProblem = true;
     }
   }
 
@@ -82,6 +87,7 @@ export class JobForm {
 
   async submit() {
     this.clearProblems();
+    this.datasetProblem = false;
     const { spec, errors } = this.spec();
     if (errors.length) {
       this.showProblem('Please correct the highlighted fields.', errors);

@@ -51,6 +51,20 @@ export class JobList {
     this.refresh();
   }
 
+  /** Signed out: forgets every job read with the old key and says why the list is empty. */
+  reset(message) {
+    this.generation++; // answers still on their way were read with the old key: dropped
+    this.jobs.clear();
+    this.running.clear();
+    this.rows.forEach((row) => row.remove());
+    this.rows.clear();
+    this.nextCursor = null;
+    this.pagedBeyondFirst = false;
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.render();
+  }
+
   /** One tick: the first page, the running window, and the few jobs that just left it. */
   async refresh() {
     const generation = this.generation;
@@ -189,6 +203,14 @@ export class JobList {
     }
     // "No jobs yet" only when the list was read: signed out (or failing), there may well be jobs.
     this.empty.hidden = ordered.length > 0 || !this.error.hidden;
+    // With a filter, an empty list says nothing about whether there are jobs at all.
+    const filtered = Boolean(this.filters.status || this.filters.name);
+    if (this.empty.dataset.filtered !== String(filtered)) {
+      this.empty.dataset.filtered = String(filtered);
+      this.empty.replaceChildren(...(filtered
+        ? ['No jobs match these filters.']
+        : ['No jobs yet. Submit one with ', el('em', {}, 'New job'), '.']));
+    }
     this.more.hidden = !this.nextCursor;
     const active = ordered.filter((j) => j.status === 'RUNNING').length;
     this.count.textContent = `${ordered.length}${this.nextCursor ? '+' : ''} shown${active ? `, ${active} running` : ''}`;

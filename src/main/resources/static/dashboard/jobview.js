@@ -66,6 +66,20 @@ export class JobView {
     this.timer = null;
   }
 
+  /** Signed out: stops following the job and shows none (its data was read with the old key). */
+  reset() {
+    this.close();
+    this.job = null;
+    this.shownModel = null;
+    this.losses = null;
+    this.gradients = null;
+    this.lossChart.clear();
+    this.gradientChart.clear();
+    this.setLive('');
+    document.getElementById('job-detail').hidden = true;
+    document.getElementById('job-none').hidden = false;
+  }
+
   /** Prefers the event stream (read with fetch, so the key goes along); falls back to polling when it breaks. */
   follow(token) {
     const controller = new AbortController();
@@ -184,7 +198,12 @@ export class JobView {
     const badge = document.getElementById('job-status');
     badge.textContent = job.status;
     badge.className = `badge ${job.status.toLowerCase()}`;
+    // After Cancel, the button goes once the job has stopped (often with a later event, not the POST's
+    // answer); a hidden button would drop the keyboard focus to the page body, so the heading takes it.
+    const refocus = isTerminal(job.status) && !this.cancelButton.hidden && this.cancelledBy === job.id
+      && (document.activeElement === this.cancelButton || document.activeElement === document.body);
     this.cancelButton.hidden = isTerminal(job.status);
+    if (refocus) document.getElementById('job-name').focus();
     const bar = document.getElementById('job-progress');
     bar.value = Math.max(0, Math.min(1, p.fraction ?? 0));
     bar.className = job.status.toLowerCase();
@@ -269,6 +288,7 @@ export class JobView {
 
   async cancel() {
     const token = this.token;
+    this.cancelledBy = this.id;
     this.cancelButton.disabled = true;
     try {
       const job = await postJson(`/jobs/${encodeURIComponent(this.id)}/cancel`);
@@ -277,6 +297,9 @@ export class JobView {
       this.setLive(`cancel failed: ${e.message}`);
     } finally {
       this.cancelButton.disabled = false;
+      // A cancelled job hides the button, and a hidden button drops the focus to the page body.
+      const lost = document.activeElement === this.cancelButton || document.activeElement === document.body;
+      if (this.cancelButton.hidden && lost && token === this.token) document.getElementById('job-name').focus();
     }
   }
 

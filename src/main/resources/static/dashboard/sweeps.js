@@ -30,6 +30,19 @@ export class SweepsView {
     log.addEventListener('change', () => this.chart.setLog(log.checked));
   }
 
+  /** Signed out: the sweeps read with the old key go. */
+  reset() {
+    this.selected = null;
+    this.sweep = null;
+    this.drawnFinal = false;
+    this.tbody.replaceChildren();
+    this.chart.clear();
+    document.getElementById('sweep-detail').hidden = true;
+    const message = document.getElementById('sweeps-message');
+    message.textContent = 'Sign in with an API key to see the sweeps.';
+    message.hidden = false;
+  }
+
   /** Called every few seconds while the Sweeps tab is shown. */
   async tick() {
     await this.refreshList();

@@ -145,9 +145,16 @@ class DashboardBrowserTests {
                 .as(jobsError.getText())
                 .hasSize(2);
         assertThat(driver.findElement(By.id("jobs-empty")).isDisplayed()).isFalse();
+        // Someone who never gave a key is not told that it was revoked.
+        assertThat(driver.findElement(By.id("signin-status")).getText())
+                .startsWith("not signed in: paste an API key")
+                .doesNotContain("revoked");
         driver.findElement(By.id("signin-key")).sendKeys(io.trainyard.support.Http.ADMIN_KEY);
         driver.findElement(By.id("signin-button")).click();
         wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
+        // Signing in reads what the page could not read signed out: the data sets, without the old banner.
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-dataset option[value='hw5']")));
+        wait.until(d -> "true".equals(d.findElement(By.id("form-problem")).getDomProperty("hidden")));
         driver.navigate().refresh();
         wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#f-dataset option[value='hw5']")));
@@ -173,6 +180,9 @@ class DashboardBrowserTests {
 
         // The page switches to the new job and follows it (queued behind the two short jobs, then running).
         wait.until(ExpectedConditions.textToBe(By.id("job-name"), "sigmoid 20 (from the form)"));
+        assertThat(activeElementId())
+                .as("the focus follows the new job, not the hidden form")
+                .isEqualTo("job-name");
         assertThat(driver.findElements(By.id("e-alpha")))
                 .as("the old field error is gone")
                 .isEmpty();
@@ -205,6 +215,7 @@ class DashboardBrowserTests {
 
         driver.findElement(By.id("job-cancel")).click();
         wait.until(ExpectedConditions.textToBe(By.id("job-status"), "CANCELLED"));
+        wait.until(d -> "job-name".equals(activeElementId())); // not the page body: the button is gone
 
         // Tick all three to overlay their curves.
         for (WebElement box : driver.findElements(By.cssSelector("#job-table tbody input[type=checkbox]"))) {
@@ -250,6 +261,11 @@ class DashboardBrowserTests {
                         .size()
                 == 120);
         assertThat(rowNames()).hasSize(120).doesNotHaveDuplicates();
+
+        // A filter that matches nothing says so; "No jobs yet" would be wrong with 121 jobs.
+        field("filter-name", "no job is called this");
+        wait.until(ExpectedConditions.textToBe(By.id("jobs-empty"), "No jobs match these filters."));
+        assertThat(driver.findElement(By.id("jobs-empty")).isDisplayed()).isTrue();
         assertThat(scriptErrors()).isEmpty();
     }
 
@@ -313,6 +329,29 @@ class DashboardBrowserTests {
                         + ".map(m.fmtLoss)))");
         assertThat(shown).isEqualTo(List.of("1100", "1230", "240", "100", "0.5", "2.25", "1183"));
 
+        // Iteration ticks past 100,000 keep distinct labels (they all read "1e5" before).
+        Object ticks = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/charts.js').then(m => done(m.tickLabels("
+                        + "[90000, 100000, 120000, 140000, 150000, 200000], true)))");
+        assertThat(ticks).isEqualTo(List.of("90k", "100k", "120k", "140k", "150k", "200k"));
+
+        // A diverged curve (up to 1e304) beside a healthy one and a vanishing one (down to 1e-49): the log
+        // axis still has labels, and uPlot does not throw placing ticks (scriptErrors below).
+        Object labels = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/charts.js').then(m => {"
+                        + "  const box = document.createElement('div'); box.style.width = '600px';"
+                        + "  document.body.append(box);"
+                        + "  const chart = new m.LineChart(box, {height: 280, log: true});"
+                        + "  const x = [...Array(50).keys()];"
+                        + "  chart.update(x, [{label: 'diverged', color: '#000', values: x.map(i => 10 ** (i * 6.2))},"
+                        + "    {label: 'healthy', color: '#00f', values: x.map(i => 100 / (i + 1))},"
+                        + "    {label: 'vanishing', color: '#0a0', values: x.map(i => 10 ** -i)}]);"
+                        + "  setTimeout(() => { const v = chart.plot.axes[1]._values || [];"
+                        + "    chart.destroyPlot(); box.remove(); done(v.filter(t => t)); }, 300); })");
+        assertThat((List<?>) labels).as("y labels of a diverged chart").hasSizeGreaterThanOrEqualTo(3);
+
         // A seed past 2^53 cannot travel as a JavaScript number (…993 would go as …992): the form says so
         // instead of submitting a job with another seed.
         int jobs = http.get("/jobs?limit=500").json().get("items").size();
@@ -355,6 +394,74 @@ class DashboardBrowserTests {
                 d -> submit.findElement(By.cssSelector(".live-responses-table tr.response .response-col_status")));
         assertThat(status.getText()).as("Try it out with the example body").isEqualTo("202");
         assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void signingOutStopsEveryRequestAndNarrowWindowsStackThePanels() throws IOException, InterruptedException {
+        Http http = new Http(port);
+        String id = http.post("/jobs", """
+                        {"name": "watched then signed out", "dataset": "hw5", "layers": [20], "alpha": 0.0002,
+                         "iterations": 500000, "seed": 7}""").expect(202).get("id").asString();
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        driver.navigate().refresh();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "RUNNING"));
+        wait.until(d -> rowNames().contains("watched then signed out"));
+
+        // A phone-sized window: the panels stack, the job list covers none of them, the page fits the width.
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        wait.until(d -> ((Number) ((ChromeDriver) d).executeScript("return window.innerWidth")).intValue() < 500);
+        for (String visible : List.of("job-name", "tab-new", "job-status")) {
+            Object hit = ((ChromeDriver) driver)
+                    .executeScript(
+                            "const e = document.getElementById(arguments[0]); e.scrollIntoView({block: 'center'});"
+                                    + "const r = e.getBoundingClientRect();"
+                                    + "const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+                                    + "return at === e || e.contains(at);",
+                            visible);
+            assertThat(hit).as("%s is not covered", visible).isEqualTo(true);
+        }
+        Object widths = ((ChromeDriver) driver)
+                .executeScript("return [document.documentElement.scrollWidth, window.innerWidth]");
+        assertThat((List<?>) widths)
+                .as("page width, window width")
+                .satisfies(w ->
+                        assertThat(((Number) w.get(0)).intValue()).isLessThanOrEqualTo(((Number) w.get(1)).intValue()));
+        screenshot(Path.of("target", "dashboard-narrow.png"));
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 1200));
+        // Clicks land where the page was laid out: wait until it is wide again.
+        wait.until(d -> ((Number) ((ChromeDriver) d).executeScript("return window.innerWidth")).intValue() > 1000);
+
+        // Signing out stops everything that sends the key: the stream, the history reads, the list's poll.
+        driver.findElement(By.id("signout-button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("job-detail")));
+        ((ChromeDriver) driver)
+                .executeScript(
+                        "window.__requests = []; const original = window.fetch;"
+                                + "window.fetch = (...args) => { window.__requests.push(String(args[0])); return original(...args); };");
+        String progress = driver.findElement(By.id("job-progress-text")).getDomProperty("textContent");
+        Thread.sleep(4500); // two ticks of the list's clock, dozens of progress events
+        assertThat(((ChromeDriver) driver).executeScript("return window.__requests"))
+                .as(
+                        "requests after signing out (status %s)",
+                        driver.findElement(By.id("signin-status")).getText())
+                .isEqualTo(List.of());
+        assertThat(driver.findElement(By.id("job-progress-text")).getDomProperty("textContent"))
+                .isEqualTo(progress);
+        assertThat(driver.findElement(By.id("job-detail")).isDisplayed()).isFalse();
+        assertThat(rowNames()).isEmpty();
+        assertThat(driver.findElement(By.id("signin-status")).getText()).doesNotContain("revoked");
+
+        // Signed in again, the list polls again.
+        signInIfAsked();
+        wait.until(d -> rowNames().contains("watched then signed out"));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    private String activeElementId() {
+        return (String) ((ChromeDriver) driver).executeScript("return document.activeElement.id");
     }
 
     /** Signs in with the admin key unless this tab already is (the key lives in the tab's sessionStorage). */
