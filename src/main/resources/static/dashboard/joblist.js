@@ -41,6 +41,20 @@ export class JobList {
 
   setFilters(data) {
     this.filters = { status: data.get('status') || '', name: (data.get('name') || '').trim() };
+    this.forget();
+    this.refresh();
+  }
+
+  /** Signed out: forgets every job read with the old key and says why the list is empty. */
+  reset(message) {
+    this.forget();
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.render();
+  }
+
+  /** Drops every job shown; answers still on their way (other filters, or the old key) are dropped too. */
+  forget() {
     this.generation++;
     this.jobs.clear();
     this.running.clear();
@@ -48,21 +62,6 @@ export class JobList {
     this.rows.clear();
     this.nextCursor = null;
     this.pagedBeyondFirst = false;
-    this.refresh();
-  }
-
-  /** Signed out: forgets every job read with the old key and says why the list is empty. */
-  reset(message) {
-    this.generation++; // answers still on their way were read with the old key: dropped
-    this.jobs.clear();
-    this.running.clear();
-    this.rows.forEach((row) => row.remove());
-    this.rows.clear();
-    this.nextCursor = null;
-    this.pagedBeyondFirst = false;
-    this.error.textContent = message;
-    this.error.hidden = false;
-    this.render();
   }
 
   /** One tick: the first page, the running window, and the few jobs that just left it. */
