@@ -386,9 +386,11 @@ class DashboardBrowserTests {
 
         WebElement submit = driver.findElement(By.id("operations-Jobs-submitJob"));
         submit.findElement(By.cssSelector(".opblock-summary-control")).click();
-        wait.until(ExpectedConditions.elementToBeClickable(submit.findElement(By.cssSelector(".try-out__btn"))))
+        // Located inside the wait: the block renders its buttons a moment after it opens (looked up at
+        // once, the button was sometimes not there yet).
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-Jobs-submitJob .try-out__btn")))
                 .click();
-        wait.until(ExpectedConditions.elementToBeClickable(submit.findElement(By.cssSelector(".execute"))))
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#operations-Jobs-submitJob .execute")))
                 .click();
         WebElement status = wait.until(
                 d -> submit.findElement(By.cssSelector(".live-responses-table tr.response .response-col_status")));
