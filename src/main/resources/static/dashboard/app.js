@@ -174,10 +174,15 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden && apiKey()) list.refresh();
 });
 
-// Deep links: #job=<id> and #sweep=<id>.
-const link = /^#(job|sweep)=(.+)$/.exec(location.hash);
-if (link && link[1] === 'job') openJob(decodeURIComponent(link[2]));
-if (link && link[1] === 'sweep') {
-  showTab('tab-sweeps');
-  sweeps.open(decodeURIComponent(link[2]));
+// Deep links: #job=<id> and #sweep=<id>, when the page loads and when the address bar changes them
+// (the page's own changes go through history.replaceState, which fires no hashchange).
+function followLink() {
+  const link = /^#(job|sweep)=(.+)$/.exec(location.hash);
+  if (link && link[1] === 'job') openJob(decodeURIComponent(link[2]));
+  if (link && link[1] === 'sweep') {
+    showTab('tab-sweeps');
+    sweeps.open(decodeURIComponent(link[2]));
+  }
 }
+followLink();
+window.addEventListener('hashchange', followLink);

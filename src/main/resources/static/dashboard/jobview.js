@@ -118,6 +118,8 @@ export class JobView {
       try {
         this.show(await getJson(`/jobs/${encodeURIComponent(this.id)}`));
         await this.fetchHistory();
+        // Back after an outage: the "connection problem" line stayed although the data flowed again.
+        if (token === this.token) this.setLive(`live (polling every ${POLL_MS / 1000} s)`);
       } catch (e) {
         this.setLive(`connection problem: ${e.message}; retrying`);
       }

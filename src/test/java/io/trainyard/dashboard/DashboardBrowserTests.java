@@ -308,6 +308,27 @@ class DashboardBrowserTests {
                 .isEmpty();
         assertThat(((ChromeDriver) driver).executeScript("return window.__pwned === undefined"))
                 .isEqualTo(true);
+        // A #job= link changed in the address bar of the open page opens that job (it needed a reload).
+        String other = http.post(
+                        "/jobs",
+                        Map.of(
+                                "name",
+                                "linked from the address bar",
+                                "dataset",
+                                "hw5",
+                                "alpha",
+                                0.0005,
+                                "iterations",
+                                5,
+                                "seed",
+                                7))
+                .expect(202)
+                .get("id")
+                .asString();
+        ((ChromeDriver) driver).executeScript("location.hash = '#job=" + other + "'");
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "linked from the address bar"));
+        ((ChromeDriver) driver).executeScript("location.hash = '#job=" + id + "'");
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), name));
 
         // The model's links go through the key: before, a click navigated without it and showed a 401.
         WebElement json = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-json")));
