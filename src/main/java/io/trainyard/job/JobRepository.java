@@ -44,13 +44,14 @@ public class JobRepository implements DatasetUsage {
         this.admission = admission;
     }
 
-    void insert(TrainingJob job, String owner) {
+    void insert(TrainingJob job, String owner, long turn) {
         jdbc.sql("""
                 INSERT INTO jobs (id, name, status, spec, dataset_id, sweep_id, layer_sizes, iterations, created_at,
-                    estimated_memory_bytes, owner)
+                    estimated_memory_bytes, owner, queue_turn)
                 VALUES (:id, :name, :status, :spec, :dataset, :sweep, :layerSizes, :iterations, :createdAt,
-                    :estimatedMemory, :owner)""")
+                    :estimatedMemory, :owner, :turn)""")
                 .param("id", job.id())
+                .param("turn", turn)
                 .param("owner", owner)
                 .param("name", job.name())
                 .param("status", job.status().name())
@@ -62,6 +63,33 @@ public class JobRepository implements DatasetUsage {
                 .param("createdAt", Rows.time(job.createdAt()))
                 .param("estimatedMemory", job.findings().estimatedMemoryBytes())
                 .update();
+    }
+
+    /**
+     * The turn of {@code owner}'s next job in the queue, which workers take in turn order (then oldest
+     * first): owners take turns, so one owner's hundreds of queued jobs do not keep another's single job
+     * waiting behind all of them. This is start-time fair queueing: the queue's clock is the turn of its
+     * head (of the latest started job when nothing waits), and a job's turn is the clock, or one after its
+     * owner's latest queued or running job when that is later. A newcomer's first job thus waits behind
+     * the jobs whose turn has come (at most one job of each other owner), never behind an owner's backlog,
+     * and never overtakes a job that waited longer in the same turn.
+     */
+    long nextTurn(String owner) {
+        return jdbc.sql("""
+                SELECT (SELECT MAX(queue_turn) FROM jobs WHERE owner = :owner AND status IN ('QUEUED', 'RUNNING')),
+                    (SELECT MIN(queue_turn) FROM jobs WHERE status = 'QUEUED'),
+                    (SELECT MAX(queue_turn) FROM jobs WHERE status = 'RUNNING')""")
+                .param("owner", owner)
+                .query((rs, row) -> {
+                    long ownerLast = rs.getLong(1);
+                    boolean ownerActive = !rs.wasNull();
+                    long head = rs.getLong(2);
+                    if (rs.wasNull()) {
+                        head = rs.getLong(3); // 0 when nothing runs either
+                    }
+                    return ownerActive ? Math.max(ownerLast + 1, head) : head;
+                })
+                .single();
     }
 
     public Optional<TrainingJob> find(String id) {
@@ -127,9 +155,9 @@ public class JobRepository implements DatasetUsage {
                 .single();
     }
 
-    /** The oldest queued jobs' ids, in queue order. */
+    /** The first queued jobs' ids, in queue order ({@link #nextTurn}). */
     public List<String> queuedIds(int limit) {
-        return jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY created_at, id LIMIT :limit")
+        return jdbc.sql("SELECT id FROM jobs WHERE status = 'QUEUED' ORDER BY queue_turn, created_at, id LIMIT :limit")
                 .param("limit", limit)
                 .query(String.class)
                 .list();

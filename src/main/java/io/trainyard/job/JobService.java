@@ -89,7 +89,8 @@ public class JobService {
                 JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
                 admit(1, place);
                 requireDataset(stored.spec().dataset(), "dataset");
-                TrainingJob job = enqueue(id, stored, null);
+                TrainingJob job =
+                        enqueue(id, stored, null, jobs.nextTurn(Caller.current().name()));
                 events.publishEvent(new JobQueued(1));
                 return job;
             });
@@ -159,11 +160,14 @@ public class JobService {
                 .distinct()
                 .forEach(id -> requireDataset(id, "base.dataset"));
         List<String> ids = new ArrayList<>();
+        // The members take consecutive turns of their owner's, as if submitted one by one.
+        long turn = jobs.nextTurn(Caller.current().name());
         for (JobSpecResolver.Resolved r : resolved) {
             ids.add(enqueue(
                             UUID.randomUUID().toString(),
                             r.spec().dataset() == null ? r.withDataset(dataset) : r,
-                            sweepId)
+                            sweepId,
+                            turn++)
                     .id());
         }
         events.publishEvent(new JobQueued(ids.size()));
@@ -199,7 +203,7 @@ public class JobService {
         return resolved.withDataset(stored.id());
     }
 
-    private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId) {
+    private TrainingJob enqueue(String id, JobSpecResolver.Resolved resolved, String sweepId, long turn) {
         JobSpec spec = resolved.spec();
         // A sweep's members are queued in the request that creates the sweep: they belong to its owner.
         TrainingJob job = TrainingJob.queued(
@@ -210,7 +214,7 @@ public class JobService {
                 Timestamps.now(),
                 resolved.estimatedMemoryBytes(),
                 Caller.current().name());
-        jobs.insert(job, job.owner());
+        jobs.insert(job, job.owner(), turn);
         log.info(
                 "Job {} of {} queued: {} on {}, layers {}, {} iterations",
                 job.id(),

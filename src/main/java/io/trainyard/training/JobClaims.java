@@ -57,11 +57,11 @@ class JobClaims {
     /** A queued job as the claim loop sees it. */
     record Queued(String id, int version, boolean cancelRequested) {}
 
-    /** The oldest queued jobs, in queue order. */
+    /** The first queued jobs in queue order: owners in turn, then oldest first ({@code JobRepository#nextTurn}). */
     List<Queued> queued(int limit) {
         return jdbc.sql("""
                 SELECT id, version, cancel_requested FROM jobs WHERE status = 'QUEUED'
-                ORDER BY created_at, id LIMIT :limit""")
+                ORDER BY queue_turn, created_at, id LIMIT :limit""")
                 .param("limit", limit)
                 .query((rs, row) ->
                         new Queued(rs.getString("id"), rs.getInt("version"), rs.getBoolean("cancel_requested")))

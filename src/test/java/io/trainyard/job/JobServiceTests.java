@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.BDDMockito.willAnswer;
@@ -82,11 +83,13 @@ class JobServiceTests {
 
     @Test
     void aSubmittedJobIsStoredQueuedAndAnnounced() {
+        given(repository.nextTurn("system")).willReturn(7L);
+
         TrainingJob job = service.submit(request());
 
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.layerSizes()).containsExactly(5, 5, 1);
-        verify(repository).insert(job, "system");
+        verify(repository).insert(job, "system", 7L);
         verify(events).publishEvent(new JobQueued(1));
     }
 
@@ -96,7 +99,7 @@ class JobServiceTests {
                 .willReturn(DEFAULTS.limits().queueCapacity());
 
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
-        verify(repository, never()).insert(any(), any());
+        verify(repository, never()).insert(any(), any(), anyLong());
         verify(events, never()).publishEvent(any());
     }
 
@@ -162,7 +165,7 @@ class JobServiceTests {
                 .hasMessageContaining("holds " + (capacity - 1) + " jobs (and 1 more are being queued)");
         assertThat(transactions).hasValue(1);
         verify(admission, times(1)).holdUntilTransactionEnds();
-        verify(repository, times(1)).insert(any(), any());
+        verify(repository, times(1)).insert(any(), any(), anyLong());
     }
 
     @Test
@@ -193,7 +196,7 @@ class JobServiceTests {
         willThrow(new IllegalStateException("disk full"))
                 .willDoNothing()
                 .given(repository)
-                .insert(any(), any());
+                .insert(any(), any(), anyLong());
 
         assertThatThrownBy(() -> service.submit(request())).hasMessage("disk full");
         nanos.addAndGet(DEFAULTS.limits().queueCountMaxAge().toNanos() + 1); // the rolled-back join is forgotten
@@ -218,7 +221,7 @@ class JobServiceTests {
                 .willReturn(DEFAULTS.limits().queueCapacity());
 
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
-        verify(repository, never()).insert(any(), any());
+        verify(repository, never()).insert(any(), any(), anyLong());
     }
 
     @Test
@@ -231,7 +234,7 @@ class JobServiceTests {
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("holds " + capacity + " jobs");
         verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
-        verify(repository, times(1)).insert(any(), any());
+        verify(repository, times(1)).insert(any(), any(), anyLong());
     }
 
     @Test
@@ -246,7 +249,7 @@ class JobServiceTests {
                     assertThat(e.errors().get(0).index()).isEqualTo(1);
                     assertThat(e.errors().get(0).error().field()).isEqualTo("alpha");
                 });
-        verify(repository, never()).insert(any(), any());
+        verify(repository, never()).insert(any(), any(), anyLong());
     }
 
     @Test
