@@ -30,7 +30,10 @@ public final class OnnxRuntimeCheck implements AutoCloseable {
     private final OrtSession session;
 
     public OnnxRuntimeCheck(byte[] onnx) throws OrtException {
-        this.session = ENVIRONMENT.createSession(onnx, new OrtSession.SessionOptions());
+        // Every graph optimisation, as ONNX Runtime's Python and JavaScript sessions apply by default.
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        this.session = ENVIRONMENT.createSession(onnx, options);
     }
 
     /** Asserts the API's interface: double input x [N, d], double output y [N, k]. */
