@@ -78,7 +78,15 @@ public final class Preprocessing {
         int rows = raw.length;
         int cols = raw[0].length * basisDegree;
         double[] mean = new double[cols];
-        forEachExpanded(raw, basisDegree, (j, value) -> mean[j] += value);
+        double[] lowest = new double[cols];
+        double[] highest = new double[cols];
+        Arrays.fill(lowest, Double.POSITIVE_INFINITY);
+        Arrays.fill(highest, Double.NEGATIVE_INFINITY);
+        forEachExpanded(raw, basisDegree, (j, value) -> {
+            mean[j] += value;
+            lowest[j] = Math.min(lowest[j], value);
+            highest[j] = Math.max(highest[j], value);
+        });
         boolean[] overflowed = new boolean[cols];
         boolean anyOverflowed = false;
         for (int j = 0; j < cols; j++) {
@@ -131,7 +139,15 @@ public final class Preprocessing {
             }
         }
         for (int j = 0; j < cols; j++) {
-            std[j] = std[j] == 0.0 ? 1.0 : std[j];
+            if (lowest[j] == highest[j]) {
+                // A constant column: its std is 0, whatever the rounding of the mean left. Computed, the mean
+                // of 0.1 three times is 0.10000000000000002 and the std 1.4e-17, which would turn the column
+                // into an extra bias input on the training rows and multiply any other value by 1e16.
+                mean[j] = lowest[j];
+                std[j] = 1.0;
+            } else if (std[j] == 0.0) {
+                std[j] = 1.0; // values that differ by so little (below 1e-154) that their squares underflow
+            }
         }
         String unusable = unnormalisable(raw, basisDegree, mean, std);
         if (unusable != null) {

@@ -44,6 +44,26 @@ class PreprocessingTests {
         }
     }
 
+    @Test
+    void aConstantColumnIsCentredOnItsValueAndNotScaledWhateverTheRoundingOfItsMean() {
+        // 0.1 three times sums to 0.30000000000000004: the computed mean is 0.10000000000000002 and the
+        // computed std 1.4e-17, which normalised the column to -1 and scaled any other value by 1e16.
+        double[][] x = {{0.1, 1}, {0.1, 2}, {0.1, 3}};
+
+        Preprocessing fitted = Preprocessing.fit(new Array2DRowRealMatrix(x), 4, true);
+
+        for (int p = 1; p <= 4; p++) {
+            int j = (p - 1) * 2;
+            assertThat(fitted.std()[j]).as("std of 0.1^%d", p).isEqualTo(1.0);
+            assertThat(fitted.mean()[j]).as("mean of 0.1^%d", p).isEqualTo(power(0.1, p));
+        }
+        double[][] transformed = fitted.apply(new Array2DRowRealMatrix(new double[][] {{0.1, 2}, {0.2, 2}}))
+                .getData();
+        assertThat(transformed[0][0]).isEqualTo(0.0);
+        assertThat(transformed[1][0]).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-15));
+        assertThat(fitted.std()[1]).isGreaterThan(0.8).isLessThan(0.9); // the varying column: its own std
+    }
+
     private static double power(double v, int p) {
         double power = v;
         for (int q = 2; q <= p; q++) {
