@@ -1,8 +1,11 @@
 package io.trainyard.system;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * The opaque {@code cursor} of newest-first lists: the creation time and id of the last item of the
@@ -46,11 +49,27 @@ public record PageCursor(Instant createdAt, String id) {
         params.put("limit", limit);
     }
 
-    /** The cursor to hand out after an item. */
+    /**
+     * The cursor to hand out after an item: its creation time, id and a check of both, so that a cursor
+     * edited by hand (or cut short, or run together with other text) is refused rather than read as some
+     * other position. The check is a plain digest, not a secret: a list is always filtered by the caller's
+     * own rights, so a forged position shows nothing the caller could not list anyway.
+     */
     public static String after(Instant createdAt, String id) {
+        String position = createdAt + "|" + id;
         return Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString((createdAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((position + "|" + check(position)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String check(String position) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("trainyard page cursor|" + position).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**
@@ -64,8 +83,16 @@ public record PageCursor(Instant createdAt, String id) {
         }
         try {
             String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int last = decoded.lastIndexOf('|');
             int bar = decoded.indexOf('|');
-            return new PageCursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
+            PageCursor parsed =
+                    new PageCursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1, last));
+            // Only the exact text handed out: the check must match, and the same position must encode back
+            // to the same cursor (Base64 decoding alone forgives stray trailing characters).
+            if (last <= bar || !after(parsed.createdAt(), parsed.id()).equals(cursor)) {
+                throw new IllegalArgumentException("not a cursor of ours");
+            }
+            return parsed;
         } catch (RuntimeException e) {
             throw new InvalidRequestException(
                     "cursor",
