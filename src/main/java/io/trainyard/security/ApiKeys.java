@@ -78,6 +78,7 @@ public class ApiKeys {
         // Before the prefix check: a configured key is the admin's whatever it looks like (one without
         // 'ty_' was never accepted, and with it configured no admin.key is written: no admin at all).
         if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
+            touch(KeyRepository.ADMIN_ID); // GET /keys lists it as the admin row: its lastUsedAt too
             return Optional.of(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
         }
         if (!secret.startsWith(PREFIX)) {

@@ -1,6 +1,11 @@
 package io.trainyard.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 
 import java.time.Duration;
 
@@ -10,11 +15,27 @@ import org.junit.jupiter.api.Test;
 class ApiKeysTests {
 
     private static ApiKeys configured(String bootstrapKey) {
-        // No repository: these secrets are decided by the configured key or the prefix alone.
+        return configured(bootstrapKey, mock(KeyRepository.class));
+    }
+
+    // A mock repository: these secrets are decided by the configured key or the prefix alone.
+    private static ApiKeys configured(String bootstrapKey, KeyRepository repository) {
         return new ApiKeys(
-                null,
+                repository,
                 new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)),
                 event -> {});
+    }
+
+    @Test
+    void theConfiguredKeysUseIsRecordedOnTheAdminRowAtMostOncePerInterval() {
+        KeyRepository repository = mock(KeyRepository.class);
+        ApiKeys keys = configured("ty_configured-admin-key", repository);
+
+        keys.verify("ty_configured-admin-key");
+        keys.verify("ty_configured-admin-key");
+
+        // GET /keys lists the configured key as the admin row; its lastUsedAt stayed empty for ever.
+        verify(repository, times(1)).touch(eq(KeyRepository.ADMIN_ID), any());
     }
 
     @Test
