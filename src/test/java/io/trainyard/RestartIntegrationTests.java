@@ -112,6 +112,39 @@ class RestartIntegrationTests {
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
     }
 
+    /**
+     * A worker that could not renew its claim for a whole heartbeat-timeout (here: the heartbeat never
+     * runs again, as in a JVM paused past its lease) stops on its own. Its attempt is {@code lost} and
+     * counted, as when another instance takes over a frozen owner's job, not {@code handed-back} as
+     * after a clean stop: the instance was not stopping.
+     */
+    @Test
+    void aWorkerWhoseLeaseRanOutRecordsItsAttemptAsLostNotHandedBack() {
+        List<String> args = new ArrayList<>(List.of(arguments(0)));
+        args.add("--trainyard.heartbeat-interval=1h");
+        args.add("--trainyard.heartbeat-timeout=1s");
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(TrainyardApplication.class).run(args.toArray(String[]::new));
+        contexts.add(context);
+        Http http = new Http(port(context));
+        String id =
+                http.post("/jobs", slowSpec(1_000_000)).expect(202).get("id").asString();
+
+        await().atMost(STARTUP)
+                .until(() ->
+                        http.get("/jobs/" + id).json().get("attemptHistory").size() >= 2);
+        http.post("/jobs/" + id + "/cancel", Map.of()).expect(202);
+        await().atMost(STARTUP)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "CANCELLED"::equals);
+
+        JsonNode job = http.get("/jobs/" + id).json();
+        JsonNode attempts = job.get("attemptHistory");
+        assertThat(attempts.at("/0/outcome").asString()).as("%s", attempts).isEqualTo("lost");
+        assertThat(job.get("attempts").asInt())
+                .as("every attempt counts: none was a clean stop")
+                .isEqualTo(attempts.size());
+    }
+
     @Test
     void aJobThatRunsOutOfMemoryFailsAndTheWorkerTrainsTheNextJob() throws Exception {
         int port = freePort();
