@@ -24,8 +24,17 @@ public class TrainyardApplication {
         SpringApplication application = new SpringApplication(TrainyardApplication.class);
         // The engine's warm-up starts now and uses the seconds the context takes to build.
         application.addListeners(new WarmupOnStart());
-        // A stop ends within trainyard.shutdown-timeout, whatever is still writing then.
-        application.addListeners(new ShutdownDeadline());
-        application.run(args);
+        // A stop ends within trainyard.shutdown-timeout of the signal, whatever is still writing then,
+        // and a stop during start-up ends the start-up rather than waiting for it.
+        application.addListeners(new ShutdownDeadline().watchJvmShutdown());
+        try {
+            application.run(args);
+        } catch (RuntimeException e) {
+            if (!ShutdownDeadline.stopBegun()) {
+                throw e;
+            }
+            // Stopped while starting: reported in one line (StoppedDuringStartupReporter); the JVM is
+            // already exiting with the signal's status.
+        }
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -110,6 +111,146 @@ class RestartIntegrationTests {
                 .isGreaterThan(100);
         assertHandedBackThenResumed(done);
         assertHistoryIsWholeAndInOrder(restarted, id, 15_000);
+    }
+
+    @Test
+    void sigtermDuringStartUpEndsTheProcessWithinTenSecondsWithoutClaimingAnything() throws Exception {
+        String[] queued = twoQueuedJobs();
+        Path log = Files.createTempFile("trainyard-child", ".log");
+        child = startSlowlyStartingChild(freePort(), log, false);
+
+        assertStopDuringStartUp(child, log, queued);
+    }
+
+    @Test
+    void sigtermToTheRelaunchingParentDuringStartUpEndsBothWithinTenSecondsWithoutClaimingAnything() throws Exception {
+        String[] queued = twoQueuedJobs();
+        Path log = Files.createTempFile("trainyard-parent", ".log");
+        child = startSlowlyStartingChild(freePort(), log, true);
+
+        assertStopDuringStartUp(child, log, queued);
+    }
+
+    /**
+     * SIGTERM to {@code process} while its context is being built (held up by {@link SlowStartUp}):
+     * it exits within 10 s with a stop's status, and the two queued jobs are as they were.
+     */
+    private void assertStopDuringStartUp(Process process, Path log, String[] queued) throws Exception {
+        await().atMost(STARTUP).until(() -> Files.readString(log).contains(SlowStartUp.UNDER_WAY));
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+
+        long before = System.nanoTime();
+        process.destroy(); // SIGTERM
+        boolean exited = process.waitFor(10, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - before) / 1e9;
+        System.out.printf("SIGTERM during start-up: exited %s after %.2f s%n", exited, seconds);
+        String output = Files.readString(log);
+        assertThat(exited).as("exited within 10 s of SIGTERM:%n%s", output).isTrue();
+        assertThat(all).as("every JVM of it").noneMatch(ProcessHandle::isAlive);
+        assertThat(process.exitValue())
+                .as("a stop's exit status (128 + SIGTERM), not the deadline's halt:%n%s", output)
+                .isEqualTo(143);
+        assertThat(output)
+                .as("the start-up ended quietly")
+                .contains("Stopping while starting")
+                .doesNotContain("Application run failed")
+                .doesNotContain("Tomcat started")
+                .doesNotContain("started (attempt");
+
+        try (Connection db = stoppedDatabase()) {
+            assertThat(statusAndAttempts(db, queued[0])).isEqualTo("QUEUED 0 1"); // handed back earlier
+            assertThat(statusAndAttempts(db, queued[1])).isEqualTo("QUEUED 0 0");
+        }
+    }
+
+    /**
+     * Two QUEUED jobs in the data directory: one handed back by a clean stop (one attempt on record),
+     * one that waited behind it and was never claimed.
+     */
+    private String[] twoQueuedJobs() {
+        ConfigurableApplicationContext context = start();
+        Http http = new Http(port(context));
+        String handedBack =
+                http.post("/jobs", slowSpec(200_000)).expect(202).get("id").asString();
+        awaitPastIteration(http, handedBack, 100);
+        String waiting =
+                http.post("/jobs", slowSpec(1_000)).expect(202).get("id").asString();
+        contexts.remove(context);
+        context.close();
+        return new String[] {handedBack, waiting};
+    }
+
+    /** "STATUS attempts attempt-rows" of a job in the stopped service's database. */
+    private static String statusAndAttempts(Connection db, String id) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement("""
+                SELECT status, attempts, (SELECT COUNT(*) FROM job_attempts WHERE job_id = jobs.id)
+                FROM jobs WHERE id = ?""")) {
+            query.setString(1, id);
+            try (var rows = query.executeQuery()) {
+                assertThat(rows.next()).as("job %s", id).isTrue();
+                return rows.getString(1) + " " + rows.getInt(2) + " " + rows.getInt(3);
+            }
+        }
+    }
+
+    /**
+     * Holds up every bean of a forked service's context by a tenth of a second (a build of tens of
+     * seconds, as on a loaded machine) and says when the build is under way; added with {@code
+     * --spring.main.sources}, from the test class path the child runs on.
+     */
+    public static class SlowStartUp implements BeanPostProcessor {
+
+        static final String UNDER_WAY = "slow start-up under way";
+
+        private boolean announced;
+
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) {
+            if (!announced) {
+                announced = true;
+                System.out.println(UNDER_WAY);
+            }
+            try {
+                Thread.sleep(100); // the slowness this hook stands for, not a wait for anything
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return bean;
+        }
+    }
+
+    /**
+     * A worker that could not renew its claim for a whole heartbeat-timeout (here: the heartbeat never
+     * runs again, as in a JVM paused past its lease) stops on its own. Its attempt is {@code lost} and
+     * counted, as when another instance takes over a frozen owner's job, not {@code handed-back} as
+     * after a clean stop: the instance was not stopping.
+     */
+    @Test
+    void aWorkerWhoseLeaseRanOutRecordsItsAttemptAsLostNotHandedBack() {
+        List<String> args = new ArrayList<>(List.of(arguments(0)));
+        args.add("--trainyard.heartbeat-interval=1h");
+        args.add("--trainyard.heartbeat-timeout=1s");
+        ConfigurableApplicationContext context =
+                new SpringApplicationBuilder(TrainyardApplication.class).run(args.toArray(String[]::new));
+        contexts.add(context);
+        Http http = new Http(port(context));
+        String id =
+                http.post("/jobs", slowSpec(1_000_000)).expect(202).get("id").asString();
+
+        await().atMost(STARTUP)
+                .until(() ->
+                        http.get("/jobs/" + id).json().get("attemptHistory").size() >= 2);
+        http.post("/jobs/" + id + "/cancel", Map.of()).expect(202);
+        await().atMost(STARTUP)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "CANCELLED"::equals);
+
+        JsonNode job = http.get("/jobs/" + id).json();
+        JsonNode attempts = job.get("attemptHistory");
+        assertThat(attempts.at("/0/outcome").asString()).as("%s", attempts).isEqualTo("lost");
+        assertThat(job.get("attempts").asInt())
+                .as("every attempt counts: none was a clean stop")
+                .isEqualTo(attempts.size());
     }
 
     @Test
@@ -521,6 +662,33 @@ class RestartIntegrationTests {
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log)
+                .start();
+    }
+
+    /**
+     * A forked service whose start-up {@link SlowStartUp} holds up. {@code throughParent}: launched as
+     * {@code java -jar} is, a parent JVM without the vector module that relaunches the service as its
+     * child ({@link JvmRelaunch}); the returned process is then the parent.
+     */
+    private Process startSlowlyStartingChild(int port, Path log, boolean throughParent) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (throughParent) {
+            command.add("-Dtrainyard.relaunch=class-path");
+        } else {
+            command.add("--add-modules");
+            command.add("jdk.incubator.vector");
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(TrainyardApplication.class.getName());
+        command.addAll(List.of(arguments(port)));
+        command.add("--spring.main.sources=" + SlowStartUp.class.getName());
+        // The warm-up runs as in production (the default rehearsal), beside the slow build.
+        command.add("--trainyard.warmup-iterations=16000");
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .start();
     }
 

@@ -2,6 +2,7 @@ package io.trainyard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -21,7 +22,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 /**
  * A start that cannot work says why in a few lines (Spring Boot's "APPLICATION FAILED TO START" report
  * with a description and an action), not in a wall of stack trace: a data directory that is a file or
- * cannot be created, a database that cannot be reached or that another process has open, a negative
+ * cannot be created, a database that cannot be reached, that another process has open or that this
+ * user may not write, a negative
  * worker count.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -101,6 +103,22 @@ class StartupFailureTests {
                     "The embedded database in " + temp + " (trainyard.data-dir) is open in another process",
                     "SPRING_DATASOURCE_URL");
         }
+    }
+
+    @Test
+    void aDatabaseFileThisUserMayNotWriteIsReportedInAFewLines(CapturedOutput output) throws Exception {
+        // Root writes a read-only file all the same (DatabaseConnectionFailureAnalyzerTests covers the
+        // report with the exception H2 throws).
+        assumeFalse("root".equals(System.getProperty("user.name")), "root writes a read-only file all the same");
+        try (Connection first = DriverManager.getConnection("jdbc:h2:file:" + temp.resolve("trainyard"), "sa", "")) {
+            first.createStatement().execute("CREATE TABLE kept (id INT)");
+        }
+        Path file = temp.resolve("trainyard.mv.db");
+        assertThat(file.toFile().setWritable(false, false)).isTrue();
+
+        assertThatThrownBy(() -> start("--server.port=0", "--trainyard.data-dir=" + temp));
+
+        assertShortReport(output, "The embedded database " + temp.resolve("trainyard") + ".mv.db is read-only");
     }
 
     @Test

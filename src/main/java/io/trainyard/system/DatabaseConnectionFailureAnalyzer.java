@@ -10,7 +10,7 @@ import org.springframework.core.env.Environment;
 /**
  * A start that could not reach its database (a wrong {@code SPRING_DATASOURCE_URL}, PostgreSQL not
  * running, a wrong user or password, a missing database, a URL that is not a JDBC URL at all, or an
- * embedded database another process has open): the driver's own sentence and the URL, in a short
+ * embedded database another process has open or this user may not write): the driver's own sentence and the URL, in a short
  * report instead of the hundred-odd lines of bean-creation stack trace it arrives wrapped in.
  */
 class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
@@ -34,6 +34,17 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
     /** H2's "Database may be already in use": its file is locked by another process. */
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
 
+    /**
+     * H2's "The database is read only": it opens a file it may not write (mode 444, {@code chattr +i},
+     * a read-only mount) read-only, and the first write of the start fails, deep inside a web-server or
+     * bean-creation stack trace of 180 lines (audit 27).
+     */
+    private static final int H2_DATABASE_READ_ONLY = 90097;
+
+    private static final String READ_ONLY_ACTION = "Make the file writable by this user (chmod u+w; chattr -i if it "
+            + "was made immutable; a read-only mount must be mounted read-write), or point trainyard.data-dir at a "
+            + "directory this user can write. Trainyard writes to its database from the moment it starts.";
+
     @Override
     public FailureAnalysis analyze(Throwable failure) {
         String url = withoutQuery(environment.getProperty("spring.datasource.url", "(not set)"));
@@ -45,6 +56,13 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
                         "The embedded database in " + environment.getProperty("trainyard.data-dir", "(not set)")
                                 + " (trainyard.data-dir) is open in another process: its file is locked.",
                         IN_USE_ACTION,
+                        sql);
+            }
+            if (cause instanceof SQLException sql && sql.getErrorCode() == H2_DATABASE_READ_ONLY) {
+                return new FailureAnalysis(
+                        "The embedded database " + h2File(url) + " is read-only: this user ("
+                                + System.getProperty("user.name") + ") may not write it.",
+                        READ_ONLY_ACTION,
                         sql);
             }
             if (cause instanceof SQLException sql && isConnectionFailure(sql)) {
@@ -69,6 +87,12 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
     private static boolean isConnectionFailure(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("28") || state.equals("3D000"));
+    }
+
+    /** The file of an H2 file database ({@code jdbc:h2:file:PATH}: {@code PATH.mv.db}), else the URL. */
+    private static String h2File(String url) {
+        String prefix = "jdbc:h2:file:";
+        return url.startsWith(prefix) ? url.substring(prefix.length()) + ".mv.db" : url;
     }
 
     /** A URL's parameters may carry a password; the host, port and database say enough. */

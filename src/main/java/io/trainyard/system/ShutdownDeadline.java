@@ -1,30 +1,54 @@
 package io.trainyard.system;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.boot.context.event.ApplicationPreparedEvent;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Keeps the promise that a stopping service exits within {@code trainyard.shutdown-timeout} (10 s):
- * once the application context starts to close, a daemon thread waits until a second before that
- * budget ends and then halts the JVM. The workers already give up on a job after half the budget;
- * what could still hold the process past it is the database pool waiting (up to 10 s more) for a
- * connection busy with a large checkpoint: two jobs of 4 million parameters with Adam, each checkpointing ~100 MB when the stop came,
- * kept the service alive 11–16 s, long enough for a supervisor's own deadline to kill it mid-write.
- * Halting is what that supervisor would do, at a time the operator chose: the database is crash-safe,
- * and a job not yet handed back resumes from its last committed checkpoint, as after a crash.
+ * Keeps the promise that a stopping service exits within {@code trainyard.shutdown-timeout} (10 s)
+ * of the signal, whenever the signal comes.
+ *
+ * <p><b>A stop of a running service.</b> Once the stop begins, a daemon thread waits until a second
+ * before that budget ends and then halts the JVM. The workers already give up on a job after half
+ * the budget; what could still hold the process past it is the database pool waiting (up to 10 s
+ * more) for a connection busy with a large checkpoint: two jobs of 4 million parameters with Adam,
+ * each checkpointing ~100 MB when the stop came, kept the service alive 11–16 s, long enough for a
+ * supervisor's own deadline to kill it mid-write. Halting is what that supervisor would do, at a
+ * time the operator chose: the database is crash-safe, and a job not yet handed back resumes from
+ * its last committed checkpoint, as after a crash.
+ *
+ * <p><b>A stop during start-up.</b> Spring closes the context only once it is built, and building
+ * it took 35–120 s on a loaded two-core machine: a {@code SIGTERM} then took 25–27 s to end the
+ * process, which meanwhile opened its port and claimed a queued job only to hand it back (audit 27).
+ * So the countdown starts from the JVM's own shutdown hook, the moment the signal arrives, and
+ * {@link #stopBegun()} tells the start-up to give up: the engine's warm-up stops, the workers claim
+ * nothing, and the context's next bean is refused ({@link StoppedDuringStartup}), which ends the
+ * start like a failed one, but quietly ({@link StoppedDuringStartupReporter}) and with the signal's
+ * exit status.
  *
  * <p>Registered by {@code TrainyardApplication.main} only: a test JVM closes many contexts and must
  * never be halted.
  */
-public final class ShutdownDeadline implements ApplicationListener<ContextClosedEvent> {
+public final class ShutdownDeadline implements ApplicationListener<ApplicationEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(ShutdownDeadline.class);
 
+    /** Raised by the JVM shutdown hook of the instance {@code main} made (see {@link #watchJvmShutdown}). */
+    private static final AtomicBoolean stopBegun = new AtomicBoolean();
+
     private final Runnable halt;
+    private final AtomicBoolean counting = new AtomicBoolean();
+    private volatile Duration budget = Duration.ofSeconds(10);
 
     public ShutdownDeadline() {
         this(() -> Runtime.getRuntime().halt(1));
@@ -34,15 +58,50 @@ public final class ShutdownDeadline implements ApplicationListener<ContextClosed
         this.halt = halt;
     }
 
+    /**
+     * Whether this JVM has begun to shut down (a signal, or {@code System.exit}): once true, nothing
+     * new may start. Always false in a JVM whose {@code main} did not {@link #watchJvmShutdown watch}.
+     */
+    public static boolean stopBegun() {
+        return stopBegun.get();
+    }
+
+    /**
+     * Starts the countdown from the JVM's shutdown itself, not from the context's close, which
+     * waits for the start-up to finish. Called once, by {@code main}, before anything starts.
+     */
+    public ShutdownDeadline watchJvmShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::jvmShutdownBegan, "trainyard-stop-signal"));
+        return this;
+    }
+
+    void jvmShutdownBegan() {
+        stopBegun.set(true);
+        begin();
+    }
+
     @Override
-    public void onApplicationEvent(ContextClosedEvent event) {
-        TrainyardProperties properties = event.getApplicationContext()
-                .getBeanProvider(TrainyardProperties.class)
-                .getIfAvailable();
-        Duration budget = properties != null ? properties.shutdownTimeout() : Duration.ofSeconds(10);
-        // A second before the budget ends: the signal reached the JVM a little before this event, and the
-        // halt itself takes a moment; the process is then gone within the budget, as seen from outside.
-        start(budget.compareTo(Duration.ofSeconds(2)) >= 0 ? budget.minusSeconds(1) : budget);
+    public void onApplicationEvent(ApplicationEvent event) {
+        if (event instanceof ApplicationEnvironmentPreparedEvent prepared) {
+            // The budget is known before the context exists, so a stop during start-up keeps it too.
+            Binder.get(prepared.getEnvironment())
+                    .bind("trainyard.shutdown-timeout", Duration.class)
+                    .ifBound(configured -> budget = configured);
+        } else if (event instanceof ApplicationPreparedEvent prepared) {
+            prepared.getApplicationContext().getBeanFactory().addBeanPostProcessor(new RefuseBeansOnceStopping());
+        } else if (event instanceof ContextClosedEvent) {
+            begin(); // a close without a JVM shutdown (an embedding): the countdown starts here
+        }
+    }
+
+    /** Starts the countdown once, whichever of the JVM's shutdown and the context's close comes first. */
+    private void begin() {
+        if (counting.compareAndSet(false, true)) {
+            Duration whole = budget;
+            // A second before the budget ends: the halt itself takes a moment; the process is then
+            // gone within the budget, as seen from outside.
+            start(whole.compareTo(Duration.ofSeconds(2)) >= 0 ? whole.minusSeconds(1) : whole);
+        }
     }
 
     /** Starts the countdown: {@code halt} runs after {@code budget} unless the JVM has exited by then. */
@@ -65,5 +124,32 @@ public final class ShutdownDeadline implements ApplicationListener<ContextClosed
         countdown.setDaemon(true);
         countdown.start();
         return countdown;
+    }
+
+    /**
+     * Ends a start-up that a stop interrupted at its next bean: the context then closes what it
+     * built (the database pool among it) and the JVM exits, where finishing the build first took
+     * tens of seconds and opened the port and the queue for nothing.
+     */
+    static final class RefuseBeansOnceStopping implements BeanPostProcessor {
+
+        @Override
+        public Object postProcessBeforeInitialization(Object bean, String beanName) throws BeansException {
+            if (stopBegun()) {
+                // Said here, while logging still works: Spring Boot stops it once the context is closed,
+                // before the failed start is reported.
+                log.info("Stopping while starting: the start-up ends here, before any job is claimed");
+                throw new StoppedDuringStartup(beanName);
+            }
+            return bean;
+        }
+    }
+
+    /** Thrown into the context's build when the JVM began to shut down before the build was done. */
+    public static final class StoppedDuringStartup extends RuntimeException {
+
+        StoppedDuringStartup(String beanName) {
+            super("this instance was asked to stop while it was starting (at bean '" + beanName + "')");
+        }
     }
 }

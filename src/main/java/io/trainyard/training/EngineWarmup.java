@@ -32,6 +32,7 @@ import io.trainyard.nn.Trainer;
 import io.trainyard.nn.TrainingPlan;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.Warmup;
+import io.trainyard.system.ShutdownDeadline;
 import io.trainyard.system.TrainyardProperties;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -542,7 +543,9 @@ class EngineWarmup {
         }
 
         private boolean givingWay() {
-            return stopping.getAsBoolean() || giveWay.getAsBoolean();
+            // The JVM's shutdown too: a rehearsal started before the context exists has no stop
+            // signal of the workers' yet, and on two cores it slows the very start-up a stop ends.
+            return stopping.getAsBoolean() || giveWay.getAsBoolean() || ShutdownDeadline.stopBegun();
         }
 
         /** One job-sized run of {@code problem}, as {@link JobRunner} trains a job, with every write going nowhere. */

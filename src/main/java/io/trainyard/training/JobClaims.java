@@ -253,6 +253,24 @@ class JobClaims {
         return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK));
     }
 
+    /**
+     * RUNNING → QUEUED by a worker whose lease ran out (its JVM paused, or the database out of reach,
+     * for a whole {@code heartbeat-timeout}) while its claim still stands: what a recovery would have
+     * done a moment later, so the attempt closes {@code lost} and stays counted, as a frozen owner's
+     * does when another instance takes its job over.
+     */
+    boolean requeueLapsed(String id, String instance, int token) {
+        JobStatusGate.Move move = gate.move(id, JobStatus.QUEUED)
+                .from(JobStatus.RUNNING)
+                .where(FENCE)
+                .set("claimed_by = NULL")
+                .set("heartbeat_at = NULL")
+                .set("started_at = NULL")
+                .param("instance", instance)
+                .param("token", token);
+        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST));
+    }
+
     /** Renews one claim of this instance; false when it is no longer held (the worker must stop). */
     boolean renew(String id, String instance, int token) {
         return hold(id, instance, token);

@@ -148,6 +148,9 @@ class JobRunner {
                     : training.trainer().train(training.start(), data, recorder, stop);
             attempt.phases().end(JobPhases.Phase.TRAINING);
             boolean handingBack = result.outcome() == TrainingResult.Outcome.CANCELLED && !live.cancelRequested();
+            // Not a cancel and not this instance stopping (both stay raised once raised): the lease ran out,
+            // the JVM was paused or cut off from the database for a whole heartbeat-timeout. Not a clean stop.
+            boolean leaseRanOut = handingBack && !stopping.getAsBoolean();
             // A run that ends here keeps its last points for the outcome's transaction; one handed
             // back stores them with its checkpoint.
             HistoryRecorder.Tail tail = handingBack ? null : recorder.finishKeepingTail();
@@ -161,10 +164,10 @@ class JobRunner {
                 return;
             }
             live.concluding();
-            conclude(attempt, result, training, handingBack, new Last(tail, result));
+            conclude(attempt, result, training, handingBack, leaseRanOut, new Last(tail, result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            handBack(attempt);
+            handBack(attempt, false);
         } catch (DatasetNotFoundException | ModelNotFoundException e) {
             // Deleted between submission and training (the in-use check and a submission can cross).
             end(
@@ -334,7 +337,12 @@ class JobRunner {
     private record Last(HistoryRecorder.Tail tail, TrainingResult result) {}
 
     private void conclude(
-            Attempt attempt, TrainingResult result, TrainingSetup.Training training, boolean handingBack, Last last) {
+            Attempt attempt,
+            TrainingResult result,
+            TrainingSetup.Training training,
+            boolean handingBack,
+            boolean leaseRanOut,
+            Last last) {
         switch (result.outcome()) {
             case COMPLETED -> succeed(attempt, result, training, last);
             case DIVERGED ->
@@ -352,7 +360,7 @@ class JobRunner {
                         last);
             case CANCELLED -> {
                 if (handingBack) {
-                    handBack(attempt);
+                    handBack(attempt, leaseRanOut);
                 } else {
                     end(attempt, JobStatus.CANCELLED, null, null, null, last);
                 }
@@ -493,9 +501,25 @@ class JobRunner {
                 errorDetail == null ? "" : ": " + errorDetail);
     }
 
-    private void handBack(Attempt attempt) {
+    /**
+     * Puts the job back in the queue at the checkpoint just stored: a clean stop of this instance
+     * ({@code handed-back}, not counted), or, {@code leaseRanOut}, a worker that could not renew its
+     * claim for a whole {@code heartbeat-timeout} ({@code lost} and counted, as when another instance
+     * recovers a frozen owner's job).
+     */
+    private void handBack(Attempt attempt, boolean leaseRanOut) {
         try {
-            if (claims.handBack(attempt.id(), attempt.instance(), attempt.token())) {
+            if (leaseRanOut) {
+                if (claims.requeueLapsed(attempt.id(), attempt.instance(), attempt.token())) {
+                    log.warn(
+                            "Job {}: its claim was not renewed for {} (trainyard.heartbeat-timeout; this instance was"
+                                    + " paused or could not reach the database): re-queued at its latest checkpoint,"
+                                    + " attempt {} recorded as lost",
+                            attempt.id(),
+                            properties.heartbeatTimeout(),
+                            attempt.job().claim().attempts());
+                }
+            } else if (claims.handBack(attempt.id(), attempt.instance(), attempt.token())) {
                 log.info(
                         "Job {} handed back to the queue at its latest checkpoint: this instance is stopping",
                         attempt.id());

@@ -20,6 +20,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 import io.trainyard.job.JobQueued;
 import io.trainyard.job.JobRepository;
 import io.trainyard.job.TrainingJob;
+import io.trainyard.system.ShutdownDeadline;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -92,6 +93,12 @@ class TrainingWorkers implements SmartLifecycle {
 
     @Override
     public void start() {
+        if (ShutdownDeadline.stopBegun()) {
+            // Stopped while starting (a stop is not seen by the context until it is built): claiming a
+            // job now would only hand it back a moment later.
+            log.info("Not starting the training workers: this instance is stopping");
+            return;
+        }
         if (isEmbeddedDatabase()) {
             // An embedded file database is locked by one process: whatever is RUNNING in it was
             // orphaned by a previous run of this instance, so there is no need to wait for its claim to expire.
@@ -169,8 +176,13 @@ class TrainingWorkers implements SmartLifecycle {
         return (int) threads.stream().filter(t -> !t.isAlive()).count();
     }
 
+    /** Whether this instance stops: its own signal, raised when the context closes, or the JVM's shutdown, which comes first. */
+    private boolean stopRequested() {
+        return stopping.getAsBoolean() || ShutdownDeadline.stopBegun();
+    }
+
     private void work() {
-        while (!stopping.getAsBoolean()) {
+        while (!stopRequested()) {
             try {
                 Optional<Claimed> claimed = claimNext();
                 if (claimed.isPresent()) {
@@ -206,7 +218,7 @@ class TrainingWorkers implements SmartLifecycle {
 
     private Optional<Claimed> claimNext() {
         for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {
-            if (stopping.getAsBoolean()) {
+            if (stopRequested()) {
                 return Optional.empty();
             }
             if (queued.cancelRequested()) {
