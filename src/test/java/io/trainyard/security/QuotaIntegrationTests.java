@@ -207,6 +207,46 @@ class QuotaIntegrationTests {
     }
 
     @Test
+    void aQuotaRefusalIsNotKeptForTheIdempotencyKeySoTheRetryAfterFreeingSpaceIsServed() {
+        // The 403 was kept with the key and replayed for 24 hours (usage and all) after the owner had
+        // deleted data to make room, while the same request without a key was accepted.
+        Http user = newUser();
+        StringBuilder csv = new StringBuilder("a,b,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i).append(',').append(i * 2).append(',').append(i * 3).append('\n');
+        }
+        String filler = user.post("/datasets?name=big", "text/csv", csv.toString())
+                .expect(201)
+                .get("id")
+                .asString();
+        String key = UUID.randomUUID().toString();
+        String body = "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 10}";
+
+        Http.Response refused = submitWithKey(user, key, body);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("type").asString()).endsWith("/quota-exceeded");
+        user.delete("/datasets/" + filler).expect(204);
+        Http.Response retried = submitWithKey(user, key, body);
+
+        assertThat(retried.status()).as(retried.text()).isEqualTo(202);
+        assertThat(retried.header("Idempotent-Replayed")).isNull();
+        // and the accepted answer is the one kept from now on
+        Http.Response replayed = submitWithKey(user, key, body);
+        assertThat(replayed.status()).as(replayed.text()).isEqualTo(202);
+        assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(replayed.json().get("id").asString())
+                .isEqualTo(retried.json().get("id").asString());
+        user.post("/jobs/" + retried.json().get("id").asString() + "/cancel", "");
+    }
+
+    private static Http.Response submitWithKey(Http user, String key, String body) {
+        return user.send(java.net.http.HttpRequest.newBuilder(user.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
     void aDataSetsColumnNamesCountAgainstTheStorageQuota() {
         Http user = newUser();
         // One row of 27 numbers (216 bytes) under 27 names of 200 characters (5.4 KB, the longest names
