@@ -43,7 +43,8 @@ import io.trainyard.system.PayloadTooLargeException;
  * answer again, and nothing is created twice; a different request with the key is 422; a duplicate
  * that arrives while the first is still being handled is 409. A refusal is kept only when a retry
  * cannot change it ({@link #keptForRetries}). Runs after authentication, so keys are
- * per owner. A dry run ({@code ?dryRun=true}) is not recorded: it creates nothing.
+ * per owner. A dry run ({@code ?dryRun=true}) is not recorded: it creates nothing; its key is
+ * checked like the submit's.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -67,12 +68,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        // A dry run creates nothing, so there is nothing to create twice: it leaves the key to the
-        // submit it checked (which would otherwise be a "different request" with the key, 422).
         return !"POST".equals(request.getMethod())
                 || request.getHeader(HEADER) == null
-                || !ENDPOINTS.contains(Endpoints.path(request))
-                || DryRunQuery.requested(request);
+                || !ENDPOINTS.contains(Endpoints.path(request));
     }
 
     @Override
@@ -91,6 +89,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     null,
                     new InvalidRequestException(
                             HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
+            return;
+        }
+        if (DryRunQuery.requested(request)) {
+            // A dry run creates nothing, so there is nothing to create twice: it leaves the key to the
+            // submit it checked (which would otherwise be a "different request" with the key, 422). The
+            // key itself is checked above all the same: a dry run validates exactly like the submit.
+            chain.doFilter(request, response);
             return;
         }
         byte[] body;
