@@ -278,6 +278,29 @@ abstract class ApiContract {
     }
 
     @Test
+    void aListLimitBeyondAnIntSaysTheRangeItTakes() {
+        // "'2147483648' is not a whole number" sent the client looking for a typo in a whole number.
+        Map<String, String> ranges = Map.of(
+                "/jobs", "1 to 500",
+                "/sweeps", "1 to 500",
+                "/datasets", "1 to 500",
+                "/models", "1 to 500",
+                "/aliases/production/history", "1 to 1000");
+        ranges.forEach((path, range) -> {
+            for (String value : List.of("2147483648", "-99999999999999999999")) {
+                JsonNode tooLarge = problem(http.get(path + "?limit=" + value), 400);
+                assertThat(tooLarge.get("detail").asString())
+                        .as(path)
+                        .contains("'" + value + "' is out of range: must be a whole number from " + range);
+                assertThat(tooLarge.at("/errors/0/field").asString()).isEqualTo("limit");
+            }
+            assertThat(problem(http.get(path + "?limit=abc"), 400).get("detail").asString())
+                    .as(path)
+                    .contains("'abc' is not a whole number");
+        });
+    }
+
+    @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(
