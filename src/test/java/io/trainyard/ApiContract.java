@@ -301,6 +301,36 @@ abstract class ApiContract {
     }
 
     @Test
+    void namesWithALoneUtf16SurrogateAreRefusedByField() {
+        // "a\ud800b" is valid JSON but no Unicode text: it was stored, then shown as "a?b" in event
+        // streams, plots and ONNX files (PostgreSQL's driver stored the '?' outright).
+        String lone = "a\\ud800b";
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("/jobs", "{\"name\": \"" + lone + "\", \"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}");
+        bodies.put("/jobs?dryRun=true", bodies.get("/jobs"));
+        bodies.put(
+                "/sweeps",
+                "{\"name\": \"" + lone + "\", \"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, "
+                        + "\"validationFraction\": 0.2}, \"grid\": {\"layers\": [[2]]}}");
+        bodies.put("/datasets", "{\"name\": \"" + lone + "\", \"x\": [[1], [2], [3]], \"y\": [1, 2, 3]}");
+        Map<String, String> fields = new LinkedHashMap<>();
+        bodies.keySet().forEach(path -> fields.put(path, "name"));
+        bodies.put(
+                "/models",
+                "{\"layerSizes\": [1, 1], \"activation\": \"none\", \"weights\": {\"W0\": [[1]]}, "
+                        + "\"inputColumns\": [\"" + lone + "\"], \"outputColumns\": [\"y\\udfff\"]}");
+        fields.put("/models", "inputColumns[0]");
+        bodies.forEach((path, body) -> {
+            JsonNode refused = problem(http.post(path, body), 400);
+            assertThat(refused.get("detail").asString()).as(path).contains("unpaired UTF-16 surrogate (\\uD800");
+            assertThat(refused.at("/errors/0/field").asString()).as(path).isEqualTo(fields.get(path));
+        });
+        // A pair is one character (an emoji): still a name.
+        http.post("/jobs?dryRun=true", bodies.get("/jobs").replace(lone, "a\\ud83d\\ude00b"))
+                .expect(200);
+    }
+
+    @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(
