@@ -331,6 +331,28 @@ abstract class ApiContract {
     }
 
     @Test
+    void aWholeNumberBeyondTheRangeOfADoubleIsSaidToBeSoNotCalledInfinity() {
+        // 1e400 overflows a double on its way to the field: it was refused as "'Infinity' is not a whole
+        // number", a value the client never sent.
+        for (String field : List.of("seed", "iterations", "layers")) {
+            String value = field.equals("layers") ? "[1e400]" : "1e400";
+            String body =
+                    "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, \"" + field + "\": " + value + "}";
+            if (field.equals("iterations")) {
+                body = "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 1e400}";
+            }
+            JsonNode refused = problem(http.post("/jobs", body), 400);
+            assertThat(refused.get("detail").asString())
+                    .as(field)
+                    .contains(
+                            "is beyond the range of a number (more than about 1.8e308 in size): must be a whole number")
+                    .doesNotContain("Infinity");
+            assertThat(refused.at("/errors/0/field").asString())
+                    .isEqualTo(field.equals("layers") ? "layers[0]" : field);
+        }
+    }
+
+    @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(

@@ -527,6 +527,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         path(format),
                         "must be a whole number written without a decimal point or exponent, got " + value);
             }
+            if (isWhole(format.getTargetType())
+                    && format.getValue() instanceof Double value
+                    && Double.isInfinite(value)) {
+                // 1e400 overflows a double on the way to the field: "'Infinity' is not a whole number"
+                // quoted a value the client never sent (and the text it did send is gone with the parser).
+                boolean wide = format.getTargetType() == Long.class || format.getTargetType() == long.class;
+                return new FieldError(
+                        path(format),
+                        "is beyond the range of a number (more than about 1.8e308 in size): must be a whole "
+                                + "number from "
+                                + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
+                                + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
+            }
             return new FieldError(
                     path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
         }
