@@ -278,6 +278,81 @@ abstract class ApiContract {
     }
 
     @Test
+    void aListLimitBeyondAnIntSaysTheRangeItTakes() {
+        // "'2147483648' is not a whole number" sent the client looking for a typo in a whole number.
+        Map<String, String> ranges = Map.of(
+                "/jobs", "1 to 500",
+                "/sweeps", "1 to 500",
+                "/datasets", "1 to 500",
+                "/models", "1 to 500",
+                "/aliases/production/history", "1 to 1000");
+        ranges.forEach((path, range) -> {
+            for (String value : List.of("2147483648", "-99999999999999999999")) {
+                JsonNode tooLarge = problem(http.get(path + "?limit=" + value), 400);
+                assertThat(tooLarge.get("detail").asString())
+                        .as(path)
+                        .contains("'" + value + "' is out of range: must be a whole number from " + range);
+                assertThat(tooLarge.at("/errors/0/field").asString()).isEqualTo("limit");
+            }
+            assertThat(problem(http.get(path + "?limit=abc"), 400).get("detail").asString())
+                    .as(path)
+                    .contains("'abc' is not a whole number");
+        });
+    }
+
+    @Test
+    void namesWithALoneUtf16SurrogateAreRefusedByField() {
+        // "a\ud800b" is valid JSON but no Unicode text: it was stored, then shown as "a?b" in event
+        // streams, plots and ONNX files (PostgreSQL's driver stored the '?' outright).
+        String lone = "a\\ud800b";
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put("/jobs", "{\"name\": \"" + lone + "\", \"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}");
+        bodies.put("/jobs?dryRun=true", bodies.get("/jobs"));
+        bodies.put(
+                "/sweeps",
+                "{\"name\": \"" + lone + "\", \"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, "
+                        + "\"validationFraction\": 0.2}, \"grid\": {\"layers\": [[2]]}}");
+        bodies.put("/datasets", "{\"name\": \"" + lone + "\", \"x\": [[1], [2], [3]], \"y\": [1, 2, 3]}");
+        Map<String, String> fields = new LinkedHashMap<>();
+        bodies.keySet().forEach(path -> fields.put(path, "name"));
+        bodies.put(
+                "/models",
+                "{\"layerSizes\": [1, 1], \"activation\": \"none\", \"weights\": {\"W0\": [[1]]}, "
+                        + "\"inputColumns\": [\"" + lone + "\"], \"outputColumns\": [\"y\\udfff\"]}");
+        fields.put("/models", "inputColumns[0]");
+        bodies.forEach((path, body) -> {
+            JsonNode refused = problem(http.post(path, body), 400);
+            assertThat(refused.get("detail").asString()).as(path).contains("unpaired UTF-16 surrogate (\\uD800");
+            assertThat(refused.at("/errors/0/field").asString()).as(path).isEqualTo(fields.get(path));
+        });
+        // A pair is one character (an emoji): still a name.
+        http.post("/jobs?dryRun=true", bodies.get("/jobs").replace(lone, "a\\ud83d\\ude00b"))
+                .expect(200);
+    }
+
+    @Test
+    void aWholeNumberBeyondTheRangeOfADoubleIsSaidToBeSoNotCalledInfinity() {
+        // 1e400 overflows a double on its way to the field: it was refused as "'Infinity' is not a whole
+        // number", a value the client never sent.
+        for (String field : List.of("seed", "iterations", "layers")) {
+            String value = field.equals("layers") ? "[1e400]" : "1e400";
+            String body =
+                    "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, \"" + field + "\": " + value + "}";
+            if (field.equals("iterations")) {
+                body = "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 1e400}";
+            }
+            JsonNode refused = problem(http.post("/jobs", body), 400);
+            assertThat(refused.get("detail").asString())
+                    .as(field)
+                    .contains(
+                            "is beyond the range of a number (more than about 1.8e308 in size): must be a whole number")
+                    .doesNotContain("Infinity");
+            assertThat(refused.at("/errors/0/field").asString())
+                    .isEqualTo(field.equals("layers") ? "layers[0]" : field);
+        }
+    }
+
+    @Test
     void inlineDataTrainsAndFlatTargetsAreAccepted() {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put(

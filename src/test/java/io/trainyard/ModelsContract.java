@@ -127,6 +127,22 @@ abstract class ModelsContract {
         assertThat(model.get("inputColumns").toString()).isEqualTo("[\"a\",\"b\"]");
     }
 
+    @Test
+    void predictionsForNoRowsSayXIsEmptyNotMissing() {
+        String id =
+                http.post("/models", linearModel(null)).expect(201).get("id").asString();
+
+        JsonNode empty = ApiContract.problem(http.post("/models/" + id + "/predictions", "{\"x\": []}"), 400);
+        JsonNode missing = ApiContract.problem(http.post("/models/" + id + "/predictions", "{}"), 400);
+
+        // "x: is required" for an x that was given, only empty, had the client looking for a typo.
+        assertThat(empty.get("detail").asString())
+                .contains("must hold at least one input row")
+                .doesNotContain("required");
+        assertThat(empty.at("/errors/0/field").asString()).isEqualTo("x");
+        assertThat(missing.get("detail").asString()).contains("is required");
+    }
+
     /**
      * API.md: "POST /models with that body (no id)": a trained model's GET answer minus its id imports
      * as it is; what the service assigns (jobId, createdAt, owner, lineage) is ignored, not refused.

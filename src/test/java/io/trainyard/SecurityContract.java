@@ -442,6 +442,34 @@ abstract class SecurityContract {
                 .isEqualTo(submitted.json().get("id").asString());
     }
 
+    @Test
+    void aDryRunRefusesAnIdempotencyKeyTheSubmitWouldRefuse() {
+        // The dry run skipped the key altogether: 200 for a key of 1,000 characters or an empty one,
+        // which the submit it was checking refuses.
+        Http alice = newUser("dry-key");
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec("dry-key", 5));
+        String sweep = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, "
+                + "\"validationFraction\": 0.2}, \"grid\": {\"layers\": [[2]]}}";
+        for (String key : List.of("k".repeat(256), "")) {
+            for (String path : List.of("/jobs?dryRun=true", "/jobs", "/sweeps?dryRun=true")) {
+                Http.Response answer = alice.send(HttpRequest.newBuilder(alice.uri(path))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .POST(HttpRequest.BodyPublishers.ofString(path.startsWith("/sweeps") ? sweep : body)));
+                assertThat(answer.status())
+                        .as(path + " with a key of " + key.length() + ": " + answer.text())
+                        .isEqualTo(400);
+                assertThat(answer.contentType()).startsWith("application/problem+json");
+                assertThat(answer.json().at("/errors/0/field").asString()).isEqualTo("Idempotency-Key");
+                assertThat(answer.json().get("detail").asString())
+                        .contains("must be 1 to 255 characters, got " + key.length());
+            }
+        }
+        assertThat(alice.get("/jobs").expect(200).get("items"))
+                .as("nothing created")
+                .isEmpty();
+    }
+
     private static Http.Response submit(Http http, String key, String body) {
         return http.send(HttpRequest.newBuilder(http.uri("/jobs"))
                 .header("Content-Type", "application/json")

@@ -284,6 +284,8 @@ record ModelDocument(
                 errors.add(new FieldError(
                         field + "[" + i + "]",
                         "must be a non-blank name of at most " + Names.MAX_LENGTH + " characters"));
+            } else if (Names.characterProblem(name) != null) {
+                errors.add(new FieldError(field + "[" + i + "]", Names.characterProblem(name)));
             } else if (!seen.add(name)) {
                 errors.add(new FieldError(field + "[" + i + "]", "repeats the name '" + name + "'"));
             }

@@ -86,8 +86,12 @@ class Predictions {
     PredictionResponse json(Model model, PredictionRequest request) {
         double[][] x = request == null ? null : request.x();
         List<FieldError> errors = new ArrayList<>();
-        if (x == null || x.length == 0) {
+        if (x == null) {
             throw new InvalidRequestException("x", "is required: an array of input rows, e.g. [[1.0, 2.0]]");
+        }
+        if (x.length == 0) {
+            // x was given: "is required" had the client looking for a typo in its name.
+            throw new InvalidRequestException("x", "must hold at least one input row, e.g. [[1.0, 2.0]]; it is empty");
         }
         if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > maxDataCells) {
             throw new InvalidRequestException(

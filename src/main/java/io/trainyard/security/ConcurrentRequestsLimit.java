@@ -30,12 +30,13 @@ import io.trainyard.system.TooManyRequestsException;
  * (200) while its body is read: one key that opened 250 uploads and sent their bodies a byte at a time
  * held all of them, and every other owner's requests, {@code GET /jobs/{id}} included, waited until
  * the read timeouts ended the uploads. With this limit one owner holds at most this many threads. It
- * comes after authentication (the owner is known) and before {@code system/LargeBodyGate}, so that a
- * refused request does not queue for a large-body permit either. Admin keys are exempt, as from every
+ * comes after authentication (the owner is known) and before {@link RequestRateLimit} and
+ * {@code system/LargeBodyGate}, so that a refused request does not queue for a large-body permit
+ * either, and a request the rate refuses has its body read (or abandoned) here, still counted. Admin keys are exempt, as from every
  * quota. An event stream counts only while it is being opened: it holds no thread while it streams.
  */
 @Component
-@Order(-1)
+@Order(-2)
 class ConcurrentRequestsLimit extends OncePerRequestFilter {
 
     private final int max;

@@ -41,8 +41,10 @@ import io.trainyard.system.PayloadTooLargeException;
  * {@code /datasets}, {@code /models}), once for all of them: the same owner, key, endpoint and
  * request (query string, content type and body, byte for byte) within 24 hours gets the first
  * answer again, and nothing is created twice; a different request with the key is 422; a duplicate
- * that arrives while the first is still being handled is 409. Runs after authentication, so keys are
- * per owner. A dry run ({@code ?dryRun=true}) is not recorded: it creates nothing.
+ * that arrives while the first is still being handled is 409. A refusal is kept only when a retry
+ * cannot change it ({@link #keptForRetries}). Runs after authentication, so keys are
+ * per owner. A dry run ({@code ?dryRun=true}) is not recorded: it creates nothing; its key is
+ * checked like the submit's.
  */
 class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -66,12 +68,9 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        // A dry run creates nothing, so there is nothing to create twice: it leaves the key to the
-        // submit it checked (which would otherwise be a "different request" with the key, 422).
         return !"POST".equals(request.getMethod())
                 || request.getHeader(HEADER) == null
-                || !ENDPOINTS.contains(Endpoints.path(request))
-                || DryRunQuery.requested(request);
+                || !ENDPOINTS.contains(Endpoints.path(request));
     }
 
     @Override
@@ -90,6 +89,13 @@ class IdempotencyFilter extends OncePerRequestFilter {
                     null,
                     new InvalidRequestException(
                             HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
+            return;
+        }
+        if (DryRunQuery.requested(request)) {
+            // A dry run creates nothing, so there is nothing to create twice: it leaves the key to the
+            // submit it checked (which would otherwise be a "different request" with the key, 422). The
+            // key itself is checked above all the same: a dry run validates exactly like the submit.
+            chain.doFilter(request, response);
             return;
         }
         byte[] body;
@@ -130,9 +136,8 @@ class IdempotencyFilter extends OncePerRequestFilter {
                 complete(caller, key, endpoint, recorded);
                 return true;
             }));
-            // Refusals a retry cannot change are kept too; rate and queue limits and server errors are not.
-            int status = recorded.getStatus();
-            if (!stored && status < 500 && status != 429) {
+            // Refusals a retry cannot change are kept too; the others are not (see keptForRetries).
+            if (!stored && keptForRetries(recorded.getStatus())) {
                 complete(caller, key, endpoint, recorded);
                 stored = true;
             }
@@ -161,6 +166,23 @@ class IdempotencyFilter extends OncePerRequestFilter {
 
     private static boolean created(int status) {
         return status >= 200 && status < 300;
+    }
+
+    /**
+     * The refusals that depend on the request alone (its body, query and content type, which the key
+     * stands for) and so would be answered the same however often it is sent: bad input (400, 413, 415,
+     * 422), an unknown id in it (404), a conflict with something that does not change (409, a model
+     * that cannot warm-start it). Not kept: what the owner or the service can change meanwhile, where
+     * a replay would repeat a refusal that no longer holds: the storage quota (403, after the owner
+     * deleted something; its {@code usage} would be stale too), a body too slow (408), the rate, queue
+     * and active-jobs limits (429), an {@code Accept} the answer did not suit (406: not part of what
+     * makes two requests the same) and server errors (5xx).
+     */
+    static boolean keptForRetries(int status) {
+        return switch (status) {
+            case 400, 404, 409, 413, 415, 422 -> true;
+            default -> false;
+        };
     }
 
     private void complete(Caller caller, String key, String endpoint, ContentCachingResponseWrapper recorded) {

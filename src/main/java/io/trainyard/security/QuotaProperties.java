@@ -11,8 +11,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxStoredBytes bytes of data sets, models and histories one owner keeps; beyond it uploads,
  *     imports and submits get 403
  * @param requestsPerSecond sustained request rate of one owner
- * @param burst requests one owner may send at once; the limiter grants {@code burst} requests per
- *     {@code burst / requestsPerSecond} seconds
+ * @param burst requests one owner may send at once: a token bucket of {@code burst} tokens that gains
+ *     {@code requestsPerSecond} a second, continuously ({@link RequestRate})
  * @param maxConcurrentRequests requests of one owner being handled at the same moment (each holds one
  *     of the server's request threads while its body is read and its answer written; an event stream
  *     only while it is opened); beyond it 429

@@ -278,7 +278,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> typeMismatch(MethodArgumentTypeMismatchException ex) {
         String expected = ex.getRequiredType() == null ? "another type" : describe(ex.getRequiredType());
         String message = "'" + ex.getValue() + "' is not " + expected;
+        if (isWhole(ex.getRequiredType())
+                && ex.getValue() instanceof String given
+                && WHOLE_NUMBER.matcher(given.strip()).matches()) {
+            // ?limit=2147483648 is a whole number, only one the parameter cannot hold: "is not a whole
+            // number" sent the client looking for a typo. Say the range the parameter takes.
+            message = "'" + (given.length() <= 40 ? given : given.substring(0, 40) + "…") + "' is out of range: "
+                    + "must be a whole number from " + bound(ex, true) + " to " + bound(ex, false);
+        }
         return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
+    }
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+
+    /** The parameter's own {@code @Min} or {@code @Max} when it has one, else its type's. */
+    private static long bound(MethodArgumentTypeMismatchException ex, boolean lower) {
+        boolean wide = ex.getRequiredType() == Long.class || ex.getRequiredType() == long.class;
+        if (lower) {
+            jakarta.validation.constraints.Min min =
+                    ex.getParameter().getParameterAnnotation(jakarta.validation.constraints.Min.class);
+            return min != null ? min.value() : wide ? Long.MIN_VALUE : Integer.MIN_VALUE;
+        }
+        jakarta.validation.constraints.Max max =
+                ex.getParameter().getParameterAnnotation(jakarta.validation.constraints.Max.class);
+        return max != null ? max.value() : wide ? Long.MAX_VALUE : Integer.MAX_VALUE;
     }
 
     /**
@@ -503,6 +526,19 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return new FieldError(
                         path(format),
                         "must be a whole number written without a decimal point or exponent, got " + value);
+            }
+            if (isWhole(format.getTargetType())
+                    && format.getValue() instanceof Double value
+                    && Double.isInfinite(value)) {
+                // 1e400 overflows a double on the way to the field: "'Infinity' is not a whole number"
+                // quoted a value the client never sent (and the text it did send is gone with the parser).
+                boolean wide = format.getTargetType() == Long.class || format.getTargetType() == long.class;
+                return new FieldError(
+                        path(format),
+                        "is beyond the range of a number (more than about 1.8e308 in size): must be a whole "
+                                + "number from "
+                                + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
+                                + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
             }
             return new FieldError(
                     path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));

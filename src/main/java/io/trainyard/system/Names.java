@@ -32,13 +32,43 @@ public final class Names {
         return name.substring(0, name.offsetByCodePoints(0, MAX_LENGTH - 3)) + "...";
     }
 
-    /** Adds a {@code name} error when the name is too long or holds a NUL; null (no name) is fine. */
+    /**
+     * Adds a {@code name} error when the name is too long, holds a NUL or is not Unicode text; null (no
+     * name) is fine.
+     */
     public static void check(String name, List<FieldError> errors) {
         if (name != null && tooLong(name)) {
             errors.add(new FieldError("name", "must be at most " + MAX_LENGTH + " characters, got " + length(name)));
-        } else if (name != null && name.indexOf('\u0000') >= 0) {
-            // PostgreSQL cannot store U+0000 in text; refused on every store so that both answer alike.
-            errors.add(new FieldError("name", "must not contain the NUL character (U+0000)"));
+        } else if (name != null) {
+            String problem = characterProblem(name);
+            if (problem != null) {
+                errors.add(new FieldError("name", problem));
+            }
         }
+    }
+
+    /**
+     * What is wrong with the characters of a name (or any text that is stored and shown again), or null.
+     * PostgreSQL cannot store U+0000 in text; refused on every store so that both answer alike. A lone
+     * UTF-16 surrogate ({@code "a\ud800b"} is valid JSON, but no Unicode text) was stored as it came, then
+     * written as '?' in event streams, plots and ONNX files, and as an ill-formed escape in JSON answers;
+     * PostgreSQL's driver stored '?' outright. CSV text is held to the same rule ({@link StrictText}).
+     */
+    public static String characterProblem(String text) {
+        if (text.indexOf('\u0000') >= 0) {
+            return "must not contain the NUL character (U+0000)";
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair: one character outside the Basic Multilingual Plane, such as an emoji
+            } else if (Character.isSurrogate(c)) {
+                return String.format(
+                        "holds an unpaired UTF-16 surrogate (\\u%04X at character %d), which is not Unicode "
+                                + "text; send the character it belongs to whole, or leave it out",
+                        (int) c, text.codePointCount(0, i) + 1);
+            }
+        }
+        return null;
     }
 }

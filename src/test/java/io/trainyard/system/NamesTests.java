@@ -35,4 +35,20 @@ class NamesTests {
         assertThat(Names.shortened("short")).isEqualTo("short");
         assertThat(Names.shortened(null)).isNull();
     }
+
+    @Test
+    void aLoneSurrogateIsNotTextButAPairIs() {
+        assertThat(Names.characterProblem("a" + EMOJI + "b")).isNull();
+        assertThat(Names.characterProblem("plain")).isNull();
+        assertThat(Names.characterProblem("a\uD800b")).contains("unpaired UTF-16 surrogate (\\uD800 at character 2)");
+        assertThat(Names.characterProblem(EMOJI + "\uDFFF")).contains("\\uDFFF at character 2");
+        assertThat(Names.characterProblem("ends\uD83D")).contains("\\uD83D at character 5");
+        assertThat(Names.characterProblem("\uDE00\uD83D"))
+                .as("a pair in the wrong order")
+                .contains("character 1");
+
+        List<FieldError> errors = new ArrayList<>();
+        Names.check("a\uD800b", errors);
+        assertThat(errors).extracting(FieldError::field).containsExactly("name");
+    }
 }
