@@ -539,9 +539,7 @@ abstract class ApiContract {
                 .filter(e -> e[0].equals("status"))
                 .map(e -> Http.JSON.readTree(e[1]).get("status").asString())
                 .toList();
-        assertThat(statuses)
-                .containsSubsequence("QUEUED", "RUNNING", "SUCCEEDED")
-                .endsWith("SUCCEEDED");
+        assertThat(statuses).as("each status change once").containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
         List<JsonNode> progress = received.stream()
                 .filter(e -> e[0].equals("progress"))
                 .map(e -> Http.JSON.readTree(e[1]))

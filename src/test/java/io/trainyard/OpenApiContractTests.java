@@ -290,8 +290,11 @@ class OpenApiContractTests {
     /**
      * What the layers around every handler can answer is listed on every operation it applies to: 415
      * for a body in a media type the operation does not read, 408 for a body that arrives too slowly,
-     * 503 with Retry-After (the database is unreachable, or a large body found no permit), and 400 for a path parameter that is checked
-     * (an alias name). Each was answered by the running service but missing from the document.
+     * 503 with Retry-After (the database is unreachable, or a large body found no permit), 400 on every
+     * operation (a bad or repeated {@code format} reaches them all, and a change refuses a query parameter it
+     * does not take; an alias name is checked too), and the Location header of every 201 and of a
+     * submission's 202. Each was answered by the running service but missing from the document; the 400s
+     * and a Location are checked against the service below.
      */
     @Test
     void everyOperationListsWhatTheServiceAroundItCanAnswer() {
@@ -309,9 +312,20 @@ class OpenApiContractTests {
                     || !unavailable.getHeaders().containsKey("Retry-After")) {
                 violation(where, "statuses", "documents no 503 with Retry-After (database unreachable)");
             }
-            if (path.contains("{name}") && !responses.containsKey("400")) {
-                violation(where, "statuses", "checks the alias name but documents no 400 for a bad one");
+            ApiResponse invalid = responses.get("400");
+            if (invalid == null
+                    || invalid.getContent() == null
+                    || invalid.getContent().get("application/problem+json") == null) {
+                violation(where, "statuses", "documents no problem+json 400 (a bad or repeated `format` query)");
             }
+            responses.forEach((status, answer) -> {
+                // A cancel's 202 (on an id) answers with what it cancelled; anything else 201 or 202 created something.
+                boolean creates = status.equals("201") || (status.equals("202") && !path.contains("{"));
+                if (creates
+                        && (answer.getHeaders() == null || !answer.getHeaders().containsKey("Location"))) {
+                    violation(where, "headers", status + " documents no Location header naming what it created");
+                }
+            });
             boolean answersWithBody = responses.entrySet().stream()
                     .anyMatch(answer ->
                             answer.getKey().startsWith("2") && answer.getValue().getContent() != null);
@@ -322,6 +336,21 @@ class OpenApiContractTests {
         assertThat(violations)
                 .as("statuses the service answers but the document omits")
                 .isEmpty();
+
+        // What the document now says is what the service does (audit I, finding 7).
+        Http http = new Http(port);
+        String unknown = "/00000000-0000-0000-0000-000000000000";
+        assertThat(http.get("/keys/me?format=xml").status()).isEqualTo(400);
+        assertThat(http.get("/jobs" + unknown + "?format=json&format=csv").status())
+                .isEqualTo(400);
+        assertThat(http.delete("/jobs" + unknown + "?foo=1").status()).isEqualTo(400);
+        assertThat(http.post("/jobs" + unknown + "/cancel?foo=1", "").status()).isEqualTo(400);
+        assertThat(http.delete("/models" + unknown + "?foo=1").status()).isEqualTo(400);
+        Http.Response created = http.post("/models", """
+                {"layerSizes": [1, 1], "activation": "none", "bias": false,
+                 "preprocessing": {"basisDegree": 1, "normalize": false}, "weights": {"W0": [[3.0]]}}""");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.header("Location")).startsWith("/models/");
     }
 
     /**

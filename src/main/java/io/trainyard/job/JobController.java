@@ -228,7 +228,8 @@ class JobController {
             operationId = "streamJobEvents",
             summary = "Follow a job live",
             description = "Server-Sent Events: a `status` event with the whole job "
-                    + "at once and on every status change, and `progress` events (iteration, fraction, iterations per second, "
+                    + "at once and on every status change (each change once and in order, also one that came and went between two "
+                    + "looks, such as a hand-back and re-claim: RUNNING, QUEUED, RUNNING), and `progress` events (iteration, fraction, iterations per second, "
                     + "ETA, latest losses) at least every second while it runs. The stream ends after the final status. "
                     + "Streams are capped per instance and per owner (429 beyond) and closed after "
                     + "`trainyard.limits.event-stream-timeout`; a reader that falls far behind is dropped. "

@@ -2,6 +2,8 @@ package io.trainyard.job;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -47,9 +49,18 @@ import tools.jackson.databind.json.JsonMapper;
  * after {@code event-stream-timeout} (clients reconnect: {@code EventSource} does so by itself);
  * a comment line every few seconds finds readers that went away without a word;</li>
  * <li>the ticker survives any failure of a tick;</li>
- * <li>each stream remembers the last status it was told, and a new stream joins its job's watchers
+ * <li>each stream remembers the last status it was told (by the job version it had), and a new stream joins its job's watchers
  * under the same lock as the tick, so no status change falls between subscribing and the first tick.</li>
  * </ul>
+ *
+ * <p>Every status change is told once and in order, even those the ticker did not see happen: a
+ * hand-back and re-claim (RUNNING → QUEUED → RUNNING), or a recovery, can be over between two looks,
+ * and another instance sharing the database publishes nothing here. Each change bumps the job's
+ * {@code version} by one, and nothing else does, so a stream remembers the version it was told; when
+ * the job is further on, the changes in between are rebuilt from the attempt records, which are
+ * written in the same transaction as each change: a claim made the version that is its attempt's
+ * token (RUNNING), and the move that ended a handed-back or lost attempt the next one (QUEUED, unless
+ * it is the job's latest version and the job ended there). See {@link JobResponse#asOf}.
  */
 @Component
 class JobEventStreams implements DisposableBean {
@@ -69,7 +80,11 @@ class JobEventStreams implements DisposableBean {
 
     private static final int WRITERS = 4;
 
+    /** A stream this many status changes behind is told only the latest (no job comes near it). */
+    private static final int MAX_REBUILT = 32;
+
     private final JobService jobs;
+    private final JobRepository repository;
     private final JsonMapper json;
     private final int maxStreams;
     private final int maxPerClient;
@@ -87,6 +102,7 @@ class JobEventStreams implements DisposableBean {
 
     JobEventStreams(
             JobService jobs,
+            JobRepository repository,
             JsonMapper json,
             TrainyardProperties properties,
             MeterRegistry registry,
@@ -94,6 +110,7 @@ class JobEventStreams implements DisposableBean {
                     Duration tick) {
         this.tickMillis = tick.toMillis();
         this.jobs = jobs;
+        this.repository = repository;
         this.json = json;
         this.maxStreams = properties.limits().maxEventStreams();
         this.maxPerClient = properties.limits().maxEventStreamsPerClient();
@@ -133,7 +150,7 @@ class JobEventStreams implements DisposableBean {
                     // Read under the tick's lock: whatever the ticker tells this job's watchers next
                     // comes after what this stream is told now.
                     job = jobs.get(id);
-                    stream.lastStatus = job.status();
+                    stream.lastVersion = job.claim().version();
                     stream.offer(new Event("status", json.writeValueAsString(jobs.describe(job))));
                     if (job.status().isTerminal()) {
                         stream.offer(Event.END);
@@ -150,34 +167,13 @@ class JobEventStreams implements DisposableBean {
     }
 
     /**
-     * A job of this instance started: tell its watchers at once, from the snapshot taken at the
-     * start, so that a job that finishes within one tick still shows its RUNNING status.
+     * A job of this instance started: its watchers hear of it now, not at the next tick. What they
+     * are told is read from the database then, so a job that has already moved on (finished, or was
+     * handed back) still shows its RUNNING status first, rebuilt from its attempt.
      */
     @org.springframework.context.event.EventListener
     void onStarted(JobStarted started) {
-        if (!watched.containsKey(started.job().id())) {
-            return;
-        }
-        try {
-            ticker.execute(() -> {
-                Watched state = watched.get(started.job().id());
-                if (state == null) {
-                    return;
-                }
-                synchronized (state) {
-                    String text = json.writeValueAsString(JobResponse.from(
-                            started.job(), LiveProgress.latest(started.job(), null), jobs.attempts(started.job())));
-                    for (Stream stream : state.streams) {
-                        if (stream.lastStatus == JobStatus.QUEUED) {
-                            stream.lastStatus = JobStatus.RUNNING;
-                            stream.offer(new Event("status", text));
-                        }
-                    }
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // shutting down
-        }
+        push(started.job().id());
     }
 
     /**
@@ -187,19 +183,24 @@ class JobEventStreams implements DisposableBean {
      */
     @org.springframework.context.event.EventListener
     void onFinished(JobFinished finished) {
-        if (!watched.containsKey(finished.jobId())) {
+        push(finished.jobId());
+    }
+
+    /** Brings the watchers of job {@code id}, if it has any, up to date now, on the ticker thread. */
+    private void push(String id) {
+        if (!watched.containsKey(id)) {
             return;
         }
         try {
             ticker.execute(() -> {
-                Watched state = watched.get(finished.jobId());
+                Watched state = watched.get(id);
                 if (state == null) {
                     return;
                 }
                 try {
-                    update(finished.jobId(), state, System.nanoTime());
+                    update(id, state, System.nanoTime());
                 } catch (Throwable e) {
-                    log.warn("Could not update the event streams of job {}: {}", finished.jobId(), e.toString());
+                    log.warn("Could not update the event streams of job {}: {}", id, e.toString());
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -289,8 +290,21 @@ class JobEventStreams implements DisposableBean {
                 close(id, state);
                 return;
             }
-            // Progress events need no attempts: they are read (one more query) only for a status event.
+            // Status events first, in the order the changes were made, so that a watcher learns that
+            // the job runs (again) before it hears of its progress; a final status comes last, after
+            // the last word on progress.
             LiveProgress latest = jobs.progress(job);
+            int version = job.claim().version();
+            boolean terminal = job.status().isTerminal();
+            List<Stream> behind = state.streams.stream()
+                    .filter(stream -> stream.lastVersion < version)
+                    .toList();
+            Map<Integer, Event> statuses = behind.isEmpty() ? Map.of() : statusesUpTo(job, latest, behind);
+            for (Stream stream : behind) {
+                int from = Math.max(stream.lastVersion + 1, version - MAX_REBUILT);
+                tell(stream, statuses, from, terminal ? version - 1 : version);
+            }
+            // Progress events need no attempts: only status events read them (one more query).
             JobResponse body = JobResponse.from(job, latest, List.of());
             if (job.status() == JobStatus.RUNNING) {
                 int iteration = body.progress().iteration();
@@ -300,23 +314,18 @@ class JobEventStreams implements DisposableBean {
                     state.lastProgress = now;
                 }
             }
-            if (job.status().isTerminal()
-                    && job.claim().startedAt() != null
-                    && body.progress().iteration() != state.lastIteration) {
+            if (terminal && job.claim().startedAt() != null && body.progress().iteration() != state.lastIteration) {
                 // The last word on progress before the final status, even for a job faster than one tick.
                 broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
                 state.lastIteration = body.progress().iteration();
             }
-            Event status = null;
-            for (Stream stream : state.streams) {
-                if (stream.lastStatus != job.status()) {
-                    if (status == null) {
-                        status = new Event(
-                                "status", json.writeValueAsString(JobResponse.from(job, latest, jobs.attempts(job))));
-                    }
-                    stream.lastStatus = job.status();
-                    stream.offer(status);
+            for (Stream stream : behind) {
+                if (terminal) {
+                    tell(stream, statuses, version, version);
                 }
+                stream.lastVersion = version;
+            }
+            for (Stream stream : state.streams) {
                 if (now - stream.lastSent >= KEEPALIVE_NANOS) {
                     stream.offer(Event.KEEPALIVE);
                 }
@@ -326,6 +335,64 @@ class JobEventStreams implements DisposableBean {
                 close(id, state);
             }
         }
+    }
+
+    /**
+     * The status events of the job's changes that some stream has not been told yet, by the version
+     * each change made: the latest from the job itself, the earlier ones rebuilt from its attempts.
+     * A version no attempt accounts for (a claim made before attempts were recorded) has no event.
+     */
+    private Map<Integer, Event> statusesUpTo(TrainingJob job, LiveProgress latest, List<Stream> streams) {
+        int version = job.claim().version();
+        int oldest = version;
+        for (Stream stream : streams) {
+            oldest = Math.min(oldest, Math.max(stream.lastVersion + 1, version - MAX_REBUILT));
+        }
+        // Read after the job row, so it may hold changes made since: the attempts are taken as they
+        // stood at the row's version (later claims left out, an end made later not yet there).
+        List<JobRepository.ClaimedAttempt> claimed = new ArrayList<>();
+        for (JobRepository.ClaimedAttempt attempt : repository.claimedAttempts(job.id())) {
+            if (attempt.token() < version) {
+                claimed.add(attempt);
+            } else if (attempt.token() == version) {
+                JobAttempt a = attempt.attempt();
+                claimed.add(new JobRepository.ClaimedAttempt(
+                        attempt.token(),
+                        new JobAttempt(a.number(), a.startedAt(), null, a.instance(), a.resumedFrom(), null)));
+            }
+        }
+        List<JobAttempt> attempts =
+                claimed.stream().map(JobRepository.ClaimedAttempt::attempt).toList();
+        Map<Integer, Event> events = new HashMap<>();
+        events.put(version, new Event("status", json.writeValueAsString(JobResponse.from(job, latest, attempts))));
+        for (int i = 0; i < claimed.size(); i++) {
+            int token = claimed.get(i).token();
+            JobAttempt.Outcome outcome = claimed.get(i).attempt().outcome();
+            if (token >= oldest && token < version) {
+                events.put(token, rebuilt(job, latest, attempts, JobStatus.RUNNING, i));
+            }
+            // Only a hand-back or a loss sends a job back to the queue; a lost attempt whose end is the
+            // job's latest version ended the job (recovery cancelled or failed it), which is told above.
+            boolean requeued = outcome == JobAttempt.Outcome.HANDED_BACK || outcome == JobAttempt.Outcome.LOST;
+            if (requeued && token + 1 >= oldest && token + 1 < version) {
+                events.put(token + 1, rebuilt(job, latest, attempts, JobStatus.QUEUED, i));
+            }
+        }
+        return events;
+    }
+
+    /** Offers {@code stream} the status events of versions {@code from} to {@code to}, in order. */
+    private static void tell(Stream stream, Map<Integer, Event> statuses, int from, int to) {
+        for (int v = from; v <= to; v++) {
+            Event status = statuses.get(v);
+            if (status != null) {
+                stream.offer(status);
+            }
+        }
+    }
+
+    private Event rebuilt(TrainingJob job, LiveProgress latest, List<JobAttempt> attempts, JobStatus status, int i) {
+        return new Event("status", json.writeValueAsString(JobResponse.asOf(job, latest, attempts, status, i)));
     }
 
     private void close(String id, Watched state) {
@@ -360,7 +427,9 @@ class JobEventStreams implements DisposableBean {
         final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
         final AtomicBoolean draining = new AtomicBoolean();
         final AtomicBoolean closed = new AtomicBoolean();
-        volatile JobStatus lastStatus;
+        /** The job version of the last status this stream was told (each status change is one version). */
+        volatile int lastVersion;
+
         volatile long lastSent = System.nanoTime();
 
         Stream(String client, SseEmitter emitter) {

@@ -253,17 +253,40 @@ public class JobRepository implements DatasetUsage {
         jdbc.sql("""
                 SELECT job_id, attempt_number, started_at, ended_at, instance, resumed_from, outcome
                 FROM job_attempts WHERE job_id IN (:ids) ORDER BY job_id, attempt_number""").param("ids", List.copyOf(ids)).query(rs -> {
-            String outcome = rs.getString("outcome");
             byJob.computeIfAbsent(rs.getString("job_id"), k -> new ArrayList<>())
-                    .add(new JobAttempt(
-                            rs.getInt("attempt_number"),
-                            Rows.instant(rs, "started_at"),
-                            Rows.instant(rs, "ended_at"),
-                            rs.getString("instance"),
-                            Rows.integer(rs, "resumed_from"),
-                            outcome == null ? null : JobAttempt.Outcome.of(outcome)));
+                    .add(attempt(rs));
         });
         return byJob;
+    }
+
+    /**
+     * One attempt and its claim's token, the job {@code version} its claim moved the job to (QUEUED →
+     * RUNNING); the move that ended it made the next version.
+     */
+    record ClaimedAttempt(int token, JobAttempt attempt) {}
+
+    /**
+     * The attempts of one job with their tokens, oldest first: a job's status changes can be told
+     * again, in order, from these (see {@link JobEventStreams}).
+     */
+    List<ClaimedAttempt> claimedAttempts(String id) {
+        return jdbc.sql("""
+                SELECT token, attempt_number, started_at, ended_at, instance, resumed_from, outcome
+                FROM job_attempts WHERE job_id = :id ORDER BY attempt_number""")
+                .param("id", id)
+                .query((rs, row) -> new ClaimedAttempt(rs.getInt("token"), attempt(rs)))
+                .list();
+    }
+
+    private static JobAttempt attempt(ResultSet rs) throws SQLException {
+        String outcome = rs.getString("outcome");
+        return new JobAttempt(
+                rs.getInt("attempt_number"),
+                Rows.instant(rs, "started_at"),
+                Rows.instant(rs, "ended_at"),
+                rs.getString("instance"),
+                Rows.integer(rs, "resumed_from"),
+                outcome == null ? null : JobAttempt.Outcome.of(outcome));
     }
 
     private TrainingJob map(ResultSet rs, int row) throws SQLException {

@@ -1,6 +1,7 @@
 package io.trainyard.job;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -133,25 +134,7 @@ record JobResponse(
      * @param attempts the job's attempts, oldest first ({@link JobService#attempts})
      */
     static JobResponse from(TrainingJob job, LiveProgress latest, List<JobAttempt> attempts) {
-        int total = job.spec().iterations();
-        Double rate = latest.iterationsPerSecond();
-        int done = latest.iteration();
-        if (job.status() == JobStatus.SUCCEEDED
-                && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
-            done = total;
-        }
-        Double eta = null;
-        if (job.status() == JobStatus.RUNNING && rate != null && rate > 0) {
-            eta = (total - done) / rate;
-        } else if (job.status().isTerminal()) {
-            eta = 0.0;
-        }
-        Progress progress = new Progress(
-                done,
-                total,
-                total == 0 ? (job.status() == JobStatus.SUCCEEDED ? 1.0 : 0.0) : (double) done / total,
-                rate,
-                eta);
+        Progress progress = progress(job, job.status(), latest);
         TrainingJob.Outcome outcome = job.outcome();
         JobError error = outcome.errorType() == null ? null : new JobError(outcome.errorType(), outcome.errorDetail());
         return new JobResponse(
@@ -181,6 +164,90 @@ record JobResponse(
                 job.findings().bestIteration(),
                 restoredBest(job),
                 job.findings().diagnostics());
+    }
+
+    /**
+     * The job as it was at an earlier status change, for an event stream that did not see the change
+     * happen ({@link JobEventStreams} rebuilds it from the attempt records): RUNNING during the attempt at
+     * {@code index} (0 for the first), or QUEUED right after it was handed back or lost. Status, attempt count, attempt
+     * list, claim and start time are those of that moment; progress and losses are the latest known.
+     *
+     * @param attempts all the job's attempts so far, oldest first
+     */
+    static JobResponse asOf(
+            TrainingJob job, LiveProgress latest, List<JobAttempt> attempts, JobStatus status, int index) {
+        if (status != JobStatus.RUNNING && status != JobStatus.QUEUED) {
+            throw new IllegalArgumentException("only RUNNING and QUEUED are rebuilt, not " + status);
+        }
+        JobAttempt attempt = attempts.get(index);
+        List<JobAttempt> then = new ArrayList<>(attempts.subList(0, index + 1));
+        // The count of today, less the attempts that came later; a hand-back is not counted once it
+        // ended, but its attempt was while it ran.
+        int attemptsThen = job.claim().attempts();
+        for (JobAttempt later : attempts.subList(index + 1, attempts.size())) {
+            attemptsThen -= later.outcome() == JobAttempt.Outcome.HANDED_BACK ? 0 : 1;
+        }
+        boolean running = status == JobStatus.RUNNING;
+        if (running) {
+            attemptsThen += attempt.outcome() == JobAttempt.Outcome.HANDED_BACK ? 1 : 0;
+            then.set(
+                    index,
+                    new JobAttempt(
+                            attempt.number(),
+                            attempt.startedAt(),
+                            null,
+                            attempt.instance(),
+                            attempt.resumedFrom(),
+                            null));
+        }
+        return new JobResponse(
+                job.id(),
+                job.name(),
+                job.owner(),
+                status,
+                job.spec(),
+                job.layerSizes(),
+                progress(job, status, latest),
+                latest.trainLoss(),
+                latest.validationLoss(),
+                latest.testLoss(),
+                job.createdAt(),
+                running ? attempt.startedAt() : null,
+                null,
+                null,
+                null,
+                job.sweepId(),
+                attemptsThen,
+                attempt.resumedFrom(),
+                List.copyOf(then),
+                job.claim().cancelRequested(),
+                running ? attempt.instance() : null,
+                job.findings().estimatedMemoryBytes(),
+                null,
+                null,
+                null,
+                job.findings().diagnostics());
+    }
+
+    private static Progress progress(TrainingJob job, JobStatus status, LiveProgress latest) {
+        int total = job.spec().iterations();
+        Double rate = latest.iterationsPerSecond();
+        int done = latest.iteration();
+        if (status == JobStatus.SUCCEEDED && !Boolean.TRUE.equals(job.findings().stoppedEarly())) {
+            done = total;
+        }
+        Double eta = null;
+        if (status == JobStatus.RUNNING && rate != null && rate > 0) {
+            eta = (total - done) / rate;
+        } else if (status.isTerminal()) {
+            eta = 0.0;
+        }
+        return new Progress(
+                done,
+                total,
+                total == 0 ? (status == JobStatus.SUCCEEDED ? 1.0 : 0.0) : (double) done / total,
+                rate,
+                eta);
     }
 
     private static Boolean restoredBest(TrainingJob job) {

@@ -35,10 +35,11 @@ import io.trainyard.system.FieldError;
  * own resources answer; this adds what the layers around every handler answer, so no operation can
  * forget them: the bearer scheme (every documented operation needs a key; the public paths are not
  * in the document), 401, 403 on admin-only operations and for the storage quota, 404 for an id this
- * key may not see, 400, 413 and 415 for bad input, 429 and 503 with {@code Retry-After}, the
- * {@code Idempotency-Key} header with its 409 and 422, one {@code Problem} schema for every
- * problem+json body, and a relative server URL (the document must not name the host it was fetched
- * from). Checked by {@code OpenApiContractTests} with Redocly's {@code recommended} rules.
+ * key may not see, 400 on every operation (a bad query reaches them all), 413 and 415 for bad bodies,
+ * 429 and 503 with {@code Retry-After}, the {@code Idempotency-Key} header with its 409 and 422, the
+ * {@code Location} header of what a 201 or a submission's 202 created, one {@code Problem} schema for
+ * every problem+json body, and a relative server URL (the document must not name the host it was
+ * fetched from). Checked by {@code OpenApiContractTests} with Redocly's {@code recommended} rules.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiSecurity {
@@ -116,9 +117,31 @@ class OpenApiSecurity {
         if (hasId && method != PathItem.HttpMethod.PUT) {
             add(responses, "404", "Nothing with that id, or nothing this key may see");
         }
-        if (hasBody || hasQuery) {
-            add(responses, "400", "Invalid input; `errors` lists every field to fix");
-        }
+        // Every operation can answer 400, not only those with a body or query parameters: `format` is read
+        // on every endpoint (a value it does not know, or several values, is refused: FormatParameterStrategy,
+        // QueryParameterCheck), and a change refuses a query parameter it does not take.
+        add(
+                responses,
+                "400",
+                hasBody || hasQuery
+                        ? "Invalid input; `errors` lists every field or query parameter to fix"
+                        : "A bad query: `format` with a value this operation does not know or given twice"
+                                + (method == PathItem.HttpMethod.GET ? "" : ", or a query parameter it does not take")
+                                + "; `errors` names it");
+        // What a 201 created, and what a submission's 202 queued, is named by Location; a cancel's 202 (on
+        // an id) answers with the job or sweep itself and no Location.
+        responses.forEach((status, response) -> {
+            if (status.equals("201") || (status.equals("202") && !hasId)) {
+                response.addHeaderObject(
+                        "Location",
+                        new Header()
+                                .description("The path of what was created: " + path + "/{id}")
+                                .required(true)
+                                .schema(new StringSchema()
+                                        .format("uri-reference")
+                                        .example(path + "/3f1c2b7e-5a8d-4c1e-9b0a-6d2e4f8a1c35")));
+            }
+        });
         // Content negotiation: an Accept that none of the answer's media types satisfies (a model as
         // image/png, an event stream as JSON) is refused before any work.
         boolean answersWithBody = responses.entrySet().stream()
