@@ -240,16 +240,9 @@ class JobClaims {
 
     /** RUNNING → QUEUED after a clean stop of this instance: the interruption is not the job's fault. */
     boolean handBack(String id, String instance, int token) {
-        JobStatusGate.Move move = gate.move(id, JobStatus.QUEUED)
-                .from(JobStatus.RUNNING)
-                .where(FENCE)
-                .set("claimed_by = NULL")
-                .set("heartbeat_at = NULL")
-                .set("started_at = NULL")
+        JobStatusGate.Move move = backToQueue(id, instance, token)
                 .set("attempts = attempts - 1")
-                .set("stalled_attempts = CASE WHEN stalled_attempts > 0 THEN stalled_attempts - 1 ELSE 0 END")
-                .param("instance", instance)
-                .param("token", token);
+                .set("stalled_attempts = CASE WHEN stalled_attempts > 0 THEN stalled_attempts - 1 ELSE 0 END");
         return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK));
     }
 
@@ -260,7 +253,13 @@ class JobClaims {
      * does when another instance takes its job over.
      */
     boolean requeueLapsed(String id, String instance, int token) {
-        JobStatusGate.Move move = gate.move(id, JobStatus.QUEUED)
+        JobStatusGate.Move move = backToQueue(id, instance, token);
+        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST));
+    }
+
+    /** RUNNING → QUEUED by the worker that holds the claim, which lets go of it. */
+    private JobStatusGate.Move backToQueue(String id, String instance, int token) {
+        return gate.move(id, JobStatus.QUEUED)
                 .from(JobStatus.RUNNING)
                 .where(FENCE)
                 .set("claimed_by = NULL")
@@ -268,7 +267,6 @@ class JobClaims {
                 .set("started_at = NULL")
                 .param("instance", instance)
                 .param("token", token);
-        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST));
     }
 
     /** Renews one claim of this instance; false when it is no longer held (the worker must stop). */
