@@ -3,9 +3,6 @@ package io.trainyard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
 /**
@@ -76,13 +74,7 @@ class AdmissionAndMetricsIntegrationTests {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> {
-            try {
-                return Files.createTempDirectory("trainyard-admission").toString();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-admission"));
     }
 
     @BeforeEach

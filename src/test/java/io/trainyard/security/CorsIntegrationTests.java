@@ -10,6 +10,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
 /** {@code trainyard.cors.allowed-origins}: a page on a listed origin may call the API with its key; others may not. */
@@ -29,13 +30,7 @@ class CorsIntegrationTests {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("trainyard.data-dir", () -> {
-            try {
-                return java.nio.file.Files.createTempDirectory("trainyard-cors").toString();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-cors"));
     }
 
     private Http.Response preflight(String origin, String method, String headers) {

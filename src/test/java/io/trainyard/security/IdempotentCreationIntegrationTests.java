@@ -8,7 +8,6 @@ import static org.mockito.Mockito.doCallRealMethod;
 import static org.mockito.Mockito.doThrow;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
+import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
 /**
@@ -42,13 +42,7 @@ class IdempotentCreationIntegrationTests {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("trainyard.data-dir", () -> {
-            try {
-                return Files.createTempDirectory("trainyard-idempotent").toString();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-idempotent"));
     }
 
     @Test

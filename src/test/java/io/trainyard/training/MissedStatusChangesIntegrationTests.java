@@ -3,9 +3,6 @@ package io.trainyard.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
 import tools.jackson.databind.JsonNode;
@@ -61,13 +59,7 @@ class MissedStatusChangesIntegrationTests {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
-        registry.add("trainyard.data-dir", () -> {
-            try {
-                return Files.createTempDirectory("trainyard-missed-changes").toString();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-missed-changes"));
     }
 
     @Test
