@@ -15,10 +15,18 @@ final class Dense {
 
     /** Sum over rows: the bias gradient, length h. */
     static void columnSums(double[] delta, double[] sums, int n, int h) {
-        Arrays.fill(sums, 0, h, 0.0);
+        columnSums(delta, sums, n, h, 0, h);
+    }
+
+    /**
+     * The sums over rows of columns {@code from..to-1} only. Each column is summed alone, row 0 first,
+     * so any cut of the columns gives the bits of the whole.
+     */
+    static void columnSums(double[] delta, double[] sums, int n, int h, int from, int to) {
+        Arrays.fill(sums, from, to, 0.0);
         for (int i = 0; i < n; i++) {
             int di = i * h;
-            for (int j = 0; j < h; j++) {
+            for (int j = from; j < to; j++) {
                 sums[j] += delta[di + j];
             }
         }

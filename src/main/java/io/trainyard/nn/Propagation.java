@@ -104,7 +104,7 @@ final class Propagation {
         for (int l = last; l >= 0; l--) {
             Gemm.weightGradient(act[l], delta[l], weightGradients[l], n, sizes[l], sizes[l + 1]);
             if (biasGradients != null) {
-                Dense.columnSums(delta[l], biasGradients[l], n, sizes[l + 1]);
+                Gemm.columnSums(delta[l], biasGradients[l], n, sizes[l + 1]);
             }
             if (l > 0) {
                 Gemm.backward(delta[l], w[l], delta[l - 1], in[l], act[l], activation, n, sizes[l], sizes[l + 1]);

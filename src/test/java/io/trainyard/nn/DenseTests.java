@@ -29,4 +29,29 @@ class DenseTests {
         assertThat(Dense.frobeniusNorm(values, values.length)).isEqualTo(Math.sqrt(sum));
         assertThat(Dense.frobeniusNorm(values, 2)).isEqualTo(Math.sqrt(0.3 * 0.3 + 1.7 * 1.7));
     }
+
+    @Test
+    void biasGradientsCutIntoColumnBlocksHaveTheBitsOfOneRowOrderPass() {
+        int n = 1100; // n·h above Gemm.COLUMN_SUMS_SPLIT, so the sums are cut into column blocks
+        int h = 256;
+        assertThat((long) n * h).isGreaterThanOrEqualTo(Gemm.COLUMN_SUMS_SPLIT);
+        java.util.Random random = new java.util.Random(7);
+        double[] delta = new double[n * h];
+        for (int i = 0; i < delta.length; i++) {
+            delta[i] = random.nextGaussian() * Math.pow(10, random.nextInt(12) - 6); // rounding matters
+        }
+        double[] expected = new double[h];
+        for (int j = 0; j < h; j++) {
+            for (int i = 0; i < n; i++) {
+                expected[j] += delta[i * h + j];
+            }
+        }
+        double[] sums = new double[h];
+        java.util.Arrays.fill(sums, Double.NaN); // every column written
+        Gemm.columnSums(delta, sums, n, h);
+        assertThat(sums).containsExactly(expected);
+        double[] small = new double[3];
+        Gemm.columnSums(new double[] {1, 2, 3, 4, 5, 6}, small, 2, 3);
+        assertThat(small).containsExactly(5, 7, 9);
+    }
 }
