@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The coarse level of a job's history: for every stored batch, at most {@link #POINTS_PER_BATCH}
- * of its points (one more where retention adds early stopping's best point): each curve's highest and
- * lowest point, and the rest chosen half to keep the shape of the train loss and half that of the summed
+ * of its points (one more where retention adds early stopping's best point): the highest and lowest
+ * point of the train loss, of the summed gradient norms and of the validation and test losses where
+ * there are any, and the rest chosen half to keep the shape of the train loss and half that of the summed
  * gradient norms (largest-triangle-three-buckets on the log of each), so that both the losses and
  * the gradients endpoints downsample from it without losing a spike either of them would show.
  * A batch of 4,096 points is summarised by 32: a downsampled read of a million-point history reads
@@ -143,10 +144,24 @@ final class CoarseLevel {
         // Each curve's highest and lowest point, then the triangles for the rest of its shape. Buckets
         // of 100+ points let a short early spike lose to a point on the long descent after it (a loss
         // 3× its start at iteration 3 was dropped), and what the coarse level drops is gone for good.
-        int half = POINTS_PER_BATCH / 2 - 2;
+        // Validation's and test's extremes too: a downsampled read keeps each curve's lowest and highest
+        // point, and reads from here (a curve's lowest point is the lowest of some batch's).
+        java.util.stream.IntStream.Builder extremesOf = java.util.stream.IntStream.builder()
+                .add(argMax(loss))
+                .add(argMin(loss))
+                .add(argMax(gradient))
+                .add(argMin(gradient));
+        int count = 4;
+        for (double[] curve : new double[][] {chunk.validation(), chunk.test()}) {
+            if (curve != null) {
+                extremesOf.add(argMax(curve)).add(argMin(curve));
+                count += 2;
+            }
+        }
+        int half = (POINTS_PER_BATCH - count) / 2;
         int[] byLoss = Downsampling.largestTriangleThreeBuckets(x, loss, half);
         int[] byGradient = Downsampling.largestTriangleThreeBuckets(x, gradient, half);
-        int[] extremes = {argMax(loss), argMin(loss), argMax(gradient), argMin(gradient)};
+        int[] extremes = extremesOf.build().toArray();
         return java.util.stream.IntStream.concat(
                         java.util.stream.IntStream.concat(Arrays.stream(byLoss), Arrays.stream(byGradient)),
                         Arrays.stream(extremes))

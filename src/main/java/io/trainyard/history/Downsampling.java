@@ -2,7 +2,9 @@ package io.trainyard.history;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Largest-Triangle-Three-Buckets (Steinarsson, 2013): picks {@code target} of {@code n} points that
@@ -67,116 +69,197 @@ final class Downsampling {
     /**
      * The points a history read keeps: the first and the last, the curve's highest and lowest point
      * (their first occurrences), and the triangles' choice for the rest; exactly {@code min(target, n)}
-     * indices, ascending, wherever the triangles leave room for them (below: the triangles' choice of
-     * {@code target − 2} and the two extremes). With buckets hundreds of points wide the triangles favour
-     * a point far along a steep fall over a short spike before it: a loss three times its start at
-     * iteration 3 was left out of every downsampled answer. The triangles' own choice of {@code target}
-     * when it holds both extremes already, else of {@code target − 1} or {@code target − 2} with the
-     * missing ones added. Below 5 points, the triangles alone.
+     * indices, ascending. With buckets hundreds of points wide the triangles favour a point far along a
+     * steep fall over a short spike before it: a loss three times its start at iteration 3 was left out
+     * of every downsampled answer. Below 5 points, the triangles alone.
+     *
+     * @see #keepingExtremes(double[], double[], int, double[][])
      */
     static int[] keepingExtremes(double[] x, double[] y, int target) {
+        return keepingExtremes(x, y, target, new double[0][]);
+    }
+
+    /**
+     * {@link #keepingExtremes(double[], double[], int)} that also keeps the highest and lowest point of
+     * each of {@code others} (e.g. the validation and test losses: validation's lowest point is the one
+     * early stopping restores, and the triangles on the train loss need not pick it).
+     *
+     * <p>The extremes (first occurrences) are taken in a fixed order, the shape curve's highest and
+     * lowest, then each other curve's lowest, then each other curve's highest, at most {@code target − 3}
+     * of them (all from 9 points on), so that the triangles keep at least three points. The triangles
+     * choose {@code target} less that many ({@link #extremesRoom}) and the extremes are added; where an
+     * extreme was among the triangles' points already, the triangles' choice of {@code target} fills
+     * the gap, its points taken evenly spread over it ({@link #spreadOrder}). Two passes over the curve
+     * whatever the number of curves: a choice per possible count of missing extremes cost up to seven.
+     *
+     * @param others curves of the same length as {@code y}, compared as they are (only their order counts)
+     */
+    static int[] keepingExtremes(double[] x, double[] y, int target, double[][] others) {
         int n = x.length;
         if (target >= n || target < 5) {
             return largestTriangleThreeBuckets(x, y, target);
         }
-        int highest = 0;
-        int lowest = 0;
-        for (int i = 1; i < n; i++) {
-            if (y[i] > y[highest]) {
-                highest = i;
-            }
-            if (y[i] < y[lowest]) {
-                lowest = i;
-            }
+        int room = extremesRoom(target, others.length);
+        Set<Integer> extremes = new LinkedHashSet<>();
+        extremes.add(argMax(y));
+        extremes.add(argMin(y));
+        for (double[] curve : others) {
+            extremes.add(argMin(curve));
         }
-        int[][] choices = new int[3][];
-        for (int fewer = 0; fewer <= 2; fewer++) {
-            choices[fewer] = largestTriangleThreeBuckets(x, y, target - fewer);
-            java.util.Set<Integer> merged = withExtremes(choices[fewer], highest, lowest);
-            if (merged.size() == target) {
-                return merged.stream().mapToInt(Integer::intValue).sorted().toArray();
-            }
+        for (double[] curve : others) {
+            extremes.add(argMax(curve));
         }
-        // None came out at exactly target (e.g. the triangles' third point was an extreme): the smallest
-        // choice with both extremes, topped up from the larger choices in their order.
-        java.util.Set<Integer> merged = withExtremes(choices[2], highest, lowest);
-        for (int fewer = 1; fewer >= 0 && merged.size() < target; fewer--) {
-            for (int i = 0; i < choices[fewer].length && merged.size() < target; i++) {
-                merged.add(choices[fewer][i]);
+        Set<Integer> merged = new LinkedHashSet<>();
+        for (int i : largestTriangleThreeBuckets(x, y, target - room)) {
+            merged.add(i);
+        }
+        extremes.stream().limit(room).forEach(merged::add);
+        if (merged.size() < target) {
+            int[] fuller = largestTriangleThreeBuckets(x, y, target);
+            for (int rank : spreadOrder(fuller.length, target - merged.size())) {
+                if (merged.size() == target) {
+                    break;
+                }
+                merged.add(fuller[rank]);
             }
         }
         return merged.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    private static java.util.Set<Integer> withExtremes(int[] kept, int highest, int lowest) {
-        java.util.Set<Integer> merged = new java.util.LinkedHashSet<>();
-        for (int i : kept) {
-            merged.add(i);
-        }
-        merged.add(highest);
-        merged.add(lowest);
-        return merged;
+    /** How many extremes a choice of {@code target} points keeps: two per curve, leaving the triangles three. */
+    static int extremesRoom(int target, int others) {
+        return Math.min(2 + 2 * others, target - 3);
     }
 
     /**
-     * {@link #keepingExtremes} over points that go by once: three {@link Streamed} choices (of
-     * {@code target}, {@code target − 1} and {@code target − 2} points) and the highest and lowest point
-     * seen, each a reference to where its values are; at {@link #finish} the chosen points reach the
-     * keeper, in no particular order (the receiver puts them in order). The same points as
-     * {@link #keepingExtremes} for the same {@code n}, {@code target}, x and y; it holds at most three
-     * times {@code target} references besides the streams' own.
+     * The order in which a choice of {@code length} points fills {@code gaps} places: evenly spaced
+     * ranks first (so the few points added are spread over the curve rather than bunched at its start),
+     * then every rank in order.
+     */
+    static int[] spreadOrder(int length, int gaps) {
+        int stride = Math.max(1, length / (gaps + 1));
+        java.util.stream.IntStream spread =
+                java.util.stream.IntStream.iterate(stride, r -> r < length, r -> r + stride);
+        return java.util.stream.IntStream.concat(spread, java.util.stream.IntStream.range(0, length))
+                .toArray();
+    }
+
+    /** The first index of the largest value. */
+    private static int argMax(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[at]) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /** The first index of the smallest value. */
+    private static int argMin(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] < values[at]) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    /**
+     * {@link #keepingExtremes(double[], double[], int, double[][])} over points that go by once: two
+     * {@link Streamed} choices (of {@code target} less the extremes' room, and of {@code target}) and the
+     * highest and lowest point seen of each curve, each a reference to where its values are; at {@link
+     * #finish} the chosen points reach the keeper, in no particular order (the receiver puts them in
+     * order). The same points as {@code keepingExtremes} for the same {@code n}, {@code target}, x, y
+     * and other curves; it holds at most twice {@code target} references besides the streams' own.
      */
     static final class StreamedKeepingExtremes<T> {
 
+        private static final double[] NONE = new double[0];
+
         private final int target;
+        private final int room;
         private final boolean extremes;
         private final Keeper<T> keeper;
-        private final List<List<Kept<T>>> choices = new ArrayList<>();
+        private final List<Kept<T>> fewer = new ArrayList<>();
+        private final List<Kept<T>> fuller = new ArrayList<>();
         private final List<Streamed<T>> streams = new ArrayList<>();
         private final Streamed<T> plain;
         private boolean any;
-        private double highY;
-        private Kept<T> high;
-        private double lowY;
-        private Kept<T> low;
+        /** Per curve (the shape first, then the others): the highest and lowest value seen and where. */
+        private final double[] highY;
 
-        private record Kept<T>(T source, int offset) {}
+        private final double[] lowY;
+        private final List<Kept<T>> high;
+        private final List<Kept<T>> low;
+
+        /** Points are the same when they are the same value of the same source: sources are compared by identity. */
+        private record Kept<T>(T source, int offset) {
+            @Override
+            public boolean equals(Object other) {
+                return other instanceof Kept<?> kept && kept.source == source && kept.offset == offset;
+            }
+
+            @Override
+            public int hashCode() {
+                return 31 * System.identityHashCode(source) + offset;
+            }
+        }
 
         StreamedKeepingExtremes(int n, int target, Keeper<T> keeper) {
+            this(n, target, 0, keeper);
+        }
+
+        /** @param others how many other curves each {@link #offer} brings values of */
+        StreamedKeepingExtremes(int n, int target, int others, Keeper<T> keeper) {
             this.target = target;
             this.extremes = target >= 5 && target < n;
+            this.room = extremes ? extremesRoom(target, others) : 0;
             this.keeper = keeper;
+            this.highY = new double[1 + others];
+            this.lowY = new double[1 + others];
+            this.high = new ArrayList<>(java.util.Collections.nCopies(1 + others, null));
+            this.low = new ArrayList<>(java.util.Collections.nCopies(1 + others, null));
             if (!extremes) {
                 plain = new Streamed<>(n, target, keeper);
                 return;
             }
             plain = null;
-            for (int fewer = 0; fewer <= 2; fewer++) {
-                List<Kept<T>> chosen = new ArrayList<>();
-                choices.add(chosen);
-                streams.add(
-                        new Streamed<>(n, target - fewer, (source, offset) -> chosen.add(new Kept<>(source, offset))));
-            }
+            streams.add(new Streamed<>(n, target - room, (source, offset) -> fewer.add(new Kept<>(source, offset))));
+            streams.add(new Streamed<>(n, target, (source, offset) -> fuller.add(new Kept<>(source, offset))));
         }
 
         void offer(double x, double y, T source, int offset) {
+            offer(x, y, NONE, source, offset);
+        }
+
+        /** The next point: its x, its shape value y, the other curves' values at it, and where its values are. */
+        void offer(double x, double y, double[] others, T source, int offset) {
             if (!extremes) {
                 plain.offer(x, y, source, offset);
                 return;
             }
             if (streams.get(0).accepts()) {
-                if (!any || y > highY) {
-                    highY = y;
-                    high = new Kept<>(source, offset);
-                }
-                if (!any || y < lowY) {
-                    lowY = y;
-                    low = new Kept<>(source, offset);
+                track(0, y, source, offset);
+                for (int c = 0; c < highY.length - 1; c++) {
+                    track(c + 1, others[c], source, offset);
                 }
                 any = true;
             }
             for (Streamed<T> stream : streams) {
                 stream.offer(x, y, source, offset);
+            }
+        }
+
+        private void track(int curve, double y, T source, int offset) {
+            if (!any || y > highY[curve]) {
+                highY[curve] = y;
+                high.set(curve, new Kept<>(source, offset));
+            }
+            if (!any || y < lowY[curve]) {
+                lowY[curve] = y;
+                low.set(curve, new Kept<>(source, offset));
             }
         }
 
@@ -186,41 +269,30 @@ final class Downsampling {
                 return;
             }
             streams.forEach(Streamed::finish);
-            List<Kept<T>> merged = null;
-            for (List<Kept<T>> chosen : choices) {
-                merged = withExtremes(chosen);
-                if (merged.size() == target) {
-                    merged.forEach(point -> keeper.keep(point.source(), point.offset()));
-                    return;
+            // The order keepingExtremes takes them in: the shape's highest and lowest, the others' lowest, their
+            // highest.
+            Set<Kept<T>> wanted = new LinkedHashSet<>();
+            if (any) {
+                wanted.add(high.get(0));
+                wanted.add(low.get(0));
+                for (int c = 1; c < low.size(); c++) {
+                    wanted.add(low.get(c));
+                }
+                for (int c = 1; c < high.size(); c++) {
+                    wanted.add(high.get(c));
                 }
             }
-            // As keepingExtremes does: the smallest choice with both extremes, topped up in order.
-            merged = withExtremes(choices.get(2));
-            for (int fewer = 1; fewer >= 0 && merged.size() < target; fewer--) {
-                for (int i = 0; i < choices.get(fewer).size() && merged.size() < target; i++) {
-                    addIfMissing(merged, choices.get(fewer).get(i));
+            Set<Kept<T>> merged = new LinkedHashSet<>(fewer);
+            wanted.stream().limit(room).forEach(merged::add);
+            if (merged.size() < target) {
+                for (int rank : spreadOrder(fuller.size(), target - merged.size())) {
+                    if (merged.size() == target) {
+                        break;
+                    }
+                    merged.add(fuller.get(rank));
                 }
             }
             merged.forEach(point -> keeper.keep(point.source(), point.offset()));
-        }
-
-        private List<Kept<T>> withExtremes(List<Kept<T>> chosen) {
-            List<Kept<T>> merged = new ArrayList<>(chosen);
-            if (any) {
-                addIfMissing(merged, high);
-                addIfMissing(merged, low);
-            }
-            return merged;
-        }
-
-        /** Points are the same when they are the same value of the same source: sources are compared by identity. */
-        private static <T> void addIfMissing(List<Kept<T>> points, Kept<T> point) {
-            for (Kept<T> kept : points) {
-                if (kept.source() == point.source() && kept.offset() == point.offset()) {
-                    return;
-                }
-            }
-            points.add(point);
         }
     }
 

@@ -94,16 +94,25 @@ public class HistoryService {
         if (maxPoints >= history.size()) {
             return history;
         }
-        double[] shape = history.train();
-        if (!byLoss) {
-            shape = new double[history.size()];
-            for (double[] layer : history.gradientNorms()) {
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] += layer[i];
-                }
+        if (byLoss) {
+            // The triangles follow the train loss; validation's and test's own lowest and highest points
+            // (validation's lowest is where early stopping's model comes from) are kept besides.
+            return history.downsample(maxPoints, history.train(), otherLosses(history.validation(), history.test()));
+        }
+        double[] shape = new double[history.size()];
+        for (double[] layer : history.gradientNorms()) {
+            for (int i = 0; i < shape.length; i++) {
+                shape[i] += layer[i];
             }
         }
         return history.downsample(maxPoints, shape);
+    }
+
+    /** The validation and test curves that are present, in that order. */
+    private static double[][] otherLosses(double[] validation, double[] test) {
+        return java.util.stream.Stream.of(validation, test)
+                .filter(java.util.Objects::nonNull)
+                .toArray(double[][]::new);
     }
 
     /**
@@ -120,11 +129,15 @@ public class HistoryService {
             HistoryRepository.RawStats raw,
             int points) {
         JobHistory.Builder[] kept = new JobHistory.Builder[1];
-        Downsampling.StreamedKeepingExtremes<HistoryChunk> downsampling =
-                new Downsampling.StreamedKeepingExtremes<>(points, maxPoints, (chunk, i) -> kept[0].add(chunk, i));
+        // Made with the first batch, which tells which of validation and test the history has.
+        List<Downsampling.StreamedKeepingExtremes<HistoryChunk>> downsampling = new java.util.ArrayList<>(1);
+        double[] others = new double[2];
         repository.forEachSince(jobId, since, raw.firstOfLast(), chunk -> {
             if (kept[0] == null) {
                 kept[0] = new JobHistory.Builder(layers, chunk.validation() != null, chunk.test() != null, maxPoints);
+                int curves = byLoss ? (chunk.validation() != null ? 1 : 0) + (chunk.test() != null ? 1 : 0) : 0;
+                downsampling.add(new Downsampling.StreamedKeepingExtremes<>(
+                        points, maxPoints, curves, (source, i) -> kept[0].add(source, i)));
             }
             for (int i = 0; i < chunk.count(); i++) {
                 int iteration = chunk.firstIteration() + i;
@@ -141,10 +154,17 @@ public class HistoryService {
                         shape += chunk.gradientNorms()[i * chunk.layers() + l];
                     }
                 }
-                downsampling.offer(iteration, Math.log10(Math.max(shape, 1e-300)), chunk, i);
+                int curves = 0;
+                if (byLoss && chunk.validation() != null) {
+                    others[curves++] = chunk.validation()[i];
+                }
+                if (byLoss && chunk.test() != null) {
+                    others[curves++] = chunk.test()[i];
+                }
+                downsampling.get(0).offer(iteration, Math.log10(Math.max(shape, 1e-300)), others, chunk, i);
             }
         });
-        downsampling.finish();
+        downsampling.forEach(Downsampling.StreamedKeepingExtremes::finish);
         return kept[0] == null ? JobHistory.of(List.of(), since, layers) : kept[0].build();
     }
 

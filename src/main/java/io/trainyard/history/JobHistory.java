@@ -70,8 +70,12 @@ record JobHistory(
         return new JobHistory(it, tr, va, te, norms, weights, resolution);
     }
 
-    /** At most {@code maxPoints} points that keep the shape of the given curve ({@link Downsampling#keepingExtremes}). */
-    JobHistory downsample(int maxPoints, double[] shape) {
+    /**
+     * At most {@code maxPoints} points that keep the shape of the given curve and the highest and lowest
+     * point of it and of each of {@code others} ({@link Downsampling#keepingExtremes(double[], double[], int,
+     * double[][])}).
+     */
+    JobHistory downsample(int maxPoints, double[] shape, double[]... others) {
         if (maxPoints >= size()) {
             return this;
         }
@@ -82,7 +86,7 @@ record JobHistory(
             // Loss curves fall over decades: compare shapes on a log scale so the tail is not flattened away.
             y[i] = Math.log10(Math.max(shape[i], 1e-300));
         }
-        return select(Downsampling.keepingExtremes(x, y, maxPoints));
+        return select(Downsampling.keepingExtremes(x, y, maxPoints, others));
     }
 
     private static double[][] trim(double[][] norms, int n) {

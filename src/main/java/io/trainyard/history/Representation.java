@@ -32,12 +32,15 @@ enum Representation {
 
     /**
      * The best representation for the negotiated media types: the highest-quality requested type
-     * that includes one of ours (JSON for {@code *}{@code /*}).
+     * that includes one of ours (JSON for {@code *}{@code /*}; the client's order among equals). A type
+     * with {@code q=0} is not acceptable (RFC 9110 §12.4.2): never chosen, though the application's
+     * negotiation has already applied such refusals to the list.
      *
      * @throws HttpMediaTypeNotAcceptableException when the client accepts none of them (406)
      */
     static Representation of(List<MediaType> requested) throws HttpMediaTypeNotAcceptableException {
         List<MediaType> sorted = requested.stream()
+                .filter(type -> type.getQualityValue() > 0)
                 .sorted(Comparator.comparingDouble(MediaType::getQualityValue).reversed())
                 .toList();
         for (MediaType type : sorted) {

@@ -152,7 +152,9 @@ class OpenApiSecurity {
             add(
                     responses,
                     "406",
-                    "The Accept header names no media type this operation answers in (see its 2xx answers)");
+                    "The Accept header accepts no media type this operation answers in (see its 2xx answers): it names "
+                            + "none of them, or refuses each with q=0 (a more specific range wins: */*, "
+                            + "application/json;q=0 refuses JSON)");
         }
         if (hasBody) {
             add(responses, "413", "The body is larger than trainyard.limits.max-request-size");

@@ -161,7 +161,8 @@ class SweepController {
             summary = "Every member's loss curves",
             description = "One entry per job, in grid order, with a "
                     + "`label` for a chart legend and the iteration, train, validation and test columns of its history. "
-                    + "`maxPoints` (default 500) downsamples each curve keeping its first and last point and its shape; "
+                    + "`maxPoints` (default 500) downsamples each job's history keeping its first and last point, the "
+                    + "highest and lowest point of its train, validation and test curves, and the train curve's shape; "
                     + "all curves together may hold at most 2,000,000 points (a curve is never longer than its "
                     + "job's iterations + 1), more is a 400 naming the largest maxPoints that fits.")
     SweepResponse.Losses losses(

@@ -27,6 +27,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.method.ParameterValidationResult;
 import org.springframework.web.ErrorResponse;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -421,6 +422,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleNoResourceFoundException(
             NoResourceFoundException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         return noEndpoint(ex, "/" + ex.getResourcePath(), headers, status, request);
+    }
+
+    /**
+     * Nothing the endpoint produces is acceptable: an {@code Accept} that names other types or refuses
+     * these with {@code q=0} ({@link AcceptHeaderStrategy}), or a {@code format} the endpoint does not
+     * have. Spring's detail listed the types in brackets; say what the endpoint produces and what asked
+     * for something else. An {@code Accept} that cannot be parsed keeps Spring's detail, which says so.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(
+            HttpMediaTypeNotAcceptableException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<String> produced = ex.getSupportedMediaTypes().stream()
+                .map(type -> type.getType() + "/" + type.getSubtype())
+                .distinct()
+                .toList();
+        if (!produced.isEmpty()) {
+            String format = request.getParameter(FormatParameterStrategy.PARAMETER);
+            String accept = request.getHeader(HttpHeaders.ACCEPT);
+            String asked;
+            if (format != null && !format.isBlank()) {
+                asked = "format=" + format + " asks for another";
+            } else if (accept != null) {
+                asked = "the Accept header '" + shortened(accept) + "' accepts none of them (q=0 marks a type as "
+                        + "not acceptable)";
+            } else {
+                asked = "the request accepts none of them";
+            }
+            ex.getBody().setDetail("This endpoint produces " + String.join(" or ", produced) + "; " + asked + ".");
+        } else if (ex instanceof AcceptHeaderStrategy.RefusesEverything) {
+            ex.getBody()
+                    .setDetail("The Accept header '" + shortened(request.getHeader(HttpHeaders.ACCEPT))
+                            + "' refuses every type this endpoint can produce (q=0 marks a type as not acceptable).");
+        }
+        return handleExceptionInternal(ex, null, headers, status, request);
+    }
+
+    private static String shortened(String value) {
+        return value.length() <= 200 ? value : value.substring(0, 200) + "…";
     }
 
     /**

@@ -1,20 +1,41 @@
 package io.trainyard.system;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
-import org.springframework.web.accept.HeaderContentNegotiationStrategy;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
 /**
  * How a response's representation is chosen: the {@code format} parameter when given, else the
- * {@code Accept} header. Endpoints declare what they can produce ({@code produces}); Spring picks.
+ * {@code Accept} header with its {@code q=0} refusals ({@link AcceptHeaderStrategy}). Endpoints declare
+ * what they can produce ({@code produces}); Spring picks, and answers 406 when nothing is acceptable.
  */
 @Configuration(proxyBeanMethods = false)
 class ContentNegotiationConfiguration implements WebMvcConfigurer {
+
+    private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
+    private final ObjectProvider<RequestMappingHandlerAdapter> adapters;
+    /** Every concrete type the service produces; found once, on the first Accept with a refusal. */
+    private volatile Set<MediaType> producible;
+
+    ContentNegotiationConfiguration(
+            ObjectProvider<RequestMappingInfoHandlerMapping> mappings,
+            ObjectProvider<RequestMappingHandlerAdapter> adapters) {
+        // Providers: the handler mappings are built with the content negotiation configured here.
+        this.mappings = mappings;
+        this.adapters = adapters;
+    }
 
     static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
     static final MediaType IMAGE_SVG = MediaType.parseMediaType("image/svg+xml");
@@ -34,6 +55,39 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
                         IMAGE_SVG,
                         "onnx",
                         APPLICATION_ONNX)),
-                new HeaderContentNegotiationStrategy()));
+                new AcceptHeaderStrategy(this::producible)));
+    }
+
+    /**
+     * What any endpoint declares it produces, and what the message converters write for those that
+     * declare nothing: the types a range such as {@code *}{@code /*} stands for once a {@code q=0}
+     * refusal narrows it.
+     */
+    private Set<MediaType> producible() {
+        Set<MediaType> types = producible;
+        if (types == null) {
+            Set<MediaType> found = new LinkedHashSet<>();
+            mappings.forEach(mapping -> mapping.getHandlerMethods()
+                    .keySet()
+                    .forEach(info -> info.getProducesCondition()
+                            .getProducibleMediaTypes()
+                            .forEach(type -> addConcrete(found, type))));
+            adapters.forEach(adapter -> adapter.getMessageConverters()
+                    .forEach(
+                            converter -> converter.getSupportedMediaTypes().forEach(type -> addConcrete(found, type))));
+            // In a fixed order, JSON first: among types a range accepts equally, the first listed is chosen.
+            List<MediaType> ordered = new ArrayList<>(found);
+            ordered.sort(Comparator.comparing((MediaType type) -> !type.equals(MediaType.APPLICATION_JSON))
+                    .thenComparing(MediaType::toString));
+            types = Collections.unmodifiableSet(new LinkedHashSet<>(ordered));
+            producible = types;
+        }
+        return types;
+    }
+
+    private static void addConcrete(Set<MediaType> types, MediaType type) {
+        if (type.isConcrete()) {
+            types.add(new MediaType(type.getType(), type.getSubtype()));
+        }
     }
 }

@@ -58,6 +58,29 @@ class CoarseLevelTests {
     }
 
     @Test
+    void validationsAndTestsHighestAndLowestPointsAreKeptToo() {
+        int n = 4096;
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        double[] test = new double[n];
+        double[] norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            train[i] = 100.0 / (i + 1);
+            validation[i] = i == 1234 ? 0.01 : i == 2345 ? 90 : 1;
+            test[i] = i == 777 ? 0.02 : i == 3333 ? 80 : 2;
+            norms[i] = 1;
+        }
+        HistoryChunk chunk = new HistoryChunk("job", 0, n, 1, train, validation, test, norms);
+
+        CoarseLevel.Row row = CoarseLevel.of(chunk);
+
+        assertThat(row.iterations())
+                .hasSizeLessThanOrEqualTo(CoarseLevel.POINTS_PER_BATCH)
+                .isSorted()
+                .contains(0, n - 1, 1234, 2345, 777, 3333);
+    }
+
+    @Test
     void aPointTheLevelDidNotKeepCanBeAddedInOrderWithAllItsColumns() {
         int n = 500;
         double[] train = new double[n];

@@ -33,4 +33,120 @@ class DownsamplingTests {
         assertThat(Downsampling.largestTriangleThreeBuckets(new double[] {0, 1, 2, 3}, new double[] {1, 2, 3, 4}, 2))
                 .containsExactly(0, 3);
     }
+
+    /**
+     * Early stopping restores the model at validation's lowest point. Picked by the train curve alone,
+     * a downsampled answer lost it: the train loss falls smoothly while validation dips once, at an
+     * iteration the triangles on the train curve do not choose, and spikes once.
+     */
+    @Test
+    void everyCurvesLowestAndHighestPointsAreKeptWhereTheTrainCurveAloneDropsThem() {
+        int n = 100_000;
+        double[] x = new double[n];
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        double[] test = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            train[i] = Math.log10(100 * Math.exp(-i / 20_000.0) + 1);
+            validation[i] = 5 + Math.sin(i / 700.0) * 0.01;
+            test[i] = 6 + Math.cos(i / 900.0) * 0.01;
+        }
+        int validationLowest = 41_234;
+        int validationHighest = 77_777;
+        int testLowest = 12_345;
+        int testHighest = 98_765;
+        validation[validationLowest] = 0.5;
+        validation[validationHighest] = 50;
+        test[testLowest] = 0.25;
+        test[testHighest] = 60;
+        int[] byTrainAlone = Downsampling.keepingExtremes(x, train, 500);
+        assertThat(byTrainAlone).doesNotContain(validationLowest, validationHighest, testLowest, testHighest);
+
+        int[] kept = Downsampling.keepingExtremes(x, train, 500, new double[][] {validation, test});
+
+        assertThat(kept)
+                .hasSize(500)
+                .isSorted()
+                .doesNotHaveDuplicates()
+                .startsWith(0)
+                .endsWith(n - 1)
+                .contains(validationLowest, validationHighest, testLowest, testHighest)
+                .contains(argMin(train), argMax(train));
+    }
+
+    @Test
+    void theCountIsExactlyTheTargetAndTheChoiceTheSameEveryTime() {
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 300; round++) {
+            int n = 2 + random.nextInt(3_000);
+            int target = 2 + random.nextInt(Math.max(1, n));
+            double[] x = new double[n];
+            double[] train = new double[n];
+            double[] validation = new double[n];
+            double[] test = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                train[i] = random.nextGaussian();
+                validation[i] = random.nextInt(50) == 0 ? random.nextGaussian() * 100 : random.nextGaussian();
+                test[i] = random.nextInt(3) == 0 ? 1 : random.nextGaussian(); // ties: the first one counts
+            }
+            double[][] others = {validation, test};
+
+            int[] kept = Downsampling.keepingExtremes(x, train, target, others);
+
+            assertThat(kept)
+                    .as("n=%d target=%d", n, target)
+                    .hasSize(Math.min(target, n))
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .isEqualTo(Downsampling.keepingExtremes(x, train, target, others));
+            if (target >= 9 && target < n) {
+                assertThat(kept)
+                        .as("n=%d target=%d", n, target)
+                        .contains(0, n - 1)
+                        .contains(argMin(train), argMax(train))
+                        .contains(argMin(validation), argMax(validation))
+                        .contains(argMin(test), argMax(test));
+            }
+        }
+    }
+
+    @Test
+    void withFewPointsTheTrainCurvesExtremesComeFirstThenTheOthersLowest() {
+        int n = 1_000;
+        double[] x = new double[n];
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            train[i] = i == 500 ? 3 : 2 - i / 1000.0; // highest at 500, lowest at the end
+            validation[i] = i == 300 ? 0 : i == 700 ? 9 : 1;
+        }
+
+        int[] six = Downsampling.keepingExtremes(x, train, 6, new double[][] {validation});
+
+        // Room for three extremes besides the triangles' three points: train's two, then validation's lowest.
+        assertThat(six).hasSize(6).contains(0, 500, n - 1, 300);
+    }
+
+    private static int argMin(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] < values[at]) {
+                at = i;
+            }
+        }
+        return at;
+    }
+
+    private static int argMax(double[] values) {
+        int at = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[at]) {
+                at = i;
+            }
+        }
+        return at;
+    }
 }

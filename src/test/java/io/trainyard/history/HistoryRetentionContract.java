@@ -218,7 +218,12 @@ abstract class HistoryRetentionContract {
         String id = http.post("/jobs", spec).expect(202).get("id").asString();
         await().atMost(TRAINING).until(() -> status(http, id).equals("SUCCEEDED"));
         int best = http.get("/jobs/" + id).expect(200).get("bestIteration").asInt();
-        HistoryChunk whole = inOneBatch(id);
+        // The coarse level keeps validation's lowest point, which is early stopping's best as training
+        // leaves it: a lower validation loss elsewhere is what takes it out of the level's own choice.
+        HistoryChunk whole = inOneBatch(id, validation -> {
+            int elsewhere = best < validation.length / 2 ? validation.length - 2 : 1;
+            validation[elsewhere] = validation[best] / 2;
+        });
         assertThat(CoarseLevel.of(whole).iterations())
                 .as("the coarse level alone leaves out the best point (else this test shows nothing)")
                 .doesNotContain(best);
@@ -289,6 +294,11 @@ abstract class HistoryRetentionContract {
      * keeps then no longer depends on how fast this machine trained the job. Returns the batch.
      */
     private HistoryChunk inOneBatch(String id) {
+        return inOneBatch(id, validation -> {});
+    }
+
+    /** {@link #inOneBatch(String)} with the validation losses changed first by {@code change}. */
+    private HistoryChunk inOneBatch(String id, java.util.function.Consumer<double[]> change) {
         List<HistoryChunk> chunks = repository.findSince(id, -1);
         int layers = chunks.get(0).layers();
         boolean validated = chunks.get(0).validation() != null;
@@ -308,6 +318,9 @@ abstract class HistoryRetentionContract {
             System.arraycopy(chunk.gradientNorms(), 0, norms, at * layers, chunk.count() * layers);
             System.arraycopy(chunk.weightNorms(), 0, weights, at * layers, chunk.count() * layers);
             at += chunk.count();
+        }
+        if (validated) {
+            change.accept(validation);
         }
         HistoryChunk whole = new HistoryChunk(id, 0, n, layers, train, validation, test, norms, weights);
         repository.deleteAll(id);
@@ -339,6 +352,13 @@ abstract class HistoryRetentionContract {
     private static int[] expected(JsonNode losses, JsonNode gradients, int since, int maxPoints, boolean byLoss) {
         List<Integer> its = new ArrayList<>();
         List<Double> shape = new ArrayList<>();
+        // A loss read also keeps validation's and test's own extremes: their values, by the same points.
+        List<List<Double>> others = new ArrayList<>();
+        for (String curve : List.of("validation", "test")) {
+            if (byLoss && losses.path(curve).isArray()) {
+                others.add(new ArrayList<>());
+            }
+        }
         Map<Integer, Double> sums = new HashMap<>();
         for (int i = 0; i < losses.get("iteration").size(); i++) {
             int iteration = losses.at("/iteration/" + i).asInt();
@@ -353,12 +373,21 @@ abstract class HistoryRetentionContract {
                 }
             }
             sums.put(iteration, value);
+            int curve = 0;
+            for (String name : List.of("validation", "test")) {
+                if (byLoss && losses.path(name).isArray()) {
+                    others.get(curve++).add(losses.at("/" + name + "/" + i).asDouble());
+                }
+            }
             its.add(iteration);
             shape.add(Math.log10(Math.max(value, 1e-300)));
         }
         double[] x = its.stream().mapToDouble(Integer::doubleValue).toArray();
         double[] y = shape.stream().mapToDouble(Double::doubleValue).toArray();
-        return java.util.Arrays.stream(Downsampling.keepingExtremes(x, y, maxPoints))
+        double[][] curves = others.stream()
+                .map(values -> values.stream().mapToDouble(Double::doubleValue).toArray())
+                .toArray(double[][]::new);
+        return java.util.Arrays.stream(Downsampling.keepingExtremes(x, y, maxPoints, curves))
                 .map(its::get)
                 .toArray();
     }

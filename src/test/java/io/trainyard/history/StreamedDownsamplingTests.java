@@ -119,6 +119,42 @@ class StreamedDownsamplingTests {
     }
 
     @Test
+    void keepingEveryCurvesExtremesStreamedIsTheSameChoiceAsOnTheWholeCurves() {
+        Random random = new Random(13);
+        for (int round = 0; round < 300; round++) {
+            int n = 2 + random.nextInt(3000);
+            int target = 2 + random.nextInt(Math.max(1, n / 2));
+            int curves = random.nextInt(3);
+            double[] x = new double[n];
+            double[] y = new double[n];
+            double[][] others = new double[curves][n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                y[i] = random.nextInt(20) == 0 ? random.nextGaussian() * 10 : random.nextGaussian();
+                for (double[] curve : others) {
+                    curve[i] = random.nextInt(4) == 0 ? 0 : random.nextGaussian();
+                }
+            }
+            List<Integer> streamed = new ArrayList<>();
+            Downsampling.StreamedKeepingExtremes<Object> stream =
+                    new Downsampling.StreamedKeepingExtremes<>(n, target, curves, (s, i) -> streamed.add(i));
+            double[] values = new double[curves];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < curves; c++) {
+                    values[c] = others[c][i];
+                }
+                stream.offer(x[i], y[i], values, null, i);
+            }
+            stream.finish();
+            int[] whole = Downsampling.keepingExtremes(x, y, target, others);
+            assertThat(streamed.stream().sorted().mapToInt(Integer::intValue).toArray())
+                    .as("n=%d target=%d curves=%d", n, target, curves)
+                    .containsExactly(whole);
+            assertThat(whole.length).as("exactly as many as asked").isEqualTo(Math.min(target, n));
+        }
+    }
+
+    @Test
     void aStreamThatEndsEarlyStillGivesAnAscendingChoiceWithItsEnds() {
         int n = 1000;
         List<Integer> kept = new ArrayList<>();

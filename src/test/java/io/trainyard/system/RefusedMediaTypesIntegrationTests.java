@@ -1,0 +1,121 @@
+package io.trainyard.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.trainyard.support.DataDirs;
+import io.trainyard.support.Http;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code q=0} in {@code Accept} means "not acceptable" (RFC 9110 §12.4.2), over real HTTP: an endpoint
+ * whose every type is refused answers 406 problem+json naming what it produces; one with another type
+ * still acceptable answers in that type. Spring alone answered all of these with JSON.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"trainyard.workers=1", "trainyard.warmup-iterations=0"})
+class RefusedMediaTypesIntegrationTests {
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-refused-types"));
+    }
+
+    @Test
+    void aJsonOnlyEndpointWhoseJsonIsRefusedIs406NamingWhatItProduces() {
+        Http http = new Http(port);
+        for (String accept : List.of(
+                "application/json;q=0",
+                "application/json;q=0, text/csv",
+                "*/*;q=0",
+                // The more specific range wins: everything but JSON.
+                "*/*, application/json;q=0",
+                "application/*, application/json;q=0")) {
+            Http.Response response = http.get("/jobs", accept);
+
+            assertThat(response.status()).as(accept).isEqualTo(406);
+            assertThat(response.contentType()).as(accept).startsWith("application/problem+json");
+            JsonNode problem = response.json();
+            assertThat(problem.get("type").asString()).endsWith("/not-acceptable");
+            assertThat(problem.get("detail").asString())
+                    .as(accept)
+                    .contains("produces application/json")
+                    .contains(accept);
+        }
+    }
+
+    @Test
+    void aRefusalOfSomethingElseOrAMoreSpecificAcceptanceLeavesJsonAcceptable() {
+        Http http = new Http(port);
+        for (String accept : List.of(
+                "*/*, text/csv;q=0",
+                "application/json;q=0.5, */*;q=0",
+                "application/json, application/xml;q=0",
+                "*/*;q=0, application/*;q=0.3")) {
+            Http.Response response = http.get("/jobs", accept);
+
+            assertThat(response.status()).as(accept).isEqualTo(200);
+            assertThat(response.contentType()).as(accept).startsWith("application/json");
+        }
+    }
+
+    @Test
+    void aHistoryWithJsonRefusedIsServedInATypeStillAccepted() {
+        Http http = new Http(port);
+        String id = http.post(
+                        "/jobs", Map.of("dataset", "hw5", "alpha", 0.0005, "layers", List.of(5, 3), "iterations", 20))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        http.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+        String losses = "/jobs/" + id + "/losses";
+
+        Http.Response csv = http.get(losses, "application/json;q=0, text/csv");
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        assertThat(csv.text()).startsWith("iteration,train");
+
+        Http.Response notJson = http.get(losses, "*/*, application/json;q=0");
+        assertThat(notJson.status()).isEqualTo(200);
+        assertThat(notJson.contentType()).isNotNull().doesNotStartWith("application/json");
+
+        Http.Response none = http.get(losses, "*/*, application/json;q=0, text/csv;q=0, image/*;q=0");
+        assertThat(none.status()).isEqualTo(406);
+        assertThat(none.contentType()).startsWith("application/problem+json");
+        assertThat(none.json().get("detail").asString())
+                .contains("application/json", "text/csv", "image/png", "image/svg+xml");
+
+        // format overrides Accept, refusals included
+        assertThat(http.get(losses + "?format=json", "application/json;q=0").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anErrorIsStillDeliveredAsProblemJsonWhenTheClientRefusesIt() {
+        Http http = new Http(port);
+
+        Http.Response response =
+                http.get("/jobs/" + java.util.UUID.randomUUID(), "application/json, application/problem+json;q=0");
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.contentType()).startsWith("application/problem+json");
+        assertThat(response.json().get("type").asString()).endsWith("/not-found");
+    }
+}
