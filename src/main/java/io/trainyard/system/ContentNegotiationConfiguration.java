@@ -75,14 +75,22 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
             adapters.forEach(adapter -> adapter.getMessageConverters()
                     .forEach(
                             converter -> converter.getSupportedMediaTypes().forEach(type -> addConcrete(found, type))));
-            // In a fixed order, JSON first: among types a range accepts equally, the first listed is chosen.
+            // In a fixed order, JSON first and then text (a client that refuses JSON to a history gets CSV
+            // rather than a picture): among types a range accepts equally, the first listed is chosen.
             List<MediaType> ordered = new ArrayList<>(found);
-            ordered.sort(Comparator.comparing((MediaType type) -> !type.equals(MediaType.APPLICATION_JSON))
+            ordered.sort(Comparator.comparingInt(ContentNegotiationConfiguration::preference)
                     .thenComparing(MediaType::toString));
             types = Collections.unmodifiableSet(new LinkedHashSet<>(ordered));
             producible = types;
         }
         return types;
+    }
+
+    private static int preference(MediaType type) {
+        if (type.equals(MediaType.APPLICATION_JSON)) {
+            return 0;
+        }
+        return "text".equals(type.getType()) ? 1 : 2;
     }
 
     private static void addConcrete(Set<MediaType> types, MediaType type) {
