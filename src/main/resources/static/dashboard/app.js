@@ -148,7 +148,9 @@ function every(ms, work) {
 function signedIn() {
   list.refresh();
   form.loadDatasets();
-  if (currentTab() === 'tab-sweeps') sweeps.tick();
+  // A deep link followed signed out (a new tab starts so: the key is per tab) was refused: read it again.
+  if (/^#(job|sweep)=/.test(location.hash)) followLink();
+  else if (currentTab() === 'tab-sweeps') sweeps.tick();
 }
 
 /**

@@ -53,9 +53,14 @@ export class CompareView {
       if (ids !== this.ids || series !== this.series.value) return;
       const drawn = curves.filter((c) => Array.isArray(c.values) && c.iteration.length > 0);
       const aligned = alignCurves(drawn);
-      this.chart.update(drawn.length ? aligned[0] : [], drawn.map((c, i) => ({
-        label: this.name(c.jobId), ...seriesStyle(i), values: aligned[i + 1],
-      })));
+      // No curve because no ticked job has this series: say so, not "waiting" for points that never come.
+      if (drawn.length === 0 && curves.length > 0 && curves.every((c) => !Array.isArray(c.values))) {
+        this.chart.clear(`None of these jobs has a ${series} loss.`);
+      } else {
+        this.chart.update(drawn.length ? aligned[0] : [], drawn.map((c, i) => ({
+          label: this.name(c.jobId), ...seriesStyle(i), values: aligned[i + 1],
+        })));
+      }
       const missing = curves.filter((c) => !Array.isArray(c.values)).map((c) => this.name(c.jobId));
       note.textContent = missing.length ? `No ${series} loss for: ${missing.join(', ')}.` : '';
     } catch (e) {

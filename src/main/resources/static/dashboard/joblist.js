@@ -49,6 +49,7 @@ export class JobList {
   reset(message) {
     this.forget();
     this.error.textContent = message;
+    this.error.classList.add('muted');
     this.error.hidden = false;
     this.render();
   }
@@ -73,8 +74,11 @@ export class JobList {
       this.mergeFirstPage(first);
       if (!this.filters.status) await this.refreshActive(new Set(first.items.map((j) => j.id)), generation);
       this.error.hidden = true;
+      this.error.classList.remove('muted');
     } catch (e) {
-      this.error.textContent = `Could not load jobs: ${e.message}`;
+      // Signed out is not a failure: the advice to sign in, in grey, not a red "could not load".
+      this.error.textContent = e.status === 401 ? e.message : `Could not load jobs: ${e.message}`;
+      this.error.classList.toggle('muted', e.status === 401);
       this.error.hidden = false;
     }
     if (generation === this.generation) this.render();

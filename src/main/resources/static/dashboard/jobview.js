@@ -45,8 +45,13 @@ export class JobView {
       job = await getJson(`/jobs/${encodeURIComponent(id)}`);
     } catch (e) {
       if (token !== this.token) return;
-      document.getElementById('job-name').textContent = 'Job not found';
+      // A 401 is not "not found": a deep link opened in a new tab (signed out) is re-opened on sign-in.
+      document.getElementById('job-name').textContent = e.status === 401
+        ? 'Sign in to see this job'
+        : e.status === 404 ? 'Job not found' : 'Could not load the job';
       document.getElementById('job-id').textContent = `${id}: ${e.message}`;
+      this.lossChart.clear(' ');
+      this.gradientChart.clear(' ');
       return;
     }
     if (token !== this.token) return;

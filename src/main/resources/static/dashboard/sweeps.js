@@ -97,8 +97,14 @@ export class SweepsView {
     try {
       sweep = await getJson(`/sweeps/${encodeURIComponent(id)}`);
     } catch (e) {
+      if (id !== this.selected) return;
       document.getElementById('sweep-detail').hidden = false;
       document.getElementById('sweep-name').textContent = `Could not load the sweep: ${e.message}`;
+      // Nothing of another sweep (or a "Loading…") stays under the message.
+      document.getElementById('sweep-best').hidden = true;
+      document.getElementById('sweep-warning').hidden = true;
+      document.querySelector('#leaderboard tbody').replaceChildren();
+      this.chart.clear(' ');
       return;
     }
     if (id !== this.selected) return;

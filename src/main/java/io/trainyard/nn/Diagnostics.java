@@ -83,7 +83,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
         for (int l = 0; l < weightNorms.length; l++) {
             weightNorms[l] = Dense.frobeniusNorm(network.weights[l], network.weights[l].length);
         }
-        return compute(network, forward, alpha, firstGradientNorms, gradientNorms, weightNorms, false);
+        return compute(network, forward, alpha, firstGradientNorms, gradientNorms, weightNorms, false, false);
     }
 
     /**
@@ -92,6 +92,8 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      * @param gradientNorms the gradient norms at this point, null when there is no finite point
      * @param weightNorms the weight norms at this point, null when there is no finite point
      * @param diverged whether the run's loss stopped being finite (flagged as exploding)
+     * @param normalizedInputs whether the inputs are normalised already: the advice then leaves
+     *     {@code normalize: true} out (it told users of normalised jobs to normalise)
      */
     static Diagnostics compute(
             Network network,
@@ -100,7 +102,9 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             double[] firstGradientNorms,
             double[] gradientNorms,
             double[] weightNorms,
-            boolean diverged) {
+            boolean diverged,
+            boolean normalizedInputs) {
+        String normalize = normalizedInputs ? null : "normalize: true";
         int depth = gradientNorms == null ? 0 : network.depth();
         int[] sizes = network.layerSizes();
         Activation activation = network.activation();
@@ -122,8 +126,8 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                     // alpha) is to blame.
                     gradientNorms == null
                             ? STARTING_LOSS_NOT_FINITE
-                            : "The loss stopped being a finite number: the steps "
-                                    + "overshot. Try a smaller alpha, normalize: true, or a smaller scale."));
+                            : "The loss stopped being a finite number: the steps overshot. "
+                                    + tryThese("a smaller alpha", normalize, "a smaller scale")));
         }
         for (int l = 0; l < depth; l++) {
             double g = gradientNorms[l];
@@ -145,10 +149,19 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                         VANISHING_GRADIENTS,
                         l,
                         String.format(
-                                "The gradient of W%d (%.3g) is below %.0e "
-                                        + "times the largest, W%d's (%.3g), so W%d barely learns. Try normalize: true, a scale near "
-                                        + "1/sqrt(layer width), relu or tanh instead of sigmoid, or fewer layers.",
-                                l, g, VANISHING_RATIO, largestLayer, largest, l)));
+                                "The gradient of W%d (%.3g) is below %.0e times the largest, W%d's (%.3g), so W%d "
+                                        + "barely learns. %s",
+                                l,
+                                g,
+                                VANISHING_RATIO,
+                                largestLayer,
+                                largest,
+                                l,
+                                tryThese(
+                                        normalize,
+                                        "a scale near 1/sqrt(layer width)",
+                                        "relu or tanh instead of sigmoid",
+                                        "fewer layers"))));
             }
             double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
             if (!diverged && first > 0 && g > EXPLODING_GROWTH * first) {
@@ -156,32 +169,53 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                         EXPLODING_GRADIENTS,
                         l,
                         String.format(
-                                "The gradient of W%d grew from %.3g at "
-                                        + "point 0 to %.3g. Try a smaller alpha, a smaller scale, or normalize: true.",
-                                l, first, g)));
+                                "The gradient of W%d grew from %.3g at point 0 to %.3g. %s",
+                                l, first, g, tryThese("a smaller alpha", "a smaller scale", normalize))));
             }
             if (dead != null && dead >= FLAGGED_SHARE) {
                 flags.add(new Flag(
                         DEAD_UNITS,
                         l,
                         String.format(
-                                "%.0f%% of the relu units fed by W%d output zero on "
-                                        + "every training row and no longer learn. Try a smaller alpha, a smaller scale, "
-                                        + "normalize: true, or tanh.",
-                                100 * dead, l)));
+                                "%.0f%% of the relu units fed by W%d output zero on every training row and no "
+                                        + "longer learn. %s",
+                                100 * dead, l, tryThese("a smaller alpha", "a smaller scale", normalize, "tanh"))));
             }
             if (saturated != null && saturated >= FLAGGED_SHARE) {
                 flags.add(new Flag(
                         SATURATED_UNITS,
                         l,
                         String.format(
-                                "%.0f%% of the %s activations fed by W%d are "
-                                        + "saturated, where their gradient is nearly zero. Try normalize: true, a smaller scale, "
-                                        + "or a smaller alpha.",
-                                100 * saturated, activation.id(), l)));
+                                "%.0f%% of the %s activations fed by W%d are saturated, where their gradient is "
+                                        + "nearly zero. %s",
+                                100 * saturated,
+                                activation.id(),
+                                l,
+                                tryThese(normalize, "a smaller scale", "a smaller alpha"))));
             }
         }
         return new Diagnostics(layers, flags);
+    }
+
+    /**
+     * "Try a, b, or c." over the remedies given, skipping nulls: a remedy already in place (normalised
+     * inputs) is not advised.
+     */
+    static String tryThese(String... remedies) {
+        List<String> left = new ArrayList<>();
+        for (String remedy : remedies) {
+            if (remedy != null) {
+                left.add(remedy);
+            }
+        }
+        return switch (left.size()) {
+            case 0 -> "";
+            case 1 -> "Try " + left.get(0) + ".";
+            case 2 -> "Try " + left.get(0) + " or " + left.get(1) + ".";
+            default ->
+                "Try " + String.join(", ", left.subList(0, left.size() - 1)) + ", or " + left.get(left.size() - 1)
+                        + ".";
+        };
     }
 
     /** Units (columns) that are zero on every row. */

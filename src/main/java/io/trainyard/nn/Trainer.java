@@ -17,12 +17,19 @@ import java.util.function.BooleanSupplier;
 public final class Trainer {
 
     private final TrainingPlan plan;
+    /** Whether the inputs it trains on are normalised already: its diagnostics then don't advise normalising. */
+    private final boolean normalizedInputs;
 
     public Trainer(TrainingPlan plan) {
+        this(plan, false);
+    }
+
+    public Trainer(TrainingPlan plan, boolean normalizedInputs) {
         if (plan == null) {
             throw new IllegalArgumentException("a trainer needs a training plan");
         }
         this.plan = plan;
+        this.normalizedInputs = normalizedInputs;
     }
 
     public TrainingPlan plan() {
@@ -312,13 +319,20 @@ public final class Trainer {
                     firstGradientNorms,
                     last == null ? null : last.gradientNorms(),
                     last == null ? null : last.weightNorms(),
-                    true);
+                    true,
+                    normalizedInputs);
             return new TrainingResult(
                     TrainingResult.Outcome.DIVERGED,
                     iteration,
                     network,
                     last,
-                    "diverged at iteration " + iteration + ": " + notFinite,
+                    // The point that is not a number is not stored: say where the history (and the
+                    // job's progress) ends, one before it, so the two numbers a user sees agree.
+                    "diverged at iteration " + iteration + ": " + notFinite
+                            + (last == null
+                                    ? ""
+                                    : "; the history ends at iteration " + last.iteration()
+                                            + ", its last finite point"),
                     false,
                     stopping == null ? null : bestIteration,
                     last,
@@ -407,7 +421,14 @@ public final class Trainer {
                 fullIsCurrent = true;
             }
             return Diagnostics.compute(
-                    network, full, plan.alpha(), firstGradientNorms, last.gradientNorms(), last.weightNorms(), false);
+                    network,
+                    full,
+                    plan.alpha(),
+                    firstGradientNorms,
+                    last.gradientNorms(),
+                    last.weightNorms(),
+                    false,
+                    normalizedInputs);
         }
     }
 }

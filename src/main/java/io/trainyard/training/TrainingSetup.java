@@ -158,7 +158,7 @@ class TrainingSetup {
                 new TrainingData(train, validation, test),
                 network,
                 preprocessing,
-                new Trainer(plan(spec)),
+                new Trainer(plan(spec), preprocessing.normalize()),
                 dataset,
                 DataDigest.sha256(split.trainX(), split.trainY()));
     }

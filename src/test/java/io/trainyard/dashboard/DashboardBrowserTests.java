@@ -497,6 +497,28 @@ class DashboardBrowserTests {
         wait.until(ExpectedConditions.textToBe(By.id("signin-status"), "signed in as admin (admin)"));
     }
 
+    @Test
+    @Order(6)
+    void aJobLinkOpenedSignedOutAsksForAKeyAndOpensTheJobOnceSignedIn() {
+        // The key is kept per tab, so a shared #job= link always opens signed out first.
+        Http http = new Http(port);
+        String id = http.post("/jobs", """
+                        {"name": "linked job", "dataset": "hw5", "layers": [3], "normalize": true,
+                         "alpha": 0.001, "iterations": 50, "seed": 3}""").expect(202).get("id").asString();
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "Sign in to see this job"));
+        assertThat(driver.findElement(By.id("job-id")).getText()).startsWith(id);
+        // Not signed in is advice, not an error: the list's message is grey, not red.
+        WebElement jobsError = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs-error")));
+        assertThat(jobsError.getDomAttribute("class")).contains("muted");
+
+        driver.findElement(By.id("signin-key")).sendKeys(io.trainyard.support.Http.ADMIN_KEY);
+        driver.findElement(By.id("signin-button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "linked job"));
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "SUCCEEDED"));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
     private void field(String id, String value) {
         WebElement input = driver.findElement(By.id(id));
         input.clear();

@@ -59,9 +59,41 @@ class DiagnosticsTests {
                 new double[] {1, 1},
                 new double[] {1e-105, Double.POSITIVE_INFINITY},
                 new double[] {2, 3},
-                true);
+                true,
+                false);
 
         assertThat(types(diagnostics)).containsExactly(Diagnostics.EXPLODING_GRADIENTS);
+        assertThat(diagnostics.flags().get(0).detail())
+                .isEqualTo("The loss stopped being a finite number: the steps overshot. "
+                        + "Try a smaller alpha, normalize: true, or a smaller scale.");
+    }
+
+    @Test
+    void aJobThatNormalizesAlreadyIsNotAdvisedToNormalize() {
+        // Saturated by a large scale, on inputs that are normalised: the advice is the scale and alpha.
+        Network network = Network.initialize(new int[] {5, 8, 1}, Activation.SIGMOID, true, 20, new Well19937c(4));
+        TrainingData data = TrainingData.of(ROWS);
+
+        Diagnostics told = new Trainer(TrainingPlan.fullBatch(0.001, 0), true)
+                .train(network, data)
+                .diagnostics();
+        Diagnostics untold = new Trainer(TrainingPlan.fullBatch(0.001, 0), false)
+                .train(network, data)
+                .diagnostics();
+
+        assertThat(told.flags())
+                .filteredOn(f -> f.type().equals(Diagnostics.SATURATED_UNITS))
+                .singleElement()
+                .satisfies(f -> assertThat(f.detail())
+                        .endsWith("Try a smaller scale or a smaller alpha.")
+                        .doesNotContain("normalize"));
+        assertThat(untold.flags())
+                .filteredOn(f -> f.type().equals(Diagnostics.SATURATED_UNITS))
+                .singleElement()
+                .satisfies(f ->
+                        assertThat(f.detail()).endsWith("Try normalize: true, a smaller scale, or a smaller alpha."));
+        assertThat(Diagnostics.tryThese(null, null)).isEmpty();
+        assertThat(Diagnostics.tryThese("tanh", null)).isEqualTo("Try tanh.");
     }
 
     @Test

@@ -132,7 +132,9 @@ class GradientDescentTests {
         TrainingResult result = new GradientDescent(1.0, 1000).train(start, data(none), history, () -> false);
 
         assertThat(result.outcome()).isEqualTo(TrainingResult.Outcome.DIVERGED);
-        assertThat(result.message()).startsWith("diverged at iteration " + history.size() + ": train loss is ");
+        assertThat(result.message())
+                .startsWith("diverged at iteration " + history.size() + ": train loss is ")
+                .endsWith("; the history ends at iteration " + (history.size() - 1) + ", its last finite point");
         assertThat(result.updates()).isEqualTo(history.size());
         assertThat(history.size()).isGreaterThan(0).isLessThan(1000);
         assertThat(java.util.Arrays.stream(history.train()).allMatch(Double::isFinite))
