@@ -140,10 +140,13 @@ export class SweepsView {
         el('td', { className: 'mono' }, e.modelId
           ? el('a', { href: `/models/${encodeURIComponent(e.modelId)}`, dataset: { download: `model-${e.modelId}.json` } }, e.modelId.slice(0, 8)) : '–'));
     }));
-    await this.drawCurves(sweep, entries.map((e) => e.jobId || e.id));
+    // Failed members (diverged, most often) are left off the chart: their losses climb to 1e300 and the
+    // log axis would squeeze every other curve into its bottom band. The leaderboard still lists them.
+    const drawable = entries.filter((e) => e.status !== 'FAILED');
+    await this.drawCurves(sweep, drawable.map((e) => e.jobId || e.id), entries.length - drawable.length);
   }
 
-  async drawCurves(sweep, ranked) {
+  async drawCurves(sweep, ranked, failed = 0) {
     let answer;
     try {
       answer = await getJson(`/sweeps/${encodeURIComponent(sweep.id)}/losses${query({ maxPoints: POINTS })}`);
@@ -154,6 +157,10 @@ export class SweepsView {
     if (sweep.id !== this.selected) return;
     const select = sweep.selectBy || answer.selectBy || 'validation';
     const byId = new Map((answer.jobs || answer.curves || []).map((c) => [c.jobId, c]));
+    // What the chart shows, said above it: the selectBy loss, or train where no job has that one.
+    const shown = ranked.some((id) => Array.isArray(byId.get(id)?.[select])) ? select : 'train';
+    document.getElementById('sweep-chart-title').textContent = `${shown[0].toUpperCase()}${shown.slice(1)} loss`
+      + ` of the best jobs${failed ? ` (${failed} failed, not drawn)` : ''}`;
     const chosen = ranked.filter((id) => byId.has(id)).slice(0, CURVES).map((id) => byId.get(id))
       .map((c) => ({ ...c, values: c[select] || c.train, iteration: c.iteration || [] }))
       .filter((c) => Array.isArray(c.values) && c.iteration.length > 0);

@@ -519,6 +519,32 @@ class DashboardBrowserTests {
         assertThat(scriptErrors()).isEmpty();
     }
 
+    @Test
+    @Order(7)
+    void aSweepsChartLeavesItsDivergedMembersOffAndSaysWhichLossItShows() {
+        Http http = new Http(port);
+        Http.Response created = http.post("/sweeps", """
+                {"name": "alphas", "base": {"dataset": "hw5", "layers": [3], "normalize": true, "bias": true,
+                  "iterations": 300, "seed": 3, "validationFraction": 0.25},
+                 "grid": {"alpha": [0.0005, 0.001, 50]}, "selectBy": "validation"}""");
+        created.expect(202);
+        String location = created.header("Location");
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> http.get(location).json().get("finished").asBoolean());
+        driver.get("http://localhost:" + port + "/#sweep=" + id);
+        signInIfAsked();
+        // alpha 50 diverges: listed on the leaderboard, not drawn (its 1e300 would flatten the others).
+        wait.until(ExpectedConditions.textToBe(
+                By.id("sweep-chart-title"), "Validation loss of the best jobs (1 failed, not drawn)"));
+        wait.until(d -> d.findElements(By.cssSelector("#leaderboard tbody tr")).size() == 3);
+        WebElement chart = driver.findElement(By.id("sweep-chart"));
+        wait.until(
+                d -> chart.findElements(By.cssSelector(".u-legend .u-series")).size() == 1 + 2);
+        assertThat(scriptErrors()).isEmpty();
+    }
+
     private void field(String id, String value) {
         WebElement input = driver.findElement(By.id(id));
         input.clear();
