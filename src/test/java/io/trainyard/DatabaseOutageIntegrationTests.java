@@ -7,19 +7,26 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.job.RunningJobs;
 import io.trainyard.support.EmbeddedPostgresServers;
 import io.trainyard.support.Http;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import tools.jackson.databind.JsonNode;
 
 /**
  * PostgreSQL stopped under a running instance, then started again: readiness goes DOWN at once (the
@@ -32,6 +39,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
             "trainyard.workers=1",
             // A request waits this long for a connection before it is answered 503 (30 s by default).
             "spring.datasource.hikari.connection-timeout=1500",
+            // A lease short enough for an outage to outlast it, and frequent checkpoints to resume from.
+            "trainyard.heartbeat-interval=500ms",
+            "trainyard.heartbeat-timeout=4s",
+            "trainyard.history-flush-interval=200ms",
+            "trainyard.checkpoint-interval=500ms",
         })
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageIntegrationTests {
@@ -42,6 +54,12 @@ class DatabaseOutageIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RunningJobs running;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
@@ -122,5 +140,128 @@ class DatabaseOutageIntegrationTests {
                         () -> assertThat(http.get("/actuator/health/readiness").status())
                                 .isEqualTo(200));
         assertThat(http.get("/jobs/" + job).expect(200).get("id").asString()).isEqualTo(job);
+    }
+
+    /**
+     * The database gone while a job trains, for longer than its lease and than the history writer
+     * keeps trying a batch: the job is not failed (it was, as {@code internal}, with a 4,096-point gap
+     * in its stored history). Its worker stops without writing anything more, the recovery re-queues
+     * it once the database is back (attempt {@code lost}), and it resumes from its checkpoint: its
+     * history is whole and its results are those of an uninterrupted run.
+     */
+    @Test
+    void aJobTrainingThroughAnOutageLongerThanItsLeaseResumesFromItsCheckpointAndEndsAsAnUninterruptedRun(
+            CapturedOutput output) throws Exception {
+        Http http = new Http(port);
+        int iterations = 150_000;
+        Map<String, Object> spec = ApiContract.hw5Spec("through an outage", iterations);
+        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> checkpointOf(id) > 0);
+
+        postgres.close();
+        try {
+            // Its worker let go while the database is still away: it could not store, and did not fail the job.
+            await().atMost(Duration.ofSeconds(60)).until(() -> running.get(id) == null);
+        } finally {
+            postgres = start(PG_PORT);
+        }
+
+        assertRecoveredAsUninterrupted(http, id, spec, iterations, output);
+    }
+
+    /**
+     * History batches refused with PostgreSQL's "terminating connection" (the error of a reset or
+     * failover) for longer than the writer keeps trying, while the rest of the database answers: the
+     * audited failure, where the job's {@code FAILED internal} was written at once. Now its worker lets
+     * go without a verdict, its claim lapses, and the recovery resumes it from its checkpoint.
+     */
+    @Test
+    void historyWritesRefusedAsConnectionLossDoNotFailTheJobWhileTheDatabaseAnswersTheRest(CapturedOutput output)
+            throws Exception {
+        Http http = new Http(port);
+        int iterations = 100_000;
+        Map<String, Object> spec = ApiContract.hw5Spec("through connection resets", iterations);
+        spec.put("seed", 11);
+        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        await().atMost(Duration.ofSeconds(60)).until(() -> checkpointOf(id) > 0);
+
+        jdbc.sql("""
+                CREATE FUNCTION refuse_history() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    RAISE EXCEPTION 'terminating connection due to administrator command' USING ERRCODE = '57P01';
+                END $$""").update();
+        jdbc.sql("CREATE TRIGGER refuse_history BEFORE INSERT ON job_history FOR EACH ROW"
+                        + " EXECUTE FUNCTION refuse_history()")
+                .update();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> running.get(id) == null);
+        } finally {
+            jdbc.sql("DROP TRIGGER refuse_history ON job_history").update();
+            jdbc.sql("DROP FUNCTION refuse_history()").update();
+        }
+
+        assertRecoveredAsUninterrupted(http, id, spec, iterations, output);
+    }
+
+    /**
+     * SUCCEEDED after a {@code lost} attempt, resumed from a checkpoint, every point {@code 0..iterations}
+     * once, and the losses and weights of an uninterrupted run of the same spec.
+     */
+    private void assertRecoveredAsUninterrupted(
+            Http http, String id, Map<String, Object> spec, int iterations, CapturedOutput output) {
+        JsonNode done = awaitEnd(http, id);
+        assertThat(done.get("status").asString()).as("%s", done).isEqualTo("SUCCEEDED");
+        JsonNode attempts = done.get("attemptHistory");
+        assertThat(attempts.at("/0/outcome").asString()).as("%s", attempts).isEqualTo("lost");
+        assertThat(attempts.get(attempts.size() - 1).get("outcome").asString()).isEqualTo("succeeded");
+        assertThat(done.get("resumedFrom").asInt())
+                .as("resumed from a checkpoint, not from the seed")
+                .isPositive();
+        assertThat(done.get("attempts").asInt()).isEqualTo(attempts.size());
+        assertThat(output.getOut())
+                .contains("the database could not be reached")
+                .doesNotContain("failed unexpectedly");
+
+        JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
+        JsonNode iteration = losses.get("iteration");
+        assertThat(iteration.size()).isEqualTo(iterations + 1);
+        for (int i = 0; i <= iterations; i++) {
+            if (iteration.get(i).asInt() != i) {
+                assertThat(iteration.get(i).asInt())
+                        .as("point %d: no gap, no duplicate", i)
+                        .isEqualTo(i);
+            }
+        }
+
+        JsonNode uninterrupted =
+                awaitEnd(http, http.post("/jobs", spec).expect(202).get("id").asString());
+        assertThat(uninterrupted.get("status").asString()).isEqualTo("SUCCEEDED");
+        JsonNode reference = http.get("/jobs/" + uninterrupted.get("id").asString() + "/losses")
+                .expect(200);
+        for (String curve : List.of("train", "test")) {
+            assertThat(losses.get(curve)).as(curve).isEqualTo(reference.get(curve));
+        }
+        JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
+        JsonNode referenceModel =
+                http.get("/models/" + uninterrupted.get("modelId").asString()).expect(200);
+        assertThat(model.get("weights")).isEqualTo(referenceModel.get("weights"));
+        assertThat(model.get("biases")).isEqualTo(referenceModel.get("biases"));
+    }
+
+    /** The iteration of the job's stored checkpoint, 0 when it has none. */
+    private int checkpointOf(String id) {
+        return jdbc.sql("SELECT COALESCE(MAX(iteration), 0) FROM job_checkpoints WHERE job_id = :id")
+                .param("id", id)
+                .query(Integer.class)
+                .single();
+    }
+
+    private static JsonNode awaitEnd(Http http, String id) {
+        await().atMost(Duration.ofSeconds(180))
+                .ignoreExceptions()
+                .until(
+                        () -> http.get("/jobs/" + id).json().get("status").asString(),
+                        s -> s.equals("SUCCEEDED") || s.equals("FAILED") || s.equals("CANCELLED"));
+        return http.get("/jobs/" + id).json();
     }
 }

@@ -26,8 +26,13 @@ public class RunningJobs {
         return new RunningJob(id, iterations, 0);
     }
 
-    public void end(String id) {
-        jobs.remove(id);
+    /**
+     * Forgets {@code job}, the entry of one attempt, once its worker let go. Only that entry: after a
+     * thaw, a newer attempt of the same job may already be trained here under a new claim, and removing
+     * its entry would stop its heartbeat and get it recovered again a heartbeat-timeout later.
+     */
+    public void end(String id, RunningJob job) {
+        jobs.remove(id, job);
     }
 
     /** The running job with this id, or null when this instance is not training it. */

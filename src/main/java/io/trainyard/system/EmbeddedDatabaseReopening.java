@@ -43,7 +43,7 @@ class EmbeddedDatabaseReopening implements BeanPostProcessor {
     static final class ClosedDatabaseEviction implements SQLExceptionOverride {
 
         /** H2's DATABASE_IS_CLOSED (closed after a failed write) and DATABASE_CALLED_AT_SHUTDOWN. */
-        private static final Set<Integer> CLOSED = Set.of(90098, 90121);
+        static final Set<Integer> CLOSED = Set.of(90098, 90121);
 
         @java.lang.Override // (Override alone names the verdict type inherited from SQLExceptionOverride)
         public Override adjudicate(SQLException e) {

@@ -42,7 +42,10 @@ final class HistoryRecorder implements TrainingListener {
     private static final int BATCH = 4096;
     private static final long PUBLISH_EVERY_NANOS = 50_000_000L;
 
-    /** Where full batches go: the {@link HistoryWriter}'s queue (see {@link HistoryWriter#write}). */
+    /**
+     * Where full batches go: the attempt's {@link HistoryWriter.Sequence}, which stores none after
+     * one that failed (see {@link HistoryWriter.Sequence#write}).
+     */
     interface Batches {
 
         Future<Boolean> write(HistoryChunk chunk, BooleanSupplier fence, Runnable alongside);
@@ -280,7 +283,12 @@ final class HistoryRecorder implements TrainingListener {
         return chunk;
     }
 
-    /** A batch that could not be stored fails the job (at the next flush) instead of leaving a gap. */
+    /**
+     * A batch that could not be stored stops the run (at the next flush), and the writer stores none
+     * after it, so the stored history stays a prefix of the run, never one with a gap. The runner
+     * decides what the stop means: the database out of reach leaves the job to be recovered from its
+     * checkpoint; anything else fails it.
+     */
     private void failIfAnyBatchFailed() {
         while (!pending.isEmpty() && pending.peek().isDone()) {
             try {
@@ -304,7 +312,7 @@ final class HistoryRecorder implements TrainingListener {
                 latest.iteration(), latest.trainLoss(), latest.validationLoss(), latest.testLoss(), rate);
     }
 
-    /** The database kept refusing a history batch; the job fails instead of keeping a history with a gap. */
+    /** A history batch of this attempt could not be stored; the run stops rather than go on with a gap. */
     static final class HistoryNotStoredException extends RuntimeException {
 
         HistoryNotStoredException(String jobId, Throwable cause) {

@@ -31,6 +31,7 @@ import io.trainyard.nn.Network;
 import io.trainyard.nn.Preprocessing;
 import io.trainyard.nn.TrainingResult;
 import io.trainyard.nn.TrainingState;
+import io.trainyard.system.DatabaseFailures;
 import io.trainyard.system.TrainyardProperties;
 
 /**
@@ -39,7 +40,8 @@ import io.trainyard.system.TrainyardProperties;
  * and checkpoints, and the outcome becomes the job's final status and model in one transaction.
  *
  * <p>Never throws, whatever happens ({@link OutOfMemoryError} included): the job leaves RUNNING,
- * or is handed back to the queue when this instance stops. Every write is fenced by the claim's
+ * or is handed back to the queue when this instance stops, or, when the database could not be
+ * reached, is left for the recovery to resume from its checkpoint (never failed for it). Every write is fenced by the claim's
  * token; once the claim is found stale the run stops and nothing more is written.
  */
 @Component
@@ -89,7 +91,13 @@ class JobRunner {
 
     /** One attempt: the job, the claim it runs under, and its live state. */
     private record Attempt(
-            TrainingJob job, String instance, int token, RunningJob live, long startedNanos, JobPhases phases) {
+            TrainingJob job,
+            String instance,
+            int token,
+            RunningJob live,
+            HistoryWriter.Sequence batches,
+            long startedNanos,
+            JobPhases phases) {
 
         String id() {
             return job.id();
@@ -112,6 +120,7 @@ class JobRunner {
                 instance,
                 token,
                 running.start(job.id(), spec.iterations(), token),
+                writer.sequence(job.id()),
                 System.nanoTime(),
                 new JobPhases());
         RunningJob live = attempt.live();
@@ -198,6 +207,10 @@ class JobRunner {
                             + " MiB on this instance). Try fewer rows, "
                             + "narrower layers or a smaller batch, or give the service more memory.");
         } catch (Throwable e) {
+            if (DatabaseFailures.isTransient(e)) {
+                leaveToRecovery(attempt, e);
+                return;
+            }
             // The exception text may hold SQL, paths or other internals: it goes to the log only, and the
             // job says where to find it.
             String incident = java.util.UUID.randomUUID().toString();
@@ -209,8 +222,38 @@ class JobRunner {
                     "internal",
                     "Training stopped on an internal error (logged as incident " + incident + ").");
         } finally {
-            running.end(job.id());
+            // This attempt's entry only: a newer attempt of the same job may have been claimed here meanwhile.
+            running.end(job.id(), live);
         }
+    }
+
+    /**
+     * The database could not be reached (stopped, restarted, its connections reset) for longer than
+     * the history writer kept trying, or when the run started or ended. Nothing is wrong with the job,
+     * so it must not fail: the run stops as if its lease were lost. Nothing more is written under its
+     * claim (its queued batches are dropped, the heartbeat no longer renews it), so once the claim has
+     * not been renewed for {@code heartbeat-timeout}, the recovery of whichever instance reaches the
+     * database first re-queues it: the attempt is recorded {@code lost} and counted, and the job resumes
+     * from its latest stored checkpoint, bit-identical to an uninterrupted run. Trying to hand it back
+     * from here would need the database that just failed, and a lapsed claim is recovered anyway.
+     */
+    private void leaveToRecovery(Attempt attempt, Throwable e) {
+        attempt.batches().stop(e);
+        attempt.live().loseClaim();
+        log.warn(
+                "Job {}: the database could not be reached ({}); stopped without writing anything more, to be"
+                        + " recovered from its latest checkpoint once its claim lapses (trainyard.heartbeat-timeout {})",
+                attempt.id(),
+                rootCause(e),
+                properties.heartbeatTimeout());
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     /**
@@ -317,7 +360,7 @@ class JobRunner {
                         data.validation() != null,
                         data.test() != null,
                         from,
-                        writer::write,
+                        attempt.batches()::write,
                         writes,
                         metrics,
                         properties.historyFlushInterval(),

@@ -1,21 +1,16 @@
 package io.trainyard.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trainyard.history.HistoryChunk;
-import io.trainyard.history.HistoryWriter;
 import io.trainyard.job.LiveProgress;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
@@ -33,17 +28,17 @@ class HistoryRecorderTests {
     private final List<HistoryChunk> written = new ArrayList<>();
     private final List<LiveProgress> progressWrites = new ArrayList<>();
     private final RunningJob job = new RunningJobs().start("j", 5000, 1);
-    private final HistoryWriter writer = mock(HistoryWriter.class);
+    private HistoryRecorder.Batches writer;
 
     /** The writer as the database would answer: the fence decides, then the batch is stored. */
     private void writerAnswers(boolean claimHeld) {
-        when(writer.write(any(), any(), any())).thenAnswer(call -> {
-            boolean held = ((BooleanSupplier) call.getArgument(1)).getAsBoolean() && claimHeld;
+        writer = (chunk, fence, alongside) -> {
+            boolean held = fence.getAsBoolean() && claimHeld;
             if (held) {
-                written.add(call.getArgument(0));
+                written.add(chunk);
             }
             return CompletableFuture.completedFuture(held);
-        });
+        };
     }
 
     private HistoryRecorder recorder() {
@@ -58,17 +53,7 @@ class HistoryRecorderTests {
             public void checkpoint(int iteration, byte[] state) {}
         };
         return new HistoryRecorder(
-                job,
-                1,
-                false,
-                true,
-                0,
-                writer::write,
-                writes,
-                new JobMetrics(new SimpleMeterRegistry()),
-                NEVER,
-                NEVER,
-                NEVER);
+                job, 1, false, true, 0, writer, writes, new JobMetrics(new SimpleMeterRegistry()), NEVER, NEVER, NEVER);
     }
 
     private static IterationReport report(int iteration) {
