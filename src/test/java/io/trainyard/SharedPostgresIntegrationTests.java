@@ -10,7 +10,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +136,64 @@ class SharedPostgresIntegrationTests {
         assertThat(job.get("instance").asString()).isIn("instance-a", "instance-b");
         assertThat(b.get("/jobs/" + id + "/losses").json().get("iteration").size())
                 .isEqualTo(51);
+    }
+
+    @Test
+    void keyNamesThatDifferOnlyInCaseSentToBothInstancesAtOnceCreateOneKey() throws Exception {
+        String taken = a.post("/keys", Map.of("name", "dup-" + UUID.randomUUID(), "role", "user"))
+                .expect(201)
+                .get("name")
+                .asString();
+        Http.Response exact = b.post("/keys", Map.of("name", taken, "role", "user"));
+        assertThat(exact.status()).isEqualTo(409);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 6; round++) {
+                String base =
+                        "case-" + round + "-" + UUID.randomUUID().toString().substring(0, 8);
+                List<String> variants = List.of(
+                        base,
+                        base.toUpperCase(Locale.ROOT),
+                        "C" + base.substring(1),
+                        "cA" + base.substring(2),
+                        "CA" + base.substring(2),
+                        base.substring(0, base.length() - 1) + "X");
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Http.Response>> answers = new ArrayList<>();
+                for (int i = 0; i < variants.size(); i++) {
+                    Http via = i % 2 == 0 ? a : b;
+                    String name = variants.get(i);
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return via.post("/keys", Map.of("name", name, "role", "user"));
+                    }));
+                }
+                go.countDown();
+                List<Http.Response> responses = new ArrayList<>();
+                for (Future<Http.Response> answer : answers) {
+                    responses.add(answer.get(60, TimeUnit.SECONDS));
+                }
+                // The last variant differs by more than case ('x' for the last character): always created.
+                assertThat(responses.get(responses.size() - 1).status()).isEqualTo(201);
+                List<Http.Response> sameName = responses.subList(0, 5);
+                assertThat(sameName)
+                        .extracting(Http.Response::status)
+                        .as("round %d: %s", round, variants)
+                        .containsOnly(201, 409)
+                        .containsOnlyOnce(201);
+                for (Http.Response refused : sameName) {
+                    if (refused.status() == 409) {
+                        // The same problem as an exact duplicate's, whichever instance lost the race.
+                        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+                        assertThat(refused.json().get("type").asString())
+                                .isEqualTo(exact.json().get("type").asString());
+                        assertThat(refused.json().get("detail").asString()).contains("exists");
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

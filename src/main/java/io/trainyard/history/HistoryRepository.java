@@ -203,7 +203,7 @@ public class HistoryRepository {
     }
 
     /** The full-resolution batch that holds {@code iteration}, if it is stored. */
-    Optional<HistoryChunk> findContaining(String jobId, int iteration) {
+    public Optional<HistoryChunk> findContaining(String jobId, int iteration) {
         return jdbc.sql("""
                 SELECT * FROM job_history WHERE job_id = :job AND first_iteration <= :iteration
                     AND first_iteration + point_count > :iteration""")

@@ -24,10 +24,16 @@ record JobResponse(
         @Schema(description = "[inputs after preprocessing, hidden widths…, outputs]", example = "[5, 50, 1]")
         List<Integer> layerSizes,
 
+        @Schema(
+                description = "How far training got. A job back in the queue (handed back, or recovered after "
+                        + "its instance crashed or froze) shows the checkpoint it will resume from, and keeps "
+                        + "showing it until its next attempt starts training: the points after the checkpoint are "
+                        + "trained again; 0 without a checkpoint (it starts again from its seed)")
         Progress progress,
 
         @Schema(
-                description = "Training SSE at the latest iteration (the last point of the history). When "
+                description = "Training SSE at the latest iteration (the last point of the history; for a job "
+                        + "back in the queue, the point of its checkpoint, as progress). When "
                         + "restoredBest is true the stored model's losses are instead those at bestIteration")
         Double trainLoss,
 
@@ -42,7 +48,13 @@ record JobResponse(
         Double testLoss,
 
         Instant createdAt,
+
+        @Schema(
+                description = "When the current (or last) attempt was claimed, as instance and resumedFrom are "
+                        + "that attempt's; null while the job is queued, also between attempts. The job's first "
+                        + "start is attemptHistory[0].startedAt")
         Instant startedAt,
+
         Instant finishedAt,
 
         @Schema(description = "Why the job failed; null otherwise")

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -43,6 +44,14 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        List<String> variants = keys.caseVariantsKeptApart();
+        if (!variants.isEmpty()) {
+            log.warn(
+                    "Keys {} differ from an older key's name only in case (created at the same moment through "
+                            + "different instances, before names were checked in the database); they are kept, as "
+                            + "they own data, and no new case variant can be created. Revoke the ones nobody needs.",
+                    variants);
+        }
         if (!auth.enabled()) {
             log.warn("Authentication is OFF (trainyard.auth.enabled=false): anyone who can reach this port can do "
                     + "anything, and everything belongs to 'local'. Only for a one-person setup.");

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -141,23 +142,33 @@ public class ApiKeys {
                 Timestamps.now(),
                 null,
                 null);
-        try {
-            insertUnlessTakenButForCase(row);
-        } catch (DuplicateKeyException e) {
-            throw new ConflictException("A key named '" + name + "' exists (or existed: names of revoked keys stay "
-                    + "taken, because they own data); choose another name.");
-        }
+        insertUnlessTakenButForCase(row);
         return new Created(row, secret);
     }
 
     /**
      * Names are owners in every answer: 'Alice' beside 'alice' would be two owners nobody can tell
-     * apart at a glance. The check and the insert are one step for this instance (keys are created
-     * rarely, by admins); two admins creating case variants on two instances at the same moment could
-     * still both succeed, as the database's unique constraint is on the exact name.
+     * apart at a glance. The database decides, for every instance sharing it: {@code folded_name}
+     * (the name lower-cased) is unique (V15), so of case variants inserted at once exactly one
+     * commits and the others fail here, as an exact duplicate does on {@code name}. The look-up
+     * before the insert only words the usual refusal: it names the variant that is taken.
+     *
+     * @throws ConflictException when the name is taken, exactly or but for case
      */
-    private synchronized void insertUnlessTakenButForCase(KeyRepository.KeyRow row) {
+    private void insertUnlessTakenButForCase(KeyRepository.KeyRow row) {
         String name = row.name();
+        try {
+            refuseCaseVariantOf(name);
+            keys.insert(row, folded(name));
+        } catch (DuplicateKeyException e) {
+            // Lost a race (on this instance or another): say which name won, as the look-up would have.
+            refuseCaseVariantOf(name);
+            throw new ConflictException("A key named '" + name + "' exists (or existed: names of revoked keys stay "
+                    + "taken, because they own data); choose another name.");
+        }
+    }
+
+    private void refuseCaseVariantOf(String name) {
         keys.namesLike(name).stream()
                 .filter(existing -> !existing.equals(name))
                 .findFirst()
@@ -165,7 +176,11 @@ public class ApiKeys {
                     throw new ConflictException("A key named '" + existing + "' exists (or existed), and names must "
                             + "differ by more than case; choose another name.");
                 });
-        keys.insert(row);
+    }
+
+    /** The form names are compared in; names are ASCII, so this and SQL's LOWER (V15's backfill) agree. */
+    static String folded(String name) {
+        return name.toLowerCase(Locale.ROOT);
     }
 
     List<KeyRepository.KeyRow> list() {

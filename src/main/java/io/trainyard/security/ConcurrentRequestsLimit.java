@@ -34,6 +34,9 @@ import io.trainyard.system.TooManyRequestsException;
  * {@code system/LargeBodyGate}, so that a refused request does not queue for a large-body permit
  * either, and a request the rate refuses has its body read (or abandoned) here, still counted. Admin keys are exempt, as from every
  * quota. An event stream counts only while it is being opened: it holds no thread while it streams.
+ *
+ * <p><b>Per instance.</b> Counted in this instance's memory: the threads it protects are this
+ * instance's, so an owner may have this many requests in hand on each instance sharing a database.
  */
 @Component
 @Order(-2)
@@ -72,8 +75,8 @@ class ConcurrentRequestsLimit extends OncePerRequestFilter {
                     new TooManyRequestsException(
                             ProblemTypes.TOO_MANY_REQUESTS,
                             "Too many requests",
-                            "'" + owner + "' has " + max + " requests being handled already, the most one owner may "
-                                    + "have at once (trainyard.quota.max-concurrent-requests); send this one when "
+                            "'" + owner + "' has " + max + " requests being handled by this instance already, the most "
+                                    + "one owner may have at once on one instance (trainyard.quota.max-concurrent-requests); send this one when "
                                     + "one of them is answered.",
                             Duration.ofSeconds(1)));
             return;

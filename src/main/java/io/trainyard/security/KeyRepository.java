@@ -35,12 +35,17 @@ class KeyRepository {
         this.jdbc = jdbc;
     }
 
-    void insert(KeyRow key) {
+    /**
+     * @param foldedName the name as names are compared ({@code ApiKeys.folded}): unique, so this
+     *     throws {@code DuplicateKeyException} for a name taken exactly or but for case
+     */
+    void insert(KeyRow key, String foldedName) {
         jdbc.sql("""
-                INSERT INTO api_keys (id, name, role, secret_hash, created_at)
-                VALUES (:id, :name, :role, :hash, :createdAt)""")
+                INSERT INTO api_keys (id, name, folded_name, role, secret_hash, created_at)
+                VALUES (:id, :name, :folded, :role, :hash, :createdAt)""")
                 .param("id", key.id())
                 .param("name", key.name())
+                .param("folded", foldedName)
                 .param("role", key.role().wire())
                 .param("hash", key.secretHash())
                 .param("createdAt", Rows.time(key.createdAt()))
@@ -51,6 +56,17 @@ class KeyRepository {
     List<String> namesLike(String name) {
         return jdbc.sql("SELECT name FROM api_keys WHERE LOWER(name) = LOWER(:name) ORDER BY created_at")
                 .param("name", name)
+                .query(String.class)
+                .list();
+    }
+
+    /**
+     * Names that share their folded form with an older key's: case variants created, before V15, by
+     * instances that checked case under a lock of their own. They are kept (they own data); V15 gave
+     * each a folded name of its own.
+     */
+    List<String> caseVariantsKeptApart() {
+        return jdbc.sql("SELECT name FROM api_keys WHERE folded_name <> LOWER(name) ORDER BY created_at, id")
                 .query(String.class)
                 .list();
     }

@@ -188,13 +188,17 @@ class OpenApiSecurity {
                     "The owner's queued and running jobs plus the sweep's members would exceed "
                             + "trainyard.quota.max-active-jobs");
         }
-        add(responses, "429", "Too many requests from this key's owner (trainyard.quota.requests-per-second)")
+        add(
+                        responses,
+                        "429",
+                        "Too many requests from this key's owner to this instance (trainyard.quota.requests-per-second"
+                                + " and burst; each instance counts them on its own)")
                 .addHeaderObject("Retry-After", retryAfter());
         add(
                 responses,
                 "429",
-                "The owner has trainyard.quota.max-concurrent-requests requests being handled already "
-                        + "(admin keys are exempt)");
+                "The owner has trainyard.quota.max-concurrent-requests requests being handled by this instance "
+                        + "already (each instance counts its own; admin keys are exempt)");
         // The key is looked up in the database before any handler runs, so every operation can meet an outage.
         add(responses, "503", "The database cannot be reached at the moment; retry after Retry-After seconds")
                 .addHeaderObject("Retry-After", retryAfter());

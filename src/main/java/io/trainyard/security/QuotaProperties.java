@@ -10,7 +10,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxActiveJobs queued plus running jobs of one owner; beyond it submits get 429
  * @param maxStoredBytes bytes of data sets, models and histories one owner keeps; beyond it uploads,
  *     imports and submits get 403
- * @param requestsPerSecond sustained request rate of one owner
+ * @param requestsPerSecond sustained request rate of one owner on one instance (each instance keeps its
+ *     own buckets in memory: they guard its threads and CPU, not a cluster-wide budget)
  * @param burst requests one owner may send at once: a token bucket of {@code burst} tokens that gains
  *     {@code requestsPerSecond} a second, continuously ({@link RequestRate})
  * @param maxConcurrentRequests requests of one owner being handled at the same moment (each holds one

@@ -68,7 +68,8 @@ class RequestRateLimit extends OncePerRequestFilter {
                         ProblemTypes.RATE_LIMITED,
                         "Too many requests",
                         "More than " + quota.requestsPerSecond() + " requests per second (bursts of " + quota.burst()
-                                + ") from '" + caller.name() + "' (trainyard.quota.requests-per-second, "
+                                + ") from '" + caller.name()
+                                + "' to this instance (trainyard.quota.requests-per-second, "
                                 + "trainyard.quota.burst); slow down.",
                         roundedUp(wait)));
     }

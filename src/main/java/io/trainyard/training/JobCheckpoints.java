@@ -1,6 +1,7 @@
 package io.trainyard.training;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,6 +42,16 @@ class JobCheckpoints {
         jdbc.sql("UPDATE jobs SET stalled_attempts = 0 WHERE id = :job AND stalled_attempts <> 0")
                 .param("job", jobId)
                 .update();
+    }
+
+    /** The iteration of the job's checkpoint, without reading its state (which can be large). */
+    OptionalInt iteration(String jobId) {
+        return jdbc.sql("SELECT iteration FROM job_checkpoints WHERE job_id = :job")
+                .param("job", jobId)
+                .query(Integer.class)
+                .optional()
+                .map(OptionalInt::of)
+                .orElse(OptionalInt.empty());
     }
 
     Optional<Checkpoint> find(String jobId) {

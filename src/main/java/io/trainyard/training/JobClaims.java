@@ -3,6 +3,7 @@ package io.trainyard.training;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BooleanSupplier;
 
@@ -10,6 +11,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.trainyard.history.HistoryChunk;
+import io.trainyard.history.HistoryRepository;
 import io.trainyard.job.JobAttempt;
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.JobStatusGate;
@@ -46,12 +49,19 @@ class JobClaims {
     private final JobStatusGate gate;
     private final TransactionTemplate transactions;
     private final JobCheckpoints checkpoints;
+    private final HistoryRepository history;
 
-    JobClaims(JdbcClient jdbc, JobStatusGate gate, TransactionTemplate transactions, JobCheckpoints checkpoints) {
+    JobClaims(
+            JdbcClient jdbc,
+            JobStatusGate gate,
+            TransactionTemplate transactions,
+            JobCheckpoints checkpoints,
+            HistoryRepository history) {
         this.jdbc = jdbc;
         this.gate = gate;
         this.transactions = transactions;
         this.checkpoints = checkpoints;
+        this.history = history;
     }
 
     /** A queued job as the claim loop sees it. */
@@ -101,11 +111,9 @@ class JobClaims {
                 .set("attempts = attempts + 1")
                 .set("stalled_attempts = stalled_attempts + 1")
                 .set("resumed_from = NULL")
-                .set("progress_iteration = NULL")
+                // Progress and losses stay: a job that was never started has none, and a re-queued one
+                // shows where it will resume (progressAtCheckpoint) until recordStart says where it does.
                 .set("iterations_per_second = NULL")
-                .set("train_loss = NULL")
-                .set("validation_loss = NULL")
-                .set("test_loss = NULL")
                 .param("expected", job.version())
                 .param("instance", instance)
                 .apply();
@@ -148,8 +156,13 @@ class JobClaims {
 
     private boolean recordStartOnJob(
             String id, String instance, int token, int resumedFrom, int trainRows, int validationRows, int testRows) {
+        // The losses shown are those of the point the attempt resumes after: kept when the job was
+        // re-queued at that point, cleared when it is not (a checkpoint that could not be resumed).
         return jdbc.sql("UPDATE jobs SET train_rows = :train, validation_rows = :validation, test_rows = :test,"
-                                + " resumed_from = :resumed, progress_iteration = :resumed"
+                                + " resumed_from = :resumed, progress_iteration = :resumed,"
+                                + " train_loss = CASE WHEN progress_iteration = :resumed THEN train_loss END,"
+                                + " validation_loss = CASE WHEN progress_iteration = :resumed THEN validation_loss END,"
+                                + " test_loss = CASE WHEN progress_iteration = :resumed THEN test_loss END"
                                 + " WHERE id = :id AND status = 'RUNNING' AND " + FENCE)
                         .param("id", id)
                         .param("instance", instance)
@@ -243,7 +256,8 @@ class JobClaims {
         JobStatusGate.Move move = backToQueue(id, instance, token)
                 .set("attempts = attempts - 1")
                 .set("stalled_attempts = CASE WHEN stalled_attempts > 0 THEN stalled_attempts - 1 ELSE 0 END");
-        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK));
+        return inTransaction(() ->
+                move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK) && progressAtCheckpoint(id));
     }
 
     /**
@@ -254,7 +268,8 @@ class JobClaims {
      */
     boolean requeueLapsed(String id, String instance, int token) {
         JobStatusGate.Move move = backToQueue(id, instance, token);
-        return inTransaction(() -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST));
+        return inTransaction(
+                () -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST) && progressAtCheckpoint(id));
     }
 
     /** RUNNING → QUEUED by the worker that holds the claim, which lets go of it. */
@@ -305,7 +320,7 @@ class JobClaims {
                 .set("started_at = NULL")
                 .param("version", job.claim().version())
                 .param("cutoff", Rows.time(cutoff));
-        return lost(job, move);
+        return inTransaction(() -> lost(job, move) && progressAtCheckpoint(job.id()));
     }
 
     /** Ends an orphaned job whose cancel was asked for: the cancel is honoured rather than retrained. */
@@ -349,6 +364,37 @@ class JobClaims {
     /** As {@link #lost}, for a move that ends the job: its checkpoint, which nothing will resume, goes with it. */
     private boolean lostForGood(TrainingJob job, JobStatusGate.Move move) {
         return inTransaction(() -> lost(job, move) && dropCheckpoint(job.id()));
+    }
+
+    /**
+     * Called in the transaction that put the job back in the queue: its progress and losses become
+     * those of the checkpoint it will resume from (none without one: it starts again from its seed).
+     * Not the latest stored point, although the history still holds the points after the checkpoint
+     * while the job waits: the next attempt drops them ({@code HistoryRepository.keepUpTo}), trains
+     * them again, and reports its progress from the checkpoint on (recordStart), so this is what every
+     * answer will say from here on, with no step back once it runs. Always true.
+     */
+    private boolean progressAtCheckpoint(String id) {
+        OptionalInt checkpoint = checkpoints.iteration(id);
+        Integer iteration = checkpoint.isPresent() ? checkpoint.getAsInt() : null;
+        // The point the checkpoint was taken at, stored in the checkpoint's transaction.
+        Optional<HistoryChunk> batch = iteration == null ? Optional.empty() : history.findContaining(id, iteration);
+        int index = batch.map(b -> iteration - b.firstIteration()).orElse(0);
+        jdbc.sql("""
+                UPDATE jobs SET progress_iteration = :iteration, iterations_per_second = NULL,
+                    train_loss = :train, validation_loss = :validation, test_loss = :test
+                WHERE id = :id""")
+                .param("id", id)
+                .param("iteration", iteration)
+                .param("train", batch.map(b -> b.train()[index]).orElse(null))
+                .param("validation", batch.map(b -> at(b.validation(), index)).orElse(null))
+                .param("test", batch.map(b -> at(b.test(), index)).orElse(null))
+                .update();
+        return true;
+    }
+
+    private static Double at(double[] values, int index) {
+        return values == null ? null : values[index];
     }
 
     /** Deletes a checkpoint no attempt will resume (a job's can be as large as its network three times over). */

@@ -18,6 +18,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.history.HistoryChunk;
+import io.trainyard.history.HistoryRepository;
+import io.trainyard.job.JobStatus;
 import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
@@ -56,6 +59,12 @@ class MissedStatusChangesIntegrationTests {
 
     @Autowired
     JobRecovery recovery;
+
+    @Autowired
+    JobCheckpoints checkpoints;
+
+    @Autowired
+    HistoryRepository history;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
@@ -111,6 +120,80 @@ class MissedStatusChangesIntegrationTests {
                         .get(1)
                         .get("startedAt")
                         .asString());
+    }
+
+    @Test
+    void aJobRequeuedByARecoveryShowsTheProgressOfTheCheckpointItWillResumeFrom() {
+        Http http = new Http(port);
+        // The one worker trains this one, so the job below stays queued once it is back in the queue.
+        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        awaitAttempt(http, busy, 1);
+        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        int layers = http.get("/jobs/" + id).expect(200).get("layerSizes").size() - 1;
+
+        // An instance claimed it, stored 5,001 points, a checkpoint at 3,000 and its progress at 5,000,
+        // then died.
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "crashed-instance")
+                .orElseThrow();
+        int points = 5_001;
+        double[] train = new double[points];
+        double[] test = new double[points];
+        for (int i = 0; i < points; i++) {
+            train[i] = 1.0 / (i + 1);
+            test[i] = 2.0 / (i + 1);
+        }
+        history.insert(new HistoryChunk(id, 0, points, layers, train, null, test, new double[points * layers]));
+        checkpoints.save(id, 3_000, new byte[] {1, 2, 3});
+        assertThat(claims.recordProgress(id, "crashed-instance", token, 5_000, 250.0, train[5_000], null, test[5_000]))
+                .isTrue();
+        jdbc.sql("UPDATE jobs SET heartbeat_at = NULL WHERE id = :id")
+                .param("id", id)
+                .update();
+
+        assertThat(recovery.recover(claims.databaseNow().minusSeconds(60)))
+                .as("only the dead instance's job: the busy one's heartbeat is fresh")
+                .isEqualTo(1);
+
+        // Queued again: the progress is the checkpoint's, where the next attempt takes over (the points
+        // after it are trained again), not nothing, and not the points that will be redone.
+        JsonNode queued = http.get("/jobs/" + id).expect(200);
+        assertThat(queued.get("status").asString()).isEqualTo("QUEUED");
+        assertThat(queued.at("/progress/iteration").asInt()).isEqualTo(3_000);
+        assertThat(queued.at("/progress/iterationsPerSecond").isNull()).isTrue();
+        assertThat(queued.get("trainLoss").asDouble()).isEqualTo(train[3_000]);
+        assertThat(queued.get("testLoss").asDouble()).isEqualTo(test[3_000]);
+        assertThat(queued.get("validationLoss").isNull()).isTrue();
+        assertThat(queued.get("attemptHistory").get(0).get("outcome").asString())
+                .isEqualTo("lost");
+
+        // Claimed again: still that progress until the attempt says where it resumes; then kept if there,
+        // and cleared when it starts elsewhere (a checkpoint it could not use: from the seed).
+        int next = claims.claim(new JobClaims.Queued(id, version(id), false), "another-instance")
+                .orElseThrow();
+        JsonNode claimed = http.get("/jobs/" + id).expect(200);
+        assertThat(claimed.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(claimed.at("/progress/iteration").asInt()).isEqualTo(3_000);
+        assertThat(claimed.get("trainLoss").asDouble()).isEqualTo(train[3_000]);
+        assertThat(claims.recordStart(id, "another-instance", next, 3_000, 10, 0, 10))
+                .isTrue();
+        assertThat(http.get("/jobs/" + id).expect(200).get("trainLoss").asDouble())
+                .isEqualTo(train[3_000]);
+        assertThat(claims.recordStart(id, "another-instance", next, 0, 10, 0, 10))
+                .isTrue();
+        JsonNode fromSeed = http.get("/jobs/" + id).expect(200);
+        assertThat(fromSeed.at("/progress/iteration").asInt()).isZero();
+        assertThat(fromSeed.get("trainLoss").isNull()).isTrue();
+        assertThat(fromSeed.get("testLoss").isNull()).isTrue();
+
+        assertThat(claims.finish(id, "another-instance", next, JobStatus.CANCELLED, null, null, null))
+                .isTrue();
+        http.post("/jobs/" + busy + "/cancel", "").expect(202);
+        await().atMost(TIMEOUT)
+                .until(() -> http.get("/jobs/" + busy)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("CANCELLED"));
     }
 
     /** Waits until attempt {@code number} of the job is running. */
