@@ -685,13 +685,53 @@ abstract class ModelsContract {
     }
 
     @Test
-    void aBadRowAfterTheAnswerStartedCutsTheResponseInsteadOfEndingItAsComplete(CapturedOutput output)
+    void aReluModelWhoseHiddenUnitOverflowsToNanAnswersA400NotAMadeUpNumber() {
+        // x² of 1e200 is infinite, ∞·0 is NaN: relu must keep the NaN (as ONNX's Relu does), not make it 0
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("layerSizes", List.of(2, 1, 1));
+        model.put("activation", "relu");
+        model.put("bias", true);
+        model.put("preprocessing", Map.of("basisDegree", 2, "normalize", false));
+        model.put("weights", Map.of("W0", new double[][] {{1.0}, {0.0}}, "W1", new double[][] {{1.0}}));
+        model.put("biases", Map.of("b0", new double[] {0.0}, "b1", new double[] {5.0}));
+        String path =
+                "/models/" + http.post("/models", model).expect(201).get("id").asString() + "/predictions";
+
+        assertThat(http.post(path, Map.of("x", new double[][] {{2.0}}))
+                        .expect(200)
+                        .at("/y/0/0")
+                        .asDouble())
+                .isEqualTo(7.0);
+        JsonNode refused = problem(http.post(path, Map.of("x", new double[][] {{2.0}, {1e200}})));
+        assertThat(refused.at("/errors/0/field").asString()).isEqualTo("x[1]");
+        assertThat(problem(http.post(path, "text/csv", "a\n2\n1e200\n"))
+                        .at("/errors/0/field")
+                        .asString())
+                .isEqualTo("line 3");
+    }
+
+    @Test
+    void aBadRowFarIntoALongCsvBodyIsStillA400BeforeAnythingIsAnswered() {
+        String path = "/models/"
+                + http.post("/models", linearModel(null)).expect(201).get("id").asString() + "/predictions";
+        StringBuilder csv = new StringBuilder("p,q\n");
+        for (int r = 0; r < 60_000; r++) { // about two chunks of two-column rows
+            csv.append(r == 50_000 ? "oops" : Integer.toString(r)).append(",1\n");
+        }
+
+        JsonNode refused = problem(http.post(path, "text/csv", csv.toString()));
+
+        assertThat(refused.at("/errors/0/field").asString()).isEqualTo("line 50002, column 1 (p)");
+    }
+
+    @Test
+    void anOverflowAfterTheAnswerStartedCutsTheResponseInsteadOfEndingItAsComplete(CapturedOutput output)
             throws Exception {
         String model =
                 http.post("/models", linearModel(null)).expect(201).get("id").asString();
         StringBuilder csv = new StringBuilder("p,q\n");
-        for (int r = 0; r < 60_000; r++) {
-            csv.append(r == 50_000 ? "oops" : Integer.toString(r)).append(",1\n");
+        for (int r = 0; r < 60_000; r++) { // y = 2p − q + 0.5: 1e308 is a number, its prediction is not
+            csv.append(r == 50_000 ? "1e308" : Integer.toString(r)).append(",1\n");
         }
         HttpClient client = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(

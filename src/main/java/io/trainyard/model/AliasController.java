@@ -37,7 +37,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 @Tag(name = "Aliases", description = "Stable names pointing at models, with every change kept")
 class AliasController {
 
-    private static final String NAME = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    private static final String NAME =
+            "1 to 64 ASCII letters (A-Z, a-z), digits (0-9), '.', '_' or '-', starting with a letter or digit";
     private static final String OWNER =
             "Whose alias (admin keys; an admin key means its own without it; a user key may only name itself, "
                     + "another owner is a 400)";

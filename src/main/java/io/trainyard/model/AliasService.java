@@ -161,7 +161,7 @@ class AliasService {
     }
 
     /**
-     * Alias names: 1 to 64 characters of letters, digits, '.', '_' and '-', starting with a letter or
+     * Alias names: 1 to 64 characters of ASCII letters, digits, '.', '_' and '-', starting with a letter or
      * digit, so that they are safe in a URL path and never look like a model id's punctuation.
      */
     static String checkedName(String name) {
@@ -177,8 +177,8 @@ class AliasService {
                 if (!letterOrDigit && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
                     errors.add(new FieldError(
                             "name",
-                            "may hold only letters, digits, '.', '_' and '-' and must start "
-                                    + "with a letter or digit; character " + (i + 1) + " is '" + c + "'"));
+                            "may hold only ASCII letters and digits (A-Z, a-z, 0-9), '.', '_' and '-' and must start "
+                                    + "with one of those letters or digits; character " + (i + 1) + " is '" + c + "'"));
                     break;
                 }
             }

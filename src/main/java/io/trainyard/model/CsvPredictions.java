@@ -35,12 +35,14 @@ import io.trainyard.system.StrictText;
  * the model has inputs, taken in order. The answer has the input columns (as sent) and one column
  * per output.
  *
- * <p>Bad input: the first chunk ({@link #CHUNK_CELLS} numbers, at least {@value #MIN_CHUNK_ROWS}
- * rows) is checked completely before anything is written, so a bad header, a ragged row or a cell
- * that is not a finite number there is a 400 naming the line and column. A bad row in a later chunk
- * arrives after the 200 and earlier rows went out: the response is then cut off (the connection is
- * closed without ending the body), never finished as if complete, and the server logs the line and
- * column. Clients that need the 400 for every row check the file first or send it in parts.
+ * <p>Bad input: every row is read and checked before anything is predicted or written (a body of
+ * more than one chunk is read twice for that, the first time only to check it), so a bad header, a
+ * ragged row, a cell that is not a finite number, or a body over the bounds of a JSON request of the
+ * same rows ({@link Bounds}: cells, and rows through the model, which also bound its CPU time) is a
+ * 400 naming the line and column or the limit. Only a row whose prediction is not a finite number
+ * can be found after the answer started (in a chunk after the first, {@link #CHUNK_CELLS} numbers,
+ * at least {@value #MIN_CHUNK_ROWS} rows): the response is then cut off (the connection is closed
+ * without ending the body), never finished as if complete, and the server logs the line.
  *
  * <p>Cells are read exactly as a data set upload reads them ({@link Decimals}: no {@code 1d}, hex or
  * NaN), a UTF-8 byte-order mark before the header is not part of the first name, and lines are
@@ -75,48 +77,101 @@ final class CsvPredictions {
     private CsvPredictions() {}
 
     /**
-     * @param output opened only once the first chunk has been checked and predicted
-     * @throws InvalidRequestException for a bad header or a bad row in the first chunk
-     * @throws ResponseCutShortException for a bad row after output started
+     * What one request may hold: the bounds of a JSON prediction request of the same rows, so that
+     * neither format carries more work than the other.
+     *
+     * @param maxDataCells numbers in the body, rows × header columns ({@code trainyard.limits.max-data-cells})
+     * @param maxMemoryBytes the working memory the rows would need predicted at once, as the JSON path
+     *     estimates it ({@code trainyard.limits.max-job-memory}); the CSV path predicts in slices, but
+     *     this bound on rows through the model is also what bounds the request's CPU time
      */
-    static void predict(StoredModel stored, Reader body, Supplier<Writer> output) throws IOException {
-        Model model = stored.model();
-        int width = model.inputWidth();
-        boolean started = false;
-        try (CSVParser parser = CSVParser.builder()
-                .setReader(new LineBoundedReader(body, MAX_LINE_CHARS))
-                .setFormat(FORMAT)
-                .get()) {
-            Iterator<CSVRecord> records = parser.iterator();
-            if (!records.hasNext()) {
-                throw new InvalidRequestException(
-                        "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
-            }
-            List<String> header = new ArrayList<>(records.next().toList());
-            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
-            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-                header.set(0, header.get(0).substring(1).trim());
-            }
-            int[] source = columns(header, stored.inputColumns(), width);
-            List<String> names = new ArrayList<>();
-            for (int j : source) {
-                names.add(header.get(j));
-            }
-            names.addAll(outputNames(stored.outputColumns(), model.outputWidth()));
-            int chunkRows = Math.max(MIN_CHUNK_ROWS, CHUNK_CELLS / width);
-            int sliceRows = (int) Math.max(
-                    1,
-                    Math.min(chunkRows, SLICE_BYTES / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1))));
+    record Bounds(long maxDataCells, long maxMemoryBytes) {
 
-            Chunk chunk = Chunk.read(records, parser, header, source, chunkRows);
+        /** Rows through {@code model} whose prediction at once stays within {@link #maxMemoryBytes}. */
+        long maxRows(Model model) {
+            return maxMemoryBytes / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1));
+        }
+    }
+
+    /**
+     * Checks every row of the body against the model and {@code bounds}, then predicts and writes
+     * them: a bad row anywhere, or a body over {@code bounds}, is a 400 before anything is predicted
+     * or written. A body of one chunk is read once; a longer one twice ({@code body} opens it again),
+     * the first time only to check it, so memory stays at one chunk of rows whatever the body's length.
+     *
+     * @param body opens the body from its start; called once or twice
+     * @param output opened only once every row has been checked and the first chunk predicted
+     * @throws InvalidRequestException for a bad header or row, a body over {@code bounds}, or a row of
+     *     the first chunk whose prediction is not a finite number
+     * @throws ResponseCutShortException for a row after the first chunk whose prediction is not a finite
+     *     number (the answer has started)
+     */
+    static void predict(StoredModel stored, Supplier<Reader> body, Bounds bounds, Supplier<Writer> output)
+            throws IOException {
+        Chunk only = readingAll(stored, () -> check(stored, body.get(), bounds), null);
+        readingAll(stored, () -> answer(stored, only == null ? body.get() : null, only, output), output);
+    }
+
+    /**
+     * Reads the whole body, checking every row and counting them against {@code bounds}.
+     *
+     * @return the body's only chunk, read and checked, when it has just one; else null
+     */
+    private static Chunk check(StoredModel stored, Reader body, Bounds bounds) throws IOException {
+        try (Reading reading = new Reading(stored, body)) {
+            long maxRows = bounds.maxRows(stored.model());
+            long rows = 0;
+            Chunk first = null;
+            boolean more = false;
+            do {
+                Chunk chunk = reading.next();
+                if (chunk.error != null) {
+                    throw new InvalidRequestException(chunk.error.field, chunk.error.message);
+                }
+                rows += chunk.values.size();
+                if (rows * reading.header.size() > bounds.maxDataCells()) {
+                    throw new InvalidRequestException(
+                            "body",
+                            "holds more than " + bounds.maxDataCells() + " numbers (trainyard.limits.max-data-cells): "
+                                    + rows + " rows of " + reading.header.size() + " columns by line "
+                                    + chunk.lines.get(chunk.lines.size() - 1) + "; send fewer rows per request");
+                }
+                if (rows > maxRows) {
+                    throw new InvalidRequestException(
+                            "body",
+                            "holds more than " + maxRows + " rows, the most one request may predict through layers "
+                                    + java.util.Arrays.toString(stored.model().layerSizes())
+                                    + " (as many rows in JSON would need more working memory than "
+                                    + (bounds.maxMemoryBytes() >> 20)
+                                    + " MiB, trainyard.limits.max-job-memory); send fewer rows per request");
+                }
+                more = first != null;
+                if (first == null) {
+                    first = chunk;
+                }
+            } while (reading.hasNext());
+            return more ? null : first;
+        }
+    }
+
+    /**
+     * Predicts and writes a checked body: {@code only} when it is a single chunk, else read from
+     * {@code body} a chunk at a time.
+     */
+    private static Void answer(StoredModel stored, Reader body, Chunk only, Supplier<Writer> output)
+            throws IOException {
+        Model model = stored.model();
+        try (Reading reading = only == null ? new Reading(stored, body) : null) {
+            List<String> names = only == null ? reading.names : only.names;
+            int sliceRows = sliceRows(model);
+            Chunk chunk = only == null ? reading.next() : only;
             chunk.predict(model, sliceRows);
             if (chunk.error != null) {
                 throw new InvalidRequestException(chunk.error.field, chunk.error.message);
             }
-            Writer writer = output.get();
-            started = true;
             CSVPrinter printer = new CSVPrinter(
-                    writer, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
+                    output.get(),
+                    CSVFormat.DEFAULT.builder().setRecordSeparator("\n").get());
             printer.printRecord(names);
             while (true) {
                 chunk.write(printer);
@@ -125,16 +180,46 @@ final class CsvPredictions {
                     throw new ResponseCutShortException("CSV prediction for model " + stored.id()
                             + " stopped after the response started: " + chunk.error.field + " " + chunk.error.message);
                 }
-                if (!records.hasNext()) {
+                if (reading == null || !reading.hasNext()) {
                     break;
                 }
-                chunk = Chunk.read(records, parser, header, source, chunkRows);
+                chunk = reading.next();
+                if (chunk.error != null) {
+                    // checked before: the body changed between the readings, which only a bug can do
+                    throw new IllegalStateException("CSV body read differently the second time: " + chunk.error);
+                }
                 chunk.predict(model, sliceRows);
             }
             printer.flush();
+        }
+        return null;
+    }
+
+    /** Rows of one forward pass: a wide model does not hold a chunk's activations of every layer at once. */
+    private static int sliceRows(Model model) {
+        return (int) Math.max(
+                1,
+                Math.min(
+                        Integer.MAX_VALUE,
+                        SLICE_BYTES / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1))));
+    }
+
+    /** One of the body's readings. */
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a reading, turning what the parser and reader report while iterating into a 400 before
+     * the answer started ({@code output} null or not yet opened), or a cut-short answer after.
+     */
+    private static <T> T readingAll(StoredModel stored, Step<T> step, Supplier<Writer> output) throws IOException {
+        try {
+            return step.run();
         } catch (UncheckedIOException e) {
             // commons-csv reports broken quoting, and the reader a line that is too long or bytes that
-            // are not text, while iterating
+            // are not text, while iterating; all were met in the checking reading, so after it this is
+            // only a failure to write the answer
             String problem = e.getCause() instanceof LineBoundedReader.LineTooLongException tooLong
                     ? tooLong.getMessage()
                     : e.getCause() instanceof CharacterCodingException
@@ -143,7 +228,7 @@ final class CsvPredictions {
                                     + (e.getCause() != null && e.getCause().getMessage() != null
                                             ? e.getCause().getMessage()
                                             : e.getMessage());
-            if (started) {
+            if (output != null) {
                 throw new ResponseCutShortException(
                         "CSV prediction for model " + stored.id() + " stopped after the response started: " + problem);
             }
@@ -152,12 +237,59 @@ final class CsvPredictions {
             // the header line, read while the parser is built
             throw new InvalidRequestException("body", e.getMessage());
         } catch (CharacterCodingException e) {
-            // the same, in bytes that are not text
-            if (started) {
-                throw new ResponseCutShortException("CSV prediction for model " + stored.id()
-                        + " stopped after the response started: " + StrictText.PROBLEM);
-            }
             throw new InvalidRequestException("body", StrictText.PROBLEM);
+        }
+    }
+
+    /** The parser over one reading of the body, its header, and the chunks after it. */
+    private static final class Reading implements AutoCloseable {
+
+        private final CSVParser parser;
+        private final Iterator<CSVRecord> records;
+        private final List<String> header;
+        private final int[] source;
+        private final List<String> names = new ArrayList<>();
+        private final int chunkRows;
+
+        Reading(StoredModel stored, Reader body) throws IOException {
+            Model model = stored.model();
+            int width = model.inputWidth();
+            parser = CSVParser.builder()
+                    .setReader(new LineBoundedReader(body, MAX_LINE_CHARS))
+                    .setFormat(FORMAT)
+                    .get();
+            records = parser.iterator();
+            if (!records.hasNext()) {
+                parser.close();
+                throw new InvalidRequestException(
+                        "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
+            }
+            header = new ArrayList<>(records.next().toList());
+            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
+            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+                header.set(0, header.get(0).substring(1).trim());
+            }
+            source = columns(header, stored.inputColumns(), width);
+            for (int j : source) {
+                names.add(header.get(j));
+            }
+            names.addAll(outputNames(stored.outputColumns(), model.outputWidth(), names));
+            chunkRows = Math.max(MIN_CHUNK_ROWS, CHUNK_CELLS / width);
+        }
+
+        boolean hasNext() {
+            return records.hasNext();
+        }
+
+        Chunk next() {
+            Chunk chunk = Chunk.read(records, parser, header, source, chunkRows);
+            chunk.names = names;
+            return chunk;
+        }
+
+        @Override
+        public void close() throws IOException {
+            parser.close();
         }
     }
 
@@ -210,13 +342,20 @@ final class CsvPredictions {
         return source;
     }
 
-    private static List<String> outputNames(List<String> known, int outputs) {
-        if (known != null && known.size() == outputs) {
-            return known;
-        }
+    /**
+     * The output columns' names: the model's own, else {@code y} or {@code y0…}; a name the answer's
+     * input columns already use gets {@code _predicted} appended (until it is unique), so that no
+     * header of the answer repeats a name, which CSV readers and data frames refuse or rename.
+     */
+    private static List<String> outputNames(List<String> known, int outputs, List<String> inputs) {
         List<String> names = new ArrayList<>();
+        java.util.Set<String> taken = new java.util.HashSet<>(inputs);
         for (int i = 0; i < outputs; i++) {
-            names.add(outputs == 1 ? "y" : "y" + i);
+            String name = known != null && known.size() == outputs ? known.get(i) : outputs == 1 ? "y" : "y" + i;
+            while (!taken.add(name)) {
+                name = name + "_predicted";
+            }
+            names.add(name);
         }
         return names;
     }
@@ -244,6 +383,8 @@ final class CsvPredictions {
         private final List<Long> lines = new ArrayList<>();
         private double[][] predictions;
         private Problem error;
+        /** The answer's header. */
+        private List<String> names;
 
         static Chunk read(Iterator<CSVRecord> records, CSVParser parser, List<String> header, int[] source, int rows) {
             int headerWidth = header.size();

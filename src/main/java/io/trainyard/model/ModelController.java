@@ -184,7 +184,9 @@ class ModelController {
             content = @Content(mediaType = Predictions.CSV, schema = @Schema(type = "string")))
     @ApiResponse(
             responseCode = "400",
-            description = "A bad header, ragged row or non-number in the first chunk, " + "naming the line and column",
+            description =
+                    "A bad header, ragged row or non-number anywhere in the body, naming the line and column; a body "
+                            + "over the limits; a row of the first chunk whose prediction is not a finite number",
             content = @Content(mediaType = "application/problem+json"))
     void predictCsv(@PathVariable String id, HttpServletRequest request, HttpServletResponse response)
             throws IOException {

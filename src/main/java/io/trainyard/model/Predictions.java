@@ -51,12 +51,14 @@ class Predictions {
     static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv`): a header "
             + "row, then one row per sample. Columns are matched by the model's input column names when the header has "
             + "them all (any order, other columns ignored), else taken in order. The answer (`text/csv`) has the input "
-            + "columns and one column per output. Rows are read, checked and written a chunk at a time, so files of any "
-            + "length use little memory (the request size limit still applies). A bad header, a ragged row or a cell "
-            + "that is not a finite number, or a row whose prediction is not one, in the first chunk (65,536 numbers) is "
-            + "a 400 naming the line (and column); in "
-            + "a later chunk the answer has already started, so it is cut off (the connection closes without ending "
-            + "the body) instead of ending as if complete.";
+            + "columns and one column per output (an output name that an input column already uses gets `_predicted` "
+            + "appended). Every row is checked before anything is predicted or written: a bad header, a ragged row, a "
+            + "cell that is not a finite number, or a body over the limits a JSON request of the same rows has "
+            + "(`trainyard.limits.max-data-cells`, and the rows whose prediction at once would fit "
+            + "`trainyard.limits.max-job-memory`) is a 400 naming the line (and column) or the limit. Rows are then "
+            + "predicted and written a chunk at a time (65,536 numbers). A row whose prediction is not a finite "
+            + "number is a 400 in the first chunk; in a later chunk the answer has already started, so it is cut off "
+            + "(the connection closes without ending the body) instead of ending as if complete.";
 
     private final long maxDataCells;
     private final long maxMemory;
@@ -93,9 +95,13 @@ class Predictions {
             // x was given: "is required" had the client looking for a typo in its name.
             throw new InvalidRequestException("x", "must hold at least one input row, e.g. [[1.0, 2.0]]; it is empty");
         }
-        if ((long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length) > maxDataCells) {
+        long cells = (long) x.length * Math.max(1, x[0] == null ? 1 : x[0].length);
+        if (cells > maxDataCells) {
             throw new InvalidRequestException(
-                    "x", "has more than " + maxDataCells + " numbers (trainyard.limits.max-data-cells)");
+                    "x",
+                    "has " + cells + " numbers (" + x.length + " rows of " + (cells / x.length)
+                            + "), more than the limit " + maxDataCells + " (trainyard.limits.max-data-cells);"
+                            + " send fewer rows per request");
         }
         // Estimated from the shapes before the model allocates anything: 200,000 rows through a
         // 1,024-wide layer are gigabytes, and must be a 400, not an OutOfMemoryError.
@@ -156,15 +162,24 @@ class Predictions {
         if (charset == null) {
             charset = StandardCharsets.UTF_8;
         }
-        CsvPredictions.predict(stored, StrictText.reader(request.getInputStream(), charset), () -> {
-            response.setStatus(200);
-            response.setContentType(CSV + ";charset=UTF-8");
-            try {
-                Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-                return new java.io.BufferedWriter(writer, 1 << 16);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        // The body is held as bytes (the request size limit bounds it, and LargeBodyGate has reserved
+        // memory for it): every row is checked, and counted against the limits, before anything is
+        // predicted or written, and only then read again to answer.
+        byte[] body = request.getInputStream().readAllBytes();
+        Charset bodyCharset = charset;
+        CsvPredictions.predict(
+                stored,
+                () -> StrictText.reader(new java.io.ByteArrayInputStream(body), bodyCharset),
+                new CsvPredictions.Bounds(maxDataCells, maxMemory),
+                () -> {
+                    response.setStatus(200);
+                    response.setContentType(CSV + ";charset=UTF-8");
+                    try {
+                        Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+                        return new java.io.BufferedWriter(writer, 1 << 16);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
     }
 }

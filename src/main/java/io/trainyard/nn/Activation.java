@@ -46,7 +46,10 @@ public enum Activation {
     RELU {
         @Override
         public double apply(double in) {
-            return in > 0.0 ? in : 0.0;
+            // Written so that NaN stays NaN (a comparison with NaN is false), as ONNX's Relu and
+            // numpy's maximum keep it: "in > 0 ? in : 0" turned an overflowed input into a finite 0,
+            // and a prediction or a diverging run then looked like a number.
+            return in <= 0.0 ? 0.0 : in;
         }
 
         @Override
@@ -61,7 +64,7 @@ public enum Activation {
                 return;
             }
             for (int i = from; i < to; i++) {
-                out[i] = in[i] > 0.0 ? in[i] : 0.0;
+                out[i] = in[i] <= 0.0 ? 0.0 : in[i];
             }
         }
 

@@ -134,8 +134,8 @@ final class VectorActivations {
     }
 
     /**
-     * {@code out[i] = in[i] > 0 ? in[i] : 0} for {@code from <= i < to}: exactly {@link Activation#RELU}'s
-     * scalar rule, NaN and -0 included (both give 0: a comparison with NaN is false). C2 (Java 17) does
+     * {@code out[i] = in[i] <= 0 ? 0 : in[i]} for {@code from <= i < to}: exactly {@link Activation#RELU}'s
+     * scalar rule, NaN and -0 included (-0 gives 0, NaN stays NaN: a comparison with NaN is false). C2 (Java 17) does
      * not vectorise the scalar loop's conditional, which made relu cost as much per value as the
      * vectorised sigmoid (0.4 ns; docs/benchmarks.md, session 22).
      */
@@ -180,10 +180,10 @@ final class VectorActivations {
         int i = from;
         for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
             DoubleVector v = DoubleVector.fromArray(SPECIES, in, i);
-            zero.blend(v, v.compare(VectorOperators.GT, 0.0)).intoArray(out, i);
+            v.blend(zero, v.compare(VectorOperators.LE, 0.0)).intoArray(out, i);
         }
         for (; i < to; i++) {
-            out[i] = in[i] > 0.0 ? in[i] : 0.0;
+            out[i] = in[i] <= 0.0 ? 0.0 : in[i];
         }
     }
 

@@ -125,7 +125,7 @@ public class ApiKeys {
                 || name.equalsIgnoreCase(Caller.SYSTEM.name())) {
             throw new InvalidRequestException(
                     "name",
-                    "must be 1 to 100 letters, digits, '.', '_' or '-', starting with "
+                    "must be 1 to 100 ASCII letters (A-Z, a-z), digits (0-9), '.', '_' or '-', starting with "
                             + "a letter or digit (and not 'local' or 'system'), got "
                             + (name == null ? "nothing" : "'" + name + "'"));
         }

@@ -44,9 +44,15 @@ class CsvPredictionsTests {
                 List.of("y"));
     }
 
+    private static final CsvPredictions.Bounds UNBOUNDED = new CsvPredictions.Bounds(Long.MAX_VALUE, Long.MAX_VALUE);
+
     private static String predict(StoredModel model, String csv) throws IOException {
+        return predict(model, csv, UNBOUNDED);
+    }
+
+    private static String predict(StoredModel model, String csv, CsvPredictions.Bounds bounds) throws IOException {
         StringWriter out = new StringWriter();
-        CsvPredictions.predict(model, new StringReader(csv), () -> out);
+        CsvPredictions.predict(model, () -> new StringReader(csv), bounds, () -> out);
         return out.toString();
     }
 
@@ -96,6 +102,63 @@ class CsvPredictionsTests {
     }
 
     @Test
+    void aBadRowInAnyChunkIsA400BeforeAnythingIsWritten() {
+        StringBuilder csv = new StringBuilder("a,b\n");
+        int rows = 3 * CsvPredictions.CHUNK_CELLS / 2; // three chunks of two-column rows
+        for (int r = 0; r < rows; r++) {
+            csv.append(r == rows - 1 ? "x" : "0").append(",0\n");
+        }
+        StringWriter out = new StringWriter();
+
+        InvalidRequestException refused = catchThrowableOfType(
+                InvalidRequestException.class,
+                () -> CsvPredictions.predict(linear(1), () -> new StringReader(csv.toString()), UNBOUNDED, () -> out));
+
+        assertThat(refused.getMessage()).contains("line " + (rows + 1) + ", column 1 (a)");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheCellsOrRowsAJsonRequestMayHoldIsA400BeforeAnythingIsPredicted() throws IOException {
+        StringBuilder csv = new StringBuilder("a,b\n");
+        for (int r = 0; r < 1000; r++) {
+            csv.append(r).append(",1\n");
+        }
+        // 2,000 numbers: the header's columns count, as a JSON request's would
+        assertThat(predict(linear(1), csv.toString(), new CsvPredictions.Bounds(2000, Long.MAX_VALUE)))
+                .startsWith("a,b,y\n");
+        assertThat(catchThrowableOfType(
+                                InvalidRequestException.class,
+                                () -> predict(
+                                        linear(1), csv.toString(), new CsvPredictions.Bounds(1999, Long.MAX_VALUE)))
+                        .getMessage())
+                .contains("more than 1999 numbers")
+                .contains("trainyard.limits.max-data-cells");
+        // rows through layers [2, 1]: 16 bytes a unit, 48 a row, as the JSON path estimates them
+        long perRow = io.trainyard.nn.MemoryEstimate.prediction(new int[] {2, 1}, 1);
+        assertThat(predict(linear(1), csv.toString(), new CsvPredictions.Bounds(Long.MAX_VALUE, 1000 * perRow)))
+                .endsWith("999,1,1997.5\n");
+        assertThat(catchThrowableOfType(
+                                InvalidRequestException.class,
+                                () -> predict(
+                                        linear(1),
+                                        csv.toString(),
+                                        new CsvPredictions.Bounds(Long.MAX_VALUE, 1000 * perRow - 1)))
+                        .getMessage())
+                .contains("more than 999 rows")
+                .contains("trainyard.limits.max-job-memory");
+    }
+
+    @Test
+    void anOutputNameThatAnInputColumnUsesIsMadeUnique() throws IOException {
+        StoredModel unnamed =
+                new StoredModel("m", null, Instant.EPOCH, linear(1).model(), null, null, null, null, null);
+
+        assertThat(predict(unnamed, "y,y_predicted\n1,2\n"))
+                .isEqualTo("y,y_predicted,y_predicted_predicted\n1,2,0.5\n");
+    }
+
+    @Test
     void aPredictionThatOverflowsIsA400NamingItsLineNotTheWordInfinity() {
         InvalidRequestException overflow = refused(linear(1e300), "a,b\n0,0\n1e10,0\n");
 
@@ -111,7 +174,8 @@ class CsvPredictionsTests {
         }
         StringWriter out = new StringWriter();
 
-        assertThatThrownBy(() -> CsvPredictions.predict(linear(1e300), new StringReader(csv.toString()), () -> out))
+        assertThatThrownBy(() -> CsvPredictions.predict(
+                        linear(1e300), () -> new StringReader(csv.toString()), UNBOUNDED, () -> out))
                 .isInstanceOf(ResponseCutShortException.class)
                 .hasMessageContaining("line " + (rows + 1));
         assertThat(out.toString()).doesNotContain("Infinity");

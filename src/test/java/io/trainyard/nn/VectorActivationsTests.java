@@ -152,7 +152,7 @@ class VectorActivationsTests {
 
             for (int i = 0; i < in.length; i++) {
                 boolean inside = i >= from && i < to;
-                double expectedOut = inside ? (in[i] > 0.0 ? in[i] : 0.0) : 0.0;
+                double expectedOut = inside ? Activation.RELU.apply(in[i]) : 0.0;
                 double expectedGradient = inside ? (in[i] > 0.0 ? delta[i] : 0.0) : delta[i];
                 assertThat(Double.doubleToRawLongBits(out[i]))
                         .as("relu(%s) at %d of [%d, %d)", in[i], i, from, to)
@@ -162,6 +162,22 @@ class VectorActivationsTests {
                         .isEqualTo(Double.doubleToRawLongBits(expectedGradient));
             }
         }
+        // The rule itself, in vector lanes and in the tail: NaN stays NaN (as ONNX's Relu keeps it),
+        // -0 and below give +0, the rest passes.
+        double[] kinds = {Double.NaN, -0.0, -1.0, 2.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY};
+        double[] edges = new double[4 * kinds.length + 1];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = kinds[i % kinds.length];
+        }
+        double[] edgeOut = new double[edges.length];
+        VectorActivations.relu(edges, edgeOut, 0, edges.length);
+        for (int i = 0; i < edges.length; i++) {
+            double expected = Double.isNaN(edges[i]) ? Double.NaN : edges[i] > 0 ? edges[i] : 0.0;
+            assertThat(Double.doubleToRawLongBits(edgeOut[i]))
+                    .as("relu(%s) at %d", edges[i], i)
+                    .isEqualTo(Double.doubleToRawLongBits(expected));
+        }
+        assertThat(Activation.RELU.apply(Double.NaN)).isNaN();
     }
 
     @Test

@@ -206,6 +206,38 @@ class ProblemMappingTests {
     }
 
     @Test
+    void aBodyCutShortSaysWhatIsMissingWithoutTheParsersDescriptionOfItsInput() {
+        MvcTestResult result = mvc.post()
+                .uri("/echo")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"alpha\": 1")
+                .exchange();
+
+        assertProblem(result, 400, "malformed-json");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.detail")
+                .asString()
+                .contains("The body is not valid JSON")
+                .contains("expected close marker for Object")
+                .doesNotContain("Source")
+                .doesNotContain("StreamReadFeature")
+                .doesNotContain("#UNKNOWN");
+    }
+
+    @Test
+    void aParsersLocationOfAnOpeningBracketKeepsOnlyItsLineAndColumn() {
+        assertThat(ApiExceptionHandler.withoutSource("Unexpected end-of-input: expected close marker for Array"
+                        + " (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
+                        + " disabled); byte offset: #UNKNOWN])"))
+                .isEqualTo("Unexpected end-of-input: expected close marker for Array");
+        assertThat(
+                        ApiExceptionHandler.withoutSource(
+                                "expected close marker for Object (start marker at [Source: (String)\"{\"; line: 2, column: 7])"))
+                .isEqualTo("expected close marker for Object (opened at line 2, column 7)");
+    }
+
+    @Test
     void aWholeNumberBeyondItsFieldsRangeIsNamedAsSuchNotAsInvalidJson() {
         for (String body : List.of("{\"batchSize\": 2147483648}", "{\"seed\": 9223372036854775808}")) {
             MvcTestResult result = mvc.post()
