@@ -85,8 +85,9 @@ final class Downsampling {
      * early stopping restores, and the triangles on the train loss need not pick it).
      *
      * <p>The extremes (first occurrences) are taken in a fixed order, the shape curve's highest and
-     * lowest, then each other curve's lowest, then each other curve's highest, at most {@code target − 3}
-     * of them (all from 9 points on), so that the triangles keep at least three points. The triangles
+     * lowest, then each other curve's lowest, then each other curve's highest, skipping those that are
+     * the first or the last point (kept anyway), at most {@code target − 3} of them (all from 9 points
+     * on), so that the triangles keep at least three points. The triangles
      * choose {@code target} less that many ({@link #extremesRoom}) and the extremes are added; where an
      * extreme was among the triangles' points already, the triangles' choice of {@code target} fills
      * the gap, its points taken evenly spread over it ({@link #spreadOrder}). Two passes over the curve
@@ -109,6 +110,11 @@ final class Downsampling {
         for (double[] curve : others) {
             extremes.add(argMax(curve));
         }
+        // The triangles keep the first and the last point anyway: an extreme there takes no room. A loss that
+        // falls from its start to its end has both train extremes there, and counted they left no room at
+        // 5 points for validation's lowest, the point early stopping restores.
+        extremes.remove(0);
+        extremes.remove(n - 1);
         Set<Integer> merged = new LinkedHashSet<>();
         for (int i : largestTriangleThreeBuckets(x, y, target - room)) {
             merged.add(i);
@@ -193,6 +199,10 @@ final class Downsampling {
         private final double[] lowY;
         private final List<Kept<T>> high;
         private final List<Kept<T>> low;
+        /** The first and the last point offered: kept by the triangles, so no extreme's room is spent on them. */
+        private Kept<T> first;
+
+        private Kept<T> last;
 
         /** Points are the same when they are the same value of the same source: sources are compared by identity. */
         private record Kept<T>(T source, int offset) {
@@ -241,6 +251,11 @@ final class Downsampling {
                 return;
             }
             if (streams.get(0).accepts()) {
+                Kept<T> point = new Kept<>(source, offset);
+                if (!any) {
+                    first = point;
+                }
+                last = point;
                 track(0, y, source, offset);
                 for (int c = 0; c < highY.length - 1; c++) {
                     track(c + 1, others[c], source, offset);
@@ -281,6 +296,8 @@ final class Downsampling {
                 for (int c = 1; c < high.size(); c++) {
                     wanted.add(high.get(c));
                 }
+                wanted.remove(first);
+                wanted.remove(last);
             }
             Set<Kept<T>> merged = new LinkedHashSet<>(fewer);
             wanted.stream().limit(room).forEach(merged::add);

@@ -24,7 +24,10 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
     public static final String DEAD_UNITS = "dead-units";
     public static final String SATURATED_UNITS = "saturated-units";
 
-    /** A layer's gradient norm below this fraction of the largest one's is vanishing. */
+    /**
+     * A layer's gradient norm below this fraction of the largest one's is vanishing, unless the run
+     * diverged or a norm is exploding: the largest is then no measure of a healthy gradient.
+     */
     public static final double VANISHING_RATIO = 1e-4;
     /** A gradient norm more than this many times its norm at point 0 is exploding. */
     public static final double EXPLODING_GROWTH = 1e4;
@@ -118,6 +121,13 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                 largestLayer = l;
             }
         }
+        // Beside a blown-up norm every other one looks vanishing, and the advice for vanishing gradients
+        // (relu, fewer layers) is wrong for a run whose steps overshot: a diverged job's largest norm was
+        // finite but 5e155 beside W0's 7e3. Only the exploding advice is given then.
+        boolean exploding = diverged;
+        for (int l = 0; l < depth && !exploding; l++) {
+            exploding = explodes(firstGradientNorms, gradientNorms, l);
+        }
         if (diverged) {
             flags.add(new Flag(
                     EXPLODING_GRADIENTS,
@@ -144,7 +154,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             layers.add(new Layer(l, g, w, alpha * g / w, dead, saturated));
 
             // Beside an infinite norm every finite one looks vanishing: that is the divergence, flagged above.
-            if (largest > 0 && Double.isFinite(largest) && g < VANISHING_RATIO * largest) {
+            if (!exploding && largest > 0 && Double.isFinite(largest) && g < VANISHING_RATIO * largest) {
                 flags.add(new Flag(
                         VANISHING_GRADIENTS,
                         l,
@@ -164,7 +174,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                                         "fewer layers"))));
             }
             double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
-            if (!diverged && first > 0 && g > EXPLODING_GROWTH * first) {
+            if (!diverged && explodes(firstGradientNorms, gradientNorms, l)) {
                 flags.add(new Flag(
                         EXPLODING_GRADIENTS,
                         l,
@@ -195,6 +205,12 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
             }
         }
         return new Diagnostics(layers, flags);
+    }
+
+    /** Whether layer {@code l}'s gradient norm grew more than {@link #EXPLODING_GROWTH}-fold since point 0. */
+    private static boolean explodes(double[] firstGradientNorms, double[] gradientNorms, int l) {
+        double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
+        return first > 0 && gradientNorms[l] > EXPLODING_GROWTH * first;
     }
 
     /**

@@ -10,8 +10,10 @@ import java.util.Set;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
@@ -26,8 +28,10 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
 
     private final ObjectProvider<RequestMappingInfoHandlerMapping> mappings;
     private final ObjectProvider<RequestMappingHandlerAdapter> adapters;
-    /** Every concrete type the service produces; found once, on the first Accept with a refusal. */
+    /** Every concrete type the service produces; found once, on the first Accept with a refusal or unknown format. */
     private volatile Set<MediaType> producible;
+    /** Negotiates by {@code format}, and refuses a format unknown to the service once its endpoint is known. */
+    private final FormatParameterStrategy format;
 
     ContentNegotiationConfiguration(
             ObjectProvider<RequestMappingInfoHandlerMapping> mappings,
@@ -35,16 +39,8 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
         // Providers: the handler mappings are built with the content negotiation configured here.
         this.mappings = mappings;
         this.adapters = adapters;
-    }
-
-    static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
-    static final MediaType IMAGE_SVG = MediaType.parseMediaType("image/svg+xml");
-    static final MediaType APPLICATION_ONNX = MediaType.parseMediaType("application/onnx");
-
-    @Override
-    public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
-        configurer.strategies(List.of(
-                new FormatParameterStrategy(Map.of(
+        this.format = new FormatParameterStrategy(
+                Map.of(
                         "json",
                         MediaType.APPLICATION_JSON,
                         "csv",
@@ -54,8 +50,23 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
                         "svg",
                         IMAGE_SVG,
                         "onnx",
-                        APPLICATION_ONNX)),
-                new AcceptHeaderStrategy(this::producible)));
+                        APPLICATION_ONNX),
+                this::producible);
+    }
+
+    static final MediaType TEXT_CSV = MediaType.parseMediaType("text/csv");
+    static final MediaType IMAGE_SVG = MediaType.parseMediaType("image/svg+xml");
+    static final MediaType APPLICATION_ONNX = MediaType.parseMediaType("application/onnx");
+
+    @Override
+    public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
+        configurer.strategies(List.of(format, new AcceptHeaderStrategy(this::producible)));
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        // Right after QueryParameterCheck, before the quota and full-queue checks: a wrong request is 400.
+        registry.addInterceptor(format).order(Ordered.HIGHEST_PRECEDENCE + 1);
     }
 
     /**

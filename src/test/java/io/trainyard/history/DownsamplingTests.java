@@ -2,6 +2,8 @@ package io.trainyard.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class DownsamplingTests {
@@ -126,8 +128,91 @@ class DownsamplingTests {
 
         int[] six = Downsampling.keepingExtremes(x, train, 6, new double[][] {validation});
 
-        // Room for three extremes besides the triangles' three points: train's two, then validation's lowest.
-        assertThat(six).hasSize(6).contains(0, 500, n - 1, 300);
+        // Room for three extremes besides the triangles' three points: train's highest, then validation's
+        // lowest and highest (train's lowest is the last point, kept anyway).
+        assertThat(six).hasSize(6).contains(0, 500, n - 1, 300, 700);
+    }
+
+    /**
+     * Audit C, F1: an early-stopped job's 66 points, train falling from its first point to its last,
+     * validation lowest at 60 (the point restored). At 5 points the train extremes, being the first and
+     * last point, used up the room for extremes and 60 was left out although it fits.
+     */
+    @Test
+    void extremesAtTheFirstOrLastPointTakeNoRoomSoValidationsLowestIsKeptFromFivePointsOn() {
+        int n = 66;
+        double[] x = new double[n];
+        double[] train = new double[n];
+        double[] validation = new double[n];
+        double[] test = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            train[i] = Math.log10(50 * Math.exp(-i / 10.0) + 1);
+            validation[i] = i <= 60 ? 30 - i * 0.4 : 6 + (i - 60) * 0.1; // lowest at 60, then rising
+            test[i] = 28 - i * 0.3;
+        }
+
+        for (int target = 5; target < 9; target++) {
+            int[] kept = Downsampling.keepingExtremes(x, train, target, new double[][] {validation, test});
+
+            assertThat(kept)
+                    .as("target %d", target)
+                    .hasSize(target)
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .startsWith(0)
+                    .endsWith(n - 1)
+                    .contains(60);
+        }
+    }
+
+    /**
+     * The documented promise for fewer than 9 points: the extremes are kept in the order train
+     * (highest, lowest), then the others' lowest, then their highest, as many as fit beside the
+     * triangles' three points; those that are the first or last point are kept anyway and take no room.
+     */
+    @Test
+    void withFewPointsTheExtremesThatFitAreKeptInTheirOrderWhereverTheyAre() {
+        java.util.Random random = new java.util.Random(21);
+        for (int round = 0; round < 500; round++) {
+            int n = 10 + random.nextInt(2_000);
+            int target = 5 + random.nextInt(4);
+            int curves = random.nextInt(3);
+            double[] x = new double[n];
+            double[] train = new double[n];
+            double[][] others = new double[curves][n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                // Falling, so that train's extremes are often the first and last point.
+                train[i] = Math.log10(100 * Math.exp(-i * 5.0 / n) + 1) + random.nextGaussian() * 0.01;
+                for (double[] curve : others) {
+                    curve[i] = 2 - i / (double) n + random.nextGaussian() * 0.1;
+                }
+            }
+            java.util.Set<Integer> ordered = new java.util.LinkedHashSet<>(List.of(argMax(train), argMin(train)));
+            for (double[] curve : others) {
+                ordered.add(argMin(curve));
+            }
+            for (double[] curve : others) {
+                ordered.add(argMax(curve));
+            }
+            ordered.remove(0);
+            ordered.remove(n - 1);
+            List<Integer> promised = ordered.stream().limit(target - 3).toList();
+
+            int[] kept = Downsampling.keepingExtremes(x, train, target, others);
+
+            assertThat(kept)
+                    .as("n=%d target=%d curves=%d", n, target, curves)
+                    .hasSize(target)
+                    .isSorted()
+                    .doesNotHaveDuplicates()
+                    .startsWith(0)
+                    .endsWith(n - 1);
+            assertThat(java.util.Arrays.stream(kept).boxed().toList())
+                    .as("n=%d target=%d curves=%d", n, target, curves)
+                    .containsAll(promised);
+        }
     }
 
     private static int argMin(double[] values) {

@@ -155,6 +155,42 @@ class StreamedDownsamplingTests {
     }
 
     @Test
+    void withFewPointsAndExtremesAtTheEndsTheStreamedChoiceIsTheWholeCurvesToo() {
+        Random random = new Random(17);
+        for (int round = 0; round < 300; round++) {
+            int n = 10 + random.nextInt(2000);
+            int target = 5 + random.nextInt(4);
+            int curves = random.nextInt(3);
+            double[] x = new double[n];
+            double[] y = new double[n];
+            double[][] others = new double[curves][n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i;
+                // Falling: the shape's highest and lowest are often the first and the last point.
+                y[i] = Math.log10(100 * Math.exp(-i * 5.0 / n) + 1) + random.nextGaussian() * 0.01;
+                for (double[] curve : others) {
+                    curve[i] = 2 - i / (double) n + random.nextGaussian() * 0.1;
+                }
+            }
+            List<Integer> streamed = new ArrayList<>();
+            Downsampling.StreamedKeepingExtremes<Object> stream =
+                    new Downsampling.StreamedKeepingExtremes<>(n, target, curves, (s, i) -> streamed.add(i));
+            double[] values = new double[curves];
+            for (int i = 0; i < n; i++) {
+                for (int c = 0; c < curves; c++) {
+                    values[c] = others[c][i];
+                }
+                stream.offer(x[i], y[i], values, null, i);
+            }
+            stream.finish();
+
+            assertThat(streamed.stream().sorted().mapToInt(Integer::intValue).toArray())
+                    .as("n=%d target=%d curves=%d", n, target, curves)
+                    .containsExactly(Downsampling.keepingExtremes(x, y, target, others));
+        }
+    }
+
+    @Test
     void aStreamThatEndsEarlyStillGivesAnAscendingChoiceWithItsEnds() {
         int n = 1000;
         List<Integer> kept = new ArrayList<>();

@@ -68,6 +68,51 @@ class DiagnosticsTests {
                         + "Try a smaller alpha, normalize: true, or a smaller scale.");
     }
 
+    /**
+     * Audit C, F3: a diverged sigmoid job's last finite point had W1's norm at 5.41e155 and W0's at
+     * 7.45e3; W0 was also flagged as vanishing, with advice (relu, fewer layers) for a run that did not
+     * blow up. Only the divergence is flagged.
+     */
+    @Test
+    void aDivergedRunWithAHugeButFiniteNormIsNotAlsoFlaggedAsVanishing() {
+        Network network = Network.initialize(new int[] {5, 50, 1}, Activation.SIGMOID, false, 0.1, new Well19937c(4));
+
+        Diagnostics diagnostics = Diagnostics.compute(
+                network,
+                null,
+                0.0005,
+                new double[] {300, 900},
+                new double[] {7.45e3, 5.41e155},
+                new double[] {20, 1e80},
+                true,
+                true);
+
+        assertThat(types(diagnostics)).containsExactly(Diagnostics.EXPLODING_GRADIENTS);
+        assertThat(diagnostics.flags().get(0).layer()).isNull();
+    }
+
+    @Test
+    void aLayerWhoseGradientExplodedIsNoReferenceForVanishingOnes() {
+        Network network = Network.initialize(new int[] {5, 10, 1}, Activation.SIGMOID, false, 0.1, new Well19937c(1));
+        double[] first = {1, 1};
+
+        // W1 grew 1e9-fold since point 0: beside it W0 looks vanishing, but the advice is W1's explosion.
+        Diagnostics exploded = Diagnostics.compute(
+                network, null, 1e-3, first, new double[] {3, 1e9}, new double[] {2, 3}, false, true);
+        // The same ratio between the layers with nothing exploding: W0 is vanishing.
+        Diagnostics steady = Diagnostics.compute(
+                network, null, 1e-3, first, new double[] {3e-9, 1}, new double[] {2, 3}, false, true);
+
+        assertThat(exploded.flags()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(Diagnostics.EXPLODING_GRADIENTS);
+            assertThat(f.layer()).isEqualTo(1);
+        });
+        assertThat(steady.flags()).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(Diagnostics.VANISHING_GRADIENTS);
+            assertThat(f.layer()).isZero();
+        });
+    }
+
     @Test
     void aJobThatNormalizesAlreadyIsNotAdvisedToNormalize() {
         // Saturated by a large scale, on inputs that are normalised: the advice is the scale and alpha.

@@ -107,6 +107,46 @@ class RefusedMediaTypesIntegrationTests {
                 .isEqualTo(200);
     }
 
+    /**
+     * Audit C, F2: {@code format=xml} of a history answered 400 listing {@code onnx} among the allowed
+     * formats, and {@code format=onnx} there is a 406. The 400 lists the formats of the endpoint asked.
+     */
+    @Test
+    void anUnknownFormatIs400NamingTheFormatsOfThatEndpointOnly() {
+        Http http = new Http(port);
+        String unknown = "/" + java.util.UUID.randomUUID();
+        for (String history : List.of("/jobs" + unknown + "/losses", "/jobs" + unknown + "/gradients")) {
+            Http.Response xml = http.get(history + "?format=xml");
+            assertThat(xml.status()).as(history).isEqualTo(400);
+            assertThat(xml.contentType()).startsWith("application/problem+json");
+            assertThat(xml.json().get("errors").get(0).get("message").asString())
+                    .as(history)
+                    .isEqualTo("must be one of csv, json, png, svg; got 'xml'");
+            // What the 400 does not list is refused as the endpoint's other formats are not offered: 406.
+            assertThat(http.get(history + "?format=onnx").status()).as(history).isEqualTo(406);
+            // format overrides Accept, also when it is the format that is wrong
+            assertThat(http.get(history + "?format=xml", "*/*;q=0").status()).isEqualTo(400);
+        }
+        assertThat(http.get("/models" + unknown + "?format=xml")
+                        .json()
+                        .at("/errors/0/message")
+                        .asString())
+                .isEqualTo("must be one of json, onnx; got 'xml'");
+        assertThat(http.get("/jobs?format=XML").json().at("/errors/0/message").asString())
+                .isEqualTo("must be one of json; got 'XML'");
+        assertThat(http.get("/jobs" + unknown + "/events?format=xml")
+                        .json()
+                        .at("/errors/0/message")
+                        .asString())
+                .isEqualTo("is not for this endpoint, which produces only text/event-stream: leave it out; got 'xml'");
+
+        // Refused before the endpoint runs: nothing is queued.
+        String name = "format-xml-" + System.nanoTime();
+        Map<String, Object> spec = Map.of("name", name, "dataset", "hw5", "alpha", 0.0005, "iterations", 5);
+        assertThat(http.post("/jobs?format=xml", spec).status()).isEqualTo(400);
+        assertThat(http.get("/jobs?name=" + name).json().get("items")).isEmpty();
+    }
+
     @Test
     void anErrorIsStillDeliveredAsProblemJsonWhenTheClientRefusesIt() {
         Http http = new Http(port);
