@@ -770,6 +770,15 @@ abstract class DataAndSweepContract {
                         "{\"base\": {\"dataset\": \"hw5\", " + "\"alpha\": 0.1}, \"grid\": {\"alpha\": [0.1]}}",
                         "base.validationFraction"),
                 Arguments.of(
+                        "a zero validationFraction in the grid, selected by validation",
+                        "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.1}, "
+                                + "\"grid\": {\"validationFraction\": [0.2, 0]}}",
+                        "grid.validationFraction[1]"),
+                Arguments.of(
+                        "a number beyond a double's range",
+                        "{" + base + ", \"grid\": {\"alpha\": [0.1, 1e400]}}",
+                        "grid.alpha[1]"),
+                Arguments.of(
                         "an unknown selectBy",
                         "{" + base + ", \"grid\": {\"alpha\": [0.1]}, " + "\"selectBy\": \"luck\"}",
                         "selectBy"));
@@ -818,6 +827,59 @@ abstract class DataAndSweepContract {
                     .isNotEmpty()
                     .allMatch(f -> f.startsWith("grid." + key + "["), "names the grid value");
         }
+    }
+
+    /**
+     * A member problem only some grid points have is the grid's doing: the base alone is valid, so
+     * naming base.earlyStopping.monitor pointed at the wrong input.
+     */
+    @Test
+    void aMemberProblemOfSomeGridPointsIsNamedByTheGridValueThatCausesIt() {
+        String body = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.1, \"iterations\": 5, "
+                + "\"earlyStopping\": {\"patience\": 2}}, \"grid\": {\"validationFraction\": [0.2, 0]}, "
+                + "\"selectBy\": \"train\"}";
+
+        JsonNode problem = problem(http.post("/sweeps?dryRun=true", body), 400);
+
+        assertThat(problem.get("errors")).singleElement().satisfies(error -> {
+            assertThat(error.get("field").asString()).isEqualTo("grid.validationFraction[1]");
+            assertThat(error.get("message").asString()).startsWith("with base.earlyStopping.monitor: ");
+        });
+    }
+
+    @Test
+    void gridValuesAreRefusedForWhatIsWrongWithThemAndAZeroFractionIsToBeRemoved() {
+        String base = "\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, ";
+
+        JsonNode infinite = problem(
+                http.post(
+                        "/sweeps?dryRun=true",
+                        "{" + base + "\"validationFraction\": 0.2}, \"grid\": {\"alpha\": [0.1, 1e400, 2e400]}}"),
+                400);
+        assertThat(infinite.get("errors").findValuesAsString("field"))
+                .containsExactly("grid.alpha[1]", "grid.alpha[2]");
+        assertThat(infinite.get("errors").findValuesAsString("message"))
+                .allSatisfy(m -> assertThat(m).contains("not a finite number").doesNotContain("listed twice"));
+
+        JsonNode outOfRange = problem(
+                http.post(
+                        "/sweeps?dryRun=true",
+                        "{" + base + "\"validationFraction\": 0.2}, \"grid\": {\"seed\": [9223372036854775808]}}"),
+                400);
+        assertThat(outOfRange.at("/errors/0/field").asString()).isEqualTo("grid.seed[0]");
+        assertThat(outOfRange.at("/errors/0/message").asString())
+                .isEqualTo("'9223372036854775808' is out of range: must be a whole number from "
+                        + "-9223372036854775808 to 9223372036854775807");
+
+        JsonNode zero = problem(
+                http.post(
+                        "/sweeps?dryRun=true",
+                        "{" + base + "\"validationFraction\": 0.2}, \"grid\": {\"validationFraction\": [0.2, 0]}}"),
+                400);
+        assertThat(zero.at("/errors/0/field").asString()).isEqualTo("grid.validationFraction[1]");
+        assertThat(zero.at("/errors/0/message").asString())
+                .contains("remove 0 from grid.validationFraction")
+                .doesNotContain("set base.validationFraction");
     }
 
     @Test
@@ -877,6 +939,23 @@ abstract class DataAndSweepContract {
                         "/sweeps/{id}/losses",
                         "/sweeps/{id}/cancel");
         assertThat(docs.at("/paths/~1sweeps/post/summary").asString()).isNotBlank();
+        assertThat(docs.at("/components/schemas/CreateSweepRequest/properties/grid/description")
+                        .asString())
+                .as("every key a grid may vary, as API.md lists them")
+                .contains(
+                        "scale",
+                        "alpha",
+                        "layers",
+                        "activation",
+                        "bias",
+                        "normalize",
+                        "basisDegree",
+                        "iterations",
+                        "seed",
+                        "validationFraction",
+                        "optimizer",
+                        "batchSize",
+                        "earlyStopping");
         assertThat(docs.at("/paths/~1datasets/post/requestBody/content").propertyNames())
                 .contains("text/csv", "application/json");
     }

@@ -99,7 +99,8 @@ public class JobService {
 
     /** Holds {@code count} places in the queue, or refuses when it has no room for them. */
     private QueueGauge.Reservation reserve(int count) {
-        return queue.reserve(count, properties.limits().queueCapacity(), this::queueFull);
+        return queue.reserve(
+                count, properties.limits().queueCapacity(), (queued, held) -> queueFull(queued, held, count));
     }
 
     /**
@@ -286,17 +287,23 @@ public class JobService {
      */
     private void refuseWhenFull(int queued, int joining, int count) {
         if ((long) queued + joining + count > properties.limits().queueCapacity()) {
-            throw queueFull(queued, joining);
+            throw queueFull(queued, joining, count);
         }
     }
 
-    private QueueFullException queueFull(int queued, int joining) {
-        return new QueueFullException(
-                "The queue holds " + queued + " jobs"
-                        + (joining > 0 ? " (and " + joining + " more are being queued)" : "")
-                        + " and takes at most " + properties.limits().queueCapacity()
-                        + " (trainyard.limits.queue-capacity); try again once some have started.",
-                Duration.ofSeconds(10));
+    /**
+     * A sweep's refusal names what it adds: "holds 5 of 10" alone read as if there were room for it.
+     * A sweep larger than the whole queue never gets here (SweepService refuses it with a 400).
+     */
+    private QueueFullException queueFull(int queued, int joining, int count) {
+        int capacity = properties.limits().queueCapacity();
+        String waiting = "The queue holds " + queued + " jobs"
+                + (joining > 0 ? " (and " + joining + " more are being queued)" : "");
+        String detail = count == 1
+                ? waiting + " and takes at most " + capacity + " (trainyard.limits.queue-capacity)"
+                : waiting + " of the " + capacity + " it takes (trainyard.limits.queue-capacity); this sweep's " + count
+                        + " members would make " + ((long) queued + joining + count);
+        return new QueueFullException(detail + "; try again once some have started.", Duration.ofSeconds(10));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.trainyard.security;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import org.springframework.stereotype.Component;
 
@@ -23,6 +24,17 @@ public class ActiveJobsQuota {
     ActiveJobsQuota(QuotaProperties quota, Usage usage) {
         this.quota = quota;
         this.usage = usage;
+    }
+
+    /**
+     * The most jobs the current caller may ever have queued or running at once, whatever finishes:
+     * a sweep with more members than this can never be admitted, so it is refused as too large (a
+     * 400 that says to split it) rather than with a 429 whose Retry-After could never come true.
+     *
+     * @return empty for an admin key, which is exempt
+     */
+    public OptionalInt ceiling() {
+        return Caller.current().isAdmin() ? OptionalInt.empty() : OptionalInt.of(quota.maxActiveJobs());
     }
 
     /**

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * A sweep as a client sends it: a base job spec and, per hyperparameter, the values to try.
  *
- * @param grid hyperparameter name → values; a key given here overrides the same field of {@code base}
+ * @param grid hyperparameter name → values; a key given here overrides the same field of {@code base}. Its
+ *     OpenAPI description lists every key of {@link Grid#KEYS} (CreateSweepRequestTests holds them together)
  * @param selectBy validation (default), train or test
  */
 @Schema(
@@ -28,7 +29,9 @@ record CreateSweepRequest(
 
         @Schema(
                 description = "Values to try per field: scale, alpha, layers, activation, bias, normalize, "
-                        + "basisDegree, iterations, seed, validationFraction. Every combination becomes one job.",
+                        + "basisDegree, iterations, seed, validationFraction, optimizer, batchSize, "
+                        + "earlyStopping (null in the last two: full batch, no early stopping). A key given here "
+                        + "overrides the same field of base. Every combination becomes one job.",
                 example = "{\"alpha\": [0.0005, 0.001], \"layers\": [[5], [50, 50]]}",
                 requiredMode = Schema.RequiredMode.REQUIRED)
         Map<String, List<JsonNode>> grid,

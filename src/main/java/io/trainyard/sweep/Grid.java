@@ -11,6 +11,7 @@ import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.NullNode;
@@ -77,16 +78,8 @@ final class Grid {
             return null;
         }
         int before = errors.size();
-        long size = 1;
+        long size = product(grid);
         Map<String, List<JsonNode>> normalized = new LinkedHashMap<>();
-        for (Map.Entry<String, List<JsonNode>> entry : grid.entrySet()) {
-            int count = entry.getValue() == null ? 0 : entry.getValue().size();
-            try {
-                size = Math.multiplyExact(size, Math.max(count, 1));
-            } catch (ArithmeticException e) {
-                size = Long.MAX_VALUE; // the product of many long lists can overflow even a long
-            }
-        }
         if (size > maxSize) {
             // An empty list is its own problem (below), not a factor of 0 in a product that is not 0.
             List<String> factors = grid.values().stream()
@@ -127,21 +120,38 @@ final class Grid {
             for (int i = 0; i < list.size(); i++) {
                 JsonNode value = list.get(i);
                 String field = "grid." + key + "[" + i + "]";
-                if (value.isNull() && !OFF_WHEN_NULL.contains(key)) {
-                    errors.add(new FieldError(field, "must not be null; give " + KEYS.get(key)));
-                } else if (value.isContainer() && value.size() > maxValueLength) {
-                    errors.add(new FieldError(
-                            field,
-                            "has " + value.size() + " entries, more than the limit " + maxValueLength
-                                    + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key)));
+                // Each value's own problem first, then duplicates: 1e400 and 2e400 both overflow to
+                // Infinity, and "listed twice" named a value the client never wrote instead of the one it did.
+                String problem = problem(json, key, value, maxValueLength);
+                if (problem != null) {
+                    errors.add(new FieldError(field, problem));
                 } else if (!seen.add(sameness(value))) {
                     errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
-                } else if (!converts(json, key, value)) {
-                    errors.add(new FieldError(field, "must be " + KEYS.get(key) + ", got " + value));
                 }
             }
         }
         return errors.size() > before ? null : new Grid(normalized);
+    }
+
+    /**
+     * How many jobs a grid as sent expands to: the product of its lists' lengths (an empty or missing
+     * list counts as one, being its own problem), saturating at {@link Long#MAX_VALUE}, since the
+     * product of many long lists can overflow even a long. Costs one multiplication per key.
+     */
+    static long product(Map<String, List<JsonNode>> grid) {
+        if (grid == null) {
+            return 0;
+        }
+        long size = 1;
+        for (List<JsonNode> list : grid.values()) {
+            int count = list == null ? 0 : list.size();
+            try {
+                size = Math.multiplyExact(size, Math.max(count, 1));
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return size;
     }
 
     boolean varies(String key) {
@@ -196,15 +206,52 @@ final class Grid {
         return json.treeToValue(spec, CreateJobRequest.class);
     }
 
-    private static boolean converts(JsonMapper json, String key, JsonNode value) {
+    /** What is wrong with one value on its own, or null when nothing is. */
+    private static String problem(JsonMapper json, String key, JsonNode value, int maxValueLength) {
+        if (value.isNull() && !OFF_WHEN_NULL.contains(key)) {
+            return "must not be null; give " + KEYS.get(key);
+        }
+        if (value.isContainer() && value.size() > maxValueLength) {
+            return "has " + value.size() + " entries, more than the limit " + maxValueLength
+                    + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key);
+        }
+        if (isInfinite(value)) {
+            return "is not a finite number: it is beyond the range of a number (more than about 1.8e308 in size); "
+                    + "give " + KEYS.get(key);
+        }
+        return unconvertible(json, key, value);
+    }
+
+    /**
+     * Why the value cannot be the key's field of a job, or null when it can. A whole number the field
+     * cannot hold is out of range, as POST /jobs says it, not "not a whole number".
+     */
+    private static String unconvertible(JsonMapper json, String key, JsonNode value) {
         try {
             ObjectNode probe = json.createObjectNode();
             probe.set(key, value);
             json.treeToValue(probe, CreateJobRequest.class);
-            return true;
+            return null;
+        } catch (InputCoercionException e) {
+            if (value.isIntegralNumber() && isWhole(e.getTargetType())) {
+                boolean wide = e.getTargetType() == Long.class || e.getTargetType() == long.class;
+                return "'" + value + "' is out of range: must be a whole number from "
+                        + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
+                        + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE);
+            }
+            return "must be " + KEYS.get(key) + ", got " + value;
         } catch (JacksonException e) {
-            return false;
+            return "must be " + KEYS.get(key) + ", got " + value;
         }
+    }
+
+    private static boolean isWhole(Class<?> type) {
+        return type == Integer.class || type == int.class || type == Long.class || type == long.class;
+    }
+
+    /** A number beyond a double's range (1e400): JSON has no Infinity, so only such overflow gives one. */
+    private static boolean isInfinite(JsonNode value) {
+        return value.isNumber() && !value.isIntegralNumber() && !Double.isFinite(value.doubleValue());
     }
 
     /**
@@ -219,8 +266,8 @@ final class Grid {
             // Exact whatever its size: a whole number of 400 digits has no double, and asking for one throws.
             return value.decimalValue().stripTrailingZeros();
         }
-        if (!Double.isFinite(value.doubleValue())) {
-            return value; // no decimal value for an infinite one (1e400), which the job check refuses anyway
+        if (isInfinite(value)) {
+            return value; // no decimal value for an infinite one (1e400), refused before it is compared
         }
         return value.decimalValue().stripTrailingZeros();
     }

@@ -2,9 +2,11 @@ package io.trainyard.sweep;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -60,6 +62,7 @@ class SweepService {
     private final ActiveJobsQuota activeJobs;
     private final int maxSweepSize;
     private final int maxHiddenLayers;
+    private final int queueCapacity;
 
     SweepService(
             SweepRepository sweeps,
@@ -79,12 +82,14 @@ class SweepService {
         this.transaction = transaction;
         this.maxSweepSize = properties.limits().maxSweepSize();
         this.maxHiddenLayers = properties.limits().maxHiddenLayers();
+        this.queueCapacity = properties.limits().queueCapacity();
     }
 
     /**
      * Checks the sweep and every job it expands to, then queues them all together.
      *
-     * @throws InvalidRequestException listing every problem (fields named {@code base.*} or {@code grid.*})
+     * @throws InvalidRequestException listing every problem (fields named {@code base.*} or {@code grid.*}),
+     *     a sweep with more members than the owner's whole quota or the queue's capacity included
      * @throws io.trainyard.system.QueueFullException when the queue cannot take every job
      * @throws io.trainyard.system.TooManyRequestsException when the owner's active jobs plus every member
      *     would exceed its quota
@@ -192,6 +197,7 @@ class SweepService {
                             + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
         }
         Grid grid = Grid.check(request.grid(), maxSweepSize, maxHiddenLayers, json, errors);
+        checkFitsAtAll(Grid.product(request.grid()), errors);
         if (request.base() != null && grid != null) {
             checkSelection(request.base(), grid, selectBy, errors);
         }
@@ -236,6 +242,39 @@ class SweepService {
             requests.add(named(member, prefix + " [" + Grid.label(point) + "]", member.dataset(), null));
         }
         return new Expansion(id, base, grid, selectBy, points, requests, inline);
+    }
+
+    /**
+     * A sweep with more members than the owner may ever have active, or than the queue ever holds,
+     * can never be admitted: waiting would not help, so it is a 400 that says to split it, not the
+     * 429 with Retry-After that a sweep gets when jobs ahead of it must finish first. Checked with
+     * the size limit, before anything is expanded; a dry run says it too, as the submission would.
+     */
+    private void checkFitsAtAll(long size, List<FieldError> errors) {
+        if (size > maxSweepSize) {
+            return; // the grid's own size check has said it, with the smaller limit
+        }
+        activeJobs.ceiling().ifPresent(quota -> {
+            if (size > quota) {
+                errors.add(new FieldError(
+                        "grid",
+                        "expands to " + size + " jobs (one per member), more than the " + jobs(quota)
+                                + " one owner may have queued or running at once "
+                                + "(trainyard.quota.max-active-jobs): it could never be admitted, however long "
+                                + "you wait; split it into sweeps of at most " + jobs(quota)));
+            }
+        });
+        if (size > queueCapacity) {
+            errors.add(new FieldError(
+                    "grid",
+                    "expands to " + size + " jobs (one per member), more than the " + queueCapacity
+                            + " the queue holds (trainyard.limits.queue-capacity): it could never be queued, "
+                            + "however long you wait; split it into sweeps of at most " + jobs(queueCapacity)));
+        }
+    }
+
+    private static String jobs(int count) {
+        return count == 1 ? "1 job" : count + " jobs";
     }
 
     Sweep get(String id) {
@@ -391,13 +430,30 @@ class SweepService {
             List<JsonNode> fractions = grid.varies("validationFraction")
                     ? grid.values("validationFraction")
                     : List.of(json.valueToTree(base.validationFraction() == null ? 0.0 : base.validationFraction()));
-            boolean someZero = fractions.stream().anyMatch(f -> f.isNumber() && f.asDouble() == 0.0);
-            if (someZero && !hasOwnValidation(base)) {
-                errors.add(new FieldError(
-                        grid.varies("validationFraction") ? "grid.validationFraction" : "base.validationFraction",
-                        "selectBy validation needs a validation set: set "
-                                + "base.validationFraction to a share of the training rows such as 0.2 (or select by train or "
-                                + "test, which the response flags as misleading)"));
+            List<Integer> zeros = new ArrayList<>();
+            for (int i = 0; i < fractions.size(); i++) {
+                if (fractions.get(i).isNumber() && fractions.get(i).asDouble() == 0.0) {
+                    zeros.add(i);
+                }
+            }
+            if (!zeros.isEmpty() && !hasOwnValidation(base)) {
+                if (grid.varies("validationFraction")) {
+                    // The grid overrides base.validationFraction: setting it there, as the base's message
+                    // says, would change nothing. Each 0 is named where it was written.
+                    for (int i : zeros) {
+                        errors.add(new FieldError(
+                                "grid.validationFraction[" + i + "]",
+                                "is 0, so this member has no validation set to select by (selectBy validation); "
+                                        + "remove 0 from grid.validationFraction (or select by train or test, "
+                                        + "which the response flags as misleading)"));
+                    }
+                } else {
+                    errors.add(new FieldError(
+                            "base.validationFraction",
+                            "selectBy validation needs a validation set: set "
+                                    + "base.validationFraction to a share of the training rows such as 0.2 (or select "
+                                    + "by train or test, which the response flags as misleading)"));
+                }
             }
         }
         if (selectBy == SelectBy.TEST) {
@@ -460,16 +516,66 @@ class SweepService {
      * grid's own checks name it ({@code grid.alpha[1]}, {@code grid.layers[1][0]} for the first width
      * of the second layers value, {@code grid.earlyStopping[2].patience}).
      *
+     * <p>A problem of a field the grid does not vary is the base's only when every member has it. When
+     * only some do, the grid is what sets them apart (layers that are fine at basisDegree 1 and too
+     * many parameters at 10): naming {@code base.layers} pointed at input that is valid on its own. It
+     * is then named by the grid value that makes the difference ({@code grid.basisDegree[1]}), or,
+     * when no single key's values explain which members fail, by each failing member's point.
+     *
      * @param points each member's grid point, in member order
      */
     private static InvalidRequestException invalid(
             InvalidMembersException e, Grid grid, List<Map<String, JsonNode>> points) {
+        Map<String, Set<Integer>> failing = new HashMap<>();
+        for (InvalidMembersException.MemberError member : e.errors()) {
+            failing.computeIfAbsent(member.error().field(), f -> new HashSet<>())
+                    .add(member.index());
+        }
+        Map<String, Optional<String>> causes = new HashMap<>();
         Set<FieldError> errors = new LinkedHashSet<>();
         for (InvalidMembersException.MemberError member : e.errors()) {
+            FieldError error = member.error();
             Map<String, JsonNode> point = member.index() < points.size() ? points.get(member.index()) : Map.of();
-            errors.add(relabel(member.error(), grid, point));
+            String root = error.field().split("[.\\[]", 2)[0];
+            Set<Integer> members = failing.get(error.field());
+            if (grid.varies(root) || members.size() >= points.size()) {
+                errors.add(relabel(error, grid, point));
+                continue;
+            }
+            Optional<String> cause = causes.computeIfAbsent(error.field(), f -> cause(members, grid, points));
+            if (cause.isPresent()) {
+                String key = cause.get();
+                errors.add(new FieldError(
+                        "grid." + key + "[" + grid.values(key).indexOf(point.get(key)) + "]",
+                        "with base." + error.field() + ": " + error.message()));
+            } else {
+                errors.add(new FieldError(
+                        "base." + error.field(),
+                        "at the member " + point + " (member " + (member.index() + 1) + " of " + points.size() + "): "
+                                + error.message()));
+            }
         }
         return new InvalidRequestException(new ArrayList<>(errors));
+    }
+
+    /**
+     * The one grid key whose values tell the failing members from the others: every member with one
+     * of the failing members' values of it fails, and no other. Empty when no key does (the problem
+     * comes of two values together).
+     */
+    private static Optional<String> cause(Set<Integer> failing, Grid grid, List<Map<String, JsonNode>> points) {
+        for (String key : grid.asMap().keySet()) {
+            Set<JsonNode> values = new HashSet<>();
+            failing.forEach(i -> values.add(points.get(i).get(key)));
+            boolean explains = true;
+            for (int i = 0; i < points.size() && explains; i++) {
+                explains = values.contains(points.get(i).get(key)) == failing.contains(i);
+            }
+            if (explains) {
+                return Optional.of(key);
+            }
+        }
+        return Optional.empty();
     }
 
     private static FieldError relabel(FieldError error, Grid grid, Map<String, JsonNode> point) {

@@ -104,6 +104,19 @@ class JobServiceTests {
     }
 
     @Test
+    void aSweepRefusedByAFullQueueSaysHowManyJobsItWouldAdd() {
+        // 5 of 10 alone reads as if there were room: the refusal names the members it counted.
+        int capacity = DEFAULTS.limits().queueCapacity();
+        given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 2);
+
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), "sweep"))
+                .isInstanceOf(QueueFullException.class)
+                .hasMessageContaining("holds " + (capacity - 2) + " jobs of the " + capacity + " it takes")
+                .hasMessageContaining("this sweep's 3 members would make " + (capacity + 1));
+        verify(repository, never()).insert(any(), any(), anyLong());
+    }
+
+    @Test
     void aSubmitCountsTheQueueOnceForItsEarlyCheckAndOnceMoreUnderTheAdmissionLock() {
         service.submit(request());
 

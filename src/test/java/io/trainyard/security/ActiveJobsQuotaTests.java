@@ -1,11 +1,15 @@
 package io.trainyard.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.security.authentication.TestingAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.unit.DataSize;
 
 /** What the active-jobs quota says when it refuses, before and after a sweep's size is known. */
@@ -26,6 +30,21 @@ class ActiveJobsQuotaTests {
         assertThatThrownBy(() -> quota.admit(alice, 1)).hasMessageContaining("one more would make 4, over the 3");
         assertThatThrownBy(() -> quota.admit(alice, 2))
                 .hasMessageContaining("2 more (one per sweep member) would make 5");
+    }
+
+    @Test
+    void theCeilingIsTheQuotaForAUserAndNoneForAnAdmin() {
+        // What SweepService refuses a sweep by as too large to ever fit: never counted, so no usage is read.
+        try {
+            SecurityContextHolder.getContext().setAuthentication(new TestingAuthenticationToken(alice, null));
+            assertThat(quota.ceiling()).hasValue(3);
+            SecurityContextHolder.getContext()
+                    .setAuthentication(new TestingAuthenticationToken(new Caller("root", Role.ADMIN), null));
+            assertThat(quota.ceiling()).isEmpty();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+        verifyNoInteractions(usage);
     }
 
     @Test

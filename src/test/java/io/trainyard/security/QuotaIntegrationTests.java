@@ -106,20 +106,24 @@ class QuotaIntegrationTests {
     }
 
     @Test
-    void aSweepCountsAllItsMembersAgainstTheActiveJobsQuotaBeforeCreatingAnything() {
+    void aSweepLargerThanTheWholeQuotaIsA400ThatSaysToSplitItAndAdminsAreExempt() {
         Http user = newUser();
         Map<String, Object> base =
                 Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
-        // No active job, quota 1: two members would make 2.
-        Http.Response refused =
-                user.post("/sweeps", Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))));
-        assertThat(refused.status()).as(refused.text()).isEqualTo(429);
-        assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
-        JsonNode problem = refused.json();
-        assertThat(problem.get("type").asString()).endsWith("/too-many-active-jobs");
-        assertThat(problem.get("detail").asString())
-                .contains("has 0 queued or running jobs", "2 more", "would make 2", "over the 1 ")
-                .contains("trainyard.quota.max-active-jobs");
+        Map<String, Object> twoMembers =
+                Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2), List.of(3))));
+        // No active job, quota 1: two members could never fit, however long the owner waits. This was a 429
+        // whose Retry-After promised what could never come.
+        for (String path : List.of("/sweeps", "/sweeps?dryRun=true")) {
+            Http.Response refused = user.post(path, twoMembers);
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.header("Retry-After")).as(path).isNull();
+            JsonNode problem = refused.json();
+            assertThat(problem.at("/errors/0/field").asString()).isEqualTo("grid");
+            assertThat(problem.get("detail").asString())
+                    .contains("expands to 2 jobs", "more than the 1 job ", "trainyard.quota.max-active-jobs")
+                    .contains("split it into sweeps of at most 1 job");
+        }
         assertThat(user.get("/sweeps").expect(200).get("items")).as("no sweep").isEmpty();
         assertThat(user.get("/jobs").expect(200).get("items"))
                 .as("no member job")
@@ -130,6 +134,32 @@ class QuotaIntegrationTests {
                 .get("id")
                 .asString();
         user.post("/sweeps/" + sweep + "/cancel", "");
+        // Admin keys are exempt from quotas (API.md), the whole-quota check included.
+        String adminSweep =
+                admin.post("/sweeps", twoMembers).expect(202).get("id").asString();
+        admin.post("/sweeps/" + adminSweep + "/cancel", "");
+    }
+
+    @Test
+    void aSweepThatWouldFitOnceJobsFinishIs429WithRetryAfter() {
+        String blocker = admin.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        Http user = newUser();
+        String first = user.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        try {
+            Map<String, Object> base =
+                    Map.of("dataset", "hw5", "alpha", 0.001, "iterations", 10, "validationFraction", 0.2);
+            Http.Response refused =
+                    user.post("/sweeps", Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2)))));
+            assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+            assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+            assertThat(refused.json().get("type").asString()).endsWith("/too-many-active-jobs");
+            assertThat(user.get("/sweeps").expect(200).get("items"))
+                    .as("no sweep")
+                    .isEmpty();
+        } finally {
+            user.post("/jobs/" + first + "/cancel", "");
+            admin.post("/jobs/" + blocker + "/cancel", "");
+        }
     }
 
     @Test
@@ -144,7 +174,8 @@ class QuotaIntegrationTests {
         for (String dryRun : List.of("TRUE", "1")) {
             user.post("/jobs?dryRun=" + dryRun, job).expect(200);
         }
-        user.post("/sweeps?dryRun=true", Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))))
+        // One member: a sweep of two could never fit the quota of 1, which a dry run says as the submission would.
+        user.post("/sweeps?dryRun=true", Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2)))))
                 .expect(200);
         assertThat(user.get("/jobs").expect(200).get("items")).as("no job").isEmpty();
         assertThat(user.get("/sweeps").expect(200).get("items")).as("no sweep").isEmpty();
@@ -171,9 +202,7 @@ class QuotaIntegrationTests {
                     .as("the real submission")
                     .isEqualTo(429);
             user.post("/jobs?dryRun=true", job).expect(200);
-            user.post(
-                            "/sweeps?dryRun=true",
-                            Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))))
+            user.post("/sweeps?dryRun=true", Map.of("base", job, "grid", Map.of("layers", List.of(List.of(2)))))
                     .expect(200);
         } finally {
             user.post("/jobs/" + first + "/cancel", "");

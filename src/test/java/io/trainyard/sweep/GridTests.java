@@ -84,12 +84,47 @@ class GridTests {
                         32,
                         JSON,
                         new ArrayList<>()))
-                .as("an infinite value is left to the job check")
-                .isNotNull();
+                .as("an infinite value is refused at its own place in the grid")
+                .isNull();
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("grid.scale[1]");
             assertThat(e.message()).contains("listed twice");
         });
+    }
+
+    @Test
+    void numbersBeyondADoublesRangeAreEachNotFiniteNotListedTwice() {
+        // 1e400 and 2e400 both overflow to Infinity: they used to collide in the duplicate check, which
+        // named "Infinity" (never written) at [2] and said nothing of [1].
+        Map<String, List<JsonNode>> grid = Map.of("alpha", list("[0.1, 1e400, 2e400]"));
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("grid.alpha[1]", "grid.alpha[2]");
+        assertThat(errors)
+                .extracting(FieldError::message)
+                .allSatisfy(m -> assertThat(m)
+                        .contains("not a finite number")
+                        .contains("a number > 0")
+                        .doesNotContain("listed twice"));
+    }
+
+    @Test
+    void aWholeNumberBeyondItsFieldsRangeIsOutOfRangeNotNotAWholeNumber() {
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("seed", list("[1, 9223372036854775808]"));
+        grid.put("basisDegree", list("[2147483648]"));
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("grid.seed[1]", "grid.basisDegree[0]");
+        assertThat(errors.get(0).message())
+                .isEqualTo("'9223372036854775808' is out of range: must be a whole number from "
+                        + "-9223372036854775808 to 9223372036854775807");
+        assertThat(errors.get(1).message())
+                .isEqualTo("'2147483648' is out of range: must be a whole number from -2147483648 to 2147483647");
     }
 
     @Test
@@ -124,6 +159,29 @@ class GridTests {
         assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
         assertThat(errors).extracting(FieldError::field).containsExactly("grid.alpha[2]", "grid.layers[0]");
         assertThat(errors.get(1).message()).contains("40 entries").contains("max-hidden-layers");
+    }
+
+    @Test
+    void theProductOfAGridAsSentCountsAMissingListAsOneAndSaturates() {
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("alpha", List.of(IntNode.valueOf(1), IntNode.valueOf(2), IntNode.valueOf(3)));
+        grid.put("seed", null);
+        grid.put("scale", List.of());
+
+        assertThat(Grid.product(grid)).isEqualTo(3);
+        assertThat(Grid.product(null)).isZero();
+        List<JsonNode> many = new ArrayList<>();
+        for (int i = 0; i < 70_000; i++) {
+            many.add(IntNode.valueOf(i));
+        }
+        assertThat(Grid.product(Map.of("a", many, "b", many, "c", many, "d", many)))
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    private static List<JsonNode> list(String json) {
+        List<JsonNode> values = new ArrayList<>();
+        JSON.readTree(json).forEach(values::add);
+        return values;
     }
 
     @Test
