@@ -45,6 +45,27 @@ import tools.jackson.databind.JsonNode;
         })
 abstract class DataAndSweepContract {
 
+    /** Every key a sweep's grid may vary, as API.md lists them. */
+    private static final String[] GRID_KEYS = {
+        "scale",
+        "alpha",
+        "layers",
+        "activation",
+        "bias",
+        "normalize",
+        "basisDegree",
+        "iterations",
+        "seed",
+        "validationFraction",
+        "optimizer",
+        "batchSize",
+        "earlyStopping"
+    };
+
+    static java.util.stream.Stream<String> gridKeys() {
+        return java.util.Arrays.stream(GRID_KEYS);
+    }
+
     static final Duration TRAINING = Duration.ofSeconds(90);
 
     @LocalServerPort
@@ -799,22 +820,7 @@ abstract class DataAndSweepContract {
 
     /** A whole number of 400 digits is valid JSON but no double: every grid key refuses it as a 400. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(
-            strings = {
-                "scale",
-                "alpha",
-                "layers",
-                "activation",
-                "bias",
-                "normalize",
-                "basisDegree",
-                "iterations",
-                "seed",
-                "validationFraction",
-                "optimizer",
-                "batchSize",
-                "earlyStopping"
-            })
+    @org.junit.jupiter.params.provider.MethodSource("gridKeys")
     void aWholeNumberTooLargeForAnyNumberTypeIsA400ForEveryGridKey(String key) {
         String huge = "1" + "0".repeat(400);
         String body = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}, "
@@ -942,20 +948,7 @@ abstract class DataAndSweepContract {
         assertThat(docs.at("/components/schemas/CreateSweepRequest/properties/grid/description")
                         .asString())
                 .as("every key a grid may vary, as API.md lists them")
-                .contains(
-                        "scale",
-                        "alpha",
-                        "layers",
-                        "activation",
-                        "bias",
-                        "normalize",
-                        "basisDegree",
-                        "iterations",
-                        "seed",
-                        "validationFraction",
-                        "optimizer",
-                        "batchSize",
-                        "earlyStopping");
+                .contains(GRID_KEYS);
         assertThat(docs.at("/paths/~1datasets/post/requestBody/content").propertyNames())
                 .contains("text/csv", "application/json");
     }

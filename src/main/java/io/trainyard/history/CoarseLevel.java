@@ -147,14 +147,14 @@ final class CoarseLevel {
         // Validation's and test's extremes too: a downsampled read keeps each curve's lowest and highest
         // point, and reads from here (a curve's lowest point is the lowest of some batch's).
         java.util.stream.IntStream.Builder extremesOf = java.util.stream.IntStream.builder()
-                .add(argMax(loss))
-                .add(argMin(loss))
-                .add(argMax(gradient))
-                .add(argMin(gradient));
+                .add(Downsampling.argMax(loss))
+                .add(Downsampling.argMin(loss))
+                .add(Downsampling.argMax(gradient))
+                .add(Downsampling.argMin(gradient));
         int count = 4;
         for (double[] curve : new double[][] {chunk.validation(), chunk.test()}) {
             if (curve != null) {
-                extremesOf.add(argMax(curve)).add(argMin(curve));
+                extremesOf.add(Downsampling.argMax(curve)).add(Downsampling.argMin(curve));
                 count += 2;
             }
         }
@@ -168,28 +168,6 @@ final class CoarseLevel {
                 .distinct()
                 .sorted()
                 .toArray();
-    }
-
-    /** The first index of the largest value. */
-    private static int argMax(double[] values) {
-        int at = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] > values[at]) {
-                at = i;
-            }
-        }
-        return at;
-    }
-
-    /** The first index of the smallest value. */
-    private static int argMin(double[] values) {
-        int at = 0;
-        for (int i = 1; i < values.length; i++) {
-            if (values[i] < values[at]) {
-                at = i;
-            }
-        }
-        return at;
     }
 
     private static double log(double value) {

@@ -150,8 +150,8 @@ final class Downsampling {
                 .toArray();
     }
 
-    /** The first index of the largest value. */
-    private static int argMax(double[] values) {
+    /** The first index of the largest value (also for {@link CoarseLevel}). */
+    static int argMax(double[] values) {
         int at = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[at]) {
@@ -161,8 +161,8 @@ final class Downsampling {
         return at;
     }
 
-    /** The first index of the smallest value. */
-    private static int argMin(double[] values) {
+    /** The first index of the smallest value (also for {@link CoarseLevel}). */
+    static int argMin(double[] values) {
         int at = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] < values[at]) {
