@@ -1121,7 +1121,11 @@ abstract class ApiContract {
                         .asString())
                 .isEqualTo("#/components/schemas/JobAttempt");
         List<String> outcomes = new ArrayList<>();
-        docs.at("/components/schemas/JobAttempt/properties/outcome/enum").forEach(v -> outcomes.add(v.asString()));
+        docs.at("/components/schemas/JobAttempt/properties/outcome/enum").forEach(v -> {
+            if (!v.isNull()) { // a running attempt has no outcome yet
+                outcomes.add(v.asString());
+            }
+        });
         assertThat(outcomes).containsExactlyInAnyOrder("succeeded", "failed", "cancelled", "handed-back", "lost");
         assertThat(http.get("/swagger-ui.html").status()).isEqualTo(200);
         // The addresses people type lead there too (redirects followed), without a key.

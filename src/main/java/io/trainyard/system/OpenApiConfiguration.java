@@ -33,6 +33,12 @@ class OpenApiConfiguration {
                 .description("Any JSON value");
     }
 
+    /** Answers' fields that may be null say so (see {@link NullableAnswerFields}). */
+    @Bean
+    org.springdoc.core.customizers.OpenApiCustomizer nullableAnswerFields() {
+        return new NullableAnswerFields();
+    }
+
     @Bean
     OpenAPI trainyardApi() {
         return new OpenAPI()
