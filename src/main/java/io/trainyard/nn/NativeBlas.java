@@ -98,15 +98,30 @@ public final class NativeBlas {
      * pass on a value inherited from the user's environment).
      */
     static String kernels() {
-        String forced = System.getenv(CORETYPE);
+        return kernels(
+                System.getenv(CORETYPE),
+                System.getProperty(DROPPED_CORETYPE),
+                System.getProperty("trainyard.relaunch"));
+    }
+
+    /**
+     * @param forced the {@code OPENBLAS_CORETYPE} this process has, or null
+     * @param dropped the one the launcher did not pass on, or null
+     * @param relaunch how the launcher was asked to relaunch ({@code class-path} from {@code ./mvnw
+     *     spring-boot:run}, whose Maven reads a {@code -D} on its command line itself: the hint then names
+     *     the plugin's way to pass it, the one that reaches this JVM)
+     */
+    static String kernels(String forced, String dropped, String relaunch) {
         if (forced != null) {
             return "kernels forced by " + CORETYPE + "=" + forced;
         }
-        String dropped = System.getProperty(DROPPED_CORETYPE);
+        String keep = "class-path".equals(relaunch)
+                ? "-Dspring-boot.run.jvmArguments=-Dtrainyard.blas.coretype=inherit keeps it"
+                : "-Dtrainyard.blas.coretype=inherit keeps it";
         return dropped == null
                 ? "kernels for this CPU"
-                : "kernels for this CPU (" + CORETYPE + "=" + dropped
-                        + " in the environment not passed on; -Dtrainyard.blas.coretype=inherit keeps it)";
+                : "kernels for this CPU (" + CORETYPE + "=" + dropped + " in the environment not passed on; " + keep
+                        + ")";
     }
 
     /** JavaCPP's name for this platform, e.g. {@code linux-x86_64}. */

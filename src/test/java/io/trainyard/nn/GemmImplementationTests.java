@@ -35,4 +35,17 @@ class GemmImplementationTests {
                 .contains("native OpenBLAS 0.3.31 bundled for " + NativeBlas.platform())
                 .contains("1 BLAS thread(s)");
     }
+
+    @Test
+    void theStartUpLineSaysHowToKeepADroppedCoretypeInTheWayThatReachesThisJvm() {
+        assertThat(NativeBlas.kernels("SkylakeX", null, null))
+                .isEqualTo("kernels forced by OPENBLAS_CORETYPE=SkylakeX");
+        assertThat(NativeBlas.kernels(null, null, null)).isEqualTo("kernels for this CPU");
+        assertThat(NativeBlas.kernels(null, "Haswell", null))
+                .contains("OPENBLAS_CORETYPE=Haswell in the environment not passed on")
+                .contains("; -Dtrainyard.blas.coretype=inherit keeps it");
+        // ./mvnw spring-boot:run: a -D on Maven's command line stays in Maven's JVM
+        assertThat(NativeBlas.kernels(null, "Haswell", "class-path"))
+                .contains("-Dspring-boot.run.jvmArguments=-Dtrainyard.blas.coretype=inherit keeps it");
+    }
 }
