@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -146,11 +147,16 @@ class MissedStatusChangesIntegrationTests {
         checkpoints.save(id, 3_000, new byte[] {1, 2, 3});
         assertThat(claims.recordProgress(id, "crashed-instance", token, 5_000, 250.0, train[5_000], null, test[5_000]))
                 .isTrue();
-        jdbc.sql("UPDATE jobs SET heartbeat_at = NULL WHERE id = :id")
+        // Its last renewal 10 s ago: stale for the recovery below (5 s), not yet for this instance's own
+        // heartbeat, which recovers claims older than heartbeat-timeout (30 s). A NULL renewal was stale
+        // for both, and the heartbeat's recovery sometimes took the job first (CI saw 0 here once).
+        Instant now = claims.databaseNow();
+        jdbc.sql("UPDATE jobs SET heartbeat_at = :at WHERE id = :id")
+                .param("at", io.trainyard.system.Rows.time(now.minusSeconds(10)))
                 .param("id", id)
                 .update();
 
-        assertThat(recovery.recover(claims.databaseNow().minusSeconds(60)))
+        assertThat(recovery.recover(now.minusSeconds(5)))
                 .as("only the dead instance's job: the busy one's heartbeat is fresh")
                 .isEqualTo(1);
 
