@@ -89,7 +89,7 @@ final class CsvPredictions {
 
         /** Rows through {@code model} whose prediction at once stays within {@link #maxMemoryBytes}. */
         long maxRows(Model model) {
-            return maxMemoryBytes / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1));
+            return maxMemoryBytes / bytesPerRow(model);
         }
     }
 
@@ -197,11 +197,12 @@ final class CsvPredictions {
 
     /** Rows of one forward pass: a wide model does not hold a chunk's activations of every layer at once. */
     private static int sliceRows(Model model) {
-        return (int) Math.max(
-                1,
-                Math.min(
-                        Integer.MAX_VALUE,
-                        SLICE_BYTES / Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1))));
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, SLICE_BYTES / bytesPerRow(model)));
+    }
+
+    /** Working memory of one row's forward pass, as the JSON path estimates it ({@link MemoryEstimate#prediction}). */
+    private static long bytesPerRow(Model model) {
+        return Math.max(1, MemoryEstimate.prediction(model.layerSizes(), 1));
     }
 
     /** One of the body's readings. */
