@@ -97,11 +97,23 @@ public final class ShutdownDeadline implements ApplicationListener<ApplicationEv
     /** Starts the countdown once, whichever of the JVM's shutdown and the context's close comes first. */
     private void begin() {
         if (counting.compareAndSet(false, true)) {
-            Duration whole = budget;
-            // A second before the budget ends: the halt itself takes a moment; the process is then
-            // gone within the budget, as seen from outside.
-            start(whole.compareTo(Duration.ofSeconds(2)) >= 0 ? whole.minusSeconds(1) : whole);
+            start(countdown(budget, System.getProperty(RELAUNCHED) != null));
         }
+    }
+
+    /** Set on the JVM {@code io.trainyard.JvmRelaunch} started as a child of the one the user started. */
+    static final String RELAUNCHED = "trainyard.relaunched";
+
+    /**
+     * How long after its own signal this JVM halts: a second before the budget ends, since the halt
+     * itself takes a moment and the process must be gone within the budget as seen from outside. A
+     * relaunched child hears the signal later than the process a supervisor signals, from that
+     * parent's shutdown hook, and the parent exits only after it: under load that added 2–4 s
+     * (13–15 s to stop, audit 30), so the child keeps 2.5 s back.
+     */
+    static Duration countdown(Duration whole, boolean relaunched) {
+        Duration margin = relaunched ? Duration.ofMillis(2_500) : Duration.ofSeconds(1);
+        return whole.compareTo(margin.multipliedBy(2)) >= 0 ? whole.minus(margin) : whole;
     }
 
     /** Starts the countdown: {@code halt} runs after {@code budget} unless the JVM has exited by then. */

@@ -19,6 +19,8 @@ import org.springframework.transaction.event.TransactionalEventListener;
 
 import io.trainyard.job.JobQueued;
 import io.trainyard.job.JobRepository;
+import io.trainyard.job.RunningJob;
+import io.trainyard.job.RunningJobs;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.system.ShutdownDeadline;
 import io.trainyard.system.TrainyardProperties;
@@ -45,13 +47,14 @@ class TrainingWorkers implements SmartLifecycle {
     private final MemoryBudget memory;
     private final TrainyardProperties properties;
     private final DataSource dataSource;
+    private final RunningJobs running;
     private final String instance;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
     /** Raised once this instance is shutting down: what a run checks between iterations. */
     private final StopSignal stopping = new StopSignal();
 
-    private volatile boolean running;
+    private volatile boolean started;
     private boolean workPending;
 
     TrainingWorkers(
@@ -61,8 +64,10 @@ class TrainingWorkers implements SmartLifecycle {
             JobRecovery recovery,
             MemoryBudget memory,
             TrainyardProperties properties,
-            DataSource dataSource) {
+            DataSource dataSource,
+            RunningJobs running) {
         this.memory = memory;
+        this.running = running;
         this.jobs = jobs;
         this.claims = claims;
         this.runner = runner;
@@ -112,7 +117,7 @@ class TrainingWorkers implements SmartLifecycle {
             threads.add(thread);
             thread.start();
         }
-        running = true;
+        started = true;
         log.info(
                 "Started {} training workers as instance {}; matrix products: {}",
                 count,
@@ -134,24 +139,49 @@ class TrainingWorkers implements SmartLifecycle {
                 if (left > 0) {
                     thread.join(left);
                 }
-                if (thread.isAlive()) {
-                    log.warn(
-                            "Worker {} did not stop in time; its job will resume from its latest checkpoint",
-                            thread.getName());
-                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
+        handBackLateJobs();
         threads.clear();
-        running = false;
+        started = false;
         log.info("Training workers stopped");
+    }
+
+    /**
+     * Hands back the jobs of workers that did not stop in time: one iteration of a wide network with
+     * Adam (3 million parameters) took seconds on a loaded machine, and its checkpoint longer still,
+     * so a worker can be mid-iteration or mid-write when half the stop budget is up. Left RUNNING, the
+     * job was recovered at the next start as {@code lost}, counted against {@code max-attempts}: three
+     * clean restarts failed it as "interrupted" (audit 30). The stop is this instance's doing, not the
+     * job's, so the job goes back to the queue as {@code handed-back}, at its latest stored
+     * checkpoint; the worker's own writes after that are refused by the claim's fence, and the work
+     * since the checkpoint is done again.
+     */
+    private void handBackLateJobs() {
+        for (RunningJob job : running.all()) {
+            try {
+                if (claims.handBack(job.id(), instance, job.token())) {
+                    log.warn(
+                            "Job {} was still mid-iteration or mid-checkpoint when the workers' half of"
+                                    + " trainyard.shutdown-timeout ran out: handed back at its latest stored"
+                                    + " checkpoint; the iterations since are trained again",
+                            job.id());
+                }
+            } catch (RuntimeException e) {
+                log.warn(
+                        "Job {} could not be handed back ({}); it resumes from its latest checkpoint once recovered",
+                        job.id(),
+                        e.toString());
+            }
+        }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return started;
     }
 
     /**
@@ -170,7 +200,7 @@ class TrainingWorkers implements SmartLifecycle {
 
     /** Workers that are no longer alive although the pool runs (for the health indicator). */
     int deadWorkers() {
-        if (!running || stopping.getAsBoolean()) {
+        if (!started || stopping.getAsBoolean()) {
             return 0;
         }
         return (int) threads.stream().filter(t -> !t.isAlive()).count();

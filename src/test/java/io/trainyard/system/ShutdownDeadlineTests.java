@@ -32,4 +32,14 @@ class ShutdownDeadlineTests {
                 .as("an interrupted countdown halts nothing")
                 .isEqualTo(1);
     }
+
+    @Test
+    void aRelaunchedChildHaltsEarlierThanAProcessTheSupervisorSignalsItself() {
+        assertThat(ShutdownDeadline.countdown(Duration.ofSeconds(10), false)).isEqualTo(Duration.ofSeconds(9));
+        assertThat(ShutdownDeadline.countdown(Duration.ofSeconds(10), true)).isEqualTo(Duration.ofMillis(7_500));
+        assertThat(ShutdownDeadline.countdown(Duration.ofSeconds(3), true))
+                .as("too short a budget to keep anything back")
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(ShutdownDeadline.countdown(Duration.ofSeconds(1), false)).isEqualTo(Duration.ofSeconds(1));
+    }
 }
