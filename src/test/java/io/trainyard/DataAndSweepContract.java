@@ -250,6 +250,7 @@ abstract class DataAndSweepContract {
                 Arguments.of("an empty cell", "a,b,y\n1,,3\n", "", "line 2, column 'b'"),
                 Arguments.of("an empty file", "", "", "line 1"),
                 Arguments.of("a header only", "a,b,y\n", "", "line 2"),
+                Arguments.of("a NUL in a column name", "a\u0000b,c,y\n1,2,3\n", "", "line 1, column 1"),
                 Arguments.of("an unknown target", "a,b,y\n1,2,3\n", "?target=price", "line 1"),
                 Arguments.of("too many cells", linearCsv(2000), "", "trainyard.limits.max-data-cells"),
                 Arguments.of(
@@ -265,6 +266,18 @@ abstract class DataAndSweepContract {
         JsonNode problem = problem(http.post("/datasets" + query, "text/csv", csv), 400);
 
         assertThat(problem.get("detail").asString()).as(kind).contains(where);
+    }
+
+    @Test
+    void aByteOrderMarkBeforeAQuotedHeaderLeavesNoQuotesInTheColumnNames() {
+        // As R's write.csv(fileEncoding = "UTF-8-BOM") and pandas' QUOTE_ALL with utf-8-sig save a file.
+        JsonNode dataset = http.post(
+                        "/datasets?name=bom-quoted&target=a",
+                        "text/csv",
+                        "\uFEFF\"a\",\"b\",\"c\"\r\n1,2,3\r\n4,5,6\r\n7,8,9\r\n")
+                .expect(201);
+
+        assertThat(dataset.get("columns").toString()).isEqualTo("[\"b\",\"c\",\"a\"]");
     }
 
     @Test

@@ -574,6 +574,91 @@ abstract class ModelsContract {
     }
 
     @Test
+    void aCsvHeaderNamingInputsAtOtherPositionsIsA400NotASwappedPrediction() {
+        String path = predictionsOfLinearModel(List.of("a", "b"));
+
+        // Taken in order this fed b's value to input a: a different number, answered 200.
+        JsonNode swapped = problem(http.post(path, "text/csv", "b,A\n2,1\n"));
+
+        assertThat(swapped.at("/errors/0/field").asString()).isEqualTo("line 1");
+        assertThat(swapped.at("/errors/0/message").asString())
+                .contains("column 1 is named 'b' but would be taken as input 'a'", "lacks input 'a'");
+        // names that agree with their positions, or name no input, are still taken in order
+        assertThat(http.post(path, "text/csv", "A,B\n1,2\n").text()).isEqualTo("A,B,y\n1,2,0.5\n");
+        assertThat(http.post(path, "text/csv", "p,q\n1,2\n").text()).isEqualTo("p,q,y\n1,2,0.5\n");
+    }
+
+    @Test
+    void aModelTrainedOnNumericColumnNamesTakesCsvWithThoseNames() {
+        StringBuilder file = new StringBuilder("0,1,2\n");
+        for (int r = 0; r < 20; r++) {
+            file.append(r % 7)
+                    .append(',')
+                    .append(r % 3)
+                    .append(',')
+                    .append(r % 5)
+                    .append('\n');
+        }
+        String dataset = http.post("/datasets?name=numeric-names", "text/csv", file.toString())
+                .expect(201)
+                .get("id")
+                .asString();
+        String model = train(spec(dataset, "tanh", 1, false));
+        String path = "/models/" + model + "/predictions";
+        double[] y = new double[2];
+        JsonNode json =
+                http.post(path, Map.of("x", new double[][] {{3, 1}, {6, 2}})).expect(200);
+        y[0] = json.at("/y/0/0").asDouble();
+        y[1] = json.at("/y/1/0").asDouble();
+
+        // the header is the model's own input names, matched by name even in another order
+        Http.Response csv = http.post(path, "text/csv", "1,0\n1,3\n2,6\n");
+
+        assertThat(csv.status()).as(csv.text()).isEqualTo(200);
+        assertThat(csv.text()).isEqualTo("0,1,2\n3,1," + y[0] + "\n6,2," + y[1] + "\n");
+        // the training file itself, target column included
+        assertThat(http.post(path, "text/csv", file.toString()).status()).isEqualTo(200);
+        // numbers that are not its names are still a first data row without a header
+        assertThat(problem(http.post(path, "text/csv", "5,6\n1,2\n"))
+                        .at("/errors/0/message")
+                        .asString())
+                .contains("holds only numbers");
+    }
+
+    @Test
+    void csvHeadersAreCheckedLikeAnUploadsForQuotesAfterAByteOrderMarkLengthAndMissingRows() {
+        String path = predictionsOfLinearModel(List.of("a", "b"));
+
+        assertThat(http.post(path, "text/csv", "\uFEFF\"a\",\"b\",\"y\"\r\n1,2,9\r\n")
+                        .text())
+                .isEqualTo("a,b,y\n1,2,0.5\n");
+        JsonNode tooLong = problem(http.post(path, "text/csv", "a,b," + "n".repeat(201) + "\n1,2,3\n"));
+        assertThat(tooLong.at("/errors/0/field").asString()).isEqualTo("line 1, column 3");
+        assertThat(tooLong.at("/errors/0/message").asString()).contains("201 characters");
+        // as an upload of the same file, and as JSON's {"x": []}
+        JsonNode headerOnly = problem(http.post(path, "text/csv", "a,b\n"));
+        assertThat(headerOnly.at("/errors/0/field").asString()).isEqualTo("line 2");
+        assertThat(headerOnly.at("/errors/0/message").asString()).contains("header but no data rows");
+    }
+
+    @Test
+    void csvPredictionsReadApplicationCsvAsUploadsDo() {
+        String model = http.post("/models", linearModel(List.of("a", "b")))
+                .expect(201)
+                .get("id")
+                .asString();
+        String alias = "csv-" + System.nanoTime();
+        put("/aliases/" + alias, Map.of("modelId", model)).expect(200);
+
+        for (String path : List.of("/models/" + model + "/predictions", "/aliases/" + alias + "/predictions")) {
+            Http.Response response = http.post(path, "application/csv", "b,a\n2,1\n");
+            assertThat(response.status()).as(path).isEqualTo(200);
+            assertThat(response.contentType()).as(path).startsWith("text/csv");
+            assertThat(response.text()).as(path).isEqualTo("a,b,y\n1,2,0.5\n");
+        }
+    }
+
+    @Test
     void badCsvCellsAre400sNamingLineAndColumn() {
         String path = predictionsOfLinearModel(List.of("a", "b"));
 
@@ -756,13 +841,13 @@ abstract class ModelsContract {
                 .contains("application/json", "application/onnx");
         assertThat(paths.at("/~1models~1{id}~1predictions/post/requestBody/content")
                         .propertyNames())
-                .contains("application/json", "text/csv");
+                .contains("application/json", "text/csv", "application/csv");
         assertThat(paths.get("/aliases/{name}").propertyNames()).contains("get", "put", "delete");
         assertThat(paths.has("/aliases")).isTrue();
         assertThat(paths.has("/aliases/{name}/history")).isTrue();
         assertThat(paths.at("/~1aliases~1{name}~1predictions/post/requestBody/content")
                         .propertyNames())
-                .contains("application/json", "text/csv");
+                .contains("application/json", "text/csv", "application/csv");
         for (String path : List.of("/aliases/{name}", "/aliases/{name}/history", "/aliases/{name}/predictions")) {
             paths.get(path)
                     .forEach(

@@ -274,6 +274,15 @@ class OpenApiContractTests {
                         .as("%s %s request example", path, mediaType)
                         .contains("2.3");
             }
+            // read as CSV too, as a data set upload reads it
+            JsonNode applicationCsv =
+                    post.at("/requestBody/content").path("application/csv").path("schema");
+            assertThat(applicationCsv.path("type").asString())
+                    .as("%s application/csv body", path)
+                    .isEqualTo("string");
+            assertThat(applicationCsv.has("format"))
+                    .as("%s application/csv is plain text", path)
+                    .isFalse();
             JsonNode answers = post.at("/responses/200/content");
             assertThat(answers.path("application/json")
                             .path("schema")

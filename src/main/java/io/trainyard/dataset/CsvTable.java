@@ -12,6 +12,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
+import io.trainyard.system.ByteOrderMark;
 import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.LineBoundedReader;
@@ -50,17 +51,13 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
                 .setIgnoreEmptyLines(true)
                 .setTrim(true)
                 .get();
-        LineBoundedReader bounded = new LineBoundedReader(reader, MAX_LINE_CHARS);
-        try (CSVParser parser = CSVParser.parse(bounded, format)) {
+        try (CSVParser parser =
+                CSVParser.parse(new LineBoundedReader(ByteOrderMark.skipped(reader), MAX_LINE_CHARS), format)) {
             var records = parser.iterator();
             if (!records.hasNext()) {
                 throw invalid("line 1: the file is empty; send a header row and at least one data row");
             }
             List<String> header = new ArrayList<>(records.next().toList());
-            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
-            if (header.get(0).startsWith("\uFEFF")) {
-                header.set(0, header.get(0).substring(1).trim());
-            }
             Set<String> unique = new LinkedHashSet<>(header);
             if (unique.size() != header.size() || header.contains("")) {
                 throw invalid("line 1: column names must be non-empty and distinct, got " + header);
@@ -72,6 +69,12 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
                     throw invalid("line 1, column " + (c + 1) + ": the name has "
                             + Names.length(header.get(c)) + " characters; column names are at most "
                             + Names.MAX_LENGTH);
+                }
+                // As a JSON upload's names: PostgreSQL cannot store a NUL, and a model trained on the file
+                // would keep it as an input name that its own export could not be imported with.
+                String characters = Names.characterProblem(header.get(c));
+                if (characters != null) {
+                    throw invalid("line 1, column " + (c + 1) + ": the name " + characters);
                 }
             }
             if (header.size() < 2) {

@@ -56,9 +56,10 @@ class DatasetController {
             (default 0, so the same file always splits the same way). Answers 201 with Location.
 
             A bad file is a 400 whose `detail` names the line and column to fix: a cell that is not a number, \
-            NaN or Infinity, a row with too few or too many cells, an unknown target column, an empty file, \
-            or no rows left for training. More than `trainyard.limits.max-data-cells` numbers is a 400 too, \
-            and a body over `trainyard.limits.max-request-size` a 413.""";
+            NaN or Infinity, a row with too few or too many cells, an unknown target column, a column name \
+            longer than 200 characters or holding a NUL, an empty file, or no rows left for training. More than \
+            `trainyard.limits.max-data-cells` numbers is a 400 too, and a body over \
+            `trainyard.limits.max-request-size` a 413.""";
 
     static final String JSON_UPLOAD = "The same shape as a job's inline `data`: "
             + "`x` (rows of inputs), `y` (rows of targets, or a flat array for one output), optionally `testX` and "

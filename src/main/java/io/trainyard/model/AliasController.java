@@ -183,21 +183,26 @@ class AliasController {
         return predictions.json(aliases.model(name, owner).model(), request);
     }
 
-    @PostMapping(path = "/{name}/predictions", consumes = Predictions.CSV, produces = Predictions.CSV)
+    @PostMapping(
+            path = "/{name}/predictions",
+            consumes = {Predictions.CSV, Predictions.APPLICATION_CSV},
+            produces = Predictions.CSV)
     @Operation(
             operationId = "predictWithAlias",
             summary = "Predict from CSV with the model an alias points to (streamed)",
             description = Predictions.CSV_DESCRIPTION,
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
-                            content =
-                                    @Content(
-                                            mediaType = Predictions.CSV,
-                                            schema = @Schema(type = "string"),
-                                            examples =
-                                                    @ExampleObject(
-                                                            name = Predictions.EXAMPLE_NAME,
-                                                            value = Predictions.CSV_EXAMPLE))))
+                            content = {
+                                @Content(
+                                        mediaType = Predictions.CSV,
+                                        schema = @Schema(type = "string"),
+                                        examples =
+                                                @ExampleObject(
+                                                        name = Predictions.EXAMPLE_NAME,
+                                                        value = Predictions.CSV_EXAMPLE)),
+                                @Content(mediaType = Predictions.APPLICATION_CSV, schema = @Schema(type = "string"))
+                            }))
     @ApiResponse(
             responseCode = "200",
             description = "The input columns and one column per output",

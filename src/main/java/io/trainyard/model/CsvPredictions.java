@@ -19,9 +19,11 @@ import org.apache.commons.math3.linear.RealMatrix;
 
 import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
+import io.trainyard.system.ByteOrderMark;
 import io.trainyard.system.Decimals;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.LineBoundedReader;
+import io.trainyard.system.Names;
 import io.trainyard.system.ResponseCutShortException;
 import io.trainyard.system.StrictText;
 
@@ -32,8 +34,8 @@ import io.trainyard.system.StrictText;
  * <p>The first line is a header. When the model knows its input column names and the header has
  * all of them, columns are matched by name (in any order; other columns are ignored, e.g. the
  * target column of the training file); otherwise the header must have exactly as many columns as
- * the model has inputs, taken in order. The answer has the input columns (as sent) and one column
- * per output.
+ * the model has inputs, taken in order, and none of them named like an input other than the one its
+ * position feeds. The answer has the input columns (as sent) and one column per output.
  *
  * <p>Bad input: every row is read and checked before anything is predicted or written (a body of
  * more than one chunk is read twice for that, the first time only to check it), so a bad header, a
@@ -150,6 +152,14 @@ final class CsvPredictions {
                     first = chunk;
                 }
             } while (reading.hasNext());
+            if (rows == 0) {
+                // As an upload of such a file, and as JSON's {"x": []}: an answer of only a header looks
+                // like success to a script that then has no predictions to read.
+                throw new InvalidRequestException(
+                        "line 2",
+                        "the file has a header but no data rows; send one row of "
+                                + stored.model().inputWidth() + " inputs per sample after the header");
+            }
             return more ? null : first;
         }
     }
@@ -256,7 +266,7 @@ final class CsvPredictions {
             Model model = stored.model();
             int width = model.inputWidth();
             parser = CSVParser.builder()
-                    .setReader(new LineBoundedReader(body, MAX_LINE_CHARS))
+                    .setReader(new LineBoundedReader(ByteOrderMark.skipped(body), MAX_LINE_CHARS))
                     .setFormat(FORMAT)
                     .get();
             records = parser.iterator();
@@ -266,10 +276,6 @@ final class CsvPredictions {
                         "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
             }
             header = new ArrayList<>(records.next().toList());
-            // Spreadsheet programs often start a UTF-8 file with a byte-order mark; it is not part of the name.
-            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
-                header.set(0, header.get(0).substring(1).trim());
-            }
             source = columns(header, stored.inputColumns(), width);
             for (int j : source) {
                 names.add(header.get(j));
@@ -294,8 +300,36 @@ final class CsvPredictions {
         }
     }
 
-    /** Which header column feeds each model input. */
+    /**
+     * Which header column feeds each model input: by name when the header has every one of the model's
+     * input names ({@code known}), else in order, when the header has the model's width and none of its
+     * names says otherwise.
+     */
     private static int[] columns(List<String> cells, List<String> known, int width) {
+        for (int c = 0; c < cells.size(); c++) {
+            // As an upload's column names: the answer echoes the header (a 100,000-character name was).
+            if (Names.tooLong(cells.get(c))) {
+                throw new InvalidRequestException(
+                        "line 1, column " + (c + 1),
+                        "the name has " + Names.length(cells.get(c)) + " characters; column names are at most "
+                                + Names.MAX_LENGTH);
+            }
+        }
+        int[] source = new int[width];
+        // Before the numbers-only rule below: a model trained on a file headed 0,1,2 has those names.
+        if (known != null && cells.containsAll(known)) {
+            for (int i = 0; i < width; i++) {
+                source[i] = cells.indexOf(known.get(i));
+                // Matched by name, a repeated name leaves the input ambiguous: refused, as an upload refuses it.
+                if (cells.lastIndexOf(known.get(i)) != source[i]) {
+                    throw new InvalidRequestException(
+                            "line 1",
+                            "names the column '" + known.get(i) + "' more than once; the model reads its input '"
+                                    + known.get(i) + "' from one column, so keep one");
+                }
+            }
+            return source;
+        }
         boolean numeric = !cells.isEmpty();
         for (String cell : cells) {
             numeric &= Decimals.isDecimal(cell);
@@ -313,20 +347,6 @@ final class CsvPredictions {
                                                     .mapToObj(i -> "x" + i)
                                                     .toList()));
         }
-        int[] source = new int[width];
-        if (known != null && cells.containsAll(known)) {
-            for (int i = 0; i < width; i++) {
-                source[i] = cells.indexOf(known.get(i));
-                // Matched by name, a repeated name leaves the input ambiguous: refused, as an upload refuses it.
-                if (cells.lastIndexOf(known.get(i)) != source[i]) {
-                    throw new InvalidRequestException(
-                            "line 1",
-                            "names the column '" + known.get(i) + "' more than once; the model reads its input '"
-                                    + known.get(i) + "' from one column, so keep one");
-                }
-            }
-            return source;
-        }
         if (cells.size() != width) {
             throw new InvalidRequestException(
                     "line 1",
@@ -337,10 +357,77 @@ final class CsvPredictions {
                                     : ", named " + known + " (matched by name, "
                                             + "in any order, other columns ignored)"));
         }
+        String contradiction = known == null ? null : contradiction(cells, known);
+        if (contradiction != null) {
+            throw new InvalidRequestException("line 1", contradiction);
+        }
         for (int i = 0; i < width; i++) {
             source[i] = i;
         }
         return source;
+    }
+
+    /**
+     * Why a header of the model's width that lacks some input names cannot be taken in order, or null:
+     * a column named like a model input other than the one its position feeds (exactly, or but for case,
+     * so that {@code X2} in x1's place counts). Taken in order, {@code x2,x1,x3,x4,X5} fed x2's values to
+     * input x1 and answered a different number without a word.
+     */
+    private static String contradiction(List<String> cells, List<String> known) {
+        java.util.Map<String, Integer> exact = new java.util.HashMap<>();
+        java.util.Map<String, Integer> folded = new java.util.HashMap<>();
+        for (int i = 0; i < known.size(); i++) {
+            exact.putIfAbsent(known.get(i), i);
+            folded.putIfAbsent(fold(known.get(i)), i);
+        }
+        String first = null;
+        int more = 0;
+        for (int j = 0; j < cells.size(); j++) {
+            String cell = cells.get(j);
+            if (cell.equals(known.get(j))) {
+                continue;
+            }
+            Integer named = exact.get(cell);
+            if (named == null && !fold(cell).equals(fold(known.get(j)))) {
+                named = folded.get(fold(cell));
+            }
+            if (named == null) {
+                continue;
+            }
+            if (first == null) {
+                first = "column " + (j + 1) + " is named '" + cell + "' but would be taken as input '" + known.get(j)
+                        + "', and input '" + known.get(named) + "' from column " + (named + 1) + " ('"
+                        + cells.get(named) + "')";
+            } else {
+                more++;
+            }
+        }
+        if (first == null) {
+            return null;
+        }
+        java.util.Set<String> present = new java.util.HashSet<>(cells);
+        List<String> missing =
+                known.stream().filter(name -> !present.contains(name)).toList();
+        return first
+                + (more == 0
+                        ? ""
+                        : " (and " + more + " more column" + (more == 1 ? "" : "s") + " named like another input)")
+                + ": the header lacks " + (missing.size() == 1 ? "input " : "inputs ") + listed(missing)
+                + ", so it would be taken in order, against its names; name every input (any order, other columns "
+                + "ignored) or none of them";
+    }
+
+    /** Names compared but for case. */
+    private static String fold(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** At most a few names, quoted: a message quotes what was sent, and a model may have 1,024 inputs. */
+    private static String listed(List<String> names) {
+        int shown = Math.min(names.size(), 5);
+        String list = String.join(
+                ", ", names.subList(0, shown).stream().map(n -> "'" + n + "'").toList());
+        return names.size() > shown ? list + " and " + (names.size() - shown) + " more" : list;
     }
 
     /**

@@ -32,6 +32,9 @@ class Predictions {
 
     static final String CSV = "text/csv";
 
+    /** Also read as CSV, as data set uploads read it: some clients and spreadsheet exports send this. */
+    static final String APPLICATION_CSV = "application/csv";
+
     /** The request examples both prediction endpoints (by model and by alias) show in the OpenAPI document. */
     static final String EXAMPLE_NAME = "two rows of hw5";
 
@@ -48,17 +51,21 @@ class Predictions {
             + "per sample, as many columns as the model's raw inputs) and returns the outputs `y`. A row whose "
             + "prediction overflows (not a finite number) is a 400 naming the row.";
 
-    static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv`): a header "
-            + "row, then one row per sample. Columns are matched by the model's input column names when the header has "
-            + "them all (any order, other columns ignored), else taken in order. The answer (`text/csv`) has the input "
-            + "columns and one column per output (an output name that an input column already uses gets `_predicted` "
-            + "appended). Every row is checked before anything is predicted or written: a bad header, a ragged row, a "
-            + "cell that is not a finite number, or a body over the limits a JSON request of the same rows has "
-            + "(`trainyard.limits.max-data-cells`, and the rows whose prediction at once would fit "
-            + "`trainyard.limits.max-job-memory`) is a 400 naming the line (and column) or the limit. Rows are then "
-            + "predicted and written a chunk at a time (65,536 numbers). A row whose prediction is not a finite "
-            + "number is a 400 in the first chunk; in a later chunk the answer has already started, so it is cut off "
-            + "(the connection closes without ending the body) instead of ending as if complete.";
+    static final String CSV_DESCRIPTION = "Streams predictions for a CSV body (`Content-Type: text/csv` or "
+            + "`application/csv`): a header row, then one row per sample (at least one). Columns are matched by the "
+            + "model's input column names when the header has them all (any order, other columns ignored), else "
+            + "taken in order when the header has as many columns as the model has inputs and none is named "
+            + "(exactly, or but for case) like another input than the one its position feeds (such a header is a "
+            + "400 naming the column and the missing inputs). Header names are at most 200 characters. The answer "
+            + "(`text/csv`) has the input columns and one column per output (an output name that an input column "
+            + "already uses gets `_predicted` appended). Every row is checked before anything is predicted or "
+            + "written: a bad header, a header without rows, a ragged row, a cell that is not a finite number, or a "
+            + "body over the limits a JSON request of the same rows has (`trainyard.limits.max-data-cells`, and the "
+            + "rows whose prediction at once would fit `trainyard.limits.max-job-memory`) is a 400 naming the line "
+            + "(and column) or the limit. Rows are then predicted and written a chunk at a time (65,536 numbers). A "
+            + "row whose prediction is not a finite number is a 400 in the first chunk; in a later chunk the answer "
+            + "has already started, so it is cut off (the connection closes without ending the body) instead of "
+            + "ending as if complete.";
 
     private final long maxDataCells;
     private final long maxMemory;

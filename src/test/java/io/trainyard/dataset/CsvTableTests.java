@@ -26,6 +26,11 @@ class CsvTableTests {
     void aByteOrderMarkAndBlankLinesDoNotChangeNamesOrLineNumbers() {
         CsvTable table = parse("\uFEFFx,y\n\n1,2\n", List.of());
         assertThat(table.columns()).containsExactly("x", "y");
+        // A quoted first name after the mark is quoted, not a name with quotes in it (utf-8-sig with QUOTE_ALL).
+        CsvTable quoted = parse("\uFEFF\"a\",\"b\",\"c\"\r\n1,2,3\r\n", List.of("a"));
+        assertThat(quoted.columns()).containsExactly("b", "c", "a");
+        // Only at the very start: elsewhere it is a character of the text.
+        assertThat(parse("x,\uFEFFy\n1,2\n", List.of()).columns()).containsExactly("x", "\uFEFFy");
 
         assertThatThrownBy(() -> parse("x,y\n1,2\n\n3,oops\n", List.of()))
                 .hasMessageContaining("line 4, column 'y'")
@@ -45,6 +50,15 @@ class CsvTableTests {
         String emoji = "\uD83D\uDE00".repeat(200);
         assertThat(parse(emoji + ",y\n1,2\n", List.of()).columns()).containsExactly(emoji, "y");
         assertThat(problem("x," + emoji + "\uD83D\uDE00\n1,2\n")).contains("201 characters");
+    }
+
+    @Test
+    void columnNamesAreHeldToTheCharacterRulesOfEveryOtherName() {
+        // PostgreSQL cannot store it, and a model's import refuses it as an input name.
+        assertThat(problem("a\u0000b,c,y\n1,2,3\n"))
+                .contains("line 1, column 1")
+                .contains("NUL");
+        assertThat(problem("a,c\u0000d,y\n1,2,3\n")).contains("line 1, column 2");
     }
 
     @Test

@@ -44,6 +44,11 @@ class CsvPredictionsTests {
                 List.of("y"));
     }
 
+    /** The same model without input or output names. */
+    private static StoredModel unnamed() {
+        return new StoredModel("m", null, Instant.EPOCH, linear(1).model(), null, null, null, null, null);
+    }
+
     private static final CsvPredictions.Bounds UNBOUNDED = new CsvPredictions.Bounds(Long.MAX_VALUE, Long.MAX_VALUE);
 
     private static String predict(StoredModel model, String csv) throws IOException {
@@ -64,6 +69,79 @@ class CsvPredictionsTests {
     void aByteOrderMarkBeforeTheHeaderIsNotPartOfTheFirstName() throws IOException {
         // the training file itself, target column included, as a spreadsheet program saves it
         assertThat(predict(linear(1), "\uFEFFa,b,y\n1,2,9\n")).isEqualTo("a,b,y\n1,2,0.5\n");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeAQuotedFirstNameLeavesNoQuotesInIt() throws IOException {
+        // as R's write.csv with fileEncoding="UTF-8-BOM", or pandas with QUOTE_ALL and utf-8-sig, save it
+        assertThat(predict(linear(1), "\uFEFF\"a\",\"b\",\"y\"\r\n1,2,9\r\n")).isEqualTo("a,b,y\n1,2,0.5\n");
+        // taken in order, the echoed name carries no quotes either
+        assertThat(predict(unnamed(), "\uFEFF\"p\",q\n1,2\n")).isEqualTo("p,q,y\n1,2,0.5\n");
+    }
+
+    @Test
+    void aHeaderNamingInputsAtOtherPositionsThanTheirsIsRefusedNotTakenInOrder() {
+        // Taken in order, "b" would feed input a and "A" input b: a different number without a word.
+        InvalidRequestException swapped = refused(linear(1), "b,A\n1,2\n");
+
+        assertThat(swapped.errors().get(0).field()).isEqualTo("line 1");
+        assertThat(swapped.errors().get(0).message())
+                .contains("column 1 is named 'b' but would be taken as input 'a'")
+                .contains("input 'b' from column 2 ('A')")
+                .contains("1 more column")
+                .contains("lacks input 'a'");
+        // but for case counts too: B in a's place
+        assertThat(refused(linear(1), "B,q\n1,2\n").getMessage())
+                .contains("column 1 is named 'B' but would be taken as input 'a'")
+                .contains("lacks inputs 'a', 'b'");
+    }
+
+    @Test
+    void aHeaderWhoseNamesAgreeWithTheirPositionsOrNameNoInputIsTakenInOrder() throws IOException {
+        assertThat(predict(linear(1), "A,B\n1,2\n")).isEqualTo("A,B,y\n1,2,0.5\n");
+        assertThat(predict(linear(1), "a,q\n1,2\n")).isEqualTo("a,q,y\n1,2,0.5\n");
+        assertThat(predict(linear(1), "p,q\n1,2\n")).isEqualTo("p,q,y\n1,2,0.5\n");
+    }
+
+    @Test
+    void numericColumnNamesAreAHeaderWhenTheyAreTheModelsInputNames() throws IOException {
+        StoredModel numbered = new StoredModel(
+                "m", null, Instant.EPOCH, linear(1).model(), null, null, null, List.of("0", "1"), List.of("2"));
+
+        // the training file itself, target column included
+        assertThat(predict(numbered, "0,1,2\n1,2,9\n")).isEqualTo("0,1,2\n1,2,0.5\n");
+        assertThat(predict(numbered, "1,0\n2,1\n")).isEqualTo("0,1,2\n1,2,0.5\n");
+        // numbers that are not the model's names: a first data row without a header, as before
+        assertThat(refused(numbered, "5,6\n1,2\n").getMessage())
+                .contains("line 1")
+                .contains("holds only numbers")
+                .contains("0,1");
+    }
+
+    @Test
+    void aHeaderWithoutDataRowsIsRefusedAsAnUploadRefusesIt() {
+        for (String csv : List.of("a,b\n", "a,b", "a,b\n\n\n")) {
+            InvalidRequestException empty = refused(linear(1), csv);
+            assertThat(empty.errors().get(0).field()).as(csv).isEqualTo("line 2");
+            assertThat(empty.errors().get(0).message()).as(csv).contains("header but no data rows");
+        }
+    }
+
+    @Test
+    void headerNamesAreAtMostWhatAnUploadTakes() throws IOException {
+        String longest = "n".repeat(200);
+        assertThat(predict(unnamed(), longest + ",b\n1,2\n")).isEqualTo(longest + ",b,y\n1,2,0.5\n");
+
+        InvalidRequestException tooLong = refused(linear(1), "a,b," + longest + "n\n1,2,3\n");
+
+        assertThat(tooLong.errors().get(0).field()).isEqualTo("line 1, column 3");
+        assertThat(tooLong.errors().get(0).message()).contains("201 characters").contains("at most 200");
+        // also a column the answer leaves out, and before any other rule about the header
+        assertThat(refused(unnamed(), "1".repeat(100_000) + ",2\n1,2\n")
+                        .errors()
+                        .get(0)
+                        .field())
+                .isEqualTo("line 1, column 1");
     }
 
     @Test
