@@ -519,9 +519,21 @@ abstract class ApiContract {
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.contentType()).startsWith("text/csv");
         String[] lines = csv.text().split("\r?\n");
-        assertThat(lines[0]).isEqualTo("iteration,train,validation,test,train_mse,validation_mse,test_mse");
+        // The JSON answer's names, column by column with the same values: "gives the same as CSV".
+        assertThat(lines[0]).isEqualTo("iteration,train,validation,test,trainMse,validationMse,testMse");
         assertThat(lines).hasSize(202);
         assertThat(lines[201]).startsWith("200,");
+        JsonNode json = http.get("/jobs/" + id + "/losses").expect(200);
+        String[] header = lines[0].split(",");
+        for (int row : new int[] {1, 201}) {
+            String[] cells = lines[row].split(",", -1);
+            for (int c = 0; c < header.length; c++) {
+                assertThat(json.has(header[c])).as("JSON field %s", header[c]).isTrue();
+                assertThat(Double.parseDouble(cells[c]))
+                        .as("%s at row %d", header[c], row)
+                        .isEqualTo(json.get(header[c]).get(row - 1).asDouble());
+            }
+        }
         String[] gradients =
                 http.get("/jobs/" + id + "/gradients?format=csv").text().split("\r?\n");
         assertThat(gradients[0]).isEqualTo("iteration,W0,W1,W0_updateRatio,W1_updateRatio");
@@ -582,6 +594,12 @@ abstract class ApiContract {
         assertThat(svg).contains(">compare-a<").contains(">compare-b<");
         assertThat(http.get("/jobs/compare?ids=" + a + "," + b, "image/png").contentType())
                 .isEqualTo("image/png");
+        String[] csv = http.get("/jobs/compare?ids=" + a + "," + b + "&series=train&format=csv")
+                .text()
+                .split("\r?\n");
+        assertThat(csv[0]).as("the JSON's names").isEqualTo("jobId,label,iteration,train");
+        assertThat(csv).hasSize(1 + 51 + 81);
+        assertThat(csv[1]).startsWith(a + ",compare-a,0,");
         problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
         problem(http.get("/jobs/compare?ids=nope"), 404);
         // Empty entries (a trailing comma from a client joining a list) name no job: skipped, not 404.
