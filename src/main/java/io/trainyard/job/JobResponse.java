@@ -98,14 +98,21 @@ record JobResponse(
         Long estimatedMemoryBytes,
 
         @Schema(
-                description = "With early stopping, once finished: whether it ended the run before its last "
-                        + "iteration; null otherwise",
+                description = "With early stopping, once finished: true when early stopping ended the run before "
+                        + "its last iteration; false when it did not, which includes every FAILED (diverged) or "
+                        + "CANCELLED job. Null without early stopping, while queued or running, and for a job that "
+                        + "ended before its first history point",
                 example = "true")
         Boolean stoppedEarly,
 
         @Schema(
-                description = "With early stopping, once finished: the best point (the stored model holds its "
-                        + "weights with restoreBest); null otherwise",
+                description = "With early stopping, once finished: the best point by early stopping's rule (a "
+                        + "point is better when its monitored loss is below the best so far by more than minDelta). "
+                        + "A SUCCEEDED job's model holds its weights with "
+                        + "restoreBest; a FAILED or CANCELLED job (no model) reports the best point up to where it "
+                        + "stopped (one that ended while back in the queue, or through recovery after a crash: up to "
+                        + "its last checkpoint, which a resumed run also starts from). Null without early stopping, while "
+                        + "queued or running, and for a job that ended before its first history point",
                 example = "412")
         Integer bestIteration,
 
