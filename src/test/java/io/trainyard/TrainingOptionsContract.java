@@ -99,6 +99,10 @@ abstract class TrainingOptionsContract {
         int points = losses.get("iteration").size();
         // The history keeps every point up to the stop: the best one and `patience` without improvement.
         assertThat(points).isEqualTo(best + 15 + 1);
+        // Progress keeps the iteration it stopped at, so its fraction stays below 1 (documented): the
+        // status says the job is done.
+        assertThat(done.at("/progress/iteration").asInt()).isEqualTo(points - 1);
+        assertThat(done.at("/progress/fraction").asDouble()).isEqualTo((points - 1) / 400.0);
         assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
         for (int i = best + 1; i < points; i++) {
             assertThat(losses.at("/validation/" + i).asDouble())

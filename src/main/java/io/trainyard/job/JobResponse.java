@@ -25,7 +25,11 @@ record JobResponse(
         List<Integer> layerSizes,
 
         @Schema(
-                description = "How far training got. A job back in the queue (handed back, or recovered after "
+                description = "How far training got: fraction = iteration / iterations. A SUCCEEDED job that ran "
+                        + "every iteration shows 1; one that early stopping ended (stoppedEarly: true) keeps the "
+                        + "iteration it stopped at, so its fraction stays below 1 although it is finished: the "
+                        + "status, not the fraction, says a job is done. A FAILED or CANCELLED job shows where it "
+                        + "stopped. A job back in the queue (handed back, or recovered after "
                         + "its instance crashed or froze) shows the checkpoint it will resume from, and keeps "
                         + "showing it until its next attempt starts training: the points after the checkpoint are "
                         + "trained again; 0 without a checkpoint (it starts again from its seed)")
@@ -131,9 +135,18 @@ record JobResponse(
 
     @Schema(name = "JobProgress")
     record Progress(
-            @Schema(example = "250") int iteration,
-            @Schema(example = "1000") int iterations,
-            @Schema(example = "0.25") double fraction,
+            @Schema(description = "The latest history point (after this many iterations)", example = "250")
+            int iteration,
+
+            @Schema(description = "The spec's iterations", example = "1000")
+            int iterations,
+
+            @Schema(
+                    description = "iteration / iterations (1 for a SUCCEEDED job with 0 iterations). Below 1 for a "
+                            + "job that early stopping ended: it stopped at that iteration, finished",
+                    example = "0.25")
+            double fraction,
+
             @Schema(example = "1840.2") Double iterationsPerSecond,
             @Schema(example = "0.41") Double etaSeconds) {}
 
