@@ -131,6 +131,21 @@ export function isTerminal(status) {
   return TERMINAL.has(status);
 }
 
+/**
+ * How much of a job is done, for its progress bar. The API's fraction is iteration / iterations; a job
+ * that early stopping ended keeps the iteration it stopped at (0.016 for 24 of 1,500), which on a bar
+ * read as a job barely started. A SUCCEEDED job has done all it will do: its bar is full.
+ */
+export function doneFraction(job) {
+  if (job.status === 'SUCCEEDED') return 1;
+  return Math.max(0, Math.min(1, job.progress?.fraction ?? 0));
+}
+
+/** Whether early stopping ended this finished job before its last iteration. */
+export function stoppedEarly(job) {
+  return job.status === 'SUCCEEDED' && job.stoppedEarly === true;
+}
+
 export function fmtLoss(value) {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';

@@ -1,6 +1,6 @@
 // The job list: pages through GET /jobs with cursors, keeps itself live with a few requests per tick
 // whatever its length (never one request per job), and updates rows in place.
-import { el, fmtLoss, getJson, isTerminal, query } from './api.js';
+import { doneFraction, el, fmtInt, fmtLoss, getJson, isTerminal, query, stoppedEarly } from './api.js';
 
 const PAGE = 50;
 const RUNNING_WINDOW = 200;
@@ -258,12 +258,14 @@ export class JobList {
       badge.className = `badge ${job.status.toLowerCase()}`;
     }
     const p = job.progress || {};
-    const fraction = Math.max(0, Math.min(1, p.fraction ?? 0));
+    const fraction = doneFraction(job);
     const bar = progressCell.firstChild;
     bar.value = fraction;
-    bar.setAttribute('aria-label', `${name}: ${Math.round(fraction * 100)}%`);
     bar.className = job.status.toLowerCase();
-    progressCell.lastChild.textContent = `${Math.floor(fraction * 100)}%`;
+    // Early stopping's finish is complete, and says where it stopped rather than a "100%" it never ran.
+    const text = stoppedEarly(job) ? `stopped early at ${fmtInt(p.iteration)}` : `${Math.floor(fraction * 100)}%`;
+    bar.setAttribute('aria-label', `${name}: ${stoppedEarly(job) ? `done, ${text}` : `${Math.round(fraction * 100)}%`}`);
+    progressCell.lastChild.textContent = text;
     lossCell.textContent = fmtLoss(job.trainLoss);
   }
 }

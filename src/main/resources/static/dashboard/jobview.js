@@ -1,6 +1,8 @@
 // One job, live: status and progress from GET /jobs/{id}/events (Server-Sent Events), or by polling
 // GET /jobs/{id} where the stream is not available; loss and gradient curves grow with `since`.
-import { el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query, readEvents } from './api.js';
+import {
+  doneFraction, el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query, readEvents, stoppedEarly,
+} from './api.js';
 import { LineChart, SET_STYLES, seriesStyle } from './charts.js';
 
 const FIRST_POINTS = 1500; // the whole history, downsampled, when a job is opened
@@ -212,9 +214,10 @@ export class JobView {
     this.cancelButton.hidden = isTerminal(job.status);
     if (refocus) document.getElementById('job-name').focus();
     const bar = document.getElementById('job-progress');
-    bar.value = Math.max(0, Math.min(1, p.fraction ?? 0));
+    bar.value = doneFraction(job);
     bar.className = job.status.toLowerCase();
     const parts = [`iteration ${fmtInt(p.iteration)} of ${fmtInt(p.iterations)}`];
+    if (stoppedEarly(job)) parts.push('stopped early, complete');
     if (job.status === 'RUNNING') {
       parts.push(`${fmtInt(p.iterationsPerSecond)} it/s`, `ETA ${fmtDuration(p.etaSeconds)}`);
     }

@@ -180,7 +180,7 @@ abstract class ApiContract {
                 .isEqualTo(10);
         problem(http.get("/jobs/" + id + "/losses?maxPoints=1"), 400);
         // A query parameter that is not a number says so as `limit=abc` does, without Java's type names.
-        for (String query : List.of("since=abc", "maxPoints=1.5", "since=99999999999999999999")) {
+        for (String query : List.of("since=abc", "maxPoints=1.5")) {
             JsonNode notANumber = problem(http.get("/jobs/" + id + "/losses?" + query), 400);
             String value = query.substring(query.indexOf('=') + 1);
             assertThat(notANumber.get("detail").asString())
@@ -189,6 +189,20 @@ abstract class ApiContract {
                     .doesNotContain("java.lang");
             assertThat(notANumber.at("/errors/0/field").asString()).isEqualTo(query.substring(0, query.indexOf('=')));
         }
+        // A whole number too large to hold is one: "too large", with the bound (and maxPoints' own @Min).
+        Map<String, String> tooLarge = Map.of(
+                "maxPoints=99999999999",
+                "'99999999999' is too large: must be a whole number from 2 to 2147483647",
+                "since=3000000000",
+                "'3000000000' is too large: must be a whole number from -2147483648 to 2147483647",
+                "since=-99999999999999999999",
+                "'-99999999999999999999' is too small: must be a whole number from -2147483648 to 2147483647");
+        tooLarge.forEach((query, message) -> {
+            JsonNode problem = problem(http.get("/jobs/" + id + "/losses?" + query), 400);
+            assertThat(problem.at("/errors/0/field").asString()).isEqualTo(query.substring(0, query.indexOf('=')));
+            assertThat(problem.at("/errors/0/message").asString()).as(query).isEqualTo(message);
+            assertThat(problem.get("detail").asString()).as(query).doesNotContain("not a whole number");
+        });
     }
 
     @Test
@@ -278,6 +292,73 @@ abstract class ApiContract {
     }
 
     @Test
+    void aWholeNumberNoIntHoldsIsTooLargeAndGetsTheFieldsOwnRangeAsItsOwnCheckSaysIt() {
+        // "must be a whole number from -2147483648 to 2147483647" promised basisDegree values no job takes.
+        // Each field: a value an int holds but the field refuses, and one no int holds.
+        String[][] cases = {
+            {"iterations", "\"iterations\": 2000000000", "\"iterations\": 10000000000", "10000000000"},
+            {"basisDegree", "\"basisDegree\": 11", "\"basisDegree\": 2147483648", "2147483648"},
+            {"basisDegree", "\"basisDegree\": 0", "\"basisDegree\": -2147483649", "-2147483649"},
+            {"layers[1]", "\"layers\": [5, 0]", "\"layers\": [5, 3000000000]", "3000000000"},
+            {"batchSize", "\"batchSize\": 0", "\"batchSize\": 2147483648", "2147483648"},
+            {
+                "earlyStopping.patience",
+                "\"earlyStopping\": {\"patience\": 0, \"monitor\": \"train\"}",
+                "\"earlyStopping\": {\"patience\": 3000000000, \"monitor\": \"train\"}",
+                "3000000000"
+            }
+        };
+        for (String[] c : cases) {
+            String field = c[0];
+            JsonNode checked = problem(
+                    http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": 0.1, " + c[1] + "}"), 400);
+            String own = null;
+            for (JsonNode error : checked.get("errors")) {
+                if (error.get("field").asString().equals(field)) {
+                    own = error.get("message").asString();
+                }
+            }
+            assertThat(own).as("%s: %s", field, checked).isNotNull();
+            // The field's own check: "… must be <range>, got <value>"; the same range for a number too big.
+            String range = own.substring(own.indexOf("must be "), own.lastIndexOf(", got "));
+            String verdict = c[3].startsWith("-") ? "is too small: " : "is too large: ";
+            for (String path : List.of("/jobs?dryRun=true", "/sweeps?dryRun=true")) {
+                String body = path.startsWith("/jobs")
+                        ? "{\"dataset\": \"hw5\", \"alpha\": 0.1, " + c[2] + "}"
+                        : "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.1, " + c[2]
+                                + "}, \"grid\": {\"alpha\": [0.1]}, \"selectBy\": \"train\"}";
+                String named = path.startsWith("/jobs") ? field : "base." + field;
+                JsonNode tooLarge = problem(http.post(path, body), 400);
+                assertThat(tooLarge.at("/errors/0/field").asString()).as(body).isEqualTo(named);
+                assertThat(tooLarge.at("/errors/0/message").asString())
+                        .as(body)
+                        .isEqualTo("'" + c[3] + "' " + verdict + range)
+                        .doesNotContain("2147483647");
+            }
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotAJsonObjectIsNamedAsTheBodyInErrors() {
+        // As a sweep without its spec is: validation errors carry `errors`, the whole body's too.
+        for (String path : List.of("/jobs?dryRun=true", "/sweeps?dryRun=true", "/models", "/datasets")) {
+            for (String body : List.of("[1]", "null", "\"x\"", "true", "{\"alpha\": 1")) {
+                JsonNode problem = problem(http.post(path, body), 400);
+                assertThat(problem.at("/errors/0/field").asString())
+                        .as("%s %s: %s", path, body, problem)
+                        .isEqualTo("body");
+                assertThat(problem.at("/errors/0/message").asString())
+                        .as("%s %s", path, body)
+                        .isEqualTo(problem.get("detail").asString());
+            }
+        }
+        assertThat(problem(http.post("/jobs", "[1]"), 400)
+                        .at("/errors/0/message")
+                        .asString())
+                .isEqualTo("The body must be a JSON object, not an array.");
+    }
+
+    @Test
     void aListLimitBeyondAnIntSaysTheRangeItTakes() {
         // "'2147483648' is not a whole number" sent the client looking for a typo in a whole number.
         Map<String, String> ranges = Map.of(
@@ -291,7 +372,8 @@ abstract class ApiContract {
                 JsonNode tooLarge = problem(http.get(path + "?limit=" + value), 400);
                 assertThat(tooLarge.get("detail").asString())
                         .as(path)
-                        .contains("'" + value + "' is out of range: must be a whole number from " + range);
+                        .contains("'" + value + "' is too " + (value.startsWith("-") ? "small" : "large")
+                                + ": must be a whole number from " + range);
                 assertThat(tooLarge.at("/errors/0/field").asString()).isEqualTo("limit");
             }
             assertThat(problem(http.get(path + "?limit=abc"), 400).get("detail").asString())
@@ -437,9 +519,21 @@ abstract class ApiContract {
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.contentType()).startsWith("text/csv");
         String[] lines = csv.text().split("\r?\n");
-        assertThat(lines[0]).isEqualTo("iteration,train,validation,test,train_mse,validation_mse,test_mse");
+        // The JSON answer's names, column by column with the same values: "gives the same as CSV".
+        assertThat(lines[0]).isEqualTo("iteration,train,validation,test,trainMse,validationMse,testMse");
         assertThat(lines).hasSize(202);
         assertThat(lines[201]).startsWith("200,");
+        JsonNode json = http.get("/jobs/" + id + "/losses").expect(200);
+        String[] header = lines[0].split(",");
+        for (int row : new int[] {1, 201}) {
+            String[] cells = lines[row].split(",", -1);
+            for (int c = 0; c < header.length; c++) {
+                assertThat(json.has(header[c])).as("JSON field %s", header[c]).isTrue();
+                assertThat(Double.parseDouble(cells[c]))
+                        .as("%s at row %d", header[c], row)
+                        .isEqualTo(json.get(header[c]).get(row - 1).asDouble());
+            }
+        }
         String[] gradients =
                 http.get("/jobs/" + id + "/gradients?format=csv").text().split("\r?\n");
         assertThat(gradients[0]).isEqualTo("iteration,W0,W1,W0_updateRatio,W1_updateRatio");
@@ -500,6 +594,12 @@ abstract class ApiContract {
         assertThat(svg).contains(">compare-a<").contains(">compare-b<");
         assertThat(http.get("/jobs/compare?ids=" + a + "," + b, "image/png").contentType())
                 .isEqualTo("image/png");
+        String[] csv = http.get("/jobs/compare?ids=" + a + "," + b + "&series=train&format=csv")
+                .text()
+                .split("\r?\n");
+        assertThat(csv[0]).as("the JSON's names").isEqualTo("jobId,label,iteration,train");
+        assertThat(csv).hasSize(1 + 51 + 81);
+        assertThat(csv[1]).startsWith(a + ",compare-a,0,");
         problem(http.get("/jobs/compare?ids=" + a + "&series=loss"), 400);
         problem(http.get("/jobs/compare?ids=nope"), 404);
         // Empty entries (a trailing comma from a client joining a list) name no job: skipped, not 404.

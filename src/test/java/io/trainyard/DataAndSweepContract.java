@@ -887,7 +887,7 @@ abstract class DataAndSweepContract {
                 400);
         assertThat(outOfRange.at("/errors/0/field").asString()).isEqualTo("grid.seed[0]");
         assertThat(outOfRange.at("/errors/0/message").asString())
-                .isEqualTo("'9223372036854775808' is out of range: must be a whole number from "
+                .isEqualTo("'9223372036854775808' is too large: must be a whole number from "
                         + "-9223372036854775808 to 9223372036854775807");
 
         JsonNode zero = problem(

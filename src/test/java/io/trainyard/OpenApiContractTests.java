@@ -60,6 +60,10 @@ class OpenApiContractTests {
         registry.add(
                 "trainyard.data-dir",
                 () -> ApiContract.tempDataDir("trainyard-openapi").toString());
+        // Not the defaults: the job request's documented bounds must follow the configured limits.
+        registry.add("trainyard.limits.max-iterations", () -> "250000");
+        registry.add("trainyard.limits.max-width", () -> "512");
+        registry.add("trainyard.limits.max-hidden-layers", () -> "8");
     }
 
     @LocalServerPort
@@ -494,6 +498,93 @@ class OpenApiContractTests {
         assertThat(violations)
                 .as("real answers that do not fit their documented schema")
                 .isEmpty();
+    }
+
+    /**
+     * A client generated from the document refuses what the service refuses: the job request (a
+     * sweep's base too) declares the bounds of its fields, the configurable ones from the live limits,
+     * and for each bound a body the schema refuses is one the service refuses.
+     */
+    @Test
+    void theJobRequestDeclaresTheBoundsTheServiceEnforcesWithTheConfiguredLimits() {
+        JsonNode request = raw.at("/components/schemas/CreateJobRequest/properties");
+        assertThat(request.at("/iterations/minimum").asInt()).isZero();
+        assertThat(request.at("/iterations/maximum").asInt())
+                .as("trainyard.limits.max-iterations")
+                .isEqualTo(250000);
+        assertThat(request.at("/layers/maxItems").asInt())
+                .as("trainyard.limits.max-hidden-layers")
+                .isEqualTo(8);
+        assertThat(request.at("/layers/items/minimum").asInt()).isEqualTo(1);
+        assertThat(request.at("/layers/items/maximum").asInt())
+                .as("trainyard.limits.max-width")
+                .isEqualTo(512);
+        assertThat(request.at("/basisDegree/minimum").asInt()).isEqualTo(1);
+        assertThat(request.at("/basisDegree/maximum").asInt()).isEqualTo(10);
+        assertThat(request.at("/batchSize/minimum").asInt()).isEqualTo(1);
+        assertThat(request.at("/batchSize/maximum").isMissingNode()).isTrue();
+        assertThat(request.at("/alpha/exclusiveMinimum").asInt()).isZero();
+        assertThat(request.at("/scale/minimum").asInt()).isZero();
+        assertThat(request.at("/validationFraction/minimum").asInt()).isZero();
+        assertThat(request.at("/validationFraction/exclusiveMaximum").asInt()).isEqualTo(1);
+        assertThat(request.at("/name/maxLength").asInt()).isEqualTo(200);
+        assertThat(request.at("/activation/enum").toString()).isEqualTo("[\"sigmoid\",\"relu\",\"tanh\",\"none\"]");
+        assertThat(request.at("/iterations/description").asString())
+                .contains("epochs")
+                .contains("batchSize");
+        assertThat(request.at("/seed/description").asString()).contains("mini-batch order");
+        assertThat(raw.at("/components/schemas/EarlyStopping/properties/patience/minimum")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(raw.at("/components/schemas/Optimizer/properties/beta1/exclusiveMaximum")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(raw.at("/components/schemas/Optimizer/properties/epsilon/exclusiveMinimum")
+                        .asInt())
+                .isZero();
+        assertThat(raw.at("/components/schemas/CreateSweepRequest/properties/base")
+                        .toString())
+                .as("a sweep's base is the job request, bounds and all")
+                .contains("#/components/schemas/CreateJobRequest");
+
+        ObjectNode root = Http.JSON.createObjectNode();
+        root.put("$schema", SpecificationVersion.DRAFT_2020_12.getDialectId());
+        root.set("components", raw.get("components"));
+        root.putArray("allOf").addObject().put("$ref", "#/components/schemas/CreateJobRequest");
+        var schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(root);
+        Http http = new Http(port);
+        String ok = "\"dataset\": \"hw5\", \"alpha\": 0.1";
+        String widest = "{" + ok + ", \"iterations\": 250000, \"layers\": [512], \"basisDegree\": 10, "
+                + "\"validationFraction\": 0.5, \"batchSize\": 1, \"activation\": \"tanh\", \"scale\": 0}";
+        assertThat(schema.validate(Http.JSON.readTree(widest))).as(widest).isEmpty();
+        assertThat(http.post("/jobs?dryRun=true", widest).status()).as(widest).isEqualTo(200);
+        for (String beyond : List.of(
+                "\"iterations\": 250001",
+                "\"iterations\": -1",
+                "\"layers\": [513]",
+                "\"layers\": [0]",
+                "\"layers\": [1, 1, 1, 1, 1, 1, 1, 1, 1]",
+                "\"basisDegree\": 11",
+                "\"alpha\": 0",
+                "\"scale\": -1",
+                "\"validationFraction\": 1",
+                "\"batchSize\": 0",
+                "\"activation\": \"softmax\"",
+                "\"earlyStopping\": {\"patience\": 0, \"monitor\": \"train\"}",
+                "\"optimizer\": {\"type\": \"momentum\", \"beta\": 1}",
+                "\"optimizer\": {\"type\": \"adam\", \"epsilon\": 0}")) {
+            // A later duplicate of alpha would be refused for that alone: alpha's case replaces the first.
+            String body = beyond.startsWith("\"alpha\"")
+                    ? "{\"dataset\": \"hw5\", " + beyond + "}"
+                    : "{" + ok + ", " + beyond + "}";
+            assertThat(schema.validate(Http.JSON.readTree(body)))
+                    .as("the schema refuses %s", body)
+                    .isNotEmpty();
+            assertThat(http.post("/jobs?dryRun=true", body).status())
+                    .as("the service refuses %s", body)
+                    .isEqualTo(400);
+        }
     }
 
     /**

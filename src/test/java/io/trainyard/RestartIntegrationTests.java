@@ -83,6 +83,46 @@ class RestartIntegrationTests {
     }
 
     @Test
+    void anEarlyStoppingJobCancelledBackInTheQueueReportsTheBestPointOfItsCheckpoint() throws SQLException {
+        Http first = new Http(port(start()));
+        Map<String, Object> spec = slowSpec(15_000);
+        spec.put("earlyStopping", Map.of("monitor", "train", "patience", 15_000));
+        String id = first.post("/jobs", spec).expect(202).get("id").asString();
+        awaitPastIteration(first, id, 100);
+
+        contexts.remove(0).close(); // a clean stop: checkpointed and handed back to the queue
+        // A cancel asked for while it ran that its worker never saw: the next claim cancels the job instead
+        // of training it, and no run is left to say early stopping's verdict; its checkpoint does.
+        try (Connection db = stoppedDatabase();
+                PreparedStatement cancel = db.prepareStatement(
+                        "UPDATE jobs SET cancel_requested = TRUE WHERE id = ? AND status = 'QUEUED'")) {
+            cancel.setString(1, id);
+            assertThat(cancel.executeUpdate()).as("handed back to the queue").isEqualTo(1);
+        }
+
+        Http second = new Http(port(start()));
+        await().atMost(STARTUP)
+                .until(() -> second.get("/jobs/" + id).json().get("status").asString(), "CANCELLED"::equals);
+        JsonNode cancelled = second.get("/jobs/" + id).json();
+        assertThat(cancelled.get("stoppedEarly").isBoolean())
+                .as("%s", cancelled)
+                .isTrue();
+        assertThat(cancelled.get("stoppedEarly").asBoolean()).isFalse();
+        // Its history ends at the checkpoint it was handed back at: the best point of the one is the other's.
+        JsonNode losses = second.get("/jobs/" + id + "/losses").expect(200);
+        JsonNode train = losses.get("train");
+        int best = 0;
+        for (int i = 1; i < train.size(); i++) {
+            if (train.get(i).asDouble() < train.get(best).asDouble()) {
+                best = i;
+            }
+        }
+        assertThat(best).as("the loss fell after point 0").isPositive();
+        assertThat(cancelled.get("bestIteration").asInt()).isEqualTo(best);
+        assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
+    }
+
+    @Test
     void sigtermCheckpointsHandsBackAndExitsWithinTenSecondsAndTheJobResumesWithoutAnotherAttempt() throws Exception {
         int port = freePort();
         child = startChildProcess(port);

@@ -99,6 +99,10 @@ abstract class TrainingOptionsContract {
         int points = losses.get("iteration").size();
         // The history keeps every point up to the stop: the best one and `patience` without improvement.
         assertThat(points).isEqualTo(best + 15 + 1);
+        // Progress keeps the iteration it stopped at, so its fraction stays below 1 (documented): the
+        // status says the job is done.
+        assertThat(done.at("/progress/iteration").asInt()).isEqualTo(points - 1);
+        assertThat(done.at("/progress/fraction").asDouble()).isEqualTo((points - 1) / 400.0);
         assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
         for (int i = best + 1; i < points; i++) {
             assertThat(losses.at("/validation/" + i).asDouble())
@@ -158,6 +162,79 @@ abstract class TrainingOptionsContract {
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
         assertThat(model.get("trainLoss").asDouble())
                 .isEqualTo(losses.at("/train/30").asDouble());
+    }
+
+    @Test
+    void aJobWithEarlyStoppingThatDivergesReportsItsBestPointSoFarAndThatItDidNotStopEarly() {
+        // The audit's case: a linear network whose steps overshoot, diverging at iteration 5.
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("name", "diverging with early stopping");
+        spec.put("data", Map.of("x", List.of(List.of(1), List.of(2), List.of(3)), "y", List.of(1, 2, 3)));
+        spec.put("layers", List.of(3));
+        spec.put("activation", "none");
+        spec.put("scale", 1);
+        spec.put("alpha", 0.5);
+        spec.put("iterations", 100);
+        spec.put("seed", 1);
+        spec.put("earlyStopping", Map.of("monitor", "train", "patience", 50));
+
+        String id = track(http.post("/jobs", spec).expect(202));
+        JsonNode failed = awaitStatus(id, "FAILED");
+
+        assertThat(failed.at("/error/type").asString()).isEqualTo("diverged");
+        assertThat(failed.get("stoppedEarly").isBoolean()).as("job %s", failed).isTrue();
+        assertThat(failed.get("stoppedEarly").asBoolean()).isFalse();
+        JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
+        int best = firstLowest(losses.get("train"));
+        assertThat(failed.get("bestIteration").isInt()).as("job %s", failed).isTrue();
+        assertThat(failed.get("bestIteration").asInt()).isEqualTo(best);
+        assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
+        assertThat(failed.get("restoredBest").isNull())
+                .as("no model, nothing restored")
+                .isTrue();
+
+        // A job that diverges at its very first point has no best point: neither is said.
+        spec.put("name", "diverging at point 0 with early stopping");
+        spec.put("scale", 1e160);
+        String atZero = track(http.post("/jobs", spec).expect(202));
+        JsonNode none = awaitStatus(atZero, "FAILED");
+        assertThat(none.get("stoppedEarly").isNull()).as("job %s", none).isTrue();
+        assertThat(none.get("bestIteration").isNull()).isTrue();
+    }
+
+    @Test
+    void aCancelledJobWithEarlyStoppingReportsItsBestPointSoFarAndThatItDidNotStopEarly() {
+        Map<String, Object> spec = hw5Spec("cancelled with early stopping", 1_000_000);
+        spec.put("earlyStopping", Map.of("monitor", "train", "patience", 1_000_000));
+        String id = track(http.post("/jobs", spec).expect(202));
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() ->
+                        http.get("/jobs/" + id).json().at("/progress/iteration").asInt() > 50);
+
+        http.post("/jobs/" + id + "/cancel", "").expect(202);
+        JsonNode cancelled = awaitStatus(id, "CANCELLED");
+
+        assertThat(cancelled.get("stoppedEarly").isBoolean())
+                .as("job %s", cancelled)
+                .isTrue();
+        assertThat(cancelled.get("stoppedEarly").asBoolean()).isFalse();
+        JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
+        int best = firstLowest(losses.get("train"));
+        assertThat(best).as("the loss fell after point 0").isPositive();
+        assertThat(cancelled.get("bestIteration").asInt()).isEqualTo(best);
+        assertThat(losses.get("bestIteration").asInt()).isEqualTo(best);
+    }
+
+    /** Early stopping's rule with minDelta 0: the first point with the lowest loss. */
+    private static int firstLowest(JsonNode losses) {
+        int best = 0;
+        for (int i = 1; i < losses.size(); i++) {
+            if (losses.get(i).asDouble() < losses.get(best).asDouble()) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     // ---------------------------------------------------------------- explicit validation data

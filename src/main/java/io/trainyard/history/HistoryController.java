@@ -56,6 +56,13 @@ class HistoryController {
     static final String RESOLUTION_HEADER = "Trainyard-History-Resolution";
     private static final String DIVERGED_AT = "diverged at iteration ";
 
+    /**
+     * The losses CSV's header: the JSON answer's column names, so that a client reads either by the same
+     * names (it said {@code train_mse} where the JSON says {@code trainMse}).
+     */
+    static final List<String> LOSS_COLUMNS =
+            List.of("iteration", "train", "validation", "test", "trainMse", "validationMse", "testMse");
+
     private final FinishedJobs finished;
     private final HistoryService histories;
     private final FinishedHistories answers;
@@ -90,7 +97,10 @@ class HistoryController {
                     + "first, the last, the highest and the lowest point of each loss curve present (train, validation, test: "
                     + "validation's lowest is early stopping's best) and the train curve's shape (largest-triangle-three-buckets "
                     + "on the log train loss). "
-                    + "`Accept: text/csv` gives the same columns as CSV; `Accept: image/png` or `image/svg+xml` a plot of the "
+                    + "`Accept: text/csv` gives the same columns as CSV, under the JSON's names: the header is "
+                    + "`iteration,train,validation,test,trainMse,validationMse,testMse`, every column is always there "
+                    + "and a cell is empty where the JSON has null (a job without a validation or test set). "
+                    + "`Accept: image/png` or `image/svg+xml` a plot of the "
                     + "train/validation/test curves (`log=false` for a linear axis). `format=json|csv|png|svg` overrides Accept. "
                     + "Every answer says `resolution` (also the `Trainyard-History-Resolution` header): `full`, or "
                     + "`coarse` once `trainyard.history.retention` has kept only the coarse level of a finished job.")
@@ -123,14 +133,7 @@ class HistoryController {
                 respond(
                         representation,
                         csv(
-                                List.of(
-                                        "iteration",
-                                        "train",
-                                        "validation",
-                                        "test",
-                                        "train_mse",
-                                        "validation_mse",
-                                        "test_mse"),
+                                LOSS_COLUMNS,
                                 losses.iteration().length,
                                 (printer, i) -> printer.printRecord(
                                         losses.iteration()[i],
@@ -262,7 +265,8 @@ class HistoryController {
             summary = "Compare jobs",
             description = "One loss curve per job (up to 20) on one chart, like the "
                     + "homework's figure of several models: `ids=a,b,c`, `series=train|validation|test`. JSON gives the curves "
-                    + "(downsampled to `maxPoints`, default 500), PNG/SVG the plot.")
+                    + "(downsampled to `maxPoints`, default 500), CSV one row per point of each curve (header "
+                    + "`jobId,label,iteration,<series>`), PNG/SVG the plot.")
     @ApiResponse(
             responseCode = "200",
             description = "The curves as JSON or CSV, or their plot",
@@ -391,9 +395,10 @@ class HistoryController {
         return series;
     }
 
+    /** One row per point of each curve; the JSON's names ({@code jobId}), the value column named by the series. */
     private static CsvBody comparisonCsv(ComparisonResponse comparison) {
         return csv(
-                List.of("job_id", "label", "iteration", comparison.series()),
+                List.of("jobId", "label", "iteration", comparison.series()),
                 comparison.jobs().size(),
                 (printer, j) -> {
                     ComparisonResponse.Curve curve = comparison.jobs().get(j);

@@ -3,6 +3,7 @@ package io.trainyard.history;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -17,6 +18,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
+import io.trainyard.system.WholeNumberRange;
 
 /**
  * Reads a {@link HistoryQuery} straight from the query string and checks it against the
@@ -90,8 +92,28 @@ class HistoryQueryResolver implements HandlerMethodArgumentResolver, WebMvcConfi
         try {
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
-            errors.add(new FieldError(name, "'" + shorten(value) + "' is not a whole number (at most 2147483647)"));
+            // maxPoints=99999999999 is a whole number, only one too large to hold: say so, with the bound.
+            errors.add(new FieldError(
+                    name,
+                    WHOLE_NUMBER.matcher(value).matches()
+                            ? WholeNumberRange.beyond(value, range(name))
+                            : "'" + shorten(value) + "' is not a whole number"));
             return null;
+        }
+    }
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
+
+    /**
+     * The range of a parameter: its {@code @Min}/{@code @Max} on {@link HistoryQuery}, the missing bound
+     * an {@code int}'s, which for a query parameter is the bound (no larger number can be sent).
+     */
+    private static WholeNumberRange range(String name) {
+        WholeNumberRange integer = WholeNumberRange.ofJavaType(false);
+        try {
+            return WholeNumberRange.declaredOn(HistoryQuery.class.getDeclaredField(name), integer);
+        } catch (NoSuchFieldException e) {
+            return integer;
         }
     }
 

@@ -28,8 +28,10 @@ record LossesResponse(
         @Schema(description = "test / test rows") double[] testMse,
 
         @Schema(
-                description = "Early stopping's best point once the job has finished (the stored model's weights "
-                        + "with restoreBest); null otherwise",
+                description = "Early stopping's best point once the job has finished, as the job's bestIteration: "
+                        + "the stored model's weights with restoreBest; for a FAILED or CANCELLED job the best point "
+                        + "up to where it stopped. Null without early stopping, while the job runs, and for a job "
+                        + "that ended before its first point",
                 example = "412")
         Integer bestIteration,
 

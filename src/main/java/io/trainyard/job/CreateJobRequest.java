@@ -21,7 +21,11 @@ public record CreateJobRequest(
         @Schema(description = "Inline data instead of a data set id")
         InlineData data,
 
-        @Schema(description = "Hidden-layer widths only; [] is a linear model. Default []", example = "[50]")
+        @Schema(
+                description = "Hidden-layer widths only; [] is a linear model. Default []. At most "
+                        + "trainyard.limits.max-hidden-layers layers of 1 to trainyard.limits.max-width units (the "
+                        + "bounds here)",
+                example = "[50]")
         List<Integer> layers,
 
         @Schema(
@@ -41,12 +45,17 @@ public record CreateJobRequest(
                 requiredMode = Schema.RequiredMode.REQUIRED)
         Double alpha,
 
-        @Schema(description = "Gradient-descent steps. Default 1000", example = "1000")
+        @Schema(
+                description = "How long to train: gradient-descent steps with full batch (the default), epochs (passes "
+                        + "over the training rows, one update per mini-batch) with batchSize. From 0 to "
+                        + "trainyard.limits.max-iterations (the maximum here). Default 1000",
+                example = "1000")
         Integer iterations,
 
         @Schema(
-                description = "Seed of the weight initialisation and validation split. Default: drawn at random and"
-                        + " reported in the job's spec",
+                description = "Seed of the weight initialisation, the validation split and, with batchSize, the "
+                        + "mini-batch order (a SplitMix64 generator that starts at the seed). Any 64-bit whole "
+                        + "number. Default: drawn at random and reported in the job's spec",
                 example = "7")
         Long seed,
 
@@ -73,7 +82,8 @@ public record CreateJobRequest(
         OptimizerOption optimizer,
 
         @Schema(
-                description = "Rows per mini-batch, at least 1; iterations then count epochs. Default: full batch",
+                description = "Rows per mini-batch, at least 1 (at least the training rows is full batch); "
+                        + "iterations then count epochs. Default: full batch",
                 example = "32")
         Integer batchSize,
 

@@ -25,7 +25,11 @@ record JobResponse(
         List<Integer> layerSizes,
 
         @Schema(
-                description = "How far training got. A job back in the queue (handed back, or recovered after "
+                description = "How far training got: fraction = iteration / iterations. A SUCCEEDED job that ran "
+                        + "every iteration shows 1; one that early stopping ended (stoppedEarly: true) keeps the "
+                        + "iteration it stopped at, so its fraction stays below 1 although it is finished: the "
+                        + "status, not the fraction, says a job is done. A FAILED or CANCELLED job shows where it "
+                        + "stopped. A job back in the queue (handed back, or recovered after "
                         + "its instance crashed or froze) shows the checkpoint it will resume from, and keeps "
                         + "showing it until its next attempt starts training: the points after the checkpoint are "
                         + "trained again; 0 without a checkpoint (it starts again from its seed)")
@@ -98,14 +102,21 @@ record JobResponse(
         Long estimatedMemoryBytes,
 
         @Schema(
-                description = "With early stopping, once finished: whether it ended the run before its last "
-                        + "iteration; null otherwise",
+                description = "With early stopping, once finished: true when early stopping ended the run before "
+                        + "its last iteration; false when it did not, which includes every FAILED (diverged) or "
+                        + "CANCELLED job. Null without early stopping, while queued or running, and for a job that "
+                        + "ended before its first history point",
                 example = "true")
         Boolean stoppedEarly,
 
         @Schema(
-                description = "With early stopping, once finished: the best point (the stored model holds its "
-                        + "weights with restoreBest); null otherwise",
+                description = "With early stopping, once finished: the best point by early stopping's rule (a "
+                        + "point is better when its monitored loss is below the best so far by more than minDelta). "
+                        + "A SUCCEEDED job's model holds its weights with "
+                        + "restoreBest; a FAILED or CANCELLED job (no model) reports the best point up to where it "
+                        + "stopped (one that ended while back in the queue, or through recovery after a crash: up to "
+                        + "its last checkpoint, which a resumed run also starts from). Null without early stopping, while "
+                        + "queued or running, and for a job that ended before its first history point",
                 example = "412")
         Integer bestIteration,
 
@@ -124,9 +135,18 @@ record JobResponse(
 
     @Schema(name = "JobProgress")
     record Progress(
-            @Schema(example = "250") int iteration,
-            @Schema(example = "1000") int iterations,
-            @Schema(example = "0.25") double fraction,
+            @Schema(description = "The latest history point (after this many iterations)", example = "250")
+            int iteration,
+
+            @Schema(description = "The spec's iterations", example = "1000")
+            int iterations,
+
+            @Schema(
+                    description = "iteration / iterations (1 for a SUCCEEDED job with 0 iterations). Below 1 for a "
+                            + "job that early stopping ended: it stopped at that iteration, finished",
+                    example = "0.25")
+            double fraction,
+
             @Schema(example = "1840.2") Double iterationsPerSecond,
             @Schema(example = "0.41") Double etaSeconds) {}
 

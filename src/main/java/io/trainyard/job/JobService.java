@@ -373,8 +373,10 @@ public class JobService {
             TrainingJob job = get(id);
             if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
                 log.info("Job {} cancelled while queued", id);
-                events.publishEvent(new JobFinished(id));
+                // First what follows from the cancel (a checkpoint of a job handed back earlier goes, and
+                // early stopping's best point so far with it onto the job), then the watchers are told.
                 events.publishEvent(new JobCancelledWhileQueued(id));
+                events.publishEvent(new JobFinished(id));
                 return get(id);
             }
             if (job.status() == JobStatus.RUNNING && jobs.requestCancel(id)) {

@@ -27,6 +27,7 @@ import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
 import io.trainyard.system.Seeds;
 import io.trainyard.system.TrainyardProperties;
+import io.trainyard.system.WholeNumberRange;
 
 /**
  * Checks a job request against the rules and the configured limits, and fills in the defaults.
@@ -42,11 +43,14 @@ class JobSpecResolver {
     private final DatasetCatalog datasets;
     private final ModelService models;
     private final TrainyardProperties.Limits limits;
+    private final JobSpecRanges ranges;
 
-    JobSpecResolver(DatasetCatalog datasets, ModelService models, TrainyardProperties properties) {
+    JobSpecResolver(
+            DatasetCatalog datasets, ModelService models, TrainyardProperties properties, JobSpecRanges ranges) {
         this.datasets = datasets;
         this.models = models;
         this.limits = properties.limits();
+        this.ranges = ranges;
     }
 
     /**
@@ -89,16 +93,12 @@ class JobSpecResolver {
             errors.add(new FieldError("alpha", "must be a finite number greater than 0, got " + request.alpha()));
         }
         int iterations = request.iterations() == null ? DEFAULT_ITERATIONS : request.iterations();
-        if (iterations < 0 || iterations > limits.maxIterations()) {
-            errors.add(new FieldError(
-                    "iterations",
-                    "must be between 0 and " + limits.maxIterations() + " (trainyard.limits.max-iterations), got "
-                            + iterations));
+        if (!ranges.iterations().contains(iterations)) {
+            errors.add(new FieldError("iterations", ranges.iterations().mustBe(iterations)));
         }
         int basisDegree = request.basisDegree() == null ? 1 : request.basisDegree();
-        if (basisDegree < 1 || basisDegree > Preprocessing.MAX_BASIS_DEGREE) {
-            errors.add(new FieldError(
-                    "basisDegree", "must be between 1 and " + Preprocessing.MAX_BASIS_DEGREE + ", got " + basisDegree));
+        if (!ranges.basisDegree().contains(basisDegree)) {
+            errors.add(new FieldError("basisDegree", ranges.basisDegree().mustBe(basisDegree)));
         }
         double validationFraction = request.validationFraction() == null ? 0.0 : request.validationFraction();
         if (!(validationFraction >= 0 && validationFraction < 1)) {
@@ -107,13 +107,10 @@ class JobSpecResolver {
         }
         List<Integer> hidden = hiddenLayers(request.layers(), errors);
         Optimizer optimizer = optimizer(request.optimizer(), errors);
-        if (request.batchSize() != null && request.batchSize() < 1) {
-            errors.add(new FieldError(
-                    "batchSize",
-                    "must be at least 1 (rows per mini-batch), or absent for full " + "batch, got "
-                            + request.batchSize()));
+        if (request.batchSize() != null && !ranges.batchSize().contains(request.batchSize())) {
+            errors.add(new FieldError("batchSize", ranges.batchSize().mustBe(request.batchSize())));
         }
-        EarlyStoppingOption earlyStopping = earlyStopping(request.earlyStopping(), errors);
+        EarlyStoppingOption earlyStopping = earlyStopping(request.earlyStopping(), ranges.patience(), errors);
 
         int inputs = -1;
         int outputs = -1;
@@ -193,7 +190,7 @@ class JobSpecResolver {
         List<Integer> layerSizes = null;
         long parameterCount = 0;
         long memory = 0;
-        if (inputs > 0 && hidden != null && basisDegree >= 1 && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
+        if (inputs > 0 && hidden != null && ranges.basisDegree().contains(basisDegree)) {
             layerSizes = new ArrayList<>();
             int expanded = inputs * basisDegree;
             if (expanded > limits.maxWidth()) {
@@ -258,8 +255,7 @@ class JobSpecResolver {
                 && request.warmStartModel() == null
                 // Finite raw inputs stay finite through a degree-1 expansion without normalisation.
                 && (basisDegree > 1 || Boolean.TRUE.equals(request.normalize()))
-                && basisDegree >= 1
-                && basisDegree <= Preprocessing.MAX_BASIS_DEGREE) {
+                && ranges.basisDegree().contains(basisDegree)) {
             // Refused here rather than failing the job: the preprocessing is fitted on these rows when it
             // starts, and the held-out rows go through it. (Fitted here on every row of x: with a
             // validationFraction the job fits on the rest, and checks again when it starts.)
@@ -373,14 +369,15 @@ class JobSpecResolver {
     }
 
     /** Early stopping with every default filled in; null when absent or after adding its problems. */
-    private static EarlyStoppingOption earlyStopping(EarlyStoppingOption option, List<FieldError> errors) {
+    private static EarlyStoppingOption earlyStopping(
+            EarlyStoppingOption option, WholeNumberRange patiences, List<FieldError> errors) {
         if (option == null) {
             return null;
         }
         int before = errors.size();
         int patience = option.patience() == null ? EarlyStoppingOption.DEFAULT_PATIENCE : option.patience();
-        if (patience < 1) {
-            errors.add(new FieldError("earlyStopping.patience", "must be at least 1, got " + patience));
+        if (!patiences.contains(patience)) {
+            errors.add(new FieldError("earlyStopping.patience", patiences.mustBe(patience)));
         }
         double minDelta = option.minDelta() == null ? EarlyStopping.DEFAULT_MIN_DELTA : option.minDelta();
         if (!(minDelta >= 0) || !Double.isFinite(minDelta)) {
@@ -425,14 +422,15 @@ class JobSpecResolver {
         }
         for (int i = 0; i < layers.size(); i++) {
             Integer width = layers.get(i);
-            if (width == null || width < 1) {
-                errors.add(new FieldError("layers[" + i + "]", "a hidden layer needs at least 1 unit, got " + width));
-                ok = false;
-            } else if (width > limits.maxWidth()) {
+            if (width == null) {
                 errors.add(new FieldError(
                         "layers[" + i + "]",
-                        "width " + width + " is more than the limit " + limits.maxWidth()
-                                + " (trainyard.limits.max-width)"));
+                        "a hidden layer's width must be " + ranges.width().describe() + ", got null"));
+                ok = false;
+            } else if (!ranges.width().contains(width)) {
+                errors.add(new FieldError(
+                        "layers[" + i + "]",
+                        "a hidden layer's width " + ranges.width().mustBe(width)));
                 ok = false;
             }
         }

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
+import io.trainyard.system.WholeNumberRanges;
 
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.InputCoercionException;
@@ -61,6 +62,7 @@ final class Grid {
      * a hash set, in linear time.
      *
      * @param maxValueLength the longest array a value may be (a layers value has at most this many widths)
+     * @param ranges the job fields' whole-number ranges, said of a value too large for its field
      * @return the grid, or null when it has problems
      */
     static Grid check(
@@ -68,6 +70,7 @@ final class Grid {
             int maxSize,
             int maxValueLength,
             JsonMapper json,
+            WholeNumberRanges ranges,
             List<FieldError> errors) {
         if (grid == null || grid.isEmpty()) {
             errors.add(new FieldError(
@@ -122,9 +125,9 @@ final class Grid {
                 String field = "grid." + key + "[" + i + "]";
                 // Each value's own problem first, then duplicates: 1e400 and 2e400 both overflow to
                 // Infinity, and "listed twice" named a value the client never wrote instead of the one it did.
-                String problem = problem(json, key, value, maxValueLength);
+                FieldError problem = problem(json, key, value, maxValueLength, ranges);
                 if (problem != null) {
-                    errors.add(new FieldError(field, problem));
+                    errors.add(new FieldError(field + problem.field(), problem.message()));
                 } else if (!seen.add(sameness(value))) {
                     errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
                 }
@@ -206,43 +209,64 @@ final class Grid {
         return json.treeToValue(spec, CreateJobRequest.class);
     }
 
-    /** What is wrong with one value on its own, or null when nothing is. */
-    private static String problem(JsonMapper json, String key, JsonNode value, int maxValueLength) {
+    /**
+     * What is wrong with one value on its own, or null when nothing is: the message, and where inside
+     * the value ("" for the value itself, ".patience" or "[1]" for a part of it).
+     */
+    private static FieldError problem(
+            JsonMapper json, String key, JsonNode value, int maxValueLength, WholeNumberRanges ranges) {
         if (value.isNull() && !OFF_WHEN_NULL.contains(key)) {
-            return "must not be null; give " + KEYS.get(key);
+            return new FieldError("", "must not be null; give " + KEYS.get(key));
         }
         if (value.isContainer() && value.size() > maxValueLength) {
-            return "has " + value.size() + " entries, more than the limit " + maxValueLength
-                    + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key);
+            return new FieldError(
+                    "",
+                    "has " + value.size() + " entries, more than the limit " + maxValueLength
+                            + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key));
         }
         if (isInfinite(value)) {
-            return "is not a finite number: it is beyond the range of a number (more than about 1.8e308 in size); "
-                    + "give " + KEYS.get(key);
+            return new FieldError(
+                    "",
+                    "is not a finite number: it is beyond the range of a number (more than about 1.8e308 in "
+                            + "size); give " + KEYS.get(key));
         }
-        return unconvertible(json, key, value);
+        return unconvertible(json, key, value, ranges);
     }
 
     /**
      * Why the value cannot be the key's field of a job, or null when it can. A whole number the field
-     * cannot hold is out of range, as POST /jobs says it, not "not a whole number".
+     * cannot hold is too large for it (with the field's range), as POST /jobs says it, not "not a whole
+     * number"; inside a value ({@code {"patience": 3000000000}}, {@code [5, 3000000000]}) the part is named.
      */
-    private static String unconvertible(JsonMapper json, String key, JsonNode value) {
+    private static FieldError unconvertible(JsonMapper json, String key, JsonNode value, WholeNumberRanges ranges) {
         try {
             ObjectNode probe = json.createObjectNode();
             probe.set(key, value);
             json.treeToValue(probe, CreateJobRequest.class);
             return null;
         } catch (InputCoercionException e) {
-            if (value.isIntegralNumber() && isWhole(e.getTargetType())) {
-                boolean wide = e.getTargetType() == Long.class || e.getTargetType() == long.class;
-                return "'" + value + "' is out of range: must be a whole number from "
-                        + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
-                        + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE);
+            if (isWhole(e.getTargetType())) {
+                return new FieldError(within(e), WholeNumberRanges.beyond(List.of(ranges), e));
             }
-            return "must be " + KEYS.get(key) + ", got " + value;
+            return new FieldError("", "must be " + KEYS.get(key) + ", got " + value);
         } catch (JacksonException e) {
-            return "must be " + KEYS.get(key) + ", got " + value;
+            return new FieldError("", "must be " + KEYS.get(key) + ", got " + value);
         }
+    }
+
+    /** Where in a grid value the probe failed: the path after its first step, the key (".patience", "[1]"). */
+    private static String within(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        List<JacksonException.Reference> steps = e.getPath();
+        for (int i = 1; i < steps.size(); i++) {
+            JacksonException.Reference step = steps.get(i);
+            if (step.getPropertyName() != null) {
+                path.append('.').append(step.getPropertyName());
+            } else if (step.getIndex() >= 0) {
+                path.append('[').append(step.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     private static boolean isWhole(Class<?> type) {

@@ -23,6 +23,7 @@ import io.trainyard.history.MemberCurve;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.job.JobSpecRanges;
 import io.trainyard.job.MemberConflictException;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
@@ -63,6 +64,8 @@ class SweepService {
     private final int maxSweepSize;
     private final int maxHiddenLayers;
     private final int queueCapacity;
+    /** Said of a grid value too large for its field, as POST /jobs says it. */
+    private final JobSpecRanges ranges;
 
     SweepService(
             SweepRepository sweeps,
@@ -83,6 +86,7 @@ class SweepService {
         this.maxSweepSize = properties.limits().maxSweepSize();
         this.maxHiddenLayers = properties.limits().maxHiddenLayers();
         this.queueCapacity = properties.limits().queueCapacity();
+        this.ranges = new JobSpecRanges(properties.limits());
     }
 
     /**
@@ -196,7 +200,7 @@ class SweepService {
                     "is required: the job spec every member starts from, e.g. "
                             + "{\"dataset\": \"hw5\", \"alpha\": 0.001, \"validationFraction\": 0.2}"));
         }
-        Grid grid = Grid.check(request.grid(), maxSweepSize, maxHiddenLayers, json, errors);
+        Grid grid = Grid.check(request.grid(), maxSweepSize, maxHiddenLayers, json, ranges, errors);
         checkFitsAtAll(Grid.product(request.grid()), errors);
         if (request.base() != null && grid != null) {
             checkSelection(request.base(), grid, selectBy, errors);
@@ -417,7 +421,7 @@ class SweepService {
         Map<String, List<JsonNode>> grid = sweep.grid();
         List<FieldError> ignored = new ArrayList<>();
         // The stored grid passed these checks when the sweep was created; the limit may have been lowered since.
-        Grid checked = Grid.check(grid, Integer.MAX_VALUE, Integer.MAX_VALUE, json, ignored);
+        Grid checked = Grid.check(grid, Integer.MAX_VALUE, Integer.MAX_VALUE, json, ranges, ignored);
         return checked == null ? List.of() : checked.points();
     }
 

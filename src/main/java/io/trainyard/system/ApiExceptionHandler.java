@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.servlet.RequestDispatcher;
@@ -13,6 +12,7 @@ import jakarta.servlet.RequestDispatcher;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.NestedRuntimeException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
@@ -63,8 +63,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    /** The number in Jackson's out-of-range sentence: "Numeric value (2147483648) out of range of `int` …". */
-    private static final Pattern QUOTED_NUMBER = Pattern.compile("\\((-?[0-9]{1,400})\\)");
+    /** The features' ranges of their whole-number body fields, read when a number does not fit one. */
+    private final ObjectProvider<WholeNumberRanges> ranges;
+
+    ApiExceptionHandler(ObjectProvider<WholeNumberRanges> ranges) {
+        this.ranges = ranges;
+    }
 
     @ExceptionHandler(InvalidRequestException.class)
     ResponseEntity<Object> invalid(InvalidRequestException ex) {
@@ -283,27 +287,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 && ex.getValue() instanceof String given
                 && WHOLE_NUMBER.matcher(given.strip()).matches()) {
             // ?limit=2147483648 is a whole number, only one the parameter cannot hold: "is not a whole
-            // number" sent the client looking for a typo. Say the range the parameter takes.
-            message = "'" + (given.length() <= 40 ? given : given.substring(0, 40) + "…") + "' is out of range: "
-                    + "must be a whole number from " + bound(ex, true) + " to " + bound(ex, false);
+            // number" sent the client looking for a typo. Say the range the parameter takes: its own
+            // @Min/@Max, else its type's, which for a query parameter is the bound (none larger fits).
+            boolean wide = ex.getRequiredType() == Long.class || ex.getRequiredType() == long.class;
+            message = WholeNumberRange.beyond(
+                    given,
+                    WholeNumberRange.declaredOn(ex.getParameter().getParameter(), WholeNumberRange.ofJavaType(wide)));
         }
         return invalidRequest(new InvalidRequestException(ex.getName(), message), new HttpHeaders());
     }
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]+");
-
-    /** The parameter's own {@code @Min} or {@code @Max} when it has one, else its type's. */
-    private static long bound(MethodArgumentTypeMismatchException ex, boolean lower) {
-        boolean wide = ex.getRequiredType() == Long.class || ex.getRequiredType() == long.class;
-        if (lower) {
-            jakarta.validation.constraints.Min min =
-                    ex.getParameter().getParameterAnnotation(jakarta.validation.constraints.Min.class);
-            return min != null ? min.value() : wide ? Long.MIN_VALUE : Integer.MIN_VALUE;
-        }
-        jakarta.validation.constraints.Max max =
-                ex.getParameter().getParameterAnnotation(jakarta.validation.constraints.Max.class);
-        return max != null ? max.value() : wide ? Long.MAX_VALUE : Integer.MAX_VALUE;
-    }
 
     /**
      * A query string the servlet container cannot decode (a '%' not followed by two hex digits, escapes
@@ -404,13 +398,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 return bodyTooSlow(tooSlow);
             }
         }
-        FieldError error = describe(ex.getMostSpecificCause());
+        FieldError error =
+                describe(ex.getMostSpecificCause(), ranges.orderedStream().toList());
+        if (error.field().isEmpty()) {
+            // A problem with the body as a whole (not JSON, not an object, nothing after it allowed) is
+            // reported as the services' own checks report one, under the field "body"; the detail stays
+            // the sentence.
+            return problem(
+                    HttpStatus.BAD_REQUEST,
+                    ProblemTypes.MALFORMED_JSON,
+                    "Malformed request body",
+                    error.message(),
+                    List.of(new FieldError(BODY, error.message())),
+                    headers);
+        }
         return problem(
                 HttpStatus.BAD_REQUEST,
                 ProblemTypes.MALFORMED_JSON,
                 "Malformed request body",
-                error.field().isEmpty() ? error.message() : error.field() + ": " + error.message(),
-                error.field().isEmpty() ? null : List.of(error),
+                error.field() + ": " + error.message(),
+                List.of(error),
                 headers);
     }
 
@@ -544,8 +551,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         };
     }
 
-    /** Turns a JSON parsing failure into the field and a sentence a user can act on. */
-    private static FieldError describe(Throwable cause) {
+    /** The field of an {@code errors} entry about the request body as a whole. */
+    static final String BODY = "body";
+
+    /**
+     * Turns a JSON parsing failure into the field and a sentence a user can act on; the field is ""
+     * for the body as a whole.
+     *
+     * @param sources where the ranges of whole-number fields are declared
+     */
+    private static FieldError describe(Throwable cause, List<WholeNumberRanges> sources) {
         if (cause instanceof UnrecognizedPropertyException unknown) {
             List<String> known = unknown.getKnownPropertyIds() == null
                     ? List.of()
@@ -561,38 +576,32 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     && format.getValue() instanceof Double value
                     && Double.isFinite(value)
                     && value == Math.rint(value)) {
-                // 5.0 and 1e10 are whole; only their notation (a fraction or an exponent) is refused.
+                // 5.0 and 1e10 are whole; only their notation (a fraction or an exponent) is refused. The
+                // field's range is said too: 1e10 written out would be refused next for its size.
+                WholeNumberRange range = WholeNumberRanges.of(sources, format);
                 return new FieldError(
                         path(format),
-                        "must be a whole number written without a decimal point or exponent, got " + value);
+                        "must be " + (range == null ? "a whole number" : range.describe())
+                                + " written without a decimal point or exponent, got " + value);
             }
             if (isWhole(format.getTargetType())
                     && format.getValue() instanceof Double value
                     && Double.isInfinite(value)) {
                 // 1e400 overflows a double on the way to the field: "'Infinity' is not a whole number"
                 // quoted a value the client never sent (and the text it did send is gone with the parser).
-                boolean wide = format.getTargetType() == Long.class || format.getTargetType() == long.class;
+                WholeNumberRange range = WholeNumberRanges.of(sources, format);
                 return new FieldError(
                         path(format),
-                        "is beyond the range of a number (more than about 1.8e308 in size): must be a whole "
-                                + "number from "
-                                + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
-                                + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
+                        "is beyond the range of a number (more than about 1.8e308 in size)"
+                                + (range == null ? "; give a whole number" : ": must be " + range.describe()));
             }
             return new FieldError(
                     path(format), "'" + format.getValue() + "' is not " + describe(format.getTargetType()));
         }
-        if (cause instanceof InputCoercionException range && isWhole(range.getTargetType())) {
-            // Valid JSON whose number does not fit the field (batchSize: 2147483648): say so, and where.
-            boolean wide = range.getTargetType() == Long.class || range.getTargetType() == long.class;
-            // Jackson's sentence ("Numeric value (2147483648) out of range of `int` …") names the number.
-            Matcher number = QUOTED_NUMBER.matcher(String.valueOf(range.getOriginalMessage()));
-            return new FieldError(
-                    path(range),
-                    (number.find() ? "'" + number.group(1) + "' " : "")
-                            + "is out of range: must be a whole number from "
-                            + (wide ? Long.MIN_VALUE : Integer.MIN_VALUE) + " to "
-                            + (wide ? Long.MAX_VALUE : Integer.MAX_VALUE));
+        if (cause instanceof InputCoercionException overflow && isWhole(overflow.getTargetType())) {
+            // Valid JSON whose number does not fit the field (basisDegree: 2147483648): say so, where, and
+            // the range the field takes, as its own check would; the Java type's range is no promise.
+            return new FieldError(path(overflow), WholeNumberRanges.beyond(sources, overflow));
         }
         if (cause instanceof MismatchedInputException trailing
                 && String.valueOf(trailing.getOriginalMessage()).startsWith("Trailing token")) {
@@ -618,7 +627,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 type = type.getComponentType();
             }
             String target = type == null ? "the expected type" : describe(type);
-            return new FieldError(path(mismatch), "must be " + target);
+            String field = path(mismatch);
+            if (field.isEmpty()) {
+                // The body itself is of the wrong kind ([1], "x", 5 where a spec belongs).
+                String sent = sentKind(String.valueOf(mismatch.getOriginalMessage()));
+                return new FieldError("", "The body must be " + target + (sent == null ? "" : ", not " + sent) + ".");
+            }
+            return new FieldError(field, "must be " + target);
         }
         if (cause instanceof StreamReadException read) {
             // A token the parser refused: named by where it stopped, so {"alpha": NaN} is about alpha.
@@ -635,7 +650,30 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return new FieldError(
                     "", "The body is not valid JSON" + where(json) + ": " + withoutSource(json.getOriginalMessage()));
         }
+        if (String.valueOf(cause.getMessage()).startsWith("Required request body is missing")) {
+            // Spring's words for an empty body and for the JSON literal null alike.
+            return new FieldError("", "The request body is empty or JSON null; send a JSON object.");
+        }
         return new FieldError("", "The request body is missing or unreadable; send a JSON object.");
+    }
+
+    /** What Jackson says it found instead ("… from Array value (token …)"), as a user would name it; null if unsaid. */
+    private static String sentKind(String message) {
+        if (message.contains("from Array value")) {
+            return "an array";
+        }
+        if (message.contains("from String value")) {
+            return "a string";
+        }
+        if (message.contains("from Number value")
+                || message.contains("from Integer value")
+                || message.contains("from Floating-point value")) {
+            return "a number";
+        }
+        if (message.contains("from boolean value") || message.contains("from Boolean value")) {
+            return "true or false";
+        }
+        return null;
     }
 
     /** Jackson's location of an opening bracket: "(start marker at [Source: …; line: 1, column: 7])". */

@@ -64,7 +64,34 @@ class JobCheckpoints {
     /** A job cancelled while queued may have been handed back or re-queued with a checkpoint: nothing resumes it now. */
     @EventListener
     void cancelledWhileQueued(JobCancelledWhileQueued event) {
-        delete(event.jobId());
+        deleteOfEnded(event.jobId());
+    }
+
+    /**
+     * Deletes the checkpoint of a job that has just ended (FAILED or CANCELLED, in this transaction)
+     * without a run's result to say early stopping's verdict: cancelled in the queue after a hand-back,
+     * cancelled or failed by recovery, or a failure outside the run. Its best point so far, which only
+     * the checkpoint still knows, is recorded first with {@code stopped_early} false (the run did not
+     * stop early: it was stopped), unless the job has a verdict already. The best as of the
+     * checkpoint: points its lost attempt stored after it are not in the engine's state.
+     */
+    void deleteOfEnded(String jobId) {
+        find(jobId).ifPresent(checkpoint -> {
+            Integer best;
+            try {
+                best = StoredCheckpoint.state(checkpoint.state()).bestIteration();
+            } catch (IllegalArgumentException unreadable) {
+                best = null; // a checkpoint nothing could resume says nothing either
+            }
+            if (best != null) {
+                jdbc.sql("UPDATE jobs SET stopped_early = FALSE, best_iteration = :best WHERE id = :job "
+                                + "AND status IN ('FAILED', 'CANCELLED') AND best_iteration IS NULL")
+                        .param("best", best)
+                        .param("job", jobId)
+                        .update();
+            }
+        });
+        delete(jobId);
     }
 
     void delete(String jobId) {

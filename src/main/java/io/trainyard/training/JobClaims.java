@@ -397,9 +397,12 @@ class JobClaims {
         return values == null ? null : values[index];
     }
 
-    /** Deletes a checkpoint no attempt will resume (a job's can be as large as its network three times over). */
+    /**
+     * Deletes a checkpoint no attempt will resume (a job's can be as large as its network three times
+     * over), keeping early stopping's best point so far on the job that just ended.
+     */
     private boolean dropCheckpoint(String id) {
-        checkpoints.delete(id); // same connection, so inside the caller's transaction
+        checkpoints.deleteOfEnded(id); // same connection, so inside the caller's transaction
         return true;
     }
 

@@ -446,7 +446,9 @@ class JobRunner {
         if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
             findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
         }
-        if (result.outcome() == TrainingResult.Outcome.COMPLETED && result.bestIteration() != null) {
+        // Whatever the outcome: a diverged or cancelled run has a best point so far too (and did not stop
+        // early). None before the first point (a loss not finite at point 0): then neither is said.
+        if (result.bestIteration() != null && result.bestIteration() >= 0) {
             findings.recordStopping(attempt.id(), attempt.instance(), result.stoppedEarly(), result.bestIteration());
         }
         return true;
@@ -509,7 +511,12 @@ class JobRunner {
                     tx.setRollbackOnly();
                     return false;
                 }
-                checkpoints.delete(attempt.id());
+                if (last == null) {
+                    // Ended outside the run (out of memory, missing input): the checkpoint knows the best point.
+                    checkpoints.deleteOfEnded(attempt.id());
+                } else {
+                    checkpoints.delete(attempt.id());
+                }
                 return true;
             });
             if (Boolean.TRUE.equals(ended)) {

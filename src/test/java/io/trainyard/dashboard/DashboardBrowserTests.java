@@ -545,6 +545,42 @@ class DashboardBrowserTests {
         assertThat(scriptErrors()).isEmpty();
     }
 
+    @Test
+    @Order(8)
+    void aJobThatEarlyStoppingEndedShowsAsCompleteAndSaysWhereItStopped() {
+        // Its progress.fraction stays at the iteration it stopped at (here far below 1): a bar drawn from
+        // it showed a finished job as barely started.
+        Http http = new Http(port);
+        String id = http.post("/jobs", """
+                        {"name": "stopped early", "dataset": "hw5", "layers": [50], "activation": "tanh",
+                         "scale": 0.5, "alpha": 0.01, "iterations": 1500, "seed": 7, "validationFraction": 0.25,
+                         "optimizer": {"type": "adam"}, "batchSize": 16, "earlyStopping": {"patience": 15}}""").expect(202).get("id").asString();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        http.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED"));
+        var job = http.get("/jobs/" + id).json();
+        assertThat(job.get("stoppedEarly").asBoolean()).as("%s", job).isTrue();
+        int stoppedAt = job.at("/progress/iteration").asInt();
+        assertThat(job.at("/progress/fraction").asDouble()).isLessThan(0.5);
+
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "stopped early"));
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "SUCCEEDED"));
+        assertThat(driver.findElement(By.id("job-progress")).getDomProperty("value"))
+                .isEqualTo("1");
+        assertThat(driver.findElement(By.id("job-progress-text")).getText())
+                .isEqualTo(String.format(
+                        java.util.Locale.ENGLISH, "iteration %,d of 1,500 · stopped early, complete", stoppedAt));
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#job-table tbody tr[data-job-id='" + id + "']")));
+        wait.until(d -> "1".equals(row.findElement(By.cssSelector("progress")).getDomProperty("value")));
+        assertThat(row.findElement(By.cssSelector(".progress-cell .sub")).getText())
+                .isEqualTo(String.format(java.util.Locale.ENGLISH, "stopped early at %,d", stoppedAt));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
     private void field(String id, String value) {
         WebElement input = driver.findElement(By.id(id));
         input.clear();

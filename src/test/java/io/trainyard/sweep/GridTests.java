@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
+import io.trainyard.job.JobSpecRanges;
 import io.trainyard.system.FieldError;
+import io.trainyard.system.TrainyardProperties;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -18,6 +22,12 @@ import tools.jackson.databind.node.IntNode;
 class GridTests {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** The default limits, with trainyard.limits.max-iterations lowered: the ranges come from configuration. */
+    private static final JobSpecRanges RANGES = new JobSpecRanges(
+            new Binder(new MapConfigurationPropertySource(Map.of("trainyard.limits.max-iterations", "5000")))
+                    .bindOrCreate("trainyard", TrainyardProperties.class)
+                    .limits());
 
     @Test
     void theSizeIsCheckedBeforeAnyValueIsLookedAt() {
@@ -28,7 +38,7 @@ class GridTests {
         List<FieldError> errors = new ArrayList<>();
         long start = System.nanoTime();
 
-        Grid grid = Grid.check(Map.of("seed", seeds), 200, 32, JSON, errors);
+        Grid grid = Grid.check(Map.of("seed", seeds), 200, 32, JSON, RANGES, errors);
 
         assertThat(grid).isNull();
         assertThat(errors).singleElement().satisfies(e -> {
@@ -50,7 +60,7 @@ class GridTests {
         grid.put("scale", List.of(IntNode.valueOf(1), IntNode.valueOf(2)));
         List<FieldError> errors = new ArrayList<>();
 
-        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
 
         assertThat(errors).extracting(FieldError::field).containsExactly("grid", "grid.alpha");
         assertThat(errors.get(0).message()).contains("expands to 402 jobs (201 × 2 values)");
@@ -71,6 +81,7 @@ class GridTests {
                 200,
                 32,
                 JSON,
+                RANGES,
                 errors);
 
         assertThat(grid).isNull();
@@ -83,6 +94,7 @@ class GridTests {
                         200,
                         32,
                         JSON,
+                        RANGES,
                         new ArrayList<>()))
                 .as("an infinite value is refused at its own place in the grid")
                 .isNull();
@@ -99,7 +111,7 @@ class GridTests {
         Map<String, List<JsonNode>> grid = Map.of("alpha", list("[0.1, 1e400, 2e400]"));
         List<FieldError> errors = new ArrayList<>();
 
-        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
 
         assertThat(errors).extracting(FieldError::field).containsExactly("grid.alpha[1]", "grid.alpha[2]");
         assertThat(errors)
@@ -111,20 +123,48 @@ class GridTests {
     }
 
     @Test
-    void aWholeNumberBeyondItsFieldsRangeIsOutOfRangeNotNotAWholeNumber() {
+    void aWholeNumberBeyondItsFieldsTypeIsTooLargeWithTheFieldsOwnRangeNotNotAWholeNumber() {
         Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
         grid.put("seed", list("[1, 9223372036854775808]"));
-        grid.put("basisDegree", list("[2147483648]"));
+        grid.put("basisDegree", list("[2147483648, -2147483649]"));
+        grid.put("iterations", list("[10000000000]"));
+        grid.put("layers", list("[[5], [5, 3000000000]]"));
+        grid.put("batchSize", list("[null, 2147483648]"));
+        grid.put("earlyStopping", list("[null, {\"patience\": 3000000000}]"));
         List<FieldError> errors = new ArrayList<>();
 
-        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
 
-        assertThat(errors).extracting(FieldError::field).containsExactly("grid.seed[1]", "grid.basisDegree[0]");
+        assertThat(errors)
+                .extracting(FieldError::field)
+                .containsExactly(
+                        "grid.seed[1]",
+                        "grid.basisDegree[0]",
+                        "grid.basisDegree[1]",
+                        "grid.iterations[0]",
+                        "grid.layers[1][1]",
+                        "grid.batchSize[1]",
+                        "grid.earlyStopping[1].patience");
+        // A seed is any 64-bit number: its range is the long's. The others say their own, never the int's.
         assertThat(errors.get(0).message())
-                .isEqualTo("'9223372036854775808' is out of range: must be a whole number from "
+                .isEqualTo("'9223372036854775808' is too large: must be a whole number from "
                         + "-9223372036854775808 to 9223372036854775807");
-        assertThat(errors.get(1).message())
-                .isEqualTo("'2147483648' is out of range: must be a whole number from -2147483648 to 2147483647");
+        assertThat(errors.get(1).message()).isEqualTo("'2147483648' is too large: must be a whole number from 1 to 10");
+        assertThat(errors.get(2).message())
+                .isEqualTo("'-2147483649' is too small: must be a whole number from 1 to 10");
+        assertThat(errors.get(3).message())
+                .isEqualTo("'10000000000' is too large: must be a whole number from 0 to 5000 "
+                        + "(trainyard.limits.max-iterations)");
+        assertThat(errors.get(4).message())
+                .isEqualTo("'3000000000' is too large: must be a whole number from 1 to 1024 "
+                        + "(trainyard.limits.max-width)");
+        assertThat(errors.get(5).message())
+                .startsWith("'2147483648' is too large: must be a whole number of at least 1");
+        assertThat(errors.get(6).message())
+                .startsWith("'3000000000' is too large: must be a whole number of at least 1");
+        assertThat(errors)
+                .extracting(FieldError::message)
+                .noneMatch(m -> m.contains("2147483647") || m.contains("-2147483648"));
     }
 
     @Test
@@ -140,7 +180,7 @@ class GridTests {
         }
         List<FieldError> errors = new ArrayList<>();
 
-        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
         assertThat(errors)
                 .singleElement()
                 .extracting(FieldError::message)
@@ -156,7 +196,7 @@ class GridTests {
         grid.put("layers", List.of(JSON.valueToTree(new int[40])));
         List<FieldError> errors = new ArrayList<>();
 
-        assertThat(Grid.check(grid, 200, 32, JSON, errors)).isNull();
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
         assertThat(errors).extracting(FieldError::field).containsExactly("grid.alpha[2]", "grid.layers[0]");
         assertThat(errors.get(1).message()).contains("40 entries").contains("max-hidden-layers");
     }
@@ -191,7 +231,7 @@ class GridTests {
         grid.put("seed", List.of(IntNode.valueOf(1), IntNode.valueOf(2), IntNode.valueOf(3)));
         List<FieldError> errors = new ArrayList<>();
 
-        Grid checked = Grid.check(grid, 6, 32, JSON, errors);
+        Grid checked = Grid.check(grid, 6, 32, JSON, RANGES, errors);
 
         assertThat(errors).isEmpty();
         assertThat(checked.size()).isEqualTo(6);

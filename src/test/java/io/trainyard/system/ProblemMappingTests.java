@@ -41,11 +41,28 @@ import io.trainyard.sweep.SweepNotFoundException;
 @WebMvcTest(
         controllers = ProblemMappingTests.Throwing.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.trainyard\\.job\\..*"))
-@Import({ProblemMappingTests.Throwing.class, JsonConfiguration.class})
+@Import({ProblemMappingTests.Throwing.class, JsonConfiguration.class, ProblemMappingTests.DeclaredRanges.class})
 class ProblemMappingTests {
 
     @Autowired
     MockMvcTester mvc;
+
+    /** As a feature declares the ranges it checks itself (job/JobSpecRanges): here from a made-up setting. */
+    @org.springframework.boot.test.context.TestConfiguration
+    static class DeclaredRanges {
+        @org.springframework.context.annotation.Bean
+        WholeNumberRanges boundedRanges() {
+            return (type, property) -> {
+                if (type == Throwing.Bounded.class && property.equals("widths")) {
+                    return WholeNumberRange.between(1, 64).because("test.max-width");
+                }
+                if (type == Throwing.Nested.class && property.equals("patience")) {
+                    return WholeNumberRange.atLeast(1);
+                }
+                return null;
+            };
+        }
+    }
 
     @RestController
     static class Throwing {
@@ -84,6 +101,21 @@ class ProblemMappingTests {
         record Body(double alpha) {}
 
         record Counts(Integer batchSize, Long seed) {}
+
+        /** Whole-number fields whose ranges come from Bean Validation and from a feature's declaration. */
+        record Bounded(
+                @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10)
+                Integer degree,
+
+                List<Integer> widths,
+                Nested nested) {}
+
+        record Nested(Integer patience) {}
+
+        @PostMapping(path = "/bounded", consumes = "application/json")
+        Bounded bounded(@RequestBody Bounded body) {
+            return body;
+        }
 
         @PostMapping(path = "/counts", consumes = "application/json")
         Counts counts(@RequestBody Counts body) {
@@ -238,34 +270,51 @@ class ProblemMappingTests {
     }
 
     @Test
-    void aWholeNumberBeyondItsFieldsRangeIsNamedAsSuchNotAsInvalidJson() {
+    void aWholeNumberBeyondItsFieldsTypeIsTooLargeAndGetsTheFieldsOwnRangeNeverTheTypes() {
+        // Where no range is declared: too large (or small), without the int's or long's range, which
+        // promised values the field does not take.
         for (String body : List.of("{\"batchSize\": 2147483648}", "{\"seed\": 9223372036854775808}")) {
-            MvcTestResult result = mvc.post()
-                    .uri("/counts")
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .content(body)
-                    .exchange();
+            MvcTestResult result = post("/counts", body);
             assertProblem(result, 400, "malformed-json");
             String field = body.substring(2, body.indexOf('"', 2));
+            String value = body.substring(body.indexOf(':') + 2, body.length() - 1);
             assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo(field);
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.errors[0].message")
+                    .isEqualTo("'" + value + "' is too large for this field");
             assertThat(result)
                     .bodyJson()
                     .extractingPath("$.detail")
                     .asString()
                     .as(body)
-                    .contains(field)
-                    .contains("'" + body.substring(body.indexOf(':') + 2, body.length() - 1) + "' is out of range")
-                    .contains(field.equals("seed") ? "9223372036854775807" : "2147483647")
+                    .startsWith(field + ": ")
+                    .doesNotContain("2147483647")
+                    .doesNotContain("9223372036854775807")
                     .doesNotContain("not valid JSON")
                     .doesNotContain("`");
         }
+        // Bean Validation's @Min/@Max of the field, then a feature's declared range (of each element of a
+        // list, of a nested field), whichever way the number is out.
+        assertFieldMessage(
+                post("/bounded", "{\"degree\": 2147483648}"),
+                "degree",
+                "'2147483648' is too large: must be a whole number from 1 to 10");
+        assertFieldMessage(
+                post("/bounded", "{\"degree\": -99999999999}"),
+                "degree",
+                "'-99999999999' is too small: must be a whole number from 1 to 10");
+        assertFieldMessage(
+                post("/bounded", "{\"widths\": [5, 3000000000]}"),
+                "widths[1]",
+                "'3000000000' is too large: must be a whole number from 1 to 64 (test.max-width)");
+        assertFieldMessage(
+                post("/bounded", "{\"nested\": {\"patience\": 3000000000}}"),
+                "nested.patience",
+                "'3000000000' is too large: must be a whole number of at least 1");
         // 1e10 and 5.0 are whole numbers, only not written as one: saying they are not whole misleads.
         for (String value : List.of("1e10", "5.0")) {
-            MvcTestResult result = mvc.post()
-                    .uri("/counts")
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .content("{\"batchSize\": " + value + "}")
-                    .exchange();
+            MvcTestResult result = post("/counts", "{\"batchSize\": " + value + "}");
             assertProblem(result, 400, "malformed-json");
             assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("batchSize");
             assertThat(result)
@@ -276,28 +325,77 @@ class ProblemMappingTests {
                     .doesNotContain("is not a whole number")
                     .contains("without a decimal point or exponent");
         }
-        MvcTestResult notWhole = mvc.post()
-                .uri("/counts")
-                .contentType(MediaType.APPLICATION_JSON)
-                .content("{\"batchSize\": 1.5}")
-                .exchange();
+        assertFieldMessage(
+                post("/bounded", "{\"degree\": 1e10}"),
+                "degree",
+                "must be a whole number from 1 to 10 written without a decimal point or exponent, got 1.0E10");
+        MvcTestResult notWhole = post("/counts", "{\"batchSize\": 1.5}");
         assertThat(notWhole).bodyJson().extractingPath("$.detail").asString().contains("'1.5' is not a whole number");
         // 1e400 is no double at all: it was "'Infinity' is not a whole number", a value never sent.
         for (String value : List.of("1e400", "-1E+400")) {
-            MvcTestResult beyond = mvc.post()
-                    .uri("/counts")
-                    .contentType(MediaType.APPLICATION_JSON)
-                    .content("{\"batchSize\": " + value + "}")
-                    .exchange();
-            assertThat(beyond)
+            assertThat(post("/counts", "{\"batchSize\": " + value + "}"))
                     .bodyJson()
                     .extractingPath("$.detail")
                     .asString()
                     .as(value)
-                    .contains("is beyond the range of a number (more than about 1.8e308 in size): must be a whole "
-                            + "number from -2147483648 to 2147483647")
-                    .doesNotContain("Infinity");
+                    .contains("is beyond the range of a number (more than about 1.8e308 in size); give a whole number")
+                    .doesNotContain("Infinity")
+                    .doesNotContain("2147483647");
         }
+        assertFieldMessage(
+                post("/bounded", "{\"degree\": 1e400}"),
+                "degree",
+                "is beyond the range of a number (more than about 1.8e308 in size): must be a whole number from 1 to "
+                        + "10");
+    }
+
+    @Test
+    void aBodyThatIsNoObjectOrNoJsonAtAllIsNamedAsTheBodyInErrors() {
+        java.util.Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put("[1]", "The body must be a JSON object, not an array.");
+        bodies.put("\"x\"", "The body must be a JSON object, not a string.");
+        bodies.put("5", "The body must be a JSON object, not a number.");
+        bodies.put("null", "The request body is empty or JSON null; send a JSON object.");
+        bodies.put("", "The request body is empty or JSON null; send a JSON object.");
+        bodies.put("{\"alpha\": 1", "The body is not valid JSON");
+        bodies.put("{\"alpha\": 1} {}", "The body has more after its JSON value");
+        bodies.forEach((body, message) -> {
+            MvcTestResult result = post("/echo", body);
+            assertProblem(result, 400, "malformed-json");
+            // As the services' own checks of a whole body report it (a missing spec: field "body").
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.errors[0].field")
+                    .as(body)
+                    .isEqualTo("body");
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.errors[0].message")
+                    .asString()
+                    .as(body)
+                    .startsWith(message);
+            assertThat(result)
+                    .bodyJson()
+                    .extractingPath("$.detail")
+                    .asString()
+                    .as(body)
+                    .startsWith(message);
+        });
+    }
+
+    private MvcTestResult post(String path, String body) {
+        return mvc.post()
+                .uri(path)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body)
+                .exchange();
+    }
+
+    private static void assertFieldMessage(MvcTestResult result, String field, String message) {
+        assertProblem(result, 400, "malformed-json");
+        assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo(field);
+        assertThat(result).bodyJson().extractingPath("$.errors[0].message").isEqualTo(message);
+        assertThat(result).bodyJson().extractingPath("$.detail").isEqualTo(field + ": " + message);
     }
 
     @Test
