@@ -107,6 +107,7 @@ abstract class ApiContract {
 
         assertThat(done.at("/progress/iteration").asInt()).isEqualTo(400);
         assertThat(done.at("/progress/fraction").asDouble()).isEqualTo(1.0);
+        assertThat(done.at("/progress/etaSeconds").asDouble()).isZero();
         assertThat(done.get("startedAt").isNull()).isFalse();
         assertThat(done.get("finishedAt").isNull()).isFalse();
         assertThat(done.get("error").isNull()).isTrue();
@@ -573,6 +574,9 @@ abstract class ApiContract {
         JsonNode cancelled = http.post("/jobs/" + queued + "/cancel", "").expect(202);
 
         assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.at("/progress/etaSeconds").isNull())
+                .as("a job that will never finish has no ETA, not 0 (done now)")
+                .isTrue();
         await().atMost(TRAINING)
                 .until(() -> http.get("/jobs/" + first)
                                 .json()
@@ -583,6 +587,8 @@ abstract class ApiContract {
         JsonNode stopped = awaitStatus(first, "CANCELLED");
         assertThat(stopped.get("modelId").isNull()).isTrue();
         assertThat(stopped.at("/attemptHistory/0/outcome").asString()).isEqualTo("cancelled");
+        assertThat(stopped.at("/progress/etaSeconds").isNull()).isTrue();
+        assertThat(stopped.at("/progress/iteration").asInt()).isGreaterThan(5);
         assertThat(cancelled.get("attemptHistory").size())
                 .as("cancelled while queued: never claimed")
                 .isZero();
