@@ -1107,7 +1107,11 @@ abstract class ApiContract {
                         "trainyard_jobs_queued",
                         "trainyard_jobs_running",
                         "trainyard_training_iterations",
-                        "trainyard_kernel_backups_total");
+                        "trainyard_kernel_backups_total",
+                        "trainyard_job_attempts_ended_total{",
+                        "outcome=\"lost\"",
+                        "trainyard_jobs_requeued_total{",
+                        "reason=\"recovered\"");
         assertThat(http.get("/actuator/env").status()).isEqualTo(404);
         assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
         JsonNode docs = http.get("/v3/api-docs").expect(200);
