@@ -99,7 +99,11 @@ public final class ServiceOverhead {
         return iterations / ((System.nanoTime() - t0) / 1e9);
     }
 
-    /** Iterations per second a job reports for its training loop when it runs through the service. */
+    /**
+     * Iterations per second a job reports for its training loop when it runs through the service: the
+     * rate of its last 10 s or so (training/RecentRate), so the whole run's for the jobs of scale 1 (5 s
+     * or less here), and only the end's for jobs made longer than that with a larger scale.
+     */
     private static double serviceRate(HttpClient http, String base, Case c, int iterations, int watchers)
             throws Exception {
         String spec = JSON.writeValueAsString(java.util.Map.of("dataset", "hw5", "layers", Arrays.stream(c.hidden).boxed()

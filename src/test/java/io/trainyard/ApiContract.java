@@ -107,6 +107,7 @@ abstract class ApiContract {
 
         assertThat(done.at("/progress/iteration").asInt()).isEqualTo(400);
         assertThat(done.at("/progress/fraction").asDouble()).isEqualTo(1.0);
+        assertThat(done.at("/progress/etaSeconds").asDouble()).isZero();
         assertThat(done.get("startedAt").isNull()).isFalse();
         assertThat(done.get("finishedAt").isNull()).isFalse();
         assertThat(done.get("error").isNull()).isTrue();
@@ -673,6 +674,9 @@ abstract class ApiContract {
         JsonNode cancelled = http.post("/jobs/" + queued + "/cancel", "").expect(202);
 
         assertThat(cancelled.get("status").asString()).isEqualTo("CANCELLED");
+        assertThat(cancelled.at("/progress/etaSeconds").isNull())
+                .as("a job that will never finish has no ETA, not 0 (done now)")
+                .isTrue();
         await().atMost(TRAINING)
                 .until(() -> http.get("/jobs/" + first)
                                 .json()
@@ -683,6 +687,8 @@ abstract class ApiContract {
         JsonNode stopped = awaitStatus(first, "CANCELLED");
         assertThat(stopped.get("modelId").isNull()).isTrue();
         assertThat(stopped.at("/attemptHistory/0/outcome").asString()).isEqualTo("cancelled");
+        assertThat(stopped.at("/progress/etaSeconds").isNull()).isTrue();
+        assertThat(stopped.at("/progress/iteration").asInt()).isGreaterThan(5);
         assertThat(cancelled.get("attemptHistory").size())
                 .as("cancelled while queued: never claimed")
                 .isZero();
@@ -1201,7 +1207,11 @@ abstract class ApiContract {
                         "trainyard_jobs_queued",
                         "trainyard_jobs_running",
                         "trainyard_training_iterations",
-                        "trainyard_kernel_backups_total");
+                        "trainyard_kernel_backups_total",
+                        "trainyard_job_attempts_ended_total{",
+                        "outcome=\"lost\"",
+                        "trainyard_jobs_requeued_total{",
+                        "reason=\"recovered\"");
         assertThat(http.get("/actuator/env").status()).isEqualTo(404);
         assertThat(http.get("/actuator/beans").status()).isEqualTo(404);
         JsonNode docs = http.get("/v3/api-docs").expect(200);

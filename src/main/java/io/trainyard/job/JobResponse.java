@@ -147,8 +147,20 @@ record JobResponse(
                     example = "0.25")
             double fraction,
 
-            @Schema(example = "1840.2") Double iterationsPerSecond,
-            @Schema(example = "0.41") Double etaSeconds) {}
+            @Schema(
+                    description = "Iterations per second over the last 10 seconds or so of the current "
+                            + "(or last) attempt, so a pause or a slowdown is forgotten once it is over; "
+                            + "null until that attempt has trained an iteration, and while the job is "
+                            + "back in the queue",
+                    example = "1840.2")
+            Double iterationsPerSecond,
+
+            @Schema(
+                    description = "Seconds left at iterationsPerSecond while RUNNING (null until it is "
+                            + "measured); 0 once SUCCEEDED; null while QUEUED and for a job that ended "
+                            + "without succeeding (FAILED, CANCELLED): it will not finish",
+                    example = "0.41")
+            Double etaSeconds) {}
 
     @Schema(name = "JobError")
     record JobError(
@@ -271,7 +283,7 @@ record JobResponse(
         Double eta = null;
         if (status == JobStatus.RUNNING && rate != null && rate > 0) {
             eta = (total - done) / rate;
-        } else if (status.isTerminal()) {
+        } else if (status == JobStatus.SUCCEEDED) {
             eta = 0.0;
         }
         return new Progress(

@@ -9,6 +9,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +27,11 @@ import io.trainyard.nn.TrainingView;
 /**
  * The training listener of one job attempt: buffers history points in primitive arrays, hands a
  * full batch (or one that is {@code flushInterval} old) to the {@link HistoryWriter}, takes a
- * checkpoint every {@code checkpointInterval}, publishes progress for readers and logs it every
- * {@code logInterval}. Runs on the training thread, so the per-iteration work is a few array
- * stores and one clock read; a checkpoint copies the parameters once. Diagnostics (one scan of the
- * hidden activations) are computed only at a flush, and stored with that batch.
+ * checkpoint every {@code checkpointInterval}, publishes progress for readers (its rate is that of
+ * the last few seconds: {@link RecentRate}) and logs it every {@code logInterval}. Runs on the
+ * training thread, so the per-iteration work is a few array stores and one clock read; a checkpoint
+ * copies the parameters once. Diagnostics (one scan of the hidden activations) are computed only at
+ * a flush, and stored with that batch.
  *
  * <p>A checkpoint at point k is written in the same transaction as the batch that ends at k, so a
  * stored checkpoint always has every history point up to it. Every transaction starts with the
@@ -70,7 +72,8 @@ final class HistoryRecorder implements TrainingListener {
     private final long flushNanos;
     private final long checkpointNanos;
     private final long logNanos;
-    private final long startNanos = System.nanoTime();
+    private final LongSupplier clock;
+    private final RecentRate rate;
 
     private final double[] train = new double[BATCH];
     private final double[] validation;
@@ -83,10 +86,10 @@ final class HistoryRecorder implements TrainingListener {
     private int first;
     private int count;
     private int unreportedIterations;
-    private long lastFlush = startNanos;
-    private long lastCheckpoint = startNanos;
+    private long lastFlush;
+    private long lastCheckpoint;
     private long lastPublish;
-    private long lastLog = startNanos;
+    private long lastLog;
     private IterationReport latest;
     private final Deque<Future<Boolean>> pending = new ArrayDeque<>();
 
@@ -106,6 +109,35 @@ final class HistoryRecorder implements TrainingListener {
             Duration flushInterval,
             Duration checkpointInterval,
             Duration logInterval) {
+        this(
+                job,
+                layers,
+                hasValidation,
+                hasTest,
+                startIteration,
+                writer,
+                writes,
+                metrics,
+                flushInterval,
+                checkpointInterval,
+                logInterval,
+                System::nanoTime);
+    }
+
+    /** The same, reading time from {@code clock} (monotonic nanoseconds, as {@link System#nanoTime}). */
+    HistoryRecorder(
+            RunningJob job,
+            int layers,
+            boolean hasValidation,
+            boolean hasTest,
+            int startIteration,
+            Batches writer,
+            AttemptWrites writes,
+            JobMetrics metrics,
+            Duration flushInterval,
+            Duration checkpointInterval,
+            Duration logInterval,
+            LongSupplier clock) {
         this.job = job;
         this.writer = writer;
         this.writes = writes;
@@ -119,6 +151,13 @@ final class HistoryRecorder implements TrainingListener {
         this.flushNanos = flushInterval.toNanos();
         this.checkpointNanos = checkpointInterval.toNanos();
         this.logNanos = logInterval.toNanos();
+        this.clock = clock;
+        long startNanos = clock.getAsLong();
+        this.rate = new RecentRate(startNanos, startIteration);
+        this.lastFlush = startNanos;
+        this.lastCheckpoint = startNanos;
+        this.lastLog = startNanos;
+        this.lastPublish = startNanos - PUBLISH_EVERY_NANOS; // the first point is published at once
     }
 
     /** Where diagnostics computed at a flush go (on the writer's thread, once that batch is stored). */
@@ -161,7 +200,7 @@ final class HistoryRecorder implements TrainingListener {
         if (report.iteration() > startIteration) {
             unreportedIterations++;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (now - lastPublish >= PUBLISH_EVERY_NANOS || report.iteration() == job.iterations()) {
             lastPublish = now;
             job.publish(progress(now));
@@ -196,7 +235,7 @@ final class HistoryRecorder implements TrainingListener {
      * @throws ExecutionException when a batch could not be stored
      */
     boolean finish(TrainingState checkpoint) throws ExecutionException, InterruptedException {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (latest != null) {
             job.publish(progress(now));
         }
@@ -221,7 +260,7 @@ final class HistoryRecorder implements TrainingListener {
      * @throws ExecutionException when a batch could not be stored
      */
     Tail finishKeepingTail() throws ExecutionException, InterruptedException {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         LiveProgress atEnd = latest == null ? null : progress(now);
         if (atEnd != null) {
             job.publish(atEnd);
@@ -305,11 +344,12 @@ final class HistoryRecorder implements TrainingListener {
     }
 
     private LiveProgress progress(long now) {
-        double seconds = (now - startNanos) / 1e9;
-        int done = latest.iteration() - startIteration;
-        Double rate = done > 0 && seconds > 0 ? done / seconds : null;
         return new LiveProgress(
-                latest.iteration(), latest.trainLoss(), latest.validationLoss(), latest.testLoss(), rate);
+                latest.iteration(),
+                latest.trainLoss(),
+                latest.validationLoss(),
+                latest.testLoss(),
+                rate.at(now, latest.iteration()));
     }
 
     /** A history batch of this attempt could not be stored; the run stops rather than go on with a gap. */

@@ -9,6 +9,8 @@ import java.util.function.BooleanSupplier;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.history.HistoryChunk;
@@ -38,6 +40,8 @@ import io.trainyard.system.Rows;
  * transaction; the row is closed (outcome, end time) in the same transaction as the status move that
  * ends the claim: finish, hand-back, or a recovery (then {@code lost}). So the attempt list and the
  * job's status never disagree, and a stale worker, whose status moves match no row, closes nothing.
+ * Each closed attempt, and each move back to the queue, is counted in {@link JobMetrics} once its
+ * transaction commits: here, where every such move is made, so no path escapes the count.
  */
 @Repository
 class JobClaims {
@@ -50,18 +54,21 @@ class JobClaims {
     private final TransactionTemplate transactions;
     private final JobCheckpoints checkpoints;
     private final HistoryRepository history;
+    private final JobMetrics metrics;
 
     JobClaims(
             JdbcClient jdbc,
             JobStatusGate gate,
             TransactionTemplate transactions,
             JobCheckpoints checkpoints,
-            HistoryRepository history) {
+            HistoryRepository history,
+            JobMetrics metrics) {
         this.jdbc = jdbc;
         this.gate = gate;
         this.transactions = transactions;
         this.checkpoints = checkpoints;
         this.history = history;
+        this.metrics = metrics;
     }
 
     /** A queued job as the claim loop sees it. */
@@ -256,8 +263,10 @@ class JobClaims {
         JobStatusGate.Move move = backToQueue(id, instance, token)
                 .set("attempts = attempts - 1")
                 .set("stalled_attempts = CASE WHEN stalled_attempts > 0 THEN stalled_attempts - 1 ELSE 0 END");
-        return inTransaction(() ->
-                move.apply() && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK) && progressAtCheckpoint(id));
+        return inTransaction(() -> move.apply()
+                && closeAttempt(id, token, JobAttempt.Outcome.HANDED_BACK)
+                && progressAtCheckpoint(id)
+                && requeued(JobMetrics.Requeue.HANDED_BACK));
     }
 
     /**
@@ -268,8 +277,10 @@ class JobClaims {
      */
     boolean requeueLapsed(String id, String instance, int token) {
         JobStatusGate.Move move = backToQueue(id, instance, token);
-        return inTransaction(
-                () -> move.apply() && closeAttempt(id, token, JobAttempt.Outcome.LOST) && progressAtCheckpoint(id));
+        return inTransaction(() -> move.apply()
+                && closeAttempt(id, token, JobAttempt.Outcome.LOST)
+                && progressAtCheckpoint(id)
+                && requeued(JobMetrics.Requeue.LEASE_LAPSED));
     }
 
     /** RUNNING → QUEUED by the worker that holds the claim, which lets go of it. */
@@ -320,7 +331,8 @@ class JobClaims {
                 .set("started_at = NULL")
                 .param("version", job.claim().version())
                 .param("cutoff", Rows.time(cutoff));
-        return inTransaction(() -> lost(job, move) && progressAtCheckpoint(job.id()));
+        return inTransaction(
+                () -> lost(job, move) && progressAtCheckpoint(job.id()) && requeued(JobMetrics.Requeue.RECOVERED));
     }
 
     /** Ends an orphaned job whose cancel was asked for: the cancel is honoured rather than retrained. */
@@ -419,7 +431,31 @@ class JobClaims {
                 .param("token", token)
                 .param("outcome", outcome.id())
                 .update();
+        afterCommit(() -> metrics.attemptEnded(outcome));
         return true;
+    }
+
+    /** Counts a move back to the queue made in this transaction, once it commits. Always true. */
+    private boolean requeued(JobMetrics.Requeue reason) {
+        afterCommit(() -> metrics.requeued(reason));
+        return true;
+    }
+
+    /**
+     * Runs {@code count} once the caller's transaction commits: a move rolled back (a claim that turned
+     * out lost, a failed write after it) did not happen and is not counted.
+     */
+    private static void afterCommit(Runnable count) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            count.run(); // not reached: every move runs in inTransaction
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                count.run();
+            }
+        });
     }
 
     /** Runs {@code work} in a transaction (joining the caller's, if any); false when it returns false. */

@@ -1,6 +1,8 @@
 package io.trainyard.training;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.context.event.EventListener;
@@ -11,6 +13,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.trainyard.job.JobAttempt;
 import io.trainyard.job.JobCancelledWhileQueued;
 import io.trainyard.job.JobStatus;
 import io.trainyard.nn.Gemm;
@@ -18,7 +21,9 @@ import io.trainyard.nn.Gemm;
 /**
  * Job metrics for {@code /actuator/prometheus}: queued and running jobs (across all instances),
  * finished jobs by status (every way a job ends: by its worker, cancelled while queued, given up or
- * cancelled by recovery), training iterations, how long jobs take, and the fused kernel's backups.
+ * cancelled by recovery), attempts by how they ended and jobs put back in the queue (so that crashes,
+ * freezes and stops show as more than log lines), training iterations, how long jobs take, and the
+ * fused kernel's backups.
  */
 @Component
 class JobMetrics {
@@ -27,6 +32,30 @@ class JobMetrics {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final Counter iterations;
+    private final Map<JobAttempt.Outcome, Counter> attemptsEnded = new EnumMap<>(JobAttempt.Outcome.class);
+    private final Map<Requeue, Counter> requeued = new EnumMap<>(Requeue.class);
+
+    /** Why a running job went back to the queue. */
+    enum Requeue {
+        /** This instance stopped cleanly and handed its job back (attempt {@code handed-back}). */
+        HANDED_BACK("handed-back"),
+        /**
+         * A worker of this instance could not renew its claim for a whole heartbeat-timeout (a paused
+         * JVM, the database out of reach) and put its job back itself (attempt {@code lost}).
+         */
+        LEASE_LAPSED("lease-lapsed"),
+        /**
+         * This instance's recovery took a job whose claim had expired: its instance crashed, froze or was
+         * cut off, or this instance itself before a restart (attempt {@code lost}).
+         */
+        RECOVERED("recovered");
+
+        final String label;
+
+        Requeue(String label) {
+            this.label = label;
+        }
+    }
 
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,6 +72,36 @@ class JobMetrics {
                 .description("Shards of the fused kernel that a job's thread ran again because the helper "
                         + "thread running them was held up (no core for it): many mean a busy machine")
                 .register(registry);
+        // Registered at 0 up front, so an alert on a rise of "lost" has a series to watch from the start.
+        for (JobAttempt.Outcome outcome : JobAttempt.Outcome.values()) {
+            attemptsEnded.put(
+                    outcome,
+                    Counter.builder("trainyard.job.attempts.ended")
+                            .description("Attempts (claims of a job by an instance) that ended, by outcome, "
+                                    + "counted by the instance whose move ended them (a recovery's lost ones by "
+                                    + "the recovering instance)")
+                            .tag("outcome", outcome.id())
+                            .register(registry));
+        }
+        for (Requeue reason : Requeue.values()) {
+            requeued.put(
+                    reason,
+                    Counter.builder("trainyard.jobs.requeued")
+                            .description("Running jobs put back in the queue to resume from their checkpoint, "
+                                    + "by reason")
+                            .tag("reason", reason.label)
+                            .register(registry));
+        }
+    }
+
+    /** An attempt's record was closed with {@code outcome}, in a transaction that committed. */
+    void attemptEnded(JobAttempt.Outcome outcome) {
+        attemptsEnded.get(outcome).increment();
+    }
+
+    /** A running job went back to the queue, in a transaction that committed. */
+    void requeued(Requeue reason) {
+        requeued.get(reason).increment();
     }
 
     void queueSizes(int queuedJobs, int runningJobs) {

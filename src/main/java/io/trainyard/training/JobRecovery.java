@@ -64,6 +64,7 @@ class JobRecovery {
                     log.warn("Job {} FAILED: {}", job.id(), detail);
                 }
             } else if (claims.requeueOrphan(job, limit)) {
+                // Counted by JobClaims with the move (jobs.requeued{reason=recovered}, attempts.ended{outcome=lost}).
                 requeued++;
                 log.warn(
                         "Job {} was orphaned by instance {} during attempt {}; re-queued to resume from its latest"

@@ -1,11 +1,13 @@
 package io.trainyard.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +21,8 @@ import io.trainyard.nn.IterationReport;
 /**
  * How an attempt's history ends: batches already handed to the writer are waited for, and the
  * points still buffered are handed to the caller, which stores them with the outcome, instead of
- * costing a transaction of their own.
+ * costing a transaction of their own. And the rate readers see is that of the last seconds, on the
+ * recorder's clock (a test clock here).
  */
 class HistoryRecorderTests {
 
@@ -29,6 +32,8 @@ class HistoryRecorderTests {
     private final List<LiveProgress> progressWrites = new ArrayList<>();
     private final RunningJob job = new RunningJobs().start("j", 5000, 1);
     private HistoryRecorder.Batches writer;
+    /** The test clock, in nanoseconds: any start will do, the recorder only takes differences. */
+    private long nanos = 123_456_789_000L;
 
     /** The writer as the database would answer: the fence decides, then the batch is stored. */
     private void writerAnswers(boolean claimHeld) {
@@ -42,6 +47,10 @@ class HistoryRecorderTests {
     }
 
     private HistoryRecorder recorder() {
+        return recorder(0, System::nanoTime);
+    }
+
+    private HistoryRecorder recorder(int startIteration, LongSupplier clock) {
         HistoryRecorder.AttemptWrites writes = new HistoryRecorder.AttemptWrites() {
             @Override
             public boolean progress(LiveProgress p) {
@@ -53,7 +62,18 @@ class HistoryRecorderTests {
             public void checkpoint(int iteration, byte[] state) {}
         };
         return new HistoryRecorder(
-                job, 1, false, true, 0, writer, writes, new JobMetrics(new SimpleMeterRegistry()), NEVER, NEVER, NEVER);
+                job,
+                1,
+                false,
+                true,
+                startIteration,
+                writer,
+                writes,
+                new JobMetrics(new SimpleMeterRegistry()),
+                NEVER,
+                NEVER,
+                NEVER,
+                clock);
     }
 
     private static IterationReport report(int iteration) {
@@ -121,5 +141,52 @@ class HistoryRecorderTests {
 
         assertThat(tail.chunk()).isNull();
         assertThat(tail.progress()).isNull();
+    }
+
+    /** Trains {@code count} iterations after {@code from}, one every {@code nanosEach} on the test clock. */
+    private int train(HistoryRecorder recorder, int from, int count, long nanosEach) {
+        for (int i = from + 1; i <= from + count; i++) {
+            nanos += nanosEach;
+            recorder.onIteration(report(i));
+        }
+        return from + count;
+    }
+
+    @Test
+    void aResumedAttemptHasNoRateUntilItTrainedAnIteration() {
+        writerAnswers(true);
+        HistoryRecorder recorder = recorder(4_000, () -> nanos);
+
+        nanos += 300_000_000L;
+        recorder.onIteration(report(4_000));
+        assertThat(job.progress().iteration()).isEqualTo(4_000);
+        assertThat(job.progress().iterationsPerSecond())
+                .as("the point it resumed after is not one it trained")
+                .isNull();
+
+        train(recorder, 4_000, 10, 10_000_000L);
+        assertThat(job.progress().iterationsPerSecond())
+                .as("10 iterations in 0.4 s since the attempt started")
+                .isCloseTo(25.0, within(1e-9));
+    }
+
+    @Test
+    void afterAPauseReadersSeeTheRateOfTheLastSecondsAndTheFinalPointHasItToo() throws Exception {
+        writerAnswers(true);
+        HistoryRecorder recorder = recorder(0, () -> nanos);
+        recorder.onIteration(report(0));
+        // A minute at 100 it/s, then SIGSTOP for 40 s, then on at 1,000 it/s (the machine is quiet now).
+        int at = train(recorder, 0, 6_000, 10_000_000L);
+        nanos += 40_000_000_000L;
+        at = train(recorder, at, 11_000, 1_000_000L);
+
+        double overTheAttempt = at / ((60 + 40 + 11) * 1.0);
+        assertThat(job.progress().iterationsPerSecond())
+                .as("not the attempt's average, %.0f it/s", overTheAttempt)
+                .isCloseTo(1_000.0, within(1.0));
+
+        nanos += 1_000_000L;
+        HistoryRecorder.Tail tail = recorder.finishKeepingTail();
+        assertThat(tail.progress().iterationsPerSecond()).isCloseTo(1_000.0, within(1.0));
     }
 }

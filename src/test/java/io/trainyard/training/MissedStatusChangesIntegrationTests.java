@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +19,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.history.HistoryChunk;
 import io.trainyard.history.HistoryRepository;
 import io.trainyard.job.JobStatus;
@@ -33,6 +36,10 @@ import tools.jackson.databind.JsonNode;
  * (the claim taken as lost, re-queued, claimed again). The ticker is stretched to an hour, so the
  * stream hears nothing of the hand-back or the recovery, which publish nothing here, as a move made by
  * another instance would not: what it tells of them it rebuilt from the attempt records.
+ *
+ * <p>Each attempt that ends and each job put back in the queue is counted on the metrics
+ * ({@code trainyard_job_attempts_ended_total{outcome}}, {@code trainyard_jobs_requeued_total{reason}}),
+ * once its move commits: before, a scrape showed nothing of lost, recovered or handed-back attempts.
  */
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -67,6 +74,48 @@ class MissedStatusChangesIntegrationTests {
     @Autowired
     HistoryRepository history;
 
+    @Autowired
+    MeterRegistry registry;
+
+    @Autowired
+    TransactionTemplate transactions;
+
+    private static final String[] OUTCOMES = {"succeeded", "failed", "cancelled", "handed-back", "lost"};
+    private static final String[] REASONS = {"handed-back", "lease-lapsed", "recovered"};
+
+    /** Every attempt and re-queue counter now, as "attempts.<outcome>" and "requeued.<reason>". */
+    private Map<String, Double> counts() {
+        Map<String, Double> counts = new HashMap<>();
+        for (String outcome : OUTCOMES) {
+            counts.put(
+                    "attempts." + outcome,
+                    registry.get("trainyard.job.attempts.ended")
+                            .tag("outcome", outcome)
+                            .counter()
+                            .count());
+        }
+        for (String reason : REASONS) {
+            counts.put(
+                    "requeued." + reason,
+                    registry.get("trainyard.jobs.requeued")
+                            .tag("reason", reason)
+                            .counter()
+                            .count());
+        }
+        return counts;
+    }
+
+    /** What was counted since {@code before}: only the series that moved. */
+    private Map<String, Double> countedSince(Map<String, Double> before) {
+        Map<String, Double> counted = new HashMap<>();
+        counts().forEach((series, now) -> {
+            if (now - before.get(series) != 0) {
+                counted.put(series, now - before.get(series));
+            }
+        });
+        return counted;
+    }
+
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) {
         registry.add("trainyard.data-dir", DataDirs.temporary("trainyard-missed-changes"));
@@ -81,6 +130,7 @@ class MissedStatusChangesIntegrationTests {
         CompletableFuture<List<String[]>> stream =
                 CompletableFuture.supplyAsync(() -> http.events("/jobs/" + id + "/events", subscribed::countDown));
         assertThat(subscribed.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        Map<String, Double> before = counts();
 
         // A clean stop's hand-back, made as the stopping instance makes it: RUNNING → QUEUED, and the
         // worker (whose claim is gone) lets go, so it claims the job again: → RUNNING.
@@ -121,6 +171,16 @@ class MissedStatusChangesIntegrationTests {
                         .get(1)
                         .get("startedAt")
                         .asString());
+        // The cancel is counted once the worker's outcome commits, which may be a moment after the stream heard it.
+        await().atMost(TIMEOUT)
+                .untilAsserted(() -> assertThat(countedSince(before))
+                        .as("each attempt once, by how it ended, and each way back to the queue")
+                        .isEqualTo(Map.of(
+                                "attempts.handed-back", 1.0,
+                                "requeued.handed-back", 1.0,
+                                "attempts.lost", 1.0,
+                                "requeued.recovered", 1.0,
+                                "attempts.cancelled", 1.0)));
     }
 
     @Test
@@ -134,6 +194,7 @@ class MissedStatusChangesIntegrationTests {
 
         // An instance claimed it, stored 5,001 points, a checkpoint at 3,000 and its progress at 5,000,
         // then died.
+        Map<String, Double> before = counts();
         int token = claims.claim(new JobClaims.Queued(id, version(id), false), "crashed-instance")
                 .orElseThrow();
         int points = 5_001;
@@ -171,6 +232,9 @@ class MissedStatusChangesIntegrationTests {
         assertThat(queued.get("validationLoss").isNull()).isTrue();
         assertThat(queued.get("attemptHistory").get(0).get("outcome").asString())
                 .isEqualTo("lost");
+        assertThat(countedSince(before))
+                .as("the recovery's re-queue, counted by the recovering instance")
+                .isEqualTo(Map.of("attempts.lost", 1.0, "requeued.recovered", 1.0));
 
         // Claimed again: still that progress until the attempt says where it resumes; then kept if there,
         // and cleared when it starts elsewhere (a checkpoint it could not use: from the seed).
@@ -193,6 +257,48 @@ class MissedStatusChangesIntegrationTests {
 
         assertThat(claims.finish(id, "another-instance", next, JobStatus.CANCELLED, null, null, null))
                 .isTrue();
+        http.post("/jobs/" + busy + "/cancel", "").expect(202);
+        await().atMost(TIMEOUT)
+                .until(() -> http.get("/jobs/" + busy)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("CANCELLED"));
+    }
+
+    @Test
+    void aMoveBackToTheQueueIsCountedOnceItCommitsAndALapsedLeaseAsLost() {
+        Http http = new Http(port);
+        // The one worker trains this one, so the job below is only ever claimed by the test.
+        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        awaitAttempt(http, busy, 1);
+        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "paused-instance")
+                .orElseThrow();
+        Map<String, Double> before = counts();
+
+        // A hand-back whose transaction is rolled back did not happen, and is not counted.
+        transactions.executeWithoutResult(tx -> {
+            assertThat(claims.handBack(id, "paused-instance", token)).isTrue();
+            tx.setRollbackOnly();
+        });
+        assertThat(http.get("/jobs/" + id).expect(200).get("status").asString()).isEqualTo("RUNNING");
+        assertThat(countedSince(before)).isEmpty();
+
+        // Its worker could not renew the claim for a whole heartbeat-timeout and puts the job back itself.
+        assertThat(claims.requeueLapsed(id, "paused-instance", token)).isTrue();
+
+        assertThat(countedSince(before)).isEqualTo(Map.of("attempts.lost", 1.0, "requeued.lease-lapsed", 1.0));
+        String scraped = http.get("/actuator/prometheus").text();
+        assertThat(scraped.lines())
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("trainyard_job_attempts_ended_total{")
+                        .contains("outcome=\"lost\""))
+                .anySatisfy(line -> assertThat(line)
+                        .startsWith("trainyard_jobs_requeued_total{")
+                        .contains("reason=\"lease-lapsed\""));
+
+        http.post("/jobs/" + id + "/cancel", "").expect(202);
         http.post("/jobs/" + busy + "/cancel", "").expect(202);
         await().atMost(TIMEOUT)
                 .until(() -> http.get("/jobs/" + busy)
