@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one way a job's status changes: a guarded {@code UPDATE jobs SET status = :to … WHERE id = :id
- * AND status IN (:from) …}. The allowed sources come from {@link JobStatus}'s transition table, so a
+ * AND status IN (:from) …} ({@code id IN (:ids)} for several jobs moved by one statement). The allowed sources come from {@link JobStatus}'s transition table, so a
  * move the table forbids fails before any SQL runs, and a move whose job is no longer in a source
  * status (another instance, a cancel, a recovery got there first) matches no row and reports false.
  * Every move bumps {@code version}, so a reader holding an older version can fence its own updates.
