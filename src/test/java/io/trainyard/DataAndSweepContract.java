@@ -670,6 +670,157 @@ abstract class DataAndSweepContract {
         problem(http.get("/sweeps/nope/losses"), 404);
     }
 
+    /**
+     * Ten long members on two workers, both busy: eight wait. Cancelled one by one, the running members'
+     * workers were freed first and claimed queued ones before the loop reached them (4 of 8 started
+     * after the cancel, audit item 4). Now every queued member is cancelled in one transaction before any
+     * worker is freed: none of the eight ever gets an attempt, and the answer says so at once.
+     */
+    @Test
+    void cancellingASweepStartsNoneOfTheMembersThatWereQueued() {
+        List<Double> scales = List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+        Map<String, Object> sweep =
+                Map.of("base", longSpec("hw5"), "grid", Map.of("scale", scales), "selectBy", "train");
+        String id = http.post("/sweeps", sweep).expect(202).get("id").asString();
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> http.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/RUNNING")
+                                .asInt()
+                        == 2);
+        // Both workers train members of a million iterations: nothing frees one before the cancel.
+        List<String> queued = new ArrayList<>();
+        List<String> running = new ArrayList<>();
+        for (JsonNode entry : http.get("/sweeps/" + id).expect(200).get("leaderboard")) {
+            (entry.get("status").asString().equals("QUEUED") ? queued : running)
+                    .add(entry.get("jobId").asString());
+        }
+        assertThat(queued).hasSize(8);
+
+        JsonNode answer = http.post("/sweeps/" + id + "/cancel", "").expect(202);
+
+        assertThat(answer.at("/statusCounts/QUEUED").asInt()).isZero();
+        assertThat(answer.at("/statusCounts/CANCELLED").asInt())
+                .as(answer.toString())
+                .isGreaterThanOrEqualTo(8);
+        for (JsonNode entry : answer.get("leaderboard")) {
+            String job = entry.get("jobId").asString();
+            if (queued.contains(job)) {
+                assertThat(entry.get("status").asString())
+                        .as("queued at the cancel: cancelled in the answer")
+                        .isEqualTo("CANCELLED");
+                assertThat(entry.get("cancelRequested").asBoolean()).isFalse();
+            } else if (entry.get("status").asString().equals("RUNNING")) {
+                assertThat(entry.get("cancelRequested").asBoolean())
+                        .as("a running member in the answer is one asked to stop")
+                        .isTrue();
+            }
+        }
+        JsonNode done = awaitSweep(id);
+        assertThat(done.at("/statusCounts/CANCELLED").asInt()).isEqualTo(10);
+        for (String job : queued) {
+            JsonNode member = http.get("/jobs/" + job).expect(200);
+            assertThat(member.get("attemptHistory"))
+                    .as("never started: %s", member)
+                    .isEmpty();
+            assertThat(member.get("attempts").asInt()).isZero();
+            assertThat(member.get("startedAt").isNull()).isTrue();
+        }
+        for (JsonNode entry : done.get("leaderboard")) {
+            if (queued.contains(entry.get("jobId").asString())) {
+                assertThat(entry.get("trainLoss").isNull())
+                        .as("no losses of a run that never was")
+                        .isTrue();
+                assertThat(entry.get("score").isNull()).isTrue();
+            }
+        }
+        for (String job : running) {
+            assertThat(http.get("/jobs/" + job).expect(200).get("attemptHistory"))
+                    .hasSize(1);
+        }
+    }
+
+    static Stream<Arguments> equivalentGridValues() {
+        return Stream.of(
+                Arguments.of("activation", "[\"relu\", \"RELU\"]", "\"RELU\" is the same as \"relu\"", "\"relu\""),
+                Arguments.of(
+                        "optimizer",
+                        "[{\"type\": \"adam\"}, {\"type\": \"adam\", \"beta1\": 0.9}]",
+                        "{\"type\":\"adam\",\"beta1\":0.9} is the same as {\"type\":\"adam\"}",
+                        "\"beta2\":0.999"),
+                Arguments.of(
+                        "earlyStopping",
+                        "[{\"patience\": 5}, {\"patience\": 5, \"minDelta\": 0}]",
+                        "{\"patience\":5,\"minDelta\":0} is the same as {\"patience\":5}",
+                        "\"restoreBest\":true"),
+                Arguments.of(
+                        "optimizer",
+                        "[{\"type\": \"momentum\", \"beta\": 0.9}, {\"type\": \"Momentum\"}]",
+                        "{\"type\":\"Momentum\"} is the same as {\"type\":\"momentum\",\"beta\":0.9}",
+                        "both resolve to {\"type\":\"momentum\",\"beta\":0.9}"));
+    }
+
+    /**
+     * Values written differently that resolve alike make identical members: refused on what the members
+     * resolve to, naming the grid key and both values, by the dry run and the submission alike; nothing
+     * is queued (audit item 6).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("equivalentGridValues")
+    void gridValuesThatResolveAlikeAreA400NamingBothValues(String key, String values, String says, String resolved) {
+        String body = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 10, "
+                + "\"validationFraction\": 0.25}, \"grid\": {\"" + key + "\": " + values
+                + ", \"seed\": [1, 2]}}";
+        int jobsBefore = http.get("/jobs?limit=500").json().get("items").size();
+
+        for (String path : List.of("/sweeps?dryRun=true", "/sweeps")) {
+            JsonNode problem = problem(http.post(path, body), 400);
+            assertThat(problem.get("errors")).as(path).singleElement().satisfies(error -> {
+                assertThat(error.get("field").asString()).isEqualTo("grid." + key + "[1]");
+                assertThat(error.get("message").asString())
+                        .startsWith(says + " (grid." + key + "[0]): ")
+                        .contains(resolved)
+                        .contains("keep one of them");
+            });
+        }
+        assertThat(http.get("/jobs?limit=500").json().get("items").size()).isEqualTo(jobsBefore);
+    }
+
+    /**
+     * A batch of at least the rows a member trains on is the full batch (API.md): beside null it makes
+     * the same jobs, one row fewer makes other jobs. Values that are truly different stay apart.
+     */
+    @Test
+    void aBatchOfAtLeastTheTrainingRowsIsTheFullBatchAndTrulyDifferentValuesStayApart() {
+        int rows = http.get("/datasets/hw5").expect(200).get("trainRows").asInt();
+        int training = rows - (int) Math.round(rows * 0.25);
+        String base = "{\"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 10, "
+                + "\"validationFraction\": 0.25}, \"grid\": ";
+
+        JsonNode full =
+                problem(http.post("/sweeps?dryRun=true", base + "{\"batchSize\": [null, " + training + "]}}"), 400);
+        assertThat(full.get("errors")).singleElement().satisfies(error -> {
+            assertThat(error.get("field").asString()).isEqualTo("grid.batchSize[1]");
+            assertThat(error.get("message").asString())
+                    .startsWith(training + " is the same as null (grid.batchSize[0]): ")
+                    .contains("at least the " + training + " rows these members train on is the full batch");
+        });
+        problem(http.post("/sweeps?dryRun=true", base + "{\"batchSize\": [100000, null]}}"), 400);
+
+        for (String grid : List.of(
+                "{\"batchSize\": [null, " + (training - 1) + "]}",
+                "{\"activation\": [\"relu\", \"tanh\"]}",
+                "{\"optimizer\": [{\"type\": \"adam\"}, {\"type\": \"adam\", \"beta1\": 0.95}]}",
+                "{\"optimizer\": [{\"type\": \"gd\"}, {\"type\": \"momentum\", \"beta\": 0}]}",
+                "{\"earlyStopping\": [{\"patience\": 5}, {\"patience\": 5, \"minDelta\": 0.001}, null]}",
+                "{\"alpha\": [0.001, 0.0010000000000000002]}")) {
+            assertThat(http.post("/sweeps?dryRun=true", base + grid + "}").status())
+                    .as(grid)
+                    .isEqualTo(200);
+        }
+    }
+
     @Test
     void aMemberDeletedAfterwardsIsCountedSoTheCountsStillAddUpToTheSize() {
         Map<String, Object> sweep = Map.of("base", hw5Base(10), "grid", Map.of("scale", List.of(0.1, 0.2, 0.3)));

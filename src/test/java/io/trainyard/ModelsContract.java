@@ -494,6 +494,91 @@ abstract class ModelsContract {
                 .containsExactly(true);
     }
 
+    /**
+     * A model is a queued or running job's starting weights, as a data set is its data: deleting it is
+     * a 409 naming the jobs (and their sweep) until they are cancelled or finish, not a 204 that leaves
+     * them to fail with missing-input (audit item 8). Two workers, three jobs: one is still queued.
+     */
+    @Test
+    void aModelThatQueuedOrRunningJobsWarmStartFromIsInUseUntilTheyStop() {
+        String model = http.post("/models", wideModel()).expect(201).get("id").asString();
+        String job = http.post("/jobs", warmSpec(model)).expect(202).get("id").asString();
+        Map<String, Object> base = warmSpec(model);
+        base.put("validationFraction", 0.2);
+        JsonNode sweep = http.post("/sweeps", Map.of("base", base, "grid", Map.of("alpha", List.of(1e-9, 2e-9))))
+                .expect(202);
+        String sweepId = sweep.get("id").asString();
+        List<String> jobs = new java.util.ArrayList<>(List.of(job));
+        sweep.get("leaderboard").forEach(entry -> jobs.add(entry.get("jobId").asString()));
+
+        Http.Response refused = http.delete("/models/" + model);
+
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.expect(409).get("detail").asString())
+                .contains("3 queued or running jobs " + jobs)
+                .contains("members of sweep " + sweepId)
+                .contains("POST /jobs/{id}/cancel", "POST /sweeps/{id}/cancel");
+        assertThat(http.get("/models/" + model).status()).isEqualTo(200);
+        assertThat(jobs)
+                .allSatisfy(id -> assertThat(http.get("/jobs/" + id)
+                                .expect(200)
+                                .get("status")
+                                .asString())
+                        .isIn("QUEUED", "RUNNING"));
+
+        http.post("/jobs/" + job + "/cancel", "").expect(202);
+        http.post("/sweeps/" + sweepId + "/cancel", "").expect(202);
+        await().atMost(TRAINING)
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> jobs.stream()
+                        .allMatch(id -> http.get("/jobs/" + id)
+                                .json()
+                                .get("status")
+                                .asString()
+                                .equals("CANCELLED")));
+
+        http.delete("/models/" + model).expect(204);
+        JsonNode late = problem(http.post("/jobs", warmSpec(model)));
+        assertThat(late.at("/errors/0/field").asString()).isEqualTo("warmStartModel");
+    }
+
+    /** A [5, 64, 64, 1] sigmoid network without bias, fitting hw5's five inputs: slow to train for long. */
+    private static Map<String, Object> wideModel() {
+        Random random = new Random(3);
+        double[][] w0 = new double[5][64];
+        double[][] w1 = new double[64][64];
+        double[][] w2 = new double[64][1];
+        for (double[][] w : List.of(w0, w1, w2)) {
+            for (double[] row : w) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = 0.1 * random.nextGaussian();
+                }
+            }
+        }
+        Map<String, Object> model = new LinkedHashMap<>();
+        model.put("layerSizes", List.of(5, 64, 64, 1));
+        model.put("activation", "sigmoid");
+        model.put("bias", false);
+        model.put("preprocessing", Map.of("basisDegree", 1, "normalize", false));
+        model.put("weights", Map.of("W0", w0, "W1", w1, "W2", w2));
+        return model;
+    }
+
+    /** A million iterations from {@code model}'s weights: still queued or running when the test acts. */
+    private static Map<String, Object> warmSpec(String model) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("dataset", "hw5");
+        spec.put("layers", List.of(64, 64));
+        spec.put("activation", "sigmoid");
+        spec.put("bias", false);
+        spec.put("normalize", false);
+        spec.put("alpha", 1e-9);
+        spec.put("iterations", 1_000_000);
+        spec.put("seed", 1);
+        spec.put("warmStartModel", model);
+        return spec;
+    }
+
     @Test
     void badAliasRequestsAreExplained() {
         String model =

@@ -323,8 +323,14 @@ class RestartIntegrationTests {
         assertThat(small.get("/actuator/health/readiness").status()).isEqualTo(200);
     }
 
+    /**
+     * The service refuses to delete a model while a queued or running job warm-starts from it (409). A
+     * model can still go another way: deleted by an earlier version, which allowed it, or from the
+     * database by hand. A job that had started resumes from its checkpoint, which carries what it still
+     * needs of the model (its preprocessing); one that never started fails with missing-input.
+     */
     @Test
-    void aWarmStartedJobResumesAfterAStopEvenWhenItsWarmStartModelWasDeletedMeanwhile() {
+    void aWarmStartedJobResumesAfterAStopEvenWhenItsWarmStartModelIsGoneMeanwhile() throws SQLException {
         Http first = new Http(port(start()));
         String source = awaitSucceeded(
                         first,
@@ -342,16 +348,38 @@ class RestartIntegrationTests {
         spec.put("warmStartModel", source);
         String id = first.post("/jobs", spec).expect(202).get("id").asString();
         awaitPastIteration(first, id, 100);
-        // Allowed while the job runs, which has its weights already; the stop's checkpoint must carry
-        // what the resumed run still needs of the model (its preprocessing).
-        assertThat(first.delete("/models/" + source).status()).isEqualTo(204);
+        // Queued behind it (one worker): it has nothing of the model yet.
+        Map<String, Object> waitingSpec = slowSpec(10);
+        waitingSpec.put("warmStartModel", source);
+        String waiting = first.post("/jobs", waitingSpec).expect(202).get("id").asString();
+        assertThat(first.delete("/models/" + source).expect(409).get("detail").asString())
+                .contains(id, waiting);
 
         contexts.remove(0).close();
+        // The stop's checkpoint must carry what the resumed run still needs of the model.
+        try (Connection db = stoppedDatabase();
+                PreparedStatement delete = db.prepareStatement("DELETE FROM models WHERE id = ?")) {
+            delete.setString(1, source);
+            assertThat(delete.executeUpdate()).isEqualTo(1);
+        }
 
         Http second = new Http(port(start()));
         JsonNode done = awaitSucceeded(second, id);
         assertThat(done.get("resumedFrom").asInt()).isGreaterThan(100);
         assertHistoryIsWholeAndInOrder(second, id, 6_000);
+        await().atMost(STARTUP)
+                .until(
+                        () -> second.get("/jobs/" + waiting)
+                                .json()
+                                .get("status")
+                                .asString(),
+                        s -> !s.equals("QUEUED") && !s.equals("RUNNING"));
+        JsonNode failed = second.get("/jobs/" + waiting).expect(200);
+        assertThat(failed.get("status").asString()).as("%s", failed).isEqualTo("FAILED");
+        assertThat(failed.at("/error/type").asString()).isEqualTo("missing-input");
+        assertThat(failed.at("/error/detail").asString())
+                .contains(source)
+                .contains("deleted after this job was accepted");
         spec.put("warmStartModel", twin);
         JsonNode uninterrupted = awaitSucceeded(
                 second, second.post("/jobs", spec).expect(202).get("id").asString());

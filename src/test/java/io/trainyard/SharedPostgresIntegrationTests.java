@@ -196,6 +196,102 @@ class SharedPostgresIntegrationTests {
         }
     }
 
+    /**
+     * One worker per instance, both training members of a sweep, four members queued. Cancelled through
+     * one instance, the sweep's queued members are cancelled in one transaction before either worker is
+     * freed: neither instance's freed worker finds one of them to claim (audit item 4).
+     */
+    @Test
+    void aSweepCancelledThroughOneInstanceStartsNoQueuedMemberOnEither() {
+        Map<String, Object> sweep = Map.of(
+                "base",
+                ApiContract.longSpec("shared sweep"),
+                "grid",
+                Map.of("scale", List.of(0.1, 0.2, 0.3, 0.4, 0.5, 0.6)),
+                "selectBy",
+                "train");
+        String id = a.post("/sweeps", sweep).expect(202).get("id").asString();
+        await().atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> b.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/RUNNING")
+                                .asInt()
+                        == 2);
+        List<String> queued = new ArrayList<>();
+        Set<String> trainedBy = new HashSet<>();
+        for (JsonNode entry : b.get("/sweeps/" + id).expect(200).get("leaderboard")) {
+            String job = entry.get("jobId").asString();
+            if (entry.get("status").asString().equals("QUEUED")) {
+                queued.add(job);
+            } else {
+                trainedBy.add(b.get("/jobs/" + job).json().get("instance").asString());
+            }
+        }
+        assertThat(queued).hasSize(4);
+        assertThat(trainedBy).containsExactlyInAnyOrder("instance-a", "instance-b");
+
+        JsonNode answer = a.post("/sweeps/" + id + "/cancel", "").expect(202);
+
+        assertThat(answer.at("/statusCounts/QUEUED").asInt()).isZero();
+        await().atMost(TIMEOUT)
+                .until(() -> b.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/CANCELLED")
+                                .asInt()
+                        == 6);
+        for (String job : queued) {
+            assertThat(b.get("/jobs/" + job).expect(200).get("attemptHistory"))
+                    .as("queued at the cancel, never started")
+                    .isEmpty();
+        }
+    }
+
+    /**
+     * A job queued through one instance protects its warm-start model from a deletion through the
+     * other; once it is cancelled the model goes, and a job sent to the instance that may still hold
+     * the model in its cache is refused, because the submit asks the database under the admission lock.
+     */
+    @Test
+    void aModelAJobWarmStartsFromIsInUseOnEveryInstance() {
+        String model = a.post("/models", """
+                        {"layerSizes": [5, 20, 1], "activation": "sigmoid", "bias": false,
+                         "preprocessing": {"basisDegree": 1, "normalize": false},
+                         "weights": {"W0": %s, "W1": %s}}""".formatted(matrix(5, 20), matrix(20, 1)))
+                .expect(201)
+                .get("id")
+                .asString();
+        Map<String, Object> spec = ApiContract.hw5Spec("warm elsewhere", 1_000_000);
+        spec.put("bias", false);
+        spec.put("normalize", false);
+        spec.put("alpha", 1e-9);
+        spec.put("warmStartModel", model);
+        String job = a.post("/jobs", spec).expect(202).get("id").asString();
+
+        assertThat(b.delete("/models/" + model).expect(409).get("detail").asString())
+                .contains(job);
+
+        b.post("/jobs/" + job + "/cancel", "").expect(202);
+        await().atMost(TIMEOUT)
+                .until(() ->
+                        a.get("/jobs/" + job).json().get("status").asString().equals("CANCELLED"));
+        b.delete("/models/" + model).expect(204);
+        JsonNode refused = a.post("/jobs", spec).expect(400);
+        assertThat(refused.at("/errors/0/field").asString()).isEqualTo("warmStartModel");
+    }
+
+    private static String matrix(int rows, int columns) {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < rows; i++) {
+            json.append(i == 0 ? "[" : ", [");
+            for (int j = 0; j < columns; j++) {
+                json.append(j == 0 ? "" : ", ").append(0.01 * ((i + 2 * j) % 7 - 3));
+            }
+            json.append("]");
+        }
+        return json.append("]").toString();
+    }
+
     @Test
     void aModelDeletedThroughOneInstanceIsNoLongerServedByTheOtherOnceItsCacheEntryExpires() {
         String model = a.post("/models", """

@@ -16,6 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import io.trainyard.dataset.DatasetUsage;
+import io.trainyard.model.ModelUsage;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Rows;
 
@@ -28,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code training}.
  */
 @Repository
-public class JobRepository implements DatasetUsage {
+public class JobRepository implements DatasetUsage, ModelUsage {
 
     private static final TypeReference<List<Integer>> SIZES = new TypeReference<>() {};
 
@@ -130,15 +131,7 @@ public class JobRepository implements DatasetUsage {
         }
         if (nameContains != null && !nameContains.isEmpty()) {
             sql.append(" AND LOWER(name) LIKE :name ESCAPE '\\'");
-            params.put(
-                    "name",
-                    "%"
-                            + nameContains
-                                    .toLowerCase(Locale.ROOT)
-                                    .replace("\\", "\\\\")
-                                    .replace("%", "\\%")
-                                    .replace("_", "\\_")
-                            + "%");
+            params.put("name", "%" + likeLiteral(nameContains.toLowerCase(Locale.ROOT)) + "%");
         }
         if (sweepId != null) {
             sql.append(" AND sweep_id = :sweep");
@@ -198,6 +191,48 @@ public class JobRepository implements DatasetUsage {
                 == 1;
     }
 
+    /** The members a sweep's cancel found active: those it cancelled (queued) and those it asked to stop (running). */
+    record CancelledMembers(List<String> cancelled, List<String> stopping) {}
+
+    /**
+     * Cancels every queued member of a sweep and asks every running one to stop, in the caller's
+     * transaction. The active members' rows are locked first, in id order (two cancels of one sweep
+     * lock alike and cannot deadlock): a worker claiming a queued member, on this instance or another
+     * sharing the database, waits for this transaction and then finds the member CANCELLED, so no
+     * member that was queued when the cancel began ever starts. Cancelled one by one, freeing the
+     * workers of the running members let them claim the queued ones before the loop reached them
+     * (audit item 4). A running member re-queued once this commits still carries the flag, and its
+     * next claim cancels it instead ({@code JobClaims.cancelPending}).
+     */
+    CancelledMembers cancelSweep(String sweepId, Instant now) {
+        List<String> queued = new ArrayList<>();
+        List<String> running = new ArrayList<>();
+        jdbc.sql("""
+                SELECT id, status FROM jobs WHERE sweep_id = :sweep AND status IN ('QUEUED', 'RUNNING')
+                ORDER BY id FOR UPDATE""").param("sweep", sweepId).query(rs -> {
+            (JobStatus.QUEUED.name().equals(rs.getString("status")) ? queued : running).add(rs.getString("id"));
+        });
+        int moved = gate.moveAll(queued, JobStatus.CANCELLED)
+                .from(JobStatus.QUEUED)
+                .set("finished_at = :now")
+                .param("now", Rows.time(now))
+                .applyToAll();
+        List<String> cancelled = queued;
+        if (moved != queued.size()) {
+            // Not expected under the lock; the answer and the events must still name only what moved.
+            cancelled = jdbc.sql("SELECT id FROM jobs WHERE id IN (:ids) AND status = 'CANCELLED'")
+                    .param("ids", queued)
+                    .query(String.class)
+                    .list();
+        }
+        if (!running.isEmpty()) {
+            jdbc.sql("UPDATE jobs SET cancel_requested = TRUE WHERE id IN (:ids) AND status = 'RUNNING'")
+                    .param("ids", running)
+                    .update();
+        }
+        return new CancelledMembers(cancelled, running);
+    }
+
     /** Deletes a finished job (its history goes with it, by foreign key); false when it is not finished. */
     boolean deleteFinished(String id) {
         return jdbc.sql("DELETE FROM jobs WHERE id = :id AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')")
@@ -242,6 +277,36 @@ public class JobRepository implements DatasetUsage {
                 .param("dataset", datasetId)
                 .query(String.class)
                 .list();
+    }
+
+    /**
+     * The queued or running jobs that warm-start from this model, oldest first: the model service
+     * refuses to delete it while there are any. Under the admission lock, which a submit holds from its
+     * check that the model is still there until its jobs are inserted, as for data sets.
+     *
+     * <p>The model is named only inside the stored spec (JSON text, written by this service). A model id
+     * is a UUID, which JSON writes as it is, so {@code LIKE} narrows the active jobs to those whose spec
+     * holds the id anywhere, and the parsed spec decides.
+     */
+    @Override
+    public List<WarmStart> activeWarmStartsOf(String modelId) {
+        admission.holdUntilTransactionEnds();
+        List<WarmStart> users = new ArrayList<>();
+        jdbc.sql("""
+                SELECT id, owner, sweep_id, spec FROM jobs
+                WHERE status IN ('QUEUED', 'RUNNING') AND spec LIKE :pattern ESCAPE '\\'
+                ORDER BY created_at, id""").param("pattern", "%" + likeLiteral(modelId) + "%").query(rs -> {
+            JobSpec spec = json.readValue(rs.getString("spec"), JobSpec.class);
+            if (modelId.equals(spec.warmStartModel())) {
+                users.add(new WarmStart(rs.getString("id"), rs.getString("owner"), rs.getString("sweep_id")));
+            }
+        });
+        return users;
+    }
+
+    /** {@code text} as a LIKE pattern that matches only itself, escaped with a backslash. */
+    private static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** The attempts of each of these jobs, in order; a job without any (never claimed) is not in the map. */

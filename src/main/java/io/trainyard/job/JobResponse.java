@@ -166,7 +166,7 @@ record JobResponse(
     record JobError(
             @Schema(
                     description =
-                            "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was deleted), unusable-input (a power of an uploaded data set's input, or a column's spread, or a validation or test input once preprocessed, is beyond the range of a double), out-of-memory (training needed more heap than the instance has) or internal",
+                            "diverged, interrupted (the process stopped too often), missing-input (its data set or warm-start model was gone when it started, which the service itself no longer lets happen: an earlier version's deletion, or rows removed by hand), unusable-input (a power of an uploaded data set's input, or a column's spread, or a validation or test input once preprocessed, is beyond the range of a double), out-of-memory (training needed more heap than the instance has) or internal",
                     example = "diverged")
             String type,
 

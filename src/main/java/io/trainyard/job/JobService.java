@@ -3,6 +3,7 @@ package io.trainyard.job;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -19,6 +20,7 @@ import org.springframework.transaction.support.TransactionOperations;
 import io.trainyard.dataset.Dataset;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.model.ModelDeleted;
+import io.trainyard.model.ModelService;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
 import io.trainyard.system.ConflictException;
@@ -42,6 +44,7 @@ public class JobService {
     private final JobRepository jobs;
     private final JobSpecResolver resolver;
     private final DatasetCatalog datasets;
+    private final ModelService models;
     private final RunningJobs running;
     private final ApplicationEventPublisher events;
     private final TrainyardProperties properties;
@@ -54,6 +57,7 @@ public class JobService {
             JobRepository jobs,
             JobSpecResolver resolver,
             DatasetCatalog datasets,
+            ModelService models,
             RunningJobs running,
             ApplicationEventPublisher events,
             TrainyardProperties properties,
@@ -64,6 +68,7 @@ public class JobService {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
+        this.models = models;
         this.running = running;
         this.events = events;
         this.properties = properties;
@@ -89,6 +94,7 @@ public class JobService {
                 JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
                 admit(1, place);
                 requireDataset(stored.spec().dataset(), "dataset");
+                requireModel(stored.spec().warmStartModel(), "warmStartModel");
                 TrainingJob job =
                         enqueue(id, stored, null, jobs.nextTurn(Caller.current().name()));
                 events.publishEvent(new JobQueued(1));
@@ -117,6 +123,7 @@ public class JobService {
      * What every member of a sweep would be, checked exactly like {@link #submitAll}, creating nothing.
      *
      * @throws InvalidMembersException with every problem of every member
+     * @throws IdenticalMembersException when members would train exactly alike
      */
     public List<DryRun> dryRunAll(List<CreateJobRequest> requests) {
         return resolveAll(requests).stream().map(DryRun::of).toList();
@@ -143,6 +150,7 @@ public class JobService {
      * queues them, in one transaction: a sweep is queued whole or not at all.
      *
      * @throws InvalidMembersException with every problem of every member
+     * @throws IdenticalMembersException when members would train exactly alike
      * @throws QueueFullException when the queue cannot take all of them
      */
     @Transactional
@@ -160,6 +168,12 @@ public class JobService {
                 .filter(java.util.Objects::nonNull)
                 .distinct()
                 .forEach(id -> requireDataset(id, "base.dataset"));
+        // Likewise the warm-start model, which comes from the base and is the same for every member.
+        resolved.stream()
+                .map(r -> r.spec().warmStartModel())
+                .filter(java.util.Objects::nonNull)
+                .distinct()
+                .forEach(id -> requireModel(id, "base.warmStartModel"));
         List<String> ids = new ArrayList<>();
         // The members take consecutive turns of their owner's, as if submitted one by one.
         long turn = jobs.nextTurn(Caller.current().name());
@@ -192,7 +206,31 @@ public class JobService {
         if (!errors.isEmpty()) {
             throw new InvalidMembersException(errors);
         }
+        refuseRepeats(resolved);
         return resolved;
+    }
+
+    /**
+     * Refuses members that would train exactly as an earlier one: a duplicate job costs a worker and a
+     * place in the queue and the quota for a tie on the leaderboard. Compared on what each member
+     * resolves to, in one pass over a hash map.
+     *
+     * @throws IdenticalMembersException naming each repeat and the member it repeats
+     */
+    private static void refuseRepeats(List<JobSpecResolver.Resolved> resolved) {
+        Map<JobSpec, Integer> first = new HashMap<>();
+        List<IdenticalMembersException.Repeat> repeats = new ArrayList<>();
+        for (int i = 0; i < resolved.size(); i++) {
+            JobSpecResolver.Resolved member = resolved.get(i);
+            Integer earlier = first.putIfAbsent(member.training(), i);
+            if (earlier != null) {
+                repeats.add(new IdenticalMembersException.Repeat(
+                        i, earlier, member.spec(), resolved.get(earlier).spec(), member.trainingRows()));
+            }
+        }
+        if (!repeats.isEmpty()) {
+            throw new IdenticalMembersException(repeats);
+        }
     }
 
     /** Stores a job's inline data as an unlisted data set, and names it in the spec. */
@@ -256,6 +294,18 @@ public class JobService {
         if (!datasets.stillThere(dataset)) {
             throw new InvalidRequestException(
                     field, "unknown data set '" + dataset + "'; GET /datasets lists the available ones");
+        }
+    }
+
+    /**
+     * Refuses a job whose warm-start model was deleted since its spec was checked, as {@link
+     * #requireDataset} does for its data set: deleting a model takes the admission lock too
+     * ({@code ModelUsage}), so either the deletion sees the job (409) or the job sees no model (400).
+     */
+    private void requireModel(String model, String field) {
+        if (model != null && !models.stillThere(model)) {
+            throw new InvalidRequestException(
+                    field, "unknown model '" + model + "'; GET /models lists the stored ones");
         }
     }
 
@@ -396,25 +446,36 @@ public class JobService {
                 "Job " + id + " changed status too often while being cancelled; try again.");
     }
 
+    /** What cancelling a sweep did: how many queued members it cancelled and how many running ones it asked to stop. */
+    public record SweepCancellation(int cancelled, int stopping) {}
+
     /**
-     * Cancels every queued member of a sweep and asks every running one to stop.
-     *
-     * @return how many members were cancelled or asked to stop
+     * Cancels every queued member of a sweep and asks every running one to stop, all in one
+     * transaction that locks the members first ({@link JobRepository#cancelSweep}): no member that
+     * was queued when the cancel began is started after it, whichever instance's worker frees up.
+     * The running members on this instance are told at once; other instances see the stored flag
+     * within a heartbeat.
      */
-    public int cancelSweep(String sweepId) {
-        int cancelled = 0;
-        for (TrainingJob job : jobs.findBySweep(sweepId)) {
-            if (job.status().isTerminal()) {
-                continue;
-            }
-            try {
-                cancel(job.id());
-                cancelled++;
-            } catch (IllegalJobTransitionException | JobNotFoundException e) {
-                // It finished (or was deleted) between the read and the cancel: nothing left to stop.
+    public SweepCancellation cancelSweep(String sweepId) {
+        JobRepository.CancelledMembers members =
+                transaction.execute(status -> jobs.cancelSweep(sweepId, Instant.now()));
+        for (String id : members.cancelled()) {
+            events.publishEvent(new JobFinished(id));
+            events.publishEvent(new JobCancelledWhileQueued(id));
+        }
+        for (String id : members.stopping()) {
+            RunningJob live = running.get(id);
+            if (live != null) {
+                live.requestCancel();
             }
         }
-        return cancelled;
+        log.info(
+                "Sweep {}: {} queued members cancelled, {} running members asked to stop at their next iteration",
+                sweepId,
+                members.cancelled().size(),
+                members.stopping().size());
+        return new SweepCancellation(
+                members.cancelled().size(), members.stopping().size());
     }
 
     /**

@@ -55,18 +55,47 @@ class JobSpecResolver {
 
     /**
      * A valid request, resolved: the spec (dataset still unset for inline data), sizes, parsed inline
-     * data and the estimated working memory.
+     * data, the estimated working memory and the rows the job trains on (its data's training rows less
+     * those {@code validationFraction} holds out).
      */
     record Resolved(
             JobSpec spec,
             List<Integer> layerSizes,
             DataTables.Table inline,
             long parameters,
-            long estimatedMemoryBytes) {
+            long estimatedMemoryBytes,
+            int trainingRows) {
 
         /** This spec with its inline data stored as data set {@code id}. */
         Resolved withDataset(String id) {
-            return new Resolved(spec.withDataset(id), layerSizes, null, parameters, estimatedMemoryBytes);
+            return new Resolved(spec.withDataset(id), layerSizes, null, parameters, estimatedMemoryBytes, trainingRows);
+        }
+
+        /**
+         * What decides how the job trains, and nothing else: its spec without the name, and a
+         * {@code batchSize} of at least the training rows as the full batch it is (API.md: "batchSize
+         * ≥ n is full batch", no permutation is drawn). Two jobs on the same data with equal ones
+         * train bit-identically; values that merely look alike (0.2 and 0.2000001) stay apart.
+         */
+        JobSpec training() {
+            Integer batch = spec.batchSize() != null && spec.batchSize() >= trainingRows ? null : spec.batchSize();
+            return new JobSpec(
+                    null,
+                    spec.dataset(),
+                    spec.layers(),
+                    spec.activation(),
+                    spec.bias(),
+                    spec.scale(),
+                    spec.alpha(),
+                    spec.iterations(),
+                    spec.seed(),
+                    spec.normalize(),
+                    spec.basisDegree(),
+                    spec.validationFraction(),
+                    spec.warmStartModel(),
+                    spec.optimizer(),
+                    batch,
+                    spec.earlyStopping());
         }
     }
 
@@ -297,7 +326,8 @@ class JobSpecResolver {
                 OptimizerOption.of(optimizer),
                 request.batchSize(),
                 earlyStopping);
-        return new Resolved(spec, layerSizes, inline, parameterCount, memory);
+        return new Resolved(
+                spec, layerSizes, inline, parameterCount, memory, trainRows - (validationRows - ownValidationRows));
     }
 
     /** The engine optimizer the request names, with its defaults; null after adding its problems to {@code errors}. */

@@ -1,6 +1,7 @@
 package io.trainyard.job;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The one way a job's status changes: a guarded {@code UPDATE jobs SET status = :to … WHERE id = :id
- * AND status IN (:from) …}. The allowed sources come from {@link JobStatus}'s transition table, so a
+ * AND status IN (:from) …} ({@code id IN (:ids)} for several jobs moved by one statement). The allowed sources come from {@link JobStatus}'s transition table, so a
  * move the table forbids fails before any SQL runs, and a move whose job is no longer in a source
  * status (another instance, a cancel, a recovery got there first) matches no row and reports false.
  * Every move bumps {@code version}, so a reader holding an older version can fence its own updates.
@@ -29,21 +30,30 @@ public class JobStatusGate {
 
     /** Starts describing a move of job {@code id} to {@code to}. */
     public Move move(String id, JobStatus to) {
-        return new Move(id, to);
+        return new Move(List.of(id), to);
+    }
+
+    /**
+     * Starts describing a move of every job in {@code ids} to {@code to}, made by one statement: the
+     * jobs still in a source status all move together ({@link Move#applyToAll()}), so nothing can take
+     * one of them between the first and the last (a sweep's queued members, cancelled at once).
+     */
+    public Move moveAll(Collection<String> ids, JobStatus to) {
+        return new Move(List.copyOf(ids), to);
     }
 
     /** A status change being described; {@link #apply()} runs it. */
     public final class Move {
 
-        private final String id;
+        private final List<String> ids;
         private final JobStatus to;
         private Set<JobStatus> from = EnumSet.noneOf(JobStatus.class);
         private final List<String> assignments = new ArrayList<>();
         private final List<String> conditions = new ArrayList<>();
         private final Map<String, Object> params = new HashMap<>();
 
-        private Move(String id, JobStatus to) {
-            this.id = id;
+        private Move(List<String> ids, JobStatus to) {
+            this.ids = ids;
             this.to = to;
         }
 
@@ -75,23 +85,39 @@ public class JobStatusGate {
             return this;
         }
 
-        /** Runs the move; false when no row matched (the job is gone or was changed meanwhile). */
+        /** Runs the move of one job; false when no row matched (the job is gone or was changed meanwhile). */
         public boolean apply() {
+            if (ids.size() != 1) {
+                throw new IllegalStateException("apply() moves one job; use applyToAll() for " + ids.size());
+            }
+            return run() == 1;
+        }
+
+        /** Runs the move of every job named; how many moved (those no longer in a source status did not). */
+        public int applyToAll() {
+            requireSources();
+            return ids.isEmpty() ? 0 : run();
+        }
+
+        private void requireSources() {
             if (from.isEmpty()) {
                 throw new IllegalStateException("a move to " + to + " needs at least one source status");
             }
+        }
+
+        private int run() {
+            requireSources();
             StringBuilder sql = new StringBuilder("UPDATE jobs SET status = :to, version = version + 1");
             assignments.forEach(a -> sql.append(", ").append(a));
-            sql.append(" WHERE id = :id AND status IN (")
+            sql.append(ids.size() == 1 ? " WHERE id = :id" : " WHERE id IN (:ids)")
+                    .append(" AND status IN (")
                     .append(from.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(", ")))
                     .append(")");
             conditions.forEach(c -> sql.append(" AND (").append(c).append(")"));
-            return jdbc.sql(sql.toString())
-                            .params(params)
-                            .param("id", id)
-                            .param("to", to.name())
-                            .update()
-                    == 1;
+            JdbcClient.StatementSpec statement =
+                    jdbc.sql(sql.toString()).params(params).param("to", to.name());
+            statement = ids.size() == 1 ? statement.param("id", ids.get(0)) : statement.param("ids", ids);
+            return statement.update();
         }
     }
 }

@@ -203,11 +203,13 @@ class ModelController {
     @Operation(
             operationId = "deleteModel",
             summary = "Delete a model",
-            description = "404 when there is no such model, 409 naming the aliases "
-                    + "while any points to it. The job that trained it then has modelId null.")
+            description = "404 when there is no such model; 409 naming the aliases while any points to it, and "
+                    + "naming the jobs (and their sweeps) while a queued or running job warm-starts from it "
+                    + "(warmStartModel), as for a data set in use: cancel them or wait until they finish. The job that "
+                    + "trained it then has modelId null.")
     @ApiResponse(
             responseCode = "409",
-            description = "An alias points to it",
+            description = "An alias points to it, or a queued or running job warm-starts from it",
             content = @Content(mediaType = "application/problem+json"))
     void delete(@PathVariable String id) {
         models.delete(id);

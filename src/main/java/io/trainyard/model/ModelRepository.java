@@ -109,6 +109,15 @@ class ModelRepository {
                 .optional();
     }
 
+    /** Whether a model with this id is stored (its weights are not read). */
+    boolean exists(String id) {
+        return !jdbc.sql("SELECT id FROM models WHERE id = :id")
+                .param("id", id)
+                .query(String.class)
+                .list()
+                .isEmpty();
+    }
+
     /**
      * The models with these ids that exist, by id, in one query (a page of whole models reads them
      * together, not one query a model).

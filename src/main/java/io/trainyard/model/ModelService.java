@@ -30,6 +30,7 @@ public class ModelService {
     private final BuildVersion build;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
+    private final List<ModelUsage> usages;
 
     private final JsonMapper json;
 
@@ -40,8 +41,10 @@ public class ModelService {
             BuildVersion build,
             JsonMapper json,
             TransactionTemplate transaction,
-            ApplicationEventPublisher events) {
+            ApplicationEventPublisher events,
+            List<ModelUsage> usages) {
         this.json = json;
+        this.usages = usages;
         this.events = events;
         this.transaction = transaction;
         this.repository = repository;
@@ -163,12 +166,24 @@ public class ModelService {
     }
 
     /**
-     * @throws ModelInUseException when an alias points to it (checked first for a clear message; the
-     *     aliases' foreign key refuses the delete anyway when an alias is set at the same moment)
+     * Whether a model a job is about to be queued to warm-start from is still there: asked again under
+     * the lock that admits jobs, which a deletion takes too ({@link ModelUsage}), so a model deleted
+     * after the job's spec was checked refuses the job instead of leaving it to fail at its start.
+     * Read from the database, past the cache, which may still hold a model another instance deleted.
+     */
+    public boolean stillThere(String id) {
+        return repository.exists(id);
+    }
+
+    /**
+     * @throws ModelInUseException when an alias points to it, or a queued or running job warm-starts
+     *     from it (checked first for a clear message; the aliases' foreign key refuses the delete anyway
+     *     when an alias is set at the same moment, and a job queued at the same moment finds no model)
      */
     void delete(String id) {
-        // Another owner's model answers 404 before anything is said about its aliases.
+        // Another owner's model answers 404 before anything is said about its aliases or jobs.
         String jobId = get(id).jobId();
+        Caller caller = Caller.current();
         try {
             // Under the model's row lock, which setting an alias takes too: an alias set meanwhile is
             // either seen here (409) or finds no model (400), never left pointing at a deleted one.
@@ -177,18 +192,22 @@ public class ModelService {
                     throw new ModelNotFoundException(id);
                 }
                 List<AliasRepository.Pointer> pointers = aliases.pointingTo(id);
-                if (!pointers.isEmpty()) {
-                    throw new ModelInUseException(id, pointers, Caller.current().name());
+                // Under the lock that admits jobs, held to the end of this transaction: a job queued
+                // meanwhile is either seen here (409) or finds no model when queued (400), never left
+                // to fail at its start for want of its starting weights.
+                List<ModelUsage.WarmStart> warmStarts = new ArrayList<>();
+                usages.forEach(usage -> warmStarts.addAll(usage.activeWarmStartsOf(id)));
+                if (!pointers.isEmpty() || !warmStarts.isEmpty()) {
+                    throw new ModelInUseException(id, pointers, warmStarts, caller);
                 }
-                if (!repository.delete(id, Caller.current().onlyOwner())) {
+                if (!repository.delete(id, caller.onlyOwner())) {
                     throw new ModelNotFoundException(id);
                 }
                 // The job that trained it no longer names it (JobService.modelDeleted), in this transaction.
                 events.publishEvent(new ModelDeleted(id, jobId));
             });
         } catch (DataIntegrityViolationException e) {
-            throw new ModelInUseException(
-                    id, aliases.pointingTo(id), Caller.current().name());
+            throw new ModelInUseException(id, aliases.pointingTo(id), List.of(), caller);
         } finally {
             // After the row is gone (or a delete on another instance beat this one): the next request
             // reads the database and answers 404.

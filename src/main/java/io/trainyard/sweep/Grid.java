@@ -1,7 +1,7 @@
 package io.trainyard.sweep;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,7 @@ final class Grid {
      * Checks the grid as sent; adds every problem to {@code errors}. The size (the product of the
      * value lists' lengths) is checked first, in saturating long arithmetic, so a grid of a million
      * values costs one multiplication per key and not a million checks; duplicates are found with
-     * a hash set, in linear time.
+     * a hash map, in linear time.
      *
      * @param maxValueLength the longest array a value may be (a layers value has at most this many widths)
      * @param ranges the job fields' whole-number ranges, said of a value too large for its field
@@ -119,7 +119,7 @@ final class Grid {
                 errors.add(new FieldError("grid." + key, "give at least one value, e.g. " + KEYS.get(key)));
                 continue;
             }
-            Set<Object> seen = new HashSet<>();
+            Map<Object, Integer> seen = new HashMap<>();
             for (int i = 0; i < list.size(); i++) {
                 JsonNode value = list.get(i);
                 String field = "grid." + key + "[" + i + "]";
@@ -128,8 +128,14 @@ final class Grid {
                 FieldError problem = problem(json, key, value, maxValueLength, ranges);
                 if (problem != null) {
                     errors.add(new FieldError(field + problem.field(), problem.message()));
-                } else if (!seen.add(sameness(value))) {
-                    errors.add(new FieldError(field, value + " is listed twice; each value makes its own jobs"));
+                } else {
+                    Integer first = seen.putIfAbsent(sameness(value), i);
+                    if (first != null) {
+                        errors.add(new FieldError(
+                                field,
+                                value + " is listed twice (as " + list.get(first) + ", grid." + key + "[" + first
+                                        + "]); each value makes its own jobs"));
+                    }
                 }
             }
         }
@@ -279,8 +285,10 @@ final class Grid {
     }
 
     /**
-     * What makes two grid values the same job: a number by its value (1 and 1.0, 0.1 and 1e-1 are one
-     * scale), anything else as written.
+     * What makes two grid values the same as written: a number by its value (1 and 1.0, 0.1 and 1e-1
+     * are one scale), anything else as written. Values written differently that resolve alike
+     * ({@code "RELU"} and {@code "relu"}) are found later, on the members' resolved specs
+     * ({@code JobService}, named by {@code SweepService}).
      */
     private static Object sameness(JsonNode value) {
         if (!value.isNumber()) {

@@ -67,7 +67,12 @@ final class Leaderboard {
             String modelId,
 
             @Schema(description = "Why the job failed or was cancelled, if it did")
-            String error) {}
+            String error,
+
+            @Schema(
+                    description = "A cancel was asked for and not yet carried out: the job is still RUNNING and "
+                            + "stops at its next iteration (POST /sweeps/{id}/cancel answers with this)")
+            boolean cancelRequested) {}
 
     static List<Entry> rank(List<Candidate> candidates, SelectBy selectBy) {
         List<Candidate> sorted = new ArrayList<>(candidates);
@@ -95,7 +100,8 @@ final class Leaderboard {
                     score,
                     m.bestIteration(),
                     m.modelId(),
-                    error(m)));
+                    error(m),
+                    m.cancelRequested()));
         }
         return entries;
     }

@@ -53,7 +53,10 @@ class SweepController {
             `selectBy` names the final loss that ranks the jobs: `validation` (default; needs \
             `base.validationFraction` > 0), `train` or `test`; the last two are answered with a `warning`. \
             Answers 202 with the sweep; follow GET /sweeps/{id}. 400 for an empty grid, an unknown grid key, a \
-            bad value, or more jobs than `trainyard.limits.max-sweep-size`; 429 when the queue cannot take them.""",
+            bad value, values that would make the same jobs (named with the value they repeat: `1` and `1.0`, but \
+            also `"RELU"` and `"relu"`, an optimizer with and without its defaults, a `batchSize` of at least the \
+            training rows and `null`, compared on what the members resolve to), or more jobs than \
+            `trainyard.limits.max-sweep-size`; 429 when the queue cannot take them.""",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content =
@@ -179,8 +182,10 @@ class SweepController {
     @Operation(
             operationId = "cancelSweep",
             summary = "Cancel a sweep",
-            description = "Cancels its queued jobs at once and asks its running jobs "
-                    + "to stop at their next iteration; finished jobs keep their results. Answers 202 with the sweep.")
+            description = "Cancels its queued jobs at once and asks its running jobs to stop at their next "
+                    + "iteration, in one transaction, so no job that was queued is started after the cancel (on any "
+                    + "instance); finished jobs keep their results. Answers 202 with the sweep: no job QUEUED, the "
+                    + "running ones RUNNING with cancelRequested until they stop.")
     SweepResponse cancel(@PathVariable String id) {
         return view(sweeps.cancel(id));
     }

@@ -18,6 +18,8 @@ import io.trainyard.job.TrainingJob;
  * @param validationRows null until the job has started
  * @param bestIteration the point whose losses these are when early stopping restored its weights into
  *     the stored model; null when they are the final (or latest) point's
+ * @param cancelRequested a cancel was asked for and not yet carried out (a running member stops at its
+ *     next iteration)
  */
 record SweepMember(
         String jobId,
@@ -34,7 +36,8 @@ record SweepMember(
         String modelId,
         String errorType,
         String errorDetail,
-        Integer bestIteration) {
+        Integer bestIteration,
+        boolean cancelRequested) {
 
     /** The job with its latest losses (the last point's, once finished). */
     static SweepMember from(TrainingJob job, LiveProgress latest) {
@@ -55,7 +58,8 @@ record SweepMember(
                 outcome.modelId(),
                 outcome.errorType(),
                 outcome.errorDetail(),
-                null);
+                null,
+                job.claim().cancelRequested() && !job.status().isTerminal());
     }
 
     /** The same member with the losses of the point its stored model was restored to. */
@@ -75,6 +79,7 @@ record SweepMember(
                 modelId,
                 errorType,
                 errorDetail,
-                point.iteration());
+                point.iteration(),
+                cancelRequested);
     }
 }

@@ -21,6 +21,7 @@ import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryService;
 import io.trainyard.history.MemberCurve;
 import io.trainyard.job.CreateJobRequest;
+import io.trainyard.job.IdenticalMembersException;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
 import io.trainyard.job.JobSpecRanges;
@@ -158,6 +159,8 @@ class SweepService {
             throw invalid(e, expansion.grid(), expansion.points());
         } catch (MemberConflictException e) {
             throw conflict(e, expansion.points());
+        } catch (IdenticalMembersException e) {
+            throw repeated(e, expansion.grid(), expansion.points());
         }
         List<SweepDryRun.Member> out = new ArrayList<>();
         long total = 0;
@@ -409,11 +412,10 @@ class SweepService {
         return points;
     }
 
-    /** Cancels the queued members and asks the running ones to stop. */
+    /** Cancels the queued members at once and asks the running ones to stop (JobService logs how many). */
     Sweep cancel(String id) {
         Sweep sweep = get(id);
-        int cancelled = jobs.cancelSweep(id);
-        log.info("Sweep {} cancelled: {} jobs stopped or asked to stop", id, cancelled);
+        jobs.cancelSweep(id);
         return sweep;
     }
 
@@ -504,7 +506,51 @@ class SweepService {
             throw invalid(e, grid, points);
         } catch (MemberConflictException e) {
             throw conflict(e, points);
+        } catch (IdenticalMembersException e) {
+            throw repeated(e, grid, points);
         }
+    }
+
+    /**
+     * Members that would train exactly alike, named by the grid values that make them so: for each
+     * repeat, every key whose value differs from the member it repeats, at that value's place in the
+     * grid, beside the value it is the same as (each such pair once). The grid's own check refuses a
+     * value written twice; these are values written differently that mean the same once resolved:
+     * {@code "RELU"} and {@code "relu"}, an optimizer or early stopping with and without its defaults, a
+     * batch size of at least the training rows and none (both the full batch).
+     */
+    private InvalidRequestException repeated(
+            IdenticalMembersException e, Grid grid, List<Map<String, JsonNode>> points) {
+        Set<FieldError> errors = new LinkedHashSet<>();
+        for (IdenticalMembersException.Repeat repeat : e.repeats()) {
+            Map<String, JsonNode> point = points.get(repeat.index());
+            Map<String, JsonNode> earlier = points.get(repeat.sameAs());
+            JsonNode spec = json.valueToTree(repeat.spec());
+            JsonNode earlierSpec = json.valueToTree(repeat.sameAsSpec());
+            for (String key : grid.asMap().keySet()) {
+                JsonNode value = point.get(key);
+                JsonNode other = earlier.get(key);
+                if (value.equals(other)) {
+                    continue;
+                }
+                List<JsonNode> values = grid.values(key);
+                JsonNode resolved = spec.get(key);
+                String why;
+                if (resolved != null && resolved.equals(earlierSpec.get(key))) {
+                    why = "both resolve to " + resolved;
+                } else if (key.equals("batchSize")) {
+                    why = "a batch of at least the " + repeat.trainingRows()
+                            + " rows these members train on is the full batch, as null is";
+                } else {
+                    why = "the members they make would train alike";
+                }
+                errors.add(new FieldError(
+                        "grid." + key + "[" + values.indexOf(value) + "]",
+                        value + " is the same as " + other + " (grid." + key + "[" + values.indexOf(other) + "]): "
+                                + why + ", so its jobs would only repeat those of the other; keep one of them"));
+            }
+        }
+        return new InvalidRequestException(new ArrayList<>(errors));
     }
 
     /** A member's conflict (its warm-start model does not fit it), saying which grid point it is. */

@@ -178,7 +178,10 @@ class JobRunner {
             Thread.currentThread().interrupt();
             handBack(attempt, false);
         } catch (DatasetNotFoundException | ModelNotFoundException e) {
-            // Deleted between submission and training (the in-use check and a submission can cross).
+            // Gone between submission and training. The service refuses to delete a data set or model a
+            // queued or running job uses, and a submit that crosses such a deletion is refused under the
+            // admission lock, so only a removal it did not make gets here: a job queued by an earlier
+            // version, which let a warm-start model go, or rows deleted from the database by hand.
             end(
                     attempt,
                     JobStatus.FAILED,

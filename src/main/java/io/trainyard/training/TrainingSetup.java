@@ -51,7 +51,7 @@ class TrainingSetup {
     /**
      * What the engine trains for one job.
      *
-     * @param start the starting weights; null when the warm-start model was deleted after the job
+     * @param start the starting weights; null when the warm-start model was gone after the job
      *     started, which then resumes from its checkpoint's weights
      * @param preprocessing fitted on the training rows (or the warm-start model's), stored with the result
      * @param dataDigest {@link DataDigest#sha256} of the rows trained on, after the validation split
@@ -118,8 +118,9 @@ class TrainingSetup {
         Preprocessing preprocessing;
         if (spec.warmStartModel() != null) {
             Optional<Model> warm = warmStart(job);
-            // Deleted after the job started (allowed: it had the weights by then): its checkpoint
-            // carries the model's preprocessing, and the run resumes from the checkpoint's weights.
+            // Gone after the job started (not through the service, which refuses that while the job is
+            // queued or running; see JobRunner's missing-input): its checkpoint carries the model's
+            // preprocessing, and the run resumes from the checkpoint's weights.
             network = warm.map(Model::network).orElse(null);
             preprocessing = warm.isPresent() ? warm.get().preprocessing() : resumablePreprocessing(job);
         } else {

@@ -31,6 +31,8 @@ import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionOperations;
 
 import io.trainyard.dataset.DatasetCatalog;
+import io.trainyard.model.ModelService;
+import io.trainyard.nn.Activation;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -61,10 +63,13 @@ class JobServiceTests {
     void setUp() {
         DatasetCatalog datasets = mock(DatasetCatalog.class);
         given(datasets.stillThere(any())).willReturn(true);
+        ModelService models = mock(ModelService.class);
+        given(models.stillThere(any())).willReturn(true);
         service = new JobService(
                 repository,
                 resolver,
                 datasets,
+                models,
                 running,
                 events,
                 DEFAULTS,
@@ -78,7 +83,9 @@ class JobServiceTests {
                         return TransactionOperations.withoutTransaction().execute(action);
                     }
                 });
-        given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
+        // Each member of a sweep a spec of its own (another seed): members that resolve alike are refused.
+        AtomicLong seeds = new AtomicLong();
+        given(resolver.resolve(any())).willAnswer(call -> resolved(withSeed(SPEC, seeds.incrementAndGet()), 100));
     }
 
     @Test
@@ -253,7 +260,7 @@ class JobServiceTests {
     @Test
     void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
         given(resolver.resolve(any()))
-                .willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000))
+                .willReturn(resolved(SPEC, 100))
                 .willThrow(new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"))));
 
         assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), "sweep"))
@@ -355,6 +362,221 @@ class JobServiceTests {
                 .isInstanceOf(IllegalJobTransitionException.class)
                 .hasMessageContaining("cancel it first");
         verify(repository, never()).deleteFinished(any());
+    }
+
+    @Test
+    void sweepMembersThatResolveAlikeAreRefusedNamingEachRepeatAndTheMemberItRepeats() {
+        // As "relu" and "RELU", or adam with and without its default beta1, resolve: one spec, two requests.
+        JobSpec relu = new JobSpec(
+                "a",
+                "hw5",
+                List.of(5),
+                Activation.RELU,
+                false,
+                0.1,
+                0.001,
+                10,
+                7L,
+                false,
+                1,
+                0.0,
+                null,
+                OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
+                null,
+                null);
+        JobSpec sigmoid = new JobSpec(
+                "b",
+                "hw5",
+                List.of(5),
+                Activation.SIGMOID,
+                false,
+                0.1,
+                0.001,
+                10,
+                7L,
+                false,
+                1,
+                0.0,
+                null,
+                OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
+                null,
+                null);
+        JobSpec reluAgain = new JobSpec(
+                "c (another name)",
+                "hw5",
+                List.of(5),
+                Activation.RELU,
+                false,
+                0.1,
+                0.001,
+                10,
+                7L,
+                false,
+                1,
+                0.0,
+                null,
+                OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
+                null,
+                null);
+        given(resolver.resolve(any()))
+                .willReturn(resolved(relu, 100), resolved(sigmoid, 100), resolved(reluAgain, 100));
+
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), "sweep"))
+                .isInstanceOfSatisfying(
+                        IdenticalMembersException.class,
+                        e -> assertThat(e.repeats()).singleElement().satisfies(repeat -> {
+                            assertThat(repeat.index()).isEqualTo(2);
+                            assertThat(repeat.sameAs()).isZero();
+                            assertThat(repeat.spec()).isEqualTo(reluAgain);
+                            assertThat(repeat.sameAsSpec()).isEqualTo(relu);
+                        }));
+        verify(repository, never()).insert(any(), any(), anyLong());
+        given(resolver.resolve(any()))
+                .willReturn(resolved(relu, 100), resolved(sigmoid, 100), resolved(reluAgain, 100));
+        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request(), request())))
+                .as("a dry run refuses what the submission would")
+                .isInstanceOf(IdenticalMembersException.class);
+    }
+
+    @Test
+    void aBatchOfAtLeastTheTrainingRowsRepeatsTheFullBatchButASmallerOneDoesNot() {
+        given(resolver.resolve(any()))
+                .willReturn(resolved(withBatch(SPEC, null), 100), resolved(withBatch(SPEC, 100), 100));
+        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request())))
+                .isInstanceOfSatisfying(
+                        IdenticalMembersException.class,
+                        e -> assertThat(e.repeats()).singleElement().satisfies(repeat -> {
+                            assertThat(repeat.index()).isEqualTo(1);
+                            assertThat(repeat.trainingRows()).isEqualTo(100);
+                        }));
+
+        given(resolver.resolve(any()))
+                .willReturn(resolved(withBatch(SPEC, null), 100), resolved(withBatch(SPEC, 99), 100));
+        assertThat(service.dryRunAll(List.of(request(), request())))
+                .as("99 of 100 rows is a mini-batch, another job than the full batch")
+                .hasSize(2);
+    }
+
+    @Test
+    void cancellingASweepCancelsItsQueuedMembersInOneTransactionThenStopsItsRunningOnes() {
+        RunningJob live = running.start("r1", 1000, 1);
+        given(repository.cancelSweep(eq("sweep"), any()))
+                .willReturn(new JobRepository.CancelledMembers(List.of("q1", "q2"), List.of("r1", "r2")));
+
+        JobService.SweepCancellation done = service.cancelSweep("sweep");
+
+        assertThat(done).isEqualTo(new JobService.SweepCancellation(2, 2));
+        assertThat(transactions).hasValue(1);
+        // Not one by one: a worker freed by a running member's stop could claim the next queued one first.
+        verify(repository, never()).cancelQueued(any(), any());
+        verify(repository, never()).requestCancel(any());
+        assertThat(live.cancelRequested())
+                .as("this instance's worker is told at once")
+                .isTrue();
+        for (String id : List.of("q1", "q2")) {
+            verify(events).publishEvent(new JobFinished(id));
+            verify(events).publishEvent(new JobCancelledWhileQueued(id));
+        }
+        verify(events, never()).publishEvent(new JobFinished("r1"));
+    }
+
+    @Test
+    void aJobWhoseWarmStartModelWasDeletedSinceItsCheckIsRefusedUnderTheAdmissionLock() {
+        ModelService models = mock(ModelService.class);
+        given(models.stillThere("m1")).willReturn(false);
+        DatasetCatalog datasets = mock(DatasetCatalog.class);
+        given(datasets.stillThere(any())).willReturn(true);
+        JobService checked = new JobService(
+                repository,
+                resolver,
+                datasets,
+                models,
+                running,
+                events,
+                DEFAULTS,
+                admission,
+                mock(ActiveJobsQuota.class),
+                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
+                TransactionOperations.withoutTransaction());
+        given(resolver.resolve(any())).willReturn(resolved(withWarmStart(SPEC, "m1"), 100));
+
+        assertThatThrownBy(() -> checked.submit(request()))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.errors()).singleElement().satisfies(error -> {
+                            assertThat(error.field()).isEqualTo("warmStartModel");
+                            assertThat(error.message()).contains("unknown model 'm1'");
+                        }));
+        assertThatThrownBy(() -> checked.submitAll(List.of(request()), "sweep"))
+                .isInstanceOfSatisfying(
+                        InvalidRequestException.class,
+                        e -> assertThat(e.errors().get(0).field()).isEqualTo("base.warmStartModel"));
+        verify(admission, times(2)).holdUntilTransactionEnds();
+        verify(repository, never()).insert(any(), any(), anyLong());
+    }
+
+    private static JobSpecResolver.Resolved resolved(JobSpec spec, int trainingRows) {
+        return new JobSpecResolver.Resolved(spec, List.of(5, 5, 1), null, 36, 1000, trainingRows);
+    }
+
+    private static JobSpec withSeed(JobSpec s, long seed) {
+        return new JobSpec(
+                s.name(),
+                s.dataset(),
+                s.layers(),
+                s.activation(),
+                s.bias(),
+                s.scale(),
+                s.alpha(),
+                s.iterations(),
+                seed,
+                s.normalize(),
+                s.basisDegree(),
+                s.validationFraction(),
+                s.warmStartModel(),
+                s.optimizer(),
+                s.batchSize(),
+                s.earlyStopping());
+    }
+
+    private static JobSpec withBatch(JobSpec s, Integer batchSize) {
+        return new JobSpec(
+                s.name(),
+                s.dataset(),
+                s.layers(),
+                s.activation(),
+                s.bias(),
+                s.scale(),
+                s.alpha(),
+                s.iterations(),
+                s.seed(),
+                s.normalize(),
+                s.basisDegree(),
+                s.validationFraction(),
+                s.warmStartModel(),
+                s.optimizer(),
+                batchSize,
+                s.earlyStopping());
+    }
+
+    private static JobSpec withWarmStart(JobSpec s, String model) {
+        return new JobSpec(
+                s.name(),
+                s.dataset(),
+                s.layers(),
+                s.activation(),
+                s.bias(),
+                s.scale(),
+                s.alpha(),
+                s.iterations(),
+                s.seed(),
+                s.normalize(),
+                s.basisDegree(),
+                s.validationFraction(),
+                model,
+                s.optimizer(),
+                s.batchSize(),
+                s.earlyStopping());
     }
 
     private static CreateJobRequest request() {

@@ -3,6 +3,7 @@ package io.trainyard.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -103,6 +104,33 @@ class JobStatusGateTests {
                         .query(String.class)
                         .single())
                 .isEqualTo("m1");
+    }
+
+    @Test
+    void aMoveOfManyJobsMovesInOneStatementThoseStillInASourceStatus() {
+        String first = insert(JobStatus.QUEUED);
+        String second = insert(JobStatus.QUEUED);
+        String started = insert(JobStatus.RUNNING);
+
+        int moved = gate.moveAll(List.of(first, second, started), JobStatus.CANCELLED)
+                .from(JobStatus.QUEUED)
+                .set("finished_at = CURRENT_TIMESTAMP")
+                .applyToAll();
+
+        assertThat(moved).isEqualTo(2);
+        assertThat(List.of(status(first), status(second), status(started)))
+                .containsExactly("CANCELLED", "CANCELLED", "RUNNING");
+        assertThat(List.of(version(first), version(second), version(started))).containsExactly(1, 1, 0);
+        assertThat(gate.moveAll(List.of(), JobStatus.CANCELLED)
+                        .from(JobStatus.QUEUED)
+                        .applyToAll())
+                .as("no job, no statement")
+                .isZero();
+        assertThatThrownBy(() -> gate.moveAll(List.of(first, second), JobStatus.RUNNING)
+                        .from(JobStatus.QUEUED)
+                        .apply())
+                .as("apply() is for one job")
+                .isInstanceOf(IllegalStateException.class);
     }
 
     @Test

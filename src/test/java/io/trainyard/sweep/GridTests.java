@@ -100,7 +100,7 @@ class GridTests {
                 .isNull();
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.field()).isEqualTo("grid.scale[1]");
-            assertThat(e.message()).contains("listed twice");
+            assertThat(e.message()).startsWith("1.0 is listed twice (as 1, grid.scale[0])");
         });
     }
 

@@ -75,6 +75,7 @@ class LeaderboardTests {
                 status == JobStatus.SUCCEEDED ? "model-" + id : null,
                 status == JobStatus.FAILED ? "diverged" : null,
                 null,
-                null);
+                null,
+                false);
     }
 }

@@ -25,8 +25,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.history.HistoryService;
 import io.trainyard.job.CreateJobRequest;
+import io.trainyard.job.IdenticalMembersException;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
+import io.trainyard.job.JobSpec;
+import io.trainyard.nn.Activation;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -171,6 +174,59 @@ class SweepServiceTests {
                         e -> assertThat(e.errors())
                                 .singleElement()
                                 .isEqualTo(new FieldError("base.layers", "too many parameters")));
+    }
+
+    @Test
+    void membersThatResolveAlikeAreNamedByTheGridValuesThatMakeThemAlikeEachPairOnce() {
+        given(activeJobs.ceiling()).willReturn(OptionalInt.empty());
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("activation", List.of(JSON.valueToTree("relu"), JSON.valueToTree("RELU")));
+        grid.put("batchSize", List.of(JSON.nullNode(), JSON.valueToTree(500)));
+        // Points in order: (relu, null), (relu, 500), (RELU, null), (RELU, 500); 500 ≥ the 150 training
+        // rows, so all four are one job.
+        JobSpec first = spec(null);
+        JobSpec batched = spec(500);
+        IdenticalMembersException repeats = mock(IdenticalMembersException.class);
+        given(repeats.repeats())
+                .willReturn(List.of(
+                        new IdenticalMembersException.Repeat(1, 0, batched, first, 150),
+                        new IdenticalMembersException.Repeat(2, 0, first, first, 150),
+                        new IdenticalMembersException.Repeat(3, 0, batched, first, 150)));
+        given(jobs.dryRunAll(any())).willThrow(repeats);
+
+        assertThatThrownBy(() -> service.dryRun(sweep(grid)))
+                .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
+                    assertThat(e.errors())
+                            .extracting(FieldError::field)
+                            .containsExactly("grid.batchSize[1]", "grid.activation[1]");
+                    assertThat(e.errors().get(0).message())
+                            .startsWith("500 is the same as null (grid.batchSize[0]): ")
+                            .contains("at least the 150 rows these members train on is the full batch")
+                            .contains("keep one of them");
+                    assertThat(e.errors().get(1).message())
+                            .startsWith("\"RELU\" is the same as \"relu\" (grid.activation[0]): both resolve to ")
+                            .contains("keep one of them");
+                });
+    }
+
+    private static JobSpec spec(Integer batchSize) {
+        return new JobSpec(
+                null,
+                "hw5",
+                List.of(),
+                Activation.RELU,
+                false,
+                0.1,
+                0.001,
+                1000,
+                3L,
+                false,
+                1,
+                0.2,
+                null,
+                null,
+                batchSize,
+                null);
     }
 
     /** The members' checks fail: each listed member at the given field, all with one message. */
