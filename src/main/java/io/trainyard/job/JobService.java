@@ -21,6 +21,7 @@ import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.model.ModelDeleted;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -49,6 +50,7 @@ public class JobService {
     private final ActiveJobsQuota activeJobs;
     private final QueueGauge queue;
     private final TransactionOperations transaction;
+    private final Owners owners;
 
     JobService(
             JobRepository jobs,
@@ -60,7 +62,8 @@ public class JobService {
             AdmissionLock admission,
             ActiveJobsQuota activeJobs,
             QueueGauge queue,
-            TransactionOperations transaction) {
+            TransactionOperations transaction,
+            Owners owners) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
@@ -71,6 +74,7 @@ public class JobService {
         this.activeJobs = activeJobs;
         this.queue = queue;
         this.transaction = transaction;
+        this.owners = owners;
     }
 
     /**
@@ -339,14 +343,9 @@ public class JobService {
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<TrainingJob> page(
             JobStatus status, String name, String sweepId, String owner, int limit, String cursor) {
-        return PageCursor.page(
-                jobs.page(
-                        status,
-                        name,
-                        sweepId,
-                        Caller.current().ownerFilter(owner),
-                        PageCursor.parse(cursor),
-                        limit + 1),
+        Owners.Listing listing = owners.listing("jobs", owner, cursor, status, name, sweepId);
+        return listing.page(
+                jobs.page(status, name, sweepId, listing.owner(), listing.after(), limit + 1),
                 limit,
                 TrainingJob::createdAt,
                 TrainingJob::id);

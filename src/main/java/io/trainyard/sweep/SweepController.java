@@ -126,10 +126,12 @@ class SweepController {
                     int limit,
             @Parameter(
                             description =
-                                    "Only this owner's sweeps (admin keys; a user key lists its own, and naming another owner is a 400)")
+                                    "Only this owner's sweeps (admin keys; a user key lists its own, and naming another owner is a 400; names match in any case)")
                     @RequestParam(required = false)
                     String owner,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+            @Parameter(description = "nextCursor of the previous page of this list, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor) {
         PageCursor.Page<Sweep> page = sweeps.page(owner, limit, cursor);
         return new SweepList(
                 page.items().stream()

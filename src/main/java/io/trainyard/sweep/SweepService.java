@@ -27,6 +27,7 @@ import io.trainyard.job.MemberConflictException;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -60,6 +61,7 @@ class SweepService {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final ActiveJobsQuota activeJobs;
+    private final Owners owners;
     private final int maxSweepSize;
     private final int maxHiddenLayers;
     private final int queueCapacity;
@@ -72,8 +74,10 @@ class SweepService {
             JsonMapper json,
             TransactionTemplate transaction,
             ActiveJobsQuota activeJobs,
+            Owners owners,
             TrainyardProperties properties) {
         this.activeJobs = activeJobs;
+        this.owners = owners;
         this.sweeps = sweeps;
         this.jobs = jobs;
         this.histories = histories;
@@ -283,11 +287,9 @@ class SweepService {
 
     /** A page of sweeps, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<Sweep> page(String owner, int limit, String cursor) {
-        return PageCursor.page(
-                sweeps.newest(Caller.current().ownerFilter(owner), PageCursor.parse(cursor), limit + 1),
-                limit,
-                Sweep::createdAt,
-                Sweep::id);
+        Owners.Listing listing = owners.listing("sweeps", owner, cursor);
+        return listing.page(
+                sweeps.newest(listing.owner(), listing.after(), limit + 1), limit, Sweep::createdAt, Sweep::id);
     }
 
     /** The sweep's members with their grid points, in grid order. */

@@ -32,6 +32,7 @@ import org.springframework.transaction.support.TransactionOperations;
 
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.security.ActiveJobsQuota;
+import io.trainyard.security.Owners;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.QueueFullException;
@@ -77,7 +78,8 @@ class JobServiceTests {
                         transactions.incrementAndGet();
                         return TransactionOperations.withoutTransaction().execute(action);
                     }
-                });
+                },
+                mock(Owners.class));
         given(resolver.resolve(any())).willReturn(new JobSpecResolver.Resolved(SPEC, List.of(5, 5, 1), null, 36, 1000));
     }
 

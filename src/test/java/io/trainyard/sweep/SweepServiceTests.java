@@ -28,6 +28,7 @@ import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
 import io.trainyard.security.ActiveJobsQuota;
+import io.trainyard.security.Owners;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
@@ -55,6 +56,7 @@ class SweepServiceTests {
             JSON,
             mock(TransactionTemplate.class),
             activeJobs,
+            mock(Owners.class),
             PROPERTIES);
 
     @Test
