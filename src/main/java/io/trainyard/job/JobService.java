@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -264,9 +265,9 @@ public class JobService {
     }
 
     /**
-     * Refuses a submit before its body is read when a count of the last moments already says the queue is
-     * full ({@link QueueGauge}); does nothing when there is no such count. Dry runs queue nothing and are
-     * not refused.
+     * Refuses a submit before its body is read (a sweep: right after its body is checked) when a count of
+     * the last moments already says the queue is full ({@link QueueGauge}); does nothing when there is no
+     * such count. Dry runs queue nothing and are not refused.
      *
      * @throws QueueFullException when the queue could not take even one more job
      */
@@ -343,7 +344,9 @@ public class JobService {
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<TrainingJob> page(
             JobStatus status, String name, String sweepId, String owner, int limit, String cursor) {
-        Owners.Listing listing = owners.listing("jobs", owner, cursor, status, name, sweepId);
+        // The name filter is matched regardless of case (JobRepository.page): any spelling is the same list.
+        String nameFilter = name == null || name.isEmpty() ? null : name.toLowerCase(Locale.ROOT);
+        Owners.Listing listing = owners.listing("jobs", owner, cursor, status, nameFilter, sweepId);
         return listing.page(
                 jobs.page(status, name, sweepId, listing.owner(), listing.after(), limit + 1),
                 limit,

@@ -96,7 +96,7 @@ class AdminKeyBootstrap implements SmartInitializingSingleton {
         } catch (DuplicateKeyException e) {
             // Two keys with one secret could not tell their callers apart; the configured one cannot win.
             throw new IllegalStateException(
-                    "trainyard.auth.bootstrap-key (TRAINYARD_AUTH_BOOTSTRAP_KEY) is the " + "secret of the key '"
+                    "trainyard.auth.bootstrap-key (TRAINYARD_AUTH_BOOTSTRAP_KEY) is the secret of the key '"
                             + keys.nameByHash(hash).orElse("?") + "'; configure a new random key",
                     e);
         }

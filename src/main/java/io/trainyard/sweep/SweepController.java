@@ -24,7 +24,6 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.trainyard.job.QueuesJobs;
 import io.trainyard.system.PageCursor;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
@@ -40,7 +39,6 @@ class SweepController {
     }
 
     @PostMapping(consumes = "application/json")
-    @QueuesJobs
     @Operation(
             operationId = "createSweep",
             summary = "Start a sweep",

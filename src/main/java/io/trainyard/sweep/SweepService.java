@@ -100,8 +100,12 @@ class SweepService {
      */
     Sweep create(CreateSweepRequest request) {
         Expansion expansion = expand(request);
-        // Before anything is stored: a sweep is admitted whole or not at all.
+        // Before anything is stored: a sweep is admitted whole or not at all. Only now, after its body
+        // was checked, so that one that could never fit is its 400 whatever the owner's jobs or the
+        // queue hold (refused before the body was read, it got a 429 no wait could honour). A queue known
+        // to be full refuses it here, before its members are resolved and their data sets read.
         activeJobs.admit(expansion.requests().size());
+        jobs.refuseEarlyWhenFull();
         Grid grid = expansion.grid();
         ObjectNode base = expansion.base();
         String id = expansion.id();
