@@ -328,6 +328,48 @@ abstract class DataAndSweepContract {
                 .isEqualTo(id);
     }
 
+    @Test
+    void anUploadInUseByAnotherOwnersJobNamesOnlyTheCallersJobs() {
+        String key = http.post(
+                        "/keys",
+                        Map.of(
+                                "name",
+                                "busy-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+                                "role",
+                                "user"))
+                .expect(201)
+                .get("key")
+                .asString();
+        Http owner = http.as(key);
+        String id = owner.post("/datasets?name=shared", "text/csv", linearCsv(40))
+                .expect(201)
+                .get("id")
+                .asString();
+        // An admin may train on anyone's upload; the owner cannot see (404), nor cancel, that job.
+        String admins = http.post("/jobs", longSpec(id)).expect(202).get("id").asString();
+
+        String detail =
+                problem(owner.delete("/datasets/" + id), 409).get("detail").asString();
+        assertThat(detail)
+                .as("another owner's job id would answer this caller 404; it was named with 'cancel them'")
+                .doesNotContain(admins)
+                .contains("1 queued or running job of another owner")
+                .doesNotContain("POST /jobs/{id}/cancel");
+
+        String own = owner.post("/jobs", longSpec(id)).expect(202).get("id").asString();
+        detail = problem(owner.delete("/datasets/" + id), 409).get("detail").asString();
+        assertThat(detail)
+                .contains("your queued or running job [" + own + "]")
+                .contains("1 queued or running job of another owner")
+                .contains("cancel yours")
+                .doesNotContain(admins);
+        // An admin sees every job, so every one is named.
+        assertThat(problem(http.delete("/datasets/" + id), 409).get("detail").asString())
+                .contains(admins)
+                .contains(own)
+                .doesNotContain("another owner");
+    }
+
     /**
      * A job submitted on a data set while it is deleted: one of the two must lose. Both won (202 and
      * 204) in about one try in four, and the job then failed at its start for want of its data.

@@ -394,6 +394,35 @@ class OpenApiContractTests {
         }
     }
 
+    /**
+     * A client built from the document learns the key rules from it, not from 400s and 409s: both
+     * fields are required, the name has its pattern and length, the role its two values, and the
+     * description tells reserved names and uniqueness regardless of case.
+     */
+    @Test
+    void creatingAKeyDescribesEveryRuleOfItsRequest() {
+        JsonNode request = raw.at("/components/schemas/CreateKeyRequest");
+        assertThat(request.path("required")).extracting(JsonNode::asString).containsExactlyInAnyOrder("name", "role");
+        JsonNode name = request.at("/properties/name");
+        assertThat(name.path("pattern").asString()).isEqualTo("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$");
+        assertThat(name.path("maxLength").asInt()).isEqualTo(100);
+        assertThat(name.path("description").asString())
+                .contains("'local'", "'system'", "reserved")
+                .contains("regardless of case");
+        assertThat(request.at("/properties/role/enum"))
+                .extracting(JsonNode::asString)
+                .containsExactlyInAnyOrder("admin", "user");
+        // The pattern as the document states it holds exactly the names the service takes.
+        Pattern pattern = Pattern.compile(name.path("pattern").asString());
+        assertThat(List.of("alice", "a", "x.y_z-1", "A".repeat(100)))
+                .allMatch(n -> pattern.matcher(n).find());
+        assertThat(List.of("", "-alice", "x y", "alice!", "A".repeat(101), "ok\nbad"))
+                .noneMatch(n -> pattern.matcher(n).find());
+        assertThat(raw.at("/paths/~1keys~1{id}/delete/responses/409").isMissingNode())
+                .as("revoking documents its 409 (the last admin key)")
+                .isFalse();
+    }
+
     @Test
     void everyExampleIsValidAgainstItsSchema() {
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);

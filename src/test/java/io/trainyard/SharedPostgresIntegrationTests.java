@@ -32,7 +32,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Two instances sharing one PostgreSQL: one queue, each job trained once, cancel and recovery across
- * instances, and a model deleted through one instance stops being served by the other.
+ * instances, a model deleted through one instance stops being served by the other, and page cursors
+ * serve on both.
  */
 class SharedPostgresIntegrationTests {
 
@@ -290,6 +291,30 @@ class SharedPostgresIntegrationTests {
             json.append("]");
         }
         return json.append("]").toString();
+    }
+
+    @Test
+    void aCursorHandedOutByOneInstancePagesTheSameListOnTheOther() {
+        // The cursor's check is keyed with a secret the instances share through the database (made by
+        // whichever asked first): a client behind a load balancer pages on whatever instance it reaches.
+        String model = """
+                {"layerSizes": [1, 1], "activation": "none", "bias": false,
+                 "preprocessing": {"basisDegree": 1, "normalize": false},
+                 "weights": {"W0": [[2.0]]}}""";
+        a.post("/models", model).expect(201);
+        b.post("/models", model).expect(201);
+        String cursor = a.get("/models?weights=false&limit=1")
+                .expect(200)
+                .get("nextCursor")
+                .asString();
+
+        JsonNode onA = a.get("/models?weights=false&limit=1&cursor=" + cursor).expect(200);
+        JsonNode onB = b.get("/models?weights=false&limit=1&cursor=" + cursor).expect(200);
+
+        assertThat(onB.get("items")).isEqualTo(onA.get("items")).hasSize(1);
+        assertThat(b.get("/jobs?cursor=" + cursor).status())
+                .as("and on either, only for its own list")
+                .isEqualTo(400);
     }
 
     @Test

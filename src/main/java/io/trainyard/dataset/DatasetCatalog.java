@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
@@ -35,6 +36,7 @@ public class DatasetCatalog {
     private final DatasetRepository repository;
     private final InlineDataCache inline;
     private final List<DatasetUsage> usages;
+    private final Owners owners;
     private final long maxCells;
     private final int maxWidth;
     private final Map<String, Dataset> builtIn = new LinkedHashMap<>();
@@ -43,10 +45,12 @@ public class DatasetCatalog {
             DatasetRepository repository,
             InlineDataCache inline,
             List<DatasetUsage> usages,
+            Owners owners,
             TrainyardProperties properties) {
         this.repository = repository;
         this.inline = inline;
         this.usages = usages;
+        this.owners = owners;
         this.maxCells = properties.limits().maxDataCells();
         this.maxWidth = properties.limits().maxWidth();
         builtIn.put(
@@ -96,13 +100,14 @@ public class DatasetCatalog {
      * Built-in data sets first (on the first page), then at most {@code limit} stored ones, newest first,
      * after {@code cursor} (null: from the newest).
      */
-    public PageCursor.Page<DatasetInfo> list(String owner, PageCursor cursor, int limit) {
+    public PageCursor.Page<DatasetInfo> list(String owner, String cursor, int limit) {
+        Owners.Listing listing = owners.listing("datasets", owner, cursor);
         List<DatasetInfo> out = new ArrayList<>();
-        if (cursor == null) {
+        if (listing.after() == null) {
             builtIn.values().forEach(d -> out.add(d.info()));
         }
-        PageCursor.Page<DatasetInfo> stored = PageCursor.page(
-                repository.findListed(Caller.current().ownerFilter(owner), cursor, limit + 1),
+        PageCursor.Page<DatasetInfo> stored = listing.page(
+                repository.findListed(listing.owner(), listing.after(), limit + 1),
                 limit,
                 DatasetInfo::createdAt,
                 DatasetInfo::id);
@@ -228,17 +233,59 @@ public class DatasetCatalog {
             throw new DatasetInUseException("Data set " + id + " holds the data sent inline with a job; it is kept "
                     + "so that job can be retrained and goes only with the database.");
         }
-        List<String> users = new ArrayList<>();
+        List<DatasetUsage.User> users = new ArrayList<>();
         usages.forEach(usage -> users.addAll(usage.activeUsersOf(id)));
         if (!users.isEmpty()) {
-            throw new DatasetInUseException("Data set " + id + " is used by " + users.size() + " queued or running "
-                    + "job(s) " + users.subList(0, Math.min(5, users.size()))
-                    + "; cancel them (POST /jobs/{id}/cancel) "
-                    + "or wait until they finish, then delete it.");
+            throw new DatasetInUseException(inUse(id, users, Caller.current()));
         }
         if (!repository.delete(id)) {
             throw new DatasetNotFoundException(id);
         }
+    }
+
+    /**
+     * Why a data set cannot go yet. Only the jobs the caller may see are named, with what to do about
+     * them; the others (an admin's job may train on a user's data set) are only counted: their ids would
+     * answer the caller 404, and only their owner or an admin can cancel them.
+     */
+    static String inUse(String id, List<DatasetUsage.User> users, Caller caller) {
+        List<String> own = users.stream()
+                .filter(user -> caller.sees(user.owner()))
+                .map(DatasetUsage.User::id)
+                .toList();
+        int others = users.size() - own.size();
+        StringBuilder text = new StringBuilder("Data set ").append(id).append(" is used by ");
+        if (!own.isEmpty()) {
+            text.append(caller.isAdmin() ? "" : "your ")
+                    .append(own.size() == 1 && !caller.isAdmin() ? "" : own.size() + " ")
+                    .append(own.size() == 1 ? "queued or running job " : "queued or running jobs ")
+                    .append(own.size() <= 5 ? own : own.subList(0, 5) + " and " + (own.size() - 5) + " more");
+        }
+        if (others > 0) {
+            // Only an admin may train on another owner's data set, and an admin sees every job.
+            text.append(own.isEmpty() ? "" : ", and by ")
+                    .append(others)
+                    .append(
+                            others == 1
+                                    ? " queued or running job of another owner"
+                                    : " queued or running jobs of other owners")
+                    .append(" (an admin may train on your data sets)");
+        }
+        if (own.isEmpty()) {
+            return text.append(
+                            others == 1
+                                    ? "; it can be deleted once that job has finished (or its owner or an admin has "
+                                            + "cancelled it)."
+                                    : "; it can be deleted once those jobs have finished (or their owners or an admin "
+                                            + "have cancelled them).")
+                    .toString();
+        }
+        return text.append("; cancel ")
+                .append(others == 0 ? (own.size() == 1 ? "it" : "them") : "yours")
+                .append(" (POST /jobs/{id}/cancel) or wait until ")
+                .append(others == 0 && own.size() == 1 ? "it finishes" : "they finish")
+                .append(", then delete it.")
+                .toString();
     }
 
     /**

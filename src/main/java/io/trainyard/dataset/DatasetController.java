@@ -89,9 +89,9 @@ class DatasetController {
                     + "At most `limit` uploads per page: pass `nextCursor` back as `cursor` for the next one.")
     DatasetList list(
             @io.swagger.v3.oas.annotations.Parameter(
-                            description =
-                                    "Only this owner's uploads (admin keys; "
-                                            + "a user key lists its own, and naming another owner is a 400); built-in data sets are always listed")
+                            description = "Only this owner's uploads (admin keys; "
+                                    + "a user key lists its own, and naming another owner is a 400; names match in any case); built-in data "
+                                    + "sets are always listed")
                     @org.springframework.web.bind.annotation.RequestParam(required = false)
                     String owner,
             // Every upload in one answer grew without bound with the number of uploads (each with up to
@@ -99,8 +99,10 @@ class DatasetController {
             // that a list which used to come whole still does.
             @Parameter(description = "Uploads per page, 1 to 500") @RequestParam(defaultValue = "500") @Min(1) @Max(500)
                     int limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
-        PageCursor.Page<DatasetInfo> page = catalog.list(owner, PageCursor.parse(cursor), limit);
+            @Parameter(description = "nextCursor of the previous page of this list, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor) {
+        PageCursor.Page<DatasetInfo> page = catalog.list(owner, cursor, limit);
         return new DatasetList(page.items().stream().map(DatasetResponse::from).toList(), page.nextCursor());
     }
 

@@ -8,10 +8,13 @@ import java.util.List;
  */
 public interface DatasetUsage {
 
+    /** A piece of queued or running work that reads a data set, and whose it is. */
+    record User(String id, String owner) {}
+
     /**
-     * Ids of the queued or running work that reads this data set; empty when it may go. Called in the
+     * The queued or running work that reads this data set; empty when it may go. Called in the
      * transaction that deletes it, and answered under the lock that admits new work, held until that
      * transaction ends: nothing can be queued on the data set between this answer and its deletion.
      */
-    List<String> activeUsersOf(String datasetId);
+    List<User> activeUsersOf(String datasetId);
 }

@@ -143,12 +143,14 @@ class JobController {
             @Parameter(description = "Only the jobs of this sweep") @RequestParam(required = false) String sweepId,
             @Parameter(
                             description =
-                                    "Only this owner's jobs (admin keys; a user key lists its own, and naming another owner is a 400)")
+                                    "Only this owner's jobs (admin keys; a user key lists its own, and naming another owner is a 400; names match in any case)")
                     @RequestParam(required = false)
                     String owner,
             @Parameter(description = "Page size, 1 to 500") @RequestParam(defaultValue = "50") @Min(1) @Max(500)
                     int limit,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+            @Parameter(description = "nextCursor of the previous page of this list, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor) {
         PageCursor.Page<TrainingJob> page = jobs.page(status, name, sweepId, owner, limit, cursor);
         Map<String, List<JobAttempt>> attempts = jobs.attempts(page.items());
         return new JobPage(

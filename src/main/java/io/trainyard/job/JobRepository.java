@@ -266,16 +266,19 @@ public class JobRepository implements DatasetUsage, ModelUsage {
     }
 
     /**
-     * Ids of queued or running jobs that train on this data set: the catalog refuses to delete it while
-     * there are any. Under the admission lock, which a submit holds from its check that the data set is
-     * still there until its jobs are inserted: a job and the deletion of its data set never cross.
+     * Queued or running jobs that train on this data set (ids and owners, oldest first): the catalog
+     * refuses to delete it while there are any. Under the admission lock, which a submit holds from its
+     * check that the data set is still there until its jobs are inserted: a job and the deletion of its
+     * data set never cross.
      */
     @Override
-    public List<String> activeUsersOf(String datasetId) {
+    public List<DatasetUsage.User> activeUsersOf(String datasetId) {
         admission.holdUntilTransactionEnds();
-        return jdbc.sql("SELECT id FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')")
+        return jdbc.sql("""
+                SELECT id, owner FROM jobs WHERE dataset_id = :dataset AND status IN ('QUEUED', 'RUNNING')
+                ORDER BY created_at, id""")
                 .param("dataset", datasetId)
-                .query(String.class)
+                .query((rs, row) -> new DatasetUsage.User(rs.getString("id"), rs.getString("owner")))
                 .list();
     }
 

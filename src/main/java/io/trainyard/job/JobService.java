@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import io.trainyard.model.ModelDeleted;
 import io.trainyard.model.ModelService;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -52,6 +54,7 @@ public class JobService {
     private final ActiveJobsQuota activeJobs;
     private final QueueGauge queue;
     private final TransactionOperations transaction;
+    private final Owners owners;
 
     JobService(
             JobRepository jobs,
@@ -64,7 +67,8 @@ public class JobService {
             AdmissionLock admission,
             ActiveJobsQuota activeJobs,
             QueueGauge queue,
-            TransactionOperations transaction) {
+            TransactionOperations transaction,
+            Owners owners) {
         this.jobs = jobs;
         this.resolver = resolver;
         this.datasets = datasets;
@@ -76,6 +80,7 @@ public class JobService {
         this.activeJobs = activeJobs;
         this.queue = queue;
         this.transaction = transaction;
+        this.owners = owners;
     }
 
     /**
@@ -310,9 +315,9 @@ public class JobService {
     }
 
     /**
-     * Refuses a submit before its body is read when a count of the last moments already says the queue is
-     * full ({@link QueueGauge}); does nothing when there is no such count. Dry runs queue nothing and are
-     * not refused.
+     * Refuses a submit before its body is read (a sweep: right after its body is checked) when a count of
+     * the last moments already says the queue is full ({@link QueueGauge}); does nothing when there is no
+     * such count. Dry runs queue nothing and are not refused.
      *
      * @throws QueueFullException when the queue could not take even one more job
      */
@@ -389,14 +394,11 @@ public class JobService {
     /** A page of jobs, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<TrainingJob> page(
             JobStatus status, String name, String sweepId, String owner, int limit, String cursor) {
-        return PageCursor.page(
-                jobs.page(
-                        status,
-                        name,
-                        sweepId,
-                        Caller.current().ownerFilter(owner),
-                        PageCursor.parse(cursor),
-                        limit + 1),
+        // The name filter is matched regardless of case (JobRepository.page): any spelling is the same list.
+        String nameFilter = name == null || name.isEmpty() ? null : name.toLowerCase(Locale.ROOT);
+        Owners.Listing listing = owners.listing("jobs", owner, cursor, status, nameFilter, sweepId);
+        return listing.page(
+                jobs.page(status, name, sweepId, listing.owner(), listing.after(), limit + 1),
                 limit,
                 TrainingJob::createdAt,
                 TrainingJob::id);

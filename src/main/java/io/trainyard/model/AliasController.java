@@ -41,7 +41,7 @@ class AliasController {
             "1 to 64 ASCII letters (A-Z, a-z), digits (0-9), '.', '_' or '-', starting with a letter or digit";
     private static final String OWNER =
             "Whose alias (admin keys; an admin key means its own without it; a user key may only name itself, "
-                    + "another owner is a 400)";
+                    + "another owner is a 400; names match in any case)";
 
     private final AliasService aliases;
     private final Predictions predictions;
@@ -59,7 +59,7 @@ class AliasController {
     AliasList list(
             @Parameter(
                             description =
-                                    "Only this owner's aliases (admin keys; a user key lists its own, and naming another owner is a 400)")
+                                    "Only this owner's aliases (admin keys; a user key lists its own, and naming another owner is a 400; names match in any case)")
                     @RequestParam(required = false)
                     String owner) {
         return new AliasList(aliases.list(owner));

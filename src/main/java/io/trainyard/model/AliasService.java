@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Timestamps;
@@ -24,18 +25,11 @@ class AliasService {
     /**
      * Whose aliases a request means. Aliases are names of one owner's: each owner has its own
      * "production". A user key means its own (naming another owner is a 400); an admin key means the
-     * owner it names with {@code ?owner=}, else its own.
+     * owner it names with {@code ?owner=} (in any case), else its own.
      */
-    private static String owner(String requested) {
-        Caller caller = Caller.current();
-        if (!caller.isAdmin() && requested != null && !requested.isBlank() && !requested.equals(caller.name())) {
-            // Silently acting on the caller's own alias instead (as a list filter would) turned a user's
-            // DELETE /aliases/x?owner=bob into the deletion of their own x.
-            throw new InvalidRequestException(
-                    "owner", "only an admin acts on another owner's aliases; leave owner out for your own");
-        }
-        String named = caller.ownerFilter(requested); // null: an admin who named no one
-        return named != null ? named : caller.name();
+    private String owner(String requested) {
+        return owners.actingFor(
+                requested, "only an admin acts on another owner's aliases; leave owner out for your own");
     }
 
     static final int MAX_NAME_LENGTH = 64;
@@ -43,11 +37,13 @@ class AliasService {
     private final AliasRepository aliases;
     private final ModelService models;
     private final TransactionTemplate transaction;
+    private final Owners owners;
 
-    AliasService(AliasRepository aliases, ModelService models, TransactionTemplate transaction) {
+    AliasService(AliasRepository aliases, ModelService models, TransactionTemplate transaction, Owners owners) {
         this.aliases = aliases;
         this.models = models;
         this.transaction = transaction;
+        this.owners = owners;
     }
 
     /**
@@ -60,7 +56,7 @@ class AliasService {
 
     /** The caller's aliases; for an admin every owner's, or the one owner {@code requestedOwner} names. */
     List<Alias> list(String requestedOwner) {
-        String owner = Caller.current().ownerFilter(requestedOwner);
+        String owner = owners.listFilter(requestedOwner);
         return owner == null ? aliases.listAll() : aliases.list(owner);
     }
 

@@ -62,18 +62,16 @@ class ModelController {
                     int limit,
             @Parameter(
                             description =
-                                    "Only this owner's models (admin keys; a user key lists its own, and naming another owner is a 400)")
+                                    "Only this owner's models (admin keys; a user key lists its own, and naming another owner is a 400; names match in any case)")
                     @RequestParam(required = false)
                     String owner,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor,
+            @Parameter(description = "nextCursor of the previous page of this list, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor,
             @Parameter(description = "false: summaries without weights and biases (lighter)")
                     @RequestParam(defaultValue = "true")
                     boolean weights) {
-        PageCursor after = PageCursor.parse(cursor);
-        PageCursor.Page<ModelDocument> page = weights
-                ? models.pageWithWeights(owner, after, limit)
-                : PageCursor.page(
-                        models.page(owner, after, limit + 1), limit, ModelDocument::createdAt, ModelDocument::id);
+        PageCursor.Page<ModelDocument> page = models.page(owner, cursor, limit, weights);
         return new ModelPage(page.items(), page.nextCursor());
     }
 

@@ -14,6 +14,7 @@ import io.trainyard.nn.Gemm;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.Timestamps;
 
@@ -31,6 +32,7 @@ public class ModelService {
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final List<ModelUsage> usages;
+    private final Owners owners;
 
     private final JsonMapper json;
 
@@ -42,7 +44,9 @@ public class ModelService {
             JsonMapper json,
             TransactionTemplate transaction,
             ApplicationEventPublisher events,
-            List<ModelUsage> usages) {
+            List<ModelUsage> usages,
+            Owners owners) {
+        this.owners = owners;
         this.json = json;
         this.usages = usages;
         this.events = events;
@@ -124,8 +128,20 @@ public class ModelService {
                 .orElseThrow(() -> new ModelNotFoundException(id));
     }
 
-    java.util.List<ModelDocument> page(String owner, PageCursor after, int limit) {
-        return repository.page(Caller.current().ownerFilter(owner), after, limit);
+    /**
+     * A page of models, newest first: with {@code weights}, whole models ({@link #pageWithWeights}), else
+     * summaries, at most {@code limit}. A cursor of either serves both: they page the same models.
+     */
+    PageCursor.Page<ModelDocument> page(String owner, String cursor, int limit, boolean weights) {
+        Owners.Listing listing = owners.listing("models", owner, cursor);
+        if (weights) {
+            return pageWithWeights(listing, limit);
+        }
+        return listing.page(
+                repository.page(listing.owner(), listing.after(), limit + 1),
+                limit,
+                ModelDocument::createdAt,
+                ModelDocument::id);
     }
 
     /**
@@ -133,8 +149,8 @@ public class ModelService {
      * fit in {@link #LIST_PARAMETERS} parameters together (at least one, however large), so that a
      * page of large models stays a bounded answer; {@code nextCursor} goes on after the last one.
      */
-    PageCursor.Page<ModelDocument> pageWithWeights(String owner, PageCursor after, int limit) {
-        List<ModelDocument> summaries = page(owner, after, limit + 1);
+    private PageCursor.Page<ModelDocument> pageWithWeights(Owners.Listing listing, int limit) {
+        List<ModelDocument> summaries = repository.page(listing.owner(), listing.after(), limit + 1);
         List<String> ids = new ArrayList<>();
         long parameters = 0;
         int examined = 0;
@@ -162,7 +178,7 @@ public class ModelService {
             return new PageCursor.Page<>(items, null);
         }
         ModelDocument last = summaries.get(examined - 1);
-        return new PageCursor.Page<>(items, PageCursor.after(last.createdAt(), last.id()));
+        return new PageCursor.Page<>(items, listing.cursorAfter(last.createdAt(), last.id()));
     }
 
     /**

@@ -48,19 +48,7 @@ public class ActiveJobsQuota {
     }
 
     void admit(Caller caller, int count) {
-        admit(caller, count, (count == 1 ? "one more" : count + " more (one per sweep member)") + " would make");
-    }
-
-    /**
-     * Refuses a sweep before its body is read, when not even one more job fits: it adds one job per
-     * member, at least one, and how many is not known yet.
-     */
-    void admitSweepOfUnknownSize(Caller caller) {
-        admit(caller, 1, "a sweep (one job per member, at least one) would make at least");
-    }
-
-    /** @param adding what the refused request would add, up to the total it would make */
-    private void admit(Caller caller, int count, String adding) {
+        String adding = (count == 1 ? "one more" : count + " more (one per sweep member)") + " would make";
         if (caller.isAdmin()) {
             return;
         }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -23,6 +24,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.trainyard.system.ConflictException;
+import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.NotFoundException;
 import io.trainyard.system.Timestamps;
@@ -31,6 +33,10 @@ import io.trainyard.system.Timestamps;
  * Creating, checking and revoking API keys. A key is {@code ty_} plus 256 random bits (base64url);
  * only its SHA-256 is stored, and it is compared in constant time. Verified keys are cached for
  * {@code trainyard.auth.cache-ttl} so most requests cost no database read; revoking evicts at once.
+ *
+ * <p>A configured bootstrap key ({@code trainyard.auth.bootstrap-key}) is the admin row's secret:
+ * {@link AdminKeyBootstrap} writes its hash there at start, so it is checked like any other key, and
+ * the secret the row had before (a generated admin.key) no longer works.
  */
 @Service
 public class ApiKeys {
@@ -39,8 +45,13 @@ public class ApiKeys {
     private static final int SECRET_BYTES = 32;
     /** Longer presented secrets are refused without hashing them (unless the configured key is longer). */
     private static final int MAX_LENGTH = 200;
-    /** Key names become owner names: short, printable, no spaces, so they are safe in logs and URLs. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /**
+     * Key names become owner names: short, printable, no spaces, so they are safe in logs and URLs.
+     * Anchored, as the OpenAPI document shows it (a JSON Schema pattern matches anywhere in a string).
+     */
+    static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$";
+
+    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
 
     /** The key as created: {@code secret} is shown to the user once and never again. */
     record Created(KeyRepository.KeyRow key, String secret) {}
@@ -76,13 +87,12 @@ public class ApiKeys {
             return Optional.empty();
         }
         byte[] hash = sha256(secret);
-        // Before the prefix check: a configured key is the admin's whatever it looks like (one without
-        // 'ty_' was never accepted, and with it configured no admin.key is written: no admin at all).
-        if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
-            touch(KeyRepository.ADMIN_ID); // GET /keys lists it as the admin row: its lastUsedAt too
-            return Optional.of(new Caller(KeyRepository.ADMIN_NAME, Role.ADMIN));
-        }
-        if (!secret.startsWith(PREFIX)) {
+        // A configured key passes the prefix check whatever it looks like (one without 'ty_' was never
+        // accepted, and with it configured no admin.key is written: no admin at all). It is then looked
+        // up like any key: it is the admin row's secret, so a revocation of that row through another
+        // instance (one without the variable) holds here too, and no second admin secret exists.
+        boolean configured = bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash);
+        if (!configured && !secret.startsWith(PREFIX)) {
             return Optional.empty();
         }
         String hex = HexFormat.of().formatHex(hash);
@@ -114,24 +124,28 @@ public class ApiKeys {
     }
 
     /**
-     * @throws InvalidRequestException for a bad name or role
+     * @throws InvalidRequestException for a bad name or role, naming every bad field
      * @throws ConflictException when the name is taken (revoked keys keep theirs)
      */
     Created create(String name, String roleText) {
         Role role = Role.parse(roleText);
+        List<FieldError> errors = new ArrayList<>();
         if (name == null
                 || !NAME.matcher(name).matches()
                 || name.equalsIgnoreCase(Caller.LOCAL.name())
                 || name.equalsIgnoreCase(Caller.SYSTEM.name())) {
-            throw new InvalidRequestException(
+            errors.add(new FieldError(
                     "name",
                     "must be 1 to 100 ASCII letters (A-Z, a-z), digits (0-9), '.', '_' or '-', starting with "
                             + "a letter or digit (and not 'local' or 'system'), got "
-                            + (name == null ? "nothing" : "'" + name + "'"));
+                            + (name == null ? "nothing" : "'" + name + "'")));
         }
         if (role == null) {
-            throw new InvalidRequestException(
-                    "role", "must be 'admin' or 'user', got " + (roleText == null ? "nothing" : "'" + roleText + "'"));
+            errors.add(new FieldError(
+                    "role", "must be 'admin' or 'user', got " + (roleText == null ? "nothing" : "'" + roleText + "'")));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
         }
         String secret = newSecret();
         KeyRepository.KeyRow row = new KeyRepository.KeyRow(
@@ -192,14 +206,32 @@ public class ApiKeys {
         return keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
     }
 
-    /** Revokes a key: refused from the next request on (on other instances within the cache TTL). */
+    /**
+     * Revokes a key: refused from the next request on (other instances within the cache TTL).
+     *
+     * @throws NotFoundException when there is no active key with this id
+     * @throws ConflictException for the configured bootstrap key (the next start would restore it), and
+     *     for the last active admin key (nobody could manage keys until a restart)
+     */
     void revoke(String id) {
         KeyRepository.KeyRow row = keys.findActive(id).orElseThrow(() -> new NotFoundException("key", id));
         if (row.id().equals(KeyRepository.ADMIN_ID) && bootstrapHash != null) {
-            throw new ConflictException("The admin key is set by trainyard.auth.bootstrap-key "
-                    + "(TRAINYARD_AUTH_BOOTSTRAP_KEY); change or unset it there.");
+            throw new ConflictException("Key '" + row.name() + "' is the admin key configured with "
+                    + "trainyard.auth.bootstrap-key (TRAINYARD_AUTH_BOOTSTRAP_KEY) on this instance; revoking it "
+                    + "would last only until the next start. To replace it, set a new value there and restart: "
+                    + "the old one stops working. To retire it, create another admin key, remove the setting from "
+                    + "every instance and restart them, then revoke this key.");
         }
-        keys.revoke(id, Timestamps.now());
+        switch (keys.revoke(id, Timestamps.now())) {
+            case NO_SUCH_KEY -> throw new NotFoundException("key", id); // revoked meanwhile
+            case LAST_ADMIN ->
+                throw new ConflictException("Key '" + row.name() + "' is the last admin key; create another admin "
+                        + "first (POST /keys with \"role\": \"admin\"), then revoke this one. Without an admin key "
+                        + "nobody could create or revoke keys until a restart.");
+            case REVOKED -> {
+                // evicted below
+            }
+        }
         if (row.secretHash() != null) {
             verified.invalidate(row.secretHash());
         }

@@ -3,8 +3,6 @@ package io.trainyard.security;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 
-import io.trainyard.system.InvalidRequestException;
-
 /**
  * Who is asking: the name of the key (the owner of everything it creates) and its role. Resolved by
  * {@link BearerKeyFilter} into the security context of the request thread, and read by the feature
@@ -43,23 +41,5 @@ public record Caller(String name, Role role) {
     /** The owner whose rows this caller may see: null for an admin (every owner), else its own name. */
     public String onlyOwner() {
         return isAdmin() ? null : name;
-    }
-
-    /**
-     * The owner a list is filtered by: an admin's {@code ?owner=} (null: everyone's), always the
-     * caller's own name for a user key.
-     *
-     * @throws InvalidRequestException when a user key names another owner: answering with its own
-     *     list instead gave a script that asked for bob's items alice's, without a word
-     */
-    public String ownerFilter(String requested) {
-        if (isAdmin()) {
-            return requested == null || requested.isBlank() ? null : requested;
-        }
-        if (requested != null && !requested.isBlank() && !requested.equals(name)) {
-            throw new InvalidRequestException(
-                    "owner", "only an admin lists another owner's items; leave owner out to list your own");
-        }
-        return name;
     }
 }

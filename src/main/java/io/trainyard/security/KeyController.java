@@ -35,12 +35,23 @@ class KeyController {
 
     @Schema(name = "CreateKeyRequest")
     record CreateKeyRequest(
-            @Schema(example = "alice", description = "Unique; becomes the owner of what the key creates")
+            @Schema(
+                    example = "alice",
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    pattern = ApiKeys.NAME_PATTERN,
+                    minLength = 1,
+                    maxLength = 100,
+                    description = "Becomes the owner of what the key creates. 1 to 100 ASCII letters, digits, "
+                            + "'.', '_' or '-', starting with a letter or digit. Unique regardless of case "
+                            + "('Alice' beside 'alice' is a 409), also against revoked keys, whose names stay "
+                            + "taken; 'local' and 'system' are reserved in any case (400).")
             String name,
 
             @Schema(
                     example = "user",
-                    allowableValues = {"admin", "user"})
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    allowableValues = {"admin", "user"},
+                    description = "admin: everything, every owner's, key management; user: only its own")
             String role) {}
 
     @Schema(name = "Key")
@@ -83,15 +94,15 @@ class KeyController {
             operationId = "createKey",
             summary = "Create an API key (admin)",
             description = "Answers the secret once, in `key`; only its "
-                    + "SHA-256 is stored. Names are unique (names of revoked keys stay taken).")
+                    + "SHA-256 is stored. Names are unique regardless of case (names of revoked keys stay taken).")
     @ApiResponse(responseCode = "201", description = "Created; store `key` now")
     @ApiResponse(
             responseCode = "400",
-            description = "Bad name or role",
+            description = "Bad name or role; `errors` names every bad field",
             content = @Content(mediaType = "application/problem+json"))
     @ApiResponse(
             responseCode = "409",
-            description = "The name is taken",
+            description = "The name is taken, exactly or but for case",
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<CreatedKeyResponse> create(@RequestBody CreateKeyRequest request) {
         ApiKeys.Created created = keys.create(request.name(), request.role());
@@ -143,11 +154,17 @@ class KeyController {
             operationId = "revokeKey",
             summary = "Revoke an API key (admin)",
             description = "Refused from the next request on (other "
-                    + "instances sharing the database: within trainyard.auth.cache-ttl, 5 s by default).")
+                    + "instances sharing the database: within trainyard.auth.cache-ttl, 5 s by default). The "
+                    + "last active admin key cannot be revoked (create another admin first), nor, on an instance "
+                    + "configured with it, the admin key set by trainyard.auth.bootstrap-key.")
     @ApiResponse(responseCode = "204", description = "Revoked")
     @ApiResponse(
             responseCode = "404",
             description = "No such active key",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
+            responseCode = "409",
+            description = "The last active admin key, or the configured bootstrap key",
             content = @Content(mediaType = "application/problem+json"))
     void revoke(@PathVariable String id) {
         keys.revoke(id);

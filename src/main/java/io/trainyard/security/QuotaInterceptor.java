@@ -15,9 +15,15 @@ import io.trainyard.system.QuotaExceededException;
 
 /**
  * Per-owner quotas, checked before the handler runs (so the answers go through the one
- * problem+json advice): active jobs on submits (at least one; {@link ActiveJobsQuota}), stored bytes
- * on everything that stores. Admin keys are exempt. The request rate is checked earlier, by
+ * problem+json advice): active jobs on job submits (one; {@link ActiveJobsQuota}), stored bytes on
+ * everything that stores. Admin keys are exempt. The request rate is checked earlier, by
  * {@link RequestRateLimit}, before any filter reads the body.
+ *
+ * <p>A sweep's active jobs are not counted here but by {@code SweepService}, once its body is
+ * checked: a sweep with more members than the whole quota can never be admitted and is a 400 on
+ * {@code grid} whatever the owner's jobs are doing, which only its body tells. Refused here while
+ * the quota was full, it got a 429 whose Retry-After no wait could honour. The sweep's check comes
+ * right after validation, before anything is stored or any data set is read.
  *
  * <p>A dry run ({@code ?dryRun=true}) stores and queues nothing, so only the rate applies to it: an
  * owner whose jobs fill the quota can still check the next spec or sweep (its limits, its memory)
@@ -26,6 +32,9 @@ import io.trainyard.system.QuotaExceededException;
 class QuotaInterceptor implements HandlerInterceptor {
 
     private static final Set<String> SUBMITS = Set.of("/jobs", "/sweeps");
+    /** Submits that add exactly one job, known before the body is read. */
+    private static final String ONE_JOB = "/jobs";
+
     private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
 
     private final QuotaProperties quota;
@@ -54,14 +63,10 @@ class QuotaInterceptor implements HandlerInterceptor {
         if (SUBMITS.contains(path) && DryRunQuery.requested(request)) {
             return true; // only the submits have a dry run: elsewhere the parameter would store anyway
         }
-        if (SUBMITS.contains(path)) {
-            // Every submit adds at least one job: refused here before its body is read. A sweep's members
-            // are counted once it is expanded (JobService.submitAll).
-            if ("/sweeps".equals(path)) {
-                activeJobs.admitSweepOfUnknownSize(caller);
-            } else {
-                activeJobs.admit(caller, 1);
-            }
+        if (ONE_JOB.equals(path)) {
+            // A job submit adds one job: refused here, before its body is read (and counted again under
+            // the admission lock, JobService.admit).
+            activeJobs.admit(caller, 1);
         }
         long stored = usage.storedBytes(caller.name());
         long max = quota.maxStoredBytes().toBytes();

@@ -24,7 +24,6 @@ import io.swagger.v3.oas.annotations.media.ExampleObject;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
-import io.trainyard.job.QueuesJobs;
 import io.trainyard.system.PageCursor;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
@@ -40,7 +39,6 @@ class SweepController {
     }
 
     @PostMapping(consumes = "application/json")
-    @QueuesJobs
     @Operation(
             operationId = "createSweep",
             summary = "Start a sweep",
@@ -129,10 +127,12 @@ class SweepController {
                     int limit,
             @Parameter(
                             description =
-                                    "Only this owner's sweeps (admin keys; a user key lists its own, and naming another owner is a 400)")
+                                    "Only this owner's sweeps (admin keys; a user key lists its own, and naming another owner is a 400; names match in any case)")
                     @RequestParam(required = false)
                     String owner,
-            @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false) String cursor) {
+            @Parameter(description = "nextCursor of the previous page of this list, with the same filters")
+                    @RequestParam(required = false)
+                    String cursor) {
         PageCursor.Page<Sweep> page = sweeps.page(owner, limit, cursor);
         return new SweepList(
                 page.items().stream()

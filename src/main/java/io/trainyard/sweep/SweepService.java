@@ -29,6 +29,7 @@ import io.trainyard.job.MemberConflictException;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -62,6 +63,7 @@ class SweepService {
     private final JsonMapper json;
     private final TransactionTemplate transaction;
     private final ActiveJobsQuota activeJobs;
+    private final Owners owners;
     private final int maxSweepSize;
     private final int maxHiddenLayers;
     private final int queueCapacity;
@@ -76,8 +78,10 @@ class SweepService {
             JsonMapper json,
             TransactionTemplate transaction,
             ActiveJobsQuota activeJobs,
+            Owners owners,
             TrainyardProperties properties) {
         this.activeJobs = activeJobs;
+        this.owners = owners;
         this.sweeps = sweeps;
         this.jobs = jobs;
         this.histories = histories;
@@ -101,8 +105,12 @@ class SweepService {
      */
     Sweep create(CreateSweepRequest request) {
         Expansion expansion = expand(request);
-        // Before anything is stored: a sweep is admitted whole or not at all.
+        // Before anything is stored: a sweep is admitted whole or not at all. Only now, after its body
+        // was checked, so that one that could never fit is its 400 whatever the owner's jobs or the
+        // queue hold (refused before the body was read, it got a 429 no wait could honour). A queue known
+        // to be full refuses it here, before its members are resolved and their data sets read.
         activeJobs.admit(expansion.requests().size());
+        jobs.refuseEarlyWhenFull();
         Grid grid = expansion.grid();
         ObjectNode base = expansion.base();
         String id = expansion.id();
@@ -290,11 +298,9 @@ class SweepService {
 
     /** A page of sweeps, newest first; {@code cursor} comes from the previous page. */
     PageCursor.Page<Sweep> page(String owner, int limit, String cursor) {
-        return PageCursor.page(
-                sweeps.newest(Caller.current().ownerFilter(owner), PageCursor.parse(cursor), limit + 1),
-                limit,
-                Sweep::createdAt,
-                Sweep::id);
+        Owners.Listing listing = owners.listing("sweeps", owner, cursor);
+        return listing.page(
+                sweeps.newest(listing.owner(), listing.after(), limit + 1), limit, Sweep::createdAt, Sweep::id);
     }
 
     /** The sweep's members with their grid points, in grid order. */

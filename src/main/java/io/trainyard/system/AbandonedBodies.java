@@ -10,6 +10,7 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
+import org.apache.coyote.http11.AbstractHttp11Protocol;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -18,6 +19,12 @@ import org.springframework.context.annotation.Configuration;
 /**
  * After a request whose body was given up as too slow ({@link RequestSizeLimitFilter} marks it with
  * {@link #ATTRIBUTE}), tells Tomcat not to read the rest of the body before it closes the connection.
+ *
+ * <p>And a client that sends {@code Expect: 100-continue} is invited to send its body only when the
+ * application starts to read it (Tomcat's {@code continueResponseTiming=onRead}): a request refused
+ * before that (a quota, a role, the rate) is answered without the {@code 100 Continue} that made the
+ * client upload the body anyway, and Tomcat closes the connection after the answer, as the client may
+ * still send the body or already the next request.
  *
  * <p>Tomcat otherwise reads ("swallows") up to {@code server.tomcat.max-swallow-size} (2 MB) of an
  * unread body after the answer, before it even sends that answer, so that the connection can be
@@ -31,6 +38,9 @@ public class AbandonedBodies {
 
     /** A request attribute: present when the rest of the request's body is not to be read. */
     static final String ATTRIBUTE = AbandonedBodies.class.getName() + ".abandoned";
+
+    /** A request attribute: present once something began to read the body (and so asked for the 100). */
+    static final String READING = AbandonedBodies.class.getName() + ".reading";
 
     /** What Tomcat would swallow at most ({@code server.tomcat.max-swallow-size}'s default). */
     static final long MAX_DRAIN = 2L * 1024 * 1024;
@@ -56,6 +66,12 @@ public class AbandonedBodies {
             if (in.isFinished()) {
                 return;
             }
+            if (request.getAttribute(READING) == null && awaitsContinue(request)) {
+                // Reading now would send the 100 Continue that the answer is meant to spare: the client
+                // has sent no body yet, and Tomcat closes the connection after a refusal.
+                abandon(request);
+                return;
+            }
             if (request.getContentLengthLong() > MAX_DRAIN) {
                 abandon(request);
                 return;
@@ -74,6 +90,24 @@ public class AbandonedBodies {
             // is left is not read.
             abandon(request);
         }
+    }
+
+    /** Whether the client sent {@code Expect: 100-continue}: it waits for the 100 before the body. */
+    private static boolean awaitsContinue(HttpServletRequest request) {
+        String expect = request.getHeader("Expect");
+        return expect != null && expect.trim().equalsIgnoreCase("100-continue");
+    }
+
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> continueOnlyWhenTheBodyIsRead() {
+        // Tomcat's default ("immediately") answers 100 Continue as soon as the headers are parsed, before
+        // authentication, the rate or the quotas have looked at the request: a refused upload was sent
+        // whole all the same. With onRead the 100 goes out at the first read of the body.
+        return factory -> factory.addProtocolHandlerCustomizers(protocol -> {
+            if (protocol instanceof AbstractHttp11Protocol<?> http) {
+                http.setContinueResponseTiming("onRead");
+            }
+        });
     }
 
     @Bean

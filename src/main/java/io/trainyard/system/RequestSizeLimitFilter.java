@@ -155,6 +155,8 @@ class RequestSizeLimitFilter extends OncePerRequestFilter {
         private void start() {
             if (started == 0) {
                 started = System.nanoTime() | 1; // never 0, which means "not yet"
+                // This first read asks Tomcat for the 100 Continue a client with Expect: 100-continue waits for.
+                request.setAttribute(AbandonedBodies.READING, Boolean.TRUE);
             }
         }
 

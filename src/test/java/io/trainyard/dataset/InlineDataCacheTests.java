@@ -26,6 +26,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.trainyard.security.Caller;
+import io.trainyard.security.Owners;
 import io.trainyard.security.Role;
 import io.trainyard.system.TrainyardProperties;
 
@@ -38,7 +39,8 @@ class InlineDataCacheTests {
 
     private final DatasetRepository repository = mock(DatasetRepository.class);
     private final InlineDataCache cache = new InlineDataCache();
-    private final DatasetCatalog catalog = new DatasetCatalog(repository, cache, List.of(), defaults());
+    private final DatasetCatalog catalog =
+            new DatasetCatalog(repository, cache, List.of(), mock(Owners.class), defaults());
 
     private static TrainyardProperties defaults() {
         return new Binder(new MapConfigurationPropertySource(Map.of()))

@@ -177,8 +177,18 @@ class AdmissionAndMetricsIntegrationTests {
         assertThat(refused.header("Retry-After")).isEqualTo("10");
         assertThat(admin.post("/jobs", "{not json").expect(429).get("detail").asString())
                 .contains("The queue holds 4 jobs and takes at most 4");
-        admin.post("/sweeps", Map.of("base", SHORT_JOB, "grid", Map.of("seed", List.of(1, 2))))
+        // A sweep is asked once its body is checked: a valid one gets the queue's 429…
+        admin.post("/sweeps", Map.of("base", SHORT_JOB, "grid", Map.of("seed", List.of(1, 2)), "selectBy", "train"))
                 .expect(429);
+        // …and one larger than the whole queue its 400 on grid, with no Retry-After no wait could honour
+        // (it was the 429, refused before its body was read).
+        Http.Response never = admin.post(
+                "/sweeps",
+                Map.of("base", SHORT_JOB, "grid", Map.of("seed", List.of(1, 2, 3, 4, 5)), "selectBy", "train"));
+        assertThat(never.status()).as(never.text()).isEqualTo(400);
+        assertThat(never.header("Retry-After")).isNull();
+        assertThat(never.json().at("/errors/0/field").asString()).isEqualTo("grid");
+        assertThat(never.json().get("detail").asString()).contains("trainyard.limits.queue-capacity");
         admin.post("/jobs?dryRun=true", SHORT_JOB).expect(200);
 
         String queued = admin.get("/jobs?status=QUEUED&limit=1")

@@ -34,6 +34,7 @@ import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.model.ModelService;
 import io.trainyard.nn.Activation;
 import io.trainyard.security.ActiveJobsQuota;
+import io.trainyard.security.Owners;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.QueueFullException;
@@ -82,7 +83,8 @@ class JobServiceTests {
                         transactions.incrementAndGet();
                         return TransactionOperations.withoutTransaction().execute(action);
                     }
-                });
+                },
+                mock(Owners.class));
         // Each member of a sweep a spec of its own (another seed): members that resolve alike are refused.
         AtomicLong seeds = new AtomicLong();
         given(resolver.resolve(any())).willAnswer(call -> resolved(withSeed(SPEC, seeds.incrementAndGet()), 100));
@@ -497,7 +499,8 @@ class JobServiceTests {
                 admission,
                 mock(ActiveJobsQuota.class),
                 new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
-                TransactionOperations.withoutTransaction());
+                TransactionOperations.withoutTransaction(),
+                mock(Owners.class));
         given(resolver.resolve(any())).willReturn(resolved(withWarmStart(SPEC, "m1"), 100));
 
         assertThatThrownBy(() -> checked.submit(request()))

@@ -83,7 +83,8 @@ class SweepCancelTests {
                 admission,
                 mock(ActiveJobsQuota.class),
                 new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), System::nanoTime),
-                new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+                new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+                mock(io.trainyard.security.Owners.class));
         running = eagerWorkers;
     }
 

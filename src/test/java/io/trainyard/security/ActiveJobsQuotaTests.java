@@ -12,7 +12,7 @@ import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.util.unit.DataSize;
 
-/** What the active-jobs quota says when it refuses, before and after a sweep's size is known. */
+/** What the active-jobs quota admits, and what it says when it refuses. */
 class ActiveJobsQuotaTests {
 
     private final Usage usage = mock(Usage.class);
@@ -21,15 +21,12 @@ class ActiveJobsQuotaTests {
     private final Caller alice = new Caller("alice", Role.USER);
 
     @Test
-    void aSweepRefusedBeforeItsBodyIsReadIsNotCountedAsOneJob() {
+    void aRefusalNamesTheActiveJobsWhatTheRequestAddsAndTheQuota() {
         given(usage.activeJobs("alice")).willReturn(3);
 
-        assertThatThrownBy(() -> quota.admitSweepOfUnknownSize(alice))
-                .hasMessageContaining("has 3 queued or running jobs; a sweep (one job per member, at least one)")
-                .hasMessageContaining("would make at least 4, over the 3");
         assertThatThrownBy(() -> quota.admit(alice, 1)).hasMessageContaining("one more would make 4, over the 3");
         assertThatThrownBy(() -> quota.admit(alice, 2))
-                .hasMessageContaining("2 more (one per sweep member) would make 5");
+                .hasMessageContaining("has 3 queued or running jobs; 2 more (one per sweep member) would make 5");
     }
 
     @Test
@@ -48,10 +45,11 @@ class ActiveJobsQuotaTests {
     }
 
     @Test
-    void aSweepIsLetThroughWhileOneMoreJobFits() {
+    void jobsAreAdmittedWhileTheyFitAndAdminsAlways() {
         given(usage.activeJobs("alice")).willReturn(2);
 
-        assertThatNoException().isThrownBy(() -> quota.admitSweepOfUnknownSize(alice));
-        assertThatNoException().isThrownBy(() -> quota.admitSweepOfUnknownSize(new Caller("root", Role.ADMIN)));
+        assertThatNoException().isThrownBy(() -> quota.admit(alice, 1));
+        assertThatThrownBy(() -> quota.admit(alice, 2)).hasMessageContaining("would make 4, over the 3");
+        assertThatNoException().isThrownBy(() -> quota.admit(new Caller("root", Role.ADMIN), 100));
     }
 }

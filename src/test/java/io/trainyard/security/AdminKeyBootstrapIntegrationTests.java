@@ -69,4 +69,29 @@ class AdminKeyBootstrapIntegrationTests {
                 .contains(file.toAbsolutePath().normalize().toString())
                 .doesNotContain(key);
     }
+
+    @Test
+    void theLastAdminKeyCannotBeRevokedNotEvenByItself() throws Exception {
+        // It could: nobody could then create or revoke keys, or read /actuator/info, until a restart wrote a
+        // new admin.key.
+        Http admin =
+                new Http(port, Files.readString(DATA_DIR.resolve("admin.key")).strip());
+        Http.Response last = admin.delete("/keys/" + KeyRepository.ADMIN_ID);
+        assertThat(last.status()).as(last.text()).isEqualTo(409);
+        assertThat(last.contentType()).startsWith("application/problem+json");
+        assertThat(last.json().get("detail").asString())
+                .contains("'admin' is the last admin key; create another admin first");
+        admin.get("/keys/me").expect(200);
+
+        // With a second admin, either may go: here the second revokes itself, which leaves the first.
+        String name = "second-" + java.util.UUID.randomUUID();
+        var created = admin.post("/keys", java.util.Map.of("name", name, "role", "admin"))
+                .expect(201);
+        Http second = admin.as(created.get("key").asString());
+        second.delete("/keys/" + created.get("id").asString()).expect(204);
+        assertThat(second.get("/keys/me").status()).isEqualTo(401);
+        assertThat(admin.delete("/keys/" + KeyRepository.ADMIN_ID).status())
+                .as("the first is the last again")
+                .isEqualTo(409);
+    }
 }

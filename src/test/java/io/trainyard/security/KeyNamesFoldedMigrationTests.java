@@ -19,6 +19,8 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.support.EmbeddedPostgresServers;
 import io.trainyard.system.ConflictException;
@@ -82,7 +84,8 @@ class KeyNamesFoldedMigrationTests {
                 .containsEntry("CASE3", "case3")
                 .containsEntry("case3", "case3#00000000-0000-0000-0000-0000000000b2")
                 .containsEntry("Case3", "case3#00000000-0000-0000-0000-0000000000c3");
-        KeyRepository keys = new KeyRepository(jdbc);
+        KeyRepository keys =
+                new KeyRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(database)));
         assertThat(keys.caseVariantsKeptApart()).containsExactly("case3", "Case3");
 
         // And the database refuses any further variant, of the colliding names or of the others.

@@ -3,6 +3,10 @@ package io.trainyard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,13 +60,16 @@ class QuotaIntegrationTests {
     }
 
     private Http newUser() {
-        String key = admin.post(
+        return admin.as(newUserKey());
+    }
+
+    private String newUserKey() {
+        return admin.post(
                         "/keys",
                         Map.of("name", "q-" + UUID.randomUUID().toString().substring(0, 8), "role", "user"))
                 .expect(201)
                 .get("key")
                 .asString();
-        return admin.as(key);
     }
 
     /** Uploads a data set of 4,800 bytes: over the 4 KB storage quota. */
@@ -141,7 +148,7 @@ class QuotaIntegrationTests {
     }
 
     @Test
-    void aSweepThatWouldFitOnceJobsFinishIs429WithRetryAfter() {
+    void aSweepThatWouldFitOnceJobsFinishIs429WithRetryAfterAndOneThatNeverFitsStaysA400() {
         String blocker = admin.post("/jobs", LONG_JOB).expect(202).get("id").asString();
         Http user = newUser();
         String first = user.post("/jobs", LONG_JOB).expect(202).get("id").asString();
@@ -153,6 +160,15 @@ class QuotaIntegrationTests {
             assertThat(refused.status()).as(refused.text()).isEqualTo(429);
             assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
             assertThat(refused.json().get("type").asString()).endsWith("/too-many-active-jobs");
+            // With the quota full as well, a sweep that could never fit is still the 400 on grid, without
+            // Retry-After: its body says so, whatever the owner's jobs are doing. It was refused with the
+            // 429 above before its body was read, and a client following Retry-After retried for ever.
+            Http.Response never = user.post(
+                    "/sweeps", Map.of("base", base, "grid", Map.of("layers", List.of(List.of(2), List.of(3)))));
+            assertThat(never.status()).as(never.text()).isEqualTo(400);
+            assertThat(never.header("Retry-After")).isNull();
+            assertThat(never.json().at("/errors/0/field").asString()).isEqualTo("grid");
+            assertThat(never.json().get("detail").asString()).contains("could never be admitted");
             assertThat(user.get("/sweeps").expect(200).get("items"))
                     .as("no sweep")
                     .isEmpty();
@@ -273,6 +289,63 @@ class QuotaIntegrationTests {
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", key)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void anUploadThatWaitsFor100ContinueIsRefusedWithoutBeingInvitedToSendItsBody() throws IOException {
+        // Tomcat answered 100 Continue as soon as it had the headers, before the quota was looked at: a
+        // client that asked first (Expect: 100-continue) was told to send the body, and did, only to be
+        // refused. Now the 100 goes out when the service starts reading the body, which a refusal never does.
+        String over = newUserKey();
+        fillStorage(admin.as(over));
+        String body = "a,y\n1,2\n".repeat(10_000);
+        try (Socket socket = expectingContinue(over, body.length())) {
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).as("the first answer, not a 100").startsWith("HTTP/1.1 403 ");
+            String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(rest).contains("application/problem+json").contains("/quota-exceeded");
+            // The connection ends with the answer: the body the client may still send is not read.
+        }
+
+        // An owner with room is invited as before, once the upload is read, and the upload is stored.
+        String room = newUserKey();
+        String small = "a,y\n1,2\n3,4\n";
+        try (Socket socket = expectingContinue(room, small.length())) {
+            InputStream in = socket.getInputStream();
+            assertThat(readLine(in)).startsWith("HTTP/1.1 100 ");
+            assertThat(readLine(in)).isEmpty();
+            socket.getOutputStream().write(small.getBytes(StandardCharsets.ISO_8859_1));
+            assertThat(readLine(in)).startsWith("HTTP/1.1 201 ");
+        }
+        assertThat(admin.as(room).get("/datasets").expect(200).get("items"))
+                .extracting(d -> d.get("name").asString())
+                .contains("expected");
+    }
+
+    /** A socket that has sent the head of an upload asking to continue, and no body yet. */
+    private Socket expectingContinue(String key, int length) throws IOException {
+        Socket socket = new Socket("localhost", port);
+        socket.setSoTimeout(15_000);
+        String head = "POST /datasets?name=expected HTTP/1.1\r\n"
+                + "Host: localhost\r\n"
+                + "Authorization: Bearer " + key + "\r\n"
+                + "Content-Type: text/csv\r\n"
+                + "Content-Length: " + length + "\r\n"
+                + "Expect: 100-continue\r\n"
+                + "Connection: close\r\n\r\n";
+        socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+        return socket;
+    }
+
+    /** One line of an answer's head, without its CRLF. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
     }
 
     @Test

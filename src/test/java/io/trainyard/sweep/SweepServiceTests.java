@@ -31,6 +31,7 @@ import io.trainyard.job.JobService;
 import io.trainyard.job.JobSpec;
 import io.trainyard.nn.Activation;
 import io.trainyard.security.ActiveJobsQuota;
+import io.trainyard.security.Owners;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.TrainyardProperties;
@@ -58,6 +59,7 @@ class SweepServiceTests {
             JSON,
             mock(TransactionTemplate.class),
             activeJobs,
+            mock(Owners.class),
             PROPERTIES);
 
     @Test
