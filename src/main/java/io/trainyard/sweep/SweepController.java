@@ -26,6 +26,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.job.QueuesJobs;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StoresData;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
 @RestController
@@ -41,6 +42,7 @@ class SweepController {
 
     @PostMapping(consumes = "application/json")
     @QueuesJobs
+    @StoresData
     @Operation(
             operationId = "createSweep",
             summary = "Start a sweep",
