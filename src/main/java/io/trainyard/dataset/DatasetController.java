@@ -41,6 +41,7 @@ import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.Names;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StoresData;
 import io.trainyard.system.StrictText;
 
 /** The data sets jobs can train on: the built-in ones and the ones users upload. */
@@ -117,6 +118,7 @@ class DatasetController {
     }
 
     @PostMapping(consumes = {"text/csv", "application/csv"})
+    @StoresData
     @Operation(
             operationId = "uploadDatasetCsv",
             summary = "Upload a CSV file",
@@ -179,6 +181,7 @@ class DatasetController {
     }
 
     @PostMapping(consumes = "application/json")
+    @StoresData
     @Operation(
             operationId = "uploadDataset",
             summary = "Upload a data set as JSON",

@@ -30,6 +30,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.security.Caller;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StoresData;
 
 /** Submit, watch, cancel and delete training jobs, and read their histories. */
 @RestController
@@ -49,6 +50,7 @@ class JobController {
 
     @PostMapping(consumes = "application/json")
     @QueuesJobs
+    @StoresData
     @Operation(
             operationId = "submitJob",
             summary = "Submit a training job",

@@ -30,6 +30,7 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.nn.Model;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StoresData;
 import io.trainyard.system.TrainyardProperties;
 
 /** Trained and imported models: download (JSON or ONNX), import, predict (JSON or streamed CSV), delete. */
@@ -117,6 +118,7 @@ class ModelController {
     }
 
     @PostMapping(consumes = "application/json")
+    @StoresData
     @Operation(
             operationId = "importModel",
             summary = "Import a model",

@@ -8,7 +8,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
@@ -16,15 +15,19 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
+import io.trainyard.system.DatabaseFailures;
+
 /**
  * Turns {@code Authorization: Bearer <key>} into a {@link Caller} in the security context. A missing
  * or bad key leaves the request anonymous; the authorization rules then answer 401 where a key is
  * needed. Keys are never read from the query string.
  *
  * <p>A key that is not in the cache is looked up in the database. When the database cannot be
- * reached, the request is answered through the one problem advice (503 with {@code Retry-After}), as
- * it would be past this filter: thrown from here, the servlet container also logged it as an error
- * with a stack trace for every such request while the outage lasted.
+ * reached, or cannot write (a full disk: H2's "General error" around a failed write, which Spring
+ * leaves uncategorised and which was answered 500), the request is answered through the one problem
+ * advice (503 with {@code Retry-After}), as it would be past this filter: thrown from here, the
+ * servlet container also logged it as an error with a stack trace for every such request while the
+ * outage lasted.
  */
 class BearerKeyFilter extends OncePerRequestFilter {
 
@@ -44,8 +47,11 @@ class BearerKeyFilter extends OncePerRequestFilter {
         Caller caller;
         try {
             caller = enabled ? presented(request) : Caller.LOCAL;
-        } catch (DataAccessResourceFailureException unreachable) {
-            problems.resolveException(request, response, null, unreachable);
+        } catch (RuntimeException e) {
+            if (!DatabaseFailures.isTransient(e)) {
+                throw e;
+            }
+            problems.resolveException(request, response, null, e);
             return;
         }
         if (caller != null) {

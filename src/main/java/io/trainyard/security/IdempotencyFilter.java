@@ -115,7 +115,15 @@ class IdempotencyFilter extends OncePerRequestFilter {
         }
         String endpoint = Endpoints.path(request);
         String hash = hash(request, body);
-        Optional<IdempotencyStore.Entry> first = store.claim(caller.name(), key, endpoint, hash);
+        Optional<IdempotencyStore.Entry> first;
+        try {
+            first = store.claim(caller.name(), key, endpoint, hash);
+        } catch (DataAccessException | TransactionException e) {
+            // The database cannot be reached or cannot write: the advice answers (503 for an outage),
+            // where thrown from here the container logged a stack trace for every such request.
+            problems.resolveException(request, response, null, e);
+            return;
+        }
         if (first.isPresent()) {
             answerAgain(request, response, first.get(), hash);
             return;

@@ -215,6 +215,13 @@ class OpenApiSecurity {
                     "A body over 64 KB waited longer than trainyard.limits.large-request-wait for room in "
                             + "trainyard.limits.concurrent-body-bytes");
         }
+        if (stores) {
+            add(
+                    responses,
+                    "503",
+                    "The disk that holds the embedded database has less than trainyard.limits.min-free-disk free "
+                            + "(type …/insufficient-storage, with `freeBytes` and `minFreeBytes`): nothing was stored");
+        }
     }
 
     private static Header retryAfter() {

@@ -25,6 +25,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.trainyard.system.PageCursor;
+import io.trainyard.system.StoresData;
 
 /** Hyperparameter sweeps: one job per grid point, ranked honestly. */
 @RestController
@@ -39,6 +40,7 @@ class SweepController {
     }
 
     @PostMapping(consumes = "application/json")
+    @StoresData
     @Operation(
             operationId = "createSweep",
             summary = "Start a sweep",

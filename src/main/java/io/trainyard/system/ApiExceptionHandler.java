@@ -13,6 +13,7 @@ import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.NestedRuntimeException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
@@ -325,20 +326,58 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler({DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
     ResponseEntity<Object> databaseUnavailable(NestedRuntimeException ex) {
-        log.warn("Database unavailable: {}", ex.getMostSpecificCause().toString());
-        HttpHeaders headers = retryAfter(Duration.ofSeconds(5));
+        return unavailable(ex);
+    }
+
+    /**
+     * The same for every failure {@link DatabaseFailures#isTransient} tells from a bug, whatever Spring
+     * made of it: H2's write failure on a full disk ("General error" 50000 around "Writing to … failed")
+     * is an {@code UncategorizedSQLException}, and was a 500 incident, from a read as much as a write
+     * (audit: {@code GET /jobs/{id}}, and the key look-up of every request).
+     */
+    private static ResponseEntity<Object> unavailable(Exception ex) {
+        boolean storage = DatabaseFailures.isStorageFailure(ex);
+        log.warn(
+                storage ? "Database cannot write its file: {}" : "Database unavailable: {}",
+                NestedExceptionUtils.getMostSpecificCause(ex).toString());
+        // Room on a disk comes back when someone makes it: not within a few seconds.
+        HttpHeaders headers = retryAfter(Duration.ofSeconds(storage ? 30 : 5));
         return problem(
                 HttpStatus.SERVICE_UNAVAILABLE,
                 ProblemTypes.SERVICE_UNAVAILABLE,
                 "Service unavailable",
-                "The database cannot be reached at the moment; try again in a few seconds.",
+                storage
+                        ? "The database cannot store anything at the moment (a write to its disk failed, "
+                                + "which may be full, and it closed itself); try again later."
+                        : "The database cannot be reached at the moment; try again in a few seconds.",
                 null,
                 headers);
+    }
+
+    /**
+     * The disk that holds the embedded database is nearly full: a request that would store something is
+     * refused before it does (503, not 507: see {@link InsufficientStorageException}).
+     */
+    @ExceptionHandler(InsufficientStorageException.class)
+    ResponseEntity<Object> insufficientStorage(InsufficientStorageException ex) {
+        ResponseEntity<Object> answer = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                ProblemTypes.INSUFFICIENT_STORAGE,
+                "Insufficient storage",
+                ex.getMessage(),
+                null,
+                retryAfter(ex.retryAfter()));
+        ((ProblemDetail) answer.getBody()).setProperty("freeBytes", ex.freeBytes());
+        ((ProblemDetail) answer.getBody()).setProperty("minFreeBytes", ex.minFreeBytes());
+        return answer;
     }
 
     /** Anything unexpected: logged with an id the user can quote, and nothing internal in the answer. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception ex) {
+        if (DatabaseFailures.isTransient(ex)) {
+            return unavailable(ex);
+        }
         String incident = UUID.randomUUID().toString();
         log.error("Unexpected error, incident {}", incident, ex);
         return problem(

@@ -19,6 +19,7 @@ public final class ProblemTypes {
     public static final URI METHOD_NOT_ALLOWED = URI.create(BASE + "method-not-allowed");
     public static final URI INTERNAL = URI.create(BASE + "internal-error");
     public static final URI SERVICE_UNAVAILABLE = URI.create(BASE + "service-unavailable");
+    public static final URI INSUFFICIENT_STORAGE = URI.create(BASE + "insufficient-storage");
     public static final URI UNAUTHORIZED = URI.create(BASE + "unauthorized");
     public static final URI FORBIDDEN = URI.create(BASE + "forbidden");
     public static final URI QUOTA_EXCEEDED = URI.create(BASE + "quota-exceeded");

@@ -90,6 +90,12 @@ public record TrainyardProperties(
      *     {@code min-request-rate-grace} has passed since its reading began; a slower body is answered
      *     408 and its connection closed ({@code system/RequestSizeLimitFilter}); 0 turns the check off
      * @param minRequestRateGrace how long a body may take before {@code min-request-rate} applies
+     * @param minFreeDisk free space the disk that holds the embedded H2 file database must keep: below
+     *     it, submits, sweeps, uploads and imports are answered 503, readiness is DOWN, and a database
+     *     that closed itself after a failed write is not opened again ({@code system/DatabaseDiskSpace});
+     *     0 turns the check off. The default leaves room for the largest checkpoint the default limits
+     *     allow (5 million parameters with Adam's two moments: 120 MB) while H2 still keeps the one it
+     *     replaces, and for the running jobs' histories meanwhile
      */
     public record Limits(
             @DefaultValue("32") int maxHiddenLayers,
@@ -111,13 +117,19 @@ public record TrainyardProperties(
             @DefaultValue("30s") Duration largeRequestWait,
             DataSize concurrentBodyBytes,
             @DefaultValue("64KB") DataSize minRequestRate,
-            @DefaultValue("10s") Duration minRequestRateGrace) {
+            @DefaultValue("10s") Duration minRequestRateGrace,
+            @DefaultValue("256MB") DataSize minFreeDisk) {
 
         public Limits {
             if (concurrentLargeRequests < 0) {
                 throw new IllegalArgumentException(
                         "trainyard.limits.concurrent-large-requests must be 0 (derived from the heap) or a "
                                 + "positive number of requests, got " + concurrentLargeRequests);
+            }
+            if (minFreeDisk != null && minFreeDisk.toBytes() < 0) {
+                throw new IllegalArgumentException(
+                        "trainyard.limits.min-free-disk must be 0 (no check) or a size such as 256MB, got "
+                                + minFreeDisk);
             }
         }
 

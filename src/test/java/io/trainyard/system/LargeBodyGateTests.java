@@ -144,7 +144,8 @@ class LargeBodyGateTests {
                         Duration.ofSeconds(30),
                         null,
                         org.springframework.util.unit.DataSize.ofKilobytes(64),
-                        Duration.ofSeconds(10)))
+                        Duration.ofSeconds(10),
+                        org.springframework.util.unit.DataSize.ofMegabytes(256)))
                 .hasMessageContaining("trainyard.limits.concurrent-large-requests");
     }
 }

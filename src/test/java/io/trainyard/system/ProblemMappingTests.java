@@ -82,6 +82,25 @@ class ProblemMappingTests {
                 case "in-use" -> new DatasetInUseException("Data set d1 is used by job j1.");
                 case "queue" -> new QueueFullException("The queue is full.", Duration.ofSeconds(7));
                 case "too-large" -> new PayloadTooLargeException("The body is larger than 64 MiB.");
+                // H2's write on a full disk, as JdbcClient hands it on (audit: 500 from a job read).
+                case "disk-write" ->
+                    new org.springframework.jdbc.UncategorizedSQLException(
+                            "find",
+                            "SELECT * FROM jobs WHERE id = ?",
+                            org.h2.message.DbException.convert(org.h2.mvstore.DataUtils.newMVStoreException(
+                                            org.h2.mvstore.DataUtils.ERROR_WRITING_FAILED,
+                                            "Writing to {0} failed; length {1} at {2}",
+                                            "/var/data/trainyard.mv.db",
+                                            4096,
+                                            0,
+                                            new java.io.IOException("No space left on device")))
+                                    .getSQLException());
+                case "disk-short" ->
+                    new InsufficientStorageException(
+                            "Nothing new is stored while the disk … has less than trainyard.limits.min-free-disk free",
+                            1024,
+                            2048,
+                            Duration.ofSeconds(60));
                 default -> new IllegalStateException("secret: jdbc:h2:/var/data password=hunter2");
             };
         }
@@ -174,6 +193,31 @@ class ProblemMappingTests {
         MvcTestResult result = mvc.get().uri("/throw/queue").exchange();
         assertProblem(result, 429, "queue-full");
         assertThat(result).headers().hasValue("Retry-After", "7");
+    }
+
+    @Test
+    void aDatabaseThatCannotWriteIs503WithRetryAfterAndSaysNothingInternal() throws Exception {
+        MvcTestResult result = mvc.get().uri("/throw/disk-write").exchange();
+        assertProblem(result, 503, "service-unavailable");
+        assertThat(result).headers().hasValue("Retry-After", "30");
+        assertThat(result.getResponse().getContentAsString())
+                .doesNotContain("/var/data")
+                .doesNotContain("SELECT")
+                .doesNotContain("incident");
+    }
+
+    @Test
+    void aDiskShortOfRoomIs503InsufficientStorageWithBothSizes() {
+        MvcTestResult result = mvc.get().uri("/throw/disk-short").exchange();
+        assertProblem(result, 503, "insufficient-storage");
+        assertThat(result).headers().hasValue("Retry-After", "60");
+        assertThat(result).bodyJson().extractingPath("$.freeBytes").asNumber().isEqualTo(1024);
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.minFreeBytes")
+                .asNumber()
+                .isEqualTo(2048);
+        assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("trainyard.limits.min-free-disk");
     }
 
     @Test
