@@ -22,6 +22,7 @@ import io.trainyard.job.JobRepository;
 import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
 import io.trainyard.job.TrainingJob;
+import io.trainyard.system.DatabaseDiskSpace;
 import io.trainyard.system.ShutdownDeadline;
 import io.trainyard.system.TrainyardProperties;
 
@@ -48,6 +49,7 @@ class TrainingWorkers implements SmartLifecycle {
     private final TrainyardProperties properties;
     private final DataSource dataSource;
     private final RunningJobs running;
+    private final DatabaseDiskSpace disk;
     private final String instance;
     private final Object signal = new Object();
     private final List<Thread> threads = new ArrayList<>();
@@ -65,9 +67,11 @@ class TrainingWorkers implements SmartLifecycle {
             MemoryBudget memory,
             TrainyardProperties properties,
             DataSource dataSource,
-            RunningJobs running) {
+            RunningJobs running,
+            DatabaseDiskSpace disk) {
         this.memory = memory;
         this.running = running;
+        this.disk = disk;
         this.jobs = jobs;
         this.claims = claims;
         this.runner = runner;
@@ -244,9 +248,16 @@ class TrainingWorkers implements SmartLifecycle {
     }
 
     /** A job this worker claimed, with the claim's fencing token. */
-    private record Claimed(TrainingJob job, int token) {}
+    record Claimed(TrainingJob job, int token) {}
 
-    private Optional<Claimed> claimNext() {
+    Optional<Claimed> claimNext() {
+        if (!disk.hasRoom()) {
+            // Below trainyard.limits.min-free-disk the service stores nothing new, and a job claimed now
+            // would write its history into the last of the disk, fail a write, be recovered as lost
+            // (counted) and, a few rounds later, fail as interrupted. It waits QUEUED instead; the
+            // workers look again at their next poll (DatabaseDiskSpace logs when room comes back).
+            return Optional.empty();
+        }
         for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {
             if (stopRequested()) {
                 return Optional.empty();

@@ -15,16 +15,18 @@ import org.junit.jupiter.api.Test;
 
 import io.trainyard.job.JobRepository;
 import io.trainyard.job.RunningJobs;
+import io.trainyard.system.DatabaseDiskSpace;
 
 /**
  * A stop whose workers' time runs out hands their jobs back (not counted), rather than leaving them
  * RUNNING for the next start to recover as lost (counted against max-attempts): the stop is the
- * instance's doing, not the job's.
+ * instance's doing, not the job's. And a disk below its minimum leaves the queue alone.
  */
-class TrainingWorkersStopTests {
+class TrainingWorkersTests {
 
     private final JobClaims claims = mock(JobClaims.class);
     private final RunningJobs running = new RunningJobs();
+    private final DatabaseDiskSpace disk = mock(DatabaseDiskSpace.class);
     private final TrainingWorkers workers = new TrainingWorkers(
             mock(JobRepository.class),
             claims,
@@ -33,7 +35,8 @@ class TrainingWorkersStopTests {
             mock(MemoryBudget.class),
             MemoryBudgetTests.properties(null),
             mock(DataSource.class),
-            running);
+            running,
+            disk);
 
     @Test
     void aJobStillRunningWhenTheWorkersTimeIsUpIsHandedBackUnderItsOwnClaim() {
@@ -66,5 +69,22 @@ class TrainingWorkersStopTests {
 
         verify(claims).handBack("second", workers.instance(), 2);
         assertThat(workers.isRunning()).isFalse();
+    }
+
+    @Test
+    void aDiskBelowItsMinimumLeavesQueuedJobsQueued() {
+        when(disk.hasRoom()).thenReturn(false);
+
+        assertThat(workers.claimNext()).isEmpty();
+        verify(claims, never()).queued(anyInt());
+    }
+
+    @Test
+    void withRoomTheQueueIsLookedAt() {
+        when(disk.hasRoom()).thenReturn(true);
+        when(claims.queued(anyInt())).thenReturn(java.util.List.of());
+
+        assertThat(workers.claimNext()).isEmpty();
+        verify(claims).queued(anyInt());
     }
 }
