@@ -209,8 +209,9 @@ public final class DatabaseDiskSpace {
         if (nowBelow) {
             log.warn(
                     "The disk that holds the database ({}) has {} free, less than trainyard.limits.min-free-disk = "
-                            + "{}: submits, sweeps, uploads and imports are answered 503 and readiness is DOWN "
-                            + "until it has room again",
+                            + "{}: submits, sweeps, uploads and imports are answered 503, queued jobs wait and "
+                            + "readiness is DOWN until it has room again (make room on that disk, or set "
+                            + "trainyard.limits.min-free-disk lower; 0 turns the check off)",
                     directory,
                     size(free),
                     size(minFreeBytes));
