@@ -369,56 +369,15 @@ class JobServiceTests {
     @Test
     void sweepMembersThatResolveAlikeAreRefusedNamingEachRepeatAndTheMemberItRepeats() {
         // As "relu" and "RELU", or adam with and without its default beta1, resolve: one spec, two requests.
-        JobSpec relu = new JobSpec(
-                "a",
-                "hw5",
-                List.of(5),
-                Activation.RELU,
-                false,
-                0.1,
-                0.001,
-                10,
-                7L,
-                false,
-                1,
-                0.0,
-                null,
-                OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
-                null,
-                null);
-        JobSpec sigmoid = new JobSpec(
-                "b",
-                "hw5",
-                List.of(5),
-                Activation.SIGMOID,
-                false,
-                0.1,
-                0.001,
-                10,
-                7L,
-                false,
-                1,
-                0.0,
-                null,
-                OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
-                null,
-                null);
-        JobSpec reluAgain = new JobSpec(
+        JobSpec relu = spec("a", Activation.RELU, 7L, null, OptimizerOption.of(io.trainyard.nn.Optimizer.gd()), null);
+        JobSpec sigmoid =
+                spec("b", Activation.SIGMOID, 7L, null, OptimizerOption.of(io.trainyard.nn.Optimizer.gd()), null);
+        JobSpec reluAgain = spec(
                 "c (another name)",
-                "hw5",
-                List.of(5),
                 Activation.RELU,
-                false,
-                0.1,
-                0.001,
-                10,
                 7L,
-                false,
-                1,
-                0.0,
                 null,
                 OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
-                null,
                 null);
         given(resolver.resolve(any()))
                 .willReturn(resolved(relu, 100), resolved(sigmoid, 100), resolved(reluAgain, 100));
@@ -522,64 +481,45 @@ class JobServiceTests {
         return new JobSpecResolver.Resolved(spec, List.of(5, 5, 1), null, 36, 1000, trainingRows);
     }
 
+    /** {@link #SPEC}, {@code TestSpecs.small("s")}, with another seed. */
     private static JobSpec withSeed(JobSpec s, long seed) {
-        return new JobSpec(
-                s.name(),
-                s.dataset(),
-                s.layers(),
-                s.activation(),
-                s.bias(),
-                s.scale(),
-                s.alpha(),
-                s.iterations(),
-                seed,
-                s.normalize(),
-                s.basisDegree(),
-                s.validationFraction(),
-                s.warmStartModel(),
-                s.optimizer(),
-                s.batchSize(),
-                s.earlyStopping());
+        return spec(s.name(), s.activation(), seed, s.warmStartModel(), s.optimizer(), s.batchSize());
     }
 
     private static JobSpec withBatch(JobSpec s, Integer batchSize) {
-        return new JobSpec(
-                s.name(),
-                s.dataset(),
-                s.layers(),
-                s.activation(),
-                s.bias(),
-                s.scale(),
-                s.alpha(),
-                s.iterations(),
-                s.seed(),
-                s.normalize(),
-                s.basisDegree(),
-                s.validationFraction(),
-                s.warmStartModel(),
-                s.optimizer(),
-                batchSize,
-                s.earlyStopping());
+        return spec(s.name(), s.activation(), s.seed(), s.warmStartModel(), s.optimizer(), batchSize);
     }
 
     private static JobSpec withWarmStart(JobSpec s, String model) {
+        return spec(s.name(), s.activation(), s.seed(), model, s.optimizer(), s.batchSize());
+    }
+
+    /** {@code TestSpecs.small(name)} with the fields these tests vary. */
+    private static JobSpec spec(
+            String name,
+            Activation activation,
+            long seed,
+            String warmStartModel,
+            OptimizerOption optimizer,
+            Integer batchSize) {
+        JobSpec small = TestSpecs.small(name);
         return new JobSpec(
-                s.name(),
-                s.dataset(),
-                s.layers(),
-                s.activation(),
-                s.bias(),
-                s.scale(),
-                s.alpha(),
-                s.iterations(),
-                s.seed(),
-                s.normalize(),
-                s.basisDegree(),
-                s.validationFraction(),
-                model,
-                s.optimizer(),
-                s.batchSize(),
-                s.earlyStopping());
+                name,
+                small.dataset(),
+                small.layers(),
+                activation,
+                small.bias(),
+                small.scale(),
+                small.alpha(),
+                small.iterations(),
+                seed,
+                small.normalize(),
+                small.basisDegree(),
+                small.validationFraction(),
+                warmStartModel,
+                optimizer,
+                batchSize,
+                small.earlyStopping());
     }
 
     private static CreateJobRequest request() {
