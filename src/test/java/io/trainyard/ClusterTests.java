@@ -131,15 +131,17 @@ class ClusterTests {
         assertAttempt(attempts.get(1), 2, done.get("instance").asString(), "succeeded");
         assertThat(attempts.at("/1/resumedFrom").asInt()).isEqualTo(resumedFrom);
         // The heartbeat may log "claim lost" first; the runner's own line can follow it. The thawed owner
-        // either finds the claim gone between iterations, or first has a write it left half-done cut off
-        // by the database (PostgreSQL ends transactions idle for too long) and fails the run, whose final
-        // status the fence then refuses: both are the runner stopping on its own, writing nothing.
-        java.util.function.Predicate<String> stoppedOnItsOwn =
-                log -> log.contains("Job " + id + ": its claim was taken over")
-                        || java.util.regex.Pattern.compile(
-                                        "Job " + id + " finished as [A-Z]+ but its claim had been taken over")
-                                .matcher(log)
-                                .find();
+        // finds the claim gone between iterations; or a write it left half-done was cut off by the database
+        // while it was frozen (PostgreSQL ends transactions idle for longer than the stalled-session limit),
+        // and the next statement on that connection fails: the runner takes that for an unreachable database
+        // and stops to be recovered, or (a failure of another kind) fails the run, whose final status the
+        // fence then refuses. All three are the runner stopping on its own, writing nothing.
+        java.util.function.Predicate<String> stoppedOnItsOwn = log -> java.util.regex.Pattern.compile("Job " + id
+                        + "(: its claim was taken over"
+                        + "|: the database could not be reached"
+                        + "| finished as [A-Z]+ but its claim had been taken over)")
+                .matcher(log)
+                .find();
         await().atMost(TIMEOUT).until(() -> stoppedOnItsOwn.test(Files.readString(owner.log())));
         Audit audit = audit(Set.of(id));
         assertThat(audit.duplicates())

@@ -1,11 +1,9 @@
 package io.trainyard.job;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -36,10 +34,7 @@ class FullQueueInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        if (request.getDispatcherType() == DispatcherType.REQUEST
-                && handler instanceof HandlerMethod method
-                && method.hasMethodAnnotation(QueuesJobs.class)
-                && !DryRunQuery.requested(request)) {
+        if (DryRunQuery.effectfulCall(request, handler, QueuesJobs.class)) {
             jobs.refuseEarlyWhenFull();
         }
         return true;

@@ -2,7 +2,6 @@ package io.trainyard.system;
 
 import javax.sql.DataSource;
 
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
@@ -10,7 +9,6 @@ import org.springframework.boot.jdbc.DataSourceUnwrapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.support.JdbcUtils;
-import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -39,10 +37,7 @@ class DatabaseDiskSpaceConfiguration {
         HandlerInterceptor check = new HandlerInterceptor() {
             @Override
             public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
-                if (request.getDispatcherType() == DispatcherType.REQUEST
-                        && handler instanceof HandlerMethod method
-                        && method.hasMethodAnnotation(StoresData.class)
-                        && !DryRunQuery.requested(request)) {
+                if (DryRunQuery.effectfulCall(request, handler, StoresData.class)) {
                     disk.requireRoom();
                 }
                 return true;
