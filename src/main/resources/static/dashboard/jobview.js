@@ -371,5 +371,5 @@ function showDiagnostics(diagnostics) {
   const flags = (diagnostics.flags || []).map((f) => el('li', { className: 'flag' },
     el('strong', {}, f.type + (f.layer != null ? ` (W${f.layer})` : '')), document.createTextNode(`: ${f.detail}`)));
   box.replaceChildren(el('h3', {}, 'Gradient health'), el('table', {}, el('thead', {}, head), el('tbody', {}, ...rows)),
-    flags.length ? el('ul', {}, ...flags) : el('p', { className: 'muted' }, 'No flags: the gradients look healthy.'));
+    flags.length ? el('ul', {}, ...flags) : el('p', { className: 'muted' }, 'No flags: no layer crossed a threshold for vanishing or exploding gradients, dead or saturated units.'));
 }

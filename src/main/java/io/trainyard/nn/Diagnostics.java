@@ -29,7 +29,10 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
      * diverged or a norm is exploding: the largest is then no measure of a healthy gradient.
      */
     public static final double VANISHING_RATIO = 1e-4;
-    /** A gradient norm more than this many times its norm at point 0 is exploding. */
+    /**
+     * A gradient norm more than this many times its norm at point 0 is exploding, unless it is itself
+     * vanishing beside the largest (then it is flagged as that).
+     */
     public static final double EXPLODING_GROWTH = 1e4;
     /** At least this share of dead units or saturated activations raises a flag. */
     public static final double FLAGGED_SHARE = 0.5;
@@ -126,7 +129,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
         // finite but 5e155 beside W0's 7e3. Only the exploding advice is given then.
         boolean exploding = diverged;
         for (int l = 0; l < depth && !exploding; l++) {
-            exploding = explodes(firstGradientNorms, gradientNorms, l);
+            exploding = explodes(firstGradientNorms, gradientNorms, largest, l);
         }
         if (diverged) {
             flags.add(new Flag(
@@ -174,7 +177,7 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
                                         "fewer layers"))));
             }
             double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
-            if (!diverged && explodes(firstGradientNorms, gradientNorms, l)) {
+            if (!diverged && explodes(firstGradientNorms, gradientNorms, largest, l)) {
                 flags.add(new Flag(
                         EXPLODING_GRADIENTS,
                         l,
@@ -207,10 +210,18 @@ public record Diagnostics(List<Layer> layers, List<Flag> flags) {
         return new Diagnostics(layers, flags);
     }
 
-    /** Whether layer {@code l}'s gradient norm grew more than {@link #EXPLODING_GROWTH}-fold since point 0. */
-    private static boolean explodes(double[] firstGradientNorms, double[] gradientNorms, int l) {
+    /**
+     * Whether layer {@code l}'s gradient norm grew more than {@link #EXPLODING_GROWTH}-fold since point 0
+     * and is not itself vanishing beside the largest. In a deep sigmoid network at a small scale the first
+     * layer's gradient can grow 1e4-fold from 7e-15 to 1e-10 while the last layers' are near 1: that is a
+     * gradient that vanishes (flagged so, with advice for a larger scale), not one that explodes (whose
+     * advice, a smaller scale, would make it worse).
+     */
+    private static boolean explodes(double[] firstGradientNorms, double[] gradientNorms, double largest, int l) {
         double first = firstGradientNorms == null ? 0 : firstGradientNorms[l];
-        return first > 0 && gradientNorms[l] > EXPLODING_GROWTH * first;
+        double g = gradientNorms[l];
+        boolean vanishingBesideTheLargest = Double.isFinite(largest) && g < VANISHING_RATIO * largest;
+        return first > 0 && g > EXPLODING_GROWTH * first && !vanishingBesideTheLargest;
     }
 
     /**

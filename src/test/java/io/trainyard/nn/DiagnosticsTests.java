@@ -113,6 +113,31 @@ class DiagnosticsTests {
         });
     }
 
+    /**
+     * Audit (session 31): eight sigmoid layers at scale 0.01. W0's gradient grew from 6.74e-15 to 1.2e-10,
+     * more than 1e4-fold, while W6's is 1.3: it was flagged as exploding, with advice for a smaller scale
+     * (the cause was the small scale), and that flag suppressed every vanishing one.
+     */
+    @Test
+    void aTinyGradientThatGrewFromATinierStartIsVanishingNotExploding() {
+        int[] sizes = {5, 10, 10, 10, 10, 10, 10, 10, 10, 1};
+        Network network = Network.initialize(sizes, Activation.SIGMOID, true, 0.01, new Well19937c(1));
+        double[] first = {6.74e-15, 2.0e-13, 3.0e-11, 4.0e-9, 5.0e-7, 6.0e-5, 0.9, 0.8, 0.5};
+        double[] now = {1.2e-10, 5.9e-10, 7.8e-8, 1.1e-5, 1.2e-3, 0.13, 1.3, 0.91, 0.56};
+        double[] weights = {0.4, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.1};
+
+        Diagnostics diagnostics = Diagnostics.compute(network, null, 1e-3, first, now, weights, false, true);
+
+        assertThat(diagnostics.flags())
+                .extracting(Diagnostics.Flag::type, Diagnostics.Flag::layer)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(Diagnostics.VANISHING_GRADIENTS, 0),
+                        org.assertj.core.groups.Tuple.tuple(Diagnostics.VANISHING_GRADIENTS, 1),
+                        org.assertj.core.groups.Tuple.tuple(Diagnostics.VANISHING_GRADIENTS, 2),
+                        org.assertj.core.groups.Tuple.tuple(Diagnostics.VANISHING_GRADIENTS, 3));
+        assertThat(diagnostics.flags().get(0).detail()).contains("a scale near 1/sqrt(layer width)");
+    }
+
     @Test
     void aJobThatNormalizesAlreadyIsNotAdvisedToNormalize() {
         // Saturated by a large scale, on inputs that are normalised: the advice is the scale and alpha.
