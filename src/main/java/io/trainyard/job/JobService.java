@@ -424,7 +424,7 @@ public class JobService {
         for (int round = 0; round < 10; round++) {
             TrainingJob job = get(id);
             if (job.status() == JobStatus.QUEUED && jobs.cancelQueued(id, Instant.now())) {
-                log.info("Job {} cancelled while queued", id);
+                log.info("Job {} of {} cancelled while queued", id, job.owner());
                 // First what follows from the cancel (a checkpoint of a job handed back earlier goes, and
                 // early stopping's best point so far with it onto the job), then the watchers are told.
                 events.publishEvent(new JobCancelledWhileQueued(id));
@@ -436,7 +436,7 @@ public class JobService {
                 if (live != null) {
                     live.requestCancel();
                 }
-                log.info("Job {} asked to stop at its next iteration", id);
+                log.info("Job {} of {} asked to stop at its next iteration", id, job.owner());
                 return get(id);
             }
             if (job.status().isTerminal()) {

@@ -8,6 +8,9 @@ package io.trainyard.job;
 public final class RunningJob {
 
     private final String id;
+    /** Whose job it is, for the log's progress lines; null for a run that is no one's (the engine's warm-up). */
+    private final String owner;
+
     private final int iterations;
     private final int token;
     private volatile boolean cancelRequested;
@@ -16,8 +19,9 @@ public final class RunningJob {
     private volatile long renewedAtNanos = System.nanoTime();
     private volatile LiveProgress progress;
 
-    RunningJob(String id, int iterations, int token) {
+    RunningJob(String id, String owner, int iterations, int token) {
         this.id = id;
+        this.owner = owner;
         this.iterations = iterations;
         this.token = token;
     }
@@ -57,6 +61,11 @@ public final class RunningJob {
 
     public String id() {
         return id;
+    }
+
+    /** The job's owner; null for a run that is no one's (the engine's warm-up). */
+    public String owner() {
+        return owner;
     }
 
     public int iterations() {

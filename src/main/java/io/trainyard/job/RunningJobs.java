@@ -12,10 +12,15 @@ public class RunningJobs {
 
     private final Map<String, RunningJob> jobs = new ConcurrentHashMap<>();
 
-    public RunningJob start(String id, int iterations, int token) {
-        RunningJob job = new RunningJob(id, iterations, token);
+    public RunningJob start(String id, String owner, int iterations, int token) {
+        RunningJob job = new RunningJob(id, owner, iterations, token);
         jobs.put(id, job);
         return job;
+    }
+
+    /** {@link #start(String, String, int, int)} for a job whose owner does not matter to the caller. */
+    public RunningJob start(String id, int iterations, int token) {
+        return start(id, null, iterations, token);
     }
 
     /**
@@ -23,7 +28,7 @@ public class RunningJobs {
      * renew it through this registry (the engine's warm-up trains with one).
      */
     public static RunningJob unlisted(String id, int iterations) {
-        return new RunningJob(id, iterations, 0);
+        return new RunningJob(id, null, iterations, 0);
     }
 
     /**

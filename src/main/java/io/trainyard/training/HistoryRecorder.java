@@ -215,8 +215,9 @@ final class HistoryRecorder implements TrainingListener {
             lastLog = now;
             LiveProgress p = job.progress();
             log.info(
-                    "Job {}: iteration {}/{} ({}%), train loss {}, {} it/s",
+                    "Job {}{}: iteration {}/{} ({}%), train loss {}, {} it/s",
                     job.id(),
+                    job.owner() == null ? "" : " of " + job.owner(),
                     report.iteration(),
                     job.iterations(),
                     String.format("%.1f", 100.0 * report.iteration() / Math.max(1, job.iterations())),

@@ -60,10 +60,12 @@ class JobMetrics {
     JobMetrics(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("trainyard.jobs.queued", queued, AtomicInteger::get)
-                .description("Jobs waiting in the queue")
+                .description(
+                        "Jobs waiting in the queue, of every instance sharing the database (take the max over instances, not the sum)")
                 .register(registry);
         Gauge.builder("trainyard.jobs.running", running, AtomicInteger::get)
-                .description("Jobs being trained")
+                .description(
+                        "Jobs being trained, by every instance sharing the database (take the max over instances, not the sum)")
                 .register(registry);
         this.iterations = Counter.builder("trainyard.training.iterations")
                 .description("Gradient-descent iterations run by this instance")

@@ -119,7 +119,7 @@ class JobRunner {
                 job,
                 instance,
                 token,
-                running.start(job.id(), spec.iterations(), token),
+                running.start(job.id(), job.owner(), spec.iterations(), token),
                 writer.sequence(job.id()),
                 System.nanoTime(),
                 new JobPhases());

@@ -10,6 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.trainyard.history.HistoryChunk;
@@ -188,5 +191,39 @@ class HistoryRecorderTests {
         nanos += 1_000_000L;
         HistoryRecorder.Tail tail = recorder.finishKeepingTail();
         assertThat(tail.progress().iterationsPerSecond()).isCloseTo(1_000.0, within(1.0));
+    }
+
+    /** Ops audit (session 31): the progress lines named the job but not its owner, unlike its start and end lines. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void progressLinesNameTheJobAndItsOwner(CapturedOutput output) {
+        writerAnswers(true);
+        RunningJob alices = new RunningJobs().start("job-of-alice", "alice", 10, 1);
+        HistoryRecorder recorder = new HistoryRecorder(
+                alices,
+                1,
+                false,
+                true,
+                0,
+                writer,
+                new HistoryRecorder.AttemptWrites() {
+                    @Override
+                    public boolean progress(LiveProgress p) {
+                        return true;
+                    }
+
+                    @Override
+                    public void checkpoint(int iteration, byte[] state) {}
+                },
+                new JobMetrics(new SimpleMeterRegistry()),
+                NEVER,
+                NEVER,
+                Duration.ZERO,
+                () -> nanos += 1_000_000L);
+
+        recorder.onIteration(report(0));
+        recorder.onIteration(report(1));
+
+        assertThat(output.getOut()).contains("Job job-of-alice of alice: iteration 1/10");
     }
 }
