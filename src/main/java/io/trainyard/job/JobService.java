@@ -92,7 +92,7 @@ public class JobService {
     public TrainingJob submit(CreateJobRequest request) {
         // Validation reads only, outside the transaction; the place in the queue is held before the
         // transaction takes a connection, so a burst into a full queue is refused without one (QueueGauge).
-        JobSpecResolver.Resolved resolved = resolver.resolve(request);
+        JobSpecResolver.Resolved resolved = resolver.resolve(request, null);
         try (QueueGauge.Reservation place = reserve(1)) {
             return transaction.execute(status -> {
                 String id = UUID.randomUUID().toString();
@@ -121,17 +121,19 @@ public class JobService {
      * @throws InvalidRequestException for a bad spec
      */
     public DryRun dryRun(CreateJobRequest request) {
-        return DryRun.of(resolver.resolve(request));
+        return DryRun.of(resolver.resolve(request, null));
     }
 
     /**
      * What every member of a sweep would be, checked exactly like {@link #submitAll}, creating nothing.
      *
+     * @param inline the data every member trains on, checked once for all of them (the members name
+     *     no data of their own); null when they name a data set
      * @throws InvalidMembersException with every problem of every member
      * @throws IdenticalMembersException when members would train exactly alike
      */
-    public List<DryRun> dryRunAll(List<CreateJobRequest> requests) {
-        return resolveAll(requests).stream().map(DryRun::of).toList();
+    public List<DryRun> dryRunAll(List<CreateJobRequest> requests, CheckedInlineData inline) {
+        return resolveAll(requests, inline).stream().map(DryRun::of).toList();
     }
 
     /**
@@ -154,13 +156,15 @@ public class JobService {
      * Validates every member first, then checks that the queue takes all of them, and only then
      * queues them, in one transaction: a sweep is queued whole or not at all.
      *
+     * @param inline the data every member trains on, checked once for all of them (the members name
+     *     no data of their own) and stored once here; null when they name a data set
      * @throws InvalidMembersException with every problem of every member
      * @throws IdenticalMembersException when members would train exactly alike
      * @throws QueueFullException when the queue cannot take all of them
      */
     @Transactional
-    public Submitted submitAll(List<CreateJobRequest> requests, String sweepId) {
-        List<JobSpecResolver.Resolved> resolved = resolveAll(requests);
+    public Submitted submitAll(List<CreateJobRequest> requests, CheckedInlineData inline, String sweepId) {
+        List<JobSpecResolver.Resolved> resolved = resolveAll(requests, inline);
         refuseWhenFull(queue.recent(), 0, resolved.size());
         // Inline data is the same for every member: store it once, not once per job.
         String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
@@ -194,12 +198,13 @@ public class JobService {
         return new Submitted(ids, dataset);
     }
 
-    private List<JobSpecResolver.Resolved> resolveAll(List<CreateJobRequest> requests) {
+    /** Every member resolved against the one copy of the inline data they share, if any. */
+    private List<JobSpecResolver.Resolved> resolveAll(List<CreateJobRequest> requests, CheckedInlineData inline) {
         List<JobSpecResolver.Resolved> resolved = new ArrayList<>();
         List<InvalidMembersException.MemberError> errors = new ArrayList<>();
         for (int i = 0; i < requests.size(); i++) {
             try {
-                resolved.add(resolver.resolve(requests.get(i)));
+                resolved.add(resolver.resolve(requests.get(i), inline));
             } catch (InvalidRequestException e) {
                 for (FieldError error : e.errors()) {
                     errors.add(new InvalidMembersException.MemberError(i, error));

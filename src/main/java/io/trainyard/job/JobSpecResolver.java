@@ -3,7 +3,6 @@ package io.trainyard.job;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.springframework.stereotype.Component;
 
 import io.trainyard.dataset.DataTables;
@@ -20,7 +19,6 @@ import io.trainyard.nn.MemoryEstimate;
 import io.trainyard.nn.Model;
 import io.trainyard.nn.Network;
 import io.trainyard.nn.Optimizer;
-import io.trainyard.nn.Preprocessing;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.FieldError;
 import io.trainyard.system.InvalidRequestException;
@@ -100,14 +98,20 @@ class JobSpecResolver {
     }
 
     /**
+     * @param shared the inline data a sweep's member trains on, checked once for every member (the
+     *     member's own {@code dataset} and {@code data} are then null); null for a request that brings
+     *     its own data or names a data set
      * @throws InvalidRequestException listing every problem
      * @throws ConflictException when a warm-start model does not fit the spec
      */
-    Resolved resolve(CreateJobRequest request) {
+    Resolved resolve(CreateJobRequest request, CheckedInlineData shared) {
         List<FieldError> errors = new ArrayList<>();
         if (request == null) {
             throw new InvalidRequestException(
                     "body", "send a JSON job spec, e.g. {\"dataset\": \"hw5\", \"alpha\": 0.001}");
+        }
+        if (shared != null && (request.dataset() != null || request.data() != null)) {
+            throw new IllegalArgumentException("a member on shared inline data names no data of its own");
         }
         Names.check(request.name(), errors);
         Activation activation = activation(request.activation(), errors);
@@ -146,6 +150,7 @@ class JobSpecResolver {
         int trainRows = -1;
         int testRows = 0;
         int ownValidationRows = 0;
+        CheckedInlineData data = shared;
         DataTables.Table inline = null;
         if (request.dataset() != null && request.data() != null) {
             errors.add(new FieldError("data", "give either dataset or data, not both"));
@@ -170,8 +175,11 @@ class JobSpecResolver {
                         "dataset",
                         "unknown data set '" + request.dataset() + "'; GET /datasets lists the available ones"));
             }
-        } else if (request.data() != null) {
-            inline = inline(request.data(), errors);
+        } else if (request.data() != null || shared != null) {
+            if (shared == null) {
+                data = CheckedInlineData.check(request.data(), errors, limits.maxDataCells());
+            }
+            inline = data == null ? null : data.table();
             if (inline != null) {
                 inputs = inline.x()[0].length;
                 outputs = inline.y()[0].length;
@@ -280,15 +288,14 @@ class JobSpecResolver {
                 }
             }
         }
-        if (inline != null
+        if (data != null
                 && request.warmStartModel() == null
                 // Finite raw inputs stay finite through a degree-1 expansion without normalisation.
                 && (basisDegree > 1 || Boolean.TRUE.equals(request.normalize()))
                 && ranges.basisDegree().contains(basisDegree)) {
             // Refused here rather than failing the job: the preprocessing is fitted on these rows when it
-            // starts, and the held-out rows go through it. (Fitted here on every row of x: with a
-            // validationFraction the job fits on the rest, and checks again when it starts.)
-            unusableInline(inline, basisDegree, Boolean.TRUE.equals(request.normalize()), errors);
+            // starts, and the held-out rows go through it.
+            errors.addAll(data.unusable(basisDegree, Boolean.TRUE.equals(request.normalize())));
         }
         StoredModel warm = null;
         if (request.warmStartModel() != null) {
@@ -465,40 +472,6 @@ class JobSpecResolver {
             }
         }
         return ok ? List.copyOf(layers) : null;
-    }
-
-    private DataTables.Table inline(CreateJobRequest.InlineData data, List<FieldError> errors) {
-        return DataTables.check(
-                data.x(),
-                data.y(),
-                data.testX(),
-                data.testY(),
-                data.validationX(),
-                data.validationY(),
-                "data.",
-                errors,
-                limits.maxDataCells());
-    }
-
-    /** Adds a problem for each part of inline data that the preprocessing cannot turn into finite numbers. */
-    private static void unusableInline(
-            DataTables.Table inline, int basisDegree, boolean normalize, List<FieldError> errors) {
-        String advice = "; use a lower basisDegree, or rescale that column";
-        Preprocessing fitted;
-        try {
-            fitted = Preprocessing.fit(new Array2DRowRealMatrix(inline.x(), false), basisDegree, normalize);
-        } catch (Preprocessing.UnusableInputException e) {
-            errors.add(new FieldError("data.x", e.getMessage() + advice));
-            return;
-        }
-        String[] fields = {"data.testX", "data.validationX"};
-        double[][][] parts = {inline.testX(), inline.validationX()};
-        for (int i = 0; i < parts.length; i++) {
-            String unusable = parts[i] == null ? null : fitted.unusableRows(parts[i]);
-            if (unusable != null) {
-                errors.add(new FieldError(fields[i], unusable + advice));
-            }
-        }
     }
 
     private static void checkWarmStart(

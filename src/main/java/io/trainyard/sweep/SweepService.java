@@ -20,6 +20,7 @@ import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryService;
 import io.trainyard.history.MemberCurve;
+import io.trainyard.job.CheckedInlineData;
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.job.IdenticalMembersException;
 import io.trainyard.job.InvalidMembersException;
@@ -117,19 +118,10 @@ class SweepService {
         SelectBy chosen = expansion.selectBy();
         List<CreateJobRequest> requests = expansion.requests();
         List<Map<String, JsonNode>> points = expansion.points();
-        DataTables.Table table = expansion.inline();
         Sweep sweep = transaction.execute(status -> {
-            List<CreateJobRequest> members = requests;
-            if (table != null) {
-                // Stored once for every member, in the sweep's transaction: a sweep refused below leaves
-                // no data set behind, and 200 members hold the data once, not 200 times.
-                String dataset = datasets.storeInline("inline data of sweep " + id, table)
-                        .id();
-                members = requests.stream()
-                        .map(r -> named(r, r.name(), r.dataset() == null ? dataset : r.dataset(), null))
-                        .toList();
-            }
-            JobService.Submitted submitted = submitAll(members, id, grid, points);
+            // Inline data is stored once for every member, in the sweep's transaction: a sweep refused
+            // there leaves no data set behind.
+            JobService.Submitted submitted = submitAll(requests, expansion.inline(), id, grid, points);
             ObjectNode stored = base.deepCopy();
             stored.put("dataset", submitted.dataset());
             removeNulls(stored);
@@ -159,10 +151,9 @@ class SweepService {
         Expansion expansion = expand(request);
         List<JobService.DryRun> members;
         try {
-            // The members carry the inline data by reference (never copied per member); nothing is stored.
-            members = jobs.dryRunAll(expansion.requests().stream()
-                    .map(r -> named(r, r.name(), r.dataset(), request.base().data()))
-                    .toList());
+            // The members share the inline data checked once by expand (never converted per member);
+            // nothing is stored.
+            members = jobs.dryRunAll(expansion.requests(), expansion.inline());
         } catch (InvalidMembersException e) {
             throw invalid(e, expansion.grid(), expansion.points());
         } catch (MemberConflictException e) {
@@ -188,7 +179,7 @@ class SweepService {
             SelectBy selectBy,
             List<Map<String, JsonNode>> points,
             List<CreateJobRequest> requests,
-            DataTables.Table inline) {}
+            CheckedInlineData inline) {}
 
     private Expansion expand(CreateSweepRequest request) {
         if (request == null) {
@@ -216,14 +207,15 @@ class SweepService {
         if (request.base() != null && grid != null) {
             checkSelection(request.base(), grid, selectBy, errors);
         }
-        DataTables.Table inline = null;
+        CheckedInlineData inline = null;
         if (request.base() != null && request.base().data() != null) {
             CreateJobRequest.InlineData data = request.base().data();
             if (request.base().dataset() != null) {
                 errors.add(new FieldError("base.data", "give either dataset or data, not both"));
             } else {
-                // Checked and parsed once for the whole sweep, whatever its size.
-                inline = DataTables.check(
+                // Checked and converted once for the whole sweep, whatever its size: every member
+                // shares these arrays, in the dry run as in the submission.
+                DataTables.Table table = DataTables.check(
                         data.x(),
                         data.y(),
                         data.testX(),
@@ -233,15 +225,17 @@ class SweepService {
                         "base.data.",
                         errors,
                         datasets.maxCells());
+                inline = table == null ? null : CheckedInlineData.of(table);
             }
         }
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
 
-        // The tree leaves the (possibly large) inline data out: it is stored once when the sweep is queued.
+        // The tree leaves the (possibly large) inline data out, so no member carries it: they all resolve
+        // against the one checked copy, which is stored once when the sweep is queued.
         ObjectNode base =
-                json.valueToTree(named(request.base(), null, request.base().dataset(), null));
+                json.valueToTree(named(request.base(), null, request.base().dataset()));
         base.remove("data");
         // Members share one seed unless the grid varies it: the same initial weights and the same
         // validation rows, so the leaderboard compares the hyperparameters and not the luck of the draw.
@@ -254,7 +248,7 @@ class SweepService {
         String prefix = request.name() != null ? request.name() : "sweep " + id.substring(0, 8);
         for (Map<String, JsonNode> point : points) {
             CreateJobRequest member = Grid.apply(json, base, point);
-            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", member.dataset(), null));
+            requests.add(named(member, prefix + " [" + Grid.label(point) + "]", member.dataset()));
         }
         return new Expansion(id, base, grid, selectBy, points, requests, inline);
     }
@@ -505,9 +499,13 @@ class SweepService {
 
     /** Queues every member, or none: a problem of any member is reported as {@link #invalid} says. */
     private JobService.Submitted submitAll(
-            List<CreateJobRequest> requests, String id, Grid grid, List<Map<String, JsonNode>> points) {
+            List<CreateJobRequest> requests,
+            CheckedInlineData inline,
+            String id,
+            Grid grid,
+            List<Map<String, JsonNode>> points) {
         try {
-            return jobs.submitAll(requests, id);
+            return jobs.submitAll(requests, inline, id);
         } catch (InvalidMembersException e) {
             throw invalid(e, grid, points);
         } catch (MemberConflictException e) {
@@ -645,14 +643,13 @@ class SweepService {
         return new FieldError("grid." + root + place + field.substring(root.length()), error.message());
     }
 
-    /** The same request with another name, data set and inline data. */
-    private static CreateJobRequest named(
-            CreateJobRequest r, String name, String dataset, CreateJobRequest.InlineData data) {
+    /** The same request with another name and data set, and without inline data (a sweep shares its base's). */
+    private static CreateJobRequest named(CreateJobRequest r, String name, String dataset) {
         String shortName = Names.shortened(name);
         return new CreateJobRequest(
                 shortName,
                 dataset,
-                data,
+                null,
                 r.layers(),
                 r.activation(),
                 r.bias(),

@@ -87,7 +87,8 @@ class JobServiceTests {
                 mock(Owners.class));
         // Each member of a sweep a spec of its own (another seed): members that resolve alike are refused.
         AtomicLong seeds = new AtomicLong();
-        given(resolver.resolve(any())).willAnswer(call -> resolved(withSeed(SPEC, seeds.incrementAndGet()), 100));
+        given(resolver.resolve(any(), any()))
+                .willAnswer(call -> resolved(withSeed(SPEC, seeds.incrementAndGet()), 100));
     }
 
     @Test
@@ -118,7 +119,7 @@ class JobServiceTests {
         int capacity = DEFAULTS.limits().queueCapacity();
         given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 2);
 
-        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), "sweep"))
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), null, "sweep"))
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("holds " + (capacity - 2) + " jobs of the " + capacity + " it takes")
                 .hasMessageContaining("this sweep's 3 members would make " + (capacity + 1));
@@ -151,7 +152,7 @@ class JobServiceTests {
                 .hasMessageContaining("holds 1000 jobs and takes at most 1000");
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
         verify(repository, times(1)).countByStatus(JobStatus.QUEUED);
-        verify(resolver, times(2)).resolve(any());
+        verify(resolver, times(2)).resolve(any(), any());
     }
 
     @Test
@@ -228,7 +229,7 @@ class JobServiceTests {
 
     @Test
     void validationHappensBeforeATransactionIsOpened() {
-        given(resolver.resolve(any())).willThrow(new InvalidRequestException("alpha", "must be positive"));
+        given(resolver.resolve(any(), any())).willThrow(new InvalidRequestException("alpha", "must be positive"));
 
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(InvalidRequestException.class);
         assertThat(transactions).hasValue(0);
@@ -261,11 +262,11 @@ class JobServiceTests {
 
     @Test
     void aSweepWithOneBadMemberQueuesNothingAndNamesTheMember() {
-        given(resolver.resolve(any()))
+        given(resolver.resolve(any(), any()))
                 .willReturn(resolved(SPEC, 100))
                 .willThrow(new InvalidRequestException(List.of(new FieldError("alpha", "must be > 0"))));
 
-        assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), "sweep"))
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request()), null, "sweep"))
                 .isInstanceOfSatisfying(InvalidMembersException.class, e -> {
                     assertThat(e.errors()).hasSize(1);
                     assertThat(e.errors().get(0).index()).isEqualTo(1);
@@ -379,10 +380,10 @@ class JobServiceTests {
                 null,
                 OptimizerOption.of(io.trainyard.nn.Optimizer.gd()),
                 null);
-        given(resolver.resolve(any()))
+        given(resolver.resolve(any(), any()))
                 .willReturn(resolved(relu, 100), resolved(sigmoid, 100), resolved(reluAgain, 100));
 
-        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), "sweep"))
+        assertThatThrownBy(() -> service.submitAll(List.of(request(), request(), request()), null, "sweep"))
                 .isInstanceOfSatisfying(
                         IdenticalMembersException.class,
                         e -> assertThat(e.repeats()).singleElement().satisfies(repeat -> {
@@ -392,18 +393,18 @@ class JobServiceTests {
                             assertThat(repeat.sameAsSpec()).isEqualTo(relu);
                         }));
         verify(repository, never()).insert(any(), any(), anyLong());
-        given(resolver.resolve(any()))
+        given(resolver.resolve(any(), any()))
                 .willReturn(resolved(relu, 100), resolved(sigmoid, 100), resolved(reluAgain, 100));
-        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request(), request())))
+        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request(), request()), null))
                 .as("a dry run refuses what the submission would")
                 .isInstanceOf(IdenticalMembersException.class);
     }
 
     @Test
     void aBatchOfAtLeastTheTrainingRowsRepeatsTheFullBatchButASmallerOneDoesNot() {
-        given(resolver.resolve(any()))
+        given(resolver.resolve(any(), any()))
                 .willReturn(resolved(withBatch(SPEC, null), 100), resolved(withBatch(SPEC, 100), 100));
-        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request())))
+        assertThatThrownBy(() -> service.dryRunAll(List.of(request(), request()), null))
                 .isInstanceOfSatisfying(
                         IdenticalMembersException.class,
                         e -> assertThat(e.repeats()).singleElement().satisfies(repeat -> {
@@ -411,9 +412,9 @@ class JobServiceTests {
                             assertThat(repeat.trainingRows()).isEqualTo(100);
                         }));
 
-        given(resolver.resolve(any()))
+        given(resolver.resolve(any(), any()))
                 .willReturn(resolved(withBatch(SPEC, null), 100), resolved(withBatch(SPEC, 99), 100));
-        assertThat(service.dryRunAll(List.of(request(), request())))
+        assertThat(service.dryRunAll(List.of(request(), request()), null))
                 .as("99 of 100 rows is a mini-batch, another job than the full batch")
                 .hasSize(2);
     }
@@ -460,7 +461,7 @@ class JobServiceTests {
                 new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
                 TransactionOperations.withoutTransaction(),
                 mock(Owners.class));
-        given(resolver.resolve(any())).willReturn(resolved(withWarmStart(SPEC, "m1"), 100));
+        given(resolver.resolve(any(), any())).willReturn(resolved(withWarmStart(SPEC, "m1"), 100));
 
         assertThatThrownBy(() -> checked.submit(request()))
                 .isInstanceOfSatisfying(
@@ -469,7 +470,7 @@ class JobServiceTests {
                             assertThat(error.field()).isEqualTo("warmStartModel");
                             assertThat(error.message()).contains("unknown model 'm1'");
                         }));
-        assertThatThrownBy(() -> checked.submitAll(List.of(request()), "sweep"))
+        assertThatThrownBy(() -> checked.submitAll(List.of(request()), null, "sweep"))
                 .isInstanceOfSatisfying(
                         InvalidRequestException.class,
                         e -> assertThat(e.errors().get(0).field()).isEqualTo("base.warmStartModel"));

@@ -97,7 +97,7 @@ class SweepServiceTests {
     @Test
     void anAdminIsHeldToNoQuotaButToTheQueue() {
         given(activeJobs.ceiling()).willReturn(OptionalInt.empty());
-        given(jobs.dryRunAll(any()))
+        given(jobs.dryRunAll(any(), any()))
                 .willAnswer(call -> ((List<?>) call.getArgument(0))
                         .stream()
                                 .map(r -> new JobService.DryRun(null, List.of(), 0, 0))
@@ -194,7 +194,7 @@ class SweepServiceTests {
                         new IdenticalMembersException.Repeat(1, 0, batched, first, 150),
                         new IdenticalMembersException.Repeat(2, 0, first, first, 150),
                         new IdenticalMembersException.Repeat(3, 0, batched, first, 150)));
-        given(jobs.dryRunAll(any())).willThrow(repeats);
+        given(jobs.dryRunAll(any(), any())).willThrow(repeats);
 
         assertThatThrownBy(() -> service.dryRun(sweep(grid)))
                 .isInstanceOfSatisfying(InvalidRequestException.class, e -> {
@@ -241,7 +241,7 @@ class SweepServiceTests {
         // Its constructor belongs to the job package, which builds it from the resolver's answers.
         InvalidMembersException failure = mock(InvalidMembersException.class);
         given(failure.errors()).willReturn(errors);
-        given(jobs.dryRunAll(any())).willThrow(failure);
+        given(jobs.dryRunAll(any(), any())).willThrow(failure);
     }
 
     private static List<JsonNode> numbers(int count) {
