@@ -380,7 +380,25 @@ abstract class ApiContract {
             assertThat(problem(http.get(path + "?limit=abc"), 400).get("detail").asString())
                     .as(path)
                     .contains("'abc' is not a whole number");
+            // Hostile audit (session 31): Spring read 0x2 and #3 as hex, Integer.parseInt a full-width '３'.
+            Map<String, String> notDecimal = Map.of("0x2", "0x2", "%233", "#3", "%EF%BC%93", "\uFF13");
+            notDecimal.forEach((sent, read) -> assertThat(problem(http.get(path + "?limit=" + sent), 400)
+                            .get("detail")
+                            .asString())
+                    .as(path + "?limit=" + sent)
+                    .contains("'" + read + "' is not a whole number"));
         });
+        assertThat(problem(http.get("/jobs/none/losses?maxPoints=%EF%BC%93"), 400)
+                        .get("detail")
+                        .asString())
+                .contains("is not a whole number");
+        for (String query : List.of("seed=0x10", "testFraction=0x1p-2", "testFraction=0.25d", "testFraction=NaN")) {
+            assertThat(problem(http.post("/datasets?" + query, "text/csv", "a,y\n1,2\n3,4\n5,6\n7,8\n"), 400)
+                            .at("/errors/0/field")
+                            .asString())
+                    .as(query)
+                    .isEqualTo(query.substring(0, query.indexOf('=')));
+        }
     }
 
     @Test

@@ -90,6 +90,10 @@ class HistoryQueryResolver implements HandlerMethodArgumentResolver, WebMvcConfi
             return null;
         }
         try {
+            if (!WHOLE_NUMBER.matcher(value).matches()) {
+                // Integer.valueOf alone takes any Unicode digit (a full-width '３'): one grammar, ASCII decimal.
+                throw new NumberFormatException(value);
+            }
             return Integer.valueOf(value);
         } catch (NumberFormatException e) {
             // maxPoints=99999999999 is a whole number, only one too large to hold: say so, with the bound.
