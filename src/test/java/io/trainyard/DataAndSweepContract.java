@@ -953,6 +953,24 @@ abstract class DataAndSweepContract {
                         .size())
                 .isEqualTo(3);
         http.post("/sweeps/" + id + "/cancel", "").expect(202);
+
+        // Audit contract, F3: cancelled, the members stored a few points each (none if cancelled while
+        // queued), and that is what the budget counts; their million iterations were refused as if to come.
+        await().atMost(TRAINING)
+                .until(() -> http.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/CANCELLED")
+                                .asInt()
+                        == 3);
+        JsonNode whole = http.get("/sweeps/" + id + "/losses?maxPoints=1000000").expect(200);
+        assertThat(whole.get("jobs").size()).isEqualTo(3);
+        int points = 0;
+        for (JsonNode curve : whole.get("jobs")) {
+            assertThat(curve.get("train").size())
+                    .isEqualTo(curve.get("iteration").size());
+            points += curve.get("iteration").size();
+        }
+        assertThat(points).as("every point the members stored").isPositive().isLessThan(1_000_000);
     }
 
     static Stream<Arguments> badSweeps() {
