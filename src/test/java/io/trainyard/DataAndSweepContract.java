@@ -238,6 +238,16 @@ abstract class DataAndSweepContract {
         JsonNode target = problem(http.post("/datasets?target=y", Map.of("x", x, "y", y)), 400);
         assertThat(target.get("errors").findValuesAsString("field")).containsExactly("target");
         problem(http.post("/datasets?testFraction=1", Map.of("x", x, "y", y)), 400);
+
+        // Audit contract, F6: ?name= was refused for JSON ("not a query parameter of this endpoint", listing
+        // the others), though the operation documents it; it names the data set as for CSV.
+        assertThat(http.post("/datasets?name=from-query", Map.of("x", x, "y", y))
+                        .expect(201)
+                        .get("name")
+                        .asString())
+                .isEqualTo("from-query");
+        JsonNode twice = problem(http.post("/datasets?name=a", Map.of("name", "b", "x", x, "y", y)), 400);
+        assertThat(twice.get("errors").findValuesAsString("field")).containsExactly("name");
     }
 
     static Stream<Arguments> badFiles() {
