@@ -254,6 +254,45 @@ abstract class ApiContract {
                 .contains("<svg");
     }
 
+    /**
+     * Audit contract, F2: a queued job's losses said {@code validation: null, test: null} ("no such set")
+     * for a job that has both, until its first point; a client polling from the start learnt the wrong
+     * shape. The sets are known at submission.
+     */
+    @Test
+    void aQueuedJobsLossesAlreadyHaveTheColumnsOfTheSetsItWillHave() {
+        String first = track(http.post("/jobs", longSpec("busy-1")).expect(202));
+        String second = track(http.post("/jobs", longSpec("busy-2")).expect(202));
+        awaitStatus(first, "RUNNING");
+        awaitStatus(second, "RUNNING");
+        Map<String, Object> withValidation = hw5Spec("queued-with-validation", 10);
+        withValidation.put("validationFraction", 0.2);
+        String queued = track(http.post("/jobs", withValidation).expect(202));
+        String plain = track(
+                http.post("/jobs", hw5Spec("queued-without-validation", 10)).expect(202));
+
+        JsonNode losses = http.get("/jobs/" + queued + "/losses").expect(200);
+        JsonNode withoutValidation = http.get("/jobs/" + plain + "/losses").expect(200);
+
+        // Both workers are busy with jobs of a million iterations: these two have not started.
+        assertThat(http.get("/jobs/" + queued).json().get("status").asString()).isEqualTo("QUEUED");
+        assertThat(http.get("/jobs/" + plain).json().get("status").asString()).isEqualTo("QUEUED");
+        for (String column :
+                List.of("iteration", "train", "validation", "test", "trainMse", "validationMse", "testMse")) {
+            assertThat(losses.get(column).isArray())
+                    .as("%s in %s", column, losses)
+                    .isTrue();
+            assertThat(losses.get(column).size()).as(column).isZero();
+        }
+        assertThat(withoutValidation.get("validation").isNull())
+                .as("no validation set: null, as once it runs")
+                .isTrue();
+        assertThat(withoutValidation.get("validationMse").isNull()).isTrue();
+        assertThat(withoutValidation.get("test").isArray())
+                .as("hw5 has test rows")
+                .isTrue();
+    }
+
     @Test
     void historyQueryParametersAreCheckedAndNamedInTheProblem() {
         String id = track(http.post("/jobs", hw5Spec("query", 50)).expect(202));

@@ -238,6 +238,16 @@ abstract class DataAndSweepContract {
         JsonNode target = problem(http.post("/datasets?target=y", Map.of("x", x, "y", y)), 400);
         assertThat(target.get("errors").findValuesAsString("field")).containsExactly("target");
         problem(http.post("/datasets?testFraction=1", Map.of("x", x, "y", y)), 400);
+
+        // Audit contract, F6: ?name= was refused for JSON ("not a query parameter of this endpoint", listing
+        // the others), though the operation documents it; it names the data set as for CSV.
+        assertThat(http.post("/datasets?name=from-query", Map.of("x", x, "y", y))
+                        .expect(201)
+                        .get("name")
+                        .asString())
+                .isEqualTo("from-query");
+        JsonNode twice = problem(http.post("/datasets?name=a", Map.of("name", "b", "x", x, "y", y)), 400);
+        assertThat(twice.get("errors").findValuesAsString("field")).containsExactly("name");
     }
 
     static Stream<Arguments> badFiles() {
@@ -953,6 +963,24 @@ abstract class DataAndSweepContract {
                         .size())
                 .isEqualTo(3);
         http.post("/sweeps/" + id + "/cancel", "").expect(202);
+
+        // Audit contract, F3: cancelled, the members stored a few points each (none if cancelled while
+        // queued), and that is what the budget counts; their million iterations were refused as if to come.
+        await().atMost(TRAINING)
+                .until(() -> http.get("/sweeps/" + id)
+                                .json()
+                                .at("/statusCounts/CANCELLED")
+                                .asInt()
+                        == 3);
+        JsonNode whole = http.get("/sweeps/" + id + "/losses?maxPoints=1000000").expect(200);
+        assertThat(whole.get("jobs").size()).isEqualTo(3);
+        int points = 0;
+        for (JsonNode curve : whole.get("jobs")) {
+            assertThat(curve.get("train").size())
+                    .isEqualTo(curve.get("iteration").size());
+            points += curve.get("iteration").size();
+        }
+        assertThat(points).as("every point the members stored").isPositive().isLessThan(1_000_000);
     }
 
     static Stream<Arguments> badSweeps() {

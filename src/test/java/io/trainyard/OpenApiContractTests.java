@@ -534,6 +534,32 @@ class OpenApiContractTests {
      * sweep's base too) declares the bounds of its fields, the configurable ones from the live limits,
      * and for each bound a body the schema refuses is one the service refuses.
      */
+    /**
+     * Audit contract, F5: the plot sizes were declared as 200–4000 by 150–4000, and 4000 × 4000 is a 400
+     * (at most 4,000,000 pixels): the document now says so where the sizes and the 400 are described,
+     * and gives the defaults of the history endpoints as the compare endpoint did.
+     */
+    @Test
+    void plotSizesDeclareThePixelLimitTheServiceEnforcesAndTheirDefaults() {
+        for (String path : List.of("/jobs/{id}/losses", "/jobs/{id}/gradients", "/jobs/compare")) {
+            Operation operation = doc.getPaths().get(path).getGet();
+            Map<String, Integer> defaults = Map.of("width", 900, "height", 500);
+            defaults.forEach((name, value) -> {
+                Parameter size = operation.getParameters().stream()
+                        .filter(p -> p.getName().equals(name))
+                        .findFirst()
+                        .orElseThrow();
+                assertThat(size.getDescription()).as("%s %s", path, name).contains("at most 4000000 pixels");
+                assertThat(size.getSchema().getDefault())
+                        .as("%s %s", path, name)
+                        .hasToString(value.toString());
+            });
+            assertThat(operation.getResponses().get("400").getDescription())
+                    .as(path)
+                    .contains("more than 4000000 pixels");
+        }
+    }
+
     @Test
     void theJobRequestDeclaresTheBoundsTheServiceEnforcesWithTheConfiguredLimits() {
         JsonNode request = raw.at("/components/schemas/CreateJobRequest/properties");

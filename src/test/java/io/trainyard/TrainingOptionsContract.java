@@ -487,6 +487,26 @@ abstract class TrainingOptionsContract {
         assertThat(member.get("errors").findValuesAsString("field")).containsExactly("grid.layers[1]");
     }
 
+    /**
+     * Audit contract, F4: a memory estimate naming many layers is longer than 300 characters, and was cut
+     * there mid-word, its advice with it ("…fewer rows or a l… (16 more characters)").
+     */
+    @Test
+    void theMemoryRefusalOfADeepNetworkKeepsItsAdviceWhole() {
+        Map<String, Object> spec = overfitting("deep");
+        spec.put("layers", java.util.Collections.nCopies(32, 390));
+
+        JsonNode refused = problem(http.post("/jobs?dryRun=true", spec), 400);
+
+        String message = refused.get("errors").get(0).get("message").asString();
+        assertThat(message)
+                .startsWith("this job needs an estimated")
+                .contains(String.join(", ", java.util.Collections.nCopies(32, "390")))
+                .endsWith("use narrower or fewer layers, fewer rows or a lower basisDegree")
+                .doesNotContain("more characters");
+        assertThat(refused.get("detail").asString()).isEqualTo("layers: " + message);
+    }
+
     static Stream<Arguments> badOptions() {
         String ok = "\"dataset\": \"hw5\", \"alpha\": 0.01";
         return Stream.of(

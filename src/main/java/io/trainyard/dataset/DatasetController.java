@@ -198,6 +198,8 @@ class DatasetController {
             content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<DatasetResponse> uploadJson(
             @RequestBody UploadDatasetRequest request,
+            // Documented with the CSV upload, one operation for both: the label may come either way.
+            @Parameter(hidden = true) @RequestParam(required = false) String name,
             @Parameter(hidden = true) @RequestParam(required = false) List<String> target,
             @Parameter(hidden = true) @RequestParam(defaultValue = "0") double testFraction,
             @Parameter(hidden = true) @RequestParam(defaultValue = "0") double validationFraction,
@@ -221,7 +223,12 @@ class DatasetController {
                     "validationFraction",
                     "the body brings validationX and validationY; give either those or validationFraction"));
         }
-        Names.check(request.name(), errors);
+        // ?name= was refused as no parameter of this endpoint, though the document has it for the operation.
+        if (name != null && request.name() != null) {
+            errors.add(new FieldError("name", "is given both in the body and as ?name=; give it once"));
+        }
+        String label = request.name() != null ? request.name() : name;
+        Names.check(label, errors);
         DataTables.Table table = DataTables.check(
                 request.x(),
                 request.y(),
@@ -242,8 +249,7 @@ class DatasetController {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        return created(
-                catalog.upload(name(request.name(), "JSON upload"), table, testFraction, validationFraction, seed));
+        return created(catalog.upload(name(label, "JSON upload"), table, testFraction, validationFraction, seed));
     }
 
     @DeleteMapping("/{id}")

@@ -39,7 +39,8 @@ class DatasetsOpenApi {
         post.setOperationId("uploadDataset");
         post.setSummary("Upload a data set (CSV or JSON)");
         post.setDescription("**CSV** (`Content-Type: text/csv`): " + DatasetController.CSV_UPLOAD
-                + "\n\n`target` applies to CSV uploads only; `testFraction`, `validationFraction` and `seed` to both."
+                + "\n\n`target` applies to CSV uploads only; `name`, `testFraction`, `validationFraction` and `seed`"
+                + " to both (a JSON body may carry `name` instead, not both)."
                 + "\n\n**JSON** (`Content-Type: application/json`): "
                 + DatasetController.JSON_UPLOAD);
         if (post.getRequestBody() != null && post.getRequestBody().getContent() != null) {

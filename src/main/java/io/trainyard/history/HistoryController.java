@@ -113,6 +113,10 @@ class HistoryController {
                 @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
                 @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
             })
+    @ApiResponse(
+            responseCode = "400",
+            description = HistoryQuery.BAD_QUERY,
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<?> losses(@PathVariable String id, @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
@@ -174,6 +178,10 @@ class HistoryController {
                 @Content(mediaType = "image/png", schema = @Schema(type = "string", format = "binary")),
                 @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
             })
+    @ApiResponse(
+            responseCode = "400",
+            description = HistoryQuery.BAD_QUERY,
+            content = @Content(mediaType = "application/problem+json"))
     ResponseEntity<?> gradients(@PathVariable String id, @ParameterObject HistoryQuery query, NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {
         Representation representation = negotiate(request);
@@ -277,6 +285,12 @@ class HistoryController {
                 @Content(mediaType = "image/svg+xml", schema = @Schema(type = "string"))
             })
     @ApiResponse(
+            responseCode = "400",
+            description =
+                    "No ids or more than " + MAX_COMPARED + " distinct ones, a series other than train, validation "
+                            + "or test; or: " + HistoryQuery.BAD_QUERY,
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(
             responseCode = "404",
             description = "One of the ids names no job this key may see",
             content = @Content(mediaType = "application/problem+json"))
@@ -288,9 +302,15 @@ class HistoryController {
             @Parameter(description = "json, csv, png or svg; overrides Accept") @RequestParam(required = false)
                     String format,
             @Parameter(description = "Plots: logarithmic loss axis") @RequestParam(defaultValue = "true") boolean log,
-            @Parameter(description = "Plots: width in pixels") @RequestParam(defaultValue = "900") @Min(200) @Max(4000)
+            @Parameter(description = "Plots: width in pixels, 200 to 4000" + HistoryQuery.PLOT_SIZE)
+                    @RequestParam(defaultValue = "900")
+                    @Min(200)
+                    @Max(4000)
                     int width,
-            @Parameter(description = "Plots: height in pixels") @RequestParam(defaultValue = "500") @Min(150) @Max(4000)
+            @Parameter(description = "Plots: height in pixels, 150 to 4000" + HistoryQuery.PLOT_SIZE)
+                    @RequestParam(defaultValue = "500")
+                    @Min(150)
+                    @Max(4000)
                     int height,
             NativeWebRequest request)
             throws HttpMediaTypeNotAcceptableException {

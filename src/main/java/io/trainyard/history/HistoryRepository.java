@@ -238,6 +238,13 @@ public class HistoryRepository {
     }
 
     /** Whether the job's full-resolution batches were dropped by the retention setting. */
+    /** The job's points at full resolution plus those its coarse level keeps. */
+    long storedPoints(String jobId) {
+        return jdbc.sql("""
+                SELECT (SELECT COALESCE(SUM(point_count), 0) FROM job_history WHERE job_id = :job)
+                    + (SELECT COALESCE(SUM(kept_count), 0) FROM job_history_coarse WHERE job_id = :job)""").param("job", jobId).query(Long.class).single();
+    }
+
     boolean isPruned(String jobId) {
         return jdbc.sql("SELECT COUNT(*) FROM job_history_pruned WHERE job_id = :job")
                         .param("job", jobId)

@@ -199,6 +199,15 @@ public class HistoryService {
         });
     }
 
+    /**
+     * The most points a read of {@code jobId}'s whole history can hold: its full-resolution points plus
+     * what its coarse level keeps (a read takes one level or the other, and retention moving points
+     * from the first to the second only lowers the sum).
+     */
+    public long storedPoints(String jobId) {
+        return repository.storedPoints(jobId);
+    }
+
     /** Each job's loss curves, downsampled to at most {@code maxPoints} (null for all), in the given order. */
     public List<MemberCurve> curves(List<TrainingJob> jobs, Integer maxPoints) {
         return jobs.stream()

@@ -48,9 +48,9 @@ public class JobRepository implements DatasetUsage, ModelUsage {
     void insert(TrainingJob job, String owner, long turn) {
         jdbc.sql("""
                 INSERT INTO jobs (id, name, status, spec, dataset_id, sweep_id, layer_sizes, iterations, created_at,
-                    estimated_memory_bytes, owner, queue_turn)
+                    estimated_memory_bytes, train_rows, validation_rows, test_rows, owner, queue_turn)
                 VALUES (:id, :name, :status, :spec, :dataset, :sweep, :layerSizes, :iterations, :createdAt,
-                    :estimatedMemory, :owner, :turn)""")
+                    :estimatedMemory, :trainRows, :validationRows, :testRows, :owner, :turn)""")
                 .param("id", job.id())
                 .param("turn", turn)
                 .param("owner", owner)
@@ -63,6 +63,9 @@ public class JobRepository implements DatasetUsage, ModelUsage {
                 .param("iterations", job.spec().iterations())
                 .param("createdAt", Rows.time(job.createdAt()))
                 .param("estimatedMemory", job.findings().estimatedMemoryBytes())
+                .param("trainRows", job.progress().trainRows())
+                .param("validationRows", job.progress().validationRows())
+                .param("testRows", job.progress().testRows())
                 .update();
     }
 

@@ -262,6 +262,7 @@ public class JobService {
                 resolved.layerSizes(),
                 Timestamps.now(),
                 resolved.estimatedMemoryBytes(),
+                TrainingJob.Progress.rows(resolved.trainingRows(), resolved.validationRows(), resolved.testRows()),
                 Caller.current().name());
         jobs.insert(job, job.owner(), turn);
         log.info(

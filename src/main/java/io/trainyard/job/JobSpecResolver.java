@@ -54,7 +54,7 @@ class JobSpecResolver {
     /**
      * A valid request, resolved: the spec (dataset still unset for inline data), sizes, parsed inline
      * data, the estimated working memory and the rows the job trains on (its data's training rows less
-     * those {@code validationFraction} holds out).
+     * those {@code validationFraction} holds out), validates on and tests on.
      */
     record Resolved(
             JobSpec spec,
@@ -62,11 +62,21 @@ class JobSpecResolver {
             DataTables.Table inline,
             long parameters,
             long estimatedMemoryBytes,
-            int trainingRows) {
+            int trainingRows,
+            int validationRows,
+            int testRows) {
 
         /** This spec with its inline data stored as data set {@code id}. */
         Resolved withDataset(String id) {
-            return new Resolved(spec.withDataset(id), layerSizes, null, parameters, estimatedMemoryBytes, trainingRows);
+            return new Resolved(
+                    spec.withDataset(id),
+                    layerSizes,
+                    null,
+                    parameters,
+                    estimatedMemoryBytes,
+                    trainingRows,
+                    validationRows,
+                    testRows);
         }
 
         /**
@@ -334,7 +344,14 @@ class JobSpecResolver {
                 request.batchSize(),
                 earlyStopping);
         return new Resolved(
-                spec, layerSizes, inline, parameterCount, memory, trainRows - (validationRows - ownValidationRows));
+                spec,
+                layerSizes,
+                inline,
+                parameterCount,
+                memory,
+                trainRows - (validationRows - ownValidationRows),
+                validationRows,
+                testRows);
     }
 
     /** The engine optimizer the request names, with its defaults; null after adding its problems to {@code errors}. */

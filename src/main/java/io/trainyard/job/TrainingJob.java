@@ -39,10 +39,13 @@ public record TrainingJob(
     /** A job as it enters the queue: not claimed, no progress, no outcome. */
     public static TrainingJob queued(
             String id, JobSpec spec, String sweepId, List<Integer> layerSizes, Instant createdAt) {
-        return queued(id, spec, sweepId, layerSizes, createdAt, null, null);
+        return queued(id, spec, sweepId, layerSizes, createdAt, null, Progress.NONE, null);
     }
 
-    /** The same, with the working memory estimated at submission, owned by the name of the submitting key. */
+    /**
+     * The same, with the working memory estimated at submission and the row counts its data gives
+     * ({@link Progress#rows}), owned by the name of the submitting key.
+     */
     public static TrainingJob queued(
             String id,
             JobSpec spec,
@@ -50,6 +53,7 @@ public record TrainingJob(
             List<Integer> layerSizes,
             Instant createdAt,
             Long estimatedMemoryBytes,
+            Progress rows,
             String owner) {
         return new TrainingJob(
                 id,
@@ -59,7 +63,7 @@ public record TrainingJob(
                 JobStatus.QUEUED,
                 createdAt,
                 Claim.NONE,
-                Progress.NONE,
+                rows,
                 Outcome.NONE,
                 new Findings(estimatedMemoryBytes, null, null, null),
                 owner);
@@ -120,6 +124,15 @@ public record TrainingJob(
             Integer testRows) {
 
         static final Progress NONE = new Progress(null, null, null, null, null, null, null, null);
+
+        /**
+         * No progress yet, and the rows the job will train, validate and test on, as its submission
+         * resolved them: known from the start, so a queued job's losses already say which curves it
+         * will have (an empty column, not null, for a set it has). Training records them again.
+         */
+        public static Progress rows(int train, int validation, int test) {
+            return new Progress(null, null, null, null, null, train, validation, test);
+        }
     }
 
     /** How the job ended; every part is null until then. */

@@ -168,8 +168,9 @@ class SweepController {
                     + "`label` for a chart legend and the iteration, train, validation and test columns of its history. "
                     + "`maxPoints` (default 500) downsamples each job's history keeping its first and last point, the "
                     + "highest and lowest point of its train, validation and test curves, and the train curve's shape; "
-                    + "all curves together may hold at most 2,000,000 points (a curve is never longer than its "
-                    + "job's iterations + 1), more is a 400 naming the largest maxPoints that fits.")
+                    + "all curves together may hold at most 2,000,000 points (a finished job's curve counts as the "
+                    + "points it stored, a queued or running job's as its iterations + 1), more is a 400 naming the "
+                    + "largest maxPoints that fits.")
     SweepResponse.Losses losses(
             @PathVariable String id,
             @Parameter(description = "Downsample each curve to at most this many points (at least 2)")

@@ -378,11 +378,21 @@ class SweepService {
     /**
      * Every curve of one answer is held in memory at once: 200 members of a million iterations asked
      * for in full would be hundreds of millions of points, an out-of-memory error for everyone
-     * instead of a 400 for one request. A member's curve is never longer than its iterations + 1, so
-     * small sweeps may ask for every point.
+     * instead of a 400 for one request. A member's curve is never longer than what it has stored, and
+     * while it may still train never longer than its iterations + 1, so small sweeps, and finished
+     * ones whatever their iterations, may ask for every point.
      */
-    private static void checkCurveBudget(List<TrainingJob> members, int maxPoints) {
-        long points = curvePoints(members, maxPoints);
+    private void checkCurveBudget(List<TrainingJob> members, int maxPoints) {
+        long[] longest = new long[members.size()];
+        for (int i = 0; i < longest.length; i++) {
+            TrainingJob job = members.get(i);
+            // A finished member's history no longer grows (retention only shrinks it): what it stored, not
+            // what its spec asked for, bounds its curve. One cancelled at iteration 5 of a million has 6.
+            longest[i] = job.status().isTerminal()
+                    ? histories.storedPoints(job.id())
+                    : (long) job.spec().iterations() + 1;
+        }
+        long points = curvePoints(longest, maxPoints);
         if (points <= MAX_CURVE_POINTS) {
             return;
         }
@@ -391,7 +401,7 @@ class SweepService {
         int high = maxPoints;
         while (low < high) {
             int middle = (int) (((long) low + high + 1) / 2);
-            if (curvePoints(members, middle) <= MAX_CURVE_POINTS) {
+            if (curvePoints(longest, middle) <= MAX_CURVE_POINTS) {
                 low = middle;
             } else {
                 high = middle - 1;
@@ -399,15 +409,16 @@ class SweepService {
         }
         throw new InvalidRequestException(
                 "maxPoints",
-                "the " + members.size() + " jobs' curves at up to " + maxPoints + " points each come to "
+                "the " + members.size() + " jobs' curves at up to " + maxPoints + " points each could come to "
                         + points + " points, more than " + MAX_CURVE_POINTS + " in one answer; ask for maxPoints="
                         + low + " or fewer, or read single jobs in full with GET /jobs/{id}/losses");
     }
 
-    private static long curvePoints(List<TrainingJob> members, int maxPoints) {
+    /** The points of the curves at up to {@code maxPoints} each, with each member's {@code longest}. */
+    private static long curvePoints(long[] longest, int maxPoints) {
         long points = 0;
-        for (TrainingJob job : members) {
-            points += Math.min(maxPoints, (long) job.spec().iterations() + 1);
+        for (long member : longest) {
+            points += Math.min(maxPoints, member);
         }
         return points;
     }

@@ -12,8 +12,15 @@ public class InvalidRequestException extends RuntimeException {
 
     /** Entries of {@code errors} in an answer (API.md: "at most 20 entries"). */
     public static final int MAX_ERRORS = 20;
-    /** Characters of one field name or message; longer ones are cut and say so. */
-    static final int MAX_TEXT = 300;
+    /**
+     * Characters of one field name or message; longer ones are cut and say so. Room for every message
+     * the service writes itself, the longest being a memory estimate naming 32 hidden layers (about
+     * 500 characters): only one that quotes a long value sent to it is cut. 300 cut that estimate's
+     * remedy off.
+     */
+    static final int MAX_TEXT = 1_000;
+    /** How far back (or on) a cut may move to fall between words. */
+    private static final int WORD_SEARCH = 40;
 
     private final transient List<FieldError> errors;
     private final int omitted;
@@ -49,11 +56,39 @@ public class InvalidRequestException extends RuntimeException {
         return new FieldError(shorten(error.field()), shorten(error.message()));
     }
 
+    /**
+     * The text within {@link #MAX_TEXT} characters, cut in the middle: a message names the field's
+     * problem first and says what to do last, and what makes it long is the value it quotes in between
+     * ({@code '99…9' is not a number}). Both cuts fall between words where there are any nearby.
+     */
     static String shorten(String text) {
         if (text == null || text.length() <= MAX_TEXT) {
             return text;
         }
-        return text.substring(0, MAX_TEXT) + "… (" + (text.length() - MAX_TEXT) + " more characters)";
+        int headEnd = wordBoundaryBefore(text, MAX_TEXT * 2 / 3);
+        int tailStart = wordBoundaryAfter(text, text.length() - MAX_TEXT / 3);
+        return text.substring(0, headEnd) + " … (" + (tailStart - headEnd) + " more characters) … "
+                + text.substring(tailStart);
+    }
+
+    /** The end of the last word that ends at or before {@code index}, or {@code index} inside a long word. */
+    private static int wordBoundaryBefore(String text, int index) {
+        for (int i = index; i > index - WORD_SEARCH; i--) {
+            if (Character.isWhitespace(text.charAt(i))) {
+                return i;
+            }
+        }
+        return index;
+    }
+
+    /** The start of the first word that starts at or after {@code index}, or {@code index} inside a long word. */
+    private static int wordBoundaryAfter(String text, int index) {
+        for (int i = index; i < index + WORD_SEARCH; i++) {
+            if (Character.isWhitespace(text.charAt(i - 1))) {
+                return i;
+            }
+        }
+        return index;
     }
 
     private static String summary(List<FieldError> errors, int omitted) {

@@ -479,7 +479,7 @@ class JobServiceTests {
     }
 
     private static JobSpecResolver.Resolved resolved(JobSpec spec, int trainingRows) {
-        return new JobSpecResolver.Resolved(spec, List.of(5, 5, 1), null, 36, 1000, trainingRows);
+        return new JobSpecResolver.Resolved(spec, List.of(5, 5, 1), null, 36, 1000, trainingRows, 0, 0);
     }
 
     /** {@link #SPEC}, {@code TestSpecs.small("s")}, with another seed. */

@@ -35,11 +35,55 @@ class InvalidRequestExceptionTests {
     }
 
     @Test
-    void aMessageQuotingAHugeValueIsCut() {
-        InvalidRequestException ex =
-                new InvalidRequestException("file", "'" + "9".repeat(200_000) + "' is not a number");
+    void aMessageQuotingAHugeValueIsCutInTheValueKeepingWhatItSaysOfIt() {
+        String sent = "'" + "9".repeat(200_000) + "' is not a number";
 
-        assertThat(ex.errors().get(0).message()).hasSizeLessThan(400).contains("more characters");
-        assertThat(ex.getMessage()).hasSizeLessThan(800);
+        InvalidRequestException ex = new InvalidRequestException("file", sent);
+
+        String message = ex.errors().get(0).message();
+        assertThat(message)
+                .hasSizeLessThan(InvalidRequestException.MAX_TEXT + 50)
+                .startsWith("'999")
+                .endsWith("999' is not a number");
+        java.util.regex.Matcher cut = java.util.regex.Pattern.compile(" … \\((\\d+) more characters\\) … ")
+                .matcher(message);
+        assertThat(cut.find()).isTrue();
+        int kept = message.length() - cut.group().length();
+        assertThat(Integer.parseInt(cut.group(1))).isEqualTo(sent.length() - kept);
+        assertThat(ex.getMessage()).hasSizeLessThan(2 * InvalidRequestException.MAX_TEXT);
+    }
+
+    /**
+     * Audit contract, F4: the memory estimate's message (over 300 characters with a few layers) was cut
+     * at 300, mid-word, taking off its advice: "…fewer rows or a l… (16 more characters)".
+     */
+    @Test
+    void theServicesOwnLongestMessagesAreNotCut() {
+        String layerSizes = java.util.stream.IntStream.range(0, 34)
+                .mapToObj(i -> i == 0 || i == 33 ? "1000" : "390")
+                .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        String memory = "this job needs an estimated 9876543210123 bytes (9419195.2 MiB) of working memory for "
+                + "1000000 training, 250000 validation and 1000000 test rows through layer sizes " + layerSizes
+                + ", more than the limit 2147483648 bytes (2048.0 MiB, trainyard.limits.max-job-memory); use "
+                + "narrower or fewer layers, fewer rows or a lower basisDegree";
+
+        InvalidRequestException ex = new InvalidRequestException("layers", memory);
+
+        assertThat(ex.errors().get(0).message()).isEqualTo(memory);
+        assertThat(ex.getMessage()).isEqualTo("layers: " + memory);
+    }
+
+    @Test
+    void aLongMessageIsCutBetweenWords() {
+        String words = "word ".repeat(400) + "and the end";
+
+        String cut = InvalidRequestException.shorten(words);
+
+        assertThat(cut)
+                .hasSizeLessThanOrEqualTo(InvalidRequestException.MAX_TEXT + 30)
+                .endsWith("and the end");
+        assertThat(cut.split(" … \\(\\d+ more characters\\) … "))
+                .hasSize(2)
+                .allSatisfy(part -> assertThat(part.split(" ")).isSubsetOf("word", "and", "the", "end"));
     }
 }

@@ -147,6 +147,55 @@ class RefusedMediaTypesIntegrationTests {
         assertThat(http.get("/jobs?name=" + name).json().get("items")).isEmpty();
     }
 
+    /**
+     * Audit contract, F1: a DELETE with an {@code Accept} without JSON answered 406 and deleted nothing,
+     * although its 204 has no body to negotiate and the OpenAPI document lists no 406 for it.
+     */
+    @Test
+    void aDeleteAnswersNoContentWhateverTheAcceptAndItsErrorsStayProblemJson() {
+        Http http = new Http(port);
+        String dataset = http.post(
+                        "/datasets",
+                        Map.of("name", "no-content", "x", List.of(List.of(1), List.of(2)), "y", List.of(1, 2)))
+                .expect(201)
+                .get("id")
+                .asString();
+        String key = http.post("/keys", Map.of("name", "no-content-" + System.nanoTime(), "role", "user"))
+                .expect(201)
+                .get("id")
+                .asString();
+        String job = http.post(
+                        "/jobs", Map.of("dataset", dataset, "alpha", 0.001, "layers", List.of(), "iterations", 2))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> List.of("SUCCEEDED", "FAILED")
+                        .contains(http.get("/jobs/" + job).json().get("status").asString()));
+
+        for (String path : List.of("/jobs/" + job, "/datasets/" + dataset, "/keys/" + key)) {
+            Http.Response deleted = deleteAccepting(http, path, "text/csv");
+            assertThat(deleted.status()).as(path).isEqualTo(204);
+            assertThat(deleted.body()).as(path).isEmpty();
+
+            Http.Response gone = deleteAccepting(http, path, "image/png, application/json;q=0");
+            assertThat(gone.status()).as(path).isEqualTo(404);
+            assertThat(gone.contentType()).as(path).startsWith("application/problem+json");
+            assertThat(gone.json().get("type").asString()).endsWith("/not-found");
+        }
+        // A format the operation does not know is still refused, naming what it knows.
+        assertThat(deleteAccepting(http, "/jobs/" + job + "?format=xml", "*/*")
+                        .json()
+                        .at("/errors/0/message")
+                        .asString())
+                .isEqualTo("must be one of json; got 'xml'");
+    }
+
+    private static Http.Response deleteAccepting(Http http, String path, String accept) {
+        return http.send(
+                java.net.http.HttpRequest.newBuilder(http.uri(path)).DELETE().header("Accept", accept));
+    }
+
     @Test
     void anErrorIsStillDeliveredAsProblemJsonWhenTheClientRefusesIt() {
         Http http = new Http(port);
