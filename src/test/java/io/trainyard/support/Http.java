@@ -75,6 +75,20 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** Sends {@code body} byte for byte: for bodies that are not text in any charset. */
+    public Response post(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** {@code method} with {@code body} sent byte for byte. */
+    public Response send(String method, String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     public Response post(String path, Object body) {
         return post(path, JSON.writeValueAsString(body));
     }
