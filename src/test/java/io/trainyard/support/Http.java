@@ -50,6 +50,11 @@ public final class Http {
         this.timeout = timeout;
     }
 
+    /** The key this client sends (null: none), for requests written by hand. */
+    public String key() {
+        return key;
+    }
+
     /** The same server with another key (null: none). */
     public Http as(String otherKey) {
         return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey, timeout);
