@@ -40,31 +40,38 @@ final class Utf8Check {
         }
     }
 
-    /** Checks the next {@code length} bytes of the input. */
+    /** Checks the next {@code count} bytes of the input. */
     void accept(byte[] bytes, int from, int count) throws NotUtf8Exception {
+        int end = from + count;
+        int i = from;
+        for (; i < end && offset < 2 && !otherEncoding; i++) {
+            otherEncoding = isAnotherEncoding(bytes[i]);
+            if (!otherEncoding) {
+                offset++;
+                next(bytes[i]);
+            }
+        }
         if (otherEncoding) {
             return;
         }
-        int end = from + count;
-        for (int i = from; i < end; i++) {
-            byte b = bytes[i];
-            if (offset < 2 && isAnotherEncoding(b)) {
-                otherEncoding = true;
-                return;
-            }
-            offset++;
-            if (expected == 0 && b >= 0) {
-                // ASCII, by far the most of a JSON body.
-                if (b == '\n') {
-                    line++;
-                    column = 0;
-                } else {
-                    column++;
+        long before = offset - i; // offset of bytes[j] is before + j + 1
+        while (i < end) {
+            if (expected == 0) {
+                // A run of ASCII other than newlines, by far the most of a JSON body, in a tight loop.
+                int run = i;
+                while (i < end && bytes[i] >= 0 && bytes[i] != '\n') {
+                    i++;
                 }
-                continue;
+                column += i - run;
+                if (i == end) {
+                    break;
+                }
             }
-            next(b & 0xFF);
+            offset = before + i + 1;
+            next(bytes[i]);
+            i++;
         }
+        offset = before + end;
     }
 
     /** The input has ended: a sequence begun must have been completed. */
@@ -86,9 +93,17 @@ final class Utf8Check {
         return b == 0 && first >= 0;
     }
 
-    private void next(int b) throws NotUtf8Exception {
+    private void next(byte signed) throws NotUtf8Exception {
+        int b = signed & 0xFF;
         if (expected == 0) {
-            start(b);
+            if (b == '\n') {
+                line++;
+                column = 0;
+            } else if (b < 0x80) {
+                column++;
+            } else {
+                start(b);
+            }
             return;
         }
         if ((b & 0xC0) != 0x80) {
