@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -468,6 +469,58 @@ abstract class ApiContract {
         // A pair is one character (an emoji): still a name.
         http.post("/jobs?dryRun=true", bodies.get("/jobs").replace(lone, "a\\ud83d\\ude00b"))
                 .expect(200);
+    }
+
+    @Test
+    void jsonBodiesThatAreNotUtf8AreRefusedOnEveryEndpointNeverDecoded() {
+        // "a\xC0\xAFb": an overlong '/', decoded by the parser and stored as "a/b" (hostile-requests F1).
+        String name = "a" + OVERLONG_SLASH + "b";
+        Map<String, String> bodies = new LinkedHashMap<>();
+        bodies.put(
+                "POST /jobs",
+                "{\"name\": \"" + name + "\", \"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5}");
+        bodies.put("POST /jobs?dryRun=true", bodies.get("POST /jobs"));
+        bodies.put(
+                "POST /sweeps",
+                "{\"name\": \"" + name + "\", \"base\": {\"dataset\": \"hw5\", \"alpha\": 0.001, \"iterations\": 5, "
+                        + "\"validationFraction\": 0.2}, \"grid\": {\"layers\": [[2]]}}");
+        bodies.put("POST /datasets", "{\"name\": \"" + name + "\", \"x\": [[1], [2], [3]], \"y\": [1, 2, 3]}");
+        bodies.put(
+                "POST /models",
+                "{\"layerSizes\": [1, 1], \"activation\": \"none\", \"weights\": {\"W0\": [[1]]}, "
+                        + "\"inputColumns\": [\"" + name + "\"], \"outputColumns\": [\"y\"]}");
+        bodies.put("POST /keys", "{\"name\": \"" + name + "\", \"role\": \"user\"}");
+        bodies.put("PUT /aliases/production", "{\"modelId\": \"" + name + "\"}");
+        bodies.put("POST /models/nope/predictions", "{\"x\": [[1]], \"" + name + "\": 1}");
+        bodies.put("POST /aliases/production/predictions", bodies.get("POST /models/nope/predictions"));
+        bodies.forEach((request, body) -> {
+            String[] methodAndPath = request.split(" ");
+            byte[] sent = withOverlongSlash(body);
+            JsonNode refused = problem(http.send(methodAndPath[0], methodAndPath[1], "application/json", sent), 400);
+            assertThat(refused.get("type").asString()).as(request).endsWith("/malformed-json");
+            assertThat(refused.get("detail").asString())
+                    .as(request)
+                    .startsWith("The body is not UTF-8 at line 1, column ")
+                    .contains("0xC0 0xAF is an overlong encoding of U+002F ('/')");
+        });
+        assertThat(http.get("/jobs?limit=100").text()).doesNotContain("a/b");
+        assertThat(http.get("/datasets").text()).doesNotContain("a/b");
+    }
+
+    private static final String OVERLONG_SLASH = "<overlong />";
+
+    /** {@code body} in UTF-8, with the two bytes 0xC0 0xAF (an overlong '/') wherever it says {@link #OVERLONG_SLASH}. */
+    private static byte[] withOverlongSlash(String body) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        String[] parts = body.split(java.util.regex.Pattern.quote(OVERLONG_SLASH), -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (i > 0) {
+                out.write(0xC0);
+                out.write(0xAF);
+            }
+            out.writeBytes(parts[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
     }
 
     @Test

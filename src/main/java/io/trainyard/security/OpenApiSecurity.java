@@ -204,6 +204,13 @@ class OpenApiSecurity {
                 .addHeaderObject("Retry-After", retryAfter());
         if (hasBody) {
             add(
+                            responses,
+                            "429",
+                            "The owner's bodies over trainyard.limits.large-request-size already hold its share of "
+                                    + "the instance's concurrent-large-requests permits (half of them, at least one; "
+                                    + "admin keys are exempt) and none ended within trainyard.limits.large-request-wait")
+                    .addHeaderObject("Retry-After", retryAfter());
+            add(
                     responses,
                     "503",
                     "A body over trainyard.limits.large-request-size waited longer than "

@@ -600,6 +600,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * @param sources where the ranges of whole-number fields are declared
      */
     private static FieldError describe(Throwable cause, List<WholeNumberRanges> sources) {
+        if (cause instanceof Utf8Check.NotUtf8Exception notUtf8) {
+            // Found while the parser read its next chunk: where in the bytes is known, not which field.
+            return new FieldError("", notUtf8.getMessage());
+        }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             List<String> known = unknown.getKnownPropertyIds() == null
                     ? List.of()

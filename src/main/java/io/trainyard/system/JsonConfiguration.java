@@ -1,14 +1,18 @@
 package io.trainyard.system;
 
+import java.util.List;
+
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
 
 import io.trainyard.nn.Activation;
 
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonReadFeature;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
@@ -25,7 +29,8 @@ import tools.jackson.databind.type.LogicalType;
 /**
  * Strict JSON for job specs and uploads: a typo'd field, a string where a number belongs, a
  * fraction where a count belongs or a NaN is an error the user hears about, never a silently
- * different job.
+ * different job; and bytes that are not UTF-8 are an error too, never decoded into other characters
+ * ({@link Utf8CheckedInput}).
  */
 @Configuration(proxyBeanMethods = false)
 public class JsonConfiguration {
@@ -36,13 +41,30 @@ public class JsonConfiguration {
     }
 
     /**
+     * Boot's builder (every customizer applied, in their order, as Boot's own bean does), over a
+     * factory that checks byte input as UTF-8: a customizer can change the mapper's features, but
+     * not the factory it was built with, where the check has to sit.
+     */
+    @Bean
+    @Scope("prototype")
+    JsonMapper.Builder jsonMapperBuilder(List<JsonMapperBuilderCustomizer> customizers) {
+        JsonMapper.Builder builder = JsonMapper.builder(utf8CheckedFactory());
+        customizers.forEach(customizer -> customizer.customize(builder));
+        return builder;
+    }
+
+    /**
      * A mapper that reads as the service's does, for code that runs before the application context
      * exists (the start-up rehearsal of a submit's parsing, {@code training/DataPathRehearsal}).
      */
     public static JsonMapper strictMapper() {
-        JsonMapper.Builder builder = JsonMapper.builder();
+        JsonMapper.Builder builder = JsonMapper.builder(utf8CheckedFactory());
         strict(builder);
         return builder.build();
+    }
+
+    private static JsonFactory utf8CheckedFactory() {
+        return JsonFactory.builder().inputDecorator(new Utf8CheckedInput()).build();
     }
 
     private static void strict(JsonMapper.Builder builder) {

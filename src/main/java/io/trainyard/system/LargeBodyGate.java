@@ -1,6 +1,8 @@
 package io.trainyard.system;
 
 import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -11,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -29,6 +32,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * body the heap holds: 6 with a 6 GB heap and 64 MiB bodies, never fewer than 1); one that has not
  * got one after {@code large-request-wait} is answered {@code 503} with {@code Retry-After}, its body
  * unread. Small requests never wait.
+ *
+ * <p><b>Per owner.</b> A user key's large bodies hold at most half of the permits (at least one,
+ * {@link LargeBodyShares}); its next one waits, within the same {@code large-request-wait}, for one of
+ * its own to end, and is then answered {@code 429}. One key that dribbled five uploads had held every
+ * permit, and other owners' large bodies, an admin's too, got nothing but 503s. Admin keys count
+ * against no share (as against no quota), only against the permits. {@code Retry-After} says when the
+ * first of the permits in the way is sure to be free: its body must have arrived by its length at
+ * {@code min-request-rate} after the rate's grace ({@link RequestSizeLimitFilter}); a fixed 5 s told
+ * clients to come back while the same uploads still held every permit.
  *
  * <p>Bodies under that size were read at any concurrency: thirty 3.9 MB prediction bodies of short
  * numbers at once (each under the 4 MB threshold, ≈ 40 MB once parsed) answered 500s with
@@ -63,8 +75,21 @@ class LargeBodyGate extends OncePerRequestFilter {
 
     private final Semaphore budget;
 
-    LargeBodyGate(TrainyardProperties properties) {
+    private final RequestOwners owners;
+    private final LargeBodyShares shares;
+    private final Set<Holding> holdings = ConcurrentHashMap.newKeySet();
+    private final long minBytesPerSecond;
+    private final long graceNanos;
+
+    /**
+     * @param owners whose share a request counts against; a context without security (a controller
+     *     slice) has none, and the permits are then shared by requests alone
+     */
+    LargeBodyGate(TrainyardProperties properties, ObjectProvider<RequestOwners> owners) {
         TrainyardProperties.Limits limits = properties.limits();
+        this.owners = owners.getIfAvailable(() -> RequestOwners.NONE);
+        this.minBytesPerSecond = limits.minRequestRate().toBytes();
+        this.graceNanos = limits.minRequestRateGrace().toNanos();
         this.largeBytes = limits.largeRequestSize().toBytes();
         this.permits = limits.concurrentLargeRequests() > 0
                 ? limits.concurrentLargeRequests()
@@ -73,6 +98,7 @@ class LargeBodyGate extends OncePerRequestFilter {
                         limits.maxRequestSize().toBytes());
         this.waitNanos = limits.largeRequestWait().toNanos();
         this.gate = new Semaphore(permits, true);
+        this.shares = new LargeBodyShares(permits);
         this.maxBytes = limits.maxRequestSize().toBytes();
         long budgetBytes = limits.concurrentBodyBytes() != null
                 ? limits.concurrentBodyBytes().toBytes()
@@ -89,6 +115,11 @@ class LargeBodyGate extends OncePerRequestFilter {
 
     int permits() {
         return permits;
+    }
+
+    /** The permits one owner may hold at once. */
+    int share() {
+        return shares.share();
     }
 
     /** Permits free now (tests wait on it). */
@@ -111,45 +142,152 @@ class LargeBodyGate extends OncePerRequestFilter {
             return;
         }
         long deadline = System.nanoTime() + waitNanos;
+        String owner = large ? owners.shareOf(request) : null;
+        if (owner != null && !take(owner, deadline)) {
+            log.warn(
+                    "Large request {} {} of '{}' refused: it has its share of {} large bodies being read already",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    owner,
+                    shares.share());
+            long retryAfter = retryAfterSeconds(owner);
+            refuse(
+                    request,
+                    response,
+                    429,
+                    ProblemTypes.TOO_MANY_REQUESTS,
+                    "Too many requests",
+                    retryAfter,
+                    "'" + owner + "' has " + shares.share() + " request bodies over " + largeBytes + " bytes being "
+                            + "read by this instance already (or waiting to be), its share of the " + permits
+                            + " it reads at once: half of them (trainyard.limits.concurrent-large-requests), so that "
+                            + "other owners' large bodies are read too. The first of them is due in full within "
+                            + retryAfter + " s (at trainyard.limits.min-request-rate); send this one when one of them "
+                            + "is answered.");
+            return;
+        }
+        try {
+            admitted(request, response, chain, large, kib, owner, deadline);
+        } finally {
+            if (owner != null) {
+                shares.giveBack(owner);
+            }
+        }
+    }
+
+    /** Past the owner's share: the instance's permit and byte budget, then the request itself. */
+    private void admitted(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            FilterChain chain,
+            boolean large,
+            int kib,
+            String owner,
+            long deadline)
+            throws ServletException, IOException {
         if (large && !acquire(gate, 1, deadline)) {
             log.warn(
                     "Large request {} {} refused: {} large bodies are being read already (trainyard.limits.concurrent-large-requests)",
                     request.getMethod(),
                     request.getRequestURI(),
                     permits);
+            long retryAfter = retryAfterSeconds(null);
             refuse(
                     request,
                     response,
+                    503,
+                    ProblemTypes.SERVICE_UNAVAILABLE,
+                    "Service unavailable",
+                    retryAfter,
                     permits + " request bodies over " + largeBytes + " bytes are being read "
-                            + "already, the most this instance reads at once (trainyard.limits.concurrent-large-requests)");
+                            + "already, the most this instance reads at once (trainyard.limits.concurrent-large-requests); "
+                            + "the first of them is due in full within " + retryAfter
+                            + " s (at trainyard.limits.min-request-rate): send it again then.");
             return;
         }
-        if (kib > 0 && !acquire(budget, kib, deadline)) {
-            if (large) {
-                gate.release();
-            }
-            log.warn(
-                    "Request {} {} refused: {} KiB of request bodies are being read already (trainyard.limits.concurrent-body-bytes)",
-                    request.getMethod(),
-                    request.getRequestURI(),
-                    budgetKib);
-            refuse(
-                    request,
-                    response,
-                    "Request bodies of up to " + budgetKib + " KiB together are being read "
-                            + "already, the most this instance reads at once (trainyard.limits.concurrent-body-bytes)");
-            return;
-        }
+        Holding holding = large ? hold(owner, request) : null;
         try {
-            chain.doFilter(request, response);
-        } finally {
-            if (kib > 0) {
-                budget.release(kib);
+            if (kib > 0 && !acquire(budget, kib, deadline)) {
+                log.warn(
+                        "Request {} {} refused: {} KiB of request bodies are being read already (trainyard.limits.concurrent-body-bytes)",
+                        request.getMethod(),
+                        request.getRequestURI(),
+                        budgetKib);
+                refuse(
+                        request,
+                        response,
+                        503,
+                        ProblemTypes.SERVICE_UNAVAILABLE,
+                        "Service unavailable",
+                        5,
+                        "Request bodies of up to " + budgetKib + " KiB together are being read "
+                                + "already, the most this instance reads at once (trainyard.limits.concurrent-body-bytes); "
+                                + "send it again in a few seconds.");
+                return;
             }
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                if (kib > 0) {
+                    budget.release(kib);
+                }
+            }
+        } finally {
             if (large) {
+                holdings.remove(holding);
                 gate.release();
             }
         }
+    }
+
+    private boolean take(String owner, long deadline) {
+        try {
+            return shares.take(owner, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * A permit held, with the latest moment its body can still be arriving: {@code min-request-rate}
+     * ends a body slower than that ({@link RequestSizeLimitFilter}), so a permit is sure to be free by
+     * then, bar the handler's own work.
+     */
+    private static final class Holding {
+        final String owner;
+        final long arrivedBy;
+
+        Holding(String owner, long arrivedBy) {
+            this.owner = owner;
+            this.arrivedBy = arrivedBy;
+        }
+    }
+
+    private Holding hold(String owner, HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        long bytes = declared >= 0 ? declared : maxBytes;
+        long arrivedBy = minBytesPerSecond > 0
+                ? System.nanoTime() + graceNanos + (long) (bytes * 1e9 / minBytesPerSecond)
+                : Long.MAX_VALUE;
+        Holding holding = new Holding(owner, arrivedBy);
+        holdings.add(holding);
+        return holding;
+    }
+
+    /**
+     * Seconds until the first of the permits held ({@code owner}'s, or anyone's for null) is sure to
+     * be free; {@code large-request-wait} when that is unknown (no rate is enforced).
+     */
+    private long retryAfterSeconds(String owner) {
+        long soonest = Long.MAX_VALUE;
+        for (Holding holding : holdings) {
+            if (owner == null || owner.equals(holding.owner)) {
+                soonest = Math.min(soonest, holding.arrivedBy);
+            }
+        }
+        long nanos = soonest == Long.MAX_VALUE ? waitNanos : soonest - System.nanoTime();
+        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(nanos + 999_999_999L));
     }
 
     /** KiB of the byte budget this request's body takes: none for a small body, at most the whole budget. */
@@ -187,16 +325,18 @@ class LargeBodyGate extends OncePerRequestFilter {
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }
 
-    private void refuse(HttpServletRequest request, HttpServletResponse response, String why) throws IOException {
-        response.setHeader("Retry-After", "5");
+    private void refuse(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            java.net.URI type,
+            String title,
+            long retryAfterSeconds,
+            String detail)
+            throws IOException {
+        response.setHeader("Retry-After", Long.toString(retryAfterSeconds));
         // The body was not read: the connection cannot be reused for another request.
         response.setHeader("Connection", "close");
-        FilterProblems.write(
-                request,
-                response,
-                503,
-                ProblemTypes.SERVICE_UNAVAILABLE,
-                "Service unavailable",
-                why + "; send it again in a few seconds.");
+        FilterProblems.write(request, response, status, type, title, detail);
     }
 }

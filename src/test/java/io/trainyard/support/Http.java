@@ -50,6 +50,11 @@ public final class Http {
         this.timeout = timeout;
     }
 
+    /** The key this client sends (null: none), for requests written by hand. */
+    public String key() {
+        return key;
+    }
+
     /** The same server with another key (null: none). */
     public Http as(String otherKey) {
         return new Http(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), otherKey, timeout);
@@ -73,6 +78,20 @@ public final class Http {
         return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Sends {@code body} byte for byte: for bodies that are not text in any charset. */
+    public Response post(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    /** {@code method} with {@code body} sent byte for byte. */
+    public Response send(String method, String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
     public Response post(String path, Object body) {

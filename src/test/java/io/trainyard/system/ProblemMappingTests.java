@@ -282,6 +282,40 @@ class ProblemMappingTests {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsMalformedNeverDecodedIntoOtherCharacters() {
+        // 0xC0 0xAF is an overlong '/': the parser had decoded it, and the name "a/b" came back.
+        byte[] overlong = "{\"name\": \"a..b\", \"alpha\": 0.001}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int dots = new String(overlong, java.nio.charset.StandardCharsets.UTF_8).indexOf("..");
+        overlong[dots] = (byte) 0xC0;
+        overlong[dots + 1] = (byte) 0xAF;
+
+        MvcTestResult result = mvc.post()
+                .uri("/named")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(overlong)
+                .exchange();
+
+        assertProblem(result, 400, "malformed-json");
+        assertThat(result)
+                .bodyJson()
+                .extractingPath("$.detail")
+                .isEqualTo("The body is not UTF-8 at line 1, column 12 (byte 12): 0xC0 0xAF is an overlong encoding of "
+                        + "U+002F ('/'), which UTF-8 writes in 1 byte; overlong forms are not UTF-8 (RFC 3629). Send "
+                        + "JSON as UTF-8 (RFC 8259).");
+        assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("body");
+        // Well-formed UTF-8 of every length is text as before.
+        assertThat(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\": \"é€😀\", \"alpha\": 0.001}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .exchange())
+                .bodyJson()
+                .extractingPath("$.name")
+                .isEqualTo("é€😀");
+    }
+
+    @Test
     void aBodyCutShortSaysWhatIsMissingWithoutTheParsersDescriptionOfItsInput() {
         MvcTestResult result = mvc.post()
                 .uri("/echo")
