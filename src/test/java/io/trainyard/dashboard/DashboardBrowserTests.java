@@ -583,6 +583,39 @@ class DashboardBrowserTests {
         assertThat(scriptErrors()).isEmpty();
     }
 
+    @Test
+    @Order(9)
+    void gradientsBelowOneInATrillionAndZerosAreDrawn() {
+        driver.get("http://localhost:" + port + "/");
+        // W0 vanishes to 1e-300 (uPlot's own log scale breaks below about 1e-15; these were gaps below 1e-12),
+        // W1 is exactly zero from the second point: both are drawn, the zeros on a line labelled 0.
+        Object drawn = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/charts.js').then(async (m) => {"
+                        + "  const box = document.createElement('div'); box.style.width = '600px';"
+                        + "  document.body.append(box);"
+                        + "  const chart = new m.LineChart(box, {height: 220, log: true});"
+                        + "  chart.update([0, 1, 2, 3], [{label: 'W0', color: '#000', values: [1e-10, 1.9e-13, 1e-20, 1e-300]},"
+                        + "    {label: 'W1', color: '#00f', values: [0.5, 0, 0, 0]}]);"
+                        + "  await new Promise((resolve) => setTimeout(resolve));"
+                        + "  const columns = chart.plot.data.slice(1);"
+                        + "  done({points: columns.map((c) => c.filter((v) => v !== null).length),"
+                        + "    last: columns.map((c) => chart.valueOf(c[3])),"
+                        + "    min: [chart.plot.scales.y.min],"
+                        + "    labels: (chart.plot.axes[1]._values || []).filter((t) => t)}); })");
+        @SuppressWarnings("unchecked")
+        Map<String, List<Object>> chart = (Map<String, List<Object>>) drawn;
+        assertThat(chart.get("points")).as("points drawn per series").containsExactly(4L, 4L);
+        assertThat(((Number) chart.get("last").get(0)).doubleValue())
+                .isCloseTo(1e-300, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(((Number) chart.get("last").get(1)).doubleValue()).isZero();
+        assertThat(((Number) chart.get("min").get(0)).doubleValue())
+                .as("the axis, in decades, reaches 1e-300")
+                .isLessThanOrEqualTo(-300);
+        assertThat(chart.get("labels")).contains("0").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(scriptErrors()).isEmpty();
+    }
+
     private void field(String id, String value) {
         WebElement input = driver.findElement(By.id(id));
         input.clear();
