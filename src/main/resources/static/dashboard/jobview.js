@@ -48,12 +48,9 @@ export class JobView {
     } catch (e) {
       if (token !== this.token) return;
       // A 401 is not "not found": a deep link opened in a new tab (signed out) is re-opened on sign-in.
-      document.getElementById('job-name').textContent = e.status === 401
+      this.showProblem(e.status === 401
         ? 'Sign in to see this job'
-        : e.status === 404 ? 'Job not found' : 'Could not load the job';
-      document.getElementById('job-id').textContent = `${id}: ${e.message}`;
-      this.lossChart.clear(' ');
-      this.gradientChart.clear(' ');
+        : e.status === 404 ? 'Job not found' : 'Could not load the job', `${id}: ${e.message}`);
       return;
     }
     if (token !== this.token) return;
@@ -73,7 +70,34 @@ export class JobView {
     this.timer = null;
   }
 
-  /** Signed out: stops following the job and shows none (its data was read with the old key). */
+  /**
+   * Shows a problem instead of a job (not found, a bad link): nothing of the job shown before stays
+   * under it, and no job counts as open, so opening that job again reads it again.
+   */
+  showProblem(title, detail) {
+    this.close();
+    this.job = null;
+    this.shownModel = null;
+    document.getElementById('job-none').hidden = true;
+    document.getElementById('job-detail').hidden = false;
+    document.getElementById('job-name').textContent = title;
+    document.getElementById('job-id').textContent = detail;
+    const badge = document.getElementById('job-status');
+    badge.textContent = '';
+    badge.className = 'badge';
+    this.cancelButton.hidden = true;
+    document.getElementById('job-progress').value = 0;
+    document.getElementById('job-progress-text').textContent = '';
+    document.getElementById('job-facts').replaceChildren();
+    document.getElementById('model-view').hidden = true;
+    document.getElementById('job-error').hidden = true;
+    showDiagnostics(null);
+    this.setLive('');
+    this.lossChart.clear(' ');
+    this.gradientChart.clear(' ');
+  }
+
+  /** Shows no job (signed out: its data was read with the old key; or Back to no link) and stops following it. */
   reset() {
     this.close();
     this.job = null;
@@ -128,7 +152,9 @@ export class JobView {
         // Back after an outage: the "connection problem" line stayed although the data flowed again.
         if (token === this.token) this.setLive(`live (polling every ${POLL_MS / 1000} s)`);
       } catch (e) {
-        this.setLive(`connection problem: ${e.message}; retrying`);
+        // A refused key is not retried: signing out (app.js) has closed this view, so token is stale.
+        if (token !== this.token) return;
+        this.setLive(`connection problem: ${e.message.replace(/\.$/, '')}; retrying`);
       }
       if (token !== this.token) return;
       if (isTerminal(this.job.status)) {

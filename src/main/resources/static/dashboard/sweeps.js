@@ -23,6 +23,7 @@ export class SweepsView {
     this.onOpen = onOpen;
     this.selected = null;
     this.sweep = null;
+    this.missing = null; // the selected sweep's id once the server said there is no such sweep (404)
     this.available = true;
     this.tbody = document.querySelector('#sweep-table tbody');
     this.chart = new LineChart(document.getElementById('sweep-chart'), { height: 320, log: true });
@@ -33,6 +34,7 @@ export class SweepsView {
   /** Signed out: the sweeps read with the old key go. */
   reset() {
     this.selected = null;
+    this.missing = null;
     this.sweep = null;
     this.drawnFinal = false;
     this.tbody.replaceChildren();
@@ -46,7 +48,10 @@ export class SweepsView {
   /** Called every few seconds while the Sweeps tab is shown. */
   async tick() {
     await this.refreshList();
-    if (this.selected && !(this.sweep && this.sweep.finished === true && this.drawnFinal)) {
+    // A sweep that is not there (deleted, another owner's, a wrong link) will not appear by asking
+    // again every 3 s: it is read again only when opened again.
+    if (this.selected && this.selected !== this.missing
+      && !(this.sweep && this.sweep.finished === true && this.drawnFinal)) {
       await this.refreshSweep(this.selected);
     }
   }
@@ -83,6 +88,7 @@ export class SweepsView {
 
   async open(id) {
     this.selected = id;
+    this.missing = null;
     this.onOpen(id);
     this.sweep = null;
     this.drawnFinal = false;
@@ -98,6 +104,7 @@ export class SweepsView {
       sweep = await getJson(`/sweeps/${encodeURIComponent(id)}`);
     } catch (e) {
       if (id !== this.selected) return;
+      if (e.status === 404) this.missing = id;
       document.getElementById('sweep-detail').hidden = false;
       document.getElementById('sweep-name').textContent = `Could not load the sweep: ${e.message}`;
       // Nothing of another sweep (or a "Loading…") stays under the message.
