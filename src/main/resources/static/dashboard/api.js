@@ -130,6 +130,30 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
+/**
+ * A createdAt (a job's, a sweep's) as text that sorts like the instant: "2025-01-02T11:12:16.131372Z" becomes
+ * "2025-01-02T11:12:16.131372000Z". The API writes microseconds and drops trailing zeros (".131Z",
+ * or no fraction at all), and Date.parse keeps only milliseconds: jobs created in the same millisecond
+ * (a sweep's members, 0.3 ms apart) compared equal, and the list dropped older-page rows as if deleted.
+ */
+function instantKey(createdAt) {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(createdAt || '');
+  return match ? `${match[1]}.${(match[2] || '').padEnd(9, '0')}Z` : '';
+}
+
+/**
+ * The API's order of its lists: newest first, and between items created in the same instant the larger
+ * id first (GET /jobs and /sweeps sort by created_at DESC, id DESC; cursors go on after the last
+ * (createdAt, id)).
+ * Negative when `a` comes first.
+ */
+export function newestFirst(a, b) {
+  const ka = instantKey(a.createdAt);
+  const kb = instantKey(b.createdAt);
+  if (ka !== kb) return ka > kb ? -1 : 1;
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
+}
+
 export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 export function isTerminal(status) {
@@ -149,6 +173,11 @@ export function doneFraction(job) {
 /** Whether early stopping ended this finished job before its last iteration. */
 export function stoppedEarly(job) {
   return job.status === 'SUCCEEDED' && job.stoppedEarly === true;
+}
+
+/** True when the stored model holds the weights of the best point, not the last (early stopping's restoreBest). */
+export function restoredBest(job) {
+  return job?.restoredBest === true && job.bestIteration != null;
 }
 
 export function fmtLoss(value) {

@@ -1,33 +1,12 @@
 // The job list: pages through GET /jobs with cursors, keeps itself live with a few requests per tick
 // whatever its length (never one request per job), and updates rows in place.
-import { doneFraction, el, fmtInt, fmtLoss, getJson, isTerminal, query, stoppedEarly } from './api.js';
+import {
+  doneFraction, el, fmtInt, fmtLoss, getJson, isTerminal, newestFirst, query, restoredBest, stoppedEarly,
+} from './api.js';
 
 const PAGE = 50;
 const RUNNING_WINDOW = 200;
 const MAX_COMPARED = 10;
-
-/**
- * A job's createdAt as text that sorts like the instant: "2025-01-02T11:12:16.131372Z" becomes
- * "2025-01-02T11:12:16.131372000Z". The API writes microseconds and drops trailing zeros (".131Z",
- * or no fraction at all), and Date.parse keeps only milliseconds: jobs created in the same millisecond
- * (a sweep's members, 0.3 ms apart) compared equal, and the list dropped older-page rows as if deleted.
- */
-function instantKey(createdAt) {
-  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(createdAt || '');
-  return match ? `${match[1]}.${(match[2] || '').padEnd(9, '0')}Z` : '';
-}
-
-/**
- * The API's order: newest first, and between jobs created in the same instant the larger id first
- * (GET /jobs sorts by created_at DESC, id DESC, and its cursors go on after the last (createdAt, id)).
- * Negative when `a` comes first.
- */
-export function newestFirst(a, b) {
-  const ka = instantKey(a.createdAt);
-  const kb = instantKey(b.createdAt);
-  if (ka !== kb) return ka > kb ? -1 : 1;
-  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
-}
 
 export class JobList {
   constructor({ onSelect, onCompareChange }) {
@@ -289,7 +268,13 @@ export class JobList {
     const text = stoppedEarly(job) ? `stopped early at ${fmtInt(p.iteration)}` : `${Math.floor(fraction * 100)}%`;
     bar.setAttribute('aria-label', `${name}: ${stoppedEarly(job) ? `done, ${text}` : `${Math.round(fraction * 100)}%`}`);
     progressCell.lastChild.textContent = text;
-    lossCell.textContent = fmtLoss(job.trainLoss);
-    lossLine.textContent = `train loss ${fmtLoss(job.trainLoss)}`;
+    // With a restored best point the model is another point's: the last point's loss says it is that.
+    const restored = restoredBest(job);
+    const note = restored ? `last point; model: iteration ${fmtInt(job.bestIteration)}` : '';
+    const loss = fmtLoss(job.trainLoss);
+    if (lossCell.firstChild?.textContent !== loss || lossCell.children.length !== (restored ? 1 : 0)) {
+      lossCell.replaceChildren(loss, ...(restored ? [el('span', { className: 'sub muted' }, note)] : []));
+    }
+    lossLine.textContent = `train loss ${loss}${restored ? ` (${note})` : ''}`;
   }
 }

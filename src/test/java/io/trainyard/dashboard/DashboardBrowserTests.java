@@ -809,6 +809,109 @@ class DashboardBrowserTests {
         assertThat(scriptErrors()).isEmpty();
     }
 
+    @Test
+    @Order(14)
+    void aJobWhoseModelRestoredItsBestPointSaysWhichLossesAreWhose() {
+        // alpha 0.5 diverges after point 0; early stopping on train keeps point 0's weights in the model.
+        Http http = new Http(port);
+        String id = http.post("/jobs", """
+                        {"name": "restored best", "dataset": "hw5", "layers": [20], "alpha": 0.5, "iterations": 5000,
+                         "normalize": false, "bias": true, "earlyStopping": {"patience": 3, "monitor": "train"}}""").expect(202).get("id").asString();
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        var job = http.get("/jobs/" + id).json();
+        assertThat(job.get("restoredBest").asBoolean()).as("%s", job).isTrue();
+        int best = job.get("bestIteration").asInt();
+        var model = http.get("/models/" + job.get("modelId").asString()).json();
+        assertThat(model.get("trainLoss").asDouble())
+                .isNotEqualTo(job.get("trainLoss").asDouble());
+
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "restored best"));
+        WebElement lineage = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-lineage")));
+        Object modelLoss = ((ChromeDriver) driver)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "import('/dashboard/api.js').then(m => done(m.fmtLoss(arguments[0])))",
+                        model.get("trainLoss").asDouble());
+        assertThat(lineage.getText())
+                .contains("MODEL TRAIN LOSS\n" + modelLoss)
+                .contains(String.format(java.util.Locale.ENGLISH, "iteration %,d (restored best)", best));
+        assertThat(driver.findElement(By.id("job-facts")).getText()).contains("TRAIN LOSS (LAST POINT)");
+        WebElement loss = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#job-table tbody tr[data-job-id='" + id + "'] td.loss .sub")));
+        assertThat(loss.getText())
+                .isEqualTo(String.format(java.util.Locale.ENGLISH, "last point; model: iteration %,d", best));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(15)
+    void aJobCancelledWhileQueuedSaysItHasNoHistory() {
+        Http http = new Http(port);
+        http.post("/jobs", """
+                {"name": "holds the worker", "dataset": "hw5", "layers": [20], "alpha": 0.0002, "iterations": 500000,
+                 "seed": 7}""").expect(202);
+        String id = http.post("/jobs", """
+                        {"name": "never ran", "dataset": "hw5", "alpha": 0.001, "iterations": 50, "seed": 7}""").expect(202).get("id").asString();
+        http.post("/jobs/" + id + "/cancel", "").expect(202);
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "CANCELLED"));
+        for (String chart : List.of("loss-chart", "gradient-chart")) {
+            wait.until(ExpectedConditions.textToBe(
+                    By.cssSelector("#" + chart + " .chart-empty"),
+                    "No history: the job ended before its first point."));
+        }
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(16)
+    void olderSweepsLoadByCursorAndTheTicksKeepTheFocusOnASweep() {
+        Http http = new Http(port);
+        for (int i = 0; i < 101; i++) {
+            http.post("/sweeps", """
+                    {"name": "paged sweep %03d", "base": {"dataset": "hw5", "layers": [2], "alpha": 0.001,
+                      "iterations": 1, "validationFraction": 0.2}, "grid": {"seed": [1]}}""".formatted(i)).expect(202);
+        }
+        int total = http.get("/sweeps?limit=500").json().get("items").size();
+        driver.get("http://localhost:" + port + "/");
+        signInIfAsked();
+        driver.findElement(By.id("tab-sweeps")).click();
+        wait.until(d -> sweepNames().size() == 100);
+
+        // A keyboard user on a sweep keeps the place while the list refreshes (every 3 s).
+        ((ChromeDriver) driver).executeScript("document.querySelectorAll('#sweep-table tbody button')[2].focus()");
+        String focused = (String) ((ChromeDriver) driver).executeScript("return document.activeElement.textContent");
+        recordRequests();
+        wait.until(
+                d -> requests().stream().filter(r -> r.startsWith("/sweeps?")).count() >= 2);
+        assertThat(((ChromeDriver) driver).executeScript("return document.activeElement.textContent"))
+                .isEqualTo(focused);
+
+        // The newest 100 are one page: the older ones load by cursor, and stay through the ticks.
+        WebElement more = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sweeps-more")));
+
+        more.click();
+        wait.until(d -> sweepNames().size() == total);
+        wait.until(ExpectedConditions.invisibilityOf(more));
+        recordRequests();
+        wait.until(
+                d -> requests().stream().filter(r -> r.startsWith("/sweeps?")).count() >= 2);
+        assertThat(sweepNames()).hasSize(total).doesNotHaveDuplicates().contains("paged sweep 000", "paged sweep 100");
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> sweepNames() {
+        return (List<String>) ((ChromeDriver) driver)
+                .executeScript(
+                        "return [...document.querySelectorAll('#sweep-table tbody button')].map(b => b.textContent)");
+    }
+
     /** From now on, the page's requests are recorded for {@link #requests()}. */
     private void recordRequests() {
         ((ChromeDriver) driver)
