@@ -21,19 +21,14 @@ export function setApiKey(key) {
   else sessionStorage.removeItem(KEY_ITEM);
 }
 
-/** Headers for every request: the key as a bearer token, when signed in. */
-export function authHeaders(headers = {}) {
-  const key = apiKey();
-  return key ? { ...headers, Authorization: `Bearer ${key}` } : headers;
-}
-
 const ADVICE = {
   401: 'Sign in with an API key (an admin finds the first one in data/admin.key).',
   403: 'This key may not do that (it needs an admin key, or the quota is used up).',
   429: 'Too many requests or jobs for this key; try again in a moment.',
 };
 
-async function toError(response) {
+/** The error for a refused request; `key` is the key it went with (a 401 then refused that key, not today's). */
+async function toError(response, key) {
   let problem = null;
   try {
     problem = await response.json();
@@ -46,25 +41,37 @@ async function toError(response) {
     // A 401's own detail tells a curl user which header to send; on this page the advice is to sign in.
     const said = response.status === 401 ? '' : `${problem.detail || problem.title || ''} `;
     problem = { ...problem, detail: `${said}${ADVICE[response.status]}` + (retry ? ` (retry after ${retry} s)` : '') };
-    document.dispatchEvent(new CustomEvent('trainyard:auth-problem', { detail: response.status }));
+    document.dispatchEvent(new CustomEvent('trainyard:auth-problem', { detail: { status: response.status, key } }));
   }
   return new ApiError(response.status, problem);
 }
 
+/**
+ * Every API call of this page goes through here; a non-2xx answer is thrown as an ApiError. Every
+ * endpoint the page calls needs a key (README "Security"), so without one the answer is known: the 401
+ * is made here instead of asked for, and a signed-out visit sends nothing (each such request was a red
+ * "Failed to load resource" in the console).
+ */
+async function request(path, init) {
+  const key = apiKey();
+  if (!key) throw new ApiError(401, { title: 'Unauthorized', detail: ADVICE[401] });
+  const response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${key}` } });
+  if (!response.ok) throw await toError(response, key);
+  return response;
+}
+
 /** GET as JSON (the history endpoints also speak CSV and images, so always ask for JSON). */
 export async function getJson(path, signal) {
-  const response = await fetch(path, { headers: authHeaders({ Accept: 'application/json' }), signal });
-  if (!response.ok) throw await toError(response);
+  const response = await request(path, { headers: { Accept: 'application/json' }, signal });
   return response.json();
 }
 
 export async function postJson(path, body) {
-  const response = await fetch(path, {
+  const response = await request(path, {
     method: 'POST',
-    headers: authHeaders({ Accept: 'application/json', 'Content-Type': 'application/json' }),
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw await toError(response);
   return response.status === 204 ? null : response.json();
 }
 
@@ -73,8 +80,7 @@ export async function postJson(path, body) {
  * (it travels only as a header, never in a URL), so the browser would show a 401 instead of the model.
  */
 export async function download(path, fileName) {
-  const response = await fetch(path, { headers: authHeaders(), cache: 'no-store' });
-  if (!response.ok) throw await toError(response);
+  const response = await request(path, { headers: {}, cache: 'no-store' });
   const url = URL.createObjectURL(await response.blob());
   const a = el('a', { href: url, download: fileName, hidden: true });
   document.body.append(a);
@@ -90,8 +96,7 @@ export async function download(path, fileName) {
  * rejects on an HTTP error or a broken connection. Abort with `signal`.
  */
 export async function readEvents(path, onEvent, signal) {
-  const response = await fetch(path, { headers: authHeaders({ Accept: 'text/event-stream' }), signal });
-  if (!response.ok) throw await toError(response);
+  const response = await request(path, { headers: { Accept: 'text/event-stream' }, signal });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let name = 'message';
@@ -125,6 +130,30 @@ export function query(params) {
   return s ? `?${s}` : '';
 }
 
+/**
+ * A createdAt (a job's, a sweep's) as text that sorts like the instant: "2025-01-02T11:12:16.131372Z" becomes
+ * "2025-01-02T11:12:16.131372000Z". The API writes microseconds and drops trailing zeros (".131Z",
+ * or no fraction at all), and Date.parse keeps only milliseconds: jobs created in the same millisecond
+ * (a sweep's members, 0.3 ms apart) compared equal, and the list dropped older-page rows as if deleted.
+ */
+function instantKey(createdAt) {
+  const match = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(createdAt || '');
+  return match ? `${match[1]}.${(match[2] || '').padEnd(9, '0')}Z` : '';
+}
+
+/**
+ * The API's order of its lists: newest first, and between items created in the same instant the larger
+ * id first (GET /jobs and /sweeps sort by created_at DESC, id DESC; cursors go on after the last
+ * (createdAt, id)).
+ * Negative when `a` comes first.
+ */
+export function newestFirst(a, b) {
+  const ka = instantKey(a.createdAt);
+  const kb = instantKey(b.createdAt);
+  if (ka !== kb) return ka > kb ? -1 : 1;
+  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
+}
+
 export const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 
 export function isTerminal(status) {
@@ -144,6 +173,11 @@ export function doneFraction(job) {
 /** Whether early stopping ended this finished job before its last iteration. */
 export function stoppedEarly(job) {
   return job.status === 'SUCCEEDED' && job.stoppedEarly === true;
+}
+
+/** True when the stored model holds the weights of the best point, not the last (early stopping's restoreBest). */
+export function restoredBest(job) {
+  return job?.restoredBest === true && job.bestIteration != null;
 }
 
 export function fmtLoss(value) {

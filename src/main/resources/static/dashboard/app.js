@@ -51,8 +51,16 @@ signoutButton.addEventListener('click', () => {
   showCaller();
 });
 document.addEventListener('trainyard:auth-problem', (e) => {
-  // Only someone who gave a key can have had it revoked; a fresh visitor keeps the "paste a key" text.
-  if (e.detail === 401 && apiKey()) signinStatus.textContent = 'the key was refused (revoked?): sign in again';
+  // Only the key in use can be dropped: a late answer to a request sent with an earlier key says
+  // nothing about this one.
+  if (e.detail.status !== 401 || !apiKey() || e.detail.key !== apiKey()) return;
+  // A key refused mid-session (revoked meanwhile) is no key, as at sign-in: dropping it stops every
+  // timer, the stream and the job's polling from sending it again, and signing out clears what it read,
+  // so a job it showed RUNNING is not left on screen as if still live.
+  setApiKey('');
+  signedOut();
+  signinStatus.textContent = 'the key was refused (revoked or unknown): sign in again';
+  signoutButton.hidden = true;
 });
 // Links to an API resource (a model's JSON or ONNX) carry `data-download`: fetched with the key and
 // saved, since following the link itself would go without it. Ctrl/middle clicks are left alone.
@@ -96,15 +104,36 @@ tabs.forEach((tab, i) => {
   });
 });
 
+/**
+ * The page's own view changes are history entries (pushState), so Back returns to the job or sweep
+ * shown before, not to the page before the dashboard. Following a link already in the address bar
+ * (Back, a typed link) adds none.
+ */
+function remember(hash) {
+  if (location.hash !== hash) history.pushState(null, '', hash);
+}
+
 function openJob(id) {
   list.select(id);
-  history.replaceState(null, '', `#job=${encodeURIComponent(id)}`);
+  remember(`#job=${encodeURIComponent(id)}`);
   showTab('tab-job');
   if (view.id !== id) view.open(id);
 }
 
+// In one column (a phone) the job view is below the list, out of sight: a tap that opens a job
+// brings the view up, or it seemed that nothing happened.
+const oneColumn = window.matchMedia('(max-width: 960px)');
+
+function openJobInSight(id) {
+  openJob(id);
+  if (oneColumn.matches) {
+    document.getElementById('job-name').focus({ preventScroll: true });
+    document.getElementById('panel-job').scrollIntoView({ block: 'start' });
+  }
+}
+
 const list = new JobList({
-  onSelect: openJob,
+  onSelect: openJobInSight,
   onCompareChange: (ids) => {
     compare.set(ids);
     if (ids.length >= 2 && currentTab() === 'tab-job') showTab('tab-compare');
@@ -117,8 +146,8 @@ const compare = new CompareView({
   onClear: () => list.clearCompare(),
 });
 const sweeps = new SweepsView({
-  onOpenJob: openJob,
-  onOpen: (id) => history.replaceState(null, '', `#sweep=${encodeURIComponent(id)}`),
+  onOpenJob: openJobInSight,
+  onOpen: (id) => remember(`#sweep=${encodeURIComponent(id)}`),
 });
 const form = new JobForm({
   onSubmitted: (job) => {
@@ -166,7 +195,8 @@ function signedOut() {
 }
 
 showCaller();
-// Read once even signed out: the list then says why it is empty. The timers only poll with a key.
+// Read once even signed out: the list then says why it is empty (no request goes without a key: api.js
+// answers the 401 itself). The timers only poll with a key.
 list.refresh();
 form.loadDatasets();
 every(LIST_MS, () => (apiKey() ? list.refresh() : null));
@@ -176,14 +206,38 @@ document.addEventListener('visibilitychange', () => {
   if (!document.hidden && apiKey()) list.refresh();
 });
 
-// Deep links: #job=<id> and #sweep=<id>, when the page loads and when the address bar changes them
-// (the page's own changes go through history.replaceState, which fires no hashchange).
+/** The id in a deep link, or null when it cannot be one (empty, or a broken %-escape such as %E0%A4%A). */
+function linkedId(encoded) {
+  try {
+    return decodeURIComponent(encoded) || null;
+  } catch {
+    return null; // URIError: decodeURIComponent throws on malformed escapes
+  }
+}
+
+// Deep links: #job=<id> and #sweep=<id>, when the page loads, when the address bar changes them, and
+// on Back and Forward (the page's own changes go through history.pushState, which fires no hashchange).
 function followLink() {
-  const link = /^#(job|sweep)=(.+)$/.exec(location.hash);
-  if (link && link[1] === 'job') openJob(decodeURIComponent(link[2]));
-  if (link && link[1] === 'sweep') {
+  const link = /^#(job|sweep)=(.*)$/.exec(location.hash);
+  if (!link) {
+    // Back to the page as it was before any job was opened.
+    if (view.id) {
+      view.reset();
+      list.select(null);
+    }
+    return;
+  }
+  const id = linkedId(link[2]);
+  if (id === null) {
+    list.select(null);
+    showTab('tab-job');
+    view.showProblem('Bad link', `"${location.hash}" names no ${link[1]}: the text after "=" is not a valid`
+      + ` ${link[1]} id (a broken %-escape). Open the ${link[1]} from the list instead.`);
+  } else if (link[1] === 'job') {
+    openJob(id);
+  } else {
     showTab('tab-sweeps');
-    sweeps.open(decodeURIComponent(link[2]));
+    sweeps.open(id);
   }
 }
 followLink();

@@ -52,25 +52,60 @@ export function tickLabels(splits, si = false) {
 }
 
 /**
- * On a log axis, labels and grid lines at 1, 2 and 5 per decade when there is room, at each decade
- * when there is less, and at every k-th decade on short charts spanning many: never a crowded axis.
- * A curve inside a decade or two still gets at least three labels (1-2-5, else every split uPlot offers).
+ * The y splits of a log chart, in decades (log10 of the value): at 1, 2 and 5 per decade when there is
+ * room, at each decade when there is less, and at every k-th decade on short charts spanning many: never
+ * a crowded axis. A curve inside a decade or two still gets at least three (1-2-5). The zero line, when
+ * there is one, is split and labelled too.
  */
-function logSplits(u, splits) {
-  const { min, max } = u.scales.y;
-  // log10(max) − log10(min), not log10(max / min): a diverged 1e305 over 1e-3 overflows the quotient.
-  const decades = Math.max(Math.log10(max) - Math.log10(min), 1e-9);
-  const perDecade = (u.over.clientHeight || u.height) / decades;
+function logSplits(height, { min, max, zero }) {
+  const low = zero === null ? min : zero + 1;
+  const perDecade = height / Math.max(max - low, 1);
   const every = perDecade >= 30 ? 1 : Math.ceil(30 / perDecade);
-  const exponent = (v) => Math.floor(Math.log10(v) + 1e-9);
-  const lead = (v) => Math.round(v / 10 ** exponent(v));
-  const pick = (keep) => splits.map((v) => (v > 0 && keep(v) ? v : null));
-  const count = (chosen) => chosen.filter((v) => v !== null).length;
-  let chosen = pick((v) => (lead(v) === 1 && exponent(v) % every === 0)
-    || (perDecade >= 90 && (lead(v) === 2 || lead(v) === 5)));
-  if (count(chosen) < 3) chosen = pick((v) => [1, 2, 5].includes(lead(v)));
-  if (count(chosen) < 3) chosen = pick(() => true);
-  return chosen;
+  const pick = (withTwoAndFive) => {
+    const splits = zero === null ? [] : [zero];
+    for (let decade = low; decade <= max; decade += 1) {
+      if (decade % every === 0 || withTwoAndFive) splits.push(decade);
+      if (withTwoAndFive && decade < max) splits.push(decade + Math.log10(2), decade + Math.log10(5));
+    }
+    return splits;
+  };
+  const splits = pick(perDecade >= 90);
+  return splits.length - (zero === null ? 0 : 1) >= 3 ? splits : pick(true);
+}
+
+/**
+ * A log chart's columns and range: log10 of each value, drawn on a linear axis. uPlot's own log scale
+ * cannot go much below 1e-15 (its scale minimum rounds to 0 and its tick loop runs until the page throws
+ * "Invalid array length"), and a vanishing gradient is 1e-13 and smaller: the values it dropped are what a
+ * gradient chart is for. The axis reaches from the decade of the smallest positive value to that of the
+ * largest; zeros get a line of their own one decade below, labelled 0, so they read as zeros, not as a
+ * curve that ended. Negative values cannot be shown: gaps.
+ */
+function logColumns(seriesValues) {
+  let low = Infinity;
+  let high = -Infinity;
+  let zeros = false;
+  for (const values of seriesValues) {
+    for (const v of values) {
+      if (!plottable(v)) continue;
+      if (v > 0) {
+        const decade = Math.log10(v);
+        low = Math.min(low, decade);
+        high = Math.max(high, decade);
+      } else if (v === 0) {
+        zeros = true;
+      }
+    }
+  }
+  if (low === Infinity) [low, high] = [0, 0]; // nothing positive: one decade from 1 to 10
+  const min = Math.floor(low);
+  const max = Math.max(Math.ceil(high), min + 1);
+  const zero = zeros ? min - 1 : null;
+  const columns = seriesValues.map((values) => values.map((v) => {
+    if (!plottable(v) || v < 0) return null;
+    return v === 0 ? zero : Math.log10(v);
+  }));
+  return { columns, range: { min: zero ?? min, max, zero } };
 }
 
 // Iterations are whole numbers: the x axis steps 1, 2, 5, 10, … and never shows 0.5 or ±5e-9.
@@ -86,18 +121,6 @@ const OFF_CHART = 1e15;
 
 function plottable(v) {
   return v !== null && v !== undefined && Number.isFinite(v) && Math.abs(v) <= OFF_CHART;
-}
-
-/**
- * Much below this uPlot's log axis breaks: near 1e-15 its scale minimum rounds to 0 and its tick loop runs
- * until the page throws "Invalid array length" (a diverged job's gradient norms reach 1e-46). Tried: 1e-12
- * beside 1e15 keeps labels. Smaller values are drawn as a gap, like zero.
- */
-const LOG_FLOOR = 1e-12;
-
-/** Log axes cannot show zero or negative values: leave a gap there instead. */
-function positive(values) {
-  return values.map((v) => (plottable(v) && v >= LOG_FLOOR ? v : null));
 }
 
 /** True when a series has at most two points to draw, too few for a visible line. */
@@ -149,7 +172,7 @@ export class LineChart {
       const end = (s) => {
         for (let i = s.values.length - 1; i >= 0; i -= 1) {
           const v = s.values[i];
-          if (plottable(v) && (!this.log || v >= LOG_FLOOR)) return v;
+          if (plottable(v) && (!this.log || v >= 0)) return v;
         }
         return -Infinity;
       };
@@ -165,7 +188,16 @@ export class LineChart {
       return;
     }
     this.placeholder.hidden = true;
-    const data = [x, ...series.map((s) => (this.log ? positive(s.values) : finite(s.values)))];
+    let columns;
+    if (this.log) {
+      const scaled = logColumns(series.map((s) => s.values));
+      columns = scaled.columns;
+      this.range = scaled.range;
+    } else {
+      columns = series.map((s) => finite(s.values));
+      this.range = null;
+    }
+    const data = [x, ...columns];
     const signature = JSON.stringify([this.log, series.map((s) => [s.label, s.color, s.dash, sparse(s.values)])]);
     if (this.plot && signature === this.signature) {
       this.plot.setData(data);
@@ -195,6 +227,12 @@ export class LineChart {
     }
   }
 
+  /** A plotted value as the value it stands for (log charts plot log10 of it, and zeros on their line). */
+  valueOf(v) {
+    if (!this.log || v === null || v === undefined) return v;
+    return v === this.range.zero ? 0 : 10 ** v;
+  }
+
   options(series) {
     const axis = { stroke: '#475569', grid: { stroke: '#e2e8f0', width: 1 }, ticks: { stroke: '#cbd5e1', width: 1 } };
     return {
@@ -203,13 +241,19 @@ export class LineChart {
       scales: {
         // a single point gets a range around it instead of a zero-width one
         x: { time: false, range: (u, min, max) => (min === max ? [Math.max(0, min - 1), Math.max(0, min - 1) + 2] : [min, max]) },
-        y: this.log ? { distr: 3, log: 10 } : { distr: 1 },
+        // log: the columns are log10 of the values (logColumns), on a range read at every update
+        y: this.log ? { distr: 1, range: () => [this.range.min, this.range.max] } : { distr: 1 },
       },
       axes: [
         { ...axis, label: 'iteration', labelSize: 18, incrs: WHOLE_STEPS, values: (u, splits) => tickLabels(splits, true) },
         this.log
-          ? { ...axis, size: 56, values: (u, splits) => tickLabels(splits), filter: logSplits,
-            grid: { ...axis.grid, filter: logSplits }, ticks: { ...axis.ticks, filter: logSplits } }
+          ? {
+            ...axis,
+            size: 56,
+            splits: (u) => logSplits(u.over.clientHeight || u.height, this.range),
+            values: (u, splits) => tickLabels(splits.map((s) => 10 ** s))
+              .map((label, i) => (splits[i] === this.range.zero ? '0' : label)),
+          }
           : { ...axis, size: 56, values: (u, splits) => tickLabels(splits) },
       ],
       series: [
@@ -222,7 +266,7 @@ export class LineChart {
           spanGaps: true,
           // one or two points make no line: show them as dots so a short or diverged run is not an empty chart
           points: sparse(s.values) ? { show: true, size: 9, fill: s.color } : { show: false },
-          value: (u, v) => fmtLoss(v),
+          value: (u, v) => fmtLoss(this.valueOf(v)),
         })),
       ],
       cursor: { drag: { x: true, y: false } },

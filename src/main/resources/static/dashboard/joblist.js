@@ -1,14 +1,12 @@
 // The job list: pages through GET /jobs with cursors, keeps itself live with a few requests per tick
 // whatever its length (never one request per job), and updates rows in place.
-import { doneFraction, el, fmtInt, fmtLoss, getJson, isTerminal, query, stoppedEarly } from './api.js';
+import {
+  doneFraction, el, fmtInt, fmtLoss, getJson, isTerminal, newestFirst, query, restoredBest, stoppedEarly,
+} from './api.js';
 
 const PAGE = 50;
 const RUNNING_WINDOW = 200;
 const MAX_COMPARED = 10;
-
-function time(job) {
-  return Date.parse(job.createdAt) || 0;
-}
 
 export class JobList {
   constructor({ onSelect, onCompareChange }) {
@@ -76,6 +74,7 @@ export class JobList {
       this.error.hidden = true;
       this.error.classList.remove('muted');
     } catch (e) {
+      if (generation !== this.generation) return; // signed out (or filters changed) meanwhile: not this list's error
       // Signed out is not a failure: the advice to sign in, in grey, not a red "could not load".
       this.error.textContent = e.status === 401 ? e.message : `Could not load jobs: ${e.message}`;
       this.error.classList.toggle('muted', e.status === 401);
@@ -87,10 +86,11 @@ export class JobList {
   mergeFirstPage(page) {
     const ids = new Set(page.items.map((j) => j.id));
     // A known job that the first page should hold but does not was deleted or left the filter. When
-    // there are more pages, only the first page's time window can be judged.
-    const oldest = page.nextCursor && page.items.length ? time(page.items[page.items.length - 1]) : -Infinity;
+    // there are more pages, only the jobs ordered before the first page's last one can be judged; a
+    // job after it (even in the same millisecond) belongs to an older page.
+    const last = page.nextCursor && page.items.length ? page.items[page.items.length - 1] : null;
     for (const [id, job] of this.jobs) {
-      if (!ids.has(id) && time(job) >= oldest) this.jobs.delete(id);
+      if (!ids.has(id) && (!last || newestFirst(job, last) < 0)) this.jobs.delete(id);
     }
     page.items.forEach((j) => this.jobs.set(j.id, j));
     if (!this.pagedBeyondFirst || !page.nextCursor) {
@@ -184,7 +184,7 @@ export class JobList {
   }
 
   render() {
-    const ordered = [...this.jobs.values()].sort((a, b) => time(b) - time(a) || b.id.localeCompare(a.id));
+    const ordered = [...this.jobs.values()].sort(newestFirst);
     let previous = null;
     for (const job of ordered) {
       let row = this.rows.get(job.id);
@@ -228,7 +228,9 @@ export class JobList {
     const progress = el('progress', { max: 1, value: 0 });
     const row = el('tr', { dataset: { jobId: job.id } },
       el('td', {}, checkbox),
-      el('td', { className: 'name-cell' }, open, el('span', { className: 'sub muted' })),
+      // The loss shows twice: in its column, and under the name where a phone-wide list hides the column.
+      el('td', { className: 'name-cell' }, open, el('span', { className: 'sub muted' }),
+        el('span', { className: 'sub muted narrow-only' })),
       el('td', {}, el('span', { className: 'badge' })),
       el('td', { className: 'progress-cell' }, progress, el('span', { className: 'sub muted' })),
       el('td', { className: 'num loss' }));
@@ -242,7 +244,7 @@ export class JobList {
 
   fillRow(row, job) {
     const [, nameCell, statusCell, progressCell, lossCell] = row.children;
-    const open = nameCell.firstChild;
+    const [open, specLine, lossLine] = nameCell.children;
     const name = job.name || job.id.slice(0, 8);
     if (open.textContent !== name) {
       open.textContent = name;
@@ -251,7 +253,7 @@ export class JobList {
     const sizes = job.layerSizes || [];
     const kind = sizes.length === 2 ? 'linear' : job.spec?.activation ?? '';
     const sub = `${sizes.join('–')} · ${kind} · α ${job.spec?.alpha ?? ''}`;
-    if (nameCell.lastChild.textContent !== sub) nameCell.lastChild.textContent = sub;
+    if (specLine.textContent !== sub) specLine.textContent = sub;
     const badge = statusCell.firstChild;
     if (badge.textContent !== job.status) {
       badge.textContent = job.status;
@@ -266,6 +268,13 @@ export class JobList {
     const text = stoppedEarly(job) ? `stopped early at ${fmtInt(p.iteration)}` : `${Math.floor(fraction * 100)}%`;
     bar.setAttribute('aria-label', `${name}: ${stoppedEarly(job) ? `done, ${text}` : `${Math.round(fraction * 100)}%`}`);
     progressCell.lastChild.textContent = text;
-    lossCell.textContent = fmtLoss(job.trainLoss);
+    // With a restored best point the model is another point's: the last point's loss says it is that.
+    const restored = restoredBest(job);
+    const note = restored ? `last point; model: iteration ${fmtInt(job.bestIteration)}` : '';
+    const loss = fmtLoss(job.trainLoss);
+    if (lossCell.firstChild?.textContent !== loss || lossCell.children.length !== (restored ? 1 : 0)) {
+      lossCell.replaceChildren(loss, ...(restored ? [el('span', { className: 'sub muted' }, note)] : []));
+    }
+    lossLine.textContent = `train loss ${loss}${restored ? ` (${note})` : ''}`;
   }
 }

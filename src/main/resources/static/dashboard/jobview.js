@@ -1,7 +1,8 @@
 // One job, live: status and progress from GET /jobs/{id}/events (Server-Sent Events), or by polling
 // GET /jobs/{id} where the stream is not available; loss and gradient curves grow with `since`.
 import {
-  doneFraction, el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query, readEvents, stoppedEarly,
+  doneFraction, el, fmtDuration, fmtInt, fmtLoss, fmtTime, getJson, isTerminal, postJson, query, readEvents,
+  restoredBest, stoppedEarly,
 } from './api.js';
 import { LineChart, SET_STYLES, seriesStyle } from './charts.js';
 
@@ -9,6 +10,8 @@ const FIRST_POINTS = 1500; // the whole history, downsampled, when a job is open
 const CHUNK_POINTS = 300; // each incremental fetch, downsampled
 const MAX_POINTS = 6000; // beyond this the curve is fetched again, downsampled, to stay light
 const POLL_MS = 1000;
+// A finished job without a single history point (cancelled while queued, failed in setup): nothing is coming.
+const NO_HISTORY = 'No history: the job ended before its first point.';
 
 export class JobView {
   constructor({ onJob }) {
@@ -48,12 +51,9 @@ export class JobView {
     } catch (e) {
       if (token !== this.token) return;
       // A 401 is not "not found": a deep link opened in a new tab (signed out) is re-opened on sign-in.
-      document.getElementById('job-name').textContent = e.status === 401
+      this.showProblem(e.status === 401
         ? 'Sign in to see this job'
-        : e.status === 404 ? 'Job not found' : 'Could not load the job';
-      document.getElementById('job-id').textContent = `${id}: ${e.message}`;
-      this.lossChart.clear(' ');
-      this.gradientChart.clear(' ');
+        : e.status === 404 ? 'Job not found' : 'Could not load the job', `${id}: ${e.message}`);
       return;
     }
     if (token !== this.token) return;
@@ -73,7 +73,34 @@ export class JobView {
     this.timer = null;
   }
 
-  /** Signed out: stops following the job and shows none (its data was read with the old key). */
+  /**
+   * Shows a problem instead of a job (not found, a bad link): nothing of the job shown before stays
+   * under it, and no job counts as open, so opening that job again reads it again.
+   */
+  showProblem(title, detail) {
+    this.close();
+    this.job = null;
+    this.shownModel = null;
+    document.getElementById('job-none').hidden = true;
+    document.getElementById('job-detail').hidden = false;
+    document.getElementById('job-name').textContent = title;
+    document.getElementById('job-id').textContent = detail;
+    const badge = document.getElementById('job-status');
+    badge.textContent = '';
+    badge.className = 'badge';
+    this.cancelButton.hidden = true;
+    document.getElementById('job-progress').value = 0;
+    document.getElementById('job-progress-text').textContent = '';
+    document.getElementById('job-facts').replaceChildren();
+    document.getElementById('model-view').hidden = true;
+    document.getElementById('job-error').hidden = true;
+    showDiagnostics(null);
+    this.setLive('');
+    this.lossChart.clear(' ');
+    this.gradientChart.clear(' ');
+  }
+
+  /** Shows no job (signed out: its data was read with the old key; or Back to no link) and stops following it. */
   reset() {
     this.close();
     this.job = null;
@@ -128,7 +155,9 @@ export class JobView {
         // Back after an outage: the "connection problem" line stayed although the data flowed again.
         if (token === this.token) this.setLive(`live (polling every ${POLL_MS / 1000} s)`);
       } catch (e) {
-        this.setLive(`connection problem: ${e.message}; retrying`);
+        // A refused key is not retried: signing out (app.js) has closed this view, so token is stale.
+        if (token !== this.token) return;
+        this.setLive(`connection problem: ${e.message.replace(/\.$/, '')}; retrying`);
       }
       if (token !== this.token) return;
       if (isTerminal(this.job.status)) {
@@ -179,15 +208,20 @@ export class JobView {
   }
 
   draw() {
+    const ended = isTerminal(this.job?.status);
     const l = this.losses;
-    if (l) {
+    if (l && ended && l.iteration.length === 0) {
+      this.lossChart.clear(NO_HISTORY);
+    } else if (l) {
       const series = ['train', 'validation', 'test']
         .filter((name) => Array.isArray(l.columns[name]))
         .map((name) => ({ label: name, ...SET_STYLES[name], values: l.columns[name] }));
       this.lossChart.update(l.iteration, series);
     }
     const g = this.gradients;
-    if (g) {
+    if (g && ended && g.iteration.length === 0) {
+      this.gradientChart.clear(NO_HISTORY);
+    } else if (g) {
       const series = Object.keys(g.columns).map((name, i) => ({
         label: name, ...seriesStyle(i), values: g.columns[name],
       }));
@@ -224,10 +258,13 @@ export class JobView {
     document.getElementById('job-progress-text').textContent = parts.join(' · ');
 
     const spec = job.spec || {};
+    // The job's losses are the last point's; with a restored best point the model's (shown with the
+    // model below) are another point's, so these say which they are.
+    const at = restoredBest(job) ? ' (last point)' : '';
     const facts = [
-      ['Train loss', fmtLoss(job.trainLoss)],
-      ['Validation loss', fmtLoss(job.validationLoss)],
-      ['Test loss', fmtLoss(job.testLoss)],
+      [`Train loss${at}`, fmtLoss(job.trainLoss)],
+      [`Validation loss${at}`, fmtLoss(job.validationLoss)],
+      [`Test loss${at}`, fmtLoss(job.testLoss)],
       ['Layers', (job.layerSizes || []).join(' → ')],
       ['Activation', `${spec.activation ?? '–'}${spec.bias ? ', bias' : ''}`],
       ['alpha · scale', `${spec.alpha ?? '–'} · ${spec.scale ?? '–'}`],
@@ -242,7 +279,9 @@ export class JobView {
       ['Finished', fmtTime(job.finishedAt)],
     ];
     const dl = document.getElementById('job-facts');
-    dl.replaceChildren(...facts.map(([k, v]) => el('div', {}, el('dt', {}, k), el('dd', {}, String(v)))));
+    // A long fact (early stopping's) wraps rather than hiding its end behind an ellipsis.
+    dl.replaceChildren(...facts.map(([k, v]) => el('div', {}, el('dt', {}, k),
+      el('dd', { title: String(v), className: String(v).length > 24 ? 'wrap' : '' }, String(v)))));
     if (job.modelId) {
       dl.append(el('div', {}, el('dt', {}, 'Model'),
         el('dd', {}, el('a', { href: `/models/${encodeURIComponent(job.modelId)}`, className: 'mono', dataset: { download: `model-${job.modelId}.json` } }, job.modelId.slice(0, 8)))));
@@ -281,7 +320,15 @@ export class JobView {
     const onnx = document.getElementById('model-onnx');
     onnx.href = `${path}?format=onnx`;
     onnx.dataset.download = `model-${modelId}.onnx`;
+    const job = this.job;
+    const weightsOf = restoredBest(job) && job.modelId === modelId
+      ? `iteration ${fmtInt(job.bestIteration)} (restored best)` : 'the last point';
     const facts = [
+      // The model's own losses: with a restored best point, not the job's last ones above.
+      ['Model train loss', fmtLoss(model.trainLoss)],
+      ...(model.validationLoss !== undefined ? [['Model validation loss', fmtLoss(model.validationLoss)]] : []),
+      ['Model test loss', fmtLoss(model.testLoss)],
+      ['Weights of', weightsOf],
       ['Data set', lineage.datasetName ?? lineage.datasetId ?? '–'],
       ['Data digest', lineage.dataDigest ? `${lineage.dataDigest.slice(0, 12)}…` : '–', lineage.dataDigest],
       ['Inputs', (model.inputColumns || []).join(', ') || '–'],

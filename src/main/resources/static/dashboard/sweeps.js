@@ -1,10 +1,11 @@
 // Sweeps: the list, one sweep's leaderboard, and its best curves on one chart.
 // Field names are read defensively: the sweep API is newer than the job API.
-import { ApiError, el, fmtLoss, fmtParams, fmtTime, getJson, query } from './api.js';
+import { ApiError, el, fmtLoss, fmtParams, fmtTime, getJson, newestFirst, query } from './api.js';
 import { LineChart, alignCurves, seriesStyle } from './charts.js';
 
 const CURVES = 12; // the best this many jobs are drawn; a legend of 200 lines helps nobody
 const POINTS = 300;
+const PAGE = 100;
 
 function counts(sweep) {
   const c = sweep.statusCounts || sweep.counts || {};
@@ -23,8 +24,16 @@ export class SweepsView {
     this.onOpen = onOpen;
     this.selected = null;
     this.sweep = null;
+    this.missing = null; // the selected sweep's id once the server said there is no such sweep (404)
     this.available = true;
     this.tbody = document.querySelector('#sweep-table tbody');
+    this.sweeps = new Map(); // id → sweep, the first page and the older pages loaded
+    this.rows = new Map(); // id → <tr>, updated in place (a rebuilt row would throw the focus to the page body)
+    this.nextCursor = null;
+    this.pagedBeyondFirst = false;
+    this.generation = 0; // bumps on sign-out: a late answer read with the old key is dropped
+    this.more = document.getElementById('sweeps-more');
+    this.more.addEventListener('click', () => this.loadMore());
     this.chart = new LineChart(document.getElementById('sweep-chart'), { height: 320, log: true });
     const log = document.getElementById('sweep-log');
     log.addEventListener('change', () => this.chart.setLog(log.checked));
@@ -33,8 +42,15 @@ export class SweepsView {
   /** Signed out: the sweeps read with the old key go. */
   reset() {
     this.selected = null;
+    this.missing = null;
     this.sweep = null;
     this.drawnFinal = false;
+    this.generation++;
+    this.sweeps.clear();
+    this.rows.clear();
+    this.nextCursor = null;
+    this.pagedBeyondFirst = false;
+    this.more.hidden = true;
     this.tbody.replaceChildren();
     this.chart.clear();
     document.getElementById('sweep-detail').hidden = true;
@@ -46,43 +62,121 @@ export class SweepsView {
   /** Called every few seconds while the Sweeps tab is shown. */
   async tick() {
     await this.refreshList();
-    if (this.selected && !(this.sweep && this.sweep.finished === true && this.drawnFinal)) {
+    // A sweep that is not there (deleted, another owner's, a wrong link) will not appear by asking
+    // again every 3 s: it is read again only when opened again.
+    if (this.selected && this.selected !== this.missing
+      && !(this.sweep && this.sweep.finished === true && this.drawnFinal)) {
       await this.refreshSweep(this.selected);
     }
   }
 
+  /**
+   * The first page, read again every tick; older pages ("Load older sweeps", by cursor like the job
+   * list) are kept, or the sweeps beyond the newest hundred were out of the page's reach.
+   */
   async refreshList() {
     const message = document.getElementById('sweeps-message');
+    const generation = this.generation;
     try {
-      const answer = await getJson(`/sweeps${query({ limit: 100 })}`);
-      const items = answer.items || [];
-      message.hidden = items.length > 0;
-      message.textContent = 'No sweeps yet. POST /sweeps with a base spec and a grid runs one job per grid point.';
-      document.getElementById('sweep-table').hidden = items.length === 0;
-      this.tbody.replaceChildren(...items.map((s) => this.row(s)));
+      const page = await getJson(`/sweeps${query({ limit: PAGE })}`);
+      if (generation !== this.generation) return;
+      this.mergeFirstPage(page);
+      this.render();
     } catch (e) {
+      if (generation !== this.generation) return;
       message.hidden = false;
       document.getElementById('sweep-table').hidden = true;
+      this.more.hidden = true;
       message.textContent = e instanceof ApiError && e.status === 404
         ? 'This server has no sweeps yet.'
         : `Could not load sweeps: ${e.message}`;
     }
   }
 
+  /** As the job list does: a known sweep ordered before the first page's last one but not on it is gone. */
+  mergeFirstPage(page) {
+    const items = page.items || [];
+    const ids = new Set(items.map((sweep) => sweep.id));
+    const last = page.nextCursor && items.length ? items[items.length - 1] : null;
+    for (const [id, sweep] of this.sweeps) {
+      if (!ids.has(id) && (!last || newestFirst(sweep, last) < 0)) this.sweeps.delete(id);
+    }
+    items.forEach((sweep) => this.sweeps.set(sweep.id, sweep));
+    if (!this.pagedBeyondFirst || !page.nextCursor) {
+      this.nextCursor = page.nextCursor || null;
+      this.pagedBeyondFirst = this.pagedBeyondFirst && Boolean(page.nextCursor);
+    }
+  }
+
+  async loadMore() {
+    if (!this.nextCursor) return;
+    const generation = this.generation;
+    this.more.disabled = true;
+    try {
+      const page = await getJson(`/sweeps${query({ limit: PAGE, cursor: this.nextCursor })}`);
+      if (generation !== this.generation) return;
+      (page.items || []).forEach((sweep) => this.sweeps.set(sweep.id, sweep));
+      this.nextCursor = page.nextCursor || null;
+      this.pagedBeyondFirst = true;
+      this.render();
+    } catch (e) {
+      const message = document.getElementById('sweeps-message');
+      message.textContent = `Could not load older sweeps: ${e.message}`;
+      message.hidden = false;
+    } finally {
+      this.more.disabled = false;
+    }
+  }
+
+  /** Rows in the API's order, updated in place; only rows out of place move. */
+  render() {
+    const ordered = [...this.sweeps.values()].sort(newestFirst);
+    const message = document.getElementById('sweeps-message');
+    message.hidden = ordered.length > 0;
+    message.textContent = 'No sweeps yet. POST /sweeps with a base spec and a grid runs one job per grid point.';
+    document.getElementById('sweep-table').hidden = ordered.length === 0;
+    let previous = null;
+    for (const sweep of ordered) {
+      let tr = this.rows.get(sweep.id);
+      if (!tr) {
+        tr = this.row(sweep);
+        this.rows.set(sweep.id, tr);
+      }
+      this.fillRow(tr, sweep);
+      const expected = previous ? previous.nextSibling : this.tbody.firstChild;
+      if (expected !== tr) this.tbody.insertBefore(tr, expected);
+      previous = tr;
+    }
+    for (const [id, tr] of this.rows) {
+      if (!this.sweeps.has(id)) {
+        tr.remove();
+        this.rows.delete(id);
+      }
+    }
+    this.more.hidden = !this.nextCursor;
+  }
+
   row(s) {
-    const open = el('button', { type: 'button', className: 'link' }, s.name || s.id.slice(0, 8));
+    const open = el('button', { type: 'button', className: 'link' });
     open.addEventListener('click', () => this.open(s.id));
-    const tr = el('tr', { className: s.id === this.selected ? 'selected' : '' },
-      el('td', {}, open),
-      el('td', { className: 'num' }, String(s.size ?? s.jobs ?? '–')),
-      el('td', {}, counts(s)),
-      el('td', {}, s.selectBy || 'validation'),
-      el('td', {}, fmtTime(s.createdAt)));
-    return tr;
+    return el('tr', {}, el('td', {}, open), el('td', { className: 'num' }), el('td', {}), el('td', {}), el('td', {}));
+  }
+
+  fillRow(tr, s) {
+    const texts = [s.name || s.id.slice(0, 8), String(s.size ?? s.jobs ?? '–'), counts(s), s.selectBy || 'validation',
+      fmtTime(s.createdAt)];
+    const [openCell, ...cells] = tr.children;
+    const open = openCell.firstChild;
+    if (open.textContent !== texts[0]) open.textContent = texts[0];
+    cells.forEach((cell, i) => {
+      if (cell.textContent !== texts[i + 1]) cell.textContent = texts[i + 1];
+    });
+    tr.classList.toggle('selected', s.id === this.selected);
   }
 
   async open(id) {
     this.selected = id;
+    this.missing = null;
     this.onOpen(id);
     this.sweep = null;
     this.drawnFinal = false;
@@ -98,6 +192,7 @@ export class SweepsView {
       sweep = await getJson(`/sweeps/${encodeURIComponent(id)}`);
     } catch (e) {
       if (id !== this.selected) return;
+      if (e.status === 404) this.missing = id;
       document.getElementById('sweep-detail').hidden = false;
       document.getElementById('sweep-name').textContent = `Could not load the sweep: ${e.message}`;
       // Nothing of another sweep (or a "Loading…") stays under the message.

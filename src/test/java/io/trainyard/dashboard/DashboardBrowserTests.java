@@ -58,6 +58,9 @@ class DashboardBrowserTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private WebDriver driver;
     private WebDriverWait wait;
     private Path profile;
@@ -453,6 +456,32 @@ class DashboardBrowserTests {
                 .as("page width, window width")
                 .satisfies(w ->
                         assertThat(((Number) w.get(0)).intValue()).isLessThanOrEqualTo(((Number) w.get(1)).intValue()));
+        // The job list's columns fit its box (the loss moves under the name), so no inner scroll hides them.
+        ChromeDriver chrome = (ChromeDriver) driver;
+        Object list = chrome.executeScript(
+                "const w = document.querySelector('.jobs .table-wrap'); return [w.scrollWidth, w.clientWidth]");
+        assertThat((List<?>) list)
+                .as("job list width, its box's width")
+                .satisfies(w ->
+                        assertThat(((Number) w.get(0)).intValue()).isLessThanOrEqualTo(((Number) w.get(1)).intValue()));
+        WebElement row = driver.findElement(By.cssSelector("#job-table tbody tr[data-job-id='" + id + "']"));
+        assertThat(row.findElement(By.cssSelector(".narrow-only")).getText()).startsWith("train loss ");
+        // A tap on a job in the list brings the job view (below the list) into sight.
+        chrome.executeScript("window.scrollTo(0, 0)");
+        row.findElement(By.cssSelector(".job-open")).click();
+        wait.until(d ->
+                (Boolean) chrome.executeScript("const r = document.getElementById('job-name').getBoundingClientRect();"
+                        + "return r.top > -1 && r.bottom <= window.innerHeight")); // -1: sub-pixel layout
+        assertThat(activeElementId()).isEqualTo("job-name");
+        // The gradient-health table fits the phone's width (it was cut off at "satu…").
+        WebElement diagnostics = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("job-diagnostics")));
+        Object table = chrome.executeScript(
+                "const t = arguments[0].querySelector('table'); return [t.scrollWidth, arguments[0].clientWidth]",
+                diagnostics);
+        assertThat((List<?>) table)
+                .as("gradient table width, its box's width")
+                .satisfies(w ->
+                        assertThat(((Number) w.get(0)).intValue()).isLessThanOrEqualTo(((Number) w.get(1)).intValue()));
         screenshot(Path.of("target", "dashboard-narrow.png"));
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 1200));
         // Clicks land where the page was laid out: wait until it is wide again.
@@ -581,6 +610,326 @@ class DashboardBrowserTests {
         assertThat(row.findElement(By.cssSelector(".progress-cell .sub")).getText())
                 .isEqualTo(String.format(java.util.Locale.ENGLISH, "stopped early at %,d", stoppedAt));
         assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(9)
+    void aKeyRevokedWhileAJobIsWatchedIsDroppedAndNothingIsSentWithItAgain() throws InterruptedException {
+        Http admin = new Http(port);
+        var created = admin.post("/keys", Map.of("name", "revoked-" + System.nanoTime(), "role", "user"))
+                .expect(201);
+        String key = created.get("key").asString();
+        String id = admin.as(key).post("/jobs", """
+                        {"name": "watched by a revoked key", "dataset": "hw5", "layers": [20], "alpha": 0.0002,
+                         "iterations": 500000, "seed": 7}""").expect(202).get("id").asString();
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signIn(key, "signed in as " + created.get("name").asString() + " (user)");
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "RUNNING"));
+        wait.until(d -> rowNames().contains("watched by a revoked key"));
+
+        assertThat(admin.delete("/keys/" + created.get("id").asString()).status())
+                .isEqualTo(204);
+        // The next request refused (the list's tick, the stream, the polling) drops the key and signs out.
+        wait.until(d -> ((ChromeDriver) d).executeScript("return sessionStorage.getItem('trainyard.key')") == null);
+        assertThat(driver.findElement(By.id("signin-status")).getText())
+                .isEqualTo("the key was refused (revoked or unknown): sign in again");
+        // Nothing read with the refused key stays on screen as if live: not the RUNNING job, not the list.
+        assertThat(driver.findElement(By.id("job-detail")).isDisplayed()).isFalse();
+        assertThat(rowNames()).isEmpty();
+        assertThat(driver.findElement(By.id("jobs-error")).getText()).contains("Sign in");
+        assertThat(driver.getCurrentUrl()).doesNotContain("#job=");
+
+        recordRequests();
+        Thread.sleep(3000); // an absence is watched for a while: a list tick (2 s) and three polling ticks (1 s)
+        assertThat(requests()).as("requests after the key was refused").isEmpty();
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(10)
+    void loadingOlderJobsKeepsThoseCreatedInTheFirstPagesLastMillisecond() {
+        // 55 jobs whose creation times share milliseconds (a sweep's members are created 0.3 ms apart),
+        // and three of them one instant: the first page (50) ends inside a millisecond that the next page
+        // goes on in, at a tie the API breaks by id.
+        Http http = new Http(port);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 55; i++) {
+            ids.add(http.post("/jobs", """
+                    {"name": "tied %02d", "dataset": "hw5", "alpha": 0.001, "iterations": 0, "seed": 1}""".formatted(i)).expect(202).get("id").asString());
+        }
+        java.time.Instant base = java.time.Instant.parse("2001-02-03T04:05:06Z");
+        for (int i = 0; i < ids.size(); i++) {
+            // i = 0..9 in one millisecond, 50 µs apart; 4, 5 and 6 (around the page's end) at one instant
+            int micros = (i / 10) * 1000 + (i >= 4 && i <= 6 ? 4 : i % 10) * 50;
+            jdbc.sql("UPDATE jobs SET created_at = :at WHERE id = :id")
+                    .param(
+                            "at",
+                            java.time.OffsetDateTime.ofInstant(
+                                    base.plus(micros, java.time.temporal.ChronoUnit.MICROS), java.time.ZoneOffset.UTC))
+                    .param("id", ids.get(i))
+                    .update();
+        }
+        List<String> paged = new java.util.ArrayList<>();
+        String cursor = "";
+        do {
+            var page = http.get("/jobs?name=tied&limit=50" + (cursor.isEmpty() ? "" : "&cursor=" + cursor))
+                    .json();
+            page.get("items").forEach(job -> paged.add(job.get("name").asString()));
+            cursor = page.get("nextCursor").isNull()
+                    ? null
+                    : page.get("nextCursor").asString();
+        } while (cursor != null);
+        assertThat(paged).as("the API pages every job once").hasSize(55).doesNotHaveDuplicates();
+
+        driver.get("http://localhost:" + port + "/");
+        signInIfAsked();
+        field("filter-name", "tied");
+        wait.until(d -> rowNames().size() == 50 && rowNames().stream().allMatch(name -> name.startsWith("tied")));
+        recordRequests();
+        driver.findElement(By.id("jobs-more")).click();
+        wait.until(d -> rowNames().size() == 55);
+        // Two more ticks of the list: the first ran wholly after the older page arrived.
+        wait.until(d -> requests().stream()
+                        .filter(r -> r.equals("/jobs?name=tied&limit=50"))
+                        .count()
+                >= 2);
+        wait.until(ExpectedConditions.textToBe(By.id("jobs-count"), "55 shown"));
+        assertThat(rowNames()).as("in the API's order").isEqualTo(paged);
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(11)
+    void backAndForwardGoThroughTheJobsAndSweepsOpenedAndABrokenLinkSaysSo() {
+        Http http = new Http(port);
+        String first = http.post("/jobs", """
+                        {"name": "history first", "dataset": "hw5", "alpha": 0.001, "iterations": 5, "seed": 1}""").expect(202).get("id").asString();
+        String second = http.post("/jobs", """
+                        {"name": "history second", "dataset": "hw5", "alpha": 0.001, "iterations": 5, "seed": 1}""").expect(202).get("id").asString();
+        http.post("/sweeps", """
+                {"name": "history sweep", "base": {"dataset": "hw5", "layers": [3], "alpha": 0.001, "iterations": 5,
+                  "validationFraction": 0.25}, "grid": {"seed": [1, 2]}}""").expect(202);
+        driver.get("http://localhost:" + port + "/");
+        signInIfAsked();
+        for (String id : List.of(first, second)) {
+            wait.until(ExpectedConditions.elementToBeClickable(
+                            By.cssSelector("#job-table tbody tr[data-job-id='" + id + "'] .job-open")))
+                    .click();
+            wait.until(ExpectedConditions.textToBe(By.id("job-id"), id));
+        }
+        driver.findElement(By.id("tab-sweeps")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(
+                        By.xpath("//*[@id='sweep-table']//button[.='history sweep']")))
+                .click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sweep-name"), "history sweep"));
+        assertThat(driver.getCurrentUrl()).contains("#sweep=");
+
+        driver.navigate().back();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("panel-job")));
+        assertThat(driver.findElement(By.id("job-id")).getText()).isEqualTo(second);
+        driver.navigate().back();
+        wait.until(ExpectedConditions.textToBe(By.id("job-id"), first));
+        driver.navigate().back();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("job-none")));
+        assertThat(driver.getCurrentUrl()).isEqualTo("http://localhost:" + port + "/");
+        driver.navigate().forward();
+        wait.until(ExpectedConditions.textToBe(By.id("job-id"), first));
+
+        // A link whose %-escape is broken cannot name a job: said so, nothing of the job before stays.
+        ((ChromeDriver) driver).executeScript("location.hash = '#job=does-not-exist'");
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "Job not found"));
+        ((ChromeDriver) driver).executeScript("location.hash = '#job=%E0%A4%A'");
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "Bad link"));
+        assertThat(driver.findElement(By.id("job-id")).getText()).contains("#job=%E0%A4%A", "broken %-escape");
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(12)
+    void gradientsBelowOneInATrillionAndZerosAreDrawn() {
+        driver.get("http://localhost:" + port + "/");
+        // W0 vanishes to 1e-300 (uPlot's own log scale breaks below about 1e-15; these were gaps below 1e-12),
+        // W1 is exactly zero from the second point: both are drawn, the zeros on a line labelled 0.
+        Object drawn = ((ChromeDriver) driver)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "import('/dashboard/charts.js').then(async (m) => {"
+                        + "  const box = document.createElement('div'); box.style.width = '600px';"
+                        + "  document.body.append(box);"
+                        + "  const chart = new m.LineChart(box, {height: 220, log: true});"
+                        + "  chart.update([0, 1, 2, 3], [{label: 'W0', color: '#000', values: [1e-10, 1.9e-13, 1e-20, 1e-300]},"
+                        + "    {label: 'W1', color: '#00f', values: [0.5, 0, 0, 0]}]);"
+                        + "  await new Promise((resolve) => setTimeout(resolve));"
+                        + "  const columns = chart.plot.data.slice(1);"
+                        + "  done({points: columns.map((c) => c.filter((v) => v !== null).length),"
+                        + "    last: columns.map((c) => chart.valueOf(c[3])),"
+                        + "    min: [chart.plot.scales.y.min],"
+                        + "    labels: (chart.plot.axes[1]._values || []).filter((t) => t)}); })");
+        @SuppressWarnings("unchecked")
+        Map<String, List<Object>> chart = (Map<String, List<Object>>) drawn;
+        assertThat(chart.get("points")).as("points drawn per series").containsExactly(4L, 4L);
+        assertThat(((Number) chart.get("last").get(0)).doubleValue())
+                .isCloseTo(1e-300, org.assertj.core.data.Percentage.withPercentage(1e-6));
+        assertThat(((Number) chart.get("last").get(1)).doubleValue()).isZero();
+        assertThat(((Number) chart.get("min").get(0)).doubleValue())
+                .as("the axis, in decades, reaches 1e-300")
+                .isLessThanOrEqualTo(-300);
+        assertThat(chart.get("labels")).contains("0").hasSizeGreaterThanOrEqualTo(3);
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(13)
+    void signedOutNothingIsRequestedAndASweepThatIsNotThereIsNotAskedForAgain() {
+        Http admin = new Http(port);
+        Http.Response sweep = admin.post("/sweeps", """
+                {"name": "not bob's", "base": {"dataset": "hw5", "layers": [3], "alpha": 0.001, "iterations": 5,
+                  "validationFraction": 0.25}, "grid": {"seed": [1]}}""");
+        sweep.expect(202);
+        String location = sweep.header("Location");
+        String sweepId = location.substring(location.lastIndexOf('/') + 1);
+        var bob = admin.post("/keys", Map.of("name", "bob-" + System.nanoTime(), "role", "user"))
+                .expect(201);
+
+        // A fresh tab is signed out: it says how to sign in and asks the API nothing (each request was a 401
+        // in the console).
+        driver.get("http://localhost:" + port + "/#sweep=" + sweepId);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs-error")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
+        assertThat(driver.manage().logs().get(LogType.BROWSER).getAll())
+                .extracting(LogEntry::getMessage)
+                .noneMatch(message -> message.contains("401"));
+
+        signIn(bob.get("key").asString(), "signed in as " + bob.get("name").asString() + " (user)");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sweep-name"), "There is no sweep"));
+        recordRequests();
+        // Two ticks of the Sweeps tab (each reads the sweep list): the missing sweep is not read again.
+        wait.until(
+                d -> requests().stream().filter(r -> r.startsWith("/sweeps?")).count() >= 2);
+        assertThat(requests()).noneMatch(r -> r.startsWith("/sweeps/" + sweepId));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(14)
+    void aJobWhoseModelRestoredItsBestPointSaysWhichLossesAreWhose() {
+        // alpha 0.5 diverges after point 0; early stopping on train keeps point 0's weights in the model.
+        Http http = new Http(port);
+        String id = http.post("/jobs", """
+                        {"name": "restored best", "dataset": "hw5", "layers": [20], "alpha": 0.5, "iterations": 5000,
+                         "normalize": false, "bias": true, "earlyStopping": {"patience": 3, "monitor": "train"}}""").expect(202).get("id").asString();
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> http.get("/jobs/" + id).json().get("status").asString(), "SUCCEEDED"::equals);
+        var job = http.get("/jobs/" + id).json();
+        assertThat(job.get("restoredBest").asBoolean()).as("%s", job).isTrue();
+        int best = job.get("bestIteration").asInt();
+        var model = http.get("/models/" + job.get("modelId").asString()).json();
+        assertThat(model.get("trainLoss").asDouble())
+                .isNotEqualTo(job.get("trainLoss").asDouble());
+
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        wait.until(ExpectedConditions.textToBe(By.id("job-name"), "restored best"));
+        WebElement lineage = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("model-lineage")));
+        Object modelLoss = ((ChromeDriver) driver)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "import('/dashboard/api.js').then(m => done(m.fmtLoss(arguments[0])))",
+                        model.get("trainLoss").asDouble());
+        assertThat(lineage.getText())
+                .contains("MODEL TRAIN LOSS\n" + modelLoss)
+                .contains(String.format(java.util.Locale.ENGLISH, "iteration %,d (restored best)", best));
+        assertThat(driver.findElement(By.id("job-facts")).getText()).contains("TRAIN LOSS (LAST POINT)");
+        WebElement loss = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#job-table tbody tr[data-job-id='" + id + "'] td.loss .sub")));
+        assertThat(loss.getText())
+                .isEqualTo(String.format(java.util.Locale.ENGLISH, "last point; model: iteration %,d", best));
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(15)
+    void aJobCancelledWhileQueuedSaysItHasNoHistory() {
+        Http http = new Http(port);
+        http.post("/jobs", """
+                {"name": "holds the worker", "dataset": "hw5", "layers": [20], "alpha": 0.0002, "iterations": 500000,
+                 "seed": 7}""").expect(202);
+        String id = http.post("/jobs", """
+                        {"name": "never ran", "dataset": "hw5", "alpha": 0.001, "iterations": 50, "seed": 7}""").expect(202).get("id").asString();
+        http.post("/jobs/" + id + "/cancel", "").expect(202);
+        driver.get("http://localhost:" + port + "/#job=" + id);
+        signInIfAsked();
+        wait.until(ExpectedConditions.textToBe(By.id("job-status"), "CANCELLED"));
+        for (String chart : List.of("loss-chart", "gradient-chart")) {
+            wait.until(ExpectedConditions.textToBe(
+                    By.cssSelector("#" + chart + " .chart-empty"),
+                    "No history: the job ended before its first point."));
+        }
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @Test
+    @Order(16)
+    void olderSweepsLoadByCursorAndTheTicksKeepTheFocusOnASweep() {
+        Http http = new Http(port);
+        for (int i = 0; i < 101; i++) {
+            http.post("/sweeps", """
+                    {"name": "paged sweep %03d", "base": {"dataset": "hw5", "layers": [2], "alpha": 0.001,
+                      "iterations": 1, "validationFraction": 0.2}, "grid": {"seed": [1]}}""".formatted(i)).expect(202);
+        }
+        int total = http.get("/sweeps?limit=500").json().get("items").size();
+        driver.get("http://localhost:" + port + "/");
+        signInIfAsked();
+        driver.findElement(By.id("tab-sweeps")).click();
+        wait.until(d -> sweepNames().size() == 100);
+
+        // A keyboard user on a sweep keeps the place while the list refreshes (every 3 s).
+        ((ChromeDriver) driver).executeScript("document.querySelectorAll('#sweep-table tbody button')[2].focus()");
+        String focused = (String) ((ChromeDriver) driver).executeScript("return document.activeElement.textContent");
+        recordRequests();
+        wait.until(
+                d -> requests().stream().filter(r -> r.startsWith("/sweeps?")).count() >= 2);
+        assertThat(((ChromeDriver) driver).executeScript("return document.activeElement.textContent"))
+                .isEqualTo(focused);
+
+        // The newest 100 are one page: the older ones load by cursor, and stay through the ticks.
+        WebElement more = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sweeps-more")));
+
+        more.click();
+        wait.until(d -> sweepNames().size() == total);
+        wait.until(ExpectedConditions.invisibilityOf(more));
+        recordRequests();
+        wait.until(
+                d -> requests().stream().filter(r -> r.startsWith("/sweeps?")).count() >= 2);
+        assertThat(sweepNames()).hasSize(total).doesNotHaveDuplicates().contains("paged sweep 000", "paged sweep 100");
+        assertThat(scriptErrors()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> sweepNames() {
+        return (List<String>) ((ChromeDriver) driver)
+                .executeScript(
+                        "return [...document.querySelectorAll('#sweep-table tbody button')].map(b => b.textContent)");
+    }
+
+    /** From now on, the page's requests are recorded for {@link #requests()}. */
+    private void recordRequests() {
+        ((ChromeDriver) driver)
+                .executeScript(
+                        "window.__requests = []; const original = window.fetch;"
+                                + "window.fetch = (...args) => { window.__requests.push(String(args[0])); return original(...args); };");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> requests() {
+        return (List<String>) ((ChromeDriver) driver).executeScript("return window.__requests");
+    }
+
+    private void signIn(String key, String status) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-status"), "not signed in"));
+        driver.findElement(By.id("signin-key")).sendKeys(key);
+        driver.findElement(By.id("signin-button")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("signin-status"), status));
     }
 
     private void field(String id, String value) {
