@@ -139,7 +139,8 @@ class StartupFailureTests {
      * A value out of range is named with its value and its range, and refused before the web server
      * opens its port: a zero heartbeat interval used to fail only when the scheduler met it, after the
      * port had opened and the workers had started (audit F1); the others were accepted and misbehaved
-     * later (F2, F3).
+     * later (F2, F3). It is refused before the database pool is made, too: the embedded database was
+     * created and migrated first, and left behind (F6).
      */
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(
@@ -180,5 +181,8 @@ class StartupFailureTests {
                 .as("nothing was serving or training when the start-up ended")
                 .doesNotContain("Tomcat started on port")
                 .doesNotContain("Training workers stopped");
+        assertThat(temp.resolve("trainyard.mv.db"))
+                .as("refused before the embedded database was created and migrated (audit F6)")
+                .doesNotExist();
     }
 }
