@@ -37,8 +37,9 @@ import tools.jackson.databind.JsonNode;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
             "trainyard.workers=1",
-            // A request waits this long for a connection before it is answered 503 (30 s by default).
-            "spring.datasource.hikari.connection-timeout=1500",
+            // How long the workers (and the readiness check) wait for a connection (30 s by default).
+            // Requests do not wait for it once the check has found the database gone.
+            "spring.datasource.hikari.connection-timeout=" + DatabaseOutageIntegrationTests.CONNECTION_TIMEOUT_MS,
             // A lease short enough for an outage to outlast it, and frequent checkpoints to resume from.
             "trainyard.heartbeat-interval=500ms",
             "trainyard.heartbeat-timeout=4s",
@@ -47,6 +48,8 @@ import tools.jackson.databind.JsonNode;
         })
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseOutageIntegrationTests {
+
+    static final long CONNECTION_TIMEOUT_MS = 3000;
 
     static final Path PG_DATA = temp("trainyard-outage-pg");
     static EmbeddedPostgres postgres = start(0);
@@ -108,7 +111,9 @@ class DatabaseOutageIntegrationTests {
                     .as("the overall health answers at once too")
                     .isEqualTo(503);
 
+            long before = System.nanoTime();
             Http.Response answer = http.get("/jobs/" + job);
+            assertAnsweredAtOnce(before, "GET /jobs/{id}");
             assertThat(answer.status()).as(answer.text()).isEqualTo(503);
             assertThat(answer.contentType()).startsWith("application/problem+json");
             assertThat(answer.header("Retry-After")).isEqualTo("5");
@@ -122,7 +127,9 @@ class DatabaseOutageIntegrationTests {
 
             // The key is checked before any handler runs: the same answer, and no stack trace in the log.
             int logged = output.getOut().length();
+            before = System.nanoTime();
             Http.Response unchecked = http.as(userKey).get("/jobs");
+            assertAnsweredAtOnce(before, "a key not in the cache");
             assertThat(unchecked.status()).as(unchecked.text()).isEqualTo(503);
             assertThat(unchecked.contentType()).startsWith("application/problem+json");
             assertThat(unchecked.header("Retry-After")).isEqualTo("5");
@@ -131,6 +138,13 @@ class DatabaseOutageIntegrationTests {
                     .contains("Database unavailable")
                     .doesNotContain("Servlet.service()")
                     .doesNotContain("at io.trainyard.security.BearerKeyFilter");
+
+            // The metrics too: a scrape waited 30 s, longer than Prometheus waits, exactly during an outage.
+            before = System.nanoTime();
+            Http.Response scrape = http.get("/actuator/prometheus");
+            assertAnsweredAtOnce(before, "GET /actuator/prometheus");
+            assertThat(scrape.status()).isEqualTo(503);
+            assertThat(scrape.header("Retry-After")).isEqualTo("5");
         } finally {
             postgres = start(PG_PORT);
         }
@@ -246,6 +260,18 @@ class DatabaseOutageIntegrationTests {
                 http.get("/models/" + uninterrupted.get("modelId").asString()).expect(200);
         assertThat(model.get("weights")).isEqualTo(referenceModel.get("weights"));
         assertThat(model.get("biases")).isEqualTo(referenceModel.get("biases"));
+    }
+
+    /**
+     * Answered without waiting for a pool connection: each such request waited the pool's whole
+     * connection timeout (30 s by default, 30–50 s measured) before its 503. Half the timeout leaves
+     * room for a loaded machine while telling the two apart.
+     */
+    private static void assertAnsweredAtOnce(long startNanos, String what) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        assertThat(took)
+                .as("%s answered %s ms into the outage's 503", what, took.toMillis())
+                .isLessThan(Duration.ofMillis(CONNECTION_TIMEOUT_MS / 2));
     }
 
     /** The iteration of the job's stored checkpoint, 0 when it has none. */

@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -23,8 +26,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
  * A start that cannot work says why in a few lines (Spring Boot's "APPLICATION FAILED TO START" report
  * with a description and an action), not in a wall of stack trace: a data directory that is a file or
  * cannot be created, a database that cannot be reached, that another process has open or that this
- * user may not write, a negative
- * worker count.
+ * user may not write, and any {@code trainyard.*} value out of its range (a negative worker count, a
+ * zero interval, a zero rate), refused before the port opens and the workers start.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
@@ -132,11 +135,54 @@ class StartupFailureTests {
                 output, "The database URL postgres://127.0.0.1:1/trainyard cannot be used: ", "SPRING_DATASOURCE_URL");
     }
 
-    @Test
-    void aNegativeWorkerCountIsRefused(CapturedOutput output) {
-        assertThatThrownBy(() -> start("--server.port=0", "--trainyard.data-dir=" + temp, "--trainyard.workers=-1"));
+    /**
+     * A value out of range is named with its value and its range, and refused before the web server
+     * opens its port: a zero heartbeat interval used to fail only when the scheduler met it, after the
+     * port had opened and the workers had started (audit F1); the others were accepted and misbehaved
+     * later (F2, F3). It is refused before the database pool is made, too: the embedded database was
+     * created and migrated first, and left behind (F6).
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "trainyard.workers                    | -1    | must be 0 (one worker per core) or a positive number of workers",
+                "trainyard.heartbeat-interval         | 0     | must be at least 1ms",
+                "trainyard.heartbeat-interval         | -2s   | must be at least 1ms",
+                "trainyard.heartbeat-timeout          | 30    | must be at least 1s (a duration such as 30s; a bare number is milliseconds)",
+                "trainyard.poll-interval              | 0     | must be at least 1ms",
+                "trainyard.poll-interval              | 500us | must be at least 1ms",
+                "trainyard.checkpoint-interval        | 0     | must be at least 1ms",
+                "trainyard.shutdown-timeout           | -5s   | must be at least 1s",
+                "trainyard.max-attempts               | 0     | must be at least 1",
+                "trainyard.limits.queue-capacity      | -1    | must be at least 1",
+                "trainyard.limits.max-iterations      | -1    | must be at least 1",
+                "trainyard.limits.max-request-size    | -1MB  | must be at least 1 bytes",
+                "trainyard.quota.requests-per-second  | 0     | must be at least 1",
+                "trainyard.quota.burst                | 0     | must be at least 1",
+                "trainyard.quota.max-active-jobs      | -1    | must be at least 1",
+                "trainyard.auth.cache-ttl             | -1s   | must be 0 or more",
+                "trainyard.model-cache.size           | -1MB  | must be at least 0 bytes",
+                "trainyard.read-cache.ttl             | -5s   | must be 0 or more",
+                "trainyard.history.check-interval     | 0     | must be at least 1ms",
+                "trainyard.history.retention          | -30d  | must be 0 (keep for ever) or more",
+            })
+    void aValueOutOfRangeIsRefusedBeforeThePortOpens(
+            String property, String value, String range, CapturedOutput output) {
+        assertThatThrownBy(
+                () -> start("--server.port=0", "--trainyard.data-dir=" + temp, "--" + property + "=" + value));
 
-        assertShortReport(
-                output, "trainyard.workers must be 0 (one worker per core) or a positive number of workers, got -1");
+        // One line: the property as written, the value as written, where it came from, the range.
+        assertShortReport(output, "\n" + property + " = " + value + " (\"" + property + "\" from property source");
+        assertThat(output.getAll())
+                .containsPattern("\n" + Pattern.quote(property + " = " + value + " (") + "[^\n]*"
+                        + Pattern.quote("): " + range));
+        assertThat(output.getAll())
+                .as("nothing was serving or training when the start-up ended")
+                .doesNotContain("Tomcat started on port")
+                .doesNotContain("Training workers stopped");
+        assertThat(temp.resolve("trainyard.mv.db"))
+                .as("refused before the embedded database was created and migrated (audit F6)")
+                .doesNotExist();
     }
 }

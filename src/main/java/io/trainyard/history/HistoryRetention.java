@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -12,6 +13,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Drops the full-resolution history of jobs that finished more than {@code trainyard.history.retention}
@@ -31,12 +33,21 @@ public class HistoryRetention {
 
     /**
      * @param retention keep the full resolution of a finished job's history this long; unset or zero
-     *     keeps it for ever
-     * @param checkInterval how often each instance looks for histories to prune
+     *     keeps it for ever (a negative one, which also kept it for ever, is refused at start)
+     * @param checkInterval how often each instance looks for histories to prune (the scheduler refused
+     *     a zero one only after the web server had started)
      */
     @ConfigurationProperties("trainyard.history")
+    @Validated
     record Properties(
-            Duration retention, @DefaultValue("1h") Duration checkInterval) {
+            @DurationMin(millis = 0, message = "must be 0 (keep for ever) or more, such as 30d")
+            Duration retention,
+
+            @DefaultValue("1h")
+            @DurationMin(
+                    millis = 1,
+                    message = "must be at least 1ms (a duration such as 1h; a bare number is milliseconds)")
+            Duration checkInterval) {
 
         boolean enabled() {
             return retention != null && !retention.isZero() && !retention.isNegative();

@@ -2,9 +2,13 @@ package io.trainyard.model;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import io.trainyard.system.MinDataSize;
 
 /**
  * {@code trainyard.model-cache.*}: decoded models kept in memory so that a prediction does not read
@@ -17,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  *     serving it after at most this long
  */
 @ConfigurationProperties("trainyard.model-cache")
+@Validated
 public record ModelCacheProperties(
-        @DefaultValue("64MB") DataSize size,
-        @DefaultValue("5s") Duration ttl) {}
+        @DefaultValue("64MB") @MinDataSize(0) DataSize size,
+
+        @DefaultValue("5s")
+        @DurationMin(millis = 0, message = "must be 0 or more (a duration such as 5s; a bare number is milliseconds)")
+        Duration ttl) {}

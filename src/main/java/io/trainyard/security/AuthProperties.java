@@ -2,11 +2,13 @@ package io.trainyard.security;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code trainyard.auth.*}.
+ * {@code trainyard.auth.*}. The durations are 0 or more (checked at start; 0 asks the database every time).
  *
  * @param enabled false turns authentication off for a one-person setup (a warning at every start);
  *     everything then belongs to {@code local}
@@ -18,8 +20,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param lastUsedInterval {@code lastUsedAt} is written at most this often per key
  */
 @ConfigurationProperties("trainyard.auth")
+@Validated
 public record AuthProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("") String bootstrapKey,
-        @DefaultValue("5s") Duration cacheTtl,
-        @DefaultValue("1m") Duration lastUsedInterval) {}
+
+        @DefaultValue("5s") @DurationMin(millis = 0, message = AT_LEAST_0)
+        Duration cacheTtl,
+
+        @DefaultValue("1m") @DurationMin(millis = 0, message = AT_LEAST_0)
+        Duration lastUsedInterval) {
+
+    private static final String AT_LEAST_0 = "must be 0 or more (a duration such as 5s; a bare number is milliseconds)";
+}

@@ -1,11 +1,18 @@
 package io.trainyard.security;
 
+import jakarta.validation.constraints.Min;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import io.trainyard.system.MinDataSize;
 
 /**
- * {@code trainyard.quota.*}: per-owner limits. Admin keys are exempt.
+ * {@code trainyard.quota.*}: per-owner limits. Admin keys are exempt. Each is at least 1 (a byte for
+ * {@code max-stored-bytes}), checked at start: a 0 rate or burst was silently taken as 1 while the 429
+ * said "more than 0 requests per second", and a negative count refused every request of every owner.
  *
  * @param maxActiveJobs queued plus running jobs of one owner; beyond it submits get 429
  * @param maxStoredBytes bytes of data sets, models and histories one owner keeps; beyond it uploads,
@@ -19,9 +26,21 @@ import org.springframework.util.unit.DataSize;
  *     only while it is opened); beyond it 429
  */
 @ConfigurationProperties("trainyard.quota")
+@Validated
 public record QuotaProperties(
-        @DefaultValue("200") int maxActiveJobs,
-        @DefaultValue("1GB") DataSize maxStoredBytes,
-        @DefaultValue("50") int requestsPerSecond,
-        @DefaultValue("100") int burst,
-        @DefaultValue("32") int maxConcurrentRequests) {}
+        @DefaultValue("200") @Min(value = 1, message = AT_LEAST_1)
+        int maxActiveJobs,
+
+        @DefaultValue("1GB") @MinDataSize(1) DataSize maxStoredBytes,
+
+        @DefaultValue("50") @Min(value = 1, message = AT_LEAST_1)
+        int requestsPerSecond,
+
+        @DefaultValue("100") @Min(value = 1, message = AT_LEAST_1)
+        int burst,
+
+        @DefaultValue("32") @Min(value = 1, message = AT_LEAST_1)
+        int maxConcurrentRequests) {
+
+    private static final String AT_LEAST_1 = "must be at least 1";
+}

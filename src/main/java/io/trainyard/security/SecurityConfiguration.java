@@ -1,5 +1,8 @@
 package io.trainyard.security;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.InsufficientAuthenticationException;
 import org.springframework.security.config.ObjectPostProcessor;
@@ -38,6 +42,10 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import io.trainyard.system.DatabaseReachability;
 
 /**
  * Who may call what. Stateless bearer keys on everything but health, the dashboard's static files
@@ -102,6 +110,7 @@ class SecurityConfiguration {
             HttpSecurity http,
             ApiKeys keys,
             AuthProperties auth,
+            DatabaseReachability database,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
             throws Exception {
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: nothing a forged request could ride on
@@ -115,6 +124,7 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
                 .addFilterBefore(new BearerKeyFilter(keys, auth.enabled(), resolver), AuthorizationFilter.class)
+                .addFilterBefore(new DatabaseOutageGate(database, publicReads(), resolver), BearerKeyFilter.class)
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC)
                         // The end of an event stream comes back as an async dispatch of a request that
                         // was authorised when it began and whose answer is already under way: checking
@@ -140,6 +150,23 @@ class SecurityConfiguration {
                                 (request, response, ex) -> unauthorized(resolver, request, response, ex))
                         .accessDeniedHandler((request, response, ex) -> denied(resolver, request, response, ex)));
         return http.build();
+    }
+
+    /**
+     * GET and HEAD of the {@link #PUBLIC} paths: what answers without a key, and without the database.
+     * Matched on {@link Endpoints#path}, the path Spring MVC routes by.
+     */
+    static Predicate<HttpServletRequest> publicReads() {
+        List<PathPattern> patterns = Arrays.stream(PUBLIC)
+                .map(PathPatternParser.defaultInstance::parse)
+                .toList();
+        return request -> {
+            if (!HttpMethod.GET.matches(request.getMethod()) && !HttpMethod.HEAD.matches(request.getMethod())) {
+                return false;
+            }
+            PathContainer path = PathContainer.parsePath(Endpoints.path(request));
+            return patterns.stream().anyMatch(pattern -> pattern.matches(path));
+        };
     }
 
     private static void contentSecurityPolicy(HttpServletRequest request, HttpServletResponse response) {

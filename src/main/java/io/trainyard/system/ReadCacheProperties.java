@@ -2,9 +2,11 @@ package io.trainyard.system;
 
 import java.time.Duration;
 
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code trainyard.read-cache.*}: the answers about finished jobs ({@code GET /jobs/{id}}, and the
@@ -19,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  *     PostgreSQL stop answering with it after at most this long
  */
 @ConfigurationProperties("trainyard.read-cache")
+@Validated
 public record ReadCacheProperties(
-        @DefaultValue("32MB") DataSize size,
-        @DefaultValue("5s") Duration ttl) {}
+        @DefaultValue("32MB") @MinDataSize(0) DataSize size,
+
+        @DefaultValue("5s")
+        @DurationMin(millis = 0, message = "must be 0 or more (a duration such as 5s; a bare number is milliseconds)")
+        Duration ttl) {}

@@ -3,12 +3,26 @@ package io.trainyard.system;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Everything an operator can set under {@code trainyard.*} (see the README's configuration table).
+ *
+ * <p>Every value is checked when the properties are bound, before the web server and the workers
+ * start: a value out of its range ends the start-up with Spring Boot's short report naming the
+ * property, the value and the range ({@code Property: trainyard.poll-interval}, {@code Value: "0"},
+ * {@code Reason: must be at least 1ms …}). Before, a zero interval was accepted and misbehaved later
+ * (a poll that waited for ever, a scheduler that refused it after the port had opened, a stop whose
+ * deadline thread died). A bare number is a duration in milliseconds (Spring Boot's default unit),
+ * which the messages say, since {@code 30} for {@code 30s} is the likeliest slip.
  *
  * @param dataDir where the embedded database lives ({@code TRAINYARD_DATA_DIR})
  * @param workers training jobs run at once by this instance; 0 means one per core
@@ -25,29 +39,57 @@ import org.springframework.util.unit.DataSize;
  *     their jobs (the whole stop, web server included, stays within it)
  */
 @ConfigurationProperties("trainyard")
+@Validated
 public record TrainyardProperties(
         @DefaultValue("./data") Path dataDir,
-        @DefaultValue("0") int workers,
-        @DefaultValue("") String instanceId,
-        @DefaultValue("2s") Duration heartbeatInterval,
-        @DefaultValue("30s") Duration heartbeatTimeout,
-        @DefaultValue("3") int maxAttempts,
-        @DefaultValue("1s") Duration pollInterval,
-        @DefaultValue("1s") Duration historyFlushInterval,
-        @DefaultValue("5s") Duration progressLogInterval,
-        @DefaultValue("10s") Duration checkpointInterval,
-        @DefaultValue("10s") Duration shutdownTimeout,
-        @DefaultValue Limits limits) {
 
-    public TrainyardProperties {
-        // Refused at start (Spring Boot reports the binding failure in a few lines): a negative count was
-        // silently read as "one per core".
-        if (workers < 0) {
-            throw new IllegalArgumentException(
-                    "trainyard.workers must be 0 (one worker per core) or a positive number of workers, got "
-                            + workers);
-        }
-    }
+        @DefaultValue("0") @Min(value = 0, message = "must be 0 (one worker per core) or a positive number of workers")
+        int workers,
+        // The claim columns hold 200 characters: a longer name failed every claim, so no job ever ran.
+        @DefaultValue("") @Size(max = 200, message = "must be at most 200 characters")
+        String instanceId,
+
+        @DefaultValue("2s") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+        Duration heartbeatInterval,
+        // Also PostgreSQL's lock and idle-in-transaction timeouts (training/StalledSessionLimits): below a
+        // second every pause of the instance or the database loses the claim, and
+        // TRAINYARD_HEARTBEAT_TIMEOUT=30 (30 ms) orphaned every running job at once.
+        @DefaultValue("30s")
+        @DurationMin(
+                seconds = 1,
+                message = "must be at least 1s (a duration such as 30s; a bare number is milliseconds)")
+        Duration heartbeatTimeout,
+
+        @DefaultValue("3") @Min(value = 1, message = AT_LEAST_1)
+        int maxAttempts,
+        // A poll under a millisecond was Object.wait(0): idle workers waited for ever for a local submit.
+        @DefaultValue("1s") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+        Duration pollInterval,
+
+        @DefaultValue("1s") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+        Duration historyFlushInterval,
+
+        @DefaultValue("5s") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+        Duration progressLogInterval,
+
+        @DefaultValue("10s") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+        Duration checkpointInterval,
+        // A stop needs time to checkpoint and hand back the jobs; a negative budget killed the deadline thread.
+        @DefaultValue("10s")
+        @DurationMin(
+                seconds = 1,
+                message = "must be at least 1s (a duration such as 10s; a bare number is milliseconds)")
+        Duration shutdownTimeout,
+
+        @DefaultValue @Valid Limits limits) {
+
+    /** Intervals only need to be something a worker's wait or a scheduler honours. */
+    static final String AT_LEAST_1MS =
+            "must be at least 1ms (a duration such as 2s or 500ms; a bare number is milliseconds)";
+
+    static final String AT_LEAST_0 = "must be 0 or more (a duration such as 30s; a bare number is milliseconds)";
+
+    static final String AT_LEAST_1 = "must be at least 1";
 
     /** The number of training workers this instance runs. */
     public int effectiveWorkers() {
@@ -98,40 +140,61 @@ public record TrainyardProperties(
      *     replaces, and for the running jobs' histories meanwhile
      */
     public record Limits(
-            @DefaultValue("32") int maxHiddenLayers,
-            @DefaultValue("1024") int maxWidth,
-            @DefaultValue("5000000") long maxParameters,
-            @DefaultValue("1000000") int maxIterations,
-            @DefaultValue("10000000") long maxDataCells,
-            @DefaultValue("64MB") DataSize maxRequestSize,
-            @DefaultValue("1000") int queueCapacity,
-            @DefaultValue("100ms") Duration queueCountMaxAge,
-            @DefaultValue("200") int maxSweepSize,
-            DataSize maxJobMemory,
-            DataSize memoryBudget,
-            @DefaultValue("1000") int maxEventStreams,
-            @DefaultValue("100") int maxEventStreamsPerClient,
-            @DefaultValue("30m") Duration eventStreamTimeout,
-            @DefaultValue("4MB") DataSize largeRequestSize,
-            @DefaultValue("0") int concurrentLargeRequests,
-            @DefaultValue("30s") Duration largeRequestWait,
-            DataSize concurrentBodyBytes,
-            @DefaultValue("64KB") DataSize minRequestRate,
-            @DefaultValue("10s") Duration minRequestRateGrace,
-            @DefaultValue("256MB") DataSize minFreeDisk) {
+            // 0 allows linear models only ("layers": []).
+            @DefaultValue("32") @Min(value = 0, message = "must be 0 (linear models only) or more")
+            int maxHiddenLayers,
 
-        public Limits {
-            if (concurrentLargeRequests < 0) {
-                throw new IllegalArgumentException(
-                        "trainyard.limits.concurrent-large-requests must be 0 (derived from the heap) or a "
-                                + "positive number of requests, got " + concurrentLargeRequests);
-            }
-            if (minFreeDisk != null && minFreeDisk.toBytes() < 0) {
-                throw new IllegalArgumentException(
-                        "trainyard.limits.min-free-disk must be 0 (no check) or a size such as 256MB, got "
-                                + minFreeDisk);
-            }
-        }
+            @DefaultValue("1024") @Min(value = 1, message = AT_LEAST_1)
+            int maxWidth,
+
+            @DefaultValue("5000000") @Min(value = 1, message = AT_LEAST_1)
+            long maxParameters,
+
+            @DefaultValue("1000000") @Min(value = 1, message = AT_LEAST_1)
+            int maxIterations,
+
+            @DefaultValue("10000000") @Min(value = 1, message = AT_LEAST_1)
+            long maxDataCells,
+
+            @DefaultValue("64MB") @MinDataSize(1) DataSize maxRequestSize,
+
+            @DefaultValue("1000") @Min(value = 1, message = AT_LEAST_1)
+            int queueCapacity,
+
+            @DefaultValue("100ms") @DurationMin(millis = 0, message = AT_LEAST_0)
+            Duration queueCountMaxAge,
+
+            @DefaultValue("200") @Min(value = 1, message = AT_LEAST_1)
+            int maxSweepSize,
+
+            @MinDataSize(1) DataSize maxJobMemory,
+            @MinDataSize(1) DataSize memoryBudget,
+
+            @DefaultValue("1000") @Min(value = 1, message = AT_LEAST_1)
+            int maxEventStreams,
+
+            @DefaultValue("100") @Min(value = 1, message = AT_LEAST_1)
+            int maxEventStreamsPerClient,
+            // Handed to the stream in whole milliseconds, where 0 means "never closed".
+            @DefaultValue("30m") @DurationMin(millis = 1, message = AT_LEAST_1MS)
+            Duration eventStreamTimeout,
+
+            @DefaultValue("4MB") @MinDataSize(0) DataSize largeRequestSize,
+
+            @DefaultValue("0")
+            @Min(value = 0, message = "must be 0 (derived from the heap) or a positive number of requests")
+            int concurrentLargeRequests,
+
+            @DefaultValue("30s") @DurationMin(millis = 0, message = AT_LEAST_0)
+            Duration largeRequestWait,
+
+            @MinDataSize(1) DataSize concurrentBodyBytes,
+            @DefaultValue("64KB") @MinDataSize(0) DataSize minRequestRate,
+
+            @DefaultValue("10s") @DurationMin(millis = 0, message = AT_LEAST_0)
+            Duration minRequestRateGrace,
+
+            @DefaultValue("256MB") @MinDataSize(0) DataSize minFreeDisk) {
 
         /** {@code max-job-memory} in bytes: as configured, or a quarter of the heap. */
         public long maxJobMemoryBytes() {

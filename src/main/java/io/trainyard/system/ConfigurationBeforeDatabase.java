@@ -1,0 +1,42 @@
+package io.trainyard.system;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Component;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Binds (and so checks) every {@code trainyard.*} properties record before the database pool is made:
+ * a value out of range used to be refused only after the pool had opened the database and Flyway had
+ * created and migrated it, leaving a fresh {@code trainyard.mv.db} behind a refused start (audit F6).
+ * The pool bean is made to depend on those records, which are bound when they are made.
+ */
+@Component
+class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beans) {
+        String[] properties = Arrays.stream(beans.getBeanDefinitionNames())
+                .filter(name -> isTrainyardProperties(beans.getType(name, false)))
+                .toArray(String[]::new);
+        for (String pool : beans.getBeanNamesForType(HikariDataSource.class, true, false)) {
+            BeanDefinition definition = beans.getBeanDefinition(pool);
+            String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
+            definition.setDependsOn(Stream.concat(Arrays.stream(before), Arrays.stream(properties))
+                    .toArray(String[]::new));
+        }
+    }
+
+    private static boolean isTrainyardProperties(Class<?> type) {
+        return type != null
+                && type.getName().startsWith("io.trainyard.")
+                && AnnotatedElementUtils.hasAnnotation(type, ConfigurationProperties.class);
+    }
+}
