@@ -32,17 +32,14 @@ public final class CheckedInlineData {
         this.table = table;
     }
 
-    /** Data already checked with {@link DataTables#check}; its arrays are shared, never copied. */
-    public static CheckedInlineData of(DataTables.Table checked) {
-        return new CheckedInlineData(checked);
-    }
-
     /**
-     * Checks and converts a job's own inline data (fields named {@code data.*}).
+     * Checks and converts inline data whose fields are named {@code fieldPrefix} + {@code x}, … (a job's
+     * {@code data.}, a sweep base's {@code base.data.}).
      *
      * @return the checked data, or null after adding every problem to {@code errors}
      */
-    static CheckedInlineData check(CreateJobRequest.InlineData data, List<FieldError> errors, long maxCells) {
+    public static CheckedInlineData check(
+            CreateJobRequest.InlineData data, String fieldPrefix, List<FieldError> errors, long maxCells) {
         DataTables.Table table = DataTables.check(
                 data.x(),
                 data.y(),
@@ -50,7 +47,7 @@ public final class CheckedInlineData {
                 data.testY(),
                 data.validationX(),
                 data.validationY(),
-                "data.",
+                fieldPrefix,
                 errors,
                 maxCells);
         return table == null ? null : new CheckedInlineData(table);

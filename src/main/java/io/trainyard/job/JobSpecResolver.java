@@ -187,7 +187,7 @@ class JobSpecResolver {
             }
         } else if (request.data() != null || shared != null) {
             if (shared == null) {
-                data = CheckedInlineData.check(request.data(), errors, limits.maxDataCells());
+                data = CheckedInlineData.check(request.data(), "data.", errors, limits.maxDataCells());
             }
             inline = data == null ? null : data.table();
             if (inline != null) {

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import io.trainyard.dataset.DataTables;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.dataset.DatasetNotFoundException;
 import io.trainyard.history.HistoryService;
@@ -215,17 +214,7 @@ class SweepService {
             } else {
                 // Checked and converted once for the whole sweep, whatever its size: every member
                 // shares these arrays, in the dry run as in the submission.
-                DataTables.Table table = DataTables.check(
-                        data.x(),
-                        data.y(),
-                        data.testX(),
-                        data.testY(),
-                        data.validationX(),
-                        data.validationY(),
-                        "base.data.",
-                        errors,
-                        datasets.maxCells());
-                inline = table == null ? null : CheckedInlineData.of(table);
+                inline = CheckedInlineData.check(data, "base.data.", errors, datasets.maxCells());
             }
         }
         if (!errors.isEmpty()) {
