@@ -587,6 +587,24 @@ abstract class SecurityContract {
         Http.Response closed = admin.as(null)
                 .send(HttpRequest.newBuilder(admin.uri("/jobs")).method("HEAD", HttpRequest.BodyPublishers.noBody()));
         assertThat(closed.status()).as("HEAD /jobs").isEqualTo(401);
+        // Hostile audit (session 31): a user key's HEAD and OPTIONS of its own key were a 403 "needs an admin
+        // key", and a write to the public health endpoint told a user key the same where admin gets 405.
+        for (String method : List.of("HEAD", "OPTIONS")) {
+            Http.Response own = user.send(
+                    HttpRequest.newBuilder(user.uri("/keys/me")).method(method, HttpRequest.BodyPublishers.noBody()));
+            assertThat(own.status()).as(method + " /keys/me").isEqualTo(200);
+        }
+        assertThat(user.send(HttpRequest.newBuilder(user.uri("/keys/me"))
+                                .method("DELETE", HttpRequest.BodyPublishers.noBody()))
+                        .status())
+                .as("DELETE /keys/me is DELETE /keys/{id}: admin only")
+                .isEqualTo(403);
+        for (Http caller : List.of(user, admin)) {
+            assertThat(caller.send(HttpRequest.newBuilder(caller.uri("/actuator/health"))
+                                    .method("DELETE", HttpRequest.BodyPublishers.noBody()))
+                            .status())
+                    .isEqualTo(405);
+        }
 
         // A key is shown once; lists never carry a secret; names are unique.
         String listed = admin.get("/keys").expect(200).toString();

@@ -135,6 +135,21 @@ class StartupFailureTests {
                 output, "The database URL postgres://127.0.0.1:1/trainyard cannot be used: ", "SPRING_DATASOURCE_URL");
     }
 
+    /** Ops audit (session 31): a 141-line stack trace ending in "Driver org.h2.Driver claims to not accept jdbcUrl". */
+    @Test
+    void aJdbcUrlOfADatabaseWithoutADriverHereIsReportedInAFewLines(CapturedOutput output) {
+        assertThatThrownBy(() -> start(
+                "--server.port=0",
+                "--trainyard.data-dir=" + temp,
+                "--spring.datasource.url=jdbc:postgres://127.0.0.1:1/trainyard"));
+
+        assertShortReport(
+                output,
+                "The database URL jdbc:postgres://127.0.0.1:1/trainyard is not one Trainyard supports",
+                "jdbc:postgresql://host:port/database",
+                "SPRING_DATASOURCE_URL");
+    }
+
     /**
      * A value out of range is named with its value and its range, and refused before the web server
      * opens its port: a zero heartbeat interval used to fail only when the scheduler met it, after the
@@ -156,6 +171,7 @@ class StartupFailureTests {
                 "trainyard.shutdown-timeout           | -5s   | must be at least 1s",
                 "trainyard.max-attempts               | 0     | must be at least 1",
                 "trainyard.limits.queue-capacity      | -1    | must be at least 1",
+                "trainyard.limits.concurrent-large-requests | -1 | must be 0 (derived from the heap) or a positive number of requests",
                 "trainyard.limits.max-iterations      | -1    | must be at least 1",
                 "trainyard.limits.max-request-size    | -1MB  | must be at least 1 bytes",
                 "trainyard.quota.requests-per-second  | 0     | must be at least 1",

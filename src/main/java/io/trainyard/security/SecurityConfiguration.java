@@ -138,10 +138,20 @@ class SecurityConfiguration {
                         .permitAll()
                         .requestMatchers("/error")
                         .permitAll()
+                        // Any key may read its own: HEAD and OPTIONS too (they were a 403 "needs an admin key"
+                        // for a key whose GET is 200). Not every method: DELETE /keys/me is DELETE /keys/{id}.
                         .requestMatchers(HttpMethod.GET, "/keys/me")
+                        .authenticated()
+                        .requestMatchers(HttpMethod.HEAD, "/keys/me")
+                        .authenticated()
+                        .requestMatchers(HttpMethod.OPTIONS, "/keys/me")
                         .authenticated()
                         .requestMatchers("/keys", "/keys/**")
                         .hasRole("ADMIN")
+                        // Health is public to read; another method on it is a 405 for every key, not a 403
+                        // telling a user key to get an admin key that would be refused the same way.
+                        .requestMatchers("/actuator/health", "/actuator/health/**")
+                        .authenticated()
                         .requestMatchers("/actuator/**")
                         .hasRole("ADMIN")
                         .anyRequest()

@@ -69,6 +69,15 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
                 return new FailureAnalysis(
                         "Could not connect to the database " + url + ": " + sql.getMessage(), ACTION, sql);
             }
+            if (unsupportedJdbcUrl(url) && isDriverRefusal(cause)) {
+                // jdbc:postgres://… (one letter short), jdbc:mysql://…: no driver here takes it, and Hikari's own
+                // sentence named the default H2 driver, which sent the operator looking at the wrong database.
+                return new FailureAnalysis(
+                        "The database URL " + url + " is not one Trainyard supports: it speaks to PostgreSQL "
+                                + "(jdbc:postgresql://host:port/database) or to its embedded H2 database.",
+                        ACTION,
+                        cause);
+            }
             creatingDataSource |=
                     cause instanceof BeanCreationException creation && "dataSource".equals(creation.getBeanName());
             if (creatingDataSource && cause.getCause() == null && cause instanceof IllegalArgumentException) {
@@ -78,6 +87,19 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
             }
         }
         return null; // not about reaching the database: Spring Boot's report stands
+    }
+
+    /** A JDBC URL of another database than the two this service has drivers for. */
+    private static boolean unsupportedJdbcUrl(String url) {
+        return url.startsWith("jdbc:") && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:");
+    }
+
+    /** How the pool says that no driver takes the URL: Hikari's "claims to not accept jdbcUrl", a missing driver class. */
+    private static boolean isDriverRefusal(Throwable cause) {
+        String message = cause.getMessage() == null ? "" : cause.getMessage();
+        return message.contains("claims to not accept jdbcUrl")
+                || message.contains("No suitable driver")
+                || (cause instanceof ClassNotFoundException && message.endsWith("Driver"));
     }
 
     /**

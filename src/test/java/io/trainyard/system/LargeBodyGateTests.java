@@ -1,7 +1,6 @@
 package io.trainyard.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -121,32 +120,5 @@ class LargeBodyGateTests {
                 .isEqualTo(1);
         assertThat(LargeBodyGate.defaultPermits(512 * mib, 0)).isPositive();
         assertThat(gate.permits()).as("as configured").isEqualTo(1);
-    }
-
-    @Test
-    void aNegativeCountIsRefusedAtStart() {
-        assertThatThrownBy(() -> new TrainyardProperties.Limits(
-                        32,
-                        1024,
-                        5_000_000,
-                        1_000_000,
-                        10_000_000,
-                        org.springframework.util.unit.DataSize.ofMegabytes(64),
-                        1000,
-                        Duration.ofMillis(100),
-                        200,
-                        null,
-                        null,
-                        1000,
-                        100,
-                        Duration.ofMinutes(30),
-                        org.springframework.util.unit.DataSize.ofMegabytes(4),
-                        -1,
-                        Duration.ofSeconds(30),
-                        null,
-                        org.springframework.util.unit.DataSize.ofKilobytes(64),
-                        Duration.ofSeconds(10),
-                        org.springframework.util.unit.DataSize.ofMegabytes(256)))
-                .hasMessageContaining("trainyard.limits.concurrent-large-requests");
     }
 }
