@@ -47,7 +47,7 @@ class LargeBodyGateTests {
     }
 
     /** A dry-run job spec padded past 1 KB with inline data: valid, and large for this test's gate. */
-    private static String largeDryRun() {
+    static String largeDryRun() {
         StringBuilder x = new StringBuilder("[[0.5]");
         StringBuilder y = new StringBuilder("[1.0");
         for (int i = 0; i < 200; i++) {

@@ -49,17 +49,6 @@ class LargeBodySharesTests {
                 Files.createTempDirectory("trainyard-large-body-shares").toString()::toString);
     }
 
-    /** A dry-run job spec padded past 1 KB with inline data: valid, and large for this test's gate. */
-    private static String largeDryRun() {
-        StringBuilder x = new StringBuilder("[[0.5]");
-        StringBuilder y = new StringBuilder("[1.0");
-        for (int i = 0; i < 200; i++) {
-            x.append(",[0.5]");
-            y.append(",1.0");
-        }
-        return "{\"alpha\": 0.001, \"iterations\": 5, \"data\": {\"x\": " + x + "], \"y\": " + y + "]}}";
-    }
-
     private static String userKey(Http admin, String name) {
         return admin.post("/keys", Map.of("name", name, "role", "user"))
                 .expect(201)
@@ -73,7 +62,7 @@ class LargeBodySharesTests {
         String alice = "alice-" + UUID.randomUUID().toString().substring(0, 8);
         Http aliceHttp = admin.as(userKey(admin, alice));
         Http bob = admin.as(userKey(admin, "bob-" + UUID.randomUUID().toString().substring(0, 8)));
-        String large = largeDryRun();
+        String large = LargeBodyGateTests.largeDryRun();
         assertThat(gate.share()).isEqualTo(1);
 
         try (Socket stalled = new Socket("localhost", port)) {
