@@ -2,6 +2,7 @@ package io.trainyard.security;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -28,22 +29,38 @@ import io.trainyard.system.DatabaseFailures;
  * advice (503 with {@code Retry-After}), as it would be past this filter: thrown from here, the
  * servlet container also logged it as an error with a stack trace for every such request while the
  * outage lasted.
+ *
+ * <p>What anyone may read without a key (health, the dashboard's files, the API documentation) is
+ * served without looking a presented key up: its answer is the same with or without one, and the
+ * look-up made the liveness probe of a monitor that sends its key depend on the database (a 503 during
+ * an outage once the key had left the cache, or a wait for the pool's connection timeout), so an
+ * orchestrator would restart an instance that a restart cannot mend.
  */
 class BearerKeyFilter extends OncePerRequestFilter {
 
     private final ApiKeys keys;
     private final boolean enabled;
     private final HandlerExceptionResolver problems;
+    private final Predicate<HttpServletRequest> needsNoKey;
 
-    BearerKeyFilter(ApiKeys keys, boolean enabled, HandlerExceptionResolver problems) {
+    BearerKeyFilter(
+            ApiKeys keys,
+            boolean enabled,
+            HandlerExceptionResolver problems,
+            Predicate<HttpServletRequest> needsNoKey) {
         this.keys = keys;
         this.enabled = enabled;
         this.problems = problems;
+        this.needsNoKey = needsNoKey;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (enabled && needsNoKey.test(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
         Caller caller;
         try {
             caller = enabled ? presented(request) : Caller.LOCAL;

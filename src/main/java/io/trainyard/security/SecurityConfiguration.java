@@ -123,7 +123,8 @@ class SecurityConfiguration {
                 .headers(h -> h.addHeaderWriter(SecurityConfiguration::contentSecurityPolicy)
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
-                .addFilterBefore(new BearerKeyFilter(keys, auth.enabled(), resolver), AuthorizationFilter.class)
+                .addFilterBefore(
+                        new BearerKeyFilter(keys, auth.enabled(), resolver, publicReads()), AuthorizationFilter.class)
                 .addFilterBefore(new DatabaseOutageGate(database, publicReads(), resolver), BearerKeyFilter.class)
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC)
                         // The end of an event stream comes back as an async dispatch of a request that

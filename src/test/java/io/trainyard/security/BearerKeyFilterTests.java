@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.List;
 import org.h2.message.DbException;
 import org.h2.mvstore.DataUtils;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -41,7 +43,8 @@ class BearerKeyFilterTests {
                     new AuthProperties(true, "", Duration.ofSeconds(5), Duration.ofMinutes(1)),
                     event -> {}),
             true,
-            advice);
+            advice,
+            SecurityConfiguration.publicReads());
 
     @Test
     void aKeyLookUpThatMeetsH2sFailedWriteIsAnsweredByTheAdviceNotThrown() throws Exception {
@@ -65,6 +68,27 @@ class BearerKeyFilterTests {
         assertThat(resolved).containsExactly(failedWrite);
         assertThat(response.getStatus()).isEqualTo(503);
         assertThat(chain.getRequest()).as("the request went no further").isNull();
+    }
+
+    /**
+     * A monitor's liveness probe that sends its key: the key is not looked up, so the probe does not
+     * depend on the database (it was a 503 once the key had left the cache during an outage).
+     */
+    @Test
+    void aPublicReadIsServedWithoutLookingItsKeyUp() throws Exception {
+        given(repository.findActiveByHash(anyString()))
+                .willThrow(new DataAccessResourceFailureException("database gone"));
+        for (String path : List.of("/actuator/health/liveness", "/actuator/health", "/index.html", "/v3/api-docs")) {
+            MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+            request.addHeader("Authorization", "Bearer " + ApiKeys.PREFIX + "a-key-that-is-not-in-the-cache");
+            MockFilterChain chain = new MockFilterChain();
+
+            filter.doFilter(request, new MockHttpServletResponse(), chain);
+
+            assertThat(chain.getRequest()).as(path).isSameAs(request);
+        }
+        assertThat(resolved).isEmpty();
+        verifyNoInteractions(repository);
     }
 
     @Test
