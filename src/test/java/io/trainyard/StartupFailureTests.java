@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -30,9 +33,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A start that cannot work says why in a few lines (Spring Boot's "APPLICATION FAILED TO START" report
  * with a description and an action), not in a wall of stack trace: a data directory that is a file or
  * cannot be created, a database that cannot be reached, that another process has open or that this
- * user may not write, an embedded database file that is damaged, and any {@code trainyard.*} value
- * out of its range (a negative worker count, a zero interval, a zero rate), refused before the port
- * opens and the workers start.
+ * user may not write, an embedded database file that is damaged, a database a newer Trainyard has
+ * migrated, and any {@code trainyard.*} value out of its range (a negative worker count, a zero
+ * interval, a zero rate), refused before the port opens and the workers start.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
@@ -219,6 +222,64 @@ class StartupFailureTests {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;
+    }
+
+    /**
+     * Ops audit: an older jar started on a database a newer one had migrated logged one Flyway WARN and
+     * ran its old code on the newer tables. It now refuses to start, with the two versions, and leaves
+     * the database as it was.
+     */
+    @Test
+    void aDatabaseMigratedByANewerTrainyardIsRefusedInAFewLines(CapturedOutput output) throws Exception {
+        Files.write(temp.resolve("trainyard.mv.db"), databaseOfAnEarlierStart());
+        int latest;
+        try (Connection database = stoppedDatabase();
+                Statement sql = database.createStatement()) {
+            latest = single(sql, "SELECT max(CAST(version AS INT)) FROM flyway_schema_history");
+            // What the newer version's migration V999 left in the table, as Flyway writes it.
+            sql.execute("""
+                    INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,
+                        installed_by, installed_on, execution_time, success)
+                    VALUES (999, '999', 'from a newer trainyard', 'SQL', 'V999__from_a_newer_trainyard.sql',
+                        12345, 'sa', CURRENT_TIMESTAMP, 7, TRUE)""");
+        }
+        int before = output.getAll().length();
+
+        // Closed at once if it starts after all, so that it fails this test alone.
+        assertThatThrownBy(
+                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
+
+        String report = output.getAll().substring(before);
+        assertShortReport(
+                report,
+                "The database was migrated by a newer Trainyard (schema version 999; this build knows up to " + latest
+                        + ")",
+                "Database: jdbc:h2:file:" + temp.resolve("trainyard") + "\n",
+                "Run the newer Trainyard",
+                "restoring a backup of the database taken before the upgrade");
+        assertThat(report)
+                .as("refused before anything ran on the newer tables")
+                .doesNotContain("Tomcat started on port")
+                .doesNotContain("Started TrainyardApplication");
+        try (Connection database = stoppedDatabase();
+                Statement sql = database.createStatement()) {
+            assertThat(single(sql, "SELECT count(*) FROM flyway_schema_history WHERE CAST(version AS INT) > " + latest))
+                    .as("the newer version's migration still recorded, nothing added")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** The embedded database in {@link #temp}, opened directly while no service runs on it. */
+    private Connection stoppedDatabase() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:h2:file:" + temp.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+    }
+
+    private static int single(Statement sql, String query) throws SQLException {
+        try (ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     /**
