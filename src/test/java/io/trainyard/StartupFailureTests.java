@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -11,6 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -21,13 +27,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A start that cannot work says why in a few lines (Spring Boot's "APPLICATION FAILED TO START" report
  * with a description and an action), not in a wall of stack trace: a data directory that is a file or
  * cannot be created, a database that cannot be reached, that another process has open or that this
- * user may not write, and any {@code trainyard.*} value out of its range (a negative worker count, a
- * zero interval, a zero rate), refused before the port opens and the workers start.
+ * user may not write, an embedded database file that is damaged, a database a newer Trainyard has
+ * migrated, and any {@code trainyard.*} value out of its range (a negative worker count, a zero
+ * interval, a zero rate), refused before the port opens and the workers start.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
@@ -35,13 +43,30 @@ class StartupFailureTests {
     @TempDir
     Path temp;
 
-    private static void start(String... args) {
+    /** Made by a clean start and stop once for all the tests that need a database from an earlier start. */
+    @TempDir
+    static Path earlierStart;
+
+    private static ConfigurableApplicationContext start(String... args) {
         SpringApplication application = new SpringApplication(TrainyardApplication.class);
-        application.run(args);
+        return application.run(args);
+    }
+
+    /** The embedded database of a service started and stopped: created and migrated by this build. */
+    private static synchronized byte[] databaseOfAnEarlierStart() throws IOException {
+        Path file = earlierStart.resolve("trainyard.mv.db");
+        if (Files.notExists(file)) {
+            start("--server.port=0", "--trainyard.data-dir=" + earlierStart, "--trainyard.warmup-iterations=0")
+                    .close();
+        }
+        return Files.readAllBytes(file);
     }
 
     private static void assertShortReport(CapturedOutput output, String... phrases) {
-        String all = output.getAll();
+        assertShortReport(output.getAll(), phrases);
+    }
+
+    private static void assertShortReport(String all, String... phrases) {
         assertThat(all)
                 .contains("APPLICATION FAILED TO START")
                 .contains("Action:")
@@ -148,6 +173,113 @@ class StartupFailureTests {
                 "The database URL jdbc:postgres://127.0.0.1:1/trainyard is not one Trainyard supports",
                 "jdbc:postgresql://host:port/database",
                 "SPRING_DATASOURCE_URL");
+    }
+
+    /**
+     * Ops audit: an embedded database file overwritten or cut short ended the start in a bean-creation
+     * stack trace. H2 2.4 says 90028 (IO exception, an EOFException under it) for a file shorter than its
+     * first blocks and 90030 (file corrupted) for a corrupt header or no complete set of chunks; the report
+     * names the file and what to do, and the file is left exactly as it was. (An empty file H2 takes for a
+     * new database, and a file cut to its own header blocks for an empty one: those start.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "4096 random bytes (head -c 4096 /dev/urandom),    random-4096,  cut short",
+        "random bytes the size of the file,                random-whole, contents corrupted",
+        "its first quarter only,                           quarter,      contents corrupted",
+        "its first 100 bytes only,                         first-100,    cut short",
+    })
+    void aDamagedEmbeddedDatabaseFileIsReportedInAFewLinesAndLeftAsItIs(
+            String damage, String kind, String why, CapturedOutput output) throws Exception {
+        byte[] good = databaseOfAnEarlierStart();
+        byte[] damaged = switch (kind) {
+            case "random-4096" -> randomBytes(4096);
+            case "random-whole" -> randomBytes(good.length);
+            case "quarter" -> Arrays.copyOf(good, good.length / 4);
+            case "first-100" -> Arrays.copyOf(good, 100);
+            default -> throw new IllegalArgumentException(kind);
+        };
+        Path file = Files.write(temp.resolve("trainyard.mv.db"), damaged);
+        int before = output.getAll().length();
+
+        // Closed at once if it starts after all, so that it fails this test alone.
+        assertThatThrownBy(
+                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
+
+        String report = output.getAll().substring(before);
+        assertShortReport(
+                report,
+                "The embedded database file " + temp.resolve("trainyard") + ".mv.db is damaged and cannot be read: ",
+                why,
+                "restore " + file + " from a backup",
+                "mv " + file + " " + file + ".damaged",
+                "the jobs, models, datasets and API keys stored in the damaged file are then no longer available");
+        assertThat(report).doesNotContain("Tomcat started on port");
+        assertThat(file).as("not deleted, repaired or replaced").hasBinaryContent(damaged);
+    }
+
+    private static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * Ops audit: an older jar started on a database a newer one had migrated logged one Flyway WARN and
+     * ran its old code on the newer tables. It now refuses to start, with the two versions, and leaves
+     * the database as it was.
+     */
+    @Test
+    void aDatabaseMigratedByANewerTrainyardIsRefusedInAFewLines(CapturedOutput output) throws Exception {
+        Files.write(temp.resolve("trainyard.mv.db"), databaseOfAnEarlierStart());
+        int latest;
+        try (Connection database = stoppedDatabase();
+                Statement sql = database.createStatement()) {
+            latest = single(sql, "SELECT max(CAST(version AS INT)) FROM flyway_schema_history");
+            // What the newer version's migration V999 left in the table, as Flyway writes it.
+            sql.execute("""
+                    INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,
+                        installed_by, installed_on, execution_time, success)
+                    VALUES (999, '999', 'from a newer trainyard', 'SQL', 'V999__from_a_newer_trainyard.sql',
+                        12345, 'sa', CURRENT_TIMESTAMP, 7, TRUE)""");
+        }
+        int before = output.getAll().length();
+
+        // Closed at once if it starts after all, so that it fails this test alone.
+        assertThatThrownBy(
+                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
+
+        String report = output.getAll().substring(before);
+        assertShortReport(
+                report,
+                "The database was migrated by a newer Trainyard (schema version 999; this build knows up to " + latest
+                        + ")",
+                "Database: jdbc:h2:file:" + temp.resolve("trainyard") + "\n",
+                "Run the newer Trainyard",
+                "restoring a backup of the database taken before the upgrade");
+        assertThat(report)
+                .as("refused before anything ran on the newer tables")
+                .doesNotContain("Tomcat started on port")
+                .doesNotContain("Started TrainyardApplication");
+        try (Connection database = stoppedDatabase();
+                Statement sql = database.createStatement()) {
+            assertThat(single(sql, "SELECT count(*) FROM flyway_schema_history WHERE CAST(version AS INT) > " + latest))
+                    .as("the newer version's migration still recorded, nothing added")
+                    .isEqualTo(1);
+        }
+    }
+
+    /** The embedded database in {@link #temp}, opened directly while no service runs on it. */
+    private Connection stoppedDatabase() throws SQLException {
+        return DriverManager.getConnection(
+                "jdbc:h2:file:" + temp.resolve("trainyard") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "sa", "");
+    }
+
+    private static int single(Statement sql, String query) throws SQLException {
+        try (ResultSet rows = sql.executeQuery(query)) {
+            rows.next();
+            return rows.getInt(1);
+        }
     }
 
     /**

@@ -112,13 +112,13 @@ class DatabaseConnectionFailureAnalyzer implements FailureAnalyzer {
     }
 
     /** The file of an H2 file database ({@code jdbc:h2:file:PATH}: {@code PATH.mv.db}), else the URL. */
-    private static String h2File(String url) {
+    static String h2File(String url) {
         String prefix = "jdbc:h2:file:";
         return url.startsWith(prefix) ? url.substring(prefix.length()) + ".mv.db" : url;
     }
 
     /** A URL's parameters may carry a password; the host, port and database say enough. */
-    private static String withoutQuery(String url) {
+    static String withoutQuery(String url) {
         int semicolon = url.indexOf(';');
         int question = url.indexOf('?');
         int cut = semicolon < 0 ? question : question < 0 ? semicolon : Math.min(semicolon, question);
