@@ -211,6 +211,13 @@ class OpenApiSecurity {
                                     + "admin keys are exempt) and none ended within trainyard.limits.large-request-wait")
                     .addHeaderObject("Retry-After", retryAfter());
             add(
+                            responses,
+                            "429",
+                            "The owner's bodies over 64 KB already hold its share of the instance's "
+                                    + "trainyard.limits.concurrent-body-bytes (half of it; admin keys are exempt) and "
+                                    + "not enough ended within trainyard.limits.large-request-wait")
+                    .addHeaderObject("Retry-After", retryAfter());
+            add(
                     responses,
                     "503",
                     "A body over trainyard.limits.large-request-size waited longer than "

@@ -34,7 +34,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * unread. Small requests never wait.
  *
  * <p><b>Per owner.</b> A user key's large bodies hold at most half of the permits (at least one,
- * {@link LargeBodyShares}); its next one waits, within the same {@code large-request-wait}, for one of
+ * {@link OwnerShares}); its next one waits, within the same {@code large-request-wait}, for one of
  * its own to end, and is then answered {@code 429}. One key that dribbled five uploads had held every
  * permit, and other owners' large bodies, an admin's too, got nothing but 503s. Admin keys count
  * against no share (as against no quota), only against the permits. {@code Retry-After} says when the
@@ -48,7 +48,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * declared length (a chunked one: {@code max-request-size}) from a budget of
  * {@code trainyard.limits.concurrent-body-bytes} (by default a sixteenth of the heap, since a body
  * costs up to {@link #EXPANSION} times its size) for the whole request, within the same wait; a body
- * larger than the whole budget waits for all of it. Requests with small bodies never wait.
+ * larger than the whole budget waits for all of it. Requests with small bodies never wait. A user
+ * key's bodies hold at most half of the budget ({@link OwnerShares}, answered {@code 429} past it, as
+ * the permits): 32 dribbled 3.9 MB bodies of one key held the whole budget of a 2 GB heap.
  *
  * <p>Runs after authentication (Spring Security's filters come first), so an anonymous client
  * cannot hold the permits; it is counted for a whole request, the body's reading and the answer.
@@ -76,7 +78,11 @@ class LargeBodyGate extends OncePerRequestFilter {
     private final Semaphore budget;
 
     private final RequestOwners owners;
-    private final LargeBodyShares shares;
+    /** Each owner's share of the permits. */
+    private final OwnerShares shares;
+    /** Each owner's share of the byte budget, in KiB. */
+    private final OwnerShares byteShares;
+
     private final Set<Holding> holdings = ConcurrentHashMap.newKeySet();
     private final long minBytesPerSecond;
     private final long graceNanos;
@@ -98,13 +104,14 @@ class LargeBodyGate extends OncePerRequestFilter {
                         limits.maxRequestSize().toBytes());
         this.waitNanos = limits.largeRequestWait().toNanos();
         this.gate = new Semaphore(permits, true);
-        this.shares = new LargeBodyShares(permits);
+        this.shares = new OwnerShares(permits);
         this.maxBytes = limits.maxRequestSize().toBytes();
         long budgetBytes = limits.concurrentBodyBytes() != null
                 ? limits.concurrentBodyBytes().toBytes()
                 : Runtime.getRuntime().maxMemory() / EXPANSION;
         this.budgetKib = (int) Math.max(1, Math.min(Integer.MAX_VALUE, budgetBytes / 1024));
         this.budget = new Semaphore(budgetKib, true);
+        this.byteShares = new OwnerShares(budgetKib);
     }
 
     /** One permit per {@link #EXPANSION} × the largest body the heap holds, at least one. */
@@ -119,7 +126,12 @@ class LargeBodyGate extends OncePerRequestFilter {
 
     /** The permits one owner may hold at once. */
     int share() {
-        return shares.share();
+        return (int) shares.share();
+    }
+
+    /** The KiB of the byte budget one owner may hold at once. */
+    long byteShare() {
+        return byteShares.share();
     }
 
     /** Permits free now (tests wait on it). */
@@ -142,15 +154,16 @@ class LargeBodyGate extends OncePerRequestFilter {
             return;
         }
         long deadline = System.nanoTime() + waitNanos;
-        String owner = large ? owners.shareOf(request) : null;
-        if (owner != null && !take(owner, deadline)) {
+        String owner = owners.shareOf(request);
+        boolean permitShare = large && owner != null;
+        if (permitShare && !take(shares, owner, 1, deadline)) {
             log.warn(
                     "Large request {} {} of '{}' refused: it has its share of {} large bodies being read already",
                     request.getMethod(),
                     request.getRequestURI(),
                     owner,
                     shares.share());
-            long retryAfter = retryAfterSeconds(owner);
+            long retryAfter = retryAfterSeconds(owner, true);
             refuse(
                     request,
                     response,
@@ -167,15 +180,44 @@ class LargeBodyGate extends OncePerRequestFilter {
             return;
         }
         try {
-            admitted(request, response, chain, large, kib, owner, deadline);
+            boolean byteShare = kib > 0 && owner != null;
+            if (byteShare && !take(byteShares, owner, kib, deadline)) {
+                log.warn(
+                        "Request {} {} of '{}' refused: it has its share of {} KiB of request bodies being read already",
+                        request.getMethod(),
+                        request.getRequestURI(),
+                        owner,
+                        byteShares.share());
+                long retryAfter = retryAfterSeconds(owner, false);
+                refuse(
+                        request,
+                        response,
+                        429,
+                        ProblemTypes.TOO_MANY_REQUESTS,
+                        "Too many requests",
+                        retryAfter,
+                        "'" + owner + "' has request bodies being read by this instance already (or waiting to be) "
+                                + "that hold its share of the " + budgetKib + " KiB of bodies it reads at once: half "
+                                + "of them (trainyard.limits.concurrent-body-bytes), so that other owners' bodies are "
+                                + "read too. The first of them is due in full within " + retryAfter + " s (at "
+                                + "trainyard.limits.min-request-rate); send this one when one of them is answered.");
+                return;
+            }
+            try {
+                admitted(request, response, chain, large, kib, owner, deadline);
+            } finally {
+                if (byteShare) {
+                    byteShares.giveBack(owner, kib);
+                }
+            }
         } finally {
-            if (owner != null) {
-                shares.giveBack(owner);
+            if (permitShare) {
+                shares.giveBack(owner, 1);
             }
         }
     }
 
-    /** Past the owner's share: the instance's permit and byte budget, then the request itself. */
+    /** Past the owner's shares: the instance's permit and byte budget, then the request itself. */
     private void admitted(
             HttpServletRequest request,
             HttpServletResponse response,
@@ -191,7 +233,7 @@ class LargeBodyGate extends OncePerRequestFilter {
                     request.getMethod(),
                     request.getRequestURI(),
                     permits);
-            long retryAfter = retryAfterSeconds(null);
+            long retryAfter = retryAfterSeconds(null, true);
             refuse(
                     request,
                     response,
@@ -205,7 +247,7 @@ class LargeBodyGate extends OncePerRequestFilter {
                             + " s (at trainyard.limits.min-request-rate): send it again then.");
             return;
         }
-        Holding holding = large ? hold(owner, request) : null;
+        Holding holding = large ? hold(owner, request, true) : null;
         try {
             if (kib > 0 && !acquire(budget, kib, deadline)) {
                 log.warn(
@@ -225,9 +267,14 @@ class LargeBodyGate extends OncePerRequestFilter {
                                 + "send it again in a few seconds.");
                 return;
             }
+            // A large body is already held above, for both of its reservations.
+            Holding budgetHolding = large ? null : hold(owner, request, false);
             try {
                 chain.doFilter(request, response);
             } finally {
+                if (budgetHolding != null) {
+                    holdings.remove(budgetHolding);
+                }
                 if (kib > 0) {
                     budget.release(kib);
                 }
@@ -240,9 +287,9 @@ class LargeBodyGate extends OncePerRequestFilter {
         }
     }
 
-    private boolean take(String owner, long deadline) {
+    private static boolean take(OwnerShares shares, String owner, long units, long deadline) {
         try {
-            return shares.take(owner, deadline);
+            return shares.take(owner, units, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -257,32 +304,36 @@ class LargeBodyGate extends OncePerRequestFilter {
     private static final class Holding {
         final String owner;
         final long arrivedBy;
+        /** Holds a large-body permit (besides its KiB of the byte budget). */
+        final boolean large;
 
-        Holding(String owner, long arrivedBy) {
+        Holding(String owner, long arrivedBy, boolean large) {
             this.owner = owner;
             this.arrivedBy = arrivedBy;
+            this.large = large;
         }
     }
 
-    private Holding hold(String owner, HttpServletRequest request) {
+    private Holding hold(String owner, HttpServletRequest request, boolean large) {
         long declared = request.getContentLengthLong();
         long bytes = declared >= 0 ? declared : maxBytes;
         long arrivedBy = minBytesPerSecond > 0
                 ? System.nanoTime() + graceNanos + (long) (bytes * 1e9 / minBytesPerSecond)
                 : Long.MAX_VALUE;
-        Holding holding = new Holding(owner, arrivedBy);
+        Holding holding = new Holding(owner, arrivedBy, large);
         holdings.add(holding);
         return holding;
     }
 
     /**
-     * Seconds until the first of the permits held ({@code owner}'s, or anyone's for null) is sure to
-     * be free; {@code large-request-wait} when that is unknown (no rate is enforced).
+     * Seconds until the first of the bodies held ({@code owner}'s, or anyone's for null; only those
+     * holding a large-body permit when {@code permits}) is sure to be read; {@code large-request-wait}
+     * when that is unknown (no rate is enforced).
      */
-    private long retryAfterSeconds(String owner) {
+    private long retryAfterSeconds(String owner, boolean permits) {
         long soonest = Long.MAX_VALUE;
         for (Holding holding : holdings) {
-            if (owner == null || owner.equals(holding.owner)) {
+            if ((owner == null || owner.equals(holding.owner)) && (holding.large || !permits)) {
                 soonest = Math.min(soonest, holding.arrivedBy);
             }
         }

@@ -95,10 +95,10 @@ class LargeBodySharesTests {
 
     @Test
     void anOwnersShareIsHalfOfThePermitsAndNeverNone() {
-        assertThat(LargeBodyShares.share(1)).isEqualTo(1);
-        assertThat(LargeBodyShares.share(2)).isEqualTo(1);
-        assertThat(LargeBodyShares.share(5)).isEqualTo(2);
-        assertThat(LargeBodyShares.share(6)).isEqualTo(3);
+        assertThat(OwnerShares.share(1)).isEqualTo(1);
+        assertThat(OwnerShares.share(2)).isEqualTo(1);
+        assertThat(OwnerShares.share(5)).isEqualTo(2);
+        assertThat(OwnerShares.share(6)).isEqualTo(3);
     }
 
     /** Sends a POST /jobs with {@code client}'s key whose headers declare {@code length} bytes, and only ten. */
