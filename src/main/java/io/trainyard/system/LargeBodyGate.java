@@ -157,19 +157,12 @@ class LargeBodyGate extends OncePerRequestFilter {
         String owner = owners.shareOf(request);
         boolean permitShare = large && owner != null;
         if (permitShare && !take(shares, owner, 1, deadline)) {
-            log.warn(
-                    "Large request {} {} of '{}' refused: it has its share of {} large bodies being read already",
-                    request.getMethod(),
-                    request.getRequestURI(),
-                    owner,
-                    shares.share());
             long retryAfter = retryAfterSeconds(owner, true);
-            refuse(
+            refuseOverShare(
                     request,
                     response,
-                    429,
-                    ProblemTypes.TOO_MANY_REQUESTS,
-                    "Too many requests",
+                    owner,
+                    shares.share() + " large bodies",
                     retryAfter,
                     "'" + owner + "' has " + shares.share() + " request bodies over " + largeBytes + " bytes being "
                             + "read by this instance already (or waiting to be), its share of the " + permits
@@ -182,19 +175,12 @@ class LargeBodyGate extends OncePerRequestFilter {
         try {
             boolean byteShare = kib > 0 && owner != null;
             if (byteShare && !take(byteShares, owner, kib, deadline)) {
-                log.warn(
-                        "Request {} {} of '{}' refused: it has its share of {} KiB of request bodies being read already",
-                        request.getMethod(),
-                        request.getRequestURI(),
-                        owner,
-                        byteShares.share());
                 long retryAfter = retryAfterSeconds(owner, false);
-                refuse(
+                refuseOverShare(
                         request,
                         response,
-                        429,
-                        ProblemTypes.TOO_MANY_REQUESTS,
-                        "Too many requests",
+                        owner,
+                        byteShares.share() + " KiB of request bodies",
                         retryAfter,
                         "'" + owner + "' has request bodies being read by this instance already (or waiting to be) "
                                 + "that hold its share of the " + budgetKib + " KiB of bodies it reads at once: half "
@@ -376,7 +362,25 @@ class LargeBodyGate extends OncePerRequestFilter {
         return encoding != null && encoding.toLowerCase(java.util.Locale.ROOT).contains("chunked");
     }
 
-    private void refuse(
+    /** An owner past its share of {@code what}: 429, as for any per-owner limit. */
+    private static void refuseOverShare(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            String owner,
+            String what,
+            long retryAfterSeconds,
+            String detail)
+            throws IOException {
+        log.warn(
+                "Request {} {} of '{}' refused: it has its share of {} being read already",
+                request.getMethod(),
+                request.getRequestURI(),
+                owner,
+                what);
+        refuse(request, response, 429, ProblemTypes.TOO_MANY_REQUESTS, "Too many requests", retryAfterSeconds, detail);
+    }
+
+    private static void refuse(
             HttpServletRequest request,
             HttpServletResponse response,
             int status,
