@@ -22,6 +22,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.trainyard.job.RunningJob;
 import io.trainyard.job.RunningJobs;
 import io.trainyard.support.EmbeddedPostgresServers;
 import io.trainyard.support.Http;
@@ -51,6 +52,9 @@ import tools.jackson.databind.JsonNode;
 class DatabaseOutageIntegrationTests {
 
     static final long CONNECTION_TIMEOUT_MS = 3000;
+
+    /** Iterations of the jobs the outages interrupt ({@link #spec}). */
+    private static final int ITERATIONS = 100_000;
 
     static final Path PG_DATA = temp("trainyard-outage-pg");
     static EmbeddedPostgres postgres = start(0);
@@ -184,20 +188,22 @@ class DatabaseOutageIntegrationTests {
     void aJobTrainingThroughAnOutageLongerThanItsLeaseResumesFromItsCheckpointAndEndsAsAnUninterruptedRun(
             CapturedOutput output) throws Exception {
         Http http = new Http(port);
-        int iterations = 150_000;
-        Map<String, Object> spec = ApiContract.hw5Spec("through an outage", iterations);
-        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        String id = http.post("/jobs", spec("through an outage"))
+                .expect(202)
+                .get("id")
+                .asString();
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpointOf(id) > 0);
 
         postgres.close();
         try {
+            assertStillTraining(id);
             // Its worker let go while the database is still away: it could not store, and did not fail the job.
             await().atMost(Duration.ofSeconds(60)).until(() -> running.get(id) == null);
         } finally {
             postgres = start(PG_PORT);
         }
 
-        assertRecoveredAsUninterrupted(http, id, spec, iterations, output);
+        assertRecoveredAsUninterrupted(http, id, output);
     }
 
     /**
@@ -210,10 +216,10 @@ class DatabaseOutageIntegrationTests {
     void historyWritesRefusedAsConnectionLossDoNotFailTheJobWhileTheDatabaseAnswersTheRest(CapturedOutput output)
             throws Exception {
         Http http = new Http(port);
-        int iterations = 100_000;
-        Map<String, Object> spec = ApiContract.hw5Spec("through connection resets", iterations);
-        spec.put("seed", 11);
-        String id = http.post("/jobs", spec).expect(202).get("id").asString();
+        String id = http.post("/jobs", spec("through connection resets"))
+                .expect(202)
+                .get("id")
+                .asString();
         await().atMost(Duration.ofSeconds(60)).until(() -> checkpointOf(id) > 0);
 
         jdbc.sql("""
@@ -225,21 +231,73 @@ class DatabaseOutageIntegrationTests {
                         + " EXECUTE FUNCTION refuse_history()")
                 .update();
         try {
+            assertStillTraining(id);
             await().atMost(Duration.ofSeconds(60)).until(() -> running.get(id) == null);
         } finally {
             jdbc.sql("DROP TRIGGER refuse_history ON job_history").update();
             jdbc.sql("DROP FUNCTION refuse_history()").update();
         }
 
-        assertRecoveredAsUninterrupted(http, id, spec, iterations, output);
+        assertRecoveredAsUninterrupted(http, id, output);
+    }
+
+    /**
+     * The spec of the jobs the outages interrupt. Its name aside (not part of the training), one spec,
+     * so one uninterrupted run serves as the reference of both ({@link #uninterrupted}). Far more
+     * iterations than the run makes between its first checkpoint and the start of the outage, which
+     * {@link #assertStillTraining} checks.
+     */
+    private static Map<String, Object> spec(String name) {
+        return ApiContract.hw5Spec(name, ITERATIONS);
+    }
+
+    /**
+     * The outage starts while the job trains: its worker still holds it, short of its last iteration.
+     * (The lease then runs out, or the run ends within the outage; either way its worker cannot store
+     * anything more and must leave the job to the recovery.)
+     */
+    private void assertStillTraining(String id) {
+        RunningJob live = running.get(id);
+        assertThat(live)
+                .as("job %s trained by this instance as the outage starts", id)
+                .isNotNull();
+        assertThat(live.isConcluding()).as("concluding as the outage starts").isFalse();
+        assertThat(live.progress().iteration())
+                .as("the iteration the job was at as the outage started")
+                .isLessThan(ITERATIONS);
+    }
+
+    /**
+     * The uninterrupted run of {@link #spec} (losses, and the model's weights and biases), trained by
+     * the first test that needs it and kept for the other: the same spec gives the same results in
+     * every run, which is what the tests compare against.
+     */
+    private static JsonNode[] uninterrupted;
+
+    private static JsonNode[] uninterrupted(Http http) {
+        if (uninterrupted == null) {
+            JsonNode job = awaitEnd(
+                    http,
+                    http.post("/jobs", spec("uninterrupted"))
+                            .expect(202)
+                            .get("id")
+                            .asString());
+            assertThat(job.get("status").asString()).as("%s", job).isEqualTo("SUCCEEDED");
+            assertThat(job.get("attempts").asInt()).as("%s", job).isEqualTo(1);
+            uninterrupted = new JsonNode[] {
+                http.get("/jobs/" + job.get("id").asString() + "/losses").expect(200),
+                http.get("/models/" + job.get("modelId").asString()).expect(200)
+            };
+        }
+        return uninterrupted;
     }
 
     /**
      * SUCCEEDED after a {@code lost} attempt, resumed from a checkpoint, every point {@code 0..iterations}
      * once, and the losses and weights of an uninterrupted run of the same spec.
      */
-    private void assertRecoveredAsUninterrupted(
-            Http http, String id, Map<String, Object> spec, int iterations, CapturedOutput output) {
+    private void assertRecoveredAsUninterrupted(Http http, String id, CapturedOutput output) {
+        int iterations = ITERATIONS;
         JsonNode done = awaitEnd(http, id);
         assertThat(done.get("status").asString()).as("%s", done).isEqualTo("SUCCEEDED");
         JsonNode attempts = done.get("attemptHistory");
@@ -264,17 +322,13 @@ class DatabaseOutageIntegrationTests {
             }
         }
 
-        JsonNode uninterrupted =
-                awaitEnd(http, http.post("/jobs", spec).expect(202).get("id").asString());
-        assertThat(uninterrupted.get("status").asString()).isEqualTo("SUCCEEDED");
-        JsonNode reference = http.get("/jobs/" + uninterrupted.get("id").asString() + "/losses")
-                .expect(200);
+        JsonNode[] uninterrupted = uninterrupted(http);
+        JsonNode reference = uninterrupted[0];
         for (String curve : List.of("train", "test")) {
             assertThat(losses.get(curve)).as(curve).isEqualTo(reference.get(curve));
         }
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
-        JsonNode referenceModel =
-                http.get("/models/" + uninterrupted.get("modelId").asString()).expect(200);
+        JsonNode referenceModel = uninterrupted[1];
         assertThat(model.get("weights")).isEqualTo(referenceModel.get("weights"));
         assertThat(model.get("biases")).isEqualTo(referenceModel.get("biases"));
     }
