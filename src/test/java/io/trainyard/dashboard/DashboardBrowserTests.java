@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,6 +23,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -61,10 +64,12 @@ class DashboardBrowserTests {
     @org.springframework.beans.factory.annotation.Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
-    private WebDriver driver;
-    private WebDriverWait wait;
-    private Path profile;
-    private Path downloads;
+    /** One browser for the class (starting Chromium cost seconds a test); each test gets a tab of its own. */
+    private static WebDriver driver;
+
+    private static WebDriverWait wait;
+    private static Path profile;
+    private static Path downloads;
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws IOException {
@@ -72,12 +77,11 @@ class DashboardBrowserTests {
         registry.add("trainyard.data-dir", dataDir::toString);
     }
 
-    @BeforeEach
-    void browser() throws IOException {
-        assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
-                        + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            return; // each test says why it is skipped
+        }
         profile = Files.createTempDirectory("trainyard-chromium");
         downloads = Files.createTempDirectory("trainyard-downloads");
         ChromeOptions options = new ChromeOptions();
@@ -106,8 +110,28 @@ class DashboardBrowserTests {
         wait = new WebDriverWait(driver, WAIT);
     }
 
+    /**
+     * A new tab for each test, the previous one closed: the key lives in a tab's sessionStorage, so
+     * every test starts signed out, as in a browser of its own; the console log is emptied so that a
+     * test sees only its own page's messages.
+     */
+    @BeforeEach
+    void freshTab() {
+        assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                () -> "Skipping the dashboard browser test: Chromium is not installed (no executable " + CHROMIUM
+                        + " and " + CHROMEDRIVER + "); install it with: apt-get install -y chromium chromium-driver");
+        String previous = driver.getWindowHandle();
+        driver.switchTo().newWindow(WindowType.TAB);
+        String fresh = driver.getWindowHandle();
+        driver.switchTo().window(previous).close();
+        driver.switchTo().window(fresh);
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1440, 1200));
+        driver.manage().logs().get(LogType.BROWSER);
+    }
+
     @AfterEach
-    void closeBrowser() throws IOException {
+    void cancelJobs() {
         // Whatever a failed test left running must not hold the one worker for the next test.
         Http http = new Http(port);
         for (String status : List.of("RUNNING", "QUEUED")) {
@@ -116,6 +140,10 @@ class DashboardBrowserTests {
                     .get("items")
                     .forEach(job -> http.post("/jobs/" + job.get("id").asString() + "/cancel", ""));
         }
+    }
+
+    @AfterAll
+    static void closeBrowser() throws IOException {
         if (driver != null) {
             driver.quit();
         }
