@@ -76,7 +76,9 @@ abstract class HistoryRetentionContract {
                 .expect(202)
                 .get("id")
                 .asString();
-        await().atMost(TRAINING).until(() -> status(http, finished).equals("SUCCEEDED"));
+        await().atMost(TRAINING)
+                .pollDelay(Duration.ZERO)
+                .until(() -> status(http, finished).equals("SUCCEEDED"));
         inOneBatch(finished);
         JsonNode fullLosses = http.get("/jobs/" + finished + "/losses").expect(200);
         JsonNode fullGradients = http.get("/jobs/" + finished + "/gradients").expect(200);
@@ -98,9 +100,11 @@ abstract class HistoryRetentionContract {
                 .asString();
         try {
             await().atMost(TRAINING)
+                    .pollDelay(Duration.ZERO)
                     .until(() -> repository.rawStats(running, -1).rows() >= 2);
 
             await().atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> retention.sweep() >= 0 && repository.isPruned(finished));
 
@@ -169,7 +173,9 @@ abstract class HistoryRetentionContract {
                     .isEqualTo(kept);
         } finally {
             http.post("/jobs/" + running + "/cancel", "");
-            await().atMost(TRAINING).until(() -> status(http, running).equals("CANCELLED"));
+            await().atMost(TRAINING)
+                    .pollDelay(Duration.ZERO)
+                    .until(() -> status(http, running).equals("CANCELLED"));
         }
 
         // Cancelled, the second job is finished too: its full batches go at the next sweep, and the
@@ -183,6 +189,7 @@ abstract class HistoryRetentionContract {
                 .sum();
         long storedBefore = repository.storedBytes();
         await().atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> retention.sweep() >= 0 && repository.isPruned(running));
         assertThat(rawBytes).isPositive();
@@ -216,7 +223,9 @@ abstract class HistoryRetentionContract {
         spec.put("batchSize", 16);
         spec.put("earlyStopping", Map.of("patience", 400));
         String id = http.post("/jobs", spec).expect(202).get("id").asString();
-        await().atMost(TRAINING).until(() -> status(http, id).equals("SUCCEEDED"));
+        await().atMost(TRAINING)
+                .pollDelay(Duration.ZERO)
+                .until(() -> status(http, id).equals("SUCCEEDED"));
         int best = http.get("/jobs/" + id).expect(200).get("bestIteration").asInt();
         // The coarse level keeps validation's lowest point, which is early stopping's best as training
         // leaves it: a lower validation loss elsewhere is what takes it out of the level's own choice.
@@ -231,6 +240,7 @@ abstract class HistoryRetentionContract {
         assertThat(before.validation()).isEqualTo(whole.validation()[best]);
 
         await().atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> retention.sweep() >= 0 && repository.isPruned(id));
 
@@ -255,7 +265,9 @@ abstract class HistoryRetentionContract {
                 .expect(202)
                 .get("id")
                 .asString();
-        await().atMost(TRAINING).until(() -> status(http, id).equals("SUCCEEDED"));
+        await().atMost(TRAINING)
+                .pollDelay(Duration.ZERO)
+                .until(() -> status(http, id).equals("SUCCEEDED"));
         inOneBatch(id);
         JsonNode full = http.get("/jobs/" + id + "/losses").expect(200);
         JsonNode fullGradients = http.get("/jobs/" + id + "/gradients").expect(200);
