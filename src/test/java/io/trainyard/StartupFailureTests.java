@@ -200,13 +200,7 @@ class StartupFailureTests {
             default -> throw new IllegalArgumentException(kind);
         };
         Path file = Files.write(temp.resolve("trainyard.mv.db"), damaged);
-        int before = output.getAll().length();
-
-        // Closed at once if it starts after all, so that it fails this test alone.
-        assertThatThrownBy(
-                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
-
-        String report = output.getAll().substring(before);
+        String report = refusedStartOnTemp(output);
         assertShortReport(
                 report,
                 "The embedded database file " + temp.resolve("trainyard") + ".mv.db is damaged and cannot be read: ",
@@ -216,6 +210,14 @@ class StartupFailureTests {
                 "the jobs, models, datasets and API keys stored in the damaged file are then no longer available");
         assertThat(report).doesNotContain("Tomcat started on port");
         assertThat(file).as("not deleted, repaired or replaced").hasBinaryContent(damaged);
+    }
+
+    /** What a start on {@link #temp} that must fail printed; closed at once if it starts after all. */
+    private String refusedStartOnTemp(CapturedOutput output) {
+        int before = output.getAll().length();
+        assertThatThrownBy(
+                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
+        return output.getAll().substring(before);
     }
 
     private static byte[] randomBytes(int size) {
@@ -243,13 +245,7 @@ class StartupFailureTests {
                     VALUES (999, '999', 'from a newer trainyard', 'SQL', 'V999__from_a_newer_trainyard.sql',
                         12345, 'sa', CURRENT_TIMESTAMP, 7, TRUE)""");
         }
-        int before = output.getAll().length();
-
-        // Closed at once if it starts after all, so that it fails this test alone.
-        assertThatThrownBy(
-                () -> start("--server.port=0", "--trainyard.data-dir=" + temp).close());
-
-        String report = output.getAll().substring(before);
+        String report = refusedStartOnTemp(output);
         assertShortReport(
                 report,
                 "The database was migrated by a newer Trainyard (schema version 999; this build knows up to " + latest
