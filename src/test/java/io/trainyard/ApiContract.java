@@ -1578,8 +1578,15 @@ abstract class ApiContract {
     @ParameterizedTest
     @ValueSource(strings = {"/models//predictions", "/jobs;jsessionid=1", "/jobs/%2e%2e/x"})
     void urlsTheFirewallRefusesAreProblemsToo(String path) {
-        JsonNode problem = problem(http.post(path, "{\"x\": [[1, 2, 3, 4, 5]]}"), 400);
+        Http.Response response = http.post(path, "{\"x\": [[1, 2, 3, 4, 5]]}");
+        JsonNode problem = problem(response, 400);
         assertThat(problem.get("detail").asString()).contains("The URL is not allowed");
+        assertThat(problem.get("type").asString()).endsWith("/invalid-request");
+        assertThat(problem.get("title").asString()).isEqualTo("Invalid request");
+        // The headers of every other answer: the firewall refuses before the chain that writes them.
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.header("Cache-Control")).contains("no-store");
+        assertThat(response.header("Content-Security-Policy")).isNotBlank();
     }
 
     /**

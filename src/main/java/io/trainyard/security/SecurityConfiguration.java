@@ -2,6 +2,7 @@ package io.trainyard.security;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +47,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.trainyard.system.DatabaseReachability;
+import io.trainyard.system.ProblemTypes;
 
 /**
  * Who may call what. Stateless bearer keys on everything but health, the dashboard's static files
@@ -77,14 +79,20 @@ class SecurityConfiguration {
      * Security issues 9175 and 15510): one stream in a few hundred failed its first write with a
      * NullPointerException inside Tomcat and was closed at once (and the next stream let in).
      */
-    private static final ObjectPostProcessor<HeaderWriterFilter> WRITE_HEADERS_BEFORE_THE_CHAIN =
-            new ObjectPostProcessor<>() {
-                @Override
-                public <O extends HeaderWriterFilter> O postProcess(O filter) {
-                    filter.setShouldWriteHeadersEagerly(true);
-                    return filter;
-                }
-            };
+    /**
+     * The chain's header filter, also run for requests the firewall rejects before the chain (whose
+     * 400 went without {@code nosniff}, {@code no-store} and the CSP that every other answer has).
+     */
+    private final AtomicReference<HeaderWriterFilter> headers = new AtomicReference<>();
+
+    private final ObjectPostProcessor<HeaderWriterFilter> writeHeadersBeforeTheChain = new ObjectPostProcessor<>() {
+        @Override
+        public <O extends HeaderWriterFilter> O postProcess(O filter) {
+            filter.setShouldWriteHeadersEagerly(true);
+            headers.set(filter);
+            return filter;
+        }
+    };
 
     /**
      * What anyone may read without a key: health, the dashboard's static files and the API
@@ -122,7 +130,7 @@ class SecurityConfiguration {
                 .cors(c -> {})
                 .headers(h -> h.addHeaderWriter(SecurityConfiguration::contentSecurityPolicy)
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
-                        .addObjectPostProcessor(WRITE_HEADERS_BEFORE_THE_CHAIN))
+                        .addObjectPostProcessor(writeHeadersBeforeTheChain))
                 .addFilterBefore(
                         new BearerKeyFilter(keys, auth.enabled(), resolver, publicReads()), AuthorizationFilter.class)
                 .addFilterBefore(new DatabaseOutageGate(database, publicReads(), resolver), BearerKeyFilter.class)
@@ -229,8 +237,16 @@ class SecurityConfiguration {
                 return;
             }
             ErrorResponseException problem = new ErrorResponseException(HttpStatus.BAD_REQUEST, rejected);
+            problem.getBody().setType(ProblemTypes.INVALID_REQUEST);
+            problem.getBody().setTitle("Invalid request");
             problem.getBody().setDetail(rejectionDetail(rejected.getMessage()));
-            resolver.resolveException(request, response, null, problem);
+            HeaderWriterFilter headerWriter = headers.get();
+            if (headerWriter == null) {
+                resolver.resolveException(request, response, null, problem);
+                return;
+            }
+            headerWriter.doFilter(
+                    request, response, (req, res) -> resolver.resolveException(request, response, null, problem));
         };
     }
 
