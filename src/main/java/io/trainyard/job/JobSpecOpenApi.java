@@ -90,13 +90,28 @@ class JobSpecOpenApi {
         }
     }
 
-    @SuppressWarnings("rawtypes")
+    @SuppressWarnings({"rawtypes", "unchecked"})
     private static void bound(Schema schema, WholeNumberRange range) {
         if (range.min() != null) {
             schema.setMinimum(BigDecimal.valueOf(range.min()));
         }
         if (range.max() != null) {
             schema.setMaximum(BigDecimal.valueOf(range.max()));
+        }
+        // The annotation's example suits the default limits; an instance configured lower (say
+        // max-iterations=100) declared "maximum": 100 beside "example": 1000.
+        if (schema.getExample() != null) {
+            try {
+                long example = new BigDecimal(schema.getExample().toString()).longValueExact();
+                long kept = Math.max(
+                        range.min() == null ? example : range.min(),
+                        Math.min(range.max() == null ? example : range.max(), example));
+                if (kept != example) {
+                    schema.setExample(kept);
+                }
+            } catch (NumberFormatException | ArithmeticException notAWholeNumber) {
+                // an example that is no whole number is no bound's business
+            }
         }
     }
 }
