@@ -7,6 +7,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.web.server.WebServerFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +17,8 @@ import com.zaxxer.hikari.HikariDataSource;
  * Binds (and so checks) every {@code trainyard.*} properties record before the database pool is made:
  * a value out of range used to be refused only after the pool had opened the database and Flyway had
  * created and migrated it, leaving a fresh {@code trainyard.mv.db} behind a refused start (audit F6).
- * The pool bean is made to depend on those records, which are bound when they are made.
+ * The pool bean, and the web server's factory, are made to depend on those records, which are bound
+ * when they are made.
  */
 @Component
 class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
@@ -26,7 +28,14 @@ class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
         String[] properties = Arrays.stream(beans.getBeanDefinitionNames())
                 .filter(name -> isTrainyardProperties(beans.getType(name, false)))
                 .toArray(String[]::new);
-        for (String pool : beans.getBeanNamesForType(HikariDataSource.class, true, false)) {
+        // The web server's factory too: it is made before Tomcat's context starts, whose filters are the
+        // first beans to need the pool. Bound there, a bad value was an ERROR "Error starting Tomcat
+        // context" with an unrelated bean's stack trace before the one-line report.
+        String[] first = Stream.concat(
+                        Arrays.stream(beans.getBeanNamesForType(HikariDataSource.class, true, false)),
+                        Arrays.stream(beans.getBeanNamesForType(WebServerFactory.class, true, false)))
+                .toArray(String[]::new);
+        for (String pool : first) {
             BeanDefinition definition = beans.getBeanDefinition(pool);
             String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
             definition.setDependsOn(Stream.concat(Arrays.stream(before), Arrays.stream(properties))
