@@ -1768,6 +1768,21 @@ abstract class ApiContract {
         return problem;
     }
 
+    /**
+     * A job's stored history holds exactly the points {@code 0..iterations}, in order: no gap, no
+     * duplicate (what a resumed job's history must be, however often it was interrupted).
+     */
+    static void assertWholeAndInOrder(JsonNode iteration, int iterations) {
+        assertThat(iteration.size()).isEqualTo(iterations + 1);
+        for (int i = 0; i <= iterations; i++) {
+            if (iteration.get(i).asInt() != i) {
+                assertThat(iteration.get(i).asInt())
+                        .as("point %d: no gap, no duplicate", i)
+                        .isEqualTo(i);
+            }
+        }
+    }
+
     static Map<String, Object> hw5Spec(String name, int iterations) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("name", name);

@@ -272,9 +272,12 @@ class DatabaseOutageIntegrationTests {
      * the first test that needs it and kept for the other: the same spec gives the same results in
      * every run, which is what the tests compare against.
      */
-    private static JsonNode[] uninterrupted;
+    private static Reference uninterrupted;
 
-    private static JsonNode[] uninterrupted(Http http) {
+    /** What an uninterrupted run leaves: its losses and its model. */
+    private record Reference(JsonNode losses, JsonNode model) {}
+
+    private static Reference uninterrupted(Http http) {
         if (uninterrupted == null) {
             JsonNode job = awaitEnd(
                     http,
@@ -284,10 +287,9 @@ class DatabaseOutageIntegrationTests {
                             .asString());
             assertThat(job.get("status").asString()).as("%s", job).isEqualTo("SUCCEEDED");
             assertThat(job.get("attempts").asInt()).as("%s", job).isEqualTo(1);
-            uninterrupted = new JsonNode[] {
-                http.get("/jobs/" + job.get("id").asString() + "/losses").expect(200),
-                http.get("/models/" + job.get("modelId").asString()).expect(200)
-            };
+            uninterrupted = new Reference(
+                    http.get("/jobs/" + job.get("id").asString() + "/losses").expect(200),
+                    http.get("/models/" + job.get("modelId").asString()).expect(200));
         }
         return uninterrupted;
     }
@@ -297,7 +299,6 @@ class DatabaseOutageIntegrationTests {
      * once, and the losses and weights of an uninterrupted run of the same spec.
      */
     private void assertRecoveredAsUninterrupted(Http http, String id, CapturedOutput output) {
-        int iterations = ITERATIONS;
         JsonNode done = awaitEnd(http, id);
         assertThat(done.get("status").asString()).as("%s", done).isEqualTo("SUCCEEDED");
         JsonNode attempts = done.get("attemptHistory");
@@ -312,25 +313,15 @@ class DatabaseOutageIntegrationTests {
                 .doesNotContain("failed unexpectedly");
 
         JsonNode losses = http.get("/jobs/" + id + "/losses").expect(200);
-        JsonNode iteration = losses.get("iteration");
-        assertThat(iteration.size()).isEqualTo(iterations + 1);
-        for (int i = 0; i <= iterations; i++) {
-            if (iteration.get(i).asInt() != i) {
-                assertThat(iteration.get(i).asInt())
-                        .as("point %d: no gap, no duplicate", i)
-                        .isEqualTo(i);
-            }
-        }
+        ApiContract.assertWholeAndInOrder(losses.get("iteration"), ITERATIONS);
 
-        JsonNode[] uninterrupted = uninterrupted(http);
-        JsonNode reference = uninterrupted[0];
+        Reference reference = uninterrupted(http);
         for (String curve : List.of("train", "test")) {
-            assertThat(losses.get(curve)).as(curve).isEqualTo(reference.get(curve));
+            assertThat(losses.get(curve)).as(curve).isEqualTo(reference.losses().get(curve));
         }
         JsonNode model = http.get("/models/" + done.get("modelId").asString()).expect(200);
-        JsonNode referenceModel = uninterrupted[1];
-        assertThat(model.get("weights")).isEqualTo(referenceModel.get("weights"));
-        assertThat(model.get("biases")).isEqualTo(referenceModel.get("biases"));
+        assertThat(model.get("weights")).isEqualTo(reference.model().get("weights"));
+        assertThat(model.get("biases")).isEqualTo(reference.model().get("biases"));
     }
 
     /**

@@ -672,13 +672,8 @@ class RestartIntegrationTests {
 
     /** Exactly the points 0..iterations, in order: no gap, no duplicate. */
     private void assertHistoryIsWholeAndInOrder(Http http, String id, int iterations) {
-        JsonNode iteration = http.get("/jobs/" + id + "/losses").expect(200).get("iteration");
-        assertThat(iteration.size()).isEqualTo(iterations + 1);
-        for (int i = 0; i <= iterations; i++) {
-            if (iteration.get(i).asInt() != i) {
-                assertThat(iteration.get(i).asInt()).as("point %d", i).isEqualTo(i);
-            }
-        }
+        ApiContract.assertWholeAndInOrder(
+                http.get("/jobs/" + id + "/losses").expect(200).get("iteration"), iterations);
     }
 
     private static JsonNode awaitSucceeded(Http http, String id) {

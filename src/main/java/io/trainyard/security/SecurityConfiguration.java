@@ -121,6 +121,8 @@ class SecurityConfiguration {
             DatabaseReachability database,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver)
             throws Exception {
+        // Served without the database and without a key: both filters ask the same question.
+        Predicate<HttpServletRequest> publicReads = publicReads();
         http.csrf(csrf -> csrf.disable()) // no cookies, no sessions: nothing a forged request could ride on
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(b -> b.disable())
@@ -132,8 +134,8 @@ class SecurityConfiguration {
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(writeHeadersBeforeTheChain))
                 .addFilterBefore(
-                        new BearerKeyFilter(keys, auth.enabled(), resolver, publicReads()), AuthorizationFilter.class)
-                .addFilterBefore(new DatabaseOutageGate(database, publicReads(), resolver), BearerKeyFilter.class)
+                        new BearerKeyFilter(keys, auth.enabled(), resolver, publicReads), AuthorizationFilter.class)
+                .addFilterBefore(new DatabaseOutageGate(database, publicReads, resolver), BearerKeyFilter.class)
                 .authorizeHttpRequests(a -> a.dispatcherTypeMatchers(DispatcherType.ASYNC)
                         // The end of an event stream comes back as an async dispatch of a request that
                         // was authorised when it began and whose answer is already under way: checking

@@ -35,8 +35,8 @@ class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
                         Arrays.stream(beans.getBeanNamesForType(HikariDataSource.class, true, false)),
                         Arrays.stream(beans.getBeanNamesForType(WebServerFactory.class, true, false)))
                 .toArray(String[]::new);
-        for (String pool : first) {
-            BeanDefinition definition = beans.getBeanDefinition(pool);
+        for (String bean : first) {
+            BeanDefinition definition = beans.getBeanDefinition(bean);
             String[] before = definition.getDependsOn() == null ? new String[0] : definition.getDependsOn();
             definition.setDependsOn(Stream.concat(Arrays.stream(before), Arrays.stream(properties))
                     .toArray(String[]::new));
