@@ -73,7 +73,12 @@ public record CreateJobRequest(
                 example = "0.0")
         Double validationFraction,
 
-        @Schema(description = "Start from this stored model's weights and preprocessing instead of random ones")
+        @Schema(
+                description = "Start from this stored model's weights instead of random ones. layers, activation, "
+                        + "bias, basisDegree and normalize must match the model's, else 409. The model's stored "
+                        + "preprocessing (its basis degree and, with normalize, its mean and std) is applied "
+                        + "unchanged to this job's data and kept in the new model: it is not refitted to this data, "
+                        + "since the weights were learned on inputs scaled that way")
         String warmStartModel,
 
         @Schema(

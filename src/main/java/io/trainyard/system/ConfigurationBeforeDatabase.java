@@ -6,9 +6,7 @@ import java.util.stream.Stream;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.web.server.WebServerFactory;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.stereotype.Component;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -25,9 +23,7 @@ class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
 
     @Override
     public void postProcessBeanFactory(ConfigurableListableBeanFactory beans) {
-        String[] properties = Arrays.stream(beans.getBeanDefinitionNames())
-                .filter(name -> isTrainyardProperties(beans.getType(name, false)))
-                .toArray(String[]::new);
+        String[] properties = TrainyardPropertiesBeans.in(beans).keySet().toArray(String[]::new);
         // The web server's factory too: it is made before Tomcat's context starts, whose filters are the
         // first beans to need the pool. Bound there, a bad value was an ERROR "Error starting Tomcat
         // context" with an unrelated bean's stack trace before the one-line report.
@@ -41,11 +37,5 @@ class ConfigurationBeforeDatabase implements BeanFactoryPostProcessor {
             definition.setDependsOn(Stream.concat(Arrays.stream(before), Arrays.stream(properties))
                     .toArray(String[]::new));
         }
-    }
-
-    private static boolean isTrainyardProperties(Class<?> type) {
-        return type != null
-                && type.getName().startsWith("io.trainyard.")
-                && AnnotatedElementUtils.hasAnnotation(type, ConfigurationProperties.class);
     }
 }

@@ -17,9 +17,9 @@ import org.springframework.validation.annotation.Validated;
  * Everything an operator can set under {@code trainyard.*} (see the README's configuration table).
  *
  * <p>Every value is checked when the properties are bound, before the web server and the workers
- * start: a value out of its range ends the start-up with Spring Boot's short report naming the
- * property, the value and the range ({@code Property: trainyard.poll-interval}, {@code Value: "0"},
- * {@code Reason: must be at least 1ms …}). Before, a zero interval was accepted and misbehaved later
+ * start: values out of range end the start-up with a short report of one line each, naming the
+ * property, the value and the range, of this record and of every other {@code trainyard.*} group
+ * ({@link ConfigurationRangeFailureAnalyzer}). Before, a zero interval was accepted and misbehaved later
  * (a poll that waited for ever, a scheduler that refused it after the port had opened, a stop whose
  * deadline thread died). A bare number is a duration in milliseconds (Spring Boot's default unit),
  * which the messages say, since {@code 30} for {@code 30s} is the likeliest slip.
