@@ -180,13 +180,15 @@ class StartupFailureTests {
      * stack trace. H2 2.4 says 90028 (IO exception, an EOFException under it) for a file shorter than its
      * first blocks and 90030 (file corrupted) for a corrupt header or no complete set of chunks; the report
      * names the file and what to do, and the file is left exactly as it was. (An empty file H2 takes for a
-     * new database, and a file cut to its own header blocks for an empty one: those start.)
+     * new database, and a file cut to its own header blocks for an empty one: those start. So may a file
+     * cut to its first quarter, or zeroed after its headers: H2 then opens an older complete set of chunks
+     * or none, depending on where the earlier start's chunks happen to lie; such a case failed now and then
+     * and is not here.)
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "4096 random bytes (head -c 4096 /dev/urandom),    random-4096,  cut short",
         "random bytes the size of the file,                random-whole, contents corrupted",
-        "its first quarter only,                           quarter,      contents corrupted",
         "its first 100 bytes only,                         first-100,    cut short",
     })
     void aDamagedEmbeddedDatabaseFileIsReportedInAFewLinesAndLeftAsItIs(
@@ -195,7 +197,6 @@ class StartupFailureTests {
         byte[] damaged = switch (kind) {
             case "random-4096" -> randomBytes(4096);
             case "random-whole" -> randomBytes(good.length);
-            case "quarter" -> Arrays.copyOf(good, good.length / 4);
             case "first-100" -> Arrays.copyOf(good, 100);
             default -> throw new IllegalArgumentException(kind);
         };
