@@ -1,5 +1,7 @@
 package io.trainyard.security;
 
+import java.util.ArrayDeque;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -23,8 +25,39 @@ final class StoringRequests {
         /** Changed only inside the map's compute for this owner's key. */
         int holders;
 
-        /** Guarded by the entry's monitor. */
+        /** The rest is guarded by the entry's monitor. */
         long reserved;
+
+        /** Reservations ended so far: each release's sequence number. */
+        long releases;
+
+        /**
+         * Reservations ended while an admission was reading the stored bytes, as {sequence, bytes}: that
+         * read may have begun before their request committed, so it counts them as still reserved.
+         */
+        final ArrayDeque<long[]> released = new ArrayDeque<>();
+
+        /** Admissions reading the stored bytes now, by the release count when their read began. */
+        final TreeMap<Long, Integer> readers = new TreeMap<>();
+
+        long releasedAfter(long start) {
+            long bytes = 0;
+            for (long[] release : released) {
+                if (release[0] > start) {
+                    bytes += release[1];
+                }
+            }
+            return bytes;
+        }
+
+        /** Ends a read that began at {@code start}, and forgets the releases every remaining read has seen. */
+        void endRead(long start) {
+            readers.computeIfPresent(start, (at, count) -> count == 1 ? null : count - 1);
+            long oldest = readers.isEmpty() ? Long.MAX_VALUE : readers.firstKey();
+            while (!released.isEmpty() && released.peekFirst()[0] <= oldest) {
+                released.removeFirst();
+            }
+        }
     }
 
     /** Whether a request was admitted, and what the owner had stored and reserved when it was decided. */
@@ -33,10 +66,14 @@ final class StoringRequests {
     private final ConcurrentHashMap<String, Owner> owners = new ConcurrentHashMap<>();
 
     /**
-     * Admits a request that reserves {@code bytes} if {@code stored + reserved < quota}. Reading the stored
-     * bytes and reserving happen under the owner's lock, and a reservation is released only after its
-     * request has committed: so whatever a concurrent request stores is either read as stored or still
-     * reserved, never neither.
+     * Admits a request that reserves {@code bytes} if {@code stored + reserved < quota}, where reserved
+     * also counts the reservations that ended while the stored bytes were being read: a request commits
+     * before its reservation ends, so whatever a concurrent request stores is either read as stored or
+     * counted as reserved, never neither (at worst both, for a moment).
+     *
+     * <p>The stored bytes are read outside the owner's lock. Held across the read, the lock made an
+     * owner's requests wait for each other's reads: while the database was unreachable and the health
+     * check had not noticed yet, each waited for the connection timeout of every one before it.
      *
      * @param stored reads the owner's stored bytes from the database
      */
@@ -44,13 +81,27 @@ final class StoringRequests {
         Owner entry = enter(owner);
         boolean admitted = false;
         try {
+            long start;
             synchronized (entry) {
-                long usage = stored.getAsLong();
-                long reserved = entry.reserved;
+                start = entry.releases;
+                entry.readers.merge(start, 1, Integer::sum);
+            }
+            long usage;
+            try {
+                usage = stored.getAsLong();
+            } catch (RuntimeException e) {
+                synchronized (entry) {
+                    entry.endRead(start);
+                }
+                throw e;
+            }
+            synchronized (entry) {
+                long reserved = entry.reserved + entry.releasedAfter(start);
+                entry.endRead(start);
                 if (usage + reserved >= quota) {
                     return new Admission(false, usage, reserved);
                 }
-                entry.reserved = reserved + bytes;
+                entry.reserved += bytes;
                 admitted = true;
                 return new Admission(true, usage, reserved);
             }
@@ -61,11 +112,15 @@ final class StoringRequests {
         }
     }
 
-    /** Ends an admitted request's reservation of {@code bytes}; called once per admitted request. */
+    /** Ends an admitted request's reservation of {@code bytes}, after it committed or failed; once per admitted request. */
     void release(String owner, long bytes) {
         Owner entry = owners.get(owner);
         synchronized (entry) {
             entry.reserved -= bytes;
+            entry.releases++;
+            if (!entry.readers.isEmpty()) {
+                entry.released.addLast(new long[] {entry.releases, bytes});
+            }
         }
         leave(owner);
     }

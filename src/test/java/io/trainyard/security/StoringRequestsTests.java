@@ -91,6 +91,36 @@ class StoringRequestsTests {
         }
     }
 
+    @Test
+    void anOwnersAdmissionsDoNotWaitForEachOthersReadOfTheStoredBytes() throws Exception {
+        // given one admission whose read of the stored bytes hangs (a database that stopped answering)
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<StoringRequests.Admission> hanging = threads.submit(() -> storing.admit("alice", 10, 100, () -> {
+                reading.countDown();
+                await(answer);
+                return 0;
+            }));
+            assertThat(reading.await(10, TimeUnit.SECONDS)).isTrue();
+
+            // when another request of the same owner is admitted meanwhile
+            Future<StoringRequests.Admission> next = threads.submit(() -> storing.admit("alice", 10, 100, () -> 0));
+
+            // then it is decided without waiting for the first read
+            assertThat(next.get(10, TimeUnit.SECONDS).admitted()).isTrue();
+            assertThat(hanging).isNotDone();
+            answer.countDown();
+            assertThat(hanging.get(10, TimeUnit.SECONDS).reserved())
+                    .as("the first counts the second's reservation")
+                    .isEqualTo(10);
+        } finally {
+            answer.countDown();
+            threads.shutdownNow();
+        }
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
