@@ -105,11 +105,12 @@ class OpenApiSecurity {
         if (adminOnly) {
             add(responses, "403", "Not an admin key");
         }
-        if (stores) {
+        if (stores || (method == PathItem.HttpMethod.PUT && path.equals("/aliases/{name}"))) {
             add(
                     responses,
                     "403",
-                    "The owner's stored bytes (data sets, models, histories) reached trainyard.quota.max-stored-bytes "
+                    "The owner's stored bytes (data sets, models, aliases, histories), with what its storing requests "
+                            + "in progress on this instance may add, reached trainyard.quota.max-stored-bytes "
                             + "(type …/quota-exceeded, with `usage` and `quota`)");
         }
         // A PUT names the resource it creates, so only the others can miss theirs; an id this key may not see

@@ -16,7 +16,9 @@ import io.trainyard.system.QuotaExceededException;
 /**
  * Per-owner quotas, checked before the handler runs (so the answers go through the one
  * problem+json advice): active jobs on job submits (one; {@link ActiveJobsQuota}), stored bytes on
- * everything that stores. Admin keys are exempt. The request rate is checked earlier, by
+ * everything that stores, reserving each admitted request's body length until it ends so that
+ * requests arriving together do not all pass on the same usage ({@link StoringRequests}). Admin keys
+ * are exempt. The request rate is checked earlier, by
  * {@link RequestRateLimit}, before any filter reads the body.
  *
  * <p>A sweep's active jobs are not counted here but by {@code SweepService}, once its body is
@@ -37,14 +39,37 @@ class QuotaInterceptor implements HandlerInterceptor {
 
     private static final Set<String> STORES = Set.of("/jobs", "/sweeps", "/datasets", "/models");
 
+    /** {@code PUT /aliases/{name}} stores too: the alias, and one more row of its history every time. */
+    private static final String ALIASES = "/aliases/";
+
+    /** The request attribute holding an admitted request's reservation, released when it completes. */
+    private static final String RESERVED = QuotaInterceptor.class.getName() + ".reserved";
+
+    private record Reserved(String owner, long bytes) {}
+
     private final QuotaProperties quota;
     private final Usage usage;
     private final ActiveJobsQuota activeJobs;
+    private final StoringRequests storing;
+    private final long maxRequestSize;
 
-    QuotaInterceptor(QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs) {
+    QuotaInterceptor(
+            QuotaProperties quota,
+            Usage usage,
+            ActiveJobsQuota activeJobs,
+            StoringRequests storing,
+            long maxRequestSize) {
         this.quota = quota;
         this.usage = usage;
         this.activeJobs = activeJobs;
+        this.storing = storing;
+        this.maxRequestSize = maxRequestSize;
+    }
+
+    /** Whether the request stores something for its owner (before dry runs are told apart). */
+    static boolean stores(String method, String path) {
+        return ("POST".equals(method) && STORES.contains(path))
+                || ("PUT".equals(method) && path.startsWith(ALIASES) && path.indexOf('/', ALIASES.length()) < 0);
     }
 
     @Override
@@ -57,7 +82,7 @@ class QuotaInterceptor implements HandlerInterceptor {
             return true;
         }
         String path = Endpoints.path(request);
-        if (!"POST".equals(request.getMethod()) || !STORES.contains(path)) {
+        if (!stores(request.getMethod(), path)) {
             return true;
         }
         if (SUBMITS.contains(path) && DryRunQuery.requested(request)) {
@@ -68,17 +93,39 @@ class QuotaInterceptor implements HandlerInterceptor {
             // the admission lock, JobService.admit).
             activeJobs.admit(caller, 1);
         }
-        long stored = usage.storedBytes(caller.name());
         long max = quota.maxStoredBytes().toBytes();
-        if (stored >= max) {
-            throw new QuotaExceededException(
-                    "'" + caller.name() + "' stores " + stored + " bytes of data sets, models "
-                            + "and histories; the quota is " + max
-                            + " bytes (trainyard.quota.max-stored-bytes). Delete jobs, "
-                            + "models or data sets to make room.",
-                    stored,
-                    max);
+        // What the body may add is not known before it is read: its declared length stands for it (a
+        // chunked body, of unknown length, for the most it may be).
+        long declared = request.getContentLengthLong();
+        long bytes = declared < 0 ? maxRequestSize : Math.min(declared, maxRequestSize);
+        StoringRequests.Admission admission =
+                storing.admit(caller.name(), bytes, max, () -> usage.storedBytes(caller.name()));
+        if (!admission.admitted()) {
+            throw new QuotaExceededException(refusal(caller.name(), admission, max), admission.stored(), max);
         }
+        request.setAttribute(RESERVED, new Reserved(caller.name(), bytes));
         return true;
+    }
+
+    private static String refusal(String owner, StoringRequests.Admission admission, long max) {
+        String inProgress = admission.reserved() == 0
+                ? ""
+                : ", and its requests still in progress on this instance may add up to " + admission.reserved()
+                        + " more (their bodies' lengths)";
+        return "'" + owner + "' stores " + admission.stored() + " bytes of data sets, models, aliases and histories"
+                + inProgress + "; the quota is " + max + " bytes (trainyard.quota.max-stored-bytes). "
+                + (admission.reserved() == 0
+                        ? "Delete jobs, models or data sets to make room."
+                        : "Retry once they have ended, or delete jobs, models or data sets to make room.");
+    }
+
+    /** Ends the reservation of an admitted request, whether it stored anything or failed. */
+    @Override
+    public void afterCompletion(
+            HttpServletRequest request, HttpServletResponse response, Object handler, Exception failure) {
+        if (request.getAttribute(RESERVED) instanceof Reserved reserved) {
+            request.removeAttribute(RESERVED);
+            storing.release(reserved.owner(), reserved.bytes());
+        }
     }
 }

@@ -15,8 +15,9 @@ import io.trainyard.system.MinDataSize;
  * said "more than 0 requests per second", and a negative count refused every request of every owner.
  *
  * @param maxActiveJobs queued plus running jobs of one owner; beyond it submits get 429
- * @param maxStoredBytes bytes of data sets, models and histories one owner keeps; beyond it uploads,
- *     imports and submits get 403
+ * @param maxStoredBytes bytes of data sets, models, aliases and histories one owner keeps; beyond it
+ *     uploads, imports, submits and alias changes get 403 (with what its requests in progress on this
+ *     instance may add counted, see {@link StoringRequests})
  * @param requestsPerSecond sustained request rate of one owner on one instance (each instance keeps its
  *     own buckets in memory: they guard its threads and CPU, not a cluster-wide budget)
  * @param burst requests one owner may send at once: a token bucket of {@code burst} tokens that gains

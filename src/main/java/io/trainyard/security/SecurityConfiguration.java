@@ -48,6 +48,7 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 import io.trainyard.system.DatabaseReachability;
 import io.trainyard.system.ProblemTypes;
+import io.trainyard.system.TrainyardProperties;
 
 /**
  * Who may call what. Stateless bearer keys on everything but health, the dashboard's static files
@@ -316,8 +317,14 @@ class SecurityConfiguration {
 
     /** The quota checks in front of every handler. */
     @Bean
-    WebMvcConfigurer quotaChecks(QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs) {
-        QuotaInterceptor interceptor = new QuotaInterceptor(quota, usage, activeJobs);
+    WebMvcConfigurer quotaChecks(
+            QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs, TrainyardProperties properties) {
+        QuotaInterceptor interceptor = new QuotaInterceptor(
+                quota,
+                usage,
+                activeJobs,
+                new StoringRequests(),
+                properties.limits().maxRequestSize().toBytes());
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {

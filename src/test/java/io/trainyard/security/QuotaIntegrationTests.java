@@ -322,6 +322,67 @@ class QuotaIntegrationTests {
                 .contains("expected");
     }
 
+    @Test
+    void uploadsInProgressReserveTheirLengthSoThatTogetherTheyPassTheQuotaByOneRequestsWorthAtMost()
+            throws IOException {
+        // The quota was compared with what the owner had stored when each request arrived: every upload
+        // arriving before the first one had committed passed (20 at once under 100 KB: six of 61.6 KB).
+        // A request that has its 100 Continue has passed the quota check (the 100 goes out when the handler
+        // starts reading the body) and holds off its body until this test sends it: these are in progress
+        // together, in a known order, with no waiting on time.
+        String key = newUserKey();
+        StringBuilder rows = new StringBuilder("a,y\n");
+        for (int i = 0; i < 180; i++) {
+            rows.append("1234567,7654321\n"); // 16 characters, 16 bytes stored
+        }
+        String csv = rows.toString(); // 2,884 bytes: two fit below the 4,096-byte quota, three do not
+        // One at a time: each is in progress before the next arrives.
+        try (Socket first = admitted(key, csv.length());
+                Socket second = admitted(key, csv.length());
+                Socket third = expectingContinue(key, csv.length())) {
+            InputStream refused = third.getInputStream();
+            assertThat(readLine(refused))
+                    .as("nothing stored yet, but 2 × 2,884 bytes reserved by the two in progress")
+                    .startsWith("HTTP/1.1 403 ");
+            assertThat(new String(refused.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("/quota-exceeded", "\"usage\":0", "in progress on this instance may add up to 5768");
+
+            // One that fails gives its reservation back: the next is admitted beside the first.
+            assertThat(sendBody(second, csv.replace('1', 'x'))).startsWith("HTTP/1.1 400 ");
+            try (Socket fourth = admitted(key, csv.length())) {
+                assertThat(sendBody(fourth, csv)).startsWith("HTTP/1.1 201 ");
+            }
+            assertThat(sendBody(first, csv)).startsWith("HTTP/1.1 201 ");
+        }
+
+        Http.Response over = admin.as(key).post("/datasets?name=more", "text/csv", "a,y\n1,2\n");
+        assertThat(over.status()).as(over.text()).isEqualTo(403);
+        long oneUpload = 180 * 16 + "[\"a\",\"y\"]".length() + "expected".length();
+        assertThat(over.json().get("usage").asLong())
+                .as("two uploads stored, within the quota plus one request's length")
+                .isEqualTo(2 * oneUpload)
+                .isLessThanOrEqualTo(4096 + csv.length());
+    }
+
+    /** An upload asking to continue that has been invited to: it passed the quota and is in progress. */
+    private Socket admitted(String key, int length) throws IOException {
+        Socket socket = expectingContinue(key, length);
+        String answer = readLine(socket.getInputStream());
+        if (!answer.startsWith("HTTP/1.1 100 ")) {
+            socket.close();
+            throw new AssertionError("expected 100 Continue, got " + answer);
+        }
+        return socket;
+    }
+
+    /** Sends the body a socket's 100 Continue invited; the status line of the answer. */
+    private static String sendBody(Socket socket, String body) throws IOException {
+        InputStream in = socket.getInputStream();
+        assertThat(readLine(in)).as("the end of the 100 Continue").isEmpty();
+        socket.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        return readLine(in);
+    }
+
     /** A socket that has sent the head of an upload asking to continue, and no body yet. */
     private Socket expectingContinue(String key, int length) throws IOException {
         Socket socket = new Socket("localhost", port);
@@ -367,6 +428,79 @@ class QuotaIntegrationTests {
 
         assertThat(refused.status()).as(refused.text()).isEqualTo(403);
         assertThat(refused.json().get("usage").asLong()).isGreaterThan(27 * 200);
+    }
+
+    /** A linear model of {@code inputs} inputs named by these columns: {@code 8 × inputs} bytes of weights. */
+    private static Map<String, Object> modelNamed(List<String> inputColumns) {
+        double[][] w0 = new double[inputColumns.size()][];
+        java.util.Arrays.setAll(w0, i -> new double[] {0.5});
+        return Map.of(
+                "layerSizes",
+                List.of(inputColumns.size(), 1),
+                "activation",
+                "none",
+                "weights",
+                Map.of("W0", w0),
+                "inputColumns",
+                inputColumns,
+                "outputColumns",
+                List.of("y"));
+    }
+
+    @Test
+    void aModelsColumnNamesCountAgainstTheStorageQuota() {
+        Http user = newUser();
+        // 8 inputs: 64 bytes of weights, under 8 names of 200 emoji (4 UTF-8 bytes each: 6,400 bytes). Only
+        // the weights were counted: imports of 1,024 such names were accepted until 100 KB of weights,
+        // with 800 KB of names stored beside each.
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < 8; c++) {
+            names.add(c + "\uD83D\uDE00".repeat(199));
+        }
+        user.post("/models", modelNamed(names)).expect(201);
+
+        Http.Response refused = user.post("/models", modelNamed(List.of("x")));
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+        assertThat(refused.json().get("usage").asLong())
+                .as("the names in UTF-8, as stored, beside the weights")
+                .isGreaterThan(8 * (1 + 199 * 4) + 64);
+    }
+
+    @Test
+    void aliasesAndTheirHistoryCountAgainstTheStorageQuotaAndAPutIsRefusedBeyondIt() {
+        // PUT /aliases/{name} adds a row to the alias's history every time, and nothing deletes it: it was
+        // stored uncounted, and PUTs went on beyond the quota.
+        Http plain = newUser();
+        Http aliased = newUser();
+        String name = "prod";
+        long[] usage = new long[2];
+        for (Http user : List.of(plain, aliased)) {
+            String model = user.post("/models", modelNamed(List.of("x")))
+                    .expect(201)
+                    .get("id")
+                    .asString();
+            if (user == aliased) {
+                for (int i = 0; i < 2; i++) {
+                    user.send("PUT", "/aliases/" + name, "application/json", "{\"modelId\": \"" + model + "\"}")
+                            .expect(200);
+                }
+            }
+            fillStorage(user);
+            Http.Response refused =
+                    user.send("PUT", "/aliases/other", "application/json", "{\"modelId\": \"" + model + "\"}");
+            assertThat(refused.status()).as(refused.text()).isEqualTo(403);
+            assertThat(refused.json().get("type").asString()).endsWith("/quota-exceeded");
+            usage[user == plain ? 0 : 1] = refused.json().get("usage").asLong();
+        }
+        String by = aliased.get("/keys/me").expect(200).get("name").asString();
+        long alias = name.length() + 36;
+        long created = name.length() + 36 + by.length();
+        long confirmed = name.length() + 36 + 36 + by.length();
+        assertThat(usage[1] - usage[0])
+                .as("the alias (name, model id) and its two changes (name, ids, who)")
+                .isEqualTo(alias + created + confirmed);
+        assertThat(aliased.get("/aliases/other").status()).isEqualTo(404);
     }
 
     @Test
