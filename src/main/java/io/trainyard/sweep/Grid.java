@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
+import io.trainyard.system.Names;
 import io.trainyard.system.WholeNumberRanges;
 
 import tools.jackson.core.JacksonException;
@@ -201,11 +202,16 @@ final class Grid {
         return points;
     }
 
-    /** A short description of a point for names and chart legends, e.g. {@code alpha=0.001, layers=[5]}. */
+    /**
+     * A short description of a point for names and chart legends, e.g. {@code alpha=0.001, layers=[5]}. A
+     * value that is no text ({@code "\ud800"}) is written as its escape: the label becomes a member's name,
+     * which would otherwise be refused as {@code base.name}, a field the client never sent, beside the
+     * value's own problem.
+     */
     static String label(Map<String, JsonNode> point) {
         List<String> parts = new ArrayList<>();
         point.forEach((key, value) -> parts.add(key + "=" + (value.isString() ? value.asString() : value.toString())));
-        return String.join(", ", parts);
+        return Names.escapeNonText(String.join(", ", parts));
     }
 
     /** The base spec (as a JSON tree, without inline data) with this point's values set. */
