@@ -1103,6 +1103,37 @@ abstract class DataAndSweepContract {
         assertThat(infinite.get("errors").findValuesAsString("message"))
                 .allSatisfy(m -> assertThat(m).contains("not a finite number").doesNotContain("listed twice"));
 
+        // Inside a value too, named down to the part, and never echoed as "Infinity" (never sent).
+        JsonNode nested = problem(
+                http.post(
+                        "/sweeps?dryRun=true",
+                        "{" + base + "\"validationFraction\": 0.2}, \"grid\": {\"layers\": [[1], [1, 1e400]], "
+                                + "\"earlyStopping\": [null, {\"patience\": 1e400}], "
+                                + "\"optimizer\": [{\"type\": \"momentum\", \"beta\": 1e400}]}}"),
+                400);
+        assertThat(nested.get("errors").findValuesAsString("field"))
+                .containsExactly("grid.layers[1][1]", "grid.earlyStopping[1].patience", "grid.optimizer[0].beta");
+        assertThat(nested.get("errors").findValuesAsString("message"))
+                .allSatisfy(
+                        m -> assertThat(m).startsWith("is not a finite number").doesNotContain("Infinity"));
+
+        // A value that is no text is refused for itself, under the grid key it came in: the member name built
+        // from it ("s [activation=\ud800]") is no field the client sent, so it is no problem of base.name.
+        for (String values : List.of("[\"\\ud800\"]", "[\"relu\", \"\\ud800\"]")) {
+            JsonNode noText = problem(
+                    http.post(
+                            "/sweeps?dryRun=true",
+                            "{\"name\": \"s\", " + base + "\"validationFraction\": 0.2}, "
+                                    + "\"grid\": {\"activation\": " + values + "}}"),
+                    400);
+            assertThat(noText.get("errors")).as(values).singleElement().satisfies(error -> {
+                assertThat(error.get("field").asString()).startsWith("grid.activation[");
+                assertThat(error.get("message").asString())
+                        .doesNotContain("name")
+                        .doesNotContain("surrogate");
+            });
+        }
+
         JsonNode outOfRange = problem(
                 http.post(
                         "/sweeps?dryRun=true",

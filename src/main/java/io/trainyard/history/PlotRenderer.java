@@ -950,23 +950,43 @@ public class PlotRenderer {
                 return a % 10 == 0 ? sign + a / 10 : sign + a / 10 + "." + a % 10;
             }
 
+            /**
+             * Text and attribute values as XML 1.0 allows them: markup characters escaped, and every code point
+             * that is no XML {@code Char} left out — control characters, U+FFFE, U+FFFF and unpaired surrogates
+             * are invalid even as character references, so a name holding one would make the whole file
+             * unreadable to an XML parser.
+             */
             private static String escape(String s) {
                 StringBuilder b = new StringBuilder(s.length());
-                for (char ch : s.toCharArray()) {
-                    switch (ch) {
+                for (int i = 0; i < s.length(); ) {
+                    int cp = s.codePointAt(i);
+                    i += Character.charCount(cp);
+                    switch (cp) {
                         case '&' -> b.append("&amp;");
                         case '<' -> b.append("&lt;");
                         case '>' -> b.append("&gt;");
                         case '"' -> b.append("&quot;");
                         default -> {
-                            // XML 1.0 forbids most control characters even when escaped
-                            if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
-                                b.append(ch);
+                            if (isXmlChar(cp)) {
+                                b.appendCodePoint(cp);
                             }
                         }
                     }
                 }
                 return b.toString();
+            }
+
+            /**
+             * XML 1.0's {@code Char} production. A lone surrogate arrives here as a code point of its own
+             * ({@link String#codePointAt} pairs only a high surrogate followed by a low one), so it is refused.
+             */
+            private static boolean isXmlChar(int cp) {
+                return cp == '\t'
+                        || cp == '\n'
+                        || cp == '\r'
+                        || (cp >= 0x20 && cp <= 0xD7FF)
+                        || (cp >= 0xE000 && cp <= 0xFFFD)
+                        || (cp >= 0x10000 && cp <= 0x10FFFF);
             }
         }
     }

@@ -71,9 +71,7 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
      * How often the ticker looks at every watched job (property {@code trainyard.event-streams.tick},
      * an internal setting: tests stretch it to show that final statuses do not wait for it).
      */
-    private final long tickMillis;
-    /** A running job gets a progress event at least this often, changed or not. */
-    private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    private final Duration tickDelay;
     /** A stream that was sent nothing for this long gets a comment line, to find readers that are gone. */
     private static final long KEEPALIVE_NANOS = 15_000_000_000L;
     /** Events waiting for one reader; a reader this far behind is dropped. */
@@ -109,7 +107,7 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
             MeterRegistry registry,
             @org.springframework.beans.factory.annotation.Value("${trainyard.event-streams.tick:250ms}")
                     Duration tick) {
-        this.tickMillis = tick.toMillis();
+        this.tickDelay = tick;
         this.jobs = jobs;
         this.repository = repository;
         this.json = json;
@@ -122,7 +120,7 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
         this.dropped = Counter.builder("trainyard.event.streams.dropped")
                 .description("Event streams closed because their reader fell behind")
                 .register(registry);
-        ticker.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        ticker.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -143,7 +141,7 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
                 return stream.emitter;
             }
             while (true) {
-                Watched entry = watched.computeIfAbsent(id, key -> new Watched());
+                Watched entry = watched.computeIfAbsent(id, key -> new Watched(new ProgressPace(tickDelay)));
                 synchronized (entry) {
                     if (entry.closed) {
                         continue; // the ticker has just ended this job's streams; start over with a fresh entry
@@ -317,16 +315,17 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
             JobResponse body = JobResponse.from(job, latest, List.of());
             if (job.status() == JobStatus.RUNNING) {
                 int iteration = body.progress().iteration();
-                if (iteration != state.lastIteration || now - state.lastProgress >= PROGRESS_EVERY_NANOS) {
+                if (state.pace.due(iteration, now)) {
                     broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
-                    state.lastIteration = iteration;
-                    state.lastProgress = now;
+                    state.pace.sent(iteration, now);
                 }
             }
-            if (terminal && job.claim().startedAt() != null && body.progress().iteration() != state.lastIteration) {
+            if (terminal
+                    && job.claim().startedAt() != null
+                    && state.pace.isNew(body.progress().iteration())) {
                 // The last word on progress before the final status, even for a job faster than one tick.
                 broadcast(state, new Event("progress", json.writeValueAsString(ProgressEvent.from(body))));
-                state.lastIteration = body.progress().iteration();
+                state.pace.sent(body.progress().iteration(), now);
             }
             for (Stream stream : behind) {
                 if (terminal) {
@@ -589,9 +588,12 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
     /** The watchers of one job and what they have been told. */
     private static final class Watched {
         final List<Stream> streams = new CopyOnWriteArrayList<>();
-        int lastIteration = -1;
-        long lastProgress;
+        final ProgressPace pace;
         boolean closed;
+
+        Watched(ProgressPace pace) {
+            this.pace = pace;
+        }
     }
 
     /** The data of a {@code progress} event. */

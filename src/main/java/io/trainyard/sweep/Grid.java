@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.trainyard.job.CreateJobRequest;
 import io.trainyard.system.FieldError;
+import io.trainyard.system.Names;
 import io.trainyard.system.WholeNumberRanges;
 
 import tools.jackson.core.JacksonException;
@@ -201,11 +202,16 @@ final class Grid {
         return points;
     }
 
-    /** A short description of a point for names and chart legends, e.g. {@code alpha=0.001, layers=[5]}. */
+    /**
+     * A short description of a point for names and chart legends, e.g. {@code alpha=0.001, layers=[5]}. A
+     * value that is no text ({@code "\ud800"}) is written as its escape: the label becomes a member's name,
+     * which would otherwise be refused as {@code base.name}, a field the client never sent, beside the
+     * value's own problem.
+     */
     static String label(Map<String, JsonNode> point) {
         List<String> parts = new ArrayList<>();
         point.forEach((key, value) -> parts.add(key + "=" + (value.isString() ? value.asString() : value.toString())));
-        return String.join(", ", parts);
+        return Names.escapeNonText(String.join(", ", parts));
     }
 
     /** The base spec (as a JSON tree, without inline data) with this point's values set. */
@@ -230,9 +236,11 @@ final class Grid {
                     "has " + value.size() + " entries, more than the limit " + maxValueLength
                             + " (trainyard.limits.max-hidden-layers); give " + KEYS.get(key));
         }
-        if (isInfinite(value)) {
+        String infinite = nonFinite(value);
+        if (infinite != null) {
+            // Before the probe below: it would read the part as "Infinity" and echo that string, never sent.
             return new FieldError(
-                    "",
+                    infinite,
                     "is not a finite number: it is beyond the range of a number (more than about 1.8e308 in "
                             + "size); give " + KEYS.get(key));
         }
@@ -282,6 +290,33 @@ final class Grid {
     /** A number beyond a double's range (1e400): JSON has no Infinity, so only such overflow gives one. */
     private static boolean isInfinite(JsonNode value) {
         return value.isNumber() && !value.isIntegralNumber() && !Double.isFinite(value.doubleValue());
+    }
+
+    /**
+     * Where in a grid value the first number beyond a double's range is: "" for the value itself, the
+     * part for one inside it ({@code [1]} of a layers value, {@code .patience} of early stopping,
+     * {@code .beta} of an optimizer), or null when there is none. The depth is the parser's nesting limit.
+     */
+    private static String nonFinite(JsonNode value) {
+        if (isInfinite(value)) {
+            return "";
+        }
+        if (value.isArray()) {
+            for (int i = 0; i < value.size(); i++) {
+                String inner = nonFinite(value.get(i));
+                if (inner != null) {
+                    return "[" + i + "]" + inner;
+                }
+            }
+        } else if (value.isObject()) {
+            for (Map.Entry<String, JsonNode> property : value.properties()) {
+                String inner = nonFinite(property.getValue());
+                if (inner != null) {
+                    return "." + property.getKey() + inner;
+                }
+            }
+        }
+        return null;
     }
 
     /**

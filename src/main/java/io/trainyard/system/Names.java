@@ -48,6 +48,36 @@ public final class Names {
     }
 
     /**
+     * The text with every character a name may not hold (NUL, an unpaired UTF-16 surrogate) written out
+     * as its escape (a backslash, u and four hex digits), the rest as it is. For names the service builds from the client's values
+     * (a sweep member's {@code "s [activation=…]"}): such a name is no field the client sent, so it must be
+     * a valid name whatever the values hold; a value that is no text is refused for itself, where it was sent.
+     */
+    public static String escapeNonText(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean pair = Character.isHighSurrogate(c)
+                    && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1));
+            if (pair) {
+                if (out != null) {
+                    out.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+            } else if (c == '\u0000' || Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
+                }
+                out.append(String.format("\\u%04X", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
+    /**
      * What is wrong with the characters of a name (or any text that is stored and shown again), or null.
      * PostgreSQL cannot store U+0000 in text; refused on every store so that both answer alike. A lone
      * UTF-16 surrogate ({@code "a\ud800b"} is valid JSON, but no Unicode text) was stored as it came, then

@@ -277,6 +277,24 @@ class PlotRendererTests {
         assertThat(texts(svg, "legend-label")).containsExactly("<W0> & co");
     }
 
+    @Test
+    void labelsHoldingCharactersXmlForbidsStayWellFormed() throws Exception {
+        // U+FFFE, U+FFFF and unpaired surrogates are no XML 1.0 Char, not even as a character reference:
+        // one of them in a name would make the whole file unreadable, so the plot leaves them out
+        String svg = renderer.svg(
+                new PlotRenderer.Chart("t\ufffeitle\uffff", "x", "y", false, 500, 300),
+                List.of(
+                        new PlotRenderer.Series("a\ufffeb", iterations(2), new double[] {1, 2}),
+                        new PlotRenderer.Series("c\uffffd", iterations(2), new double[] {2, 3}),
+                        new PlotRenderer.Series("\ud800e\udc00", iterations(2), new double[] {3, 4}),
+                        new PlotRenderer.Series("f\u0001\ud83d\ude00", iterations(2), new double[] {4, 5})));
+
+        Document parsed = parse(svg);
+
+        assertThat(texts(parsed, "title")).containsExactly("title");
+        assertThat(texts(parsed, "legend-label")).containsExactlyInAnyOrder("ab", "cd", "e", "f\ud83d\ude00");
+    }
+
     private static double[] constant(int n, double v) {
         double[] y = new double[n];
         java.util.Arrays.fill(y, v);

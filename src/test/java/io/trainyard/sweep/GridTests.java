@@ -123,6 +123,27 @@ class GridTests {
     }
 
     @Test
+    void aNumberBeyondADoublesRangeInsideAValueIsNamedDownToItsPart() {
+        // The probe that converts a value read such a part as the string "Infinity" and echoed it
+        // ("got [1,"Infinity"]"), a value never sent, at the value's index only.
+        Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
+        grid.put("layers", list("[[1], [1, 1e400]]"));
+        grid.put("earlyStopping", list("[null, {\"patience\": 1e400}]"));
+        grid.put("optimizer", list("[{\"type\": \"adam\"}, {\"type\": \"momentum\", \"beta\": -1e400}]"));
+        List<FieldError> errors = new ArrayList<>();
+
+        assertThat(Grid.check(grid, 200, 32, JSON, RANGES, errors)).isNull();
+
+        assertThat(errors)
+                .extracting(FieldError::field)
+                .containsExactly("grid.layers[1][1]", "grid.earlyStopping[1].patience", "grid.optimizer[1].beta");
+        assertThat(errors)
+                .extracting(FieldError::message)
+                .allSatisfy(
+                        m -> assertThat(m).startsWith("is not a finite number").doesNotContain("Infinity"));
+    }
+
+    @Test
     void aWholeNumberBeyondItsFieldsTypeIsTooLargeWithTheFieldsOwnRangeNotNotAWholeNumber() {
         Map<String, List<JsonNode>> grid = new LinkedHashMap<>();
         grid.put("seed", list("[1, 9223372036854775808]"));

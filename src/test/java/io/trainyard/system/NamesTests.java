@@ -51,4 +51,14 @@ class NamesTests {
         Names.check("a\uD800b", errors);
         assertThat(errors).extracting(FieldError::field).containsExactly("name");
     }
+
+    @Test
+    void textBuiltFromValuesThatAreNoTextIsStillAValidName() {
+        assertThat(Names.escapeNonText("s [activation=\uD800]")).isEqualTo("s [activation=\\uD800]");
+        assertThat(Names.escapeNonText("a\u0000b" + EMOJI + "\uDFFF")).isEqualTo("a\\u0000b" + EMOJI + "\\uDFFF");
+        assertThat(Names.characterProblem(Names.escapeNonText("\uDE00\uD83D" + EMOJI)))
+                .isNull();
+        String valid = "plain " + EMOJI;
+        assertThat(Names.escapeNonText(valid)).isSameAs(valid);
+    }
 }
