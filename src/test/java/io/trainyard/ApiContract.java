@@ -1724,9 +1724,25 @@ abstract class ApiContract {
                 .doesNotContain(secret);
     }
 
-    /** Methods no endpoint takes, wherever they land (the dashboard page, TRACE, made-up ones): 405 problem+json. */
+    /**
+     * Methods no endpoint takes, wherever they land (the dashboard page, TRACE, made-up ones): 405
+     * problem+json, with the headers of every other answer. TRACE is refused by Tomcat before any filter
+     * runs, straight to the error dispatch, which Spring Security's header writer skips: its 405 went
+     * without {@code nosniff}, {@code no-store} and the CSP.
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"POST /", "DELETE /", "TRACE /jobs", "PUT /index.html", "FOO /jobs", "PROPFIND /jobs/x"})
+    @ValueSource(
+            strings = {
+                "POST /",
+                "DELETE /",
+                "TRACE /jobs",
+                "TRACE /",
+                "TRACE /actuator/health",
+                "TRACE /v3/api-docs",
+                "PUT /index.html",
+                "FOO /jobs",
+                "PROPFIND /jobs/x"
+            })
     void methodsNothingTakesAre405ProblemsEverywhere(String request) {
         String[] parts = request.split(" ");
 
@@ -1737,6 +1753,11 @@ abstract class ApiContract {
         // The error dispatch is a GET: a detail naming "the" method would name the wrong one.
         assertThat(problem.get("detail").asString()).doesNotContain("'GET'");
         assertThat(response.header("Allow")).isNotBlank();
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+        assertThat(response.header("Cache-Control")).contains("no-store");
+        assertThat(response.header("Content-Security-Policy")).isNotBlank();
+        // Refused, never echoed: the request's own headers do not come back.
+        assertThat(response.text()).doesNotContain("Authorization").doesNotContain("Bearer");
     }
 
     /**

@@ -4,23 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.trainyard.system.ConflictException;
@@ -33,6 +32,7 @@ import io.trainyard.system.Timestamps;
  * Creating, checking and revoking API keys. A key is {@code ty_} plus 256 random bits (base64url);
  * only its SHA-256 is stored, and it is compared in constant time. Verified keys are cached for
  * {@code trainyard.auth.cache-ttl} so most requests cost no database read; revoking evicts at once.
+ * Their use is recorded ({@code lastUsedAt}) by {@link KeyUsage}, off the request thread.
  *
  * <p>A configured bootstrap key ({@code trainyard.auth.bootstrap-key}) is the admin row's secret:
  * {@link AdminKeyBootstrap} writes its hash there at start, so it is checked like any other key, and
@@ -58,23 +58,25 @@ public class ApiKeys {
 
     private record Verified(String id, Caller caller) {}
 
+    /** What a look-up of a presented key found: the key, nothing (unknown or revoked), or a failure. */
+    private record LookUp(Verified key, RuntimeException failure) {}
+
     private final KeyRepository keys;
-    private final AuthProperties properties;
     private final ApplicationEventPublisher events;
     private final SecureRandom random = new SecureRandom();
-    private final Cache<String, Verified> verified;
-    private final Map<String, Instant> lastTouched = new ConcurrentHashMap<>();
+    private final AsyncCache<String, LookUp> verified;
+    private final KeyUsage usage;
     private final byte[] bootstrapHash;
     private final int maxLength;
 
-    ApiKeys(KeyRepository keys, AuthProperties properties, ApplicationEventPublisher events) {
+    ApiKeys(KeyRepository keys, AuthProperties properties, KeyUsage usage, ApplicationEventPublisher events) {
         this.keys = keys;
-        this.properties = properties;
+        this.usage = usage;
         this.events = events;
         this.verified = Caffeine.newBuilder()
                 .expireAfterWrite(properties.cacheTtl())
                 .maximumSize(10_000)
-                .build();
+                .buildAsync();
         this.bootstrapHash = properties.bootstrapKey().isBlank()
                 ? null
                 : sha256(properties.bootstrapKey().trim());
@@ -96,30 +98,76 @@ public class ApiKeys {
             return Optional.empty();
         }
         String hex = HexFormat.of().formatHex(hash);
-        // A null from the loader is not cached: an unknown key asks the database every time.
-        Verified found = verified.get(
-                hex,
-                h -> keys.findActiveByHash(h)
-                        .filter(row ->
-                                MessageDigest.isEqual(hash, HexFormat.of().parseHex(row.secretHash())))
-                        .map(row -> new Verified(row.id(), new Caller(row.name(), row.role())))
-                        .orElse(null));
+        Verified found = cachedOrLookedUp(hex, hash);
         if (found == null) {
             return Optional.empty();
         }
-        touch(found.id());
+        usage.used(found.id());
         return Optional.of(found.caller());
     }
 
-    /** Writes {@code lastUsedAt} at most once per {@code last-used-interval} per key, not on every request. */
-    private void touch(String id) {
-        Instant now = Timestamps.now();
-        Instant last = lastTouched.get(id);
-        if (last != null && last.plus(properties.lastUsedInterval()).isAfter(now)) {
-            return;
+    /**
+     * The verified key from the cache, or from the database, by one look-up for all requests that
+     * present the same uncached key at once, made on the thread of the first of them.
+     *
+     * <p>Not inside the cache's own compute: Caffeine's synchronous loader runs under a lock of the
+     * map's bin, so while one look-up waited for a pool connection (30 s when the database is gone)
+     * every other request presenting that key, or one hashed to the same bin, waited for the lock, and
+     * then, the failed load not being cached, made its own look-up and waited 30 s more: an audit
+     * measured 58 and 74 s for requests that came in the first seconds of an outage. Here the others
+     * wait for the first one's future and get its answer, failure included, so none waits longer than
+     * one look-up. The future is the cache's entry while it runs: a revocation meanwhile removes it,
+     * and its answer is then not kept (Caffeine keeps a completed future only while it is the entry).
+     *
+     * @return null for an unknown or revoked key (not cached: an unknown key asks the database every time)
+     */
+    private Verified cachedOrLookedUp(String hex, byte[] hash) {
+        CompletableFuture<LookUp> mine = new CompletableFuture<>();
+        CompletableFuture<LookUp> shared = verified.get(hex, (key, executor) -> mine);
+        if (shared == mine) {
+            LookUp result;
+            try {
+                result = lookUp(hex, hash);
+            } catch (Error e) {
+                verified.asMap().remove(hex, mine);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            if (result.key() == null) {
+                // Unknown keys and failures are not kept. Removed before the future completes: a failure
+                // is a value here, not the future's exception, which Caffeine logs as a failed load, with
+                // a stack trace for every request during an outage.
+                verified.asMap().remove(hex, mine);
+            }
+            mine.complete(result);
         }
-        if (last == null ? lastTouched.putIfAbsent(id, now) == null : lastTouched.replace(id, last, now)) {
-            keys.touch(id, now);
+        LookUp result;
+        try {
+            result = shared.join();
+        } catch (CompletionException e) {
+            // Only an Error fails the future itself (the look-up's thread threw it on).
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+        if (result.failure() != null) {
+            throw result.failure(); // the one the look-up met, so the advice answers it alike (503)
+        }
+        return result.key();
+    }
+
+    private LookUp lookUp(String hex, byte[] hash) {
+        try {
+            return new LookUp(
+                    keys.findActiveByHash(hex)
+                            .filter(row ->
+                                    MessageDigest.isEqual(hash, HexFormat.of().parseHex(row.secretHash())))
+                            .map(row -> new Verified(row.id(), new Caller(row.name(), row.role())))
+                            .orElse(null),
+                    null);
+        } catch (RuntimeException e) {
+            return new LookUp(null, e);
         }
     }
 
@@ -233,9 +281,9 @@ public class ApiKeys {
             }
         }
         if (row.secretHash() != null) {
-            verified.invalidate(row.secretHash());
+            verified.synchronous().invalidate(row.secretHash());
         }
-        lastTouched.remove(id);
+        usage.forget(id);
         events.publishEvent(new KeyRevoked(row.name()));
     }
 

@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cacheTtl how long a verified key is trusted without asking the database. Revoking evicts it
  *     at once on the instance that revoked it; other instances sharing PostgreSQL refuse it after at
  *     most this long
- * @param lastUsedInterval {@code lastUsedAt} is written at most this often per key
+ * @param lastUsedInterval {@code lastUsedAt} is written at most this often per key, in the background
+ *     ({@code KeyUsage}): no request waits for the write
  */
 @ConfigurationProperties("trainyard.auth")
 @Validated

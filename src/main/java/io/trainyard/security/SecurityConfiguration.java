@@ -82,7 +82,8 @@ class SecurityConfiguration {
      */
     /**
      * The chain's header filter, also run for requests the firewall rejects before the chain (whose
-     * 400 went without {@code nosniff}, {@code no-store} and the CSP that every other answer has).
+     * 400 went without {@code nosniff}, {@code no-store} and the CSP that every other answer has), and
+     * for error dispatches of requests that never reached it ({@link ErrorDispatchHeaders}).
      */
     private final AtomicReference<HeaderWriterFilter> headers = new AtomicReference<>();
 
@@ -134,6 +135,8 @@ class SecurityConfiguration {
                 .headers(h -> h.addHeaderWriter(SecurityConfiguration::contentSecurityPolicy)
                         .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
                         .addObjectPostProcessor(writeHeadersBeforeTheChain))
+                // TRACE's 405 comes as an error dispatch only, which the header writer skips.
+                .addFilterAfter(new ErrorDispatchHeaders(headers::get), HeaderWriterFilter.class)
                 .addFilterBefore(
                         new BearerKeyFilter(keys, auth.enabled(), resolver, publicReads), AuthorizationFilter.class)
                 .addFilterBefore(new DatabaseOutageGate(database, publicReads, resolver), BearerKeyFilter.class)

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.handler.MappedInterceptor;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfoHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -67,6 +69,19 @@ class ContentNegotiationConfiguration implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         // Right after QueryParameterCheck, before the quota and full-queue checks: a wrong request is 400.
         registry.addInterceptor(format).order(Ordered.HIGHEST_PRECEDENCE + 1);
+    }
+
+    /**
+     * The same refusal for the actuator's endpoints, which are mapped by the actuator's own handler
+     * mapping: it takes no interceptor from the registry above, so {@code /actuator/info?format=xml}
+     * was a 200 in JSON. Handler mappings do pick up {@code MappedInterceptor} beans; this one is
+     * limited to the actuator's paths, which the service's own mapping has no endpoint under. The
+     * formats the actuator's endpoints produce (json; none for the metrics' text) are negotiated as
+     * everywhere else.
+     */
+    @Bean
+    MappedInterceptor formatOnActuatorEndpoints() {
+        return new MappedInterceptor(new String[] {"/actuator", "/actuator/**"}, format);
     }
 
     /**

@@ -99,10 +99,8 @@ class AdminKeysTests {
     }
 
     private static ApiKeys apiKeys(KeyRepository keys, String bootstrapKey) {
-        return new ApiKeys(
-                keys,
-                new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                event -> {});
+        return ApiKeysTests.apiKeys(
+                keys, new AuthProperties(true, bootstrapKey, Duration.ofSeconds(5), Duration.ofMinutes(1)));
     }
 
     private static AdminKeyBootstrap bootstrap(KeyRepository keys, String bootstrapKey, Path dataDir) {

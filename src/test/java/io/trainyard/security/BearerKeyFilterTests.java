@@ -38,10 +38,8 @@ class BearerKeyFilterTests {
         return new ModelAndView();
     };
     private final BearerKeyFilter filter = new BearerKeyFilter(
-            new ApiKeys(
-                    repository,
-                    new AuthProperties(true, "", Duration.ofSeconds(5), Duration.ofMinutes(1)),
-                    event -> {}),
+            ApiKeysTests.apiKeys(
+                    repository, new AuthProperties(true, "", Duration.ofSeconds(5), Duration.ofMinutes(1))),
             true,
             advice,
             SecurityConfiguration.publicReads());

@@ -89,8 +89,8 @@ class KeyNamesFoldedMigrationTests {
         assertThat(keys.caseVariantsKeptApart()).containsExactly("case3", "Case3");
 
         // And the database refuses any further variant, of the colliding names or of the others.
-        ApiKeys apiKeys = new ApiKeys(
-                keys, new AuthProperties(true, "", Duration.ofSeconds(5), Duration.ofMinutes(1)), event -> {});
+        ApiKeys apiKeys =
+                ApiKeysTests.apiKeys(keys, new AuthProperties(true, "", Duration.ofSeconds(5), Duration.ofMinutes(1)));
         for (String name : List.of("cAsE3", "case3", "Solo", "ADMIN")) {
             assertThatThrownBy(() -> apiKeys.create(name, "user")).as(name).isInstanceOf(ConflictException.class);
         }

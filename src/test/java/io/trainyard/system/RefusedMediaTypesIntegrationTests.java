@@ -74,6 +74,40 @@ class RefusedMediaTypesIntegrationTests {
         }
     }
 
+    /**
+     * The actuator's endpoints are mapped apart from the service's own, and their requests ignored an
+     * unknown {@code format} (200 JSON) where docs/api.md promises every endpoint a 400 naming its formats.
+     */
+    @Test
+    void anActuatorEndpointRefusesAFormatTheServiceDoesNotKnowNamingItsOwn() {
+        Http http = new Http(port);
+        for (String asked : List.of(
+                "/actuator/info?format=xml",
+                "/actuator/health?format=xml",
+                "/actuator/health/liveness?format=bogus",
+                "/actuator?format=xml")) {
+            Http.Response response = http.get(asked);
+
+            assertThat(response.status()).as("%s: %s", asked, response.text()).isEqualTo(400);
+            assertThat(response.contentType()).as(asked).startsWith("application/problem+json");
+            assertThat(response.text()).as(asked).contains("format").contains("must be one of json;");
+        }
+        Http.Response metrics = http.get("/actuator/prometheus?format=xml");
+        assertThat(metrics.status()).as(metrics.text()).isEqualTo(400);
+        assertThat(metrics.text()).contains("is not for this endpoint", "leave it out");
+
+        // Probes: without a format, and with one the endpoint produces.
+        assertThat(http.as(null).get("/actuator/health/liveness").status()).isEqualTo(200);
+        Http.Response json = http.as(null).get("/actuator/health/readiness?format=json");
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.contentType()).startsWith("application/json");
+        assertThat(http.get("/actuator/prometheus").status()).isEqualTo(200);
+        // One the service knows but the endpoint does not produce: the 406 naming what it does.
+        Http.Response csv = http.get("/actuator/health?format=csv");
+        assertThat(csv.status()).as(csv.text()).isEqualTo(406);
+        assertThat(csv.contentType()).startsWith("application/problem+json");
+    }
+
     @Test
     void aHistoryWithJsonRefusedIsServedInATypeStillAccepted() {
         Http http = new Http(port);
