@@ -141,6 +141,13 @@ class ProblemMappingTests {
             return body;
         }
 
+        record Tree(tools.jackson.databind.JsonNode value) {}
+
+        @PostMapping(path = "/tree", consumes = "application/json")
+        Tree tree(@RequestBody Tree body) {
+            return body;
+        }
+
         @PostMapping(path = "/echo", consumes = "application/json")
         Body echo(@RequestBody Body body) {
             return body;
@@ -337,14 +344,82 @@ class ProblemMappingTests {
 
     @Test
     void aParsersLocationOfAnOpeningBracketKeepsOnlyItsLineAndColumn() {
-        assertThat(ApiExceptionHandler.withoutSource("Unexpected end-of-input: expected close marker for Array"
+        assertThat(ParserMessages.plain("Unexpected end-of-input: expected close marker for Array"
                         + " (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
                         + " disabled); byte offset: #UNKNOWN])"))
                 .isEqualTo("Unexpected end-of-input: expected close marker for Array");
         assertThat(
-                        ApiExceptionHandler.withoutSource(
+                        ParserMessages.plain(
                                 "expected close marker for Object (start marker at [Source: (String)\"{\"; line: 2, column: 7])"))
                 .isEqualTo("expected close marker for Object (opened at line 2, column 7)");
+        // A close marker of the wrong kind, where the parser names the object's start the same way.
+        assertThat(detail(post("/echo", "{\"alpha\": 1]")))
+                .isEqualTo("The body is not valid JSON (line 1, column 12): Unexpected close marker ']': expected '}'");
+    }
+
+    /**
+     * What JSON does not allow, and the parser's limits, in plain words with the line and column where
+     * the parser knows them: Jackson's messages named its classes and settings, advice for whoever
+     * configures the parser ("enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow").
+     */
+    @Test
+    void aBodyTheParserRefusesIsExplainedWithoutTheParsersClassesOrSettings() {
+        assertThat(detail(post("/echo", "{\"alpha\": +1}")))
+                .isEqualTo("The body is not valid JSON (line 1, column 12): a number may not start with '+'");
+        assertThat(detail(post("/echo", "{\"alpha\": 1}/*x*/")))
+                .isEqualTo("The body is not valid JSON (line 1, column 13): Unexpected character ('/' (code 47)): "
+                        + "JSON has no comments");
+        assertThat(detail(post("/echo", "{\"alpha\": 1} // x")))
+                .isEqualTo("The body is not valid JSON (line 1, column 14): Unexpected character ('/' (code 47)): "
+                        + "JSON has no comments");
+        assertThat(detail(post("/echo", "{\"alpha\": 1" + "0".repeat(1000) + "}")))
+                .isEqualTo("The body is not valid JSON: a number has at most 1,000 digits");
+        assertThat(detail(post("/echo", "{\"alpha\": 0." + "1".repeat(1000) + "}")))
+                .isEqualTo("The body is not valid JSON: a number has at most 1,000 digits");
+        assertThat(detail(post("/echo", "{\"" + "a".repeat(50_001) + "\": 1}")))
+                .isEqualTo("The body is not valid JSON: a property name has at most 50,000 characters");
+        // Nesting is refused where a field is read as a tree (a model's lineage, a sweep's grid); a
+        // number's field refuses an array before its depth.
+        assertThat(detail(post("/tree", "{\"value\": " + "[".repeat(600) + "]".repeat(600) + "}")))
+                .isEqualTo("The body is not valid JSON: at most 500 levels of nesting (arrays and objects inside one "
+                        + "another)");
+        assertThat(detail(post("/echo", "\u001E{\"alpha\": 1}")))
+                .isEqualTo("The body is not valid JSON (line 1, column 1): Illegal character ((CTRL-CHAR, code 30)): "
+                        + "only regular white space (\\r, \\n, \\t) is allowed between tokens");
+        for (String body : List.of(
+                "{\"alpha\": +1}",
+                "{\"alpha\": 1}/*x*/",
+                "{\"alpha\": 1} # x",
+                "{\"alpha\": 1" + "0".repeat(1000) + "}",
+                "{\"" + "a".repeat(50_001) + "\": 1}",
+                "{\"alpha\": 1]",
+                "\u001E{\"alpha\": 1}")) {
+            MvcTestResult result = post("/echo", body);
+            assertProblem(result, 400, "malformed-json");
+            assertThat(detail(result))
+                    .as(body.length() > 40 ? body.substring(0, 40) : body)
+                    .startsWith("The body is not valid JSON")
+                    .doesNotContain("`")
+                    .doesNotContain("Feature")
+                    .doesNotContain("StreamReadConstraints")
+                    .doesNotContain("Source");
+        }
+        // A message no rule knows keeps what comes before the parser's names of its own settings.
+        assertThat(ParserMessages.plain("Unexpected thing: enable `JsonReadFeature.ALLOW_THINGS` to allow"))
+                .isEqualTo("Unexpected thing");
+        assertThat(ParserMessages.plain("Token count (5) exceeds the maximum allowed (4, from "
+                        + "`StreamReadConstraints.getMaxTokenCount()`)"))
+                .isEqualTo("Token count (5) exceeds the maximum allowed");
+        assertThat(ParserMessages.plain("Unrecognized token 'Feature': was expecting a value"))
+                .isEqualTo("Unrecognized token 'Feature': was expecting a value");
+    }
+
+    private static String detail(MvcTestResult result) {
+        assertThat(result).hasStatus(400);
+        return JsonConfiguration.strictMapper()
+                .readTree(result.getResponse().getContentAsByteArray())
+                .get("detail")
+                .asString();
     }
 
     @Test
