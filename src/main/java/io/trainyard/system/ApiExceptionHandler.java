@@ -600,9 +600,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * @param sources where the ranges of whole-number fields are declared
      */
     private static FieldError describe(Throwable cause, List<WholeNumberRanges> sources) {
-        if (cause instanceof Utf8Check.NotUtf8Exception notUtf8) {
+        if (cause instanceof Utf8Check.NotUtf8Exception || cause instanceof Utf8Check.StrayCharacterException) {
             // Found while the parser read its next chunk: where in the bytes is known, not which field.
-            return new FieldError("", notUtf8.getMessage());
+            return new FieldError("", cause.getMessage());
         }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             List<String> known = unknown.getKnownPropertyIds() == null

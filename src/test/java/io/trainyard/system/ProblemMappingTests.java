@@ -322,6 +322,69 @@ class ProblemMappingTests {
                 .isEqualTo("é€😀");
     }
 
+    /**
+     * Well-formed UTF-8 that JSON has no place for outside its strings is not JSON, said with the
+     * character and where it stands in characters: the parser had called it "Invalid UTF-8 start byte
+     * 0x80", as if the body were not UTF-8.
+     */
+    @Test
+    void aCharacterJsonHasNoPlaceForIsNamedNotCalledInvalidUtf8() {
+        java.util.Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put(
+                "{\"name\": \"x\", \"alpha\": \u201C0.1\u201D}",
+                "The body is not valid JSON (line 1, column 24): unexpected character '\u201C' (U+201C): JSON encloses "
+                        + "strings in straight double quotes (\"), not typographic ones.");
+        bodies.put(
+                "\u00A0{\"alpha\": 0.1}",
+                "The body is not valid JSON (line 1, column 1): unexpected character U+00A0, a space JSON does not "
+                        + "take: its white space is the space, tab, line feed and carriage return.");
+        bodies.put(
+                "{\"alpha\": 0.1}\n\u00A0",
+                "The body is not valid JSON (line 2, column 1): unexpected character U+00A0, a space JSON does not "
+                        + "take: its white space is the space, tab, line feed and carriage return.");
+        bodies.put(
+                "{\"name\": \u00E9, \"alpha\": 0.1}",
+                "The body is not valid JSON (line 1, column 10): unexpected character '\u00E9' (U+00E9): outside its "
+                        + "strings JSON is ASCII, so text belongs in double quotes.");
+        // Columns count characters: the emoji and the escaped quote before it are inside a string.
+        bodies.put(
+                "{\"name\": \"\uD83D\uDE00\\\"\", \"alpha\": \uD83D\uDE00}",
+                "The body is not valid JSON (line 1, column 26): unexpected character '\uD83D\uDE00' (U+1F600): "
+                        + "outside its strings JSON is ASCII, so text belongs in double quotes.");
+        bodies.put(
+                "{\u201Calpha\u201D: 0.1}",
+                "The body is not valid JSON (line 1, column 2): unexpected character '\u201C' (U+201C): JSON encloses "
+                        + "strings in straight double quotes (\"), not typographic ones.");
+        bodies.forEach((body, detail) -> {
+            MvcTestResult result = mvc.post()
+                    .uri("/named")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .exchange();
+            assertProblem(result, 400, "malformed-json");
+            assertThat(detail(result)).as(body).isEqualTo(detail);
+            assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("body");
+        });
+        // What is wrong before the character is still said first, as the parser finds it.
+        assertThat(detail(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\" 1, \"alpha\": \u201C0.1\u201D}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .exchange()))
+                .startsWith("The body is not valid JSON (line 1, column 9): Unexpected character ('1' (code 49))");
+        // A byte-order mark may open the body, and text in strings is any character.
+        assertThat(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("\uFEFF{\"name\": \"\u201Cx\u201D \u00A0\", \"alpha\": 0.001}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .exchange())
+                .bodyJson()
+                .extractingPath("$.name")
+                .isEqualTo("\u201Cx\u201D \u00A0");
+    }
+
     @Test
     void aBodyCutShortSaysWhatIsMissingWithoutTheParsersDescriptionOfItsInput() {
         MvcTestResult result = mvc.post()
