@@ -1500,6 +1500,20 @@ abstract class ApiContract {
         });
     }
 
+    /** Inline data wider than any network is named on its x, not on a basisDegree never sent. */
+    @Test
+    void inlineDataTooWideIsNamedOnItsColumns() {
+        String row = "[" + "1,".repeat(1024) + "1]";
+        JsonNode problem = problem(
+                http.post(
+                        "/jobs?dryRun=true",
+                        "{\"alpha\": 0.1, \"layers\": [1], \"data\": {\"x\": [" + row + ", " + row
+                                + "], \"y\": [1, 2]}}"),
+                400);
+        assertThat(problem.get("errors").findValuesAsString("field")).containsExactly("data.x");
+        assertThat(problem.at("/errors/0/message").asString()).startsWith("has 1025 input columns");
+    }
+
     @Test
     void aNaNOrARepeatedFieldIsNamedLikeAnyOtherBadField() {
         JsonNode nan = problem(http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": NaN}"), 400);
