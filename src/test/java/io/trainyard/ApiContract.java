@@ -1472,6 +1472,53 @@ abstract class ApiContract {
                 .isEqualTo("must be an array");
     }
 
+    /**
+     * A whole number written out beyond a double's range (a 1 and 400 zeros) among the targets is
+     * refused as 1e400 is, on the value's own field and index: it was a 500, Jackson 3's asDouble()
+     * throwing for it.
+     */
+    @Test
+    void aWholeNumberBeyondADoublesRangeInTheTargetsIsNamedAs1e400Is() {
+        String big = "1" + "0".repeat(400);
+        String x = "\"x\": [[1], [2]]";
+        Map<String, String> targets = new LinkedHashMap<>();
+        targets.put("\"y\": [1, " + big + "]", "data.y[1][0]");
+        targets.put("\"y\": [[1], [-" + big + "]]", "data.y[1][0]");
+        targets.put("\"y\": [1, 2], \"testX\": [[3]], \"testY\": [" + big + "]", "data.testY[0][0]");
+        targets.put(
+                "\"y\": [1, 2], \"validationX\": [[3]], \"validationY\": [[" + big + "]]", "data.validationY[0][0]");
+        targets.forEach((data, field) -> {
+            JsonNode problem = problem(
+                    http.post("/jobs?dryRun=true", "{\"data\": {" + x + ", " + data + "}, \"alpha\": 0.01}"), 400);
+            assertThat(problem.at("/errors/0/field").asString()).as(data).isEqualTo(field);
+            assertThat(problem.at("/errors/0/message").asString())
+                    .as(data)
+                    .startsWith("must be a finite number, got ")
+                    .endsWith("Infinity");
+            // As 1e400 in the same place is refused.
+            JsonNode overflow = problem(
+                    http.post(
+                            "/jobs?dryRun=true",
+                            "{\"data\": {" + x + ", " + data.replace(big, "1e400") + "}, \"alpha\": 0.01}"),
+                    400);
+            assertThat(overflow.at("/errors/0/field").asString()).as(data).isEqualTo(field);
+        });
+    }
+
+    /** Inline data wider than any network is named on its x, not on a basisDegree never sent. */
+    @Test
+    void inlineDataTooWideIsNamedOnItsColumns() {
+        String row = "[" + "1,".repeat(1024) + "1]";
+        JsonNode problem = problem(
+                http.post(
+                        "/jobs?dryRun=true",
+                        "{\"alpha\": 0.1, \"layers\": [1], \"data\": {\"x\": [" + row + ", " + row
+                                + "], \"y\": [1, 2]}}"),
+                400);
+        assertThat(problem.get("errors").findValuesAsString("field")).containsExactly("data.x");
+        assertThat(problem.at("/errors/0/message").asString()).startsWith("has 1025 input columns");
+    }
+
     @Test
     void aNaNOrARepeatedFieldIsNamedLikeAnyOtherBadField() {
         JsonNode nan = problem(http.post("/jobs?dryRun=true", "{\"dataset\": \"hw5\", \"alpha\": NaN}"), 400);

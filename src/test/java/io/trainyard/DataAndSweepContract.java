@@ -200,6 +200,41 @@ abstract class DataAndSweepContract {
         problem(http.post("/datasets", "{\"y\": [1]}"), 400);
     }
 
+    /**
+     * A whole number written out beyond a double's range (a 1 and 400 zeros) in the targets of an
+     * upload or of a sweep's inline data is refused as 1e400 is, where it stands; it was a 500.
+     */
+    @Test
+    void aWholeNumberBeyondADoublesRangeInUploadedOrSweptTargetsIsA400NamingIt() {
+        String big = "1" + "0".repeat(400);
+        Map<String, String> uploads = new LinkedHashMap<>();
+        uploads.put("{\"x\": [[1], [2]], \"y\": [1, " + big + "]}", "y[1][0]");
+        uploads.put("{\"x\": [[1], [2]], \"y\": [[" + big + "], [1]]}", "y[0][0]");
+        uploads.put("{\"x\": [[1], [2]], \"y\": [1, 2], \"testX\": [[3]], \"testY\": [-" + big + "]}", "testY[0][0]");
+        uploads.put(
+                "{\"x\": [[1], [2]], \"y\": [1, 2], \"validationX\": [[3]], \"validationY\": [" + big + "]}",
+                "validationY[0][0]");
+        uploads.forEach((body, field) -> {
+            JsonNode problem = problem(http.post("/datasets", body), 400);
+            assertThat(problem.get("errors").findValuesAsString("field"))
+                    .as(body)
+                    .containsExactly(field);
+            assertThat(problem.at("/errors/0/message").asString()).as(body).startsWith("must be a finite number, got ");
+        });
+        for (String path : List.of("/sweeps?dryRun=true", "/sweeps")) {
+            JsonNode problem = problem(
+                    http.post(
+                            path,
+                            "{\"base\": {\"alpha\": 0.1, \"data\": {\"x\": [[1], [2], [3]], \"y\": [1, " + big
+                                    + ", 3], \"validationX\": [[4]], \"validationY\": [4]}}, "
+                                    + "\"grid\": {\"alpha\": [0.1, 0.2]}}"),
+                    400);
+            assertThat(problem.get("errors").findValuesAsString("field"))
+                    .as(path)
+                    .containsExactly("base.data.y[1][0]");
+        }
+    }
+
     @Test
     void aJsonUploadSplitsItsRowsByTheSameQueryParametersAsACsvUpload() {
         double[][] x = new double[40][];

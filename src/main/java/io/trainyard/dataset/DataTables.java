@@ -254,7 +254,7 @@ public final class DataTables {
         for (int r = 0; r < node.size(); r++) {
             JsonNode item = node.get(r);
             if (item.isNumber()) {
-                rows[r] = new double[] {item.asDouble()};
+                rows[r] = new double[] {value(item)};
             } else if (item.isArray()) {
                 rows[r] = new double[item.size()];
                 for (int c = 0; c < item.size(); c++) {
@@ -263,7 +263,7 @@ public final class DataTables {
                                 field + "[" + r + "][" + c + "]", "must be a number, got " + item.get(c)));
                         return null;
                     }
-                    rows[r][c] = item.get(c).asDouble();
+                    rows[r][c] = value(item.get(c));
                 }
             } else {
                 errors.add(
@@ -276,5 +276,15 @@ public final class DataTables {
             }
         }
         return matrix(rows, field, errors, required);
+    }
+
+    /**
+     * A JSON number as a double, overflowing to an infinity as {@code 1e400} does, so that the finite
+     * check names it where it stands. Jackson 3's {@code asDouble()} throws instead for a whole number
+     * written out beyond a double's range (a 1 and 400 zeros is a {@code BigIntegerNode}), which
+     * reached the client as a 500.
+     */
+    private static double value(JsonNode number) {
+        return number.numberValue().doubleValue();
     }
 }

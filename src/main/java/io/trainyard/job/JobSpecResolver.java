@@ -240,7 +240,11 @@ class JobSpecResolver {
         if (inputs > 0 && hidden != null && ranges.basisDegree().contains(basisDegree)) {
             layerSizes = new ArrayList<>();
             int expanded = inputs * basisDegree;
-            if (expanded > limits.maxWidth()) {
+            // Named where the cause is: data too wide for any network is the data's (its x or y, or the
+            // data set), basisDegree only when the expansion makes data that fits too wide.
+            if (inputs > limits.maxWidth()) {
+                errors.add(tooWide(request, "x", DataTables.widthProblem(inputs, 0, limits.maxWidth())));
+            } else if (expanded > limits.maxWidth()) {
                 errors.add(new FieldError(
                         "basisDegree",
                         inputs + " input columns expanded to degree " + basisDegree
@@ -248,10 +252,7 @@ class JobSpecResolver {
                                 + " (trainyard.limits.max-width)"));
             }
             if (outputs > limits.maxWidth()) {
-                errors.add(new FieldError(
-                        "data",
-                        "the data has " + outputs + " target columns, more than the width limit " + limits.maxWidth()
-                                + " (trainyard.limits.max-width)"));
+                errors.add(tooWide(request, "y", DataTables.widthProblem(0, outputs, limits.maxWidth())));
             }
             layerSizes.add(expanded);
             layerSizes.addAll(hidden);
@@ -355,6 +356,16 @@ class JobSpecResolver {
     }
 
     /** The engine optimizer the request names, with its defaults; null after adding its problems to {@code errors}. */
+    /**
+     * Data wider than any network may be: a data set can only be so when the limit was lowered after
+     * its upload; inline data names its own part ({@code data.x}, {@code data.y}).
+     */
+    private static FieldError tooWide(CreateJobRequest request, String part, String problem) {
+        return request.dataset() != null
+                ? new FieldError("dataset", "data set '" + request.dataset() + "' " + problem)
+                : new FieldError("data." + part, problem);
+    }
+
     private static Optimizer optimizer(OptimizerOption option, List<FieldError> errors) {
         if (option == null) {
             return Optimizer.gd();

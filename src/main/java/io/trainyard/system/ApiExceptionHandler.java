@@ -600,9 +600,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * @param sources where the ranges of whole-number fields are declared
      */
     private static FieldError describe(Throwable cause, List<WholeNumberRanges> sources) {
-        if (cause instanceof Utf8Check.NotUtf8Exception notUtf8) {
+        if (cause instanceof Utf8Check.NotUtf8Exception || cause instanceof Utf8Check.StrayCharacterException) {
             // Found while the parser read its next chunk: where in the bytes is known, not which field.
-            return new FieldError("", notUtf8.getMessage());
+            return new FieldError("", cause.getMessage());
         }
         if (cause instanceof UnrecognizedPropertyException unknown) {
             List<String> known = unknown.getKnownPropertyIds() == null
@@ -690,8 +690,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             }
         }
         if (cause instanceof JacksonException json) {
+            // In the client's words: Jackson's own name the parser's classes and settings (ParserMessages).
+            String plain = ParserMessages.plain(json.getOriginalMessage());
             return new FieldError(
-                    "", "The body is not valid JSON" + where(json) + ": " + withoutSource(json.getOriginalMessage()));
+                    "", "The body is not valid JSON" + where(json) + (plain.isEmpty() ? "." : ": " + plain));
         }
         if (String.valueOf(cause.getMessage()).startsWith("Required request body is missing")) {
             // Spring's words for an empty body and for the JSON literal null alike.
@@ -717,37 +719,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             return "true or false";
         }
         return null;
-    }
-
-    /** Jackson's location of an opening bracket: "(start marker at [Source: …; line: 1, column: 7])". */
-    private static final java.util.regex.Pattern START_MARKER =
-            java.util.regex.Pattern.compile("\\s*\\(start marker at \\[Source: [^\\]]*\\]\\)");
-
-    private static final java.util.regex.Pattern LINE_AND_COLUMN =
-            java.util.regex.Pattern.compile("line: (\\d+), column: (\\d+)");
-
-    /**
-     * A parser's message without its internal description of the input ("[Source: REDACTED
-     * (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); byte offset: #UNKNOWN]"), which
-     * means nothing to a client; where it names the line and column of an opening bracket, they stay.
-     */
-    static String withoutSource(String message) {
-        if (message == null) {
-            return "";
-        }
-        java.util.regex.Matcher marker = START_MARKER.matcher(message);
-        StringBuilder plain = new StringBuilder();
-        while (marker.find()) {
-            java.util.regex.Matcher at = LINE_AND_COLUMN.matcher(marker.group());
-            marker.appendReplacement(
-                    plain,
-                    at.find()
-                            ? java.util.regex.Matcher.quoteReplacement(
-                                    " (opened at line " + at.group(1) + ", column " + at.group(2) + ")")
-                            : "");
-        }
-        marker.appendTail(plain);
-        return plain.toString();
     }
 
     /** The field a parser stopped in, as {@link #path} spells it ("data.x[0][1]"); "" at the top or when unknown. */

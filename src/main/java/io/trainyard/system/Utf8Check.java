@@ -17,6 +17,15 @@ import java.io.CharConversionException;
  * <p>A body that starts as UTF-16 or UTF-32 does (a NUL among its first two bytes, or a UTF-16
  * byte-order mark) is left to the parser's own detection of those encodings: its bytes are not
  * UTF-8 and were never meant to be.
+ *
+ * <p><b>A character JSON cannot have where it stands.</b> Outside its strings JSON is ASCII (its
+ * brackets, numbers, literals and white space), so a non-ASCII character there is well-formed UTF-8
+ * but not JSON: a typographic quote ({@code "alpha": “0.1”}), a no-break space around the object,
+ * a bare {@code é}. The parser reads such a character's bytes one at a time and called valid UTF-8
+ * "Invalid UTF-8 start byte 0x80", the very thing this check had just ruled out. So the check
+ * follows the strings (their quotes and escapes), two byte comparisons in the loop it runs anyway, and
+ * notes the first such character, for {@link Utf8CheckedInput} to name ({@link #strayAt()},
+ * {@link #stray()}). A byte-order mark opening the body is the parser's to skip, not such a character.
  */
 final class Utf8Check {
 
@@ -33,11 +42,50 @@ final class Utf8Check {
     private byte first;
     private boolean otherEncoding;
 
+    /** Inside a JSON string, and just after its backslash: an escaped quote does not end the string. */
+    private boolean inString;
+
+    private boolean escaped;
+    /** The 1-based byte offset of the first character outside a string that is not ASCII; 0 while none. */
+    private long strayAt;
+
+    private long strayLine;
+    private long strayColumn;
+    private StrayCharacterException stray;
+
     /** Thrown at the first byte that makes the input not UTF-8; the message says where and why. */
     static final class NotUtf8Exception extends CharConversionException {
         NotUtf8Exception(String message) {
             super(message);
         }
+    }
+
+    /**
+     * Thrown, by {@link Utf8CheckedInput}, at a well-formed character that JSON has nowhere outside its
+     * strings; the message says where and which, as the parser's own refusals of a body are said.
+     */
+    static final class StrayCharacterException extends java.io.IOException {
+        StrayCharacterException(String message) {
+            super(message);
+        }
+    }
+
+    /** The bytes checked so far. */
+    long checked() {
+        return offset;
+    }
+
+    /**
+     * The 1-based byte offset where the first non-ASCII character outside a string begins, or 0 when
+     * there is none so far; its sequence may not be complete yet ({@link #stray()} is then null).
+     */
+    long strayAt() {
+        return strayAt;
+    }
+
+    /** What to say of the character at {@link #strayAt()}, once its sequence is complete and well-formed. */
+    StrayCharacterException stray() {
+        return stray;
     }
 
     /** Checks the next {@code count} bytes of the input. */
@@ -56,10 +104,11 @@ final class Utf8Check {
         }
         long before = offset - i; // offset of bytes[j] is before + j + 1
         while (i < end) {
-            if (expected == 0) {
-                // A run of ASCII other than newlines, by far the most of a JSON body, in a tight loop.
+            if (expected == 0 && !escaped) {
+                // A run of ASCII other than newlines, quotes and backslashes, by far the most of a JSON
+                // body, in a tight loop.
                 int run = i;
-                while (i < end && bytes[i] >= 0 && bytes[i] != '\n') {
+                while (i < end && bytes[i] >= 0 && bytes[i] != '\n' && bytes[i] != '"' && bytes[i] != '\\') {
                     i++;
                 }
                 column += i - run;
@@ -102,7 +151,16 @@ final class Utf8Check {
             } else if (b < 0x80) {
                 column++;
             } else {
+                escaped = false;
                 start(b);
+                return;
+            }
+            if (escaped) {
+                escaped = false;
+            } else if (b == '"') {
+                inString = !inString;
+            } else if (b == '\\' && inString) {
+                escaped = true;
             }
             return;
         }
@@ -141,6 +199,12 @@ final class Utf8Check {
             expected = 3;
             codePoint = lead & 0x07;
         }
+        // A byte-order mark may open the body (offset 1): which character it is shows at its end.
+        if (!inString && strayAt == 0 && !(offset == 1 && lead == 0xEF)) {
+            strayAt = offset;
+            strayLine = line;
+            strayColumn = column;
+        }
     }
 
     private void complete() throws NotUtf8Exception {
@@ -164,12 +228,50 @@ final class Utf8Check {
                     hex(sequence, length) + " encodes " + describe(codePoint) + ", beyond the last code point, "
                             + "U+10FFFF");
         }
+        long begun = offset - length + 1;
+        if (begun == 1 && strayAt == 0 && codePoint != 0xFEFF) {
+            strayAt = 1;
+            strayLine = 1;
+            strayColumn = 1;
+        }
+        if (begun == strayAt && stray == null) {
+            stray = new StrayCharacterException("The body is not valid JSON (line " + strayLine + ", column "
+                    + strayColumn + "): unexpected character " + unexpected(codePoint) + ".");
+        }
     }
 
     /** {@code at}: the 1-based byte offset of the sequence's first byte. */
     private NotUtf8Exception notUtf8(long at, String why) {
         return new NotUtf8Exception("The body is not UTF-8 at line " + line + ", column " + column + " (byte " + at
                 + "): " + why + ". Send JSON as UTF-8 (RFC 8259).");
+    }
+
+    /** Quotes a word processor puts where JSON's straight double quote belongs. */
+    private static final String TYPOGRAPHIC_QUOTES =
+            "\u2018\u2019\u201A\u201B\u201C\u201D\u201E\u201F\u00AB\u00BB\u2039\u203A\uFF02\uFF07";
+
+    /**
+     * A character JSON has no place for outside its strings, and what the sender likely meant: quotes
+     * from a word processor, a space from a web page, text without its quotes.
+     */
+    private static String unexpected(int codePoint) {
+        String name = String.format("U+%04X", codePoint);
+        if (TYPOGRAPHIC_QUOTES.indexOf(codePoint) >= 0) {
+            return "'" + Character.toString(codePoint) + "' (" + name + "): JSON encloses strings in straight "
+                    + "double quotes (\"), not typographic ones";
+        }
+        if (Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint)) {
+            return name + ", a space JSON does not take: its white space is the space, tab, line feed and carriage "
+                    + "return";
+        }
+        int type = Character.getType(codePoint);
+        boolean visible = type != Character.CONTROL
+                && type != Character.FORMAT
+                && type != Character.UNASSIGNED
+                && type != Character.PRIVATE_USE
+                && type != Character.SURROGATE;
+        return (visible ? "'" + Character.toString(codePoint) + "' (" + name + ")" : name)
+                + ": outside its strings JSON is ASCII, so text belongs in double quotes";
     }
 
     private static String describe(int codePoint) {

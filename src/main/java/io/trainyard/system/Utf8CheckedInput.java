@@ -14,6 +14,11 @@ import tools.jackson.core.io.InputDecorator;
  * that a request body that is not UTF-8 is a 400, never silently decoded. In the stream itself: a
  * 64 MiB body is neither copied nor read twice, and the check sees each chunk before the parser does.
  * Characters (a {@link Reader}, a {@code String}) are already decoded and pass as they are.
+ *
+ * <p>A well-formed character that JSON cannot have outside a string (a typographic quote, a no-break
+ * space) is not handed to the parser, which called it invalid UTF-8: the parser gets the bytes before
+ * it, so that anything wrong there is still reported first, and its next read fails naming the
+ * character ({@link Utf8Check.StrayCharacterException}).
  */
 final class Utf8CheckedInput extends InputDecorator {
 
@@ -50,13 +55,39 @@ final class Utf8CheckedInput extends InputDecorator {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (check.strayAt() > 0) {
+                throw stray();
+            }
             int n = super.read(buffer, offset, length);
             if (n < 0) {
                 check.end();
-            } else {
-                check.accept(buffer, offset, n);
+                return n;
             }
-            return n;
+            long before = check.checked();
+            check.accept(buffer, offset, n);
+            if (check.strayAt() == 0) {
+                return n;
+            }
+            // The bytes of this chunk before the stray character: the parser reads them first.
+            long clean = check.strayAt() - 1 - before;
+            if (clean > 0) {
+                return (int) clean;
+            }
+            throw stray();
+        }
+
+        /** The stray character, once the rest of its sequence is read (and found well-formed). */
+        private IOException stray() throws IOException {
+            byte[] rest = new byte[4];
+            while (check.stray() == null) {
+                int n = super.read(rest, 0, rest.length);
+                if (n < 0) {
+                    check.end(); // the body ends inside the character's sequence: not UTF-8
+                    throw new IllegalStateException("a cut-short sequence passed the UTF-8 check");
+                }
+                check.accept(rest, 0, n);
+            }
+            return check.stray();
         }
 
         @Override

@@ -34,6 +34,20 @@ class InvalidRequestExceptionTests {
         assertThat(ex.getMessage()).isEqualTo("a: x; b: y");
     }
 
+    /** limits.md said 300 characters long after the limit became 1,000: the doc states the constant. */
+    @Test
+    void theLimitsDocumentStatesTheLengthAtWhichATextIsCut() throws java.io.IOException {
+        String limits = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "limits.md"));
+
+        assertThat(limits)
+                .contains("a field name or message longer than "
+                        + String.format(java.util.Locale.ROOT, "%,d", InvalidRequestException.MAX_TEXT)
+                        + " characters")
+                .doesNotContain("longer than 300 characters");
+        assertThat(InvalidRequestException.shorten("x ".repeat(InvalidRequestException.MAX_TEXT)))
+                .contains(" more characters) … ");
+    }
+
     @Test
     void aMessageQuotingAHugeValueIsCutInTheValueKeepingWhatItSaysOfIt() {
         String sent = "'" + "9".repeat(200_000) + "' is not a number";

@@ -141,6 +141,13 @@ class ProblemMappingTests {
             return body;
         }
 
+        record Tree(tools.jackson.databind.JsonNode value) {}
+
+        @PostMapping(path = "/tree", consumes = "application/json")
+        Tree tree(@RequestBody Tree body) {
+            return body;
+        }
+
         @PostMapping(path = "/echo", consumes = "application/json")
         Body echo(@RequestBody Body body) {
             return body;
@@ -315,6 +322,69 @@ class ProblemMappingTests {
                 .isEqualTo("é€😀");
     }
 
+    /**
+     * Well-formed UTF-8 that JSON has no place for outside its strings is not JSON, said with the
+     * character and where it stands in characters: the parser had called it "Invalid UTF-8 start byte
+     * 0x80", as if the body were not UTF-8.
+     */
+    @Test
+    void aCharacterJsonHasNoPlaceForIsNamedNotCalledInvalidUtf8() {
+        java.util.Map<String, String> bodies = new java.util.LinkedHashMap<>();
+        bodies.put(
+                "{\"name\": \"x\", \"alpha\": \u201C0.1\u201D}",
+                "The body is not valid JSON (line 1, column 24): unexpected character '\u201C' (U+201C): JSON encloses "
+                        + "strings in straight double quotes (\"), not typographic ones.");
+        bodies.put(
+                "\u00A0{\"alpha\": 0.1}",
+                "The body is not valid JSON (line 1, column 1): unexpected character U+00A0, a space JSON does not "
+                        + "take: its white space is the space, tab, line feed and carriage return.");
+        bodies.put(
+                "{\"alpha\": 0.1}\n\u00A0",
+                "The body is not valid JSON (line 2, column 1): unexpected character U+00A0, a space JSON does not "
+                        + "take: its white space is the space, tab, line feed and carriage return.");
+        bodies.put(
+                "{\"name\": \u00E9, \"alpha\": 0.1}",
+                "The body is not valid JSON (line 1, column 10): unexpected character '\u00E9' (U+00E9): outside its "
+                        + "strings JSON is ASCII, so text belongs in double quotes.");
+        // Columns count characters: the emoji and the escaped quote before it are inside a string.
+        bodies.put(
+                "{\"name\": \"\uD83D\uDE00\\\"\", \"alpha\": \uD83D\uDE00}",
+                "The body is not valid JSON (line 1, column 26): unexpected character '\uD83D\uDE00' (U+1F600): "
+                        + "outside its strings JSON is ASCII, so text belongs in double quotes.");
+        bodies.put(
+                "{\u201Calpha\u201D: 0.1}",
+                "The body is not valid JSON (line 1, column 2): unexpected character '\u201C' (U+201C): JSON encloses "
+                        + "strings in straight double quotes (\"), not typographic ones.");
+        bodies.forEach((body, detail) -> {
+            MvcTestResult result = mvc.post()
+                    .uri("/named")
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .content(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .exchange();
+            assertProblem(result, 400, "malformed-json");
+            assertThat(detail(result)).as(body).isEqualTo(detail);
+            assertThat(result).bodyJson().extractingPath("$.errors[0].field").isEqualTo("body");
+        });
+        // What is wrong before the character is still said first, as the parser finds it.
+        assertThat(detail(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"name\" 1, \"alpha\": \u201C0.1\u201D}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .exchange()))
+                .startsWith("The body is not valid JSON (line 1, column 9): Unexpected character ('1' (code 49))");
+        // A byte-order mark may open the body, and text in strings is any character.
+        assertThat(mvc.post()
+                        .uri("/named")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("\uFEFF{\"name\": \"\u201Cx\u201D \u00A0\", \"alpha\": 0.001}"
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .exchange())
+                .bodyJson()
+                .extractingPath("$.name")
+                .isEqualTo("\u201Cx\u201D \u00A0");
+    }
+
     @Test
     void aBodyCutShortSaysWhatIsMissingWithoutTheParsersDescriptionOfItsInput() {
         MvcTestResult result = mvc.post()
@@ -337,14 +407,82 @@ class ProblemMappingTests {
 
     @Test
     void aParsersLocationOfAnOpeningBracketKeepsOnlyItsLineAndColumn() {
-        assertThat(ApiExceptionHandler.withoutSource("Unexpected end-of-input: expected close marker for Array"
+        assertThat(ParserMessages.plain("Unexpected end-of-input: expected close marker for Array"
                         + " (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`"
                         + " disabled); byte offset: #UNKNOWN])"))
                 .isEqualTo("Unexpected end-of-input: expected close marker for Array");
         assertThat(
-                        ApiExceptionHandler.withoutSource(
+                        ParserMessages.plain(
                                 "expected close marker for Object (start marker at [Source: (String)\"{\"; line: 2, column: 7])"))
                 .isEqualTo("expected close marker for Object (opened at line 2, column 7)");
+        // A close marker of the wrong kind, where the parser names the object's start the same way.
+        assertThat(detail(post("/echo", "{\"alpha\": 1]")))
+                .isEqualTo("The body is not valid JSON (line 1, column 12): Unexpected close marker ']': expected '}'");
+    }
+
+    /**
+     * What JSON does not allow, and the parser's limits, in plain words with the line and column where
+     * the parser knows them: Jackson's messages named its classes and settings, advice for whoever
+     * configures the parser ("enable `JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow").
+     */
+    @Test
+    void aBodyTheParserRefusesIsExplainedWithoutTheParsersClassesOrSettings() {
+        assertThat(detail(post("/echo", "{\"alpha\": +1}")))
+                .isEqualTo("The body is not valid JSON (line 1, column 12): a number may not start with '+'");
+        assertThat(detail(post("/echo", "{\"alpha\": 1}/*x*/")))
+                .isEqualTo("The body is not valid JSON (line 1, column 13): Unexpected character ('/' (code 47)): "
+                        + "JSON has no comments");
+        assertThat(detail(post("/echo", "{\"alpha\": 1} // x")))
+                .isEqualTo("The body is not valid JSON (line 1, column 14): Unexpected character ('/' (code 47)): "
+                        + "JSON has no comments");
+        assertThat(detail(post("/echo", "{\"alpha\": 1" + "0".repeat(1000) + "}")))
+                .isEqualTo("The body is not valid JSON: a number has at most 1,000 digits");
+        assertThat(detail(post("/echo", "{\"alpha\": 0." + "1".repeat(1000) + "}")))
+                .isEqualTo("The body is not valid JSON: a number has at most 1,000 digits");
+        assertThat(detail(post("/echo", "{\"" + "a".repeat(50_001) + "\": 1}")))
+                .isEqualTo("The body is not valid JSON: a property name has at most 50,000 characters");
+        // Nesting is refused where a field is read as a tree (a model's lineage, a sweep's grid); a
+        // number's field refuses an array before its depth.
+        assertThat(detail(post("/tree", "{\"value\": " + "[".repeat(600) + "]".repeat(600) + "}")))
+                .isEqualTo("The body is not valid JSON: at most 500 levels of nesting (arrays and objects inside one "
+                        + "another)");
+        assertThat(detail(post("/echo", "\u001E{\"alpha\": 1}")))
+                .isEqualTo("The body is not valid JSON (line 1, column 1): Illegal character ((CTRL-CHAR, code 30)): "
+                        + "only regular white space (\\r, \\n, \\t) is allowed between tokens");
+        for (String body : List.of(
+                "{\"alpha\": +1}",
+                "{\"alpha\": 1}/*x*/",
+                "{\"alpha\": 1} # x",
+                "{\"alpha\": 1" + "0".repeat(1000) + "}",
+                "{\"" + "a".repeat(50_001) + "\": 1}",
+                "{\"alpha\": 1]",
+                "\u001E{\"alpha\": 1}")) {
+            MvcTestResult result = post("/echo", body);
+            assertProblem(result, 400, "malformed-json");
+            assertThat(detail(result))
+                    .as(body.length() > 40 ? body.substring(0, 40) : body)
+                    .startsWith("The body is not valid JSON")
+                    .doesNotContain("`")
+                    .doesNotContain("Feature")
+                    .doesNotContain("StreamReadConstraints")
+                    .doesNotContain("Source");
+        }
+        // A message no rule knows keeps what comes before the parser's names of its own settings.
+        assertThat(ParserMessages.plain("Unexpected thing: enable `JsonReadFeature.ALLOW_THINGS` to allow"))
+                .isEqualTo("Unexpected thing");
+        assertThat(ParserMessages.plain("Token count (5) exceeds the maximum allowed (4, from "
+                        + "`StreamReadConstraints.getMaxTokenCount()`)"))
+                .isEqualTo("Token count (5) exceeds the maximum allowed");
+        assertThat(ParserMessages.plain("Unrecognized token 'Feature': was expecting a value"))
+                .isEqualTo("Unrecognized token 'Feature': was expecting a value");
+    }
+
+    private static String detail(MvcTestResult result) {
+        assertThat(result).hasStatus(400);
+        return JsonConfiguration.strictMapper()
+                .readTree(result.getResponse().getContentAsByteArray())
+                .get("detail")
+                .asString();
     }
 
     @Test

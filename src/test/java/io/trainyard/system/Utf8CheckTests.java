@@ -166,6 +166,61 @@ class Utf8CheckTests {
         }
     }
 
+    /** A stream that hands out at most {@code chunk} bytes per read, as a slow connection does. */
+    private static InputStream inChunks(byte[] bytes, int chunk) {
+        return new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                return super.read(buffer, offset, Math.min(length, chunk));
+            }
+        };
+    }
+
+    /** What the parser would get of {@code bytes} before the stream fails, and how it fails (null: it ends). */
+    private static java.util.Map.Entry<String, Exception> readUntilFailure(byte[] bytes, int chunk) {
+        InputStream in = new Utf8CheckedInput().decorate(null, inChunks(bytes, chunk));
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8];
+        try {
+            for (int n; (n = in.read(buffer, 0, buffer.length)) >= 0; ) {
+                got.write(buffer, 0, n);
+            }
+            return new java.util.AbstractMap.SimpleEntry<>(got.toString(StandardCharsets.UTF_8), null);
+        } catch (IOException e) {
+            return new java.util.AbstractMap.SimpleEntry<>(got.toString(StandardCharsets.UTF_8), e);
+        }
+    }
+
+    @Test
+    void theParserGetsEveryByteBeforeACharacterJsonHasNoPlaceForThenItsName() {
+        byte[] body = "{\"a\": \"\u00E9\\\"\", \"b\": \u201Cx\u201D}".getBytes(StandardCharsets.UTF_8);
+        for (int chunk = 1; chunk <= 9; chunk++) {
+            var read = readUntilFailure(body, chunk);
+            assertThat(read.getKey()).as("chunk %d", chunk).isEqualTo("{\"a\": \"\u00E9\\\"\", \"b\": ");
+            assertThat(read.getValue())
+                    .as("chunk %d", chunk)
+                    .isInstanceOf(Utf8Check.StrayCharacterException.class)
+                    .hasMessageStartingWith("The body is not valid JSON (line 1, column 19): unexpected character "
+                            + "'\u201C' (U+201C)");
+        }
+        // Bytes that are not UTF-8 where such a character would stand are still not UTF-8.
+        for (int chunk = 1; chunk <= 3; chunk++) {
+            assertThat(readUntilFailure(bytes('{', '"', 'a', '"', ':', 0xE2, 0x80), chunk)
+                            .getValue())
+                    .isInstanceOf(Utf8Check.NotUtf8Exception.class)
+                    .hasMessageContaining("0xE2 0x80 starts a 3-byte sequence, but the body ends");
+            assertThat(readUntilFailure(bytes('{', '"', 'a', '"', ':', 0xC0, 0xAF, '}'), chunk)
+                            .getValue())
+                    .isInstanceOf(Utf8Check.NotUtf8Exception.class)
+                    .hasMessageContaining("overlong encoding of U+002F");
+        }
+        // A byte-order mark opens a body; only there is U+FEFF no stray character.
+        byte[] marked = bytes(0xEF, 0xBB, 0xBF, '{', '}');
+        assertThat(readUntilFailure(marked, 1).getValue()).isNull();
+        assertThat(readUntilFailure(bytes('{', '}', 0xEF, 0xBB, 0xBF), 2).getValue())
+                .hasMessageContaining("(line 1, column 3): unexpected character U+FEFF");
+    }
+
     @Test
     void aStreamReadByteByByteIsCheckedAsOne() {
         InputStream in = new Utf8CheckedInput().decorate(null, new ByteArrayInputStream(bytes('a', 0xE0, 0x80, 0xAF)));
