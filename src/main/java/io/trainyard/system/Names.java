@@ -54,27 +54,30 @@ public final class Names {
      * a valid name whatever the values hold; a value that is no text is refused for itself, where it was sent.
      */
     public static String escapeNonText(String text) {
-        StringBuilder out = null;
-        for (int i = 0; i < text.length(); i++) {
+        int at = nonText(text, 0);
+        if (at < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        int from = 0;
+        for (; at >= 0; at = nonText(text, from)) {
+            out.append(text, from, at).append(String.format("\\u%04X", (int) text.charAt(at)));
+            from = at + 1;
+        }
+        return out.append(text, from, text.length()).toString();
+    }
+
+    /** The index of the first character from {@code from} on that no text holds (NUL, an unpaired surrogate), or -1. */
+    private static int nonText(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            boolean pair = Character.isHighSurrogate(c)
-                    && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1));
-            if (pair) {
-                if (out != null) {
-                    out.append(c).append(text.charAt(i + 1));
-                }
-                i++;
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++; // a pair: one character outside the Basic Multilingual Plane, such as an emoji
             } else if (c == '\u0000' || Character.isSurrogate(c)) {
-                if (out == null) {
-                    out = new StringBuilder(text.length() + 8).append(text, 0, i);
-                }
-                out.append(String.format("\\u%04X", (int) c));
-            } else if (out != null) {
-                out.append(c);
+                return i;
             }
         }
-        return out == null ? text : out.toString();
+        return -1;
     }
 
     /**
@@ -88,17 +91,13 @@ public final class Names {
         if (text.indexOf('\u0000') >= 0) {
             return "must not contain the NUL character (U+0000)";
         }
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++; // a pair: one character outside the Basic Multilingual Plane, such as an emoji
-            } else if (Character.isSurrogate(c)) {
-                return String.format(
-                        "holds an unpaired UTF-16 surrogate (\\u%04X at character %d), which is not Unicode "
-                                + "text; send the character it belongs to whole, or leave it out",
-                        (int) c, text.codePointCount(0, i) + 1);
-            }
+        int i = nonText(text, 0); // no NUL here: an unpaired surrogate
+        if (i < 0) {
+            return null;
         }
-        return null;
+        return String.format(
+                "holds an unpaired UTF-16 surrogate (\\u%04X at character %d), which is not Unicode "
+                        + "text; send the character it belongs to whole, or leave it out",
+                (int) text.charAt(i), text.codePointCount(0, i) + 1);
     }
 }
