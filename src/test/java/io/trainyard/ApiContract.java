@@ -1368,9 +1368,17 @@ abstract class ApiContract {
 
     @Test
     void anOversizedBodyIsRefusedWith413() {
-        String big = "{\"name\": \"" + "x".repeat(3 * 1024 * 1024) + "\"}";
-
-        Http.Response response = http.post("/jobs", big);
+        // Only the head of a 3 MB upload: the 413 comes from its Content-Length, before any of the body is
+        // read, so none need be sent. (Sent whole, the service closes the connection on the unread rest
+        // (AbandonedBodies), and the reset could reach a client before it had read the 413: CI, session 33,
+        // "header parser received no bytes". Java's HttpClient cannot send just a head: its Expect:
+        // 100-continue waits forever for an answer that is not a 100 on Java 17.)
+        List<String> head = new ArrayList<>(List.of(
+                "Content-Type: application/json", "Content-Length: " + (3 * 1024 * 1024 + 12), "Connection: close"));
+        if (http.key() != null) {
+            head.add("Authorization: Bearer " + http.key());
+        }
+        Http.Response response = http.raw("POST", "/jobs", head.toArray(String[]::new));
 
         problem(response, 413);
         // Refused from Content-Length before Spring Security's header writer runs: the headers every API

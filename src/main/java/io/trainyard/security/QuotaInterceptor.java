@@ -119,10 +119,19 @@ class QuotaInterceptor implements HandlerInterceptor {
                         : "Retry once they have ended, or delete jobs, models or data sets to make room.");
     }
 
-    /** Ends the reservation of an admitted request, whether it stored anything or failed. */
+    /**
+     * Ends the reservation of an admitted request, whether it stored anything or failed, if it has not
+     * ended yet: normally as its answer is committed ({@link ReservationEndsWithTheAnswer}), here for an
+     * answer that was never committed through the filter's wrapper.
+     */
     @Override
     public void afterCompletion(
             HttpServletRequest request, HttpServletResponse response, Object handler, Exception failure) {
+        endReservation(request);
+    }
+
+    /** Ends the request's reservation, once; nothing if it had none. */
+    void endReservation(HttpServletRequest request) {
         if (request.getAttribute(RESERVED) instanceof Reserved reserved) {
             request.removeAttribute(RESERVED);
             storing.release(reserved.owner(), reserved.bytes());

@@ -320,20 +320,36 @@ class SecurityConfiguration {
 
     /** The quota checks in front of every handler. */
     @Bean
-    WebMvcConfigurer quotaChecks(
+    QuotaInterceptor quotaInterceptor(
             QuotaProperties quota, Usage usage, ActiveJobsQuota activeJobs, TrainyardProperties properties) {
-        QuotaInterceptor interceptor = new QuotaInterceptor(
+        return new QuotaInterceptor(
                 quota,
                 usage,
                 activeJobs,
                 new StoringRequests(),
                 properties.limits().maxRequestSize().toBytes());
+    }
+
+    @Bean
+    WebMvcConfigurer quotaChecks(QuotaInterceptor interceptor) {
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
                 registry.addInterceptor(interceptor);
             }
         };
+    }
+
+    /**
+     * Storage reservations end as the answer is committed. Outside {@link IdempotencyFilter} (order 1),
+     * whose transaction commits what a keyed request stored before it copies the recorded answer out.
+     */
+    @Bean
+    FilterRegistrationBean<ReservationEndsWithTheAnswer> reservationEndsWithTheAnswer(QuotaInterceptor quotas) {
+        FilterRegistrationBean<ReservationEndsWithTheAnswer> registration =
+                new FilterRegistrationBean<>(new ReservationEndsWithTheAnswer(quotas));
+        registration.setOrder(-3);
+        return registration;
     }
 
     /**
