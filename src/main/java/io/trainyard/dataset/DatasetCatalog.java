@@ -198,11 +198,6 @@ public class DatasetCatalog {
                 split(table, testFraction, validationFraction, seed));
     }
 
-    /** Bytes of numbers stored for uploaded and inline data sets (built-in ones not counted). */
-    public long storedBytes() {
-        return repository.storedBytes();
-    }
-
     /** The most input (or target) columns one data set may have ({@code trainyard.limits.max-width}). */
     public int maxWidth() {
         return maxWidth;

@@ -134,21 +134,6 @@ class DatasetRepository {
                 rs.getString("owner"));
     }
 
-    /**
-     * Bytes stored for data sets (uploads and inline job data), for storage accounting and quotas: the
-     * numbers, and the column names and name (up to 2,048 names of 256 characters each: uncounted, a
-     * one-row data set stored half a megabyte free). Read from the stored column lengths; nothing is decoded.
-     */
-    long storedBytes() {
-        Long bytes = jdbc.sql("""
-                SELECT COALESCE(SUM(OCTET_LENGTH(train_x) + OCTET_LENGTH(train_y)
-                    + COALESCE(OCTET_LENGTH(test_x), 0) + COALESCE(OCTET_LENGTH(test_y), 0)
-                    + COALESCE(OCTET_LENGTH(validation_x), 0) + COALESCE(OCTET_LENGTH(validation_y), 0)
-                    + OCTET_LENGTH(columns_json) + OCTET_LENGTH(name)), 0)
-                FROM datasets""").query(Long.class).single();
-        return bytes == null ? 0 : bytes;
-    }
-
     boolean delete(String id) {
         return jdbc.sql("DELETE FROM datasets WHERE id = :id").param("id", id).update() > 0;
     }

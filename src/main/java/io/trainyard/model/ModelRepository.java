@@ -222,22 +222,6 @@ class ModelRepository {
         return rs.wasNull() ? null : value;
     }
 
-    /**
-     * Bytes stored for models, for storage accounting and quotas ({@code security/Usage} sums the same per
-     * owner): parameters and preprocessing, and the text beside them, the input and output column names
-     * (up to 1,024 + 1,024 names of 200 characters: uncounted, an import stored 800 KB of names beside 8 KB
-     * of weights), the spec and the lineage.
-     */
-    long storedBytes() {
-        Long bytes = jdbc.sql("""
-                SELECT COALESCE(SUM(OCTET_LENGTH(parameters) + COALESCE(OCTET_LENGTH(preprocessing_mean), 0)
-                    + COALESCE(OCTET_LENGTH(preprocessing_std), 0) + OCTET_LENGTH(layer_sizes)
-                    + COALESCE(OCTET_LENGTH(input_columns), 0) + COALESCE(OCTET_LENGTH(spec), 0)
-                    + COALESCE(OCTET_LENGTH(dataset_name), 0) + COALESCE(OCTET_LENGTH(matrix_products), 0)), 0)
-                FROM models""").query(Long.class).single();
-        return bytes == null ? 0 : bytes;
-    }
-
     boolean delete(String id, String owner) {
         if (owner == null) {
             return jdbc.sql("DELETE FROM models WHERE id = :id").param("id", id).update() == 1;
