@@ -21,10 +21,10 @@ import io.trainyard.system.DryRunQuery;
 @Configuration
 class FullQueueInterceptor implements HandlerInterceptor, WebMvcConfigurer {
 
-    private final JobService jobs;
+    private final QueueRefusals refusals;
 
-    FullQueueInterceptor(JobService jobs) {
-        this.jobs = jobs;
+    FullQueueInterceptor(QueueRefusals refusals) {
+        this.refusals = refusals;
     }
 
     @Override
@@ -35,7 +35,7 @@ class FullQueueInterceptor implements HandlerInterceptor, WebMvcConfigurer {
     @Override
     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
         if (DryRunQuery.effectfulCall(request, handler, QueuesJobs.class)) {
-            jobs.refuseEarlyWhenFull();
+            refusals.refuseEarly();
         }
         return true;
     }

@@ -1,13 +1,11 @@
 package io.trainyard.job;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.UUID;
 
 import org.slf4j.Logger;
@@ -53,6 +51,7 @@ public class JobService {
     private final AdmissionLock admission;
     private final ActiveJobsQuota activeJobs;
     private final QueueGauge queue;
+    private final QueueRefusals refusals;
     private final TransactionOperations transaction;
     private final Owners owners;
 
@@ -67,6 +66,7 @@ public class JobService {
             AdmissionLock admission,
             ActiveJobsQuota activeJobs,
             QueueGauge queue,
+            QueueRefusals refusals,
             TransactionOperations transaction,
             Owners owners) {
         this.jobs = jobs;
@@ -79,6 +79,7 @@ public class JobService {
         this.admission = admission;
         this.activeJobs = activeJobs;
         this.queue = queue;
+        this.refusals = refusals;
         this.transaction = transaction;
         this.owners = owners;
     }
@@ -93,7 +94,7 @@ public class JobService {
         // Validation reads only, outside the transaction; the place in the queue is held before the
         // transaction takes a connection, so a burst into a full queue is refused without one (QueueGauge).
         JobSpecResolver.Resolved resolved = resolver.resolve(request, null);
-        try (QueueGauge.Reservation place = reserve(1)) {
+        try (QueueGauge.Reservation place = refusals.reserve(1)) {
             return transaction.execute(status -> {
                 String id = UUID.randomUUID().toString();
                 JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
@@ -106,12 +107,6 @@ public class JobService {
                 return job;
             });
         }
-    }
-
-    /** Holds {@code count} places in the queue, or refuses when it has no room for them. */
-    private QueueGauge.Reservation reserve(int count) {
-        return queue.reserve(
-                count, properties.limits().queueCapacity(), (queued, held) -> queueFull(queued, held, count));
     }
 
     /**
@@ -165,7 +160,7 @@ public class JobService {
     @Transactional
     public Submitted submitAll(List<CreateJobRequest> requests, CheckedInlineData inline, String sweepId) {
         List<JobSpecResolver.Resolved> resolved = resolveAll(requests, inline);
-        refuseWhenFull(queue.recent(), 0, resolved.size());
+        refusals.refuseWhenFull(queue.recent(), 0, resolved.size());
         // Inline data is the same for every member: store it once, not once per job.
         String dataset = withInlineStored(resolved.get(0), "inline data of sweep " + sweepId)
                 .spec()
@@ -285,8 +280,8 @@ public class JobService {
         admission.holdUntilTransactionEnds();
         // The submit that held the lock before added its jobs to the last count: when that already says
         // full, the submits queued behind it are refused without counting in turn.
-        refuseWhenKnownFull(count);
-        refuseWhenFull(queue.count(), 0, count);
+        refusals.refuseWhenKnownFull(count);
+        refusals.refuseWhenFull(queue.count(), 0, count);
         activeJobs.admit(count);
         if (place != null) {
             // Given back before the jobs join the count, never after: for a moment they are in neither,
@@ -318,53 +313,6 @@ public class JobService {
             throw new InvalidRequestException(
                     field, "unknown model '" + model + "'; GET /models lists the stored ones");
         }
-    }
-
-    /**
-     * Refuses a submit before its body is read (a sweep: right after its body is checked) when a count of
-     * the last moments already says the queue is full ({@link QueueGauge}); does nothing when there is no
-     * such count. Dry runs queue nothing and are not refused.
-     *
-     * @throws QueueFullException when the queue could not take even one more job
-     */
-    public void refuseEarlyWhenFull() {
-        OptionalInt queued = queue.lastFresh();
-        if (queued.isPresent()) {
-            refuseWhenFull(queued.getAsInt(), queue.pending(), 1);
-        }
-    }
-
-    /** Refuses {@code count} more jobs when a fresh count already says the queue cannot take them. */
-    private void refuseWhenKnownFull(int count) {
-        OptionalInt queued = queue.lastFresh();
-        if (queued.isPresent()) {
-            refuseWhenFull(queued.getAsInt(), 0, count);
-        }
-    }
-
-    /**
-     * Refuses {@code count} more jobs when {@code queued} already wait, {@code joining} more are being
-     * queued by other submits, and the queue cannot take them.
-     */
-    private void refuseWhenFull(int queued, int joining, int count) {
-        if ((long) queued + joining + count > properties.limits().queueCapacity()) {
-            throw queueFull(queued, joining, count);
-        }
-    }
-
-    /**
-     * A sweep's refusal names what it adds: "holds 5 of 10" alone read as if there were room for it.
-     * A sweep larger than the whole queue never gets here (SweepService refuses it with a 400).
-     */
-    private QueueFullException queueFull(int queued, int joining, int count) {
-        int capacity = properties.limits().queueCapacity();
-        String waiting = "The queue holds " + queued + " jobs"
-                + (joining > 0 ? " (and " + joining + " more are being queued)" : "");
-        String detail = count == 1
-                ? waiting + " and takes at most " + capacity + " (trainyard.limits.queue-capacity)"
-                : waiting + " of the " + capacity + " it takes (trainyard.limits.queue-capacity); this sweep's " + count
-                        + " members would make " + ((long) queued + joining + count);
-        return new QueueFullException(detail + "; try again once some have started.", Duration.ofSeconds(10));
     }
 
     /**

@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * the queue is known to be full it is refused before its body is read ({@link FullQueueInterceptor}).
  * A sweep is not marked: one with more members than the queue could ever hold must be its 400 whatever
  * the queue holds, which only its body tells, so {@code SweepService} asks
- * {@link JobService#refuseEarlyWhenFull} right after checking it.
+ * {@link QueueRefusals#refuseEarly} right after checking it.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -26,6 +26,7 @@ import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
 import io.trainyard.job.JobSpecRanges;
 import io.trainyard.job.MemberConflictException;
+import io.trainyard.job.QueueRefusals;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Caller;
@@ -58,6 +59,7 @@ class SweepService {
 
     private final SweepRepository sweeps;
     private final JobService jobs;
+    private final QueueRefusals refusals;
     private final HistoryService histories;
     private final DatasetCatalog datasets;
     private final JsonMapper json;
@@ -73,6 +75,7 @@ class SweepService {
     SweepService(
             SweepRepository sweeps,
             JobService jobs,
+            QueueRefusals refusals,
             HistoryService histories,
             DatasetCatalog datasets,
             JsonMapper json,
@@ -84,6 +87,7 @@ class SweepService {
         this.owners = owners;
         this.sweeps = sweeps;
         this.jobs = jobs;
+        this.refusals = refusals;
         this.histories = histories;
         this.datasets = datasets;
         this.json = json;
@@ -110,7 +114,7 @@ class SweepService {
         // queue hold (refused before the body was read, it got a 429 no wait could honour). A queue known
         // to be full refuses it here, before its members are resolved and their data sets read.
         activeJobs.admit(expansion.requests().size());
-        jobs.refuseEarlyWhenFull();
+        refusals.refuseEarly();
         Grid grid = expansion.grid();
         ObjectNode base = expansion.base();
         String id = expansion.id();

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -200,6 +202,13 @@ class AdmissionAndMetricsIntegrationTests {
         admin.post("/jobs/" + queued + "/cancel", "").expect(202);
         // The cancellation makes the earlier count stale (it would answer for an hour).
         admin.post("/jobs", SHORT_JOB).expect(202);
+    }
+
+    @Test
+    void theEarlyRefusalIsAskedOfABeanNoProxyStandsBefore(@Autowired QueueRefusals refusals) {
+        // Through a proxy every refusal of a burst into a full queue came back wrapped in an
+        // InvocationTargetException whose stack trace was filled in for nothing (QueueRefusals).
+        assertThat(AopUtils.isAopProxy(refusals)).isFalse();
     }
 
     private double finished(String status) {

@@ -5,7 +5,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
-import static org.mockito.Mockito.verifyNoMoreInteractions;
 
 import java.time.Instant;
 import java.util.List;
@@ -44,6 +43,9 @@ class JobControllerTests {
 
     @MockitoBean
     JobService jobs;
+
+    @MockitoBean
+    QueueRefusals refusals;
 
     @MockitoBean
     JobEventStreams events;
@@ -107,8 +109,8 @@ class JobControllerTests {
         assertThat(result).hasStatus(400);
         assertThat(result).bodyJson().extractingPath("$.detail").asString().contains("alhpa");
         // Only the full-queue check before the body is read (FullQueueInterceptor), which refuses nothing here.
-        verify(jobs).refuseEarlyWhenFull();
-        verifyNoMoreInteractions(jobs);
+        verify(refusals).refuseEarly();
+        verifyNoInteractions(jobs);
     }
 
     @Test

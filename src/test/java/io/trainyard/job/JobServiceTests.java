@@ -59,6 +59,8 @@ class JobServiceTests {
     private final AtomicInteger transactions = new AtomicInteger();
 
     private JobService service;
+    /** The service's own refusals: what the full-queue interceptor asks before a body is read. */
+    private QueueRefusals refusals;
 
     @BeforeEach
     void setUp() {
@@ -66,6 +68,8 @@ class JobServiceTests {
         given(datasets.stillThere(any())).willReturn(true);
         ModelService models = mock(ModelService.class);
         given(models.stillThere(any())).willReturn(true);
+        QueueGauge gauge = new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get);
+        refusals = new QueueRefusals(gauge, DEFAULTS);
         service = new JobService(
                 repository,
                 resolver,
@@ -76,7 +80,8 @@ class JobServiceTests {
                 DEFAULTS,
                 admission,
                 mock(ActiveJobsQuota.class),
-                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
+                gauge,
+                refusals,
                 new TransactionOperations() {
                     @Override
                     public <T> T execute(TransactionCallback<T> action) {
@@ -135,7 +140,7 @@ class JobServiceTests {
 
     @Test
     void anEarlyRefusalCountsNothingWithoutARecentCount() {
-        service.refuseEarlyWhenFull();
+        refusals.refuseEarly();
 
         verify(repository, never()).countByStatus(any());
     }
@@ -147,7 +152,7 @@ class JobServiceTests {
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
 
         nanos.addAndGet(DEFAULTS.limits().queueCountMaxAge().toNanos());
-        assertThatThrownBy(() -> service.refuseEarlyWhenFull())
+        assertThatThrownBy(() -> refusals.refuseEarly())
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("holds 1000 jobs and takes at most 1000");
         assertThatThrownBy(() -> service.submit(request())).isInstanceOf(QueueFullException.class);
@@ -159,7 +164,7 @@ class JobServiceTests {
     void aRecentCountWithRoomLeftRefusesNothing() {
         service.submit(request());
 
-        service.refuseEarlyWhenFull();
+        refusals.refuseEarly();
         verify(repository, times(2)).countByStatus(JobStatus.QUEUED);
     }
 
@@ -197,7 +202,7 @@ class JobServiceTests {
         given(repository.countByStatus(JobStatus.QUEUED)).willReturn(capacity - 1);
         AtomicReference<Throwable> early = new AtomicReference<>();
         willAnswer(invocation -> {
-                    early.set(catchThrowable(() -> service.refuseEarlyWhenFull()));
+                    early.set(catchThrowable(() -> refusals.refuseEarly()));
                     return null;
                 })
                 .given(admission)
@@ -207,7 +212,7 @@ class JobServiceTests {
 
         assertThat(early.get()).isInstanceOf(QueueFullException.class);
         // Once it has joined the queue, the count says full on its own.
-        assertThatThrownBy(() -> service.refuseEarlyWhenFull())
+        assertThatThrownBy(() -> refusals.refuseEarly())
                 .isInstanceOf(QueueFullException.class)
                 .hasMessageContaining("holds " + capacity + " jobs and takes");
     }
@@ -448,6 +453,7 @@ class JobServiceTests {
         given(models.stillThere("m1")).willReturn(false);
         DatasetCatalog datasets = mock(DatasetCatalog.class);
         given(datasets.stillThere(any())).willReturn(true);
+        QueueGauge gauge = new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get);
         JobService checked = new JobService(
                 repository,
                 resolver,
@@ -458,7 +464,8 @@ class JobServiceTests {
                 DEFAULTS,
                 admission,
                 mock(ActiveJobsQuota.class),
-                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), nanos::get),
+                gauge,
+                new QueueRefusals(gauge, DEFAULTS),
                 TransactionOperations.withoutTransaction(),
                 mock(Owners.class));
         given(resolver.resolve(any(), any())).willReturn(resolved(withWarmStart(SPEC, "m1"), 100));

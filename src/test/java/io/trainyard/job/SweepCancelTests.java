@@ -72,6 +72,7 @@ class SweepCancelTests {
                 return live;
             }
         };
+        QueueGauge gauge = new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), System::nanoTime);
         service = new JobService(
                 repository,
                 mock(JobSpecResolver.class),
@@ -82,7 +83,8 @@ class SweepCancelTests {
                 DEFAULTS,
                 admission,
                 mock(ActiveJobsQuota.class),
-                new QueueGauge(repository, DEFAULTS.limits().queueCountMaxAge(), System::nanoTime),
+                gauge,
+                new QueueRefusals(gauge, DEFAULTS),
                 new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
                 mock(io.trainyard.security.Owners.class));
         running = eagerWorkers;

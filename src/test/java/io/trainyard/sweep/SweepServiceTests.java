@@ -29,6 +29,7 @@ import io.trainyard.job.IdenticalMembersException;
 import io.trainyard.job.InvalidMembersException;
 import io.trainyard.job.JobService;
 import io.trainyard.job.JobSpec;
+import io.trainyard.job.QueueRefusals;
 import io.trainyard.nn.Activation;
 import io.trainyard.security.ActiveJobsQuota;
 import io.trainyard.security.Owners;
@@ -54,6 +55,7 @@ class SweepServiceTests {
     private final SweepService service = new SweepService(
             mock(SweepRepository.class),
             jobs,
+            mock(QueueRefusals.class),
             mock(HistoryService.class),
             mock(DatasetCatalog.class),
             JSON,

@@ -37,7 +37,7 @@ import io.trainyard.sweep.SweepNotFoundException;
 @EnableConfigurationProperties({TrainyardProperties.class, io.trainyard.security.QuotaProperties.class})
 // Authentication is tested over real HTTP (SecurityIntegrationTests); this slice tests the mapping only.
 @AutoConfigureMockMvc(addFilters = false)
-// The job package's interceptor (a full queue's early 429) needs the job service; this slice has none.
+// The job package's interceptor (a full queue's early 429) needs the queue's refusals; this slice has none.
 @WebMvcTest(
         controllers = ProblemMappingTests.Throwing.class,
         excludeFilters = @ComponentScan.Filter(type = FilterType.REGEX, pattern = "io\\.trainyard\\.job\\..*"))
