@@ -29,7 +29,6 @@ import io.trainyard.system.InvalidRequestException;
 import io.trainyard.system.PageCursor;
 import io.trainyard.system.QueueFullException;
 import io.trainyard.system.Timestamps;
-import io.trainyard.system.TrainyardProperties;
 
 /**
  * Accepting, finding, cancelling and deleting training jobs, one at a time or as the members of a
@@ -47,7 +46,6 @@ public class JobService {
     private final ModelService models;
     private final RunningJobs running;
     private final ApplicationEventPublisher events;
-    private final TrainyardProperties properties;
     private final AdmissionLock admission;
     private final ActiveJobsQuota activeJobs;
     private final QueueGauge queue;
@@ -62,7 +60,6 @@ public class JobService {
             ModelService models,
             RunningJobs running,
             ApplicationEventPublisher events,
-            TrainyardProperties properties,
             AdmissionLock admission,
             ActiveJobsQuota activeJobs,
             QueueGauge queue,
@@ -75,7 +72,6 @@ public class JobService {
         this.models = models;
         this.running = running;
         this.events = events;
-        this.properties = properties;
         this.admission = admission;
         this.activeJobs = activeJobs;
         this.queue = queue;

@@ -80,7 +80,6 @@ class SweepCancelTests {
                 mock(ModelService.class),
                 eagerWorkers,
                 mock(ApplicationEventPublisher.class),
-                DEFAULTS,
                 admission,
                 mock(ActiveJobsQuota.class),
                 gauge,
