@@ -79,19 +79,29 @@ public class JobRepository implements DatasetUsage, ModelUsage {
      * and never overtakes a job that waited longer in the same turn.
      */
     long nextTurn(String owner) {
+        // One MAX per status, not one over IN ('QUEUED', 'RUNNING'): each is then a range of the index
+        // jobs_owner_turn (owner, status, queue_turn), read without the rows (V17).
         return jdbc.sql("""
-                SELECT (SELECT MAX(queue_turn) FROM jobs WHERE owner = :owner AND status IN ('QUEUED', 'RUNNING')),
+                SELECT (SELECT MAX(queue_turn) FROM jobs WHERE owner = :owner AND status = 'QUEUED'),
+                    (SELECT MAX(queue_turn) FROM jobs WHERE owner = :owner AND status = 'RUNNING'),
                     (SELECT MIN(queue_turn) FROM jobs WHERE status = 'QUEUED'),
                     (SELECT MAX(queue_turn) FROM jobs WHERE status = 'RUNNING')""")
                 .param("owner", owner)
                 .query((rs, row) -> {
-                    long ownerLast = rs.getLong(1);
-                    boolean ownerActive = !rs.wasNull();
-                    long head = rs.getLong(2);
-                    if (rs.wasNull()) {
-                        head = rs.getLong(3); // 0 when nothing runs either
+                    Long ownerQueued = rs.getObject(1, Long.class);
+                    Long ownerRunning = rs.getObject(2, Long.class);
+                    Long head = rs.getObject(3, Long.class);
+                    if (head == null) {
+                        head = rs.getObject(4, Long.class);
                     }
-                    return ownerActive ? Math.max(ownerLast + 1, head) : head;
+                    long clock = head == null ? 0 : head; // 0 when nothing waits or runs
+                    if (ownerQueued == null && ownerRunning == null) {
+                        return clock;
+                    }
+                    long ownerLast = Math.max(
+                            ownerQueued == null ? Long.MIN_VALUE : ownerQueued,
+                            ownerRunning == null ? Long.MIN_VALUE : ownerRunning);
+                    return Math.max(ownerLast + 1, clock);
                 })
                 .single();
     }
