@@ -54,6 +54,10 @@ class HistoryRecorderTests {
     }
 
     private HistoryRecorder recorder(int startIteration, LongSupplier clock) {
+        return recorder(job, startIteration, clock);
+    }
+
+    private HistoryRecorder recorder(RunningJob job, int startIteration, LongSupplier clock) {
         HistoryRecorder.AttemptWrites writes = new HistoryRecorder.AttemptWrites() {
             @Override
             public boolean progress(LiveProgress p) {
@@ -123,6 +127,43 @@ class HistoryRecorderTests {
                 .satisfies(p -> assertThat(p.iteration()).isEqualTo(4095));
         assertThat(tail.chunk().firstIteration()).isEqualTo(4096);
         assertThat(tail.chunk().count()).isEqualTo(5);
+    }
+
+    @Test
+    void aShortJobsBufferHoldsItsPointsAndAnyBeyondThemStillReachTheWriter() throws Exception {
+        // The buffer is sized to the 11 points a 10-iteration job reports; should a run ever report more,
+        // the full buffer is written as a batch like any other and nothing is lost.
+        writerAnswers(true);
+        HistoryRecorder recorder = recorder(new RunningJobs().start("short", 10, 1), 0, System::nanoTime);
+        for (int i = 0; i <= 15; i++) {
+            recorder.onIteration(report(i));
+        }
+
+        HistoryRecorder.Tail tail = recorder.finishKeepingTail();
+
+        assertThat(written).singleElement().satisfies(batch -> {
+            assertThat(batch.firstIteration()).isZero();
+            assertThat(batch.count()).isEqualTo(11);
+            assertThat(batch.train()[10]).isEqualTo(100.0 / 11);
+        });
+        assertThat(tail.chunk().firstIteration()).isEqualTo(11);
+        assertThat(tail.chunk().count()).isEqualTo(5);
+        assertThat(tail.chunk().test()[4]).isEqualTo(200.0 / 16);
+    }
+
+    @Test
+    void aResumedAttemptsRemainingPointsStayForTheOutcome() throws Exception {
+        writerAnswers(true);
+        HistoryRecorder recorder = recorder(4500, System::nanoTime);
+        for (int i = 4501; i <= 5000; i++) {
+            recorder.onIteration(report(i));
+        }
+
+        HistoryRecorder.Tail tail = recorder.finishKeepingTail();
+
+        assertThat(written).isEmpty();
+        assertThat(tail.chunk().firstIteration()).isEqualTo(4501);
+        assertThat(tail.chunk().count()).isEqualTo(500);
     }
 
     @Test
