@@ -78,9 +78,11 @@ final class HistoryRecorder implements TrainingListener {
     private final RecentRate rate;
 
     /**
-     * Points buffered before a write: {@link #BATCH}, or fewer when the job reports fewer in all. A
-     * sweep's or a script's short jobs each allocated the full buffers (about 200 KB for two layers),
-     * 4 % of what the service allocated under a burst of 10-iteration submits.
+     * Points buffered before a write: {@link #BATCH}, or one more than the job reports in all when that
+     * is fewer. A sweep's or a script's short jobs each allocated the full buffers (about 200 KB for two
+     * layers), 4 % of what the service allocated under a burst of 10-iteration submits. The one spare
+     * place keeps a run's last point from filling the buffer: a full buffer goes to the writer thread in a
+     * transaction of its own, where the points of a run that fits are left for its outcome's transaction.
      */
     private final int capacity;
 
@@ -155,7 +157,7 @@ final class HistoryRecorder implements TrainingListener {
         this.startIteration = startIteration;
         // Iterations startIteration..iterations are reported (early stopping may end sooner); a longer
         // run than that would only be written in more batches.
-        this.capacity = (int) Math.max(1, Math.min(BATCH, (long) job.iterations() - startIteration + 1));
+        this.capacity = (int) Math.max(1, Math.min(BATCH, (long) job.iterations() - startIteration + 2));
         this.train = new double[capacity];
         this.validation = hasValidation ? new double[capacity] : null;
         this.test = hasTest ? new double[capacity] : null;

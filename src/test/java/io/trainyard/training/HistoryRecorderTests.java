@@ -130,9 +130,27 @@ class HistoryRecorderTests {
     }
 
     @Test
-    void aShortJobsBufferHoldsItsPointsAndAnyBeyondThemStillReachTheWriter() throws Exception {
-        // The buffer is sized to the 11 points a 10-iteration job reports; should a run ever report more,
-        // the full buffer is written as a batch like any other and nothing is lost.
+    void aShortJobsPointsAllStayForItsOutcomesTransaction() throws Exception {
+        // Its buffer is sized to the job: the 11 points of 10 iterations fill it no more than the 5,001
+        // of a 5,000-iteration job fill 4,096 places, so none goes to the writer in a transaction of its own.
+        writerAnswers(true);
+        HistoryRecorder recorder = recorder(new RunningJobs().start("short", 10, 1), 0, System::nanoTime);
+        for (int i = 0; i <= 10; i++) {
+            recorder.onIteration(report(i));
+        }
+
+        HistoryRecorder.Tail tail = recorder.finishKeepingTail();
+
+        assertThat(written).isEmpty();
+        assertThat(tail.chunk().firstIteration()).isZero();
+        assertThat(tail.chunk().count()).isEqualTo(11);
+        assertThat(tail.chunk().train()[10]).isEqualTo(100.0 / 11);
+    }
+
+    @Test
+    void pointsBeyondWhatTheJobPlannedStillReachTheWriter() throws Exception {
+        // Should a run ever report more points than its iterations, a full buffer is written as a batch
+        // like any other and nothing is lost.
         writerAnswers(true);
         HistoryRecorder recorder = recorder(new RunningJobs().start("short", 10, 1), 0, System::nanoTime);
         for (int i = 0; i <= 15; i++) {
@@ -143,12 +161,12 @@ class HistoryRecorderTests {
 
         assertThat(written).singleElement().satisfies(batch -> {
             assertThat(batch.firstIteration()).isZero();
-            assertThat(batch.count()).isEqualTo(11);
-            assertThat(batch.train()[10]).isEqualTo(100.0 / 11);
+            assertThat(batch.count()).isEqualTo(12);
+            assertThat(batch.train()[11]).isEqualTo(100.0 / 12);
         });
-        assertThat(tail.chunk().firstIteration()).isEqualTo(11);
-        assertThat(tail.chunk().count()).isEqualTo(5);
-        assertThat(tail.chunk().test()[4]).isEqualTo(200.0 / 16);
+        assertThat(tail.chunk().firstIteration()).isEqualTo(12);
+        assertThat(tail.chunk().count()).isEqualTo(4);
+        assertThat(tail.chunk().test()[3]).isEqualTo(200.0 / 16);
     }
 
     @Test
