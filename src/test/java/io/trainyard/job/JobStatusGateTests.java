@@ -8,14 +8,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.trainyard.support.MigratedDatabases;
 
 /**
  * The gate against a real (in-memory H2, PostgreSQL mode) jobs table: for every (from, to) pair, an
@@ -37,15 +37,7 @@ class JobStatusGateTests {
 
     @BeforeAll
     static void database() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(
-                "jdbc:h2:mem:gate-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        jdbc = JdbcClient.create(dataSource);
+        jdbc = JdbcClient.create(MigratedDatabases.h2InMemory("gate"));
         gate = new JobStatusGate(jdbc);
     }
 

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
+
+import io.trainyard.support.MigratedDatabases;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,14 +28,7 @@ class QueueTurnsTests {
 
     @BeforeEach
     void setUp() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:queue-turns-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        JdbcDataSource dataSource = MigratedDatabases.h2InMemory("queue-turns");
         jdbc = JdbcClient.create(dataSource);
         JobStatusGate gate = new JobStatusGate(jdbc);
         jobs = new JobRepository(jdbc, JSON, gate, new AdmissionLock(jdbc, dataSource));

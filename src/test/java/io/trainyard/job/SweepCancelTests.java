@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import io.trainyard.dataset.DatasetCatalog;
 import io.trainyard.model.ModelService;
 import io.trainyard.security.ActiveJobsQuota;
+import io.trainyard.support.MigratedDatabases;
 import io.trainyard.system.TrainyardProperties;
 
 import tools.jackson.databind.json.JsonMapper;
@@ -48,14 +48,7 @@ class SweepCancelTests {
 
     @BeforeEach
     void setUp() {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:sweep-cancel-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        JdbcDataSource dataSource = MigratedDatabases.h2InMemory("sweep-cancel");
         jdbc = JdbcClient.create(dataSource);
         gate = new JobStatusGate(jdbc);
         AdmissionLock admission = new AdmissionLock(jdbc, dataSource);

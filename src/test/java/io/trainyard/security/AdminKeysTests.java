@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.support.EmbeddedPostgresServers;
+import io.trainyard.support.MigratedDatabases;
 import io.trainyard.system.ConflictException;
 import io.trainyard.system.TrainyardProperties;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -66,7 +66,7 @@ class AdminKeysTests {
         h2.setURL(
                 "jdbc:h2:mem:keys-" + UUID.randomUUID()
                         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000");
-        return migrated(h2);
+        return MigratedDatabases.migrated(h2);
     }
 
     /** A fresh, migrated database on the embedded PostgreSQL server. */
@@ -81,16 +81,7 @@ class AdminKeysTests {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        return migrated(postgres.getDatabase("postgres", name));
-    }
-
-    private static DataSource migrated(DataSource database) {
-        Flyway.configure()
-                .dataSource(database)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        return database;
+        return MigratedDatabases.migrated(postgres.getDatabase("postgres", name));
     }
 
     private static KeyRepository repository(DataSource database) {

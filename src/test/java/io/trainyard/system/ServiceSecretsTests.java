@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,8 +18,6 @@ import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
-import org.flywaydb.core.Flyway;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +25,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import io.trainyard.support.EmbeddedPostgresServers;
+import io.trainyard.support.MigratedDatabases;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -47,10 +45,7 @@ class ServiceSecretsTests {
 
     @Test
     void onH2() throws Exception {
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:mem:secrets-" + UUID.randomUUID()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
-        instancesAskingAtOnceShareOneSecret(migrated(h2));
+        instancesAskingAtOnceShareOneSecret(MigratedDatabases.h2InMemory("secrets"));
     }
 
     @Test
@@ -62,16 +57,7 @@ class ServiceSecretsTests {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        instancesAskingAtOnceShareOneSecret(migrated(postgres.getDatabase("postgres", "secrets")));
-    }
-
-    private static DataSource migrated(DataSource database) {
-        Flyway.configure()
-                .dataSource(database)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        return database;
+        instancesAskingAtOnceShareOneSecret(MigratedDatabases.migrated(postgres.getDatabase("postgres", "secrets")));
     }
 
     private static void instancesAskingAtOnceShareOneSecret(DataSource database) throws Exception {
