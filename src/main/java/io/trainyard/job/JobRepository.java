@@ -88,22 +88,18 @@ public class JobRepository implements DatasetUsage, ModelUsage {
                     (SELECT MAX(queue_turn) FROM jobs WHERE status = 'RUNNING')""")
                 .param("owner", owner)
                 .query((rs, row) -> {
-                    Long ownerQueued = rs.getObject(1, Long.class);
-                    Long ownerRunning = rs.getObject(2, Long.class);
+                    Long ownerLast = later(rs.getObject(1, Long.class), rs.getObject(2, Long.class));
                     Long head = rs.getObject(3, Long.class);
-                    if (head == null) {
-                        head = rs.getObject(4, Long.class);
-                    }
-                    long clock = head == null ? 0 : head; // 0 when nothing waits or runs
-                    if (ownerQueued == null && ownerRunning == null) {
-                        return clock;
-                    }
-                    long ownerLast = Math.max(
-                            ownerQueued == null ? Long.MIN_VALUE : ownerQueued,
-                            ownerRunning == null ? Long.MIN_VALUE : ownerRunning);
-                    return Math.max(ownerLast + 1, clock);
+                    Long latestStarted = rs.getObject(4, Long.class);
+                    long clock = head != null ? head : latestStarted != null ? latestStarted : 0;
+                    return ownerLast == null ? clock : Math.max(ownerLast + 1, clock);
                 })
                 .single();
+    }
+
+    /** The later of two turns, either of which may be missing (null when both are). */
+    private static Long later(Long a, Long b) {
+        return a == null ? b : b == null ? a : Long.valueOf(Math.max(a, b));
     }
 
     public Optional<TrainingJob> find(String id) {
