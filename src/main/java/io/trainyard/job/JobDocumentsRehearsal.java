@@ -16,9 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p><b>Why.</b> Jackson builds a type's serializer or deserializer the first time it meets the type,
  * by introspecting its properties and annotations and loading the classes involved. The first job of a
  * fresh service (the README's quickstart) paid for that inside its submit, its claim and its events:
- * without this rehearsal it took 384–496 ms from its POST to its final status, with it 327–447 ms
- * (docs/benchmarks.md, session 38). The mapper is the service's own, whose caches the web layer's
- * converter and the repositories share.
+ * without this rehearsal it took 353–496 ms from its POST to its final status (median 423), with it
+ * 305–447 ms (median 335; docs/benchmarks.md, session 38). The mapper is the service's own, whose
+ * caches the web layer's converter and the repositories share.
  */
 @Component
 public class JobDocumentsRehearsal {
