@@ -43,10 +43,11 @@ public class JobDocumentsRehearsal {
      * Writes a queued job's answer, a status event's and a progress event, and its stored spec, and
      * reads the spec back.
      *
-     * @return the number of characters written
+     * @return the queued job the documents were written for (stored nowhere), for rehearsals of the
+     *     later steps of a job's life
      * @throws IllegalStateException if the stored spec does not read back as the spec it was written from
      */
-    public int rehearse() {
+    public TrainingJob rehearse() {
         CreateJobRequest request = json.readValue(SAMPLE, CreateJobRequest.class);
         JobService.DryRun dry = jobs.dryRun(request);
         TrainingJob job = TrainingJob.queued(
@@ -69,10 +70,9 @@ public class JobDocumentsRehearsal {
         if (!json.readValue(stored, JobSpec.class).equals(job.spec())) {
             throw new IllegalStateException("a job's spec does not read back as it was stored: " + stored);
         }
-        return json.writeValueAsString(answer).length()
-                + json.writeValueAsString(withAttempt).length()
-                + json.writeValueAsString(JobEventStreams.ProgressEvent.from(answer))
-                        .length()
-                + stored.length();
+        json.writeValueAsString(answer);
+        json.writeValueAsString(withAttempt);
+        json.writeValueAsString(JobEventStreams.ProgressEvent.from(answer));
+        return job;
     }
 }
