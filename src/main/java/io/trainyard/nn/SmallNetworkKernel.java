@@ -84,6 +84,8 @@ final class SmallNetworkKernel {
     private final Shard[] shards;
 
     private final Crew crew;
+    /** The samples the shards hold (the last {@link #reload}ed), for a new cut ({@link #leadFor}). */
+    private Samples samples;
     /** Whether a shard may run twice in a round (see {@link Crew}): each runner then has its own buffers. */
     private final boolean backups;
 
@@ -164,6 +166,7 @@ final class SmallNetworkKernel {
         this.sizes = network.layerSizes();
         this.last = sizes.length - 2;
         this.n = samples.rows;
+        this.samples = samples;
         int count = shardsFor(sizes, n);
         int groups = (n + 7) / 8;
         this.first = new int[count + 1];
@@ -182,6 +185,7 @@ final class SmallNetworkKernel {
 
     /** Takes up the samples' current X and Y again (same shape), without allocating. */
     void reload(Samples samples) {
+        this.samples = samples;
         for (Shard shard : shards) {
             shard.reload(samples);
         }
@@ -273,12 +277,77 @@ final class SmallNetworkKernel {
         }
     }
 
-    /** The round that runs this kernel's shards and then those of {@code others}, for {@link #lossAndGradientWith}. */
+    /**
+     * The round that runs this kernel's shards and then those of {@code others}, for {@link
+     * #lossAndGradientWith}. Call it before any pass: it may move this kernel's cut ({@link #leadFor}).
+     */
     Joint jointTask(SmallNetworkKernel[] others) {
+        leadFor(others);
         SmallNetworkKernel[] all = new SmallNetworkKernel[others.length + 1];
         all[0] = this;
         System.arraycopy(others, 0, all, 1, others.length);
         return new Joint(all);
+    }
+
+    /**
+     * Cuts a two-shard training pass unevenly when one more shard, the others' (a homework job's test
+     * rows), joins its round: the caller claims shards from the front and a helper from the back
+     * ({@link Crew.Task}), so the helper runs the others' shard and then the second training shard
+     * while the caller runs the first. Cut in halves, the helper's part was the longer by the whole
+     * other shard and the caller waited for it; here the first shard takes as many more samples as
+     * even the two parts out, by the work {@link #forwardWork} and {@link #backwardWork} count. The
+     * cut is still a function of the shapes alone (the sizes, this kernel's and the others' rows),
+     * never of the crew, so a run's bits do not depend on the threads it had.
+     */
+    private void leadFor(SmallNetworkKernel[] others) {
+        int otherShards = 0;
+        long otherWork = 0;
+        for (SmallNetworkKernel other : others) {
+            otherShards += other.shards.length;
+            otherWork += (long) other.n * forwardWork(other.sizes);
+        }
+        if (shards.length != 2 || otherShards != 1 || samples.y == null) {
+            return;
+        }
+        long perSample = forwardWork(sizes) + backwardWork(sizes);
+        long lead = ((long) n * perSample + otherWork) / (2 * perSample);
+        int cut = (int) Math.min(lead / 8 * 8, (n - 1) / 8 * 8);
+        if (cut <= first[1]) {
+            return;
+        }
+        first[1] = cut;
+        for (int s = 0; s < shards.length; s++) {
+            shards[s] = new Shard(samples, first[s], first[s + 1]);
+        }
+    }
+
+    /** Where each shard starts, and the number of samples last (for tests). */
+    int[] shardStarts() {
+        return first.clone();
+    }
+
+    /** A forward pass's work per sample, in multiply-adds (an activation counts {@link #ACTIVATION_WORK}). */
+    static long forwardWork(int[] sizes) {
+        long work = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            work += (long) sizes[l] * sizes[l + 1];
+            if (l + 2 < sizes.length) {
+                work += (long) ACTIVATION_WORK * sizes[l + 1];
+            }
+        }
+        return work;
+    }
+
+    /** A backward pass's work per sample: the weight gradients, the errors sent down and their derivatives. */
+    static long backwardWork(int[] sizes) {
+        long work = 0;
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            work += (long) sizes[l] * sizes[l + 1];
+            if (l > 0) {
+                work += (long) sizes[l] * sizes[l + 1] + 2L * sizes[l];
+            }
+        }
+        return work;
     }
 
     private void prepareGradient(double[][] weightGradients, double[][] biasGradients) {
