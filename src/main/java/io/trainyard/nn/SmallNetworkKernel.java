@@ -21,7 +21,8 @@ package io.trainyard.nn;
  * pass is cut into up to {@link #MAX_SHARDS} contiguous column ranges (multiples of 8 samples), each
  * run forward and backward on its own by the job's thread or a {@link Crew} helper, with one
  * gradient sum at the end: one hand-over per pass instead of one per product. How many shards, and
- * where they start, depends only on the network's sizes and the number of samples.
+ * where they start, depends only on the network's sizes and the number of samples (in a round with
+ * the test rows, on theirs too: {@link #leadFor}).
  *
  * <p><b>Exactness.</b> Every value is a fixed sequence of IEEE fused multiply-adds, adds and
  * multiplies (lane sums are added in lane order by scalar code, never by a Vector API reduction,
