@@ -21,8 +21,8 @@ package io.trainyard.nn;
  * pass is cut into up to {@link #MAX_SHARDS} contiguous column ranges (multiples of 8 samples), each
  * run forward and backward on its own by the job's thread or a {@link Crew} helper, with one
  * gradient sum at the end: one hand-over per pass instead of one per product. How many shards, and
- * where they start, depends only on the network's sizes and the number of samples (in a round with
- * the test rows, on theirs too: {@link #leadFor}).
+ * where they start, depends only on the network's sizes and the number of samples (and, for the
+ * test rows in a round with the training pass, on whether that pass is cut: {@link #splitFor}).
  *
  * <p><b>Exactness.</b> Every value is a fixed sequence of IEEE fused multiply-adds, adds and
  * multiplies (lane sums are added in lane order by scalar code, never by a Vector API reduction,
@@ -77,20 +77,20 @@ final class SmallNetworkKernel {
      * Shard s covers samples {@code first[s]..first[s+1]-1}; every shard but the last has a multiple
      * of 8 samples, so only the last has padding columns.
      */
-    private final int[] first;
+    private int[] first;
     /**
      * Each shard has buffers of its own, never a range of shared ones: neighbouring shards writing
      * the two ends of one cache line (false sharing) cost more than the shards saved.
      */
-    private final Shard[] shards;
+    private Shard[] shards;
 
     private final Crew crew;
-    /** The samples the shards hold (the last {@link #reload}ed), for a new cut ({@link #leadFor}). */
+    /** The samples the shards hold (the last {@link #reload}ed), for a new cut ({@link #splitFor}). */
     private Samples samples;
     /** Whether a shard may run twice in a round (see {@link Crew}): each runner then has its own buffers. */
     private final boolean backups;
 
-    private final Crew.Task pass;
+    private Crew.Task pass;
     /** What the shards of the current pass do. */
     private Mode mode;
 
@@ -168,20 +168,31 @@ final class SmallNetworkKernel {
         this.last = sizes.length - 2;
         this.n = samples.rows;
         this.samples = samples;
-        int count = shardsFor(sizes, n);
-        int groups = (n + 7) / 8;
-        this.first = new int[count + 1];
-        for (int s = 0; s < count; s++) {
-            first[s] = 8 * (int) ((long) groups * s / count);
-        }
-        first[count] = n;
         this.crew = crew;
         this.backups = backsUp(sizes, network.activation(), n, samples.y != null, crew);
-        this.shards = new Shard[count];
+        cut(evenCut(n, shardsFor(sizes, n)));
+    }
+
+    /** The samples cut into {@code count} shards of whole vectors (the last takes the rest). */
+    private static int[] evenCut(int n, int count) {
+        int groups = (n + 7) / 8;
+        int[] starts = new int[count + 1];
+        for (int s = 0; s < count; s++) {
+            starts[s] = 8 * (int) ((long) groups * s / count);
+        }
+        starts[count] = n;
+        return starts;
+    }
+
+    /** Shards starting at {@code starts} (the number of samples last), with fresh buffers. */
+    private void cut(int[] starts) {
+        int count = starts.length - 1;
+        first = starts;
+        shards = new Shard[count];
         for (int s = 0; s < count; s++) {
             shards[s] = new Shard(samples, first[s], first[s + 1]);
         }
-        this.pass = new Crew.Task(count, this::runShard, backups);
+        pass = new Crew.Task(count, this::runShard, backups);
     }
 
     /** Takes up the samples' current X and Y again (same shape), without allocating. */
@@ -213,13 +224,13 @@ final class SmallNetworkKernel {
 
     private void run(Crew.Task task) {
         crew.run(task);
-        takeResults(task, 0);
+        takeResults(task);
     }
 
-    /** Each shard's results are now those of the run that counted ({@code offset}: this kernel's first shard in the task). */
-    private void takeResults(Crew.Task task, int offset) {
+    /** Each shard's results are now those of the run that counted (a pass of this kernel's own). */
+    private void takeResults(Crew.Task task) {
         for (int s = 0; s < shards.length; s++) {
-            shards[s].take(task.winner(offset + s));
+            shards[s].take(task.winner(s));
         }
     }
 
@@ -241,49 +252,82 @@ final class SmallNetworkKernel {
             other.mode = Mode.LOSS;
         }
         crew.run(joint.task);
-        for (int k = 0; k < joint.kernels.length; k++) {
-            joint.kernels[k].takeResults(joint.task, joint.firstShard[k]);
-        }
+        joint.takeResults();
         for (int i = 0; i < others.length; i++) {
             losses[i] = others[i].totalLoss();
         }
         return finishGradient();
     }
 
-    /** One round of shards over this kernel and others, for {@link #lossAndGradientWith}. */
+    /**
+     * One round of shards over this kernel and others, for {@link #lossAndGradientWith}. The round's
+     * order: the first half of every kernel's shards, then the second halves in reverse. The caller
+     * claims from the front and helpers from the back ({@link Crew.Task}), so on two cores the caller
+     * runs the first training shard and the first part of the others' rows, a helper the last training
+     * shard and their last part; which thread ran a shard never changes a bit.
+     */
     static final class Joint {
         private final SmallNetworkKernel[] kernels;
-        /** Kernel k's shards are the task's {@code firstShard[k]..firstShard[k+1]-1}. */
-        private final int[] firstShard;
+        /** Task shard i is shard {@code shardOf[i]} of kernel {@code kernelOf[i]}. */
+        private final int[] kernelOf;
+
+        private final int[] shardOf;
+        /** Kernel k's shard s is task shard {@code taskShard[k][s]}. */
+        private final int[][] taskShard;
 
         private final Crew.Task task;
 
         private Joint(SmallNetworkKernel[] kernels) {
             this.kernels = kernels;
-            this.firstShard = new int[kernels.length + 1];
+            int total = 0;
             boolean backups = true;
-            for (int k = 0; k < kernels.length; k++) {
-                firstShard[k + 1] = firstShard[k] + kernels[k].shards.length;
-                backups &= kernels[k].backups;
+            for (SmallNetworkKernel kernel : kernels) {
+                total += kernel.shards.length;
+                backups &= kernel.backups;
             }
-            this.task = new Crew.Task(firstShard[kernels.length], this::runShard, backups);
+            this.kernelOf = new int[total];
+            this.shardOf = new int[total];
+            this.taskShard = new int[kernels.length][];
+            int i = 0;
+            for (int k = 0; k < kernels.length; k++) {
+                taskShard[k] = new int[kernels[k].shards.length];
+                for (int s = 0; s < (kernels[k].shards.length + 1) / 2; s++) {
+                    place(i++, k, s);
+                }
+            }
+            for (int k = kernels.length - 1; k >= 0; k--) {
+                for (int s = (kernels[k].shards.length + 1) / 2; s < kernels[k].shards.length; s++) {
+                    place(i++, k, s);
+                }
+            }
+            this.task = new Crew.Task(total, this::runShard, backups);
+        }
+
+        private void place(int i, int k, int s) {
+            kernelOf[i] = k;
+            shardOf[i] = s;
+            taskShard[k][s] = i;
         }
 
         private void runShard(int shard, int runner) {
-            int k = 0;
-            while (shard >= firstShard[k + 1]) {
-                k++;
+            kernels[kernelOf[shard]].runShard(shardOf[shard], runner);
+        }
+
+        private void takeResults() {
+            for (int k = 0; k < kernels.length; k++) {
+                for (int s = 0; s < kernels[k].shards.length; s++) {
+                    kernels[k].shards[s].take(task.winner(taskShard[k][s]));
+                }
             }
-            kernels[k].runShard(shard - firstShard[k], runner);
         }
     }
 
     /**
-     * The round that runs this kernel's shards and then those of {@code others}, for {@link
-     * #lossAndGradientWith}. Call it before any pass: it may move this kernel's cut ({@link #leadFor}).
+     * The round that runs this kernel's shards and those of {@code others}, for {@link
+     * #lossAndGradientWith}. Call it before any pass: it may cut the others again ({@link #splitFor}).
      */
     Joint jointTask(SmallNetworkKernel[] others) {
-        leadFor(others);
+        splitFor(others);
         SmallNetworkKernel[] all = new SmallNetworkKernel[others.length + 1];
         all[0] = this;
         System.arraycopy(others, 0, all, 1, others.length);
@@ -291,64 +335,29 @@ final class SmallNetworkKernel {
     }
 
     /**
-     * Cuts a two-shard training pass unevenly when one more shard, the others' (a homework job's test
-     * rows), joins its round: the caller claims shards from the front and a helper from the back
-     * ({@link Crew.Task}), so the helper runs the others' shard and then the second training shard
-     * while the caller runs the first. Cut in halves, the helper's part was the longer by the whole
-     * other shard and the caller waited for it; here the first shard takes as many more samples as
-     * even the two parts out, by the work {@link #forwardWork} and {@link #backwardWork} count. The
-     * cut is still a function of the shapes alone (the sizes, this kernel's and the others' rows),
-     * never of the crew, so a run's bits do not depend on the threads it had.
+     * Cuts each of {@code others} that is one shard (a homework job's 100 test rows) in two, when this
+     * training pass is cut too. A round of two training halves and one test shard left a helper, which
+     * claims from the back, the test shard and then the second half: about 70 training rows' work more
+     * than the caller, who waited for it. With the test rows in two, each of two threads takes a
+     * training half and a test half ({@link Joint}'s order), and on more cores every shard has a thread
+     * of its own. (Giving the caller's training shard the test shard's extra work instead was faster
+     * on two cores, but its shard would then be the round's longest on three or more.) Still a function
+     * of the shapes alone, never of the crew: a run's bits do not depend on its threads.
      */
-    private void leadFor(SmallNetworkKernel[] others) {
-        int otherShards = 0;
-        long otherWork = 0;
+    private void splitFor(SmallNetworkKernel[] others) {
+        if (shards.length < 2) {
+            return;
+        }
         for (SmallNetworkKernel other : others) {
-            otherShards += other.shards.length;
-            otherWork += (long) other.n * forwardWork(other.sizes);
-        }
-        if (shards.length != 2 || otherShards != 1 || samples.y == null) {
-            return;
-        }
-        long perSample = forwardWork(sizes) + backwardWork(sizes);
-        long lead = ((long) n * perSample + otherWork) / (2 * perSample);
-        int cut = (int) Math.min(lead / 8 * 8, (n - 1) / 8 * 8);
-        if (cut <= first[1]) {
-            return;
-        }
-        first[1] = cut;
-        for (int s = 0; s < shards.length; s++) {
-            shards[s] = new Shard(samples, first[s], first[s + 1]);
+            if (other.shards.length == 1 && other.n >= 16) {
+                other.cut(evenCut(other.n, 2));
+            }
         }
     }
 
     /** Where each shard starts, and the number of samples last (for tests). */
     int[] shardStarts() {
         return first.clone();
-    }
-
-    /** A forward pass's work per sample, in multiply-adds (an activation counts {@link #ACTIVATION_WORK}). */
-    static long forwardWork(int[] sizes) {
-        long work = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) {
-            work += (long) sizes[l] * sizes[l + 1];
-            if (l + 2 < sizes.length) {
-                work += (long) ACTIVATION_WORK * sizes[l + 1];
-            }
-        }
-        return work;
-    }
-
-    /** A backward pass's work per sample: the weight gradients, the errors sent down and their derivatives. */
-    static long backwardWork(int[] sizes) {
-        long work = 0;
-        for (int l = 0; l + 1 < sizes.length; l++) {
-            work += (long) sizes[l] * sizes[l + 1];
-            if (l > 0) {
-                work += (long) sizes[l] * sizes[l + 1] + 2L * sizes[l];
-            }
-        }
-        return work;
     }
 
     private void prepareGradient(double[][] weightGradients, double[][] biasGradients) {

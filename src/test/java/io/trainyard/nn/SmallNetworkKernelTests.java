@@ -293,43 +293,38 @@ class SmallNetworkKernelTests {
     }
 
     /**
-     * A homework round, two training shards and the test rows' one: a helper takes the test rows' shard
-     * first (from the back), so the caller's training shard is the larger by half their work, and the
-     * round's results are those of the even cut up to rounding.
+     * A homework round: the training pass in two shards and the test rows, one shard on their own, cut
+     * in two as well, so that each thread of two takes half of each; the round's results are those of
+     * the passes on their own up to rounding.
      */
     @Test
-    void aHomeworkRoundGivesTheCallersShardHalfTheTestRowsWork() {
+    void aHomeworkRoundCutsTheTestRowsInTwoAsWell() {
         int[] sizes = {5, 20, 1};
         Well19937c random = new Well19937c(3);
         Network network = Network.initialize(sizes, Activation.SIGMOID, true, 0.5, random);
         Samples train = Samples.of(gaussian(400, 5, random), gaussian(400, 1, random));
         Samples test = Samples.of(gaussian(100, 5, random), gaussian(100, 1, random));
-        SmallNetworkKernel even = new SmallNetworkKernel(network, train, Crew.NONE);
         SmallNetworkKernel kernel = new SmallNetworkKernel(network, train, Crew.NONE);
         SmallNetworkKernel[] others = {new SmallNetworkKernel(network, test, Crew.NONE)};
-        assertThat(kernel.shardStarts()).containsExactly(0, 200, 400);
+        assertThat(others[0].shardStarts()).containsExactly(0, 100);
 
         SmallNetworkKernel.Joint joint = kernel.jointTask(others);
 
-        // Per sample a training pass is 440 + 180 multiply-adds' worth, a test pass 440: (400·620 +
-        // 100·440) / (2·620) = 235 samples for the caller, cut at a whole vector.
-        assertThat(kernel.shardStarts()).containsExactly(0, 232, 400);
+        assertThat(kernel.shardStarts()).containsExactly(0, 200, 400);
+        assertThat(others[0].shardStarts()).containsExactly(0, 48, 100);
         double[][] g = {new double[100], new double[20]};
         double[][] gb = {new double[20], new double[1]};
-        double[][] evenG = {new double[100], new double[20]};
-        double[][] evenGb = {new double[20], new double[1]};
+        double[][] aloneG = {new double[100], new double[20]};
+        double[][] aloneGb = {new double[20], new double[1]};
         double[] losses = new double[1];
         double loss = kernel.lossAndGradientWith(others, joint, g, gb, losses);
-        double evenLoss = even.lossAndGradient(evenG, evenGb);
-        assertThat(loss).isCloseTo(evenLoss, org.assertj.core.api.Assertions.within(1e-12 * evenLoss));
-        assertThat(losses[0]).isEqualTo(new SmallNetworkKernel(network, test, Crew.NONE).loss());
+        double aloneLoss = new SmallNetworkKernel(network, train, Crew.NONE).lossAndGradient(aloneG, aloneGb);
+        double testLoss = new SmallNetworkKernel(network, test, Crew.NONE).loss();
+        assertThat(loss).isEqualTo(aloneLoss);
+        assertThat(losses[0]).isCloseTo(testLoss, org.assertj.core.api.Assertions.within(1e-12 * testLoss));
         for (int l = 0; l < 2; l++) {
-            for (int i = 0; i < g[l].length; i++) {
-                assertThat(g[l][i]).isCloseTo(evenG[l][i], org.assertj.core.api.Assertions.within(1e-12));
-            }
-            for (int j = 0; j < gb[l].length; j++) {
-                assertThat(gb[l][j]).isCloseTo(evenGb[l][j], org.assertj.core.api.Assertions.within(1e-12));
-            }
+            assertThat(g[l]).containsExactly(aloneG[l]);
+            assertThat(gb[l]).containsExactly(aloneGb[l]);
         }
     }
 
