@@ -43,8 +43,7 @@ public class JobDocumentsRehearsal {
      * Writes a queued job's answer, a status event's and a progress event, and its stored spec, and
      * reads the spec back.
      *
-     * @return the queued job the documents were written for (stored nowhere), for rehearsals of the
-     *     later steps of a job's life
+     * @return the queued job the documents were written for (stored nowhere)
      * @throws IllegalStateException if the stored spec does not read back as the spec it was written from
      */
     public TrainingJob rehearse() {
