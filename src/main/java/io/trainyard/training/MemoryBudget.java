@@ -34,6 +34,8 @@ class MemoryBudget {
     private final Map<String, Long> reserved = new HashMap<>();
     private final java.util.Set<String> warned = new java.util.HashSet<>();
     private long total;
+    /** A job was refused a reservation since the last release. */
+    private boolean turnedAway;
 
     MemoryBudget(TrainyardProperties properties, DatasetCatalog datasets) {
         this.budget = properties.limits().memoryBudgetBytes();
@@ -64,6 +66,7 @@ class MemoryBudget {
     /** Reserves {@code bytes} for {@code jobId}; false when it does not fit beside the running jobs. */
     synchronized boolean tryReserve(String jobId, long bytes) {
         if (bytes > budget - total) {
+            turnedAway = true;
             return false;
         }
         reserved.put(jobId, bytes);
@@ -83,12 +86,20 @@ class MemoryBudget {
         }
     }
 
-    /** Gives back what {@code jobId} reserved (nothing when it reserved nothing). */
-    synchronized void release(String jobId) {
+    /**
+     * Gives back what {@code jobId} reserved (nothing when it reserved nothing).
+     *
+     * @return whether a job was left waiting for memory since the last release: the workers should look
+     *     again (asked under the same lock as the refusal, so no refusal slips between the two)
+     */
+    synchronized boolean release(String jobId) {
         Long bytes = reserved.remove(jobId);
         if (bytes != null) {
             total -= bytes;
         }
+        boolean waiting = turnedAway;
+        turnedAway = false;
+        return waiting;
     }
 
     /** Bytes reserved by running jobs now. */

@@ -51,13 +51,12 @@ class TrainingWorkers implements SmartLifecycle {
     private final RunningJobs running;
     private final DatabaseDiskSpace disk;
     private final String instance;
-    private final Object signal = new Object();
+    private final WorkSignal signal;
     private final List<Thread> threads = new ArrayList<>();
     /** Raised once this instance is shutting down: what a run checks between iterations. */
     private final StopSignal stopping = new StopSignal();
 
     private volatile boolean started;
-    private boolean workPending;
 
     TrainingWorkers(
             JobRepository jobs,
@@ -79,6 +78,7 @@ class TrainingWorkers implements SmartLifecycle {
         this.properties = properties;
         this.dataSource = dataSource;
         this.instance = properties.instanceId().isBlank() ? defaultInstanceId() : properties.instanceId();
+        this.signal = new WorkSignal(properties.effectiveWorkers());
     }
 
     /** This instance's name in job claims. */
@@ -86,18 +86,18 @@ class TrainingWorkers implements SmartLifecycle {
         return instance;
     }
 
-    /** Jobs were queued (by this instance): idle workers look at the queue at once rather than at their next poll. */
+    /**
+     * Jobs were queued (by this instance): as many idle workers as there are jobs look at the queue at
+     * once rather than at their next poll; the others sleep on ({@link WorkSignal}).
+     */
     @TransactionalEventListener(fallbackExecution = true)
     void onQueued(JobQueued queued) {
-        wakeUp();
+        signal.announce(queued.count());
     }
 
-    /** Tells idle workers that there may be work. */
+    /** Tells every idle worker that there may be work (jobs recovered, this instance stopping). */
     void wakeUp() {
-        synchronized (signal) {
-            workPending = true;
-            signal.notifyAll();
-        }
+        signal.announceAll();
     }
 
     @Override
@@ -223,9 +223,11 @@ class TrainingWorkers implements SmartLifecycle {
                     try {
                         runner.run(claimed.get().job(), instance, claimed.get().token(), stopping);
                     } finally {
-                        memory.release(claimed.get().job().id());
-                        // Memory was freed: a worker that left a large job waiting may take it now.
-                        wakeUp();
+                        // This worker looks again at once; the others only when memory was freed for a job
+                        // that was left waiting for it.
+                        if (memory.release(claimed.get().job().id())) {
+                            wakeUp();
+                        }
                     }
                 } else {
                     waitForWork();
@@ -258,7 +260,10 @@ class TrainingWorkers implements SmartLifecycle {
             // workers look again at their next poll (DatabaseDiskSpace logs when room comes back).
             return Optional.empty();
         }
-        for (JobClaims.Queued queued : claims.queued(properties.effectiveWorkers() * 2 + 1)) {
+        signal.looking();
+        List<JobClaims.Queued> candidates = claims.queued(properties.effectiveWorkers() * 2 + 1);
+        for (int i = 0; i < candidates.size(); i++) {
+            JobClaims.Queued queued = candidates.get(i);
             if (stopRequested()) {
                 return Optional.empty();
             }
@@ -283,21 +288,30 @@ class TrainingWorkers implements SmartLifecycle {
             if (token.isPresent()) {
                 Optional<TrainingJob> job = jobs.find(id);
                 if (job.isPresent()) {
+                    // More were waiting: idle workers take them while this one trains.
+                    signal.announce(candidates.size() - i - 1);
                     return Optional.of(new Claimed(job.get(), token.getAsInt()));
                 }
             }
-            memory.release(id);
+            if (memory.release(id)) {
+                wakeUp();
+            }
         }
         return Optional.empty();
     }
 
     private void waitForWork() throws InterruptedException {
-        synchronized (signal) {
-            if (!workPending && !stopping.getAsBoolean()) {
-                signal.wait(properties.pollInterval().toMillis());
-            }
-            workPending = false;
-        }
+        signal.await(properties.pollInterval().toMillis(), stopping);
+    }
+
+    /** Looks at the queue owed to jobs announced while no worker was waiting (for tests). */
+    int owedLooks() {
+        return signal.tickets();
+    }
+
+    /** Workers waiting for work now (for tests). */
+    int idleWorkers() {
+        return signal.waiting();
     }
 
     private boolean isEmbeddedDatabase() {
