@@ -39,7 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Server-Sent Events for watchers of jobs. One ticker thread looks at each watched job a few times
  * a second (one read per job, however many watchers it has) and sends a {@code status} event on
  * every status change and a throttled {@code progress} event while it runs; after the final status
- * the streams end. Training threads never see any of this: they only publish volatile progress.
+ * the streams end. Training threads never see any of this while they train: they only publish volatile
+ * progress (a job's final status is told by its worker once it is stored: {@link #onFinished}).
  *
  * <p>Bounded by design:
  * <ul>
@@ -181,10 +182,31 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
      * A job of this instance reached its final status: its watchers get it now, not up to a tick
      * later (a script waiting on the stream for a short job would otherwise wait longer than the
      * training took). Jobs finished by other instances are seen at the next tick.
+     *
+     * <p>Told on the thread that stored the status, once its transaction is over (the worker, whose job is
+     * done, or a cancelling request), under the same lock as the ticker's looks, so the order of events is
+     * the same. A hop to the ticker thread made the final status wait for a thread that was not running:
+     * on two cores the worker moving on to the next job, the writer and the JIT compiler all wanted a core
+     * just then (docs/benchmarks.md, session 39). Inside a transaction it still goes to the ticker: the
+     * status is not there for others to read until the commit.
      */
     @org.springframework.context.event.EventListener
     void onFinished(JobFinished finished) {
-        push(finished.jobId());
+        String id = finished.jobId();
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isActualTransactionActive()) {
+            push(id);
+            return;
+        }
+        Watched state = watched.get(id);
+        if (state == null) {
+            return;
+        }
+        try {
+            update(id, state, System.nanoTime());
+        } catch (Throwable e) {
+            // Never the publisher's problem: its job is stored; the ticker tells the watchers at its next look.
+            log.warn("Could not tell the event streams of job {} its final status: {}", id, e.toString());
+        }
     }
 
     /** Brings the watchers of job {@code id}, if it has any, up to date now, on the ticker thread. */

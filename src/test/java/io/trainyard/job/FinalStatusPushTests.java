@@ -51,4 +51,33 @@ class FinalStatusPushTests {
         assertThat(last[0]).isEqualTo("status");
         assertThat(Http.JSON.readTree(last[1]).path("status").asString()).isEqualTo("SUCCEEDED");
     }
+
+    @Test
+    void aQueuedJobCancelledByARequestEndsItsStreamWithoutWaitingForATick() {
+        Http http = new Http(port);
+        // The one worker is busy with this one, so the next waits in the queue.
+        String running = http.post("/jobs", """
+                        {"dataset": "hw5", "layers": [4], "alpha": 0.0005, "iterations": 1000000, "seed": 4}
+                        """).expect(202).path("id").asString();
+        String queued = http.post("/jobs", """
+                        {"dataset": "hw5", "layers": [4], "alpha": 0.0005, "iterations": 1000000, "seed": 5}
+                        """).expect(202).path("id").asString();
+        try {
+            // The cancel is sent once the stream has told its first status: the final one is the push's.
+            List<String[]> events = CompletableFuture.supplyAsync(() -> http.events(
+                            "/jobs/" + queued + "/events",
+                            () -> http.post("/jobs/" + queued + "/cancel", "").expect(202)))
+                    .orTimeout(90, TimeUnit.SECONDS)
+                    .join();
+
+            assertThat(events).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(Http.JSON.readTree(events.get(0)[1]).path("status").asString())
+                    .isEqualTo("QUEUED");
+            String[] last = events.get(events.size() - 1);
+            assertThat(last[0]).isEqualTo("status");
+            assertThat(Http.JSON.readTree(last[1]).path("status").asString()).isEqualTo("CANCELLED");
+        } finally {
+            http.post("/jobs/" + running + "/cancel", "");
+        }
+    }
 }
