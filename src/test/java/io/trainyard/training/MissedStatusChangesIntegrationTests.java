@@ -126,6 +126,9 @@ class MissedStatusChangesIntegrationTests {
         Http http = new Http(port);
         String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
         awaitAttempt(http, id, 1);
+        // What the runner relies on to skip the checkpoint and history of a first run: a job's first claim
+        // is at this token, and every later one above it.
+        assertThat(version(id)).isEqualTo(JobClaims.FIRST_CLAIM);
         CountDownLatch subscribed = new CountDownLatch(1);
         CompletableFuture<List<String[]>> stream =
                 CompletableFuture.supplyAsync(() -> http.events("/jobs/" + id + "/events", subscribed::countDown));
@@ -136,6 +139,7 @@ class MissedStatusChangesIntegrationTests {
         // worker (whose claim is gone) lets go, so it claims the job again: → RUNNING.
         assertThat(claims.handBack(id, instance(id), version(id))).isTrue();
         awaitAttempt(http, id, 2);
+        assertThat(version(id)).isGreaterThan(JobClaims.FIRST_CLAIM);
 
         // A recovery, as another instance makes it once a claim has expired: RUNNING → QUEUED, lost.
         assertThat(recovery.recover(null)).isEqualTo(1);
