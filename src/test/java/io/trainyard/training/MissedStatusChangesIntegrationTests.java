@@ -13,8 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,6 +28,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.trainyard.history.HistoryChunk;
 import io.trainyard.history.HistoryRepository;
 import io.trainyard.job.JobStatus;
+import io.trainyard.job.TrainingJob;
 import io.trainyard.support.DataDirs;
 import io.trainyard.support.Http;
 
@@ -49,6 +53,7 @@ import tools.jackson.databind.JsonNode;
             "trainyard.heartbeat-interval=300ms",
             "trainyard.poll-interval=200ms",
         })
+@ExtendWith(OutputCaptureExtension.class)
 class MissedStatusChangesIntegrationTests {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -79,6 +84,12 @@ class MissedStatusChangesIntegrationTests {
 
     @Autowired
     TransactionTemplate transactions;
+
+    @Autowired
+    JobRunner runner;
+
+    @Autowired
+    io.trainyard.job.JobRepository jobs;
 
     private static final String[] OUTCOMES = {"succeeded", "failed", "cancelled", "handed-back", "lost"};
     private static final String[] REASONS = {"handed-back", "lease-lapsed", "recovered"};
@@ -303,6 +314,45 @@ class MissedStatusChangesIntegrationTests {
                         .contains("reason=\"lease-lapsed\""));
 
         http.post("/jobs/" + id + "/cancel", "").expect(202);
+        http.post("/jobs/" + busy + "/cancel", "").expect(202);
+        await().atMost(TIMEOUT)
+                .until(() -> http.get("/jobs/" + busy)
+                        .json()
+                        .get("status")
+                        .asString()
+                        .equals("CANCELLED"));
+    }
+
+    @Test
+    void aFirstRunWhoseClaimIsGoneBeforeItStartsWritesNothingAndDoesNotTrain(CapturedOutput output) {
+        Http http = new Http(port);
+        // The one worker trains this one, so the job below is only ever claimed by the test.
+        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        awaitAttempt(http, busy, 1);
+        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        TrainingJob queued = jobs.find(id).orElseThrow();
+        // Another instance claims it first; a run here believes the same first claim is its own. The
+        // first run does not take the claim's lock before it starts (there is no checkpoint to read):
+        // the fenced start is what finds the claim gone.
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "other-instance")
+                .orElseThrow();
+        assertThat(token).isEqualTo(JobClaims.FIRST_CLAIM);
+
+        runner.run(queued, "this-instance", token, () -> false);
+
+        assertThat(output.getOut()).contains("Job " + id + ": the claim was lost before training started");
+        assertThat(instance(id)).isEqualTo("other-instance");
+        JsonNode job = http.get("/jobs/" + id).expect(200);
+        assertThat(job.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(job.at("/progress/iteration").asInt()).isZero();
+        assertThat(job.get("resumedFrom").isNull())
+                .as("the start was not recorded")
+                .isTrue();
+        assertThat(job.get("attemptHistory")).hasSize(1);
+        assertThat(job.get("attemptHistory").get(0).get("instance").asString()).isEqualTo("other-instance");
+
+        assertThat(claims.finish(id, "other-instance", token, JobStatus.CANCELLED, null, null, null))
+                .isTrue();
         http.post("/jobs/" + busy + "/cancel", "").expect(202);
         await().atMost(TIMEOUT)
                 .until(() -> http.get("/jobs/" + busy)
