@@ -197,16 +197,8 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
             push(id);
             return;
         }
-        Watched state = watched.get(id);
-        if (state == null) {
-            return;
-        }
-        try {
-            update(id, state, System.nanoTime());
-        } catch (Throwable e) {
-            // Never the publisher's problem: its job is stored; the ticker tells the watchers at its next look.
-            log.warn("Could not tell the event streams of job {} its final status: {}", id, e.toString());
-        }
+        // Never the publisher's problem if it fails: its job is stored; the ticker tells the watchers at its next look.
+        updateNow(id);
     }
 
     /** Brings the watchers of job {@code id}, if it has any, up to date now, on the ticker thread. */
@@ -215,19 +207,22 @@ class JobEventStreams implements DisposableBean, SmartLifecycle {
             return;
         }
         try {
-            ticker.execute(() -> {
-                Watched state = watched.get(id);
-                if (state == null) {
-                    return;
-                }
-                try {
-                    update(id, state, System.nanoTime());
-                } catch (Throwable e) {
-                    log.warn("Could not update the event streams of job {}: {}", id, e.toString());
-                }
-            });
+            ticker.execute(() -> updateNow(id));
         } catch (RejectedExecutionException e) {
             // shutting down
+        }
+    }
+
+    /** Brings the watchers of job {@code id}, if it has any, up to date on this thread; never throws. */
+    private void updateNow(String id) {
+        Watched state = watched.get(id);
+        if (state == null) {
+            return;
+        }
+        try {
+            update(id, state, System.nanoTime());
+        } catch (Throwable e) {
+            log.warn("Could not update the event streams of job {}: {}", id, e.toString());
         }
     }
 

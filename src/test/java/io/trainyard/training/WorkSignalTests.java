@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** One look at the queue per job announced, and no announcement lost when nobody waits. */
 class WorkSignalTests {
@@ -49,29 +51,19 @@ class WorkSignalTests {
         await().until(() -> signal.waiting() == count);
     }
 
-    @Test
-    void oneJobWakesOneOfTheWaitingWorkers() {
-        WorkSignal signal = new WorkSignal(2);
+    @ParameterizedTest(name = "{1} job(s) announced to {0} waiting workers")
+    @CsvSource({"2, 1", "3, 2", "2, 5"})
+    void asManyWorkersWakeAsJobsWereAnnouncedAndTheOthersSleepOn(int workers, int jobs) {
+        WorkSignal signal = new WorkSignal(workers);
         AtomicInteger woken = new AtomicInteger();
-        waiters(signal, 2, woken);
+        waiters(signal, workers, woken);
 
-        signal.announce(1);
+        signal.announce(jobs);
 
-        await().until(() -> woken.get() == 1);
+        int expected = Math.min(workers, jobs);
+        await().until(() -> woken.get() == expected && signal.waiting() == workers - expected);
         assertThat(signal.tickets()).isZero();
-        assertThat(signal.waiting()).as("the other worker sleeps on").isEqualTo(1);
-    }
-
-    @Test
-    void asManyJobsWakeAsManyWorkers() {
-        WorkSignal signal = new WorkSignal(3);
-        AtomicInteger woken = new AtomicInteger();
-        waiters(signal, 3, woken);
-
-        signal.announce(2);
-
-        await().until(() -> woken.get() == 2);
-        assertThat(signal.tickets()).isZero();
+        assertThat(woken).hasValue(expected);
     }
 
     @Test
