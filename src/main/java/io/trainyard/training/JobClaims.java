@@ -49,6 +49,12 @@ class JobClaims {
     private static final int MAX_DETAIL = 4000;
     private static final String FENCE = "claimed_by = :instance AND version = :token";
 
+    /**
+     * The token of a job's first claim: a job is stored at version 0 and only status moves bump it, so
+     * a claim at this token is the job's first run, with no checkpoint and no history to find.
+     */
+    static final int FIRST_CLAIM = 1;
+
     private final JdbcClient jdbc;
     private final JobStatusGate gate;
     private final TransactionTemplate transactions;
@@ -91,12 +97,6 @@ class JobClaims {
      *
      * @return the claim's fencing token, or empty when another worker (or a cancel) got there first
      */
-    /**
-     * The token of a job's first claim: a job is stored at version 0 and only status moves bump it, so
-     * a claim at this token is the job's first run, with no checkpoint and no history to find.
-     */
-    static final int FIRST_CLAIM = 1;
-
     OptionalInt claim(Queued job, String instance) {
         int token = job.version() + 1;
         boolean claimed = inTransaction(() -> claimOnly(job, instance) && openAttempt(job.id(), token));
