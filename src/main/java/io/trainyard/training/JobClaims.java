@@ -77,17 +77,33 @@ class JobClaims {
         this.metrics = metrics;
     }
 
-    /** A queued job as the claim loop sees it. */
-    record Queued(String id, int version, boolean cancelRequested) {}
+    /**
+     * A queued job as the claim loop sees it.
+     *
+     * @param estimatedMemoryBytes the working memory estimated at submission (null for a job stored before
+     *     estimates were kept): with it, the job's row need not be read before its claim
+     */
+    record Queued(String id, int version, boolean cancelRequested, Long estimatedMemoryBytes) {
+
+        Queued(String id, int version, boolean cancelRequested) {
+            this(id, version, cancelRequested, null);
+        }
+    }
 
     /** The first queued jobs in queue order: owners in turn, then oldest first ({@code JobRepository#nextTurn}). */
     List<Queued> queued(int limit) {
         return jdbc.sql("""
-                SELECT id, version, cancel_requested FROM jobs WHERE status = 'QUEUED'
+                SELECT id, version, cancel_requested, estimated_memory_bytes FROM jobs WHERE status = 'QUEUED'
                 ORDER BY queue_turn, created_at, id LIMIT :limit""")
                 .param("limit", limit)
-                .query((rs, row) ->
-                        new Queued(rs.getString("id"), rs.getInt("version"), rs.getBoolean("cancel_requested")))
+                .query((rs, row) -> {
+                    long estimate = rs.getLong("estimated_memory_bytes");
+                    return new Queued(
+                            rs.getString("id"),
+                            rs.getInt("version"),
+                            rs.getBoolean("cancel_requested"),
+                            rs.wasNull() ? null : estimate);
+                })
                 .list();
     }
 

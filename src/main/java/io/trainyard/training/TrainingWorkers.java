@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -275,11 +276,11 @@ class TrainingWorkers implements SmartLifecycle {
                 continue;
             }
             String id = queued.id();
-            Optional<TrainingJob> candidate = jobs.find(id);
-            if (candidate.isEmpty()) {
+            OptionalLong needs = estimate(queued);
+            if (needs.isEmpty()) {
                 continue;
             }
-            long estimate = memory.estimate(candidate.get());
+            long estimate = needs.getAsLong();
             if (!memory.tryReserve(id, estimate)) {
                 memory.warnIfNeverFits(id, estimate);
                 continue; // too large beside the running jobs: it stays QUEUED for later
@@ -298,6 +299,20 @@ class TrainingWorkers implements SmartLifecycle {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The working memory {@code queued} needs: the estimate stored at submission, read with the queue
+     * (one query a claim fewer, and no spec decoded for a job left waiting), or for a job stored before
+     * estimates were kept, {@link MemoryBudget#estimate} from its row; empty when the job is gone.
+     */
+    private OptionalLong estimate(JobClaims.Queued queued) {
+        if (queued.estimatedMemoryBytes() != null) {
+            return OptionalLong.of(queued.estimatedMemoryBytes());
+        }
+        return jobs.find(queued.id())
+                .map(job -> OptionalLong.of(memory.estimate(job)))
+                .orElse(OptionalLong.empty());
     }
 
     private void waitForWork() throws InterruptedException {

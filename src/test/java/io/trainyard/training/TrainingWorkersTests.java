@@ -100,6 +100,38 @@ class TrainingWorkersTests {
         verify(claims).queued(anyInt());
     }
 
+    @Test
+    void aJobWithItsEstimateStoredIsReservedFromTheQueueAndReadOnceAfterItsClaim() {
+        when(disk.hasRoom()).thenReturn(true);
+        when(claims.queued(anyInt())).thenReturn(List.of(new JobClaims.Queued("a", 0, false, 12_345L)));
+        when(claims.claim(any(), anyString())).thenReturn(OptionalInt.of(1));
+        JobRepository repository = mock(JobRepository.class);
+        when(repository.find("a")).thenReturn(Optional.of(job("a")));
+        MemoryBudget budget = mock(MemoryBudget.class);
+        when(budget.tryReserve("a", 12_345L)).thenReturn(true);
+
+        assertThat(pool(repository, budget, mock(JobRunner.class)).claimNext())
+                .hasValueSatisfying(claimed -> assertThat(claimed.token()).isEqualTo(1));
+        verify(repository, org.mockito.Mockito.times(1)).find("a");
+        verify(budget, never()).estimate(any());
+    }
+
+    @Test
+    void aJobStoredBeforeEstimatesWereKeptIsReadToEstimateIt() {
+        when(disk.hasRoom()).thenReturn(true);
+        when(claims.queued(anyInt())).thenReturn(List.of(new JobClaims.Queued("a", 0, false, null)));
+        when(claims.claim(any(), anyString())).thenReturn(OptionalInt.of(1));
+        JobRepository repository = mock(JobRepository.class);
+        TrainingJob stored = job("a");
+        when(repository.find("a")).thenReturn(Optional.of(stored));
+        MemoryBudget budget = mock(MemoryBudget.class);
+        when(budget.estimate(stored)).thenReturn(777L);
+        when(budget.tryReserve("a", 777L)).thenReturn(true);
+
+        assertThat(pool(repository, budget, mock(JobRunner.class)).claimNext()).isPresent();
+        verify(budget).tryReserve("a", 777L);
+    }
+
     /** A pool of two workers polling once an hour, whose queue is {@code looks} answered in turn. */
     private TrainingWorkers pool(JobRepository repository, MemoryBudget budget, JobRunner runner) {
         java.util.Map<String, String> settings =
