@@ -83,12 +83,7 @@ class JobClaims {
      * @param estimatedMemoryBytes the working memory estimated at submission (null for a job stored before
      *     estimates were kept): with it, the job's row need not be read before its claim
      */
-    record Queued(String id, int version, boolean cancelRequested, Long estimatedMemoryBytes) {
-
-        Queued(String id, int version, boolean cancelRequested) {
-            this(id, version, cancelRequested, null);
-        }
-    }
+    record Queued(String id, int version, boolean cancelRequested, Long estimatedMemoryBytes) {}
 
     /** The first queued jobs in queue order: owners in turn, then oldest first ({@code JobRepository#nextTurn}). */
     List<Queued> queued(int limit) {

@@ -210,7 +210,7 @@ class MissedStatusChangesIntegrationTests {
         // An instance claimed it, stored 5,001 points, a checkpoint at 3,000 and its progress at 5,000,
         // then died.
         Map<String, Double> before = counts();
-        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "crashed-instance")
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "crashed-instance")
                 .orElseThrow();
         int points = 5_001;
         double[] train = new double[points];
@@ -253,7 +253,7 @@ class MissedStatusChangesIntegrationTests {
 
         // Claimed again: still that progress until the attempt says where it resumes; then kept if there,
         // and cleared when it starts elsewhere (a checkpoint it could not use: from the seed).
-        int next = claims.claim(new JobClaims.Queued(id, version(id), false), "another-instance")
+        int next = claims.claim(new JobClaims.Queued(id, version(id), false, null), "another-instance")
                 .orElseThrow();
         JsonNode claimed = http.get("/jobs/" + id).expect(200);
         assertThat(claimed.get("status").asString()).isEqualTo("RUNNING");
@@ -282,7 +282,7 @@ class MissedStatusChangesIntegrationTests {
         String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
         awaitAttempt(http, busy, 1);
         String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
-        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "paused-instance")
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "paused-instance")
                 .orElseThrow();
         Map<String, Double> before = counts();
 
@@ -322,7 +322,7 @@ class MissedStatusChangesIntegrationTests {
         // Another instance claims it first; a run here believes the same first claim is its own. The
         // first run does not take the claim's lock before it starts (there is no checkpoint to read):
         // the fenced start is what finds the claim gone.
-        int token = claims.claim(new JobClaims.Queued(id, version(id), false), "other-instance")
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "other-instance")
                 .orElseThrow();
         assertThat(token).isEqualTo(JobClaims.FIRST_CLAIM);
 

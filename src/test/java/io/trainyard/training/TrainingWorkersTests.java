@@ -186,7 +186,8 @@ class TrainingWorkersTests {
 
     @Test
     void aWorkerWhoseJobEndedLooksOnceMoreAndTheIdleOneSleepsOn() {
-        AtomicInteger looks = answerLooks(List.of(List.of(), List.of(), List.of(new JobClaims.Queued("a", 1, false))));
+        AtomicInteger looks =
+                answerLooks(List.of(List.of(), List.of(), List.of(new JobClaims.Queued("a", 1, false, null))));
         JobRepository repository = mock(JobRepository.class);
         when(repository.find("a")).thenReturn(Optional.of(job("a")));
         MemoryBudget budget = mock(MemoryBudget.class);
@@ -210,8 +211,8 @@ class TrainingWorkersTests {
 
     @Test
     void aWorkerThatFindsMoreThanItTakesWakesAnother() {
-        JobClaims.Queued a = new JobClaims.Queued("a", 1, false);
-        JobClaims.Queued b = new JobClaims.Queued("b", 1, false);
+        JobClaims.Queued a = new JobClaims.Queued("a", 1, false, null);
+        JobClaims.Queued b = new JobClaims.Queued("b", 1, false, null);
         answerLooks(List.of(List.of(), List.of(), List.of(a, b), List.of(b)));
         JobRepository repository = mock(JobRepository.class);
         when(repository.find("a")).thenReturn(Optional.of(job("a")));
