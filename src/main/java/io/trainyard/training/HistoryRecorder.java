@@ -270,7 +270,8 @@ final class HistoryRecorder implements TrainingListener {
      * Waits until every batch handed to the writer is stored and returns what is still buffered, for
      * the caller to store in the transaction that records the outcome: one transaction (and one
      * hand-over to the writer thread) fewer at the end of every job. The caller must store it
-     * fenced, after {@link AttemptWrites#progress} with {@link Tail#progress}, exactly as a batch is.
+     * fenced, as a batch is: after a statement that writes {@link Tail#progress} under the claim (the
+     * final status's, {@link JobClaims.FinalRow}) in the same transaction.
      *
      * @return the tail, or null when the claim turned out to be lost (some batch was refused)
      * @throws ExecutionException when a batch could not be stored

@@ -18,6 +18,7 @@ import io.trainyard.history.HistoryRepository;
 import io.trainyard.job.JobAttempt;
 import io.trainyard.job.JobStatus;
 import io.trainyard.job.JobStatusGate;
+import io.trainyard.job.LiveProgress;
 import io.trainyard.job.TrainingJob;
 import io.trainyard.system.Rows;
 
@@ -243,6 +244,18 @@ class JobClaims {
     }
 
     /**
+     * What a run that ends writes into its job's row in the statement that records its final status,
+     * where it took three statements of their own before: its last progress (null when the run has no
+     * point to add), its diagnostics as stored JSON (null: left as they are) and early stopping's
+     * verdict (written when {@code bestIteration} is not null; {@code stoppedEarly} may be null then).
+     */
+    record FinalRow(LiveProgress progress, String diagnostics, Boolean stoppedEarly, Integer bestIteration) {
+
+        /** Nothing beyond the status: a run that ended before it trained, or outside its run. */
+        static final FinalRow NONE = new FinalRow(null, null, null, null);
+    }
+
+    /**
      * RUNNING → a terminal status, only while this claim stands. SUCCEEDED also requires that no
      * cancel arrived first: a cancel that was accepted (202) before the outcome is written wins.
      *
@@ -256,6 +269,24 @@ class JobClaims {
             String modelId,
             String errorType,
             String errorDetail) {
+        return finish(id, instance, token, status, modelId, errorType, errorDetail, FinalRow.NONE);
+    }
+
+    /**
+     * {@link #finish(String, String, int, JobStatus, String, String, String) finish}, with the run's
+     * {@link FinalRow} written by the same fenced statement: it also takes the job row's lock for the
+     * rest of the caller's transaction, so the history rows the caller writes after it in that
+     * transaction cannot land after a recovery took the job away.
+     */
+    boolean finish(
+            String id,
+            String instance,
+            int token,
+            JobStatus status,
+            String modelId,
+            String errorType,
+            String errorDetail,
+            FinalRow row) {
         JobStatusGate.Move move = gate.move(id, status)
                 .from(JobStatus.RUNNING)
                 .where(FENCE)
@@ -269,6 +300,28 @@ class JobClaims {
                 .param("model", modelId)
                 .param("errorType", errorType)
                 .param("errorDetail", Rows.truncate(errorDetail, MAX_DETAIL));
+        LiveProgress p = row.progress();
+        if (p != null) {
+            move.set("progress_iteration = :iteration")
+                    .set("iterations_per_second = :ips")
+                    .set("train_loss = :train")
+                    .set("validation_loss = :validation")
+                    .set("test_loss = :test")
+                    .param("iteration", p.iteration())
+                    .param("ips", p.iterationsPerSecond())
+                    .param("train", p.trainLoss())
+                    .param("validation", p.validationLoss())
+                    .param("test", p.testLoss());
+        }
+        if (row.diagnostics() != null) {
+            move.set("diagnostics = :diagnostics").param("diagnostics", row.diagnostics());
+        }
+        if (row.bestIteration() != null) {
+            move.set("stopped_early = :stopped")
+                    .set("best_iteration = :best")
+                    .param("stopped", row.stoppedEarly())
+                    .param("best", row.bestIteration());
+        }
         if (status == JobStatus.SUCCEEDED) {
             move.where("NOT cancel_requested");
         }

@@ -9,9 +9,9 @@ import io.trainyard.nn.Diagnostics;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What training found out about a job beyond its losses: its latest diagnostics (at every history
- * flush and at the end) and early stopping's verdict. Every write is fenced by the claim, so an
- * instance that lost the job writes nothing.
+ * What training found out about a job beyond its losses: its latest diagnostics, at every history
+ * flush (fenced by the claim, so an instance that lost the job writes nothing). The last ones, and
+ * early stopping's verdict, are written with the final status ({@link JobClaims.FinalRow}).
  */
 @Component
 class JobFindings {
@@ -27,20 +27,14 @@ class JobFindings {
     void recordDiagnostics(String jobId, String instance, Diagnostics diagnostics) {
         jdbc.sql("UPDATE jobs SET diagnostics = :diagnostics WHERE id = :id AND claimed_by = :instance "
                         + "AND status = 'RUNNING'")
-                .param("diagnostics", json.writeValueAsString(JobDiagnostics.from(diagnostics)))
+                .param("diagnostics", stored(diagnostics))
                 .param("id", jobId)
                 .param("instance", instance)
                 .update();
     }
 
-    /** Early stopping's verdict, for a job that has it (both null otherwise). */
-    void recordStopping(String jobId, String instance, Boolean stoppedEarly, Integer bestIteration) {
-        jdbc.sql("UPDATE jobs SET stopped_early = :stopped, best_iteration = :best WHERE id = :id "
-                        + "AND claimed_by = :instance AND status = 'RUNNING'")
-                .param("stopped", stoppedEarly)
-                .param("best", bestIteration)
-                .param("id", jobId)
-                .param("instance", instance)
-                .update();
+    /** Diagnostics as the jobs table keeps them (JSON); a run's last ones go with its final status. */
+    String stored(Diagnostics diagnostics) {
+        return json.writeValueAsString(JobDiagnostics.from(diagnostics));
     }
 }

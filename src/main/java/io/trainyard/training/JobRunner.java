@@ -425,11 +425,6 @@ class JobRunner {
         }
     }
 
-    /**
-     * Inside the outcome's transaction, before the status moves: the run's last history points with
-     * its final progress (fenced, as every batch is: false when the claim is gone), its diagnostics
-     * and early stopping's verdict.
-     */
     /** The attempt's fenced progress update: false when its claim no longer stands. */
     private boolean recordProgress(Attempt attempt, LiveProgress p) {
         return claims.recordProgress(
@@ -443,28 +438,56 @@ class JobRunner {
                 p.testLoss());
     }
 
-    private boolean storeLast(Attempt attempt, Last last) {
+    /**
+     * What the final status's statement writes into the job's row besides the status: the run's last
+     * progress, its diagnostics and early stopping's verdict ({@link JobClaims.FinalRow#NONE} for a
+     * job that ended outside its run).
+     */
+    private JobClaims.FinalRow finalRow(Last last) {
         if (last == null) {
-            return true;
+            return JobClaims.FinalRow.NONE;
         }
         HistoryRecorder.Tail tail = last.tail();
-        if (tail != null && tail.progress() != null) {
-            if (!recordProgress(attempt, tail.progress())) {
-                return false;
-            }
-            if (tail.chunk() != null) {
-                history.insert(tail.chunk());
-            }
-        }
         TrainingResult result = last.result();
-        if (result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED) {
-            findings.recordDiagnostics(attempt.id(), attempt.instance(), result.diagnostics());
-        }
+        String diagnostics = result.diagnostics() != null && result.outcome() != TrainingResult.Outcome.CANCELLED
+                ? findings.stored(result.diagnostics())
+                : null;
         // Whatever the outcome: a diverged or cancelled run has a best point so far too (and did not stop
         // early). None before the first point (a loss not finite at point 0): then neither is said.
-        if (result.bestIteration() != null && result.bestIteration() >= 0) {
-            findings.recordStopping(attempt.id(), attempt.instance(), result.stoppedEarly(), result.bestIteration());
+        boolean best = result.bestIteration() != null && result.bestIteration() >= 0;
+        return new JobClaims.FinalRow(
+                tail == null ? null : tail.progress(),
+                diagnostics,
+                best ? result.stoppedEarly() : null,
+                best ? result.bestIteration() : null);
+    }
+
+    /**
+     * Inside the outcome's transaction, after the fenced statement that moved the status (and locked
+     * the job's row): the run's last history points.
+     */
+    private void storeTail(Last last) {
+        HistoryRecorder.Tail tail = last == null ? null : last.tail();
+        if (tail != null && tail.progress() != null && tail.chunk() != null) {
+            history.insert(tail.chunk());
         }
+    }
+
+    /** The fenced final status with the run's {@link #finalRow}; false when the claim is gone (or a cancel won). */
+    private boolean finish(
+            Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail, Last last) {
+        if (!claims.finish(
+                attempt.id(),
+                attempt.instance(),
+                attempt.token(),
+                status,
+                modelId,
+                errorType,
+                errorDetail,
+                finalRow(last))) {
+            return false;
+        }
+        storeTail(last);
         return true;
     }
 
@@ -478,18 +501,14 @@ class JobRunner {
         // that point's losses.
         var point = result.networkPoint();
         StoredModel model = transactions.execute(tx -> {
-            if (!storeLast(attempt, last)) {
-                tx.setRollbackOnly();
-                return null;
-            }
+            // The model first: the final status names it. Rolled back with the rest if the claim is gone.
             StoredModel saved = models.save(
                     attempt.id(),
                     new Model(result.network(), training.preprocessing()),
                     point.trainLoss(),
                     point.testLoss(),
                     training.lineage(attempt.job(), attempt.took()));
-            if (!claims.finish(
-                    attempt.id(), attempt.instance(), attempt.token(), JobStatus.SUCCEEDED, saved.id(), null, null)) {
+            if (!finish(attempt, JobStatus.SUCCEEDED, saved.id(), null, null, last)) {
                 tx.setRollbackOnly();
                 return null;
             }
@@ -513,15 +532,7 @@ class JobRunner {
             Attempt attempt, JobStatus status, String modelId, String errorType, String errorDetail, Last last) {
         try {
             Boolean ended = transactions.execute(tx -> {
-                if (!storeLast(attempt, last)
-                        || !claims.finish(
-                                attempt.id(),
-                                attempt.instance(),
-                                attempt.token(),
-                                status,
-                                modelId,
-                                errorType,
-                                errorDetail)) {
+                if (!finish(attempt, status, modelId, errorType, errorDetail, last)) {
                     tx.setRollbackOnly();
                     return false;
                 }

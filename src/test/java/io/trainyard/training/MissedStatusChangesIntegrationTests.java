@@ -344,6 +344,44 @@ class MissedStatusChangesIntegrationTests {
         cancelAndAwait(http, busy);
     }
 
+    @Test
+    void aRunsLastProgressDiagnosticsAndVerdictAreWrittenWithItsFinalStatusAndOnlyUnderItsClaim() {
+        Http http = new Http(port);
+        // The one worker trains this one, so the job below is only ever claimed by the test.
+        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        awaitAttempt(http, busy, 1);
+        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "this-instance")
+                .orElseThrow();
+        String diagnostics = "{\"layers\":[{\"name\":\"W0\",\"gradientNorm\":2.5,\"weightNorm\":1.5,"
+                + "\"updateRatio\":0.001,\"deadShare\":null,\"saturatedShare\":0.25}],\"flags\":[]}";
+        JobClaims.FinalRow row = new JobClaims.FinalRow(
+                new io.trainyard.job.LiveProgress(1_234, 0.5, 0.75, 0.625, 99.0), diagnostics, false, 1_000);
+
+        // A stale worker (its token is not the claim's) writes nothing: not the status, nor what comes with it.
+        assertThat(claims.finish(id, "this-instance", token + 1, JobStatus.FAILED, null, "diverged", "x", row))
+                .isFalse();
+        JsonNode untouched = http.get("/jobs/" + id).expect(200);
+        assertThat(untouched.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(untouched.at("/progress/iteration").asInt()).isZero();
+        assertThat(untouched.get("trainLoss").isNull()).isTrue();
+        assertThat(untouched.get("bestIteration").isNull()).isTrue();
+        assertThat(untouched.get("diagnostics").isNull()).isTrue();
+
+        assertThat(claims.finish(id, "this-instance", token, JobStatus.FAILED, null, "diverged", "x", row))
+                .isTrue();
+        JsonNode ended = http.get("/jobs/" + id).expect(200);
+        assertThat(ended.get("status").asString()).isEqualTo("FAILED");
+        assertThat(ended.at("/progress/iteration").asInt()).isEqualTo(1_234);
+        assertThat(ended.get("trainLoss").asDouble()).isEqualTo(0.5);
+        assertThat(ended.get("validationLoss").asDouble()).isEqualTo(0.75);
+        assertThat(ended.get("testLoss").asDouble()).isEqualTo(0.625);
+        assertThat(ended.get("stoppedEarly").asBoolean()).isFalse();
+        assertThat(ended.get("bestIteration").asInt()).isEqualTo(1_000);
+        assertThat(ended.at("/diagnostics/layers/0/saturatedShare").asDouble()).isEqualTo(0.25);
+        cancelAndAwait(http, busy);
+    }
+
     /** Cancels the job that kept the one worker busy, and waits until it has stopped. */
     private static void cancelAndAwait(Http http, String busy) {
         http.post("/jobs/" + busy + "/cancel", "").expect(202);
