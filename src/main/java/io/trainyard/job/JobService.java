@@ -95,7 +95,10 @@ public class JobService {
                 String id = UUID.randomUUID().toString();
                 JobSpecResolver.Resolved stored = withInlineStored(resolved, "inline data of job " + id);
                 admit(1, place);
-                requireDataset(stored.spec().dataset(), "dataset");
+                if (resolved.inline() == null) {
+                    // Inline data was stored by this transaction, unseen by any deletion: nothing to ask again.
+                    requireDataset(stored.spec().dataset(), "dataset");
+                }
                 requireModel(stored.spec().warmStartModel(), "warmStartModel");
                 TrainingJob job =
                         enqueue(id, stored, null, jobs.nextTurn(Caller.current().name()));

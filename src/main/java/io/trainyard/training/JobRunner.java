@@ -3,6 +3,7 @@ package io.trainyard.training;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
@@ -97,10 +98,19 @@ class JobRunner {
             RunningJob live,
             HistoryWriter.Sequence batches,
             long startedNanos,
-            JobPhases phases) {
+            JobPhases phases,
+            AtomicBoolean checkpointed) {
 
         String id() {
             return job.id();
+        }
+
+        /**
+         * Whether the job may have a stored checkpoint at its end: a first run's (no earlier attempt
+         * left one) only once it has saved one itself. Lets the end of a short job skip a statement.
+         */
+        boolean mayHaveCheckpoint() {
+            return token != JobClaims.FIRST_CLAIM || checkpointed.get();
         }
 
         Duration took() {
@@ -122,7 +132,8 @@ class JobRunner {
                 running.start(job.id(), job.owner(), spec.iterations(), token),
                 writer.sequence(job.id()),
                 System.nanoTime(),
-                new JobPhases());
+                new JobPhases(),
+                new AtomicBoolean());
         RunningJob live = attempt.live();
         try {
             events.publishEvent(new JobStarted(job));
@@ -364,6 +375,7 @@ class JobRunner {
 
             @Override
             public void checkpoint(int iteration, byte[] state) {
+                attempt.checkpointed().set(true); // before the write: a failed one may have left a row
                 checkpoints.save(attempt.id(), iteration, state);
             }
         };
@@ -512,7 +524,9 @@ class JobRunner {
                 tx.setRollbackOnly();
                 return null;
             }
-            checkpoints.delete(attempt.id());
+            if (attempt.mayHaveCheckpoint()) {
+                checkpoints.delete(attempt.id());
+            }
             return saved;
         });
         if (model != null) {
@@ -535,6 +549,9 @@ class JobRunner {
                 if (!finish(attempt, status, modelId, errorType, errorDetail, last)) {
                     tx.setRollbackOnly();
                     return false;
+                }
+                if (!attempt.mayHaveCheckpoint()) {
+                    return true;
                 }
                 if (last == null) {
                     // Ended outside the run (out of memory, missing input): the checkpoint knows the best point.

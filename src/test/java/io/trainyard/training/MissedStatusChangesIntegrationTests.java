@@ -52,6 +52,7 @@ import tools.jackson.databind.JsonNode;
             "trainyard.event-streams.tick=1h",
             "trainyard.heartbeat-interval=300ms",
             "trainyard.poll-interval=200ms",
+            "trainyard.checkpoint-interval=100ms",
         })
 @ExtendWith(OutputCaptureExtension.class)
 class MissedStatusChangesIntegrationTests {
@@ -382,6 +383,37 @@ class MissedStatusChangesIntegrationTests {
         cancelAndAwait(http, busy);
     }
 
+    @Test
+    void aFirstRunThatSavedCheckpointsLeavesNoneOnceItSucceeds() {
+        Http http = new Http(port);
+        // Most of a second of training at the least: a checkpoint every 100 ms here, before it ends.
+        String id = http.post(
+                        "/jobs",
+                        Map.of(
+                                "dataset",
+                                "hw5",
+                                "layers",
+                                List.of(20, 20),
+                                "normalize",
+                                true,
+                                "alpha",
+                                1e-4,
+                                "iterations",
+                                15_000))
+                .expect(202)
+                .get("id")
+                .asString();
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(20)).until(() -> checkpointsOf(id) > 0);
+        assertThat(http.get("/jobs/" + id).expect(200).get("status").asString())
+                .as("checkpointed while it ran")
+                .isEqualTo("RUNNING");
+        await().atMost(TIMEOUT).until(() -> done(http, id));
+        assertThat(http.get("/jobs/" + id).expect(200).get("status").asString()).isEqualTo("SUCCEEDED");
+        assertThat(checkpointsOf(id))
+                .as("the checkpoints of a job that will never resume")
+                .isZero();
+    }
+
     /** Cancels the job that kept the one worker busy, and waits until it has stopped. */
     private static void cancelAndAwait(Http http, String busy) {
         http.post("/jobs/" + busy + "/cancel", "").expect(202);
@@ -400,6 +432,17 @@ class MissedStatusChangesIntegrationTests {
             return job.get("status").asString().equals("RUNNING")
                     && job.get("attemptHistory").size() == number;
         });
+    }
+
+    private int checkpointsOf(String id) {
+        return jdbc.sql("SELECT COUNT(*) FROM job_checkpoints WHERE job_id = :id")
+                .param("id", id)
+                .query(Integer.class)
+                .single();
+    }
+
+    private static boolean done(Http http, String id) {
+        return http.get("/jobs/" + id).json().get("status").asString().equals("SUCCEEDED");
     }
 
     private String instance(String id) {
