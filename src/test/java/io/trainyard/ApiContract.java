@@ -1603,13 +1603,35 @@ abstract class ApiContract {
         problem(http.post("/jobs", "multipart/form-data", "{}"), 415);
     }
 
-    /** A transfer coding the container does not implement: its 501 is about the request, not the method. */
+    /**
+     * A transfer coding the container does not implement, or a request line of another HTTP version:
+     * requests this server cannot read, answered as any bad request is (a 400), not as a failure of the
+     * server (Tomcat's 501 and 505).
+     */
     @Test
-    void anUnimplementedTransferCodingIsA501ProblemOfTheRequest() throws IOException {
-        String answer = dryRunSentAs("gzip", "{}");
+    void anUnimplementedTransferCodingOrHttpVersionIsA400ProblemOfTheRequest() throws IOException {
+        String coding = dryRunSentAs("gzip", "{}");
+        assertThat(coding).startsWith("HTTP/1.1 400 ");
+        assertThat(coding)
+                .contains("application/problem+json")
+                .contains("/problems/invalid-request")
+                .contains("Transfer-Encoding this server does not take");
+        assertThat(dryRunSentAs("gzip, chunked", "0\r\n\r\n")).startsWith("HTTP/1.1 400 ");
 
-        assertThat(answer).startsWith("HTTP/1.1 501 ");
-        assertThat(answer).contains("application/problem+json").contains("/problems/invalid-request");
+        String version;
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream()
+                    .write(("GET /keys/me HTTP/2.0\r\nHost: localhost\r\nAuthorization: Bearer " + Http.ADMIN_KEY
+                                    + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            version = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        assertThat(version).startsWith("HTTP/1.1 400 ");
+        assertThat(version)
+                .contains("application/problem+json")
+                .contains("/problems/invalid-request")
+                .contains("HTTP version this server does not speak");
     }
 
     /** A dry-run submit in raw HTTP/1.1 with this Transfer-Encoding and these body bytes; the whole answer. */

@@ -534,6 +534,37 @@ abstract class SecurityContract {
                 .isEmpty();
     }
 
+    @Test
+    void anIdempotencyKeyIsOneValueOfPrintableAscii() {
+        Http alice = newUser("one-key");
+        String body = Http.JSON.writeValueAsString(ApiContract.hw5Spec("one-key", 5));
+        // Two keys: which one a retry would be found under is a guess, so neither is taken.
+        Http.Response twice = alice.send(HttpRequest.newBuilder(alice.uri("/jobs"))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "b")
+                .header("Idempotency-Key", "a")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(twice.status()).as(twice.text()).isEqualTo(400);
+        assertThat(twice.contentType()).startsWith("application/problem+json");
+        assertThat(twice.json().at("/errors/0/field").asString()).isEqualTo("Idempotency-Key");
+        assertThat(twice.json().get("detail").asString()).contains("got 2 Idempotency-Key headers");
+        // 'é' sent as UTF-8, which arrives as two other characters: refused as the message says.
+        Http.Response accented = alice.raw(
+                "POST",
+                "/jobs",
+                "Authorization: Bearer " + alice.key(),
+                "Content-Type: application/json",
+                "Idempotency-Key: caf\u00c3\u00a9");
+        assertThat(accented.status()).as(accented.text()).isEqualTo(400);
+        assertThat(accented.contentType()).startsWith("application/problem+json");
+        assertThat(accented.json().get("detail").asString()).contains("must be printable ASCII (character 4 is not)");
+        assertThat(alice.get("/jobs").expect(200).get("items"))
+                .as("nothing created")
+                .isEmpty();
+        // Any printable ASCII is a key, commas and spaces included: one header, one key.
+        assertThat(submit(alice, "b, a", body).status()).isEqualTo(202);
+    }
+
     private static Http.Response submit(Http http, String key, String body) {
         return http.send(HttpRequest.newBuilder(http.uri("/jobs"))
                 .header("Content-Type", "application/json")

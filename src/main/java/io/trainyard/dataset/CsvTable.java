@@ -45,11 +45,13 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
      * layer may have ({@code maxWidth}) before any row is read.
      */
     static CsvTable parse(Reader reader, List<String> targets, long maxCells, int maxWidth) {
+        // Surrounding whitespace is dropped (a quoted cell's too, below), but not by the parser's trim,
+        // which drops every character up to the space: a NUL or another control character at the end of
+        // a name or a number was silently cut off, where one inside it is refused.
         CSVFormat format = CSVFormat.DEFAULT
                 .builder()
                 .setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true)
-                .setTrim(true)
                 .get();
         try (CSVParser parser =
                 CSVParser.parse(new LineBoundedReader(ByteOrderMark.skipped(reader), MAX_LINE_CHARS), format)) {
@@ -57,7 +59,8 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
             if (!records.hasNext()) {
                 throw invalid("line 1: the file is empty; send a header row and at least one data row");
             }
-            List<String> header = new ArrayList<>(records.next().toList());
+            List<String> header =
+                    new ArrayList<>(records.next().stream().map(String::strip).toList());
             Set<String> unique = new LinkedHashSet<>(header);
             if (unique.size() != header.size() || header.contains("")) {
                 throw invalid("line 1: column names must be non-empty and distinct, got " + header);
@@ -172,7 +175,7 @@ record CsvTable(List<String> columns, double[][] x, double[][] y) {
     }
 
     private static double number(CSVRecord record, int column, List<String> header, long line) {
-        String cell = record.get(column);
+        String cell = record.get(column).strip();
         String where = "line " + line + ", column '" + header.get(column) + "'";
         String tooLong = Decimals.lengthProblem(cell);
         if (tooLong != null) {

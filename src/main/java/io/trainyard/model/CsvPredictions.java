@@ -69,11 +69,15 @@ final class CsvPredictions {
      */
     static final long SLICE_BYTES = 16L << 20;
 
+    /**
+     * Whitespace around a cell is dropped (a quoted cell's by {@link String#strip}), but not by the
+     * parser's trim, which drops every character up to the space: a NUL or another control character at
+     * the end of a number was cut off silently, as data set uploads did.
+     */
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT
             .builder()
             .setIgnoreSurroundingSpaces(true)
             .setIgnoreEmptyLines(true)
-            .setTrim(true)
             .get();
 
     private CsvPredictions() {}
@@ -275,7 +279,7 @@ final class CsvPredictions {
                 throw new InvalidRequestException(
                         "body", "is empty; send a header row, then one row of " + width + " inputs per sample");
             }
-            header = new ArrayList<>(records.next().toList());
+            header = new ArrayList<>(records.next().stream().map(String::strip).toList());
             source = columns(header, stored.inputColumns(), width);
             for (int j : source) {
                 names.add(header.get(j));
@@ -490,7 +494,7 @@ final class CsvPredictions {
                 String[] cells = new String[source.length];
                 double[] x = new double[source.length];
                 for (int i = 0; i < source.length; i++) {
-                    cells[i] = record.get(source[i]);
+                    cells[i] = record.get(source[i]).strip();
                     String tooLong = Decimals.lengthProblem(cells[i]);
                     if (tooLong != null) {
                         chunk.error = new Problem(

@@ -66,6 +66,28 @@ class IdempotencyFilter extends OncePerRequestFilter {
         this.transactions.setTimeout((int) IdempotencyStore.CREATION_TIMEOUT.toSeconds());
     }
 
+    /**
+     * What is wrong with a request's key, or null. One key per request: with two, which one a replay
+     * would be found under is a guess (the servlet API hands over the first), so neither is taken.
+     * Printable ASCII only: headers arrive as ISO-8859-1, so a key with a UTF-8 'é' would be stored as
+     * two other characters, and the same key sent by another client library differently.
+     */
+    static String keyProblem(String key, int headers) {
+        if (headers > 1) {
+            return "send one key per request, got " + headers + " Idempotency-Key headers";
+        }
+        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
+            return "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length();
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7E) {
+                return "must be printable ASCII (character " + (i + 1) + " is not)";
+            }
+        }
+        return null;
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
         return !"POST".equals(request.getMethod())
@@ -82,13 +104,10 @@ class IdempotencyFilter extends OncePerRequestFilter {
             return;
         }
         String key = request.getHeader(HEADER);
-        if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
-            problems.resolveException(
-                    request,
-                    response,
-                    null,
-                    new InvalidRequestException(
-                            HEADER, "must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length()));
+        String wrong = keyProblem(
+                key, java.util.Collections.list(request.getHeaders(HEADER)).size());
+        if (wrong != null) {
+            problems.resolveException(request, response, null, new InvalidRequestException(HEADER, wrong));
             return;
         }
         if (DryRunQuery.requested(request)) {

@@ -172,9 +172,10 @@ class OpenApiSecurity {
             operation.addParametersItem(new HeaderParameter()
                     .name("Idempotency-Key")
                     .description("Makes a retry safe: the same owner, key and body within 24 h get the first "
-                            + "response again and nothing is created twice (at most 255 characters)")
+                            + "response again and nothing is created twice (1 to 255 printable ASCII characters, "
+                            + "one header)")
                     .required(false)
-                    .schema(new StringSchema().maxLength(255))
+                    .schema(new StringSchema().minLength(1).maxLength(255).pattern("^[\\x20-\\x7E]+$"))
                     .example("3f1c2b7e-5a8d-4c1e-9b0a-6d2e4f8a1c35"));
             add(responses, "409", "A request with this Idempotency-Key is still being handled");
             add(responses, "422", "This Idempotency-Key was used with a different body");

@@ -85,15 +85,24 @@ class ContainerErrorReports {
                 return;
             }
             Map<String, Object> problem = new LinkedHashMap<>();
+            String detail = detail(status, response.getMessage());
             // A 501 is a method the container does not implement (CONNECT), or, for a method it does, a part
-            // of the request it does not (Transfer-Encoding: gzip): the latter is no method problem.
-            URI type = status == 501 && IMPLEMENTED.contains(request.getMethod())
-                    ? ProblemTypes.INVALID_REQUEST
-                    : ApiExceptionHandler.typeFor(HttpStatus.valueOf(status));
+            // of the request it does not (Transfer-Encoding: gzip); a 505 a request line of another HTTP
+            // version. The last two are a request this server cannot read, which its clients get as a 400
+            // like any other: a 5xx would say the server failed (RFC 9112 only suggests the 501).
+            if ((status == 501 && IMPLEMENTED.contains(request.getMethod())) || status == 505) {
+                detail = status == 505
+                        ? "The request line names an HTTP version this server does not speak; send HTTP/1.1."
+                        : "The request uses a Transfer-Encoding this server does not take; send the body as it is "
+                                + "(with Content-Length) or chunked.";
+                status = 400;
+                response.setStatus(status);
+            }
+            URI type = ApiExceptionHandler.typeFor(HttpStatus.valueOf(status));
             problem.put("type", type.toString());
             problem.put("title", title(status));
             problem.put("status", status);
-            problem.put("detail", detail(status, response.getMessage()));
+            problem.put("detail", detail);
             try {
                 response.setContentType("application/problem+json");
                 response.setCharacterEncoding("UTF-8");

@@ -59,6 +59,19 @@ class CsvTableTests {
                 .contains("line 1, column 1")
                 .contains("NUL");
         assertThat(problem("a,c\u0000d,y\n1,2,3\n")).contains("line 1, column 2");
+        // At the end of a name or a number too: kept, and refused, not cut off like whitespace.
+        assertThat(problem("a\u0000,b,y\n1,2,3\n")).contains("line 1, column 1").contains("NUL");
+        assertThat(problem("a,b,y\n1,2\u0000,3\n"))
+                .contains("line 2, column 'b'")
+                .contains("is not a number");
+        assertThat(problem("a,b,y\n1,\u00012,3\n"))
+                .contains("line 2, column 'b'")
+                .contains("is not a number");
+        // Whitespace around a cell, quoted or not, is still no part of it.
+        CsvTable spaced = parse(" a ,\t\"b \", y\n 1 ,\" 2\t\",3 \n", List.of());
+        assertThat(spaced.columns()).containsExactly("a", "b", "y");
+        assertThat(spaced.x()).isDeepEqualTo(new double[][] {{1, 2}});
+        assertThat(spaced.y()).isDeepEqualTo(new double[][] {{3}});
     }
 
     @Test

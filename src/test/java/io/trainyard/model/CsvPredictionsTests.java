@@ -162,11 +162,16 @@ class CsvPredictionsTests {
 
     @Test
     void cellsAreNumbersOnlyWhenADataSetUploadWouldTakeThem() {
-        for (String cell : List.of("1d", "2f", "0x1p3", "NaN", "Infinity", "1e400", " ")) {
+        for (String cell : List.of("1d", "2f", "0x1p3", "NaN", "Infinity", "1e400", " ", "2\u0000", "\u00012")) {
             assertThat(refused(linear(1), "a,b\n1," + cell + "\n").getMessage())
                     .as(cell)
                     .contains("line 2, column 2 (b)");
         }
+    }
+
+    @Test
+    void whitespaceAroundACellQuotedOrNotIsNoPartOfIt() throws IOException {
+        assertThat(predict(linear(1), " a ,\"b\t\"\n 1 ,\" 2 \"\n")).isEqualTo("a,b,y\n1,2,0.5\n");
     }
 
     @Test
