@@ -256,27 +256,13 @@ class JobClaims {
     }
 
     /**
-     * RUNNING → a terminal status, only while this claim stands. SUCCEEDED also requires that no
-     * cancel arrived first: a cancel that was accepted (202) before the outcome is written wins.
+     * RUNNING → a terminal status, only while this claim stands, with the run's {@link FinalRow}
+     * written by the same fenced statement. SUCCEEDED also requires that no cancel arrived first: a
+     * cancel that was accepted (202) before the outcome is written wins. The statement also takes the
+     * job row's lock for the rest of the caller's transaction, so the history rows the caller writes
+     * after it in that transaction cannot land after a recovery took the job away.
      *
      * @return false when the claim was lost, or (for SUCCEEDED) a cancel was asked for first
-     */
-    boolean finish(
-            String id,
-            String instance,
-            int token,
-            JobStatus status,
-            String modelId,
-            String errorType,
-            String errorDetail) {
-        return finish(id, instance, token, status, modelId, errorType, errorDetail, FinalRow.NONE);
-    }
-
-    /**
-     * {@link #finish(String, String, int, JobStatus, String, String, String) finish}, with the run's
-     * {@link FinalRow} written by the same fenced statement: it also takes the job row's lock for the
-     * rest of the caller's transaction, so the history rows the caller writes after it in that
-     * transaction cannot land after a recovery took the job away.
      */
     boolean finish(
             String id,

@@ -271,7 +271,8 @@ class MissedStatusChangesIntegrationTests {
         assertThat(fromSeed.get("trainLoss").isNull()).isTrue();
         assertThat(fromSeed.get("testLoss").isNull()).isTrue();
 
-        assertThat(claims.finish(id, "another-instance", next, JobStatus.CANCELLED, null, null, null))
+        assertThat(claims.finish(
+                        id, "another-instance", next, JobStatus.CANCELLED, null, null, null, JobClaims.FinalRow.NONE))
                 .isTrue();
         cancelAndAwait(http, busy);
     }
@@ -279,12 +280,9 @@ class MissedStatusChangesIntegrationTests {
     @Test
     void aMoveBackToTheQueueIsCountedOnceItCommitsAndALapsedLeaseAsLost() {
         Http http = new Http(port);
-        // The one worker trains this one, so the job below is only ever claimed by the test.
-        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
-        awaitAttempt(http, busy, 1);
-        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
-        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "paused-instance")
-                .orElseThrow();
+        Claimed claimed = claimedBehindABusyJob(http, "paused-instance");
+        String id = claimed.id();
+        int token = claimed.token();
         Map<String, Double> before = counts();
 
         // A hand-back whose transaction is rolled back did not happen, and is not counted.
@@ -309,7 +307,7 @@ class MissedStatusChangesIntegrationTests {
                         .contains("reason=\"lease-lapsed\""));
 
         http.post("/jobs/" + id + "/cancel", "").expect(202);
-        cancelAndAwait(http, busy);
+        cancelAndAwait(http, claimed.busy());
     }
 
     @Test
@@ -340,7 +338,8 @@ class MissedStatusChangesIntegrationTests {
         assertThat(job.get("attemptHistory")).hasSize(1);
         assertThat(job.get("attemptHistory").get(0).get("instance").asString()).isEqualTo("other-instance");
 
-        assertThat(claims.finish(id, "other-instance", token, JobStatus.CANCELLED, null, null, null))
+        assertThat(claims.finish(
+                        id, "other-instance", token, JobStatus.CANCELLED, null, null, null, JobClaims.FinalRow.NONE))
                 .isTrue();
         cancelAndAwait(http, busy);
     }
@@ -348,12 +347,9 @@ class MissedStatusChangesIntegrationTests {
     @Test
     void aRunsLastProgressDiagnosticsAndVerdictAreWrittenWithItsFinalStatusAndOnlyUnderItsClaim() {
         Http http = new Http(port);
-        // The one worker trains this one, so the job below is only ever claimed by the test.
-        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
-        awaitAttempt(http, busy, 1);
-        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
-        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), "this-instance")
-                .orElseThrow();
+        Claimed claimed = claimedBehindABusyJob(http, "this-instance");
+        String id = claimed.id();
+        int token = claimed.token();
         String diagnostics = "{\"layers\":[{\"name\":\"W0\",\"gradientNorm\":2.5,\"weightNorm\":1.5,"
                 + "\"updateRatio\":0.001,\"deadShare\":null,\"saturatedShare\":0.25}],\"flags\":[]}";
         JobClaims.FinalRow row = new JobClaims.FinalRow(
@@ -380,7 +376,7 @@ class MissedStatusChangesIntegrationTests {
         assertThat(ended.get("stoppedEarly").asBoolean()).isFalse();
         assertThat(ended.get("bestIteration").asInt()).isEqualTo(1_000);
         assertThat(ended.at("/diagnostics/layers/0/saturatedShare").asDouble()).isEqualTo(0.25);
-        cancelAndAwait(http, busy);
+        cancelAndAwait(http, claimed.busy());
     }
 
     @Test
@@ -412,6 +408,22 @@ class MissedStatusChangesIntegrationTests {
         assertThat(checkpointsOf(id))
                 .as("the checkpoints of a job that will never resume")
                 .isZero();
+    }
+
+    /** A job the test has claimed, and the job that keeps the one worker busy meanwhile. */
+    private record Claimed(String busy, String id, int token) {}
+
+    /**
+     * Queues a job behind one that keeps the one worker busy, so that only the test claims it: as
+     * {@code instance}, at the token it returns.
+     */
+    private Claimed claimedBehindABusyJob(Http http, String instance) {
+        String busy = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        awaitAttempt(http, busy, 1);
+        String id = http.post("/jobs", LONG_JOB).expect(202).get("id").asString();
+        int token = claims.claim(new JobClaims.Queued(id, version(id), false, null), instance)
+                .orElseThrow();
+        return new Claimed(busy, id, token);
     }
 
     /** Cancels the job that kept the one worker busy, and waits until it has stopped. */
